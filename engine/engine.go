@@ -1,0 +1,187 @@
+// Package engine is ringfence's running state: the hot in-memory indexes
+// (crowd reputation, personal rules, verified businesses, behaviour flags)
+// rebuilt from a Store at start and kept current on every write, and the
+// operations that the CLI, the HTTP API and the SIP front share: check a
+// call, report a number, manage rules, the registry and appeals, keys,
+// statistics. Writes go to the Store first and reach the indexes only once
+// they are durable.
+package engine
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"ringfence"
+	"ringfence/number"
+	"ringfence/reputation"
+	"ringfence/screen"
+)
+
+// Engine answers verdicts from memory and writes through to its Store.
+type Engine struct {
+	store  Store
+	cfg    reputation.Config
+	policy *screen.Policy
+	Now    func() time.Time
+
+	index *reputation.Index
+	t0    time.Time // the frame of the index's weights
+	frame float64   // reference frame → index frame
+
+	mu       sync.RWMutex
+	rules    map[string]*screen.Rules    // by subscriber E.164; values are never mutated
+	behave   map[uint64]*screen.Behaviour // callers flagged by behaviour detection
+	attacked map[uint64]*screen.Behaviour // callees under a call-bombing attack
+	registry atomic.Pointer[screen.Registry]
+
+	writeMu sync.Mutex // serialises read-modify-write of rules
+	keys    sync.Map   // secret hash (string) → ringfence.Key
+}
+
+// Open builds an engine over store, rebuilding every index from it.
+func Open(ctx context.Context, store Store, cfg reputation.Config) (*Engine, error) {
+	e := &Engine{
+		store:    store,
+		cfg:      cfg,
+		policy:   screen.NewPolicy(cfg),
+		Now:      func() time.Time { return time.Now().UTC() },
+		rules:    map[string]*screen.Rules{},
+		behave:   map[uint64]*screen.Behaviour{},
+		attacked: map[uint64]*screen.Behaviour{},
+	}
+	if err := e.rebuild(ctx); err != nil {
+		return nil, fmt.Errorf("rebuild indexes: %w", err)
+	}
+	return e, nil
+}
+
+// Store returns the engine's store.
+func (e *Engine) Store() Store { return e.store }
+
+// Config returns the crowd configuration.
+func (e *Engine) Config() reputation.Config { return e.cfg }
+
+func (e *Engine) rebuild(ctx context.Context) error {
+	n, err := e.store.CountReports(ctx)
+	if err != nil {
+		return err
+	}
+	e.t0 = e.Now()
+	e.frame = e.cfg.Decay(reputation.Epoch, e.t0)
+	// Tallies are fewer than reports; size for a third and let it grow.
+	e.index = reputation.NewIndex(int(n/3) + 1024)
+	err = e.store.Tallies(ctx, func(num string, ts []reputation.Tally) error {
+		if k, ok := number.Key(num); ok {
+			e.index.Set(k, reputation.Summarize(ts, e.frame))
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if err := e.store.AllRules(ctx, func(r *screen.Rules) error {
+		e.rules[r.Subscriber] = r
+		return nil
+	}); err != nil {
+		return err
+	}
+	if err := e.loadRegistry(ctx); err != nil {
+		return err
+	}
+	return e.store.Flags(ctx, func(f ringfence.Flag) error {
+		e.applyFlag(f)
+		return nil
+	})
+}
+
+func (e *Engine) loadRegistry(ctx context.Context) error {
+	bs, err := e.store.Businesses(ctx)
+	if err != nil {
+		return err
+	}
+	e.registry.Store(screen.NewRegistry(bs))
+	return nil
+}
+
+// IndexStats describes the hot index.
+type IndexStats struct {
+	Numbers int `json:"numbers"`
+	Bytes   int `json:"bytes"`
+}
+
+// IndexStats reports the size of the reputation index.
+func (e *Engine) IndexStats() IndexStats {
+	return IndexStats{Numbers: e.index.Len(), Bytes: e.index.Bytes()}
+}
+
+// Crowd is number e164's crowd reputation at time at.
+func (e *Engine) Crowd(e164 string, at time.Time) reputation.Crowd {
+	k, ok := number.Key(e164)
+	if !ok {
+		return reputation.Crowd{}
+	}
+	return e.index.Get(k).Crowd(e.cfg.Decay(e.t0, at))
+}
+
+// How long behaviour flags count in verdicts after they are raised: a
+// harassing caller's flag for a month, a call-bombing attack on a callee
+// for two hours after it was detected.
+const (
+	BehaviourTTL = 30 * 24 * time.Hour
+	AttackTTL    = 2 * time.Hour
+)
+
+// Call is a call to screen.
+type Call struct {
+	Caller      string // any notation
+	Callee      string // the subscriber called, any notation; "" for a plain number check
+	At          time.Time
+	Attestation string // STIR/SHAKEN: "", "pass", "fail"
+}
+
+// Check screens a call, filling v (reused: its Reasons keep their capacity).
+// It fails only when the caller or callee is not a number.
+func (e *Engine) Check(v *screen.Verdict, c Call) error {
+	info, err := number.Parse(c.Caller)
+	if err != nil {
+		return ringfence.Errorf(ringfence.EINVALID, "caller: %v", err)
+	}
+	callee := ""
+	if c.Callee != "" {
+		if callee, err = number.E164(c.Callee); err != nil {
+			return ringfence.Errorf(ringfence.EINVALID, "callee: %v", err)
+		}
+	}
+	if c.At.IsZero() {
+		c.At = e.Now()
+	}
+	e.Decide(v, info, c.Caller, callee, c.At, c.Attestation)
+	return nil
+}
+
+// Decide screens a call whose caller is already parsed and whose callee is
+// E.164 (or ""). It allocates nothing when v is reused.
+func (e *Engine) Decide(v *screen.Verdict, caller number.Info, input, callee string, at time.Time, attestation string) {
+	var sig screen.Signals
+	if k, ok := number.Key(caller.E164); ok {
+		sig.Crowd = e.index.Get(k).Crowd(e.cfg.Decay(e.t0, at))
+		e.mu.RLock()
+		if b := e.behave[k]; b != nil && at.Sub(b.At) < BehaviourTTL {
+			sig.Behaviour = b
+		}
+		if callee != "" {
+			sig.Rules = e.rules[callee]
+			if ck, ok := number.Key(callee); ok {
+				if a := e.attacked[ck]; a != nil && at.Sub(a.At) < AttackTTL {
+					sig.UnderAttack = a
+				}
+			}
+		}
+		e.mu.RUnlock()
+	}
+	sig.Business = e.registry.Load().Lookup(caller.E164)
+	e.policy.Decide(v, screen.Call{Caller: caller, Input: input, At: at, Attestation: attestation}, sig)
+}

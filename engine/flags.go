@@ -1,0 +1,41 @@
+package engine
+
+import (
+	"context"
+
+	"ringfence"
+	"ringfence/number"
+	"ringfence/screen"
+)
+
+// ApplyFlags stores behaviour-detection flags and makes them signals in
+// verdicts at once.
+func (e *Engine) ApplyFlags(ctx context.Context, fs []ringfence.Flag) error {
+	if len(fs) == 0 {
+		return nil
+	}
+	if err := e.store.SaveFlags(ctx, fs); err != nil {
+		return err
+	}
+	for _, f := range fs {
+		e.applyFlag(f)
+	}
+	return nil
+}
+
+func (e *Engine) applyFlag(f ringfence.Flag) {
+	k, ok := number.Key(f.Number)
+	if !ok {
+		return
+	}
+	b := &screen.Behaviour{Kind: f.Kind, Score: f.Score, Reasons: f.Reasons, At: f.FlaggedAt}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if f.Kind == ringfence.KindCallBombingTarget {
+		e.attacked[k] = b
+		return
+	}
+	if old := e.behave[k]; old == nil || old.Score <= b.Score || old.At.Before(b.At) {
+		e.behave[k] = b
+	}
+}

@@ -1,0 +1,69 @@
+package engine
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base32"
+	"encoding/hex"
+	"strings"
+
+	"ringfence"
+)
+
+// keyPrefix marks ringfence secrets so they are recognisable in config files
+// and secret scanners.
+const keyPrefix = "rf_"
+
+// CreateKey makes a new API key and returns its secret, which is shown once
+// and never stored: only its SHA-256 is.
+func (e *Engine) CreateKey(ctx context.Context, actor string, role ringfence.Role, subscriber string) (secret string, k ringfence.Key, err error) {
+	if role, err = ringfence.ParseRole(string(role)); err != nil {
+		return "", k, err
+	}
+	switch {
+	case role == ringfence.RoleSubscriber && subscriber == "":
+		return "", k, ringfence.Errorf(ringfence.EINVALID, "subscriber: a subscriber key needs --subscriber (the subscriber's own number)")
+	case role != ringfence.RoleSubscriber && subscriber != "":
+		return "", k, ringfence.Errorf(ringfence.EINVALID, "subscriber: only subscriber keys belong to a subscriber")
+	}
+	if subscriber != "" {
+		if subscriber, err = Subscriber(subscriber); err != nil {
+			return "", k, err
+		}
+	}
+	var raw [20]byte
+	var id [6]byte
+	rand.Read(raw[:])
+	rand.Read(id[:])
+	secret = keyPrefix + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(raw[:]))
+	k = ringfence.Key{ID: "key_" + hex.EncodeToString(id[:]), Role: role, Subscriber: subscriber, CreatedAt: e.Now()}
+	if err := e.store.CreateKey(ctx, k, hashSecret(secret)); err != nil {
+		return "", k, err
+	}
+	return secret, k, e.audit(ctx, actor, "key.create", k.ID, string(role))
+}
+
+func hashSecret(s string) []byte {
+	h := sha256.Sum256([]byte(s))
+	return h[:]
+}
+
+// Authenticate returns the key whose secret is given, or EUNAUTHORIZED.
+func (e *Engine) Authenticate(ctx context.Context, secret string) (ringfence.Key, error) {
+	if !strings.HasPrefix(secret, keyPrefix) || len(secret) > 100 {
+		return ringfence.Key{}, ringfence.Errorf(ringfence.EUNAUTHORIZED, "invalid API key")
+	}
+	h := hashSecret(secret)
+	if k, ok := e.keys.Load(string(h)); ok {
+		return k.(ringfence.Key), nil
+	}
+	k, err := e.store.KeyByHash(ctx, h)
+	if ringfence.ErrorCode(err) == ringfence.ENOTFOUND {
+		return k, ringfence.Errorf(ringfence.EUNAUTHORIZED, "invalid API key")
+	} else if err != nil {
+		return k, err
+	}
+	e.keys.Store(string(h), k)
+	return k, nil
+}

@@ -1,0 +1,99 @@
+package engine
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"ringfence"
+	"ringfence/number"
+	"ringfence/reputation"
+)
+
+// maxNote is the longest note kept with a report, in bytes.
+const maxNote = 500
+
+// NormalizeReport validates r and brings its fields to canonical form:
+// the number to E.164, the category checked against the taxonomy, times
+// defaulted to now. It names the field at fault.
+func (e *Engine) NormalizeReport(r *ringfence.Report) error {
+	if strings.TrimSpace(r.Number) == "" {
+		return ringfence.Errorf(ringfence.EINVALID, "number: empty")
+	}
+	n, err := number.E164(r.Number)
+	if err != nil {
+		return ringfence.Errorf(ringfence.EINVALID, "number: %v", err)
+	}
+	r.Number = n
+	if r.Category, err = ringfence.ParseCategory(string(r.Category)); err != nil {
+		return ringfence.Errorf(ringfence.EINVALID, "category: %v", err)
+	}
+	if strings.TrimSpace(r.Reporter) == "" {
+		return ringfence.Errorf(ringfence.EINVALID, "reporter: empty")
+	}
+	if r.Source == "" {
+		r.Source = ringfence.SourceCrowd
+	}
+	if len(r.Note) > maxNote {
+		return ringfence.Errorf(ringfence.EINVALID, "note: longer than %d bytes", maxNote)
+	}
+	now := e.Now()
+	if r.ReceivedAt.IsZero() {
+		r.ReceivedAt = now
+	}
+	if r.ReportedAt.IsZero() {
+		r.ReportedAt = r.ReceivedAt
+	}
+	if r.ReportedAt.After(now.Add(time.Hour)) {
+		return ringfence.Errorf(ringfence.EINVALID, "reported_at: %s is in the future", r.ReportedAt.Format(time.RFC3339))
+	}
+	return nil
+}
+
+// judge weighs a report: official feeds by their source weight, the crowd
+// by track record; agreement is with the crowd's label, when there is one.
+func (e *Engine) judge(r ringfence.Report, track reputation.Track, before []reputation.Tally) (float64, int) {
+	w := e.cfg.SourceWeight(r.Source, track)
+	c := reputation.Summarize(before, 1).Crowd(e.cfg.Decay(reputation.Epoch, r.ReportedAt))
+	switch {
+	case c.Weight < e.cfg.LabelWeight:
+		return w, 0
+	case c.Category == r.Category:
+		return w, 1
+	}
+	return w, -1
+}
+
+// AddReports validates and stores reports as one durable batch, then
+// updates the index. Invalid reports fail the whole batch; callers that
+// stream files validate rows first with NormalizeReport.
+func (e *Engine) AddReports(ctx context.Context, rs []ringfence.Report) error {
+	for i := range rs {
+		if err := e.NormalizeReport(&rs[i]); err != nil {
+			return err
+		}
+	}
+	out, err := e.store.AddReports(ctx, rs, e.cfg.Boost, e.judge)
+	if err != nil {
+		return err
+	}
+	for _, nt := range out {
+		e.setTallies(nt.Number, nt.Tallies)
+	}
+	return nil
+}
+
+func (e *Engine) setTallies(e164 string, ts []reputation.Tally) {
+	if k, ok := number.Key(e164); ok {
+		e.index.Set(k, reputation.Summarize(ts, e.frame))
+	}
+}
+
+// Report files one crowd report.
+func (e *Engine) Report(ctx context.Context, r ringfence.Report) (ringfence.Report, error) {
+	rs := []ringfence.Report{r}
+	if err := e.AddReports(ctx, rs); err != nil {
+		return r, err
+	}
+	return rs[0], nil
+}

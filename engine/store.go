@@ -1,0 +1,111 @@
+package engine
+
+import (
+	"context"
+	"time"
+
+	"ringfence"
+	"ringfence/reputation"
+	"ringfence/screen"
+)
+
+// Store is ringfence's system of record. It is split into narrow parts so
+// another database can implement them one by one; storetest holds the one
+// conformance suite every implementation must pass. A write returns only
+// after it is durable.
+type Store interface {
+	ReportStore
+	RuleStore
+	RegistryStore
+	AppealStore
+	KeyStore
+	AuditStore
+	FlagStore
+	Close() error
+}
+
+// Judge weighs a report inside the store's transaction, given the
+// reporter's track record and the number's tallies before the report. It
+// returns the weight to apply and whether the report agrees (+1) or
+// disagrees (−1) with the crowd so far, or 0 when the crowd has no view.
+type Judge func(r ringfence.Report, track reputation.Track, before []reputation.Tally) (weight float64, agreement int)
+
+// NumberTallies is a number's tallies after a write.
+type NumberTallies struct {
+	Number  string
+	Tallies []reputation.Tally
+}
+
+// ReportStore keeps crowd reports, one per (number, reporter), and the
+// per-category tallies derived from them.
+type ReportStore interface {
+	// AddReports stores reports in order, each replacing the same
+	// reporter's earlier report on the number, and returns the new tallies
+	// of every number touched. Weights are in the reference frame of
+	// reputation.Config.Boost, computed by the store from each report's
+	// weight (set by judge) and reported_at.
+	AddReports(ctx context.Context, rs []ringfence.Report, boost func(time.Time) float64, judge Judge) ([]NumberTallies, error)
+	// Tallies calls fn for every number that has reports.
+	Tallies(ctx context.Context, fn func(number string, ts []reputation.Tally) error) error
+	// TallyOf returns one number's tallies.
+	TallyOf(ctx context.Context, number string) ([]reputation.Tally, error)
+	// ClearReports sets aside every report on number received before t (an
+	// accepted appeal) and returns the remaining tallies.
+	ClearReports(ctx context.Context, number string, before time.Time) ([]reputation.Tally, error)
+	// ReportEvents calls fn for every report received in [from, to).
+	ReportEvents(ctx context.Context, from, to time.Time, fn func(ReportEvent) error) error
+	// CountReports is the number of stored (current) reports.
+	CountReports(ctx context.Context) (int64, error)
+}
+
+// ReportEvent is one report as received, for statistics.
+type ReportEvent struct {
+	Number     string
+	Category   ringfence.Category
+	Source     string
+	ReceivedAt time.Time
+}
+
+// RuleStore keeps each subscriber's personal rules as one document.
+type RuleStore interface {
+	// Rules returns the subscriber's rules, or ENOTFOUND.
+	Rules(ctx context.Context, subscriber string) (*screen.Rules, error)
+	PutRules(ctx context.Context, r *screen.Rules) error
+	AllRules(ctx context.Context, fn func(*screen.Rules) error) error
+}
+
+// RegistryStore keeps verified businesses.
+type RegistryStore interface {
+	AddBusiness(ctx context.Context, b *ringfence.Business) error // sets ID; ECONFLICT if the pattern exists
+	RemoveBusiness(ctx context.Context, id int64) error
+	Businesses(ctx context.Context) ([]ringfence.Business, error)
+}
+
+// AppealStore keeps businesses' appeals against labels.
+type AppealStore interface {
+	FileAppeal(ctx context.Context, a *ringfence.Appeal) error // sets ID
+	Appeal(ctx context.Context, id int64) (ringfence.Appeal, error)
+	Appeals(ctx context.Context, status string) ([]ringfence.Appeal, error) // "" for all
+	// DecideAppeal moves a pending appeal to accepted or rejected; ECONFLICT
+	// when it is not pending.
+	DecideAppeal(ctx context.Context, id int64, status, by, decision string, at time.Time) (ringfence.Appeal, error)
+}
+
+// KeyStore keeps API keys by the hash of their secret.
+type KeyStore interface {
+	CreateKey(ctx context.Context, k ringfence.Key, secretHash []byte) error
+	KeyByHash(ctx context.Context, secretHash []byte) (ringfence.Key, error) // ENOTFOUND
+	Keys(ctx context.Context) ([]ringfence.Key, error)
+}
+
+// AuditStore is the append-only trail of sensitive actions.
+type AuditStore interface {
+	Audit(ctx context.Context, e ringfence.AuditEntry) error
+	AuditLog(ctx context.Context, limit int) ([]ringfence.AuditEntry, error) // newest first
+}
+
+// FlagStore keeps behaviour-detection flags so they survive a restart.
+type FlagStore interface {
+	SaveFlags(ctx context.Context, fs []ringfence.Flag) error // replaces a number's flag of the same kind
+	Flags(ctx context.Context, fn func(ringfence.Flag) error) error
+}

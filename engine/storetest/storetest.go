@@ -1,0 +1,272 @@
+// Package storetest is the conformance suite for engine.Store: every
+// implementation (SQLite now, others later) runs Run against a fresh store
+// and must pass all of it.
+package storetest
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"ringfence"
+	"ringfence/engine"
+	"ringfence/reputation"
+	"ringfence/screen"
+)
+
+// Run runs the suite; open must return a new, empty store each time.
+func Run(t *testing.T, open func(t *testing.T) engine.Store) {
+	tests := []struct {
+		name string
+		f    func(*testing.T, engine.Store)
+	}{
+		{"ReportsLatestWins", testReportsLatestWins},
+		{"ReportsTallyAndEvents", testReportsTallyAndEvents},
+		{"ClearReports", testClearReports},
+		{"Rules", testRules},
+		{"Registry", testRegistry},
+		{"Appeals", testAppeals},
+		{"Keys", testKeys},
+		{"Audit", testAudit},
+		{"Flags", testFlags},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := open(t)
+			defer s.Close()
+			tt.f(t, s)
+		})
+	}
+}
+
+var (
+	ctx = context.Background()
+	t0  = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+)
+
+func unitBoost(time.Time) float64 { return 1 }
+
+func fixedJudge(w float64) engine.Judge {
+	return func(ringfence.Report, reputation.Track, []reputation.Tally) (float64, int) { return w, 0 }
+}
+
+func report(num, cat, reporter string, at time.Time) ringfence.Report {
+	return ringfence.Report{Number: num, Category: ringfence.Category(cat), Reporter: reporter, Source: ringfence.SourceCrowd, ReportedAt: at, ReceivedAt: at}
+}
+
+func tallyMap(ts []reputation.Tally) map[ringfence.Category]reputation.Tally {
+	m := map[ringfence.Category]reputation.Tally{}
+	for _, t := range ts {
+		m[t.Category] = t
+	}
+	return m
+}
+
+func testReportsLatestWins(t *testing.T, s engine.Store) {
+	const n = "+8617012345678"
+	var rs []ringfence.Report
+	for i := 0; i < 1000; i++ {
+		rs = append(rs, report(n, "loan", "mallory", t0.Add(time.Duration(i)*time.Second)))
+	}
+	rs = append(rs, report(n, "sales", "mallory", t0.Add(time.Hour)))
+	out, err := s.AddReports(ctx, rs, unitBoost, fixedJudge(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out) != 1 || out[0].Number != n {
+		t.Fatalf("touched %+v", out)
+	}
+	m := tallyMap(out[0].Tallies)
+	if len(m) != 1 || m["sales"].Reporters != 1 || m["sales"].Weight != 1 {
+		t.Fatalf("one reporter ×1001 reports must count once, in its latest category: %+v", out[0].Tallies)
+	}
+	if c, _ := s.CountReports(ctx); c != 1 {
+		t.Fatalf("stored reports %d, want 1", c)
+	}
+}
+
+func testReportsTallyAndEvents(t *testing.T, s engine.Store) {
+	var tracks []reputation.Track
+	judge := func(r ringfence.Report, tr reputation.Track, before []reputation.Tally) (float64, int) {
+		tracks = append(tracks, tr)
+		return 2, 1
+	}
+	boost := func(at time.Time) float64 { return float64(at.Sub(t0)/time.Hour) + 1 }
+	rs := []ringfence.Report{
+		report("+8613800000001", "loan", "a", t0),
+		report("+8613800000001", "loan", "b", t0.Add(time.Hour)),
+		report("+8613800000001", "fraud", "c", t0),
+		report("+8613800000002", "sales", "a", t0.AddDate(0, 1, 0)),
+	}
+	if _, err := s.AddReports(ctx, rs, boost, judge); err != nil {
+		t.Fatal(err)
+	}
+	if rs[0].Weight != 2 {
+		t.Fatalf("judge's weight not set on report: %v", rs[0].Weight)
+	}
+	if tracks[3].Reports != 1 || tracks[3].Agreed != 1 {
+		t.Fatalf("reporter a's track before its second report: %+v", tracks[3])
+	}
+	ts, err := s.TallyOf(ctx, "+8613800000001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := tallyMap(ts)
+	if m["loan"].Reporters != 2 || m["loan"].Weight != 2*1+2*2 || m["fraud"].Reporters != 1 {
+		t.Fatalf("tallies %+v", ts)
+	}
+	seen := map[string]int{}
+	if err := s.Tallies(ctx, func(n string, ts []reputation.Tally) error { seen[n] = len(ts); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(seen) != 2 || seen["+8613800000001"] != 2 {
+		t.Fatalf("Tallies visited %v", seen)
+	}
+	var march int
+	if err := s.ReportEvents(ctx, t0.AddDate(0, 0, -1), t0.AddDate(0, 0, 20), func(engine.ReportEvent) error { march++; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if march != 3 {
+		t.Fatalf("events in March %d, want 3", march)
+	}
+}
+
+func testClearReports(t *testing.T, s engine.Store) {
+	const n = "+8695500"
+	rs := []ringfence.Report{report(n, "fraud", "a", t0), report(n, "fraud", "b", t0.Add(2*time.Hour))}
+	if _, err := s.AddReports(ctx, rs, unitBoost, fixedJudge(1)); err != nil {
+		t.Fatal(err)
+	}
+	ts, err := s.ClearReports(ctx, n, t0.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := tallyMap(ts); m["fraud"].Reporters != 1 {
+		t.Fatalf("after clearing, %+v", ts)
+	}
+	// The cleared reporter may report again and counts again.
+	if _, err := s.AddReports(ctx, []ringfence.Report{report(n, "fraud", "a", t0.Add(3*time.Hour))}, unitBoost, fixedJudge(1)); err != nil {
+		t.Fatal(err)
+	}
+	ts, _ = s.TallyOf(ctx, n)
+	if m := tallyMap(ts); m["fraud"].Reporters != 2 {
+		t.Fatalf("after re-report, %+v", ts)
+	}
+}
+
+func testRules(t *testing.T, s engine.Store) {
+	if _, err := s.Rules(ctx, "+8613900000000"); ringfence.ErrorCode(err) != ringfence.ENOTFOUND {
+		t.Fatalf("missing rules: %v", err)
+	}
+	r := &screen.Rules{Subscriber: "+8613900000000", Entries: []screen.Entry{{Pattern: "+86170*", Kind: "block"}},
+		BlockedCategories: map[ringfence.Category]ringfence.Action{"loan": ringfence.Block}, MinReportWeight: 3,
+		Quiet: &screen.QuietHours{From: "22:00", To: "07:00", Action: ringfence.Block}}
+	if err := s.PutRules(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	r.Entries = append(r.Entries, screen.Entry{Pattern: "+8613800000000", Kind: "pass", Until: t0})
+	if err := s.PutRules(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Rules(ctx, r.Subscriber)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Entries) != 2 || !got.Entries[1].Until.Equal(t0) || got.Quiet.From != "22:00" || got.BlockedCategories["loan"] != ringfence.Block {
+		t.Fatalf("got %+v", got)
+	}
+	n := 0
+	if err := s.AllRules(ctx, func(*screen.Rules) error { n++; return nil }); err != nil || n != 1 {
+		t.Fatalf("AllRules: %d, %v", n, err)
+	}
+}
+
+func testRegistry(t *testing.T, s engine.Store) {
+	b := ringfence.Business{Pattern: "+8695588", Name: "工商银行", AddedBy: "op", CreatedAt: t0}
+	if err := s.AddBusiness(ctx, &b); err != nil || b.ID == 0 {
+		t.Fatalf("add: %v, id %d", err, b.ID)
+	}
+	dup := b
+	if err := s.AddBusiness(ctx, &dup); ringfence.ErrorCode(err) != ringfence.ECONFLICT {
+		t.Fatalf("duplicate: %v", err)
+	}
+	bs, err := s.Businesses(ctx)
+	if err != nil || len(bs) != 1 || bs[0].Name != "工商银行" || !bs[0].CreatedAt.Equal(t0) {
+		t.Fatalf("list: %+v, %v", bs, err)
+	}
+	if err := s.RemoveBusiness(ctx, b.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RemoveBusiness(ctx, b.ID); ringfence.ErrorCode(err) != ringfence.ENOTFOUND {
+		t.Fatalf("remove twice: %v", err)
+	}
+}
+
+func testAppeals(t *testing.T, s engine.Store) {
+	a := ringfence.Appeal{Number: "+8695588", Business: "工商银行", Reason: "our service line", Status: ringfence.AppealPending, FiledBy: "k1", CreatedAt: t0}
+	if err := s.FileAppeal(ctx, &a); err != nil || a.ID == 0 {
+		t.Fatalf("file: %v", err)
+	}
+	got, err := s.DecideAppeal(ctx, a.ID, ringfence.AppealAccepted, "op", "verified", t0.Add(time.Hour))
+	if err != nil || got.Status != ringfence.AppealAccepted || got.DecidedBy != "op" || !got.DecidedAt.Equal(t0.Add(time.Hour)) {
+		t.Fatalf("decide: %+v, %v", got, err)
+	}
+	if _, err := s.DecideAppeal(ctx, a.ID, ringfence.AppealRejected, "op", "", t0); ringfence.ErrorCode(err) != ringfence.ECONFLICT {
+		t.Fatalf("decide twice: %v", err)
+	}
+	if _, err := s.DecideAppeal(ctx, 999, ringfence.AppealRejected, "op", "", t0); ringfence.ErrorCode(err) != ringfence.ENOTFOUND {
+		t.Fatalf("decide missing: %v", err)
+	}
+	pending, _ := s.Appeals(ctx, ringfence.AppealPending)
+	all, _ := s.Appeals(ctx, "")
+	if len(pending) != 0 || len(all) != 1 {
+		t.Fatalf("pending %d all %d", len(pending), len(all))
+	}
+}
+
+func testKeys(t *testing.T, s engine.Store) {
+	k := ringfence.Key{ID: "key_1", Role: ringfence.RoleSubscriber, Subscriber: "+8613900000000", CreatedAt: t0}
+	if err := s.CreateKey(ctx, k, []byte("hash1")); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.KeyByHash(ctx, []byte("hash1"))
+	if err != nil || got != k {
+		t.Fatalf("got %+v, %v", got, err)
+	}
+	if _, err := s.KeyByHash(ctx, []byte("nope")); ringfence.ErrorCode(err) != ringfence.ENOTFOUND {
+		t.Fatalf("unknown hash: %v", err)
+	}
+	if ks, _ := s.Keys(ctx); len(ks) != 1 {
+		t.Fatalf("keys %+v", ks)
+	}
+}
+
+func testAudit(t *testing.T, s engine.Store) {
+	for i, a := range []string{"registry.add", "appeal.accepted"} {
+		if err := s.Audit(ctx, ringfence.AuditEntry{At: t0.Add(time.Duration(i) * time.Minute), Actor: "op", Action: a, Target: "+8695588"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	log, err := s.AuditLog(ctx, 10)
+	if err != nil || len(log) != 2 || log[0].Action != "appeal.accepted" {
+		t.Fatalf("newest first: %+v, %v", log, err)
+	}
+}
+
+func testFlags(t *testing.T, s engine.Store) {
+	f := ringfence.Flag{Number: "+8617000000001", Kind: ringfence.KindTelemarketing, Score: 0.7, FlaggedAt: t0, Reasons: []string{"a"}}
+	if err := s.SaveFlags(ctx, []ringfence.Flag{f}); err != nil {
+		t.Fatal(err)
+	}
+	f.Score, f.Reasons = 0.9, []string{"b", "c"}
+	if err := s.SaveFlags(ctx, []ringfence.Flag{f}); err != nil {
+		t.Fatal(err)
+	}
+	var got []ringfence.Flag
+	if err := s.Flags(ctx, func(f ringfence.Flag) error { got = append(got, f); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].Score != 0.9 || len(got[0].Reasons) != 2 || !got[0].FlaggedAt.Equal(t0) {
+		t.Fatalf("got %+v", got)
+	}
+}

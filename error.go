@@ -1,0 +1,57 @@
+package ringfence
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Error codes. Adapters map them to transport status in one place (the HTTP
+// adapter to status codes, the CLI to exit codes).
+const (
+	EINVALID      = "invalid"
+	ENOTFOUND     = "not_found"
+	ECONFLICT     = "conflict"
+	EUNAUTHORIZED = "unauthorized"
+	EFORBIDDEN    = "forbidden"
+	ETOOLARGE     = "too_large"
+	ERATELIMIT    = "rate_limited"
+	EINTERNAL     = "internal"
+)
+
+// Error is an application error with a code and a message safe to show to the
+// caller. Anything else is an internal error whose text is not shown.
+type Error struct {
+	Code    string
+	Message string
+}
+
+func (e *Error) Error() string { return e.Message }
+
+// Errorf returns an *Error with the given code and formatted message.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of the first *Error in err's chain, EINTERNAL for
+// other errors and "" for nil.
+func ErrorCode(err error) string {
+	var e *Error
+	if err == nil {
+		return ""
+	} else if errors.As(err, &e) {
+		return e.Code
+	}
+	return EINTERNAL
+}
+
+// ErrorMessage returns the message of the first *Error in err's chain with any
+// context wrapped around it, or "internal error" for other errors.
+func ErrorMessage(err error) string {
+	var e *Error
+	if err == nil {
+		return ""
+	} else if errors.As(err, &e) {
+		return err.Error()
+	}
+	return "internal error"
+}

@@ -1,0 +1,88 @@
+package reputation
+
+import (
+	"math"
+
+	"ringfence"
+)
+
+// Summary packs what screening needs of a number's tallies into 64 bits:
+// the two heaviest categories with their reporter counts, the top weight and
+// the total weight (as bfloat16, in the frame of the index that holds it).
+//
+//	bits  0..3  top category code     bits  4..7  second category code
+//	bits  8..19 top reporters (≤4095) bits 20..31 second reporters (≤4095)
+//	bits 32..47 top weight (bf16)     bits 48..63 total weight (bf16)
+type Summary uint64
+
+const maxCount = 1<<12 - 1
+
+// Summarize builds the summary of tallies, multiplying weights by scale to
+// bring them from the reference frame into the index's frame.
+func Summarize(tallies []Tally, scale float64) Summary {
+	var first, second Tally
+	var total float64
+	for _, t := range tallies {
+		if t.Reporters <= 0 || t.Category.Code() == 0 {
+			continue
+		}
+		total += t.Weight
+		switch {
+		case t.Weight > first.Weight:
+			first, second = t, first
+		case t.Weight > second.Weight:
+			second = t
+		}
+	}
+	if first.Reporters == 0 {
+		return 0
+	}
+	return Summary(uint64(first.Category.Code()) |
+		uint64(second.Category.Code())<<4 |
+		uint64(min(first.Reporters, maxCount))<<8 |
+		uint64(min(second.Reporters, maxCount))<<20 |
+		uint64(toBF16(first.Weight*scale))<<32 |
+		uint64(toBF16(total*scale))<<48)
+}
+
+// Crowd is a number's crowd reputation at a moment, decayed.
+type Crowd struct {
+	Category        ringfence.Category // heaviest category, "" when there are no reports
+	Reporters       int                // reporters whose latest report is Category
+	Weight          float64            // decayed weight of Category
+	Total           float64            // decayed weight of all categories
+	Second          ringfence.Category
+	SecondReporters int
+}
+
+// Crowd unpacks s, multiplying weights by decay (see Config.Decay).
+func (s Summary) Crowd(decay float64) Crowd {
+	if s == 0 {
+		return Crowd{}
+	}
+	return Crowd{
+		Category:        ringfence.CategoryByCode(uint8(s & 0xf)),
+		Second:          ringfence.CategoryByCode(uint8(s >> 4 & 0xf)),
+		Reporters:       int(s >> 8 & maxCount),
+		SecondReporters: int(s >> 20 & maxCount),
+		Weight:          float64(fromBF16(uint16(s>>32))) * decay,
+		Total:           float64(fromBF16(uint16(s>>48))) * decay,
+	}
+}
+
+// Majority is the share of all weight held by the top category.
+func (c Crowd) Majority() float64 {
+	if c.Total <= 0 {
+		return 0
+	}
+	return math.Min(c.Weight/c.Total, 1)
+}
+
+// toBF16 rounds f to the nearest bfloat16 (float32's top 16 bits).
+func toBF16(f float64) uint16 {
+	b := math.Float32bits(float32(f))
+	b += 0x7fff + (b >> 16 & 1) // round half to even
+	return uint16(b >> 16)
+}
+
+func fromBF16(h uint16) float32 { return math.Float32frombits(uint32(h) << 16) }

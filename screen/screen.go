@@ -1,0 +1,246 @@
+// Package screen decides what happens to one call: allow, label or block,
+// with a category, a score and the reasons, from every signal ringfence has
+// about the caller and the callee. It is pure and deterministic: the same
+// call and signals always give the same verdict, built without allocating
+// into a Verdict the caller reuses.
+//
+// Precedence, strongest first: personal allow and expected-call passes;
+// personal blocks (lists, contacts-only, quiet hours); a failed caller-ID
+// attestation; a call-bombing attack on the callee; a verified business;
+// crowd reputation and behaviour signals (with the subscriber's blocked
+// categories); range risk.
+package screen
+
+import (
+	"strings"
+	"time"
+
+	"ringfence"
+	"ringfence/number"
+	"ringfence/reputation"
+)
+
+// Verdict is the decision for one call. Its JSON is the verdict contract.
+type Verdict struct {
+	Number     string             `json:"number"`
+	E164       string             `json:"e164"`
+	Action     ringfence.Action   `json:"action"`
+	Category   ringfence.Category `json:"category"`
+	Score      float64            `json:"score"`
+	Reasons    []Reason           `json:"reasons"`
+	NumberInfo number.Info        `json:"number_info"`
+}
+
+// ReasonStrings renders the reasons for people.
+func (v *Verdict) ReasonStrings() []string {
+	out := make([]string, len(v.Reasons))
+	for i, r := range v.Reasons {
+		out[i] = r.String()
+	}
+	return out
+}
+
+// Behaviour is a behaviour-detection signal about a number.
+type Behaviour struct {
+	Kind    string  // ringfence.KindTelemarketing, …
+	Score   float64 // 0..1
+	Reasons []string
+	At      time.Time
+}
+
+// Category is the report category matching a detector kind.
+func (b *Behaviour) Category() ringfence.Category {
+	switch b.Kind {
+	case ringfence.KindRobocall:
+		return "robocall"
+	case ringfence.KindDebtCollection:
+		return "debt_collection"
+	case ringfence.KindCallBombingTarget:
+		return "call_bombing"
+	}
+	return "sales"
+}
+
+// Call is the call being screened.
+type Call struct {
+	Caller number.Info // the caller, parsed
+	Input  string      // the caller as given
+	At     time.Time
+	// Attestation is the STIR/SHAKEN verification status when the network
+	// supplied one: "" (none), "pass", or "fail".
+	Attestation string
+}
+
+// Signals are what ringfence knows about the caller and callee.
+type Signals struct {
+	Rules       *Rules              // the callee's personal rules, nil when none
+	Business    *ringfence.Business // the caller's verified-business entry, nil when none
+	Crowd       reputation.Crowd    // the caller's crowd reputation, decayed to the call time
+	Behaviour   *Behaviour          // a behaviour flag on the caller, nil when none
+	UnderAttack *Behaviour          // a call-bombing flag on the callee, nil when none
+}
+
+// Policy holds the thresholds of decisions.
+type Policy struct {
+	Crowd reputation.Config
+}
+
+// NewPolicy returns a policy with the given crowd configuration.
+func NewPolicy(c reputation.Config) *Policy { return &Policy{Crowd: c} }
+
+// Decide fills v with the verdict for call given sig. v's Reasons slice is
+// reused, so a caller that keeps v allocates nothing.
+func (p *Policy) Decide(v *Verdict, call Call, sig Signals) {
+	v.Number = call.Input
+	v.E164 = call.Caller.E164
+	v.NumberInfo = call.Caller
+	v.Action, v.Category, v.Score = ringfence.Allow, "", 0
+	v.Reasons = v.Reasons[:0]
+	e164 := call.Caller.E164
+
+	rules := sig.Rules
+	if rules != nil {
+		if e, ok := rules.find(e164, call.At, EntryAllow, EntryPass); ok {
+			code := ReasonAllowList
+			if e.Kind == EntryPass {
+				code = ReasonPass
+			}
+			v.add(Reason{Code: code, Text: e.Pattern})
+			return
+		}
+		if e, ok := rules.find(e164, call.At, EntryBlock, EntryLabel); ok {
+			if e.Kind == EntryBlock {
+				v.set(ringfence.Block, 1, Reason{Code: ReasonBlockList, Text: e.Pattern})
+			} else {
+				v.set(ringfence.Label, 0.5, Reason{Code: ReasonLabelList, Text: e.Pattern})
+			}
+			return
+		}
+		if a := rules.ContactsOnly; a == ringfence.Block || a == ringfence.Label {
+			v.set(a, 0.5, Reason{Code: ReasonContactsOnly})
+			return
+		}
+		if q := rules.Quiet; q != nil && q.contains(call.At) {
+			v.set(q.Action, 0.5, Reason{Code: ReasonQuietHours, Text: q.From + "–" + q.To})
+			return
+		}
+	}
+	if call.Attestation == "fail" {
+		v.set(ringfence.Block, 0.9, Reason{Code: ReasonAttestationFailed, Text: "TN-Validation-Failed"})
+		return
+	}
+	if a := sig.UnderAttack; a != nil {
+		why := "callers outside your allow list are held back"
+		if len(a.Reasons) > 0 {
+			why = a.Reasons[0]
+		}
+		v.Category = "call_bombing"
+		if sig.Business != nil {
+			v.set(ringfence.Label, 0.6, Reason{Code: ReasonCalleeUnderAttack, Text: why})
+			v.add(Reason{Code: ReasonVerifiedBusiness, Text: sig.Business.Name})
+		} else {
+			v.set(ringfence.Block, 0.9, Reason{Code: ReasonCalleeUnderAttack, Text: why})
+		}
+		return
+	}
+	if b := sig.Business; b != nil {
+		v.add(Reason{Code: ReasonVerifiedBusiness, Text: b.Name})
+		if c := sig.Crowd; c.Category != "" && c.Category.Benign() {
+			v.Category = c.Category
+		}
+		return
+	}
+	p.reputation(v, call, sig)
+}
+
+// reputation applies crowd, behaviour, the subscriber's categories and range risk.
+func (p *Policy) reputation(v *Verdict, call Call, sig Signals) {
+	cfg := &p.Crowd
+	threshold := cfg.LabelWeight
+	if sig.Rules != nil && sig.Rules.MinReportWeight > 0 {
+		threshold = sig.Rules.MinReportWeight
+	}
+	c := sig.Crowd
+	crowd := Reason{Code: ReasonCrowd, Category: c.Category, N: c.Reporters, Second: c.Second, N2: c.SecondReporters, Weight: c.Weight, Threshold: threshold}
+	info := call.Caller
+	risky := info.VirtualOperator
+
+	switch {
+	case c.Category == "":
+		if sig.Behaviour == nil {
+			v.add(Reason{Code: ReasonNoReports})
+		}
+	case c.Category.Benign():
+		crowd.Code = ReasonCrowdBenign
+		v.Category = c.Category
+		v.add(crowd)
+	case c.Weight >= cfg.BlockWeight && c.Reporters >= cfg.BlockReporters && c.Majority() >= cfg.BlockMajority:
+		v.set(ringfence.Block, score(c, threshold), crowd)
+		v.Category = c.Category
+	case c.Weight >= threshold || (risky && c.Weight >= threshold/2):
+		v.set(ringfence.Label, score(c, threshold), crowd)
+		v.Category = c.Category
+	default:
+		crowd.Code = ReasonCrowdWeak
+		v.Score = score(c, threshold)
+		v.add(crowd)
+	}
+
+	if b := sig.Behaviour; b != nil {
+		for _, r := range b.Reasons {
+			v.add(Reason{Code: ReasonBehaviour, Text: r})
+		}
+		if len(b.Reasons) == 0 {
+			v.add(Reason{Code: ReasonBehaviour, Text: "detected " + b.Kind})
+		}
+		cat := b.Category()
+		switch {
+		case v.Action == ringfence.Label && !c.Category.Benign() && b.Score >= 0.5:
+			// Two independent signals agree that the caller harasses.
+			v.Action, v.Score = ringfence.Block, max(v.Score, b.Score, 0.85)
+			v.add(Reason{Code: ReasonCorroborated, Category: v.Category})
+		case v.Action == ringfence.Allow && !c.Category.Benign():
+			v.Action, v.Category, v.Score = ringfence.Label, cat, max(v.Score, b.Score)
+		}
+	}
+
+	if rules := sig.Rules; rules != nil && v.Category != "" && v.Action != ringfence.Allow {
+		if a, ok := rules.BlockedCategories[v.Category]; ok && a.Severity() > v.Action.Severity() {
+			v.Action = a
+			v.add(Reason{Code: ReasonBlockedCategory, Category: v.Category, Action: a})
+		}
+	}
+
+	switch {
+	case risky:
+		v.add(Reason{Code: ReasonVirtualRange, Text: rangeOf(info.E164)})
+		v.Score = max(v.Score, 0.1)
+	case info.Type == number.Service:
+		v.add(Reason{Code: ReasonServiceRange, Text: "95/96 call-centre number"})
+	case info.Type == number.TollFree:
+		v.add(Reason{Code: ReasonServiceRange, Text: "400/800 business number"})
+	}
+}
+
+// score maps crowd weight to 0..1: half at the label weight, rising towards
+// 1 with more weight, scaled by the share of the top category.
+func score(c reputation.Crowd, threshold float64) float64 {
+	if c.Weight <= 0 {
+		return 0
+	}
+	return c.Weight / (c.Weight + threshold) * c.Majority()
+}
+
+func rangeOf(e164 string) string {
+	if n, ok := strings.CutPrefix(e164, "+86"); ok && len(n) >= 3 {
+		return n[:3]
+	}
+	return e164
+}
+
+func (v *Verdict) add(r Reason) { v.Reasons = append(v.Reasons, r) }
+
+func (v *Verdict) set(a ringfence.Action, score float64, r Reason) {
+	v.Action, v.Score = a, score
+	v.add(r)
+}

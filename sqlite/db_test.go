@@ -1,0 +1,32 @@
+package sqlite_test
+
+import (
+	"testing"
+
+	"ringfence/engine"
+	"ringfence/engine/storetest"
+	"ringfence/sqlite"
+)
+
+func TestConformance(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) engine.Store {
+		db, err := sqlite.Open(t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return db
+	})
+}
+
+func TestReopenKeepsData(t *testing.T) {
+	dir := t.TempDir()
+	db, err := sqlite.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if db, err = sqlite.Open(dir); err != nil {
+		t.Fatalf("reopen (migrations applied twice?): %v", err)
+	}
+	db.Close()
+}

@@ -1,0 +1,213 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"ringfence"
+	"ringfence/engine"
+	"ringfence/reputation"
+)
+
+// AddReports implements engine.ReportStore. All reports go in one
+// transaction: either every one of them is stored or none is.
+func (d *DB) AddReports(ctx context.Context, rs []ringfence.Report, boost func(time.Time) float64, judge engine.Judge) ([]engine.NumberTallies, error) {
+	touched := map[string]bool{}
+	var order []string
+	err := d.tx(ctx, func(tx *sql.Tx) error {
+		for i := range rs {
+			r := &rs[i]
+			if err := addReport(ctx, tx, r, boost, judge); err != nil {
+				return fmt.Errorf("report %d (%s): %w", i+1, r.Number, err)
+			}
+			if !touched[r.Number] {
+				touched[r.Number] = true
+				order = append(order, r.Number)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]engine.NumberTallies, 0, len(order))
+	for _, n := range order {
+		ts, err := d.TallyOf(ctx, n)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, engine.NumberTallies{Number: n, Tallies: ts})
+	}
+	return out, nil
+}
+
+func addReport(ctx context.Context, tx *sql.Tx, r *ringfence.Report, boost func(time.Time) float64, judge engine.Judge) error {
+	var oldCat string
+	var oldRef float64
+	var cleared int
+	err := tx.QueryRowContext(ctx, `SELECT category, ref_weight, cleared FROM reports WHERE number = ? AND reporter = ?`, r.Number, r.Reporter).Scan(&oldCat, &oldRef, &cleared)
+	hadOld := err == nil
+	if err != nil && !isNoRows(err) {
+		return err
+	}
+	if hadOld && cleared == 0 {
+		if _, err := tx.ExecContext(ctx, `UPDATE tallies SET reporters = reporters - 1, weight = MAX(weight - ?, 0) WHERE number = ? AND category = ?`, oldRef, r.Number, oldCat); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM tallies WHERE number = ? AND reporters <= 0`, r.Number); err != nil {
+			return err
+		}
+	}
+	var track reputation.Track
+	err = tx.QueryRowContext(ctx, `SELECT reports, agreed, disagreed FROM reporters WHERE id = ?`, r.Reporter).Scan(&track.Reports, &track.Agreed, &track.Disagreed)
+	if err != nil && !isNoRows(err) {
+		return err
+	}
+	before, err := tallies(ctx, tx, r.Number)
+	if err != nil {
+		return err
+	}
+	w, agree := judge(*r, track, before)
+	r.Weight = w
+	ref := w * boost(r.ReportedAt)
+	if _, err := tx.ExecContext(ctx, `INSERT INTO reports (number, reporter, category, source, reported_at, received_at, called_at, note, weight, ref_weight, cleared)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)
+		ON CONFLICT (number, reporter) DO UPDATE SET category = excluded.category, source = excluded.source, reported_at = excluded.reported_at,
+			received_at = excluded.received_at, called_at = excluded.called_at, note = excluded.note, weight = excluded.weight,
+			ref_weight = excluded.ref_weight, cleared = 0`,
+		r.Number, r.Reporter, string(r.Category), r.Source, ms(r.ReportedAt), ms(r.ReceivedAt), ms(r.CalledAt), r.Note, w, ref); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO tallies (number, category, reporters, weight) VALUES (?, ?, 1, ?)
+		ON CONFLICT (number, category) DO UPDATE SET reporters = reporters + 1, weight = weight + excluded.weight`, r.Number, string(r.Category), ref); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO report_events (number, category, source, received_at) VALUES (?, ?, ?, ?)`,
+		r.Number, string(r.Category), r.Source, ms(r.ReceivedAt)); err != nil {
+		return err
+	}
+	var a, dis int
+	if !hadOld { // a changed mind does not earn a second agreement
+		switch {
+		case agree > 0:
+			a = 1
+		case agree < 0:
+			dis = 1
+		}
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO reporters (id, reports, agreed, disagreed) VALUES (?, 1, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET reports = reports + 1, agreed = agreed + excluded.agreed, disagreed = disagreed + excluded.disagreed`, r.Reporter, a, dis)
+	return err
+}
+
+type querier interface {
+	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+}
+
+func tallies(ctx context.Context, q querier, number string) ([]reputation.Tally, error) {
+	rows, err := q.QueryContext(ctx, `SELECT category, reporters, weight FROM tallies WHERE number = ? ORDER BY category`, number)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ts []reputation.Tally
+	for rows.Next() {
+		var t reputation.Tally
+		var c string
+		if err := rows.Scan(&c, &t.Reporters, &t.Weight); err != nil {
+			return nil, err
+		}
+		t.Category = ringfence.Category(c)
+		ts = append(ts, t)
+	}
+	return ts, rows.Err()
+}
+
+// TallyOf implements engine.ReportStore.
+func (d *DB) TallyOf(ctx context.Context, number string) ([]reputation.Tally, error) {
+	return tallies(ctx, d.db, number)
+}
+
+// Tallies implements engine.ReportStore.
+func (d *DB) Tallies(ctx context.Context, fn func(string, []reputation.Tally) error) error {
+	rows, err := d.db.QueryContext(ctx, `SELECT number, category, reporters, weight FROM tallies ORDER BY number`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var cur string
+	var ts []reputation.Tally
+	for rows.Next() {
+		var n, c string
+		var t reputation.Tally
+		if err := rows.Scan(&n, &c, &t.Reporters, &t.Weight); err != nil {
+			return err
+		}
+		if n != cur && len(ts) > 0 {
+			if err := fn(cur, ts); err != nil {
+				return err
+			}
+			ts = ts[:0]
+		}
+		cur = n
+		t.Category = ringfence.Category(c)
+		ts = append(ts, t)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if len(ts) > 0 {
+		return fn(cur, ts)
+	}
+	return nil
+}
+
+// ClearReports implements engine.ReportStore.
+func (d *DB) ClearReports(ctx context.Context, number string, before time.Time) ([]reputation.Tally, error) {
+	err := d.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE reports SET cleared = 1 WHERE number = ? AND received_at < ?`, number, ms(before)); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM tallies WHERE number = ?`, number); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO tallies (number, category, reporters, weight)
+			SELECT number, category, COUNT(*), SUM(ref_weight) FROM reports WHERE number = ? AND cleared = 0 GROUP BY number, category`, number)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return d.TallyOf(ctx, number)
+}
+
+// ReportEvents implements engine.ReportStore.
+func (d *DB) ReportEvents(ctx context.Context, from, to time.Time, fn func(engine.ReportEvent) error) error {
+	rows, err := d.db.QueryContext(ctx, `SELECT number, category, source, received_at FROM report_events WHERE received_at >= ? AND received_at < ? ORDER BY id`, ms(from), ms(to))
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var e engine.ReportEvent
+		var c string
+		var at int64
+		if err := rows.Scan(&e.Number, &c, &e.Source, &at); err != nil {
+			return err
+		}
+		e.Category, e.ReceivedAt = ringfence.Category(c), fromMS(at)
+		if err := fn(e); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// CountReports implements engine.ReportStore.
+func (d *DB) CountReports(ctx context.Context) (int64, error) {
+	var n int64
+	err := d.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM reports`).Scan(&n)
+	return n, err
+}

@@ -1,0 +1,299 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"time"
+
+	"ringfence"
+	"ringfence/screen"
+)
+
+// Rules implements engine.RuleStore.
+func (d *DB) Rules(ctx context.Context, subscriber string) (*screen.Rules, error) {
+	var doc string
+	err := d.db.QueryRowContext(ctx, `SELECT doc FROM rules WHERE subscriber = ?`, subscriber).Scan(&doc)
+	if isNoRows(err) {
+		return nil, notFound("no rules for subscriber")
+	} else if err != nil {
+		return nil, err
+	}
+	var r screen.Rules
+	if err := json.Unmarshal([]byte(doc), &r); err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+// PutRules implements engine.RuleStore.
+func (d *DB) PutRules(ctx context.Context, r *screen.Rules) error {
+	doc, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	return d.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO rules (subscriber, doc) VALUES (?, ?) ON CONFLICT (subscriber) DO UPDATE SET doc = excluded.doc`, r.Subscriber, string(doc))
+		return err
+	})
+}
+
+// AllRules implements engine.RuleStore.
+func (d *DB) AllRules(ctx context.Context, fn func(*screen.Rules) error) error {
+	rows, err := d.db.QueryContext(ctx, `SELECT doc FROM rules ORDER BY subscriber`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var doc string
+		if err := rows.Scan(&doc); err != nil {
+			return err
+		}
+		var r screen.Rules
+		if err := json.Unmarshal([]byte(doc), &r); err != nil {
+			return err
+		}
+		if err := fn(&r); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// AddBusiness implements engine.RegistryStore.
+func (d *DB) AddBusiness(ctx context.Context, b *ringfence.Business) error {
+	return d.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO businesses (pattern, name, added_by, created_at) VALUES (?, ?, ?, ?)`, b.Pattern, b.Name, b.AddedBy, ms(b.CreatedAt))
+		if isUnique(err) {
+			return ringfence.Errorf(ringfence.ECONFLICT, "%s is already registered", b.Pattern)
+		} else if err != nil {
+			return err
+		}
+		b.ID, err = res.LastInsertId()
+		return err
+	})
+}
+
+// RemoveBusiness implements engine.RegistryStore.
+func (d *DB) RemoveBusiness(ctx context.Context, id int64) error {
+	return d.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM businesses WHERE id = ?`, id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return notFound("no business %d", id)
+		}
+		return nil
+	})
+}
+
+// Businesses implements engine.RegistryStore.
+func (d *DB) Businesses(ctx context.Context) ([]ringfence.Business, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT id, pattern, name, added_by, created_at FROM businesses ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []ringfence.Business
+	for rows.Next() {
+		var b ringfence.Business
+		var at int64
+		if err := rows.Scan(&b.ID, &b.Pattern, &b.Name, &b.AddedBy, &at); err != nil {
+			return nil, err
+		}
+		b.CreatedAt = fromMS(at)
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}
+
+const appealCols = `id, number, business, contact, reason, status, filed_by, decided_by, decision, created_at, decided_at`
+
+func scanAppeal(s interface{ Scan(...any) error }) (ringfence.Appeal, error) {
+	var a ringfence.Appeal
+	var c, dd int64
+	err := s.Scan(&a.ID, &a.Number, &a.Business, &a.Contact, &a.Reason, &a.Status, &a.FiledBy, &a.DecidedBy, &a.Decision, &c, &dd)
+	a.CreatedAt, a.DecidedAt = fromMS(c), fromMS(dd)
+	return a, err
+}
+
+// FileAppeal implements engine.AppealStore.
+func (d *DB) FileAppeal(ctx context.Context, a *ringfence.Appeal) error {
+	return d.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO appeals (number, business, contact, reason, status, filed_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			a.Number, a.Business, a.Contact, a.Reason, a.Status, a.FiledBy, ms(a.CreatedAt))
+		if err != nil {
+			return err
+		}
+		a.ID, err = res.LastInsertId()
+		return err
+	})
+}
+
+// Appeal implements engine.AppealStore.
+func (d *DB) Appeal(ctx context.Context, id int64) (ringfence.Appeal, error) {
+	a, err := scanAppeal(d.db.QueryRowContext(ctx, `SELECT `+appealCols+` FROM appeals WHERE id = ?`, id))
+	if isNoRows(err) {
+		return a, notFound("no appeal %d", id)
+	}
+	return a, err
+}
+
+// Appeals implements engine.AppealStore.
+func (d *DB) Appeals(ctx context.Context, status string) ([]ringfence.Appeal, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT `+appealCols+` FROM appeals WHERE ? = '' OR status = ? ORDER BY id`, status, status)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []ringfence.Appeal
+	for rows.Next() {
+		a, err := scanAppeal(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// DecideAppeal implements engine.AppealStore.
+func (d *DB) DecideAppeal(ctx context.Context, id int64, status, by, decision string, at time.Time) (ringfence.Appeal, error) {
+	err := d.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE appeals SET status = ?, decided_by = ?, decision = ?, decided_at = ? WHERE id = ? AND status = ?`,
+			status, by, decision, ms(at), id, ringfence.AppealPending)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			var cur string
+			if err := tx.QueryRowContext(ctx, `SELECT status FROM appeals WHERE id = ?`, id).Scan(&cur); isNoRows(err) {
+				return notFound("no appeal %d", id)
+			} else if err != nil {
+				return err
+			}
+			return ringfence.Errorf(ringfence.ECONFLICT, "appeal %d is already %s", id, cur)
+		}
+		return nil
+	})
+	if err != nil {
+		return ringfence.Appeal{}, err
+	}
+	return d.Appeal(ctx, id)
+}
+
+// CreateKey implements engine.KeyStore.
+func (d *DB) CreateKey(ctx context.Context, k ringfence.Key, hash []byte) error {
+	return d.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO api_keys (id, secret_hash, role, subscriber, created_at) VALUES (?, ?, ?, ?, ?)`,
+			k.ID, hash, string(k.Role), k.Subscriber, ms(k.CreatedAt))
+		if isUnique(err) {
+			return ringfence.Errorf(ringfence.ECONFLICT, "key %s exists", k.ID)
+		}
+		return err
+	})
+}
+
+// KeyByHash implements engine.KeyStore.
+func (d *DB) KeyByHash(ctx context.Context, hash []byte) (ringfence.Key, error) {
+	var k ringfence.Key
+	var role string
+	var at int64
+	err := d.db.QueryRowContext(ctx, `SELECT id, role, subscriber, created_at FROM api_keys WHERE secret_hash = ?`, hash).Scan(&k.ID, &role, &k.Subscriber, &at)
+	if isNoRows(err) {
+		return k, notFound("unknown key")
+	}
+	k.Role, k.CreatedAt = ringfence.Role(role), fromMS(at)
+	return k, err
+}
+
+// Keys implements engine.KeyStore.
+func (d *DB) Keys(ctx context.Context) ([]ringfence.Key, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT id, role, subscriber, created_at FROM api_keys ORDER BY created_at, id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []ringfence.Key
+	for rows.Next() {
+		var k ringfence.Key
+		var role string
+		var at int64
+		if err := rows.Scan(&k.ID, &role, &k.Subscriber, &at); err != nil {
+			return nil, err
+		}
+		k.Role, k.CreatedAt = ringfence.Role(role), fromMS(at)
+		out = append(out, k)
+	}
+	return out, rows.Err()
+}
+
+// Audit implements engine.AuditStore.
+func (d *DB) Audit(ctx context.Context, e ringfence.AuditEntry) error {
+	return d.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO audit (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)`, ms(e.At), e.Actor, e.Action, e.Target, e.Detail)
+		return err
+	})
+}
+
+// AuditLog implements engine.AuditStore.
+func (d *DB) AuditLog(ctx context.Context, limit int) ([]ringfence.AuditEntry, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT id, at, actor, action, target, detail FROM audit ORDER BY id DESC LIMIT ?`, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []ringfence.AuditEntry
+	for rows.Next() {
+		var e ringfence.AuditEntry
+		var at int64
+		if err := rows.Scan(&e.ID, &at, &e.Actor, &e.Action, &e.Target, &e.Detail); err != nil {
+			return nil, err
+		}
+		e.At = fromMS(at)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// SaveFlags implements engine.FlagStore.
+func (d *DB) SaveFlags(ctx context.Context, fs []ringfence.Flag) error {
+	return d.tx(ctx, func(tx *sql.Tx) error {
+		for _, f := range fs {
+			reasons, _ := json.Marshal(f.Reasons)
+			if _, err := tx.ExecContext(ctx, `INSERT INTO flags (number, kind, score, flagged_at, reasons, campaign) VALUES (?, ?, ?, ?, ?, ?)
+				ON CONFLICT (number, kind) DO UPDATE SET score = excluded.score, flagged_at = excluded.flagged_at, reasons = excluded.reasons, campaign = excluded.campaign`,
+				f.Number, f.Kind, f.Score, ms(f.FlaggedAt), string(reasons), f.Campaign); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Flags implements engine.FlagStore.
+func (d *DB) Flags(ctx context.Context, fn func(ringfence.Flag) error) error {
+	rows, err := d.db.QueryContext(ctx, `SELECT number, kind, score, flagged_at, reasons, campaign FROM flags ORDER BY number, kind`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var f ringfence.Flag
+		var at int64
+		var reasons string
+		if err := rows.Scan(&f.Number, &f.Kind, &f.Score, &at, &reasons, &f.Campaign); err != nil {
+			return err
+		}
+		f.FlaggedAt = fromMS(at)
+		if err := json.Unmarshal([]byte(reasons), &f.Reasons); err != nil {
+			return err
+		}
+		if err := fn(f); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}

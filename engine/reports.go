@@ -54,7 +54,7 @@ func (e *Engine) NormalizeReport(r *ringfence.Report) error {
 // by track record; agreement is with the crowd's label, when there is one.
 func (e *Engine) judge(r ringfence.Report, track reputation.Track, before []reputation.Tally) (float64, int) {
 	w := e.cfg.SourceWeight(r.Source, track)
-	c := reputation.Summarize(before, 1).Crowd(e.cfg.Decay(reputation.Epoch, r.ReportedAt))
+	c := reputation.Summarize(before, 1).Crowd(e.cfg.Decay(reputation.Epoch, decayFrom(r)))
 	switch {
 	case c.Weight < e.cfg.LabelWeight:
 		return w, 0
@@ -63,6 +63,18 @@ func (e *Engine) judge(r ringfence.Report, track reputation.Track, before []repu
 	}
 	return w, -1
 }
+
+// decayFrom is the time from which a report's weight decays: a crowd
+// report's own time, but an official feed's time of import, since the
+// operator who imports a feed vouches for it as of then.
+func decayFrom(r ringfence.Report) time.Time {
+	if r.Source != ringfence.SourceCrowd && !r.ReceivedAt.IsZero() {
+		return r.ReceivedAt
+	}
+	return r.ReportedAt
+}
+
+func (e *Engine) boost(r ringfence.Report) float64 { return e.cfg.Boost(decayFrom(r)) }
 
 // AddReports validates and stores reports as one durable batch, then
 // updates the index. Invalid reports fail the whole batch; callers that
@@ -73,7 +85,7 @@ func (e *Engine) AddReports(ctx context.Context, rs []ringfence.Report) error {
 			return err
 		}
 	}
-	out, err := e.store.AddReports(ctx, rs, e.cfg.Boost, e.judge)
+	out, err := e.store.AddReports(ctx, rs, e.boost, e.judge)
 	if err != nil {
 		return err
 	}

@@ -42,9 +42,9 @@ type ReportStore interface {
 	// AddReports stores reports in order, each replacing the same
 	// reporter's earlier report on the number, and returns the new tallies
 	// of every number touched. Weights are in the reference frame of
-	// reputation.Config.Boost, computed by the store from each report's
-	// weight (set by judge) and reported_at.
-	AddReports(ctx context.Context, rs []ringfence.Report, boost func(time.Time) float64, judge Judge) ([]NumberTallies, error)
+	// reputation.Config.Boost, the report's weight (set by judge) times
+	// boost(report).
+	AddReports(ctx context.Context, rs []ringfence.Report, boost func(ringfence.Report) float64, judge Judge) ([]NumberTallies, error)
 	// Tallies calls fn for every number that has reports.
 	Tallies(ctx context.Context, fn func(number string, ts []reputation.Tally) error) error
 	// TallyOf returns one number's tallies.

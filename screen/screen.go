@@ -240,7 +240,15 @@ func rangeOf(e164 string) string {
 
 func (v *Verdict) add(r Reason) { v.Reasons = append(v.Reasons, r) }
 
+// set takes action a; a label scores at least 0.5 and a block at least 0.8,
+// so the score always reads in line with the action.
 func (v *Verdict) set(a ringfence.Action, score float64, r Reason) {
-	v.Action, v.Score = a, score
+	switch a {
+	case ringfence.Label:
+		score = max(score, 0.5)
+	case ringfence.Block:
+		score = max(score, 0.8)
+	}
+	v.Action, v.Score = a, min(score, 1)
 	v.add(r)
 }

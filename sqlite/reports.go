@@ -13,7 +13,7 @@ import (
 
 // AddReports implements engine.ReportStore. All reports go in one
 // transaction: either every one of them is stored or none is.
-func (d *DB) AddReports(ctx context.Context, rs []ringfence.Report, boost func(time.Time) float64, judge engine.Judge) ([]engine.NumberTallies, error) {
+func (d *DB) AddReports(ctx context.Context, rs []ringfence.Report, boost func(ringfence.Report) float64, judge engine.Judge) ([]engine.NumberTallies, error) {
 	touched := map[string]bool{}
 	var order []string
 	err := d.tx(ctx, func(tx *sql.Tx) error {
@@ -43,7 +43,7 @@ func (d *DB) AddReports(ctx context.Context, rs []ringfence.Report, boost func(t
 	return out, nil
 }
 
-func addReport(ctx context.Context, tx *sql.Tx, r *ringfence.Report, boost func(time.Time) float64, judge engine.Judge) error {
+func addReport(ctx context.Context, tx *sql.Tx, r *ringfence.Report, boost func(ringfence.Report) float64, judge engine.Judge) error {
 	var oldCat string
 	var oldRef float64
 	var cleared int
@@ -71,7 +71,7 @@ func addReport(ctx context.Context, tx *sql.Tx, r *ringfence.Report, boost func(
 	}
 	w, agree := judge(*r, track, before)
 	r.Weight = w
-	ref := w * boost(r.ReportedAt)
+	ref := w * boost(*r)
 	if _, err := tx.ExecContext(ctx, `INSERT INTO reports (number, reporter, category, source, reported_at, received_at, called_at, note, weight, ref_weight, cleared)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)
 		ON CONFLICT (number, reporter) DO UPDATE SET category = excluded.category, source = excluded.source, reported_at = excluded.reported_at,

@@ -75,7 +75,17 @@ func (c *cli) run(args []string) int {
 
 // commands maps each top-level verb to its runner.
 func (c *cli) commands() map[string]func([]string) int {
-	return map[string]func([]string) int{}
+	return map[string]func([]string) int{
+		"number":   c.runNumber,
+		"check":    c.runCheck,
+		"report":   c.runReport,
+		"import":   c.runImport,
+		"rules":    c.runRules,
+		"registry": c.runRegistry,
+		"appeals":  c.runAppeals,
+		"keys":     c.runKeys,
+		"stats":    c.runStats,
+	}
 }
 
 // parse parses flags interspersed with positional args. It returns ok=false

@@ -44,7 +44,7 @@ var (
 	t0  = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 )
 
-func unitBoost(time.Time) float64 { return 1 }
+func unitBoost(ringfence.Report) float64 { return 1 }
 
 func fixedJudge(w float64) engine.Judge {
 	return func(ringfence.Report, reputation.Track, []reputation.Tally) (float64, int) { return w, 0 }
@@ -91,7 +91,7 @@ func testReportsTallyAndEvents(t *testing.T, s engine.Store) {
 		tracks = append(tracks, tr)
 		return 2, 1
 	}
-	boost := func(at time.Time) float64 { return float64(at.Sub(t0)/time.Hour) + 1 }
+	boost := func(r ringfence.Report) float64 { return float64(r.ReportedAt.Sub(t0)/time.Hour) + 1 }
 	rs := []ringfence.Report{
 		report("+8613800000001", "loan", "a", t0),
 		report("+8613800000001", "loan", "b", t0.Add(time.Hour)),

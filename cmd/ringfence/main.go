@@ -47,6 +47,7 @@ commands:
   appeals ...             business appeals: file, list, accept, reject
   keys create             create an API key (--role ROLE [--subscriber ID])
   demo                    load the demo dataset into --data
+  stats monthly           12321-style monthly report (--month YYYY-MM)
   cdr scan|eval           detect harassing callers in call records
   simulate cdr            generate a synthetic call-record population
   deid                    de-identify personal data in files
@@ -85,6 +86,8 @@ func (c *cli) commands() map[string]func([]string) int {
 		"appeals":  c.runAppeals,
 		"keys":     c.runKeys,
 		"stats":    c.runStats,
+		"serve":    c.runServe,
+		"demo":     c.runDemo,
 	}
 }
 

@@ -1,0 +1,94 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+
+	"ringfence"
+	"ringfence/engine"
+	rfhttp "ringfence/http"
+)
+
+func (c *cli) runServe(args []string) int {
+	fs := newFlagSet("serve", "[--data DIR] [--http ADDR] [--demo]", c.stderr)
+	data := c.dataDir(fs)
+	addr := fs.String("http", "127.0.0.1:8080", "HTTP listen address")
+	demo := fs.Bool("demo", false, "load the demo dataset first if the data directory has none")
+	noLimits := fs.Bool("no-rate-limits", false, "disable per-key rate limits (benchmarks only)")
+	pos, code, ok := c.parse(fs, args)
+	if !ok {
+		return code
+	}
+	if len(pos) != 0 {
+		return c.usageError(fs, "unexpected argument %q", pos[0])
+	}
+	logger := slog.New(slog.NewTextHandler(c.stderr, nil))
+	e, closeDB, err := c.openEngine(*data)
+	if err != nil {
+		return c.fail("serve", err)
+	}
+	defer closeDB()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if *demo {
+		if err := loadDemo(ctx, e, *data, c.stderr); err != nil {
+			return c.fail("serve", err)
+		}
+	}
+	limits := rfhttp.DefaultLimits()
+	if *noLimits {
+		limits = nil
+	}
+	srv := rfhttp.NewServer(e, logger, limits, c.extraRoutes(e)...)
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return c.fail("serve", err)
+	}
+	st := e.IndexStats()
+	logger.Info("ringfence serving", "http", "http://"+ln.Addr().String(), "data", *data, "reputed_numbers", st.Numbers)
+	if *demo {
+		printDemoHelp(c.stderr, ln.Addr().String(), *data)
+	}
+	if err := srv.Serve(ctx, ln); err != nil {
+		return c.fail("serve", err)
+	}
+	logger.Info("ringfence stopped")
+	return exitOK
+}
+
+func printDemoHelp(w interface{ Write([]byte) (int, error) }, addr, data string) {
+	keys, err := os.ReadFile(filepath.Join(data, demoKeysFile))
+	if err != nil {
+		return
+	}
+	var carrier, sub string
+	for _, line := range strings.Split(string(keys), "\n") {
+		f := strings.Fields(line)
+		if len(f) < 2 {
+			continue
+		}
+		switch ringfence.Role(f[0]) {
+		case ringfence.RoleCarrier:
+			carrier = f[1]
+		case ringfence.RoleSubscriber:
+			sub = f[1]
+		}
+	}
+	fmt.Fprintf(w, `
+Demo keys are in %s. Try:
+  curl -s -H 'Authorization: Bearer %s' http://%s/v1/numbers/17100001234
+  curl -s -H 'Authorization: Bearer %s' http://%s/v1/numbers/95588
+  curl -s -H 'Authorization: Bearer %s' http://%s/v1/numbers/16512340000
+  curl -s -H 'Authorization: Bearer %s' http://%s/v1/numbers/17100001234   (as subscriber %s, whose rules apply)
+`, filepath.Join(data, demoKeysFile), carrier, addr, carrier, addr, carrier, addr, sub, addr, demoSubscriber)
+}
+
+// extraRoutes are the API routes of capabilities beyond screening.
+func (c *cli) extraRoutes(e *engine.Engine) []rfhttp.Route { return nil }

@@ -1,0 +1,233 @@
+// Package http is ringfence's HTTP API: verdicts, reports, personal rules,
+// the verified-business registry, appeals, statistics, keys with roles, rate
+// limits, Prometheus metrics. Handlers translate requests into engine calls;
+// errors map to status codes in one place (Error).
+package http
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"ringfence"
+	"ringfence/engine"
+)
+
+// MaxBody is the largest JSON request body accepted.
+const MaxBody = 64 << 10
+
+// Server serves the API over an engine.
+type Server struct {
+	Engine *engine.Engine
+	Logger *slog.Logger
+	Limits Limits
+
+	mux      *http.ServeMux
+	limiter  *limiter
+	registry *prometheus.Registry
+	metrics  *metrics
+	extra    []func(*Server)
+	srv      *http.Server
+}
+
+// Limits are per-key request rates by role: requests per second, and the
+// burst allowed above it.
+type Limits map[ringfence.Role]Rate
+
+// Rate is a token-bucket rate.
+type Rate struct {
+	PerSecond float64
+	Burst     float64
+}
+
+// DefaultLimits keep subscribers and reporters to human rates, which is what
+// stops a stolen key from enumerating numbers, and let carriers and
+// operators screen at network rates.
+func DefaultLimits() Limits {
+	return Limits{
+		ringfence.RoleSubscriber: {5, 30},
+		ringfence.RoleReporter:   {5, 30},
+		ringfence.RoleRegulator:  {20, 100},
+		ringfence.RoleOperator:   {1000, 5000},
+		ringfence.RoleCarrier:    {200000, 400000},
+	}
+}
+
+// Route adds handlers to the server before it starts; adapters for other
+// capabilities (call records, de-identification, tracing) register here.
+type Route struct {
+	Pattern string
+	Roles   []ringfence.Role
+	Handler func(w http.ResponseWriter, r *http.Request, k ringfence.Key) error
+}
+
+// NewServer returns a server with the core routes plus extra ones.
+func NewServer(e *engine.Engine, logger *slog.Logger, limits Limits, extra ...Route) *Server {
+	s := &Server{Engine: e, Logger: logger, Limits: limits, mux: http.NewServeMux(), registry: prometheus.NewRegistry()}
+	s.limiter = newLimiter(limits)
+	s.metrics = newMetrics(s.registry, e)
+	s.routes()
+	for _, r := range extra {
+		s.handle(r.Pattern, r.Handler, r.Roles...)
+	}
+	return s
+}
+
+// ServeHTTP lets tests drive the server without a socket.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+
+// Serve serves on ln until ctx is done, then shuts down gracefully.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	s.srv = &http.Server{
+		Handler:           s,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(s.Logger.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- s.srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		return s.srv.Shutdown(sctx)
+	}
+}
+
+func (s *Server) routes() {
+	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "index": s.Engine.IndexStats()})
+	})
+	s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{}))
+	all := []ringfence.Role{ringfence.RoleSubscriber, ringfence.RoleReporter, ringfence.RoleCarrier, ringfence.RoleOperator, ringfence.RoleRegulator}
+	s.handle("GET /v1/numbers/{number}", s.getNumber, all...)
+	s.handle("POST /v1/reports", s.postReport, ringfence.RoleSubscriber, ringfence.RoleReporter, ringfence.RoleCarrier, ringfence.RoleOperator)
+	s.handle("GET /v1/rules/{subscriber}", s.getRules, ringfence.RoleSubscriber, ringfence.RoleOperator)
+	s.handle("PUT /v1/rules/{subscriber}", s.putRules, ringfence.RoleSubscriber, ringfence.RoleOperator)
+	s.handle("POST /v1/rules/{subscriber}/entries", s.postRuleEntry, ringfence.RoleSubscriber, ringfence.RoleOperator)
+	s.handle("DELETE /v1/rules/{subscriber}/entries/{pattern}", s.deleteRuleEntry, ringfence.RoleSubscriber, ringfence.RoleOperator)
+	s.handle("GET /v1/registry", s.getRegistry, ringfence.RoleOperator, ringfence.RoleCarrier, ringfence.RoleRegulator)
+	s.handle("POST /v1/registry", s.postRegistry, ringfence.RoleOperator)
+	s.handle("DELETE /v1/registry/{id}", s.deleteRegistry, ringfence.RoleOperator)
+	s.handle("POST /v1/appeals", s.postAppeal, all...)
+	s.handle("GET /v1/appeals", s.getAppeals, ringfence.RoleOperator, ringfence.RoleRegulator)
+	s.handle("POST /v1/appeals/{id}/{decision}", s.decideAppeal, ringfence.RoleOperator)
+	s.handle("GET /v1/stats/monthly", s.getMonthly, ringfence.RoleRegulator, ringfence.RoleOperator)
+	s.handle("GET /v1/audit", s.getAudit, ringfence.RoleOperator, ringfence.RoleRegulator)
+	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		Error(w, r, ringfence.Errorf(ringfence.ENOTFOUND, "no such endpoint: %s %s", r.Method, r.URL.Path))
+	})
+}
+
+type keyCtx struct{}
+
+// handle registers an authenticated, rate-limited, role-checked handler.
+func (s *Server) handle(pattern string, h func(http.ResponseWriter, *http.Request, ringfence.Key) error, roles ...ringfence.Role) {
+	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		k, err := s.authorize(r, roles)
+		if err == nil {
+			err = h(sw, r, k)
+		}
+		if err != nil {
+			Error(sw, r, err)
+			if ringfence.ErrorCode(err) == ringfence.EINTERNAL {
+				s.Logger.Error("request failed", "route", pattern, "key", k.ID, "err", err)
+			}
+		}
+		s.metrics.observe(pattern, sw.status, time.Since(start))
+	})
+}
+
+func (s *Server) authorize(r *http.Request, roles []ringfence.Role) (ringfence.Key, error) {
+	auth := r.Header.Get("Authorization")
+	secret, ok := strings.CutPrefix(auth, "Bearer ")
+	if !ok || secret == "" {
+		return ringfence.Key{}, ringfence.Errorf(ringfence.EUNAUTHORIZED, "missing Authorization: Bearer KEY")
+	}
+	k, err := s.Engine.Authenticate(r.Context(), strings.TrimSpace(secret))
+	if err != nil {
+		return k, err
+	}
+	if !s.limiter.allow(k) {
+		return k, ringfence.Errorf(ringfence.ERATELIMIT, "rate limit exceeded for this key; slow down")
+	}
+	for _, role := range roles {
+		if k.Role == role {
+			return k, nil
+		}
+	}
+	return k, ringfence.Errorf(ringfence.EFORBIDDEN, "a %s key may not do this", k.Role)
+}
+
+// Error writes err as {"error":{"code","message"}} with the status of its
+// code. This is the one place codes become HTTP statuses.
+func Error(w http.ResponseWriter, r *http.Request, err error) {
+	code := ringfence.ErrorCode(err)
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		code, err = ringfence.ETOOLARGE, ringfence.Errorf(ringfence.ETOOLARGE, "request body larger than %d bytes", mbe.Limit)
+	}
+	status := map[string]int{
+		ringfence.EINVALID:      http.StatusBadRequest,
+		ringfence.ENOTFOUND:     http.StatusNotFound,
+		ringfence.ECONFLICT:     http.StatusConflict,
+		ringfence.EUNAUTHORIZED: http.StatusUnauthorized,
+		ringfence.EFORBIDDEN:    http.StatusForbidden,
+		ringfence.ETOOLARGE:     http.StatusRequestEntityTooLarge,
+		ringfence.ERATELIMIT:    http.StatusTooManyRequests,
+	}[code]
+	if status == 0 {
+		status = http.StatusInternalServerError
+	}
+	if code == ringfence.ERATELIMIT {
+		w.Header().Set("Retry-After", "1")
+	}
+	writeJSON(w, status, map[string]any{"error": map[string]string{"code": code, "message": ringfence.ErrorMessage(err)}})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v)
+}
+
+// decode reads a JSON body of at most MaxBody bytes into v, rejecting
+// unknown fields so typos do not pass silently.
+func decode(w http.ResponseWriter, r *http.Request, v any) error {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, MaxBody))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return err
+		}
+		return ringfence.Errorf(ringfence.EINVALID, "body: %v", err)
+	}
+	return nil
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

@@ -89,7 +89,7 @@ func (e *Engine) DecideAppeal(ctx context.Context, actor string, id int64, accep
 		if err != nil {
 			return a, err
 		}
-		e.setTallies(a.Number, ts)
+		e.SetTallies(a.Number, ts)
 	}
 	return a, e.audit(ctx, actor, "appeal."+status, a.Number, "appeal "+strconv.FormatInt(id, 10))
 }

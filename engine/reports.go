@@ -90,12 +90,15 @@ func (e *Engine) AddReports(ctx context.Context, rs []ringfence.Report) error {
 		return err
 	}
 	for _, nt := range out {
-		e.setTallies(nt.Number, nt.Tallies)
+		e.SetTallies(nt.Number, nt.Tallies)
 	}
 	return nil
 }
 
-func (e *Engine) setTallies(e164 string, ts []reputation.Tally) {
+// SetTallies puts a number's tallies (in the reference frame) into the
+// index without touching the store: how a screening replica fed by an event
+// log applies what the system of record has already committed.
+func (e *Engine) SetTallies(e164 string, ts []reputation.Tally) {
 	if k, ok := number.Key(e164); ok {
 		e.index.Set(k, reputation.Summarize(ts, e.frame))
 	}

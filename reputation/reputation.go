@@ -28,10 +28,13 @@ type Config struct {
 	LabelWeight float64
 
 	// The crowd alone blocks only with far stronger evidence: BlockWeight of
-	// decayed weight from at least BlockReporters distinct reporters, with
-	// the category holding at least BlockMajority of all weight.
+	// decayed weight from at least BlockReporters distinct reporters whose
+	// average weight is at least BlockAverage (reporters with good records,
+	// not a swarm of fresh accounts), with the category holding at least
+	// BlockMajority of all weight.
 	BlockWeight    float64
 	BlockReporters int
+	BlockAverage   float64
 	BlockMajority  float64
 
 	// Reporter weights: a new reporter counts NewReporterWeight; an ordinary
@@ -53,6 +56,7 @@ func DefaultConfig() Config {
 		LabelWeight:       5,
 		BlockWeight:       30,
 		BlockReporters:    24,
+		BlockAverage:      0.5,
 		BlockMajority:     0.8,
 		NewReporterWeight: 0.2,
 		MaxReporterWeight: 2,

@@ -174,7 +174,8 @@ func (p *Policy) reputation(v *Verdict, call Call, sig Signals) {
 		crowd.Code = ReasonCrowdBenign
 		v.Category = c.Category
 		v.add(crowd)
-	case c.Weight >= cfg.BlockWeight && c.Reporters >= cfg.BlockReporters && c.Majority() >= cfg.BlockMajority:
+	case c.Weight >= cfg.BlockWeight && c.Reporters >= cfg.BlockReporters &&
+		c.Weight >= cfg.BlockAverage*float64(c.Reporters) && c.Majority() >= cfg.BlockMajority:
 		v.set(ringfence.Block, score(c, threshold), crowd)
 		v.Category = c.Category
 	case c.Weight >= threshold || (risky && c.Weight >= threshold/2):
@@ -206,8 +207,7 @@ func (p *Policy) reputation(v *Verdict, call Call, sig Signals) {
 
 	if rules := sig.Rules; rules != nil && v.Category != "" && v.Action != ringfence.Allow {
 		if a, ok := rules.BlockedCategories[v.Category]; ok && a.Severity() > v.Action.Severity() {
-			v.Action = a
-			v.add(Reason{Code: ReasonBlockedCategory, Category: v.Category, Action: a})
+			v.set(a, v.Score, Reason{Code: ReasonBlockedCategory, Category: v.Category, Action: a})
 		}
 	}
 

@@ -73,7 +73,7 @@ func loadDemo(ctx context.Context, e *engine.Engine, dir string, log io.Writer) 
 			ReportedAt: now.Add(-time.Duration(daysAgo * float64(24*time.Hour))),
 		})
 	}
-	reporter := func() string { return fmt.Sprintf("demo-user-%04d", r.IntN(6000)) }
+	reporter := func() string { return fmt.Sprintf("demo-user-%04d", r.IntN(1500)) }
 
 	// Harassing numbers: a third on virtual-operator ranges, a fifth on
 	// 95/96 call-centre lines, the rest ordinary mobiles.

@@ -1,0 +1,49 @@
+package main
+
+import (
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+const ftcFile = "../../../shared/data/ftc_dnc_2021-07-08.csv"
+
+// TestImportFTC imports the real FTC complaint file: every row is imported
+// or rejected with a reason, and the numbers most complained about by
+// distinct reporter groups come back labelled.
+func TestImportFTC(t *testing.T) {
+	if _, err := os.Stat(ftcFile); err != nil {
+		t.Skip("FTC data not present")
+	}
+	dir := t.TempDir()
+	code, out, errs := runCLI(t, "", "import", "reports", ftcFile, "--format", "ftc", "--data", dir, "--errors", "1000")
+	if code != 0 {
+		t.Fatalf("import: %d %s %s", code, out, errs)
+	}
+	m := regexp.MustCompile(`imported (\d+), rejected (\d+)`).FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("no summary line: %s", out)
+	}
+	imported, _ := strconv.Atoi(m[1])
+	rejected, _ := strconv.Atoi(m[2])
+	if imported+rejected != 14034 {
+		t.Fatalf("imported %d + rejected %d != 14034 rows", imported, rejected)
+	}
+	if n := strings.Count(out, "blank number"); n != 669 {
+		t.Errorf("blank numbers rejected: %d, want 669", n)
+	}
+	if !strings.Contains(out, `"70611454600144" is not a North American number (14 digits)`) {
+		t.Errorf("malformed 14-digit number not rejected with its reason")
+	}
+	if !strings.Contains(out, "ftc_dnc_2021-07-08.csv:5: Company_Phone_Number") {
+		t.Errorf("rejections do not name file and line: %.300s", out)
+	}
+	for _, num := range []string{"+13152328257", "+18339154027", "+14076198312", "+18333041447"} {
+		code, out, _ := runCLI(t, "", "check", num, "--data", dir, "--json")
+		if code != 0 || !strings.Contains(out, `"action": "label"`) {
+			t.Errorf("most-complained %s not labelled:\n%s", num, out)
+		}
+	}
+}

@@ -32,7 +32,7 @@ type Engine struct {
 	frame float64   // reference frame → index frame
 
 	mu       sync.RWMutex
-	rules    map[string]*screen.Rules    // by subscriber E.164; values are never mutated
+	rules    map[string]*screen.Rules     // by subscriber E.164; values are never mutated
 	behave   map[uint64]*screen.Behaviour // callers flagged by behaviour detection
 	attacked map[uint64]*screen.Behaviour // callees under a call-bombing attack
 	registry atomic.Pointer[screen.Registry]

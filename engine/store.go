@@ -21,6 +21,7 @@ type Store interface {
 	KeyStore
 	AuditStore
 	FlagStore
+	CallStore
 	Close() error
 }
 
@@ -108,4 +109,25 @@ type AuditStore interface {
 type FlagStore interface {
 	SaveFlags(ctx context.Context, fs []ringfence.Flag) error // replaces a number's flag of the same kind
 	Flags(ctx context.Context, fn func(ringfence.Flag) error) error
+}
+
+// CallEvent is one screened call.
+type CallEvent struct {
+	At       time.Time          `json:"at"`
+	Caller   string             `json:"caller"`
+	Callee   string             `json:"callee"`
+	Action   ringfence.Action   `json:"action"`
+	Category ringfence.Category `json:"category"`
+	Score    float64            `json:"score"`
+	Reasons  []string           `json:"reasons"`
+	Source   string             `json:"source"`
+}
+
+// CallStore keeps screened calls for a bounded time.
+type CallStore interface {
+	AddCalls(ctx context.Context, cs []CallEvent) error
+	// Calls calls fn for the calls in [from, to), oldest first.
+	Calls(ctx context.Context, from, to time.Time, fn func(CallEvent) error) error
+	// PruneCalls deletes calls before t and returns how many went.
+	PruneCalls(ctx context.Context, before time.Time) (int64, error)
 }

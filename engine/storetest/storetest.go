@@ -29,6 +29,7 @@ func Run(t *testing.T, open func(t *testing.T) engine.Store) {
 		{"Keys", testKeys},
 		{"Audit", testAudit},
 		{"Flags", testFlags},
+		{"Calls", testCalls},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -268,5 +269,27 @@ func testFlags(t *testing.T, s engine.Store) {
 	}
 	if len(got) != 1 || got[0].Score != 0.9 || len(got[0].Reasons) != 2 || !got[0].FlaggedAt.Equal(t0) {
 		t.Fatalf("got %+v", got)
+	}
+}
+
+func testCalls(t *testing.T, s engine.Store) {
+	var cs []engine.CallEvent
+	for i := 0; i < 5; i++ {
+		cs = append(cs, engine.CallEvent{At: t0.Add(time.Duration(i) * time.Hour), Caller: "+8617000000001", Callee: "+8613800138000",
+			Action: ringfence.Block, Category: "loan", Score: 0.9, Reasons: []string{"r"}, Source: "sip"})
+	}
+	if err := s.AddCalls(ctx, cs); err != nil {
+		t.Fatal(err)
+	}
+	n, err := s.PruneCalls(ctx, t0.Add(2*time.Hour))
+	if err != nil || n != 2 {
+		t.Fatalf("pruned %d, %v; want 2", n, err)
+	}
+	var got []engine.CallEvent
+	if err := s.Calls(ctx, t0, t0.Add(24*time.Hour), func(c engine.CallEvent) error { got = append(got, c); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 3 || !got[0].At.Equal(t0.Add(2*time.Hour)) || got[0].Reasons[0] != "r" || got[0].Category != "loan" {
+		t.Fatalf("calls %+v", got)
 	}
 }

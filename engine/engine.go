@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"ringfence"
+	"ringfence/alias"
 	"ringfence/number"
 	"ringfence/reputation"
 	"ringfence/screen"
@@ -39,6 +40,11 @@ type Engine struct {
 
 	writeMu sync.Mutex // serialises read-modify-write of rules
 	keys    sync.Map   // secret hash (string) → ringfence.Key
+
+	aliasMu     sync.RWMutex
+	aliases     map[string]*alias.Binding   // bound aliases by number
+	pool        map[string]alias.PoolNumber // unbound pool numbers
+	disclosures Disclosures
 }
 
 // Open builds an engine over store, rebuilding every index from it.
@@ -89,6 +95,9 @@ func (e *Engine) rebuild(ctx context.Context) error {
 		return err
 	}
 	if err := e.loadRegistry(ctx); err != nil {
+		return err
+	}
+	if err := e.loadAliases(ctx); err != nil {
 		return err
 	}
 	return e.store.Flags(ctx, func(f ringfence.Flag) error {

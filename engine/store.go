@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"ringfence"
+	"ringfence/alias"
 	"ringfence/reputation"
 	"ringfence/screen"
 )
@@ -22,6 +23,7 @@ type Store interface {
 	AuditStore
 	FlagStore
 	CallStore
+	AliasStore
 	Close() error
 }
 
@@ -130,4 +132,37 @@ type CallStore interface {
 	Calls(ctx context.Context, from, to time.Time, fn func(CallEvent) error) error
 	// PruneCalls deletes calls before t and returns how many went.
 	PruneCalls(ctx context.Context, before time.Time) (int64, error)
+}
+
+// AliasEvent is one call to an alias or pool number.
+type AliasEvent struct {
+	ID          int64     `json:"id"`
+	At          time.Time `json:"at"`
+	Alias       string    `json:"alias"`
+	Caller      string    `json:"caller"`
+	Outcome     string    `json:"outcome"` // alias.Merchant, alias.Stranger, alias.Null, alias.Quarantine
+	Merchant    string    `json:"merchant,omitempty"`
+	Subscriber  string    `json:"-"`
+	Duration    float64   `json:"duration_s"`
+	Answered    bool      `json:"answered"`
+	LedgerIndex int64     `json:"ledger_index"` // the leak event's ledger entry; -1 if none
+}
+
+// AliasStore keeps the alias pool, bindings and calls to them.
+type AliasStore interface {
+	// AddPool adds numbers to the pool; numbers it already holds (in any
+	// state) are skipped, so nothing is ever reissued. It returns how many
+	// were added.
+	AddPool(ctx context.Context, ps []alias.PoolNumber) (int, error)
+	Pool(ctx context.Context, fn func(alias.PoolNumber) error) error
+	// BindAlias issues a random issuable number to b (setting b.Alias), or
+	// fails with ENOTFOUND when none is left.
+	BindAlias(ctx context.Context, b *alias.Binding, now time.Time) error
+	SetBindingLedger(ctx context.Context, aliasNumber string, index int64) error
+	Bindings(ctx context.Context, fn func(alias.Binding) error) error
+	// AddAliasEvent records a call (setting ev.ID); a call to an unissued
+	// pool number also counts against it.
+	AddAliasEvent(ctx context.Context, ev *AliasEvent) error
+	SetAliasEventLedger(ctx context.Context, id, index int64) error
+	AliasEvents(ctx context.Context, aliasNumber string) ([]AliasEvent, error)
 }

@@ -1,0 +1,167 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"time"
+
+	"ringfence"
+	"ringfence/alias"
+	"ringfence/engine"
+)
+
+// AddPool implements engine.AliasStore.
+func (d *DB) AddPool(ctx context.Context, ps []alias.PoolNumber) (int, error) {
+	added := 0
+	err := d.tx(ctx, func(tx *sql.Tx) error {
+		st, err := tx.PrepareContext(ctx, `INSERT INTO alias_pool (number, added_at, available_at, null_alias, state) VALUES (?, ?, ?, ?, 'pool') ON CONFLICT (number) DO NOTHING`)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		for _, p := range ps {
+			res, err := st.ExecContext(ctx, p.Number, ms(p.AddedAt), ms(p.AvailableAt), boolInt(p.Null))
+			if err != nil {
+				return err
+			}
+			n, _ := res.RowsAffected()
+			added += int(n)
+		}
+		return nil
+	})
+	return added, err
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// Pool implements engine.AliasStore.
+func (d *DB) Pool(ctx context.Context, fn func(alias.PoolNumber) error) error {
+	rows, err := d.db.QueryContext(ctx, `SELECT number, added_at, available_at, null_alias, state, calls FROM alias_pool ORDER BY number`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var p alias.PoolNumber
+		var added, avail int64
+		var null int
+		if err := rows.Scan(&p.Number, &added, &avail, &null, &p.State, &p.Calls); err != nil {
+			return err
+		}
+		p.AddedAt, p.AvailableAt, p.Null = fromMS(added), time.UnixMilli(avail).UTC(), null == 1
+		if err := fn(p); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// BindAlias implements engine.AliasStore.
+func (d *DB) BindAlias(ctx context.Context, b *alias.Binding, now time.Time) error {
+	return d.tx(ctx, func(tx *sql.Tx) error {
+		var num string
+		err := tx.QueryRowContext(ctx, `SELECT number FROM alias_pool WHERE state = 'pool' AND null_alias = 0 AND available_at <= ? AND calls <= ? ORDER BY RANDOM() LIMIT 1`,
+			now.UnixMilli(), alias.MaxQuarantineCalls).Scan(&num)
+		if isNoRows(err) {
+			return ringfence.Errorf(ringfence.ENOTFOUND, "no alias number available: add numbers with 'alias pool add' or wait for quarantine to end")
+		} else if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE alias_pool SET state = 'bound' WHERE number = ?`, num); err != nil {
+			return err
+		}
+		b.Alias = num
+		mn, _ := json.Marshal(b.MerchantNumbers)
+		_, err = tx.ExecContext(ctx, `INSERT INTO alias_bindings (alias, subscriber, merchant, merchant_numbers, block_strangers, created_at, ledger_index) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			num, b.Subscriber, b.Merchant, string(mn), boolInt(b.BlockStrangers), ms(b.CreatedAt), b.LedgerIndex)
+		return err
+	})
+}
+
+// SetBindingLedger implements engine.AliasStore.
+func (d *DB) SetBindingLedger(ctx context.Context, num string, index int64) error {
+	return d.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE alias_bindings SET ledger_index = ? WHERE alias = ?`, index, num)
+		return err
+	})
+}
+
+// Bindings implements engine.AliasStore.
+func (d *DB) Bindings(ctx context.Context, fn func(alias.Binding) error) error {
+	rows, err := d.db.QueryContext(ctx, `SELECT alias, subscriber, merchant, merchant_numbers, block_strangers, created_at, ledger_index FROM alias_bindings ORDER BY created_at, alias`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var b alias.Binding
+		var mn string
+		var block int
+		var at int64
+		if err := rows.Scan(&b.Alias, &b.Subscriber, &b.Merchant, &mn, &block, &at, &b.LedgerIndex); err != nil {
+			return err
+		}
+		b.BlockStrangers, b.CreatedAt = block == 1, fromMS(at)
+		if err := json.Unmarshal([]byte(mn), &b.MerchantNumbers); err != nil {
+			return err
+		}
+		if err := fn(b); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// AddAliasEvent implements engine.AliasStore.
+func (d *DB) AddAliasEvent(ctx context.Context, ev *engine.AliasEvent) error {
+	return d.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO alias_events (at, alias, caller, outcome, merchant, subscriber, duration_s, answered, ledger_index) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			ms(ev.At), ev.Alias, ev.Caller, ev.Outcome, ev.Merchant, ev.Subscriber, ev.Duration, boolInt(ev.Answered), ev.LedgerIndex)
+		if err != nil {
+			return err
+		}
+		if ev.ID, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		if ev.Outcome == alias.Quarantine || ev.Outcome == alias.Null {
+			_, err = tx.ExecContext(ctx, `UPDATE alias_pool SET calls = calls + 1, state = CASE WHEN state = 'pool' AND null_alias = 0 AND calls + 1 > ? THEN 'retired' ELSE state END WHERE number = ?`,
+				alias.MaxQuarantineCalls, ev.Alias)
+		}
+		return err
+	})
+}
+
+// SetAliasEventLedger implements engine.AliasStore.
+func (d *DB) SetAliasEventLedger(ctx context.Context, id, index int64) error {
+	return d.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE alias_events SET ledger_index = ? WHERE id = ?`, index, id)
+		return err
+	})
+}
+
+// AliasEvents implements engine.AliasStore.
+func (d *DB) AliasEvents(ctx context.Context, num string) ([]engine.AliasEvent, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT id, at, alias, caller, outcome, merchant, subscriber, duration_s, answered, ledger_index FROM alias_events WHERE alias = ? ORDER BY id`, num)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []engine.AliasEvent
+	for rows.Next() {
+		var ev engine.AliasEvent
+		var at int64
+		var answered int
+		if err := rows.Scan(&ev.ID, &at, &ev.Alias, &ev.Caller, &ev.Outcome, &ev.Merchant, &ev.Subscriber, &ev.Duration, &answered, &ev.LedgerIndex); err != nil {
+			return nil, err
+		}
+		ev.At, ev.Answered = fromMS(at), answered == 1
+		out = append(out, ev)
+	}
+	return out, rows.Err()
+}

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"math/big"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -213,4 +214,24 @@ func (e *Engine) RouteAlias(ctx context.Context, c AliasCall) (d alias.Decision,
 		e.aliasMu.Unlock()
 	}
 	return d, ev, true, nil
+}
+
+// ParseDays parses a duration given in days ("30d") or in Go's units
+// ("720h", "0").
+func ParseDays(s string) (time.Duration, error) {
+	if d, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.ParseFloat(d, 64)
+		if err != nil || n < 0 {
+			return 0, ringfence.Errorf(ringfence.EINVALID, "%q is not a number of days", s)
+		}
+		return time.Duration(n * float64(24*time.Hour)), nil
+	}
+	if s == "0" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, ringfence.Errorf(ringfence.EINVALID, "%q is not a duration (e.g. 30d, 12h)", s)
+	}
+	return d, nil
 }

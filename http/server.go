@@ -124,6 +124,7 @@ func (s *Server) routes() {
 	s.handle("POST /v1/appeals/{id}/{decision}", s.decideAppeal, ringfence.RoleOperator)
 	s.handle("GET /v1/stats/monthly", s.getMonthly, ringfence.RoleRegulator, ringfence.RoleOperator)
 	s.handle("GET /v1/audit", s.getAudit, ringfence.RoleOperator, ringfence.RoleRegulator)
+	s.aliasRoutes()
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		Error(w, r, ringfence.Errorf(ringfence.ENOTFOUND, "no such endpoint: %s %s", r.Method, r.URL.Path))
 	})

@@ -50,6 +50,7 @@ commands:
   stats monthly           12321-style monthly report (--month YYYY-MM)
   cdr scan|eval           detect harassing callers in call records
   simulate cdr            generate a synthetic call-record population
+  alias ...               alias numbers per merchant: pool add, new, list, show, call
   deid                    de-identify personal data in files
 
 Flags may come before or after arguments. Every command takes --data DIR
@@ -88,6 +89,7 @@ func (c *cli) commands() map[string]func([]string) int {
 		"stats":    c.runStats,
 		"serve":    c.runServe,
 		"demo":     c.runDemo,
+		"alias":    c.runAlias,
 	}
 }
 

@@ -1,0 +1,178 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"ringfence"
+	"ringfence/engine"
+	"ringfence/number"
+)
+
+func (c *cli) runAlias(args []string) int {
+	fs := newFlagSet("alias", `pool add FILE [--quarantine 30d] [--null-share 0.05]
+       ringfence alias new --subscriber S --merchant M [--merchant-number N]... [--block-strangers]
+       ringfence alias list [--subscriber S]
+       ringfence alias show ALIAS
+       ringfence alias call ALIAS --caller N [--at RFC3339] [--duration SECONDS] [--answered]`, c.stderr)
+	data := c.dataDir(fs)
+	quarantine := fs.String("quarantine", "30d", "pool add: how long new numbers wait, recording calls, before issue (0 for none)")
+	nullShare := fs.Float64("null-share", 0.05, "pool add: share of numbers reserved as never-disclosed null aliases")
+	sub := fs.String("subscriber", "", "the subscriber's own number")
+	merchant := fs.String("merchant", "", "new: the merchant the alias is given to")
+	var merchantNumbers stringList
+	fs.Var(&merchantNumbers, "merchant-number", "new: a number or prefix* the merchant calls from (repeatable)")
+	blockStrangers := fs.Bool("block-strangers", false, "new: refuse callers other than the merchant")
+	caller := fs.String("caller", "", "call: the calling number")
+	at := fs.String("at", "", "call: time of the call (default now)")
+	duration := fs.Float64("duration", 0, "call: talk seconds")
+	answered := fs.Bool("answered", false, "call: the call was answered")
+	asJSON := fs.Bool("json", false, "print JSON")
+	pos, code, ok := c.parse(fs, args)
+	if !ok {
+		return code
+	}
+	if len(pos) == 0 {
+		return c.usageError(fs, "want pool, new, list, show or call")
+	}
+	verb := pos[0]
+	e, closeDB, err := c.openEngine(*data)
+	if err != nil {
+		return c.fail("alias", err)
+	}
+	defer closeDB()
+	ctx := context.Background()
+	switch {
+	case verb == "pool" && len(pos) == 3 && pos[1] == "add":
+		q, err := engine.ParseDays(*quarantine)
+		if err != nil {
+			return c.usageError(fs, "--quarantine: %v", err)
+		}
+		nums, rejected, err := readNumberFile(pos[2])
+		if err != nil {
+			return c.fail("alias", err)
+		}
+		for _, r := range rejected {
+			fmt.Fprintf(c.stderr, "  %s\n", r)
+		}
+		added, nulls, err := e.AddAliasPool(ctx, cliActor, nums, q, *nullShare)
+		if err != nil {
+			return c.fail("alias", err)
+		}
+		fmt.Fprintf(c.stdout, "added %d numbers (%d reserved as null aliases, %d already known, %d rejected); issuable after %s\n",
+			added, nulls, len(nums)-added, len(rejected), e.Now().Add(q).Format(time.RFC3339))
+	case verb == "new" && len(pos) == 1:
+		if *sub == "" || *merchant == "" {
+			return c.usageError(fs, "new needs --subscriber and --merchant")
+		}
+		b, err := e.NewAlias(ctx, cliActor, *sub, *merchant, merchantNumbers, *blockStrangers)
+		if err != nil {
+			return c.fail("alias", err)
+		}
+		if *asJSON {
+			c.printJSON(b)
+		} else {
+			fmt.Fprintf(c.stdout, "%s\n", b.Alias)
+			fmt.Fprintf(c.stderr, "alias %s for %s, given to %s (ledger entry %d)\n", b.Alias, b.Subscriber, b.Merchant, b.LedgerIndex)
+		}
+	case verb == "list" && len(pos) == 1:
+		bs, err := e.Aliases(*sub)
+		if err != nil {
+			return c.fail("alias", err)
+		}
+		if *asJSON {
+			c.printJSON(bs)
+			break
+		}
+		for _, b := range bs {
+			fmt.Fprintf(c.stdout, "%s\t%s\t%s\t%s\n", b.Alias, b.Subscriber, b.Merchant, b.CreatedAt.Format(time.RFC3339))
+		}
+	case verb == "show" && len(pos) == 2:
+		b, err := e.Alias(pos[1])
+		if err != nil {
+			return c.fail("alias", err)
+		}
+		evs, err := e.AliasEvents(ctx, b.Alias)
+		if err != nil {
+			return c.fail("alias", err)
+		}
+		if *asJSON {
+			c.printJSON(map[string]any{"binding": b, "calls": evs})
+			break
+		}
+		fmt.Fprintf(c.stdout, "alias %s → %s, given to %s on %s (ledger entry %d)\n", b.Alias, b.Subscriber, b.Merchant, b.CreatedAt.Format(time.RFC3339), b.LedgerIndex)
+		if len(b.MerchantNumbers) > 0 {
+			fmt.Fprintf(c.stdout, "  merchant numbers: %s\n", strings.Join(b.MerchantNumbers, ", "))
+		}
+		for _, ev := range evs {
+			leak := ""
+			if ev.Outcome == "stranger" {
+				leak = fmt.Sprintf("  LEAK (ledger entry %d)", ev.LedgerIndex)
+			}
+			fmt.Fprintf(c.stdout, "  %s  %s  %s%s\n", ev.At.Format(time.RFC3339), ev.Caller, ev.Outcome, leak)
+		}
+	case verb == "call" && len(pos) == 2:
+		callee, err := number.E164(pos[1])
+		if err != nil {
+			return c.fail("alias", ringfence.Errorf(ringfence.EINVALID, "alias: %v", err))
+		}
+		from, err := number.E164(*caller)
+		if err != nil {
+			return c.fail("alias", ringfence.Errorf(ringfence.EINVALID, "--caller: %v", err))
+		}
+		call := engine.AliasCall{Callee: callee, Caller: from, Duration: *duration, Answered: *answered}
+		if *at != "" {
+			if call.At, err = time.Parse(time.RFC3339, *at); err != nil {
+				return c.usageError(fs, "--at %q is not RFC 3339", *at)
+			}
+		}
+		d, ev, handled, err := e.RouteAlias(ctx, call)
+		if err != nil {
+			return c.fail("alias", err)
+		}
+		if !handled {
+			return c.fail("alias", ringfence.Errorf(ringfence.ENOTFOUND, "%s is not an alias or pool number", callee))
+		}
+		target := d.Target
+		if target == "" {
+			target = "refused"
+		}
+		fmt.Fprintf(c.stdout, "%s: %s → %s (%s)\n", d.Outcome, from, target, d.Reason)
+		if d.Leak {
+			fmt.Fprintf(c.stdout, "leak event %d against %s, ledger entry %d\n", ev.ID, ev.Merchant, ev.LedgerIndex)
+		}
+	default:
+		return c.usageError(fs, "unknown alias command %q", strings.Join(pos, " "))
+	}
+	return exitOK
+}
+
+// readNumberFile reads one number per line (blank lines and # comments
+// skipped), normalising each; bad lines are returned with their line number.
+func readNumberFile(name string) (nums, rejected []string, err error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	line := 0
+	for sc.Scan() {
+		line++
+		s := strings.TrimSpace(sc.Text())
+		if s == "" || strings.HasPrefix(s, "#") {
+			continue
+		}
+		n, err := number.E164(s)
+		if err != nil {
+			rejected = append(rejected, fmt.Sprintf("%s:%d: %v", name, line, err))
+			continue
+		}
+		nums = append(nums, n)
+	}
+	return nums, rejected, sc.Err()
+}

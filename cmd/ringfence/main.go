@@ -90,6 +90,8 @@ func (c *cli) commands() map[string]func([]string) int {
 		"serve":    c.runServe,
 		"demo":     c.runDemo,
 		"alias":    c.runAlias,
+		"cdr":      c.runCDR,
+		"simulate": c.runSimulate,
 	}
 }
 

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# cdr-scan.sh measures end-to-end CDR scanning (parse, normalise, detect) on
+# one core, and in the same run has DuckDB compute the equivalent per-caller
+# aggregation over the same file, then reports the ratio of the two speeds.
+# It also measures the detector's memory per active caller with
+# RF_CALLERS distinct callers (default 10,000,000).
+#
+# Usage: bench/cdr-scan.sh            (from the repository root)
+# Environment: DAYS (7), SUBSCRIBERS (100000), RF_CALLERS (10000000),
+#              SKIP_DUCKDB=1 to skip the peer, SKIP_MEMORY=1 to skip memory.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DAYS=${DAYS:-7}
+SUBSCRIBERS=${SUBSCRIBERS:-100000}
+RF_CALLERS=${RF_CALLERS:-10000000}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+one_core() {
+	if command -v taskset >/dev/null; then GOMAXPROCS=1 taskset -c 0 "$@"; else GOMAXPROCS=1 "$@"; fi
+}
+
+go build -o "$work/ringfence" ./cmd/ringfence
+echo "== simulating $DAYS days x $SUBSCRIBERS subscribers"
+"$work/ringfence" simulate cdr --days "$DAYS" --subscribers "$SUBSCRIBERS" \
+	--out "$work/cdr.csv" --truth "$work/truth.jsonl" --seed 11
+rows=$(($(wc -l <"$work/cdr.csv") - 1))
+echo "file: $rows rows, $(du -h "$work/cdr.csv" | cut -f1)"
+
+echo "== ringfence cdr scan (one core)"
+one_core "$work/ringfence" cdr scan "$work/cdr.csv" --json >"$work/flags.jsonl" 2>"$work/scan.err"
+cat "$work/scan.err"
+rf_rate=$(sed -n 's/.* \([0-9][0-9]*\) rows\/s.*/\1/p' "$work/scan.err")
+"$work/ringfence" cdr eval --truth "$work/truth.jsonl" "$work/flags.jsonl" | sed -n '1,4p'
+
+if [ "${SKIP_DUCKDB:-}" != 1 ]; then
+	echo "== DuckDB per-caller aggregation (one thread, one core)"
+	(cd bench/duckdb && CGO_ENABLED=1 go build -o "$work/duckdb-agg" .)
+	one_core "$work/duckdb-agg" --threads 1 "$work/cdr.csv" | tee "$work/duck.out"
+	duck_rate=$(sed -n 's/.*rows_per_s=\([0-9]*\).*/\1/p' "$work/duck.out")
+	awk -v a="$rf_rate" -v b="$duck_rate" 'BEGIN { printf "ratio ringfence/duckdb: %.2f (%d vs %d rows/s)\n", a / b, a, b }'
+fi
+
+if [ "${SKIP_MEMORY:-}" != 1 ]; then
+	echo "== detector memory with $RF_CALLERS distinct active callers"
+	RF_CALLERS=$RF_CALLERS go test ./detect -run '^$' -bench BenchmarkDistinctCallers -benchtime 1x -timeout 30m |
+		grep -E 'Benchmark|callers'
+fi

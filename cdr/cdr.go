@@ -1,0 +1,498 @@
+// Package cdr reads call detail records: the native CSV of ringfence
+// (caller,callee,start_time,duration_s,answered) and Asterisk's Master.csv,
+// plain or gzip-compressed, with the format detected from the first line.
+//
+// A Reader streams records one at a time and never stops at a bad row: Next
+// returns a *RowError naming the line and field, and the following call
+// goes on with the next row. Numbers in any common notation are normalised
+// to E.164 by package number.
+//
+// The reader is built for bulk ingestion at carrier speed: lines are split
+// by hand over a buffered reader (quoted fields take a slower path), times
+// are parsed without the time package on the common layouts, and
+// NextRecord returns numbers as number.Key integers without allocating.
+package cdr
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+	"unsafe"
+
+	"ringfence"
+	"ringfence/number"
+)
+
+// Format is a CDR file format.
+type Format int
+
+// Formats. Auto detects Native or Asterisk from the first line.
+const (
+	Auto Format = iota
+	Native
+	Asterisk
+)
+
+func (f Format) String() string {
+	switch f {
+	case Native:
+		return "native"
+	case Asterisk:
+		return "asterisk"
+	}
+	return "auto"
+}
+
+// ParseFormat parses "auto", "native" or "asterisk".
+func ParseFormat(s string) (Format, error) {
+	switch strings.ToLower(s) {
+	case "", "auto":
+		return Auto, nil
+	case "native", "csv":
+		return Native, nil
+	case "asterisk", "master.csv":
+		return Asterisk, nil
+	}
+	return Auto, ringfence.Errorf(ringfence.EINVALID, "unknown CDR format %q (want auto, native or asterisk)", s)
+}
+
+// RowError is a bad row. The reader skips it; the next call to Next reads
+// the row after it.
+type RowError struct {
+	Line  int    // 1-based line number in the (decompressed) input
+	Field string // the offending field, or "" for the row as a whole
+	Err   error
+}
+
+func (e *RowError) Error() string {
+	if e.Field == "" {
+		return fmt.Sprintf("line %d: %v", e.Line, e.Err)
+	}
+	return fmt.Sprintf("line %d: %s: %v", e.Line, e.Field, e.Err)
+}
+
+func (e *RowError) Unwrap() error { return e.Err }
+
+// Record is a call record in compact form: numbers as number.Key values of
+// their E.164 form, start in Unix seconds.
+type Record struct {
+	Caller, Callee uint64
+	Start          int64
+	Duration       uint32 // talk seconds; 0 when unanswered
+	Answered       bool
+}
+
+// CDR returns the record as a ringfence.CDR.
+func (r Record) CDR() ringfence.CDR {
+	return ringfence.CDR{
+		Caller:   number.FromKey(r.Caller),
+		Callee:   number.FromKey(r.Callee),
+		Start:    time.Unix(r.Start, 0).UTC(),
+		Duration: time.Duration(r.Duration) * time.Second,
+		Answered: r.Answered,
+	}
+}
+
+// maxLine is the longest line read; longer ones are bad rows.
+const maxLine = 64 << 10
+
+// Reader reads call records from a stream.
+type Reader struct {
+	br     *bufio.Reader
+	format Format
+	// Location is the time zone of times written without one (Asterisk's
+	// start column, native times without an offset). It defaults to China
+	// Standard Time (UTC+8).
+	Location *time.Location
+
+	line     int
+	started  bool
+	openErr  error
+	cols     [5]int // native: index of caller, callee, start_time, duration_s, answered
+	ncols    int
+	fields   [][]byte
+	long     []byte
+	unquoted []byte
+	times    timeCache
+}
+
+// CST is China Standard Time, the default zone of times without one.
+var CST = time.FixedZone("CST", 8*3600)
+
+// NewReader returns a reader of r in the given format. Gzip input is
+// detected from its magic bytes and decompressed, so files and stdin may be
+// plain or compressed.
+func NewReader(r io.Reader, format Format) *Reader {
+	br := bufio.NewReaderSize(r, 256<<10)
+	rd := &Reader{format: format, Location: CST, cols: [5]int{0, 1, 2, 3, 4}, ncols: 5}
+	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			rd.openErr = fmt.Errorf("gzip: %w", err)
+		} else {
+			zr.Multistream(true)
+			br = bufio.NewReaderSize(zr, 256<<10)
+		}
+	}
+	rd.br = br
+	return rd
+}
+
+// Open opens a named file for NewReader; "-" is standard input.
+func Open(name string) (io.ReadCloser, error) {
+	if name == "-" {
+		return io.NopCloser(os.Stdin), nil
+	}
+	return os.Open(name)
+}
+
+// Format returns the format in use: the one detected once the first row is
+// read under Auto.
+func (r *Reader) Format() Format { return r.format }
+
+// Line returns the number of the last line read.
+func (r *Reader) Line() int { return r.line }
+
+// Next returns the next record. It returns io.EOF at the end, a *RowError
+// for a bad row (call Next again to go on), and any other error for a
+// failure of the underlying stream.
+func (r *Reader) Next() (ringfence.CDR, error) {
+	rec, err := r.NextRecord()
+	if err != nil {
+		return ringfence.CDR{}, err
+	}
+	return rec.CDR(), nil
+}
+
+// NextRecord is Next in compact form; it does not allocate for rows whose
+// numbers are already in E.164.
+func (r *Reader) NextRecord() (Record, error) {
+	if r.openErr != nil {
+		err := r.openErr
+		r.openErr = io.ErrUnexpectedEOF
+		if err == io.ErrUnexpectedEOF {
+			return Record{}, io.EOF
+		}
+		return Record{}, err
+	}
+	for {
+		line, err := r.readLine()
+		if err != nil {
+			return Record{}, err
+		}
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		if !r.started {
+			r.started = true
+			if header, err := r.detect(line); header || err != nil {
+				if err != nil {
+					return Record{}, err
+				}
+				continue
+			}
+		}
+		if r.format == Asterisk {
+			return r.asterisk(line)
+		}
+		return r.native(line)
+	}
+}
+
+// readLine returns the next line without its line ending. A line longer
+// than maxLine is returned as a RowError.
+func (r *Reader) readLine() ([]byte, error) {
+	line, err := r.br.ReadSlice('\n')
+	if err == bufio.ErrBufferFull {
+		r.long = append(r.long[:0], line...)
+		for err == bufio.ErrBufferFull {
+			line, err = r.br.ReadSlice('\n')
+			if len(r.long) < maxLine {
+				r.long = append(r.long, line...)
+			}
+		}
+		line = r.long
+		if len(line) >= maxLine {
+			r.line++
+			if err != nil && err != io.EOF {
+				return nil, err
+			}
+			return nil, &RowError{Line: r.line, Err: fmt.Errorf("line longer than %d bytes", maxLine)}
+		}
+	}
+	if err != nil {
+		if err != io.EOF {
+			return nil, fmt.Errorf("read line %d: %w", r.line+1, err)
+		}
+		if len(line) == 0 {
+			return nil, io.EOF
+		}
+	}
+	r.line++
+	if n := len(line); n > 0 && line[n-1] == '\n' {
+		line = line[:n-1]
+	}
+	if n := len(line); n > 0 && line[n-1] == '\r' {
+		line = line[:n-1]
+	}
+	return line, nil
+}
+
+var nativeNames = [5]string{"caller", "callee", "start_time", "duration_s", "answered"}
+
+// detect looks at the first line: a native header (returns header=true),
+// or a first data row whose shape tells the format.
+func (r *Reader) detect(line []byte) (header bool, err error) {
+	fields := r.split(line)
+	lower := make([]string, len(fields))
+	for i, f := range fields {
+		lower[i] = strings.ToLower(strings.TrimSpace(string(f)))
+	}
+	isNative := false
+	for _, f := range lower {
+		if f == "caller" {
+			isNative = true
+		}
+	}
+	if isNative && r.format != Asterisk {
+		r.format = Native
+		cols := [5]int{-1, -1, -1, -1, -1}
+		for i, f := range lower {
+			for j, name := range nativeNames {
+				if f == name || (j == 2 && f == "start") || (j == 3 && (f == "duration" || f == "billsec")) {
+					if cols[j] < 0 {
+						cols[j] = i
+					}
+				}
+			}
+		}
+		for j, c := range cols {
+			if c < 0 {
+				return true, fmt.Errorf("line %d: header has no %q column", r.line, nativeNames[j])
+			}
+		}
+		r.cols = cols
+		r.ncols = 0
+		for _, c := range cols {
+			r.ncols = max(r.ncols, c+1)
+		}
+		return true, nil
+	}
+	if r.format == Auto {
+		r.format = Native
+		if len(fields) >= 14 {
+			r.format = Asterisk
+		}
+	}
+	if r.format == Asterisk && len(lower) > 1 && (lower[0] == "accountcode" || lower[1] == "src") {
+		return true, nil
+	}
+	return false, nil
+}
+
+// split splits a CSV line into r.fields, which alias line unless a field
+// was quoted.
+func (r *Reader) split(line []byte) [][]byte {
+	r.fields = r.fields[:0]
+	if bytes.IndexByte(line, '"') < 0 {
+		for {
+			i := bytes.IndexByte(line, ',')
+			if i < 0 {
+				r.fields = append(r.fields, line)
+				return r.fields
+			}
+			r.fields = append(r.fields, line[:i])
+			line = line[i+1:]
+		}
+	}
+	return r.splitQuoted(line)
+}
+
+// splitQuoted handles RFC 4180 quoting: fields in double quotes may hold
+// commas, and "" stands for one quote.
+func (r *Reader) splitQuoted(line []byte) [][]byte {
+	r.unquoted = r.unquoted[:0]
+	// Pre-size so appends do not move fields already sliced from it.
+	if cap(r.unquoted) < len(line) {
+		r.unquoted = make([]byte, 0, len(line))
+	}
+	for {
+		line = bytes.TrimLeft(line, " ")
+		if len(line) > 0 && line[0] == '"' {
+			start := len(r.unquoted)
+			i := 1
+			for i < len(line) {
+				if line[i] == '"' {
+					if i+1 < len(line) && line[i+1] == '"' {
+						r.unquoted = append(r.unquoted, '"')
+						i += 2
+						continue
+					}
+					break
+				}
+				r.unquoted = append(r.unquoted, line[i])
+				i++
+			}
+			r.fields = append(r.fields, r.unquoted[start:len(r.unquoted):len(r.unquoted)])
+			line = line[min(i+1, len(line)):]
+			j := bytes.IndexByte(line, ',')
+			if j < 0 {
+				return r.fields
+			}
+			line = line[j+1:]
+			continue
+		}
+		i := bytes.IndexByte(line, ',')
+		if i < 0 {
+			r.fields = append(r.fields, line)
+			return r.fields
+		}
+		r.fields = append(r.fields, line[:i])
+		line = line[i+1:]
+	}
+}
+
+func (r *Reader) native(line []byte) (Record, error) {
+	f := r.split(line)
+	if len(f) < r.ncols {
+		return Record{}, &RowError{Line: r.line, Err: fmt.Errorf("%d fields, want %d", len(f), r.ncols)}
+	}
+	var rec Record
+	var err error
+	if rec.Caller, err = key(f[r.cols[0]]); err != nil {
+		return Record{}, &RowError{Line: r.line, Field: "caller", Err: err}
+	}
+	if rec.Callee, err = key(f[r.cols[1]]); err != nil {
+		return Record{}, &RowError{Line: r.line, Field: "callee", Err: err}
+	}
+	if rec.Start, err = r.times.parse(f[r.cols[2]], r.Location); err != nil {
+		return Record{}, &RowError{Line: r.line, Field: "start_time", Err: err}
+	}
+	if rec.Duration, err = seconds(f[r.cols[3]]); err != nil {
+		return Record{}, &RowError{Line: r.line, Field: "duration_s", Err: err}
+	}
+	if rec.Answered, err = boolean(f[r.cols[4]]); err != nil {
+		return Record{}, &RowError{Line: r.line, Field: "answered", Err: err}
+	}
+	if !rec.Answered {
+		rec.Duration = 0
+	}
+	return rec, nil
+}
+
+// Asterisk Master.csv columns.
+const (
+	astSrc         = 1
+	astDst         = 2
+	astStart       = 9
+	astBillsec     = 13
+	astDisposition = 14
+)
+
+func (r *Reader) asterisk(line []byte) (Record, error) {
+	f := r.split(line)
+	if len(f) < astBillsec+1 {
+		return Record{}, &RowError{Line: r.line, Err: fmt.Errorf("%d fields, want at least 14 (Asterisk Master.csv)", len(f))}
+	}
+	var rec Record
+	var err error
+	if rec.Caller, err = key(f[astSrc]); err != nil {
+		return Record{}, &RowError{Line: r.line, Field: "src", Err: err}
+	}
+	if rec.Callee, err = key(f[astDst]); err != nil {
+		return Record{}, &RowError{Line: r.line, Field: "dst", Err: err}
+	}
+	if rec.Start, err = r.times.parse(f[astStart], r.Location); err != nil {
+		return Record{}, &RowError{Line: r.line, Field: "start", Err: err}
+	}
+	if rec.Duration, err = seconds(f[astBillsec]); err != nil {
+		return Record{}, &RowError{Line: r.line, Field: "billsec", Err: err}
+	}
+	if len(f) > astDisposition && len(bytes.TrimSpace(f[astDisposition])) > 0 {
+		rec.Answered = string(bytes.TrimSpace(f[astDisposition])) == "ANSWERED"
+	} else {
+		rec.Answered = rec.Duration > 0
+	}
+	if !rec.Answered {
+		rec.Duration = 0
+	}
+	return rec, nil
+}
+
+var errEmpty = errors.New("empty")
+
+// key normalises a number field to its number.Key.
+func key(b []byte) (uint64, error) {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 {
+		return 0, errEmpty
+	}
+	// The string aliases the line buffer only for the duration of the call;
+	// E164 returns it unchanged when it already is E.164, and Key reads it
+	// before the buffer moves on.
+	s := unsafe.String(unsafe.SliceData(b), len(b))
+	e, err := number.E164(s)
+	if err != nil {
+		return 0, errors.New(strings.Clone(err.Error()))
+	}
+	k, ok := number.Key(e)
+	if !ok {
+		return 0, fmt.Errorf("%q has no numeric E.164 form", string(b))
+	}
+	return k, nil
+}
+
+// seconds parses a non-negative number of seconds; a fraction is dropped.
+func seconds(b []byte) (uint32, error) {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 {
+		return 0, errEmpty
+	}
+	var n uint64
+	for i, c := range b {
+		if c == '.' && i > 0 {
+			rest := b[i+1:]
+			for _, d := range rest {
+				if d < '0' || d > '9' {
+					return 0, fmt.Errorf("%q is not a number of seconds", string(b))
+				}
+			}
+			break
+		}
+		if c < '0' || c > '9' {
+			return 0, fmt.Errorf("%q is not a number of seconds", string(b))
+		}
+		n = n*10 + uint64(c-'0')
+		if n > 1<<31 {
+			return 0, fmt.Errorf("%q seconds is too long", string(b))
+		}
+	}
+	return uint32(n), nil
+}
+
+func boolean(b []byte) (bool, error) {
+	b = bytes.TrimSpace(b)
+	switch len(b) {
+	case 1:
+		switch b[0] {
+		case '1', 't', 'T', 'y', 'Y':
+			return true, nil
+		case '0', 'f', 'F', 'n', 'N':
+			return false, nil
+		}
+	case 4, 5, 2, 3:
+		switch strings.ToLower(string(b)) {
+		case "true", "yes":
+			return true, nil
+		case "false", "no":
+			return false, nil
+		}
+	}
+	return false, fmt.Errorf("%q is not 1/0 or true/false", string(b))
+}

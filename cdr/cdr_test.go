@@ -1,0 +1,246 @@
+package cdr
+
+import (
+	"bytes"
+	"compress/gzip"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// dump reads everything and renders records and row errors one a line.
+func dump(t testing.TB, r io.Reader, format Format) string {
+	t.Helper()
+	var b strings.Builder
+	rd := NewReader(r, format)
+	for {
+		c, err := rd.Next()
+		if err == io.EOF {
+			break
+		}
+		var re *RowError
+		if errors.As(err, &re) {
+			fmt.Fprintf(&b, "line %d: %s: error\n", re.Line, re.Field)
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&b, "%s %s %s %s %v\n", c.Caller, c.Callee, c.Start.Format(time.RFC3339), c.Duration, c.Answered)
+	}
+	return b.String()
+}
+
+func TestGolden(t *testing.T) {
+	tests := []struct {
+		file   string
+		format Format
+		want   Format
+	}{
+		{"native.csv", Auto, Native},
+		{"native.csv", Native, Native},
+		{"Master.csv", Auto, Asterisk},
+		{"Master.csv", Asterisk, Asterisk},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file+"/"+tt.format.String(), func(t *testing.T) {
+			data, err := os.ReadFile(filepath.Join("testdata", tt.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			golden := filepath.Join("testdata", strings.TrimSuffix(tt.file, ".csv")+".golden")
+			for _, compress := range []bool{false, true} {
+				in := data
+				if compress {
+					var buf bytes.Buffer
+					zw := gzip.NewWriter(&buf)
+					zw.Write(data)
+					zw.Close()
+					in = buf.Bytes()
+				}
+				got := dump(t, bytes.NewReader(in), tt.format)
+				if *update && !compress {
+					os.WriteFile(golden, []byte(got), 0o644)
+				}
+				want, err := os.ReadFile(golden)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got != string(want) {
+					t.Errorf("gzip=%v: got\n%s\nwant\n%s", compress, got, want)
+				}
+			}
+			rd := NewReader(bytes.NewReader(data), tt.format)
+			rd.Next()
+			if rd.Format() != tt.want {
+				t.Errorf("format %v, want %v", rd.Format(), tt.want)
+			}
+		})
+	}
+}
+
+func TestBadRows(t *testing.T) {
+	tests := []struct {
+		name, row, field string
+	}{
+		{"bad caller", "abc,+8613987654321,2024-03-04T09:00:00+08:00,1,1", "caller"},
+		{"bad callee", "+8613812345678,,2024-03-04T09:00:00+08:00,1,1", "callee"},
+		{"bad time", "+8613812345678,+8613987654321,yesterday,1,1", "start_time"},
+		{"bad date", "+8613812345678,+8613987654321,2024-02-30T09:00:00+08:00,1,1", "start_time"},
+		{"bad duration", "+8613812345678,+8613987654321,2024-03-04T09:00:00+08:00,-1,1", "duration_s"},
+		{"bad answered", "+8613812345678,+8613987654321,2024-03-04T09:00:00+08:00,1,maybe", "answered"},
+		{"short row", "+8613812345678,+8613987654321", ""},
+		{"long line", strings.Repeat("x", maxLine+10), ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := "caller,callee,start_time,duration_s,answered\n" + tt.row + "\n+8613812345678,+8613987654321,2024-03-04T09:00:00+08:00,7,1\n"
+			rd := NewReader(strings.NewReader(in), Auto)
+			_, err := rd.Next()
+			var re *RowError
+			if !errors.As(err, &re) {
+				t.Fatalf("got %v, want a RowError", err)
+			}
+			if re.Line != 2 || re.Field != tt.field {
+				t.Errorf("got line %d field %q, want line 2 field %q (%v)", re.Line, re.Field, tt.field, err)
+			}
+			c, err := rd.Next()
+			if err != nil || c.Duration != 7*time.Second {
+				t.Errorf("row after the bad one: %+v, %v", c, err)
+			}
+			if _, err := rd.Next(); err != io.EOF {
+				t.Errorf("want EOF, got %v", err)
+			}
+		})
+	}
+}
+
+// TestGarbage scans a file with 10% garbage rows to the end: every good row
+// is read and every bad row is reported by its line number.
+func TestGarbage(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	var b strings.Builder
+	b.WriteString("caller,callee,start_time,duration_s,answered\n")
+	badLines := map[int]bool{}
+	good := 0
+	for line := 2; line <= 10001; line++ {
+		if r.IntN(10) == 0 {
+			badLines[line] = true
+			junk := []string{"garbage", ",,,,", "+86138,+86139,2024-13-01T00:00:00Z,1,1", "\"unterminated,1,2", "13812345678,13987654321,2024-03-04T09:00:00Z,x,1", "\x00\xff\xfe"}
+			b.WriteString(junk[r.IntN(len(junk))] + "\n")
+			continue
+		}
+		good++
+		fmt.Fprintf(&b, "138%08d,+86 139 %04d %04d,2024-03-04T09:%02d:%02dZ,%d,%d\n", r.IntN(1e8), r.IntN(1e4), r.IntN(1e4), line/60%60, line%60, r.IntN(100), r.IntN(2))
+	}
+	rd := NewReader(strings.NewReader(b.String()), Auto)
+	n := 0
+	for {
+		_, err := rd.Next()
+		if err == io.EOF {
+			break
+		}
+		var re *RowError
+		if errors.As(err, &re) {
+			if !badLines[re.Line] {
+				t.Errorf("line %d reported bad: %v", re.Line, err)
+			}
+			delete(badLines, re.Line)
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+	if n != good {
+		t.Errorf("read %d good rows, want %d", n, good)
+	}
+	if len(badLines) != 0 {
+		t.Errorf("%d bad lines not reported", len(badLines))
+	}
+}
+
+func TestParseFormat(t *testing.T) {
+	for in, want := range map[string]Format{"": Auto, "auto": Auto, "native": Native, "Asterisk": Asterisk} {
+		if got, err := ParseFormat(in); err != nil || got != want {
+			t.Errorf("ParseFormat(%q) = %v, %v", in, got, err)
+		}
+	}
+	if _, err := ParseFormat("xml"); err == nil {
+		t.Error("ParseFormat(xml) succeeded")
+	}
+}
+
+func TestTimes(t *testing.T) {
+	tests := []struct {
+		in   string
+		want string
+	}{
+		{"2024-03-04T09:00:00+08:00", "2024-03-04T01:00:00Z"},
+		{"2024-03-04T09:00:00.250Z", "2024-03-04T09:00:00Z"},
+		{"2024-02-29T23:59:59-05:30", "2024-03-01T05:29:59Z"},
+		{"2024-03-04 09:00:00", "2024-03-04T01:00:00Z"},
+		{"1709514000", "2024-03-04T01:00:00Z"},
+	}
+	var c timeCache
+	for _, tt := range tests {
+		got, err := c.parse([]byte(tt.in), CST)
+		if err != nil || time.Unix(got, 0).UTC().Format(time.RFC3339) != tt.want {
+			t.Errorf("parse(%q) = %v, %v; want %s", tt.in, time.Unix(got, 0).UTC(), err, tt.want)
+		}
+	}
+	for _, bad := range []string{"", "2023-02-29T00:00:00Z", "2024-03-04T25:00:00Z", "2024-03-04T09:00:00+0800x"} {
+		if _, err := c.parse([]byte(bad), CST); err == nil {
+			t.Errorf("parse(%q) succeeded", bad)
+		}
+	}
+}
+
+// FuzzReader feeds arbitrary input in every format: the reader must not
+// panic, must end, and every record it returns must be valid.
+func FuzzReader(f *testing.F) {
+	for _, name := range []string{"native.csv", "Master.csv"} {
+		data, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data, uint8(0))
+	}
+	f.Add([]byte("caller,callee\n\"a\"\"b\",c\n"), uint8(1))
+	f.Add([]byte("\x1f\x8b\x08garbage"), uint8(2))
+	f.Fuzz(func(t *testing.T, data []byte, format uint8) {
+		rd := NewReader(bytes.NewReader(data), Format(format%3))
+		for i := 0; ; i++ {
+			if i > len(data)+2 {
+				t.Fatal("reader does not end")
+			}
+			rec, err := rd.NextRecord()
+			if err == io.EOF {
+				return
+			}
+			var re *RowError
+			if errors.As(err, &re) {
+				if re.Line < 1 {
+					t.Fatalf("row error without a line: %v", err)
+				}
+				continue
+			}
+			if err != nil {
+				return // a broken gzip stream ends the read
+			}
+			if rec.Caller == 0 || rec.Callee == 0 || (!rec.Answered && rec.Duration != 0) {
+				t.Fatalf("invalid record %+v", rec)
+			}
+		}
+	})
+}

@@ -1,0 +1,305 @@
+package main
+
+import (
+	"bufio"
+	"compress/gzip"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	"ringfence"
+	"ringfence/cdr"
+	"ringfence/detect"
+	"ringfence/simulate"
+)
+
+const cdrUsage = `scan|eval ...
+
+  cdr scan FILE... [--format auto|native|asterisk] [--json]
+      detect harassing callers in call records (plain or gzip; "-" or no
+      FILE reads stdin); flags go to stdout, a summary to stderr
+  cdr eval --truth TRUTH FLAGS
+      compare flags (JSON lines from "cdr scan --json") with ground truth`
+
+// runCDR runs "ringfence cdr scan|eval".
+func (c *cli) runCDR(args []string) int {
+	if len(args) == 0 {
+		fmt.Fprintf(c.stderr, "usage: ringfence cdr %s\n", cdrUsage)
+		return exitUsage
+	}
+	switch args[0] {
+	case "scan":
+		return c.cdrScan(args[1:])
+	case "eval":
+		return c.cdrEval(args[1:])
+	case "-h", "--help", "help":
+		fmt.Fprintf(c.stdout, "usage: ringfence cdr %s\n", cdrUsage)
+		return exitOK
+	}
+	fmt.Fprintf(c.stderr, "ringfence cdr: unknown subcommand %q\nusage: ringfence cdr %s\n", args[0], cdrUsage)
+	return exitUsage
+}
+
+// maxReported is how many bad rows the scan summary lists.
+const maxReported = 10
+
+func (c *cli) cdrScan(args []string) int {
+	fs := newFlagSet("cdr scan", "FILE... [--format auto|native|asterisk] [--json]", c.stderr)
+	formatName := fs.String("format", "auto", "input format: auto, native or asterisk")
+	asJSON := fs.Bool("json", false, "print one JSON line per flag (the detector output contract)")
+	threshold := fs.Float64("threshold", detect.DefaultConfig().Threshold, "score (0..1) at which a number is flagged")
+	fs.String("data", "", "data directory (unused by scan)")
+	files, code, ok := c.parse(fs, args)
+	if !ok {
+		return code
+	}
+	format, err := cdr.ParseFormat(*formatName)
+	if err != nil {
+		return c.usageError(fs, "%s", ringfence.ErrorMessage(err))
+	}
+	if *threshold <= 0 || *threshold > 1 {
+		return c.usageError(fs, "--threshold must be in (0, 1]")
+	}
+	if len(files) == 0 {
+		files = []string{"-"}
+	}
+	cfg := detect.DefaultConfig()
+	cfg.Threshold = *threshold
+	det := detect.New(cfg)
+	out := bufio.NewWriter(c.stdout)
+	defer out.Flush()
+	var writeErr error
+	emit := func(f ringfence.Flag) {
+		if *asJSON {
+			b, _ := json.Marshal(f)
+			out.Write(b)
+			out.WriteByte('\n')
+		} else {
+			fmt.Fprintf(out, "%s\t%s\t%.3f\t%s\t%s", f.Number, f.Kind, f.Score, f.FlaggedAt.Format(time.RFC3339), strings.Join(f.Reasons, "; "))
+			if f.Campaign != "" {
+				fmt.Fprintf(out, "\t%s", f.Campaign)
+			}
+			out.WriteByte('\n')
+		}
+		if err := out.Flush(); err != nil && writeErr == nil {
+			writeErr = err
+		}
+	}
+
+	var rows, bad int64
+	var reported []string
+	begin := time.Now()
+	for _, name := range files {
+		label := name
+		if name == "-" {
+			label = "stdin"
+		}
+		var in io.Reader
+		if name == "-" {
+			in = c.stdin
+		} else {
+			f, err := os.Open(name)
+			if err != nil {
+				return c.fail("cdr scan", err)
+			}
+			defer f.Close()
+			in = f
+		}
+		rd := cdr.NewReader(in, format)
+		for {
+			rec, err := rd.NextRecord()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				var re *cdr.RowError
+				if errors.As(err, &re) {
+					bad++
+					if len(reported) < maxReported {
+						reported = append(reported, label+": "+re.Error())
+					}
+					continue
+				}
+				return c.fail("cdr scan", fmt.Errorf("%s: %w", label, err))
+			}
+			rows++
+			det.ObserveCall(detect.Call{Caller: rec.Caller, Callee: rec.Callee, Start: rec.Start, Duration: rec.Duration, Answered: rec.Answered}, emit)
+			if writeErr != nil {
+				return c.fail("cdr scan", writeErr)
+			}
+		}
+	}
+	elapsed := time.Since(begin)
+	st := det.Stats()
+	for _, r := range reported {
+		fmt.Fprintf(c.stderr, "rejected %s\n", r)
+	}
+	if bad > int64(len(reported)) {
+		fmt.Fprintf(c.stderr, "rejected %d more rows\n", bad-int64(len(reported)))
+	}
+	rate := float64(rows+bad) / elapsed.Seconds()
+	fmt.Fprintf(c.stderr, "rows read: %d, rejected: %d, %.0f rows/s (%s)\n", rows, bad, rate, elapsed.Round(time.Millisecond))
+	kinds := make([]string, 0, len(st.Flags))
+	total := int64(0)
+	for k, n := range st.Flags {
+		kinds = append(kinds, fmt.Sprintf("%s=%d", k, n))
+		total += n
+	}
+	sort.Strings(kinds)
+	fmt.Fprintf(c.stderr, "flags: %d %s\n", total, strings.Join(kinds, " "))
+	fmt.Fprintf(c.stderr, "active callers: %d, %.0f bytes each; fixed filters and sketches: %.1f MiB\n",
+		st.ActiveCallers, st.BytesPerCaller(), float64(st.FixedBytes)/(1<<20))
+	if err := out.Flush(); err != nil {
+		return c.fail("cdr scan", err)
+	}
+	return exitOK
+}
+
+func (c *cli) cdrEval(args []string) int {
+	fs := newFlagSet("cdr eval", "--truth TRUTH FLAGS", c.stderr)
+	truthFile := fs.String("truth", "", "ground truth (JSON lines from \"simulate cdr --truth\")")
+	fs.String("data", "", "data directory (unused by eval)")
+	pos, code, ok := c.parse(fs, args)
+	if !ok {
+		return code
+	}
+	if *truthFile == "" {
+		return c.usageError(fs, "--truth is required")
+	}
+	if len(pos) != 1 {
+		return c.usageError(fs, "want one FLAGS file (\"-\" for stdin)")
+	}
+	tf, err := os.Open(*truthFile)
+	if err != nil {
+		return c.fail("cdr eval", err)
+	}
+	defer tf.Close()
+	truth, err := simulate.ReadTruth(tf)
+	if err != nil {
+		return c.fail("cdr eval", fmt.Errorf("%s: %w", *truthFile, err))
+	}
+	var in io.Reader = c.stdin
+	if pos[0] != "-" {
+		f, err := os.Open(pos[0])
+		if err != nil {
+			return c.fail("cdr eval", err)
+		}
+		defer f.Close()
+		in = f
+	}
+	flags, err := readFlags(in)
+	if err != nil {
+		return c.fail("cdr eval", fmt.Errorf("%s: %w", pos[0], err))
+	}
+	ev := simulate.Evaluate(truth, flags)
+	if err := ev.WriteText(c.stdout); err != nil {
+		return c.fail("cdr eval", err)
+	}
+	return exitOK
+}
+
+func readFlags(r io.Reader) ([]ringfence.Flag, error) {
+	var flags []ringfence.Flag
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	line := 0
+	for sc.Scan() {
+		line++
+		if len(strings.TrimSpace(sc.Text())) == 0 {
+			continue
+		}
+		var f ringfence.Flag
+		if err := json.Unmarshal(sc.Bytes(), &f); err != nil {
+			return nil, fmt.Errorf("line %d: %w", line, err)
+		}
+		flags = append(flags, f)
+	}
+	return flags, sc.Err()
+}
+
+const simulateUsage = `cdr --days N --subscribers N --out FILE --truth FILE [--seed N]`
+
+// runSimulate runs "ringfence simulate cdr".
+func (c *cli) runSimulate(args []string) int {
+	if len(args) == 0 || args[0] != "cdr" {
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+			fmt.Fprintf(c.stdout, "usage: ringfence simulate %s\n", simulateUsage)
+			return exitOK
+		}
+		fmt.Fprintf(c.stderr, "usage: ringfence simulate %s\n", simulateUsage)
+		return exitUsage
+	}
+	fs := newFlagSet("simulate cdr", "--days N --subscribers N --out FILE --truth FILE [--seed N]", c.stderr)
+	days := fs.Int("days", 7, "days to simulate")
+	subs := fs.Int("subscribers", 20000, "ordinary subscribers (businesses and abusers are added in proportion)")
+	outName := fs.String("out", "-", "CDR CSV to write (\"-\" for stdout; a .gz name is gzip-compressed)")
+	truthName := fs.String("truth", "", "ground truth to write as JSON lines")
+	seed := fs.Uint64("seed", 1, "random seed")
+	fs.String("data", "", "data directory (unused by simulate)")
+	pos, code, ok := c.parse(fs, args[1:])
+	if !ok {
+		return code
+	}
+	if len(pos) > 0 {
+		return c.usageError(fs, "unexpected argument %q", pos[0])
+	}
+	if *days <= 0 || *days > 366 || *subs <= 0 || *subs > 50_000_000 {
+		return c.usageError(fs, "--days must be 1..366 and --subscribers 1..50000000")
+	}
+	res := simulate.Run(simulate.Config{Days: *days, Subscribers: *subs, Seed: *seed})
+	if err := writeTo(*outName, c.stdout, func(w io.Writer) error { return simulate.WriteCSV(w, res.Calls) }); err != nil {
+		return c.fail("simulate cdr", err)
+	}
+	if *truthName != "" {
+		if err := writeTo(*truthName, c.stdout, func(w io.Writer) error { return simulate.WriteTruth(w, res.Truth) }); err != nil {
+			return c.fail("simulate cdr", err)
+		}
+	}
+	counts := map[string]int{}
+	for _, t := range res.Truth {
+		counts[t.Class]++
+	}
+	classes := make([]string, 0, len(counts))
+	for k, n := range counts {
+		classes = append(classes, fmt.Sprintf("%s=%d", k, n))
+	}
+	sort.Strings(classes)
+	fmt.Fprintf(c.stderr, "simulated %d calls over %d days; numbers: %s\n", len(res.Calls), *days, strings.Join(classes, " "))
+	return exitOK
+}
+
+// writeTo writes to the named file ("-" is stdout), gzip-compressed when
+// the name ends in .gz.
+func writeTo(name string, stdout io.Writer, write func(io.Writer) error) error {
+	if name == "-" {
+		return write(stdout)
+	}
+	f, err := os.Create(name)
+	if err != nil {
+		return err
+	}
+	var w io.Writer = f
+	var zw *gzip.Writer
+	if strings.HasSuffix(name, ".gz") {
+		zw = gzip.NewWriter(f)
+		w = zw
+	}
+	err = write(w)
+	if zw != nil {
+		if cerr := zw.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	return nil
+}

@@ -1,0 +1,110 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"ringfence"
+)
+
+// runCDRCommand runs one of the CDR runners with the given stdin.
+func runCDRCommand(stdin string, run func(*cli, []string) int, args ...string) (int, string, string) {
+	var out, errOut bytes.Buffer
+	c := &cli{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errOut, getenv: func(string) string { return "" }}
+	code := run(c, args)
+	return code, out.String(), errOut.String()
+}
+
+func TestSimulateScanEval(t *testing.T) {
+	dir := t.TempDir()
+	csv, truth, flags := filepath.Join(dir, "cdr.csv.gz"), filepath.Join(dir, "truth.jsonl"), filepath.Join(dir, "flags.jsonl")
+	code, _, stderr := runCDRCommand("", (*cli).runSimulate, "cdr", "--days", "2", "--subscribers", "3000", "--out", csv, "--truth", truth, "--seed", "5")
+	if code != exitOK || !strings.Contains(stderr, "simulated") {
+		t.Fatalf("simulate: code %d, stderr %s", code, stderr)
+	}
+	code, stdout, stderr := runCDRCommand("", (*cli).runCDR, "scan", csv, "--json")
+	if code != exitOK {
+		t.Fatalf("scan: code %d, stderr %s", code, stderr)
+	}
+	for _, want := range []string{"rows read:", "rejected: 0", "rows/s", "flags:", "bytes each"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("scan summary lacks %q:\n%s", want, stderr)
+		}
+	}
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	if len(lines) < 5 {
+		t.Fatalf("only %d flags:\n%s", len(lines), stdout)
+	}
+	for _, l := range lines {
+		var f ringfence.Flag
+		var raw map[string]any
+		if err := json.Unmarshal([]byte(l), &f); err != nil || json.Unmarshal([]byte(l), &raw) != nil {
+			t.Fatalf("bad JSON line %q: %v", l, err)
+		}
+		for _, key := range []string{"number", "kind", "score", "flagged_at", "reasons"} {
+			if _, ok := raw[key]; !ok {
+				t.Errorf("flag %s lacks %q", l, key)
+			}
+		}
+		if !strings.HasPrefix(f.Number, "+") || f.Score < 0 || f.Score > 1 || len(f.Reasons) == 0 {
+			t.Errorf("bad flag %+v", f)
+		}
+	}
+	if err := os.WriteFile(flags, []byte(stdout), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr = runCDRCommand("", (*cli).runCDR, "eval", "--truth", truth, flags)
+	if code != exitOK {
+		t.Fatalf("eval: code %d, stderr %s", code, stderr)
+	}
+	for _, want := range []string{"precision:", "recall over abusive callers:", "courier", "median delay", "call_bombing_target"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("eval output lacks %q:\n%s", want, stdout)
+		}
+	}
+}
+
+func TestScanStdinBadRows(t *testing.T) {
+	in := "caller,callee,start_time,duration_s,answered\n" +
+		"+8613812345678,+8613987654321,2024-03-04T09:00:00+08:00,23,1\n" +
+		"garbage row\n" +
+		"+8613812345678,+8613987654322,2024-03-04T09:00:10+08:00,x,1\n" +
+		"+8613812345678,+8613987654323,2024-03-04T09:00:20+08:00,0,0\n"
+	code, stdout, stderr := runCDRCommand(in, (*cli).runCDR, "scan", "-")
+	if code != exitOK {
+		t.Fatalf("code %d, stderr %s", code, stderr)
+	}
+	if stdout != "" {
+		t.Errorf("unexpected flags: %s", stdout)
+	}
+	for _, want := range []string{"stdin: line 3", "stdin: line 4: duration_s", "rows read: 2, rejected: 2"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+}
+
+func TestCDRUsage(t *testing.T) {
+	tests := []struct {
+		run  func(*cli, []string) int
+		args []string
+		code int
+	}{
+		{(*cli).runCDR, nil, exitUsage},
+		{(*cli).runCDR, []string{"frobnicate"}, exitUsage},
+		{(*cli).runCDR, []string{"scan", "--format", "xml"}, exitUsage},
+		{(*cli).runCDR, []string{"scan", "/nonexistent/file.csv"}, exitFail},
+		{(*cli).runCDR, []string{"eval", "flags.jsonl"}, exitUsage},
+		{(*cli).runSimulate, nil, exitUsage},
+		{(*cli).runSimulate, []string{"cdr", "--days", "0"}, exitUsage},
+	}
+	for _, tt := range tests {
+		if code, _, stderr := runCDRCommand("", tt.run, tt.args...); code != tt.code {
+			t.Errorf("%v: code %d, want %d (%s)", tt.args, code, tt.code, stderr)
+		}
+	}
+}

@@ -1,0 +1,205 @@
+package detect
+
+import (
+	"fmt"
+	"math"
+)
+
+// inbound is a count-min sketch of inbound calls per callee over two
+// time scales at once: the burst window and the day, each as the current
+// and the previous span. Every slot holds the four counters together, so a
+// call costs two memory accesses (one per row of the sketch).
+type inbound struct {
+	slots         [][4]uint16 // recent even/odd span, daily even/odd day
+	mask          uint64
+	span          int64
+	recent, daily int64 // current epochs; -1 before the first call
+	start         int64 // first time seen, for the age of the baseline
+}
+
+func newInbound(bits uint, span int64) inbound {
+	if bits < 8 {
+		bits = 8
+	}
+	n := 1 << bits
+	return inbound{slots: make([][4]uint16, n), mask: uint64(n - 1), span: span, recent: -1, daily: -1}
+}
+
+func (x *inbound) clearSlot(i int) {
+	for j := range x.slots {
+		x.slots[j][i] = 0
+	}
+}
+
+// advance starts new spans as time passes, clearing the counters they reuse.
+func (x *inbound) advance(now int64) {
+	if x.recent < 0 {
+		x.recent, x.daily, x.start = now/x.span, now/86400, now
+		return
+	}
+	if e := now / x.span; e != x.recent {
+		x.clearSlot(int(e & 1))
+		if e != x.recent+1 {
+			x.clearSlot(int(e&1) ^ 1)
+		}
+		x.recent = e
+	}
+	if e := now / 86400; e != x.daily {
+		x.clearSlot(2 + int(e&1))
+		if e != x.daily+1 {
+			x.clearSlot(2 + int(e&1) ^ 1)
+		}
+		x.daily = e
+	}
+}
+
+func inc(c *uint16) {
+	if *c < math.MaxUint16 {
+		*c++
+	}
+}
+
+// add counts a call at the callee with hash h and returns the callee's
+// estimated calls over the current and previous burst window and day.
+func (x *inbound) add(h uint64) (recent, day int) {
+	r, d := int(x.recent&1), 2+int(x.daily&1)
+	a, b := &x.slots[h&x.mask], &x.slots[(h>>32)&x.mask]
+	inc(&a[r])
+	inc(&a[d])
+	inc(&b[r])
+	inc(&b[d])
+	recent = min(int(a[0])+int(a[1]), int(b[0])+int(b[1]))
+	day = min(int(a[2])+int(a[3]), int(b[2])+int(b[3]))
+	return recent, day
+}
+
+// burstWatch spots callees receiving an unusual burst of calls: sketches
+// count inbound calls per callee over the burst window and over days, and
+// a callee whose recent count passes a trigger gets exact state (a
+// target) that counts distinct callers.
+type burstWatch struct {
+	counts       inbound
+	targets      map[uint64]*target
+	span         int64
+	burstCallers int
+	trigger      int
+}
+
+func newBurstWatch(bits uint, span int64, burstCallers int) burstWatch {
+	if span <= 0 {
+		span = 600
+	}
+	if burstCallers <= 0 {
+		burstCallers = 20
+	}
+	return burstWatch{
+		counts:       newInbound(bits, span),
+		targets:      make(map[uint64]*target),
+		span:         span,
+		burstCallers: burstCallers,
+		trigger:      max(burstCallers/2, 8),
+	}
+}
+
+// target is the exact state of a callee under burst watch.
+type target struct {
+	key      uint64
+	winStart int64
+	last     int64
+	calls    int32
+	answered int32
+	talk     int64
+	callers  []uint32 // distinct caller fingerprints in the window
+	baseline float64  // usual inbound calls per window before the burst
+	flagged  bool
+}
+
+const maxTargetCallers = 512
+
+// observe counts the call at its callee and returns the callee's target
+// state when the callee is under watch.
+func (b *burstWatch) observe(c Call, now int64) *target {
+	b.counts.advance(now)
+	n, day := b.counts.add(mix64(c.Callee))
+	t := b.targets[c.Callee]
+	if t == nil {
+		if n < b.trigger {
+			return nil
+		}
+		// Usual inbound rate per window, from what the daily sketches saw
+		// before this burst; at least one day is assumed, so a stream's
+		// first hours do not make every busy line look bursty.
+		age := max(now-b.counts.start, 86400)
+		t = &target{
+			key:      c.Callee,
+			winStart: now,
+			baseline: float64(max(day-n, 0)) * float64(b.span) / float64(age),
+		}
+		b.targets[c.Callee] = t
+	}
+	if now-t.winStart > b.span {
+		t.winStart, t.calls, t.answered, t.talk = now, 0, 0, 0
+		t.callers = t.callers[:0]
+	}
+	t.last = now
+	t.calls++
+	if c.Answered {
+		t.answered++
+		t.talk += int64(c.Duration)
+	}
+	fp := uint32(mix64(c.Caller))
+	seen := false
+	for _, x := range t.callers {
+		if x == fp {
+			seen = true
+			break
+		}
+	}
+	if !seen && len(t.callers) < maxTargetCallers {
+		t.callers = append(t.callers, fp)
+	}
+	return t
+}
+
+// assess scores a burst: many distinct callers in the window, far above the
+// callee's usual inbound rate, and calls that go unanswered or are cut at
+// once (a contact centre's busy inbound lines are answered and talked on).
+func (t *target) assess(burstCallers int, span int64) (float64, []string) {
+	distinct := len(t.callers)
+	ratio := float64(t.calls) / math.Max(t.baseline, 1)
+	if distinct < burstCallers || ratio < 5 {
+		return 0, nil
+	}
+	answered := float64(t.answered) / float64(t.calls)
+	talk := 0.0
+	if t.answered > 0 {
+		talk = float64(t.talk) / float64(t.answered)
+	}
+	l := 2 + float64(distinct-burstCallers)/10 + (0.5-answered)*4
+	if talk < 20 {
+		l++
+	} else {
+		l--
+	}
+	score := 1 / (1 + math.Exp(-l))
+	reasons := []string{
+		fmt.Sprintf("%d calls from %d distinct callers within %d min", t.calls, distinct, (t.last-t.winStart)/60+1),
+		fmt.Sprintf("%.0f%% answered, %.0f s average talk", answered*100, talk),
+		fmt.Sprintf("usual inbound ≈%.1f calls a day", t.baseline*86400/float64(span)),
+	}
+	return score, reasons
+}
+
+// expire drops targets idle for two windows.
+func (b *burstWatch) expire(now int64) {
+	for k, t := range b.targets {
+		if now-t.last > 2*b.span {
+			delete(b.targets, k)
+		}
+	}
+}
+
+func (b *burstWatch) bytes() int64 {
+	n := int64(len(b.counts.slots)) * 8
+	return n + int64(len(b.targets))*(64+maxTargetCallers)
+}

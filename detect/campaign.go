@@ -1,0 +1,132 @@
+package detect
+
+import "strconv"
+
+// campaignIndex links flagged numbers that belong to one campaign: numbers
+// rotated by the same call room, which share callees (the same bought list
+// and its follow-ups), a number block and a kind of behaviour.
+//
+// A direct-mapped table remembers, per callee slot, the last suspicious
+// caller that dialled it. A caller that keeps dialling callees last dialled
+// by a flagged number accumulates a link to that number's campaign (a
+// one-counter majority vote, so a few chance overlaps do not link). A newly
+// flagged number joins the campaign it is linked to, or else one flagged
+// recently in the same block of 10,000 numbers with the same kind.
+type campaignIndex struct {
+	slots  []calleeSlot
+	mask   uint64
+	roots  map[uint64]rootRecord // flagged number -> its campaign's root
+	blocks map[uint64]rootRecord // number block -> latest campaign flagged in it
+}
+
+type calleeSlot struct {
+	fp     uint32
+	caller uint64
+}
+
+type rootRecord struct {
+	root uint64
+	at   int64
+	kind uint8
+}
+
+// Links between numbers flagged more than this far apart by block alone
+// are not made.
+const blockLinkSpan = 3 * 86400
+
+// minShared is the link strength (shared callees, net of others) needed to
+// join a campaign by callees.
+const minShared = 3
+
+func newCampaignIndex(bits uint) campaignIndex {
+	if bits < 8 {
+		bits = 8
+	}
+	n := 1 << bits
+	return campaignIndex{
+		slots:  make([]calleeSlot, n),
+		mask:   uint64(n - 1),
+		roots:  make(map[uint64]rootRecord),
+		blocks: make(map[uint64]rootRecord),
+	}
+}
+
+// note records a call by a flagged number.
+func (x *campaignIndex) note(caller, callee uint64, _ int64) {
+	h := mix64(callee ^ 0x5bd1e995)
+	x.slots[h&x.mask] = calleeSlot{fp: uint32(h >> 32), caller: caller}
+}
+
+// observe records a call by a suspicious, not yet flagged caller and
+// updates its link to the campaign of a flagged number that dialled the
+// same callee.
+func (x *campaignIndex) observe(s *caller, callee uint64, flagged map[uint64]flagRecord) {
+	h := mix64(callee ^ 0x5bd1e995)
+	slot := &x.slots[h&x.mask]
+	if slot.fp == uint32(h>>32) && slot.caller != 0 && slot.caller != s.key {
+		if r, ok := x.roots[slot.caller]; ok {
+			switch {
+			case s.partner == r.root:
+				if s.pcnt < 1<<15 {
+					s.pcnt++
+				}
+			case s.pcnt == 0:
+				s.partner, s.pcnt = r.root, 1
+			default:
+				s.pcnt--
+			}
+		}
+	}
+	*slot = calleeSlot{fp: uint32(h >> 32), caller: s.key}
+}
+
+// link places a newly flagged caller in a campaign and returns the
+// campaign's name, or "" when it starts a campaign of its own (its name is
+// then derived from its number should others join).
+func (x *campaignIndex) link(s *caller, kind uint8, now int64, flagged map[uint64]flagRecord) string {
+	block := s.key / 10000
+	root := s.key
+	if s.pcnt >= minShared {
+		if r, ok := x.roots[s.partner]; ok {
+			root = r.root
+		}
+	}
+	if root == s.key {
+		if b, ok := x.blocks[block]; ok && b.kind == kind && now-b.at <= blockLinkSpan {
+			root = b.root
+		}
+	}
+	x.roots[s.key] = rootRecord{root: root, at: now, kind: kind}
+	x.blocks[block] = rootRecord{root: root, at: now, kind: kind}
+	if r, ok := x.roots[root]; ok && root != s.key {
+		r.at = now
+		x.roots[root] = r
+	}
+	if root == s.key {
+		return ""
+	}
+	return CampaignName(root)
+}
+
+// CampaignName is the name of the campaign founded by the number with key
+// root: "campaign-" and the number's E.164 digits.
+func CampaignName(root uint64) string {
+	return "campaign-" + strconv.FormatUint(root, 10)
+}
+
+func (x *campaignIndex) expire(cutoff int64) {
+	for k, r := range x.roots {
+		if r.at < cutoff {
+			delete(x.roots, k)
+		}
+	}
+	for k, r := range x.blocks {
+		if r.at < cutoff {
+			delete(x.blocks, k)
+		}
+	}
+}
+
+func (x *campaignIndex) bytes() int64 {
+	return int64(len(x.slots))*16 + int64(len(x.roots)+len(x.blocks))*48
+}

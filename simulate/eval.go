@@ -1,0 +1,201 @@
+package simulate
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"ringfence"
+)
+
+// Evaluation compares detector flags with the ground truth.
+type Evaluation struct {
+	Flags        int // flags read (one per number)
+	Correct      int // flags on abusive numbers
+	Precision    float64
+	KindAccuracy float64 // of correct flags, the share with the right kind
+	// Recall over abusive callers (telemarketing, robocall, debt collection).
+	CallerRecall float64
+	// Per class: numbers in the truth, numbers flagged, flagged with the
+	// class as kind (abusive classes), median delay from first call to flag.
+	Classes map[string]*ClassResult
+	// Unknown counts flags on numbers absent from the truth.
+	Unknown int
+	// Campaign linking, over pairs of flagged numbers of the same call
+	// room: share of linked pairs that are right, share of right pairs linked.
+	CampaignPrecision, CampaignRecall float64
+	CampaignPairs                     int
+}
+
+// ClassResult is an Evaluation's figures for one class.
+type ClassResult struct {
+	Numbers     int
+	Flagged     int
+	KindMatched int
+	delays      []time.Duration
+}
+
+// Rate is Flagged/Numbers: recall for abusive classes, false-positive rate
+// for benign ones.
+func (c *ClassResult) Rate() float64 {
+	if c.Numbers == 0 {
+		return 0
+	}
+	return float64(c.Flagged) / float64(c.Numbers)
+}
+
+// MedianDelay is the median time from a number's first call to its flag.
+func (c *ClassResult) MedianDelay() time.Duration {
+	if len(c.delays) == 0 {
+		return 0
+	}
+	d := slices.Clone(c.delays)
+	slices.Sort(d)
+	return d[len(d)/2]
+}
+
+// Evaluate scores flags against truth. Only the first flag per number
+// counts.
+func Evaluate(truth []Truth, flags []ringfence.Flag) Evaluation {
+	byNumber := make(map[string]Truth, len(truth))
+	e := Evaluation{Classes: make(map[string]*ClassResult)}
+	class := func(name string) *ClassResult {
+		c := e.Classes[name]
+		if c == nil {
+			c = &ClassResult{}
+			e.Classes[name] = c
+		}
+		return c
+	}
+	for _, t := range truth {
+		byNumber[t.Number] = t
+		class(t.Class).Numbers++
+	}
+	seen := make(map[string]bool)
+	cluster := make(map[string]string) // flagged number -> predicted campaign
+	kindOK := 0
+	for _, f := range flags {
+		if seen[f.Number] {
+			continue
+		}
+		seen[f.Number] = true
+		e.Flags++
+		t, ok := byNumber[f.Number]
+		if !ok {
+			e.Unknown++
+			continue
+		}
+		c := class(t.Class)
+		c.Flagged++
+		if !Abusive(t.Class) {
+			continue
+		}
+		e.Correct++
+		if f.Kind == t.Class {
+			c.KindMatched++
+			kindOK++
+		}
+		c.delays = append(c.delays, f.FlaggedAt.Sub(t.FirstCall))
+		if t.Campaign != "" {
+			cluster[f.Number] = f.Campaign
+			if f.Campaign == "" {
+				cluster[f.Number] = campaignOf(f.Number)
+			}
+		}
+	}
+	if e.Flags > 0 {
+		e.Precision = float64(e.Correct) / float64(e.Flags)
+	}
+	if e.Correct > 0 {
+		e.KindAccuracy = float64(kindOK) / float64(e.Correct)
+	}
+	var callers, caught int
+	for _, k := range []string{ClassTelemarketing, ClassRobocall, ClassDebt} {
+		if c := e.Classes[k]; c != nil {
+			callers += c.Numbers
+			caught += c.Flagged
+		}
+	}
+	if callers > 0 {
+		e.CallerRecall = float64(caught) / float64(callers)
+	}
+	// Campaign pairs.
+	nums := make([]string, 0, len(cluster))
+	for n := range cluster {
+		nums = append(nums, n)
+	}
+	sort.Strings(nums)
+	var linked, right, both int
+	for i := range nums {
+		for j := i + 1; j < len(nums); j++ {
+			a, b := nums[i], nums[j]
+			same := byNumber[a].Campaign == byNumber[b].Campaign
+			link := cluster[a] == cluster[b]
+			if same {
+				right++
+			}
+			if link {
+				linked++
+			}
+			if same && link {
+				both++
+			}
+		}
+	}
+	e.CampaignPairs = right
+	if linked > 0 {
+		e.CampaignPrecision = float64(both) / float64(linked)
+	}
+	if right > 0 {
+		e.CampaignRecall = float64(both) / float64(right)
+	}
+	return e
+}
+
+// campaignOf is the campaign name a number founds (see detect.CampaignName).
+func campaignOf(e164 string) string {
+	return "campaign-" + strings.TrimPrefix(e164, "+")
+}
+
+// WriteText prints the evaluation for people.
+func (e Evaluation) WriteText(w io.Writer) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "flags: %d, on abusive numbers: %d, on numbers not in the truth: %d\n", e.Flags, e.Correct, e.Unknown)
+	fmt.Fprintf(&b, "precision: %.4f\n", e.Precision)
+	fmt.Fprintf(&b, "recall over abusive callers: %.4f\n", e.CallerRecall)
+	fmt.Fprintf(&b, "kind accuracy of correct flags: %.4f\n", e.KindAccuracy)
+	names := make([]string, 0, len(e.Classes))
+	for n := range e.Classes {
+		names = append(names, n)
+	}
+	sort.Slice(names, func(i, j int) bool {
+		ai, aj := Abusive(names[i]), Abusive(names[j])
+		if ai != aj {
+			return ai
+		}
+		return names[i] < names[j]
+	})
+	fmt.Fprintf(&b, "%-20s %8s %8s %9s %8s %14s\n", "class", "numbers", "flagged", "rate", "kind ok", "median delay")
+	for _, n := range names {
+		c := e.Classes[n]
+		label := "fp rate"
+		if Abusive(n) {
+			label = "recall"
+		}
+		delay, kind := "-", "-"
+		if Abusive(n) {
+			delay = c.MedianDelay().Round(time.Second).String()
+			kind = strconv.Itoa(c.KindMatched)
+		}
+		fmt.Fprintf(&b, "%-20s %8d %8d %9s %8s %14s\n", n, c.Numbers, c.Flagged,
+			fmt.Sprintf("%.4f", c.Rate())+" "+label[:2], kind, delay)
+	}
+	fmt.Fprintf(&b, "campaign links: precision %.4f, recall %.4f over %d same-campaign pairs\n",
+		e.CampaignPrecision, e.CampaignRecall, e.CampaignPairs)
+	_, err := io.WriteString(w, b.String())
+	return err
+}

@@ -16,6 +16,7 @@ import (
 
 	"ringfence"
 	"ringfence/alias"
+	"ringfence/detect"
 	"ringfence/number"
 	"ringfence/reputation"
 	"ringfence/screen"
@@ -40,6 +41,9 @@ type Engine struct {
 
 	writeMu sync.Mutex // serialises read-modify-write of rules
 	keys    sync.Map   // secret hash (string) → ringfence.Key
+
+	detMu    sync.Mutex
+	detector *detect.Detector // behaviour detection over call records, made on first use
 
 	aliasMu     sync.RWMutex
 	aliases     map[string]*alias.Binding   // bound aliases by number

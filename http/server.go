@@ -125,6 +125,7 @@ func (s *Server) routes() {
 	s.handle("GET /v1/stats/monthly", s.getMonthly, ringfence.RoleRegulator, ringfence.RoleOperator)
 	s.handle("GET /v1/audit", s.getAudit, ringfence.RoleOperator, ringfence.RoleRegulator)
 	s.aliasRoutes()
+	s.handle("POST /v1/cdrs", s.postCDRs, ringfence.RoleCarrier)
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		Error(w, r, ringfence.Errorf(ringfence.ENOTFOUND, "no such endpoint: %s %s", r.Method, r.URL.Path))
 	})

@@ -220,3 +220,11 @@ func TestRegistryAppealsStatsAudit(t *testing.T) {
 		t.Fatalf("audit: %v", got)
 	}
 }
+
+func decodeBody(t *testing.T, resp *http.Response, v any) {
+	t.Helper()
+	defer resp.Body.Close()
+	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,78 @@
+package http
+
+import (
+	"errors"
+	"io"
+	"net/http"
+
+	"ringfence"
+	"ringfence/cdr"
+)
+
+// MaxCDRBody bounds one POST /v1/cdrs upload; send more in several.
+const MaxCDRBody = 1 << 30
+
+// cdrBatch is how many records go to the detector at a time.
+const cdrBatch = 4096
+
+type rowError struct {
+	Line  int    `json:"line"`
+	Field string `json:"field,omitempty"`
+	Error string `json:"error"`
+}
+
+// postCDRs streams call records (native CSV or Asterisk Master.csv, plain
+// or gzip) into behaviour detection. Bad rows are skipped and reported by
+// line; flags become verdict signals as soon as their batch is done.
+func (s *Server) postCDRs(w http.ResponseWriter, r *http.Request, k ringfence.Key) error {
+	format, err := cdr.ParseFormat(r.URL.Query().Get("format"))
+	if err != nil {
+		return ringfence.Errorf(ringfence.EINVALID, "format: %v", err)
+	}
+	rd := cdr.NewReader(http.MaxBytesReader(w, r.Body, MaxCDRBody), format)
+	var (
+		rows, rejected int
+		errs           = []rowError{}
+		flags          = []ringfence.Flag{}
+		batch          = make([]ringfence.CDR, 0, cdrBatch)
+	)
+	flush := func() error {
+		fs, err := s.Engine.Observe(r.Context(), batch)
+		flags = append(flags, fs...)
+		batch = batch[:0]
+		return err
+	}
+	for {
+		c, err := rd.Next()
+		if err == io.EOF {
+			break
+		}
+		var re *cdr.RowError
+		if errors.As(err, &re) {
+			rows++
+			rejected++
+			if len(errs) < 10 {
+				errs = append(errs, rowError{Line: re.Line, Field: re.Field, Error: re.Err.Error()})
+			}
+			continue
+		} else if err != nil {
+			var mbe *http.MaxBytesError
+			if errors.As(err, &mbe) {
+				return err
+			}
+			return ringfence.Errorf(ringfence.EINVALID, "body after %d rows: %v", rows, err)
+		}
+		rows++
+		batch = append(batch, c)
+		if len(batch) == cdrBatch {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"rows": rows, "rejected": rejected, "errors": errs, "flags": flags})
+	return nil
+}

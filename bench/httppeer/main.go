@@ -1,6 +1,6 @@
 // Command httppeer is the yardstick for bench/http-check.sh: a bare
 // net/http server that answers GET /v1/numbers/{number} with a fixed verdict
-// of the same size as ringfence's, doing no authentication, lookup or
+// of the size of ringfence's typical one (an unknown number), doing no authentication, lookup or
 // screening. ringfence's rate as a share of this one is the cost of its work
 // above the HTTP stack itself.
 package main
@@ -11,7 +11,7 @@ import (
 	"os"
 )
 
-const body = `{"number":"17100001234","e164":"+8617100001234","action":"block","category":"loan","score":0.9,"reasons":["crowd reports: loan 118 · customer_service 1 (贷款理财, weight 47.7)","virtual-operator range 171 (a third of harassment complaints come from such ranges)"],"number_info":{"input":"17100001234","e164":"+8617100001234","type":"mobile","carrier":"中国联通","virtual_operator":true,"province":"","city":""}}` + "\n"
+const body = `{"number":"13812345678","e164":"+8613812345678","action":"allow","category":"","score":0,"reasons":["no crowd reports"],"number_info":{"input":"13812345678","e164":"+8613812345678","type":"mobile","carrier":"中国移动","virtual_operator":false,"province":"江苏省","city":"连云港市"}}` + "\n"
 
 func main() {
 	addr := "127.0.0.1:18082"

@@ -5,16 +5,27 @@ import (
 	"math"
 )
 
-// inbound is a count-min sketch of inbound calls per callee over two
-// time scales at once: the burst window and the day, each as the current
-// and the previous span. Every slot holds the four counters together, so a
-// call costs two memory accesses (one per row of the sketch).
+// inbound is a count-min sketch of calls per callee over two time scales
+// at once: the burst window and the day, each as the current and the
+// previous span. Every cell holds both scales' counters with the epoch they
+// belong to, so a call costs two memory accesses (one per row of the
+// sketch) and time passing costs nothing: a cell from an older epoch is
+// rotated when it is next touched, never swept.
 type inbound struct {
-	slots         [][4]uint16 // recent even/odd span, daily even/odd day
-	mask          uint64
-	span          int64
-	recent, daily int64 // current epochs; -1 before the first call
+	cells []cell
+	mask  uint64
+	span  int64
+	// current epochs (low 16 bits are what cells keep); -1 before the first call
+	recent, daily int64
 	start         int64 // first time seen, for the age of the baseline
+}
+
+// cell is one sketch slot: calls in the current and previous burst window
+// and day, tagged with the epochs they count.
+type cell struct {
+	rEpoch, rCur, rPrev uint16
+	dEpoch, dCur, dPrev uint16
+	_                   [2]uint16 // pad to 16 bytes: one cell never straddles a cache line
 }
 
 func newInbound(bits uint, span int64) inbound {
@@ -22,35 +33,15 @@ func newInbound(bits uint, span int64) inbound {
 		bits = 8
 	}
 	n := 1 << bits
-	return inbound{slots: make([][4]uint16, n), mask: uint64(n - 1), span: span, recent: -1, daily: -1}
+	return inbound{cells: make([]cell, n), mask: uint64(n - 1), span: span, recent: -1, daily: -1}
 }
 
-func (x *inbound) clearSlot(i int) {
-	for j := range x.slots {
-		x.slots[j][i] = 0
-	}
-}
-
-// advance starts new spans as time passes, clearing the counters they reuse.
+// advance moves the current epochs as time passes.
 func (x *inbound) advance(now int64) {
 	if x.recent < 0 {
-		x.recent, x.daily, x.start = now/x.span, now/86400, now
-		return
+		x.start = now
 	}
-	if e := now / x.span; e != x.recent {
-		x.clearSlot(int(e & 1))
-		if e != x.recent+1 {
-			x.clearSlot(int(e&1) ^ 1)
-		}
-		x.recent = e
-	}
-	if e := now / 86400; e != x.daily {
-		x.clearSlot(2 + int(e&1))
-		if e != x.daily+1 {
-			x.clearSlot(2 + int(e&1) ^ 1)
-		}
-		x.daily = e
-	}
+	x.recent, x.daily = now/x.span, now/86400
 }
 
 func inc(c *uint16) {
@@ -59,17 +50,30 @@ func inc(c *uint16) {
 	}
 }
 
+// roll brings a (epoch, cur, prev) triple to epoch e and counts one call.
+func roll(epoch, cur, prev *uint16, e uint16) {
+	switch *epoch {
+	case e:
+	case e - 1:
+		*prev, *cur = *cur, 0
+	default:
+		*prev, *cur = 0, 0
+	}
+	*epoch = e
+	inc(cur)
+}
+
 // add counts a call at the callee with hash h and returns the callee's
 // estimated calls over the current and previous burst window and day.
 func (x *inbound) add(h uint64) (recent, day int) {
-	r, d := int(x.recent&1), 2+int(x.daily&1)
-	a, b := &x.slots[h&x.mask], &x.slots[(h>>32)&x.mask]
-	inc(&a[r])
-	inc(&a[d])
-	inc(&b[r])
-	inc(&b[d])
-	recent = min(int(a[0])+int(a[1]), int(b[0])+int(b[1]))
-	day = min(int(a[2])+int(a[3]), int(b[2])+int(b[3]))
+	r, d := uint16(x.recent), uint16(x.daily)
+	a, b := &x.cells[h&x.mask], &x.cells[(h>>32)&x.mask]
+	roll(&a.rEpoch, &a.rCur, &a.rPrev, r)
+	roll(&a.dEpoch, &a.dCur, &a.dPrev, d)
+	roll(&b.rEpoch, &b.rCur, &b.rPrev, r)
+	roll(&b.dEpoch, &b.dCur, &b.dPrev, d)
+	recent = min(int(a.rCur)+int(a.rPrev), int(b.rCur)+int(b.rPrev))
+	day = min(int(a.dCur)+int(a.dPrev), int(b.dCur)+int(b.dPrev))
 	return recent, day
 }
 
@@ -200,6 +204,6 @@ func (b *burstWatch) expire(now int64) {
 }
 
 func (b *burstWatch) bytes() int64 {
-	n := int64(len(b.counts.slots)) * 8
+	n := int64(len(b.counts.cells)) * 16
 	return n + int64(len(b.targets))*(64+maxTargetCallers)
 }

@@ -12,6 +12,7 @@
 package screen
 
 import (
+	"math"
 	"strings"
 	"time"
 
@@ -89,8 +90,14 @@ type Policy struct {
 func NewPolicy(c reputation.Config) *Policy { return &Policy{Crowd: c} }
 
 // Decide fills v with the verdict for call given sig. v's Reasons slice is
-// reused, so a caller that keeps v allocates nothing.
+// reused, so a caller that keeps v allocates nothing. Scores are rounded to
+// three decimals.
 func (p *Policy) Decide(v *Verdict, call Call, sig Signals) {
+	p.decide(v, call, sig)
+	v.Score = math.Round(v.Score*1000) / 1000
+}
+
+func (p *Policy) decide(v *Verdict, call Call, sig Signals) {
 	v.Number = call.Input
 	v.E164 = call.Caller.E164
 	v.NumberInfo = call.Caller

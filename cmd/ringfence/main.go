@@ -92,6 +92,7 @@ func (c *cli) commands() map[string]func([]string) int {
 		"alias":    c.runAlias,
 		"cdr":      c.runCDR,
 		"simulate": c.runSimulate,
+		"deid":     c.runDeid,
 	}
 }
 

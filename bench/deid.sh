@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Throughput of "ringfence deid" (detect + mask, one core) on a dense
+# customer list, compared in the same run with ripgrep counting matches of
+# equivalent patterns on the same file.
+#
+#   bench/deid.sh            # 200 MB
+#   DEID_BENCH_MB=50 bench/deid.sh
+#
+# ripgrep only reads and counts; ringfence reads, validates (check digits,
+# dates, segments, area codes), masks and writes. "rg -c" counts matching
+# lines and stops at the first match of each line, so the equivalent work is
+# "rg --count-matches", which finds every match; both are reported.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+MB=${DEID_BENCH_MB:-200}
+RUNS=${DEID_BENCH_RUNS:-3}
+RG=${RG:-/usr/bin/rg}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+go build -o "$work/ringfence" ./cmd/ringfence
+go run ./bench/deidgen -mb "$MB" -out "$work/customers.csv"
+file="$work/customers.csv"
+bytes=$(stat -c %s "$file")
+cat "$file" >/dev/null # warm the page cache
+
+pin=()
+if command -v taskset >/dev/null; then pin=(taskset -c 0); fi
+
+# best_of CMD...: the fastest of RUNS runs as "cpu_seconds wall_seconds",
+# where cpu is user + system time. CPU time is what "per core" means and
+# stays meaningful on a machine shared with other work; wall time is shown
+# too.
+best_of() {
+	local best_cpu="" best_wall="" out cpu wall
+	for _ in $(seq "$RUNS"); do
+		out=$( { TIMEFORMAT='%3U %3S %3R'; time "$@" >/dev/null 2>&1; } 2>&1 )
+		cpu=$(awk '{printf "%.3f", $1 + $2}' <<<"$out")
+		wall=$(awk '{print $3}' <<<"$out")
+		if [ -z "$best_cpu" ] || awk -v x="$cpu" -v y="$best_cpu" 'BEGIN{exit !(x<y)}'; then best_cpu=$cpu; fi
+		if [ -z "$best_wall" ] || awk -v x="$wall" -v y="$best_wall" 'BEGIN{exit !(x<y)}'; then best_wall=$wall; fi
+	done
+	echo "$best_cpu $best_wall"
+}
+
+patterns=(
+	-e '(?:\+?86[ -]?)?1[3-9][0-9][ -]?[0-9]{4}[ -]?[0-9]{4}'
+	-e '(?:\+86 |0)[0-9]{2,3}[ -]?[0-9]{7,8}'
+	-e '[0-9]{6} ?(?:19|20)[0-9]{2}[01][0-9][0-3][0-9] ?[0-9]{3}[0-9Xx]'
+	-e '[0-9]{16,19}|[0-9]{4}(?:[ -][0-9]{4}){3}(?:[ -][0-9]{1,3})?'
+	-e '[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}'
+	-e '[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-HJ-NP-Z][· ]?[A-HJ-NP-Z0-9]{5,6}'
+	-e '[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+'
+	-e '(?:省|市|区|县)[^,]{1,20}(?:路|街|号)'
+	-e '(?:姓名|联系人|先生|女士)'
+)
+
+# The name column has no regular expression; ripgrep is not asked for it.
+read -r deid_cpu deid_wall < <(GOMAXPROCS=1 best_of "${pin[@]}" "$work/ringfence" deid --in "$file" --out /dev/null --format csv --summary none)
+read -r rgm_cpu rgm_wall < <(best_of "${pin[@]}" "$RG" -j1 --count-matches "${patterns[@]}" "$file")
+read -r rgc_cpu rgc_wall < <(best_of "${pin[@]}" "$RG" -j1 -c "${patterns[@]}" "$file")
+
+GOMAXPROCS=1 "$work/ringfence" deid --in "$file" --out /dev/null --format csv --summary text 2>"$work/summary.txt"
+matches=$("$RG" -j1 --count-matches "${patterns[@]}" "$file")
+
+awk -v b="$bytes" -v runs="$RUNS" -v n="$matches" \
+	-v dc="$deid_cpu" -v dw="$deid_wall" -v mc="$rgm_cpu" -v mw="$rgm_wall" -v cc="$rgc_cpu" -v cw="$rgc_wall" '
+BEGIN {
+	mb = b / 1e6
+	printf "input: %.1f MB dense customer list; best of %d runs on one core\n", mb, runs
+	printf "%-40s %9s %9s %10s %10s\n", "", "cpu s", "wall s", "MB/s cpu", "MB/s wall"
+	printf "%-40s %9.3f %9.3f %10.1f %10.1f\n", "ringfence deid (detect+mask+write)", dc, dw, mb / dc, mb / dw
+	printf "%-40s %9.3f %9.3f %10.1f %10.1f\n", "rg --count-matches (" n " matches)", mc, mw, mb / mc, mb / mw
+	printf "%-40s %9.3f %9.3f %10.1f %10.1f\n", "rg -c (first match of each line)", cc, cw, mb / cc, mb / cw
+	printf "ratio deid / rg --count-matches (cpu): %.2f (goal >= 0.5)\n", mc / dc
+	printf "ratio deid / rg -c (cpu):              %.2f\n", cc / dc
+}'
+sed -n '1,12p' "$work/summary.txt"

@@ -1,0 +1,261 @@
+package deid
+
+import "unicode/utf8"
+
+// Word lists for the context-driven recognisers (names, addresses, plates).
+// They are compiled into a 64K table of flags indexed by rune so the scanner
+// pays one table load per CJK character.
+
+const (
+	// singleSurnames holds common single-character Chinese surnames.
+	singleSurnames = "萧王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫阎段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由"
+
+	// topSurnames are the most frequent surnames; given names rarely start
+	// with them, which helps to split "感谢李先生" correctly.
+	topSurnames = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹"
+
+	// plateProvinces holds the province abbreviations that open a plate.
+	plateProvinces = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
+
+	// plateSuffixes close special plates: trailer, coach, police, Hong
+	// Kong and Macao cross-border, embassy, consulate, test.
+	plateSuffixes = "挂学警港澳使领试"
+
+	// nameStops are characters that end a given name: function words and
+	// characters that begin what usually follows a name.
+	nameStops = "的在是和与及等说了男女今岁您你他她我们请已于从到给向对把被让将要会能也都就还又"
+
+	// addressStops are function words that end an address.
+	addressStops = "的在是和与及了您你我他她请把被给从到向对也就还又或但而且并"
+
+	// verbsBeforeName are characters that, before a surname, are more likely
+	// a verb or particle than part of a longer name.
+	verbsBeforeName = "谢请给是和与问找叫让向对跟同被把位名及等见致祝感由经"
+)
+
+// compoundSurnames are two-character surnames.
+var compoundSurnames = []string{"欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "夏侯", "令狐", "独孤", "南宫", "西门", "端木", "澹台", "公冶", "轩辕", "百里", "呼延", "东郭", "万俟", "闻人", "赫连", "钟离", "申屠", "太史", "拓跋", "完颜", "司空", "濮阳", "淳于", "单于"}
+
+// nameStopPairs are two-character words that end a given name.
+var nameStopPairs = []string{"先生", "女士", "小姐", "同志", "老师", "经理", "师傅", "电话", "手机", "身份", "地址", "住址", "性别", "年龄", "联系", "家住", "住在", "工作", "今年", "出生", "证件", "号码", "银行", "车牌", "邮箱", "您好", "你好"}
+
+// titles follow a name: "张三先生".
+var titles = []string{"先生", "女士", "小姐", "同志", "老师", "经理", "师傅", "医生", "律师", "教授", "主任", "总监"}
+
+type labelKind uint8
+
+const (
+	labelName     labelKind = iota + 1 // a name follows directly
+	labelNameWeak                      // a name follows after a colon
+	labelAddress                       // an address follows
+)
+
+type label struct {
+	word string
+	kind labelKind
+}
+
+// labels announce a name or an address.
+var labels = []label{
+	{"姓名", labelName}, {"名字", labelName}, {"紧急联系人", labelName}, {"联系人", labelName},
+	{"收货人", labelName}, {"收件人", labelName}, {"寄件人", labelName}, {"签收人", labelName},
+	{"持卡人", labelName}, {"开户名", labelName}, {"户名", labelName}, {"户主", labelName},
+	{"申请人", labelName}, {"借款人", labelName}, {"担保人", labelName}, {"法定代表人", labelName},
+	{"法人代表", labelName}, {"负责人", labelName}, {"经办人", labelName}, {"投保人", labelName},
+	{"被保险人", labelName}, {"受益人", labelName}, {"收款人", labelName}, {"付款人", labelName},
+	{"监护人", labelName}, {"我叫", labelName}, {"名叫", labelName}, {"叫做", labelName},
+	{"客户", labelNameWeak}, {"患者", labelNameWeak}, {"乘客", labelNameWeak}, {"业主", labelNameWeak},
+	{"租客", labelNameWeak}, {"学生", labelNameWeak}, {"员工", labelNameWeak}, {"车主", labelNameWeak},
+	{"家长", labelNameWeak}, {"本人", labelNameWeak}, {"法人", labelNameWeak}, {"司机", labelNameWeak},
+	{"地址", labelAddress}, {"住址", labelAddress}, {"家住", labelAddress}, {"住在", labelAddress},
+	{"现住", labelAddress}, {"居住地", labelAddress}, {"住所", labelAddress}, {"户籍地", labelAddress},
+	{"所在地", labelAddress}, {"位于", labelAddress}, {"寄往", labelAddress}, {"寄至", labelAddress},
+	{"送至", labelAddress}, {"送到", labelAddress}, {"寄到", labelAddress},
+}
+
+// provinces are the province-level divisions that can open an address.
+var provinces = []string{"北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海", "台湾", "内蒙古", "广西", "西藏", "宁夏", "新疆", "香港", "澳门"}
+
+// Address component levels.
+const (
+	levelProvince = iota + 1
+	levelCity
+	levelDistrict
+	levelTown
+	levelRoad
+	levelNumber
+)
+
+type suffix struct {
+	word  string
+	level int
+}
+
+// addressSuffixes end the components of an address, longest first within
+// each first character.
+var addressSuffixes = []suffix{
+	{"特别行政区", levelProvince}, {"自治区", levelProvince}, {"省", levelProvince},
+	{"自治州", levelCity}, {"地区", levelCity}, {"市", levelCity}, {"盟", levelCity}, {"州", levelCity},
+	{"自治县", levelDistrict}, {"开发区", levelDistrict}, {"新区", levelDistrict}, {"区", levelDistrict}, {"县", levelDistrict}, {"旗", levelDistrict},
+	{"街道", levelTown}, {"镇", levelTown}, {"乡", levelTown},
+	{"大道", levelRoad}, {"大街", levelRoad}, {"胡同", levelRoad}, {"路", levelRoad}, {"街", levelRoad}, {"道", levelRoad}, {"巷", levelRoad}, {"弄", levelRoad}, {"村", levelRoad}, {"里", levelRoad}, {"屯", levelRoad},
+	{"号楼", levelNumber}, {"号院", levelNumber}, {"号", levelNumber}, {"栋", levelNumber}, {"幢", levelNumber}, {"座", levelNumber}, {"楼", levelNumber}, {"层", levelNumber}, {"单元", levelNumber}, {"室", levelNumber}, {"组", levelNumber},
+	{"小区", levelNumber}, {"社区", levelNumber}, {"花园", levelNumber}, {"大厦", levelNumber}, {"广场", levelNumber}, {"公寓", levelNumber}, {"苑", levelNumber}, {"园", levelNumber}, {"院", levelNumber},
+}
+
+// Flags of the rune table.
+const (
+	fSurname  = 1 << iota // a single-character surname
+	fTop                  // one of the most frequent surnames
+	fPlate                // a plate's province abbreviation
+	fTrigger              // starts a label, a title or a province name
+	fAdmin                // 市, 区 or 县: may close a city or district name
+	fStop                 // ends a given name
+	fVerb                 // verb or particle seen before names
+	fCompound             // first character of a compound surname
+)
+
+// runeStops marks addressStops (a second table: the flag byte is full).
+var runeStops [1 << 16]bool
+
+var runeFlags [1 << 16]uint8
+
+// triggers maps the first rune of a label, title or province name to the
+// words it may start; suffixesByRune does the same for address suffixes.
+var (
+	triggerIndex [1 << 16]uint8 // 1 + index into triggerLists, 0 for none
+	triggerLists [][]trigger
+	suffixIndex  [1 << 16]uint8 // 1 + index into suffixLists, 0 for none
+	suffixLists  [][]suffix
+)
+
+type trigger struct {
+	word  string
+	kind  triggerKind
+	label labelKind
+}
+
+type triggerKind uint8
+
+const (
+	trigLabel triggerKind = iota + 1
+	trigTitle
+	trigProvince
+)
+
+func firstRune(s string) rune { r, _ := utf8.DecodeRuneInString(s); return r }
+
+func init() {
+	for _, r := range singleSurnames {
+		runeFlags[r] |= fSurname
+	}
+	for _, r := range topSurnames {
+		runeFlags[r] |= fTop
+	}
+	for _, r := range plateProvinces {
+		runeFlags[r] |= fPlate
+	}
+	for _, r := range nameStops {
+		runeFlags[r] |= fStop
+	}
+	for _, r := range addressStops {
+		runeStops[r] = true
+	}
+	for _, r := range verbsBeforeName {
+		runeFlags[r] |= fVerb
+	}
+	for _, s := range compoundSurnames {
+		runeFlags[firstRune(s)] |= fCompound
+	}
+	for _, r := range "市区县" {
+		runeFlags[r] |= fAdmin
+	}
+	for _, l := range labels {
+		addTrigger(trigger{l.word, trigLabel, l.kind})
+	}
+	for _, t := range titles {
+		addTrigger(trigger{t, trigTitle, 0})
+	}
+	for _, p := range provinces {
+		addTrigger(trigger{p, trigProvince, 0})
+	}
+	for _, s := range addressSuffixes {
+		r := firstRune(s.word)
+		if suffixIndex[r] == 0 {
+			suffixLists = append(suffixLists, nil)
+			suffixIndex[r] = uint8(len(suffixLists))
+		}
+		k := suffixIndex[r] - 1
+		suffixLists[k] = append(suffixLists[k], s)
+	}
+}
+
+func addTrigger(t trigger) {
+	r := firstRune(t.word)
+	runeFlags[r] |= fTrigger
+	// Longer words first so "紧急联系人" wins over "联系人".
+	if triggerIndex[r] == 0 {
+		triggerLists = append(triggerLists, nil)
+		triggerIndex[r] = uint8(len(triggerLists))
+	}
+	ws := triggerLists[triggerIndex[r]-1]
+	i := 0
+	for i < len(ws) && len(ws[i].word) >= len(t.word) {
+		i++
+	}
+	ws = append(ws, trigger{})
+	copy(ws[i+1:], ws[i:])
+	ws[i] = t
+	triggerLists[triggerIndex[r]-1] = ws
+}
+
+// runeAt decodes a 3-byte UTF-8 sequence at b[i]; ok is false when b[i] does
+// not start one.
+func runeAt(b []byte, i int) (rune, bool) {
+	if i+2 >= len(b) {
+		return 0, false
+	}
+	c0, c1, c2 := b[i], b[i+1], b[i+2]
+	if c0&0xF0 != 0xE0 || c1&0xC0 != 0x80 || c2&0xC0 != 0x80 {
+		return 0, false
+	}
+	return rune(c0&0x0F)<<12 | rune(c1&0x3F)<<6 | rune(c2&0x3F), true
+}
+
+// isHan reports whether r is a CJK unified ideograph.
+func isHan(r rune) bool { return r >= 0x3400 && r <= 0x9FFF }
+
+// hanAt returns the CJK ideograph at b[i], if any.
+func hanAt(b []byte, i int) (rune, bool) {
+	r, ok := runeAt(b, i)
+	return r, ok && isHan(r)
+}
+
+// hanBefore returns the CJK ideograph ending at b[i], if any.
+func hanBefore(b []byte, i int) (rune, bool) {
+	if i < 3 {
+		return 0, false
+	}
+	return hanAt(b, i-3)
+}
+
+func hasPrefixAt(b []byte, i int, w string) bool {
+	return len(b)-i >= len(w) && string(b[i:i+len(w)]) == w
+}
+
+// triggerWords returns the labels, titles and province names starting
+// with r.
+func triggerWords(r rune) []trigger {
+	if k := triggerIndex[r&0xFFFF]; k > 0 && r < 1<<16 {
+		return triggerLists[k-1]
+	}
+	return nil
+}
+
+// suffixesOf returns the address suffixes starting with r.
+func suffixesOf(r rune) []suffix {
+	if k := suffixIndex[r&0xFFFF]; k > 0 && r < 1<<16 {
+		return suffixLists[k-1]
+	}
+	return nil
+}

@@ -1,0 +1,409 @@
+package deid
+
+// The CJK side of the scanner: plates, names and addresses.
+
+// han handles the 3-byte UTF-8 character at b[i].
+func (s *scan) han(i int) int {
+	b := s.b
+	r, ok := runeAt(b, i)
+	if !ok {
+		return i + 1
+	}
+	if r >= 0xFF00 {
+		if _, w := numeralAt(b, i); w > 0 {
+			return s.number(i)
+		}
+		if c, _ := punctAt(b, i); c == '+' || c == '(' {
+			return s.number(i)
+		}
+		return i + 3
+	}
+	f := runeFlags[r]
+	if f == 0 {
+		return i + 3
+	}
+	if f&fPlate != 0 {
+		if e := plateEnd(b, i+3); e > 0 && (i == 0 || !isWordByte(b[i-1])) {
+			s.emit(Plate, i, e, 0, 0)
+			return e
+		}
+	}
+	if f&fTrigger != 0 {
+		for _, t := range triggerWords(r) {
+			if !hasPrefixAt(b, i, t.word) {
+				continue
+			}
+			end := i + len(t.word)
+			switch t.kind {
+			case trigTitle:
+				if start := s.nameBefore(i); start >= 0 {
+					s.emit(Name, start, i, 0, 0)
+				}
+				return end
+			case trigProvince:
+				if e := s.addressAt(i, false); e > 0 {
+					s.emitAddress(i, e)
+					return e
+				}
+			case trigLabel:
+				p, colon := skipLabelSep(b, end)
+				switch {
+				case t.label == labelAddress:
+					if e := s.addressAt(p, true); e > 0 {
+						s.emitAddress(p, e)
+						return e
+					}
+				case t.label == labelName || colon:
+					if e := nameAt(b, p); e > 0 {
+						s.emit(Name, p, e, 0, 0)
+						return e
+					}
+				}
+				return end
+			}
+		}
+	}
+	if f&fAdmin != 0 && i-6 >= s.last {
+		r1, ok1 := hanBefore(b, i)
+		r2, ok2 := hanBefore(b, i-3)
+		if ok1 && ok2 && (runeFlags[r1]|runeFlags[r2])&(fStop|fVerb) == 0 {
+			if e := s.addressAt(i-6, false); e > 0 {
+				s.emitAddress(i-6, e)
+				return e
+			}
+		}
+	}
+	return i + 3
+}
+
+// skipLabelSep skips what separates a label from its value: a colon, spaces
+// and the linking verbs 是, 为 and 叫. colon reports whether a colon was seen.
+func skipLabelSep(b []byte, p int) (int, bool) {
+	colon := false
+	for p < len(b) {
+		switch {
+		case b[p] == ':':
+			colon = true
+			p++
+		case b[p] == ' ' || b[p] == '\t':
+			p++
+		case hasPrefixAt(b, p, "："):
+			colon = true
+			p += 3
+		case hasPrefixAt(b, p, "\u3000"), hasPrefixAt(b, p, "是"), hasPrefixAt(b, p, "为"), hasPrefixAt(b, p, "叫"):
+			p += 3
+		default:
+			return p, colon
+		}
+	}
+	return p, colon
+}
+
+// plateLetter reports whether c may be a plate's issuing-authority or serial
+// letter: capitals without I and O.
+func plateLetter(c byte) bool { return c >= 'A' && c <= 'Z' && c != 'I' && c != 'O' }
+
+func plateChar(c byte) bool { return isDigit(c) || plateLetter(c) }
+
+// plateEnd reads the part of a licence plate after its province character,
+// starting at b[i]: the issuing-authority letter, an optional separator and
+// the serial. It returns the end of the plate or 0. Serials are five
+// characters (GA 36), six for new-energy plates (D or F first for small
+// vehicles, last for large ones), or four and a special suffix such as 学.
+func plateEnd(b []byte, i int) int {
+	n := len(b)
+	if i >= n || !plateLetter(b[i]) {
+		return 0
+	}
+	p := i + 1
+	switch {
+	case p < n && (b[p] == ' ' || b[p] == '-'):
+		p++
+	case hasPrefixAt(b, p, "·"):
+		p += 2
+	case hasPrefixAt(b, p, "•"), hasPrefixAt(b, p, "・"):
+		p += 3
+	}
+	q := p
+	digits := 0
+	for q < n && q-p < 7 && plateChar(b[q]) {
+		if isDigit(b[q]) {
+			digits++
+		}
+		q++
+	}
+	serial := b[p:q]
+	if q < n && isWordByte(b[q]) {
+		return 0
+	}
+	switch len(serial) {
+	case 6:
+		small := (serial[0] == 'D' || serial[0] == 'F') && allDigits(serial[2:])
+		large := allDigits(serial[:5]) && (serial[5] == 'D' || serial[5] == 'F')
+		if small || large {
+			return q
+		}
+	case 5:
+		if digits >= 2 {
+			return q
+		}
+	case 4:
+		if r, ok := runeAt(b, q); ok && digits >= 2 {
+			for _, x := range plateSuffixes {
+				if r == x {
+					return q + 3
+				}
+			}
+		}
+	}
+	return 0
+}
+
+// surnameAt returns the end of a surname at b[p], or 0.
+func surnameAt(b []byte, p int) int {
+	r, ok := hanAt(b, p)
+	if !ok {
+		return 0
+	}
+	if runeFlags[r]&fCompound != 0 {
+		for _, c := range compoundSurnames {
+			if hasPrefixAt(b, p, c) {
+				return p + len(c)
+			}
+		}
+	}
+	if runeFlags[r]&fSurname != 0 {
+		return p + 3
+	}
+	return 0
+}
+
+func stopPairAt(b []byte, p int) bool {
+	for _, w := range nameStopPairs {
+		if hasPrefixAt(b, p, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// nameAt reads a name that starts at b[p]: a surname and one or two given
+// characters. It returns the end of the name or 0.
+func nameAt(b []byte, p int) int {
+	q := surnameAt(b, p)
+	if q == 0 {
+		return 0
+	}
+	k := 0
+	for k < 2 {
+		r, ok := hanAt(b, q)
+		if !ok || runeFlags[r]&fStop != 0 || stopPairAt(b, q) {
+			break
+		}
+		q += 3
+		k++
+	}
+	if k == 0 {
+		return 0
+	}
+	// A name is followed by something other than more ideographs of the same
+	// word, or by a stop.
+	return q
+}
+
+// nameBefore reads a name that ends at b[i], where a title starts, and
+// returns its start or -1: three characters (a surname, then a given name
+// that does not start with a frequent surname) or two (a surname and a
+// character that is not itself a frequent surname, which would make the
+// first one a verb: 感谢李先生).
+func (s *scan) nameBefore(i int) int {
+	b := s.b
+	r1, ok1 := hanBefore(b, i)
+	r2, ok2 := hanBefore(b, i-3)
+	if !ok1 || !ok2 || runeFlags[r1]&fStop != 0 || i-6 < s.last {
+		return -1
+	}
+	if i-9 >= s.last {
+		if e := surnameAt(b, i-9); e == i-3 || e == i-6 && runeFlags[r2]&(fTop|fStop) == 0 {
+			return i - 9
+		}
+	}
+	if runeFlags[r2]&fSurname != 0 && runeFlags[r1]&fTop == 0 {
+		return i - 6
+	}
+	return -1
+}
+
+// suffixAt returns the address suffix at b[p], if any.
+func suffixAt(b []byte, p int) (suffix, bool) {
+	r, ok := runeAt(b, p)
+	if !ok {
+		return suffix{}, false
+	}
+	return suffixOf(b, p, r)
+}
+
+// suffixOf is suffixAt for the rune r already decoded at b[p].
+func suffixOf(b []byte, p int, r rune) (suffix, bool) {
+	for _, sf := range suffixesOf(r) {
+		if len(sf.word) == 3 || hasPrefixAt(b, p, sf.word) {
+			return sf, true
+		}
+	}
+	return suffix{}, false
+}
+
+func provinceAt(b []byte, p int) int {
+	r, ok := runeAt(b, p)
+	if !ok || runeFlags[r]&fTrigger == 0 {
+		return 0
+	}
+	for _, t := range triggerWords(r) {
+		if t.kind == trigProvince && hasPrefixAt(b, p, t.word) {
+			return p + len(t.word)
+		}
+	}
+	return 0
+}
+
+// emitAddress emits the address b[start:end] just read by addressAt, with
+// the length of its province, city and district, which masking keeps.
+func (s *scan) emitAddress(start, end int) {
+	s.emit(Address, start, end, 0, 0)
+	s.out[len(s.out)-1].keep = uint16(min(s.addrKeep-start, 0xFFFE) + 1)
+}
+
+// addressAt reads an address that starts at b[p] as a chain of components,
+// each a short name closed by a suffix (省, 市, 区, 路, 号, 室 …) at the same
+// or a finer level than the one before. After a label (labelled) two
+// components suffice; otherwise the chain needs three and must reach a road
+// or a building number. It returns the end of the address or 0.
+func (s *scan) addressAt(p int, labelled bool) int {
+	b := s.b
+	n := len(b)
+	q := p
+	comps, level := 0, 0
+	keep, admin := p, true // end of the leading province, city and district
+	if e := provinceAt(b, q); e > 0 {
+		comps, level = 1, levelProvince
+		q = e
+		if sf, ok := suffixAt(b, q); ok && sf.level <= levelCity {
+			q += len(sf.word)
+			level = sf.level
+		} else if hasPrefixAt(b, q, "壮族自治区") || hasPrefixAt(b, q, "回族自治区") {
+			q += len("壮族自治区")
+		} else if hasPrefixAt(b, q, "维吾尔自治区") {
+			q += len("维吾尔自治区")
+		}
+		keep = q
+	}
+	for {
+		t := q
+		runes := 0
+		var found suffix
+		end := 0
+		for runes < 12 && t < n {
+			c := b[t]
+			if isWordByte(c) && c != '_' || c == '-' || c == '#' {
+				t++
+				runes++
+				continue
+			}
+			r, ok := hanAt(b, t)
+			if !ok || runeStops[r] {
+				break
+			}
+			if runes > 0 && suffixIndex[r] != 0 {
+				// A suffix of a coarser level than the last component's
+				// is part of this component's name (鼓楼区, 工业园区).
+				if sf, ok := suffixOf(b, t, r); ok && sf.level >= level {
+					found, end = sf, t+len(sf.word)
+					break
+				}
+			}
+			t += 3
+			runes++
+		}
+		if end == 0 {
+			break
+		}
+		comps++
+		level = found.level
+		q = end
+		if admin = admin && level <= levelDistrict; admin {
+			keep = q
+		}
+	}
+	if comps == 0 {
+		return 0
+	}
+	// A room or door number may trail the last component: 3号楼1201.
+	t := q
+	for t < n && t-q < 12 && (isDigit(b[t]) || b[t] == '-' || plateLetter(b[t])) {
+		t++
+	}
+	if t > q && (t == n || !isWordByte(b[t])) {
+		q = t
+	}
+	if labelled {
+		if comps < 2 {
+			return 0
+		}
+	} else if comps < 3 || level < levelRoad {
+		return 0
+	}
+	s.addrKeep = keep
+	return q
+}
+
+// notNames are words that start with a surname and often stand before a
+// phone number.
+var notNames = []string{"常用", "单位", "公司", "方式", "明天", "马上", "余额", "原号", "平时", "时间", "全部", "司机", "师傅", "车主", "于是"}
+
+// connectives may join a name to the text before it.
+var connectives = []string{"另外", "其次", "以及", "还有", "或者", "然后", "并且", "联系", "通知", "和", "及", "与", "给", "找", "叫", "请", "由", "是", "为"}
+
+// nameBeforeNumber emits a name that stands alone right before a phone or
+// identity number, as in the rows of a customer list ("张三 13812345678"):
+// a whole word of CJK ideographs that reads as a surname and a given name.
+func (s *scan) nameBeforeNumber(start int) {
+	b := s.b
+	p := start
+	for p > 0 && (b[p-1] == ' ' || b[p-1] == '\t' || b[p-1] == ':') {
+		p--
+	}
+	if p >= 3 && string(b[p-3:p]) == "：" {
+		p -= 3
+	}
+	q, k := p, 0
+	for k < 5 {
+		if _, ok := hanBefore(b, q); !ok {
+			break
+		}
+		q -= 3
+		k++
+	}
+	if k < 2 || q < s.last {
+		return
+	}
+	if nameAt(b, q) != p {
+		// A connective may stand before the name: 另外张三 138….
+		ok := false
+		for _, c := range connectives {
+			if hasPrefixAt(b, q, c) && p-q-len(c) >= 6 && p-q-len(c) <= 12 && nameAt(b, q+len(c)) == p {
+				q += len(c)
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return
+		}
+	}
+	for _, w := range notNames {
+		if hasPrefixAt(b, q, w) {
+			return
+		}
+	}
+	s.emit(Name, q, p, 0, 0)
+}

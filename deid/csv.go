@@ -1,0 +1,275 @@
+package deid
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"io"
+
+	"ringfence"
+)
+
+// maxRecord bounds one CSV record or JSON line, so that memory stays
+// constant whatever the input's size.
+const maxRecord = 64 << 20
+
+// field is one CSV field: rec[start:end] in its record, quotes included.
+type field struct {
+	start, end int
+	quoted     bool // enclosed in double quotes
+	escaped    bool // holds "" escapes
+}
+
+// recordReader splits a CSV stream (RFC 4180: quoted fields may hold
+// commas, quotes and line breaks) into records without copying them.
+type recordReader struct {
+	r          io.Reader
+	buf        []byte
+	start, end int
+	eof        bool
+	line       int // line number of the next record
+}
+
+func newRecordReader(r io.Reader) *recordReader {
+	return &recordReader{r: r, buf: make([]byte, 1<<18), line: 1}
+}
+
+// fill reads more input, keeping buf[start:end]. It returns false at the
+// end of input.
+func (rr *recordReader) fill() (bool, error) {
+	if rr.eof {
+		return false, nil
+	}
+	if rr.start > 0 {
+		n := copy(rr.buf, rr.buf[rr.start:rr.end])
+		rr.start, rr.end = 0, n
+	}
+	if rr.end == len(rr.buf) {
+		if len(rr.buf) >= maxRecord {
+			return false, ringfence.Errorf(ringfence.ETOOLARGE, "line %d: record longer than %d MiB", rr.line, maxRecord>>20)
+		}
+		nb := make([]byte, 2*len(rr.buf))
+		copy(nb, rr.buf[:rr.end])
+		rr.buf = nb
+	}
+	n, err := rr.r.Read(rr.buf[rr.end:])
+	rr.end += n
+	if err == io.EOF {
+		rr.eof = true
+		return n > 0, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("read line %d: %w", rr.line, err)
+	}
+	return true, nil
+}
+
+// next returns the next record, line terminator included, its fields and
+// the number of its first line. rec is valid until the following call; it
+// is nil at the end of input.
+func (rr *recordReader) next(fields []field) ([]byte, []field, int, error) {
+	for {
+		rec, fs, ok := parseRecord(rr.buf[rr.start:rr.end], fields[:0], rr.eof)
+		if ok && len(rec) > 0 {
+			line := rr.line
+			rr.line += bytes.Count(rec, newline)
+			rr.start += len(rec)
+			return rec, fs, line, nil
+		}
+		if rr.eof {
+			return nil, fs, rr.line, nil
+		}
+		if _, err := rr.fill(); err != nil {
+			return nil, fs, rr.line, err
+		}
+	}
+}
+
+// csvStop marks the bytes that end an unquoted field.
+var csvStop = func() (t [256]bool) {
+	t[','], t['\n'], t['\r'] = true, true, true
+	return t
+}()
+
+var newline = []byte{'\n'}
+
+const (
+	lo8 = 0x0101010101010101
+	hi8 = 0x8080808080808080
+)
+
+// hasCSVStop reports whether any byte of w is ',', '\r' or '\n' (the
+// classic test for a zero byte, applied to w XOR each of them).
+func hasCSVStop(w uint64) bool {
+	a, b, c := w^(','*lo8), w^('\n'*lo8), w^('\r'*lo8)
+	return ((a-lo8)&^a|(b-lo8)&^b|(c-lo8)&^c)&hi8 != 0
+}
+
+// parseRecord parses the record at the start of b. Unless final, a record
+// is complete only when its line break has been seen.
+func parseRecord(b []byte, fs []field, final bool) ([]byte, []field, bool) {
+	n := len(b)
+	i := 0
+	for {
+		f := field{start: i}
+		if i < n && b[i] == '"' {
+			f.quoted = true
+			j := i + 1
+			for {
+				for j < n && b[j] != '"' {
+					j++
+				}
+				if j >= n {
+					if !final {
+						return nil, fs, false
+					}
+					f.quoted = false // unterminated: keep it as data
+					break
+				}
+				if j+1 < n && b[j+1] == '"' {
+					f.escaped = true
+					j += 2
+					continue
+				}
+				if j+1 == n && !final {
+					return nil, fs, false
+				}
+				j++
+				break
+			}
+			i = j
+		}
+		// Eight bytes at a time while none of them is a comma, CR or LF.
+		for i+8 <= n && !hasCSVStop(binary.LittleEndian.Uint64(b[i:])) {
+			i += 8
+		}
+		for i < n && !csvStop[b[i]] {
+			i++
+		}
+		if f.quoted && i != 0 && b[i-1] != '"' {
+			f.quoted = false // text after the closing quote: keep it as data
+		}
+		f.end = i
+		fs = append(fs, f)
+		if i >= n {
+			if !final {
+				return nil, fs, false
+			}
+			return b, fs, true
+		}
+		switch b[i] {
+		case ',':
+			i++
+			continue
+		case '\r':
+			if i+1 < n && b[i+1] == '\n' {
+				return b[:i+2], fs, true
+			}
+			if i+1 == n && !final {
+				return nil, fs, false
+			}
+			return b[:i+1], fs, true
+		default: // '\n'
+			return b[:i+1], fs, true
+		}
+	}
+}
+
+// unquote returns the content of a quoted field with "" resolved, and the
+// offset in raw of each content offset.
+func unquote(dst []byte, offs []int, raw []byte) ([]byte, []int) {
+	for i := 1; i < len(raw)-1; i++ {
+		offs = append(offs, i)
+		dst = append(dst, raw[i])
+		if raw[i] == '"' {
+			i++
+		}
+	}
+	offs = append(offs, len(raw)-1)
+	return dst, offs
+}
+
+// csv de-identifies a CSV stream record by record.
+func (st *state) csv(src io.Reader, w *bufio.Writer) error {
+	rr := newRecordReader(src)
+	var fields []field
+	var rules []rule
+	var out, dec []byte
+	var offs []int
+	header := st.e.pol.header
+	for {
+		rec, fs, line, err := rr.next(fields)
+		fields = fs
+		if err != nil {
+			return err
+		}
+		if rec == nil {
+			return nil
+		}
+		if header {
+			header = false
+			for k, f := range fs {
+				name := string(trimSpace(rec[f.start:f.end]))
+				if f.quoted {
+					d, _ := unquote(nil, nil, rec[f.start:f.end])
+					name = string(trimSpace(d))
+				}
+				rules = append(rules, st.ruleFor(name, k))
+			}
+			if _, err := w.Write(rec); err != nil {
+				return err
+			}
+			continue
+		}
+		st.records++
+		if len(rules) > 0 && len(fs) != len(rules) && !(len(fs) == 1 && fs[0].end == fs[0].start) {
+			st.warn("line %d: %d fields, header has %d", line, len(fs), len(rules))
+		}
+		for len(rules) < len(fs) {
+			rules = append(rules, st.ruleFor(fmt.Sprintf("#%d", len(rules)+1), len(rules)))
+		}
+		out = out[:0]
+		p := 0
+		for k, f := range fs {
+			out = append(out, rec[p:f.start]...)
+			raw := rec[f.start:f.end]
+			r := &rules[k]
+			switch {
+			case r.op == OpKeep && r.explicit:
+				out = append(out, raw...)
+			case f.escaped:
+				dec, offs = unquote(dec[:0], offs[:0], raw)
+				out = st.rewrite(out, raw, dec, offs, r)
+			case f.quoted:
+				out = append(out, '"')
+				out = st.rewrite(out, raw[1:len(raw)-1], raw[1:len(raw)-1], nil, r)
+				out = append(out, '"')
+			default:
+				out = st.rewrite(out, raw, raw, nil, r)
+			}
+			p = f.end
+		}
+		out = append(out, rec[p:]...)
+		if _, err := w.Write(out); err != nil {
+			return err
+		}
+	}
+}
+
+func trimSpace(b []byte) []byte {
+	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t') {
+		b = b[1:]
+	}
+	for len(b) > 0 && (b[len(b)-1] == ' ' || b[len(b)-1] == '\t') {
+		b = b[:len(b)-1]
+	}
+	return trimBOM(b)
+}
+
+func trimBOM(b []byte) []byte {
+	if len(b) >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF {
+		return b[3:]
+	}
+	return b
+}

@@ -1,0 +1,109 @@
+// Package deid finds Chinese personal data in CSV files, JSON lines and
+// text, and de-identifies it: masking, redaction, keyed pseudonyms and
+// reversible format-preserving encryption (FF1).
+//
+// # Entities
+//
+// Recognizer finds, in one forward pass over the bytes:
+//
+//   - mobile: mainland mobile numbers in any notation (13812345678,
+//     138 1234 5678, 138-1234-5678, +86 138…, 0086…, (+86)…, full-width
+//     digits) in an allocated segment;
+//   - landline: fixed-line numbers with a valid area code (010-88886666,
+//     (0755)8888 6666, +86 10 8888 6666), extensions left out;
+//   - id_card: 18-digit resident identity numbers with a province code, a
+//     real birth date and the GB 11643 check character, and 15-digit ones;
+//   - bank_card: 16 to 19 digits with a card scheme's prefix and a valid
+//     Luhn digit, plain or in blocks;
+//   - uscc: unified social credit codes with the GB 32100 check character;
+//   - plate: licence plates (京A12345, 粤B·D12345, 粤B12345F, 苏E1234学);
+//   - email;
+//   - name: a surname and a given name after a label (姓名, 联系人, 收货人 …),
+//     before a title (先生, 女士 …) or right before a phone or identity number
+//     as in a customer list, or as the whole value of a name column;
+//   - address: a chain of components (province, city, district, road,
+//     number, room) after a label (地址, 家住 …), from a province name, or
+//     from a city or district, or as the whole value of an address column.
+//
+// Look-alikes are left alone: numbers inside longer digit runs or words,
+// numbers after labels such as 订单号 or 流水号, invalid check digits,
+// impossible dates, unknown segments and area codes, decimals. A label
+// before an 18-character number (身份证, 卡号, 信用代码) decides what it is.
+//
+// # Operators
+//
+//	mask       Chinese convention: 138****5678, 110101********123X,
+//	           622202*********0128, 京A****5, z***@example.com, 张*, and
+//	           addresses keep province, city and district
+//	redact     [mobile], [id_card] … ([redacted] for a whole column value of
+//	           no known entity)
+//	pseudonym  MOB_3f9a2c1b7e4d0a55: the entity's prefix and 16 hex digits of
+//	           HMAC-SHA256 over the normalised value, so one person gets one
+//	           token whatever the notation
+//	fpe        FF1 (NIST SP 800-38G, AES-256): a valid value of the same
+//	           entity in the same notation, reversible with the key: mobiles
+//	           keep their segment, landlines their area code, identity
+//	           numbers their province, city and birth year (check character
+//	           recomputed), cards their issuer number (Luhn recomputed),
+//	           credit codes their authority, type and division, plates their
+//	           province and kind; not available for addresses
+//	keep       leave as it is
+//
+// Decryption (Options.Decrypt) reverses fpe and leaves everything else as
+// it is; it is meant for authorised roles only.
+//
+// # Policy
+//
+// A Policy (JSON) chooses operators per entity and per column:
+//
+//	{
+//	  "key_file": "deid.key",
+//	  "default":  "mask",
+//	  "entities": {"id_card": "fpe", "mobile": "pseudonym"},
+//	  "columns":  {"手机": "mask", "身份证号": "fpe", "备注": "scan",
+//	               "客户编号": "keep", "联系人": {"op": "mask", "entity": "name"}},
+//	  "encoding": "gbk",
+//	  "format":   "csv",
+//	  "no_header": false,
+//	  "no_infer":  false
+//	}
+//
+// default is the operator of entities not listed (mask). A column (by CSV
+// header name, "#3" for the third column, or a JSON key at any depth) with an
+// operator other than scan is personal data as a whole: the entities found
+// in it get that operator, a value in which none is found gets it as a whole
+// (counted in Summary.Whole), and keep copies it without scanning. Every
+// other column is scanned as free text, each entity getting its entity's
+// operator. A column's entity comes from "entity" or from its name (手机,
+// 联系电话, 身份证号, 银行卡, 姓名, 地址, mobile, phone, name, address …, see
+// InferEntity); with no_infer off, a column named like a name or address
+// column has its whole values read as names or addresses even without other
+// context. Unknown fields are errors, so a misspelt key never leaves data in
+// clear.
+//
+// Keys: pseudonym and fpe need a master key of 16 bytes or more (32
+// recommended), written in hex in key_file or in RINGFENCE_DEID_KEY; see
+// ParseKey. Independent keys for FF1 and HMAC are derived from it. Keys and
+// personal data never appear in summaries, warnings or errors.
+//
+// # Formats and encodings
+//
+// CSV follows RFC 4180 (quoted fields may hold commas, quotes and line
+// breaks; CRLF or LF), JSON lines rewrite string values and numbers in place
+// (a number whose replacement is not a number becomes a string; a line that
+// is not JSON is processed as text and named in a warning), and text is
+// processed line by line. Everything outside the entities is copied byte
+// for byte. Input that is not valid UTF-8 is read as GB18030 (a superset of
+// GBK) unless an encoding is given, and output is written in the input's
+// encoding; a UTF-8 byte-order mark (Excel) is kept. Memory stays constant
+// whatever the input's size: one record at a time, records up to 64 MiB,
+// text lines cut into pieces of 1 MiB.
+//
+// # Use
+//
+//	e, err := deid.NewEngine(policy, key) // key may be nil without pseudonym/fpe
+//	sum, err := e.Process(r, w, deid.Options{Format: deid.CSV})
+//
+// Process streams r to w and returns a Summary of what was found per entity
+// and column. Find and Recognizer give the matches alone.
+package deid

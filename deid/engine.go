@@ -1,0 +1,519 @@
+package deid
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/transform"
+
+	"ringfence"
+)
+
+// Engine de-identifies files and streams under one policy. It is safe for
+// concurrent use: each call of Process has its own state.
+type Engine struct {
+	rec    *Recognizer
+	pol    *compiled
+	keys   *Keys
+	ciph   *ciphers
+	policy Policy
+}
+
+// NewEngine returns an engine for policy p. key is the master key (see
+// ParseKey); it may be nil when no operator of p needs it (pseudonym, fpe).
+func NewEngine(p Policy, key []byte) (*Engine, error) {
+	c, err := compile(p)
+	if err != nil {
+		return nil, invalid(err)
+	}
+	e := &Engine{rec: NewRecognizer(time.Now()), pol: c, policy: p}
+	if key != nil {
+		k, err := DeriveKeys(key)
+		if err != nil {
+			return nil, invalid(err)
+		}
+		e.keys = &k
+		if e.ciph, err = newCiphers(k); err != nil {
+			return nil, err
+		}
+	} else if c.keyed {
+		return nil, ringfence.Errorf(ringfence.EINVALID, "policy uses pseudonym or fpe: a key is needed (key_file or RINGFENCE_DEID_KEY)")
+	}
+	return e, nil
+}
+
+// Recognizer is the engine's recognizer.
+func (e *Engine) Recognizer() *Recognizer { return e.rec }
+
+// NeedsKey reports whether the policy has an operator that needs the key.
+func (p Policy) NeedsKey() bool {
+	c, err := compile(p)
+	return err == nil && c.keyed
+}
+
+// Options tune one call of Process.
+type Options struct {
+	// Format overrides the policy's format ("" keeps it; text when neither
+	// says).
+	Format Format
+	// Encoding overrides the policy's encoding: "auto", "utf-8", "gbk" or
+	// "gb18030". Output is written in the input's encoding.
+	Encoding string
+	// Decrypt reverses format-preserving encryption: entities whose
+	// operator is fpe are decrypted and everything else is left as it is.
+	// It is for authorised roles only and needs the key.
+	Decrypt bool
+	// Name names the input in warnings ("customers.csv").
+	Name string
+}
+
+// Summary tells what Process found. It never holds personal data.
+type Summary struct {
+	Format   Format `json:"format"`
+	Encoding string `json:"encoding"`
+	BOM      bool   `json:"bom,omitempty"`
+	Records  int64  `json:"records"` // CSV rows (without the header), JSON lines or text lines
+	Bytes    int64  `json:"bytes"`   // bytes read
+	// Found counts entities by entity key.
+	Found map[Entity]int64 `json:"found"`
+	// Columns counts entities per CSV column or JSON key.
+	Columns map[string]map[Entity]int64 `json:"columns,omitempty"`
+	// Whole counts, per column, values in which no entity was found and
+	// that the column's operator changed as a whole.
+	Whole map[string]int64 `json:"whole,omitempty"`
+	// Failed counts entities that could not be encrypted (masked instead)
+	// or decrypted (left as they were).
+	Failed map[Entity]int64 `json:"failed,omitempty"`
+	// Warnings name lines that were not what the format expects; they were
+	// still processed (as text). At most 100 are kept.
+	Warnings []string `json:"warnings,omitempty"`
+}
+
+// Total is the number of entities found.
+func (s Summary) Total() int64 {
+	var n int64
+	for _, v := range s.Found {
+		n += v
+	}
+	return n
+}
+
+// WriteText writes the summary for people: one line per entity, then one
+// per column.
+func (s Summary) WriteText(w io.Writer) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "deid: %d records, %d bytes, %s, %s", s.Records, s.Bytes, s.Format, s.Encoding)
+	if s.BOM {
+		b.WriteString(" with BOM")
+	}
+	fmt.Fprintf(&b, "; %d entities found\n", s.Total())
+	for _, e := range Entities() {
+		if n := s.Found[e]; n > 0 {
+			fmt.Fprintf(&b, "  %-10s %-8s %d", e, e.Label(), n)
+			if f := s.Failed[e]; f > 0 {
+				fmt.Fprintf(&b, " (%d not transformed)", f)
+			}
+			b.WriteByte('\n')
+		}
+	}
+	cols := make([]string, 0, len(s.Columns))
+	for c := range s.Columns {
+		cols = append(cols, c)
+	}
+	for c := range s.Whole {
+		if _, ok := s.Columns[c]; !ok {
+			cols = append(cols, c)
+		}
+	}
+	sort.Strings(cols)
+	for _, c := range cols {
+		fmt.Fprintf(&b, "  column %s:", c)
+		for _, e := range Entities() {
+			if n := s.Columns[c][e]; n > 0 {
+				fmt.Fprintf(&b, " %s=%d", e, n)
+			}
+		}
+		if n := s.Whole[c]; n > 0 {
+			fmt.Fprintf(&b, " whole_values=%d", n)
+		}
+		b.WriteByte('\n')
+	}
+	for _, w := range s.Warnings {
+		fmt.Fprintf(&b, "  warning: %s\n", w)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// state is the per-call state of Process.
+type state struct {
+	e         *Engine
+	decrypt   bool
+	name      string
+	ms        []Match
+	sc        scan
+	slots     []slot
+	tmp       []byte
+	offs      []int
+	jsonRules map[string]rule
+	norm      []byte
+	found     [numEntities]int64
+	failed    [numEntities]int64
+	cols      []string
+	colHits   [][numEntities]int64
+	whole     []int64
+	warns     []string
+	nwarn     int
+	records   int64
+	bytes     int64
+}
+
+func (st *state) warn(format string, args ...any) {
+	st.nwarn++
+	if len(st.warns) < 100 {
+		st.warns = append(st.warns, st.name+": "+fmt.Sprintf(format, args...))
+	}
+}
+
+// column returns the summary index of a column name.
+func (st *state) column(name string) int {
+	for i, c := range st.cols {
+		if c == name {
+			return i
+		}
+	}
+	st.cols = append(st.cols, name)
+	st.colHits = append(st.colHits, [numEntities]int64{})
+	st.whole = append(st.whole, 0)
+	return len(st.cols) - 1
+}
+
+// ruleFor returns the rule of a column or JSON key.
+func (st *state) ruleFor(name string, index int) rule {
+	p := st.e.pol
+	r, ok := p.columns[name]
+	if !ok {
+		r, ok = p.columns[fmt.Sprintf("#%d", index+1)]
+	}
+	if !ok {
+		r = rule{op: OpScan}
+		if p.infer {
+			r.entity = InferEntity(name)
+		}
+	}
+	r.col = -1
+	if name != "" {
+		r.col = st.column(name)
+	}
+	return r
+}
+
+// Process de-identifies r into w: it streams in constant memory (one record
+// at a time), finds the entities of each record and applies the policy's
+// operators; everything else is copied byte for byte.
+func (e *Engine) Process(r io.Reader, w io.Writer, opt Options) (Summary, error) {
+	st := &state{e: e, decrypt: opt.Decrypt, name: opt.Name}
+	if st.name == "" {
+		st.name = "input"
+	}
+	if opt.Decrypt && e.ciph == nil {
+		return Summary{}, ringfence.Errorf(ringfence.EINVALID, "decrypt: a key is needed")
+	}
+	format := e.pol.format
+	if opt.Format != "" {
+		f, err := ParseFormat(string(opt.Format))
+		if err != nil {
+			return Summary{}, invalid(err)
+		}
+		format = f
+	}
+	if format == "" {
+		format = Text
+	}
+	encName := e.pol.enc
+	if opt.Encoding != "" {
+		n, err := parseEncoding(opt.Encoding)
+		if err != nil {
+			return Summary{}, invalid(err)
+		}
+		encName = n
+	}
+	counter := &countingReader{r: r}
+	br := bufio.NewReaderSize(counter, 1<<16)
+	head, _ := br.Peek(1 << 16)
+	bom := bytes.HasPrefix(head, utf8BOM)
+	if encName == "auto" {
+		encName = detectEncoding(head)
+	}
+	sum := Summary{Format: format, Encoding: encName, BOM: bom && encName == "utf-8"}
+	var src io.Reader = br
+	out := w
+	var closer io.Closer
+	if enc := encodingOf(encName); enc != nil {
+		src = transform.NewReader(br, enc.NewDecoder())
+		tw := transform.NewWriter(w, enc.NewEncoder())
+		out, closer = tw, tw
+	} else if bom {
+		br.Discard(len(utf8BOM))
+		if _, err := w.Write(utf8BOM); err != nil {
+			return sum, err
+		}
+	}
+	bw := bufio.NewWriterSize(out, 1<<18)
+	var err error
+	switch format {
+	case CSV:
+		err = st.csv(src, bw)
+	case JSONL:
+		err = st.lines(src, bw, true)
+	default:
+		err = st.lines(src, bw, false)
+	}
+	if ferr := bw.Flush(); err == nil {
+		err = ferr
+	}
+	if closer != nil {
+		if cerr := closer.Close(); err == nil {
+			err = cerr
+		}
+	}
+	st.bytes = counter.n
+	st.fill(&sum)
+	return sum, err
+}
+
+func (st *state) fill(s *Summary) {
+	s.Records, s.Bytes = st.records, st.bytes
+	s.Found = map[Entity]int64{}
+	for e, n := range st.found {
+		if n > 0 {
+			s.Found[Entity(e)] = n
+		}
+		if f := st.failed[e]; f > 0 {
+			if s.Failed == nil {
+				s.Failed = map[Entity]int64{}
+			}
+			s.Failed[Entity(e)] = f
+		}
+	}
+	for i, c := range st.cols {
+		for e, n := range st.colHits[i] {
+			if n == 0 {
+				continue
+			}
+			if s.Columns == nil {
+				s.Columns = map[string]map[Entity]int64{}
+			}
+			if s.Columns[c] == nil {
+				s.Columns[c] = map[Entity]int64{}
+			}
+			s.Columns[c][Entity(e)] = n
+		}
+		if st.whole[i] > 0 {
+			if s.Whole == nil {
+				s.Whole = map[string]int64{}
+			}
+			s.Whole[c] = st.whole[i]
+		}
+	}
+	s.Warnings = st.warns
+	if st.nwarn > len(st.warns) {
+		s.Warnings = append(s.Warnings, fmt.Sprintf("%d more warnings", st.nwarn-len(st.warns)))
+	}
+}
+
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+func parseEncoding(s string) (string, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "", "auto":
+		return "auto", nil
+	case "utf-8", "utf8":
+		return "utf-8", nil
+	case "gbk", "cp936":
+		return "gbk", nil
+	case "gb18030", "gb2312":
+		return "gb18030", nil
+	}
+	return "", fmt.Errorf("unknown encoding %q (valid: auto, utf-8, gbk, gb18030)", s)
+}
+
+// detectEncoding reads UTF-8 unless head (the first bytes of the input) is
+// not valid UTF-8, which a GBK or GB18030 file with Chinese text never is.
+func detectEncoding(head []byte) string {
+	// Drop a rune cut at the end of the sample.
+	for i := 0; i < 3 && len(head) > 0; i++ {
+		if r, _ := utf8.DecodeLastRune(head); r != utf8.RuneError {
+			break
+		}
+		head = head[:len(head)-1]
+	}
+	if utf8.Valid(head) {
+		return "utf-8"
+	}
+	return "gb18030"
+}
+
+func encodingOf(name string) encoding.Encoding {
+	switch name {
+	case "gbk":
+		return simplifiedchinese.GBK
+	case "gb18030":
+		return simplifiedchinese.GB18030
+	}
+	return nil
+}
+
+// rewrite appends raw to dst with the entities in it transformed under
+// rule r (or, when decrypting, decrypted) and counts them. v is the text of
+// raw with its escapes resolved (CSV "" or JSON \u…) and offs maps each
+// offset of v to one of raw; when offs is nil, v is raw itself.
+func (st *state) rewrite(dst, raw, v []byte, offs []int, r *rule) []byte {
+	e := st.e
+	ms := e.rec.appendScan(&st.sc, st.ms[:0], v, r.entity)
+	st.ms = ms
+	if len(ms) == 0 && (r.entity == Name || r.entity == Address) {
+		if m, ok := wholeValue(v, r.entity); ok {
+			ms = append(ms, m)
+			st.ms = ms
+		}
+	}
+	if len(ms) == 0 {
+		if r.explicit && r.op != OpKeep && !st.decrypt && !blank(v) {
+			if r.col >= 0 {
+				st.whole[r.col]++
+			}
+			if offs == nil {
+				return st.wholeOp(dst, v, r)
+			}
+			dst = append(dst, raw[:offs[0]]...)
+			dst = st.wholeOp(dst, v, r)
+			return append(dst, raw[offs[len(v)]:]...)
+		}
+		return append(dst, raw...)
+	}
+	p := 0
+	for _, m := range ms {
+		op := r.op
+		if !r.explicit {
+			op = e.pol.ops[m.Entity]
+		}
+		st.found[m.Entity]++
+		if r.col >= 0 {
+			st.colHits[r.col][m.Entity]++
+		}
+		if op == OpKeep || st.decrypt && op != OpFPE {
+			continue
+		}
+		start, end := m.Start, m.End
+		if offs != nil {
+			start, end = offs[start], offs[end]
+		}
+		dst = append(dst, raw[p:start]...)
+		dst = st.apply(dst, v, m, op)
+		p = end
+	}
+	return append(dst, raw[p:]...)
+}
+
+// apply appends the transformed match.
+func (st *state) apply(dst, v []byte, m Match, op Op) []byte {
+	switch op {
+	case OpRedact:
+		return redact(dst, m.Entity)
+	case OpPseudonym:
+		st.slots = numeralSlots(st.slots[:0], v, m)
+		st.norm = normal(st.norm[:0], v, m, st.slots)
+		return pseudonym(dst, &st.e.keys.pseudo, m.Entity, st.norm)
+	case OpFPE:
+		st.slots = numeralSlots(st.slots[:0], v, m)
+		out, err := st.e.ciph.fpe(dst, v, m, st.slots, st.decrypt)
+		if err == nil {
+			return out
+		}
+		st.failed[m.Entity]++
+		if st.decrypt {
+			return append(dst, v[m.Start:m.End]...)
+		}
+		return mask(dst, v, m)
+	}
+	return mask(dst, v, m)
+}
+
+// wholeOp applies a column's operator to a value in which no entity was
+// found.
+func (st *state) wholeOp(dst, v []byte, r *rule) []byte {
+	switch r.op {
+	case OpRedact:
+		return redact(dst, r.entity)
+	case OpPseudonym:
+		return pseudonym(dst, &st.e.keys.pseudo, r.entity, bytes.TrimSpace(v))
+	case OpFPE:
+		if r.entity != 0 {
+			st.failed[r.entity]++
+		}
+	}
+	return maskRunes(dst, v, len(v))
+}
+
+func blank(v []byte) bool { return len(bytes.TrimSpace(v)) == 0 }
+
+// wholeValue reads a whole column value as a name or an address: the
+// column's name is the context.
+func wholeValue(v []byte, e Entity) (Match, bool) {
+	lead := 0
+	for lead < len(v) && (v[lead] == ' ' || v[lead] == '\t') {
+		lead++
+	}
+	t := v[lead:]
+	for len(t) > 0 && (t[len(t)-1] == ' ' || t[len(t)-1] == '\t' || t[len(t)-1] == '\r') {
+		t = t[:len(t)-1]
+	}
+	if len(t) == 0 {
+		return Match{}, false
+	}
+	switch e {
+	case Name:
+		end := surnameAt(t, 0)
+		if end == 0 {
+			return Match{}, false
+		}
+		k := 0
+		for end < len(t) {
+			if _, ok := hanAt(t, end); !ok {
+				return Match{}, false
+			}
+			end += 3
+			k++
+		}
+		if k < 1 || k > 3 {
+			return Match{}, false
+		}
+	case Address:
+		s := scan{r: defaultRecognizer, b: t}
+		if s.addressAt(0, true) != len(t) {
+			return Match{}, false
+		}
+		return Match{Entity: e, Start: lead, End: lead + len(t), keep: uint16(min(s.addrKeep, 0xFFFE) + 1)}, true
+	}
+	return Match{Entity: e, Start: lead, End: lead + len(t)}, true
+}

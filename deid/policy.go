@@ -1,0 +1,285 @@
+package deid
+
+import (
+	"bytes"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	"ringfence"
+)
+
+// Policy says what to do with each entity and column. Its JSON form is the
+// policy file of "ringfence deid --policy" and the policy of POST /v1/deid:
+//
+//	{
+//	  "key_file": "deid.key",
+//	  "default":  "mask",
+//	  "entities": {"id_card": "fpe", "mobile": "pseudonym"},
+//	  "columns":  {"手机": "mask", "身份证号": "fpe", "备注": "scan",
+//	               "客户编号": "keep", "联系人": {"op": "mask", "entity": "name"}},
+//	  "encoding": "gbk",
+//	  "format":   "csv"
+//	}
+//
+// The zero Policy masks every entity found and leaves the rest untouched.
+type Policy struct {
+	// KeyFile names a file holding the master key in hex. It is read by the
+	// command line; RINGFENCE_DEID_KEY (hex) is used when it is empty.
+	KeyFile string `json:"key_file,omitempty"`
+	// Default is the operator of entities not listed in Entities (mask).
+	Default Op `json:"default,omitempty"`
+	// Entities maps an entity key ("mobile", "id_card", …) to its operator.
+	Entities map[string]Op `json:"entities,omitempty"`
+	// Columns maps a CSV column (by header name, or "#3" for the third) or
+	// a JSON key to a rule. A column with an operator other than scan
+	// treats its whole value as personal data: entities in it get that
+	// operator, and a value in which none is found gets it as a whole.
+	Columns map[string]ColumnRule `json:"columns,omitempty"`
+	// Encoding is the text encoding of input and output: "auto" (default:
+	// UTF-8 unless the input is not valid UTF-8, then GB18030), "utf-8",
+	// "gbk" or "gb18030".
+	Encoding string `json:"encoding,omitempty"`
+	// Format is "csv", "jsonl" or "text" (default text).
+	Format Format `json:"format,omitempty"`
+	// NoHeader says that the first CSV row is data, not column names.
+	NoHeader bool `json:"no_header,omitempty"`
+	// NoInfer turns off recognising columns by their names (手机, 身份证号,
+	// 姓名, address, …), which otherwise finds names and addresses in
+	// columns that carry no other context.
+	NoInfer bool `json:"no_infer,omitempty"`
+}
+
+// ColumnRule is the rule of one column. In JSON it is either an operator
+// ("mask") or an object {"op": "fpe", "entity": "id_card"}; the entity
+// defaults to the one the column's name suggests.
+type ColumnRule struct {
+	Op     Op     `json:"op"`
+	Entity string `json:"entity,omitempty"`
+}
+
+// UnmarshalJSON accepts a bare operator string or an object.
+func (r *ColumnRule) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '"' {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		r.Op, r.Entity = Op(s), ""
+		return nil
+	}
+	type plain ColumnRule
+	var p plain
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&p); err != nil {
+		return err
+	}
+	*r = ColumnRule(p)
+	return nil
+}
+
+// Format is a file format.
+type Format string
+
+// The formats.
+const (
+	CSV   Format = "csv"
+	JSONL Format = "jsonl"
+	Text  Format = "text"
+)
+
+// ParseFormat returns the format named s ("" gives "").
+func ParseFormat(s string) (Format, error) {
+	switch f := Format(strings.ToLower(strings.TrimSpace(s))); f {
+	case CSV, JSONL, Text, "":
+		return f, nil
+	case "json", "ndjson":
+		return JSONL, nil
+	case "txt":
+		return Text, nil
+	}
+	return "", fmt.Errorf("unknown format %q (valid: csv, jsonl, text)", s)
+}
+
+// ParsePolicy decodes a JSON policy and checks it. Unknown fields are
+// errors, so that a misspelt key does not silently leave data in clear.
+func ParsePolicy(data []byte) (Policy, error) {
+	var p Policy
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&p); err != nil {
+		return p, ringfence.Errorf(ringfence.EINVALID, "policy: %v", err)
+	}
+	if _, err := compile(p); err != nil {
+		return p, invalid(err)
+	}
+	return p, nil
+}
+
+// ParseKey decodes a master key written in hex (whitespace around it is
+// ignored). Keys are 16 bytes or longer; 32 bytes are recommended.
+func ParseKey(text []byte) ([]byte, error) {
+	k, err := hex.DecodeString(string(bytes.TrimSpace(text)))
+	if err != nil {
+		return nil, ringfence.Errorf(ringfence.EINVALID, "deid key: not hex: %v", err)
+	}
+	if len(k) < 16 {
+		return nil, ringfence.Errorf(ringfence.EINVALID, "deid key: %d bytes; need at least 16 (32 recommended)", len(k))
+	}
+	return k, nil
+}
+
+// invalid marks err as the caller's mistake (ringfence.EINVALID).
+func invalid(err error) error {
+	if err == nil || ringfence.ErrorCode(err) != ringfence.EINTERNAL {
+		return err
+	}
+	return ringfence.Errorf(ringfence.EINVALID, "%v", err)
+}
+
+// rule is a compiled column rule.
+type rule struct {
+	op       Op
+	entity   Entity
+	explicit bool // listed in the policy (not scan): whole values are personal data
+	col      int  // index in the summary's columns; -1 for none
+}
+
+// compiled is a checked policy.
+type compiled struct {
+	ops     [numEntities]Op
+	columns map[string]rule
+	keyed   bool // some operator needs the key
+	infer   bool
+	header  bool
+	format  Format
+	enc     string
+}
+
+func compile(p Policy) (*compiled, error) {
+	c := &compiled{columns: map[string]rule{}, infer: !p.NoInfer, header: !p.NoHeader}
+	def := OpMask
+	if p.Default != "" {
+		op, err := ParseOp(string(p.Default))
+		if err != nil || op == OpScan {
+			return nil, fmt.Errorf("policy: default: %v", orScan(err, op))
+		}
+		def = op
+	}
+	for e := Mobile; e < numEntities; e++ {
+		c.ops[e] = def
+	}
+	if def == OpFPE {
+		c.ops[Address] = OpMask // addresses have no format-preserving form
+	}
+	keys := make([]string, 0, len(p.Entities))
+	for k := range p.Entities {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		e, err := ParseEntity(k)
+		if err != nil {
+			return nil, fmt.Errorf("policy: entities: %w", err)
+		}
+		op, err := ParseOp(string(p.Entities[k]))
+		if err != nil || op == OpScan {
+			return nil, fmt.Errorf("policy: entities: %s: %v", k, orScan(err, op))
+		}
+		if op == OpFPE && e == Address {
+			return nil, fmt.Errorf("policy: entities: address: fpe is not available for addresses (use mask, redact or pseudonym)")
+		}
+		c.ops[e] = op
+	}
+	names := make([]string, 0, len(p.Columns))
+	for k := range p.Columns {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		cr := p.Columns[name]
+		op, err := ParseOp(string(cr.Op))
+		if err != nil {
+			return nil, fmt.Errorf("policy: columns: %s: %w", name, err)
+		}
+		r := rule{op: op, explicit: op != OpScan, col: -1}
+		if cr.Entity != "" {
+			if r.entity, err = ParseEntity(cr.Entity); err != nil {
+				return nil, fmt.Errorf("policy: columns: %s: %w", name, err)
+			}
+		} else {
+			r.entity = InferEntity(name)
+		}
+		if op == OpFPE && r.entity == Address {
+			return nil, fmt.Errorf("policy: columns: %s: fpe is not available for addresses (use mask, redact or pseudonym)", name)
+		}
+		if op == OpFPE && r.entity == 0 {
+			return nil, fmt.Errorf("policy: columns: %s: fpe needs to know the column's entity: add \"entity\" (one of %s)", name, entityList())
+		}
+		c.columns[strings.TrimSpace(name)] = r
+	}
+	for _, op := range c.ops {
+		c.keyed = c.keyed || op.keyed()
+	}
+	for _, r := range c.columns {
+		c.keyed = c.keyed || r.op.keyed()
+	}
+	var err error
+	if c.format, err = ParseFormat(string(p.Format)); err != nil {
+		return nil, fmt.Errorf("policy: %w", err)
+	}
+	if c.enc, err = parseEncoding(p.Encoding); err != nil {
+		return nil, fmt.Errorf("policy: %w", err)
+	}
+	return c, nil
+}
+
+func orScan(err error, op Op) string {
+	if err != nil {
+		return err.Error()
+	}
+	return fmt.Sprintf("%q applies to columns only", op)
+}
+
+func entityList() string {
+	var s []string
+	for _, e := range Entities() {
+		s = append(s, e.String())
+	}
+	return strings.Join(s, ", ")
+}
+
+// columnWords map words found in column names to entities, most specific
+// first (固定电话 before 电话, 联系人电话 is a phone, not a name).
+var columnWords = []struct {
+	word   string
+	entity Entity
+}{
+	{"身份证", IDCard}, {"证件号", IDCard}, {"公民身份", IDCard}, {"idcard", IDCard}, {"id_card", IDCard}, {"id_no", IDCard}, {"id_number", IDCard}, {"sfz", IDCard},
+	{"信用代码", USCC}, {"uscc", USCC}, {"credit_code", USCC},
+	{"银行卡", BankCard}, {"卡号", BankCard}, {"账号", BankCard}, {"帐号", BankCard}, {"信用卡", BankCard}, {"借记卡", BankCard}, {"card", BankCard}, {"account", BankCard},
+	{"车牌", Plate}, {"号牌", Plate}, {"plate", Plate},
+	{"邮箱", Email}, {"邮件", Email}, {"email", Email}, {"e-mail", Email}, {"mail", Email},
+	{"固定电话", Landline}, {"座机", Landline}, {"固话", Landline}, {"办公电话", Landline}, {"传真", Landline}, {"landline", Landline}, {"fax", Landline},
+	{"手机", Mobile}, {"电话", Mobile}, {"联系方式", Mobile}, {"mobile", Mobile}, {"phone", Mobile}, {"tel", Mobile}, {"cell", Mobile},
+	{"地址", Address}, {"住址", Address}, {"address", Address}, {"addr", Address},
+	{"姓名", Name}, {"名字", Name}, {"联系人", Name}, {"收货人", Name}, {"收件人", Name}, {"户主", Name}, {"持卡人", Name}, {"开户名", Name}, {"户名", Name}, {"name", Name},
+}
+
+// InferEntity guesses the entity of a column from its name, in Chinese or
+// English ("手机号", "身份证号码", "Customer Name"); 0 when nothing fits.
+func InferEntity(column string) Entity {
+	k := strings.ToLower(strings.TrimSpace(column))
+	if k == "" {
+		return 0
+	}
+	for _, w := range columnWords {
+		if strings.Contains(k, w.word) {
+			return w.entity
+		}
+	}
+	return 0
+}

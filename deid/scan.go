@@ -1,0 +1,609 @@
+package deid
+
+import "time"
+
+// Recognizer finds personal data in text with a single forward pass over
+// its bytes: digit runs become phone, identity, card or code candidates, "@"
+// closes e-mail addresses, and a table of CJK characters flags the labels,
+// titles and province names around which names, addresses and plates are
+// read. Candidates are kept only when they pass their standard's checks.
+//
+// A Recognizer is safe for concurrent use.
+type Recognizer struct {
+	maxYear int // latest birth year accepted in identity numbers
+}
+
+// NewRecognizer returns a recognizer that accepts birth dates up to the year
+// of now.
+func NewRecognizer(now time.Time) *Recognizer {
+	return &Recognizer{maxYear: now.Year()}
+}
+
+var defaultRecognizer = NewRecognizer(time.Now())
+
+// Find returns the entities in text, in order and without overlaps.
+func Find(text []byte) []Match { return defaultRecognizer.Append(nil, text) }
+
+// Find returns the entities in text, in order and without overlaps.
+func (r *Recognizer) Find(text []byte) []Match { return r.Append(nil, text) }
+
+// Byte classes of the main loop.
+const (
+	cNone = iota
+	cDigit
+	cLetter
+	cOpen // '+' or '(' may open a phone number
+	cLead2
+	cLead3
+	cLead4
+)
+
+var byteClass = func() (t [256]uint8) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = cDigit
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = cLetter
+		t[c-32] = cLetter
+	}
+	t['+'], t['('] = cOpen, cOpen
+	for c := 0xC2; c <= 0xDF; c++ {
+		t[c] = cLead2
+	}
+	for c := 0xE0; c <= 0xEF; c++ {
+		t[c] = cLead3
+	}
+	for c := 0xF0; c <= 0xF4; c++ {
+		t[c] = cLead4
+	}
+	return t
+}()
+
+// localByte marks the characters of an e-mail local part.
+var localByte = func() (t [256]bool) {
+	for c := 0; c < 256; c++ {
+		t[c] = byteClass[c] == cDigit || byteClass[c] == cLetter
+	}
+	for _, c := range "._%+-" {
+		t[c] = true
+	}
+	return t
+}()
+
+func isWordByte(c byte) bool {
+	k := byteClass[c]
+	return k == cDigit || k == cLetter || c == '_'
+}
+
+type group struct {
+	start, end int   // byte offsets of the group's numerals
+	d0, d1     uint8 // its numerals in scan.digits
+	closes     bool  // a ')' follows the group
+	decimal    bool  // a lone '.' precedes the group
+	block      bool  // inside a run of 4-digit blocks (or, while parsing, joined by a lone space or hyphen)
+}
+
+// scan is the state of one pass over a text.
+type scan struct {
+	r        *Recognizer
+	b        []byte
+	out      []Match
+	last     int    // end of the last match
+	hint     Entity // what the text as a whole is (its column), if known
+	addrKeep int    // set by addressAt: end of the address's leading divisions
+	digits   [48]byte
+	groups   [24]group
+}
+
+// Append appends the entities in text to dst, in order and without
+// overlaps, and returns the extended slice.
+func (r *Recognizer) Append(dst []Match, text []byte) []Match {
+	var s scan
+	return r.appendScan(&s, dst, text, 0)
+}
+
+// appendScan is Append with the caller's scan state, which it resets, and
+// what the text is known to hold (its column's entity) to decide between the
+// kinds of 18-character numbers.
+func (r *Recognizer) appendScan(s *scan, dst []Match, text []byte, hint Entity) []Match {
+	s.r, s.b, s.out, s.last, s.hint = r, text, dst, 0, hint
+	b := text
+	n := len(b)
+	for i := 0; i < n; {
+		switch byteClass[b[i]] {
+		case cNone:
+			i++
+		case cDigit, cLetter:
+			i = s.word(i)
+		case cOpen:
+			i = s.number(i)
+		case cLead2:
+			i += 2
+		case cLead3:
+			i = s.han(i)
+		default:
+			i += 4
+		}
+	}
+	return s.out
+}
+
+func (s *scan) emit(e Entity, start, end int, cc, area uint8) {
+	s.out = append(s.out, Match{Entity: e, Start: start, End: end, cc: cc, area: area})
+	s.last = end
+}
+
+// word handles an ASCII alphanumeric run starting at i: an e-mail address,
+// a unified social credit code, or a number; any other word is skipped.
+func (s *scan) word(i int) int {
+	b := s.b
+	n := len(b)
+	// Fast path: a digit run that ends in neither a letter nor e-mail
+	// punctuation is a number candidate.
+	j := i
+	for j < n && isDigit(b[j]) {
+		j++
+	}
+	if j > i && (j == n || !localByte[b[j]] && b[j] != '@') {
+		return s.number(i)
+	}
+	j = i
+	letters := 0
+	for j < n {
+		k := byteClass[b[j]]
+		if k == cLetter {
+			letters++
+		} else if k != cDigit {
+			break
+		}
+		j++
+	}
+	k := j
+	for k < n && localByte[b[k]] {
+		k++
+	}
+	if k < n && b[k] == '@' && b[k-1] != '.' {
+		if e := emailEnd(b, k+1); e > 0 {
+			s.emit(Email, i, e, 0, 0)
+			return e
+		}
+	}
+	if byteClass[b[i]] == cLetter || letters > 1 || letters == 1 && b[j-1] != 'X' && b[j-1] != 'x' {
+		if j-i == 18 && validUSCC(b[i:j]) && (i == 0 || !isWordByte(b[i-1])) && (j == n || b[j] != '_') {
+			s.emit(USCC, i, j, 0, 0)
+		}
+		return j
+	}
+	return s.number(i)
+}
+
+// emailEnd returns the end of an e-mail domain starting at b[i], or 0: at
+// least two dot-separated labels of letters, digits and hyphens, the last
+// one alphabetic and two or more letters long.
+func emailEnd(b []byte, i int) int {
+	n := len(b)
+	labels := 0
+	end := 0
+	for p := i; p < n; {
+		q := p
+		alpha := true
+		for q < n && (isWordByte(b[q]) && b[q] != '_' || b[q] == '-') {
+			if byteClass[b[q]] != cLetter {
+				alpha = false
+			}
+			q++
+		}
+		if q == p || q-p > 63 || b[p] == '-' || b[q-1] == '-' {
+			break
+		}
+		labels++
+		if labels >= 2 && alpha && q-p >= 2 {
+			end = q
+		}
+		if q+1 < n && b[q] == '.' && isWordByte(b[q+1]) {
+			p = q + 1
+			continue
+		}
+		break
+	}
+	if end == 0 || end-i > 253 || end < n && (isWordByte(b[end]) || b[end] == '@') {
+		return 0
+	}
+	return end
+}
+
+// numeralAt returns the value of an ASCII or full-width digit at b[i] and its
+// width, or width 0.
+func numeralAt(b []byte, i int) (byte, int) {
+	if i >= len(b) {
+		return 0, 0
+	}
+	c := b[i]
+	if c >= '0' && c <= '9' {
+		return c, 1
+	}
+	if c == 0xEF && i+2 < len(b) && b[i+1] == 0xBC && b[i+2] >= 0x90 && b[i+2] <= 0x99 {
+		return '0' + b[i+2] - 0x90, 3
+	}
+	return 0, 0
+}
+
+// punctAt returns an ASCII stand-in for the phone punctuation at b[i] ('+',
+// '(', ')', '-', '.', ' ') and its width, or width 0. Full-width forms and
+// the ideographic space are folded to their ASCII stand-ins.
+func punctAt(b []byte, i int) (byte, int) {
+	if i >= len(b) {
+		return 0, 0
+	}
+	switch c := b[i]; c {
+	case '+', '(', ')', '-', '.', ' ':
+		return c, 1
+	case 0xEF:
+		if i+2 < len(b) && b[i+1] == 0xBC {
+			switch b[i+2] {
+			case 0x8B:
+				return '+', 3
+			case 0x88:
+				return '(', 3
+			case 0x89:
+				return ')', 3
+			case 0x8D:
+				return '-', 3
+			}
+		}
+	case 0xE3:
+		if i+2 < len(b) && b[i+1] == 0x80 && b[i+2] == 0x80 {
+			return ' ', 3
+		}
+	}
+	return 0, 0
+}
+
+// number reads a run of digit groups joined by phone punctuation at b[i]
+// and emits the phone numbers, identity numbers, cards and codes it holds.
+// Matches start and end on group boundaries, so a long digit run (an order
+// number, a timestamp) is never searched for shorter numbers inside it.
+func (s *scan) number(i int) int {
+	b := s.b
+	n := len(b)
+	p := i
+	plus, paren := false, false
+	if c, w := punctAt(b, p); c == '(' {
+		paren = true
+		p += w
+	}
+	if c, w := punctAt(b, p); c == '+' {
+		plus = true
+		p += w
+	}
+	if _, w := numeralAt(b, p); w == 0 {
+		if p == i {
+			return i + 1
+		}
+		return p
+	}
+	ng, nd := 0, 0
+	overflow := false
+	decimal, block := false, false
+	for {
+		g := group{start: p, d0: uint8(nd), decimal: decimal, block: block}
+		for {
+			d, w := b[0], 0
+			if p < n && isDigit(b[p]) {
+				d, w = b[p], 1
+			} else if d, w = numeralAt(b, p); w == 0 {
+				break
+			}
+			if nd < len(s.digits) {
+				s.digits[nd] = d
+				nd++
+			} else {
+				overflow = true
+			}
+			p += w
+		}
+		g.end, g.d1 = p, uint8(nd)
+		q, joins := p, 0
+		for joins < 3 {
+			c, w := punctAt(b, q)
+			if w == 0 || c == '+' {
+				break
+			}
+			if c == ')' {
+				g.closes = true
+			}
+			q += w
+			joins++
+		}
+		if ng < len(s.groups) {
+			s.groups[ng] = g
+			ng++
+		} else {
+			overflow = true
+		}
+		if _, w := numeralAt(b, q); joins == 0 || w == 0 {
+			break
+		}
+		// A lone '.' between two groups reads as a decimal point.
+		decimal = joins == 1 && b[p] == '.'
+		block = joins == 1 && (b[p] == ' ' || b[p] == '-')
+		p = q
+	}
+	// Three or more blocks of four digits at the start are one long number
+	// (a card written in blocks): no match starts inside them.
+	run := 0
+	for run < ng && groupLen(s.groups[run]) == 4 && (run == 0 || s.groups[run].block) {
+		run++
+	}
+	for k := 0; k < ng; k++ {
+		s.groups[k].block = run >= 3 && k > 0 && k <= run
+	}
+	end := s.groups[ng-1].end
+	xEnd := false
+	if end < n && (b[end] == 'X' || b[end] == 'x') && (end+1 == n || !isWordByte(b[end+1])) {
+		xEnd = true
+	}
+	next := end
+	if xEnd {
+		next++
+	}
+	if overflow {
+		return next
+	}
+	rightAttached := !xEnd && end < n && (isWordByte(b[end]) || b[end] == '@')
+	if rightAttached && ng > 1 {
+		// The last group opens a word (a credit code, an e-mail address):
+		// leave it to the next token.
+		ng--
+		end = s.groups[ng-1].end
+		next = end
+		rightAttached = false
+	}
+	leftAttached := i > 0 && isWordByte(b[i-1])
+	groups := s.groups[:ng]
+	for g := 0; g < ng; {
+		h := -1
+		if !(g == 0 && leftAttached) && !groups[g].decimal && !groups[g].block {
+			for h = ng - 1; h >= g; h-- {
+				if h == ng-1 && rightAttached || h < ng-1 && groups[h+1].decimal {
+					continue
+				}
+				x := xEnd && h == ng-1
+				d := s.digits[groups[g].d0:groups[h].d1]
+				if x && len(d) != 17 || !x && (len(d) < 11 || len(d) > 19) {
+					continue
+				}
+				start := groups[g].start
+				if g == 0 && (plus || paren && groups[0].closes && h > 0) {
+					start = i
+				}
+				e, cc, area := s.classify(d, x, plus && g == 0, groups[g:h+1], start)
+				if e == 0 {
+					continue
+				}
+				if notPersonal(b, start) {
+					break
+				}
+				stop := groups[h].end
+				if x {
+					stop++
+				}
+				if e == Mobile || e == IDCard {
+					s.nameBeforeNumber(start)
+				}
+				s.emit(e, start, stop, cc, area)
+				break
+			}
+		}
+		if h >= g {
+			g = h + 1
+		} else {
+			g++
+		}
+	}
+	return next
+}
+
+// classify names the entity whose numerals are d (with a trailing X when x),
+// or returns 0. plus tells that a '+' led the number; gs are its digit
+// groups. Numbers split into groups must be split the way people write them,
+// so that a number and a short one after it are not read as one card.
+func (s *scan) classify(d []byte, x, plus bool, gs []group, start int) (Entity, uint8, uint8) {
+	first := int(gs[0].d1 - gs[0].d0)
+	var hint Entity
+	if len(d) == 18 || x {
+		if hint = labelHint(s.b, start); hint == 0 && (s.hint == IDCard || s.hint == USCC || s.hint == BankCard) {
+			hint = s.hint
+		}
+	}
+	if x && len(gs) > 1 && !idGrouping(gs) {
+		return 0, 0, 0
+	}
+	if x {
+		var id [18]byte
+		copy(id[:], d)
+		id[17] = 'X'
+		if validID18(id[:], s.r.maxYear) {
+			return IDCard, 0, 0
+		}
+		if validUSCC(id[:]) && (hint == USCC || hint == 0 && !idShaped(id[:], s.r.maxYear)) {
+			return USCC, 0, 0
+		}
+		return 0, 0, 0
+	}
+	if len(d) >= 12 {
+		cc := 0
+		if d[0] == '0' && d[1] == '0' && d[2] == '8' && d[3] == '6' {
+			cc = 4
+		} else if d[0] == '8' && d[1] == '6' && (plus || first == 2 || validMobile(d[2:])) {
+			cc = 2
+		}
+		if cc > 0 {
+			nat := d[cc:]
+			if validMobile(nat) {
+				return Mobile, uint8(cc), 0
+			}
+			trunk := 0
+			if nat[0] == '0' {
+				trunk = 1
+			}
+			if a, ok := landlineArea(nat[trunk:]); ok {
+				return Landline, uint8(cc), uint8(a + trunk)
+			}
+		}
+	}
+	if plus {
+		return 0, 0, 0
+	}
+	switch {
+	case len(d) == 11 && d[0] == '1':
+		if validMobile(d) {
+			return Mobile, 0, 0
+		}
+	case d[0] == '0':
+		if a, ok := landlineArea(d[1:]); ok {
+			return Landline, 0, uint8(a + 1)
+		}
+	case len(d) == 18:
+		// A label before the number decides between the three kinds of
+		// 18-character numbers; without one, the identity number wins,
+		// then the card or the code by their prefixes.
+		grouped := len(gs) == 1 || idGrouping(gs)
+		switch hint {
+		case IDCard:
+			if grouped && validID18(d, s.r.maxYear) {
+				return IDCard, 0, 0
+			}
+			return 0, 0, 0
+		case USCC:
+			if len(gs) == 1 && validUSCC(d) {
+				return USCC, 0, 0
+			}
+			return 0, 0, 0
+		case BankCard:
+			if (len(gs) == 1 || cardGrouping(gs)) && validCard(d) {
+				return BankCard, 0, 0
+			}
+			return 0, 0, 0
+		}
+		if grouped && validID18(d, s.r.maxYear) {
+			return IDCard, 0, 0
+		}
+		card := validCard(d) && (len(gs) > 1 && cardGrouping(gs) || len(gs) == 1 && !idShaped(d, s.r.maxYear))
+		uscc := len(gs) == 1 && validUSCC(d)
+		// A UnionPay or Visa prefix makes a card likelier than a code
+		// registered by the tourism or culture authorities.
+		switch {
+		case card && (!uscc || d[0] == '4' || d[0] == '6'):
+			return BankCard, 0, 0
+		case uscc:
+			return USCC, 0, 0
+		}
+	case len(d) == 15:
+		if (len(gs) == 1 || idGrouping(gs)) && validID15(d) {
+			return IDCard, 0, 0
+		}
+	case len(d) >= 16:
+		if (len(gs) == 1 || cardGrouping(gs)) && validCard(d) {
+			return BankCard, 0, 0
+		}
+	}
+	return 0, 0, 0
+}
+
+func groupLen(g group) int { return int(g.d1 - g.d0) }
+
+// idGrouping accepts identity numbers written in parts after the 6-digit
+// division code (110101 19900307 1234) or as 3-3-4-4-4.
+func idGrouping(gs []group) bool {
+	n := groupLen(gs[0])
+	return n == 6 || n == 3 && len(gs) > 1 && groupLen(gs[1]) == 3
+}
+
+// cardGrouping accepts cards written in blocks of four (the last block may
+// be shorter) or as a 6-digit issuer number and the rest.
+func cardGrouping(gs []group) bool {
+	if len(gs) == 2 && groupLen(gs[0]) == 6 {
+		return true
+	}
+	for _, g := range gs[:len(gs)-1] {
+		if groupLen(g) != 4 {
+			return false
+		}
+	}
+	return groupLen(gs[len(gs)-1]) <= 4
+}
+
+// notPersonalLabels name numbers that are not personal data however they
+// look: order, transaction and tracking numbers, codes and timestamps.
+var notPersonalLabels = []string{"单号", "订单", "流水号", "交易号", "编号", "编码", "批次", "批号", "序列号", "序号", "会员号", "工号", "学号", "发票号", "合同号", "时间戳", "型号", "货号", "条码", "券号", "凭证号", "商品码", "No.", "NO.", "No", "NO", "SN"}
+
+// notPersonal reports whether the number at b[start] follows a label of
+// notPersonalLabels, with at most a colon, '#' and spaces between.
+func notPersonal(b []byte, start int) bool {
+	p := start
+	for p > 0 && (b[p-1] == ' ' || b[p-1] == ':' || b[p-1] == '#' || b[p-1] == '\t') {
+		p--
+	}
+	if p >= 3 && (string(b[p-3:p]) == "：" || string(b[p-3:p]) == "为") {
+		p -= 3
+		for p > 0 && b[p-1] == ' ' {
+			p--
+		}
+	}
+	if p == 0 {
+		return false
+	}
+	// Labels end in a letter, a dot or an ideograph's last byte.
+	if c := b[p-1]; c < 0x80 && c != '.' && byteClass[c] != cLetter {
+		return false
+	}
+	for _, l := range notPersonalLabels {
+		if p >= len(l) && string(b[p-len(l):p]) == l {
+			return true
+		}
+	}
+	return false
+}
+
+// hintWords are labels that say what an ambiguous 18-character number is.
+var hintWords = []struct {
+	word   string
+	entity Entity
+}{
+	{"身份证", IDCard}, {"证件号", IDCard}, {"身份号码", IDCard}, {"ID", IDCard},
+	{"信用代码", USCC}, {"识别号", USCC}, {"税号", USCC}, {"USCC", USCC}, {"代码", USCC},
+	{"卡号", BankCard}, {"卡", BankCard}, {"账号", BankCard}, {"帐号", BankCard}, {"账户", BankCard}, {"card", BankCard}, {"Card", BankCard},
+}
+
+// labelHint returns the entity that the label right before b[start] names
+// (信用卡, 身份证号码, 统一社会信用代码 …), or 0.
+func labelHint(b []byte, start int) Entity {
+	p := start
+	for p > 0 && (b[p-1] == ' ' || b[p-1] == ':' || b[p-1] == '\t') {
+		p--
+	}
+	for range 3 {
+		for _, h := range hintWords {
+			if p >= len(h.word) && string(b[p-len(h.word):p]) == h.word {
+				return h.entity
+			}
+		}
+		// Step over what may separate a label from its number.
+		moved := false
+		for _, sep := range []string{"：", "为", "是", "码", "号"} {
+			if p >= 3 && string(b[p-3:p]) == sep {
+				p -= 3
+				moved = true
+				break
+			}
+		}
+		for p > 0 && b[p-1] == ' ' {
+			p--
+		}
+		if !moved {
+			return 0
+		}
+	}
+	return 0
+}

@@ -1,0 +1,212 @@
+package deid
+
+import (
+	"fmt"
+	"testing"
+	"time"
+)
+
+type found struct {
+	e    Entity
+	text string
+}
+
+func findAll(t *testing.T, s string) []found {
+	t.Helper()
+	var out []found
+	for _, m := range NewRecognizer(time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)).Find([]byte(s)) {
+		out = append(out, found{m.Entity, s[m.Start:m.End]})
+	}
+	return out
+}
+
+func TestFind(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []found
+	}{
+		// Mobile numbers in every notation.
+		{"电话13812345678。", []found{{Mobile, "13812345678"}}},
+		{"138 1234 5678", []found{{Mobile, "138 1234 5678"}}},
+		{"138-1234-5678", []found{{Mobile, "138-1234-5678"}}},
+		{"138.1234.5678", []found{{Mobile, "138.1234.5678"}}},
+		{"1381234-5678", []found{{Mobile, "1381234-5678"}}},
+		{"+8613812345678", []found{{Mobile, "+8613812345678"}}},
+		{"+86 138 1234 5678", []found{{Mobile, "+86 138 1234 5678"}}},
+		{"+86-138-1234-5678", []found{{Mobile, "+86-138-1234-5678"}}},
+		{"(+86)13812345678", []found{{Mobile, "(+86)13812345678"}}},
+		{"(86) 138 1234 5678", []found{{Mobile, "(86) 138 1234 5678"}}},
+		{"0086 13812345678", []found{{Mobile, "0086 13812345678"}}},
+		{"86-138-1234-5678", []found{{Mobile, "86-138-1234-5678"}}},
+		{"8613812345678", []found{{Mobile, "8613812345678"}}},
+		{"手机１３８１２３４５６７８", []found{{Mobile, "１３８１２３４５６７８"}}},
+		{"＋８６　１３８　１２３４　５６７８", []found{{Mobile, "＋８６　１３８　１２３４　５６７８"}}},
+		{"13812345678 13987654321", []found{{Mobile, "13812345678"}, {Mobile, "13987654321"}}},
+		{"Tel:+86 170 1234 5678.", []found{{Mobile, "+86 170 1234 5678"}}},
+		// Fixed lines.
+		{"010-88886666", []found{{Landline, "010-88886666"}}},
+		{"(0755)8888 6666", []found{{Landline, "(0755)8888 6666"}}},
+		{"0571 8888 6666转801", []found{{Landline, "0571 8888 6666"}}},
+		{"010-88886666-801", []found{{Landline, "010-88886666"}}},
+		{"+86 10 8888 6666", []found{{Landline, "+86 10 8888 6666"}}},
+		{"+86-755-88886666", []found{{Landline, "+86-755-88886666"}}},
+		{"03515123456", []found{{Landline, "03515123456"}}},
+		// Identity numbers.
+		{"身份证110101199003078881", []found{{IDCard, "110101199003078881"}}},
+		{"11010519491231002X", []found{{IDCard, "11010519491231002X"}}},
+		{"11010519491231002x", []found{{IDCard, "11010519491231002x"}}},
+		{"110101 19900307 8881", []found{{IDCard, "110101 19900307 8881"}}},
+		{"110101900307888", []found{{IDCard, "110101900307888"}}},
+		// Cards.
+		{"卡号6222021234567890128", []found{{BankCard, "6222021234567890128"}}},
+		{"6222 0212 3456 7890 128", []found{{BankCard, "6222 0212 3456 7890 128"}}},
+		{"6217001234567893", []found{{BankCard, "6217001234567893"}}},
+		// Unified social credit codes.
+		{"信用代码91350100M000100Y43。", []found{{USCC, "91350100M000100Y43"}}},
+		{"110101199003078881 91350100M000100Y43", []found{{IDCard, "110101199003078881"}, {USCC, "91350100M000100Y43"}}},
+		// Plates.
+		{"京A12345", []found{{Plate, "京A12345"}}},
+		{"沪A·B1234", []found{{Plate, "沪A·B1234"}}},
+		{"粤BD12345和粤B12345F", []found{{Plate, "粤BD12345"}, {Plate, "粤B12345F"}}},
+		{"苏E 1234学", []found{{Plate, "苏E 1234学"}}},
+		// E-mail.
+		{"邮箱zhang.san@example.com。", []found{{Email, "zhang.san@example.com"}}},
+		{"QQ邮箱123456789@qq.com", []found{{Email, "123456789@qq.com"}}},
+		{"Mail: User+tag@Mail.Example.ORG.", []found{{Email, "User+tag@Mail.Example.ORG"}}},
+		// Names in context.
+		{"姓名：张三，性别男", []found{{Name, "张三"}}},
+		{"联系人欧阳娜娜电话", []found{{Name, "欧阳娜娜"}}},
+		{"请王小明先生到前台", []found{{Name, "王小明"}}},
+		{"感谢李先生", nil},
+		{"张三 13812345678", []found{{Name, "张三"}, {Mobile, "13812345678"}}},
+		// Addresses.
+		{"地址：北京市朝阳区建国路88号SOHO现代城A座1201室，", []found{{Address, "北京市朝阳区建国路88号SOHO现代城A座1201室"}}},
+		{"家住浙江省杭州市西湖区文三路100号", []found{{Address, "浙江省杭州市西湖区文三路100号"}}},
+		{"寄到成都市武侯区人民南路四段1号", []found{{Address, "成都市武侯区人民南路四段1号"}}},
+		{"江苏省南京市鼓楼区中山路8号", []found{{Address, "江苏省南京市鼓楼区中山路8号"}}},
+
+		// Look-alikes that must stay untouched.
+		{"订单号202311151381234567", nil},
+		{"订单号：13812345678", nil},
+		{"流水号6222021234567890128", nil},
+		{"下单时间2023-11-15 13:45:12", nil},
+		{"时间戳1699999999123", nil},
+		{"12345678901", nil},         // segment 123 does not exist
+		{"14012345678", nil},         // nor 140
+		{"1381234567", nil},          // 10 digits
+		{"138123456789", nil},        // 12 digits
+		{"110101199003078882", nil},  // wrong check digit
+		{"110101199013078886", nil},  // month 13
+		{"990101199003078885", nil},  // no province 99
+		{"6222021234567890123", nil}, // Luhn fails
+		{"1222021234567890124", nil}, // no card starts with 1
+		{"91350100M000100Y44", nil},  // wrong GB 32100 check
+		{"京I12345", nil},             // I is no plate letter
+		{"京A1234567", nil},           // too long
+		{"京a12345", nil},             // lower case
+		{"3.13812345678", nil},       // a decimal
+		{"v13812345678", nil},        // part of a word
+		{"SN13812345678X", nil},      // part of a code
+		{"95588", nil},               // a service number
+		{"400-820-8820", nil},        // a business number
+		{"马上就到，黄金周出游，王者荣耀", nil},     // surnames as words
+		{"北京时间八点，上海市场行情", nil},       // provinces as words
+		{"user@localhost", nil},      // no domain
+	}
+	for _, tt := range tests {
+		got := findAll(t, tt.in)
+		if fmt.Sprint(got) != fmt.Sprint(tt.want) {
+			t.Errorf("Find(%q)\n got  %v\n want %v", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestFindBirthYear checks that identity numbers born after the
+// recogniser's year are rejected.
+func TestFindBirthYear(t *testing.T) {
+	body := []byte("11010120300101001")
+	id := string(body) + string(idCheck(body))
+	for _, tt := range []struct {
+		year int
+		n    int
+	}{{2025, 0}, {2030, 1}} {
+		r := NewRecognizer(time.Date(tt.year, 1, 1, 0, 0, 0, 0, time.UTC))
+		if got := len(r.Find([]byte(id))); got != tt.n {
+			t.Errorf("year %d: %d matches, want %d", tt.year, got, tt.n)
+		}
+	}
+}
+
+func TestCheckDigits(t *testing.T) {
+	if c := idCheck([]byte("11010519491231002")); c != 'X' {
+		t.Errorf("idCheck = %c, want X", c)
+	}
+	if !luhnValid([]byte("79927398713")) || luhnValid([]byte("79927398710")) {
+		t.Error("Luhn of the ISO example")
+	}
+	if c := luhnCheck([]byte("7992739871")); c != '3' {
+		t.Errorf("luhnCheck = %c, want 3", c)
+	}
+	if c := usccCheck([]byte("91350100M000100Y4")); c != '3' {
+		t.Errorf("usccCheck = %c, want 3", c)
+	}
+	// GB 11714: organisation code D2143569 has check character X.
+	if c := orgCheck([]byte("D2143569")); c != 'X' {
+		t.Errorf("orgCheck = %c, want X", c)
+	}
+}
+
+func TestInferEntity(t *testing.T) {
+	tests := map[string]Entity{
+		"手机号": Mobile, "联系电话": Mobile, "Phone": Mobile, "固定电话": Landline, "身份证号码": IDCard,
+		"id_card": IDCard, "银行卡号": BankCard, "统一社会信用代码": USCC, "车牌号": Plate, "E-mail": Email,
+		"客户姓名": Name, "Customer Name": Name, "联系人电话": Mobile, "家庭住址": Address, "备注": 0, "金额": 0,
+	}
+	for col, want := range tests {
+		if got := InferEntity(col); got != want {
+			t.Errorf("InferEntity(%q) = %v, want %v", col, got, want)
+		}
+	}
+}
+
+// TestFindInvariants checks the shape of Find's answer on every corner of
+// a text: in order, not overlapping, inside the text.
+func checkMatches(t *testing.T, text []byte, ms []Match) {
+	t.Helper()
+	last := 0
+	for _, m := range ms {
+		if m.Start < last || m.End <= m.Start || m.End > len(text) || m.Entity == 0 || m.Entity >= numEntities {
+			t.Fatalf("bad match %+v after %d in %q", m, last, text)
+		}
+		last = m.End
+	}
+}
+
+func FuzzFind(f *testing.F) {
+	for _, s := range []string{
+		"电话+86 (138) 1234-5678，身份证11010519491231002X",
+		"地址：北京市朝阳区建国路88号，姓名：欧阳娜娜先生",
+		"京AD12345 a@b.cn ６２２２ 91350100M000100Y43",
+		"(((+++---...   0086 0086 86 86 0",
+		"\xff\xfe\xe4\xb8",
+	} {
+		f.Add([]byte(s))
+	}
+	r := NewRecognizer(time.Now())
+	f.Fuzz(func(t *testing.T, text []byte) {
+		ms := r.Find(text)
+		checkMatches(t, text, ms)
+		// Masking keeps everything outside the matches.
+		var out []byte
+		p := 0
+		for _, m := range ms {
+			out = append(out, text[p:m.Start]...)
+			out = mask(out, text, m)
+			p = m.End
+		}
+		out = append(out, text[p:]...)
+		if len(ms) == 0 && string(out) != string(text) {
+			t.Fatalf("no match, yet output differs")
+		}
+	})
+}

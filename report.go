@@ -58,22 +58,24 @@ type Role string
 
 // Roles, least privilege: a subscriber reaches only its own rules; a reporter
 // only files reports; a carrier screens and streams call records; an operator
-// runs the registry and appeals; a regulator reads statistics and attributes.
+// runs the registry and appeals; a regulator reads statistics and attributes;
+// an org de-identifies and exports only its own data.
 const (
 	RoleSubscriber Role = "subscriber"
 	RoleReporter   Role = "reporter"
 	RoleCarrier    Role = "carrier"
 	RoleOperator   Role = "operator"
 	RoleRegulator  Role = "regulator"
+	RoleOrg        Role = "org" // a data-holding organisation: de-identifies and exports its own data
 )
 
 // ParseRole validates a role name.
 func ParseRole(s string) (Role, error) {
 	switch r := Role(s); r {
-	case RoleSubscriber, RoleReporter, RoleCarrier, RoleOperator, RoleRegulator:
+	case RoleSubscriber, RoleReporter, RoleCarrier, RoleOperator, RoleRegulator, RoleOrg:
 		return r, nil
 	}
-	return "", Errorf(EINVALID, "unknown role %q (valid: subscriber, reporter, carrier, operator, regulator)", s)
+	return "", Errorf(EINVALID, "unknown role %q (valid: subscriber, reporter, carrier, operator, regulator, org)", s)
 }
 
 // Key is an API key's identity. The secret itself is never stored, only its hash.
@@ -81,6 +83,7 @@ type Key struct {
 	ID         string    `json:"id"` // public identity, used as reporter id and in the audit log
 	Role       Role      `json:"role"`
 	Subscriber string    `json:"subscriber,omitempty"` // E.164, for subscriber keys
+	Org        string    `json:"org,omitempty"`        // the organisation, for org keys
 	CreatedAt  time.Time `json:"created_at"`
 }
 

@@ -17,7 +17,9 @@ const keyPrefix = "rf_"
 
 // CreateKey makes a new API key and returns its secret, which is shown once
 // and never stored: only its SHA-256 is.
-func (e *Engine) CreateKey(ctx context.Context, actor string, role ringfence.Role, subscriber string) (secret string, k ringfence.Key, err error) {
+// A subscriber key belongs to a subscriber (their number), an org key to an
+// organisation; other keys to neither.
+func (e *Engine) CreateKey(ctx context.Context, actor string, role ringfence.Role, subscriber, org string) (secret string, k ringfence.Key, err error) {
 	if role, err = ringfence.ParseRole(string(role)); err != nil {
 		return "", k, err
 	}
@@ -26,6 +28,10 @@ func (e *Engine) CreateKey(ctx context.Context, actor string, role ringfence.Rol
 		return "", k, ringfence.Errorf(ringfence.EINVALID, "subscriber: a subscriber key needs --subscriber (the subscriber's own number)")
 	case role != ringfence.RoleSubscriber && subscriber != "":
 		return "", k, ringfence.Errorf(ringfence.EINVALID, "subscriber: only subscriber keys belong to a subscriber")
+	case role == ringfence.RoleOrg && strings.TrimSpace(org) == "":
+		return "", k, ringfence.Errorf(ringfence.EINVALID, "org: an org key needs --org (the organisation's name)")
+	case role != ringfence.RoleOrg && org != "":
+		return "", k, ringfence.Errorf(ringfence.EINVALID, "org: only org keys belong to an organisation")
 	}
 	if subscriber != "" {
 		if subscriber, err = Subscriber(subscriber); err != nil {
@@ -37,7 +43,7 @@ func (e *Engine) CreateKey(ctx context.Context, actor string, role ringfence.Rol
 	rand.Read(raw[:])
 	rand.Read(id[:])
 	secret = keyPrefix + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(raw[:]))
-	k = ringfence.Key{ID: "key_" + hex.EncodeToString(id[:]), Role: role, Subscriber: subscriber, CreatedAt: e.Now()}
+	k = ringfence.Key{ID: "key_" + hex.EncodeToString(id[:]), Role: role, Subscriber: subscriber, Org: strings.TrimSpace(org), CreatedAt: e.Now()}
 	if err := e.store.CreateKey(ctx, k, hashSecret(secret)); err != nil {
 		return "", k, err
 	}

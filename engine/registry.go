@@ -103,3 +103,8 @@ func (e *Engine) Appeals(ctx context.Context, status string) ([]ringfence.Appeal
 	}
 	return e.store.Appeals(ctx, status)
 }
+
+// Audit records a sensitive action taken through an adapter.
+func (e *Engine) Audit(ctx context.Context, actor, action, target, detail string) error {
+	return e.audit(ctx, actor, action, target, detail)
+}

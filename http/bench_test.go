@@ -27,7 +27,7 @@ func BenchmarkGetNumber(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	key, _, _ := e.CreateKey(context.Background(), "bench", ringfence.RoleCarrier, "")
+	key, _, _ := e.CreateKey(context.Background(), "bench", ringfence.RoleCarrier, "", "")
 	srv := rfhttp.NewServer(e, slog.New(slog.NewTextHandler(io.Discard, nil)), rfhttp.DefaultLimits())
 	req := httptest.NewRequest("GET", "/v1/numbers/13812345678", nil)
 	req.Header.Set("Authorization", "Bearer "+key)

@@ -29,6 +29,9 @@ type Server struct {
 	Engine *engine.Engine
 	Logger *slog.Logger
 	Limits Limits
+	// DeidKey is the master key for pseudonyms and format-preserving
+	// encryption in POST /v1/deid; without it only mask and redact work.
+	DeidKey []byte
 
 	mux      *http.ServeMux
 	limiter  *limiter
@@ -58,6 +61,7 @@ func DefaultLimits() Limits {
 		ringfence.RoleRegulator:  {20, 100},
 		ringfence.RoleOperator:   {1000, 5000},
 		ringfence.RoleCarrier:    {200000, 400000},
+		ringfence.RoleOrg:        {50, 200},
 	}
 }
 
@@ -126,6 +130,7 @@ func (s *Server) routes() {
 	s.handle("GET /v1/audit", s.getAudit, ringfence.RoleOperator, ringfence.RoleRegulator)
 	s.aliasRoutes()
 	s.handle("POST /v1/cdrs", s.postCDRs, ringfence.RoleCarrier)
+	s.handle("POST /v1/deid", s.postDeid, ringfence.RoleOrg, ringfence.RoleOperator)
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		Error(w, r, ringfence.Errorf(ringfence.ENOTFOUND, "no such endpoint: %s %s", r.Method, r.URL.Path))
 	})

@@ -22,6 +22,7 @@ import (
 type env struct {
 	t   *testing.T
 	e   *engine.Engine
+	api *rfhttp.Server
 	srv *httptest.Server
 }
 
@@ -35,13 +36,18 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(rfhttp.NewServer(e, slog.New(slog.NewTextHandler(io.Discard, nil)), rfhttp.DefaultLimits()))
+	api := rfhttp.NewServer(e, slog.New(slog.NewTextHandler(io.Discard, nil)), rfhttp.DefaultLimits())
+	srv := httptest.NewServer(api)
 	t.Cleanup(srv.Close)
-	return &env{t: t, e: e, srv: srv}
+	return &env{t: t, e: e, api: api, srv: srv}
 }
 
 func (v *env) key(role ringfence.Role, sub string) string {
-	secret, _, err := v.e.CreateKey(context.Background(), "test", role, sub)
+	org := ""
+	if role == ringfence.RoleOrg {
+		org, sub = sub, ""
+	}
+	secret, _, err := v.e.CreateKey(context.Background(), "test", role, sub, org)
 	if err != nil {
 		v.t.Fatal(err)
 	}

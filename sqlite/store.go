@@ -187,8 +187,8 @@ func (d *DB) DecideAppeal(ctx context.Context, id int64, status, by, decision st
 // CreateKey implements engine.KeyStore.
 func (d *DB) CreateKey(ctx context.Context, k ringfence.Key, hash []byte) error {
 	return d.tx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO api_keys (id, secret_hash, role, subscriber, created_at) VALUES (?, ?, ?, ?, ?)`,
-			k.ID, hash, string(k.Role), k.Subscriber, ms(k.CreatedAt))
+		_, err := tx.ExecContext(ctx, `INSERT INTO api_keys (id, secret_hash, role, subscriber, org, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+			k.ID, hash, string(k.Role), k.Subscriber, k.Org, ms(k.CreatedAt))
 		if isUnique(err) {
 			return ringfence.Errorf(ringfence.ECONFLICT, "key %s exists", k.ID)
 		}
@@ -201,7 +201,7 @@ func (d *DB) KeyByHash(ctx context.Context, hash []byte) (ringfence.Key, error) 
 	var k ringfence.Key
 	var role string
 	var at int64
-	err := d.db.QueryRowContext(ctx, `SELECT id, role, subscriber, created_at FROM api_keys WHERE secret_hash = ?`, hash).Scan(&k.ID, &role, &k.Subscriber, &at)
+	err := d.db.QueryRowContext(ctx, `SELECT id, role, subscriber, org, created_at FROM api_keys WHERE secret_hash = ?`, hash).Scan(&k.ID, &role, &k.Subscriber, &k.Org, &at)
 	if isNoRows(err) {
 		return k, notFound("unknown key")
 	}
@@ -211,7 +211,7 @@ func (d *DB) KeyByHash(ctx context.Context, hash []byte) (ringfence.Key, error) 
 
 // Keys implements engine.KeyStore.
 func (d *DB) Keys(ctx context.Context) ([]ringfence.Key, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT id, role, subscriber, created_at FROM api_keys ORDER BY created_at, id`)
+	rows, err := d.db.QueryContext(ctx, `SELECT id, role, subscriber, org, created_at FROM api_keys ORDER BY created_at, id`)
 	if err != nil {
 		return nil, err
 	}
@@ -221,7 +221,7 @@ func (d *DB) Keys(ctx context.Context) ([]ringfence.Key, error) {
 		var k ringfence.Key
 		var role string
 		var at int64
-		if err := rows.Scan(&k.ID, &role, &k.Subscriber, &at); err != nil {
+		if err := rows.Scan(&k.ID, &role, &k.Subscriber, &k.Org, &at); err != nil {
 			return nil, err
 		}
 		k.Role, k.CreatedAt = ringfence.Role(role), fromMS(at)

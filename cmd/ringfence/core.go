@@ -332,10 +332,11 @@ func (c *cli) progress(name string, rows int, done, size int64) {
 }
 
 func (c *cli) runKeys(args []string) int {
-	fs := newFlagSet("keys", "create --role ROLE [--subscriber ID] | list", c.stderr)
+	fs := newFlagSet("keys", "create --role ROLE [--subscriber ID] [--org NAME] | list", c.stderr)
 	data := c.dataDir(fs)
-	role := fs.String("role", "", "subscriber, reporter, carrier, operator or regulator")
+	role := fs.String("role", "", "subscriber, reporter, carrier, operator, regulator or org")
 	sub := fs.String("subscriber", "", "for a subscriber key: the subscriber's own number")
+	org := fs.String("org", "", "for an org key: the organisation's name")
 	pos, code, ok := c.parse(fs, args)
 	if !ok {
 		return code
@@ -354,14 +355,14 @@ func (c *cli) runKeys(args []string) int {
 			return c.fail("keys", err)
 		}
 		for _, k := range ks {
-			fmt.Fprintf(c.stdout, "%s\t%s\t%s\t%s\n", k.ID, k.Role, k.Subscriber, k.CreatedAt.Format(time.RFC3339))
+			fmt.Fprintf(c.stdout, "%s\t%s\t%s\t%s\n", k.ID, k.Role, k.Subscriber+k.Org, k.CreatedAt.Format(time.RFC3339))
 		}
 		return exitOK
 	}
 	if *role == "" {
 		return c.usageError(fs, "--role is required")
 	}
-	secret, k, err := e.CreateKey(context.Background(), cliActor, ringfence.Role(*role), *sub)
+	secret, k, err := e.CreateKey(context.Background(), cliActor, ringfence.Role(*role), *sub, *org)
 	if err != nil {
 		return c.fail("keys", err)
 	}

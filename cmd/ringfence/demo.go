@@ -19,6 +19,7 @@ import (
 const (
 	demoKeysFile   = "demo-keys.txt"
 	demoSubscriber = "+8613800138000"
+	demoOrg        = "广州某4S店"
 )
 
 func (c *cli) runDemo(args []string) int {
@@ -139,16 +140,19 @@ func loadDemo(ctx context.Context, e *engine.Engine, dir string, log io.Writer) 
 		return err
 	}
 	var keys strings.Builder
-	for _, role := range []ringfence.Role{ringfence.RoleCarrier, ringfence.RoleOperator, ringfence.RoleRegulator, ringfence.RoleReporter, ringfence.RoleSubscriber} {
-		sub := ""
-		if role == ringfence.RoleSubscriber {
+	for _, role := range []ringfence.Role{ringfence.RoleCarrier, ringfence.RoleOperator, ringfence.RoleRegulator, ringfence.RoleReporter, ringfence.RoleSubscriber, ringfence.RoleOrg} {
+		sub, org := "", ""
+		switch role {
+		case ringfence.RoleSubscriber:
 			sub = demoSubscriber
+		case ringfence.RoleOrg:
+			org = demoOrg
 		}
-		secret, _, err := e.CreateKey(ctx, cliActor, role, sub)
+		secret, _, err := e.CreateKey(ctx, cliActor, role, sub, org)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(&keys, "%s %s %s\n", role, secret, sub)
+		fmt.Fprintf(&keys, "%s %s %s\n", role, secret, sub+org)
 	}
 	if err := os.WriteFile(filepath.Join(dir, demoKeysFile), []byte(keys.String()), 0o600); err != nil {
 		return err

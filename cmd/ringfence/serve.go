@@ -12,6 +12,7 @@ import (
 	"syscall"
 
 	"ringfence"
+	"ringfence/deid"
 	"ringfence/engine"
 	rfhttp "ringfence/http"
 )
@@ -47,6 +48,11 @@ func (c *cli) runServe(args []string) int {
 		limits = nil
 	}
 	srv := rfhttp.NewServer(e, logger, limits, c.extraRoutes(e)...)
+	if hexKey := c.getenv("RINGFENCE_DEID_KEY"); hexKey != "" {
+		if srv.DeidKey, err = deid.ParseKey([]byte(hexKey)); err != nil {
+			return c.fail("serve", fmt.Errorf("RINGFENCE_DEID_KEY: %w", err))
+		}
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return c.fail("serve", err)

@@ -227,6 +227,13 @@ func testAppeals(t *testing.T, s engine.Store) {
 
 func testKeys(t *testing.T, s engine.Store) {
 	k := ringfence.Key{ID: "key_1", Role: ringfence.RoleSubscriber, Subscriber: "+8613900000000", CreatedAt: t0}
+	org := ringfence.Key{ID: "key_2", Role: ringfence.RoleOrg, Org: "某银行", CreatedAt: t0}
+	if err := s.CreateKey(ctx, org, []byte("hash2")); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.KeyByHash(ctx, []byte("hash2")); err != nil || got != org {
+		t.Fatalf("org key: %+v, %v", got, err)
+	}
 	if err := s.CreateKey(ctx, k, []byte("hash1")); err != nil {
 		t.Fatal(err)
 	}
@@ -237,7 +244,7 @@ func testKeys(t *testing.T, s engine.Store) {
 	if _, err := s.KeyByHash(ctx, []byte("nope")); ringfence.ErrorCode(err) != ringfence.ENOTFOUND {
 		t.Fatalf("unknown hash: %v", err)
 	}
-	if ks, _ := s.Keys(ctx); len(ks) != 1 {
+	if ks, _ := s.Keys(ctx); len(ks) != 2 {
 		t.Fatalf("keys %+v", ks)
 	}
 }

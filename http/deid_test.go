@@ -1,0 +1,97 @@
+package http_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"ringfence"
+)
+
+func deidRequest(t *testing.T, v *env, key, query, body string) (int, string, map[string]any) {
+	t.Helper()
+	req, _ := http.NewRequest("POST", v.srv.URL+"/v1/deid?"+query, strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+key)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	out, _ := io.ReadAll(resp.Body)
+	var sum map[string]any
+	json.Unmarshal([]byte(resp.Trailer.Get("X-Ringfence-Deid-Summary")), &sum)
+	return resp.StatusCode, string(out), sum
+}
+
+func TestDeidAPI(t *testing.T) {
+	v := newEnv(t)
+	org := v.key(ringfence.RoleOrg, "某4S店")
+	in := "姓名,手机,备注\n张伟,13812345678,订单号 202611220001 身份证 11010519491231002X\n"
+	code, out, sum := deidRequest(t, v, org, "format=csv", in)
+	if code != 200 {
+		t.Fatalf("status %d: %s", code, out)
+	}
+	if !strings.Contains(out, "138****5678") || strings.Contains(out, "13812345678") || !strings.Contains(out, "202611220001") {
+		t.Fatalf("masking wrong:\n%s", out)
+	}
+	if strings.Contains(out, "11010519491231002X") {
+		t.Fatalf("ID in free text not masked:\n%s", out)
+	}
+	found, _ := sum["found"].(map[string]any)
+	if len(found) == 0 {
+		t.Fatalf("summary trailer missing or empty: %v", sum)
+	}
+
+	// A per-column policy over a GBK body comes back in GBK.
+	gbk, _ := simplifiedchinese.GBK.NewEncoder().String(in)
+	pol := url.QueryEscape(`{"columns":{"手机":"redact","姓名":"keep"}}`)
+	code, out, _ = deidRequest(t, v, org, "format=csv&encoding=gbk&policy="+pol, gbk)
+	if code != 200 {
+		t.Fatalf("gbk: %d %s", code, out)
+	}
+	utf, err := simplifiedchinese.GBK.NewDecoder().String(out)
+	if err != nil || !strings.Contains(utf, "张伟") || strings.Contains(utf, "13812345678") {
+		t.Fatalf("gbk round trip: %v\n%s", err, utf)
+	}
+
+	// Requests may not name key files, and FPE needs the server's key.
+	code, _, _ = deidRequest(t, v, org, "policy="+url.QueryEscape(`{"key_file":"/etc/passwd"}`), in)
+	if code != 400 {
+		t.Fatalf("key_file in request policy: %d", code)
+	}
+	code, _, _ = deidRequest(t, v, org, "format=csv&policy="+url.QueryEscape(`{"columns":{"手机":"fpe"}}`), in)
+	if code != 400 {
+		t.Fatalf("fpe without a server key: %d", code)
+	}
+	// Subscribers cannot use it.
+	sub := v.key(ringfence.RoleSubscriber, "13800138000")
+	if code, _, _ = deidRequest(t, v, sub, "", in); code != 403 {
+		t.Fatalf("subscriber: %d", code)
+	}
+}
+
+func TestDeidFPERoundTrip(t *testing.T) {
+	v := newEnv(t)
+	v.api.DeidKey = []byte("0123456789abcdef0123456789abcdef")
+	org := v.key(ringfence.RoleOrg, "某银行")
+	in := "name,手机号,身份证号\n李娜,+86 139-1234-5678,11010519491231002X\n"
+	pol := url.QueryEscape(`{"columns":{"手机号":"fpe","身份证号":"fpe","name":"keep"}}`)
+	code, enc, _ := deidRequest(t, v, org, "format=csv&policy="+pol, in)
+	if code != 200 || strings.Contains(enc, "1234-5678") || strings.Contains(enc, "11010519491231002X") {
+		t.Fatalf("encrypt: %d\n%s", code, enc)
+	}
+	code, dec, _ := deidRequest(t, v, org, "format=csv&decrypt=1&policy="+pol, enc)
+	if code != 200 || dec != in {
+		t.Fatalf("decrypt: %d\nwant %q\ngot  %q", code, in, dec)
+	}
+	_, m := v.do("GET", "/v1/audit", v.key(ringfence.RoleOperator, ""), nil)
+	if !strings.Contains(fmt.Sprint(m["entries"]), "deid.decrypt") {
+		t.Fatalf("decrypt not audited: %v", m)
+	}
+}

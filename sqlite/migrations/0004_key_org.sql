@@ -1,0 +1,2 @@
+-- Org keys belong to one data-holding organisation.
+ALTER TABLE api_keys ADD COLUMN org TEXT NOT NULL DEFAULT '';

@@ -397,6 +397,11 @@ func (c *cli) runRules(args []string) int {
 		return c.usageError(fs, "want SUBSCRIBER and an action")
 	}
 	sub, verb := pos[0], pos[1]
+	switch verb {
+	case "show", "allow", "block", "label", "remove", "pass", "set":
+	default:
+		return c.usageError(fs, "unknown action %q", verb)
+	}
 	e, closeDB, err := c.openEngine(*data)
 	if err != nil {
 		return c.fail("rules", err)

@@ -45,12 +45,15 @@ commands:
   rules SUBSCRIBER ...    personal rules: allow|block|label NUMBER_OR_PREFIX, show, ...
   registry ...            verified businesses: add NUMBER_OR_PREFIX --name NAME, list
   appeals ...             business appeals: file, list, accept, reject
-  keys create             create an API key (--role ROLE [--subscriber ID])
+  keys create             create an API key (--role ROLE [--subscriber ID] [--org NAME])
   demo                    load the demo dataset into --data
   stats monthly           12321-style monthly report (--month YYYY-MM)
   cdr scan|eval           detect harassing callers in call records
   simulate cdr            generate a synthetic call-record population
   alias ...               alias numbers per merchant: pool add, new, list, show, call
+  trace export|attribute  salt a customer list with canaries; rank the sources of a found list
+  ledger verify|pubkey    check the disclosure ledger; print its verifier key
+  evidence export|verify  build or check a signed evidence bundle
   deid                    de-identify personal data in files
 
 Flags may come before or after arguments. Every command takes --data DIR
@@ -93,6 +96,9 @@ func (c *cli) commands() map[string]func([]string) int {
 		"cdr":      c.runCDR,
 		"simulate": c.runSimulate,
 		"deid":     c.runDeid,
+		"trace":    c.runTrace,
+		"ledger":   c.runLedger,
+		"evidence": c.runEvidence,
 	}
 }
 

@@ -51,7 +51,11 @@ func TestNumberNotations(t *testing.T) {
 }
 
 func TestUsageExitCodes(t *testing.T) {
+	dir := t.TempDir()
 	for _, args := range [][]string{{}, {"nonsense"}, {"check"}, {"report", "13800138000"}, {"rules", "13800138000", "frobnicate", "x"}, {"import", "reports"}} {
+		if len(args) > 0 {
+			args = append(args, "--data", dir)
+		}
 		if code, _, _ := runCLI(t, "", args...); code != exitUsage {
 			t.Errorf("%q: exit %d, want %d", args, code, exitUsage)
 		}

@@ -1,0 +1,406 @@
+package evidence
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"time"
+
+	"ringfence/ledger"
+	"ringfence/trace"
+)
+
+var t0 = time.Date(2025, 3, 14, 9, 30, 0, 0, time.UTC)
+
+func openLedger(t testing.TB) *ledger.Log {
+	t.Helper()
+	l, err := ledger.OpenWith(t.TempDir(), ledger.Options{CheckpointEvery: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	return l
+}
+
+// aliasLeak records a binding, some unrelated entries, a checkpoint, a
+// stranger's call and more entries, and returns the leak's entry.
+func aliasLeak(t testing.TB, l *ledger.Log) int64 {
+	t.Helper()
+	ctx := context.Background()
+	for i := range 5 {
+		l.BindAlias(ctx, ledger.AliasBinding{Alias: fmt.Sprintf("+861700000%04d", i), Subscriber: l.Fingerprint("subscriber", fmt.Sprint(i)), Merchant: "shop"}, t0)
+	}
+	b, err := l.BindAlias(ctx, ledger.AliasBinding{Alias: "+8617012345678", Subscriber: l.Fingerprint("subscriber", "alice"), Merchant: "4s-dealer", Purpose: "alias"}, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	leak, err := l.RecordLeak(ctx, ledger.LeakEvent{Alias: "+8617012345678", Merchant: "4s-dealer", Binding: b, Caller: "+8617188880000",
+		CallTime: t0.Add(26 * time.Hour), Duration: 29, Answered: true}, t0.Add(26*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.Checkpoint(); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 9 {
+		l.BindAlias(ctx, ledger.AliasBinding{Alias: fmt.Sprintf("+861710000%04d", i), Subscriber: "s", Merchant: "bank"}, t0)
+	}
+	return leak
+}
+
+func TestAliasLeakBundle(t *testing.T) {
+	l := openLedger(t)
+	leak := aliasLeak(t, l)
+	b, err := Export(l, LeakCaseID(leak))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Verify(b, l.VerifierKey())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Case != "leak-6" || res.Kind != KindAliasLeak || res.KeyFromBundle || len(res.Entries) != 2 || res.TreeSize != 16 {
+		t.Fatalf("result %+v", res)
+	}
+	for _, want := range []string{"+8617188880000", "4s-dealer", "likelihood ratio 10^10.0", "checkpoint.old.txt"} {
+		if !strings.Contains(res.Statement+string(fileOf(t, b, "manifest.txt")), want) {
+			t.Errorf("statement or manifest lacks %q", want)
+		}
+	}
+	zh := string(fileOf(t, b, "statement.zh.txt"))
+	if !strings.Contains(zh, "高度可能") || !strings.Contains(zh, "隐私号") {
+		t.Errorf("Chinese statement:\n%s", zh)
+	}
+	if res, err := Verify(b, ""); err != nil || !res.KeyFromBundle {
+		t.Fatalf("verify with the bundle's own key: %v", err)
+	}
+	// A key of another ledger rejects the bundle.
+	other := openLedger(t)
+	if _, err := Verify(b, other.VerifierKey()); err == nil || !strings.Contains(err.Error(), "key.txt") {
+		t.Fatalf("verify with another ledger's key: %v", err)
+	}
+	// Building twice gives the same entries and proofs.
+	if _, err := Export(l, "leak-3"); err == nil {
+		t.Fatal("a bundle for an entry that is no leak event")
+	}
+}
+
+func fileOf(t testing.TB, bundle []byte, name string) []byte {
+	files, err := decodeZip(bundle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		if f.name == name {
+			return f.data
+		}
+	}
+	t.Fatalf("bundle lacks %s", name)
+	return nil
+}
+
+// TestEveryFlippedByteFails alters each byte of a bundle in turn.
+func TestEveryFlippedByteFails(t *testing.T) {
+	l := openLedger(t)
+	b, err := Export(l, LeakCaseID(aliasLeak(t, l)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := l.VerifierKey()
+	messages := map[string]int{}
+	for i := range b {
+		bad := bytes.Clone(b)
+		bad[i] ^= 0x01
+		_, err := Verify(bad, key)
+		if err == nil {
+			t.Fatalf("flipping byte %d (%q) still verifies", i, b[max(0, i-10):min(len(b), i+10)])
+		}
+		if err.Error() == "" {
+			t.Fatalf("byte %d: empty message", i)
+		}
+		messages[strings.SplitN(err.Error(), ":", 2)[0]]++
+		if testing.Verbose() && i%400 == 0 {
+			t.Logf("byte %d: %v", i, err)
+		}
+	}
+	// The failures name the part that no longer verifies.
+	for _, want := range []string{"statement.en.txt", "entries/6.json", "checkpoint.txt", "manifest.txt", "bundle"} {
+		if messages[want] == 0 {
+			t.Errorf("no failure names %s (failures: %v)", want, messages)
+		}
+	}
+}
+
+// rezip rewrites a bundle with one file replaced, as a forger would.
+func rezip(t *testing.T, b []byte, name string, edit func([]byte) []byte) []byte {
+	files, err := decodeZip(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range files {
+		if files[i].name == name {
+			files[i].data = edit(files[i].data)
+		}
+	}
+	out, _, _, err := encodeZip(files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestTamperingIsNamed(t *testing.T) {
+	l := openLedger(t)
+	b, err := Export(l, LeakCaseID(aliasLeak(t, l)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := l.VerifierKey()
+	cases := []struct {
+		name string
+		bad  []byte
+		want string
+	}{
+		{"statement edited", rezip(t, b, "statement.en.txt", func(d []byte) []byte { return bytes.Replace(d, []byte("4s-dealer"), []byte("5s-dealer"), 1) }), "statement.en.txt: content altered"},
+		{"entry edited", rezip(t, b, "entries/6.json", func(d []byte) []byte {
+			return bytes.Replace(d, []byte(`"duration_s":29`), []byte(`"duration_s":59`), 1)
+		}), "entries/6.json: content altered"},
+		{"manifest re-signed by another ledger", rezip(t, b, "manifest.txt", func(d []byte) []byte {
+			other := openLedger(t)
+			text := d[:bytes.Index(d, []byte("\n\n"))+1]
+			s, _ := other.Sign(string(text))
+			return s
+		}), "manifest.txt: signature"},
+		{"file added", func() []byte {
+			files, _ := decodeZip(b)
+			files = append(files[:1], append([]file{{"extra.txt", []byte("x")}}, files[1:]...)...)
+			out, _, _, _ := encodeZip(files)
+			return out
+		}(), "extra.txt: not listed"},
+		{"file removed", func() []byte {
+			files, _ := decodeZip(b)
+			var keep []file
+			for _, f := range files {
+				if f.name != "proofs/5.json" {
+					keep = append(keep, f)
+				}
+			}
+			out, _, _, _ := encodeZip(keep)
+			return out
+		}(), "proofs/5.json: listed in the signed manifest but missing"},
+		{"recompressed", func() []byte {
+			var buf bytes.Buffer
+			zw := zip.NewWriter(&buf)
+			files, _ := decodeZip(b)
+			for _, f := range files {
+				w, _ := zw.Create(f.name)
+				w.Write(f.data)
+			}
+			zw.Close()
+			return buf.Bytes()
+		}(), "canonical encoding"},
+		{"not a zip", []byte("PK\x03\x04 nothing"), "not a readable zip"},
+	}
+	for _, tc := range cases {
+		_, err := Verify(tc.bad, key)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v, want an error containing %q", tc.name, err, tc.want)
+		}
+	}
+}
+
+// attributionCase salts exports for a few recipients, leaks one copy and
+// records the attribution.
+func attributionCase(t testing.TB, l *ledger.Log) string {
+	t.Helper()
+	ctx := context.Background()
+	r := rand.New(rand.NewPCG(1, 2))
+	var phones []string
+	for range 600 {
+		phones = append(phones, fmt.Sprintf("139%08d", r.IntN(1e8)))
+	}
+	var leakedCopy []byte
+	for k := range 6 {
+		var in bytes.Buffer
+		in.WriteString("姓名,手机\n")
+		for _, i := range r.Perm(len(phones))[:200] {
+			fmt.Fprintf(&in, "客户%d,%s\n", i, phones[i])
+		}
+		var out bytes.Buffer
+		res, err := trace.Salt(ctx, &in, &out, trace.SaltOptions{
+			Disclosure: trace.Disclosure{Org: "bank", Recipient: fmt.Sprintf("agency-%d", k)},
+			Key:        l.FingerprintKey(), Now: t0,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := l.AppendExport(ctx, res.Export, res.Prints); err != nil {
+			t.Fatal(err)
+		}
+		if k == 4 {
+			leakedCopy = out.Bytes()
+		}
+	}
+	lines := strings.Split(strings.TrimSpace(string(leakedCopy)), "\n")
+	found := "phone,name\n"
+	for i, line := range lines[1:] {
+		if i%3 != 0 {
+			f := strings.Split(line, ",")
+			found += "+86 " + f[1] + "," + f[0] + "\n"
+		}
+	}
+	fp, _ := trace.NewFingerprinter(l.FingerprintKey())
+	f, err := trace.ReadFound(strings.NewReader(found), fp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := trace.Attribute(ctx, f, l, trace.AttributeOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Candidates) == 0 || a.Candidates[0].Recipient != "agency-4" {
+		t.Fatalf("attribution: %+v", a.Candidates)
+	}
+	c := &trace.Case{ID: ledger.NewCaseID(t0), Time: t0, Found: f.Summary(), Attribution: a}
+	if _, err := l.RecordCase(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	return c.ID
+}
+
+func TestAttributionBundle(t *testing.T) {
+	l := openLedger(t)
+	id := attributionCase(t, l)
+	b, err := Export(l, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Verify(b, l.VerifierKey())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Kind != KindAttribution || res.Score < 10 || !strings.Contains(res.Statement, "agency-4") || !strings.Contains(res.Statement, "canary") {
+		t.Fatalf("result %+v\n%s", res, res.Statement)
+	}
+	zh := string(fileOf(t, b, "statement.zh.txt"))
+	if !strings.Contains(zh, "似然比") || !strings.Contains(zh, "agency-4") {
+		t.Errorf("Chinese statement:\n%s", zh)
+	}
+	// A case file with an inflated score fails even before its digest
+	// check would, and a print list with one print changed fails.
+	for _, tc := range []struct{ name, file, from, to, want string }{
+		{"score", "case.json", `"score":`, `"score":1`, "case.json"},
+		{"print list", "prints/", "", "", "prints/"},
+	} {
+		files, _ := decodeZip(b)
+		for i := range files {
+			if strings.HasPrefix(files[i].name, tc.file) {
+				if tc.from != "" {
+					files[i].data = bytes.Replace(files[i].data, []byte(tc.from), []byte(tc.to), 1)
+				} else {
+					files[i].data[len(files[i].data)-1] ^= 1
+				}
+			}
+		}
+		out, _, _, _ := encodeZip(files)
+		if _, err := Verify(out, l.VerifierKey()); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s altered: %v", tc.name, err)
+		}
+	}
+	// Spot-check flipped bytes across the whole bundle.
+	for i := 0; i < len(b); i += 97 {
+		bad := bytes.Clone(b)
+		bad[i] ^= 0x80
+		if _, err := Verify(bad, l.VerifierKey()); err == nil {
+			t.Fatalf("flipping byte %d still verifies", i)
+		}
+	}
+	if _, err := Export(l, "case-none"); err == nil {
+		t.Fatal("a bundle for an unknown case")
+	}
+}
+
+func FuzzVerify(f *testing.F) {
+	l, err := ledger.OpenWith(f.TempDir(), ledger.Options{CheckpointEvery: -1})
+	if err != nil {
+		f.Fatal(err)
+	}
+	b, err := Export(l, LeakCaseID(aliasLeak(f, l)))
+	if err != nil {
+		f.Fatal(err)
+	}
+	key := l.VerifierKey()
+	l.Close()
+	f.Add(b)
+	f.Add(b[:len(b)/2])
+	f.Fuzz(func(t *testing.T, in []byte) {
+		if _, err := Verify(in, key); err == nil && !bytes.Equal(in, b) {
+			t.Fatal("a bundle other than the one signed verifies")
+		}
+	})
+}
+
+func TestLeakLog10(t *testing.T) {
+	bound := t0
+	cases := []struct {
+		name       string
+		calls      int
+		numberDays float64
+		after      time.Duration
+		lo, hi     float64
+	}{
+		{"no null aliases: random dialling", 0, 0, time.Hour, 10, 10},
+		{"quiet null aliases", 0, 100000, 24 * time.Hour, 5.29, 5.31},                  // λ = 0.5/1e5, one day
+		{"null aliases called now and then", 9, 1000, 30 * 24 * time.Hour, 0.60, 0.61}, // λ = 9.5e-3, 30 days: p = 0.248
+		{"null aliases called daily", 1000, 1000, 30 * 24 * time.Hour, 0, 1e-9},
+	}
+	for _, tc := range cases {
+		ev := &ledger.LeakEvent{CallTime: bound.Add(tc.after), NullCalls: tc.calls, NullNumberDays: tc.numberDays}
+		if got := LeakLog10(ev, bound); got < tc.lo || got > tc.hi {
+			t.Errorf("%s: LeakLog10 = %.4f, want [%g, %g]", tc.name, got, tc.lo, tc.hi)
+		}
+	}
+}
+
+// An attribution decided by an alias number in the found list: the bundle
+// carries the alias binding instead of an export.
+func TestAliasAttributionBundle(t *testing.T) {
+	l := openLedger(t)
+	ctx := context.Background()
+	bi, err := l.BindAlias(ctx, ledger.AliasBinding{Alias: "+8617100001234", Subscriber: l.Fingerprint("subscriber", "bob"), Merchant: "装修公司"}, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fp, _ := trace.NewFingerprinter(l.FingerprintKey())
+	f, err := trace.ReadFound(strings.NewReader("姓名,电话\n李先生,171 0000 1234\n王女士,13812345678\n"), fp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := trace.Attribute(ctx, f, l, trace.AttributeOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Candidates) != 1 || a.Candidates[0].Kind != "alias" || a.Candidates[0].Entry != bi {
+		t.Fatalf("candidates %+v", a.Candidates)
+	}
+	c := &trace.Case{ID: "case-alias-1", Time: t0, Found: f.Summary(), Attribution: a}
+	if _, err := l.RecordCase(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	b, err := Export(l, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Verify(b, l.VerifierKey())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(res.Statement, "装修公司") || !strings.Contains(res.Statement, "alias number") {
+		t.Fatalf("statement:\n%s", res.Statement)
+	}
+	fileOf(t, b, fmt.Sprintf("entries/%d.json", bi))
+}

@@ -1,0 +1,253 @@
+package ledger
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"ringfence"
+	"ringfence/trace"
+)
+
+// FingerprintKey returns the key of record fingerprints, for
+// trace.NewFingerprinter. Whoever holds it can test guesses against prints.
+func (l *Log) FingerprintKey() []byte { return slices.Clone(l.fpKey) }
+
+// Fingerprint returns the keyed fingerprint (hex HMAC-SHA256) of value in
+// domain, for identifiers recorded but never shown, such as
+// Fingerprint("subscriber", id) in an alias binding.
+func (l *Log) Fingerprint(domain, value string) string {
+	l.fpMu.Lock()
+	defer l.fpMu.Unlock()
+	return l.fp.Value(domain, value)
+}
+
+// indexCommitted adds newly committed entries to the in-memory indexes;
+// l.mu must be held.
+func (l *Log) indexCommitted(first int64, data [][]byte) {
+	for j, d := range data {
+		switch entryType(d) {
+		case TypeExport, TypeAttribution:
+			e, err := DecodeEntry(d)
+			if err == nil {
+				l.index(first+int64(j), e)
+			}
+		}
+	}
+}
+
+func (l *Log) printsPath(exportID string) string {
+	return filepath.Join(l.dir, "prints", exportID+".prints")
+}
+
+func (l *Log) casePath(id string) string {
+	return filepath.Join(l.dir, "cases", id+".json")
+}
+
+// AppendExport records a salted export: it stores the print list of its
+// rows durably, then appends the export entry committing to it.
+func (l *Log) AppendExport(ctx context.Context, rec trace.ExportRecord, prints []trace.Print) (int64, error) {
+	if !ValidID(rec.ExportID) {
+		return 0, invalid("bad export id %q", rec.ExportID)
+	}
+	if len(prints) != rec.Rows {
+		return 0, invalid("export %s: %d prints for %d rows", rec.ExportID, len(prints), rec.Rows)
+	}
+	l.mu.RLock()
+	_, dup := l.exportIDs[rec.ExportID]
+	l.mu.RUnlock()
+	if dup {
+		return 0, ringfence.Errorf(ringfence.ECONFLICT, "export %s is already recorded", rec.ExportID)
+	}
+	enc := trace.EncodePrints(slices.Clone(prints))
+	path := l.printsPath(rec.ExportID)
+	if err := writeFileSync(path, enc, 0o600); err != nil {
+		return 0, fmt.Errorf("ledger: store prints of export %s: %w", rec.ExportID, err)
+	}
+	e := Entry{Type: TypeExport, Time: rec.Time, Export: &Export{
+		Org: rec.Org, Recipient: rec.Recipient, ExportID: rec.ExportID, Rows: rec.Rows,
+		Canaries: rec.Canaries, Aliased: rec.Aliased, Encoding: string(rec.Encoding),
+		PhoneColumn: rec.PhoneColumn, Prints: trace.Digest(enc),
+	}}
+	i, err := l.Append(ctx, e)
+	if err != nil {
+		os.Remove(path)
+		return 0, err
+	}
+	return i, nil
+}
+
+// BindAlias records an alias binding and returns its entry index. Set
+// b.Subscriber to Fingerprint("subscriber", id), never the id itself.
+func (l *Log) BindAlias(ctx context.Context, b AliasBinding, at time.Time) (int64, error) {
+	return l.Append(ctx, Entry{Type: TypeAliasBinding, Time: at, AliasBinding: &b})
+}
+
+// ReleaseAlias records the end of an alias binding.
+func (l *Log) ReleaseAlias(ctx context.Context, r AliasRelease, at time.Time) (int64, error) {
+	return l.Append(ctx, Entry{Type: TypeAliasRelease, Time: at, AliasRelease: &r})
+}
+
+// RecordLeak records a leak event after checking it against its binding:
+// the entry ev.Binding must bind ev.Alias to ev.Merchant.
+func (l *Log) RecordLeak(ctx context.Context, ev LeakEvent, at time.Time) (int64, error) {
+	b, err := l.Entry(ev.Binding)
+	if err != nil {
+		return 0, err
+	}
+	if b.AliasBinding == nil || b.AliasBinding.Alias != ev.Alias || b.AliasBinding.Merchant != ev.Merchant {
+		return 0, invalid("leak event: entry %d does not bind %s to %s", ev.Binding, ev.Alias, ev.Merchant)
+	}
+	return l.Append(ctx, Entry{Type: TypeLeakEvent, Time: at, LeakEvent: &ev})
+}
+
+// Exports implements trace.Source.
+func (l *Log) Exports() ([]trace.ExportRef, error) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	return slices.Clone(l.exports), nil
+}
+
+// ExportEntry returns the entry index of an export.
+func (l *Log) ExportEntry(exportID string) (int64, bool) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	i, ok := l.exportIDs[exportID]
+	return i, ok
+}
+
+// Prints implements trace.Source: it reads the print list of an export.
+func (l *Log) Prints(exportID string, buf []byte) ([]byte, error) {
+	if !ValidID(exportID) {
+		return nil, invalid("bad export id %q", exportID)
+	}
+	f, err := os.Open(l.printsPath(exportID))
+	if err != nil {
+		return nil, fmt.Errorf("ledger: prints of export %s: %w", exportID, err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	n := int(st.Size())
+	if cap(buf) < n {
+		buf = make([]byte, n)
+	}
+	buf = buf[:n]
+	if _, err := io.ReadFull(f, buf); err != nil {
+		return nil, fmt.Errorf("ledger: prints of export %s: %w", exportID, err)
+	}
+	return buf, nil
+}
+
+// Aliases implements trace.Source: every alias binding, in log order.
+func (l *Log) Aliases() ([]trace.AliasRef, error) {
+	l.mu.RLock()
+	size, from := int64(len(l.types)), l.aliasesTo
+	var todo []int64
+	for i := from; i < size; i++ {
+		if l.types[i] == TypeAliasBinding {
+			todo = append(todo, i)
+		}
+	}
+	l.mu.RUnlock()
+	var add []trace.AliasRef
+	for _, i := range todo {
+		e, err := l.Entry(i)
+		if err != nil {
+			return nil, err
+		}
+		b := e.AliasBinding
+		add = append(add, trace.AliasRef{Alias: b.Alias, Merchant: b.Merchant, Entry: i, Time: e.Time})
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.aliasesTo == from {
+		l.aliases = append(l.aliases, add...)
+		l.aliasesTo = size
+	}
+	return slices.Clone(l.aliases), nil
+}
+
+// EntriesOfType returns the indexes of the entries of one type.
+func (l *Log) EntriesOfType(typ string) []int64 {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	var out []int64
+	for i, t := range l.types {
+		if t == typ {
+			out = append(out, int64(i))
+		}
+	}
+	return out
+}
+
+// NewCaseID returns a fresh attribution case id.
+func NewCaseID(t time.Time) string {
+	var b [4]byte
+	if _, err := io.ReadFull(randReader, b[:]); err != nil {
+		panic(err)
+	}
+	return "case-" + t.UTC().Format("20060102") + "-" + hex.EncodeToString(b[:])
+}
+
+// RecordCase stores an attribution case file durably and appends the
+// attribution entry committing to it.
+func (l *Log) RecordCase(ctx context.Context, c *trace.Case) (int64, error) {
+	if !ValidID(c.ID) {
+		return 0, invalid("bad case id %q", c.ID)
+	}
+	l.mu.RLock()
+	_, dup := l.cases[c.ID]
+	l.mu.RUnlock()
+	if dup {
+		return 0, ringfence.Errorf(ringfence.ECONFLICT, "case %s is already recorded", c.ID)
+	}
+	data, err := json.Marshal(c)
+	if err != nil {
+		return 0, fmt.Errorf("ledger: encode case: %w", err)
+	}
+	sum := sha256.Sum256(data)
+	path := l.casePath(c.ID)
+	if err := writeFileSync(path, data, 0o600); err != nil {
+		return 0, fmt.Errorf("ledger: store case %s: %w", c.ID, err)
+	}
+	a := &Attribution{Case: c.ID, Found: c.Found.SHA256, CaseFile: "sha256:" + hex.EncodeToString(sum[:]), BestEntry: -1}
+	if len(c.Attribution.Candidates) > 0 {
+		a.BestEntry = c.Attribution.Candidates[0].Entry
+		a.Score = c.Attribution.Candidates[0].Score
+	}
+	i, err := l.Append(ctx, Entry{Type: TypeAttribution, Time: c.Time, Attribution: a})
+	if err != nil {
+		os.Remove(path)
+		return 0, err
+	}
+	return i, nil
+}
+
+// Case returns a recorded case file's bytes and the index of its
+// attribution entry.
+func (l *Log) Case(id string) ([]byte, int64, error) {
+	l.mu.RLock()
+	i, ok := l.cases[id]
+	l.mu.RUnlock()
+	if !ok || !ValidID(id) {
+		return nil, 0, ringfence.Errorf(ringfence.ENOTFOUND, "no case %q in the ledger", id)
+	}
+	data, err := os.ReadFile(l.casePath(id))
+	if err != nil {
+		return nil, 0, fmt.Errorf("ledger: case %s: %w", id, err)
+	}
+	return data, i, nil
+}
+
+var randReader = rand.Reader

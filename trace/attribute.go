@@ -1,0 +1,710 @@
+package trace
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"runtime"
+	"slices"
+	"sync"
+	"time"
+
+	"ringfence/number"
+)
+
+// ExportRef is a disclosure as attribution needs it.
+type ExportRef struct {
+	Disclosure
+	Entry    int64 // ledger entry index
+	Time     time.Time
+	Rows     int     // data rows, canaries included
+	Canaries []Print // prints of the canary rows
+}
+
+// AliasRef is an alias number bound to a merchant.
+type AliasRef struct {
+	Alias    string // E.164
+	Merchant string
+	Entry    int64 // ledger entry index of the binding
+	Time     time.Time
+}
+
+// Source gives attribution the disclosures to compare a found list with.
+type Source interface {
+	// Exports lists every recorded disclosure.
+	Exports() ([]ExportRef, error)
+	// Prints returns the encoded print list of an export (see
+	// EncodePrints), reusing buf when it is large enough.
+	Prints(exportID string, buf []byte) ([]byte, error)
+	// Aliases lists every alias binding.
+	Aliases() ([]AliasRef, error)
+}
+
+// Baseline is the null model a candidate is compared with: a recipient of
+// the same size whose records were drawn at random from all disclosures.
+type Baseline struct {
+	Found     int     `json:"found_records"` // distinct records in the found list
+	Disclosed int64   `json:"disclosed"`     // records disclosed across all exports, canaries excluded
+	Strong    int64   `json:"strong_pairs"`  // (export, found record) pairs matching on a whole number or ID
+	Weak      int64   `json:"weak_pairs"`    // pairs matching on a masked number only
+	RateS     float64 `json:"strong_rate"`   // Strong / Disclosed
+	RateW     float64 `json:"weak_rate"`     // Weak / Disclosed
+	Unmatched int     `json:"unmatched"`     // found records matching no disclosure
+	Elsewhere float64 `json:"elsewhere"`     // Unmatched/Found within [0.01, 0.99]: the chance a record came from elsewhere
+
+	// The null-alias baseline: null aliases are pool numbers never
+	// disclosed to anyone, so the share of them in the found list is the
+	// chance that a number turns up in it without any disclosure (range
+	// enumeration, random generation).
+	NullAliases int     `json:"null_aliases"` // null aliases checked
+	NullHits    int     `json:"null_hits"`    // of them in the found list
+	NullRate    float64 `json:"null_rate"`    // (NullHits+½)/(NullAliases+1); Found/10^10 without null aliases
+}
+
+// numberSpace is the count of 11-digit Chinese mobile numbers, for the
+// null rate when no null aliases are known: a list of m random numbers holds
+// a given number with chance m/10^10.
+const numberSpace = 1e10
+
+// NullRate is the chance that a never-disclosed number appears in a found
+// list of found records in which hits of aliases null aliases turned up.
+func NullRate(aliases, hits, found int) float64 {
+	if aliases > 0 {
+		return (float64(hits) + 0.5) / (float64(aliases) + 1)
+	}
+	return min(1, float64(max(found, 1))/numberSpace)
+}
+
+// DecisiveLog10 is the log10 likelihood ratio of one canary or alias hit: a
+// canary record or an alias number exists nowhere but in the copy it was
+// given in, so it turns up elsewhere only as a never-disclosed number would,
+// with the null rate. It is never less than 1.
+func (b *Baseline) DecisiveLog10() float64 {
+	return max(1, -math.Log10(b.NullRate))
+}
+
+// Rates are the background rates the overlap of a candidate is compared
+// with: the whole-value and masked-only match rates, floored at the null
+// rate.
+func (b *Baseline) Rates() (strong, weak float64) {
+	return max(b.RateS, b.NullRate), max(b.RateW, b.NullRate)
+}
+
+// Candidate is a possible source of a found list.
+type Candidate struct {
+	Kind      string   `json:"kind"` // "export" or "alias"
+	Org       string   `json:"org"`
+	Recipient string   `json:"recipient"`
+	ExportID  string   `json:"export_id"`
+	Entry     int64    `json:"entry"` // ledger entry of the export or of the first alias binding
+	Score     float64  `json:"score"` // log10 of the likelihood ratio
+	Evidence  []string `json:"evidence"`
+
+	Rows       int     `json:"rows"`        // records disclosed, canaries excluded
+	Matched    int     `json:"matched"`     // found records matching a disclosed record
+	Weak       int     `json:"weak"`        // found records matching only by masked number
+	Exclusive  int     `json:"exclusive"`   // matching records disclosed to this export only
+	CanaryHits int     `json:"canary_hits"` // canary records found
+	AliasHits  int     `json:"alias_hits"`  // alias numbers found
+	Guilt      float64 `json:"guilt"`       // Papadimitriou–Garcia-Molina guilt probability
+	// The score is conditional on the candidates ranked above it: their
+	// records are set aside, and only what this candidate explains beyond
+	// them counts.
+	Given       []int64 `json:"given,omitempty"` // entries of those candidates
+	CondRows    int     `json:"cond_rows"`
+	CondMatched int     `json:"cond_matched"`
+	CondWeak    int     `json:"cond_weak"`
+
+	Detail *Detail `json:"detail,omitempty"`
+}
+
+// Detail lists the prints behind a candidate's counts, for evidence: every
+// disclosed print that matched, canaries included, and the alias bindings
+// found.
+type Detail struct {
+	Matched  []Print    `json:"matched"`
+	Weak     []Print    `json:"weak"`
+	Canaries []Print    `json:"canaries"`
+	Holders  []int      `json:"holders"` // per Matched print, how many exports hold it
+	Aliases  []AliasRef `json:"aliases,omitempty"`
+}
+
+// Attribution ranks the possible sources of a found list, best first.
+type Attribution struct {
+	Exports    int         `json:"exports"`
+	Baseline   Baseline    `json:"baseline"`
+	Candidates []Candidate `json:"candidates"`
+}
+
+// AttributeOptions configure Attribute.
+type AttributeOptions struct {
+	Top     int // candidates reported; 10 when 0
+	Details int // leading candidates given a Detail; 3 when 0, none when negative
+	Workers int // GOMAXPROCS when 0
+	// MinScore is the log10 likelihood ratio a candidate needs, given those
+	// ranked above it, to be ranked as a further source; 2 when 0.
+	MinScore float64
+	// NullAliases are the alias pool's null aliases (E.164): numbers never
+	// disclosed, whose presence in the found list sets the null baseline.
+	NullAliases []string
+}
+
+// OverlapLog10 is the log10 likelihood ratio of k of a recipient's n
+// records appearing in a found list if the recipient is a source (each
+// record then appears with the maximum-likelihood rate k/n) against the null
+// baseline, under which each appears with the background rate b. It is 0
+// when k/n does not exceed b.
+func OverlapLog10(k, n int, b float64) float64 {
+	if n <= 0 || k <= 0 {
+		return 0
+	}
+	k = min(k, n)
+	q := float64(k) / float64(n)
+	if q <= b {
+		return 0
+	}
+	b = min(max(b, 1e-12), 1-1e-12)
+	ll := float64(k) * math.Log(q/b)
+	if k < n {
+		ll += float64(n-k) * math.Log((1-q)/(1-b))
+	}
+	return ll / math.Ln10
+}
+
+// Guilt is the guilt probability of Papadimitriou and Garcia-Molina: with p
+// the chance a record was obtained elsewhere, and each found record t held by
+// holders[t] recipients equally likely to have leaked it, the chance that
+// this recipient leaked at least one: 1 − Π(1 − (1−p)/holders[t]).
+func Guilt(p float64, holders []int) float64 {
+	logNot := 0.0
+	for _, h := range holders {
+		x := (1 - p) / float64(max(h, 1))
+		if x >= 1 {
+			return 1
+		}
+		logNot += math.Log1p(-x)
+	}
+	return -math.Expm1(logNot)
+}
+
+// exportScan is what one export matched.
+type exportScan struct {
+	strong []uint32 // found records matching on a whole number or ID, or masked number and name
+	weak   []uint32 // found records matching only on a masked number or ID
+	canary []uint32 // found records that are canaries of this export
+	detail *Detail
+}
+
+// scanner matches print lists against a found list.
+type scanner struct {
+	ix      *foundIndex
+	records []FoundRecord
+}
+
+// scan matches one print list. stamp is per-worker scratch (one slot per
+// found record) and seq a number unique to this call among those sharing it.
+func (sc *scanner) scan(list []byte, ref *ExportRef, stamp []uint32, seq uint32, collect bool) (exportScan, error) {
+	if err := checkPrintHeader(list); err != nil {
+		return exportScan{}, fmt.Errorf("export %s: %w", ref.ExportID, err)
+	}
+	var es exportScan
+	if collect {
+		es.detail = &Detail{}
+	}
+	t := &sc.ix.tables
+	isCanary := func(p Print) bool { return slices.Contains(ref.Canaries, p) }
+	const strongMark, weakMark = 1 << 31, 1 << 30
+	body := list[16:]
+	for o := 0; o+printSize <= len(body); o += printSize {
+		p := Print{
+			binary.LittleEndian.Uint64(body[o:]),
+			binary.LittleEndian.Uint64(body[o+8:]),
+			binary.LittleEndian.Uint64(body[o+16:]),
+		}
+		strongHit := func(rec uint32) {
+			if isCanary(p) {
+				if slices.Contains(es.canary, rec) {
+					return
+				}
+				es.canary = append(es.canary, rec)
+				if collect {
+					es.detail.Canaries = append(es.detail.Canaries, p)
+				}
+				return
+			}
+			if stamp[rec] == seq|strongMark {
+				return
+			}
+			stamp[rec] = seq | strongMark
+			es.strong = append(es.strong, rec)
+			if collect {
+				es.detail.Matched = append(es.detail.Matched, p)
+			}
+		}
+		weakHit := func(rec uint32) {
+			if stamp[rec] == seq|strongMark || stamp[rec] == seq|weakMark || isCanary(p) {
+				return
+			}
+			stamp[rec] = seq | weakMark
+			es.weak = append(es.weak, rec)
+			if collect {
+				es.detail.Weak = append(es.detail.Weak, p)
+			}
+		}
+		if p.Phone != 0 {
+			if t[keyPhone] != nil {
+				for _, k := range t[keyPhone].lookup(p.Phone) {
+					strongHit(k.rec)
+				}
+			}
+			if t[keyPhoneMask] != nil {
+				for _, k := range t[keyPhoneMask].lookup(maskKey(p.Phone)) {
+					sc.maskedHit(k.rec, p.Name, strongHit, weakHit)
+				}
+			}
+		}
+		if p.ID != 0 {
+			if t[keyID] != nil {
+				for _, k := range t[keyID].lookup(p.ID) {
+					strongHit(k.rec)
+				}
+			}
+			if t[keyIDMask] != nil {
+				for _, k := range t[keyIDMask].lookup(maskKey(p.ID)) {
+					sc.maskedHit(k.rec, p.Name, strongHit, weakHit)
+				}
+			}
+		}
+	}
+	// A record first seen weakly and later strongly counts as strong only.
+	w := es.weak[:0]
+	for i, rec := range es.weak {
+		if stamp[rec] != seq|strongMark {
+			w = append(w, rec)
+			if collect {
+				es.detail.Weak[len(w)-1] = es.detail.Weak[i]
+			}
+		}
+	}
+	es.weak = w
+	if collect {
+		es.detail.Weak = es.detail.Weak[:len(w)]
+	}
+	return es, nil
+}
+
+// maskedHit judges a masked match: with both names known it is strong when
+// they agree and no match when they differ; otherwise it is weak.
+func (sc *scanner) maskedHit(rec uint32, name uint64, strong, weak func(uint32)) {
+	fn := sc.records[rec].Name
+	switch {
+	case fn != 0 && name != 0 && fn == name:
+		strong(rec)
+	case fn != 0 && name != 0:
+	default:
+		weak(rec)
+	}
+}
+
+// Attribute ranks the disclosures in src by how likely each is a source of
+// the found list f.
+//
+// Canary and alias hits are decisive (Baseline.DecisiveLog10 each). Otherwise a
+// candidate's score is the log10 likelihood ratio of its overlap with the
+// found list against the null baseline (OverlapLog10), computed separately
+// for whole-value and masked-only matches and added. Candidates are ranked
+// greedily: the best goes first, then the records it explains are set aside
+// and every other candidate is scored again on what it explains beyond the
+// candidates already ranked, so that a recipient who merely shares
+// customers with the leaker drops away while a second real source stays.
+func Attribute(ctx context.Context, f *Found, src Source, opt AttributeOptions) (*Attribution, error) {
+	if opt.Top <= 0 {
+		opt.Top = 10
+	}
+	if opt.Details == 0 {
+		opt.Details = 3
+	}
+	if opt.Workers <= 0 {
+		opt.Workers = runtime.GOMAXPROCS(0)
+	}
+	if opt.MinScore == 0 {
+		opt.MinScore = 2
+	}
+	refs, err := src.Exports()
+	if err != nil {
+		return nil, fmt.Errorf("attribute: %w", err)
+	}
+	aliases, err := src.Aliases()
+	if err != nil {
+		return nil, fmt.Errorf("attribute: %w", err)
+	}
+	sc := &scanner{ix: newFoundIndex(f), records: f.Records}
+	scans, err := scanAll(ctx, sc, src, refs, opt.Workers)
+	if err != nil {
+		return nil, err
+	}
+
+	m := len(f.Records)
+	res := &Attribution{Exports: len(refs)}
+	bl := &res.Baseline
+	bl.Found = m
+	strongHolders := make([]int32, m)
+	weakHolders := make([]int32, m)
+	matchedAny := make([]bool, m)
+	for i := range refs {
+		bl.Disclosed += int64(max(refs[i].Rows-len(refs[i].Canaries), 0))
+		bl.Strong += int64(len(scans[i].strong))
+		bl.Weak += int64(len(scans[i].weak))
+		for _, r := range scans[i].strong {
+			strongHolders[r]++
+			matchedAny[r] = true
+		}
+		for _, r := range scans[i].weak {
+			weakHolders[r]++
+		}
+		for _, r := range scans[i].canary {
+			matchedAny[r] = true
+		}
+	}
+	if bl.Disclosed > 0 {
+		bl.RateS = float64(bl.Strong) / float64(bl.Disclosed)
+		bl.RateW = float64(bl.Weak) / float64(bl.Disclosed)
+	}
+	nMatched := 0
+	for _, ok := range matchedAny {
+		if ok {
+			nMatched++
+		}
+	}
+	bl.Unmatched = m - nMatched
+	bl.Elsewhere = 1
+	if m > 0 {
+		bl.Elsewhere = min(max(1-float64(nMatched)/float64(m), 0.01), 0.99)
+	}
+	bl.NullAliases = len(opt.NullAliases)
+	for _, n := range opt.NullAliases {
+		if k, ok := number.Key(n); ok {
+			if _, in := f.numbers.get(k * 0x9E3779B97F4A7C15); in {
+				bl.NullHits++
+			}
+		}
+	}
+	bl.NullRate = NullRate(bl.NullAliases, bl.NullHits, m)
+	decisive := bl.DecisiveLog10()
+	rateS, rateW := bl.Rates()
+
+	// Candidates: every export with a match, every merchant whose alias is in the list.
+	type cand struct {
+		Candidate
+		ref    *ExportRef
+		scan   *exportScan
+		score1 float64
+		keys   []uint64 // identity keys of its real records (exports in the conditioned set)
+		recs   []uint32 // alias hits: found records
+	}
+	var cands []*cand
+	for i := range refs {
+		s := &scans[i]
+		if len(s.strong)+len(s.weak)+len(s.canary) == 0 {
+			continue
+		}
+		r := &refs[i]
+		c := &cand{ref: r, scan: s}
+		c.Kind, c.Org, c.Recipient, c.ExportID, c.Entry = "export", r.Org, r.Recipient, r.ExportID, r.Entry
+		c.Rows = max(r.Rows-len(r.Canaries), 0)
+		c.Matched, c.Weak, c.CanaryHits = len(s.strong), len(s.weak), len(s.canary)
+		holders := make([]int, len(s.strong))
+		for j, rec := range s.strong {
+			holders[j] = int(strongHolders[rec])
+			if strongHolders[rec] == 1 {
+				c.Exclusive++
+			}
+		}
+		for range s.canary {
+			holders = append(holders, 1)
+		}
+		c.Guilt = Guilt(bl.Elsewhere, holders)
+		c.score1 = float64(c.CanaryHits)*decisive + OverlapLog10(c.Matched, c.Rows, rateS) + OverlapLog10(c.Weak, c.Rows, rateW)
+		cands = append(cands, c)
+	}
+	byMerchant := map[string]*cand{}
+	for _, a := range aliases {
+		k, ok := number.Key(a.Alias)
+		if !ok {
+			continue
+		}
+		rec, ok := f.numbers.get(k * 0x9E3779B97F4A7C15)
+		if !ok {
+			continue
+		}
+		c := byMerchant[a.Merchant]
+		if c == nil {
+			c = &cand{}
+			c.Kind, c.Org, c.Recipient, c.Entry = "alias", a.Merchant, a.Merchant, a.Entry
+			c.Detail = &Detail{}
+			byMerchant[a.Merchant] = c
+			cands = append(cands, c)
+		}
+		c.AliasHits++
+		c.recs = append(c.recs, rec)
+		c.Detail.Aliases = append(c.Detail.Aliases, a)
+		c.Guilt = 1
+		c.score1 = float64(c.AliasHits) * decisive
+	}
+	slices.SortStableFunc(cands, func(a, b *cand) int {
+		if a.score1 != b.score1 {
+			if a.score1 > b.score1 {
+				return -1
+			}
+			return 1
+		}
+		return cmpU64(uint64(a.Entry), uint64(b.Entry))
+	})
+	limit := max(opt.Top, 50)
+	if len(cands) > limit {
+		cands = cands[:limit]
+	}
+
+	// Identity keys of each export in the conditioned set.
+	var buf []byte
+	for _, c := range cands {
+		if c.ref == nil {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		buf, err = src.Prints(c.ref.ExportID, buf)
+		if err != nil {
+			return nil, fmt.Errorf("attribute: export %s: %w", c.ref.ExportID, err)
+		}
+		pl, err := DecodePrints(buf)
+		if err != nil {
+			return nil, fmt.Errorf("attribute: export %s: %w", c.ref.ExportID, err)
+		}
+		c.keys = make([]uint64, 0, pl.Len())
+		for i := 0; i < pl.Len(); i++ {
+			p := pl.At(i)
+			if !slices.Contains(c.ref.Canaries, p) && !p.IsZero() {
+				c.keys = append(c.keys, p.Key())
+			}
+		}
+	}
+
+	// Greedy ranking, conditioning each candidate on those ranked above it.
+	explained := make([]bool, m)
+	union := map[uint64]struct{}{}
+	var given []int64
+	condScore := func(c *cand) float64 {
+		c.Given = slices.Clone(given)
+		if c.ref == nil {
+			return c.score1
+		}
+		n := 0
+		for _, k := range c.keys {
+			if _, ok := union[k]; !ok {
+				n++
+			}
+		}
+		ks, kw := 0, 0
+		for _, r := range c.scan.strong {
+			if !explained[r] {
+				ks++
+			}
+		}
+		for _, r := range c.scan.weak {
+			if !explained[r] {
+				kw++
+			}
+		}
+		if len(given) == 0 {
+			n = c.Rows // nothing set aside
+		}
+		c.CondRows, c.CondMatched, c.CondWeak = n, ks, kw
+		return float64(c.CanaryHits)*decisive + OverlapLog10(ks, n, rateS) + OverlapLog10(kw, n, rateW)
+	}
+	var ranked []*cand
+	rest := slices.Clone(cands)
+	for len(rest) > 0 {
+		best := -1
+		for i, c := range rest {
+			c.Score = condScore(c)
+			if best < 0 || c.Score > rest[best].Score {
+				best = i
+			}
+		}
+		c := rest[best]
+		if len(ranked) > 0 && c.Score < opt.MinScore {
+			break
+		}
+		ranked = append(ranked, c)
+		rest = slices.Delete(rest, best, best+1)
+		given = append(given, c.Entry)
+		for _, k := range c.keys {
+			union[k] = struct{}{}
+		}
+		if c.scan != nil {
+			for _, list := range [][]uint32{c.scan.strong, c.scan.weak, c.scan.canary} {
+				for _, r := range list {
+					explained[r] = true
+				}
+			}
+		}
+		for _, r := range c.recs {
+			explained[r] = true
+		}
+	}
+	slices.SortStableFunc(rest, func(a, b *cand) int {
+		switch {
+		case a.Score > b.Score:
+			return -1
+		case a.Score < b.Score:
+			return 1
+		}
+		return 0
+	})
+	ranked = append(ranked, rest...)
+	if len(ranked) > opt.Top {
+		ranked = ranked[:opt.Top]
+	}
+
+	// Details for the leading candidates.
+	for i, c := range ranked {
+		if i >= opt.Details {
+			break
+		}
+		if c.ref == nil {
+			continue
+		}
+		buf, err = src.Prints(c.ref.ExportID, buf)
+		if err != nil {
+			return nil, fmt.Errorf("attribute: export %s: %w", c.ref.ExportID, err)
+		}
+		stamp := make([]uint32, m)
+		es, err := sc.scan(buf, c.ref, stamp, 1, true)
+		if err != nil {
+			return nil, err
+		}
+		es.detail.Holders = make([]int, len(es.strong))
+		for j, rec := range es.strong {
+			es.detail.Holders[j] = int(strongHolders[rec])
+		}
+		c.Detail = es.detail
+	}
+
+	for _, c := range ranked {
+		c.Evidence = evidenceLines(&c.Candidate, bl)
+		res.Candidates = append(res.Candidates, c.Candidate)
+	}
+	return res, nil
+}
+
+// scanAll scans every export's print list on workers goroutines.
+func scanAll(ctx context.Context, sc *scanner, src Source, refs []ExportRef, workers int) ([]exportScan, error) {
+	scans := make([]exportScan, len(refs))
+	jobs := make(chan int)
+	errc := make(chan error, workers)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			stamp := make([]uint32, len(sc.records))
+			var buf []byte
+			seq := uint32(0)
+			for i := range jobs {
+				var err error
+				buf, err = src.Prints(refs[i].ExportID, buf)
+				if err != nil {
+					errc <- fmt.Errorf("attribute: export %s: %w", refs[i].ExportID, err)
+					cancel()
+					return
+				}
+				seq++
+				if seq == 1<<30 {
+					clear(stamp)
+					seq = 1
+				}
+				scans[i], err = sc.scan(buf, &refs[i], stamp, seq, false)
+				if err != nil {
+					errc <- fmt.Errorf("attribute: %w", err)
+					cancel()
+					return
+				}
+			}
+		}()
+	}
+feed:
+	for i := range refs {
+		select {
+		case jobs <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	select {
+	case err := <-errc:
+		return nil, err
+	default:
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, errors.Join(err, context.Cause(ctx))
+	}
+	return scans, nil
+}
+
+// evidenceLines explains a candidate's score in English.
+func evidenceLines(c *Candidate, bl *Baseline) []string {
+	decisive := bl.DecisiveLog10()
+	rateS, rateW := bl.Rates()
+	var ev []string
+	if c.AliasHits > 0 {
+		ev = append(ev, fmt.Sprintf("%d alias number(s) given only to merchant %s are in the found list (each: likelihood ratio %s)",
+			c.AliasHits, c.Recipient, FormatLR(decisive)))
+		return ev
+	}
+	if c.CanaryHits > 0 {
+		ev = append(ev, fmt.Sprintf("%d canary record(s) planted only in this copy are in the found list (each: likelihood ratio %s)",
+			c.CanaryHits, FormatLR(decisive)))
+	}
+	if c.Matched > 0 {
+		ev = append(ev, fmt.Sprintf("%d of %d records disclosed to %s (%s) are in the found list; a null recipient of the same size would have %s (likelihood ratio %s)",
+			c.Matched, c.Rows, c.Recipient, pct(c.Matched, c.Rows), pctF(rateS), FormatLR(OverlapLog10(c.Matched, c.Rows, rateS))))
+	}
+	if c.Exclusive > 0 {
+		ev = append(ev, fmt.Sprintf("%d of the matching records were disclosed to this export alone", c.Exclusive))
+	}
+	if c.Weak > 0 {
+		ev = append(ev, fmt.Sprintf("%d further records match only by a masked number (null rate %s)", c.Weak, pctF(rateW)))
+	}
+	if len(c.Given) > 0 {
+		ev = append(ev, fmt.Sprintf("setting aside the records of the %d candidate(s) ranked above: %d of its %d other records are in the found list (likelihood ratio %s)",
+			len(c.Given), c.CondMatched, c.CondRows, FormatLR(c.Score)))
+	}
+	ev = append(ev, fmt.Sprintf("guilt probability %.6g (Papadimitriou–Garcia-Molina, with %.2f the chance a record came from elsewhere)", c.Guilt, bl.Elsewhere))
+	return ev
+}
+
+// FormatLR writes a likelihood ratio given as its log10: "10^652.1", or the
+// plain number when small.
+func FormatLR(log10 float64) string {
+	if log10 < 4 {
+		return fmt.Sprintf("%.3g", math.Pow(10, log10))
+	}
+	return fmt.Sprintf("10^%.1f", log10)
+}
+
+func pct(k, n int) string {
+	if n == 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%.1f%%", 100*float64(k)/float64(n))
+}
+
+func pctF(x float64) string { return fmt.Sprintf("%.2f%%", 100*x) }

@@ -1,0 +1,277 @@
+package trace
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// ExportRecord is what the ledger keeps about one salted copy of a list:
+// who gave it to whom, how many rows it held and the prints of its canaries.
+// The prints of all its rows are stored next to it as a print list.
+type ExportRecord struct {
+	Disclosure
+	Time        time.Time
+	Rows        int     // data rows written, canaries included
+	Canaries    []Print // prints of the canary rows
+	Aliased     bool    // every real phone number was replaced by an alias
+	Encoding    Encoding
+	PhoneColumn string // header (or 1-based number) of the phone column
+}
+
+// SaltOptions configure Salt.
+type SaltOptions struct {
+	Disclosure               // ExportID is generated when empty
+	Key         []byte       // the ledger's fingerprint key
+	PhoneColumn string       // header name or 1-based number; recognised when empty
+	Numbers     NumberSource // canary phone numbers; ReservedRange{} when nil
+	Aliases     AliasBinder  // when set, every real phone number is replaced by an alias
+	Canaries    int          // number of canaries; derived from the export id when 0
+	Now         time.Time    // export time; time.Now when zero
+}
+
+// SaltResult is the outcome of Salt.
+type SaltResult struct {
+	Export ExportRecord
+	Prints []Print // one per data row written, canaries included, in row order
+	// CanaryRows are the 0-based data-row positions of the canaries in the
+	// output. They are secret: whoever knows them can strip the canaries.
+	CanaryRows []int
+	// Unaliased counts phone cells that were blanked because they could not
+	// be parsed and so could not be replaced by an alias.
+	Unaliased int
+}
+
+// Salt copies the customer list in into out for one recipient, planting
+// canary records unique to that copy at positions derived from a keyed PRF
+// of the export id, and optionally replacing every real phone number by a
+// per-recipient alias. out is written in in's encoding, delimiter and line
+// endings. The result carries the prints to record in the ledger; nothing is
+// recorded here.
+func Salt(ctx context.Context, in io.Reader, out io.Writer, opt SaltOptions) (*SaltResult, error) {
+	if opt.Org == "" || opt.Recipient == "" {
+		return nil, errors.New("salt: org and recipient are required")
+	}
+	fp, err := NewFingerprinter(opt.Key)
+	if err != nil {
+		return nil, fmt.Errorf("salt: %w", err)
+	}
+	t, err := ReadTable(in)
+	if err != nil {
+		return nil, err
+	}
+	if len(t.Rows) == 0 {
+		return nil, errors.New("salt: the list has no data rows")
+	}
+	cols, err := t.Recognize(opt.PhoneColumn)
+	if err != nil {
+		return nil, fmt.Errorf("salt: %w", err)
+	}
+	d := opt.Disclosure
+	if d.ExportID == "" {
+		d.ExportID = randomID()
+	}
+	now := opt.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	now = now.UTC()
+	r := prfRand(fp.PRF("export\x00" + d.ExportID))
+	k := opt.Canaries
+	if k <= 0 {
+		k = canaryCount(r, len(t.Rows))
+	}
+	res := &SaltResult{Export: ExportRecord{Disclosure: d, Time: now, Encoding: t.Encoding, Aliased: opt.Aliases != nil}}
+	if cols.Phone >= 0 {
+		res.Export.PhoneColumn = strconv.Itoa(cols.Phone + 1)
+		if cols.Phone < len(t.Header) {
+			res.Export.PhoneColumn = t.Header[cols.Phone]
+		}
+	}
+
+	var numbers []string
+	if cols.Phone >= 0 {
+		src := opt.Numbers
+		if src == nil {
+			src = ReservedRange{}
+		}
+		numbers, err = src.Canaries(ctx, k, d)
+		if err != nil {
+			return nil, fmt.Errorf("salt: canary numbers: %w", err)
+		}
+		if len(numbers) != k {
+			return nil, fmt.Errorf("salt: canary number source gave %d numbers, want %d", len(numbers), k)
+		}
+		for i, n := range numbers {
+			e, err := NormalizePhone(n)
+			if err != nil {
+				return nil, fmt.Errorf("salt: canary number %d: %w", i+1, err)
+			}
+			numbers[i] = e
+		}
+	}
+
+	if opt.Aliases != nil {
+		if cols.Phone < 0 {
+			return nil, errors.New("salt: aliases asked for, but no phone column recognised")
+		}
+		for i, row := range t.Rows {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			if cols.Phone >= len(row) || strings.TrimSpace(row[cols.Phone]) == "" {
+				continue
+			}
+			e, err := NormalizePhone(row[cols.Phone])
+			if err != nil {
+				row[cols.Phone] = ""
+				res.Unaliased++
+				continue
+			}
+			a, err := opt.Aliases.Alias(ctx, e, d)
+			if err != nil {
+				return nil, fmt.Errorf("salt: alias for row %d: %w", i+1, err)
+			}
+			if _, err := NormalizePhone(a); err != nil {
+				return nil, fmt.Errorf("salt: alias for row %d: %w", i+1, err)
+			}
+			row[cols.Phone] = mimicPhone(row[cols.Phone], a)
+		}
+	}
+
+	latin := cols.Name >= 0 && t.latinNames(cols.Name)
+	canaries := make([][]string, k)
+	for j := range canaries {
+		p := newIdentity(r, now, latin)
+		phone := ""
+		if numbers != nil {
+			phone = numbers[j]
+		}
+		canaries[j] = t.canaryRow(r, cols, p, phone, now)
+	}
+
+	// Choose k distinct output positions among n+k.
+	n := len(t.Rows)
+	pos := make(map[int]bool, k)
+	for len(pos) < k {
+		pos[r.IntN(n+k)] = true
+	}
+	rows := make([][]string, 0, n+k)
+	next, cj := 0, 0
+	for i := 0; i < n+k; i++ {
+		if pos[i] {
+			rows = append(rows, canaries[cj])
+			res.CanaryRows = append(res.CanaryRows, i)
+			cj++
+		} else {
+			rows = append(rows, t.Rows[next])
+			next++
+		}
+	}
+	t.Rows = rows
+
+	res.Prints = make([]Print, len(rows))
+	for i, row := range rows {
+		res.Prints[i] = disclosedPrint(fp, row, cols)
+	}
+	for _, i := range res.CanaryRows {
+		res.Export.Canaries = append(res.Export.Canaries, res.Prints[i])
+	}
+	res.Export.Rows = len(rows)
+	if err := t.Write(out); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// disclosedPrint fingerprints the identifying cells of a disclosed row.
+func disclosedPrint(fp *Fingerprinter, row []string, cols Columns) Print {
+	var p Print
+	if c := cols.Phone; c >= 0 && c < len(row) {
+		if e, err := NormalizePhone(row[c]); err == nil {
+			p.Phone = fp.Phone(e)
+		}
+	}
+	if c := cols.ID; c >= 0 && c < len(row) {
+		if id, err := NormalizeID(row[c]); err == nil {
+			p.ID = fp.ID(id)
+		}
+	}
+	if c := cols.Name; c >= 0 && c < len(row) {
+		if n := NormalizeName(row[c]); n != "" {
+			p.Name = fp.Name(n)
+		}
+	}
+	return p
+}
+
+// latinNames reports whether most names in column i are in Latin script.
+func (t *Table) latinNames(i int) bool {
+	n, latin := 0, 0
+	for _, row := range t.Rows[:min(len(t.Rows), sniffSample)] {
+		if i < len(row) && strings.TrimSpace(row[i]) != "" {
+			n++
+			if c := strings.TrimSpace(row[i])[0]; c < utf8.RuneSelf && (c|0x20 >= 'a' && c|0x20 <= 'z') {
+				latin++
+			}
+		}
+	}
+	return n > 0 && latin*2 > n
+}
+
+// canaryRow builds a canary row for person p: identifying and derived
+// columns are invented in the style of the list; other columns are copied
+// from randomly chosen real rows, each from a different one.
+func (t *Table) canaryRow(r *rand.Rand, cols Columns, p identity, phone string, now time.Time) []string {
+	template := t.Rows[r.IntN(len(t.Rows))]
+	row := make([]string, max(len(template), cols.Phone+1, cols.Name+1, cols.ID+1, cols.Address+1))
+	for i := range row {
+		donor := t.Rows[r.IntN(len(t.Rows))]
+		tmpl := ""
+		if i < len(donor) {
+			tmpl = donor[i]
+		}
+		role := RoleOther
+		if i < len(cols.Role) {
+			role = cols.Role[i]
+		}
+		if strings.TrimSpace(tmpl) == "" && role != RolePhone && role != RoleName && role != RoleID {
+			continue // keep the column as sparse as the real ones
+		}
+		switch {
+		case i == cols.Phone:
+			row[i] = mimicPhone(tmpl, phone)
+		case i == cols.Name:
+			row[i] = p.name
+		case i == cols.ID:
+			row[i] = mimicID(tmpl, p.id)
+		case i == cols.Address:
+			row[i] = p.address
+		case role == RolePhone:
+			row[i] = scrambleDigits(r, tmpl, 4)
+		case role == RoleGender:
+			row[i] = mimicGender(tmpl, p.male)
+		case role == RoleBirth:
+			row[i] = mimicDate(tmpl, p.birth)
+		case role == RoleAge:
+			age := now.Year() - p.birth.Year()
+			if now.YearDay() < p.birth.YearDay() {
+				age--
+			}
+			row[i] = strconv.Itoa(age)
+		case role == RoleEmail:
+			row[i] = inventEmail(r, p)
+		case role == RolePlate:
+			row[i] = inventPlate(r, tmpl, p.reg)
+		default:
+			row[i] = tmpl
+		}
+	}
+	return row
+}

@@ -37,10 +37,20 @@ func (p PoolNumber) Issuable(now time.Time) bool {
 	return p.State == StatePool && !p.Null && !now.Before(p.AvailableAt) && p.Calls <= MaxQuarantineCalls
 }
 
-// Binding is an alias issued to one subscriber for one merchant.
+// Purposes of a binding.
+const (
+	PurposeAlias  = "alias"  // a subscriber's number for one merchant
+	PurposeCanary = "canary" // a number planted in one export; it reaches nobody
+)
+
+// Binding is an alias issued to one subscriber for one merchant, or a
+// canary number planted in one export given to one recipient (then
+// Merchant is that recipient and Subscriber is empty).
 type Binding struct {
-	Alias           string    `json:"alias"`      // E.164
-	Subscriber      string    `json:"subscriber"` // E.164 of the real number
+	Alias           string    `json:"alias"` // E.164
+	Purpose         string    `json:"purpose"`
+	ExportID        string    `json:"export_id,omitempty"` // canaries: the export they were planted in
+	Subscriber      string    `json:"subscriber"`          // E.164 of the real number; "" for canaries
 	Merchant        string    `json:"merchant"`
 	MerchantNumbers []string  `json:"merchant_numbers"` // E.164 numbers or prefixes ending in "*"
 	BlockStrangers  bool      `json:"block_strangers"`
@@ -84,6 +94,9 @@ func Route(b *Binding, caller string) Decision {
 		return Decision{Outcome: Merchant, Target: b.Subscriber, Reason: "alias for " + b.Merchant + ": the merchant calls"}
 	}
 	d := Decision{Outcome: Stranger, Leak: true, Reason: "alias given only to " + b.Merchant + " called by another number: leaked"}
+	if b.Purpose == PurposeCanary {
+		d.Reason = "canary planted only in export " + b.ExportID + " for " + b.Merchant + " was called: leaked"
+	}
 	if !b.BlockStrangers {
 		d.Target = b.Subscriber
 	}

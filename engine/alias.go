@@ -12,6 +12,7 @@ import (
 	"ringfence"
 	"ringfence/alias"
 	"ringfence/number"
+	"ringfence/trace"
 )
 
 // Disclosures appends alias bindings and leak events to the disclosure
@@ -88,7 +89,7 @@ func (e *Engine) NewAlias(ctx context.Context, actor, subscriber, merchant strin
 	if merchant == "" {
 		return alias.Binding{}, ringfence.Errorf(ringfence.EINVALID, "merchant: empty")
 	}
-	b := alias.Binding{Subscriber: sub, Merchant: merchant, BlockStrangers: blockStrangers, CreatedAt: e.Now(), LedgerIndex: -1, MerchantNumbers: []string{}}
+	b := alias.Binding{Purpose: alias.PurposeAlias, Subscriber: sub, Merchant: merchant, BlockStrangers: blockStrangers, CreatedAt: e.Now(), LedgerIndex: -1, MerchantNumbers: []string{}}
 	for _, m := range merchantNumbers {
 		p, err := Pattern(m)
 		if err != nil {
@@ -96,27 +97,106 @@ func (e *Engine) NewAlias(ctx context.Context, actor, subscriber, merchant strin
 		}
 		b.MerchantNumbers = append(b.MerchantNumbers, p)
 	}
-	if err := e.store.BindAlias(ctx, &b, e.Now()); err != nil {
-		return b, err
+	return b, e.bind(ctx, actor, &b)
+}
+
+// bind issues a pool number to b, records the binding in the ledger and
+// makes it live.
+func (e *Engine) bind(ctx context.Context, actor string, b *alias.Binding) error {
+	if err := e.store.BindAlias(ctx, b, e.Now()); err != nil {
+		return err
 	}
 	if e.disclosures != nil {
-		idx, err := e.disclosures.AliasBound(ctx, b)
+		idx, err := e.disclosures.AliasBound(ctx, *b)
 		if err != nil {
-			return b, err
+			return err
 		}
 		b.LedgerIndex = idx
 		if err := e.store.SetBindingLedger(ctx, b.Alias, idx); err != nil {
-			return b, err
+			return err
 		}
 	}
-	if err := e.audit(ctx, actor, "alias.new", b.Alias, merchant); err != nil {
-		return b, err
+	if err := e.audit(ctx, actor, "alias."+b.Purpose, b.Alias, b.Merchant); err != nil {
+		return err
 	}
 	e.aliasMu.Lock()
-	e.aliases[b.Alias] = &b
+	bb := *b
+	e.aliases[b.Alias] = &bb
 	delete(e.pool, b.Alias)
 	e.aliasMu.Unlock()
-	return b, nil
+	return nil
+}
+
+// AliasFor returns the alias that stands for a subscriber's real number in
+// what is disclosed to merchant, issuing one the first time: the same real
+// number given to the same merchant always gets the same alias.
+func (e *Engine) AliasFor(ctx context.Context, actor, real, merchant string) (string, error) {
+	sub, err := Subscriber(real)
+	if err != nil {
+		return "", err
+	}
+	e.aliasMu.RLock()
+	for _, b := range e.aliases {
+		if b.Purpose == alias.PurposeAlias && b.Subscriber == sub && b.Merchant == merchant {
+			e.aliasMu.RUnlock()
+			return b.Alias, nil
+		}
+	}
+	e.aliasMu.RUnlock()
+	b, err := e.NewAlias(ctx, actor, sub, merchant, nil, false)
+	return b.Alias, err
+}
+
+// BindCanaries issues n pool numbers as canaries for one export given to
+// recipient: they reach nobody, and any call to one is a leak event against
+// that recipient.
+func (e *Engine) BindCanaries(ctx context.Context, actor string, n int, recipient, exportID string) ([]string, error) {
+	out := make([]string, 0, n)
+	for i := 0; i < n; i++ {
+		b := alias.Binding{Purpose: alias.PurposeCanary, ExportID: exportID, Merchant: recipient, MerchantNumbers: []string{},
+			BlockStrangers: true, CreatedAt: e.Now(), LedgerIndex: -1}
+		if err := e.bind(ctx, actor, &b); err != nil {
+			return out, err
+		}
+		out = append(out, b.Alias)
+	}
+	return out, nil
+}
+
+// NullAliases lists the pool numbers reserved as never disclosed.
+func (e *Engine) NullAliases() []string {
+	e.aliasMu.RLock()
+	defer e.aliasMu.RUnlock()
+	var out []string
+	for n, p := range e.pool {
+		if p.Null {
+			out = append(out, n)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// minBaselineDays is the observation, in number-days, below which the
+// null-alias baseline says too little to be used.
+const minBaselineDays = 30
+
+// nullBaseline is the calls to undisclosed pool numbers (null aliases, and
+// numbers still in quarantine, whose calls from a previous life only make
+// the baseline more conservative) and their number-days in the pool: the
+// background rate of random and sequential dialling. It is zero until the
+// pool has been watched for minBaselineDays number-days.
+func (e *Engine) nullBaseline(now time.Time) (calls int, numberDays float64) {
+	e.aliasMu.RLock()
+	defer e.aliasMu.RUnlock()
+	for _, p := range e.pool {
+		calls += p.Calls
+		numberDays += max(now.Sub(p.AddedAt).Hours()/24, 0)
+	}
+	if numberDays < minBaselineDays {
+		return 0, 0
+	}
+	return calls, numberDays
 }
 
 // Aliases lists the bindings of a subscriber ("" for all).
@@ -198,6 +278,7 @@ func (e *Engine) RouteAlias(ctx context.Context, c AliasCall) (d alias.Decision,
 		return d, ev, true, err
 	}
 	if d.Leak && e.disclosures != nil {
+		ev.NullCalls, ev.NullNumberDays = e.nullBaseline(c.At)
 		idx, err := e.disclosures.Leaked(ctx, *b, ev)
 		if err != nil {
 			return d, ev, true, err
@@ -234,4 +315,36 @@ func ParseDays(s string) (time.Duration, error) {
 		return 0, ringfence.Errorf(ringfence.EINVALID, "%q is not a duration (e.g. 30d, 12h)", s)
 	}
 	return d, nil
+}
+
+// IssuableAliases counts the pool numbers that could be issued now.
+func (e *Engine) IssuableAliases() int {
+	now := e.Now()
+	e.aliasMu.RLock()
+	defer e.aliasMu.RUnlock()
+	n := 0
+	for _, p := range e.pool {
+		if p.Issuable(now) {
+			n++
+		}
+	}
+	return n
+}
+
+// TracePool lends the alias pool to salted exports: canary numbers that
+// ring into ringfence (trace.NumberSource) and per-recipient aliases that
+// replace real numbers (trace.AliasBinder). Actor is who the audit log names.
+type TracePool struct {
+	E     *Engine
+	Actor string
+}
+
+// Canaries implements trace.NumberSource.
+func (p TracePool) Canaries(ctx context.Context, n int, d trace.Disclosure) ([]string, error) {
+	return p.E.BindCanaries(ctx, p.Actor, n, d.Recipient, d.ExportID)
+}
+
+// Alias implements trace.AliasBinder.
+func (p TracePool) Alias(ctx context.Context, real string, d trace.Disclosure) (string, error) {
+	return p.E.AliasFor(ctx, p.Actor, real, d.Recipient)
 }

@@ -146,6 +146,10 @@ type AliasEvent struct {
 	Duration    float64   `json:"duration_s"`
 	Answered    bool      `json:"answered"`
 	LedgerIndex int64     `json:"ledger_index"` // the leak event's ledger entry; -1 if none
+	// The null-alias baseline when the call was recorded: calls to numbers
+	// never disclosed, over their number-days in the pool.
+	NullCalls      int     `json:"-"`
+	NullNumberDays float64 `json:"-"`
 }
 
 // AliasStore keeps the alias pool, bindings and calls to them.

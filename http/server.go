@@ -19,6 +19,7 @@ import (
 
 	"ringfence"
 	"ringfence/engine"
+	"ringfence/ledger"
 )
 
 // MaxBody is the largest JSON request body accepted.
@@ -32,6 +33,9 @@ type Server struct {
 	// DeidKey is the master key for pseudonyms and format-preserving
 	// encryption in POST /v1/deid; without it only mask and redact work.
 	DeidKey []byte
+	// Ledger is the disclosure ledger the server owns (exports,
+	// attributions, evidence); nil when it keeps none.
+	Ledger *ledger.Log
 
 	mux      *http.ServeMux
 	limiter  *limiter
@@ -131,6 +135,7 @@ func (s *Server) routes() {
 	s.aliasRoutes()
 	s.handle("POST /v1/cdrs", s.postCDRs, ringfence.RoleCarrier)
 	s.handle("POST /v1/deid", s.postDeid, ringfence.RoleOrg, ringfence.RoleOperator)
+	s.traceRoutes()
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		Error(w, r, ringfence.Errorf(ringfence.ENOTFOUND, "no such endpoint: %s %s", r.Method, r.URL.Path))
 	})

@@ -148,7 +148,7 @@ func OpenWith(dir string, opt Options) (*Log, error) {
 		return nil, fmt.Errorf("open ledger: %w", err)
 	}
 	if err := syscall.Flock(int(l.lock.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		return nil, ringfence.Errorf(ringfence.ECONFLICT, "open ledger %s: in use by another process", dir)
+		return nil, ringfence.Errorf(ringfence.ECONFLICT, "open ledger %s: in use by another process (while ringfence serve runs, use its API)", dir)
 	}
 	if err := l.loadKeys(); err != nil {
 		return nil, err

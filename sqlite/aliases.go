@@ -78,8 +78,11 @@ func (d *DB) BindAlias(ctx context.Context, b *alias.Binding, now time.Time) err
 		}
 		b.Alias = num
 		mn, _ := json.Marshal(b.MerchantNumbers)
-		_, err = tx.ExecContext(ctx, `INSERT INTO alias_bindings (alias, subscriber, merchant, merchant_numbers, block_strangers, created_at, ledger_index) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			num, b.Subscriber, b.Merchant, string(mn), boolInt(b.BlockStrangers), ms(b.CreatedAt), b.LedgerIndex)
+		if b.Purpose == "" {
+			b.Purpose = alias.PurposeAlias
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO alias_bindings (alias, subscriber, merchant, merchant_numbers, block_strangers, created_at, ledger_index, purpose, export_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			num, b.Subscriber, b.Merchant, string(mn), boolInt(b.BlockStrangers), ms(b.CreatedAt), b.LedgerIndex, b.Purpose, b.ExportID)
 		return err
 	})
 }
@@ -94,7 +97,7 @@ func (d *DB) SetBindingLedger(ctx context.Context, num string, index int64) erro
 
 // Bindings implements engine.AliasStore.
 func (d *DB) Bindings(ctx context.Context, fn func(alias.Binding) error) error {
-	rows, err := d.db.QueryContext(ctx, `SELECT alias, subscriber, merchant, merchant_numbers, block_strangers, created_at, ledger_index FROM alias_bindings ORDER BY created_at, alias`)
+	rows, err := d.db.QueryContext(ctx, `SELECT alias, subscriber, merchant, merchant_numbers, block_strangers, created_at, ledger_index, purpose, export_id FROM alias_bindings ORDER BY created_at, alias`)
 	if err != nil {
 		return err
 	}
@@ -104,7 +107,7 @@ func (d *DB) Bindings(ctx context.Context, fn func(alias.Binding) error) error {
 		var mn string
 		var block int
 		var at int64
-		if err := rows.Scan(&b.Alias, &b.Subscriber, &b.Merchant, &mn, &block, &at, &b.LedgerIndex); err != nil {
+		if err := rows.Scan(&b.Alias, &b.Subscriber, &b.Merchant, &mn, &block, &at, &b.LedgerIndex, &b.Purpose, &b.ExportID); err != nil {
 			return err
 		}
 		b.BlockStrangers, b.CreatedAt = block == 1, fromMS(at)

@@ -46,6 +46,15 @@ func (c *cli) runAlias(args []string) int {
 	}
 	defer closeDB()
 	ctx := context.Background()
+	if verb == "new" || verb == "call" {
+		// Bindings and leak events go to the disclosure ledger.
+		l, err := openLedger(*data)
+		if err != nil {
+			return c.fail("alias", err)
+		}
+		defer l.Close()
+		e.SetDisclosures(ledgerDisclosures{l})
+	}
 	switch {
 	case verb == "pool" && len(pos) == 3 && pos[1] == "add":
 		q, err := engine.ParseDays(*quarantine)

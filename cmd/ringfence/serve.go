@@ -47,7 +47,14 @@ func (c *cli) runServe(args []string) int {
 	if *noLimits {
 		limits = nil
 	}
+	led, err := openLedger(*data)
+	if err != nil {
+		return c.fail("serve", err)
+	}
+	defer led.Close()
+	e.SetDisclosures(ledgerDisclosures{led})
 	srv := rfhttp.NewServer(e, logger, limits, c.extraRoutes(e)...)
+	srv.Ledger = led
 	if hexKey := c.getenv("RINGFENCE_DEID_KEY"); hexKey != "" {
 		if srv.DeidKey, err = deid.ParseKey([]byte(hexKey)); err != nil {
 			return c.fail("serve", fmt.Errorf("RINGFENCE_DEID_KEY: %w", err))

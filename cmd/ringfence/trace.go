@@ -28,11 +28,25 @@ type tracePool struct {
 	Close       func()
 }
 
-// openTracePool opens the alias pool of a data directory for trace; it is
-// set where the pool is wired in. While it is nil, canaries come from the
-// reserved range, --alias is unavailable and null aliases come only from
-// --null-aliases.
-var openTracePool func(dataDir string) (*tracePool, error)
+// openTracePool opens the alias pool of a data directory for trace, with
+// bindings recorded in l. A pool with no issuable numbers leaves canaries to
+// the reserved range.
+func (c *cli) openTracePool(dataDir string, l *ledger.Log) (*tracePool, error) {
+	e, closeDB, err := c.openEngine(dataDir)
+	if err != nil {
+		return nil, err
+	}
+	e.SetDisclosures(ledgerDisclosures{l})
+	p := &tracePool{
+		Aliases:     engine.TracePool{E: e, Actor: cliActor},
+		NullAliases: func() ([]string, error) { return e.NullAliases(), nil },
+		Close:       closeDB,
+	}
+	if e.IssuableAliases() > 0 {
+		p.Numbers = engine.TracePool{E: e, Actor: cliActor}
+	}
+	return p, nil
+}
 
 // ledgerDisclosures records the engine's alias bindings and leak events in
 // the disclosure ledger (it implements engine.Disclosures): connect it with
@@ -41,8 +55,12 @@ var openTracePool func(dataDir string) (*tracePool, error)
 type ledgerDisclosures struct{ l *ledger.Log }
 
 func (d ledgerDisclosures) AliasBound(ctx context.Context, b alias.Binding) (int64, error) {
+	sub := ""
+	if b.Subscriber != "" {
+		sub = d.l.Fingerprint("subscriber", b.Subscriber)
+	}
 	return d.l.BindAlias(ctx, ledger.AliasBinding{
-		Alias: b.Alias, Subscriber: d.l.Fingerprint("subscriber", b.Subscriber), Merchant: b.Merchant, Purpose: "alias",
+		Alias: b.Alias, Subscriber: sub, Merchant: b.Merchant, Purpose: b.Purpose, ExportID: b.ExportID,
 	}, b.CreatedAt)
 }
 
@@ -59,6 +77,7 @@ func (d ledgerDisclosures) Leaked(ctx context.Context, b alias.Binding, ev engin
 	return d.l.RecordLeak(ctx, ledger.LeakEvent{
 		Alias: b.Alias, Merchant: b.Merchant, Binding: b.LedgerIndex, Caller: ev.Caller,
 		CallTime: ev.At, Duration: ev.Duration, Answered: ev.Answered,
+		NullCalls: ev.NullCalls, NullNumberDays: ev.NullNumberDays,
 	}, ev.At)
 }
 
@@ -111,8 +130,8 @@ func (c *cli) traceExport(args []string) int {
 		PhoneColumn: *phoneCol,
 		Canaries:    *canaries,
 	}
-	if openTracePool != nil {
-		pool, err := openTracePool(*data)
+	{
+		pool, err := c.openTracePool(*data, l)
 		if err != nil {
 			return c.fail("trace export", err)
 		}
@@ -126,7 +145,7 @@ func (c *cli) traceExport(args []string) int {
 		return c.fail("trace export", ringfence.Errorf(ringfence.EINVALID, "--alias needs the alias pool, which is not available here"))
 	}
 	if opt.Numbers == nil {
-		opt.Numbers = reservedRange(l, prefixes)
+		opt.Numbers = l.ReservedRange(prefixes)
 	}
 
 	src, err := os.Open(*in)
@@ -172,33 +191,7 @@ func (c *cli) traceExport(args []string) int {
 	return exitOK
 }
 
-// reservedRange draws canary numbers from reserved blocks, skipping numbers
-// planted in earlier exports.
-func reservedRange(l *ledger.Log, prefixes []string) trace.NumberSource {
-	fp, _ := trace.NewFingerprinter(l.FingerprintKey())
-	used := map[uint64]bool{}
-	refs, _ := l.Exports()
-	for _, r := range refs {
-		for _, p := range r.Canaries {
-			if p.Phone != 0 {
-				used[p.Phone] = true
-			}
-		}
-	}
-	return trace.ReservedRange{Prefixes: prefixes, Taken: func(e164 string) bool { return used[fp.Phone(e164)] }}
-}
-
 // attributeOutput is the JSON of trace attribute.
-type attributeOutput struct {
-	Case       string             `json:"case"`
-	Entry      int64              `json:"entry"`
-	Found      trace.FoundSummary `json:"found"`
-	Exports    int                `json:"exports"`
-	Baseline   trace.Baseline     `json:"baseline"`
-	Candidates []trace.Candidate  `json:"candidates"`
-	Evidence   string             `json:"evidence_bundle,omitempty"`
-}
-
 func (c *cli) traceAttribute(args []string) int {
 	fs := newFlagSet("trace attribute", "FOUND.csv [--json] [--evidence bundle.zip] [--top N] [--null-aliases FILE]", c.stderr)
 	data := c.dataDir(fs)
@@ -235,8 +228,8 @@ func (c *cli) traceAttribute(args []string) int {
 			}
 			nulls = append(nulls, e)
 		}
-	} else if openTracePool != nil {
-		pool, err := openTracePool(*data)
+	} else {
+		pool, err := c.openTracePool(*data, l)
 		if err != nil {
 			return c.fail("trace attribute", err)
 		}
@@ -247,40 +240,20 @@ func (c *cli) traceAttribute(args []string) int {
 			}
 		}
 	}
-	fp, err := trace.NewFingerprinter(l.FingerprintKey())
-	if err != nil {
-		return c.fail("trace attribute", err)
-	}
 	f, err := os.Open(pos[0])
 	if err != nil {
 		return c.fail("trace attribute", err)
 	}
 	defer f.Close()
-	found, err := trace.ReadFound(f, fp)
+	o, found, err := ledger.Attribute(context.Background(), l, f, trace.AttributeOptions{Top: *top, NullAliases: nulls})
 	if err != nil {
 		return c.fail("trace attribute", fmt.Errorf("%s: %w", pos[0], err))
 	}
-	ctx := context.Background()
-	a, err := trace.Attribute(ctx, found, l, trace.AttributeOptions{Top: *top, NullAliases: nulls})
-	if err != nil {
-		return c.fail("trace attribute", err)
-	}
-	now := time.Now().UTC()
-	cs := &trace.Case{ID: ledger.NewCaseID(now), Time: now, Found: found.Summary(), Attribution: a}
-	idx, err := l.RecordCase(ctx, cs)
-	if err != nil {
-		return c.fail("trace attribute", err)
-	}
-	o := attributeOutput{Case: cs.ID, Entry: idx, Found: cs.Found, Exports: a.Exports, Baseline: a.Baseline, Candidates: []trace.Candidate{}}
-	for _, cand := range a.Candidates {
-		cand.Detail = nil
-		o.Candidates = append(o.Candidates, cand)
-	}
 	if *evFile != "" {
-		if len(a.Candidates) == 0 {
-			return c.fail("trace attribute", ringfence.Errorf(ringfence.ENOTFOUND, "no disclosure matches %s: no evidence bundle written (case %s)", pos[0], cs.ID))
+		if len(o.Candidates) == 0 {
+			return c.fail("trace attribute", ringfence.Errorf(ringfence.ENOTFOUND, "no disclosure matches %s: no evidence bundle written (case %s)", pos[0], o.Case))
 		}
-		b, err := evidence.Attribution(l, cs.ID)
+		b, err := evidence.Attribution(l, o.Case)
 		if err == nil {
 			err = writeFileAtomic(*evFile, b)
 		}
@@ -294,8 +267,8 @@ func (c *cli) traceAttribute(args []string) int {
 		return exitOK
 	}
 	fmt.Fprintf(c.stdout, "case %s (ledger entry %d): %d distinct records in %d rows of %s; %d exports compared\n",
-		cs.ID, idx, found.Summary().Records, found.Rows, pos[0], a.Exports)
-	if len(a.Candidates) == 0 {
+		o.Case, o.Entry, o.Found.Records, found.Rows, pos[0], o.Exports)
+	if len(o.Candidates) == 0 {
 		fmt.Fprintln(c.stdout, "no recorded disclosure matches the found list")
 	}
 	for i, cand := range o.Candidates {

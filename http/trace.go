@@ -1,0 +1,187 @@
+package http
+
+import (
+	"bufio"
+	"io"
+	"net/http"
+	"os"
+	"strconv"
+
+	"ringfence"
+	"ringfence/engine"
+	"ringfence/evidence"
+	"ringfence/ledger"
+	"ringfence/trace"
+)
+
+// MaxListBody bounds a customer list or found list sent to the API.
+const MaxListBody = 512 << 20
+
+func (s *Server) traceRoutes() {
+	s.handle("POST /v1/exports", s.postExport, ringfence.RoleOrg)
+	s.handle("GET /v1/exports", s.getExports, ringfence.RoleOrg, ringfence.RoleOperator, ringfence.RoleRegulator)
+	s.handle("POST /v1/attributions", s.postAttribution, ringfence.RoleRegulator, ringfence.RoleOperator)
+	s.handle("GET /v1/evidence/{case}", s.getEvidence, ringfence.RoleRegulator, ringfence.RoleOperator)
+	s.handle("POST /v1/evidence/verify", s.verifyEvidence, ringfence.RoleSubscriber, ringfence.RoleReporter, ringfence.RoleCarrier, ringfence.RoleOperator, ringfence.RoleRegulator, ringfence.RoleOrg)
+}
+
+func (s *Server) ledger() (*ledger.Log, error) {
+	if s.Ledger == nil {
+		return nil, ringfence.Errorf(ringfence.ENOTFOUND, "this server keeps no disclosure ledger")
+	}
+	return s.Ledger, nil
+}
+
+// postExport salts the customer list in the body for one recipient and
+// answers with the salted copy, once the export is recorded in the ledger.
+func (s *Server) postExport(w http.ResponseWriter, r *http.Request, k ringfence.Key) error {
+	l, err := s.ledger()
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	recipient := q.Get("recipient")
+	if recipient == "" {
+		return ringfence.Errorf(ringfence.EINVALID, "recipient: empty")
+	}
+	opt := trace.SaltOptions{
+		Disclosure:  trace.Disclosure{Org: k.Org, Recipient: recipient},
+		Key:         l.FingerprintKey(),
+		PhoneColumn: q.Get("phone_column"),
+		Numbers:     l.ReservedRange(nil),
+	}
+	pool := engine.TracePool{E: s.Engine, Actor: k.ID}
+	if s.Engine.IssuableAliases() > 0 {
+		opt.Numbers = pool
+	}
+	if q.Get("alias") == "1" || q.Get("alias") == "true" {
+		opt.Aliases = pool
+	}
+	if c := q.Get("canaries"); c != "" {
+		n, err := strconv.Atoi(c)
+		if err != nil || n < 1 || n > 1000 {
+			return ringfence.Errorf(ringfence.EINVALID, "canaries: %q is not 1..1000", c)
+		}
+		opt.Canaries = n
+	}
+	// The copy is built in a temporary file and sent only after the ledger
+	// holds its entry: no disclosure leaves unrecorded.
+	tmp, err := os.CreateTemp("", "ringfence-export-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	defer tmp.Close()
+	res, err := trace.Salt(r.Context(), bufio.NewReaderSize(http.MaxBytesReader(w, r.Body, MaxListBody), 1<<16), tmp, opt)
+	if err != nil {
+		if ringfence.ErrorCode(err) == ringfence.EINTERNAL {
+			return ringfence.Errorf(ringfence.EINVALID, "customer list: %v", err)
+		}
+		return err
+	}
+	idx, err := l.AppendExport(r.Context(), res.Export, res.Prints)
+	if err != nil {
+		return err
+	}
+	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/csv")
+	w.Header().Set("X-Ringfence-Export-Id", res.Export.ExportID)
+	w.Header().Set("X-Ringfence-Ledger-Entry", strconv.FormatInt(idx, 10))
+	w.Header().Set("X-Ringfence-Canaries", strconv.Itoa(len(res.Export.Canaries)))
+	_, err = io.Copy(w, tmp)
+	return err
+}
+
+// getExports lists recorded exports: an org sees only its own.
+func (s *Server) getExports(w http.ResponseWriter, r *http.Request, k ringfence.Key) error {
+	l, err := s.ledger()
+	if err != nil {
+		return err
+	}
+	refs, err := l.Exports()
+	if err != nil {
+		return err
+	}
+	type export struct {
+		Org       string `json:"org"`
+		Recipient string `json:"recipient"`
+		ExportID  string `json:"export_id"`
+		Entry     int64  `json:"ledger_entry"`
+		Time      string `json:"time"`
+		Rows      int    `json:"rows"`
+	}
+	out := []export{}
+	for _, ref := range refs {
+		if k.Role == ringfence.RoleOrg && ref.Org != k.Org {
+			continue
+		}
+		out = append(out, export{Org: ref.Org, Recipient: ref.Recipient, ExportID: ref.ExportID, Entry: ref.Entry, Time: ref.Time.Format("2006-01-02T15:04:05Z07:00"), Rows: ref.Rows})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"exports": out})
+	return nil
+}
+
+// postAttribution ranks the exports most likely to be the source of the
+// found list in the body, and records the case.
+func (s *Server) postAttribution(w http.ResponseWriter, r *http.Request, k ringfence.Key) error {
+	l, err := s.ledger()
+	if err != nil {
+		return err
+	}
+	top := 10
+	if t := r.URL.Query().Get("top"); t != "" {
+		if top, err = strconv.Atoi(t); err != nil || top < 1 || top > 100 {
+			return ringfence.Errorf(ringfence.EINVALID, "top: %q is not 1..100", t)
+		}
+	}
+	a, _, err := ledger.Attribute(r.Context(), l, http.MaxBytesReader(w, r.Body, MaxListBody), trace.AttributeOptions{Top: top, NullAliases: s.Engine.NullAliases()})
+	if err != nil {
+		if ringfence.ErrorCode(err) == ringfence.EINTERNAL {
+			return ringfence.Errorf(ringfence.EINVALID, "found list: %v", err)
+		}
+		return err
+	}
+	if err := s.Engine.Audit(r.Context(), k.ID, "trace.attribute", a.Case, ""); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, a)
+	return nil
+}
+
+// getEvidence builds the evidence bundle of a case (an attribution case id,
+// or leak-N for the alias leak at ledger entry N).
+func (s *Server) getEvidence(w http.ResponseWriter, r *http.Request, k ringfence.Key) error {
+	l, err := s.ledger()
+	if err != nil {
+		return err
+	}
+	b, err := evidence.Export(l, r.PathValue("case"))
+	if err != nil {
+		return err
+	}
+	if err := s.Engine.Audit(r.Context(), k.ID, "evidence.export", r.PathValue("case"), ""); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/zip")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+r.PathValue("case")+`.zip"`)
+	_, err = w.Write(b)
+	return err
+}
+
+// verifyEvidence checks a bundle offline: with ?key= the ledger's verifier
+// key, else the key the bundle carries.
+func (s *Server) verifyEvidence(w http.ResponseWriter, r *http.Request, k ringfence.Key) error {
+	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 256<<20))
+	if err != nil {
+		return err
+	}
+	res, err := evidence.Verify(b, r.URL.Query().Get("key"))
+	if err != nil {
+		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"verified": false, "error": ringfence.ErrorMessage(err)})
+		return nil
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"verified": true, "result": res})
+	return nil
+}

@@ -55,3 +55,21 @@ func ErrorMessage(err error) string {
 	}
 	return "internal error"
 }
+
+// RowError is a bad row of an input file (a CSV of reports or call
+// records): readers skip the row, report it with its line and field, and go
+// on with the next.
+type RowError struct {
+	Line  int
+	Field string // the column at fault; "" when the row as a whole is
+	Err   error
+}
+
+func (e *RowError) Error() string {
+	if e.Field == "" {
+		return fmt.Sprintf("line %d: %v", e.Line, e.Err)
+	}
+	return fmt.Sprintf("line %d: %s: %v", e.Line, e.Field, e.Err)
+}
+
+func (e *RowError) Unwrap() error { return e.Err }

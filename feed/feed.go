@@ -35,20 +35,7 @@ func ParseFormat(s string) (Format, error) {
 }
 
 // RowError is a bad row: the reader skips it and goes on.
-type RowError struct {
-	Line  int
-	Field string
-	Err   error
-}
-
-func (e *RowError) Error() string {
-	if e.Field == "" {
-		return fmt.Sprintf("line %d: %v", e.Line, e.Err)
-	}
-	return fmt.Sprintf("line %d: %s: %v", e.Line, e.Field, e.Err)
-}
-
-func (e *RowError) Unwrap() error { return e.Err }
+type RowError = ringfence.RowError
 
 // Reader reads reports from a CSV stream.
 type Reader struct {

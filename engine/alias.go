@@ -348,3 +348,27 @@ func (p TracePool) Canaries(ctx context.Context, n int, d trace.Disclosure) ([]s
 func (p TracePool) Alias(ctx context.Context, real string, d trace.Disclosure) (string, error) {
 	return p.E.AliasFor(ctx, p.Actor, real, d.Recipient)
 }
+
+// SetBlockStrangers changes whether callers other than the merchant are
+// refused on an alias (they are leak events either way). subscriber, when
+// not empty, must own the alias.
+func (e *Engine) SetBlockStrangers(ctx context.Context, actor, subscriber, num string, block bool) (alias.Binding, error) {
+	b, err := e.Alias(num)
+	if err != nil {
+		return b, err
+	}
+	if subscriber != "" && b.Subscriber != subscriber {
+		return b, ringfence.Errorf(ringfence.ENOTFOUND, "%s is not a bound alias", b.Alias)
+	}
+	if b.Purpose != alias.PurposeAlias {
+		return b, ringfence.Errorf(ringfence.EINVALID, "%s is a canary: it always refuses callers", b.Alias)
+	}
+	if err := e.store.SetBlockStrangers(ctx, b.Alias, block); err != nil {
+		return b, err
+	}
+	b.BlockStrangers = block
+	e.aliasMu.Lock()
+	e.aliases[b.Alias] = &b
+	e.aliasMu.Unlock()
+	return b, e.audit(ctx, actor, "alias.block_strangers", b.Alias, strconv.FormatBool(block))
+}

@@ -163,6 +163,7 @@ type AliasStore interface {
 	// fails with ENOTFOUND when none is left.
 	BindAlias(ctx context.Context, b *alias.Binding, now time.Time) error
 	SetBindingLedger(ctx context.Context, aliasNumber string, index int64) error
+	SetBlockStrangers(ctx context.Context, aliasNumber string, block bool) error
 	Bindings(ctx context.Context, fn func(alias.Binding) error) error
 	// AddAliasEvent records a call (setting ev.ID); a call to an unissued
 	// pool number also counts against it.

@@ -17,6 +17,7 @@ func (s *Server) aliasRoutes() {
 	s.handle("GET /v1/aliases", s.getAliases, ringfence.RoleSubscriber, ringfence.RoleOperator, ringfence.RoleRegulator)
 	s.handle("POST /v1/aliases", s.postAlias, ringfence.RoleSubscriber, ringfence.RoleOperator)
 	s.handle("GET /v1/aliases/{alias}", s.getAlias, ringfence.RoleSubscriber, ringfence.RoleOperator, ringfence.RoleRegulator)
+	s.handle("PATCH /v1/aliases/{alias}", s.patchAlias, ringfence.RoleSubscriber, ringfence.RoleOperator)
 	s.handle("POST /v1/alias-pool", s.postAliasPool, ringfence.RoleOperator)
 }
 
@@ -193,5 +194,28 @@ func (s *Server) postAliasPool(w http.ResponseWriter, r *http.Request, k ringfen
 		return err
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"added": added, "null": nulls})
+	return nil
+}
+
+// patchAlias changes whether strangers are refused on an alias.
+func (s *Server) patchAlias(w http.ResponseWriter, r *http.Request, k ringfence.Key) error {
+	var req struct {
+		BlockStrangers *bool `json:"block_strangers"`
+	}
+	if err := decode(w, r, &req); err != nil {
+		return err
+	}
+	if req.BlockStrangers == nil {
+		return ringfence.Errorf(ringfence.EINVALID, "block_strangers: missing")
+	}
+	owner := ""
+	if k.Role == ringfence.RoleSubscriber {
+		owner = k.Subscriber
+	}
+	b, err := s.Engine.SetBlockStrangers(r.Context(), k.ID, owner, r.PathValue("alias"), *req.BlockStrangers)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, b)
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"ringfence"
+	"ringfence/engine"
 	"ringfence/ledger"
 )
 
@@ -19,6 +20,7 @@ func withLedger(t *testing.T, v *env) {
 	}
 	t.Cleanup(func() { l.Close() })
 	v.api.Ledger = l
+	v.e.SetDisclosures(engine.LedgerDisclosures(l))
 }
 
 func raw(t *testing.T, v *env, method, path, key, body string) (*http.Response, string) {

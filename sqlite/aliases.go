@@ -168,3 +168,17 @@ func (d *DB) AliasEvents(ctx context.Context, num string) ([]engine.AliasEvent, 
 	}
 	return out, rows.Err()
 }
+
+// SetBlockStrangers implements engine.AliasStore.
+func (d *DB) SetBlockStrangers(ctx context.Context, num string, block bool) error {
+	return d.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE alias_bindings SET block_strangers = ? WHERE alias = ?`, boolInt(block), num)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return notFound("%s is not a bound alias", num)
+		}
+		return nil
+	})
+}

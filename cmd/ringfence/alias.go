@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"flag"
 	"fmt"
 	"os"
 	"strings"
@@ -18,6 +19,7 @@ func (c *cli) runAlias(args []string) int {
        ringfence alias new --subscriber S --merchant M [--merchant-number N]... [--block-strangers]
        ringfence alias list [--subscriber S]
        ringfence alias show ALIAS
+       ringfence alias set ALIAS --block-strangers=true|false
        ringfence alias call ALIAS --caller N [--at RFC3339] [--duration SECONDS] [--answered]`, c.stderr)
 	data := c.dataDir(fs)
 	quarantine := fs.String("quarantine", "30d", "pool add: how long new numbers wait, recording calls, before issue (0 for none)")
@@ -53,7 +55,7 @@ func (c *cli) runAlias(args []string) int {
 			return c.fail("alias", err)
 		}
 		defer l.Close()
-		e.SetDisclosures(ledgerDisclosures{l})
+		e.SetDisclosures(engine.LedgerDisclosures(l))
 	}
 	switch {
 	case verb == "pool" && len(pos) == 3 && pos[1] == "add":
@@ -124,6 +126,17 @@ func (c *cli) runAlias(args []string) int {
 			}
 			fmt.Fprintf(c.stdout, "  %s  %s  %s%s\n", ev.At.Format(time.RFC3339), ev.Caller, ev.Outcome, leak)
 		}
+	case verb == "set" && len(pos) == 2:
+		set := false
+		fs.Visit(func(f *flag.Flag) { set = set || f.Name == "block-strangers" })
+		if !set {
+			return c.usageError(fs, "set needs --block-strangers=true or --block-strangers=false")
+		}
+		b, err := e.SetBlockStrangers(ctx, cliActor, "", pos[1], *blockStrangers)
+		if err != nil {
+			return c.fail("alias", err)
+		}
+		fmt.Fprintf(c.stdout, "alias %s: strangers %s\n", b.Alias, map[bool]string{true: "refused", false: "put through, labelled as a leak"}[b.BlockStrangers])
 	case verb == "call" && len(pos) == 2:
 		callee, err := number.E164(pos[1])
 		if err != nil {

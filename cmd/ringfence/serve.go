@@ -52,7 +52,7 @@ func (c *cli) runServe(args []string) int {
 		return c.fail("serve", err)
 	}
 	defer led.Close()
-	e.SetDisclosures(ledgerDisclosures{led})
+	e.SetDisclosures(engine.LedgerDisclosures(led))
 	srv := rfhttp.NewServer(e, logger, limits, c.extraRoutes(e)...)
 	srv.Ledger = led
 	if hexKey := c.getenv("RINGFENCE_DEID_KEY"); hexKey != "" {

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"ringfence"
-	"ringfence/alias"
 	"ringfence/engine"
 	"ringfence/evidence"
 	"ringfence/ledger"
@@ -36,7 +35,7 @@ func (c *cli) openTracePool(dataDir string, l *ledger.Log) (*tracePool, error) {
 	if err != nil {
 		return nil, err
 	}
-	e.SetDisclosures(ledgerDisclosures{l})
+	e.SetDisclosures(engine.LedgerDisclosures(l))
 	p := &tracePool{
 		Aliases:     engine.TracePool{E: e, Actor: cliActor},
 		NullAliases: func() ([]string, error) { return e.NullAliases(), nil },
@@ -46,39 +45,6 @@ func (c *cli) openTracePool(dataDir string, l *ledger.Log) (*tracePool, error) {
 		p.Numbers = engine.TracePool{E: e, Actor: cliActor}
 	}
 	return p, nil
-}
-
-// ledgerDisclosures records the engine's alias bindings and leak events in
-// the disclosure ledger (it implements engine.Disclosures): connect it with
-// e.SetDisclosures(ledgerDisclosures{l}). The subscriber's number is kept
-// in the ledger only as a keyed fingerprint.
-type ledgerDisclosures struct{ l *ledger.Log }
-
-func (d ledgerDisclosures) AliasBound(ctx context.Context, b alias.Binding) (int64, error) {
-	sub := ""
-	if b.Subscriber != "" {
-		sub = d.l.Fingerprint("subscriber", b.Subscriber)
-	}
-	return d.l.BindAlias(ctx, ledger.AliasBinding{
-		Alias: b.Alias, Subscriber: sub, Merchant: b.Merchant, Purpose: b.Purpose, ExportID: b.ExportID,
-	}, b.CreatedAt)
-}
-
-func (d ledgerDisclosures) Leaked(ctx context.Context, b alias.Binding, ev engine.AliasEvent) (int64, error) {
-	if b.LedgerIndex < 0 {
-		// Bound before the ledger was connected: record the binding now,
-		// with its own time, so that the leak can point at it.
-		i, err := d.AliasBound(ctx, b)
-		if err != nil {
-			return -1, err
-		}
-		b.LedgerIndex = i
-	}
-	return d.l.RecordLeak(ctx, ledger.LeakEvent{
-		Alias: b.Alias, Merchant: b.Merchant, Binding: b.LedgerIndex, Caller: ev.Caller,
-		CallTime: ev.At, Duration: ev.Duration, Answered: ev.Answered,
-		NullCalls: ev.NullCalls, NullNumberDays: ev.NullNumberDays,
-	}, ev.At)
 }
 
 // openLedger opens the disclosure ledger of a data directory.

@@ -280,7 +280,7 @@ func TestStrangerOnAliasEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.SetDisclosures(ledgerDisclosures{l})
+	e.SetDisclosures(engine.LedgerDisclosures(l))
 	ctx := context.Background()
 	if _, _, err := e.AddAliasPool(ctx, "test", []string{"+8617100009999"}, 0, 0); err != nil {
 		t.Fatal(err)

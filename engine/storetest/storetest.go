@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"ringfence"
+	"ringfence/alias"
 	"ringfence/engine"
 	"ringfence/reputation"
 	"ringfence/screen"
@@ -30,6 +31,7 @@ func Run(t *testing.T, open func(t *testing.T) engine.Store) {
 		{"Audit", testAudit},
 		{"Flags", testFlags},
 		{"Calls", testCalls},
+		{"Aliases", testAliases},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -298,5 +300,54 @@ func testCalls(t *testing.T, s engine.Store) {
 	}
 	if len(got) != 3 || !got[0].At.Equal(t0.Add(2*time.Hour)) || got[0].Reasons[0] != "r" || got[0].Category != "loan" {
 		t.Fatalf("calls %+v", got)
+	}
+}
+
+func testAliases(t *testing.T, s engine.Store) {
+	ps := []alias.PoolNumber{
+		{Number: "+8617100000001", AddedAt: t0, AvailableAt: t0},
+		{Number: "+8617100000002", AddedAt: t0, AvailableAt: t0.Add(30 * 24 * time.Hour)},
+		{Number: "+8617100000003", AddedAt: t0, AvailableAt: t0, Null: true},
+	}
+	if n, err := s.AddPool(ctx, ps); err != nil || n != 3 {
+		t.Fatalf("add pool: %d, %v", n, err)
+	}
+	if n, _ := s.AddPool(ctx, ps[:1]); n != 0 {
+		t.Fatalf("a known number was added again")
+	}
+	b := alias.Binding{Purpose: alias.PurposeAlias, Subscriber: "+8613800138000", Merchant: "4S", MerchantNumbers: []string{"+862088888888"}, CreatedAt: t0, LedgerIndex: -1}
+	if err := s.BindAlias(ctx, &b, t0); err != nil || b.Alias != "+8617100000001" {
+		t.Fatalf("bind: %q, %v (only 001 is issuable)", b.Alias, err)
+	}
+	b2 := b
+	if err := s.BindAlias(ctx, &b2, t0); ringfence.ErrorCode(err) != ringfence.ENOTFOUND {
+		t.Fatalf("second bind with nothing issuable: %v", err)
+	}
+	if err := s.SetBindingLedger(ctx, b.Alias, 7); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetBlockStrangers(ctx, b.Alias, true); err != nil {
+		t.Fatal(err)
+	}
+	var got []alias.Binding
+	s.Bindings(ctx, func(b alias.Binding) error { got = append(got, b); return nil })
+	if len(got) != 1 || got[0].LedgerIndex != 7 || !got[0].BlockStrangers || got[0].MerchantNumbers[0] != "+862088888888" || got[0].Purpose != alias.PurposeAlias {
+		t.Fatalf("bindings %+v", got)
+	}
+	ev := engine.AliasEvent{At: t0, Alias: "+8617100000003", Caller: "+8617012345678", Outcome: alias.Null, LedgerIndex: -1}
+	if err := s.AddAliasEvent(ctx, &ev); err != nil || ev.ID == 0 {
+		t.Fatalf("event: %v", err)
+	}
+	if err := s.SetAliasEventLedger(ctx, ev.ID, 9); err != nil {
+		t.Fatal(err)
+	}
+	evs, _ := s.AliasEvents(ctx, "+8617100000003")
+	if len(evs) != 1 || evs[0].LedgerIndex != 9 {
+		t.Fatalf("events %+v", evs)
+	}
+	var pool []alias.PoolNumber
+	s.Pool(ctx, func(p alias.PoolNumber) error { pool = append(pool, p); return nil })
+	if len(pool) != 3 || pool[2].Calls != 1 || pool[0].State != alias.StateBound {
+		t.Fatalf("pool %+v", pool)
 	}
 }

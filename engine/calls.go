@@ -22,8 +22,13 @@ type CallLog struct {
 	done    chan struct{}
 }
 
-// maxPending bounds the events waiting for the store.
-const maxPending = 100000
+// maxPending bounds the events waiting for the store; flushAt is the batch
+// size that triggers a write before the next tick (every 200 ms), so a
+// quiet call path costs one commit per tick, not one per call.
+const (
+	maxPending = 100000
+	flushAt    = 1000
+)
 
 // NewCallLog starts a call log writing to store until ctx ends; Close
 // flushes what is pending.
@@ -41,10 +46,13 @@ func (l *CallLog) Record(c CallEvent) {
 	} else {
 		l.pending = append(l.pending, c)
 	}
+	full := len(l.pending) >= flushAt
 	l.mu.Unlock()
-	select {
-	case l.wake <- struct{}{}:
-	default:
+	if full {
+		select {
+		case l.wake <- struct{}{}:
+		default:
+		}
 	}
 }
 

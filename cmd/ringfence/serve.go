@@ -18,11 +18,12 @@ import (
 )
 
 func (c *cli) runServe(args []string) int {
-	fs := newFlagSet("serve", "[--data DIR] [--http ADDR] [--demo]", c.stderr)
+	fs := newFlagSet("serve", "[--data DIR] [--http ADDR] [--demo] [--sip udp://HOST:PORT]... [--sip-next-hop HOST:PORT]", c.stderr)
 	data := c.dataDir(fs)
 	addr := fs.String("http", "127.0.0.1:8080", "HTTP listen address")
 	demo := fs.Bool("demo", false, "load the demo dataset first if the data directory has none")
 	noLimits := fs.Bool("no-rate-limits", false, "disable per-key rate limits (benchmarks only)")
+	sipOpts := c.sipFlags(fs)
 	pos, code, ok := c.parse(fs, args)
 	if !ok {
 		return code
@@ -55,6 +56,11 @@ func (c *cli) runServe(args []string) int {
 	e.SetDisclosures(engine.LedgerDisclosures(led))
 	srv := rfhttp.NewServer(e, logger, limits, c.extraRoutes(e)...)
 	srv.Ledger = led
+	stopSIP, err := c.startSIP(ctx, e, sipOpts, logger)
+	if err != nil {
+		return c.fail("serve", err)
+	}
+	defer stopSIP() // before the store closes, so the call log flushes
 	if hexKey := c.getenv("RINGFENCE_DEID_KEY"); hexKey != "" {
 		if srv.DeidKey, err = deid.ParseKey([]byte(hexKey)); err != nil {
 			return c.fail("serve", fmt.Errorf("RINGFENCE_DEID_KEY: %w", err))

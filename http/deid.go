@@ -40,19 +40,27 @@ func (s *Server) postDeid(w http.ResponseWriter, r *http.Request, k ringfence.Ke
 		return ringfence.Errorf(ringfence.EINVALID, "format: %v", err)
 	}
 	decrypt := q.Get("decrypt") == "1" || q.Get("decrypt") == "true"
+	// Each organisation has its own key, derived from the server's: one
+	// cannot decrypt or link another's output. An operator names the org.
+	org := k.Org
+	if k.Role == ringfence.RoleOperator {
+		if org = q.Get("org"); org == "" {
+			return ringfence.Errorf(ringfence.EINVALID, "org: an operator names the organisation whose key to use")
+		}
+	}
 	var key []byte
 	if pol.NeedsKey() || decrypt {
 		if len(s.DeidKey) == 0 {
 			return ringfence.Errorf(ringfence.EINVALID, "this server has no de-identification key (RINGFENCE_DEID_KEY): only mask and redact are available")
 		}
-		key = s.DeidKey
+		key = deid.OrgKey(s.DeidKey, org)
 	}
 	eng, err := deid.NewEngine(pol, key)
 	if err != nil {
 		return err
 	}
 	if decrypt {
-		if err := s.Engine.Audit(r.Context(), k.ID, "deid.decrypt", k.Org, ""); err != nil {
+		if err := s.Engine.Audit(r.Context(), k.ID, "deid.decrypt", org, ""); err != nil {
 			return err
 		}
 	}

@@ -90,6 +90,14 @@ func TestDeidFPERoundTrip(t *testing.T) {
 	if code != 200 || dec != in {
 		t.Fatalf("decrypt: %d\nwant %q\ngot  %q", code, in, dec)
 	}
+	// Another organisation cannot decrypt it, nor link its pseudonyms.
+	other := v.key(ringfence.RoleOrg, "某保险")
+	if _, dec2, _ := deidRequest(t, v, other, "format=csv&decrypt=1&policy="+pol, enc); dec2 == in {
+		t.Fatal("another org decrypted the first org's output")
+	}
+	if _, enc2, _ := deidRequest(t, v, other, "format=csv&policy="+pol, in); enc2 == enc {
+		t.Fatal("two orgs got the same ciphertext")
+	}
 	_, m := v.do("GET", "/v1/audit", v.key(ringfence.RoleOperator, ""), nil)
 	if !strings.Contains(fmt.Sprint(m["entries"]), "deid.decrypt") {
 		t.Fatalf("decrypt not audited: %v", m)

@@ -17,8 +17,17 @@ var verdicts = sync.Pool{New: func() any { return &screen.Verdict{Reasons: make(
 // keys the ?callee= they name.
 func callee(r *http.Request, k ringfence.Key) (string, error) {
 	q := r.URL.Query().Get("callee")
-	if k.Role != ringfence.RoleSubscriber {
+	switch k.Role {
+	case ringfence.RoleCarrier, ringfence.RoleOperator:
+		// Screening for the network, or support: any subscriber's rules.
 		return q, nil
+	case ringfence.RoleSubscriber:
+	default:
+		if q != "" {
+			// A verdict under someone's rules reveals those rules.
+			return "", ringfence.Errorf(ringfence.EFORBIDDEN, "a %s key may not apply a subscriber's rules (callee)", k.Role)
+		}
+		return "", nil
 	}
 	if q != "" {
 		sub, err := engine.Subscriber(q)

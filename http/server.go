@@ -117,7 +117,7 @@ func (s *Server) routes() {
 		writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "index": s.Engine.IndexStats()})
 	})
 	s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{}))
-	all := []ringfence.Role{ringfence.RoleSubscriber, ringfence.RoleReporter, ringfence.RoleCarrier, ringfence.RoleOperator, ringfence.RoleRegulator}
+	all := []ringfence.Role{ringfence.RoleSubscriber, ringfence.RoleReporter, ringfence.RoleCarrier, ringfence.RoleOperator, ringfence.RoleRegulator, ringfence.RoleOrg}
 	s.handle("GET /v1/numbers/{number}", s.getNumber, all...)
 	s.handle("POST /v1/reports", s.postReport, ringfence.RoleSubscriber, ringfence.RoleReporter, ringfence.RoleCarrier, ringfence.RoleOperator)
 	s.handle("GET /v1/rules/{subscriber}", s.getRules, ringfence.RoleSubscriber, ringfence.RoleOperator)
@@ -154,7 +154,8 @@ func (s *Server) handle(pattern string, h func(http.ResponseWriter, *http.Reques
 		}
 		if err != nil {
 			Error(sw, r, err)
-			if ringfence.ErrorCode(err) == ringfence.EINTERNAL {
+			var mbe *http.MaxBytesError
+			if ringfence.ErrorCode(err) == ringfence.EINTERNAL && !errors.As(err, &mbe) {
 				s.Logger.Error("request failed", "route", pattern, "key", k.ID, "err", err)
 			}
 		}
@@ -180,7 +181,7 @@ func (s *Server) authorize(r *http.Request, roles []ringfence.Role) (ringfence.K
 			return k, nil
 		}
 	}
-	return k, ringfence.Errorf(ringfence.EFORBIDDEN, "a %s key may not do this", k.Role)
+	return k, ringfence.Errorf(ringfence.EFORBIDDEN, "this key's role (%s) may not do this", k.Role)
 }
 
 // Error writes err as {"error":{"code","message"}} with the status of its

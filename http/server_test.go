@@ -97,6 +97,16 @@ func TestSubscriberSeesOnlyOwnRules(t *testing.T) {
 	if code != 200 || len(m["entries"].([]any)) != 1 {
 		t.Fatalf("alice reads her rules: %d %v", code, m)
 	}
+	// Only the network (carrier) and operators may apply a subscriber's rules.
+	for _, role := range []ringfence.Role{ringfence.RoleReporter, ringfence.RoleRegulator, ringfence.RoleOrg} {
+		k := v.key(role, map[ringfence.Role]string{ringfence.RoleOrg: "某银行"}[role])
+		if code, m := v.do("GET", "/v1/numbers/17012345678?callee=13800138000", k, nil); code != 403 {
+			t.Errorf("%s applying alice's rules: %d %v", role, code, m)
+		}
+	}
+	if _, m := v.do("GET", "/v1/numbers/17012345678?callee=13800138000", v.key(ringfence.RoleCarrier, ""), nil); m["action"] != "block" {
+		t.Errorf("carrier screening for alice: %v", m)
+	}
 	for _, tc := range []struct{ method, path string }{
 		{"GET", "/v1/rules/13800138000"},
 		{"PUT", "/v1/rules/13800138000"},

@@ -14,8 +14,12 @@ import (
 	"ringfence/trace"
 )
 
-// MaxListBody bounds a customer list or found list sent to the API.
-const MaxListBody = 512 << 20
+// MaxListBody bounds a customer list or found list sent to the API;
+// MaxBundle an evidence bundle (they are kilobytes).
+const (
+	MaxListBody = 512 << 20
+	MaxBundle   = 8 << 20
+)
 
 func (s *Server) traceRoutes() {
 	s.handle("POST /v1/exports", s.postExport, ringfence.RoleOrg)
@@ -159,6 +163,11 @@ func (s *Server) getEvidence(w http.ResponseWriter, r *http.Request, k ringfence
 	}
 	b, err := evidence.Export(l, r.PathValue("case"))
 	if err != nil {
+		if ringfence.ErrorCode(err) == ringfence.EINTERNAL {
+			// The case's records do not make a bundle (e.g. a call before
+			// its binding): say why.
+			return ringfence.Errorf(ringfence.ECONFLICT, "case %s: %v", r.PathValue("case"), err)
+		}
 		return err
 	}
 	if err := s.Engine.Audit(r.Context(), k.ID, "evidence.export", r.PathValue("case"), ""); err != nil {
@@ -173,13 +182,14 @@ func (s *Server) getEvidence(w http.ResponseWriter, r *http.Request, k ringfence
 // verifyEvidence checks a bundle offline: with ?key= the ledger's verifier
 // key, else the key the bundle carries.
 func (s *Server) verifyEvidence(w http.ResponseWriter, r *http.Request, k ringfence.Key) error {
-	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 256<<20))
+	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBundle))
 	if err != nil {
 		return err
 	}
 	res, err := evidence.Verify(b, r.URL.Query().Get("key"))
 	if err != nil {
-		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"verified": false, "error": ringfence.ErrorMessage(err)})
+		// Every failure is a finding about the bundle, safe to show.
+		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"verified": false, "error": err.Error()})
 		return nil
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"verified": true, "result": res})

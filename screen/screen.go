@@ -8,7 +8,9 @@
 // personal blocks (lists, contacts-only, quiet hours); a failed caller-ID
 // attestation; a call-bombing attack on the callee; a verified business;
 // crowd reputation and behaviour signals (with the subscriber's blocked
-// categories); range risk.
+// categories); range risk. A personal rule that asks for a label sets a
+// floor: the call is labelled at least, and blocked when the signals below
+// call for a block.
 package screen
 
 import (
@@ -103,35 +105,69 @@ func (p *Policy) decide(v *Verdict, call Call, sig Signals) {
 	v.NumberInfo = call.Caller
 	v.Action, v.Category, v.Score = ringfence.Allow, "", 0
 	v.Reasons = v.Reasons[:0]
-	e164 := call.Caller.E164
+	// floor is the least a personal rule asks for: a personal label never
+	// weakens a block that other signals call for.
+	floor := p.personal(v, call, sig.Rules)
+	switch floor {
+	case ringfence.Allow:
+		if len(v.Reasons) > 0 { // an allow-list entry or a pass
+			return
+		}
+	case ringfence.Block:
+		return
+	}
+	p.network(v, call, sig)
+	if floor.Severity() > v.Action.Severity() {
+		v.Action, v.Score = floor, max(v.Score, 0.5)
+	}
+}
 
-	rules := sig.Rules
-	if rules != nil {
-		if e, ok := rules.find(e164, call.At, EntryAllow, EntryPass); ok {
-			code := ReasonAllowList
-			if e.Kind == EntryPass {
-				code = ReasonPass
-			}
-			v.add(Reason{Code: code, Text: e.Pattern})
-			return
+// personal applies the callee's own rules. It returns Allow with a reason
+// added for an allow-list entry or a pass (the call rings, nothing else
+// counts), Block with its reason for a personal block, Label with its
+// reasons when a rule asks for at least a label, and Allow with no reason
+// when no rule applies.
+func (p *Policy) personal(v *Verdict, call Call, rules *Rules) ringfence.Action {
+	if rules == nil {
+		return ringfence.Allow
+	}
+	e164 := call.Caller.E164
+	if e, ok := rules.find(e164, call.At, EntryAllow, EntryPass); ok {
+		code := ReasonAllowList
+		if e.Kind == EntryPass {
+			code = ReasonPass
 		}
-		if e, ok := rules.find(e164, call.At, EntryBlock, EntryLabel); ok {
-			if e.Kind == EntryBlock {
-				v.set(ringfence.Block, 1, Reason{Code: ReasonBlockList, Text: e.Pattern})
-			} else {
-				v.set(ringfence.Label, 0.5, Reason{Code: ReasonLabelList, Text: e.Pattern})
-			}
-			return
-		}
-		if a := rules.ContactsOnly; a == ringfence.Block || a == ringfence.Label {
-			v.set(a, 0.5, Reason{Code: ReasonContactsOnly})
-			return
-		}
-		if q := rules.Quiet; q != nil && q.contains(call.At) {
-			v.set(q.Action, 0.5, Reason{Code: ReasonQuietHours, Text: q.From + "–" + q.To})
-			return
+		v.add(Reason{Code: code, Text: e.Pattern})
+		return ringfence.Allow
+	}
+	floor := ringfence.Allow
+	raise := func(a ringfence.Action, r Reason) {
+		v.add(r)
+		if a.Severity() > floor.Severity() {
+			floor = a
 		}
 	}
+	if e, ok := rules.find(e164, call.At, EntryBlock, EntryLabel); ok {
+		if e.Kind == EntryBlock {
+			raise(ringfence.Block, Reason{Code: ReasonBlockList, Text: e.Pattern})
+		} else {
+			raise(ringfence.Label, Reason{Code: ReasonLabelList, Text: e.Pattern})
+		}
+	}
+	if a := rules.ContactsOnly; a == ringfence.Block || a == ringfence.Label {
+		raise(a, Reason{Code: ReasonContactsOnly})
+	}
+	if q := rules.Quiet; q != nil && q.contains(call.At) {
+		raise(q.Action, Reason{Code: ReasonQuietHours, Text: q.From + "–" + q.To})
+	}
+	if floor == ringfence.Block {
+		v.Action, v.Score = ringfence.Block, 1
+	}
+	return floor
+}
+
+// network applies what ringfence knows beyond the callee's rules.
+func (p *Policy) network(v *Verdict, call Call, sig Signals) {
 	if call.Attestation == "fail" {
 		v.set(ringfence.Block, 0.9, Reason{Code: ReasonAttestationFailed, Text: "TN-Validation-Failed"})
 		return

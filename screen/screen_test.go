@@ -40,6 +40,12 @@ func TestDecide(t *testing.T) {
 		BlockedCategories: map[ringfence.Category]ringfence.Action{"insurance": ringfence.Block},
 		Quiet:             &QuietHours{From: "22:00", To: "07:00", Action: ringfence.Block},
 	}
+	softRules := &Rules{
+		Subscriber:        "+8613700137000",
+		ContactsOnly:      ringfence.Label,
+		BlockedCategories: map[ringfence.Category]ringfence.Action{"sales": ringfence.Block},
+		Quiet:             &QuietHours{From: "22:00", To: "07:00", Action: ringfence.Block},
+	}
 	tests := []struct {
 		name     string
 		caller   string
@@ -63,6 +69,11 @@ func TestDecide(t *testing.T) {
 		{"valid pass beats block prefix", "17000000001", noon, Signals{Rules: rules}, "", ringfence.Allow, "", "expected call"},
 		{"expired pass does not", "17000000002", noon, Signals{Rules: rules}, "", ringfence.Block, "", "block list"},
 		{"label list", "13912345678", noon, Signals{Rules: rules}, "", ringfence.Label, "", "label list"},
+		{"label list does not weaken a crowd block", "13912345678", noon, Signals{Rules: rules, Crowd: loanCrowd(40, 40)}, "", ringfence.Block, "loan", "label list"},
+		{"label list beats a verified business", "13912345678", noon, Signals{Rules: rules, Business: bank}, "", ringfence.Label, "", "verified business"},
+		{"contacts-only label, then quiet-hours block", "13512345678", noon.Add(11 * time.Hour), Signals{Rules: softRules}, "", ringfence.Block, "", "quiet hours"},
+		{"contacts-only label on an unknown caller", "13512345678", noon, Signals{Rules: softRules}, "", ringfence.Label, "", "contacts only"},
+		{"contacts-only label with a blocked category", "13512345678", noon, Signals{Rules: softRules, Crowd: reputation.Crowd{Category: "sales", Reporters: 6, Weight: 6, Total: 6}}, "", ringfence.Block, "sales", "you block the category"},
 		{"blocked category", "13512345678", noon, Signals{Rules: rules, Crowd: reputation.Crowd{Category: "insurance", Reporters: 6, Weight: 6, Total: 6}}, "", ringfence.Block, "insurance", "you block the category"},
 		{"quiet hours", "13512345678", noon.Add(11 * time.Hour), Signals{Rules: rules}, "", ringfence.Block, "", "quiet hours"},
 		{"quiet hours spare the allow list", "17100001234", noon.Add(11 * time.Hour), Signals{Rules: rules}, "", ringfence.Allow, "", "allow list"},

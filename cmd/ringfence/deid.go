@@ -47,6 +47,7 @@ func (c *cli) runDeid(args []string) int {
 	decrypt := fs.Bool("decrypt", false, "reverse format-preserving encryption (authorised roles only; needs the key)")
 	keyFile := fs.String("key-file", "", "file holding the key in hex (default: the policy's key_file, else RINGFENCE_DEID_KEY)")
 	summary := fs.String("summary", "text", "summary on stderr: text, json or none")
+	org := fs.String("org", "", "use this organisation's key, derived from the master key as the API does")
 	pos, code, ok := c.parse(fs, args)
 	if !ok {
 		return code
@@ -84,6 +85,9 @@ func (c *cli) runDeid(args []string) int {
 	if pol.NeedsKey() || *decrypt {
 		if key, err = c.deidKey(pol.KeyFile); err != nil {
 			return c.fail("deid", err)
+		}
+		if *org != "" {
+			key = deid.OrgKey(key, *org)
 		}
 	}
 	eng, err := deid.NewEngine(pol, key)

@@ -57,7 +57,10 @@ func (e *Engine) AddAliasPool(ctx context.Context, actor string, numbers []strin
 	}
 	now := e.Now()
 	ps := make([]alias.PoolNumber, 0, len(numbers))
-	for _, n := range numbers {
+	for i, n := range numbers {
+		if err := PoolNumber(n); err != nil {
+			return 0, 0, ringfence.Errorf(ringfence.EINVALID, "numbers[%d]: %v", i, ringfence.ErrorMessage(err))
+		}
 		ps = append(ps, alias.PoolNumber{Number: n, AddedAt: now, AvailableAt: now.Add(quarantine), State: alias.StatePool})
 	}
 	// Reserve a random share as null aliases.
@@ -267,6 +270,9 @@ func (e *Engine) RouteAlias(ctx context.Context, c AliasCall) (d alias.Decision,
 		c.At = e.Now()
 	}
 	ev = AliasEvent{At: c.At, Alias: c.Callee, Caller: c.Caller, Duration: c.Duration, Answered: c.Answered, LedgerIndex: -1}
+	if b != nil && c.At.Before(b.CreatedAt) {
+		return d, ev, true, ringfence.Errorf(ringfence.EINVALID, "call at %s precedes the alias binding (%s): it cannot be a leak", c.At.Format(time.RFC3339), b.CreatedAt.Format(time.RFC3339))
+	}
 	if b != nil {
 		d = alias.Route(b, c.Caller)
 		ev.Merchant, ev.Subscriber = b.Merchant, b.Subscriber
@@ -371,4 +377,17 @@ func (e *Engine) SetBlockStrangers(ctx context.Context, actor, subscriber, num s
 	e.aliases[b.Alias] = &b
 	e.aliasMu.Unlock()
 	return b, e.audit(ctx, actor, "alias.block_strangers", b.Alias, strconv.FormatBool(block))
+}
+
+// PoolNumber checks that n (E.164) can serve as an alias: a mobile or
+// fixed-line number, which a merchant would take for a customer's own.
+func PoolNumber(n string) error {
+	info, err := number.Parse(n)
+	if err != nil {
+		return ringfence.Errorf(ringfence.EINVALID, "%v", err)
+	}
+	if info.Type != number.Mobile && info.Type != number.FixedLine {
+		return ringfence.Errorf(ringfence.EINVALID, "%s is a %s number; an alias must be a mobile or fixed-line number", info.E164, info.Type)
+	}
+	return nil
 }

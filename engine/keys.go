@@ -73,3 +73,17 @@ func (e *Engine) Authenticate(ctx context.Context, secret string) (ringfence.Key
 	e.keys.Store(string(h), k)
 	return k, nil
 }
+
+// RevokeKey stops a key from authenticating, at once and for good.
+func (e *Engine) RevokeKey(ctx context.Context, actor, id string) error {
+	if err := e.store.RevokeKey(ctx, id, e.Now()); err != nil {
+		return err
+	}
+	e.keys.Range(func(h, k any) bool {
+		if k.(ringfence.Key).ID == id {
+			e.keys.Delete(h)
+		}
+		return true
+	})
+	return e.audit(ctx, actor, "key.revoke", id, "")
+}

@@ -97,7 +97,8 @@ type AppealStore interface {
 // KeyStore keeps API keys by the hash of their secret.
 type KeyStore interface {
 	CreateKey(ctx context.Context, k ringfence.Key, secretHash []byte) error
-	KeyByHash(ctx context.Context, secretHash []byte) (ringfence.Key, error) // ENOTFOUND
+	KeyByHash(ctx context.Context, secretHash []byte) (ringfence.Key, error) // ENOTFOUND, also for revoked keys
+	RevokeKey(ctx context.Context, id string, at time.Time) error            // ENOTFOUND
 	Keys(ctx context.Context) ([]ringfence.Key, error)
 }
 

@@ -73,6 +73,18 @@ func TestAliasesAndLeaks(t *testing.T) {
 	if resp, out := raw(t, v, "POST", "/v1/evidence/verify", alice, bundle); resp.StatusCode != 200 {
 		t.Fatalf("verify: %d %s", resp.StatusCode, out)
 	}
+	// Alice may fetch the evidence of her own alias's leak; Bob may not.
+	if resp, _ := raw(t, v, "GET", "/v1/evidence/"+leak, alice, ""); resp.StatusCode != 200 {
+		t.Fatalf("alice's own evidence: %d", resp.StatusCode)
+	}
+	if resp, _ := raw(t, v, "GET", "/v1/evidence/"+leak, bob, ""); resp.StatusCode != 404 {
+		t.Fatalf("bob fetching alice's evidence: %d", resp.StatusCode)
+	}
+	// A call dated before the binding is no leak.
+	code, m = v.do("POST", "/v1/calls", carrier, map[string]any{"calls": []map[string]any{{"caller": "17012345670", "callee": al, "at": "2020-01-01T00:00:00Z"}}})
+	if res := m["results"].([]any)[0].(map[string]any); code != 200 || res["error"] == nil {
+		t.Fatalf("call before binding: %d %v", code, m)
+	}
 }
 
 func call2(t *testing.T, v *env, key, caller, callee string) map[string]any {

@@ -299,3 +299,12 @@ func (s *Server) getAudit(w http.ResponseWriter, r *http.Request, k ringfence.Ke
 	writeJSON(w, http.StatusOK, map[string]any{"entries": log})
 	return nil
 }
+
+// deleteKey revokes an API key, at once.
+func (s *Server) deleteKey(w http.ResponseWriter, r *http.Request, k ringfence.Key) error {
+	if err := s.Engine.RevokeKey(r.Context(), k.ID, r.PathValue("id")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}

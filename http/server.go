@@ -132,6 +132,7 @@ func (s *Server) routes() {
 	s.handle("POST /v1/appeals/{id}/{decision}", s.decideAppeal, ringfence.RoleOperator)
 	s.handle("GET /v1/stats/monthly", s.getMonthly, ringfence.RoleRegulator, ringfence.RoleOperator)
 	s.handle("GET /v1/audit", s.getAudit, ringfence.RoleOperator, ringfence.RoleRegulator)
+	s.handle("DELETE /v1/keys/{id}", s.deleteKey, ringfence.RoleOperator)
 	s.aliasRoutes()
 	s.handle("POST /v1/cdrs", s.postCDRs, ringfence.RoleCarrier)
 	s.handle("POST /v1/deid", s.postDeid, ringfence.RoleOrg, ringfence.RoleOperator)

@@ -244,3 +244,19 @@ func decodeBody(t *testing.T, resp *http.Response, v any) {
 		t.Fatal(err)
 	}
 }
+
+func TestRevokedKeyStopsAtOnce(t *testing.T) {
+	v := newEnv(t)
+	rep := v.key(ringfence.RoleReporter, "")
+	if code, _ := v.do("GET", "/v1/numbers/13800138000", rep, nil); code != 200 {
+		t.Fatalf("before: %d", code)
+	}
+	ks, _ := v.e.Store().Keys(context.Background())
+	op := v.key(ringfence.RoleOperator, "")
+	if code, m := v.do("DELETE", "/v1/keys/"+ks[0].ID, op, nil); code != 204 {
+		t.Fatalf("revoke: %d %v", code, m)
+	}
+	if code, _ := v.do("GET", "/v1/numbers/13800138000", rep, nil); code != 401 {
+		t.Fatalf("revoked key: %d, want 401", code)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"strconv"
+	"strings"
 
 	"ringfence"
 	"ringfence/engine"
@@ -25,7 +26,7 @@ func (s *Server) traceRoutes() {
 	s.handle("POST /v1/exports", s.postExport, ringfence.RoleOrg)
 	s.handle("GET /v1/exports", s.getExports, ringfence.RoleOrg, ringfence.RoleOperator, ringfence.RoleRegulator)
 	s.handle("POST /v1/attributions", s.postAttribution, ringfence.RoleRegulator, ringfence.RoleOperator)
-	s.handle("GET /v1/evidence/{case}", s.getEvidence, ringfence.RoleRegulator, ringfence.RoleOperator)
+	s.handle("GET /v1/evidence/{case}", s.getEvidence, ringfence.RoleRegulator, ringfence.RoleOperator, ringfence.RoleSubscriber)
 	s.handle("POST /v1/evidence/verify", s.verifyEvidence, ringfence.RoleSubscriber, ringfence.RoleReporter, ringfence.RoleCarrier, ringfence.RoleOperator, ringfence.RoleRegulator, ringfence.RoleOrg)
 }
 
@@ -161,6 +162,11 @@ func (s *Server) getEvidence(w http.ResponseWriter, r *http.Request, k ringfence
 	if err != nil {
 		return err
 	}
+	if k.Role == ringfence.RoleSubscriber && !s.ownLeak(l, k, r.PathValue("case")) {
+		// A subscriber gets the evidence of leaks of its own aliases only,
+		// and cannot tell others' cases from missing ones.
+		return ringfence.Errorf(ringfence.ENOTFOUND, "no case %s among your aliases' leaks", r.PathValue("case"))
+	}
 	b, err := evidence.Export(l, r.PathValue("case"))
 	if err != nil {
 		if ringfence.ErrorCode(err) == ringfence.EINTERNAL {
@@ -194,4 +200,23 @@ func (s *Server) verifyEvidence(w http.ResponseWriter, r *http.Request, k ringfe
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"verified": true, "result": res})
 	return nil
+}
+
+// ownLeak reports whether caseID is "leak-N" for a leak event on one of
+// k's aliases.
+func (s *Server) ownLeak(l *ledger.Log, k ringfence.Key, caseID string) bool {
+	n, ok := strings.CutPrefix(caseID, "leak-")
+	if !ok {
+		return false
+	}
+	i, err := strconv.ParseInt(n, 10, 64)
+	if err != nil {
+		return false
+	}
+	e, err := l.Entry(i)
+	if err != nil || e.LeakEvent == nil {
+		return false
+	}
+	b, err := s.Engine.Alias(e.LeakEvent.Alias)
+	return err == nil && b.Subscriber == k.Subscriber
 }

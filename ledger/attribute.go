@@ -5,6 +5,7 @@ import (
 	"io"
 	"time"
 
+	"ringfence"
 	"ringfence/trace"
 )
 
@@ -30,6 +31,9 @@ func Attribute(ctx context.Context, l *Log, found io.Reader, opt trace.Attribute
 	f, err := trace.ReadFound(found, fp)
 	if err != nil {
 		return nil, nil, err
+	}
+	if f.Summary().Records == 0 {
+		return nil, f, ringfence.Errorf(ringfence.EINVALID, "the found list holds no phone number, ID number or name to match: nothing recorded")
 	}
 	a, err := trace.Attribute(ctx, f, l, opt)
 	if err != nil {

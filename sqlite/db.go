@@ -49,6 +49,13 @@ func Open(dir string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("migrate %s: %w", path, err)
 	}
+	// The database holds personal data: owner only, whatever the umask.
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if err := os.Chmod(p, 0o600); err != nil && !os.IsNotExist(err) {
+			db.Close()
+			return nil, fmt.Errorf("open %s: %w", p, err)
+		}
+	}
 	return d, nil
 }
 

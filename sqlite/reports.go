@@ -20,7 +20,7 @@ func (d *DB) AddReports(ctx context.Context, rs []ringfence.Report, boost func(r
 		for i := range rs {
 			r := &rs[i]
 			if err := addReport(ctx, tx, r, boost, judge); err != nil {
-				return fmt.Errorf("report %d (%s): %w", i+1, r.Number, err)
+				return fmt.Errorf("report %d of %d: %w", i+1, len(rs), err)
 			}
 			if !touched[r.Number] {
 				touched[r.Number] = true

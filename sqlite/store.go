@@ -201,7 +201,7 @@ func (d *DB) KeyByHash(ctx context.Context, hash []byte) (ringfence.Key, error) 
 	var k ringfence.Key
 	var role string
 	var at int64
-	err := d.db.QueryRowContext(ctx, `SELECT id, role, subscriber, org, created_at FROM api_keys WHERE secret_hash = ?`, hash).Scan(&k.ID, &role, &k.Subscriber, &k.Org, &at)
+	err := d.db.QueryRowContext(ctx, `SELECT id, role, subscriber, org, created_at FROM api_keys WHERE secret_hash = ? AND revoked_at = 0`, hash).Scan(&k.ID, &role, &k.Subscriber, &k.Org, &at)
 	if isNoRows(err) {
 		return k, notFound("unknown key")
 	}
@@ -296,4 +296,18 @@ func (d *DB) Flags(ctx context.Context, fn func(ringfence.Flag) error) error {
 		}
 	}
 	return rows.Err()
+}
+
+// RevokeKey implements engine.KeyStore.
+func (d *DB) RevokeKey(ctx context.Context, id string, at time.Time) error {
+	return d.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at = 0`, ms(at), id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return notFound("no active key %s", id)
+		}
+		return nil
+	})
 }

@@ -190,8 +190,11 @@ func readNumberFile(name string) (nums, rejected []string, err error) {
 			continue
 		}
 		n, err := number.E164(s)
+		if err == nil {
+			err = engine.PoolNumber(n)
+		}
 		if err != nil {
-			rejected = append(rejected, fmt.Sprintf("%s:%d: %v", name, line, err))
+			rejected = append(rejected, fmt.Sprintf("%s:%d: %s", name, line, errorText(err)))
 			continue
 		}
 		nums = append(nums, n)

@@ -332,7 +332,7 @@ func (c *cli) progress(name string, rows int, done, size int64) {
 }
 
 func (c *cli) runKeys(args []string) int {
-	fs := newFlagSet("keys", "create --role ROLE [--subscriber ID] [--org NAME] | list", c.stderr)
+	fs := newFlagSet("keys", "create --role ROLE [--subscriber ID] [--org NAME] | list | revoke ID", c.stderr)
 	data := c.dataDir(fs)
 	role := fs.String("role", "", "subscriber, reporter, carrier, operator, regulator or org")
 	sub := fs.String("subscriber", "", "for a subscriber key: the subscriber's own number")
@@ -341,14 +341,21 @@ func (c *cli) runKeys(args []string) int {
 	if !ok {
 		return code
 	}
-	if len(pos) != 1 || (pos[0] != "create" && pos[0] != "list") {
-		return c.usageError(fs, "want create or list")
+	if len(pos) == 0 || !(pos[0] == "create" && len(pos) == 1 || pos[0] == "list" && len(pos) == 1 || pos[0] == "revoke" && len(pos) == 2) {
+		return c.usageError(fs, "want create, list or revoke ID")
 	}
 	e, closeDB, err := c.openEngine(*data)
 	if err != nil {
 		return c.fail("keys", err)
 	}
 	defer closeDB()
+	if pos[0] == "revoke" {
+		if err := e.RevokeKey(context.Background(), cliActor, pos[1]); err != nil {
+			return c.fail("keys", err)
+		}
+		fmt.Fprintf(c.stdout, "revoked %s\n", pos[1])
+		return exitOK
+	}
 	if pos[0] == "list" {
 		ks, err := e.Store().Keys(context.Background())
 		if err != nil {

@@ -278,7 +278,16 @@ func (c *cli) runLedger(args []string) int {
 		return c.usageError(fs, "want verify, pubkey or checkpoint")
 	}
 	switch pos[0] {
-	case "verify", "pubkey", "checkpoint":
+	case "verify", "checkpoint":
+	case "pubkey":
+		// The verifier key is public: read it without taking the ledger,
+		// so it works while the server holds it.
+		b, err := os.ReadFile(filepath.Join(*data, "ledger", "verifier.key"))
+		if err != nil {
+			return c.fail("ledger", fmt.Errorf("no ledger in %s yet: %w", *data, err))
+		}
+		fmt.Fprint(c.stdout, string(b))
+		return exitOK
 	default:
 		return c.usageError(fs, "unknown subcommand %q", pos[0])
 	}
@@ -288,8 +297,6 @@ func (c *cli) runLedger(args []string) int {
 	}
 	defer l.Close()
 	switch pos[0] {
-	case "pubkey":
-		fmt.Fprintln(c.stdout, l.VerifierKey())
 	case "checkpoint":
 		cp, err := l.Checkpoint()
 		if err != nil {

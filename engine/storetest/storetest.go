@@ -249,6 +249,15 @@ func testKeys(t *testing.T, s engine.Store) {
 	if ks, _ := s.Keys(ctx); len(ks) != 2 {
 		t.Fatalf("keys %+v", ks)
 	}
+	if err := s.RevokeKey(ctx, "key_1", t0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.KeyByHash(ctx, []byte("hash1")); ringfence.ErrorCode(err) != ringfence.ENOTFOUND {
+		t.Fatalf("revoked key still authenticates: %v", err)
+	}
+	if err := s.RevokeKey(ctx, "key_1", t0); ringfence.ErrorCode(err) != ringfence.ENOTFOUND {
+		t.Fatalf("revoking twice: %v", err)
+	}
 }
 
 func testAudit(t *testing.T, s engine.Store) {

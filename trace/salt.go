@@ -270,8 +270,34 @@ func (t *Table) canaryRow(r *rand.Rand, cols Columns, p identity, phone string, 
 		case role == RolePlate:
 			row[i] = inventPlate(r, tmpl, p.reg)
 		default:
-			row[i] = tmpl
+			// A copied free-text value would be the twin of a real row's
+			// and give the canary away: vary its long numbers (order
+			// numbers, phones, plates), keeping dates and short numbers.
+			row[i] = varyLongNumbers(r, tmpl)
 		}
 	}
 	return row
+}
+
+// varyLongNumbers replaces all but the first three digits of every run of
+// five or more digits in s with random digits.
+func varyLongNumbers(r *rand.Rand, s string) string {
+	b := []byte(s)
+	for i := 0; i < len(b); {
+		if b[i] < '0' || b[i] > '9' {
+			i++
+			continue
+		}
+		j := i
+		for j < len(b) && b[j] >= '0' && b[j] <= '9' {
+			j++
+		}
+		if j-i >= 5 {
+			for k := i + 3; k < j; k++ {
+				b[k] = byte('0' + r.IntN(10))
+			}
+		}
+		i = j
+	}
+	return string(b)
 }

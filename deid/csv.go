@@ -19,6 +19,7 @@ type field struct {
 	start, end int
 	quoted     bool // enclosed in double quotes
 	escaped    bool // holds "" escapes
+	open       bool // its quote is never closed: it runs to the end of input
 }
 
 // recordReader splits a CSV stream (RFC 4180: quoted fields may hold
@@ -125,6 +126,7 @@ func parseRecord(b []byte, fs []field, final bool) ([]byte, []field, bool) {
 						return nil, fs, false
 					}
 					f.quoted = false // unterminated: keep it as data
+					f.open = true
 					break
 				}
 				if j+1 < n && b[j+1] == '"' {
@@ -225,6 +227,11 @@ func (st *state) csv(src io.Reader, w *bufio.Writer) error {
 		st.records++
 		if len(rules) > 0 && len(fs) != len(rules) && !(len(fs) == 1 && fs[0].end == fs[0].start) {
 			st.warn("line %d: %d fields, header has %d", line, len(fs), len(rules))
+		}
+		for _, f := range fs {
+			if f.open {
+				st.warn("line %d: a quote is never closed: the rest of the input was read as one cell and scanned as free text", line)
+			}
 		}
 		for len(rules) < len(fs) {
 			rules = append(rules, st.ruleFor(fmt.Sprintf("#%d", len(rules)+1), len(rules)))

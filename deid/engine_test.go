@@ -190,6 +190,12 @@ func TestCSVColumns(t *testing.T) {
 	if string(out) != "a,b\n1,2,138****5678\n" || len(sum.Warnings) != 1 || !strings.Contains(sum.Warnings[0], "line 2") {
 		t.Errorf("ragged: %q %q", out, sum.Warnings)
 	}
+	// An unclosed quote swallows the rest of the file: it is still scanned,
+	// and named in a warning.
+	out, sum = process(t, Policy{}, nil, []byte("a,b\n1,\"x\n13912345678,3\n"), Options{Format: CSV})
+	if strings.Contains(string(out), "13912345678") || len(sum.Warnings) == 0 || !strings.Contains(sum.Warnings[len(sum.Warnings)-1], "line 2: a quote is never closed") {
+		t.Errorf("unclosed quote: %q %q", out, sum.Warnings)
+	}
 }
 
 // TestLongLine processes a text line far longer than the line buffer.

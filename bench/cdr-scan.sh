@@ -7,12 +7,15 @@
 #
 # Usage: bench/cdr-scan.sh            (from the repository root)
 # Environment: DAYS (7), SUBSCRIBERS (100000), RF_CALLERS (10000000),
+#              SCENARIO (main, or alt: the independently modelled population
+#              with mixed time zones, disorder and duplicate rows),
 #              SKIP_DUCKDB=1 to skip the peer, SKIP_MEMORY=1 to skip memory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DAYS=${DAYS:-7}
 SUBSCRIBERS=${SUBSCRIBERS:-100000}
 RF_CALLERS=${RF_CALLERS:-10000000}
+SCENARIO=${SCENARIO:-main}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -21,8 +24,8 @@ one_core() {
 }
 
 go build -o "$work/ringfence" ./cmd/ringfence
-echo "== simulating $DAYS days x $SUBSCRIBERS subscribers"
-"$work/ringfence" simulate cdr --days "$DAYS" --subscribers "$SUBSCRIBERS" \
+echo "== simulating $DAYS days x $SUBSCRIBERS subscribers ($SCENARIO scenario)"
+"$work/ringfence" simulate cdr --scenario "$SCENARIO" --days "$DAYS" --subscribers "$SUBSCRIBERS" \
 	--out "$work/cdr.csv" --truth "$work/truth.jsonl" --seed 11
 rows=$(($(wc -l <"$work/cdr.csv") - 1))
 echo "file: $rows rows, $(du -h "$work/cdr.csv" | cut -f1)"

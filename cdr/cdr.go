@@ -159,6 +159,10 @@ func (r *Reader) Format() Format { return r.format }
 // Line returns the number of the last line read.
 func (r *Reader) Line() int { return r.line }
 
+// Buffered returns the bytes read from the input but not yet returned as
+// records: when it is 0, the next call to Next may wait on the input.
+func (r *Reader) Buffered() int { return r.br.Buffered() }
+
 // Next returns the next record. It returns io.EOF at the end, a *RowError
 // for a bad row (call Next again to go on), and any other error for a
 // failure of the underlying stream.

@@ -244,3 +244,22 @@ func FuzzReader(f *testing.F) {
 		}
 	})
 }
+
+func TestBuffered(t *testing.T) {
+	in := "caller,callee,start_time,duration_s,answered\n" +
+		"+8613812345678,+8613987654321,2024-03-04T09:00:00+08:00,23,1\n" +
+		"+8613812345678,+8613987654322,2024-03-04T09:00:10+08:00,0,0\n"
+	rd := NewReader(strings.NewReader(in), Auto)
+	if _, err := rd.NextRecord(); err != nil {
+		t.Fatal(err)
+	}
+	if n := rd.Buffered(); n != len("+8613812345678,+8613987654322,2024-03-04T09:00:10+08:00,0,0\n") {
+		t.Errorf("buffered %d bytes after the first record, want the second row's", n)
+	}
+	if _, err := rd.NextRecord(); err != nil {
+		t.Fatal(err)
+	}
+	if n := rd.Buffered(); n != 0 {
+		t.Errorf("buffered %d bytes at the end, want 0", n)
+	}
+}

@@ -9,7 +9,8 @@ import (
 	"ringfence/simulate"
 )
 
-// BenchmarkObserve measures the detector alone over a simulated day.
+// BenchmarkObserve measures the detector alone over two simulated days,
+// call by call and in batches.
 func BenchmarkObserve(b *testing.B) {
 	res := simulate.Run(simulate.Config{Days: 2, Subscribers: 20000, Seed: 3})
 	calls := make([]detect.Call, len(res.Calls))
@@ -17,14 +18,24 @@ func BenchmarkObserve(b *testing.B) {
 		calls[i] = detect.Call{Caller: c.Caller, Callee: c.Callee, Start: c.Start, Duration: c.Duration, Answered: c.Answered}
 	}
 	emit := func(ringfence.Flag) {}
-	b.ResetTimer()
-	for range b.N {
-		d := detect.New(detect.DefaultConfig())
-		for _, c := range calls {
-			d.ObserveCall(c, emit)
+	b.Run("one", func(b *testing.B) {
+		for range b.N {
+			d := detect.New(detect.DefaultConfig())
+			for _, c := range calls {
+				d.ObserveCall(c, emit)
+			}
 		}
-	}
-	b.ReportMetric(float64(len(calls))*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+		b.ReportMetric(float64(len(calls))*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+	})
+	b.Run("batch", func(b *testing.B) {
+		for range b.N {
+			d := detect.New(detect.DefaultConfig())
+			for i := 0; i < len(calls); i += 256 {
+				d.ObserveCalls(calls[i:min(i+256, len(calls))], emit)
+			}
+		}
+		b.ReportMetric(float64(len(calls))*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+	})
 }
 
 // BenchmarkDistinctCallers measures the heap held per active caller: it

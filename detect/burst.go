@@ -8,11 +8,12 @@ import (
 // inbound is a count-min sketch of calls per callee over two time scales
 // at once: the burst window and the day, each as the current and the
 // previous span. Every cell holds both scales' counters with the epoch they
-// belong to, so a call costs two memory accesses (one per row of the
-// sketch) and time passing costs nothing: a cell from an older epoch is
-// rotated when it is next touched, never swept.
+// belong to, and time passing costs nothing: a cell from an older epoch is
+// rotated when it is next touched, never swept. The sketch is blocked: a
+// number's two cells lie in one 64-byte line of four, so a call costs one
+// memory access.
 type inbound struct {
-	cells []cell
+	lines [][4]cell
 	mask  uint64
 	span  int64
 	// current epochs (low 16 bits are what cells keep); -1 before the first call
@@ -21,19 +22,32 @@ type inbound struct {
 }
 
 // cell is one sketch slot: calls in the current and previous burst window
-// and day, tagged with the epochs they count.
+// and day, tagged with the epochs they count, and the burst window in
+// which a callee hashed here was last under watch.
 type cell struct {
 	rEpoch, rCur, rPrev uint16
 	dEpoch, dCur, dPrev uint16
-	_                   [2]uint16 // pad to 16 bytes: one cell never straddles a cache line
+	watch               uint16
+	_                   uint16 // pad to 16 bytes: one cell never straddles a cache line
 }
 
 func newInbound(bits uint, span int64) inbound {
 	if bits < 8 {
 		bits = 8
 	}
-	n := 1 << bits
-	return inbound{cells: make([]cell, n), mask: uint64(n - 1), span: span, recent: -1, daily: -1}
+	n := 1 << (bits - 2)
+	return inbound{lines: make([][4]cell, n), mask: uint64(n - 1), span: span, recent: -1, daily: -1}
+}
+
+// line returns the sketch line of the number with hash h.
+func (x *inbound) line(h uint64) *[4]cell { return &x.lines[h&x.mask] }
+
+// cells returns the two cells of the number with hash h.
+func (x *inbound) cells(h uint64) (*cell, *cell) {
+	line := x.line(h)
+	i := (h >> 40) & 3
+	j := (i + 1 + (h>>42)%3) & 3
+	return &line[i], &line[j]
 }
 
 // advance moves the current epochs as time passes.
@@ -64,17 +78,26 @@ func roll(epoch, cur, prev *uint16, e uint16) {
 }
 
 // add counts a call at the callee with hash h and returns the callee's
-// estimated calls over the current and previous burst window and day.
-func (x *inbound) add(h uint64) (recent, day int) {
+// estimated calls over the current and previous burst window and day, and
+// whether it may be under watch (both its cells were marked within the
+// last two windows).
+func (x *inbound) add(h uint64) (recent, day int, watched bool) {
 	r, d := uint16(x.recent), uint16(x.daily)
-	a, b := &x.cells[h&x.mask], &x.cells[(h>>32)&x.mask]
+	a, b := x.cells(h)
 	roll(&a.rEpoch, &a.rCur, &a.rPrev, r)
 	roll(&a.dEpoch, &a.dCur, &a.dPrev, d)
 	roll(&b.rEpoch, &b.rCur, &b.rPrev, r)
 	roll(&b.dEpoch, &b.dCur, &b.dPrev, d)
 	recent = min(int(a.rCur)+int(a.rPrev), int(b.rCur)+int(b.rPrev))
 	day = min(int(a.dCur)+int(a.dPrev), int(b.dCur)+int(b.dPrev))
-	return recent, day
+	return recent, day, r-a.watch <= 2 && r-b.watch <= 2
+}
+
+// mark notes that the callee with hash h is under watch.
+func (x *inbound) mark(h uint64) {
+	r := uint16(x.recent)
+	a, b := x.cells(h)
+	a.watch, b.watch = r, r
 }
 
 // burstWatch spots callees receiving an unusual burst of calls: sketches
@@ -108,8 +131,9 @@ func newBurstWatch(bits uint, span int64, burstCallers int) burstWatch {
 // target is the exact state of a callee under burst watch.
 type target struct {
 	key      uint64
-	winStart int64
-	last     int64
+	winStart int64 // start of the first call in the window
+	end      int64 // latest start in the window
+	last     int64 // stream time of the last call seen
 	calls    int32
 	answered int32
 	talk     int64
@@ -122,10 +146,14 @@ const maxTargetCallers = 512
 
 // observe counts the call at its callee and returns the callee's target
 // state when the callee is under watch.
-func (b *burstWatch) observe(c Call, now int64) *target {
+// h is mix64 of the callee.
+func (b *burstWatch) observe(c Call, h uint64, now int64) *target {
 	b.counts.advance(now)
-	n, day := b.counts.add(mix64(c.Callee))
-	t := b.targets[c.Callee]
+	n, day, watched := b.counts.add(h)
+	var t *target
+	if watched {
+		t = b.targets[c.Callee]
+	}
 	if t == nil {
 		if n < b.trigger {
 			return nil
@@ -136,16 +164,23 @@ func (b *burstWatch) observe(c Call, now int64) *target {
 		age := max(now-b.counts.start, 86400)
 		t = &target{
 			key:      c.Callee,
-			winStart: now,
+			winStart: c.Start,
 			baseline: float64(max(day-n, 0)) * float64(b.span) / float64(age),
 		}
 		b.targets[c.Callee] = t
 	}
-	if now-t.winStart > b.span {
-		t.winStart, t.calls, t.answered, t.talk = now, 0, 0, 0
-		t.callers = t.callers[:0]
-	}
+	b.counts.mark(h)
 	t.last = now
+	// The window is one of start times: records logged late must not
+	// crowd calls of the last hour into it.
+	switch {
+	case c.Start-t.winStart > b.span:
+		t.winStart, t.end, t.calls, t.answered, t.talk = c.Start, c.Start, 0, 0, 0
+		t.callers = t.callers[:0]
+	case c.Start < t.winStart:
+		return nil
+	}
+	t.end = max(t.end, c.Start)
 	t.calls++
 	if c.Answered {
 		t.answered++
@@ -183,11 +218,11 @@ func (t *target) assess(burstCallers int, span int64) (float64, []string) {
 	if talk < 20 {
 		l++
 	} else {
-		l--
+		l -= clamp((talk-20)/30, 1, 4) // callers someone talks to at length are a contact centre's
 	}
 	score := 1 / (1 + math.Exp(-l))
 	reasons := []string{
-		fmt.Sprintf("%d calls from %d distinct callers within %d min", t.calls, distinct, (t.last-t.winStart)/60+1),
+		fmt.Sprintf("%d calls from %d distinct callers within %d min", t.calls, distinct, (t.end-t.winStart)/60+1),
 		fmt.Sprintf("%.0f%% answered, %.0f s average talk", answered*100, talk),
 		fmt.Sprintf("usual inbound ≈%.1f calls a day", t.baseline*86400/float64(span)),
 	}
@@ -204,6 +239,6 @@ func (b *burstWatch) expire(now int64) {
 }
 
 func (b *burstWatch) bytes() int64 {
-	n := int64(len(b.counts.cells)) * 16
+	n := int64(len(b.counts.lines)) * 64
 	return n + int64(len(b.targets))*(64+maxTargetCallers)
 }

@@ -1,8 +1,8 @@
 package detect
 
 import (
-	"fmt"
 	"math"
+	"math/bits"
 	"unsafe"
 )
 
@@ -19,63 +19,103 @@ type caller struct {
 	key        uint64
 	prevCallee uint64
 	partner    uint64 // campaign root whose callees this caller shares
-	first      int64  // first call seen (Unix s)
-	last       int64  // time the counters were decayed to
-	lastOut    int64  // last outbound call
+	first      uint32 // first call seen (seconds since the detector's epoch, as all times here)
+	last       uint32 // time the counters were decayed to
+	lastOut    uint32 // latest outbound call start
+	prevStart  uint32 // start of the previous record, in arrival order
 	total      uint32 // outbound calls since the state was created (saturating)
 	pcnt       uint16 // strength of the partner link
+	lattice    uint16 // greatest common divisor of the gaps between calls
+	latticeRun uint16 // gaps in a row that kept the divisor above one
+	modeDur    uint16 // the talk time answered calls keep returning to
 	rng        uint8  // range class, looked up once the caller is a candidate
 	live       bool
+	flagged    bool // flagged while this state lived
 
 	n, ans, short, talk float32 // calls, answered, answered < 10 s, talk seconds
-	cb, ret, rep, seq   float32 // called back, returned an inbound call, repeat callee, sequential callee
-	hour                float32 // calls, one-hour decay
-	gapMean, gapSq      float32 // EWMA of gaps between calls (s) and of their squares
-	durMean, durSq      float32 // EWMA of answered talk time (s) and of its squares
+	ep, epAns           float32 // episodes (runs of attempts at one callee), episodes that got through
+	revisit, persist    float32 // episodes at a callee contacted within hours; at one contacted three times or more
+	recall              float32 // calls again within an episode that had already got through
+	known, cb, in       float32 // episodes returning a call received; callees who called back; calls received
+	seq, hour           float32 // sequentially dialled callees; calls, one-hour decay
+	gapMean, gapSq      float32 // mean of the gaps between calls (s) and of their squares
+	durMean, durSq      float32 // mean of answered talk time (s) and of its squares
+	modeShare           float32 // share of answered calls lasting exactly modeDur
 }
 
+// ewma is the weight of a new value in the exponential means.
 const ewma = 1.0 / 16
 
-func (s *caller) decayTo(t int64) {
-	dt := t - s.last
-	if dt <= 0 {
+func (s *caller) decayTo(t uint32) {
+	if t <= s.last {
 		return
 	}
+	dt := int64(t - s.last)
 	s.last = t
 	f, fh := decay(dt)
 	s.n *= f
 	s.ans *= f
 	s.short *= f
 	s.talk *= f
+	s.ep *= f
+	s.epAns *= f
+	s.revisit *= f
+	s.persist *= f
+	s.recall *= f
+	s.known *= f
 	s.cb *= f
-	s.ret *= f
-	s.rep *= f
+	s.in *= f
 	s.seq *= f
 	s.hour *= fh
 }
 
 // decay returns the decay factors of the day and hour counters after dt
-// seconds; short gaps, the common case, use a Taylor expansion instead of
-// math.Exp.
+// seconds: from a table by whole minutes, corrected to first order for the
+// seconds left over, instead of math.Exp.
 func decay(dt int64) (day, hour float32) {
-	if dt < 60 {
-		x, y := float64(dt)/dayTau, float64(dt)/hourTau
-		return float32(1 - x + x*x/2), float32(1 - y + y*y/2 - y*y*y/6)
+	m, r := dt/60, float32(dt%60)
+	if m >= int64(len(decayTable)) {
+		return float32(math.Exp(-float64(dt) / dayTau)), float32(math.Exp(-float64(dt) / hourTau))
 	}
-	return float32(math.Exp(-float64(dt) / dayTau)), float32(math.Exp(-float64(dt) / hourTau))
+	f := &decayTable[m]
+	return f[0] * (1 - r/dayTau), f[1] * (1 - r/hourTau)
 }
 
-func (s *caller) observe(c Call, repeat, reverse bool) {
-	t := c.Start
+// decayTable holds the day and hour decay factors after 0, 1, 2, ...
+// minutes, up to four days.
+var decayTable = func() (t [4 * 24 * 60][2]float32) {
+	for m := range t {
+		t[m] = [2]float32{float32(math.Exp(-float64(m) * 60 / dayTau)), float32(math.Exp(-float64(m) * 60 / hourTau))}
+	}
+	return t
+}()
+
+// contact is what the pair table says about a call: its place in an
+// episode and the callee's relation to the caller.
+type contact struct {
+	sameEpisode bool // a retry within an episode
+	gotThrough  bool // the episode had already got through before this call
+	revisit     bool // a new episode at a callee contacted within hours
+	persistent  bool // the callee has had three or more episodes
+	known       bool // the callee called this caller before
+}
+
+func (s *caller) observe(c Call, t uint32, k contact, lattice bool) {
 	s.decayTo(t)
-	if s.total > 0 && t >= s.lastOut {
-		if gap := float32(t - s.lastOut); gap < 3600 {
-			// A running mean at first, then an exponential one.
-			a := float32(1) / float32(min(s.total, 16))
-			s.gapMean += a * (gap - s.gapMean)
-			s.gapSq += a * (gap*gap - s.gapSq)
+	if s.total > 0 {
+		if t >= s.lastOut {
+			if gap := float32(t - s.lastOut); gap < 3600 {
+				// A running mean at first, then an exponential one.
+				a := float32(1) / float32(min(s.total, 16))
+				s.gapMean += a * (gap - s.gapMean)
+				s.gapSq += a * (gap*gap - s.gapSq)
+			}
+		}
+		if lattice {
+			s.observeLattice(t)
 		}
 	}
+	s.prevStart = t
 	if t > s.lastOut {
 		s.lastOut = t
 	}
@@ -85,24 +125,28 @@ func (s *caller) observe(c Call, repeat, reverse bool) {
 	s.n++
 	s.hour++
 	if c.Answered {
-		d := float32(c.Duration)
-		if s.ans == 0 && s.durMean == 0 {
-			s.durMean, s.durSq = d, d*d
-		} else {
-			s.durMean += ewma * (d - s.durMean)
-			s.durSq += ewma * (d*d - s.durSq)
-		}
-		s.ans++
-		s.talk += d
-		if c.Duration < 10 {
-			s.short++
-		}
+		s.observeTalk(c.Duration)
 	}
-	if repeat {
-		s.rep++
-	}
-	if reverse && !repeat {
-		s.ret++
+	if k.sameEpisode {
+		if k.gotThrough {
+			s.recall++
+		} else if c.Answered {
+			s.epAns++
+		}
+	} else {
+		s.ep++
+		if c.Answered {
+			s.epAns++
+		}
+		if k.revisit {
+			s.revisit++
+		}
+		if k.persistent {
+			s.persist++
+		}
+		if k.known {
+			s.known++
+		}
 	}
 	if s.prevCallee != 0 && c.Callee != s.prevCallee {
 		delta := c.Callee - s.prevCallee
@@ -116,6 +160,74 @@ func (s *caller) observe(c Call, repeat, reverse bool) {
 	s.prevCallee = c.Callee
 }
 
+// observeLattice follows the greatest common divisor of the gaps between
+// calls, in any order: a machine placing calls at an exact interval keeps
+// it at the interval (or a divisor of it) however the records are
+// shuffled, while a person's gaps drive it to one within a few calls.
+func (s *caller) observeLattice(t uint32) {
+	gap := int64(t) - int64(s.prevStart)
+	if gap < 0 {
+		gap = -gap
+	}
+	if gap == 0 || gap >= 3600 {
+		return
+	}
+	g := gcd(uint64(s.lattice), uint64(gap))
+	if g >= 2 {
+		s.lattice = uint16(g)
+		if s.latticeRun < math.MaxUint16 {
+			s.latticeRun++
+		}
+		return
+	}
+	s.lattice, s.latticeRun = uint16(gap), 0
+}
+
+// gcd is the greatest common divisor of a and b (binary: no divisions).
+func gcd(a, b uint64) uint64 {
+	if a == 0 {
+		return b
+	}
+	if b == 0 {
+		return a
+	}
+	shift := bits.TrailingZeros64(a | b)
+	a >>= bits.TrailingZeros64(a)
+	for b != 0 {
+		b >>= bits.TrailingZeros64(b)
+		if a > b {
+			a, b = b, a
+		}
+		b -= a
+	}
+	return a << shift
+}
+
+func (s *caller) observeTalk(dur uint32) {
+	d := float32(dur)
+	if s.ans == 0 && s.durMean == 0 {
+		s.durMean, s.durSq = d, d*d
+	} else {
+		s.durMean += ewma * (d - s.durMean)
+		s.durSq += ewma * (d*d - s.durSq)
+	}
+	// The share of calls lasting exactly the mode: a recorded message
+	// played to the end lasts the same every time.
+	if dur == uint32(s.modeDur) {
+		s.modeShare += ewma * (1 - s.modeShare)
+	} else {
+		s.modeShare -= ewma * s.modeShare
+		if s.modeShare < 0.05 {
+			s.modeDur, s.modeShare = uint16(min(dur, math.MaxUint16)), ewma
+		}
+	}
+	s.ans++
+	s.talk += d
+	if dur < 10 {
+		s.short++
+	}
+}
+
 func cv(mean, sq float32) float64 {
 	if mean <= 0 {
 		return math.Inf(1)
@@ -127,209 +239,156 @@ func cv(mean, sq float32) float64 {
 	return math.Sqrt(v) / float64(mean)
 }
 
-// features are a caller's rates, shrunk towards neutral priors so that a
-// few calls cannot look extreme.
-type features struct {
-	n, hour, distinct         float64
-	answer, callback, returns float64
-	missedBack                float64 // share of missed calls called back
-	repeat, seq, hangup, talk float64
-	gapCV, durCV              float64
-	regularGaps, regularTalk  bool
-}
-
-func (s *caller) features() features {
-	n := float64(s.n)
-	ans := float64(s.ans)
-	f := features{
-		n:          n,
-		hour:       float64(s.hour),
-		answer:     (ans + 3) / (n + 5),
-		callback:   float64(s.cb) / (n + 5),
-		distinct:   n - float64(s.rep),
-		missedBack: (float64(s.cb) + 0.1*3) / (n - ans + 3),
-		returns:    float64(s.ret) / (n + 5),
-		repeat:     float64(s.rep) / (n + 5),
-		seq:        float64(s.seq) / (n + 5),
-		hangup:     (float64(s.short) + 1) / (ans + 3),
-		talk:       (float64(s.talk) + 60*2) / (ans + 2),
-		gapCV:      cv(s.gapMean, s.gapSq),
-		durCV:      cv(s.durMean, s.durSq),
-	}
-	f.regularGaps = s.total >= 15 && f.gapCV < 0.2 && s.gapMean < 600
-	f.regularTalk = ans >= 10 && f.durCV < 0.25
-	return f
-}
-
-type assessment struct {
-	score   float64
-	kind    uint8
-	reasons []string
-}
-
-func clamp(x, lo, hi float64) float64 { return math.Max(lo, math.Min(hi, x)) }
-
-// logit combines the evidence into log-odds that the caller is abusive.
-func (f *features) logit(rng uint8) float64 {
-	l := -3.0
-	l += clamp(math.Log2((math.Max(f.n, 6*f.hour)+1)/60), -4, 3) // volume (or today's pace), relative to a busy person
-	l += clamp((0.55-f.answer)*10, -5, 3)                        // answered by few
-	l += clamp(2-f.missedBack*30, -6, 2)                         // missed calls nobody calls back
-	l += clamp(math.Log2(f.hour/40), 0, 1)                       // dialling pace
-	l -= math.Min(f.returns*20, 6)                               // returning calls it received
-	l += math.Min(f.seq*8, 3)                                    // dialling a list in number order
-	l += clamp((f.hangup-0.3)*4, -1, 2)                          // answered, then hung up on at once
-	l += math.Min(f.repeat*6, 4)                                 // calling the same people again
-	l -= clamp((f.talk-60)/60, 0, 2)                             // long conversations
-	if rng == rangeVirtual {
-		l += 1
-	}
-	if f.regularGaps {
-		l += 1.5
-	}
-	if f.regularTalk {
-		l += 0.5
-	}
-	return l
-}
-
-func (f *features) kind() uint8 {
-	switch {
-	case f.regularGaps || (f.regularTalk && f.hour >= 100) || f.hour >= 400 || f.n >= 2500:
-		return kindRobocall
-	case f.repeat >= 0.35:
-		return kindDebt
-	}
-	return kindTelemarketing
-}
-
-func (s *caller) assess() assessment {
-	f := s.features()
-	score := 1 / (1 + math.Exp(-f.logit(s.rng)))
-	if f.distinct < 8 { // one person called again and again is not a campaign
-		score = 0
-	}
-	a := assessment{score: score, kind: f.kind()}
-	if score < 0.5 {
-		return a
-	}
-	ans := float64(s.ans) / math.Max(float64(s.n), 1)
-	cb := float64(s.cb) / math.Max(float64(s.n), 1)
-	a.reasons = append(a.reasons, fmt.Sprintf("%s calls in 24 h, %.0f%% answered, %.1f%% called back",
-		thousands(int64(math.Round(float64(s.n)))), ans*100, cb*100))
-	if s.ans >= 1 {
-		a.reasons = append(a.reasons, fmt.Sprintf("answered calls last %.0f s on average, %.0f%% under 10 s",
-			float64(s.talk)/float64(s.ans), float64(s.short)/float64(s.ans)*100))
-	}
-	if r := float64(s.ret) / math.Max(float64(s.n), 1); r >= 0.01 {
-		a.reasons = append(a.reasons, fmt.Sprintf("%.0f%% of calls return a call received", r*100))
-	}
-	if f.seq >= 0.1 {
-		a.reasons = append(a.reasons, fmt.Sprintf("%.0f%% of numbers dialled in sequence", float64(s.seq)/float64(s.n)*100))
-	}
-	if f.repeat >= 0.1 {
-		a.reasons = append(a.reasons, fmt.Sprintf("%.0f%% of calls repeat a number already called", float64(s.rep)/float64(s.n)*100))
-	}
-	if f.regularGaps {
-		a.reasons = append(a.reasons, fmt.Sprintf("machine-regular dialling: a call every %.0f s (variation %.0f%%)", s.gapMean, f.gapCV*100))
-	}
-	if f.regularTalk {
-		a.reasons = append(a.reasons, fmt.Sprintf("uniform talk time: %.0f s (variation %.0f%%)", s.durMean, f.durCV*100))
-	}
-	if f.hour >= 60 {
-		a.reasons = append(a.reasons, fmt.Sprintf("%.0f calls in the last hour", f.hour))
-	}
-	if s.rng == rangeVirtual {
-		a.reasons = append(a.reasons, "virtual-operator number range")
-	}
-	return a
-}
-
-// thousands formats n with comma separators.
-func thousands(n int64) string {
-	s := fmt.Sprint(n)
-	if n < 0 {
-		return "-" + thousands(-n)
-	}
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
-}
-
-// callerTable holds caller states in a slab indexed by a map from number
-// key, reusing freed slots, so a state costs its record plus one small map
-// entry and no per-state allocation.
+// callerTable holds caller states in a slab indexed by an open-addressing
+// hash index (linear probing), reusing freed slots, so a state costs its
+// record plus an 8-byte index slot and no per-state allocation. An index
+// slot holds a 32-bit fingerprint of the key's hash (never zero; its low
+// bits are the slot where probing starts) and the state's slab position; a
+// fingerprint match is confirmed against the state's key.
 type callerTable struct {
-	index map[uint64]uint32
+	index []uint64
+	mask  uint64
+	used  int // live entries in index
 	slab  []caller
 	free  []uint32
 }
 
 func newCallerTable() callerTable {
-	return callerTable{index: make(map[uint64]uint32)}
+	return callerTable{index: make([]uint64, 1024), mask: 1023}
 }
 
-func (t *callerTable) len() int { return len(t.index) }
+func (t *callerTable) len() int { return t.used }
+
+// fingerprint returns the index fingerprint of key.
+func fingerprint(key uint64) uint64 { return uint64(uint32(mix64(key)) | 1<<31) }
+
+// slotOf returns where key's probe sequence starts.
+func (t *callerTable) slotOf(key uint64) uint64 { return fingerprint(key) & t.mask }
 
 func (t *callerTable) get(key uint64) *caller {
-	if i, ok := t.index[key]; ok {
-		return &t.slab[i]
+	fp := fingerprint(key)
+	for i := fp & t.mask; ; i = (i + 1) & t.mask {
+		e := t.index[i]
+		if e == 0 {
+			return nil
+		}
+		if e>>32 == fp {
+			if s := &t.slab[uint32(e)]; s.key == key {
+				return s
+			}
+		}
 	}
-	return nil
 }
 
-func (t *callerTable) upsert(key uint64, now int64) (*caller, bool) {
-	if i, ok := t.index[key]; ok {
-		return &t.slab[i], false
+// upsert returns key's state, creating it (fresh) when absent.
+func (t *callerTable) upsert(key uint64, now uint32) (s *caller, fresh bool) {
+	fp := fingerprint(key)
+	i := fp & t.mask
+	for ; ; i = (i + 1) & t.mask {
+		e := t.index[i]
+		if e == 0 {
+			break
+		}
+		if e>>32 == fp {
+			if s := &t.slab[uint32(e)]; s.key == key {
+				return s, false
+			}
+		}
 	}
-	var i uint32
+	var pos uint32
 	if n := len(t.free); n > 0 {
-		i = t.free[n-1]
+		pos = t.free[n-1]
 		t.free = t.free[:n-1]
 	} else {
 		t.slab = append(t.slab, caller{})
-		i = uint32(len(t.slab) - 1)
+		pos = uint32(len(t.slab) - 1)
 	}
-	t.index[key] = i
-	t.slab[i] = caller{key: key, last: now, live: true}
-	return &t.slab[i], true
+	t.index[i] = fp<<32 | uint64(pos)
+	t.used++
+	t.slab[pos] = caller{key: key, last: now, live: true}
+	if t.used*4 > len(t.index)*3 {
+		t.rehash(len(t.index) * 2)
+	}
+	return &t.slab[pos], true
+}
+
+// rehash rebuilds the index with n slots from the live states.
+func (t *callerTable) rehash(n int) {
+	t.index = make([]uint64, n)
+	t.mask = uint64(n - 1)
+	for pos := range t.slab {
+		s := &t.slab[pos]
+		if !s.live {
+			continue
+		}
+		fp := fingerprint(s.key)
+		i := fp & t.mask
+		for t.index[i] != 0 {
+			i = (i + 1) & t.mask
+		}
+		t.index[i] = fp<<32 | uint64(pos)
+	}
+}
+
+// remove deletes the index entry of the state at slab position pos, moving
+// later entries of the probe run back so that no lookup stops short.
+func (t *callerTable) remove(key uint64, pos uint32) {
+	i := t.slotOf(key)
+	for uint32(t.index[i]) != pos || t.index[i] == 0 {
+		i = (i + 1) & t.mask
+	}
+	for {
+		t.index[i] = 0
+		j := i
+		for {
+			j = (j + 1) & t.mask
+			e := t.index[j]
+			if e == 0 {
+				return
+			}
+			// The entry at j may fill the hole at i unless its probe
+			// starts cyclically after i and at or before j.
+			home := (e >> 32) & t.mask
+			if (i < j && (home <= i || home > j)) || (i > j && home <= i && home > j) {
+				t.index[i] = e
+				i = j
+				break
+			}
+		}
+	}
 }
 
 // expire drops callers whose last activity is before cutoff.
-func (t *callerTable) expire(cutoff int64) {
-	for i := range t.slab {
-		s := &t.slab[i]
+func (t *callerTable) expire(cutoff uint32) {
+	for pos := range t.slab {
+		s := &t.slab[pos]
 		if s.live && s.last < cutoff && s.lastOut < cutoff {
-			delete(t.index, s.key)
+			t.remove(s.key, uint32(pos))
 			*s = caller{}
-			t.free = append(t.free, uint32(i))
+			t.free = append(t.free, uint32(pos))
+			t.used--
 		}
 	}
-	// Go maps do not shrink; rebuild the index when it has emptied a lot.
+	// Compact the slab when it has emptied a lot, and rebuild the index at
+	// a size fitting the rest.
 	if len(t.free) > len(t.slab)/2 && len(t.slab) > 1024 {
-		t.compact()
-	}
-}
-
-func (t *callerTable) compact() {
-	slab := make([]caller, 0, len(t.index)+len(t.index)/4)
-	index := make(map[uint64]uint32, len(t.index))
-	for i := range t.slab {
-		if t.slab[i].live {
-			index[t.slab[i].key] = uint32(len(slab))
-			slab = append(slab, t.slab[i])
+		slab := make([]caller, 0, t.used+t.used/4)
+		for i := range t.slab {
+			if t.slab[i].live {
+				slab = append(slab, t.slab[i])
+			}
 		}
+		t.slab, t.free = slab, nil
+		n := 1024
+		for n*3 < t.used*4*2 {
+			n *= 2
+		}
+		t.rehash(n)
 	}
-	t.slab, t.index, t.free = slab, index, nil
 }
 
-// bytes estimates the memory held: slab capacity, free list and a map
-// entry of 8-byte key, 4-byte value and control byte at the map's worst
-// load factor after growth (7/16).
+// bytes is the memory held: slab and free list capacity and the index.
 func (t *callerTable) bytes() int64 {
 	rec := int64(unsafe.Sizeof(caller{}))
-	entry := int64(8 + 4 + 1)
-	slots := int64(len(t.index)) * 16 / 7
-	return int64(cap(t.slab))*rec + int64(cap(t.free))*4 + slots*entry
+	return int64(cap(t.slab))*rec + int64(cap(t.free))*4 + int64(len(t.index))*8
 }

@@ -3,15 +3,21 @@ package detect
 import "strconv"
 
 // campaignIndex links flagged numbers that belong to one campaign: numbers
-// rotated by the same call room, which share callees (the same bought list
-// and its follow-ups), a number block and a kind of behaviour.
+// rotated by the same call room, which share callees (the same bought list,
+// its redials and follow-ups), a number block and a kind of behaviour.
 //
-// A direct-mapped table remembers, per callee slot, the last suspicious
-// caller that dialled it. A caller that keeps dialling callees last dialled
-// by a flagged number accumulates a link to that number's campaign (a
-// one-counter majority vote, so a few chance overlaps do not link). A newly
-// flagged number joins the campaign it is linked to, or else one flagged
-// recently in the same block of 10,000 numbers with the same kind.
+// A direct-mapped table remembers, per callee slot, the last flagged caller
+// that dialled it, or else the last suspicious one. A caller that keeps dialling callees last
+// dialled by a flagged number accumulates a link to that number's campaign
+// (a one-counter majority vote, so chance overlaps of unrelated lists do not
+// link). A newly flagged number joins the campaign it is linked to, or else
+// one flagged recently in the same block of 10,000 numbers with the same
+// kind.
+//
+// Links are made when a number is flagged, from the evidence then at hand:
+// a flag is raised once, with its campaign. Numbers of one call room that
+// start on the same day share no callees yet (their redials and follow-ups
+// come later), so they are seldom linked.
 type campaignIndex struct {
 	slots  []calleeSlot
 	mask   uint64
@@ -34,6 +40,10 @@ type rootRecord struct {
 // are not made.
 const blockLinkSpan = 3 * 86400
 
+// minBlockKey is the least number key (twelve digits: 86 and a
+// ten-digit national number) linked by its block.
+const minBlockKey = 100_000_000_000
+
 // minShared is the link strength (shared callees, net of others) needed to
 // join a campaign by callees.
 const minShared = 3
@@ -51,8 +61,13 @@ func newCampaignIndex(bits uint) campaignIndex {
 	}
 }
 
+// slot returns the slot of callee.
+func (x *campaignIndex) slot(callee uint64) *calleeSlot {
+	return &x.slots[mix64(callee^0x5bd1e995)&x.mask]
+}
+
 // note records a call by a flagged number.
-func (x *campaignIndex) note(caller, callee uint64, _ int64) {
+func (x *campaignIndex) note(caller, callee uint64) {
 	h := mix64(callee ^ 0x5bd1e995)
 	x.slots[h&x.mask] = calleeSlot{fp: uint32(h >> 32), caller: caller}
 }
@@ -60,7 +75,7 @@ func (x *campaignIndex) note(caller, callee uint64, _ int64) {
 // observe records a call by a suspicious, not yet flagged caller and
 // updates its link to the campaign of a flagged number that dialled the
 // same callee.
-func (x *campaignIndex) observe(s *caller, callee uint64, flagged map[uint64]flagRecord) {
+func (x *campaignIndex) observe(s *caller, callee uint64) {
 	h := mix64(callee ^ 0x5bd1e995)
 	slot := &x.slots[h&x.mask]
 	if slot.fp == uint32(h>>32) && slot.caller != 0 && slot.caller != s.key {
@@ -75,6 +90,7 @@ func (x *campaignIndex) observe(s *caller, callee uint64, flagged map[uint64]fla
 			default:
 				s.pcnt--
 			}
+			return // the flagged number keeps the slot
 		}
 	}
 	*slot = calleeSlot{fp: uint32(h >> 32), caller: s.key}
@@ -83,7 +99,7 @@ func (x *campaignIndex) observe(s *caller, callee uint64, flagged map[uint64]fla
 // link places a newly flagged caller in a campaign and returns the
 // campaign's name, or "" when it starts a campaign of its own (its name is
 // then derived from its number should others join).
-func (x *campaignIndex) link(s *caller, kind uint8, now int64, flagged map[uint64]flagRecord) string {
+func (x *campaignIndex) link(s *caller, kind uint8, now int64) string {
 	block := s.key / 10000
 	root := s.key
 	if s.pcnt >= minShared {
@@ -91,13 +107,18 @@ func (x *campaignIndex) link(s *caller, kind uint8, now int64, flagged map[uint6
 			root = r.root
 		}
 	}
-	if root == s.key {
+	// Blocks mean something only among full-length numbers: all 95xxx
+	// and 96xxx service numbers share one.
+	blocky := s.key >= minBlockKey
+	if root == s.key && blocky {
 		if b, ok := x.blocks[block]; ok && b.kind == kind && now-b.at <= blockLinkSpan {
 			root = b.root
 		}
 	}
 	x.roots[s.key] = rootRecord{root: root, at: now, kind: kind}
-	x.blocks[block] = rootRecord{root: root, at: now, kind: kind}
+	if blocky {
+		x.blocks[block] = rootRecord{root: root, at: now, kind: kind}
+	}
 	if r, ok := x.roots[root]; ok && root != s.key {
 		r.at = now
 		x.roots[root] = r

@@ -1,25 +1,40 @@
 // Package detect finds harassing callers in a stream of call detail records.
 //
 // A Detector consumes calls in stream-time order (a few minutes of disorder
-// are tolerated) and raises a ringfence.Flag, once, as soon as its confidence
-// that a number is a telemarketer, a robocaller, a debt collector or the
-// target of call bombing crosses the threshold. Each flag carries the reasons
-// a person can check against the records.
+// are tolerated, and exact duplicate rows are dropped) and raises a
+// ringfence.Flag, once, as soon as its confidence that a number is a
+// telemarketer, a robocaller, a debt collector or the target of call
+// bombing crosses the threshold. Each flag carries the reasons a person can
+// check against the records.
 //
-// Evidence is behavioural and combined, never a single volume threshold:
-// answer rate, callbacks from the people called (reciprocity), calls that
-// return an earlier inbound call (service centres), talk-time shape,
-// repeated calls to the same people, sequential dialling, timing regularity,
-// dialling rate and the number range. Couriers and riders (many short calls
-// to distinct people, but answered and called back) and service centres
-// calling back their customers stay below the threshold.
+// Evidence is behavioural and combined, never a single volume threshold.
+// What every kind of harassment shares is that its calls are unwelcome: few
+// get through, the people called seldom call back or call the number at
+// all, and it returns no calls it received. On top of that, a campaign
+// (telemarketing, robocalls) shows as a volume of unreturned misses, a
+// steady cadence of one call after another, sequential dialling and short
+// answered calls, and a robocall as machine timing (exact intervals, even
+// when the records are shuffled) or uniform talk time; a pursuit (debt
+// collection) shows as the same people called again and again, three or
+// more times within hours, and their contacts. The number range adds a
+// little. Couriers and riders (many short calls to distinct people, which
+// they retry within minutes until they get through), service centres
+// calling back their customers, busy sales people (whose clients call them)
+// and families stay below the threshold.
+//
+// Calls are seen in episodes: a run of attempts at one callee a few
+// minutes apart (a courier retrying a customer, a rider calling again at
+// the door) is one contact, which got through or not. Answer rates and
+// call-backs are measured per episode, and a new episode at a callee
+// already contacted within hours (a revisit) is told apart from a retry.
 //
 // State is bounded: one small record per active caller (keyed by the caller,
-// expired when idle), a time-generational Bloom filter of recent
-// (caller, callee) pairs for reciprocity and repetition, and count-min
-// sketches of inbound calls per callee for bursts. Per-caller state is keyed
-// by caller and per-target state by callee, so a stream can be split by hash
-// of the caller across workers (see Partition).
+// expired when idle, and also counting the calls the number receives), a
+// set-associative table of recent (caller, callee) contacts for episodes,
+// reciprocity and repetition, a filter of recent rows that drops
+// duplicated records, and count-min sketches of inbound calls per callee
+// for bursts. Per-caller state is keyed by caller and per-target state by
+// callee (see Partition).
 //
 // The package is pure: it takes values and returns values and does no I/O.
 package detect
@@ -46,13 +61,18 @@ type Config struct {
 	// Disorder is how far behind the newest record a record may start and
 	// still count as in order; later ones are used but counted as late.
 	Disorder time.Duration
-	// PairBits is log2 of the bits in each generation of the recent-pair
-	// filter; PairWindow is how long one generation covers (pairs are
-	// remembered for one to two windows).
+	// PairBits is log2 of the slots (8 bytes each) of the table of recent
+	// (caller, callee) contacts; PairWindow is how long a contact is
+	// remembered after its last call. Size the table to hold the distinct
+	// pairs of a window with room to spare.
 	PairBits   uint
 	PairWindow time.Duration
+	// EpisodeGap is the longest gap between calls to one callee that still
+	// counts as one episode of attempts.
+	EpisodeGap time.Duration
 	// SketchBits is log2 of the slots of the inbound-call count-min
-	// sketch used to spot bursts at a callee (8 bytes a slot). Size it to
+	// sketch used to spot bursts at a callee and to count the calls a
+	// caller receives (16 bytes a slot). Size it to
 	// at least four slots per call in a burst window, or busy periods make
 	// callees look bursty and cost exact tracking.
 	SketchBits uint
@@ -75,8 +95,9 @@ func DefaultConfig() Config {
 		MinCalls:     20,
 		IdleExpiry:   48 * time.Hour,
 		Disorder:     5 * time.Minute,
-		PairBits:     26,
-		PairWindow:   24 * time.Hour,
+		PairBits:     21,
+		PairWindow:   48 * time.Hour,
+		EpisodeGap:   30 * time.Minute,
 		SketchBits:   20,
 		BurstWindow:  10 * time.Minute,
 		BurstCallers: 20,
@@ -97,14 +118,15 @@ type Call struct {
 // Stats describes a detector's state and what it has seen.
 type Stats struct {
 	Calls         int64            // calls observed
-	Skipped       int64            // records whose numbers could not be keyed
+	Skipped       int64            // records whose numbers could not be keyed, and calls to oneself
 	Late          int64            // records older than the newest by more than Config.Disorder
+	Duplicates    int64            // records dropped as exact repeats of a recent record
 	ActiveCallers int              // callers with live state
 	ActiveTargets int              // callees under burst watch
 	Flagged       int              // numbers remembered as flagged
 	Flags         map[string]int64 // flags raised, per kind
 	CallerBytes   int64            // bytes of per-caller state (records and index)
-	FixedBytes    int64            // bytes of fixed-size filters and sketches
+	FixedBytes    int64            // bytes of fixed-size tables, filters and sketches
 	StreamTime    time.Time        // newest record start seen
 }
 
@@ -121,19 +143,34 @@ func (s Stats) BytesPerCaller() float64 {
 type Detector struct {
 	cfg       Config
 	callers   callerTable
-	pairs     pairFilter
+	pairs     pairTable
+	rows      rowFilter
 	bursts    burstWatch
 	campaigns campaignIndex
 	flagged   map[uint64]flagRecord
 
-	now       int64 // newest start seen
-	nextSweep int64
-	stats     Stats
-	idle      int64
-	disorder  int64
-	minCalls  float64
-	threshold float64
+	epoch      int64 // Unix time of relative time 0
+	first      int64 // first record's start
+	timeGCD    uint64
+	now        int64 // newest start seen
+	nextSweep  int64
+	stats      Stats
+	idle       int64
+	disorder   int64
+	episodeGap uint32
+	minCalls   uint32
+	threshold  float64
+	minLogit   float64 // the threshold as log-odds
+	warm       uint64  // sink of reads issued early to warm the cache
 }
+
+// revisitGap is the longest gap between episodes at one callee that
+// counts them as the same day's attempts.
+const revisitGap = 12 * 3600
+
+// epochMargin is how far before the first record relative times start, so
+// late records still have a time.
+const epochMargin = 30 * 86400
 
 type flagRecord struct {
 	at   int64
@@ -143,16 +180,19 @@ type flagRecord struct {
 // New returns a Detector configured by cfg.
 func New(cfg Config) *Detector {
 	d := &Detector{
-		cfg:       cfg,
-		callers:   newCallerTable(),
-		pairs:     newPairFilter(cfg.PairBits, int64(cfg.PairWindow/time.Second)),
-		bursts:    newBurstWatch(cfg.SketchBits, int64(cfg.BurstWindow/time.Second), cfg.BurstCallers),
-		campaigns: newCampaignIndex(cfg.CampaignBits),
-		flagged:   make(map[uint64]flagRecord),
-		idle:      int64(cfg.IdleExpiry / time.Second),
-		disorder:  int64(cfg.Disorder / time.Second),
-		minCalls:  float64(cfg.MinCalls),
-		threshold: cfg.Threshold,
+		cfg:        cfg,
+		callers:    newCallerTable(),
+		pairs:      newPairTable(cfg.PairBits, uint32(cfg.PairWindow/time.Second)),
+		rows:       newRowFilter(16),
+		bursts:     newBurstWatch(cfg.SketchBits, int64(cfg.BurstWindow/time.Second), cfg.BurstCallers),
+		campaigns:  newCampaignIndex(cfg.CampaignBits),
+		flagged:    make(map[uint64]flagRecord),
+		idle:       int64(cfg.IdleExpiry / time.Second),
+		disorder:   int64(cfg.Disorder / time.Second),
+		episodeGap: uint32(cfg.EpisodeGap / time.Second),
+		minCalls:   uint32(max(cfg.MinCalls, 1)),
+		threshold:  cfg.Threshold,
+		minLogit:   math.Log(cfg.Threshold / (1 - cfg.Threshold)),
 	}
 	d.stats.Flags = make(map[string]int64)
 	return d
@@ -177,85 +217,213 @@ func (d *Detector) Observe(c ringfence.CDR, emit func(ringfence.Flag)) {
 	d.ObserveCall(Call{Caller: caller, Callee: callee, Start: c.Start.Unix(), Duration: uint32(dur), Answered: c.Answered}, emit)
 }
 
+// rel converts Unix seconds to the detector's relative time.
+func (d *Detector) rel(t int64) uint32 {
+	return uint32(min(max(t-d.epoch, 1), math.MaxUint32))
+}
+
 // ObserveCall is Observe for a call already in compact form; it is the fast
 // path used when reading records in bulk.
 func (d *Detector) ObserveCall(c Call, emit func(ringfence.Flag)) {
 	d.stats.Calls++
-	t := c.Start
-	if t > d.now {
-		if d.now == 0 {
-			d.nextSweep = t + 3600
-		}
-		d.now = t
-	} else if d.now-t > d.disorder {
+	if !c.Answered {
+		c.Duration = 0
+	}
+	if d.epoch == 0 {
+		d.epoch = c.Start - epochMargin
+		d.first, d.now, d.nextSweep = c.Start, c.Start, c.Start+3600
+	}
+	if c.Caller == c.Callee {
+		d.stats.Skipped++
+		return
+	}
+	// Start the memory reads this call needs at once, so that their cache
+	// misses overlap instead of following one another.
+	hab, hba := mixPair(c.Caller, c.Callee), mixPair(c.Callee, c.Caller)
+	bab, bba := d.pairs.bucket(hab), d.pairs.bucket(hba)
+	hcallee := mix64(c.Callee)
+	d.warm += bab[0] + bba[0] + uint64(d.bursts.counts.line(hcallee)[0].watch) + d.callers.index[d.callers.slotOf(c.Caller)]
+
+	if d.rows.seen(rowHash(&c, hab)) {
+		d.stats.Duplicates++
+		return
+	}
+	if c.Start > d.now {
+		d.now = c.Start
+	} else if d.now-c.Start > d.disorder {
 		d.stats.Late++
+	}
+	if d.timeGCD != 1 {
+		// Times logged to the second make this one at once; coarser
+		// times (whole minutes) would make every caller look like a
+		// machine to the lattice test, which is then left out.
+		d.timeGCD = gcd(d.timeGCD, uint64(abs64(c.Start-d.first)))
 	}
 	if d.now >= d.nextSweep {
 		d.sweep()
 	}
-	if !c.Answered {
-		c.Duration = 0
-	}
+	t := d.rel(c.Start)
 
-	// Reciprocity and repetition from the recent-pair filter, before the
-	// pair is added.
-	d.pairs.advance(d.now)
-	pairHash := mixPair(c.Caller, c.Callee)
-	repeat := d.pairs.has(pairHash)
-	reverse := d.pairs.has(mixPair(c.Callee, c.Caller))
-	d.pairs.add(pairHash)
-
-	// The callee, if it is an active caller, was called back.
-	if reverse && !repeat {
-		if s := d.callers.get(c.Callee); s != nil {
-			s.decayTo(t)
-			s.cb++
+	// The pair and its reverse: episodes, revisits, reciprocity.
+	pab, pba := d.pairs.find(bab, hab, t), d.pairs.find(bba, hba, t)
+	k, last, bits := d.contact(pab, pba, t, c.Answered)
+	d.pairs.put(bab, hab, pab, last, bits)
+	if r := d.callers.get(c.Callee); r != nil {
+		// The callee is a caller too: it is called, and when it had
+		// called this caller, who had not called back since, called back.
+		r.decayTo(t)
+		r.in++
+		if pba.found() && (!pab.found() || pab.last < pba.last) {
+			r.cb++
 		}
 	}
 
 	s, fresh := d.callers.upsert(c.Caller, t)
 	if fresh {
 		s.first = t
+		if _, ok := d.flagged[c.Caller]; ok {
+			s.flagged = true
+		}
 	}
-	s.observe(c, repeat, reverse)
+	s.observe(c, t, k, d.timeGCD == 1)
 
-	if fr, ok := d.flagged[c.Caller]; ok {
-		d.campaigns.note(c.Caller, c.Callee, fr.at)
-	} else if s.n >= 8 && s.total >= 8 && s.ans < 0.6*s.n {
-		d.campaigns.observe(s, c.Callee, d.flagged)
-	}
-	// Assess on every call while evidence builds up, then on every fourth.
-	if s.total >= uint32(d.cfg.MinCalls) && (s.total < 200 || s.total&3 == 0) {
-		if _, done := d.flagged[c.Caller]; !done {
-			d.assessCaller(s, t, emit)
+	if s.flagged {
+		d.campaigns.note(c.Caller, c.Callee)
+	} else {
+		if s.ep >= 8 && s.total >= 8 && s.epAns < 0.6*s.ep {
+			d.campaigns.observe(s, c.Callee)
+		}
+		// Assess on every call while evidence builds up, then on every
+		// fourth, and past a thousand calls on every sixteenth.
+		if s.total >= d.minCalls && (s.total < 64 || s.total&3 == 0 && (s.total < 1024 || s.total&15 == 0)) {
+			d.assessCaller(s, emit)
 		}
 	}
 
 	// Bursts at the callee.
-	if b := d.bursts.observe(c, d.now); b != nil && !b.flagged {
+	if b := d.bursts.observe(c, hcallee, d.now); b != nil && !b.flagged {
 		d.assessTarget(b, emit)
 	}
 }
 
-func (d *Detector) assessCaller(s *caller, t int64, emit func(ringfence.Flag)) {
+// ObserveCalls is ObserveCall for each call of a batch in turn, with the
+// same result. Before it starts, it touches the table entries the whole
+// batch will need, so that their cache misses overlap rather than follow
+// one another; on large tables that is most of the cost of a call.
+func (d *Detector) ObserveCalls(calls []Call, emit func(ringfence.Flag)) {
+	for len(calls) > 0 {
+		batch := calls[:min(len(calls), 64)]
+		calls = calls[len(batch):]
+		var sink uint64
+		for i := range batch {
+			c := &batch[i]
+			hab := mixPair(c.Caller, c.Callee)
+			sink += d.pairs.bucket(hab)[0]
+			sink += d.pairs.bucket(mixPair(c.Callee, c.Caller))[0]
+			sink += d.rows.slot(rowHash(c, hab))
+			sink += uint64(d.bursts.counts.line(mix64(c.Callee))[0].watch)
+			sink += d.callers.index[d.callers.slotOf(c.Caller)]
+			sink += d.callers.index[d.callers.slotOf(c.Callee)]
+		}
+		for i := range batch {
+			c := &batch[i]
+			if e := d.callers.index[d.callers.slotOf(c.Caller)]; e != 0 && int(uint32(e)) < len(d.callers.slab) {
+				s := &d.callers.slab[uint32(e)]
+				sink += uint64(s.total)
+				if s.flagged {
+					sink += d.campaigns.slot(c.Callee).caller
+				}
+			}
+			if e := d.callers.index[d.callers.slotOf(c.Callee)]; e != 0 && int(uint32(e)) < len(d.callers.slab) {
+				sink += uint64(d.callers.slab[uint32(e)].total)
+			}
+		}
+		d.warm += sink
+		for i := range batch {
+			d.ObserveCall(batch[i], emit)
+		}
+	}
+}
+
+// contact works out a call's place among the caller's contacts with the
+// callee from the pair table, and the pair's new entry.
+func (d *Detector) contact(pab, pba pair, t uint32, answered bool) (k contact, last uint32, bits uint64) {
+	// A return: the callee called since this caller last called it.
+	k.known = pba.found() && (!pab.found() || pba.last > pab.last)
+	last = t
+	if !pab.found() {
+		bits = 1 << 1 // one episode
+		if answered {
+			bits |= pairAnswered
+		}
+		return k, last, bits
+	}
+	gap := t - pab.last
+	if pab.last > t {
+		gap, last = pab.last-t, pab.last
+	}
+	if gap < d.episodeGap {
+		k.sameEpisode = true
+		k.gotThrough = pab.answered()
+		bits = pab.bits
+	} else {
+		// Episodes are counted while they come within half a day of each
+		// other: many a day is persistence, once a day a follow-up.
+		eps := uint64(1)
+		if gap < revisitGap {
+			k.revisit = true
+			eps = pab.episodes() + 1
+		}
+		k.persistent = eps >= 3
+		bits = pab.withEpisodes(eps) &^ pairAnswered
+	}
+	if answered {
+		bits |= pairAnswered
+	}
+	return k, last, bits
+}
+
+// rowHash is the fingerprint of a record for the duplicate filter; hab is
+// mixPair of its caller and callee.
+func rowHash(c *Call, hab uint64) uint64 {
+	return mix64(hab ^ uint64(c.Start)<<20 ^ uint64(c.Duration)<<1 ^ b2u(c.Answered))
+}
+
+func b2u(b bool) uint64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func abs64(x int64) int64 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+func (d *Detector) assessCaller(s *caller, emit func(ringfence.Flag)) {
 	if s.rng == rangeUnknown {
 		s.rng = rangeOf(s.key)
 	}
-	a := s.assess()
-	if a.score < d.threshold {
+	l, f := s.score()
+	if l < d.minLogit {
 		return
 	}
-	d.flagged[s.key] = flagRecord{at: d.now, kind: a.kind}
-	f := ringfence.Flag{
+	kind := f.kind(s.rng)
+	s.flagged = true
+	d.flagged[s.key] = flagRecord{at: d.now, kind: kind}
+	flag := ringfence.Flag{
 		Number:    number.FromKey(s.key),
-		Kind:      kindNames[a.kind],
-		Score:     round3(a.score),
+		Kind:      kindNames[kind],
+		Score:     round3(1 / (1 + math.Exp(-l))),
 		FlaggedAt: time.Unix(d.now, 0).UTC(),
-		Reasons:   a.reasons,
+		Reasons:   s.reasons(&f),
 	}
-	f.Campaign = d.campaigns.link(s, a.kind, d.now, d.flagged)
-	d.stats.Flags[f.Kind]++
-	emit(f)
+	flag.Campaign = d.campaigns.link(s, kind, d.now)
+	d.stats.Flags[flag.Kind]++
+	emit(flag)
 }
 
 func (d *Detector) assessTarget(b *target, emit func(ringfence.Flag)) {
@@ -282,12 +450,15 @@ func (d *Detector) assessTarget(b *target, emit func(ringfence.Flag)) {
 // sweep drops idle state; it runs once an hour of stream time.
 func (d *Detector) sweep() {
 	d.nextSweep = d.now + 3600
-	d.callers.expire(d.now - d.idle)
+	d.callers.expire(d.rel(d.now - d.idle))
 	d.bursts.expire(d.now)
 	mem := int64(d.cfg.FlagMemory / time.Second)
 	for k, f := range d.flagged {
 		if d.now-f.at > mem {
 			delete(d.flagged, k)
+			if s := d.callers.get(k); s != nil {
+				s.flagged = false // judged afresh from now on
+			}
 		}
 	}
 	d.campaigns.expire(d.now - mem)
@@ -304,7 +475,7 @@ func (d *Detector) Stats() Stats {
 	st.ActiveTargets = len(d.bursts.targets)
 	st.Flagged = len(d.flagged)
 	st.CallerBytes = d.callers.bytes()
-	st.FixedBytes = d.pairs.bytes() + d.bursts.bytes() + d.campaigns.bytes()
+	st.FixedBytes = d.pairs.bytes() + d.rows.bytes() + d.bursts.bytes() + d.campaigns.bytes()
 	if d.now != 0 {
 		st.StreamTime = time.Unix(d.now, 0).UTC()
 	}

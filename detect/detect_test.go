@@ -1,6 +1,9 @@
 package detect_test
 
 import (
+	"fmt"
+	"math/rand/v2"
+	"sort"
 	"testing"
 	"time"
 
@@ -170,5 +173,233 @@ func TestExpiryAndDisorder(t *testing.T) {
 	d.ObserveCall(detect.Call{Caller: 1, Callee: 2, Start: t0 + 3*86400 - 3600}, func(ringfence.Flag) {})
 	if late := d.Stats().Late; late != 1 {
 		t.Errorf("late %d, want 1", late)
+	}
+}
+
+// runAsIs feeds the calls in the order given.
+func runAsIs(calls []detect.Call) (map[string]string, *detect.Detector) {
+	d := detect.New(detect.DefaultConfig())
+	got := map[string]string{}
+	d.ObserveCalls(calls, func(f ringfence.Flag) { got[f.Number] = f.Kind })
+	return got, d
+}
+
+func sorted(s *script) []detect.Call {
+	calls := append([]detect.Call(nil), s.calls...)
+	sort.SliceStable(calls, func(i, j int) bool { return calls[i].Start < calls[j].Start })
+	return calls
+}
+
+// shuffled displaces every record by up to three minutes, as records
+// merged from several switches are.
+func shuffled(s *script, seed uint64) []detect.Call {
+	r := rand.New(rand.NewPCG(seed, seed))
+	calls := sorted(s)
+	logged := make([]int64, len(calls))
+	for i, c := range calls {
+		logged[i] = c.Start + r.Int64N(181)
+	}
+	idx := make([]int, len(calls))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(i, j int) bool { return logged[idx[i]] < logged[idx[j]] })
+	out := make([]detect.Call, len(calls))
+	for i, k := range idx {
+		out[i] = calls[k]
+	}
+	return out
+}
+
+const (
+	robotA    = 8616500000001
+	robotB    = 8616500000002
+	robotC    = 8616500000003
+	courier2  = 8613800000002
+	collector = 8617100000077
+	centre    = 8695588
+)
+
+// robocalls: a platform placing a call every 7 s, round-robin over three
+// numbers, each call cut after a few seconds or played to the end.
+func robocalls(s *script) {
+	robots := []uint64{robotA, robotB, robotC}
+	for i := range 1500 {
+		ans := i%4 == 0
+		dur := uint32(0)
+		if ans {
+			dur = uint32(3 + i%5)
+			if i%3 == 0 {
+				dur = 28
+			}
+		}
+		s.add(robots[i%3], uint64(8618800000000+i*7919%1000000), int64(t0+9*3600+i*7), dur, ans)
+	}
+	// Other subscribers' calls, at any second.
+	for i := range 200 {
+		s.add(uint64(8613100000000+i*37), uint64(8613200000000+i*41), int64(t0+9*3600+i*53+i%7), 60, true)
+	}
+}
+
+// hardCourier: a courier who reaches half the customers at the first try,
+// retries a missed one within minutes, is seldom called back and talks
+// briefly.
+func hardCourier(s *script) {
+	for i := range 130 {
+		at := int64(t0 + 9*3600 + i*270 + (i*53)%120)
+		cust := uint64(8615900000000 + i*104729)
+		if i%2 == 0 {
+			s.add(courier2, cust, at, uint32(8+i%15), true)
+			continue
+		}
+		s.add(courier2, cust, at, 0, false)
+		if i%4 == 1 {
+			s.add(courier2, cust, at+90, uint32(10+i%9), true)
+		} else if i%12 == 3 {
+			s.add(cust, courier2, at+1500, 25, true)
+		}
+	}
+}
+
+// debtCollection: eight debtors called in clusters several times a day,
+// mostly unanswered, and some of their contacts.
+func debtCollection(s *script) {
+	for d := range 2 {
+		for debtor := range 8 {
+			who := uint64(8613600000000 + debtor*999983)
+			for round := range 3 {
+				at := int64(t0 + d*86400 + 9*3600 + round*4*3600 + debtor*600)
+				for k := range 2 {
+					ans := (debtor+round+k+d)%5 == 0
+					dur := uint32(0)
+					if ans {
+						dur = 40
+					}
+					s.add(collector, who, at+int64(k*240), dur, ans)
+				}
+			}
+			s.add(collector, who+1, int64(t0+d*86400+15*3600+debtor*300), 0, false)
+		}
+	}
+}
+
+// serviceCentre: customers call a bank's hotline; it calls back half of
+// them within hours, retrying the unanswered.
+func serviceCentre(s *script) {
+	for i := range 600 {
+		cust := uint64(8613700000000 + i*7907)
+		at := int64(t0 + 8*3600 + i*60)
+		s.add(cust, centre, at, 180, true)
+		if i%2 == 0 {
+			back := at + 3600 + int64(i%7)*600
+			ans := i%3 != 0
+			s.add(centre, cust, back, 150*b2u(ans), ans)
+			if !ans {
+				s.add(centre, cust, back+5400, 120, true)
+			}
+		}
+	}
+}
+
+func b2u(b bool) uint32 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func TestHardCases(t *testing.T) {
+	tests := []struct {
+		name  string
+		build func(*script)
+		want  map[uint64]string
+	}{
+		{"courier retrying, seldom called back", hardCourier, map[uint64]string{}},
+		{"service centre calling back", serviceCentre, map[uint64]string{}},
+		{"debt collection", debtCollection, map[uint64]string{collector: ringfence.KindDebtCollection}},
+		{"robocalls round-robin", robocalls, map[uint64]string{robotA: ringfence.KindRobocall, robotB: ringfence.KindRobocall, robotC: ringfence.KindRobocall}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var s script
+			tt.build(&s)
+			for _, order := range []string{"in order", "three minutes of disorder"} {
+				calls := sorted(&s)
+				if order != "in order" {
+					calls = shuffled(&s, 7)
+				}
+				got, _ := runAsIs(calls)
+				if len(got) != len(tt.want) {
+					t.Errorf("%s: flags %v, want %v", order, got, tt.want)
+				}
+				for k, kind := range tt.want {
+					if n := "+" + itoa(k); got[n] != kind {
+						t.Errorf("%s: %s got kind %q, want %q", order, n, got[n], kind)
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestDuplicatesDropped(t *testing.T) {
+	var s script
+	telemarketer(&s)
+	once := sorted(&s)
+	var twice []detect.Call
+	for _, c := range once {
+		twice = append(twice, c, c)
+	}
+	got1, d1 := runAsIs(once)
+	got2, d2 := runAsIs(twice)
+	if st := d2.Stats(); st.Duplicates != int64(len(once)) || st.Calls != int64(len(twice)) {
+		t.Errorf("stats %+v: want %d duplicates of %d calls", st, len(once), len(twice))
+	}
+	if d1.Stats().Duplicates != 0 {
+		t.Errorf("duplicates found in a clean stream")
+	}
+	if fmt.Sprint(got1) != fmt.Sprint(got2) {
+		t.Errorf("flags with duplicates %v, without %v", got2, got1)
+	}
+}
+
+// Times logged to the whole minute make every gap a multiple of 60 s: that
+// is no evidence of a machine.
+func TestMinuteResolution(t *testing.T) {
+	var s script
+	telemarketer(&s)
+	calls := sorted(&s)
+	for i := range calls {
+		calls[i].Start -= calls[i].Start % 60
+	}
+	got, _ := runAsIs(calls)
+	if kind := got["+"+itoa(agent)]; kind != ringfence.KindTelemarketing {
+		t.Errorf("telemarketer with times to the minute flagged as %q", kind)
+	}
+}
+
+// A flagged number is flagged once while remembered, then judged afresh.
+func TestFlagMemory(t *testing.T) {
+	cfg := detect.DefaultConfig()
+	cfg.FlagMemory = 36 * time.Hour
+	d := detect.New(cfg)
+	var flags []ringfence.Flag
+	emit := func(f ringfence.Flag) { flags = append(flags, f) }
+	for day := range 4 {
+		var s script
+		telemarketer(&s)
+		for _, c := range sorted(&s) {
+			c.Start += int64(day) * 86400
+			c.Callee += uint64(day) * 1000
+			d.ObserveCall(c, emit)
+		}
+	}
+	// Flagged on day 0, remembered through day 1, flagged again on day 2,
+	// remembered through day 3.
+	if len(flags) != 2 {
+		t.Fatalf("%d flags, want 2: %+v", len(flags), flags)
+	}
+	if gap := flags[1].FlaggedAt.Sub(flags[0].FlaggedAt); gap < 36*time.Hour {
+		t.Errorf("flagged again after %v, within the flag memory", gap)
 	}
 }

@@ -9,15 +9,21 @@ func Explain(d *Detector, key uint64) string {
 		return "no state"
 	}
 	f := s.features()
-	return fmt.Sprintf("total=%d n=%.0f logit=%.2f kind=%d feats=%+v rng=%d", s.total, s.n, f.logit(s.rng), f.kind(), f, s.rng)
+	return fmt.Sprintf("total=%d n=%.0f logit=%.2f kind=%d rng=%d lattice=%d/%d mode=%d/%.2f %+v", s.total, s.n, f.logit(s.rng), f.kind(s.rng), s.rng, s.lattice, s.latticeRun, s.modeDur, s.modeShare, f)
 }
 
 // Logit is the current log-odds of a caller.
 func Logit(d *Detector, key uint64) (float64, bool) {
 	s := d.callers.get(key)
-	if s == nil || s.total < uint32(d.cfg.MinCalls) {
+	if s == nil || s.total < d.minCalls {
 		return 0, false
 	}
+	if s.rng == rangeUnknown {
+		s.rng = rangeOf(s.key)
+	}
 	f := s.features()
+	if f.distinct < minPeople {
+		return -20, true
+	}
 	return f.logit(s.rng), true
 }

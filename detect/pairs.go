@@ -1,68 +1,124 @@
 package detect
 
-// pairFilter remembers which (caller, callee) pairs occurred recently: a
-// Bloom filter in two generations, each covering one window, so a pair is
-// remembered for at least one window and at most two. False positives are
-// rare at the configured size and only ever make a caller look more
-// reciprocal (less suspicious) or more repetitive.
-type pairFilter struct {
-	cur, old []uint64
-	mask     uint64
-	window   int64
-	genStart int64
+// pairTable remembers recent (caller, callee) contacts: when the caller
+// last called the callee, whether the current episode of attempts got
+// through, and how many episodes came within hours of one another. An
+// episode is a run of calls to one callee with gaps under the episode gap
+// (a courier retrying a customer, a rider calling again at the door); a
+// new episode at a callee contacted within hours is a revisit.
+//
+// The table is set-associative: a bucket of eight 8-byte entries fills
+// one cache line, so a lookup costs one memory access. An entry holds a
+// 24-bit tag of the pair's hash, the last call in seconds since the
+// detector's epoch (32 bits) and flags; a full bucket evicts its least
+// recently used entry. Entries older than the horizon count as absent.
+// Tag collisions are rare (about eight in 16 million lookups) and only
+// make a caller look a little more reciprocal or repetitive.
+type pairTable struct {
+	buckets [][8]uint64
+	mask    uint64
+	horizon uint32 // seconds a pair is remembered
 }
 
-func newPairFilter(bits uint, window int64) pairFilter {
+// Entry layout.
+const (
+	pairTagShift  = 40
+	pairTimeShift = 8
+	pairAnswered  = 1 << 0 // the current episode got through
+	pairEpisodes  = 0x0e   // episodes while remembered, saturating at 7 (bits 1-3)
+)
+
+func newPairTable(bits uint, horizon uint32) pairTable {
 	if bits < 10 {
 		bits = 10
 	}
-	if window <= 0 {
-		window = 86400
-	}
-	words := uint64(1) << (bits - 6)
-	return pairFilter{
-		cur:    make([]uint64, words),
-		old:    make([]uint64, words),
-		mask:   uint64(1)<<bits - 1,
-		window: window,
-	}
+	n := uint64(1) << (bits - 3)
+	return pairTable{buckets: make([][8]uint64, n), mask: n - 1, horizon: horizon}
 }
 
-// advance rotates the generations when now has left the current window.
-func (p *pairFilter) advance(now int64) {
-	if p.genStart == 0 {
-		p.genStart = now
+// pair is a found entry: where it lives and what it says.
+type pair struct {
+	slot *uint64
+	last uint32 // last call, epoch seconds
+	bits uint64
+}
+
+func (p pair) found() bool      { return p.slot != nil }
+func (p pair) answered() bool   { return p.bits&pairAnswered != 0 }
+func (p pair) episodes() uint64 { return (p.bits & pairEpisodes) >> 1 }
+func (p pair) withEpisodes(n uint64) uint64 {
+	return p.bits&^pairEpisodes | min(n, 7)<<1
+}
+
+func pairTag(h uint64) uint64 { return h>>pairTagShift | 1 } // never zero
+
+// bucket returns the bucket of hash h; callers may prefetch it.
+func (t *pairTable) bucket(h uint64) *[8]uint64 { return &t.buckets[h&t.mask] }
+
+// find returns the live entry of hash h in b, if any.
+func (t *pairTable) find(b *[8]uint64, h uint64, now uint32) pair {
+	tag := pairTag(h)
+	for i := range b {
+		e := b[i]
+		if e>>pairTagShift == tag {
+			last := uint32(e >> pairTimeShift)
+			if now-last > t.horizon && last-now > 300 { // stale (allowing a few minutes of disorder)
+				return pair{}
+			}
+			return pair{slot: &b[i], last: last, bits: e & 0xff}
+		}
+	}
+	return pair{}
+}
+
+// put stores an entry for hash h in b, reusing p's slot when it was
+// found, else an empty or the least recently used one.
+func (t *pairTable) put(b *[8]uint64, h uint64, p pair, last uint32, bits uint64) {
+	e := pairTag(h)<<pairTagShift | uint64(last)<<pairTimeShift | bits&0xff
+	if p.slot != nil {
+		*p.slot = e
 		return
 	}
-	if now-p.genStart < p.window {
-		return
+	victim, oldest := 0, uint32(0)
+	for i := range b {
+		if b[i] == 0 {
+			b[i] = e
+			return
+		}
+		if age := last - uint32(b[i]>>pairTimeShift); age >= oldest {
+			victim, oldest = i, age
+		}
 	}
-	if now-p.genStart >= 2*p.window {
-		clear(p.old)
-		clear(p.cur)
-	} else {
-		p.cur, p.old = p.old, p.cur
-		clear(p.cur)
+	b[victim] = e
+}
+
+func (t *pairTable) bytes() int64 { return int64(len(t.buckets)) * 64 }
+
+// rowFilter drops exact duplicate records (the same row logged twice): a
+// direct-mapped table of fingerprints of recent records.
+type rowFilter struct {
+	fps  []uint64
+	mask uint64
+}
+
+func newRowFilter(bits uint) rowFilter {
+	n := uint64(1) << bits
+	return rowFilter{fps: make([]uint64, n), mask: n - 1}
+}
+
+// slot returns the filter slot of fingerprint fp (to warm it).
+func (f *rowFilter) slot(fp uint64) uint64 { return f.fps[fp>>20&f.mask] }
+
+// seen reports whether a record with fingerprint fp was seen recently, and
+// remembers it.
+func (f *rowFilter) seen(fp uint64) bool {
+	fp |= 1
+	s := &f.fps[fp>>20&f.mask]
+	if *s == fp {
+		return true
 	}
-	p.genStart = now
+	*s = fp
+	return false
 }
 
-// The filter is blocked: both bits of a pair lie in one 64-bit word, so a
-// lookup costs one memory access per generation.
-func (p *pairFilter) word(h uint64) (uint64, uint64) {
-	w := h & (p.mask >> 6)
-	bits := uint64(1)<<((h>>40)&63) | uint64(1)<<((h>>50)&63)
-	return w, bits
-}
-
-func (p *pairFilter) has(h uint64) bool {
-	w, bits := p.word(h)
-	return p.cur[w]&bits == bits || p.old[w]&bits == bits
-}
-
-func (p *pairFilter) add(h uint64) {
-	w, bits := p.word(h)
-	p.cur[w] |= bits
-}
-
-func (p *pairFilter) bytes() int64 { return int64(len(p.cur)+len(p.old)) * 8 }
+func (f *rowFilter) bytes() int64 { return int64(len(f.fps)) * 8 }

@@ -16,6 +16,7 @@ import (
 	"ringfence/cdr"
 	"ringfence/detect"
 	"ringfence/simulate"
+	"ringfence/simulate/alt"
 )
 
 const cdrUsage = `scan|eval ...
@@ -93,6 +94,14 @@ func (c *cli) cdrScan(args []string) int {
 
 	var rows, bad int64
 	var reported []string
+	// Records go to the detector in batches, which lets it overlap the
+	// memory accesses of many calls; a flag is no later for it than the
+	// input makes it.
+	batch := make([]detect.Call, 0, 256)
+	flush := func() {
+		det.ObserveCalls(batch, emit)
+		batch = batch[:0]
+	}
 	begin := time.Now()
 	for _, name := range files {
 		label := name
@@ -114,6 +123,7 @@ func (c *cli) cdrScan(args []string) int {
 		for {
 			rec, err := rd.NextRecord()
 			if err == io.EOF {
+				flush()
 				break
 			}
 			if err != nil {
@@ -128,7 +138,12 @@ func (c *cli) cdrScan(args []string) int {
 				return c.fail("cdr scan", fmt.Errorf("%s: %w", label, err))
 			}
 			rows++
-			det.ObserveCall(detect.Call{Caller: rec.Caller, Callee: rec.Callee, Start: rec.Start, Duration: rec.Duration, Answered: rec.Answered}, emit)
+			batch = append(batch, detect.Call{Caller: rec.Caller, Callee: rec.Callee, Start: rec.Start, Duration: rec.Duration, Answered: rec.Answered})
+			// A full batch goes at once, and so does the rest before
+			// waiting on a slow input (a live stream on stdin).
+			if len(batch) == cap(batch) || rd.Buffered() == 0 {
+				flush()
+			}
 			if writeErr != nil {
 				return c.fail("cdr scan", writeErr)
 			}
@@ -154,6 +169,8 @@ func (c *cli) cdrScan(args []string) int {
 	fmt.Fprintf(c.stderr, "flags: %d %s\n", total, strings.Join(kinds, " "))
 	fmt.Fprintf(c.stderr, "active callers: %d, %.0f bytes each; fixed filters and sketches: %.1f MiB\n",
 		st.ActiveCallers, st.BytesPerCaller(), float64(st.FixedBytes)/(1<<20))
+	fmt.Fprintf(c.stderr, "duplicate rows dropped: %d, rows more than %s out of order: %d\n",
+		st.Duplicates, cfg.Disorder, st.Late)
 	if err := out.Flush(); err != nil {
 		return c.fail("cdr scan", err)
 	}
@@ -222,7 +239,7 @@ func readFlags(r io.Reader) ([]ringfence.Flag, error) {
 	return flags, sc.Err()
 }
 
-const simulateUsage = `cdr --days N --subscribers N --out FILE --truth FILE [--seed N]`
+const simulateUsage = `cdr --days N --subscribers N --out FILE --truth FILE [--seed N] [--scenario main|alt]`
 
 // runSimulate runs "ringfence simulate cdr".
 func (c *cli) runSimulate(args []string) int {
@@ -234,12 +251,13 @@ func (c *cli) runSimulate(args []string) int {
 		fmt.Fprintf(c.stderr, "usage: ringfence simulate %s\n", simulateUsage)
 		return exitUsage
 	}
-	fs := newFlagSet("simulate cdr", "--days N --subscribers N --out FILE --truth FILE [--seed N]", c.stderr)
+	fs := newFlagSet("simulate cdr", "--days N --subscribers N --out FILE --truth FILE [--seed N] [--scenario main|alt]", c.stderr)
 	days := fs.Int("days", 7, "days to simulate")
 	subs := fs.Int("subscribers", 20000, "ordinary subscribers (businesses and abusers are added in proportion)")
 	outName := fs.String("out", "-", "CDR CSV to write (\"-\" for stdout; a .gz name is gzip-compressed)")
 	truthName := fs.String("truth", "", "ground truth to write as JSON lines")
 	seed := fs.Uint64("seed", 1, "random seed")
+	scenario := fs.String("scenario", "main", "population model: main, or alt (an independently modelled population with mixed time zones, disorder and duplicate rows)")
 	fs.String("data", "", "data directory (unused by simulate)")
 	pos, code, ok := c.parse(fs, args[1:])
 	if !ok {
@@ -251,8 +269,18 @@ func (c *cli) runSimulate(args []string) int {
 	if *days <= 0 || *days > 366 || *subs <= 0 || *subs > 50_000_000 {
 		return c.usageError(fs, "--days must be 1..366 and --subscribers 1..50000000")
 	}
-	res := simulate.Run(simulate.Config{Days: *days, Subscribers: *subs, Seed: *seed})
-	if err := writeTo(*outName, c.stdout, func(w io.Writer) error { return simulate.WriteCSV(w, res.Calls) }); err != nil {
+	var res simulate.Result
+	writeCSV := simulate.WriteCSV
+	switch *scenario {
+	case "main":
+		res = simulate.Run(simulate.Config{Days: *days, Subscribers: *subs, Seed: *seed})
+	case "alt":
+		res = alt.Generate(alt.Config{Days: *days, Subscribers: *subs, Seed: *seed})
+		writeCSV = alt.WriteCSV
+	default:
+		return c.usageError(fs, "--scenario must be main or alt")
+	}
+	if err := writeTo(*outName, c.stdout, func(w io.Writer) error { return writeCSV(w, res.Calls) }); err != nil {
 		return c.fail("simulate cdr", err)
 	}
 	if *truthName != "" {

@@ -3,12 +3,16 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
 	"ringfence"
+	"ringfence/simulate"
 )
 
 // runCDRCommand runs one of the CDR runners with the given stdin.
@@ -68,6 +72,49 @@ func TestSimulateScanEval(t *testing.T) {
 	}
 }
 
+// The alternative scenario's records (UTC and +08:00 times, a few minutes
+// of disorder, duplicated rows) go through scan and eval.
+func TestSimulateAltScanEval(t *testing.T) {
+	dir := t.TempDir()
+	csv, truth, flags := filepath.Join(dir, "alt.csv"), filepath.Join(dir, "truth.jsonl"), filepath.Join(dir, "flags.jsonl")
+	code, _, stderr := runCDRCommand("", (*cli).runSimulate, "cdr", "--scenario", "alt", "--days", "2", "--subscribers", "3000", "--out", csv, "--truth", truth, "--seed", "3")
+	if code != exitOK {
+		t.Fatalf("simulate: code %d, stderr %s", code, stderr)
+	}
+	raw, err := os.ReadFile(csv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(raw, []byte("Z,")) || !bytes.Contains(raw, []byte("+08:00,")) {
+		t.Errorf("alt CSV does not mix UTC and +08:00 times")
+	}
+	code, stdout, stderr := runCDRCommand("", (*cli).runCDR, "scan", csv, "--json")
+	if code != exitOK {
+		t.Fatalf("scan: code %d, stderr %s", code, stderr)
+	}
+	if !strings.Contains(stderr, "rejected: 0,") || !strings.Contains(stderr, "duplicate rows dropped: ") || strings.Contains(stderr, "duplicate rows dropped: 0,") {
+		t.Errorf("scan summary: want no rejected rows and some duplicates dropped:\n%s", stderr)
+	}
+	if err := os.WriteFile(flags, []byte(stdout), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr = runCDRCommand("", (*cli).runCDR, "eval", "--truth", truth, flags)
+	if code != exitOK {
+		t.Fatalf("eval: code %d, stderr %s", code, stderr)
+	}
+	for _, want := range []string{"precision:", "heavy_user", "family", "call_bombing_target"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("eval output lacks %q:\n%s", want, stdout)
+		}
+	}
+	var precision float64
+	if i := strings.Index(stdout, "precision: "); i < 0 {
+		t.Fatalf("no precision in:\n%s", stdout)
+	} else if _, err := fmt.Sscanf(stdout[i:], "precision: %f", &precision); err != nil || precision < 0.995 {
+		t.Errorf("precision %v (%v), want ≥ 0.995:\n%s", precision, err, stdout)
+	}
+}
+
 func TestScanStdinBadRows(t *testing.T) {
 	in := "caller,callee,start_time,duration_s,answered\n" +
 		"+8613812345678,+8613987654321,2024-03-04T09:00:00+08:00,23,1\n" +
@@ -101,10 +148,39 @@ func TestCDRUsage(t *testing.T) {
 		{(*cli).runCDR, []string{"eval", "flags.jsonl"}, exitUsage},
 		{(*cli).runSimulate, nil, exitUsage},
 		{(*cli).runSimulate, []string{"cdr", "--days", "0"}, exitUsage},
+		{(*cli).runSimulate, []string{"cdr", "--scenario", "other"}, exitUsage},
 	}
 	for _, tt := range tests {
 		if code, _, stderr := runCDRCommand("", tt.run, tt.args...); code != tt.code {
 			t.Errorf("%v: code %d, want %d (%s)", tt.args, code, tt.code, stderr)
 		}
 	}
+}
+
+// BenchmarkCDRScan measures "cdr scan" end to end (read, parse, normalise,
+// detect) over a simulated week of RF_SUBS subscribers (default 5,000).
+// Run it on one core: GOMAXPROCS=1 go test ./cmd/ringfence -run X -bench CDRScan.
+func BenchmarkCDRScan(b *testing.B) {
+	subs := 5000
+	if n, err := strconv.Atoi(os.Getenv("RF_SUBS")); err == nil && n > 0 {
+		subs = n
+	}
+	name := filepath.Join(b.TempDir(), "cdr.csv")
+	res := simulate.Run(simulate.Config{Days: 7, Subscribers: subs, Seed: 11})
+	f, err := os.Create(name)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := simulate.WriteCSV(f, res.Calls); err != nil {
+		b.Fatal(err)
+	}
+	f.Close()
+	b.ResetTimer()
+	for range b.N {
+		c := &cli{stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard, getenv: func(string) string { return "" }}
+		if code := c.cdrScan([]string{name, "--json"}); code != exitOK {
+			b.Fatalf("scan: exit %d", code)
+		}
+	}
+	b.ReportMetric(float64(len(res.Calls))*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 }

@@ -1,0 +1,110 @@
+package detect
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// The caller table against a map, through inserts, lookups and expiry
+// (which deletes from the open-addressing index and compacts the slab).
+func TestCallerTable(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	tab := newCallerTable()
+	model := map[uint64]uint32{} // key -> last time
+	now := uint32(1000)
+	for step := range 60000 {
+		now += uint32(r.IntN(3))
+		key := uint64(8613800000000 + r.IntN(20000))
+		s, fresh := tab.upsert(key, now)
+		if _, ok := model[key]; ok == fresh {
+			t.Fatalf("step %d: key %d fresh %v, in model %v", step, key, fresh, ok)
+		}
+		if s.key != key {
+			t.Fatalf("step %d: upsert(%d) returned state of %d", step, key, s.key)
+		}
+		s.last, s.lastOut = now, now
+		model[key] = now
+		if step%5000 == 4999 {
+			cutoff := now - 3000
+			tab.expire(cutoff)
+			for k, at := range model {
+				if at < cutoff {
+					delete(model, k)
+				}
+			}
+			if tab.len() != len(model) {
+				t.Fatalf("step %d: %d states, want %d", step, tab.len(), len(model))
+			}
+			for k := range model {
+				if s := tab.get(k); s == nil || s.key != k {
+					t.Fatalf("step %d: lost %d after expiry", step, k)
+				}
+			}
+			for range 100 {
+				k := uint64(8613800000000 + r.IntN(20000))
+				if _, ok := model[k]; !ok && tab.get(k) != nil {
+					t.Fatalf("step %d: expired %d still found", step, k)
+				}
+			}
+		}
+	}
+}
+
+func TestGCD(t *testing.T) {
+	for _, tt := range []struct{ a, b, want uint64 }{
+		{0, 0, 0}, {0, 7, 7}, {7, 0, 7}, {12, 18, 6}, {17, 5, 1}, {64, 48, 16}, {3600, 25, 25}, {1 << 40, 1 << 12, 1 << 12},
+	} {
+		if got := gcd(tt.a, tt.b); got != tt.want {
+			t.Errorf("gcd(%d, %d) = %d, want %d", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
+
+func TestDecay(t *testing.T) {
+	for _, dt := range []int64{0, 1, 59, 60, 61, 3599, 3600, 86399, 86400, 4*86400 - 1, 4 * 86400, 10 * 86400} {
+		day, hour := decay(dt)
+		wantDay, wantHour := math.Exp(-float64(dt)/dayTau), math.Exp(-float64(dt)/hourTau)
+		if math.Abs(float64(day)-wantDay) > 1e-4 || math.Abs(float64(hour)-wantHour) > 2e-4 {
+			t.Errorf("decay(%d) = %g, %g; want %g, %g", dt, day, hour, wantDay, wantHour)
+		}
+	}
+}
+
+// Episodes, retries, revisits, persistence and returns, as the pair table
+// and Detector.contact see a sequence of calls between two numbers.
+func TestContacts(t *testing.T) {
+	const a, b = 8613800000001, 8613900000002
+	type call struct {
+		from, to uint64
+		at       uint32
+		answered bool
+		want     contact
+	}
+	calls := []call{
+		{a, b, 1000, false, contact{}},                                                    // first contact
+		{a, b, 1200, true, contact{sameEpisode: true}},                                    // a retry after a miss, answered
+		{a, b, 1300, false, contact{sameEpisode: true, gotThrough: true}},                 // again after getting through
+		{a, b, 1000 + 3600, false, contact{revisit: true}},                                // a second episode within hours
+		{b, a, 1000 + 4000, true, contact{known: true}},                                   // b calls back: returns a's call
+		{a, b, 1000 + 7200, false, contact{revisit: true, persistent: true, known: true}}, // third episode, after b's call
+		{a, b, 1000 + 9000, false, contact{revisit: true, persistent: true}},              // fourth: b has not called since
+		{a, b, 1000 + 9000 + 20*3600, false, contact{}},                                   // next day: a follow-up, not persistence
+	}
+	d := New(DefaultConfig())
+	for i, c := range calls {
+		hab, hba := mixPair(c.from, c.to), mixPair(c.to, c.from)
+		bab, bba := d.pairs.bucket(hab), d.pairs.bucket(hba)
+		pab, pba := d.pairs.find(bab, hab, c.at), d.pairs.find(bba, hba, c.at)
+		k, last, bits := d.contact(pab, pba, c.at, c.answered)
+		d.pairs.put(bab, hab, pab, last, bits)
+		if k != c.want {
+			t.Errorf("call %d: contact %+v, want %+v", i, k, c.want)
+		}
+	}
+	// Beyond the pair window the pair is forgotten.
+	hab := mixPair(a, b)
+	if p := d.pairs.find(d.pairs.bucket(hab), hab, 1000+9000+20*3600+49*3600); p.found() {
+		t.Error("pair remembered beyond its window")
+	}
+}

@@ -63,21 +63,8 @@ func ParseFormat(s string) (Format, error) {
 }
 
 // RowError is a bad row. The reader skips it; the next call to Next reads
-// the row after it.
-type RowError struct {
-	Line  int    // 1-based line number in the (decompressed) input
-	Field string // the offending field, or "" for the row as a whole
-	Err   error
-}
-
-func (e *RowError) Error() string {
-	if e.Field == "" {
-		return fmt.Sprintf("line %d: %v", e.Line, e.Err)
-	}
-	return fmt.Sprintf("line %d: %s: %v", e.Line, e.Field, e.Err)
-}
-
-func (e *RowError) Unwrap() error { return e.Err }
+// the row after it. Line counts lines of the (decompressed) input from 1.
+type RowError = ringfence.RowError
 
 // Record is a call record in compact form: numbers as number.Key values of
 // their E.164 form, start in Unix seconds.

@@ -158,7 +158,7 @@ func (c *cli) cdrScan(args []string) int {
 		fmt.Fprintf(c.stderr, "rejected %d more rows\n", bad-int64(len(reported)))
 	}
 	rate := float64(rows+bad) / elapsed.Seconds()
-	fmt.Fprintf(c.stderr, "rows read: %d, rejected: %d, %.0f rows/s (%s)\n", rows, bad, rate, elapsed.Round(time.Millisecond))
+	fmt.Fprintf(c.stderr, "rows read: %d, used: %d, rejected: %d, %.0f rows/s (%s)\n", rows+bad, rows, bad, rate, elapsed.Round(time.Millisecond))
 	kinds := make([]string, 0, len(st.Flags))
 	total := int64(0)
 	for k, n := range st.Flags {

@@ -128,7 +128,7 @@ func TestScanStdinBadRows(t *testing.T) {
 	if stdout != "" {
 		t.Errorf("unexpected flags: %s", stdout)
 	}
-	for _, want := range []string{"stdin: line 3", "stdin: line 4: duration_s", "rows read: 2, rejected: 2"} {
+	for _, want := range []string{"stdin: line 3", "stdin: line 4: duration_s", "rows read: 4, used: 2, rejected: 2"} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, stderr)
 		}

@@ -14,6 +14,10 @@ type Report struct {
 	CalledAt   time.Time `json:"called_at,omitzero"`
 	Note       string    `json:"note,omitempty"`
 	Weight     float64   `json:"weight"` // the reporter weight applied to this report
+	// Complaints is how many complaints an official feed's reporter group
+	// has made on the number so far, this one included (1 for the crowd);
+	// set by the store.
+	Complaints int `json:"complaints,omitempty"`
 }
 
 // Sources of reports.

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"math"
 	"strings"
 	"time"
 
@@ -54,6 +55,12 @@ func (e *Engine) NormalizeReport(r *ringfence.Report) error {
 // by track record; agreement is with the crowd's label, when there is one.
 func (e *Engine) judge(r ringfence.Report, track reputation.Track, before []reputation.Tally) (float64, int) {
 	w := e.cfg.SourceWeight(r.Source, track)
+	if sw, official := e.cfg.SourceWeights[r.Source]; official && r.Complaints > 1 {
+		// An official feed's reporter group (complainants of one area)
+		// stands for several people: its weight grows with the log of its
+		// complaints, up to the label weight, never to a block on its own.
+		w = min(sw*(1+math.Log2(float64(r.Complaints))), e.cfg.LabelWeight)
+	}
 	c := reputation.Summarize(before, 1).Crowd(e.cfg.Decay(reputation.Epoch, decayFrom(r)))
 	switch {
 	case c.Weight < e.cfg.LabelWeight:

@@ -28,7 +28,8 @@ type Store interface {
 }
 
 // Judge weighs a report inside the store's transaction, given the
-// reporter's track record and the number's tallies before the report. It
+// reporter's track record and the number's tallies before the report (the
+// store has set r.Complaints). It
 // returns the weight to apply and whether the report agrees (+1) or
 // disagrees (−1) with the crowd so far, or 0 when the crowd has no view.
 type Judge func(r ringfence.Report, track reputation.Track, before []reputation.Tally) (weight float64, agreement int)

@@ -217,11 +217,11 @@ func (p *Policy) reputation(v *Verdict, call Call, sig Signals) {
 		crowd.Code = ReasonCrowdBenign
 		v.Category = c.Category
 		v.add(crowd)
-	case c.Weight >= cfg.BlockWeight && c.Reporters >= cfg.BlockReporters &&
-		c.Weight >= cfg.BlockAverage*float64(c.Reporters) && c.Majority() >= cfg.BlockMajority:
+	case c.Weight >= cfg.BlockWeight*slack && c.Reporters >= cfg.BlockReporters &&
+		c.Weight >= cfg.BlockAverage*float64(c.Reporters)*slack && c.Majority() >= cfg.BlockMajority:
 		v.set(ringfence.Block, score(c, threshold), crowd)
 		v.Category = c.Category
-	case c.Weight >= threshold || (risky && c.Weight >= threshold/2):
+	case c.Weight >= threshold*slack || (risky && c.Weight >= threshold/2*slack):
 		v.set(ringfence.Label, score(c, threshold), crowd)
 		v.Category = c.Category
 	default:
@@ -264,6 +264,10 @@ func (p *Policy) reputation(v *Verdict, call Call, sig Signals) {
 		v.add(Reason{Code: ReasonServiceRange, Text: "400/800 business number"})
 	}
 }
+
+// slack absorbs the rounding of weights in the index (bfloat16 keeps three
+// significant digits): a weight that is the threshold is at the threshold.
+const slack = 0.995
 
 // score maps crowd weight to 0..1: half at the label weight, rising towards
 // 1 with more weight, scaled by the share of the top category.

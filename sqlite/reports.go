@@ -44,10 +44,10 @@ func (d *DB) AddReports(ctx context.Context, rs []ringfence.Report, boost func(r
 }
 
 func addReport(ctx context.Context, tx *sql.Tx, r *ringfence.Report, boost func(ringfence.Report) float64, judge engine.Judge) error {
-	var oldCat string
+	var oldCat, oldSource string
 	var oldRef float64
-	var cleared int
-	err := tx.QueryRowContext(ctx, `SELECT category, ref_weight, cleared FROM reports WHERE number = ? AND reporter = ?`, r.Number, r.Reporter).Scan(&oldCat, &oldRef, &cleared)
+	var cleared, complaints int
+	err := tx.QueryRowContext(ctx, `SELECT category, source, ref_weight, cleared, complaints FROM reports WHERE number = ? AND reporter = ?`, r.Number, r.Reporter).Scan(&oldCat, &oldSource, &oldRef, &cleared, &complaints)
 	hadOld := err == nil
 	if err != nil && !isNoRows(err) {
 		return err
@@ -69,15 +69,19 @@ func addReport(ctx context.Context, tx *sql.Tx, r *ringfence.Report, boost func(
 	if err != nil {
 		return err
 	}
+	r.Complaints = 1
+	if hadOld && cleared == 0 && r.Source != ringfence.SourceCrowd && r.Source == oldSource {
+		r.Complaints = complaints + 1
+	}
 	w, agree := judge(*r, track, before)
 	r.Weight = w
 	ref := w * boost(*r)
-	if _, err := tx.ExecContext(ctx, `INSERT INTO reports (number, reporter, category, source, reported_at, received_at, called_at, note, weight, ref_weight, cleared)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)
+	if _, err := tx.ExecContext(ctx, `INSERT INTO reports (number, reporter, category, source, reported_at, received_at, called_at, note, weight, ref_weight, cleared, complaints)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)
 		ON CONFLICT (number, reporter) DO UPDATE SET category = excluded.category, source = excluded.source, reported_at = excluded.reported_at,
 			received_at = excluded.received_at, called_at = excluded.called_at, note = excluded.note, weight = excluded.weight,
-			ref_weight = excluded.ref_weight, cleared = 0`,
-		r.Number, r.Reporter, string(r.Category), r.Source, ms(r.ReportedAt), ms(r.ReceivedAt), ms(r.CalledAt), r.Note, w, ref); err != nil {
+			ref_weight = excluded.ref_weight, cleared = 0, complaints = excluded.complaints`,
+		r.Number, r.Reporter, string(r.Category), r.Source, ms(r.ReportedAt), ms(r.ReceivedAt), ms(r.CalledAt), r.Note, w, ref, r.Complaints); err != nil {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO tallies (number, category, reporters, weight) VALUES (?, ?, 1, ?)

@@ -5,6 +5,7 @@ package storetest
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -85,6 +86,23 @@ func testReportsLatestWins(t *testing.T, s engine.Store) {
 	}
 	if c, _ := s.CountReports(ctx); c != 1 {
 		t.Fatalf("stored reports %d, want 1", c)
+	}
+	// An official feed's group counts its complaints; the crowd does not.
+	official := func(cat string) ringfence.Report {
+		r := report(n, cat, "ftc:513", t0)
+		r.Source = ringfence.SourceFTC
+		return r
+	}
+	var seen []int
+	judge := func(r ringfence.Report, _ reputation.Track, _ []reputation.Tally) (float64, int) {
+		seen = append(seen, r.Complaints)
+		return 1, 0
+	}
+	if _, err := s.AddReports(ctx, []ringfence.Report{official("robocall"), official("robocall"), official("sales"), report(n, "loan", "mallory", t0)}, unitBoost, judge); err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(seen) != "[1 2 3 1]" {
+		t.Fatalf("complaints seen by the judge: %v, want [1 2 3 1]", seen)
 	}
 }
 

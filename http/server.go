@@ -138,6 +138,22 @@ func (s *Server) routes() {
 	s.handle("POST /v1/deid", s.postDeid, ringfence.RoleOrg, ringfence.RoleOperator)
 	s.traceRoutes()
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		// A known path asked with another method is a 405 naming the
+		// methods it has; anything else is a 404.
+		var allow []string
+		for _, m := range []string{"GET", "POST", "PUT", "PATCH", "DELETE"} {
+			probe := r.Clone(r.Context())
+			probe.Method = m
+			if _, p := s.mux.Handler(probe); p != "/" && p != "" {
+				allow = append(allow, m)
+			}
+		}
+		if len(allow) > 0 {
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+			writeJSON(w, http.StatusMethodNotAllowed, map[string]any{"error": map[string]string{
+				"code": "method_not_allowed", "message": r.Method + " is not allowed on " + r.URL.Path + "; use " + strings.Join(allow, ", ")}})
+			return
+		}
 		Error(w, r, ringfence.Errorf(ringfence.ENOTFOUND, "no such endpoint: %s %s", r.Method, r.URL.Path))
 	})
 }

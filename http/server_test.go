@@ -144,6 +144,7 @@ func TestAuthAndRoles(t *testing.T) {
 		{"reporter may not read stats", "GET", "/v1/stats/monthly?month=2026-01", reporter, 403, "forbidden"},
 		{"not a number", "GET", "/v1/numbers/hello", reporter, 400, "invalid"},
 		{"unknown endpoint", "GET", "/v1/nothing", reporter, 404, "not_found"},
+		{"wrong method", "PUT", "/v1/reports", reporter, 405, "method_not_allowed"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -239,10 +239,14 @@ func readFlags(r io.Reader) ([]ringfence.Flag, error) {
 	return flags, sc.Err()
 }
 
-const simulateUsage = `cdr --days N --subscribers N --out FILE --truth FILE [--seed N] [--scenario main|alt]`
+const simulateUsage = `cdr --days N --subscribers N --out FILE --truth FILE [--seed N] [--scenario main|alt]
+       ringfence simulate policy [--from RFC3339] [--to RFC3339] [--subscriber S] [--examples N]`
 
 // runSimulate runs "ringfence simulate cdr".
 func (c *cli) runSimulate(args []string) int {
+	if len(args) > 0 && args[0] == "policy" {
+		return c.runSimulatePolicy(args[1:])
+	}
 	if len(args) == 0 || args[0] != "cdr" {
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
 			fmt.Fprintf(c.stdout, "usage: ringfence simulate %s\n", simulateUsage)

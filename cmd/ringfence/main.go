@@ -50,6 +50,7 @@ commands:
   stats monthly           12321-style monthly report (--month YYYY-MM)
   cdr scan|eval           detect harassing callers in call records
   simulate cdr            generate a synthetic call-record population
+  simulate policy         replay recorded calls against today's rules and reputation
   alias ...               alias numbers per merchant: pool add, new, list, show, call
   trace export|attribute  salt a customer list with canaries; rank the sources of a found list
   ledger verify|pubkey    check the disclosure ledger; print its verifier key

@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"bytes"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -46,7 +47,7 @@ func ParseCheckpoint(msg []byte, v note.Verifier) (Checkpoint, error) {
 	if len(lines) != 4 {
 		return Checkpoint{}, fmt.Errorf("checkpoint has %d lines, want 4", len(lines))
 	}
-	cp := Checkpoint{Origin: lines[0], Note: msg}
+	cp := Checkpoint{Origin: lines[0], Note: bytes.Clone(msg)} // msg may be a reused read buffer
 	if cp.Origin != v.Name() {
 		return Checkpoint{}, fmt.Errorf("checkpoint origin %q is not the key's name %q", cp.Origin, v.Name())
 	}

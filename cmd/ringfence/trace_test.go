@@ -282,7 +282,7 @@ func TestStrangerOnAliasEndToEnd(t *testing.T) {
 	}
 	e.SetDisclosures(engine.LedgerDisclosures(l))
 	ctx := context.Background()
-	if _, _, err := e.AddAliasPool(ctx, "test", []string{"+8617100009999"}, 0, 0); err != nil {
+	if _, _, err := e.AddAliasPool(ctx, "test", []string{"+8617100009999", "+8617100009998"}, 0, 0); err != nil {
 		t.Fatal(err)
 	}
 	b, err := e.NewAlias(ctx, "test", "+8613800138000", "某4S店", []string{"+862088888888"}, false)
@@ -307,6 +307,17 @@ func TestStrangerOnAliasEndToEnd(t *testing.T) {
 	bound, _ := l.Entry(b.LedgerIndex)
 	if strings.Contains(bound.AliasBinding.Subscriber, "13800138000") {
 		t.Fatal("the subscriber's number is in the ledger in clear")
+	}
+	// Entries and checkpoints after the leak, then a reopened ledger: the
+	// bundle must still be built from the right checkpoints.
+	if _, err := l.Checkpoint(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.NewAlias(ctx, "test", "+8613900139000", "另一家", nil, false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.Checkpoint(); err != nil {
+		t.Fatal(err)
 	}
 	l.Close()
 	closeDB()

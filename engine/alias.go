@@ -68,11 +68,10 @@ func (e *Engine) AddAliasPool(ctx context.Context, actor string, numbers []strin
 		j, _ := rand.Int(rand.Reader, big.NewInt(int64(i+1)))
 		ps[i], ps[j.Int64()] = ps[j.Int64()], ps[i]
 	}
-	nulls = int(float64(len(ps))*nullShare + 0.5)
-	for i := 0; i < nulls; i++ {
+	for i := 0; i < int(float64(len(ps))*nullShare+0.5); i++ {
 		ps[i].Null = true
 	}
-	if added, err = e.store.AddPool(ctx, ps); err != nil {
+	if added, nulls, err = e.store.AddPool(ctx, ps); err != nil {
 		return 0, 0, err
 	}
 	if err := e.audit(ctx, actor, "alias.pool_add", "", ""); err != nil {
@@ -138,6 +137,11 @@ func (e *Engine) AliasFor(ctx context.Context, actor, real, merchant string) (st
 	if err != nil {
 		return "", err
 	}
+	merchant = strings.TrimSpace(merchant)
+	// One issuer at a time, so two exports cannot both issue an alias for
+	// the same number and merchant.
+	e.issueMu.Lock()
+	defer e.issueMu.Unlock()
 	e.aliasMu.RLock()
 	for _, b := range e.aliases {
 		if b.Purpose == alias.PurposeAlias && b.Subscriber == sub && b.Merchant == merchant {
@@ -294,10 +298,12 @@ func (e *Engine) RouteAlias(ctx context.Context, c AliasCall) (d alias.Decision,
 			return d, ev, true, err
 		}
 	}
-	if !d.Leak && b == nil {
-		p.Calls++
+	if b == nil {
 		e.aliasMu.Lock()
-		e.pool[c.Callee] = p
+		if q, ok := e.pool[c.Callee]; ok { // still unbound
+			q.Calls++
+			e.pool[c.Callee] = q
+		}
 		e.aliasMu.Unlock()
 	}
 	return d, ev, true, nil

@@ -45,6 +45,8 @@ type Engine struct {
 	detMu    sync.Mutex
 	detector *detect.Detector // behaviour detection over call records, made on first use
 
+	reportMu    sync.Mutex // orders report writes with their index updates
+	issueMu     sync.Mutex // serialises find-or-issue of per-recipient aliases
 	aliasMu     sync.RWMutex
 	aliases     map[string]*alias.Binding   // bound aliases by number
 	pool        map[string]alias.PoolNumber // unbound pool numbers

@@ -85,11 +85,15 @@ func (e *Engine) DecideAppeal(ctx context.Context, actor string, id int64, accep
 		return a, err
 	}
 	if accept {
+		e.reportMu.Lock()
 		ts, err := e.store.ClearReports(ctx, a.Number, now.Add(1))
+		if err == nil {
+			e.SetTallies(a.Number, ts)
+		}
+		e.reportMu.Unlock()
 		if err != nil {
 			return a, err
 		}
-		e.SetTallies(a.Number, ts)
 	}
 	return a, e.audit(ctx, actor, "appeal."+status, a.Number, "appeal "+strconv.FormatInt(id, 10))
 }

@@ -92,6 +92,11 @@ func (e *Engine) AddReports(ctx context.Context, rs []ringfence.Report) error {
 			return err
 		}
 	}
+	// The index must end with the tallies of the last write: writes and
+	// their index updates go one at a time (SQLite writes one at a time
+	// anyway).
+	e.reportMu.Lock()
+	defer e.reportMu.Unlock()
 	out, err := e.store.AddReports(ctx, rs, e.boost, e.judge)
 	if err != nil {
 		return err

@@ -158,8 +158,8 @@ type AliasEvent struct {
 type AliasStore interface {
 	// AddPool adds numbers to the pool; numbers it already holds (in any
 	// state) are skipped, so nothing is ever reissued. It returns how many
-	// were added.
-	AddPool(ctx context.Context, ps []alias.PoolNumber) (int, error)
+	// were added, and how many of those are null aliases.
+	AddPool(ctx context.Context, ps []alias.PoolNumber) (added, nulls int, err error)
 	Pool(ctx context.Context, fn func(alias.PoolNumber) error) error
 	// BindAlias issues a random issuable number to b (setting b.Alias), or
 	// fails with ENOTFOUND when none is left.

@@ -192,7 +192,13 @@ func (s *Server) verifyEvidence(w http.ResponseWriter, r *http.Request, k ringfe
 	if err != nil {
 		return err
 	}
-	res, err := evidence.Verify(b, r.URL.Query().Get("key"))
+	// By default a bundle is checked against this server's own ledger key,
+	// not the key it carries; ?key= checks another ledger's bundle.
+	key := r.URL.Query().Get("key")
+	if key == "" && s.Ledger != nil {
+		key = s.Ledger.VerifierKey()
+	}
+	res, err := evidence.Verify(b, key)
 	if err != nil {
 		// Every failure is a finding about the bundle, safe to show.
 		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"verified": false, "error": err.Error()})

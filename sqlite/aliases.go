@@ -12,9 +12,8 @@ import (
 )
 
 // AddPool implements engine.AliasStore.
-func (d *DB) AddPool(ctx context.Context, ps []alias.PoolNumber) (int, error) {
-	added := 0
-	err := d.tx(ctx, func(tx *sql.Tx) error {
+func (d *DB) AddPool(ctx context.Context, ps []alias.PoolNumber) (added, nulls int, err error) {
+	err = d.tx(ctx, func(tx *sql.Tx) error {
 		st, err := tx.PrepareContext(ctx, `INSERT INTO alias_pool (number, added_at, available_at, null_alias, state) VALUES (?, ?, ?, ?, 'pool') ON CONFLICT (number) DO NOTHING`)
 		if err != nil {
 			return err
@@ -27,10 +26,13 @@ func (d *DB) AddPool(ctx context.Context, ps []alias.PoolNumber) (int, error) {
 			}
 			n, _ := res.RowsAffected()
 			added += int(n)
+			if p.Null {
+				nulls += int(n)
+			}
 		}
 		return nil
 	})
-	return added, err
+	return added, nulls, err
 }
 
 func boolInt(b bool) int {

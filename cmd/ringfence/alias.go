@@ -42,7 +42,7 @@ func (c *cli) runAlias(args []string) int {
 		return c.usageError(fs, "want pool, new, list, show or call")
 	}
 	verb := pos[0]
-	e, closeDB, err := c.openEngine(*data)
+	e, closeDB, err := c.openEngineFor(*data, verb != "list" && verb != "show")
 	if err != nil {
 		return c.fail("alias", err)
 	}

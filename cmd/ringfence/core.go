@@ -156,7 +156,7 @@ func (c *cli) runReport(args []string) int {
 	if len(pos) != 1 || *cat == "" || *reporter == "" {
 		return c.usageError(fs, "want NUMBER, --category and --reporter")
 	}
-	e, closeDB, err := c.openEngine(*data)
+	e, closeDB, err := c.openEngineToWrite(*data)
 	if err != nil {
 		return c.fail("report", err)
 	}
@@ -213,7 +213,7 @@ func (c *cli) runImport(args []string) int {
 		in = file
 	}
 	counted := &countingReader{r: in}
-	e, closeDB, err := c.openEngine(*data)
+	e, closeDB, err := c.openEngineToWrite(*data)
 	if err != nil {
 		return c.fail("import", err)
 	}
@@ -344,7 +344,7 @@ func (c *cli) runKeys(args []string) int {
 	if len(pos) == 0 || !(pos[0] == "create" && len(pos) == 1 || pos[0] == "list" && len(pos) == 1 || pos[0] == "revoke" && len(pos) == 2) {
 		return c.usageError(fs, "want create, list or revoke ID")
 	}
-	e, closeDB, err := c.openEngine(*data)
+	e, closeDB, err := c.openEngineFor(*data, pos[0] == "revoke")
 	if err != nil {
 		return c.fail("keys", err)
 	}
@@ -409,7 +409,7 @@ func (c *cli) runRules(args []string) int {
 	default:
 		return c.usageError(fs, "unknown action %q", verb)
 	}
-	e, closeDB, err := c.openEngine(*data)
+	e, closeDB, err := c.openEngineFor(*data, verb != "show")
 	if err != nil {
 		return c.fail("rules", err)
 	}
@@ -531,7 +531,7 @@ func (c *cli) runRegistry(args []string) int {
 	if len(pos) == 0 {
 		return c.usageError(fs, "want add, list or remove")
 	}
-	e, closeDB, err := c.openEngine(*data)
+	e, closeDB, err := c.openEngineFor(*data, pos[0] != "list")
 	if err != nil {
 		return c.fail("registry", err)
 	}
@@ -582,7 +582,7 @@ func (c *cli) runAppeals(args []string) int {
 	if len(pos) == 0 {
 		return c.usageError(fs, "want file, list, accept or reject")
 	}
-	e, closeDB, err := c.openEngine(*data)
+	e, closeDB, err := c.openEngineFor(*data, pos[0] != "list")
 	if err != nil {
 		return c.fail("appeals", err)
 	}

@@ -66,6 +66,13 @@ func TestKillDuringReportsLosesNothingAcknowledged(t *testing.T) {
 	key = strings.TrimSpace(key)
 	addr := freeAddr(t)
 	cmd := startServer(t, dir, addr)
+	// While the server runs, commands that write refuse; reads go on.
+	if code, _, errs := runCLI(t, "", "report", "17012345678", "--category", "loan", "--reporter", "x", "--data", dir); code != exitFail || !strings.Contains(errs, "through its API") {
+		t.Fatalf("writing beside a running server: %d %s", code, errs)
+	}
+	if code, _, errs := runCLI(t, "", "check", "17012345678", "--data", dir); code != 0 {
+		t.Fatalf("reading beside a running server: %d %s", code, errs)
+	}
 
 	var mu sync.Mutex
 	var acked []string

@@ -32,7 +32,7 @@ func (c *cli) runDemo(args []string) int {
 	if len(pos) != 0 {
 		return c.usageError(fs, "unexpected argument %q", pos[0])
 	}
-	e, closeDB, err := c.openEngine(*data)
+	e, closeDB, err := c.openEngineToWrite(*data)
 	if err != nil {
 		return c.fail("demo", err)
 	}

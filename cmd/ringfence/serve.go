@@ -32,6 +32,11 @@ func (c *cli) runServe(args []string) int {
 		return c.usageError(fs, "unexpected argument %q", pos[0])
 	}
 	logger := slog.New(slog.NewTextHandler(c.stderr, nil))
+	release, err := lockData(*data, true)
+	if err != nil {
+		return c.fail("serve", err)
+	}
+	defer release()
 	e, closeDB, err := c.openEngine(*data)
 	if err != nil {
 		return c.fail("serve", err)

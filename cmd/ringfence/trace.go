@@ -31,7 +31,7 @@ type tracePool struct {
 // bindings recorded in l. A pool with no issuable numbers leaves canaries to
 // the reserved range.
 func (c *cli) openTracePool(dataDir string, l *ledger.Log) (*tracePool, error) {
-	e, closeDB, err := c.openEngine(dataDir)
+	e, closeDB, err := c.openEngineToWrite(dataDir)
 	if err != nil {
 		return nil, err
 	}

@@ -336,11 +336,11 @@ func testAliases(t *testing.T, s engine.Store) {
 		{Number: "+8617100000002", AddedAt: t0, AvailableAt: t0.Add(30 * 24 * time.Hour)},
 		{Number: "+8617100000003", AddedAt: t0, AvailableAt: t0, Null: true},
 	}
-	if n, err := s.AddPool(ctx, ps); err != nil || n != 3 {
-		t.Fatalf("add pool: %d, %v", n, err)
+	if n, nulls, err := s.AddPool(ctx, ps); err != nil || n != 3 || nulls != 1 {
+		t.Fatalf("add pool: %d (%d null), %v", n, nulls, err)
 	}
-	if n, _ := s.AddPool(ctx, ps[:1]); n != 0 {
-		t.Fatalf("a known number was added again")
+	if n, nulls, _ := s.AddPool(ctx, ps); n != 0 || nulls != 0 {
+		t.Fatalf("known numbers were added again: %d (%d null)", n, nulls)
 	}
 	b := alias.Binding{Purpose: alias.PurposeAlias, Subscriber: "+8613800138000", Merchant: "4S", MerchantNumbers: []string{"+862088888888"}, CreatedAt: t0, LedgerIndex: -1}
 	if err := s.BindAlias(ctx, &b, t0); err != nil || b.Alias != "+8617100000001" {

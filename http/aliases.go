@@ -31,7 +31,7 @@ type callRequest struct {
 }
 
 type callResult struct {
-	Outcome     string          `json:"outcome"` // screened, merchant, stranger, null, quarantine
+	Outcome     string          `json:"outcome,omitempty"` // screened, merchant, stranger, null, quarantine; "" with error
 	Target      string          `json:"target,omitempty"`
 	Leak        bool            `json:"leak,omitempty"`
 	LedgerIndex *int64          `json:"ledger_index,omitempty"`

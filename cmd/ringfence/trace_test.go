@@ -123,14 +123,15 @@ func TestBrokerScenario(t *testing.T) {
 		part.WriteString("电话,客户,证件,住址\r\n")
 		canaries := 0
 		for _, row := range tb.Rows {
-			if r.Float64() > 0.55 {
-				continue
-			}
+			// The leaker keeps about half the customers; the first run
+			// keeps every canary (there may be only a few), the second none.
 			if !known[row[1]] {
-				canaries++
 				if !keepCanaries {
 					continue
 				}
+				canaries++
+			} else if r.Float64() > 0.55 {
+				continue
 			}
 			d := row[1]
 			phone := []string{"+86 " + d[:3] + "-" + d[3:7] + "-" + d[7:], "86" + d, d[:3] + " " + d[3:7] + " " + d[7:]}[r.IntN(3)]

@@ -55,26 +55,24 @@ func (l *limiter) refill(b *bucket) {
 // invite spends one INVITE token of a's budget, reporting false when none
 // is left.
 func (l *limiter) invite(a netip.Addr) bool {
-	b := l.bucket(a)
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	l.refill(b)
-	if b.invites < 1 {
-		return false
-	}
-	b.invites--
-	return true
+	return l.take(a, func(b *bucket) *float64 { return &b.invites })
 }
 
 // packet spends one packet token of a's budget.
 func (l *limiter) packet(a netip.Addr) bool {
+	return l.take(a, func(b *bucket) *float64 { return &b.packets })
+}
+
+// take spends one token of the budget that which picks from a's bucket.
+func (l *limiter) take(a netip.Addr, which func(*bucket) *float64) bool {
 	b := l.bucket(a)
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	l.refill(b)
-	if b.packets < 1 {
+	tokens := which(b)
+	if *tokens < 1 {
 		return false
 	}
-	b.packets--
+	*tokens--
 	return true
 }

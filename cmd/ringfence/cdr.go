@@ -239,7 +239,7 @@ func readFlags(r io.Reader) ([]ringfence.Flag, error) {
 	return flags, sc.Err()
 }
 
-const simulateUsage = `cdr --days N --subscribers N --out FILE --truth FILE [--seed N] [--scenario main|alt]
+const simulateUsage = `cdr --days N --subscribers N --out FILE --truth FILE [--seed N] [--scenario main|alt] [--start DATE]
        ringfence simulate policy [--from RFC3339] [--to RFC3339] [--subscriber S] [--examples N]`
 
 // runSimulate runs "ringfence simulate cdr".
@@ -255,13 +255,14 @@ func (c *cli) runSimulate(args []string) int {
 		fmt.Fprintf(c.stderr, "usage: ringfence simulate %s\n", simulateUsage)
 		return exitUsage
 	}
-	fs := newFlagSet("simulate cdr", "--days N --subscribers N --out FILE --truth FILE [--seed N] [--scenario main|alt]", c.stderr)
+	fs := newFlagSet("simulate cdr", "--days N --subscribers N --out FILE --truth FILE [--seed N] [--scenario main|alt] [--start DATE]", c.stderr)
 	days := fs.Int("days", 7, "days to simulate")
 	subs := fs.Int("subscribers", 20000, "ordinary subscribers (businesses and abusers are added in proportion)")
 	outName := fs.String("out", "-", "CDR CSV to write (\"-\" for stdout; a .gz name is gzip-compressed)")
 	truthName := fs.String("truth", "", "ground truth to write as JSON lines")
 	seed := fs.Uint64("seed", 1, "random seed")
 	scenario := fs.String("scenario", "main", "population model: main, or alt (an independently modelled population with mixed time zones, disorder and duplicate rows)")
+	startFlag := fs.String("start", "", "first day simulated, YYYY-MM-DD (China time) or RFC 3339 (default: the days just past, ending at today's midnight)")
 	fs.String("data", "", "data directory (unused by simulate)")
 	pos, code, ok := c.parse(fs, args[1:])
 	if !ok {
@@ -273,13 +274,17 @@ func (c *cli) runSimulate(args []string) int {
 	if *days <= 0 || *days > 366 || *subs <= 0 || *subs > 50_000_000 {
 		return c.usageError(fs, "--days must be 1..366 and --subscribers 1..50000000")
 	}
+	start, err := simulationStart(*startFlag, *days, time.Now())
+	if err != nil {
+		return c.usageError(fs, "--start: %v", err)
+	}
 	var res simulate.Result
 	writeCSV := simulate.WriteCSV
 	switch *scenario {
 	case "main":
-		res = simulate.Run(simulate.Config{Days: *days, Subscribers: *subs, Seed: *seed})
+		res = simulate.Run(simulate.Config{Days: *days, Subscribers: *subs, Seed: *seed, Start: start})
 	case "alt":
-		res = alt.Generate(alt.Config{Days: *days, Subscribers: *subs, Seed: *seed})
+		res = alt.Generate(alt.Config{Days: *days, Subscribers: *subs, Seed: *seed, Start: start})
 		writeCSV = alt.WriteCSV
 	default:
 		return c.usageError(fs, "--scenario must be main or alt")
@@ -303,6 +308,24 @@ func (c *cli) runSimulate(args []string) int {
 	sort.Strings(classes)
 	fmt.Fprintf(c.stderr, "simulated %d calls over %d days; numbers: %s\n", len(res.Calls), *days, strings.Join(classes, " "))
 	return exitOK
+}
+
+// simulationStart is midnight, China time, of the first day simulated: the
+// day given (a date or an RFC 3339 time, whose date counts), or by default
+// the first of the days just past, so that the last simulated day ends at
+// today's midnight and flags raised on the records still count.
+func simulationStart(arg string, days int, now time.Time) (time.Time, error) {
+	day := now.In(simulate.CST).AddDate(0, 0, -days)
+	if arg != "" {
+		t, err := time.ParseInLocation("2006-01-02", arg, simulate.CST)
+		if err != nil {
+			if t, err = time.Parse(time.RFC3339, arg); err != nil {
+				return time.Time{}, fmt.Errorf("%q is neither a date (2026-11-24) nor an RFC 3339 time", arg)
+			}
+		}
+		day = t.In(simulate.CST)
+	}
+	return time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, simulate.CST), nil
 }
 
 // writeTo writes to the named file ("-" is stdout), gzip-compressed when

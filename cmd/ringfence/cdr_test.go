@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"ringfence"
 	"ringfence/simulate"
@@ -183,4 +184,50 @@ func BenchmarkCDRScan(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(len(res.Calls))*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}
+
+// Simulated records are dated in the days just past by default, so flags
+// raised on them still count; --start moves them, and a bad --start is a
+// usage error.
+func TestSimulateStart(t *testing.T) {
+	now := time.Now().In(simulate.CST)
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, simulate.CST)
+	for _, tc := range []struct {
+		name     string
+		args     []string
+		from, to time.Time
+	}{
+		{"default", nil, today.AddDate(0, 0, -2), today},
+		{"date", []string{"--start", "2026-03-02"}, time.Date(2026, 3, 2, 0, 0, 0, 0, simulate.CST), time.Date(2026, 3, 4, 0, 0, 0, 0, simulate.CST)},
+		{"rfc3339", []string{"--start", "2026-03-02T15:04:05Z"}, time.Date(2026, 3, 2, 0, 0, 0, 0, simulate.CST), time.Date(2026, 3, 4, 0, 0, 0, 0, simulate.CST)},
+	} {
+		for _, scenario := range []string{"main", "alt"} {
+			t.Run(tc.name+"/"+scenario, func(t *testing.T) {
+				args := append([]string{"cdr", "--scenario", scenario, "--days", "2", "--subscribers", "300", "--out", "-"}, tc.args...)
+				code, stdout, stderr := runCDRCommand("", (*cli).runSimulate, args...)
+				if code != exitOK {
+					t.Fatalf("simulate: code %d, stderr %s", code, stderr)
+				}
+				lines := strings.Split(strings.TrimSpace(stdout), "\n")[1:]
+				if len(lines) < 100 {
+					t.Fatalf("only %d records", len(lines))
+				}
+				for _, l := range lines {
+					ts, err := time.Parse(time.RFC3339, strings.Split(l, ",")[2])
+					if err != nil {
+						t.Fatalf("record %q: %v", l, err)
+					}
+					if ts.Before(tc.from) || !ts.Before(tc.to) {
+						t.Fatalf("record %q outside [%s, %s)", l, tc.from, tc.to)
+					}
+				}
+			})
+		}
+	}
+	for _, bad := range []string{"yesterday", "2026-13-01", "03/02/2026"} {
+		code, _, stderr := runCDRCommand("", (*cli).runSimulate, "cdr", "--days", "1", "--subscribers", "10", "--out", "-", "--start", bad)
+		if code != exitUsage || !strings.Contains(stderr, "--start") {
+			t.Errorf("--start %s: code %d, stderr %s", bad, code, stderr)
+		}
+	}
 }

@@ -14,8 +14,10 @@
 // Every answer to a screened INVITE carries X-Ringfence-Verdict, e.g.
 // "label; category=loan; score=0.93" (a block shows no score).
 //
-// The caller is taken from P-Asserted-Identity, else From; the callee from
-// the Request-URI user part, else To; both are normalised by package number.
+// The caller is taken from P-Asserted-Identity when the request has one (an
+// asserted identity naming no number makes the caller withheld: From is
+// then not read), else From; the callee from the Request-URI user part,
+// else To; both are normalised by package number.
 // A failed STIR/SHAKEN verification (verstat=TN-Validation-Failed, or an
 // Identity header whose PASSporT is unreadable, stale or names another
 // caller) is a block signal; a pass is never an automatic allow. A caller

@@ -7,7 +7,7 @@ import "github.com/prometheus/client_golang/prometheus"
 //
 //	ringfence_sip_verdicts_total{action}           screened INVITEs by verdict
 //	ringfence_sip_untrusted_total{transport}       from outside Config.Trust: udp datagrams dropped, tcp connections answered 403
-//	ringfence_sip_conns_refused_total{reason}      TCP connections closed at accept: per_source cap or server total
+//	ringfence_sip_conns_refused_total{reason}      TCP connections closed at accept: per_source cap, server total, or untrusted sources' share
 //	ringfence_sip_rate_limited_total               INVITEs answered 503 by the per-source rate
 //	ringfence_sip_dropped_total                    packets dropped by the per-source packet budget
 //	ringfence_sip_malformed_total                  messages that did not parse or lacked mandatory headers
@@ -16,7 +16,7 @@ func (s *Server) Collector() prometheus.Collector { return collector{s} }
 var (
 	descVerdicts    = prometheus.NewDesc("ringfence_sip_verdicts_total", "Screened SIP INVITEs by verdict.", []string{"action"}, nil)
 	descUntrusted   = prometheus.NewDesc("ringfence_sip_untrusted_total", "SIP traffic from outside the trusted networks (--sip-trust), given no verdict: UDP datagrams dropped, TCP connections answered 403 and closed.", []string{"transport"}, nil)
-	descConnRefused = prometheus.NewDesc("ringfence_sip_conns_refused_total", "SIP TCP connections closed at accept: the source held --sip-max-conns-per-source (per_source) or the server its maximum (total).", []string{"reason"}, nil)
+	descConnRefused = prometheus.NewDesc("ringfence_sip_conns_refused_total", "SIP TCP connections closed at accept: the source held --sip-max-conns-per-source (per_source), the server its maximum (total), or the untrusted sources theirs (untrusted).", []string{"reason"}, nil)
 	descLimited     = prometheus.NewDesc("ringfence_sip_rate_limited_total", "SIP INVITEs answered 503 by the per-source rate (--sip-rate).", nil, nil)
 	descDropped     = prometheus.NewDesc("ringfence_sip_dropped_total", "SIP packets dropped by the per-source packet budget.", nil, nil)
 	descMalformed   = prometheus.NewDesc("ringfence_sip_malformed_total", "SIP messages that did not parse or lacked mandatory headers.", nil, nil)
@@ -42,6 +42,7 @@ func (c collector) Collect(ch chan<- prometheus.Metric) {
 	counter(descUntrusted, st.UntrustedTCP, "tcp")
 	counter(descConnRefused, st.ConnsOverSource, "per_source")
 	counter(descConnRefused, st.ConnsOverTotal, "total")
+	counter(descConnRefused, st.ConnsOverUntrusted, "untrusted")
 	counter(descLimited, st.Limited)
 	counter(descDropped, st.Dropped)
 	counter(descMalformed, st.Malformed)

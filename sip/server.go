@@ -100,8 +100,9 @@ type Aliases interface {
 	Route(ctx context.Context, callee, caller string) (r AliasRoute, handled bool, err error)
 }
 
-// Config configures a Server. The zero value screens calls, redirects them
-// to their Request-URI, blocks with 608 and applies no rate limit.
+// Config configures a Server. The zero value answers loopback sources only,
+// screens calls, redirects them to their Request-URI, blocks with 608 and
+// applies no rate limit.
 type Config struct {
 	// NextHop is HOST:PORT where allowed and labelled calls are sent
 	// (Contact: sip:CALLEE@NextHop); "" keeps the Request-URI.
@@ -162,6 +163,9 @@ type Stats struct {
 	UntrustedTCP    int64 // TCP connections from outside the trusted networks, answered 403 and closed
 	ConnsOverSource int64 // TCP connections closed at accept: their source already held MaxConnsPerSource
 	ConnsOverTotal  int64 // TCP connections closed at accept: the server already held its maximum
+	// TCP connections from outside the trusted networks closed at accept:
+	// as many untrusted ones were already open as are allowed at once.
+	ConnsOverUntrusted int64
 }
 
 // Server is a SIP redirect server screening calls. Create it with NewServer,
@@ -190,7 +194,7 @@ type Server struct {
 	stats struct {
 		invites, allowed, labelled, blocked, retrans, acks, cancels, options,
 		rejected, malformed, limited, dropped, panics,
-		untrustedUDP, untrustedTCP, overSource, overTotal atomic.Int64
+		untrustedUDP, untrustedTCP, overSource, overTotal, overUntrusted atomic.Int64
 	}
 
 	mu        sync.Mutex
@@ -199,13 +203,16 @@ type Server struct {
 	packets   []net.PacketConn
 	conns     map[net.Conn]struct{}
 	perSource map[netip.Addr]int // open TCP connections by source
-	wg        sync.WaitGroup
+	untrusted int                // open TCP connections from outside the trusted networks
+	// maxUntrusted is how many of those may be open at once.
+	maxUntrusted int
+	wg           sync.WaitGroup
 }
 
 // NewServer returns a server screening calls with s.
 func NewServer(s Screener, cfg Config) (*Server, error) {
 	srv := &Server{screener: s, cfg: cfg, now: cfg.Now, log: cfg.Logger, parser: sipmsg.NewParser(),
-		seed: maphash.MakeSeed(), conns: map[net.Conn]struct{}{}, perSource: map[netip.Addr]int{}}
+		seed: maphash.MakeSeed(), conns: map[net.Conn]struct{}{}, perSource: map[netip.Addr]int{}, maxUntrusted: maxUntrustedConns}
 	if srv.now == nil {
 		srv.now = time.Now
 	}
@@ -294,7 +301,7 @@ func (s *Server) Stats() Stats {
 		Retransmissions: c.retrans.Load(), Acks: c.acks.Load(), Cancels: c.cancels.Load(), Options: c.options.Load(),
 		Rejected: c.rejected.Load(), Malformed: c.malformed.Load(), Limited: c.limited.Load(), Dropped: c.dropped.Load(),
 		Panics: c.panics.Load(), UntrustedUDP: c.untrustedUDP.Load(), UntrustedTCP: c.untrustedTCP.Load(),
-		ConnsOverSource: c.overSource.Load(), ConnsOverTotal: c.overTotal.Load(),
+		ConnsOverSource: c.overSource.Load(), ConnsOverTotal: c.overTotal.Load(), ConnsOverUntrusted: c.overUntrusted.Load(),
 	}
 }
 

@@ -18,8 +18,12 @@ const (
 	maxTCPConns    = 1024             // connections served at once; more are closed at accept
 	tcpIdleTimeout = 10 * time.Minute // a connection that sends nothing for this long is closed
 	untrustedWait  = 5 * time.Second  // how long an untrusted connection has to send its request
-	tcpWriteTimout = 5 * time.Second
-	maxTCPPending  = maxUDPMessage // bytes buffered for an incomplete message
+	// maxUntrustedConns is how many connections from outside the trusted
+	// networks are open at once (each for its 403); more are closed at
+	// accept, so untrusted hosts cannot take the places of trusted ones.
+	maxUntrustedConns = 64
+	tcpWriteTimout    = 5 * time.Second
+	maxTCPPending     = maxUDPMessage // bytes buffered for an incomplete message
 )
 
 // udpReaders is how many goroutines read each UDP socket: one per CPU, so
@@ -77,19 +81,25 @@ func (s *Server) serveTCP(ln net.Listener) {
 			ap := ta.AddrPort()
 			from.addr = netip.AddrPortFrom(ap.Addr().Unmap(), ap.Port())
 		}
+		trusted := s.trusted(from.addr.Addr())
 		s.mu.Lock()
 		switch {
 		case s.closed:
 		case len(s.conns) >= maxTCPConns:
 			s.stats.overTotal.Add(1)
+		case !trusted && s.untrusted >= s.maxUntrusted:
+			s.stats.overUntrusted.Add(1)
 		case s.perSource[from.addr.Addr()] >= s.maxConns:
 			s.stats.overSource.Add(1)
 		default:
 			s.conns[c] = struct{}{}
 			s.perSource[from.addr.Addr()]++
+			if !trusted {
+				s.untrusted++
+			}
 			s.wg.Add(1)
 			s.mu.Unlock()
-			go s.serveConn(c, from)
+			go s.serveConn(c, from, trusted)
 			continue
 		}
 		s.mu.Unlock()
@@ -101,7 +111,7 @@ func (s *Server) serveTCP(ln net.Listener) {
 // (RFC 3261 §18.3); a message that cannot be framed closes the connection,
 // after a 400 when it can still be answered. A connection from outside the
 // trusted networks gets 403 to its first request and is closed.
-func (s *Server) serveConn(c net.Conn, from source) {
+func (s *Server) serveConn(c net.Conn, from source, trusted bool) {
 	defer s.wg.Done()
 	defer func() {
 		s.mu.Lock()
@@ -109,10 +119,12 @@ func (s *Server) serveConn(c net.Conn, from source) {
 		if s.perSource[from.addr.Addr()]--; s.perSource[from.addr.Addr()] <= 0 {
 			delete(s.perSource, from.addr.Addr())
 		}
+		if !trusted {
+			s.untrusted--
+		}
 		s.mu.Unlock()
 		c.Close()
 	}()
-	trusted := s.trusted(from.addr.Addr())
 	idle := tcpIdleTimeout
 	if !trusted {
 		s.stats.untrustedTCP.Add(1)

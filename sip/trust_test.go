@@ -406,3 +406,43 @@ func TestCollector(t *testing.T) {
 		}
 	}
 }
+
+// TestUntrustedConnectionsCapped: connections from outside the trusted
+// networks share a small allowance, so untrusted hosts holding connections
+// open cannot use up the places the trusted proxies need.
+func TestUntrustedConnectionsCapped(t *testing.T) {
+	srv := startServer(t, Config{Trust: []netip.Prefix{netip.MustParsePrefix("127.0.0.2/32")}})
+	srv.mu.Lock()
+	srv.maxUntrusted = 1
+	srv.mu.Unlock()
+	held, err := net.Dial("tcp", srv.tcp) // untrusted, sends nothing
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	waitFor(t, "the first untrusted connection", func() bool { return srv.Stats().UntrustedTCP == 1 })
+	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP("127.0.0.3")}} // another untrusted host
+	over, err := d.Dial("tcp", srv.tcp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer over.Close()
+	waitFor(t, "the second to be refused", func() bool { return srv.Stats().ConnsOverUntrusted == 1 })
+	over.SetReadDeadline(time.Now().Add(10 * time.Second))
+	if n, err := over.Read(make([]byte, 100)); n != 0 || !errors.Is(err, io.EOF) && !errors.Is(err, syscall.ECONNRESET) {
+		t.Fatalf("second untrusted connection: read %d %v, want it closed", n, err)
+	}
+	// The trusted proxy is still served.
+	q := newPeer(t, srv.udp)
+	trusted, err := (&net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP("127.0.0.2")}}).Dial("tcp", srv.tcp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer trusted.Close()
+	if res := tcpDo(t, trusted, q.invite(salesCaller, "13800138000")); res.StatusCode != 608 {
+		t.Errorf("trusted: %d", res.StatusCode)
+	}
+	if st := srv.Stats(); st.UntrustedTCP != 1 || st.ConnsOverUntrusted != 1 || st.ConnsOverSource != 0 {
+		t.Errorf("stats %+v", st)
+	}
+}

@@ -210,8 +210,8 @@ func (s *Server) drainStream(ps *sipmsg.ParserStream, from source, out *bufio.Wr
 // forbid answers the first message buffered in ps with 403 Forbidden, when
 // it is a request that can be answered (never an ACK): the answer to a
 // source outside the trusted networks, which gets no verdict. It reports
-// false while the message is still incomplete; then the connection is to be
-// closed, answered or not.
+// false while the message is still incomplete; once it reports true the
+// connection is to be closed, answered or not.
 func (s *Server) forbid(ps *sipmsg.ParserStream, from source, out *bufio.Writer) (done bool) {
 	defer func() {
 		if r := recover(); r != nil {

@@ -105,7 +105,7 @@ func (c *cli) startSIP(ctx context.Context, e *engine.Engine, o *sipOptions, log
 		st := srv.Stats()
 		logger.Info("ringfence SIP stopped", "invites", st.Invites, "allowed", st.Allowed, "labelled", st.Labelled,
 			"blocked", st.Blocked, "limited", st.Limited, "malformed", st.Malformed, "untrusted", st.UntrustedUDP+st.UntrustedTCP,
-			"conns_refused", st.ConnsOverSource+st.ConnsOverTotal, "calls_not_recorded", calls.Dropped())
+			"conns_refused", st.ConnsOverSource+st.ConnsOverTotal+st.ConnsOverUntrusted, "calls_not_recorded", calls.Dropped())
 	})
 	if register != nil {
 		if err := register(srv.Collector()); err != nil {

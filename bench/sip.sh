@@ -17,7 +17,7 @@
 #   RATES="1000 2000 4000 6000 8000 10000 12000 14000 16000 20000"  calls/s
 #   SECS=5                                   seconds per rate
 #   RINGFENCE=/path/to/ringfence             a prebuilt binary (default: go build)
-# Needs sipp (Debian: sip-tester) and kamailio (Debian: kamailio).
+# Needs sipp (Debian: sip-tester), kamailio (Debian: kamailio) and curl.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,10 +25,11 @@ RATES=${RATES:-"1000 2000 4000 6000 8000 10000 12000 14000 16000 20000"}
 SECS=${SECS:-5}
 OURS_PORT=${OURS_PORT:-15060}
 KAM_PORT=${KAM_PORT:-15070}
+HTTP_PORT=${HTTP_PORT:-18080}
 CALLEE=13900139000
 SCENARIO=$PWD/sip/testdata/sipp/uac-bench.xml
 
-for tool in sipp kamailio go; do
+for tool in sipp kamailio go curl; do
 	command -v "$tool" >/dev/null || { echo "bench/sip.sh: $tool is not installed" >&2; exit 1; }
 done
 
@@ -70,8 +71,11 @@ awk 'BEGIN {
 
 # ringfence: the SIP front with its defaults (call events recorded in the
 # data directory) but no per-source limit: one SIPp carries every call, as
-# one carrier SBC would.
-"$RINGFENCE" serve --data "$tmp/data" --http 127.0.0.1:0 --sip-rate 0 \
+# one carrier SBC would, and the default of 100 INVITEs/s per source would
+# answer most of them 503. SIPp and the latency probe send from 127.0.0.1,
+# named here as the one trusted source (the default trusts all loopback);
+# anything else gets no answer, and the run fails if any call was untrusted.
+"$RINGFENCE" serve --data "$tmp/data" --http "127.0.0.1:$HTTP_PORT" --sip-rate 0 --sip-trust 127.0.0.1/32 \
 	--sip "udp://127.0.0.1:$OURS_PORT" --sip-next-hop 127.0.0.1:15080 2>"$tmp/serve.log" &
 pids+=($!)
 # Kamailio: stateless 302 from the configuration's request route, two UDP
@@ -153,9 +157,15 @@ echo
 echo "highest rate with 0 failed calls: ringfence ${ours}/s, kamailio ${theirs}/s, ratio ${ratio} (goal >= 0.5; target >= 5000/s)"
 echo "SIPp INVITE p99 at 1000/s: ringfence ${p99at1000[ringfence]} ms, kamailio ${p99at1000[kamailio]} ms (4 ms steps)"
 echo "INVITE-to-answer at 1000/s: ringfence p50 ${ours50} µs p99 ${ours99} µs; kamailio p50 ${kam50} µs p99 ${kam99} µs; added p99 ${added} ms (target <= 2 ms)"
+# Every call came from the trusted source: none was dropped as untrusted.
+untrusted=$(curl -s "http://127.0.0.1:$HTTP_PORT/metrics" | awk '/^ringfence_sip_untrusted_total/ { n += $2 } END { print n + 0 }')
 # Stop ringfence to print what it screened.
 kill "${pids[0]}" && wait "${pids[0]}" || true
 grep -o 'ringfence SIP stopped.*' "$tmp/serve.log" | tr -d '"' | sed 's/^ringfence SIP stopped/ringfence screened:/' || true
+if [ "$untrusted" != 0 ]; then
+	echo "bench/sip.sh: $untrusted SIP messages came from outside --sip-trust and were not answered" >&2
+	exit 1
+fi
 last=$(echo "$RATES" | awk '{ print $NF }')
 if [ "$ours" = "$last" ] || [ "$theirs" = "$last" ]; then
 	echo "(a server passed the highest rate tried: SIPp on the same cores may be the limit; try higher RATES)"

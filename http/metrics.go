@@ -37,3 +37,6 @@ func (m *metrics) observe(route string, status int, d time.Duration) {
 }
 
 func (m *metrics) verdict(a ringfence.Action) { m.verdicts.WithLabelValues(string(a)).Inc() }
+
+// Register adds a collector to /metrics: the SIP front's counters, for one.
+func (s *Server) Register(c prometheus.Collector) error { return s.registry.Register(c) }

@@ -13,11 +13,20 @@ import (
 // callerOf returns the calling number as given (P-Asserted-Identity, else
 // From) and the verstat of that identity (RFC 8224 verification status, as
 // 3GPP TS 24.229 puts it in the URI), "" when there is none.
+//
+// When a P-Asserted-Identity is present the caller is the number it asserts
+// and From is not read: From is written by the calling party and anyone can
+// put any number in it (RFC 3325 §9.1). An asserted identity that names no
+// number (anonymous, a user name, unreadable) makes the caller withheld, so
+// a spoofed From neither passes screening nor makes a leak event against
+// the number it names.
 func callerOf(req *sipmsg.Request) (caller, verstat string) {
+	asserted := false
 	for _, h := range req.Headers() {
 		if !isHeader(h, "P-Asserted-Identity", "") {
 			continue
 		}
+		asserted = true
 		for v := range strings.SplitSeq(h.Value(), ",") {
 			var u sipmsg.Uri
 			var params sipmsg.HeaderParams
@@ -34,7 +43,7 @@ func callerOf(req *sipmsg.Request) (caller, verstat string) {
 		}
 	}
 	f := req.From()
-	if f == nil {
+	if f == nil || asserted {
 		return "", ""
 	}
 	vs := uriVerstat(&f.Address)

@@ -33,7 +33,7 @@ func TestCallerAndCallee(t *testing.T) {
 		{"sip:13800138000@r", "P-Asserted-Identity: <sip:+8616512340000;verstat=TN-Validation-Failed@carrier;user=phone>\nFrom: <sip:17100001234@a>;tag=1\n",
 			"+8616512340000", "TN-Validation-Failed", "13800138000"},
 		{"sip:13800138000@r", "P-Asserted-Identity: \"Anon\" <sip:anonymous@anonymous.invalid>\nP-Asserted-Identity: <tel:+8616512340000>\nFrom: <sip:1@a>;tag=1\n", "+8616512340000", "", "13800138000"},
-		{"sip:13800138000@r", "P-Asserted-Identity: <sip:anonymous@anonymous.invalid>\nFrom: <sip:17100001234;verstat=No-TN-Validation@a>;tag=1\n", "17100001234", "No-TN-Validation", "13800138000"},
+		{"sip:13800138000@r", "P-Asserted-Identity: <sip:anonymous@anonymous.invalid>\nFrom: <sip:17100001234;verstat=No-TN-Validation@a>;tag=1\n", "", "", "13800138000"}, // asserted: withheld, From not read
 		{"sip:13800138000@r", "P-Asserted-Identity: tel:+8616512340000;verstat=TN-Validation-Failed\nFrom: <sip:1@a>;tag=1\n", "+8616512340000", "TN-Validation-Failed", "13800138000"},
 		{"sip:13800138000@r", "P-Asserted-Identity: <sip:+8616512340000@carrier;verstat=TN-Validation-Passed>\nFrom: <sip:1@a>;tag=1\n", "+8616512340000", "TN-Validation-Passed", "13800138000"},
 		{"sip:13800138000@r", "From: \"Anonymous\" <sip:anonymous@anonymous.invalid>;tag=1\n", "anonymous", "", "13800138000"},

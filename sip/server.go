@@ -14,8 +14,10 @@
 // Every answer to a screened INVITE carries X-Ringfence-Verdict, e.g.
 // "label; category=loan; score=0.93" (a block shows no score).
 //
-// The caller is taken from P-Asserted-Identity, else From; the callee from
-// the Request-URI user part, else To; both are normalised by package number.
+// The caller is taken from P-Asserted-Identity when the request has one (an
+// asserted identity naming no number makes the caller withheld: From is
+// then not read), else From; the callee from the Request-URI user part,
+// else To; both are normalised by package number.
 // A failed STIR/SHAKEN verification (verstat=TN-Validation-Failed, or an
 // Identity header whose PASSporT is unreadable, stale or names another
 // caller) is a block signal; a pass is never an automatic allow. A caller
@@ -28,9 +30,17 @@
 // CANCEL gets 200 when it matches a recent INVITE and 481 otherwise; a
 // re-INVITE gets 481 (there are no dialogs); OPTIONS gets 200; other methods
 // 405. Malformed requests get 400 when they can be answered at all and are
-// dropped otherwise; nothing a peer sends makes the server panic. Each
-// source address has a packet budget (excess is dropped) and an INVITE
-// budget (excess gets 503 with Retry-After).
+// dropped otherwise; nothing a peer sends makes the server panic.
+//
+// Only the proxies trusted to ask are answered: a verdict reveals the
+// callee's personal rules and a call to an alias number may write a signed
+// leak event, so a source outside Config.Trust (loopback by default) gets
+// nothing over UDP (its datagrams are dropped unread) and 403 Forbidden
+// over TCP, counted on /metrics. The source is the datagram's or the
+// connection's address, never Via. Each trusted source address has a packet
+// budget (excess is dropped), an INVITE budget (excess gets 503 with
+// Retry-After) and a cap on open TCP connections (more are closed at
+// accept).
 //
 // Nothing is logged per call: screened calls go to a Recorder (the engine's
 // call log) for statistics and policy simulation.
@@ -90,8 +100,9 @@ type Aliases interface {
 	Route(ctx context.Context, callee, caller string) (r AliasRoute, handled bool, err error)
 }
 
-// Config configures a Server. The zero value screens calls, redirects them
-// to their Request-URI, blocks with 608 and applies no rate limit.
+// Config configures a Server. The zero value answers loopback sources only,
+// screens calls, redirects them to their Request-URI, blocks with 608 and
+// applies no rate limit.
 type Config struct {
 	// NextHop is HOST:PORT where allowed and labelled calls are sent
 	// (Contact: sip:CALLEE@NextHop); "" keeps the Request-URI.
@@ -105,7 +116,19 @@ type Config struct {
 	// Rate is each source address's budget of new INVITEs per second
 	// (burst: one second's worth); 0 means unlimited. A source may send
 	// four times as many packets of any kind before they are dropped.
+	// Serve's default is DefaultRate.
 	Rate float64
+	// Trust is the networks whose requests are answered; empty means
+	// DefaultTrust (loopback only). The source is the datagram's or the
+	// connection's remote address, never a header. From elsewhere, UDP
+	// datagrams are dropped unread and unanswered (nothing is reflected to
+	// a spoofed source) and a TCP connection gets 403 Forbidden to its
+	// first request and is closed; both are counted (Stats.Untrusted*).
+	Trust []netip.Prefix
+	// MaxConnsPerSource caps the TCP connections one source address holds
+	// open at once; 0 means DefaultMaxConnsPerSource. More are closed as
+	// they are accepted and counted (Stats.ConnsOverSource).
+	MaxConnsPerSource int
 	// Aliases routes calls to alias numbers; nil means none.
 	Aliases Aliases
 	// Calls records every screened call, in batches at most 100 ms apart;
@@ -136,6 +159,13 @@ type Stats struct {
 	Limited         int64 // INVITEs answered 503 by the per-source rate limit
 	Dropped         int64 // packets dropped by the per-source packet budget
 	Panics          int64 // messages whose handling panicked (recovered and dropped)
+	UntrustedUDP    int64 // datagrams from outside the trusted networks, dropped
+	UntrustedTCP    int64 // TCP connections from outside the trusted networks, answered 403 and closed
+	ConnsOverSource int64 // TCP connections closed at accept: their source already held MaxConnsPerSource
+	ConnsOverTotal  int64 // TCP connections closed at accept: the server already held its maximum
+	// TCP connections from outside the trusted networks closed at accept:
+	// as many untrusted ones were already open as are allowed at once.
+	ConnsOverUntrusted int64
 }
 
 // Server is a SIP redirect server screening calls. Create it with NewServer,
@@ -153,15 +183,18 @@ type Server struct {
 	nextPort    int
 	callInfo    string // Call-Info value of 608 answers
 
-	calls  *batcher // cfg.Calls, batched; nil records nothing
-	limits *limiter
-	txs    *txTable
-	seed   maphash.Seed
-	work   sync.Pool
+	calls    *batcher // cfg.Calls, batched; nil records nothing
+	limits   *limiter
+	trust    []netip.Prefix
+	maxConns int // per source
+	txs      *txTable
+	seed     maphash.Seed
+	work     sync.Pool
 
 	stats struct {
 		invites, allowed, labelled, blocked, retrans, acks, cancels, options,
-		rejected, malformed, limited, dropped, panics atomic.Int64
+		rejected, malformed, limited, dropped, panics,
+		untrustedUDP, untrustedTCP, overSource, overTotal, overUntrusted atomic.Int64
 	}
 
 	mu        sync.Mutex
@@ -169,13 +202,17 @@ type Server struct {
 	listeners []net.Listener
 	packets   []net.PacketConn
 	conns     map[net.Conn]struct{}
-	wg        sync.WaitGroup
+	perSource map[netip.Addr]int // open TCP connections by source
+	untrusted int                // open TCP connections from outside the trusted networks
+	// maxUntrusted is how many of those may be open at once.
+	maxUntrusted int
+	wg           sync.WaitGroup
 }
 
 // NewServer returns a server screening calls with s.
 func NewServer(s Screener, cfg Config) (*Server, error) {
 	srv := &Server{screener: s, cfg: cfg, now: cfg.Now, log: cfg.Logger, parser: sipmsg.NewParser(),
-		seed: maphash.MakeSeed(), conns: map[net.Conn]struct{}{}}
+		seed: maphash.MakeSeed(), conns: map[net.Conn]struct{}{}, perSource: map[netip.Addr]int{}, maxUntrusted: maxUntrustedConns}
 	if srv.now == nil {
 		srv.now = time.Now
 	}
@@ -211,6 +248,21 @@ func NewServer(s Screener, cfg Config) (*Server, error) {
 	}
 	if cfg.Rate > 0 {
 		srv.limits = newLimiter(cfg.Rate, 4*cfg.Rate)
+	}
+	srv.trust = DefaultTrust()
+	if len(cfg.Trust) > 0 {
+		srv.trust = make([]netip.Prefix, len(cfg.Trust))
+		for i, p := range cfg.Trust {
+			if srv.trust[i], err = normPrefix(p); err != nil {
+				return nil, fmt.Errorf("trusted network %d (%s): %w", i+1, p, err)
+			}
+		}
+	}
+	switch srv.maxConns = cfg.MaxConnsPerSource; {
+	case srv.maxConns < 0:
+		return nil, fmt.Errorf("connections per source %d: must not be negative", cfg.MaxConnsPerSource)
+	case srv.maxConns == 0:
+		srv.maxConns = DefaultMaxConnsPerSource
 	}
 	srv.txs = newTxTable(txSpan, txMaxPerShard)
 	srv.work.New = func() any { return new(work) }
@@ -248,7 +300,8 @@ func (s *Server) Stats() Stats {
 		Invites: c.invites.Load(), Allowed: c.allowed.Load(), Labelled: c.labelled.Load(), Blocked: c.blocked.Load(),
 		Retransmissions: c.retrans.Load(), Acks: c.acks.Load(), Cancels: c.cancels.Load(), Options: c.options.Load(),
 		Rejected: c.rejected.Load(), Malformed: c.malformed.Load(), Limited: c.limited.Load(), Dropped: c.dropped.Load(),
-		Panics: c.panics.Load(),
+		Panics: c.panics.Load(), UntrustedUDP: c.untrustedUDP.Load(), UntrustedTCP: c.untrustedTCP.Load(),
+		ConnsOverSource: c.overSource.Load(), ConnsOverTotal: c.overTotal.Load(), ConnsOverUntrusted: c.overUntrusted.Load(),
 	}
 }
 

@@ -17,8 +17,13 @@ const (
 	maxUDPMessage  = 65535
 	maxTCPConns    = 1024             // connections served at once; more are closed at accept
 	tcpIdleTimeout = 10 * time.Minute // a connection that sends nothing for this long is closed
-	tcpWriteTimout = 5 * time.Second
-	maxTCPPending  = maxUDPMessage // bytes buffered for an incomplete message
+	untrustedWait  = 5 * time.Second  // how long an untrusted connection has to send its request
+	// maxUntrustedConns is how many connections from outside the trusted
+	// networks are open at once (each for its 403); more are closed at
+	// accept, so untrusted hosts cannot take the places of trusted ones.
+	maxUntrustedConns = 64
+	tcpWriteTimout    = 5 * time.Second
+	maxTCPPending     = maxUDPMessage // bytes buffered for an incomplete message
 )
 
 // udpReaders is how many goroutines read each UDP socket: one per CPU, so
@@ -39,6 +44,12 @@ func (s *Server) serveUDP(c *net.UDPConn) {
 			continue
 		}
 		from = netip.AddrPortFrom(from.Addr().Unmap(), from.Port())
+		if !s.trusted(from.Addr()) {
+			// Dropped unread: no verdict, and nothing reflected to a
+			// source that may be spoofed.
+			s.stats.untrustedUDP.Add(1)
+			continue
+		}
 		if s.limits != nil && !s.limits.packet(from.Addr()) {
 			s.stats.dropped.Add(1)
 			continue
@@ -65,44 +76,77 @@ func (s *Server) serveTCP(ln net.Listener) {
 			time.Sleep(10 * time.Millisecond)
 			continue
 		}
+		from := source{transport: "TCP"}
+		if ta, ok := c.RemoteAddr().(*net.TCPAddr); ok {
+			ap := ta.AddrPort()
+			from.addr = netip.AddrPortFrom(ap.Addr().Unmap(), ap.Port())
+		}
+		trusted := s.trusted(from.addr.Addr())
 		s.mu.Lock()
-		if s.closed || len(s.conns) >= maxTCPConns {
+		switch {
+		case s.closed:
+		case len(s.conns) >= maxTCPConns:
+			s.stats.overTotal.Add(1)
+		case !trusted && s.untrusted >= s.maxUntrusted:
+			s.stats.overUntrusted.Add(1)
+		case s.perSource[from.addr.Addr()] >= s.maxConns:
+			s.stats.overSource.Add(1)
+		default:
+			s.conns[c] = struct{}{}
+			s.perSource[from.addr.Addr()]++
+			if !trusted {
+				s.untrusted++
+			}
+			s.wg.Add(1)
 			s.mu.Unlock()
-			c.Close()
+			go s.serveConn(c, from, trusted)
 			continue
 		}
-		s.conns[c] = struct{}{}
-		s.wg.Add(1)
 		s.mu.Unlock()
-		go s.serveConn(c)
+		c.Close()
 	}
 }
 
 // serveConn reads SIP messages from a stream. Framing follows Content-Length
 // (RFC 3261 §18.3); a message that cannot be framed closes the connection,
-// after a 400 when it can still be answered.
-func (s *Server) serveConn(c net.Conn) {
+// after a 400 when it can still be answered. A connection from outside the
+// trusted networks gets 403 to its first request and is closed.
+func (s *Server) serveConn(c net.Conn, from source, trusted bool) {
 	defer s.wg.Done()
 	defer func() {
 		s.mu.Lock()
 		delete(s.conns, c)
+		if s.perSource[from.addr.Addr()]--; s.perSource[from.addr.Addr()] <= 0 {
+			delete(s.perSource, from.addr.Addr())
+		}
+		if !trusted {
+			s.untrusted--
+		}
 		s.mu.Unlock()
 		c.Close()
 	}()
-	from := source{transport: "TCP"}
-	if ta, ok := c.RemoteAddr().(*net.TCPAddr); ok {
-		ap := ta.AddrPort()
-		from.addr = netip.AddrPortFrom(ap.Addr().Unmap(), ap.Port())
+	idle := tcpIdleTimeout
+	if !trusted {
+		s.stats.untrustedTCP.Add(1)
+		idle = untrustedWait
 	}
 	ps := s.parser.NewSIPStream()
 	defer ps.Close()
 	out := bufio.NewWriterSize(c, 4096)
 	buf := make([]byte, 16<<10)
 	for {
-		c.SetReadDeadline(time.Now().Add(tcpIdleTimeout))
+		c.SetReadDeadline(time.Now().Add(idle))
 		n, err := c.Read(buf)
 		if n > 0 {
 			ps.Write(buf[:n])
+			if !trusted {
+				if s.forbid(ps, from, out) || ps.Buffer().Len() > maxTCPPending {
+					c.SetWriteDeadline(time.Now().Add(tcpWriteTimout))
+					out.Flush()
+					return
+				}
+				continue // the request is not complete yet
+			}
 			if !s.drainStream(ps, from, out) || ps.Buffer().Len() > maxTCPPending {
 				// Unframeable, or a message that never ends.
 				out.Flush()
@@ -160,6 +204,37 @@ func (s *Server) drainStream(ps *sipmsg.ParserStream, from source, out *bufio.Wr
 			return false
 		}
 	}
+	return true
+}
+
+// forbid answers the first message buffered in ps with 403 Forbidden, when
+// it is a request that can be answered (never an ACK): the answer to a
+// source outside the trusted networks, which gets no verdict. It reports
+// false while the message is still incomplete; once it reports true the
+// connection is to be closed, answered or not.
+func (s *Server) forbid(ps *sipmsg.ParserStream, from source, out *bufio.Writer) (done bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			s.stats.panics.Add(1)
+			done = true
+		}
+	}()
+	msg, _, err := ps.ParseNext()
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		return false // wait for more bytes
+	}
+	if errors.Is(err, sipmsg.ErrParseReadBodyIncomplete) && msg != nil {
+		err = nil // no Content-Length: the headers are what is answered
+	}
+	req, ok := msg.(*sipmsg.Request)
+	if err != nil || !ok || req == nil || !answerable(req) || req.Method == sipmsg.ACK {
+		return true
+	}
+	w := s.getWork()
+	w.start(req, from, 403, "Forbidden", s.tag(req))
+	w.end()
+	out.Write(w.out)
+	s.putWork(w)
 	return true
 }
 

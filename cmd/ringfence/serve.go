@@ -18,7 +18,7 @@ import (
 )
 
 func (c *cli) runServe(args []string) int {
-	fs := newFlagSet("serve", "[--data DIR] [--http ADDR] [--demo] [--sip udp://HOST:PORT]... [--sip-next-hop HOST:PORT]", c.stderr)
+	fs := newFlagSet("serve", "[--data DIR] [--http ADDR] [--demo] [--sip udp://HOST:PORT]... [--sip-next-hop HOST:PORT] [--sip-trust CIDR]... [--sip-rate N]", c.stderr)
 	data := c.dataDir(fs)
 	addr := fs.String("http", "127.0.0.1:8080", "HTTP listen address")
 	demo := fs.Bool("demo", false, "load the demo dataset first if the data directory has none")
@@ -30,6 +30,9 @@ func (c *cli) runServe(args []string) int {
 	}
 	if len(pos) != 0 {
 		return c.usageError(fs, "unexpected argument %q", pos[0])
+	}
+	if err := sipOpts.check(); err != nil {
+		return c.usageError(fs, "%v", err)
 	}
 	logger := slog.New(slog.NewTextHandler(c.stderr, nil))
 	release, err := lockData(*data, true)
@@ -61,7 +64,7 @@ func (c *cli) runServe(args []string) int {
 	e.SetDisclosures(engine.LedgerDisclosures(led))
 	srv := rfhttp.NewServer(e, logger, limits, c.extraRoutes(e)...)
 	srv.Ledger = led
-	stopSIP, err := c.startSIP(ctx, e, sipOpts, logger)
+	stopSIP, err := c.startSIP(ctx, e, sipOpts, logger, srv.Register)
 	if err != nil {
 		return c.fail("serve", err)
 	}

@@ -7,6 +7,8 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http/httptest"
+	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,6 +22,7 @@ import (
 	sipmsg "github.com/emiago/sipgo/sip"
 
 	"ringfence/engine"
+	rfhttp "ringfence/http"
 )
 
 // The SIP scenarios shared with the sip package's end-to-end tests.
@@ -142,7 +145,7 @@ func TestStartSIP(t *testing.T) {
 	}
 	defer closeDB()
 	var logs bytes.Buffer
-	stop, err := c.startSIP(context.Background(), e, o, slog.New(slog.NewTextHandler(&logs, nil)))
+	stop, err := c.startSIP(context.Background(), e, o, slog.New(slog.NewTextHandler(&logs, nil)), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,6 +194,12 @@ func TestStartSIP(t *testing.T) {
 	if !strings.Contains(logs.String(), "udp://"+udp) || !strings.Contains(logs.String(), "tcp://"+udp) {
 		t.Errorf("listeners not logged:\n%s", logs.String())
 	}
+	// The defaults: loopback alone is trusted, 100 INVITEs/s per source.
+	for _, want := range []string{"trust=127.0.0.0/8,::1/128", "rate_per_source=100 ", "max_conns_per_source=64"} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("logs lack %q:\n%s", want, logs.String())
+		}
+	}
 }
 
 func TestStartSIPErrors(t *testing.T) {
@@ -215,20 +224,24 @@ func TestStartSIPErrors(t *testing.T) {
 		{"--sip", "udp://127.0.0.1:0", "--sip-redress", "call us"},
 		{"--sip", "udp://127.0.0.1:0", "--sip-rate", "-5"},
 		{"--sip", "udp://127.0.0.1:0", "--call-retention", "forever"},
+		{"--sip", "udp://127.0.0.1:0", "--sip-trust", "notacidr"},
+		{"--sip", "udp://127.0.0.1:0", "--sip-trust", "10.0.0.0/8", "--sip-trust", "10.0.0.0/33"},
+		{"--sip", "udp://127.0.0.1:0", "--sip-max-conns-per-source", "0"},
+		{"--sip", "udp://127.0.0.1:0", "--sip-max-conns-per-source", "-3"},
 	} {
 		fs := newFlagSet("serve", "", io.Discard)
 		o := c.sipFlags(fs)
 		if err := fs.Parse(args); err != nil {
 			t.Fatal(err)
 		}
-		if stop, err := c.startSIP(context.Background(), e, o, logger); err == nil {
+		if stop, err := c.startSIP(context.Background(), e, o, logger, nil); err == nil {
 			stop()
 			t.Errorf("%q: no error", args)
 		}
 	}
 	// Without --sip there is nothing to start.
 	fs := newFlagSet("serve", "", io.Discard)
-	stop, err := c.startSIP(context.Background(), e, c.sipFlags(fs), logger)
+	stop, err := c.startSIP(context.Background(), e, c.sipFlags(fs), logger, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -258,7 +271,7 @@ func TestSIPAliases(t *testing.T) {
 	o := c.sipFlags(fs)
 	udp := "127.0.0.1:" + strconv.Itoa(freeUDPPort(t))
 	fs.Parse([]string{"--sip", "udp://" + udp, "--sip-next-hop", "10.0.0.9:5060"})
-	stop, err := c.startSIP(ctx, e, o, slog.New(slog.DiscardHandler))
+	stop, err := c.startSIP(ctx, e, o, slog.New(slog.DiscardHandler), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -358,5 +371,130 @@ func TestServeSIP(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), "ringfence SIP stopped") {
 		t.Errorf("SIP front not stopped cleanly:\n%s", logs.String())
+	}
+}
+
+// TestServeSIPFlagErrors: serve refuses bad SIP protection flags before it
+// touches the data directory, naming the flag and the value.
+func TestServeSIPFlagErrors(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--sip-trust", "notacidr"}, `--sip-trust: trusted network "notacidr": want a CIDR prefix`},
+		{[]string{"--sip-trust", "10.0.0.0/8", "--sip-trust", "192.168.1.0/40"}, `--sip-trust: trusted network "192.168.1.0/40"`},
+		{[]string{"--sip-max-conns-per-source", "0"}, "--sip-max-conns-per-source 0: must be at least 1"},
+		{[]string{"--sip-rate", "-1"}, "--sip-rate -1: must not be negative"},
+	}
+	for _, tt := range tests {
+		dir := filepath.Join(t.TempDir(), "data")
+		args := append([]string{"serve", "--data", dir, "--http", "127.0.0.1:0", "--sip", "udp://127.0.0.1:0"}, tt.args...)
+		code, _, errs := runCLI(t, "", args...)
+		if code != exitUsage || !strings.Contains(errs, tt.want) {
+			t.Errorf("%q: exit %d, want %d with %q:\n%s", tt.args, code, exitUsage, tt.want, errs)
+		}
+		if _, err := os.Stat(dir); !os.IsNotExist(err) {
+			t.Errorf("%q: data directory created (%v)", tt.args, err)
+		}
+	}
+}
+
+// TestSIPTrust runs the SIP front trusting only 127.0.0.2: calls from
+// 127.0.0.1 get no verdict and write no leak event, and are counted on
+// /metrics; from the trusted source the caller is the asserted identity.
+func TestSIPTrust(t *testing.T) {
+	dir := t.TempDir()
+	c := &cli{stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard, getenv: func(string) string { return "" }}
+	e, closeDB, err := c.openEngine(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeDB()
+	ctx := context.Background()
+	if _, _, err := e.AddAliasPool(ctx, "test", []string{"+8617100009999"}, 0, 0); err != nil {
+		t.Fatal(err)
+	}
+	b, err := e.NewAlias(ctx, "test", "13800138000", "某4S店", []string{"+862088888888"}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	api := rfhttp.NewServer(e, slog.New(slog.DiscardHandler), nil)
+	fs := newFlagSet("serve", "", io.Discard)
+	o := c.sipFlags(fs)
+	udp := "127.0.0.1:" + strconv.Itoa(freeUDPPort(t))
+	if err := fs.Parse([]string{"--sip", "udp://" + udp, "--sip-trust", "127.0.0.2/32"}); err != nil {
+		t.Fatal(err)
+	}
+	stop, err := c.startSIP(ctx, e, o, slog.New(slog.DiscardHandler), api.Register)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	alias := strings.TrimPrefix(b.Alias, "+86")
+	invite := func(local, from, pai string) *sipmsg.Response {
+		t.Helper()
+		conn, err := net.DialUDP("udp", &net.UDPAddr{IP: net.ParseIP(local)}, net.UDPAddrFromAddrPort(netip.MustParseAddrPort(udp)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		req := fmt.Sprintf("INVITE sip:%s@ringfence.test SIP/2.0\r\nVia: SIP/2.0/UDP %s;branch=z9hG4bK%d\r\nMax-Forwards: 70\r\n"+
+			"From: <sip:%s@caller.test>;tag=t1\r\nTo: <sip:%s@ringfence.test>\r\nCall-ID: %d@test\r\nCSeq: 1 INVITE\r\n%sContent-Length: 0\r\n\r\n",
+			alias, conn.LocalAddr(), time.Now().UnixNano(), from, alias, time.Now().UnixNano(), pai)
+		conn.Write([]byte(req))
+		conn.SetReadDeadline(time.Now().Add(time.Second))
+		buf := make([]byte, 65535)
+		n, err := conn.Read(buf)
+		if err != nil {
+			return nil
+		}
+		m, err := sipmsg.ParseMessage(buf[:n])
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m.(*sipmsg.Response)
+	}
+	metric := func(name string) string {
+		rec := httptest.NewRecorder()
+		api.ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+		for line := range strings.Lines(rec.Body.String()) {
+			if v, ok := strings.CutPrefix(line, name+" "); ok {
+				return strings.TrimSpace(v)
+			}
+		}
+		return ""
+	}
+
+	if res := invite("127.0.0.1", "13912345678", ""); res != nil {
+		t.Errorf("untrusted source answered:\n%s", res)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for metric(`ringfence_sip_untrusted_total{transport="udp"}`) != "1" {
+		if time.Now().After(deadline) {
+			t.Fatalf("untrusted INVITE not counted: %q", metric(`ringfence_sip_untrusted_total{transport="udp"}`))
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if evs, err := e.AliasEvents(ctx, b.Alias); err != nil || len(evs) != 0 {
+		t.Fatalf("untrusted call made alias events %+v %v", evs, err)
+	}
+
+	// Trusted: a From spoofed behind an anonymous asserted identity is no
+	// leak against the From number; the merchant asserted behind a spoofed
+	// From is the merchant.
+	res := invite("127.0.0.2", "13912345678", "P-Asserted-Identity: <sip:anonymous@anonymous.invalid>\r\n")
+	if res == nil || res.StatusCode != 302 || !strings.Contains(res.GetHeader("X-Ringfence-Verdict").Value(), "unscreened") {
+		t.Errorf("anonymous asserted identity:\n%s", res)
+	}
+	res = invite("127.0.0.2", "13912345678", "P-Asserted-Identity: <tel:+862088888888>\r\n")
+	if res == nil || res.StatusCode != 302 || !strings.Contains(res.GetHeader("X-Ringfence-Verdict").Value(), "alias=merchant") {
+		t.Errorf("merchant asserted:\n%s", res)
+	}
+	evs, err := e.AliasEvents(ctx, b.Alias)
+	if err != nil || len(evs) != 1 || evs[0].Caller != "+862088888888" || evs[0].LedgerIndex != -1 {
+		t.Fatalf("alias events %+v %v, want the merchant's call alone", evs, err)
+	}
+	if got := metric(`ringfence_sip_verdicts_total{action="allow"}`); got != "2" { // the unscreened call and the merchant's
+		t.Errorf("allow verdicts %q", got)
 	}
 }

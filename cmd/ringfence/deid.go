@@ -156,10 +156,11 @@ func (c *cli) runDeid(args []string) int {
 	if sum.FailedRecords > 0 {
 		// Each as FILE:LINE: reason, for editors and scripts (the JSON
 		// summary already holds them).
-		if *summary != "json" {
-			for _, l := range sum.FailedLines {
-				fmt.Fprintln(c.stderr, l)
-			}
+		if *summary == "json" {
+			return exitFail // stderr stays one JSON value
+		}
+		for _, l := range sum.FailedLines {
+			fmt.Fprintln(c.stderr, l)
 		}
 		fmt.Fprintf(c.stderr, "ringfence deid: %s could not be parsed and %s replaced whole by %s\n", deid.Plural(sum.FailedRecords, "record"), map[bool]string{true: "was", false: "were"}[sum.FailedRecords == 1], deid.Unparsed)
 		return exitFail

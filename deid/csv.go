@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+	"slices"
 
 	"ringfence"
 )
@@ -20,7 +21,15 @@ type field struct {
 	quoted     bool // enclosed in double quotes
 	escaped    bool // holds "" escapes
 	open       bool // its quote is never closed: it runs to the end of input
+	bad        byte // why the field breaks RFC 4180 (badOpen …), 0 when it does not
 }
+
+// Why a field breaks RFC 4180.
+const (
+	badOpen       = 1 + iota // a quote is never closed
+	badAfterQuote            // text after a closing quote: "x"y
+	badBareQuote             // a quote inside an unquoted field: x"y
+)
 
 // recordReader splits a CSV stream (RFC 4180: quoted fields may hold
 // commas, quotes and line breaks) into records without copying them.
@@ -82,9 +91,25 @@ func (rr *recordReader) next(fields []field) ([]byte, []field, int, error) {
 			return nil, fs, rr.line, nil
 		}
 		if _, err := rr.fill(); err != nil {
+			// A quote still open after maxRecord bytes is never closed
+			// as far as this reader can tell: the record is returned with
+			// its field open, for the caller to fail.
+			if rec, fs, _ := parseRecord(rr.buf[rr.start:rr.end], fields[:0], true); ringfence.ErrorCode(err) == ringfence.ETOOLARGE && len(fs) > 0 && fs[len(fs)-1].open {
+				line := rr.line
+				rr.line += bytes.Count(rec, newline)
+				rr.start += len(rec)
+				return rec, fs, line, nil
+			}
 			return nil, fs, rr.line, err
 		}
 	}
+}
+
+// unread gives back the last n bytes of the record just returned by next,
+// to be read again.
+func (rr *recordReader) unread(rec []byte, n int) {
+	rr.start -= n
+	rr.line -= bytes.Count(rec[len(rec)-n:], newline)
 }
 
 // csvStop marks the bytes that end an unquoted field.
@@ -114,6 +139,7 @@ func parseRecord(b []byte, fs []field, final bool) ([]byte, []field, bool) {
 	i := 0
 	for {
 		f := field{start: i}
+		closed := -1 // just after the closing quote
 		if i < n && b[i] == '"' {
 			f.quoted = true
 			j := i + 1
@@ -127,6 +153,7 @@ func parseRecord(b []byte, fs []field, final bool) ([]byte, []field, bool) {
 					}
 					f.quoted = false // unterminated: keep it as data
 					f.open = true
+					f.bad = badOpen
 					break
 				}
 				if j+1 < n && b[j+1] == '"' {
@@ -138,6 +165,7 @@ func parseRecord(b []byte, fs []field, final bool) ([]byte, []field, bool) {
 					return nil, fs, false
 				}
 				j++
+				closed = j
 				break
 			}
 			i = j
@@ -149,8 +177,12 @@ func parseRecord(b []byte, fs []field, final bool) ([]byte, []field, bool) {
 		for i < n && !csvStop[b[i]] {
 			i++
 		}
-		if f.quoted && i != 0 && b[i-1] != '"' {
+		switch {
+		case f.quoted && i != closed:
 			f.quoted = false // text after the closing quote: keep it as data
+			f.bad = badAfterQuote
+		case !f.quoted && !f.open && bytes.IndexByte(b[f.start:i], '"') >= 0:
+			f.bad = badBareQuote
 		}
 		f.end = i
 		fs = append(fs, f)
@@ -178,6 +210,72 @@ func parseRecord(b []byte, fs []field, final bool) ([]byte, []field, bool) {
 	}
 }
 
+// broken says why a record cannot be parsed safely ("" when it can), and
+// how many of its bytes make the broken record: when quotes went wrong its
+// extent is unknown, so only its first line is failed and the lines after
+// it are read again. want is the number of fields a record must have (0
+// for any), as the record named by of has.
+func broken(rec []byte, fs []field, want int, of string) (string, int) {
+	for k, f := range fs {
+		var why string
+		switch f.bad {
+		case badOpen:
+			why = "a quote is never closed"
+		case badAfterQuote:
+			why = fmt.Sprintf("field %d: text after its closing quote", k+1)
+		case badBareQuote:
+			why = fmt.Sprintf("field %d: a quote inside an unquoted field", k+1)
+		default:
+			continue
+		}
+		if i := bytes.IndexByte(rec, '\n'); i >= 0 {
+			return why, i + 1
+		}
+		return why, len(rec)
+	}
+	if want > 0 && len(fs) != want && !blankRecord(fs) {
+		return fmt.Sprintf("%d fields, %s has %d", len(fs), of, want), len(rec)
+	}
+	return "", len(rec)
+}
+
+// blankRecord reports whether a record is an empty line.
+func blankRecord(fs []field) bool { return len(fs) == 1 && fs[0].end == fs[0].start }
+
+// unparsed appends the marker of a failed record: cells of Unparsed and
+// the record's own line break.
+func unparsed(out, rec []byte, cells int) []byte {
+	for k := range max(cells, 1) {
+		if k > 0 {
+			out = append(out, ',')
+		}
+		out = append(out, Unparsed...)
+	}
+	switch {
+	case bytes.HasSuffix(rec, []byte("\r\n")):
+		out = append(out, '\r', '\n')
+	case bytes.HasSuffix(rec, newline):
+		out = append(out, '\n')
+	case bytes.HasSuffix(rec, []byte("\r")):
+		out = append(out, '\r')
+	}
+	return out
+}
+
+// formulaStart marks the bytes with which a spreadsheet cell becomes a
+// formula (OWASP, CSV injection).
+var formulaStart = [256]bool{'=': true, '+': true, '-': true, '@': true, '\t': true, '\r': true}
+
+// neutralise gives the cell that starts at out[at] a leading quote when a
+// spreadsheet would read it as a formula.
+func (st *state) neutralise(out []byte, at int) []byte {
+	if st.raw || at >= len(out) || !formulaStart[out[at]] {
+		return out
+	}
+	st.neutral++
+	return slices.Insert(out, at, '\'')
+}
+
 // unquote returns the content of a quoted field with "" resolved, and the
 // offset in raw of each content offset.
 func unquote(dst []byte, offs []int, raw []byte) ([]byte, []int) {
@@ -192,7 +290,8 @@ func unquote(dst []byte, offs []int, raw []byte) ([]byte, []int) {
 	return dst, offs
 }
 
-// csv de-identifies a CSV stream record by record.
+// csv de-identifies a CSV stream record by record. A record that cannot
+// be parsed is replaced whole by Unparsed cells.
 func (st *state) csv(src io.Reader, w *bufio.Writer) error {
 	rr := newRecordReader(src)
 	var fields []field
@@ -200,6 +299,9 @@ func (st *state) csv(src io.Reader, w *bufio.Writer) error {
 	var out, dec []byte
 	var offs []int
 	header := st.e.pol.header
+	want := 0           // fields per record: the header's, else the first record's
+	headerLost := false // the header could not be parsed: no column is known
+	scanRule := rule{op: OpScan, col: -1}
 	for {
 		rec, fs, line, err := rr.next(fields)
 		fields = fs
@@ -209,8 +311,39 @@ func (st *state) csv(src io.Reader, w *bufio.Writer) error {
 		if rec == nil {
 			return nil
 		}
+		out = out[:0]
+		if !header {
+			st.records++
+		}
+		of := "the header"
+		if !st.e.pol.header {
+			of = "the first row"
+		}
+		why, keep := broken(rec, fs, want, of)
+		if why == "" && st.undecodable(rec) {
+			why = "not valid " + st.enc
+		}
+		if why == "" && headerLost && !blankRecord(fs) {
+			why = "the header (line 1) cannot be parsed, so its columns are unknown"
+		}
+		if why != "" {
+			if keep < len(rec) {
+				rr.unread(rec, len(rec)-keep)
+				rec = rec[:keep]
+			}
+			st.fail(line, "%s", why)
+			if header {
+				header, headerLost = false, true
+			}
+			if _, err := w.Write(unparsed(out, rec, want)); err != nil {
+				return err
+			}
+			continue
+		}
 		if header {
 			header = false
+			want = len(fs)
+			p := 0
 			for k, f := range fs {
 				name := string(trimSpace(rec[f.start:f.end]))
 				if f.quoted {
@@ -218,43 +351,28 @@ func (st *state) csv(src io.Reader, w *bufio.Writer) error {
 					name = string(trimSpace(d))
 				}
 				rules = append(rules, st.ruleFor(name, k))
+				// Column names are scanned too: a file without a
+				// header row has personal data in its first.
+				out = append(out, rec[p:f.start]...)
+				out = st.cell(out, rec[f.start:f.end], f, &scanRule, &dec, &offs)
+				p = f.end
 			}
-			if _, err := w.Write(rec); err != nil {
+			out = append(out, rec[p:]...)
+			if _, err := w.Write(out); err != nil {
 				return err
 			}
 			continue
 		}
-		st.records++
-		if len(rules) > 0 && len(fs) != len(rules) && !(len(fs) == 1 && fs[0].end == fs[0].start) {
-			st.warn("line %d: %d fields, header has %d", line, len(fs), len(rules))
-		}
-		for _, f := range fs {
-			if f.open {
-				st.warn("line %d: a quote is never closed: the rest of the input was read as one cell and scanned as free text", line)
-			}
+		if want == 0 && !blankRecord(fs) {
+			want = len(fs)
 		}
 		for len(rules) < len(fs) {
 			rules = append(rules, st.ruleFor(fmt.Sprintf("#%d", len(rules)+1), len(rules)))
 		}
-		out = out[:0]
 		p := 0
 		for k, f := range fs {
 			out = append(out, rec[p:f.start]...)
-			raw := rec[f.start:f.end]
-			r := &rules[k]
-			switch {
-			case r.op == OpKeep && r.explicit:
-				out = append(out, raw...)
-			case f.escaped:
-				dec, offs = unquote(dec[:0], offs[:0], raw)
-				out = st.rewrite(out, raw, dec, offs, r)
-			case f.quoted:
-				out = append(out, '"')
-				out = st.rewrite(out, raw[1:len(raw)-1], raw[1:len(raw)-1], nil, r)
-				out = append(out, '"')
-			default:
-				out = st.rewrite(out, raw, raw, nil, r)
-			}
+			out = st.cell(out, rec[f.start:f.end], f, &rules[k], &dec, &offs)
 			p = f.end
 		}
 		out = append(out, rec[p:]...)
@@ -262,6 +380,29 @@ func (st *state) csv(src io.Reader, w *bufio.Writer) error {
 			return err
 		}
 	}
+}
+
+// cell appends field f, raw in its record, de-identified under rule r and
+// neutralised.
+func (st *state) cell(out, raw []byte, f field, r *rule, dec *[]byte, offs *[]int) []byte {
+	at := len(out)
+	if f.quoted {
+		at++
+	}
+	switch {
+	case r.op == OpKeep && r.explicit:
+		out = append(out, raw...)
+	case f.escaped:
+		*dec, *offs = unquote((*dec)[:0], (*offs)[:0], raw)
+		out = st.rewrite(out, raw, *dec, *offs, r)
+	case f.quoted:
+		out = append(out, '"')
+		out = st.rewrite(out, raw[1:len(raw)-1], raw[1:len(raw)-1], nil, r)
+		out = append(out, '"')
+	default:
+		out = st.rewrite(out, raw, raw, nil, r)
+	}
+	return st.neutralise(out, at)
 }
 
 func trimSpace(b []byte) []byte {

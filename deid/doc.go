@@ -89,11 +89,17 @@
 // # Formats and encodings
 //
 // CSV follows RFC 4180 (quoted fields may hold commas, quotes and line
-// breaks; CRLF or LF), JSON lines rewrite string values and numbers in place
-// (a number whose replacement is not a number becomes a string; a line that
-// is not JSON is processed as text and named in a warning), and text is
-// processed line by line. Everything outside the entities is copied byte
-// for byte. Input that is not valid UTF-8 is read as GB18030 (a superset of
+// breaks; CRLF or LF), JSON lines rewrite string values, keys and numbers in
+// place (a number whose replacement is not a number becomes a string), and
+// text is processed line by line. Everything outside the entities is copied
+// byte for byte, except what cannot be parsed: a CSV record with a quote
+// never closed, text after a closing quote, a bare quote or a field count
+// unlike the header's, a JSON line that is not JSON, and a line with bytes
+// not in the input's encoding are replaced whole by Unparsed, counted in
+// Summary.FailedRecords and named by line in Summary.FailedLines; nothing
+// of them is copied. An unclosed quote fails only the line it opens on.
+// CSV cells that a spreadsheet would run as a formula (=, +, -, @, tab, CR)
+// get a leading single quote unless Options.CSVRaw. Input that is not valid UTF-8 is read as GB18030 (a superset of
 // GBK) unless an encoding is given, and output is written in the input's
 // encoding; a UTF-8 byte-order mark (Excel) is kept. Memory stays constant
 // whatever the input's size: one record at a time, records up to 64 MiB,

@@ -45,7 +45,7 @@ func NewEngine(p Policy, key []byte) (*Engine, error) {
 			return nil, err
 		}
 	} else if c.keyed {
-		return nil, ringfence.Errorf(ringfence.EINVALID, "policy uses pseudonym or fpe: a key is needed (key_file or RINGFENCE_DEID_KEY)")
+		return nil, ringfence.Errorf(ringfence.EINVALID, "policy: %s, which needs a key (key_file or RINGFENCE_DEID_KEY)", c.keyedBy)
 	}
 	return e, nil
 }
@@ -57,6 +57,16 @@ func (e *Engine) Recognizer() *Recognizer { return e.rec }
 func (p Policy) NeedsKey() bool {
 	c, err := compile(p)
 	return err == nil && c.keyed
+}
+
+// KeyedBy names the first field of the policy whose operator needs the key
+// (`field entities.mobile uses "hash" (pseudonym)`), or "" when none does.
+func (p Policy) KeyedBy() string {
+	c, err := compile(p)
+	if err != nil {
+		return ""
+	}
+	return c.keyedBy
 }
 
 // Options tune one call of Process.
@@ -73,6 +83,32 @@ type Options struct {
 	Decrypt bool
 	// Name names the input in warnings ("customers.csv").
 	Name string
+	// CSVRaw writes CSV cells as they come out of de-identification. By
+	// default a cell that a spreadsheet would run as a formula (it starts
+	// with =, +, -, @, a tab or a carriage return) gets a leading single
+	// quote, as OWASP advises for CSV files people open.
+	CSVRaw bool
+}
+
+// Unparsed is what replaces, whole, a record that cannot be parsed: each
+// cell of a CSV record, a JSON line (as a JSON string) or a line of text.
+const Unparsed = "[unparsed]"
+
+// Check checks options before anything is read or written: the format,
+// the encoding, and that decrypting has a key.
+func (e *Engine) Check(opt Options) error {
+	if _, err := ParseFormat(string(opt.Format)); err != nil {
+		return ringfence.Errorf(ringfence.EINVALID, "format: %v", err)
+	}
+	if opt.Encoding != "" {
+		if _, err := parseEncoding(opt.Encoding); err != nil {
+			return ringfence.Errorf(ringfence.EINVALID, "encoding: %v", err)
+		}
+	}
+	if opt.Decrypt && e.ciph == nil {
+		return ringfence.Errorf(ringfence.EINVALID, "decrypt: a key is needed")
+	}
+	return nil
 }
 
 // Summary tells what Process found. It never holds personal data.
@@ -92,9 +128,28 @@ type Summary struct {
 	// Failed counts entities that could not be encrypted (masked instead)
 	// or decrypted (left as they were).
 	Failed map[Entity]int64 `json:"failed,omitempty"`
-	// Warnings name lines that were not what the format expects; they were
-	// still processed (as text). At most 100 are kept.
+	// FailedRecords counts records that could not be parsed (a CSV quote
+	// never closed, a field count unlike the header's, a JSON line that is
+	// not JSON, bytes not in the input's encoding): each was replaced whole
+	// by [unparsed], and nothing of it was copied.
+	FailedRecords int64 `json:"failed_records"`
+	// FailedLines names them, "customers.csv:3: a quote is never closed"
+	// (at most 100, then a count of the rest).
+	FailedLines []string `json:"failed_lines,omitempty"`
+	// Neutralised counts CSV cells given a leading quote because a
+	// spreadsheet would have read them as a formula.
+	Neutralised int64 `json:"neutralised,omitempty"`
+	// Warnings name lines that were not quite what the format expects but
+	// could still be processed. At most 100 are kept.
 	Warnings []string `json:"warnings,omitempty"`
+}
+
+// Plural writes n and noun, with an s unless n is 1: "1 record", "2 records".
+func Plural(n int64, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // Total is the number of entities found.
@@ -146,8 +201,14 @@ func (s Summary) WriteText(w io.Writer) error {
 		}
 		b.WriteByte('\n')
 	}
+	if s.Neutralised > 0 {
+		fmt.Fprintf(&b, "  neutralised: %s (a leading ' keeps spreadsheets from running formulas)\n", Plural(s.Neutralised, "CSV cell"))
+	}
 	for _, w := range s.Warnings {
 		fmt.Fprintf(&b, "  warning: %s\n", w)
+	}
+	if s.FailedRecords > 0 {
+		fmt.Fprintf(&b, "  failed: %s could not be parsed, replaced whole by %s\n", Plural(s.FailedRecords, "record"), Unparsed)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -172,6 +233,11 @@ type state struct {
 	whole     []int64
 	warns     []string
 	nwarn     int
+	fails     []string
+	nfail     int64
+	raw       bool   // CSVRaw
+	enc       string // the input's encoding
+	neutral   int64
 	records   int64
 	bytes     int64
 }
@@ -182,6 +248,25 @@ func (st *state) warn(format string, args ...any) {
 		st.warns = append(st.warns, st.name+": "+fmt.Sprintf(format, args...))
 	}
 }
+
+// fail records that the record at line could not be parsed.
+func (st *state) fail(line int, format string, args ...any) {
+	st.nfail++
+	if len(st.fails) < 100 {
+		st.fails = append(st.fails, fmt.Sprintf("%s:%d: %s", st.name, line, fmt.Sprintf(format, args...)))
+	}
+}
+
+// undecodable reports whether b holds bytes that are not in the input's
+// encoding: invalid UTF-8, or what the GBK or GB18030 decoder replaced.
+func (st *state) undecodable(b []byte) bool {
+	if st.enc == "utf-8" {
+		return !utf8.Valid(b)
+	}
+	return bytes.Contains(b, replacementChar)
+}
+
+var replacementChar = []byte("\uFFFD")
 
 // column returns the summary index of a column name.
 func (st *state) column(name string) int {
@@ -220,31 +305,23 @@ func (st *state) ruleFor(name string, index int) rule {
 // at a time), finds the entities of each record and applies the policy's
 // operators; everything else is copied byte for byte.
 func (e *Engine) Process(r io.Reader, w io.Writer, opt Options) (Summary, error) {
-	st := &state{e: e, decrypt: opt.Decrypt, name: opt.Name}
+	st := &state{e: e, decrypt: opt.Decrypt, name: opt.Name, raw: opt.CSVRaw}
 	if st.name == "" {
 		st.name = "input"
 	}
-	if opt.Decrypt && e.ciph == nil {
-		return Summary{}, ringfence.Errorf(ringfence.EINVALID, "decrypt: a key is needed")
+	if err := e.Check(opt); err != nil {
+		return Summary{}, err
 	}
 	format := e.pol.format
 	if opt.Format != "" {
-		f, err := ParseFormat(string(opt.Format))
-		if err != nil {
-			return Summary{}, invalid(err)
-		}
-		format = f
+		format, _ = ParseFormat(string(opt.Format))
 	}
 	if format == "" {
 		format = Text
 	}
 	encName := e.pol.enc
 	if opt.Encoding != "" {
-		n, err := parseEncoding(opt.Encoding)
-		if err != nil {
-			return Summary{}, invalid(err)
-		}
-		encName = n
+		encName, _ = parseEncoding(opt.Encoding)
 	}
 	counter := &countingReader{r: r}
 	br := bufio.NewReaderSize(counter, 1<<16)
@@ -253,6 +330,7 @@ func (e *Engine) Process(r io.Reader, w io.Writer, opt Options) (Summary, error)
 	if encName == "auto" {
 		encName = detectEncoding(head)
 	}
+	st.enc = encName
 	sum := Summary{Format: format, Encoding: encName, BOM: bom && encName == "utf-8"}
 	var src io.Reader = br
 	out := w
@@ -261,13 +339,14 @@ func (e *Engine) Process(r io.Reader, w io.Writer, opt Options) (Summary, error)
 		src = transform.NewReader(br, enc.NewDecoder())
 		tw := transform.NewWriter(w, enc.NewEncoder())
 		out, closer = tw, tw
-	} else if bom {
-		br.Discard(len(utf8BOM))
-		if _, err := w.Write(utf8BOM); err != nil {
-			return sum, err
-		}
 	}
+	// Output is buffered: an error in the first 256 KiB leaves w untouched,
+	// so that a caller can still answer with an error of its own.
 	bw := bufio.NewWriterSize(out, 1<<18)
+	if encodingOf(encName) == nil && bom {
+		br.Discard(len(utf8BOM))
+		bw.Write(utf8BOM)
+	}
 	var err error
 	switch format {
 	case CSV:
@@ -277,13 +356,12 @@ func (e *Engine) Process(r io.Reader, w io.Writer, opt Options) (Summary, error)
 	default:
 		err = st.lines(src, bw, false)
 	}
-	if ferr := bw.Flush(); err == nil {
-		err = ferr
+	// Work that did not complete writes nothing more.
+	if err == nil {
+		err = bw.Flush()
 	}
-	if closer != nil {
-		if cerr := closer.Close(); err == nil {
-			err = cerr
-		}
+	if closer != nil && err == nil {
+		err = closer.Close()
 	}
 	st.bytes = counter.n
 	st.fill(&sum)
@@ -323,6 +401,10 @@ func (st *state) fill(s *Summary) {
 			}
 			s.Whole[c] = st.whole[i]
 		}
+	}
+	s.FailedRecords, s.FailedLines, s.Neutralised = st.nfail, st.fails, st.neutral
+	if st.nfail > int64(len(st.fails)) {
+		s.FailedLines = append(s.FailedLines, fmt.Sprintf("%d more", st.nfail-int64(len(st.fails))))
 	}
 	s.Warnings = st.warns
 	if st.nwarn > len(st.warns) {

@@ -2,6 +2,8 @@ package deid
 
 import (
 	"bufio"
+	"bytes"
+	"fmt"
 	"io"
 	"unicode/utf8"
 )
@@ -10,7 +12,9 @@ import (
 // at a space or punctuation and processed in pieces.
 const maxTextLine = 1 << 20
 
-// lines de-identifies text or JSON lines, one line at a time.
+// lines de-identifies text or JSON lines, one line at a time. A line that
+// cannot be parsed (not JSON, longer than a JSON line may be, or bytes not
+// in the input's encoding) is replaced whole by Unparsed.
 func (st *state) lines(src io.Reader, w *bufio.Writer, jsonl bool) error {
 	rr := newRecordReader(src)
 	limit := maxTextLine
@@ -19,6 +23,7 @@ func (st *state) lines(src io.Reader, w *bufio.Writer, jsonl bool) error {
 	}
 	var out []byte
 	line := 0
+	skip := false // the rest of a failed line
 	textRule := rule{op: OpScan, col: -1}
 	for {
 		chunk, whole, err := rr.readLine(limit)
@@ -33,22 +38,62 @@ func (st *state) lines(src io.Reader, w *bufio.Writer, jsonl bool) error {
 			st.records++
 		}
 		out = out[:0]
-		ok := false
-		if jsonl && !isBlankLine(chunk) {
-			if !whole {
-				st.warn("line %d: longer than %d MiB, processed as text", line+1, limit>>20)
-			} else if out, ok = st.jsonLine(out, chunk); !ok {
-				st.warn("line %d: not a JSON value, processed as text", line)
-				out = out[:0]
+		why := ""
+		switch {
+		case skip:
+			skip = !whole
+			if whole {
+				out = lineEnd(out, chunk)
 			}
+			if _, err := w.Write(out); err != nil {
+				return err
+			}
+			continue
+		case st.undecodable(chunk):
+			why = "not valid " + st.enc
+		case jsonl && !isBlankLine(chunk) && !whole:
+			why = fmt.Sprintf("longer than %d MiB", limit>>20)
+		}
+		ok := why == ""
+		if ok && jsonl && !isBlankLine(chunk) {
+			if out, ok = st.jsonLine(out, chunk); !ok {
+				why = "not a JSON value"
+			}
+		} else if ok {
+			out = st.rewrite(out, chunk, chunk, nil, &textRule)
 		}
 		if !ok {
-			out = st.rewrite(out, chunk, chunk, nil, &textRule)
+			n := line
+			if !whole {
+				n++
+				skip = true
+			}
+			st.fail(n, "%s", why)
+			out = out[:0]
+			if jsonl {
+				out = append(append(append(out, '"'), Unparsed...), '"')
+			} else {
+				out = append(out, Unparsed...)
+			}
+			if whole {
+				out = lineEnd(out, chunk)
+			}
 		}
 		if _, err := w.Write(out); err != nil {
 			return err
 		}
 	}
+}
+
+// lineEnd appends the line break that ends chunk, if any.
+func lineEnd(out, chunk []byte) []byte {
+	switch {
+	case bytes.HasSuffix(chunk, []byte("\r\n")):
+		return append(out, '\r', '\n')
+	case bytes.HasSuffix(chunk, []byte("\n")):
+		return append(out, '\n')
+	}
+	return out
 }
 
 // readLine returns the next line with its line break, or when none comes within

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -106,17 +107,74 @@ func ParseFormat(s string) (Format, error) {
 
 // ParsePolicy decodes a JSON policy and checks it. Unknown fields are
 // errors, so that a misspelt key does not silently leave data in clear.
-func ParsePolicy(data []byte) (Policy, error) {
+func ParsePolicy(data []byte) (Policy, error) { return ParsePolicyFile("", data) }
+
+// ParsePolicyFile is ParsePolicy for the policy file name, which its
+// errors name ("unknown operator "masq" in policy p.json, field default;
+// known: …").
+func ParsePolicyFile(name string, data []byte) (Policy, error) {
 	var p Policy
+	src := "policy"
+	if name != "" {
+		src = "policy " + name
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&p); err != nil {
-		return p, ringfence.Errorf(ringfence.EINVALID, "policy: %v", err)
+		return p, ringfence.Errorf(ringfence.EINVALID, "%s: %v", src, err)
+	}
+	if dec.More() {
+		return p, ringfence.Errorf(ringfence.EINVALID, "%s: more than one JSON value", src)
 	}
 	if _, err := compile(p); err != nil {
+		var pe *policyError
+		if errors.As(err, &pe) {
+			pe.file = name
+		}
 		return p, invalid(err)
 	}
 	return p, nil
+}
+
+// policyError is a mistake in a policy, naming the field it is in.
+type policyError struct {
+	field string // "default", "entities.mobile", "columns.手机", "format"
+	op    string // the unknown operator, when that is the mistake
+	known string // then the operators valid in the field
+	msg   string
+	file  string // the policy file, when known
+}
+
+func (e *policyError) Error() string {
+	src := "the policy"
+	if e.file != "" {
+		src = "policy " + e.file
+	}
+	if e.known != "" {
+		return fmt.Sprintf("unknown operator %q in %s, field %s; known: %s", e.op, src, e.field, e.known)
+	}
+	return fmt.Sprintf("%s, field %s: %s", src, e.field, e.msg)
+}
+
+// opsKnown are the operators of entities and of the default; columns may
+// also be scanned.
+const opsKnown = "mask, redact, pseudonym, fpe, keep"
+
+// parseOpIn parses the operator of a policy field. scan is valid in
+// columns only.
+func parseOpIn(field string, op Op, column bool) (Op, error) {
+	known := opsKnown
+	if column {
+		known += ", scan"
+	}
+	o, err := ParseOp(string(op))
+	if err != nil {
+		return "", &policyError{field: field, op: string(op), known: known}
+	}
+	if o == OpScan && !column {
+		return "", &policyError{field: field, msg: fmt.Sprintf("%q applies to columns only; known here: %s", op, known)}
+	}
+	return o, nil
 }
 
 // ParseKey decodes a master key written in hex (whitespace around it is
@@ -152,7 +210,8 @@ type rule struct {
 type compiled struct {
 	ops     [numEntities]Op
 	columns map[string]rule
-	keyed   bool // some operator needs the key
+	keyed   bool   // some operator needs the key
+	keyedBy string // the first field whose operator needs it
 	infer   bool
 	header  bool
 	format  Format
@@ -161,13 +220,22 @@ type compiled struct {
 
 func compile(p Policy) (*compiled, error) {
 	c := &compiled{columns: map[string]rule{}, infer: !p.NoInfer, header: !p.NoHeader}
+	keyed := func(field string, raw Op, op Op) {
+		if op.keyed() && c.keyedBy == "" {
+			c.keyedBy = fmt.Sprintf("field %s uses %q", field, raw)
+			if Op(strings.ToLower(strings.TrimSpace(string(raw)))) != op {
+				c.keyedBy += fmt.Sprintf(" (%s)", op)
+			}
+		}
+	}
 	def := OpMask
 	if p.Default != "" {
-		op, err := ParseOp(string(p.Default))
-		if err != nil || op == OpScan {
-			return nil, fmt.Errorf("policy: default: %v", orScan(err, op))
+		op, err := parseOpIn("default", p.Default, false)
+		if err != nil {
+			return nil, err
 		}
 		def = op
+		keyed("default", p.Default, op)
 	}
 	for e := Mobile; e < numEntities; e++ {
 		c.ops[e] = def
@@ -183,16 +251,17 @@ func compile(p Policy) (*compiled, error) {
 	for _, k := range keys {
 		e, err := ParseEntity(k)
 		if err != nil {
-			return nil, fmt.Errorf("policy: entities: %w", err)
+			return nil, &policyError{field: "entities", msg: err.Error()}
 		}
-		op, err := ParseOp(string(p.Entities[k]))
-		if err != nil || op == OpScan {
-			return nil, fmt.Errorf("policy: entities: %s: %v", k, orScan(err, op))
+		op, err := parseOpIn("entities."+k, p.Entities[k], false)
+		if err != nil {
+			return nil, err
 		}
 		if op == OpFPE && e == Address {
-			return nil, fmt.Errorf("policy: entities: address: fpe is not available for addresses (use mask, redact or pseudonym)")
+			return nil, &policyError{field: "entities." + k, msg: "fpe is not available for addresses (use mask, redact or pseudonym)"}
 		}
 		c.ops[e] = op
+		keyed("entities."+k, p.Entities[k], op)
 	}
 	names := make([]string, 0, len(p.Columns))
 	for k := range p.Columns {
@@ -201,25 +270,27 @@ func compile(p Policy) (*compiled, error) {
 	sort.Strings(names)
 	for _, name := range names {
 		cr := p.Columns[name]
-		op, err := ParseOp(string(cr.Op))
+		field := "columns." + name
+		op, err := parseOpIn(field, cr.Op, true)
 		if err != nil {
-			return nil, fmt.Errorf("policy: columns: %s: %w", name, err)
+			return nil, err
 		}
 		r := rule{op: op, explicit: op != OpScan, col: -1}
 		if cr.Entity != "" {
 			if r.entity, err = ParseEntity(cr.Entity); err != nil {
-				return nil, fmt.Errorf("policy: columns: %s: %w", name, err)
+				return nil, &policyError{field: field + ".entity", msg: err.Error()}
 			}
 		} else {
 			r.entity = InferEntity(name)
 		}
 		if op == OpFPE && r.entity == Address {
-			return nil, fmt.Errorf("policy: columns: %s: fpe is not available for addresses (use mask, redact or pseudonym)", name)
+			return nil, &policyError{field: field, msg: "fpe is not available for addresses (use mask, redact or pseudonym)"}
 		}
 		if op == OpFPE && r.entity == 0 {
-			return nil, fmt.Errorf("policy: columns: %s: fpe needs to know the column's entity: add \"entity\" (one of %s)", name, entityList())
+			return nil, &policyError{field: field, msg: fmt.Sprintf("fpe needs to know the column's entity: add \"entity\" (one of %s)", entityList())}
 		}
 		c.columns[strings.TrimSpace(name)] = r
+		keyed(field, cr.Op, op)
 	}
 	for _, op := range c.ops {
 		c.keyed = c.keyed || op.keyed()
@@ -229,19 +300,12 @@ func compile(p Policy) (*compiled, error) {
 	}
 	var err error
 	if c.format, err = ParseFormat(string(p.Format)); err != nil {
-		return nil, fmt.Errorf("policy: %w", err)
+		return nil, &policyError{field: "format", msg: err.Error()}
 	}
 	if c.enc, err = parseEncoding(p.Encoding); err != nil {
-		return nil, fmt.Errorf("policy: %w", err)
+		return nil, &policyError{field: "encoding", msg: err.Error()}
 	}
 	return c, nil
-}
-
-func orScan(err error, op Op) string {
-	if err != nil {
-		return err.Error()
-	}
-	return fmt.Sprintf("%q applies to columns only", op)
 }
 
 func entityList() string {

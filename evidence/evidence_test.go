@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"encoding/base64"
 	"fmt"
 	"math/rand/v2"
 	"strings"
@@ -174,7 +175,7 @@ func TestTamperingIsNamed(t *testing.T) {
 			text := d[:bytes.Index(d, []byte("\n\n"))+1]
 			s, _ := other.Sign(string(text))
 			return s
-		}), "manifest.txt: signature"},
+		}), "is not the signature of"},
 		{"file added", func() []byte {
 			files, _ := decodeZip(b)
 			files = append(files[:1], append([]file{{"extra.txt", []byte("x")}}, files[1:]...)...)
@@ -409,4 +410,73 @@ func TestAliasAttributionBundle(t *testing.T) {
 		t.Fatalf("statement:\n%s", res.Statement)
 	}
 	fileOf(t, b, fmt.Sprintf("entries/%d.json", bi))
+}
+
+// signatureTampers are the ways a forger can change a bundle's manifest
+// signature block without the ledger's private key. Each leaves a bundle
+// that note.Open alone accepts.
+func signatureTampers(t *testing.T, manifest []byte) []struct {
+	name, want string
+	edit       func([]byte) []byte
+} {
+	t.Helper()
+	blank := bytes.LastIndex(manifest, []byte("\n\n"))
+	if blank < 0 {
+		t.Fatal("manifest has no signature block")
+	}
+	ownSig := string(manifest[blank+2:])
+	line := strings.Count(string(manifest[:blank+2]), "\n") + 1 // the line number of the ledger's signature
+	fake := "— someone/approved " + base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{7}, 68)) + "\n"
+	nameEnd := strings.LastIndex(ownSig, " ")
+	garbled := ownSig[:nameEnd+1] + base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{1}, 68)) + "\n"
+	return []struct {
+		name, want string
+		edit       func([]byte) []byte
+	}{
+		{"a second signer appended", fmt.Sprintf("manifest.txt: line %d: ", line+1), func(d []byte) []byte { return append(bytes.Clone(d), fake...) }},
+		{"a second signer first", fmt.Sprintf("manifest.txt: line %d: ", line), func(d []byte) []byte {
+			return append(append(bytes.Clone(d[:blank+2]), fake...), ownSig...)
+		}},
+		{"the ledger's signature twice", fmt.Sprintf("manifest.txt: line %d: ", line+1), func(d []byte) []byte { return append(bytes.Clone(d), ownSig...) }},
+		{"a garbled repeat of the ledger's signature", fmt.Sprintf("manifest.txt: line %d: ", line+1), func(d []byte) []byte { return append(bytes.Clone(d), garbled...) }},
+		{"padding bits of the signature flipped", fmt.Sprintf("manifest.txt: line %d: ", line), func(d []byte) []byte {
+			// 68 signature bytes end in one base64 group of two bytes and
+			// one '=': the last character carries two unused bits.
+			const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+			out := bytes.Clone(d)
+			i := len(out) - 3 // "…X=\n"
+			if out[i+1] != '=' {
+				t.Fatalf("signature does not end in one padding character: %q", out[len(out)-8:])
+			}
+			out[i] = alphabet[strings.IndexByte(alphabet, out[i])^1]
+			return out
+		}},
+		{"signature without its final newline", fmt.Sprintf("manifest.txt: line %d: ", line), func(d []byte) []byte { return bytes.Clone(d[:len(d)-1]) }},
+		{"no signature line", "manifest.txt: ", func(d []byte) []byte { return bytes.Clone(d[:blank+2]) }},
+	}
+}
+
+// TestSignatureBlockIsStrict: a bundle carries exactly the ledger's one
+// signature on its manifest, in strict base64; any other line fails, and
+// the failure names the line.
+func TestSignatureBlockIsStrict(t *testing.T) {
+	l := openLedger(t)
+	b, err := Export(l, LeakCaseID(aliasLeak(t, l)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := l.VerifierKey()
+	for _, tc := range signatureTampers(t, fileOf(t, b, "manifest.txt")) {
+		bad := rezip(t, b, "manifest.txt", tc.edit)
+		for _, k := range []string{key, ""} {
+			_, err := Verify(bad, k)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("%s (key %q): %v, want an error starting %q", tc.name, k, err, tc.want)
+			}
+		}
+	}
+	// The untouched bundle still verifies.
+	if _, err := Verify(b, key); err != nil {
+		t.Fatal(err)
+	}
 }

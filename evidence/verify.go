@@ -2,7 +2,10 @@ package evidence
 
 import (
 	"bytes"
+	"crypto/ed25519"
 	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -69,13 +72,16 @@ func Verify(bundle []byte, key string) (*Result, error) {
 	if !ok {
 		return nil, errors.New("manifest.txt: missing")
 	}
-	n, err := note.Open(msg, note.VerifierList(v))
-	if err != nil {
-		return nil, fmt.Errorf("manifest.txt: signature does not verify with the key of %s: %w", v.Name(), err)
-	}
-	m, err := parseManifest(n.Text)
+	text, err := openSigned("manifest.txt", msg, v)
 	if err != nil {
 		return nil, err
+	}
+	m, err := parseManifest(text)
+	if err != nil {
+		return nil, err
+	}
+	if m.text() != text {
+		return nil, errors.New("manifest.txt: signed, but not written as ringfence writes a manifest")
 	}
 	var names []string
 	for _, f := range files {
@@ -151,6 +157,9 @@ func readView(files []file, v note.Verifier, key, caseID, kind string) (*view, e
 	if !ok {
 		return nil, errors.New("checkpoint.txt: missing")
 	}
+	if _, err := openSigned("checkpoint.txt", cpData, v); err != nil {
+		return nil, err
+	}
 	cp, err := ledger.ParseCheckpoint(cpData, v)
 	if err != nil {
 		return nil, fmt.Errorf("checkpoint.txt: %w", err)
@@ -213,6 +222,9 @@ func readView(files []file, v note.Verifier, key, caseID, kind string) (*view, e
 		return nil, errors.New("consistency.json: must come with checkpoint.old.txt")
 	}
 	if hasOld {
+		if _, err := openSigned("checkpoint.old.txt", oldData, v); err != nil {
+			return nil, err
+		}
 		old, err := ledger.ParseCheckpoint(oldData, v)
 		if err != nil {
 			return nil, fmt.Errorf("checkpoint.old.txt: %w", err)
@@ -394,6 +406,64 @@ func (vw *view) readCase(byName map[string][]byte) error {
 		return fmt.Errorf("case.json: guilt %g does not follow from the holders (recomputed %g)", best.Guilt, g)
 	}
 	return nil
+}
+
+// openSigned checks a note signed by the ledger and returns its text. The
+// ledger writes a note as its text, a blank line and exactly one signature
+// line, its own, in canonical base64; anything else fails with the line
+// named. note.Open alone is too lenient for evidence: it keeps signatures by
+// unknown keys aside, skips (without checking) repeats of a known key's
+// signature, and decodes base64 whose unused bits are set, so a bundle
+// could carry lines no one signed ("— someone/approved …") and still verify.
+func openSigned(name string, msg []byte, v note.Verifier) (string, error) {
+	split := bytes.LastIndex(msg, []byte("\n\n"))
+	if split < 0 {
+		return "", fmt.Errorf("%s: no signature block (a blank line, then the signature of %s)", name, v.Name())
+	}
+	text, block := msg[:split+1], string(msg[split+2:])
+	first := bytes.Count(msg[:split+2], []byte("\n")) + 1 // the line number of the signature
+	if block == "" {
+		return "", fmt.Errorf("%s: line %d: missing, want the signature of %s", name, first, v.Name())
+	}
+	lines := strings.SplitAfter(block, "\n")
+	if lines[len(lines)-1] == "" {
+		lines = lines[:len(lines)-1]
+	}
+	line, ok := strings.CutSuffix(lines[0], "\n")
+	rest, signed := strings.CutPrefix(line, "— "+v.Name()+" ")
+	if !signed {
+		return "", fmt.Errorf("%s: line %d: %s is not the signature of %s", name, first, quoteLine(line), v.Name())
+	}
+	if !ok {
+		return "", fmt.Errorf("%s: line %d: the signature line does not end with a newline", name, first)
+	}
+	if len(lines) > 1 {
+		return "", fmt.Errorf("%s: line %d: an extra signature line %s; a bundle carries exactly one signature, that of %s", name, first+1, quoteLine(lines[1]), v.Name())
+	}
+	sig, err := base64.StdEncoding.Strict().DecodeString(rest)
+	if err != nil || base64.StdEncoding.EncodeToString(sig) != rest {
+		return "", fmt.Errorf("%s: line %d: the signature is not in canonical base64", name, first)
+	}
+	if len(sig) != 4+ed25519.SignatureSize || binary.BigEndian.Uint32(sig) != v.KeyHash() {
+		return "", fmt.Errorf("%s: line %d: the signature is not one made by the key of %s", name, first, v.Name())
+	}
+	n, err := note.Open(msg, note.VerifierList(v))
+	if err != nil {
+		return "", fmt.Errorf("%s: line %d: the signature does not verify with the key of %s: %w", name, first, v.Name(), err)
+	}
+	if n.Text != string(text) || len(n.Sigs) != 1 || len(n.UnverifiedSigs) != 0 {
+		return "", fmt.Errorf("%s: not exactly one signature, that of %s", name, v.Name())
+	}
+	return n.Text, nil
+}
+
+// quoteLine quotes a line for an error message, shortened.
+func quoteLine(s string) string {
+	s = strings.TrimSuffix(s, "\n")
+	if r := []rune(s); len(r) > 40 {
+		s = string(r[:40]) + "…"
+	}
+	return strconv.Quote(s)
 }
 
 func near(a, b float64) bool {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -18,13 +19,36 @@ const MaxDeidBody = 1 << 30
 // summaryTrailer carries the de-identification summary after the body.
 const summaryTrailer = "X-Ringfence-Deid-Summary"
 
+// deidParams are the query parameters of POST /v1/deid.
+var deidParams = map[string]bool{"policy": true, "format": true, "encoding": true, "decrypt": true, "org": true, "csv_raw": true}
+
+// flagParam reads a boolean query parameter: absent, "0"/"false" or
+// "1"/"true".
+func flagParam(q url.Values, name string) (bool, error) {
+	switch q.Get(name) {
+	case "", "0", "false":
+		return false, nil
+	case "1", "true":
+		return true, nil
+	}
+	return false, ringfence.Errorf(ringfence.EINVALID, "%s: %q is not 1, true, 0 or false", name, q.Get(name))
+}
+
 // postDeid de-identifies the body as it streams through. The policy comes
 // as JSON in the "policy" query parameter (URL-encoded); without one every
 // entity found is masked. Keys are the server's (RINGFENCE_DEID_KEY): a
 // request policy may not name a key file. Decrypting reverses FF1 and is
-// audited. The summary (counts only) follows in a trailer.
+// audited. Every parameter is checked before the first byte of output (a
+// mistake is a 400 naming it); the summary (counts only) follows in a
+// trailer. A record that cannot be parsed comes back replaced whole by
+// [unparsed] and is named in the summary's failed_lines.
 func (s *Server) postDeid(w http.ResponseWriter, r *http.Request, k ringfence.Key) error {
 	q := r.URL.Query()
+	for name := range q {
+		if !deidParams[name] {
+			return ringfence.Errorf(ringfence.EINVALID, "%s: unknown query parameter (known: policy, format, encoding, decrypt, csv_raw, org)", name)
+		}
+	}
 	pol := deid.Policy{}
 	if p := q.Get("policy"); p != "" {
 		var err error
@@ -39,7 +63,14 @@ func (s *Server) postDeid(w http.ResponseWriter, r *http.Request, k ringfence.Ke
 	if err != nil {
 		return ringfence.Errorf(ringfence.EINVALID, "format: %v", err)
 	}
-	decrypt := q.Get("decrypt") == "1" || q.Get("decrypt") == "true"
+	decrypt, err := flagParam(q, "decrypt")
+	if err != nil {
+		return err
+	}
+	raw, err := flagParam(q, "csv_raw")
+	if err != nil {
+		return err
+	}
 	// Each organisation has its own key, derived from the server's: one
 	// cannot decrypt or link another's output. An operator names the org.
 	org := k.Org
@@ -47,6 +78,8 @@ func (s *Server) postDeid(w http.ResponseWriter, r *http.Request, k ringfence.Ke
 		if org = q.Get("org"); org == "" {
 			return ringfence.Errorf(ringfence.EINVALID, "org: an operator names the organisation whose key to use")
 		}
+	} else if q.Has("org") {
+		return ringfence.Errorf(ringfence.EINVALID, "org: only an operator names the organisation; this key uses its own")
 	}
 	var key []byte
 	if pol.NeedsKey() || decrypt {
@@ -59,23 +92,57 @@ func (s *Server) postDeid(w http.ResponseWriter, r *http.Request, k ringfence.Ke
 	if err != nil {
 		return err
 	}
+	opt := deid.Options{Format: format, Encoding: q.Get("encoding"), Decrypt: decrypt, Name: "request", CSVRaw: raw}
+	if err := eng.Check(opt); err != nil {
+		return err
+	}
+	if format == "" {
+		format = pol.Format
+	}
 	if decrypt {
 		if err := s.Engine.Audit(r.Context(), k.ID, "deid.decrypt", org, ""); err != nil {
 			return err
 		}
 	}
-	w.Header().Set("Trailer", summaryTrailer)
-	w.Header().Set("Content-Type", contentType(format))
-	sum, err := eng.Process(http.MaxBytesReader(w, r.Body, MaxDeidBody), w, deid.Options{Format: format, Encoding: q.Get("encoding"), Decrypt: decrypt, Name: "request"})
+	// Headers go out with the first byte of output: an error before it is
+	// still answered with its own status.
+	out := &deidWriter{w: w, contentType: contentType(format)}
+	sum, err := eng.Process(http.MaxBytesReader(w, r.Body, MaxDeidBody), out, opt)
 	if err != nil {
-		// The body may be partly written; the trailer says what went wrong.
+		if !out.started {
+			return err
+		}
+		// The body is partly written; the trailer says what went wrong.
 		w.Header().Set(summaryTrailer, asciiJSON(map[string]string{"error": ringfence.ErrorMessage(err)}))
 		return nil
 	}
+	out.start()
 	w.Header().Set(summaryTrailer, asciiJSON(map[string]any{
 		"records": sum.Records, "bytes": sum.Bytes, "found": sum.Found, "columns": sum.Columns, "failed": sum.Failed, "encoding": sum.Encoding,
+		"failed_records": sum.FailedRecords, "failed_lines": sum.FailedLines, "neutralised": sum.Neutralised,
 	}))
 	return nil
+}
+
+// deidWriter sets the headers of a de-identified body when its first byte
+// is written.
+type deidWriter struct {
+	w           http.ResponseWriter
+	contentType string
+	started     bool
+}
+
+func (d *deidWriter) start() {
+	if !d.started {
+		d.started = true
+		d.w.Header().Set("Trailer", summaryTrailer)
+		d.w.Header().Set("Content-Type", d.contentType)
+	}
+}
+
+func (d *deidWriter) Write(p []byte) (int, error) {
+	d.start()
+	return d.w.Write(p)
 }
 
 func contentType(f deid.Format) string {

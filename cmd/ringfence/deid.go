@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -11,11 +12,12 @@ import (
 	"strings"
 	"time"
 
+	"ringfence"
 	"ringfence/deid"
 	"ringfence/deid/corpus"
 )
 
-const deidUsage = `[--in FILE] [--out FILE] [--policy FILE] [--format csv|jsonl|text] [--encoding auto|utf-8|gbk|gb18030] [--decrypt]
+const deidUsage = `[--in FILE] [--out FILE] [--policy FILE] [--format csv|jsonl|text] [--encoding auto|utf-8|gbk|gb18030] [--decrypt] [--csv-raw]
        ringfence deid eval [--n N] [--seed S] [--corpus FILE] [--write-corpus FILE]
        ringfence deid keygen
 
@@ -25,7 +27,14 @@ masks it, or applies the policy's operators (mask, redact, pseudonym, fpe).
 Without --policy every entity found is masked and the rest is left as it
 was. Input and output default to stdin and stdout; a summary of what was
 found goes to stderr. Keys: --key-file, the policy's key_file, or
-RINGFENCE_DEID_KEY (hex).`
+RINGFENCE_DEID_KEY (hex).
+
+A record that cannot be parsed (a CSV quote never closed, a field count
+unlike the header's, a JSON line that is not JSON, bytes not in the
+input's encoding) is replaced whole by [unparsed] and named on stderr as
+FILE:LINE: reason; the output is still written, and the exit status is 1.
+CSV cells that a spreadsheet would run as a formula (starting with = + -
+@, a tab or CR) get a leading ' unless --csv-raw.`
 
 // runDeid runs "ringfence deid", "ringfence deid eval" and "ringfence deid
 // keygen".
@@ -48,6 +57,7 @@ func (c *cli) runDeid(args []string) int {
 	keyFile := fs.String("key-file", "", "file holding the key in hex (default: the policy's key_file, else RINGFENCE_DEID_KEY)")
 	summary := fs.String("summary", "text", "summary on stderr: text, json or none")
 	org := fs.String("org", "", "use this organisation's key, derived from the master key as the API does")
+	csvRaw := fs.Bool("csv-raw", false, "write CSV cells as they are, without neutralising formulas (=, +, -, @)")
 	pos, code, ok := c.parse(fs, args)
 	if !ok {
 		return code
@@ -64,8 +74,8 @@ func (c *cli) runDeid(args []string) int {
 		if err != nil {
 			return c.fail("deid", err)
 		}
-		if pol, err = deid.ParsePolicy(data); err != nil {
-			return c.fail("deid", fmt.Errorf("%s: %w", *policyFile, err))
+		if pol, err = deid.ParsePolicyFile(*policyFile, data); err != nil {
+			return c.fail("deid", err)
 		}
 		if pol.KeyFile != "" && !filepath.IsAbs(pol.KeyFile) {
 			pol.KeyFile = filepath.Join(filepath.Dir(*policyFile), pol.KeyFile)
@@ -84,6 +94,9 @@ func (c *cli) runDeid(args []string) int {
 	var key []byte
 	if pol.NeedsKey() || *decrypt {
 		if key, err = c.deidKey(pol.KeyFile); err != nil {
+			if by := pol.KeyedBy(); by != "" && errors.Is(err, errNoDeidKey) && *policyFile != "" {
+				err = fmt.Errorf("policy %s: %s, which needs a key: %s", *policyFile, by, keyHint)
+			}
 			return c.fail("deid", err)
 		}
 		if *org != "" {
@@ -93,6 +106,10 @@ func (c *cli) runDeid(args []string) int {
 	eng, err := deid.NewEngine(pol, key)
 	if err != nil {
 		return c.fail("deid", err)
+	}
+	opt := deid.Options{Format: f, Encoding: *encoding, Decrypt: *decrypt, CSVRaw: *csvRaw}
+	if err := eng.Check(opt); err != nil {
+		return c.usageError(fs, "--%s", ringfence.ErrorMessage(err))
 	}
 
 	var r io.Reader = c.stdin
@@ -118,7 +135,8 @@ func (c *cli) runDeid(args []string) int {
 		defer tmp.Close()
 		w = tmp
 	}
-	sum, err := eng.Process(r, w, deid.Options{Format: f, Encoding: *encoding, Decrypt: *decrypt, Name: name})
+	opt.Name = name
+	sum, err := eng.Process(r, w, opt)
 	if err == nil && tmp != nil {
 		if err = tmp.Close(); err == nil {
 			err = os.Rename(tmp.Name(), *out)
@@ -135,6 +153,18 @@ func (c *cli) runDeid(args []string) int {
 		enc.SetEscapeHTML(false)
 		enc.Encode(sum)
 	}
+	if sum.FailedRecords > 0 {
+		// Each as FILE:LINE: reason, for editors and scripts (the JSON
+		// summary already holds them).
+		if *summary == "json" {
+			return exitFail // stderr stays one JSON value
+		}
+		for _, l := range sum.FailedLines {
+			fmt.Fprintln(c.stderr, l)
+		}
+		fmt.Fprintf(c.stderr, "ringfence deid: %s could not be parsed and %s replaced whole by %s\n", deid.Plural(sum.FailedRecords, "record"), map[bool]string{true: "was", false: "were"}[sum.FailedRecords == 1], deid.Unparsed)
+		return exitFail
+	}
 	return exitOK
 }
 
@@ -148,6 +178,15 @@ func formatOf(name string) deid.Format {
 	}
 	return deid.Text
 }
+
+// errNoDeidKey is wrapped by the error of deidKey when no key is given.
+var errNoDeidKey = noKeyError{}
+
+type noKeyError struct{}
+
+func (noKeyError) Error() string { return "" }
+
+const keyHint = `set key_file in the policy, --key-file or RINGFENCE_DEID_KEY (generate one with "ringfence deid keygen")`
 
 // deidKey reads the master key from file, else from RINGFENCE_DEID_KEY.
 func (c *cli) deidKey(file string) ([]byte, error) {
@@ -164,7 +203,7 @@ func (c *cli) deidKey(file string) ([]byte, error) {
 	}
 	env := c.getenv("RINGFENCE_DEID_KEY")
 	if env == "" {
-		return nil, fmt.Errorf("a key is needed for pseudonym, fpe and --decrypt: set key_file in the policy, --key-file or RINGFENCE_DEID_KEY (generate one with \"ringfence deid keygen\")")
+		return nil, fmt.Errorf("a key is needed for pseudonym, fpe and --decrypt: %s%w", keyHint, errNoDeidKey)
 	}
 	k, err := deid.ParseKey([]byte(env))
 	if err != nil {

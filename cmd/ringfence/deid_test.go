@@ -86,7 +86,7 @@ func TestDeidGBKSpreadsheet(t *testing.T) {
 	if !strings.Contains(lines[1], `"联系人李*, 电话 0755-****6666"`) {
 		t.Errorf("free text of row 1: %q", lines[1])
 	}
-	if !strings.HasPrefix(lines[2], "欧阳**,+86 139 ") || !strings.Contains(lines[2], ",***,C0002,无") {
+	if !strings.HasPrefix(lines[2], "欧阳**,'+86 139 ") || !strings.Contains(lines[2], ",***,C0002,无") {
 		t.Errorf("row 2: %q", lines[2])
 	}
 	if !strings.Contains(errs, "gbk") && !strings.Contains(errs, "gb18030") {
@@ -104,7 +104,7 @@ func TestDeidGBKSpreadsheet(t *testing.T) {
 	}
 	raw, _ = os.ReadFile(back)
 	dec, _ = simplifiedchinese.GBK.NewDecoder().Bytes(raw)
-	if !strings.Contains(string(dec), ",13812345678,") || !strings.Contains(string(dec), ",+86 139 8765 4321,") {
+	if !strings.Contains(string(dec), ",13812345678,") || !strings.Contains(string(dec), ",'+86 139 8765 4321,") {
 		t.Errorf("decrypted:\n%s", dec)
 	}
 }
@@ -176,7 +176,7 @@ func TestDeidErrors(t *testing.T) {
 		msg  string
 	}{
 		{[]string{"--format", "xml"}, exitUsage, "unknown format"},
-		{[]string{"--policy", fpe}, exitFail, "key is needed"},
+		{[]string{"--policy", fpe}, exitFail, `field entities.mobile uses "fpe", which needs a key`},
 		{[]string{"--policy", bad}, exitFail, "unknown field"},
 		{[]string{"--decrypt"}, exitFail, "key is needed"},
 		{[]string{"--in", filepath.Join(dir, "missing.csv")}, exitFail, "missing.csv"},
@@ -192,5 +192,108 @@ func TestDeidErrors(t *testing.T) {
 	code, out, _ := deidCLI(t, nil, "", "keygen")
 	if code != exitOK || len(bytes.TrimSpace(out)) != 64 {
 		t.Errorf("keygen: %d %q", code, out)
+	}
+}
+
+// TestDeidFailedRowsExit1: rows that cannot be parsed, in UTF-8 or GBK,
+// come out replaced whole; each is named file:line on stderr and the
+// command exits 1, with the (safe) output written.
+func TestDeidFailedRowsExit1(t *testing.T) {
+	dir := t.TempDir()
+	utf := "姓名,手机,备注\r\n张三,13812345678,ok\r\n李四,\"13912345678,北京\r\n王五,13712345678,x\r\n"
+	gbk, err := simplifiedchinese.GBK.NewEncoder().Bytes([]byte(utf))
+	if err != nil {
+		t.Fatal(err)
+	}
+	badGBK := append(bytes.Clone(gbk), 0x81, 0x20, ',', '1', ',', '2', '\r', '\n')
+	want := "姓名,手机,备注\r\n张*,138****5678,ok\r\n[unparsed],[unparsed],[unparsed]\r\n王*,137****5678,x\r\n"
+	tests := []struct {
+		name, in string
+		data     []byte
+		args     []string
+		want     string
+		lines    []string
+	}{
+		{"utf-8", "a.csv", []byte(utf), nil, want, []string{"a.csv:3: a quote is never closed"}},
+		{"gbk", "b.csv", gbk, []string{"--encoding", "gbk"}, want, []string{"b.csv:3: a quote is never closed"}},
+		{"gbk, detected", "c.csv", badGBK, nil, want + "[unparsed],[unparsed],[unparsed]\r\n", []string{"c.csv:3: a quote is never closed", "c.csv:5: not valid gb18030"}},
+		{"jsonl", "d.jsonl", []byte("{\"姓名\":\"张三\"}\n{\"姓名\":\"李四\"\n"), nil, "{\"姓名\":\"张*\"}\n\"[unparsed]\"\n", []string{"d.jsonl:2: not a JSON value"}},
+	}
+	for _, tt := range tests {
+		in := filepath.Join(dir, tt.in)
+		os.WriteFile(in, tt.data, 0o600)
+		out := filepath.Join(dir, "out-"+tt.in)
+		code, stdout, errs := deidCLI(t, nil, "", append([]string{"--in", in, "--out", out}, tt.args...)...)
+		got, _ := os.ReadFile(out)
+		if tt.name != "utf-8" && tt.name != "jsonl" {
+			got, _ = simplifiedchinese.GB18030.NewDecoder().Bytes(got)
+		}
+		if code != exitFail || string(got) != tt.want || len(stdout) != 0 {
+			t.Errorf("%s: exit %d, output %q\n%s", tt.name, code, got, errs)
+		}
+		for _, l := range tt.lines {
+			if !strings.Contains(errs, filepath.Join(dir, l)+"\n") {
+				t.Errorf("%s: stderr does not name %s:\n%s", tt.name, l, errs)
+			}
+		}
+		if strings.Contains(errs, "李四") || strings.Contains(errs, "13912345678") {
+			t.Errorf("%s: stderr leaks personal data:\n%s", tt.name, errs)
+		}
+	}
+}
+
+// TestDeidCheckedBeforeWriting: a bad option writes nothing and names the
+// flag; an unknown operator names the policy file and field.
+func TestDeidCheckedBeforeWriting(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "a.csv")
+	os.WriteFile(in, []byte("姓名,手机\n张三,13812345678\n"), 0o600)
+	out := filepath.Join(dir, "out.csv")
+	masq := filepath.Join(dir, "masq.json")
+	os.WriteFile(masq, []byte(`{"columns": {"手机": "masq"}}`), 0o600)
+	hash := filepath.Join(dir, "hash.json")
+	os.WriteFile(hash, []byte(`{"entities": {"mobile": "hash"}}`), 0o600)
+	tests := []struct {
+		args []string
+		code int
+		msg  string
+	}{
+		{[]string{"--encoding", "latin9"}, exitUsage, "--encoding: unknown encoding \"latin9\""},
+		{[]string{"--policy", masq}, exitFail, `unknown operator "masq" in policy ` + masq + `, field columns.手机; known: mask, redact, pseudonym, fpe, keep, scan`},
+		{[]string{"--policy", hash}, exitFail, `policy ` + hash + `: field entities.mobile uses "hash" (pseudonym), which needs a key`},
+	}
+	for _, tt := range tests {
+		code, _, errs := deidCLI(t, nil, "", append([]string{"--in", in, "--out", out}, tt.args...)...)
+		if code != tt.code || !strings.Contains(errs, tt.msg) {
+			t.Errorf("%q: exit %d, want %d with %q:\n%s", tt.args, code, tt.code, tt.msg, errs)
+		}
+		if _, err := os.Stat(out); err == nil {
+			t.Errorf("%q: output written", tt.args)
+		}
+	}
+}
+
+// TestDeidCSVRaw: formula-like cells are neutralised unless --csv-raw.
+func TestDeidCSVRaw(t *testing.T) {
+	in := []byte("手机,金额\n+86 138 1234 5678,=1+2\n")
+	if code, out, errs := deidCLI(t, in, "", "--format", "csv"); code != exitOK || string(out) != "手机,金额\n'+86 138 **** 5678,'=1+2\n" || !strings.Contains(errs, "neutralised: 2 CSV cells") {
+		t.Errorf("default: %d %q\n%s", code, out, errs)
+	}
+	if code, out, errs := deidCLI(t, in, "", "--format", "csv", "--csv-raw"); code != exitOK || string(out) != "手机,金额\n+86 138 **** 5678,=1+2\n" {
+		t.Errorf("--csv-raw: %d %q\n%s", code, out, errs)
+	}
+}
+
+// TestDeidPolicyExample runs the documented example policy.
+func TestDeidPolicyExample(t *testing.T) {
+	in := "客户编号,姓名,手机,身份证号,地址,备注\nC0001,张三,13812345678,110101199003078881,北京市朝阳区建国路88号,联系人李四 13912345678\n"
+	code, out, errs := deidCLI(t, []byte(in), testDeidKey, "--policy", "../../deid/testdata/policy-example.json")
+	if code != exitOK || !strings.HasPrefix(string(out), "客户编号,姓名,手机,身份证号,地址,备注\nC0001,张*,MOB_") {
+		t.Fatalf("exit %d %s\n%s", code, out, errs)
+	}
+	for _, s := range []string{"张三", "李四", "13812345678", "13912345678", "110101199003078881", "建国路88号"} {
+		if strings.Contains(string(out), s) {
+			t.Errorf("%s in clear: %s", s, out)
+		}
 	}
 }

@@ -2,8 +2,12 @@ package main
 
 import (
 	"context"
+	crand "crypto/rand"
+	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -12,14 +16,18 @@ import (
 	"time"
 
 	"ringfence"
+	"ringfence/deid"
 	"ringfence/engine"
 	"ringfence/screen"
 )
 
 const (
-	demoKeysFile   = "demo-keys.txt"
-	demoSubscriber = "+8613800138000"
-	demoOrg        = "广州某4S店"
+	demoKeysFile = "demo-keys.txt"
+	// demoDeidKeyFile holds the de-identification key of "serve --demo"
+	// (hex), used when RINGFENCE_DEID_KEY is not set.
+	demoDeidKeyFile = "demo-deid.key"
+	demoSubscriber  = "+8613800138000"
+	demoOrg         = "广州某4S店"
 )
 
 func (c *cli) runDemo(args []string) int {
@@ -160,6 +168,41 @@ func loadDemo(ctx context.Context, e *engine.Engine, dir string, log io.Writer) 
 	fmt.Fprintf(log, "demo: loaded %d reports on %d numbers, 2 verified businesses, rules for %s and one key per role in %s (%.1fs)\n",
 		len(reports), e.IndexStats().Numbers, demoSubscriber, demoKeysFile, time.Since(start).Seconds())
 	return nil
+}
+
+// demoDeidKey returns the demo's de-identification key, kept in hex in
+// dir/demo-deid.key (0600) and created there on first use, so that
+// pseudonym and fpe work in the demo and give the same output across
+// restarts.
+func demoDeidKey(dir string) ([]byte, error) {
+	path := filepath.Join(dir, demoDeidKeyFile)
+	if data, err := os.ReadFile(path); err == nil {
+		k, err := deid.ParseKey(data)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		return k, nil
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	k := make([]byte, 32)
+	crand.Read(k)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return demoDeidKey(dir) // created meanwhile
+	}
+	if err != nil {
+		return nil, err
+	}
+	_, err = fmt.Fprintln(f, hex.EncodeToString(k))
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(path)
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return k, nil
 }
 
 func pickCategory(x float64) ringfence.Category {

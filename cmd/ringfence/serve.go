@@ -73,6 +73,11 @@ func (c *cli) runServe(args []string) int {
 		if srv.DeidKey, err = deid.ParseKey([]byte(hexKey)); err != nil {
 			return c.fail("serve", fmt.Errorf("RINGFENCE_DEID_KEY: %w", err))
 		}
+	} else if *demo {
+		// The demo keeps a key of its own, so pseudonym and fpe work.
+		if srv.DeidKey, err = demoDeidKey(*data); err != nil {
+			return c.fail("serve", fmt.Errorf("demo de-identification key: %w", err))
+		}
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -109,12 +114,12 @@ func printDemoHelp(w interface{ Write([]byte) (int, error) }, addr, data string)
 		}
 	}
 	fmt.Fprintf(w, `
-Demo keys are in %s. Try:
+Demo keys are in %s; the de-identification key (unless RINGFENCE_DEID_KEY is set) in %s. Try:
   curl -s -H 'Authorization: Bearer %s' http://%s/v1/numbers/17100001234
   curl -s -H 'Authorization: Bearer %s' http://%s/v1/numbers/95588
   curl -s -H 'Authorization: Bearer %s' http://%s/v1/numbers/16512340000
   curl -s -H 'Authorization: Bearer %s' http://%s/v1/numbers/17100001234   (as subscriber %s, whose rules apply)
-`, filepath.Join(data, demoKeysFile), carrier, addr, carrier, addr, carrier, addr, sub, addr, demoSubscriber)
+`, filepath.Join(data, demoKeysFile), filepath.Join(data, demoDeidKeyFile), carrier, addr, carrier, addr, carrier, addr, sub, addr, demoSubscriber)
 }
 
 // extraRoutes are the API routes of capabilities beyond screening.

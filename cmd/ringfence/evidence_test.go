@@ -1,0 +1,116 @@
+package main
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"encoding/base64"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"ringfence/ledger"
+)
+
+// rezipManifest rewrites a bundle with its manifest edited, stored and dated
+// exactly as ringfence writes bundles, so that only the edit differs.
+func rezipManifest(t *testing.T, b []byte, edit func([]byte) []byte) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, zf := range zr.File {
+		rc, err := zf.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, _ := io.ReadAll(rc)
+		rc.Close()
+		if zf.Name == "manifest.txt" {
+			data = edit(data)
+		}
+		w, err := zw.CreateRaw(&zip.FileHeader{Name: zf.Name, Method: zip.Store, Modified: zf.Modified,
+			CRC32: crc32.ChecksumIEEE(data), CompressedSize64: uint64(len(data)), UncompressedSize64: uint64(len(data))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(data)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// flipPadding sets an unused bit of the last base64 character of a note's
+// signature ("…X=\n").
+func flipPadding(d []byte) []byte {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+	out := bytes.Clone(d)
+	i := len(out) - 3
+	out[i] = alphabet[strings.IndexByte(alphabet, out[i])^1]
+	return out
+}
+
+// TestEvidenceVerifyRejectsExtraSignature: a bundle whose manifest carries a
+// second signature line, or a signature in non-canonical base64, does not
+// verify, and the failure names the line.
+func TestEvidenceVerifyRejectsExtraSignature(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	l, err := openLedger(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	at := time.Date(2025, 5, 1, 8, 0, 0, 0, time.UTC)
+	bi, err := l.BindAlias(ctx, ledger.AliasBinding{Alias: "+8617100009999", Subscriber: l.Fingerprint("subscriber", "+8613800138000"), Merchant: "某4S店", Purpose: "alias"}, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	li, err := l.RecordLeak(ctx, ledger.LeakEvent{Alias: "+8617100009999", Merchant: "某4S店", Binding: bi, Caller: "+8617012345678",
+		CallTime: at.Add(72 * time.Hour), Duration: 23, Answered: true, NullCalls: 2, NullNumberDays: 9000}, at.Add(72*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.Close()
+	bundle := filepath.Join(dir, "leak.zip")
+	if code, out, errs := runCmd(t, runEvidence, "export", "--case", fmt.Sprintf("leak-%d", li), "--out", bundle, "--data", data); code != 0 {
+		t.Fatalf("evidence export: exit %d\n%s%s", code, out, errs)
+	}
+	_, pub, _ := runCmd(t, runLedger, "pubkey", "--data", data)
+	b, _ := os.ReadFile(bundle)
+	fake := "— someone/approved " + base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{7}, 68)) + "\n"
+	cases := []struct {
+		name string
+		edit func([]byte) []byte
+		want string
+	}{
+		{"second signature line", func(d []byte) []byte { return append(bytes.Clone(d), fake...) }, `an extra signature line "— someone/approved`},
+		{"padding bits flipped", flipPadding, "not in canonical base64"},
+	}
+	for _, tc := range cases {
+		bad := filepath.Join(dir, "bad.zip")
+		os.WriteFile(bad, rezipManifest(t, b, tc.edit), 0o644)
+		for _, key := range []string{strings.TrimSpace(pub), ""} {
+			code, out, errs := runCmd(t, runEvidence, "verify", bad, "--key", key)
+			if code != exitFail || !strings.Contains(errs, "does not verify: manifest.txt: line ") || !strings.Contains(errs, tc.want) || strings.Contains(out, "verifies") {
+				t.Errorf("%s (key %q): exit %d\n%s%s", tc.name, key, code, out, errs)
+			}
+		}
+	}
+	// Rewriting without an edit keeps a bundle that verifies: the test
+	// changes nothing but the manifest.
+	os.WriteFile(bundle, rezipManifest(t, b, bytes.Clone), 0o644)
+	if code, out, errs := runCmd(t, runEvidence, "verify", bundle, "--key", strings.TrimSpace(pub)); code != 0 {
+		t.Fatalf("rewritten bundle: exit %d\n%s%s", code, out, errs)
+	}
+}

@@ -1,0 +1,295 @@
+package deid
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"ringfence"
+)
+
+// secrets are the personal data of the inputs below: none may come out.
+var secrets = []string{"张三", "李四", "王五", "13812345678", "13912345678", "13712345678", "110101199003078881"}
+
+func gbk(t testing.TB, s string) []byte {
+	t.Helper()
+	b, err := simplifiedchinese.GBK.NewEncoder().Bytes([]byte(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestUnparsedRecordsAreRedacted: a record that cannot be parsed comes out
+// as a marker, whole; it is counted and named by line in the summary, and
+// the records around it are de-identified as usual.
+func TestUnparsedRecordsAreRedacted(t *testing.T) {
+	tests := []struct {
+		name   string
+		in     []byte
+		opt    Options
+		policy Policy
+		want   string // the whole output
+		lines  []string
+	}{
+		{"csv quote never closed", []byte("姓名,手机,备注\n张三,13812345678,ok\n李四,\"13912345678,北京\n王五,13712345678,x\n"), Options{Format: CSV}, Policy{},
+			"姓名,手机,备注\n张*,138****5678,ok\n[unparsed],[unparsed],[unparsed]\n王*,137****5678,x\n", []string{"input:3: a quote is never closed"}},
+		{"csv text after a closing quote", []byte("姓名,手机\n\"李四\" ,13912345678\n王五,13712345678\n"), Options{Format: CSV}, Policy{},
+			"姓名,手机\n[unparsed],[unparsed]\n王*,137****5678\n", []string{"input:2: field 1: text after its closing quote"}},
+		{"csv quote inside an unquoted field", []byte("姓名,手机\n李\"四,13912345678\n"), Options{Format: CSV}, Policy{},
+			"姓名,手机\n[unparsed],[unparsed]\n", []string{"input:2: field 1: a quote inside an unquoted field"}},
+		{"csv wrong number of fields", []byte("姓名,手机,备注\r\n李四,139,12345678,x\r\n\r\n王五,13712345678,x\r\n"), Options{Format: CSV}, Policy{},
+			"姓名,手机,备注\r\n[unparsed],[unparsed],[unparsed]\r\n\r\n王*,137****5678,x\r\n", []string{"input:2: 4 fields, the header has 3"}},
+		{"csv without a header: fields counted from the first row", []byte("张三,13812345678\n李四,139,12345678\n"), Options{Format: CSV}, Policy{NoHeader: true, Columns: map[string]ColumnRule{"#1": {Op: OpMask, Entity: "name"}}},
+			"张*,138****5678\n[unparsed],[unparsed]\n", []string{"input:2: 3 fields, the first row has 2"}},
+		{"csv header that cannot be parsed", []byte("姓名,\"手机\n李四,13912345678\n王五,13712345678\n"), Options{Format: CSV}, Policy{},
+			"[unparsed]\n[unparsed]\n[unparsed]\n", []string{"input:1: a quote is never closed", "input:2: the header (line 1) cannot be parsed, so its columns are unknown", "input:3: the header (line 1) cannot be parsed, so its columns are unknown"}},
+		{"csv bytes that are not UTF-8", append([]byte("姓名,手机\n张三,13812345678\n"), gbk(t, "李四,13912345678\n")...), Options{Format: CSV, Encoding: "utf-8"}, Policy{},
+			"姓名,手机\n张*,138****5678\n[unparsed],[unparsed]\n", []string{"input:3: not valid utf-8"}},
+		{"gbk csv with bytes that are not GBK", append(gbk(t, "姓名,手机\n张三,13812345678\n"), append(gbk(t, "李"), 0x81, 0x20, ',', '1', '\n')...), Options{Format: CSV, Encoding: "gbk"}, Policy{},
+			string(gbk(t, "姓名,手机\n张*,138****5678\n[unparsed],[unparsed]\n")), []string{"input:3: not valid gbk"}},
+		{"jsonl line that is not JSON", []byte("{\"姓名\":\"张三\"}\n{\"姓名\":\"李四\",\"手机\":\"13912345678\"\n\n{\"姓名\":\"王五\"}\n"), Options{Format: JSONL}, Policy{},
+			"{\"姓名\":\"张*\"}\n\"[unparsed]\"\n\n{\"姓名\":\"王*\"}\n", []string{"input:2: not a JSON value"}},
+		{"jsonl bad escape", []byte("{\"姓名\":\"李四\\x\"}\r\n"), Options{Format: JSONL}, Policy{},
+			"\"[unparsed]\"\r\n", []string{"input:1: not a JSON value"}},
+		{"text bytes that are not UTF-8", append([]byte("客户张三先生\n"), gbk(t, "客户李四先生 13912345678\n")...), Options{Encoding: "utf-8"}, Policy{},
+			"客户张*先生\n[unparsed]\n", []string{"input:2: not valid utf-8"}},
+	}
+	for _, tt := range tests {
+		out, sum := process(t, tt.policy, nil, tt.in, tt.opt)
+		if string(out) != tt.want {
+			t.Errorf("%s:\n got  %q\n want %q", tt.name, out, tt.want)
+		}
+		plain := string(out)
+		if tt.opt.Encoding == "gbk" {
+			b, _ := simplifiedchinese.GBK.NewDecoder().Bytes(out)
+			plain = string(b)
+		}
+		for _, s := range secrets {
+			if strings.Contains(plain, s) {
+				t.Errorf("%s: %s in clear in the output", tt.name, s)
+			}
+		}
+		if sum.FailedRecords != int64(len(tt.lines)) || strings.Join(sum.FailedLines, "|") != strings.Join(tt.lines, "|") {
+			t.Errorf("%s: failed records %d %q, want %q", tt.name, sum.FailedRecords, sum.FailedLines, tt.lines)
+		}
+		js, _ := json.Marshal(sum)
+		if !strings.Contains(string(js), `"failed_records":`) {
+			t.Errorf("%s: summary JSON %s", tt.name, js)
+		}
+	}
+}
+
+// TestLongUnclosedQuote: a quote left open for more than the record limit
+// fails only the line it opens on.
+func TestLongUnclosedQuote(t *testing.T) {
+	if testing.Short() {
+		t.Skip("64 MiB input")
+	}
+	var b bytes.Buffer
+	b.WriteString("姓名,备注\n李四,\"13912345678\n")
+	for b.Len() < maxRecord+(1<<20) {
+		b.WriteString("王五,13712345678\n")
+	}
+	e, _ := NewEngine(Policy{Format: CSV}, nil)
+	var out bytes.Buffer
+	sum, err := e.Process(bytes.NewReader(b.Bytes()), &out, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.FailedRecords != 1 || !strings.HasPrefix(out.String(), "姓名,备注\n[unparsed],[unparsed]\n王*,137****5678\n") || strings.Contains(out.String(), "13712345678") {
+		t.Fatalf("failed %d %q, output starts %q", sum.FailedRecords, sum.FailedLines, out.Bytes()[:100])
+	}
+}
+
+// TestOptionsCheckedBeforeOutput: options are checked before the first
+// byte is written.
+func TestOptionsCheckedBeforeOutput(t *testing.T) {
+	e, _ := NewEngine(Policy{}, nil)
+	for _, opt := range []Options{{Encoding: "latin9"}, {Format: "xml"}, {Decrypt: true}} {
+		if err := e.Check(opt); ringfence.ErrorCode(err) != ringfence.EINVALID {
+			t.Errorf("Check(%+v): %v", opt, err)
+		}
+		var out bytes.Buffer
+		_, err := e.Process(strings.NewReader("\xEF\xBB\xBF张三 13812345678\n"), &out, opt)
+		if ringfence.ErrorCode(err) != ringfence.EINVALID || out.Len() != 0 {
+			t.Errorf("Process(%+v): %v, wrote %q", opt, err, out.Bytes())
+		}
+	}
+	if err := e.Check(Options{Format: CSV, Encoding: "GBK"}); err != nil {
+		t.Error(err)
+	}
+}
+
+// TestCSVInjectionNeutralised: CSV cells that a spreadsheet would run as a
+// formula get a leading quote (OWASP), including masked values; CSVRaw
+// turns it off. JSON lines and text are left alone.
+func TestCSVInjectionNeutralised(t *testing.T) {
+	in := "=姓名,手机,金额,备注\n张三,+86 138 1234 5678,-12.5,@SUM(A1)\n李四,13912345678,+1,\"=HYPERLINK(\"\"http://x\"\")\"\n王五,\"\t=1\",a-b,\"-2\"\n"
+	tests := []struct {
+		opt  Options
+		want string
+	}{
+		{Options{Format: CSV}, "'=姓名,手机,金额,备注\n张*,'+86 138 **** 5678,'-12.5,'@SUM(A1)\n李*,139****5678,'+1,\"'=HYPERLINK(\"\"http://x\"\")\"\n王*,\"'\t=1\",a-b,\"'-2\"\n"},
+		{Options{Format: CSV, CSVRaw: true}, "=姓名,手机,金额,备注\n张*,+86 138 **** 5678,-12.5,@SUM(A1)\n李*,139****5678,+1,\"=HYPERLINK(\"\"http://x\"\")\"\n王*,\"\t=1\",a-b,\"-2\"\n"},
+	}
+	for _, tt := range tests {
+		out, sum := process(t, Policy{}, nil, []byte(in), tt.opt)
+		if string(out) != tt.want {
+			t.Errorf("raw %v:\n got  %q\n want %q", tt.opt.CSVRaw, out, tt.want)
+		}
+		if n := int64(8); !tt.opt.CSVRaw && sum.Neutralised != n {
+			t.Errorf("neutralised %d cells, want %d", sum.Neutralised, n)
+		}
+	}
+	// Already neutral cells are not quoted twice: de-identifying an output
+	// again leaves it as it is.
+	once, _ := process(t, Policy{}, nil, []byte(in), Options{Format: CSV})
+	twice, _ := process(t, Policy{}, nil, once, Options{Format: CSV})
+	if !bytes.Equal(once, twice) {
+		t.Errorf("second pass changed %q into %q", once, twice)
+	}
+	for _, f := range []Format{JSONL, Text} {
+		if out, _ := process(t, Policy{}, nil, []byte("\"=1+2\"\n"), Options{Format: f}); string(out) != "\"=1+2\"\n" {
+			t.Errorf("%s: %q", f, out)
+		}
+	}
+}
+
+// TestJSONKeysAreScanned: personal data used as a JSON key is found too.
+func TestJSONKeysAreScanned(t *testing.T) {
+	out, _ := process(t, Policy{}, nil, []byte(`{"13812345678":{"姓名":"张三"}}`+"\n"), Options{Format: JSONL})
+	if string(out) != `{"138****5678":{"姓名":"张*"}}`+"\n" {
+		t.Errorf("got %s", out)
+	}
+}
+
+// TestPolicyExample runs the documented example policy.
+func TestPolicyExample(t *testing.T) {
+	data, err := os.ReadFile("testdata/policy-example.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := ParsePolicy(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := "客户编号,姓名,手机,身份证号,地址,备注\nC0001,张三,13812345678,110101199003078881,北京市朝阳区建国路88号,联系人李四 13912345678\n"
+	out, sum := process(t, p, testKey, []byte(in), Options{})
+	for _, s := range secrets {
+		if strings.Contains(string(out), s) {
+			t.Errorf("%s in clear:\n%s", s, out)
+		}
+	}
+	if !strings.HasPrefix(string(out), "客户编号,姓名,手机,身份证号,地址,备注\nC0001,张*,MOB_") || sum.Found[IDCard] != 1 || sum.FailedRecords != 0 {
+		t.Errorf("output %s\nsummary %+v", out, sum)
+	}
+	back, _ := process(t, p, testKey, out, Options{Decrypt: true})
+	if !strings.Contains(string(back), "110101199003078881") {
+		t.Errorf("the identity number does not decrypt: %s", back)
+	}
+}
+
+// TestPolicyErrorsNameTheField: an unknown operator is named with its
+// field and the known operators; a keyed operator without a key names the
+// field that needs it.
+func TestPolicyErrorsNameTheField(t *testing.T) {
+	tests := []struct{ policy, want string }{
+		{`{"default":"masq"}`, `unknown operator "masq" in policy p.json, field default; known: mask, redact, pseudonym, fpe, keep`},
+		{`{"entities":{"mobile":"tokenize"}}`, `unknown operator "tokenize" in policy p.json, field entities.mobile; known: mask, redact, pseudonym, fpe, keep`},
+		{`{"columns":{"手机":{"op":"xyz"}}}`, `unknown operator "xyz" in policy p.json, field columns.手机; known: mask, redact, pseudonym, fpe, keep, scan`},
+		{`{"entities":{"fone":"mask"}}`, `policy p.json, field entities: unknown entity "fone"`},
+	}
+	for _, tt := range tests {
+		_, err := ParsePolicyFile("p.json", []byte(tt.policy))
+		if ringfence.ErrorCode(err) != ringfence.EINVALID || !strings.Contains(ringfence.ErrorMessage(err), tt.want) {
+			t.Errorf("%s: %v, want %q", tt.policy, err, tt.want)
+		}
+	}
+	p, _ := ParsePolicyFile("p.json", []byte(`{"entities":{"mobile":"hash"}}`))
+	if _, err := NewEngine(p, nil); err == nil || !strings.Contains(err.Error(), `field entities.mobile uses "hash" (pseudonym)`) {
+		t.Errorf("keyed operator without a key: %v", err)
+	}
+}
+
+// structural keeps the bytes of s that shape a record (quotes, commas,
+// brackets, line breaks, spaces, punctuation) and drops digits, letters
+// and other characters, so that fuzzed input can break the structure around
+// a secret but not disguise the secret itself.
+func structural(s []byte) []byte {
+	var b []byte
+	for _, c := range s {
+		if c < 0x80 && !isDigit(c) && !(c|0x20 >= 'a' && c|0x20 <= 'z') {
+			b = append(b, c)
+		}
+	}
+	return b
+}
+
+// secretRows are records holding a mobile and an identity number, well
+// formed or broken.
+var secretRows = []string{
+	"张三,13812345678,110101199003078881\n",
+	"张三,\"13812345678\",\"110101199003078881\"\r\n",
+	"\"张三,13812345678,110101199003078881\n",
+	"张三,\"13812345678\"x,110101199003078881\n",
+	"张\"三,13812345678,110101199003078881",
+	"张三,138 1234 5678,\"身份证 110101199003078881\",extra\n",
+	"\"张三\",\"\"\"13812345678\"\"\",110101199003078881\n",
+}
+
+// FuzzCSVNeverInClear: whatever surrounds a record holding a mobile and an
+// identity number, and however broken it is, neither comes out in clear.
+func FuzzCSVNeverInClear(f *testing.F) {
+	f.Add([]byte(""), []byte(""), uint8(0))
+	f.Add([]byte("\""), []byte("\""), uint8(1))
+	f.Add([]byte(",,\n\"\"\","), []byte("\"\r\n,"), uint8(2))
+	f.Add([]byte("\",\n"), []byte("\",,\n"), uint8(3))
+	withHeader, _ := NewEngine(Policy{Format: CSV}, nil)
+	noHeader, _ := NewEngine(Policy{Format: CSV, NoHeader: true}, nil)
+	f.Fuzz(func(t *testing.T, pre, post []byte, k uint8) {
+		in := "姓名,手机,身份证号\n" + string(structural(pre)) + "\n" + secretRows[int(k)%len(secretRows)] + string(structural(post))
+		for _, e := range []*Engine{withHeader, noHeader} {
+			var out bytes.Buffer
+			if _, err := e.Process(strings.NewReader(in), &out, Options{Encoding: "utf-8"}); err != nil {
+				t.Fatal(err)
+			}
+			for _, s := range []string{"13812345678", "12345678", "110101199003078881"} {
+				if strings.Contains(out.String(), s) {
+					t.Fatalf("%s in clear:\n in  %q\n out %q", s, in, out.String())
+				}
+			}
+		}
+	})
+}
+
+// FuzzJSONLNeverInClear is FuzzCSVNeverInClear for JSON lines.
+func FuzzJSONLNeverInClear(f *testing.F) {
+	f.Add([]byte(""), []byte(""), uint8(0))
+	f.Add([]byte("{\""), []byte("\"}"), uint8(1))
+	f.Add([]byte("["), []byte(",]"), uint8(2))
+	rows := []string{
+		`{"姓名":"张三","手机":"13812345678","证件":{"身份证":"110101199003078881"}}`,
+		`{"13812345678":["110101199003078881"]}`,
+		`{"手机":13812345678,"x":"110101199003078881"`,
+		`["13812345678" "110101199003078881"]`,
+		`{"a":"\u0031\u0033812345678","b":"110101199003078881\x"}`,
+	}
+	e, _ := NewEngine(Policy{Format: JSONL}, nil)
+	f.Fuzz(func(t *testing.T, pre, post []byte, k uint8) {
+		in := string(structural(pre)) + "\n" + rows[int(k)%len(rows)] + string(structural(post))
+		var out bytes.Buffer
+		if _, err := e.Process(strings.NewReader(in), &out, Options{Encoding: "utf-8"}); err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range []string{"13812345678", "12345678", "110101199003078881"} {
+			if strings.Contains(out.String(), s) {
+				t.Fatalf("%s in clear:\n in  %q\n out %q", s, in, out.String())
+			}
+		}
+	})
+}

@@ -1,0 +1,108 @@
+package http_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	"ringfence"
+	"ringfence/ledger"
+)
+
+// rezipManifest rewrites a bundle with its manifest edited, stored and dated
+// exactly as ringfence writes bundles, so that only the edit differs.
+func rezipManifest(t *testing.T, b []byte, edit func([]byte) []byte) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, zf := range zr.File {
+		rc, err := zf.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, _ := io.ReadAll(rc)
+		rc.Close()
+		if zf.Name == "manifest.txt" {
+			data = edit(data)
+		}
+		w, err := zw.CreateRaw(&zip.FileHeader{Name: zf.Name, Method: zip.Store, Modified: zf.Modified,
+			CRC32: crc32.ChecksumIEEE(data), CompressedSize64: uint64(len(data)), UncompressedSize64: uint64(len(data))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(data)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// TestEvidenceVerifyRejectsExtraSignature: POST /v1/evidence/verify fails a
+// bundle whose manifest carries a second signature line, or a signature in
+// non-canonical base64, with 422 and the line named.
+func TestEvidenceVerifyRejectsExtraSignature(t *testing.T) {
+	v := newEnv(t)
+	withLedger(t, v)
+	l := v.api.Ledger
+	ctx := context.Background()
+	at := time.Date(2025, 5, 1, 8, 0, 0, 0, time.UTC)
+	bi, err := l.BindAlias(ctx, ledger.AliasBinding{Alias: "+8617100009999", Subscriber: l.Fingerprint("subscriber", "+8613800138000"), Merchant: "某4S店", Purpose: "alias"}, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	li, err := l.RecordLeak(ctx, ledger.LeakEvent{Alias: "+8617100009999", Merchant: "某4S店", Binding: bi, Caller: "+8617012345678",
+		CallTime: at.Add(72 * time.Hour), Duration: 23, Answered: true}, at.Add(72*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg := v.key(ringfence.RoleRegulator, "")
+	resp, bundle := raw(t, v, "GET", fmt.Sprintf("/v1/evidence/leak-%d", li), reg, "")
+	if resp.StatusCode != 200 {
+		t.Fatalf("evidence: %d %s", resp.StatusCode, bundle)
+	}
+	fake := "— someone/approved " + base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{7}, 68)) + "\n"
+	cases := []struct {
+		name string
+		edit func([]byte) []byte
+		want string
+	}{
+		{"unchanged", bytes.Clone, ""},
+		{"second signature line", func(d []byte) []byte { return append(bytes.Clone(d), fake...) }, `an extra signature line \"— someone/approved`},
+		{"padding bits flipped", func(d []byte) []byte {
+			const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+			out := bytes.Clone(d)
+			i := len(out) - 3 // "…X=\n"
+			out[i] = alphabet[strings.IndexByte(alphabet, out[i])^1]
+			return out
+		}, "not in canonical base64"},
+	}
+	for _, tc := range cases {
+		for _, key := range []string{"", "?key=" + strings.ReplaceAll(l.VerifierKey(), "+", "%2B")} {
+			resp, out := raw(t, v, "POST", "/v1/evidence/verify"+key, reg, string(rezipManifest(t, []byte(bundle), tc.edit)))
+			var m map[string]any
+			json.Unmarshal([]byte(out), &m)
+			if tc.want == "" {
+				if resp.StatusCode != 200 || m["verified"] != true {
+					t.Errorf("%s%s: %d %s", tc.name, key, resp.StatusCode, out)
+				}
+				continue
+			}
+			if resp.StatusCode != 422 || m["verified"] != false || !strings.Contains(out, "manifest.txt: line ") || !strings.Contains(out, tc.want) {
+				t.Errorf("%s%s: %d %s", tc.name, key, resp.StatusCode, out)
+			}
+		}
+	}
+}

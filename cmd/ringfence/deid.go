@@ -123,24 +123,18 @@ func (c *cli) runDeid(args []string) int {
 		r, name = fh, *in
 	}
 	var w io.Writer = c.stdout
-	var tmp *os.File
+	var dst *output
 	if *out != "" && *out != "-" {
-		// Write beside the target and rename on success, so that a failed
-		// run never leaves a half-written file under the output's name.
-		tmp, err = os.CreateTemp(filepath.Dir(*out), "."+filepath.Base(*out)+".*")
-		if err != nil {
+		if dst, err = createOutput(*out); err != nil {
 			return c.fail("deid", err)
 		}
-		defer os.Remove(tmp.Name())
-		defer tmp.Close()
-		w = tmp
+		defer dst.abort()
+		w = dst
 	}
 	opt.Name = name
 	sum, err := eng.Process(r, w, opt)
-	if err == nil && tmp != nil {
-		if err = tmp.Close(); err == nil {
-			err = os.Rename(tmp.Name(), *out)
-		}
+	if err == nil && dst != nil {
+		err = dst.commit()
 	}
 	if err != nil {
 		return c.fail("deid", fmt.Errorf("%s: %w", name, err))

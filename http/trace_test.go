@@ -20,6 +20,7 @@ func withLedger(t *testing.T, v *env) {
 	}
 	t.Cleanup(func() { l.Close() })
 	v.api.Ledger = l
+	v.api.TempDir = t.TempDir()
 	v.e.SetDisclosures(engine.LedgerDisclosures(l))
 }
 

@@ -124,3 +124,41 @@ func TestFailedExportBindsNothing(t *testing.T) {
 		t.Fatalf("alias pool with 1 of 20 free: %d %s", code, out)
 	}
 }
+
+// TestExportCleansStaleSpool: a copy left in the data directory's spool by
+// an export killed mid-way is removed by the next export, which spools
+// there itself (never beside --out or in the system's temporary
+// directory) and leaves nothing behind.
+func TestExportCleansStaleSpool(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	spool := filepath.Join(data, "tmp")
+	os.MkdirAll(spool, 0o700)
+	stale := filepath.Join(spool, "export-out-123")
+	if err := os.WriteFile(stale, []byte("客户1,13800138000\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sysTmp := t.TempDir()
+	t.Setenv("TMPDIR", sysTmp)
+	out := filepath.Join(dir, "out", "for-R.csv")
+	os.MkdirAll(filepath.Dir(out), 0o700)
+	in := customerFile(t, dir, "in.csv", 20, 0)
+	if code, o, errs := runCLI(t, "", "trace", "export", "--org", "o", "--recipient", "R", "--in", in, "--out", out, "--data", data); code != 0 {
+		t.Fatalf("export: %d %s%s", code, o, errs)
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Fatalf("stale spool file still there: %v", err)
+	}
+	for _, d := range []string{spool, sysTmp, filepath.Dir(out)} {
+		files, _ := filepath.Glob(filepath.Join(d, "*"))
+		if d == filepath.Dir(out) && len(files) == 1 && files[0] == out {
+			continue
+		}
+		if len(files) != 0 {
+			t.Errorf("%s holds %v", d, files)
+		}
+	}
+	if st, err := os.Stat(spool); err != nil || st.Mode().Perm() != 0o700 {
+		t.Fatalf("spool directory: %v %v", st.Mode(), err)
+	}
+}

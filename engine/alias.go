@@ -109,7 +109,7 @@ func (e *Engine) NewAlias(ctx context.Context, actor, subscriber, merchant strin
 	if merchant == "" {
 		return alias.Binding{}, ringfence.Errorf(ringfence.EINVALID, "merchant: empty")
 	}
-	b := alias.Binding{Purpose: alias.PurposeAlias, Subscriber: sub, Merchant: merchant, BlockStrangers: blockStrangers, CreatedAt: e.Now(), LedgerIndex: -1, MerchantNumbers: []string{}}
+	b := alias.Binding{Purpose: alias.PurposeAlias, Subscriber: sub, Merchant: merchant, BlockStrangers: blockStrangers, CreatedAt: e.Now().Truncate(time.Millisecond), LedgerIndex: -1, MerchantNumbers: []string{}}
 	for _, m := range merchantNumbers {
 		p, err := Pattern(m)
 		if err != nil {
@@ -229,7 +229,7 @@ func (x *Issue) Canaries(ctx context.Context, n int, d trace.Disclosure) ([]stri
 		return nil, errIssueDone
 	}
 	e := x.e
-	now := e.Now()
+	now := e.Now().Truncate(time.Millisecond) // what the store keeps
 	e.aliasMu.Lock()
 	free := e.freeLocked(now)
 	held, pendingCanaries := e.orgCanaries[x.org], 0
@@ -285,7 +285,7 @@ func (x *Issue) Alias(ctx context.Context, real string, d trace.Disclosure) (str
 		return b.Alias, nil
 	}
 	b := &alias.Binding{Purpose: alias.PurposeAlias, Subscriber: sub, Merchant: merchant, ExportID: d.ExportID, Org: x.org,
-		MerchantNumbers: []string{}, CreatedAt: x.e.Now(), LedgerIndex: -1}
+		MerchantNumbers: []string{}, CreatedAt: x.e.Now().Truncate(time.Millisecond), LedgerIndex: -1}
 	if err := x.reserve(ctx, b); err != nil {
 		return "", err
 	}
@@ -604,7 +604,7 @@ func (e *Engine) RouteAlias(ctx context.Context, c AliasCall) (d alias.Decision,
 	// The store keeps milliseconds: the ledger records the same instant.
 	c.At = c.At.Truncate(time.Millisecond).UTC()
 	ev = AliasEvent{At: c.At, Alias: c.Callee, Caller: c.Caller, Duration: c.Duration, Answered: c.Answered, LedgerIndex: -1}
-	if b != nil && c.At.Before(b.CreatedAt) {
+	if b != nil && c.At.Before(b.CreatedAt.Truncate(time.Millisecond)) {
 		return d, ev, true, ringfence.Errorf(ringfence.EINVALID, "call at %s precedes the alias binding (%s): it cannot be a leak", c.At.Format(time.RFC3339), b.CreatedAt.Format(time.RFC3339))
 	}
 	if b != nil {

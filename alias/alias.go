@@ -49,7 +49,8 @@ const (
 type Binding struct {
 	Alias           string    `json:"alias"` // E.164
 	Purpose         string    `json:"purpose"`
-	ExportID        string    `json:"export_id,omitempty"` // canaries: the export they were planted in
+	ExportID        string    `json:"export_id,omitempty"` // the export the alias or canary was made for
+	Org             string    `json:"org,omitempty"`       // the organisation whose export it was made for
 	Subscriber      string    `json:"subscriber"`          // E.164 of the real number; "" for canaries
 	Merchant        string    `json:"merchant"`
 	MerchantNumbers []string  `json:"merchant_numbers"` // E.164 numbers or prefixes ending in "*"

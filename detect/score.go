@@ -3,6 +3,7 @@ package detect
 import (
 	"fmt"
 	"math"
+	"strings"
 )
 
 // features are a caller's rates, shrunk towards neutral priors so that a
@@ -145,6 +146,13 @@ func (s *caller) score() (float64, features) {
 	return f.logit(s.rng), f
 }
 
+// sequentialReason ends the reason given for dialling in sequence.
+const sequentialReason = "of numbers dialled in sequence"
+
+// SequentialReason reports whether a flag's reason says the caller dials
+// numbers in sequence (blocks of consecutive numbers).
+func SequentialReason(reason string) bool { return strings.HasSuffix(reason, sequentialReason) }
+
 // reasons explains a flag in terms a person can check against the
 // records.
 func (s *caller) reasons(f *features) []string {
@@ -162,7 +170,7 @@ func (s *caller) reasons(f *features) []string {
 	}
 	reasons = append(reasons, fmt.Sprintf("called %.0f times in 24 h", s.in))
 	if f.seq >= 0.1 {
-		reasons = append(reasons, fmt.Sprintf("%.0f%% of numbers dialled in sequence", float64(s.seq)/n*100))
+		reasons = append(reasons, fmt.Sprintf("%.0f%% "+sequentialReason, float64(s.seq)/n*100))
 	}
 	if f.revisit >= 0.1 {
 		reasons = append(reasons, fmt.Sprintf("%.0f%% of contacts at people already called within hours", float64(s.revisit)/ep*100))

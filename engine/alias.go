@@ -3,6 +3,9 @@ package engine
 import (
 	"context"
 	"crypto/rand"
+	"errors"
+	"fmt"
+	"log/slog"
 	"math/big"
 	"slices"
 	"strconv"
@@ -15,11 +18,22 @@ import (
 	"ringfence/trace"
 )
 
-// Disclosures appends alias bindings and leak events to the disclosure
-// ledger, returning the entry's index.
+// Disclosures appends alias bindings, exports and leak events to the
+// disclosure ledger, returning the entry's index, and finds what it holds
+// (for the reconciliation after a crash).
 type Disclosures interface {
 	AliasBound(ctx context.Context, b alias.Binding) (int64, error)
 	Leaked(ctx context.Context, b alias.Binding, ev AliasEvent) (int64, error)
+	// Disclosed records bindings and, when rec is not nil, the export
+	// they were made for, in one append; binding i is at first+i, the
+	// export at first+len(bs).
+	Disclosed(ctx context.Context, bs []alias.Binding, rec *trace.ExportRecord, prints []trace.Print) (first int64, err error)
+	// BindingEntry finds the entry binding an alias number.
+	BindingEntry(aliasNumber string) (int64, bool, error)
+	// ExportRecorded reports whether an export is in the ledger.
+	ExportRecorded(exportID string) bool
+	// LeakEntry finds the entry recording a stranger's call.
+	LeakEntry(ev AliasEvent) (int64, bool, error)
 }
 
 // SetDisclosures connects the ledger; without one, bindings and leaks are
@@ -31,8 +45,12 @@ func (e *Engine) loadAliases(ctx context.Context) error {
 	defer e.aliasMu.Unlock()
 	e.aliases = map[string]*alias.Binding{}
 	e.pool = map[string]alias.PoolNumber{}
+	e.reserved = map[string]bool{}
+	e.aliasOf = map[[2]string]string{}
+	e.subAliases = map[string]int{}
+	e.orgCanaries = map[string]int{}
 	if err := e.store.Bindings(ctx, func(b alias.Binding) error {
-		e.aliases[b.Alias] = &b
+		e.indexBindingLocked(&b)
 		return nil
 	}); err != nil {
 		return err
@@ -91,7 +109,7 @@ func (e *Engine) NewAlias(ctx context.Context, actor, subscriber, merchant strin
 	if merchant == "" {
 		return alias.Binding{}, ringfence.Errorf(ringfence.EINVALID, "merchant: empty")
 	}
-	b := alias.Binding{Purpose: alias.PurposeAlias, Subscriber: sub, Merchant: merchant, BlockStrangers: blockStrangers, CreatedAt: e.Now(), LedgerIndex: -1, MerchantNumbers: []string{}}
+	b := alias.Binding{Purpose: alias.PurposeAlias, Subscriber: sub, Merchant: merchant, BlockStrangers: blockStrangers, CreatedAt: e.Now().Truncate(time.Millisecond), LedgerIndex: -1, MerchantNumbers: []string{}}
 	for _, m := range merchantNumbers {
 		p, err := Pattern(m)
 		if err != nil {
@@ -99,75 +117,388 @@ func (e *Engine) NewAlias(ctx context.Context, actor, subscriber, merchant strin
 		}
 		b.MerchantNumbers = append(b.MerchantNumbers, p)
 	}
-	return b, e.bind(ctx, actor, &b)
+	x := e.NewIssue(actor, "")
+	defer x.Abort()
+	if err := x.reserve(ctx, &b); err != nil {
+		return b, err
+	}
+	if _, err := x.Commit(ctx, nil, nil); err != nil {
+		return b, err
+	}
+	return b, nil
 }
 
-// bind issues a pool number to b, records the binding in the ledger and
-// makes it live.
-func (e *Engine) bind(ctx context.Context, actor string, b *alias.Binding) error {
-	if err := e.store.BindAlias(ctx, b, e.Now()); err != nil {
-		return err
-	}
-	if e.disclosures != nil {
-		idx, err := e.disclosures.AliasBound(ctx, *b)
-		if err != nil {
-			return err
-		}
-		b.LedgerIndex = idx
-		if err := e.store.SetBindingLedger(ctx, b.Alias, idx); err != nil {
-			return err
-		}
-	}
-	if err := e.audit(ctx, actor, "alias."+b.Purpose, b.Alias, b.Merchant); err != nil {
-		return err
-	}
+// AliasLimits bound what one organisation and one subscriber may take
+// from the alias pool.
+type AliasLimits struct {
+	// OrgCanaryQuota is how many pool numbers one organisation's exports
+	// may hold as canaries: 0 for a quarter of the pool (at least 10),
+	// negative for no quota.
+	OrgCanaryQuota int
+	// SubscriberAliasCap is how many aliases one subscriber may hold: 0
+	// for DefaultSubscriberAliasCap, negative for no cap.
+	SubscriberAliasCap int
+}
+
+// DefaultSubscriberAliasCap is the default number of aliases a subscriber
+// may hold.
+const DefaultSubscriberAliasCap = 50
+
+// SetAliasLimits sets the pool quotas.
+func (e *Engine) SetAliasLimits(l AliasLimits) {
 	e.aliasMu.Lock()
+	e.limits = l
+	e.aliasMu.Unlock()
+}
+
+// SetLogger sets where the engine logs warnings (the alias pool running
+// low); nil logs nothing.
+func (e *Engine) SetLogger(l *slog.Logger) { e.logger = l }
+
+// indexBindingLocked makes b live; aliasMu must be held.
+func (e *Engine) indexBindingLocked(b *alias.Binding) {
 	bb := *b
 	e.aliases[b.Alias] = &bb
 	delete(e.pool, b.Alias)
-	e.aliasMu.Unlock()
-	return nil
+	delete(e.reserved, b.Alias)
+	switch b.Purpose {
+	case alias.PurposeAlias:
+		e.aliasOf[[2]string{b.Subscriber, b.Merchant}] = b.Alias
+		e.subAliases[b.Subscriber]++
+	case alias.PurposeCanary:
+		e.orgCanaries[b.Org]++
+	}
 }
 
-// AliasFor returns the alias that stands for a subscriber's real number in
-// what is disclosed to merchant, issuing one the first time: the same real
-// number given to the same merchant always gets the same alias.
-func (e *Engine) AliasFor(ctx context.Context, actor, real, merchant string) (string, error) {
-	sub, err := Subscriber(real)
-	if err != nil {
-		return "", err
+// orgQuotaLocked is the canary quota of one organisation.
+func (e *Engine) orgQuotaLocked() int {
+	q := e.limits.OrgCanaryQuota
+	if q != 0 {
+		return q
 	}
-	merchant = strings.TrimSpace(merchant)
-	// One issuer at a time, so two exports cannot both issue an alias for
-	// the same number and merchant.
-	e.issueMu.Lock()
-	defer e.issueMu.Unlock()
-	e.aliasMu.RLock()
-	for _, b := range e.aliases {
-		if b.Purpose == alias.PurposeAlias && b.Subscriber == sub && b.Merchant == merchant {
-			e.aliasMu.RUnlock()
-			return b.Alias, nil
+	capacity := 0
+	for _, p := range e.pool {
+		if !p.Null && p.State != alias.StateRetired {
+			capacity++
 		}
 	}
-	e.aliasMu.RUnlock()
-	b, err := e.NewAlias(ctx, actor, sub, merchant, nil, false)
-	return b.Alias, err
+	return max(10, (capacity+len(e.aliases))/4)
 }
 
-// BindCanaries issues n pool numbers as canaries for one export given to
-// recipient: they reach nobody, and any call to one is a leak event against
-// that recipient.
-func (e *Engine) BindCanaries(ctx context.Context, actor string, n int, recipient, exportID string) ([]string, error) {
+func (e *Engine) subscriberCapLocked() int {
+	if e.limits.SubscriberAliasCap == 0 {
+		return DefaultSubscriberAliasCap
+	}
+	return e.limits.SubscriberAliasCap
+}
+
+// Issue reserves pool numbers for one disclosure (an export, or a single
+// alias) and binds them only when the disclosure completes: nothing is
+// stored or recorded in the ledger for a disclosure that did not.
+// Reserved numbers are held in memory, out of reach of other issues, until
+// Commit or Abort. An issue that binds per-recipient aliases holds the
+// engine's alias issuer for its life, so that two exports cannot both
+// issue an alias for the same number and merchant.
+//
+// Issue implements trace.NumberSource and trace.AliasBinder.
+type Issue struct {
+	e       *Engine
+	actor   string
+	org     string
+	pending []*alias.Binding
+	bySub   map[[2]string]*alias.Binding // pending aliases
+	cand    []string                     // shuffled free numbers to reserve from
+	locked  bool                         // holds e.issueMu
+	done    bool
+}
+
+// NewIssue starts an issue for org's disclosure ("" when no organisation
+// is involved); actor is who the audit log names.
+func (e *Engine) NewIssue(actor, org string) *Issue {
+	return &Issue{e: e, actor: actor, org: org, bySub: map[[2]string]*alias.Binding{}}
+}
+
+// Reserved is the number of pool numbers the issue holds.
+func (x *Issue) Reserved() int { return len(x.pending) }
+
+// Canaries implements trace.NumberSource: n free pool numbers, chosen at
+// random, as canaries of export d. Asking more than are free, or more
+// than the organisation's quota, is a conflict and reserves nothing.
+func (x *Issue) Canaries(ctx context.Context, n int, d trace.Disclosure) ([]string, error) {
+	if x.done {
+		return nil, errIssueDone
+	}
+	e := x.e
+	now := e.Now().Truncate(time.Millisecond) // what the store keeps
+	e.aliasMu.Lock()
+	free := e.freeLocked(now)
+	held, pendingCanaries := e.orgCanaries[x.org], 0
+	for _, b := range x.pending {
+		if b.Purpose == alias.PurposeCanary {
+			pendingCanaries++
+		}
+	}
+	quota := e.orgQuotaLocked()
+	e.aliasMu.Unlock()
+	if n > len(free) {
+		return nil, ringfence.Errorf(ringfence.ECONFLICT, "alias pool: %d canaries asked, but only %d numbers are free (add numbers with 'alias pool add', or ask fewer canaries)", n, len(free))
+	}
+	if quota >= 0 && held+pendingCanaries+n > quota {
+		return nil, ringfence.Errorf(ringfence.ECONFLICT, "alias pool: organisation %q holds %d canary numbers; %d more would exceed its quota of %d", x.org, held+pendingCanaries, n, quota)
+	}
 	out := make([]string, 0, n)
-	for i := 0; i < n; i++ {
-		b := alias.Binding{Purpose: alias.PurposeCanary, ExportID: exportID, Merchant: recipient, MerchantNumbers: []string{},
-			BlockStrangers: true, CreatedAt: e.Now(), LedgerIndex: -1}
-		if err := e.bind(ctx, actor, &b); err != nil {
-			return out, err
+	for range n {
+		b := &alias.Binding{Purpose: alias.PurposeCanary, ExportID: d.ExportID, Org: x.org, Merchant: d.Recipient, MerchantNumbers: []string{},
+			BlockStrangers: true, CreatedAt: now, LedgerIndex: -1}
+		if err := x.reserve(ctx, b); err != nil {
+			return nil, err
 		}
 		out = append(out, b.Alias)
 	}
 	return out, nil
+}
+
+// Alias implements trace.AliasBinder: the alias that stands for a
+// subscriber's real number in what is disclosed to d.Recipient; the same
+// real number given to the same recipient always gets the same alias.
+func (x *Issue) Alias(ctx context.Context, real string, d trace.Disclosure) (string, error) {
+	if x.done {
+		return "", errIssueDone
+	}
+	sub, err := Subscriber(real)
+	if err != nil {
+		return "", err
+	}
+	merchant := strings.TrimSpace(d.Recipient)
+	if !x.locked {
+		x.e.issueMu.Lock()
+		x.locked = true
+	}
+	key := [2]string{sub, merchant}
+	x.e.aliasMu.RLock()
+	a, ok := x.e.aliasOf[key]
+	x.e.aliasMu.RUnlock()
+	if ok {
+		return a, nil
+	}
+	if b := x.bySub[key]; b != nil {
+		return b.Alias, nil
+	}
+	b := &alias.Binding{Purpose: alias.PurposeAlias, Subscriber: sub, Merchant: merchant, ExportID: d.ExportID, Org: x.org,
+		MerchantNumbers: []string{}, CreatedAt: x.e.Now().Truncate(time.Millisecond), LedgerIndex: -1}
+	if err := x.reserve(ctx, b); err != nil {
+		return "", err
+	}
+	return b.Alias, nil
+}
+
+var errIssueDone = errors.New("alias issue: already committed or aborted")
+
+// freeLocked lists the issuable numbers no issue holds; aliasMu held.
+func (e *Engine) freeLocked(now time.Time) []string {
+	var out []string
+	for n, p := range e.pool {
+		if p.Issuable(now) && !e.reserved[n] {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// reserve takes a free pool number, chosen at random (pools are blocks of
+// consecutive numbers, and sequential diallers must not find the issued
+// ones next to each other), for b.
+func (x *Issue) reserve(ctx context.Context, b *alias.Binding) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	e := x.e
+	now := e.Now()
+	e.aliasMu.Lock()
+	defer e.aliasMu.Unlock()
+	if b.Purpose == alias.PurposeAlias {
+		held := e.subAliases[b.Subscriber]
+		for _, p := range x.pending {
+			if p.Purpose == alias.PurposeAlias && p.Subscriber == b.Subscriber {
+				held++
+			}
+		}
+		if c := e.subscriberCapLocked(); c >= 0 && held >= c {
+			return ringfence.Errorf(ringfence.ECONFLICT, "alias pool: the subscriber already holds %d aliases, the most one subscriber may hold", held)
+		}
+	}
+	for attempt := 0; ; attempt++ {
+		for len(x.cand) > 0 {
+			n := x.cand[len(x.cand)-1]
+			x.cand = x.cand[:len(x.cand)-1]
+			if p, ok := e.pool[n]; ok && p.Issuable(now) && !e.reserved[n] {
+				e.reserved[n] = true
+				b.Alias = n
+				x.pending = append(x.pending, b)
+				if b.Purpose == alias.PurposeAlias {
+					x.bySub[[2]string{b.Subscriber, b.Merchant}] = b
+				}
+				return nil
+			}
+		}
+		if attempt > 0 {
+			break
+		}
+		x.cand = e.freeLocked(now)
+		shuffle(x.cand)
+	}
+	return ringfence.Errorf(ringfence.ECONFLICT, "alias pool: no number free (%d reserved for this disclosure); add numbers with 'alias pool add' or wait for quarantine to end", len(x.pending))
+}
+
+// shuffle puts s in random order.
+func shuffle(s []string) {
+	for i := len(s) - 1; i > 0; i-- {
+		j, _ := rand.Int(rand.Reader, big.NewInt(int64(i+1)))
+		s[i], s[j.Int64()] = s[j.Int64()], s[i]
+	}
+}
+
+// Commit completes the disclosure: it binds the reserved numbers and
+// writes their audit entries in one transaction, then records the
+// bindings and, when rec is not nil, the export in the ledger in one
+// append, then stores their ledger indexes and makes the bindings live.
+// When the ledger append fails the bindings are undone. It returns the
+// export's ledger entry (-1 when rec is nil).
+func (x *Issue) Commit(ctx context.Context, rec *trace.ExportRecord, prints []trace.Print) (int64, error) {
+	if x.done {
+		return -1, errIssueDone
+	}
+	defer x.Abort()
+	e := x.e
+	e.commitMu.RLock()
+	defer e.commitMu.RUnlock()
+	if rec != nil && e.disclosures == nil {
+		return -1, ringfence.Errorf(ringfence.EINTERNAL, "export %s: no disclosure ledger to record it in", rec.ExportID)
+	}
+	bs := x.pending
+	if len(bs) > 0 {
+		audit := make([]ringfence.AuditEntry, len(bs))
+		for i, b := range bs {
+			audit[i] = ringfence.AuditEntry{At: e.Now(), Actor: x.actor, Action: "alias." + b.Purpose, Target: b.Alias, Detail: b.Merchant}
+		}
+		if err := e.store.BindAliases(ctx, bs, audit); err != nil {
+			return -1, err
+		}
+	}
+	exportEntry := int64(-1)
+	var indexErr error
+	if e.disclosures != nil && (len(bs) > 0 || rec != nil) {
+		vals := make([]alias.Binding, len(bs))
+		for i, b := range bs {
+			vals[i] = *b
+		}
+		// Not cancelled half-way: the bindings are stored and must be
+		// either recorded or undone.
+		first, err := e.disclosures.Disclosed(context.WithoutCancel(ctx), vals, rec, prints)
+		if err != nil {
+			if len(bs) > 0 {
+				nums := make([]string, len(bs))
+				for i, b := range bs {
+					nums[i] = b.Alias
+				}
+				undo := []ringfence.AuditEntry{{At: e.Now(), Actor: x.actor, Action: "alias.unbind", Target: strconv.Itoa(len(bs)), Detail: "ledger append failed"}}
+				if uerr := e.store.UnbindAliases(context.WithoutCancel(ctx), nums, undo); uerr != nil {
+					err = fmt.Errorf("%w; undoing the bindings failed too (reconciled at the next start): %v", err, uerr)
+				}
+			}
+			return -1, err
+		}
+		idx := make(map[string]int64, len(bs))
+		for i, b := range bs {
+			b.LedgerIndex = first + int64(i)
+			idx[b.Alias] = b.LedgerIndex
+		}
+		if rec != nil {
+			exportEntry = first + int64(len(bs))
+		}
+		if len(idx) > 0 {
+			if err := e.store.SetBindingsLedger(context.WithoutCancel(ctx), idx); err != nil {
+				// The ledger holds them: the next start sets the indexes.
+				indexErr = fmt.Errorf("bindings recorded in the ledger from entry %d, but their indexes were not stored (reconciled at the next start): %w", first, err)
+			}
+		}
+	}
+	e.aliasMu.Lock()
+	for _, b := range bs {
+		e.indexBindingLocked(b)
+	}
+	e.aliasMu.Unlock()
+	x.pending = nil
+	e.warnPoolLow()
+	return exportEntry, indexErr
+}
+
+// Abort releases what the issue holds; after Commit it does nothing.
+func (x *Issue) Abort() {
+	if x.done {
+		return
+	}
+	x.done = true
+	e := x.e
+	e.aliasMu.Lock()
+	for _, b := range x.pending {
+		if e.aliases[b.Alias] == nil {
+			delete(e.reserved, b.Alias)
+		}
+	}
+	e.aliasMu.Unlock()
+	x.pending = nil
+	if x.locked {
+		x.locked = false
+		e.issueMu.Unlock()
+	}
+}
+
+// PoolStats counts the alias pool's numbers by state.
+type PoolStats struct {
+	Numbers  int  `json:"numbers"`  // all numbers in the pool
+	Null     int  `json:"null"`     // reserved as never disclosed
+	Waiting  int  `json:"waiting"`  // in quarantine
+	Free     int  `json:"free"`     // issuable now
+	Reserved int  `json:"reserved"` // held by disclosures in progress
+	Bound    int  `json:"bound"`
+	Retired  int  `json:"retired"` // called too often to be issued
+	Low      bool `json:"low"`     // free and waiting numbers are under 10% of those that can be issued
+}
+
+// PoolStats counts the alias pool.
+func (e *Engine) PoolStats() PoolStats {
+	now := e.Now()
+	e.aliasMu.RLock()
+	defer e.aliasMu.RUnlock()
+	s := PoolStats{Bound: len(e.aliases)}
+	for n, p := range e.pool {
+		switch {
+		case p.Null:
+			s.Null++
+		case p.State == alias.StateRetired || p.Calls > alias.MaxQuarantineCalls:
+			s.Retired++
+		case e.reserved[n]:
+			s.Reserved++
+		case p.Issuable(now):
+			s.Free++
+		default:
+			s.Waiting++
+		}
+	}
+	s.Numbers = s.Null + s.Retired + s.Reserved + s.Free + s.Waiting + s.Bound
+	capacity := s.Numbers - s.Null - s.Retired
+	s.Low = capacity > 0 && (s.Free+s.Waiting)*10 < capacity
+	return s
+}
+
+// warnPoolLow logs when the pool runs low, once each time it does.
+func (e *Engine) warnPoolLow() {
+	s := e.PoolStats()
+	if s.Low == e.poolLow.Swap(s.Low) || !s.Low || e.logger == nil {
+		return
+	}
+	e.logger.Warn("alias pool low: under 10% of its numbers are free; add numbers with 'alias pool add'", "free", s.Free, "waiting", s.Waiting, "bound", s.Bound, "numbers", s.Numbers)
 }
 
 // NullAliases lists the pool numbers reserved as never disclosed.
@@ -184,15 +515,12 @@ func (e *Engine) NullAliases() []string {
 	return out
 }
 
-// minBaselineDays is the observation, in number-days, below which the
-// null-alias baseline says too little to be used.
-const minBaselineDays = 30
-
 // nullBaseline is the calls to undisclosed pool numbers (null aliases, and
 // numbers still in quarantine, whose calls from a previous life only make
 // the baseline more conservative) and their number-days in the pool: the
-// background rate of random and sequential dialling. It is zero until the
-// pool has been watched for minBaselineDays number-days.
+// background rate of random and sequential dialling. Below
+// minBaselineDays number-days it says too little, and the leak statement
+// takes a conservative prior instead (evidence.LeakLog10).
 func (e *Engine) nullBaseline(now time.Time) (calls int, numberDays float64) {
 	e.aliasMu.RLock()
 	defer e.aliasMu.RUnlock()
@@ -200,8 +528,8 @@ func (e *Engine) nullBaseline(now time.Time) (calls int, numberDays float64) {
 		calls += p.Calls
 		numberDays += max(now.Sub(p.AddedAt).Hours()/24, 0)
 	}
-	if numberDays < minBaselineDays {
-		return 0, 0
+	if calls > 0 && numberDays == 0 {
+		numberDays = 1.0 / 24 // calls within the first hour
 	}
 	return calls, numberDays
 }
@@ -273,8 +601,10 @@ func (e *Engine) RouteAlias(ctx context.Context, c AliasCall) (d alias.Decision,
 	if c.At.IsZero() {
 		c.At = e.Now()
 	}
+	// The store keeps milliseconds: the ledger records the same instant.
+	c.At = c.At.Truncate(time.Millisecond).UTC()
 	ev = AliasEvent{At: c.At, Alias: c.Callee, Caller: c.Caller, Duration: c.Duration, Answered: c.Answered, LedgerIndex: -1}
-	if b != nil && c.At.Before(b.CreatedAt) {
+	if b != nil && c.At.Before(b.CreatedAt.Truncate(time.Millisecond)) {
 		return d, ev, true, ringfence.Errorf(ringfence.EINVALID, "call at %s precedes the alias binding (%s): it cannot be a leak", c.At.Format(time.RFC3339), b.CreatedAt.Format(time.RFC3339))
 	}
 	if b != nil {
@@ -284,6 +614,9 @@ func (e *Engine) RouteAlias(ctx context.Context, c AliasCall) (d alias.Decision,
 		d = alias.RouteUnbound(p)
 	}
 	ev.Outcome = d.Outcome
+	if d.Leak {
+		ev.Sequential = e.SequentialDialler(c.Caller, c.At)
+	}
 	if err := e.store.AddAliasEvent(ctx, &ev); err != nil {
 		return d, ev, true, err
 	}
@@ -329,36 +662,13 @@ func ParseDays(s string) (time.Duration, error) {
 	return d, nil
 }
 
-// IssuableAliases counts the pool numbers that could be issued now.
+// IssuableAliases counts the pool numbers that could be issued now and
+// no disclosure in progress holds.
 func (e *Engine) IssuableAliases() int {
 	now := e.Now()
 	e.aliasMu.RLock()
 	defer e.aliasMu.RUnlock()
-	n := 0
-	for _, p := range e.pool {
-		if p.Issuable(now) {
-			n++
-		}
-	}
-	return n
-}
-
-// TracePool lends the alias pool to salted exports: canary numbers that
-// ring into ringfence (trace.NumberSource) and per-recipient aliases that
-// replace real numbers (trace.AliasBinder). Actor is who the audit log names.
-type TracePool struct {
-	E     *Engine
-	Actor string
-}
-
-// Canaries implements trace.NumberSource.
-func (p TracePool) Canaries(ctx context.Context, n int, d trace.Disclosure) ([]string, error) {
-	return p.E.BindCanaries(ctx, p.Actor, n, d.Recipient, d.ExportID)
-}
-
-// Alias implements trace.AliasBinder.
-func (p TracePool) Alias(ctx context.Context, real string, d trace.Disclosure) (string, error) {
-	return p.E.AliasFor(ctx, p.Actor, real, d.Recipient)
+	return len(e.freeLocked(now))
 }
 
 // SetBlockStrangers changes whether callers other than the merchant are
@@ -380,7 +690,8 @@ func (e *Engine) SetBlockStrangers(ctx context.Context, actor, subscriber, num s
 	}
 	b.BlockStrangers = block
 	e.aliasMu.Lock()
-	e.aliases[b.Alias] = &b
+	bb := b
+	e.aliases[b.Alias] = &bb
 	e.aliasMu.Unlock()
 	return b, e.audit(ctx, actor, "alias.block_strangers", b.Alias, strconv.FormatBool(block))
 }
@@ -396,4 +707,109 @@ func PoolNumber(n string) error {
 		return ringfence.Errorf(ringfence.EINVALID, "%s is a %s number; an alias must be a mobile or fixed-line number", info.E164, info.Type)
 	}
 	return nil
+}
+
+// Reconciled says what Reconcile repaired.
+type Reconciled struct {
+	Indexed  int `json:"indexed"`  // bindings and leaks found in the ledger, their indexes stored
+	Appended int `json:"appended"` // bindings and leaks missing from the ledger, appended
+	Released int `json:"released"` // bindings of exports that never completed, numbers back in the pool
+}
+
+// Reconcile brings the store in line with the ledger after a crash
+// between the two: a binding or a stranger's call stored with no ledger
+// index (-1) gets the index of its ledger entry when the ledger holds
+// one, is appended when it does not, and a binding made for an export the
+// ledger does not hold is undone (the export never completed, so its
+// numbers were never disclosed). Run it at start, before serving.
+func (e *Engine) Reconcile(ctx context.Context) (Reconciled, error) {
+	var r Reconciled
+	if e.disclosures == nil {
+		return r, nil
+	}
+	e.commitMu.Lock()
+	defer e.commitMu.Unlock()
+	e.aliasMu.RLock()
+	var todo []alias.Binding
+	for _, b := range e.aliases {
+		if b.LedgerIndex < 0 {
+			todo = append(todo, *b)
+		}
+	}
+	e.aliasMu.RUnlock()
+	slices.SortFunc(todo, func(a, b alias.Binding) int { return a.CreatedAt.Compare(b.CreatedAt) })
+	idx := map[string]int64{}
+	var release []string
+	for _, b := range todo {
+		i, ok, err := e.disclosures.BindingEntry(b.Alias)
+		if err != nil {
+			return r, err
+		}
+		switch {
+		case ok:
+			r.Indexed++
+		case b.ExportID != "" && !e.disclosures.ExportRecorded(b.ExportID):
+			release = append(release, b.Alias)
+			continue
+		default:
+			if i, err = e.disclosures.AliasBound(ctx, b); err != nil {
+				return r, err
+			}
+			r.Appended++
+		}
+		idx[b.Alias] = i
+	}
+	if len(idx) > 0 {
+		if err := e.store.SetBindingsLedger(ctx, idx); err != nil {
+			return r, err
+		}
+	}
+	if len(release) > 0 {
+		audit := []ringfence.AuditEntry{{At: e.Now(), Actor: "ringfence", Action: "alias.unbind", Target: strconv.Itoa(len(release)), Detail: "export never completed"}}
+		if err := e.store.UnbindAliases(ctx, release, audit); err != nil {
+			return r, err
+		}
+		r.Released = len(release)
+	}
+	if err := e.loadAliases(ctx); err != nil {
+		return r, err
+	}
+	evs, err := e.store.UnrecordedLeaks(ctx)
+	if err != nil {
+		return r, err
+	}
+	for _, ev := range evs {
+		e.aliasMu.RLock()
+		b := e.aliases[ev.Alias]
+		e.aliasMu.RUnlock()
+		if b == nil {
+			continue
+		}
+		i, ok, err := e.disclosures.LeakEntry(ev)
+		if err != nil {
+			return r, err
+		}
+		if ok {
+			r.Indexed++
+		} else {
+			if i, err = e.disclosures.Leaked(ctx, *b, ev); err != nil {
+				return r, err
+			}
+			r.Appended++
+		}
+		if err := e.store.SetAliasEventLedger(ctx, ev.ID, i); err != nil {
+			return r, err
+		}
+	}
+	return r, nil
+}
+
+// LeakCaller returns the number in clear that made the stranger's call
+// recorded at a ledger entry: the ledger holds only its fingerprint.
+func (e *Engine) LeakCaller(ctx context.Context, entry int64) (string, error) {
+	ev, err := e.store.LeakByLedger(ctx, entry)
+	if err != nil {
+		return "", err
+	}
+	return ev.Caller, nil
 }

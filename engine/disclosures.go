@@ -5,6 +5,7 @@ import (
 
 	"ringfence/alias"
 	"ringfence/ledger"
+	"ringfence/trace"
 )
 
 // ledgerDisclosures records the engine's alias bindings and leak events in
@@ -16,14 +17,55 @@ type ledgerDisclosures struct{ l *ledger.Log }
 // LedgerDisclosures records alias bindings and leak events in l.
 func LedgerDisclosures(l *ledger.Log) Disclosures { return ledgerDisclosures{l} }
 
-func (d ledgerDisclosures) AliasBound(ctx context.Context, b alias.Binding) (int64, error) {
+func (d ledgerDisclosures) binding(b alias.Binding) ledger.AliasBinding {
 	sub := ""
 	if b.Subscriber != "" {
 		sub = d.l.Fingerprint("subscriber", b.Subscriber)
 	}
-	return d.l.BindAlias(ctx, ledger.AliasBinding{
-		Alias: b.Alias, Subscriber: sub, Merchant: b.Merchant, Purpose: b.Purpose, ExportID: b.ExportID,
-	}, b.CreatedAt)
+	return ledger.AliasBinding{Alias: b.Alias, Subscriber: sub, Merchant: b.Merchant, Purpose: b.Purpose, ExportID: b.ExportID}
+}
+
+func (d ledgerDisclosures) AliasBound(ctx context.Context, b alias.Binding) (int64, error) {
+	return d.l.BindAlias(ctx, d.binding(b), b.CreatedAt)
+}
+
+func (d ledgerDisclosures) Disclosed(ctx context.Context, bs []alias.Binding, rec *trace.ExportRecord, prints []trace.Print) (int64, error) {
+	ls := make([]ledger.BoundAlias, len(bs))
+	for i, b := range bs {
+		ls[i] = ledger.BoundAlias{AliasBinding: d.binding(b), Time: b.CreatedAt}
+	}
+	return d.l.AppendDisclosure(ctx, ls, rec, prints)
+}
+
+func (d ledgerDisclosures) BindingEntry(num string) (int64, bool, error) {
+	refs, err := d.l.Aliases()
+	if err != nil {
+		return -1, false, err
+	}
+	for _, r := range refs {
+		if r.Alias == num {
+			return r.Entry, true, nil
+		}
+	}
+	return -1, false, nil
+}
+
+func (d ledgerDisclosures) ExportRecorded(id string) bool { return d.l.ExportRecorded(id) }
+
+func (d ledgerDisclosures) LeakEntry(ev AliasEvent) (int64, bool, error) {
+	print := ledger.CallerPrint(d.l.LeakCallerKey(ev.Alias, ev.At), ev.Caller)
+	leaks := d.l.EntriesOfType(ledger.TypeLeakEvent)
+	for j := len(leaks) - 1; j >= 0; j-- {
+		e, err := d.l.Entry(leaks[j])
+		if err != nil {
+			return -1, false, err
+		}
+		le := e.LeakEvent
+		if le.Alias == ev.Alias && le.CallTime.Equal(ev.At) && (le.CallerPrint == print || le.Caller == ev.Caller) {
+			return leaks[j], true, nil
+		}
+	}
+	return -1, false, nil
 }
 
 func (d ledgerDisclosures) Leaked(ctx context.Context, b alias.Binding, ev AliasEvent) (int64, error) {
@@ -37,8 +79,9 @@ func (d ledgerDisclosures) Leaked(ctx context.Context, b alias.Binding, ev Alias
 		b.LedgerIndex = i
 	}
 	return d.l.RecordLeak(ctx, ledger.LeakEvent{
-		Alias: b.Alias, Merchant: b.Merchant, Binding: b.LedgerIndex, Caller: ev.Caller,
-		CallTime: ev.At, Duration: ev.Duration, Answered: ev.Answered,
-		NullCalls: ev.NullCalls, NullNumberDays: ev.NullNumberDays,
+		Alias: b.Alias, Merchant: b.Merchant, Binding: b.LedgerIndex,
+		CallerPrint: ledger.CallerPrint(d.l.LeakCallerKey(ev.Alias, ev.At), ev.Caller),
+		CallTime:    ev.At, Duration: ev.Duration, Answered: ev.Answered,
+		NullCalls: ev.NullCalls, NullNumberDays: ev.NullNumberDays, SequentialDialler: ev.Sequential,
 	}, ev.At)
 }

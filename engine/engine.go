@@ -10,6 +10,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -45,12 +46,20 @@ type Engine struct {
 	detMu    sync.Mutex
 	detector *detect.Detector // behaviour detection over call records, made on first use
 
-	reportMu    sync.Mutex // orders report writes with their index updates
-	issueMu     sync.Mutex // serialises find-or-issue of per-recipient aliases
+	reportMu    sync.Mutex   // orders report writes with their index updates
+	issueMu     sync.Mutex   // serialises find-or-issue of per-recipient aliases
+	commitMu    sync.RWMutex // issues commit under read, Reconcile runs under write
 	aliasMu     sync.RWMutex
 	aliases     map[string]*alias.Binding   // bound aliases by number
 	pool        map[string]alias.PoolNumber // unbound pool numbers
+	reserved    map[string]bool             // pool numbers held by issues in progress
+	aliasOf     map[[2]string]string        // alias by (subscriber, merchant)
+	subAliases  map[string]int              // aliases held per subscriber
+	orgCanaries map[string]int              // canaries held per organisation
+	limits      AliasLimits
 	disclosures Disclosures
+	logger      *slog.Logger
+	poolLow     atomic.Bool
 }
 
 // Open builds an engine over store, rebuilding every index from it.

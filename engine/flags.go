@@ -2,8 +2,10 @@ package engine
 
 import (
 	"context"
+	"time"
 
 	"ringfence"
+	"ringfence/detect"
 	"ringfence/number"
 	"ringfence/screen"
 )
@@ -38,4 +40,26 @@ func (e *Engine) applyFlag(f ringfence.Flag) {
 	if old := e.behave[k]; old == nil || old.Score <= b.Score || old.At.Before(b.At) {
 		e.behave[k] = b
 	}
+}
+
+// SequentialDialler reports whether caller (E.164) was flagged, within
+// BehaviourTTL of at, for dialling numbers in sequence: its call to an
+// unpublished number says nothing about who disclosed it.
+func (e *Engine) SequentialDialler(caller string, at time.Time) bool {
+	k, ok := number.Key(caller)
+	if !ok {
+		return false
+	}
+	e.mu.RLock()
+	b := e.behave[k]
+	e.mu.RUnlock()
+	if b == nil || at.Sub(b.At).Abs() >= BehaviourTTL {
+		return false
+	}
+	for _, r := range b.Reasons {
+		if detect.SequentialReason(r) {
+			return true
+		}
+	}
+	return false
 }

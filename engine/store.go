@@ -148,6 +148,10 @@ type AliasEvent struct {
 	Duration    float64   `json:"duration_s"`
 	Answered    bool      `json:"answered"`
 	LedgerIndex int64     `json:"ledger_index"` // the leak event's ledger entry; -1 if none
+	// Sequential is set on a stranger's call when the caller had been
+	// flagged for dialling numbers in sequence: recorded, but no evidence
+	// of a leak on its own.
+	Sequential bool `json:"sequential_dialler,omitempty"`
 	// The null-alias baseline when the call was recorded: calls to numbers
 	// never disclosed, over their number-days in the pool.
 	NullCalls      int     `json:"-"`
@@ -165,6 +169,14 @@ type AliasStore interface {
 	// fails with ENOTFOUND when none is left.
 	BindAlias(ctx context.Context, b *alias.Binding, now time.Time) error
 	SetBindingLedger(ctx context.Context, aliasNumber string, index int64) error
+	// BindAliases binds the numbers b.Alias (each free in the pool) and
+	// writes the audit entries, in one transaction.
+	BindAliases(ctx context.Context, bs []*alias.Binding, audit []ringfence.AuditEntry) error
+	// UnbindAliases undoes BindAliases for bindings not yet in the ledger
+	// (ledger index -1): the numbers go back to the pool.
+	UnbindAliases(ctx context.Context, numbers []string, audit []ringfence.AuditEntry) error
+	// SetBindingsLedger sets the ledger index of bindings, by alias.
+	SetBindingsLedger(ctx context.Context, index map[string]int64) error
 	SetBlockStrangers(ctx context.Context, aliasNumber string, block bool) error
 	Bindings(ctx context.Context, fn func(alias.Binding) error) error
 	// AddAliasEvent records a call (setting ev.ID); a call to an unissued
@@ -172,4 +184,8 @@ type AliasStore interface {
 	AddAliasEvent(ctx context.Context, ev *AliasEvent) error
 	SetAliasEventLedger(ctx context.Context, id, index int64) error
 	AliasEvents(ctx context.Context, aliasNumber string) ([]AliasEvent, error)
+	// UnrecordedLeaks lists strangers' calls not yet in the ledger.
+	UnrecordedLeaks(ctx context.Context) ([]AliasEvent, error)
+	// LeakByLedger returns the stranger's call recorded at a ledger entry.
+	LeakByLedger(ctx context.Context, index int64) (AliasEvent, error)
 }

@@ -32,30 +32,67 @@ type consistency struct {
 // LeakCaseID is the case id of the alias leak recorded at ledger entry i.
 func LeakCaseID(i int64) string { return "leak-" + strconv.FormatInt(i, 10) }
 
+// Callers returns the number in clear that made the stranger's call
+// recorded at a ledger entry (the ledger holds only its fingerprint), or
+// an ENOTFOUND error when it is not known.
+type Callers func(entry int64) (string, error)
+
 // Export builds the bundle of a case: LeakCaseID(i) for an alias leak, or
-// the id of a recorded attribution case.
-func Export(l *ledger.Log, caseID string) ([]byte, error) {
+// the id of a recorded attribution case. A leak bundle names the caller
+// only when callers is given and knows it.
+func Export(l *ledger.Log, caseID string) ([]byte, error) { return ExportWith(l, caseID, nil) }
+
+// ExportWith is Export with the callers of leak events.
+func ExportWith(l *ledger.Log, caseID string, callers Callers) ([]byte, error) {
 	if s, ok := strings.CutPrefix(caseID, "leak-"); ok {
 		i, err := strconv.ParseInt(s, 10, 64)
 		if err != nil {
 			return nil, ringfence.Errorf(ringfence.EINVALID, "bad case id %q: leak- must be followed by a ledger entry number", caseID)
 		}
-		return AliasLeak(l, i)
+		return buildAliasLeak(l, i, callers)
 	}
 	return Attribution(l, caseID)
 }
 
 // AliasLeak builds the bundle of the leak event at ledger entry leak: the
 // event, the alias binding it breaks, their proofs and the statement.
-func AliasLeak(l *ledger.Log, leak int64) ([]byte, error) {
+func AliasLeak(l *ledger.Log, leak int64) ([]byte, error) { return buildAliasLeak(l, leak, nil) }
+
+// callerFile is caller.json: the number that made a leak's call and the
+// key of its fingerprint in the leak event, so anyone can check the one
+// against the other.
+type callerFile struct {
+	Entry  int64  `json:"entry"`
+	Caller string `json:"caller"`
+	Key    string `json:"caller_key"`
+}
+
+func buildAliasLeak(l *ledger.Log, leak int64, callers Callers) ([]byte, error) {
 	e, err := l.Entry(leak)
 	if err != nil {
 		return nil, err
 	}
 	if e.LeakEvent == nil {
-		return nil, ringfence.Errorf(ringfence.EINVALID, "ledger entry %d is a %s, not a leak event", leak, e.Type)
+		return nil, ringfence.Errorf(ringfence.EINVALID, "ledger entry %d is %s, not a leak event", leak, ledger.TypeName(e.Type))
 	}
-	return build(l, LeakCaseID(leak), KindAliasLeak, []int64{e.LeakEvent.Binding, leak}, nil)
+	var extra []file
+	if ev := e.LeakEvent; ev.CallerPrint != "" && callers != nil {
+		caller, err := callers(leak)
+		switch {
+		case ringfence.ErrorCode(err) == ringfence.ENOTFOUND:
+			// The bundle proves the leak without naming the caller.
+		case err != nil:
+			return nil, err
+		default:
+			key := l.LeakCallerKey(ev.Alias, ev.CallTime)
+			if ledger.CallerPrint(key, caller) != ev.CallerPrint {
+				return nil, fmt.Errorf("evidence: the stored caller of ledger entry %d does not match its fingerprint", leak)
+			}
+			cj, _ := json.MarshalIndent(callerFile{Entry: leak, Caller: caller, Key: key}, "", "  ")
+			extra = append(extra, file{"caller.json", append(cj, '\n')})
+		}
+	}
+	return build(l, LeakCaseID(leak), KindAliasLeak, []int64{e.LeakEvent.Binding, leak}, extra)
 }
 
 // Attribution builds the bundle of a recorded attribution case for its best

@@ -67,13 +67,15 @@ func TestAliasLeakBundle(t *testing.T) {
 	if res.Case != "leak-6" || res.Kind != KindAliasLeak || res.KeyFromBundle || len(res.Entries) != 2 || res.TreeSize != 16 {
 		t.Fatalf("result %+v", res)
 	}
-	for _, want := range []string{"+8617188880000", "4s-dealer", "likelihood ratio 10^10.0", "checkpoint.old.txt"} {
+	// No null aliases observed: the conservative prior, one stranger's
+	// call in 30 days, not 1 in 10^10.
+	for _, want := range []string{"+8617188880000", "4s-dealer", "conservative prior", "likelihood ratio 28.2", "checkpoint.old.txt"} {
 		if !strings.Contains(res.Statement+string(fileOf(t, b, "manifest.txt")), want) {
 			t.Errorf("statement or manifest lacks %q", want)
 		}
 	}
 	zh := string(fileOf(t, b, "statement.zh.txt"))
-	if !strings.Contains(zh, "高度可能") || !strings.Contains(zh, "隐私号") {
+	if !strings.Contains(zh, "保守的先验") || !strings.Contains(zh, "隐私号") || strings.Contains(zh, "百亿") {
 		t.Errorf("Chinese statement:\n%s", zh)
 	}
 	if res, err := Verify(b, ""); err != nil || !res.KeyFromBundle {
@@ -360,10 +362,18 @@ func TestLeakLog10(t *testing.T) {
 		after      time.Duration
 		lo, hi     float64
 	}{
-		{"no null aliases: random dialling", 0, 0, time.Hour, 10, 10},
+		{"no null aliases: the prior, one call in 30 days", 0, 0, time.Hour, 1.48, 1.49},          // p = 1-e^(-1/30)
+		{"too few number-days: the prior", 0, 29, 24 * time.Hour, 1.48, 1.49},                     // 0.5/29 is below 1/30
+		{"too few number-days, busy null aliases: their rate", 5, 10, 24 * time.Hour, 0.40, 0.41}, // λ = 0.5: p = 0.393
+		{"a moment watched, no call: the prior", 0, 0.001, 24 * time.Hour, 1.48, 1.49},
+		{"thirty number-days: observed", 0, 30, 24 * time.Hour, 1.77, 1.79},            // λ = 1/60: p = 0.0165
 		{"quiet null aliases", 0, 100000, 24 * time.Hour, 5.29, 5.31},                  // λ = 0.5/1e5, one day
 		{"null aliases called now and then", 9, 1000, 30 * 24 * time.Hour, 0.60, 0.61}, // λ = 9.5e-3, 30 days: p = 0.248
 		{"null aliases called daily", 1000, 1000, 30 * 24 * time.Hour, 0, 1e-9},
+	}
+	ev := &ledger.LeakEvent{CallTime: bound.Add(time.Hour), NullCalls: 0, NullNumberDays: 100000, SequentialDialler: true}
+	if got := LeakLog10(ev, bound); got != 0 {
+		t.Errorf("sequential dialler: LeakLog10 = %g, want 0", got)
 	}
 	for _, tc := range cases {
 		ev := &ledger.LeakEvent{CallTime: bound.Add(tc.after), NullCalls: tc.calls, NullNumberDays: tc.numberDays}

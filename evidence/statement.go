@@ -29,6 +29,7 @@ type view struct {
 	old     *ledger.Checkpoint
 	entries map[int64]*ledger.Entry
 	leak    int64       // alias leak: the leak event entry
+	caller  string      // alias leak: the caller in clear, "" when the bundle does not name it
 	tcase   *trace.Case // attribution
 	caseAt  int64       // attribution: its ledger entry
 }
@@ -87,6 +88,11 @@ func (v *view) aliasLeak() (string, string, error) {
 	}
 	lr := LeakLog10(ev, be.Time)
 	baseEN, baseZH := baselineText(ev, be.Time)
+	who, whoZH := "the number "+v.caller, v.caller
+	if v.caller == "" {
+		who = fmt.Sprintf("a number (recorded in the ledger only as the keyed fingerprint %s)", ev.CallerPrint)
+		whoZH = fmt.Sprintf("某号码（账本中仅记录其带密钥指纹 %s）", ev.CallerPrint)
+	}
 	call := "was not answered"
 	callZH := "未接通"
 	if ev.Answered {
@@ -98,48 +104,120 @@ func (v *view) aliasLeak() (string, string, error) {
 	var en, zh strings.Builder
 	fmt.Fprintf(&en, "EVIDENCE STATEMENT - case %s\n\n", v.caseID)
 	fmt.Fprintf(&en, "1. On %s the alias number %s was bound to the merchant %q on behalf of one subscriber (ledger entry %d). The alias was given to that merchant alone and published nowhere else.\n\n", utc(be.Time), b.Alias, b.Merchant, ev.Binding)
-	fmt.Fprintf(&en, "2. On %s the number %s, which is not the merchant, called the alias; the call %s (ledger entry %d).\n\n", utc(ev.CallTime), ev.Caller, call, v.leak)
-	fmt.Fprintf(&en, "3. A stranger calls an unpublished number when it was disclosed, or by dialling numbers at random or in sequence. %s So the call is %s times more likely if %q (or someone who obtained the number from it) disclosed the number than if it did not: likelihood ratio %s.\n\n", baseEN, trace.FormatLR(lr), b.Merchant, trace.FormatLR(lr))
+	fmt.Fprintf(&en, "2. On %s %s, which is not the merchant, called the alias; the call %s (ledger entry %d).\n\n", utc(ev.CallTime), who, call, v.leak)
+	if ev.SequentialDialler {
+		fmt.Fprintf(&en, "3. The caller had been flagged in call records for dialling numbers in sequence (blocks of consecutive numbers). Such a caller reaches an unpublished number whether or not it was disclosed, so this call on its own is no evidence that %q disclosed the number: likelihood ratio %s. It is recorded, not claimed as a leak.\n\n", b.Merchant, trace.FormatLR(lr))
+	} else {
+		fmt.Fprintf(&en, "3. A stranger calls an unpublished number when it was disclosed, or by dialling numbers at random or in sequence. %s So the call is %s times more likely if %q (or someone who obtained the number from it) disclosed the number than if it did not: likelihood ratio %s.\n\n", baseEN, trace.FormatLR(lr), b.Merchant, trace.FormatLR(lr))
+	}
 	fmt.Fprintf(&en, "4. %s\n\n5. %s\n", proofEN, verEN)
 
 	fmt.Fprintf(&zh, "证据说明 - 案件 %s\n\n", v.caseID)
 	fmt.Fprintf(&zh, "一、%s，隐私号 %s 代表一名用户绑定给商户“%s”（账本条目 %d）。该号码仅提供给该商户，未在其他任何地方公开。\n\n", utc(be.Time), b.Alias, b.Merchant, ev.Binding)
-	fmt.Fprintf(&zh, "二、%s，非该商户的号码 %s 拨打了该隐私号，%s（账本条目 %d）。\n\n", utc(ev.CallTime), ev.Caller, callZH, v.leak)
-	strong := ""
-	if lr >= 2 {
-		strong = "，商户泄露该号码具有高度可能性"
+	fmt.Fprintf(&zh, "二、%s，非该商户的%s拨打了该隐私号，%s（账本条目 %d）。\n\n", utc(ev.CallTime), zhNumber(whoZH, v.caller != ""), callZH, v.leak)
+	if ev.SequentialDialler {
+		fmt.Fprintf(&zh, "三、该来电号码此前已在通话记录中被标记为按号段顺序拨号。此类号码无论号码是否被泄露都会拨到未公开的号码，因此该来电本身不能证明“%s”泄露了号码：似然比为 %s。本次来电仅作记录，不认定为泄露。\n\n", b.Merchant, trace.FormatLR(lr))
+	} else {
+		strong := ""
+		if lr >= 2 {
+			strong = "，商户泄露该号码具有高度可能性"
+		}
+		fmt.Fprintf(&zh, "三、未公开的号码只有在被泄露，或被随机、按号段顺序拨号时，才会接到陌生来电。%s因此该来电在“%s”（或从其处获得号码者）泄露号码的情况下出现的可能性，是未泄露情况下的 %s 倍：似然比为 %s%s。\n\n", baseZH, b.Merchant, trace.FormatLR(lr), trace.FormatLR(lr), strong)
 	}
-	fmt.Fprintf(&zh, "三、未公开的号码只有在被泄露，或被随机、按号段顺序拨号时，才会接到陌生来电。%s因此该来电在“%s”（或从其处获得号码者）泄露号码的情况下出现的可能性，是未泄露情况下的 %s 倍：似然比为 %s%s。\n\n", baseZH, b.Merchant, trace.FormatLR(lr), trace.FormatLR(lr), strong)
 	fmt.Fprintf(&zh, "四、%s\n\n五、%s\n", proofZH, verZH)
 	return en.String(), zh.String(), nil
 }
 
-// LeakLog10 is the log10 likelihood ratio of a stranger's call on an alias
-// bound at bound, against the null-alias baseline of the leak event. Null
-// aliases received NullCalls calls in NullNumberDays number-days: a
-// background rate λ = (NullCalls+½)/NullNumberDays per number and day. An
-// alias nobody disclosed, exposed for T days (from binding to call, at
-// least one), is called by a stranger with chance 1−e^(−λT); a disclosed
-// one is, given the call, certainly. Without a baseline the chance of
-// reaching the number by dialling at random, 1 in 10^10, is used.
-func LeakLog10(ev *ledger.LeakEvent, bound time.Time) float64 {
-	if ev.NullNumberDays <= 0 {
-		return 10
+// zhNumber is how the caller reads in the Chinese statement.
+func zhNumber(who string, clear bool) string {
+	if clear {
+		return "号码 " + who + " "
 	}
-	lambda := (float64(ev.NullCalls) + 0.5) / ev.NullNumberDays
+	return who
+}
+
+// MinBaselineDays is the observation, in number-days of null aliases,
+// below which the null-alias baseline says too little to be used.
+const MinBaselineDays = 30
+
+// PriorCallRate is the conservative prior used until the baseline is
+// observed: an undisclosed number is taken to receive one stranger call
+// (random or sequential dialling) every 30 days. Chinese mobile numbers
+// commonly receive several unsolicited calls a month, so this overstates
+// the background for a fresh number and understates the evidence of a
+// leak, never the reverse.
+const PriorCallRate = 1.0 / 30
+
+// NullRate is the background rate λ of strangers' calls to an undisclosed
+// number, per day, against which a leak event is judged, and whether it
+// was observed: (NullCalls+½)/NullNumberDays once MinBaselineDays
+// number-days of null aliases were watched; before that PriorCallRate, or
+// the rate of the calls seen so far if that is higher.
+func NullRate(ev *ledger.LeakEvent) (lambda float64, observed bool) {
+	if ev.NullNumberDays >= MinBaselineDays {
+		return (float64(ev.NullCalls) + 0.5) / ev.NullNumberDays, true
+	}
+	lambda = PriorCallRate
+	if ev.NullCalls > 0 && ev.NullNumberDays > 0 {
+		lambda = max(lambda, float64(ev.NullCalls)/ev.NullNumberDays)
+	}
+	return lambda, false
+}
+
+// LeakLog10 is the log10 likelihood ratio of a stranger's call on an alias
+// bound at bound. An alias nobody disclosed, exposed for T days (from
+// binding to call, at least one), is called by a stranger with chance
+// 1−e^(−λT), λ the background rate (NullRate); a disclosed one is, given
+// the call, certainly. A call from a caller flagged for dialling in
+// sequence is as likely either way: ratio 1 (0).
+func LeakLog10(ev *ledger.LeakEvent, bound time.Time) float64 {
+	if ev.SequentialDialler {
+		return 0
+	}
+	lambda, _ := NullRate(ev)
 	days := max(ev.CallTime.Sub(bound).Hours()/24, 1)
 	return max(0, -math.Log10(-math.Expm1(-lambda*days)))
 }
 
 func baselineText(ev *ledger.LeakEvent, bound time.Time) (string, string) {
 	days := max(ev.CallTime.Sub(bound).Hours()/24, 1)
-	if ev.NullNumberDays <= 0 {
-		return "No null aliases were being observed, so the chance of reaching this number by dialling at random, about 1 in 10^10, is taken as the baseline.",
-			"当时没有观测中的空号对照（从未披露的保留号码），故以随机拨号恰好拨中该号码的概率（约百亿分之一）为基线。"
+	lambda, observed := NullRate(ev)
+	p := -math.Expm1(-lambda * days)
+	if !observed {
+		return fmt.Sprintf("Only %.1f number-days of null aliases (pool numbers never disclosed to anyone) had been observed, fewer than the %d needed to measure how often strangers dial an undisclosed number. A conservative prior is used instead: an undisclosed number is taken to receive a stranger's call every %.0f days (or more often, if the null aliases were called more often), so that one exposed for %.1f days is called with chance %.3g.", ev.NullNumberDays, MinBaselineDays, 1/lambda, days, p),
+			fmt.Sprintf("从未向任何人披露的保留号码（空号对照）仅观测了 %.1f 个号码日，不足测定陌生来电背景频率所需的 %d 个号码日。故采用保守的先验假设：一个未披露的号码每 %.0f 天接到一次陌生来电（若空号对照实际来电更频繁，则按实际频率），据此一个未披露的号码在 %.1f 天内接到陌生来电的概率为 %.3g。", ev.NullNumberDays, MinBaselineDays, 1/lambda, days, p)
 	}
-	p := -math.Expm1(-(float64(ev.NullCalls) + 0.5) / ev.NullNumberDays * days)
 	return fmt.Sprintf("Null aliases, pool numbers never disclosed to anyone, received %d stranger call(s) in %.0f number-days; at that rate an undisclosed number exposed for %.1f days is called with chance %.3g (the null-alias baseline).", ev.NullCalls, ev.NullNumberDays, days, p),
 		fmt.Sprintf("从未向任何人披露的保留号码（空号对照）在 %.0f 个号码日内共接到 %d 次陌生来电；按此频率，一个未披露的号码在 %.1f 天内接到陌生来电的概率为 %.3g（空号基线）。", ev.NullNumberDays, ev.NullCalls, days, p)
+}
+
+// readCaller checks caller.json, when the bundle has one, against the
+// fingerprint in the leak event; a leak entry written before fingerprints
+// names its caller itself.
+func (v *view) readCaller(byName map[string][]byte) error {
+	ev := v.entries[v.leak].LeakEvent
+	if ev == nil {
+		return fmt.Errorf("entries/%d.json: not a leak event", v.leak)
+	}
+	data, ok := byName["caller.json"]
+	if !ok {
+		v.caller = ev.Caller
+		return nil
+	}
+	var c callerFile
+	if err := strictJSON(data, &c); err != nil {
+		return fmt.Errorf("caller.json: %w", err)
+	}
+	switch {
+	case c.Entry != v.leak:
+		return fmt.Errorf("caller.json: names the caller of entry %d, the case is entry %d", c.Entry, v.leak)
+	case ev.CallerPrint == "":
+		return fmt.Errorf("caller.json: entries/%d.json holds no caller fingerprint to check it against", v.leak)
+	case ledger.CallerPrint(c.Key, c.Caller) != ev.CallerPrint:
+		return fmt.Errorf("caller.json: %s is not the caller whose fingerprint entries/%d.json holds", c.Caller, v.leak)
+	}
+	v.caller = c.Caller
+	return nil
 }
 
 func (v *view) attribution() (string, string, error) {

@@ -259,6 +259,9 @@ func readView(files []file, v note.Verifier, key, caseID, kind string) (*view, e
 			return nil, fmt.Errorf("entries/%d.json: missing (the leak event of the case)", i)
 		}
 		vw.leak = i
+		if err := vw.readCaller(byName); err != nil {
+			return nil, err
+		}
 	case KindAttribution:
 		if err := vw.readCase(byName); err != nil {
 			return nil, err

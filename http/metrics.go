@@ -27,6 +27,11 @@ func newMetrics(reg *prometheus.Registry, e *engine.Engine) *metrics {
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "ringfence_reputed_numbers", Help: "Numbers in the reputation index."}, func() float64 { return float64(e.IndexStats().Numbers) }),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "ringfence_reputation_index_bytes", Help: "Memory of the reputation index."}, func() float64 { return float64(e.IndexStats().Bytes) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "ringfence_alias_pool_free", Help: "Alias pool numbers free to issue now."}, func() float64 { return float64(e.PoolStats().Free) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "ringfence_alias_pool_numbers", Help: "Alias pool numbers that can be issued: free, waiting in quarantine, reserved or bound."}, func() float64 {
+			p := e.PoolStats()
+			return float64(p.Numbers - p.Null - p.Retired)
+		}),
 	)
 	return m
 }

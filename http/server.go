@@ -36,6 +36,10 @@ type Server struct {
 	// Ledger is the disclosure ledger the server owns (exports,
 	// attributions, evidence); nil when it keeps none.
 	Ledger *ledger.Log
+	// TempDir is where exports spool customer lists and salted copies:
+	// a directory inside the data directory, emptied at start. Exports
+	// are refused without one.
+	TempDir string
 
 	mux      *http.ServeMux
 	limiter  *limiter

@@ -1,7 +1,7 @@
 package http
 
 import (
-	"bufio"
+	"errors"
 	"io"
 	"net/http"
 	"os"
@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"ringfence"
-	"ringfence/engine"
 	"ringfence/evidence"
 	"ringfence/ledger"
 	"ringfence/trace"
@@ -39,10 +38,18 @@ func (s *Server) ledger() (*ledger.Log, error) {
 
 // postExport salts the customer list in the body for one recipient and
 // answers with the salted copy, once the export is recorded in the ledger.
+// The list and the copy are spooled to files in TempDir (0600, inside the
+// data directory), never held in memory whole; pool numbers are reserved
+// while the copy is written and bound only when the export is recorded.
 func (s *Server) postExport(w http.ResponseWriter, r *http.Request, k ringfence.Key) error {
 	l, err := s.ledger()
 	if err != nil {
 		return err
+	}
+	if s.TempDir == "" {
+		// Fail closed: a customer list is never spooled outside the data
+		// directory.
+		return ringfence.Errorf(ringfence.EINTERNAL, "exports: the server has no temporary directory in its data directory")
 	}
 	q := r.URL.Query()
 	recipient := q.Get("recipient")
@@ -55,36 +62,70 @@ func (s *Server) postExport(w http.ResponseWriter, r *http.Request, k ringfence.
 		PhoneColumn: q.Get("phone_column"),
 		Numbers:     l.ReservedRange(nil),
 	}
-	pool := engine.TracePool{E: s.Engine, Actor: k.ID}
-	if s.Engine.IssuableAliases() > 0 {
-		opt.Numbers = pool
+	if v := q.Get("csv_raw"); v != "" {
+		raw, err := strconv.ParseBool(v)
+		if err != nil {
+			return ringfence.Errorf(ringfence.EINVALID, "csv_raw: %q is not true or false", v)
+		}
+		opt.RawCells = raw
 	}
-	if q.Get("alias") == "1" || q.Get("alias") == "true" {
-		opt.Aliases = pool
-	}
+	free := s.Engine.IssuableAliases()
 	if c := q.Get("canaries"); c != "" {
 		n, err := strconv.Atoi(c)
 		if err != nil || n < 1 || n > 1000 {
 			return ringfence.Errorf(ringfence.EINVALID, "canaries: %q is not 1..1000", c)
 		}
+		if free > 0 && n > free {
+			return ringfence.Errorf(ringfence.ECONFLICT, "canaries: %d asked, but only %d alias pool numbers are free", n, free)
+		}
 		opt.Canaries = n
+	}
+	issue := s.Engine.NewIssue(k.ID, k.Org)
+	defer issue.Abort()
+	if free > 0 {
+		opt.Numbers = issue
+	}
+	if v := q.Get("alias"); v != "" {
+		on, err := strconv.ParseBool(v)
+		if err != nil {
+			return ringfence.Errorf(ringfence.EINVALID, "alias: %q is not true or false", v)
+		}
+		if on {
+			opt.Aliases = issue
+		}
+	}
+	in, err := os.CreateTemp(s.TempDir, "export-in-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(in.Name())
+	defer in.Close()
+	if _, err := io.Copy(in, http.MaxBytesReader(w, r.Body, MaxListBody)); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return ringfence.Errorf(ringfence.ETOOLARGE, "customer list: larger than %d bytes", MaxListBody)
+		}
+		return err
+	}
+	if _, err := in.Seek(0, io.SeekStart); err != nil {
+		return err
 	}
 	// The copy is built in a temporary file and sent only after the ledger
 	// holds its entry: no disclosure leaves unrecorded.
-	tmp, err := os.CreateTemp("", "ringfence-export-*")
+	tmp, err := os.CreateTemp(s.TempDir, "export-out-*")
 	if err != nil {
 		return err
 	}
 	defer os.Remove(tmp.Name())
 	defer tmp.Close()
-	res, err := trace.Salt(r.Context(), bufio.NewReaderSize(http.MaxBytesReader(w, r.Body, MaxListBody), 1<<16), tmp, opt)
+	res, err := trace.Salt(r.Context(), in, tmp, opt)
 	if err != nil {
-		if ringfence.ErrorCode(err) == ringfence.EINTERNAL {
+		if ringfence.ErrorCode(err) == ringfence.EINTERNAL && r.Context().Err() == nil {
 			return ringfence.Errorf(ringfence.EINVALID, "customer list: %v", err)
 		}
 		return err
 	}
-	idx, err := l.AppendExport(r.Context(), res.Export, res.Prints)
+	idx, err := issue.Commit(r.Context(), &res.Export, res.Prints)
 	if err != nil {
 		return err
 	}
@@ -167,7 +208,9 @@ func (s *Server) getEvidence(w http.ResponseWriter, r *http.Request, k ringfence
 		// and cannot tell others' cases from missing ones.
 		return ringfence.Errorf(ringfence.ENOTFOUND, "no case %s among your aliases' leaks", r.PathValue("case"))
 	}
-	b, err := evidence.Export(l, r.PathValue("case"))
+	b, err := evidence.ExportWith(l, r.PathValue("case"), func(i int64) (string, error) {
+		return s.Engine.LeakCaller(r.Context(), i)
+	})
 	if err != nil {
 		if ringfence.ErrorCode(err) == ringfence.EINTERNAL {
 			// The case's records do not make a bundle (e.g. a call before

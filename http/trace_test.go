@@ -20,6 +20,7 @@ func withLedger(t *testing.T, v *env) {
 	}
 	t.Cleanup(func() { l.Close() })
 	v.api.Ledger = l
+	v.api.TempDir = t.TempDir()
 	v.e.SetDisclosures(engine.LedgerDisclosures(l))
 }
 
@@ -72,11 +73,22 @@ func TestExportAttributeEvidence(t *testing.T) {
 	if n := len(m["exports"].([]any)); n != 3 {
 		t.Fatalf("dealer sees %d exports, want 3", n)
 	}
-	// A broker's list: part of B's copy, reformatted (+86, dashes), with noise.
+	// A broker's list: part of B's copy, reformatted (+86, dashes), with
+	// noise. Every one of B's rows is in A's or C's copy too, so the part
+	// keeps all of B's canaries (invented customers, not 客户N): a part cut
+	// at random could hold none, and then A, which holds the same real
+	// rows, ties with B.
 	lines := strings.Split(strings.TrimSpace(copies["保险公司B"]), "\n")
 	var found strings.Builder
 	found.WriteString("phone,name\n")
-	for _, line := range lines[1:200] {
+	canaries := 0
+	for i, line := range lines[1:] {
+		real := strings.HasPrefix(line, "客户")
+		if !real {
+			canaries++
+		} else if i >= 199 {
+			continue
+		}
 		f := strings.Split(line, ",")
 		p := f[1]
 		if len(p) == 11 {
@@ -95,8 +107,11 @@ func TestExportAttributeEvidence(t *testing.T) {
 	if err := json.Unmarshal([]byte(body), &a); err != nil {
 		t.Fatal(err)
 	}
-	if len(a.Candidates) == 0 || a.Candidates[0].Recipient != "保险公司B" {
-		t.Fatalf("best candidate is not 保险公司B: %s", body)
+	if canaries == 0 {
+		t.Fatal("B's copy holds no canary")
+	}
+	if len(a.Candidates) == 0 || a.Candidates[0].Recipient != "保险公司B" || a.Candidates[0].CanaryHits != canaries {
+		t.Fatalf("best candidate is not 保险公司B with its %d canaries: %s", canaries, body)
 	}
 	// Its evidence bundle verifies; one flipped byte does not.
 	resp, bundle := raw(t, v, "GET", "/v1/evidence/"+a.Case, regulator, "")

@@ -21,6 +21,34 @@ const (
 	TypeAttribution  = "attribution"
 )
 
+// TypeName is how an entry type reads in a sentence, with its article:
+// "an alias binding", "a leak event".
+func TypeName(t string) string {
+	switch t {
+	case TypeExport:
+		return "an export"
+	case TypeAliasBinding:
+		return "an alias binding"
+	case TypeAliasRelease:
+		return "an alias release"
+	case TypeLeakEvent:
+		return "a leak event"
+	case TypeAttribution:
+		return "an attribution"
+	}
+	return fmt.Sprintf("an entry of type %q", t)
+}
+
+// TypeCount is how n entries of a type read: "1 alias binding", "6 leak
+// events".
+func TypeCount(n int, t string) string {
+	name := strings.ReplaceAll(t, "_", " ")
+	if n != 1 {
+		name += "s"
+	}
+	return fmt.Sprintf("%d %s", n, name)
+}
+
 // Entry is one record of the log. Exactly the field named by Type is set.
 // Its JSON encoding (with "type" first) is the record hashed into the tree.
 type Entry struct {
@@ -70,13 +98,20 @@ type AliasRelease struct {
 // LeakEvent records a call to an alias from a caller other than the merchant
 // it was given to: evidence that the merchant disclosed the number.
 type LeakEvent struct {
-	Alias    string    `json:"alias"`    // E.164
-	Merchant string    `json:"merchant"` // the merchant the alias was given to
-	Binding  int64     `json:"binding"`  // entry index of the alias binding
-	Caller   string    `json:"caller"`   // E.164 of the calling number
-	CallTime time.Time `json:"call_time"`
-	Duration float64   `json:"duration_s"` // talk seconds, 0 when unanswered
-	Answered bool      `json:"answered"`
+	Alias    string `json:"alias"`    // E.164
+	Merchant string `json:"merchant"` // the merchant the alias was given to
+	Binding  int64  `json:"binding"`  // entry index of the alias binding
+	// CallerPrint is the keyed fingerprint of the calling number: hex
+	// HMAC-SHA256 of its E.164 form under the event's caller key (see
+	// Log.LeakCallerKey), which an evidence bundle discloses with the
+	// number so that anyone can check the one against the other. Caller
+	// holds the number in clear in entries written before fingerprints;
+	// exactly one of the two is set.
+	Caller      string    `json:"caller,omitempty"`
+	CallerPrint string    `json:"caller_fp,omitempty"`
+	CallTime    time.Time `json:"call_time"`
+	Duration    float64   `json:"duration_s"` // talk seconds, 0 when unanswered
+	Answered    bool      `json:"answered"`
 	// CallRecord is "sha256:" and the digest of the raw call record (CDR
 	// line or SIP INVITE) when the operator keeps it.
 	CallRecord string `json:"call_record,omitempty"`
@@ -86,6 +121,10 @@ type LeakEvent struct {
 	// against which the call is judged; zero when the pool has none.
 	NullCalls      int     `json:"null_calls,omitempty"`
 	NullNumberDays float64 `json:"null_number_days,omitempty"`
+	// SequentialDialler is set when the caller had been flagged for
+	// dialling numbers in sequence: its call is recorded but is no
+	// evidence of a disclosure on its own.
+	SequentialDialler bool `json:"sequential_dialler,omitempty"`
 }
 
 // Attribution records that a found list was attributed: the case file kept
@@ -114,6 +153,18 @@ func isE164(s string) bool {
 	}
 	for _, c := range s[1:] {
 		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func isPrintHex(s string) bool {
+	if len(s) != 64 {
+		return false
+	}
+	for _, c := range s {
+		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
 			return false
 		}
 	}
@@ -176,8 +227,10 @@ func (e *Entry) Validate() error {
 			return invalid("leak_event entry without event")
 		case !isE164(l.Alias):
 			return invalid("leak event: alias %q is not E.164", l.Alias)
-		case l.Caller == "":
-			return invalid("leak event: caller is required")
+		case (l.Caller == "") == (l.CallerPrint == ""):
+			return invalid("leak event: exactly one of caller and caller_fp is required")
+		case l.CallerPrint != "" && !isPrintHex(l.CallerPrint):
+			return invalid("leak event: caller_fp %q is not a fingerprint", l.CallerPrint)
 		case l.Binding < 0:
 			return invalid("leak event: binding entry is required")
 		case l.CallTime.IsZero():

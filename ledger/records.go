@@ -1,7 +1,9 @@
 package ledger
 
 import (
+	"bufio"
 	"context"
+	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
@@ -30,6 +32,22 @@ func (l *Log) Fingerprint(domain, value string) string {
 	return l.fp.Value(domain, value)
 }
 
+// LeakCallerKey returns the caller key of a leak event on alias at the
+// call time at: the key under which its caller is fingerprinted. It is
+// derived from the fingerprint key but reveals nothing about it, so an
+// evidence bundle can disclose it with the caller's number.
+func (l *Log) LeakCallerKey(alias string, at time.Time) string {
+	return l.Fingerprint("leak-caller", alias+"\x00"+at.UTC().Format(time.RFC3339Nano))
+}
+
+// CallerPrint is the keyed fingerprint of a caller's E.164 number under a
+// leak event's caller key (hex, from LeakCallerKey).
+func CallerPrint(callerKey, caller string) string {
+	m := hmac.New(sha256.New, []byte(callerKey))
+	m.Write([]byte(caller))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
 // indexCommitted adds newly committed entries to the in-memory indexes;
 // l.mu must be held.
 func (l *Log) indexCommitted(first int64, data [][]byte) {
@@ -55,34 +73,95 @@ func (l *Log) casePath(id string) string {
 // AppendExport records a salted export: it stores the print list of its
 // rows durably, then appends the export entry committing to it.
 func (l *Log) AppendExport(ctx context.Context, rec trace.ExportRecord, prints []trace.Print) (int64, error) {
-	if !ValidID(rec.ExportID) {
-		return 0, invalid("bad export id %q", rec.ExportID)
+	first, err := l.AppendDisclosure(ctx, nil, &rec, slices.Clone(prints))
+	return first, err
+}
+
+// BoundAlias is an alias binding to record, with the time it was made.
+type BoundAlias struct {
+	AliasBinding
+	Time time.Time
+}
+
+// AppendDisclosure records, in one append, the alias bindings made for a
+// disclosure and, when rec is not nil, the salted export itself (last, so
+// that a recorded export implies its bindings are recorded). It returns
+// the index of the first entry: binding i is at first+i, the export at
+// first+len(bindings). prints are sorted in place.
+func (l *Log) AppendDisclosure(ctx context.Context, bindings []BoundAlias, rec *trace.ExportRecord, prints []trace.Print) (int64, error) {
+	es := make([]Entry, 0, len(bindings)+1)
+	for _, b := range bindings {
+		ab := b.AliasBinding
+		es = append(es, Entry{Type: TypeAliasBinding, Time: b.Time, AliasBinding: &ab})
 	}
-	if len(prints) != rec.Rows {
-		return 0, invalid("export %s: %d prints for %d rows", rec.ExportID, len(prints), rec.Rows)
+	path := ""
+	if rec != nil {
+		if !ValidID(rec.ExportID) {
+			return 0, invalid("bad export id %q", rec.ExportID)
+		}
+		if len(prints) != rec.Rows {
+			return 0, invalid("export %s: %d prints for %d rows", rec.ExportID, len(prints), rec.Rows)
+		}
+		l.mu.RLock()
+		_, dup := l.exportIDs[rec.ExportID]
+		l.mu.RUnlock()
+		if dup {
+			return 0, ringfence.Errorf(ringfence.ECONFLICT, "export %s is already recorded", rec.ExportID)
+		}
+		path = l.printsPath(rec.ExportID)
+		digest, err := writePrintsSync(path, prints)
+		if err != nil {
+			return 0, fmt.Errorf("ledger: store prints of export %s: %w", rec.ExportID, err)
+		}
+		es = append(es, Entry{Type: TypeExport, Time: rec.Time, Export: &Export{
+			Org: rec.Org, Recipient: rec.Recipient, ExportID: rec.ExportID, Rows: rec.Rows,
+			Canaries: rec.Canaries, Aliased: rec.Aliased, Encoding: string(rec.Encoding),
+			PhoneColumn: rec.PhoneColumn, Prints: digest,
+		}})
 	}
-	l.mu.RLock()
-	_, dup := l.exportIDs[rec.ExportID]
-	l.mu.RUnlock()
-	if dup {
-		return 0, ringfence.Errorf(ringfence.ECONFLICT, "export %s is already recorded", rec.ExportID)
-	}
-	enc := trace.EncodePrints(slices.Clone(prints))
-	path := l.printsPath(rec.ExportID)
-	if err := writeFileSync(path, enc, 0o600); err != nil {
-		return 0, fmt.Errorf("ledger: store prints of export %s: %w", rec.ExportID, err)
-	}
-	e := Entry{Type: TypeExport, Time: rec.Time, Export: &Export{
-		Org: rec.Org, Recipient: rec.Recipient, ExportID: rec.ExportID, Rows: rec.Rows,
-		Canaries: rec.Canaries, Aliased: rec.Aliased, Encoding: string(rec.Encoding),
-		PhoneColumn: rec.PhoneColumn, Prints: trace.Digest(enc),
-	}}
-	i, err := l.Append(ctx, e)
+	i, err := l.AppendBatch(ctx, es)
 	if err != nil {
-		os.Remove(path)
+		if path != "" {
+			os.Remove(path)
+		}
 		return 0, err
 	}
 	return i, nil
+}
+
+// writePrintsSync stores a print list durably and returns its digest.
+func writePrintsSync(path string, prints []trace.Print) (string, error) {
+	tmp := path + ".tmp"
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	bw := bufio.NewWriterSize(io.MultiWriter(f, h), 1<<16)
+	err = trace.WritePrints(bw, prints)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return "", err
+	}
+	return "sha256:" + hex.EncodeToString(h.Sum(nil)), syncDir(filepath.Dir(path))
+}
+
+// ExportRecorded reports whether export id is in the ledger.
+func (l *Log) ExportRecorded(exportID string) bool {
+	_, ok := l.ExportEntry(exportID)
+	return ok
 }
 
 // BindAlias records an alias binding and returns its entry index. Set

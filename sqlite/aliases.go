@@ -83,10 +83,100 @@ func (d *DB) BindAlias(ctx context.Context, b *alias.Binding, now time.Time) err
 		if b.Purpose == "" {
 			b.Purpose = alias.PurposeAlias
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO alias_bindings (alias, subscriber, merchant, merchant_numbers, block_strangers, created_at, ledger_index, purpose, export_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			num, b.Subscriber, b.Merchant, string(mn), boolInt(b.BlockStrangers), ms(b.CreatedAt), b.LedgerIndex, b.Purpose, b.ExportID)
+		_, err = tx.ExecContext(ctx, `INSERT INTO alias_bindings (alias, subscriber, merchant, merchant_numbers, block_strangers, created_at, ledger_index, purpose, export_id, org) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			num, b.Subscriber, b.Merchant, string(mn), boolInt(b.BlockStrangers), ms(b.CreatedAt), b.LedgerIndex, b.Purpose, b.ExportID, b.Org)
 		return err
 	})
+}
+
+// BindAliases implements engine.AliasStore.
+func (d *DB) BindAliases(ctx context.Context, bs []*alias.Binding, audit []ringfence.AuditEntry) error {
+	return d.tx(ctx, func(tx *sql.Tx) error {
+		up, err := tx.PrepareContext(ctx, `UPDATE alias_pool SET state = 'bound' WHERE number = ? AND state = 'pool' AND null_alias = 0`)
+		if err != nil {
+			return err
+		}
+		defer up.Close()
+		ins, err := tx.PrepareContext(ctx, `INSERT INTO alias_bindings (alias, subscriber, merchant, merchant_numbers, block_strangers, created_at, ledger_index, purpose, export_id, org) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		if err != nil {
+			return err
+		}
+		defer ins.Close()
+		for _, b := range bs {
+			res, err := up.ExecContext(ctx, b.Alias)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n != 1 {
+				return ringfence.Errorf(ringfence.ECONFLICT, "alias pool: %s is no longer free", b.Alias)
+			}
+			if b.Purpose == "" {
+				b.Purpose = alias.PurposeAlias
+			}
+			mn, _ := json.Marshal(b.MerchantNumbers)
+			if _, err := ins.ExecContext(ctx, b.Alias, b.Subscriber, b.Merchant, string(mn), boolInt(b.BlockStrangers), ms(b.CreatedAt), b.LedgerIndex, b.Purpose, b.ExportID, b.Org); err != nil {
+				return err
+			}
+		}
+		return insertAudit(ctx, tx, audit)
+	})
+}
+
+// UnbindAliases implements engine.AliasStore.
+func (d *DB) UnbindAliases(ctx context.Context, nums []string, audit []ringfence.AuditEntry) error {
+	return d.tx(ctx, func(tx *sql.Tx) error {
+		for _, n := range nums {
+			res, err := tx.ExecContext(ctx, `DELETE FROM alias_bindings WHERE alias = ? AND ledger_index < 0`, n)
+			if err != nil {
+				return err
+			}
+			if k, _ := res.RowsAffected(); k != 1 {
+				return ringfence.Errorf(ringfence.ECONFLICT, "alias %s: not an unrecorded binding, not released", n)
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE alias_pool SET state = 'pool' WHERE number = ? AND state = 'bound'`, n); err != nil {
+				return err
+			}
+		}
+		return insertAudit(ctx, tx, audit)
+	})
+}
+
+func insertAudit(ctx context.Context, tx *sql.Tx, audit []ringfence.AuditEntry) error {
+	for _, e := range audit {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO audit (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)`, ms(e.At), e.Actor, e.Action, e.Target, e.Detail); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// SetBindingsLedger implements engine.AliasStore.
+func (d *DB) SetBindingsLedger(ctx context.Context, index map[string]int64) error {
+	return d.tx(ctx, func(tx *sql.Tx) error {
+		for a, i := range index {
+			if _, err := tx.ExecContext(ctx, `UPDATE alias_bindings SET ledger_index = ? WHERE alias = ?`, i, a); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// UnrecordedLeaks implements engine.AliasStore.
+func (d *DB) UnrecordedLeaks(ctx context.Context) ([]engine.AliasEvent, error) {
+	return d.aliasEvents(ctx, `WHERE outcome = 'stranger' AND ledger_index < 0 ORDER BY id`)
+}
+
+// LeakByLedger implements engine.AliasStore.
+func (d *DB) LeakByLedger(ctx context.Context, index int64) (engine.AliasEvent, error) {
+	evs, err := d.aliasEvents(ctx, `WHERE ledger_index = ? AND outcome = 'stranger'`, index)
+	if err != nil {
+		return engine.AliasEvent{}, err
+	}
+	if len(evs) == 0 {
+		return engine.AliasEvent{}, notFound("no recorded call for ledger entry %d", index)
+	}
+	return evs[0], nil
 }
 
 // SetBindingLedger implements engine.AliasStore.
@@ -99,7 +189,7 @@ func (d *DB) SetBindingLedger(ctx context.Context, num string, index int64) erro
 
 // Bindings implements engine.AliasStore.
 func (d *DB) Bindings(ctx context.Context, fn func(alias.Binding) error) error {
-	rows, err := d.db.QueryContext(ctx, `SELECT alias, subscriber, merchant, merchant_numbers, block_strangers, created_at, ledger_index, purpose, export_id FROM alias_bindings ORDER BY created_at, alias`)
+	rows, err := d.db.QueryContext(ctx, `SELECT alias, subscriber, merchant, merchant_numbers, block_strangers, created_at, ledger_index, purpose, export_id, org FROM alias_bindings ORDER BY created_at, alias`)
 	if err != nil {
 		return err
 	}
@@ -109,7 +199,7 @@ func (d *DB) Bindings(ctx context.Context, fn func(alias.Binding) error) error {
 		var mn string
 		var block int
 		var at int64
-		if err := rows.Scan(&b.Alias, &b.Subscriber, &b.Merchant, &mn, &block, &at, &b.LedgerIndex, &b.Purpose, &b.ExportID); err != nil {
+		if err := rows.Scan(&b.Alias, &b.Subscriber, &b.Merchant, &mn, &block, &at, &b.LedgerIndex, &b.Purpose, &b.ExportID, &b.Org); err != nil {
 			return err
 		}
 		b.BlockStrangers, b.CreatedAt = block == 1, fromMS(at)
@@ -126,8 +216,8 @@ func (d *DB) Bindings(ctx context.Context, fn func(alias.Binding) error) error {
 // AddAliasEvent implements engine.AliasStore.
 func (d *DB) AddAliasEvent(ctx context.Context, ev *engine.AliasEvent) error {
 	return d.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO alias_events (at, alias, caller, outcome, merchant, subscriber, duration_s, answered, ledger_index) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			ms(ev.At), ev.Alias, ev.Caller, ev.Outcome, ev.Merchant, ev.Subscriber, ev.Duration, boolInt(ev.Answered), ev.LedgerIndex)
+		res, err := tx.ExecContext(ctx, `INSERT INTO alias_events (at, alias, caller, outcome, merchant, subscriber, duration_s, answered, ledger_index, sequential) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			ms(ev.At), ev.Alias, ev.Caller, ev.Outcome, ev.Merchant, ev.Subscriber, ev.Duration, boolInt(ev.Answered), ev.LedgerIndex, boolInt(ev.Sequential))
 		if err != nil {
 			return err
 		}
@@ -152,7 +242,11 @@ func (d *DB) SetAliasEventLedger(ctx context.Context, id, index int64) error {
 
 // AliasEvents implements engine.AliasStore.
 func (d *DB) AliasEvents(ctx context.Context, num string) ([]engine.AliasEvent, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT id, at, alias, caller, outcome, merchant, subscriber, duration_s, answered, ledger_index FROM alias_events WHERE alias = ? ORDER BY id`, num)
+	return d.aliasEvents(ctx, `WHERE alias = ? ORDER BY id`, num)
+}
+
+func (d *DB) aliasEvents(ctx context.Context, where string, args ...any) ([]engine.AliasEvent, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT id, at, alias, caller, outcome, merchant, subscriber, duration_s, answered, ledger_index, sequential FROM alias_events `+where, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -161,11 +255,11 @@ func (d *DB) AliasEvents(ctx context.Context, num string) ([]engine.AliasEvent, 
 	for rows.Next() {
 		var ev engine.AliasEvent
 		var at int64
-		var answered int
-		if err := rows.Scan(&ev.ID, &at, &ev.Alias, &ev.Caller, &ev.Outcome, &ev.Merchant, &ev.Subscriber, &ev.Duration, &answered, &ev.LedgerIndex); err != nil {
+		var answered, seq int
+		if err := rows.Scan(&ev.ID, &at, &ev.Alias, &ev.Caller, &ev.Outcome, &ev.Merchant, &ev.Subscriber, &ev.Duration, &answered, &ev.LedgerIndex, &seq); err != nil {
 			return nil, err
 		}
-		ev.At, ev.Answered = fromMS(at), answered == 1
+		ev.At, ev.Answered, ev.Sequential = fromMS(at), answered == 1, seq == 1
 		out = append(out, ev)
 	}
 	return out, rows.Err()

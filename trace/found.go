@@ -282,7 +282,7 @@ func classifyRow(fp *Fingerprinter, cells []string) rowOut {
 		}
 	}
 	for i, cell := range cells {
-		cell = strings.TrimSpace(cell)
+		cell = UnneutralizeCell(strings.TrimSpace(cell))
 		if cell == "" {
 			continue
 		}
@@ -324,7 +324,7 @@ func classifyRow(fp *Fingerprinter, cells []string) rowOut {
 	// nothing else): fingerprint them only then.
 	if out.idRank >= 5 && out.idRank < 9 {
 		for i, cell := range cells {
-			cell = strings.TrimSpace(cell)
+			cell = UnneutralizeCell(strings.TrimSpace(cell))
 			if out.nNames == len(out.names) {
 				break
 			}

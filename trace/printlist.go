@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"slices"
 )
 
@@ -32,6 +33,28 @@ func EncodePrints(prints []Print) []byte {
 		o += printSize
 	}
 	return b
+}
+
+// WritePrints sorts prints in place and writes their print-list encoding
+// to w in small pieces, so that no second copy of the list is held.
+func WritePrints(w io.Writer, prints []Print) error {
+	slices.SortFunc(prints, compare)
+	buf := make([]byte, 16, 16+printSize*1024)
+	copy(buf, printListMagic)
+	binary.LittleEndian.PutUint64(buf[8:], uint64(len(prints)))
+	for _, p := range prints {
+		buf = binary.LittleEndian.AppendUint64(buf, p.Phone)
+		buf = binary.LittleEndian.AppendUint64(buf, p.ID)
+		buf = binary.LittleEndian.AppendUint64(buf, p.Name)
+		if len(buf) == cap(buf) {
+			if _, err := w.Write(buf); err != nil {
+				return err
+			}
+			buf = buf[:0]
+		}
+	}
+	_, err := w.Write(buf)
+	return err
 }
 
 // PrintList is a read-only view of an encoded print list.

@@ -1,6 +1,7 @@
 package trace
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -34,6 +35,9 @@ type SaltOptions struct {
 	Aliases     AliasBinder  // when set, every real phone number is replaced by an alias
 	Canaries    int          // number of canaries; derived from the export id when 0
 	Now         time.Time    // export time; time.Now when zero
+	// RawCells writes cells as they are; by default cells a spreadsheet
+	// would evaluate as formulas are neutralised (NeutralizeCell).
+	RawCells bool
 }
 
 // SaltResult is the outcome of Salt.
@@ -52,8 +56,12 @@ type SaltResult struct {
 // canary records unique to that copy at positions derived from a keyed PRF
 // of the export id, and optionally replacing every real phone number by a
 // per-recipient alias. out is written in in's encoding, delimiter and line
-// endings. The result carries the prints to record in the ledger; nothing is
-// recorded here.
+// endings, with cells that a spreadsheet would evaluate as formulas
+// neutralised (see NeutralizeCell) unless opt.RawCells is set. The result
+// carries the prints to record in the ledger; nothing is recorded here.
+//
+// When in is an io.ReadSeeker (a file) the list is read in passes and
+// never held in memory whole; only its prints (24 bytes a row) are.
 func Salt(ctx context.Context, in io.Reader, out io.Writer, opt SaltOptions) (*SaltResult, error) {
 	if opt.Org == "" || opt.Recipient == "" {
 		return nil, errors.New("salt: org and recipient are required")
@@ -62,20 +70,38 @@ func Salt(ctx context.Context, in io.Reader, out io.Writer, opt SaltOptions) (*S
 	if err != nil {
 		return nil, fmt.Errorf("salt: %w", err)
 	}
-	t, err := ReadTable(in)
-	if err != nil {
-		return nil, err
+	rs, ok := in.(io.ReadSeeker)
+	if !ok {
+		raw, err := io.ReadAll(io.LimitReader(in, MaxTableBytes+1))
+		if err != nil {
+			return nil, fmt.Errorf("read list: %w", err)
+		}
+		if len(raw) > MaxTableBytes {
+			return nil, fmt.Errorf("read list: larger than %d bytes", int64(MaxTableBytes))
+		}
+		rs = bytes.NewReader(raw)
 	}
-	if len(t.Rows) == 0 {
-		return nil, errors.New("salt: the list has no data rows")
-	}
-	cols, err := t.Recognize(opt.PhoneColumn)
+	start, err := rs.Seek(0, io.SeekCurrent)
 	if err != nil {
-		return nil, fmt.Errorf("salt: %w", err)
+		return nil, fmt.Errorf("read list: %w", err)
 	}
 	d := opt.Disclosure
 	if d.ExportID == "" {
 		d.ExportID = randomID()
+	}
+	sh, err := scanShape(ctx, rs, start, prfRand(fp.PRF("donors\x00"+d.ExportID)))
+	if err != nil {
+		return nil, err
+	}
+	if sh.rows == 0 {
+		return nil, errors.New("salt: the list has no data rows")
+	}
+	// head models the list for column recognition, donors for canaries.
+	head := &Table{Header: sh.header, Rows: sh.head, Encoding: sh.enc, Comma: sh.comma, CRLF: sh.crlf, ncol: sh.ncol}
+	donors := &Table{Header: sh.header, Rows: sh.donors, Encoding: sh.enc, Comma: sh.comma, CRLF: sh.crlf, ncol: sh.ncol}
+	cols, err := head.Recognize(opt.PhoneColumn)
+	if err != nil {
+		return nil, fmt.Errorf("salt: %w", err)
 	}
 	now := opt.Now
 	if now.IsZero() {
@@ -83,16 +109,20 @@ func Salt(ctx context.Context, in io.Reader, out io.Writer, opt SaltOptions) (*S
 	}
 	now = now.UTC()
 	r := prfRand(fp.PRF("export\x00" + d.ExportID))
+	n := sh.rows
 	k := opt.Canaries
 	if k <= 0 {
-		k = canaryCount(r, len(t.Rows))
+		k = canaryCount(r, n)
 	}
-	res := &SaltResult{Export: ExportRecord{Disclosure: d, Time: now, Encoding: t.Encoding, Aliased: opt.Aliases != nil}}
+	res := &SaltResult{Export: ExportRecord{Disclosure: d, Time: now, Encoding: sh.enc, Aliased: opt.Aliases != nil}}
 	if cols.Phone >= 0 {
 		res.Export.PhoneColumn = strconv.Itoa(cols.Phone + 1)
-		if cols.Phone < len(t.Header) {
-			res.Export.PhoneColumn = t.Header[cols.Phone]
+		if cols.Phone < len(sh.header) {
+			res.Export.PhoneColumn = sh.header[cols.Phone]
 		}
+	}
+	if opt.Aliases != nil && cols.Phone < 0 {
+		return nil, errors.New("salt: aliases asked for, but no phone column recognised")
 	}
 
 	var numbers []string
@@ -117,35 +147,7 @@ func Salt(ctx context.Context, in io.Reader, out io.Writer, opt SaltOptions) (*S
 		}
 	}
 
-	if opt.Aliases != nil {
-		if cols.Phone < 0 {
-			return nil, errors.New("salt: aliases asked for, but no phone column recognised")
-		}
-		for i, row := range t.Rows {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-			if cols.Phone >= len(row) || strings.TrimSpace(row[cols.Phone]) == "" {
-				continue
-			}
-			e, err := NormalizePhone(row[cols.Phone])
-			if err != nil {
-				row[cols.Phone] = ""
-				res.Unaliased++
-				continue
-			}
-			a, err := opt.Aliases.Alias(ctx, e, d)
-			if err != nil {
-				return nil, fmt.Errorf("salt: alias for row %d: %w", i+1, err)
-			}
-			if _, err := NormalizePhone(a); err != nil {
-				return nil, fmt.Errorf("salt: alias for row %d: %w", i+1, err)
-			}
-			row[cols.Phone] = mimicPhone(row[cols.Phone], a)
-		}
-	}
-
-	latin := cols.Name >= 0 && t.latinNames(cols.Name)
+	latin := cols.Name >= 0 && head.latinNames(cols.Name)
 	canaries := make([][]string, k)
 	for j := range canaries {
 		p := newIdentity(r, now, latin)
@@ -153,38 +155,83 @@ func Salt(ctx context.Context, in io.Reader, out io.Writer, opt SaltOptions) (*S
 		if numbers != nil {
 			phone = numbers[j]
 		}
-		canaries[j] = t.canaryRow(r, cols, p, phone, now)
+		canaries[j] = donors.canaryRow(r, cols, p, phone, now)
 	}
-
 	// Choose k distinct output positions among n+k.
-	n := len(t.Rows)
 	pos := make(map[int]bool, k)
 	for len(pos) < k {
 		pos[r.IntN(n+k)] = true
 	}
-	rows := make([][]string, 0, n+k)
-	next, cj := 0, 0
+	sh.head, sh.donors, head.Rows, donors.Rows = nil, nil, nil, nil
+
+	// Write the copy: real rows in order, canaries at their positions.
+	text, err := listReader(rs, start, sh.enc)
+	if err != nil {
+		return nil, err
+	}
+	rr := newRowReader(text, sh.comma, sh.enc)
+	w := newRowWriter(out, sh.enc, sh.comma, sh.crlf, opt.RawCells)
+	if sh.header != nil {
+		if _, err := rr.next(); err != nil {
+			return nil, fmt.Errorf("read list: the header row: %w", err)
+		}
+		if err := w.write(sh.header); err != nil {
+			return nil, err
+		}
+	}
+	res.Prints = make([]Print, 0, n+k)
+	cj := 0
 	for i := 0; i < n+k; i++ {
+		var row []string
 		if pos[i] {
-			rows = append(rows, canaries[cj])
+			row = canaries[cj]
 			res.CanaryRows = append(res.CanaryRows, i)
 			cj++
 		} else {
-			rows = append(rows, t.Rows[next])
-			next++
+			if row, err = rr.next(); err != nil {
+				if err == io.EOF {
+					err = errors.New("read list: the list changed while it was salted")
+				}
+				return nil, err
+			}
+			if i%4096 == 0 {
+				if err := ctx.Err(); err != nil {
+					return nil, err
+				}
+			}
+			if opt.Aliases != nil && cols.Phone < len(row) && strings.TrimSpace(row[cols.Phone]) != "" {
+				e, err := NormalizePhone(row[cols.Phone])
+				if err != nil {
+					row[cols.Phone] = ""
+					res.Unaliased++
+				} else {
+					a, err := opt.Aliases.Alias(ctx, e, d)
+					if err != nil {
+						return nil, fmt.Errorf("salt: alias for row %d: %w", i+1-cj, err)
+					}
+					if _, err := NormalizePhone(a); err != nil {
+						return nil, fmt.Errorf("salt: alias for row %d: %w", i+1-cj, err)
+					}
+					row[cols.Phone] = mimicPhone(row[cols.Phone], a)
+				}
+			}
+		}
+		res.Prints = append(res.Prints, disclosedPrint(fp, row, cols))
+		if err := w.write(row); err != nil {
+			return nil, err
 		}
 	}
-	t.Rows = rows
-
-	res.Prints = make([]Print, len(rows))
-	for i, row := range rows {
-		res.Prints[i] = disclosedPrint(fp, row, cols)
+	if _, err := rr.next(); err != io.EOF {
+		if err == nil {
+			err = errors.New("read list: the list changed while it was salted")
+		}
+		return nil, err
 	}
 	for _, i := range res.CanaryRows {
 		res.Export.Canaries = append(res.Export.Canaries, res.Prints[i])
 	}
-	res.Export.Rows = len(rows)
-	if err := t.Write(out); err != nil {
+	res.Export.Rows = n + k
+	if err := w.close(); err != nil {
 		return nil, err
 	}
 	return res, nil

@@ -1,7 +1,6 @@
 package trace
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/csv"
 	"errors"
@@ -13,7 +12,6 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
-	"golang.org/x/text/transform"
 	"golang.org/x/text/width"
 )
 
@@ -38,6 +36,7 @@ type Table struct {
 	Encoding Encoding
 	Comma    rune
 	CRLF     bool
+	ncol     int // the widest row, when Rows holds only a sample
 }
 
 // MaxTableBytes bounds the size of a list ReadTable accepts.
@@ -145,45 +144,21 @@ func isHeader(row []string) bool {
 	return named > 0
 }
 
-// Write writes t in its own encoding, delimiter and line endings.
+// Write writes t in its own encoding, delimiter and line endings, cells
+// as they are.
 func (t *Table) Write(w io.Writer) error {
-	bw := bufio.NewWriterSize(w, 1<<16)
-	var out io.Writer = bw
-	var enc io.WriteCloser
-	switch t.Encoding {
-	case UTF8BOM:
-		bw.Write(utf8BOM)
-	case GB18030:
-		enc = transform.NewWriter(bw, simplifiedchinese.GB18030.NewEncoder())
-		out = enc
-	}
-	cw := csv.NewWriter(out)
-	cw.Comma = t.Comma
-	if t.Comma == 0 {
-		cw.Comma = ','
-	}
-	cw.UseCRLF = t.CRLF
+	rw := newRowWriter(w, t.Encoding, t.Comma, t.CRLF, true)
 	if t.Header != nil {
-		cw.Write(t.Header)
+		if err := rw.write(t.Header); err != nil {
+			return err
+		}
 	}
 	for _, row := range t.Rows {
-		if err := cw.Write(row); err != nil {
-			return fmt.Errorf("write list: %w", err)
+		if err := rw.write(row); err != nil {
+			return err
 		}
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return fmt.Errorf("write list: %w", err)
-	}
-	if enc != nil {
-		if err := enc.Close(); err != nil {
-			return fmt.Errorf("write list: %w", err)
-		}
-	}
-	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("write list: %w", err)
-	}
-	return nil
+	return rw.close()
 }
 
 // Role is what a column holds.
@@ -283,7 +258,7 @@ type Columns struct {
 // name says nothing or there is no header, from its content. phoneColumn,
 // when not empty, names the phone column by header name or 1-based number.
 func (t *Table) Recognize(phoneColumn string) (Columns, error) {
-	ncol := len(t.Header)
+	ncol := max(len(t.Header), t.ncol)
 	for _, row := range t.Rows {
 		ncol = max(ncol, len(row))
 	}

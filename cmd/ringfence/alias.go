@@ -15,7 +15,8 @@ import (
 )
 
 func (c *cli) runAlias(args []string) int {
-	fs := newFlagSet("alias", `pool add FILE [--quarantine 30d] [--null-share 0.05]
+	fs := newFlagSet("alias", `pool [--json]
+       ringfence alias pool add FILE [--quarantine 30d] [--null-share 0.05]
        ringfence alias new --subscriber S --merchant M [--merchant-number N]... [--block-strangers]
        ringfence alias list [--subscriber S]
        ringfence alias show ALIAS
@@ -39,10 +40,11 @@ func (c *cli) runAlias(args []string) int {
 		return code
 	}
 	if len(pos) == 0 {
-		return c.usageError(fs, "want pool, new, list, show or call")
+		return c.usageError(fs, "want pool, new, list, show, set or call")
 	}
 	verb := pos[0]
-	e, closeDB, err := c.openEngineFor(*data, verb != "list" && verb != "show")
+	readOnly := verb == "list" || verb == "show" || verb == "pool" && len(pos) == 1
+	e, closeDB, err := c.openEngineFor(*data, !readOnly)
 	if err != nil {
 		return c.fail("alias", err)
 	}
@@ -56,8 +58,22 @@ func (c *cli) runAlias(args []string) int {
 		}
 		defer l.Close()
 		e.SetDisclosures(engine.LedgerDisclosures(l))
+		if err := c.reconcile(e); err != nil {
+			return c.fail("alias", err)
+		}
 	}
 	switch {
+	case verb == "pool" && len(pos) == 1:
+		st := e.PoolStats()
+		if *asJSON {
+			c.printJSON(st)
+			break
+		}
+		fmt.Fprintf(c.stdout, "alias pool: %d numbers: %d free, %d waiting in quarantine, %d bound, %d null aliases, %d retired\n",
+			st.Numbers, st.Free, st.Waiting, st.Bound, st.Null, st.Retired)
+		if st.Low {
+			fmt.Fprintf(c.stdout, "warning: under 10%% of the pool is free or waiting; add numbers with 'ringfence alias pool add'\n")
+		}
 	case verb == "pool" && len(pos) == 3 && pos[1] == "add":
 		q, err := engine.ParseDays(*quarantine)
 		if err != nil {
@@ -76,6 +92,7 @@ func (c *cli) runAlias(args []string) int {
 		}
 		fmt.Fprintf(c.stdout, "added %d numbers (%d reserved as null aliases, %d already known, %d rejected); issuable after %s\n",
 			added, nulls, len(nums)-added, len(rejected), e.Now().Add(q).Format(time.RFC3339))
+		c.warnPool(e)
 	case verb == "new" && len(pos) == 1:
 		if *sub == "" || *merchant == "" {
 			return c.usageError(fs, "new needs --subscriber and --merchant")
@@ -90,6 +107,7 @@ func (c *cli) runAlias(args []string) int {
 			fmt.Fprintf(c.stdout, "%s\n", b.Alias)
 			fmt.Fprintf(c.stderr, "alias %s for %s, given to %s (ledger entry %d)\n", b.Alias, b.Subscriber, b.Merchant, b.LedgerIndex)
 		}
+		c.warnPool(e)
 	case verb == "list" && len(pos) == 1:
 		bs, err := e.Aliases(*sub)
 		if err != nil {
@@ -123,6 +141,9 @@ func (c *cli) runAlias(args []string) int {
 			leak := ""
 			if ev.Outcome == "stranger" {
 				leak = fmt.Sprintf("  LEAK (ledger entry %d)", ev.LedgerIndex)
+				if ev.Sequential {
+					leak = fmt.Sprintf("  recorded (ledger entry %d); the caller dials numbers in sequence, so no evidence of a leak on its own", ev.LedgerIndex)
+				}
 			}
 			fmt.Fprintf(c.stdout, "  %s  %s  %s%s\n", ev.At.Format(time.RFC3339), ev.Caller, ev.Outcome, leak)
 		}
@@ -166,6 +187,9 @@ func (c *cli) runAlias(args []string) int {
 		fmt.Fprintf(c.stdout, "%s: %s → %s (%s)\n", d.Outcome, from, target, d.Reason)
 		if d.Leak {
 			fmt.Fprintf(c.stdout, "leak event %d against %s, ledger entry %d\n", ev.ID, ev.Merchant, ev.LedgerIndex)
+			if ev.Sequential {
+				fmt.Fprintf(c.stdout, "the caller was flagged for dialling numbers in sequence: the call is recorded, but is no evidence of a leak on its own\n")
+			}
 		}
 	default:
 		return c.usageError(fs, "unknown alias command %q", strings.Join(pos, " "))

@@ -23,6 +23,8 @@ func (c *cli) runServe(args []string) int {
 	addr := fs.String("http", "127.0.0.1:8080", "HTTP listen address")
 	demo := fs.Bool("demo", false, "load the demo dataset first if the data directory has none")
 	noLimits := fs.Bool("no-rate-limits", false, "disable per-key rate limits (benchmarks only)")
+	canaryQuota := fs.Int("org-canary-quota", 0, "alias pool numbers one organisation's exports may hold as canaries (0: a quarter of the pool, at least 10; -1: no quota)")
+	aliasCap := fs.Int("subscriber-alias-cap", engine.DefaultSubscriberAliasCap, "aliases one subscriber may hold (-1: no cap)")
 	sipOpts := c.sipFlags(fs)
 	pos, code, ok := c.parse(fs, args)
 	if !ok {
@@ -62,8 +64,18 @@ func (c *cli) runServe(args []string) int {
 	}
 	defer led.Close()
 	e.SetDisclosures(engine.LedgerDisclosures(led))
+	e.SetLogger(logger)
+	e.SetAliasLimits(engine.AliasLimits{OrgCanaryQuota: *canaryQuota, SubscriberAliasCap: *aliasCap})
+	if err := c.reconcile(e); err != nil {
+		return c.fail("serve", err)
+	}
+	// Lists and copies left by exports the last run did not finish go.
+	if err := cleanExportTmp(*data); err != nil {
+		return c.fail("serve", err)
+	}
 	srv := rfhttp.NewServer(e, logger, limits, c.extraRoutes(e)...)
 	srv.Ledger = led
+	srv.TempDir = exportTmp(*data)
 	stopSIP, err := c.startSIP(ctx, e, sipOpts, logger, srv.Register)
 	if err != nil {
 		return c.fail("serve", err)

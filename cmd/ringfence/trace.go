@@ -1,50 +1,128 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"ringfence"
 	"ringfence/engine"
 	"ringfence/evidence"
 	"ringfence/ledger"
+	"ringfence/sqlite"
 	"ringfence/trace"
 )
 
-// tracePool is the alias pool as trace uses it: canary numbers that ring
-// into ringfence, per-recipient aliases and the null aliases.
+// tracePool is the alias pool as trace uses it: the engine that reserves
+// canary numbers and per-recipient aliases, and the null aliases.
 type tracePool struct {
-	Numbers     trace.NumberSource
-	Aliases     trace.AliasBinder
+	E           *engine.Engine
 	NullAliases func() ([]string, error)
 	Close       func()
 }
 
 // openTracePool opens the alias pool of a data directory for trace, with
-// bindings recorded in l. A pool with no issuable numbers leaves canaries to
-// the reserved range.
+// bindings recorded in l, after reconciling the store with the ledger.
 func (c *cli) openTracePool(dataDir string, l *ledger.Log) (*tracePool, error) {
 	e, closeDB, err := c.openEngineToWrite(dataDir)
 	if err != nil {
 		return nil, err
 	}
 	e.SetDisclosures(engine.LedgerDisclosures(l))
-	p := &tracePool{
-		Aliases:     engine.TracePool{E: e, Actor: cliActor},
+	if err := c.reconcile(e); err != nil {
+		closeDB()
+		return nil, err
+	}
+	return &tracePool{
+		E:           e,
 		NullAliases: func() ([]string, error) { return e.NullAliases(), nil },
 		Close:       closeDB,
+	}, nil
+}
+
+// reconcile brings the store in line with the ledger (after a crash
+// between the two) and says what it repaired.
+func (c *cli) reconcile(e *engine.Engine) error {
+	r, err := e.Reconcile(context.Background())
+	if err != nil {
+		return fmt.Errorf("reconcile the store with the ledger: %w", err)
 	}
-	if e.IssuableAliases() > 0 {
-		p.Numbers = engine.TracePool{E: e, Actor: cliActor}
+	if r != (engine.Reconciled{}) {
+		fmt.Fprintf(c.stderr, "ringfence: store reconciled with the ledger: %d ledger indexes restored, %d entries appended, %d bindings of unfinished exports undone\n", r.Indexed, r.Appended, r.Released)
 	}
-	return p, nil
+	return nil
+}
+
+// exportTmp is where exports spool lists and copies: inside the data
+// directory, never the system's temporary directory.
+func exportTmp(dataDir string) string { return filepath.Join(dataDir, "tmp") }
+
+// cleanExportTmp makes the export spool directory (0700) and removes what
+// an export killed before it finished left there. Call it only while
+// holding the ledger, which every export holds.
+func cleanExportTmp(dataDir string) error {
+	dir := exportTmp(dataDir)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	if err := os.Chmod(dir, 0o700); err != nil {
+		return err
+	}
+	stale, err := filepath.Glob(filepath.Join(dir, "export-*"))
+	if err != nil {
+		return err
+	}
+	for _, f := range stale {
+		if err := os.Remove(f); err != nil && !os.IsNotExist(err) {
+			return err
+		}
+	}
+	return nil
+}
+
+// moveFile moves src to dst, copying when they are on different file
+// systems; dst appears complete or not at all.
+func moveFile(src, dst string) error {
+	err := os.Rename(src, dst)
+	var le *os.LinkError
+	if err == nil || !errors.As(err, &le) || !errors.Is(le.Err, syscall.EXDEV) {
+		return err
+	}
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	var suffix [6]byte
+	rand.Read(suffix[:])
+	tmp := dst + ".tmp-" + hex.EncodeToString(suffix[:])
+	out, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	_, err = io.Copy(out, in)
+	if err == nil {
+		err = out.Sync()
+	}
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, dst)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return os.Remove(src)
 }
 
 // openLedger opens the disclosure ledger of a data directory.
@@ -68,15 +146,16 @@ func (c *cli) runTrace(args []string) int {
 }
 
 func (c *cli) traceExport(args []string) int {
-	fs := newFlagSet("trace export", "--org O --recipient R --in customers.csv --out for-R.csv [--phone-column C] [--alias]", c.stderr)
+	fs := newFlagSet("trace export", "--org O --recipient R --in customers.csv --out for-R.csv [--phone-column C] [--alias] [--canaries N] [--csv-raw]", c.stderr)
 	data := c.dataDir(fs)
 	org := fs.String("org", "", "the organisation disclosing the list")
 	recipient := fs.String("recipient", "", "who receives this copy")
 	in := fs.String("in", "", "customer list (CSV in UTF-8 or GBK/GB18030)")
 	out := fs.String("out", "", "salted copy to write (in the input's encoding)")
 	phoneCol := fs.String("phone-column", "", "phone column by header name or 1-based number (default: recognised)")
-	alias := fs.Bool("alias", false, "replace every real phone number by a per-recipient alias from the pool")
+	aliasFlag := fs.Bool("alias", false, "replace every real phone number by a per-recipient alias from the pool")
 	canaries := fs.Int("canaries", 0, "number of canary records (default: varies per export, 0.1-0.3% of rows plus a few)")
+	csvRaw := fs.Bool("csv-raw", false, "write cells as they are; by default cells starting with = + - @ tab or CR get a leading ' so spreadsheets do not run them as formulas")
 	var prefixes stringList
 	fs.Var(&prefixes, "canary-prefix", "without an alias pool: E.164 block canary numbers are drawn from (repeatable; default "+strings.Join(trace.DefaultCanaryPrefixes, ", ")+")")
 	if _, code, ok := c.parse(fs, args); !ok {
@@ -85,33 +164,46 @@ func (c *cli) traceExport(args []string) int {
 	if *org == "" || *recipient == "" || *in == "" || *out == "" {
 		return c.usageError(fs, "--org, --recipient, --in and --out are required")
 	}
+	if *canaries < 0 {
+		return c.usageError(fs, "--canaries %d is negative", *canaries)
+	}
 	l, err := openLedger(*data)
 	if err != nil {
 		return c.fail("trace export", err)
 	}
 	defer l.Close()
+	if err := cleanExportTmp(*data); err != nil {
+		return c.fail("trace export", err)
+	}
+	pool, err := c.openTracePool(*data, l)
+	if err != nil {
+		return c.fail("trace export", err)
+	}
+	defer pool.Close()
+	e := pool.E
+	issue := e.NewIssue(cliActor, *org)
+	defer issue.Abort()
 	opt := trace.SaltOptions{
 		Disclosure:  trace.Disclosure{Org: *org, Recipient: *recipient},
 		Key:         l.FingerprintKey(),
 		PhoneColumn: *phoneCol,
 		Canaries:    *canaries,
+		RawCells:    *csvRaw,
 	}
-	{
-		pool, err := c.openTracePool(*data, l)
-		if err != nil {
-			return c.fail("trace export", err)
+	free := e.IssuableAliases()
+	switch {
+	case free > 0 && *canaries > free:
+		return c.fail("trace export", ringfence.Errorf(ringfence.ECONFLICT, "--canaries %d: only %d alias pool number(s) free (add numbers with 'alias pool add', or ask fewer)", *canaries, free))
+	case free > 0:
+		opt.Numbers = issue
+	default:
+		if st := e.PoolStats(); st.Numbers > 0 {
+			fmt.Fprintf(c.stderr, "ringfence trace export: no alias pool number is free (%d waiting, %d bound): canaries come from the reserved range and will not ring into ringfence\n", st.Waiting, st.Bound)
 		}
-		defer pool.Close()
-		opt.Numbers = pool.Numbers
-		if *alias {
-			opt.Aliases = pool.Aliases
-		}
-	}
-	if *alias && opt.Aliases == nil {
-		return c.fail("trace export", ringfence.Errorf(ringfence.EINVALID, "--alias needs the alias pool, which is not available here"))
-	}
-	if opt.Numbers == nil {
 		opt.Numbers = l.ReservedRange(prefixes)
+	}
+	if *aliasFlag {
+		opt.Aliases = issue
 	}
 
 	src, err := os.Open(*in)
@@ -119,18 +211,16 @@ func (c *cli) traceExport(args []string) int {
 		return c.fail("trace export", err)
 	}
 	defer src.Close()
-	// Write to a temporary file; the copy appears under its name only once
-	// the ledger holds its entry.
-	var suffix [6]byte
-	rand.Read(suffix[:])
-	tmp := *out + ".tmp-" + hex.EncodeToString(suffix[:])
-	dst, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	// Write to a temporary file inside the data directory; the copy
+	// appears under its name only once the ledger holds its entry.
+	dst, err := os.CreateTemp(exportTmp(*data), "export-out-*")
 	if err != nil {
 		return c.fail("trace export", err)
 	}
+	tmp := dst.Name()
 	defer os.Remove(tmp)
 	ctx := context.Background()
-	res, err := trace.Salt(ctx, bufio.NewReaderSize(src, 1<<16), dst, opt)
+	res, err := trace.Salt(ctx, src, dst, opt)
 	if err == nil {
 		err = dst.Sync()
 	}
@@ -140,11 +230,11 @@ func (c *cli) traceExport(args []string) int {
 	if err != nil {
 		return c.fail("trace export", fmt.Errorf("%s: %w", *in, err))
 	}
-	idx, err := l.AppendExport(ctx, res.Export, res.Prints)
+	idx, err := issue.Commit(ctx, &res.Export, res.Prints)
 	if err != nil {
 		return c.fail("trace export", err)
 	}
-	if err := os.Rename(tmp, *out); err != nil {
+	if err := moveFile(tmp, *out); err != nil {
 		return c.fail("trace export", fmt.Errorf("export %s is recorded (ledger entry %d) but %s could not be written: %w", res.Export.ExportID, idx, *out, err))
 	}
 	if _, err := l.Checkpoint(); err != nil {
@@ -154,7 +244,15 @@ func (c *cli) traceExport(args []string) int {
 	if res.Unaliased > 0 {
 		fmt.Fprintf(c.stderr, "ringfence trace export: %d phone cells could not be parsed and were left empty rather than disclosed\n", res.Unaliased)
 	}
+	c.warnPool(e)
 	return exitOK
+}
+
+// warnPool warns when the alias pool runs low.
+func (c *cli) warnPool(e *engine.Engine) {
+	if st := e.PoolStats(); st.Low {
+		fmt.Fprintf(c.stderr, "ringfence: warning: the alias pool is low: %d of %d numbers free (%d waiting in quarantine); add numbers with 'ringfence alias pool add'\n", st.Free, st.Numbers-st.Null-st.Retired, st.Waiting)
+	}
 }
 
 // attributeOutput is the JSON of trace attribute.
@@ -321,7 +419,7 @@ func (c *cli) runLedger(args []string) int {
 		fmt.Fprintf(c.stdout, "ledger %s verifies: %d entries", l.Dir(), rep.Entries)
 		for _, t := range []string{ledger.TypeExport, ledger.TypeAliasBinding, ledger.TypeAliasRelease, ledger.TypeLeakEvent, ledger.TypeAttribution} {
 			if n := rep.Types[t]; n > 0 {
-				fmt.Fprintf(c.stdout, ", %d %s", n, t)
+				fmt.Fprintf(c.stdout, ", %s", ledger.TypeCount(int(n), t))
 			}
 		}
 		fmt.Fprintf(c.stdout, "; %d signed checkpoints", rep.Checkpoints)
@@ -360,7 +458,17 @@ func (c *cli) runEvidence(args []string) int {
 			return c.fail("evidence export", err)
 		}
 		defer l.Close()
-		b, err := evidence.Export(l, *caseID)
+		// The ledger holds leak callers only as fingerprints; the store
+		// has them in clear for the statement.
+		db, err := sqlite.Open(*data)
+		if err != nil {
+			return c.fail("evidence export", err)
+		}
+		defer db.Close()
+		b, err := evidence.ExportWith(l, *caseID, func(i int64) (string, error) {
+			ev, err := db.LeakByLedger(context.Background(), i)
+			return ev.Caller, err
+		})
 		if err == nil {
 			err = writeFileAtomic(*out, b)
 		}

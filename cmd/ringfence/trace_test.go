@@ -302,7 +302,7 @@ func TestStrangerOnAliasEndToEnd(t *testing.T) {
 		t.Fatalf("the merchant's own call recorded as a leak: %+v %v", mev, err)
 	}
 	entry, err := l.Entry(ev.LedgerIndex)
-	if err != nil || entry.LeakEvent == nil || entry.LeakEvent.Caller != "+8617012345678" || entry.LeakEvent.Merchant != "某4S店" {
+	if err != nil || entry.LeakEvent == nil || entry.LeakEvent.Caller != "" || entry.LeakEvent.CallerPrint == "" || entry.LeakEvent.Merchant != "某4S店" {
 		t.Fatalf("leak entry %+v, %v", entry, err)
 	}
 	bound, _ := l.Entry(b.LedgerIndex)
@@ -331,7 +331,12 @@ func TestStrangerOnAliasEndToEnd(t *testing.T) {
 	if code, out, errs := runCmd(t, runEvidence, "verify", bundle, "--key", strings.TrimSpace(pub)); code != 0 {
 		t.Fatalf("evidence verify: %d %s%s", code, out, errs)
 	}
+	// The bundle, given to the victim or a regulator, names the caller the
+	// ledger holds only as a fingerprint.
 	raw, _ := os.ReadFile(bundle)
+	if !bytes.Contains(raw, []byte("the number +8617012345678, which is not the merchant")) || !bytes.Contains(raw, []byte("caller.json")) {
+		t.Fatal("the statement does not name the caller")
+	}
 	raw[len(raw)/2] ^= 1
 	os.WriteFile(bundle, raw, 0o644)
 	if code, _, errs := runCmd(t, runEvidence, "verify", bundle, "--key", strings.TrimSpace(pub)); code != exitFail || !strings.Contains(errs, "does not verify") {

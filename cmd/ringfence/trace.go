@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -89,37 +87,33 @@ func cleanExportTmp(dataDir string) error {
 }
 
 // moveFile moves src to dst, copying when they are on different file
-// systems; dst appears complete or not at all.
+// systems or dst is not a regular file (a device, a pipe); a regular dst
+// appears complete or not at all.
 func moveFile(src, dst string) error {
-	err := os.Rename(src, dst)
-	var le *os.LinkError
-	if err == nil || !errors.As(err, &le) || !errors.Is(le.Err, syscall.EXDEV) {
-		return err
+	if fi, err := os.Stat(dst); err != nil || fi.Mode().IsRegular() {
+		err := os.Rename(src, dst)
+		var le *os.LinkError
+		if err == nil || !errors.As(err, &le) || !errors.Is(le.Err, syscall.EXDEV) {
+			return err
+		}
 	}
 	in, err := os.Open(src)
 	if err != nil {
 		return err
 	}
 	defer in.Close()
-	var suffix [6]byte
-	rand.Read(suffix[:])
-	tmp := dst + ".tmp-" + hex.EncodeToString(suffix[:])
-	out, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	out, err := createOutput(dst)
 	if err != nil {
 		return err
 	}
-	_, err = io.Copy(out, in)
-	if err == nil {
-		err = out.Sync()
+	defer out.abort()
+	if _, err := io.Copy(out, in); err != nil {
+		return err
 	}
-	if cerr := out.Close(); err == nil {
-		err = cerr
+	if err := out.Sync(); err != nil && !out.direct {
+		return err
 	}
-	if err == nil {
-		err = os.Rename(tmp, dst)
-	}
-	if err != nil {
-		os.Remove(tmp)
+	if err := out.commit(); err != nil {
 		return err
 	}
 	return os.Remove(src)
@@ -353,15 +347,15 @@ func (c *cli) traceAttribute(args []string) int {
 
 // writeFileAtomic writes data to path through a temporary file.
 func writeFileAtomic(path string, data []byte) error {
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, data, 0o644); err != nil {
+	out, err := createOutput(path)
+	if err != nil {
 		return err
 	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
+	defer out.abort()
+	if _, err := out.Write(data); err != nil {
 		return err
 	}
-	return nil
+	return out.commit()
 }
 
 func (c *cli) runLedger(args []string) int {

@@ -130,9 +130,10 @@ var (
 )
 
 type trigger struct {
-	word  string
-	kind  triggerKind
-	label labelKind
+	word   string
+	kind   triggerKind
+	label  labelKind
+	entity Entity // of trigOnline
 }
 
 type triggerKind uint8
@@ -141,6 +142,7 @@ const (
 	trigLabel triggerKind = iota + 1
 	trigTitle
 	trigProvince
+	trigOnline // introduces a QQ number or a WeChat id
 )
 
 func firstRune(s string) rune { r, _ := utf8.DecodeRuneInString(s); return r }
@@ -171,13 +173,16 @@ func init() {
 		runeFlags[r] |= fAdmin
 	}
 	for _, l := range labels {
-		addTrigger(trigger{l.word, trigLabel, l.kind})
+		addTrigger(trigger{l.word, trigLabel, l.kind, 0})
 	}
 	for _, t := range titles {
-		addTrigger(trigger{t, trigTitle, 0})
+		addTrigger(trigger{t, trigTitle, 0, 0})
 	}
 	for _, p := range provinces {
-		addTrigger(trigger{p, trigProvince, 0})
+		addTrigger(trigger{p, trigProvince, 0, 0})
+	}
+	for _, o := range onlineWords {
+		addTrigger(trigger{o.word, trigOnline, 0, o.entity})
 	}
 	for _, s := range addressSuffixes {
 		r := firstRune(s.word)

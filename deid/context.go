@@ -60,6 +60,11 @@ func (s *scan) han(i int) int {
 					}
 				}
 				return end
+			case trigOnline:
+				if e := s.onlineID(end, t.entity); e > 0 {
+					return e
+				}
+				return end
 			}
 		}
 	}

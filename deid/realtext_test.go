@@ -270,3 +270,29 @@ func TestOperatorsNewKinds(t *testing.T) {
 		}
 	}
 }
+
+// TestFindNamesInRunningText holds person names that real bios and posts
+// introduce by context.
+func TestFindNamesInRunningText(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []found
+	}{
+		{"商务合作联系经理人李涛：13910819844", []found{{Name, "李涛"}, {Mobile, "13910819844"}}},
+		{"经纪人MIKI（赵思熹）", []found{{Name, "赵思熹"}}},
+		{"张伟的手机是13812345678", []found{{Name, "张伟"}, {Mobile, "13812345678"}}},
+		{"欧阳娜娜的微信：nana_2020", []found{{Name, "欧阳娜娜"}, {WeChat, "nana_2020"}}},
+		{"对接人：王小明", []found{{Name, "王小明"}}},
+	}
+	for _, tt := range tests {
+		got := findAll(t, tt.in)
+		if fmt.Sprint(got) != fmt.Sprint(tt.want) {
+			t.Errorf("Find(%q)\n got  %v\n want %v", tt.in, got, tt.want)
+		}
+	}
+	for _, in := range []string{"我的手机坏了", "公司的电话是多少", "他的邮箱满了"} {
+		if got := findAll(t, in); len(got) > 0 {
+			t.Errorf("Find(%q) = %v, want nothing", in, got)
+		}
+	}
+}

@@ -11,9 +11,10 @@ import (
 //go:embed gb2260.txt
 var gb2260 string
 
-// divisionCodes marks the six-digit division codes of gb2260.
-var divisionCodes = func() []bool {
-	t := make([]bool, 1000000)
+// divisionCodes is the set of the six-digit division codes of gb2260, a
+// bit per code.
+var divisionCodes = func() []uint64 {
+	t := make([]uint64, 1000000/64+1)
 	for line := range strings.SplitSeq(gb2260, "\n") {
 		if len(line) != 6 || line[0] == '#' {
 			continue
@@ -22,10 +23,12 @@ var divisionCodes = func() []bool {
 		for i := range 6 {
 			v = v*10 + int(line[i]-'0')
 		}
-		t[v] = true
+		t[v/64] |= 1 << (v % 64)
 	}
 	return t
 }()
+
+func isDivision(v int) bool { return divisionCodes[v/64]&(1<<(v%64)) != 0 }
 
 func num6(d []byte) int {
 	return num2(d)*10000 + num2(d[2:])*100 + num2(d[4:])
@@ -36,7 +39,7 @@ func num6(d []byte) int {
 // Affairs). Unified social credit codes exist since 2015 and carry such a
 // code.
 func validDivision(d []byte) bool {
-	return allDigits(d[:6]) && divisionCodes[num6(d)]
+	return allDigits(d[:6]) && isDivision(num6(d))
 }
 
 // validIDDivision reports whether the six digits d can be the division code
@@ -51,9 +54,8 @@ func validIDDivision(d []byte) bool {
 	if !provinceCodes[num2(d)] {
 		return false
 	}
-	if divisionCodes[num6(d)] {
+	if p := num2(d[2:]); p >= 1 && p <= 70 || p == 90 {
 		return true
 	}
-	p := num2(d[2:])
-	return p >= 1 && p <= 70 || p == 90
+	return isDivision(num6(d))
 }

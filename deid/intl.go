@@ -118,7 +118,10 @@ func callingCode(d []byte) bool {
 	if len(d) == 0 || len(d) > 3 || d[0] == '0' {
 		return false
 	}
-	v, _ := strconv.Atoi(string(d))
+	v := 0
+	for _, c := range d {
+		v = v*10 + int(c-'0')
+	}
 	return callingCodes[v]
 }
 

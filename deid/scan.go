@@ -424,6 +424,12 @@ func (s *scan) number(i int) int {
 				if x && len(d) != 17 || !x && (len(d) < 8 || len(d) > 19) {
 					continue
 				}
+				// Numbers of 8 to 10 digits are only read outside mainland
+				// China: after '+' or '(' , 00, a calling code of its own,
+				// or as 8-digit and Taiwan 09 numbers.
+				if !x && len(d) < 11 && !(g == 0 && (plus || paren) || d[0] == '0' || len(d) == 8 || h > g && groupLen(groups[g]) <= 3) {
+					continue
+				}
 				start := groups[g].start
 				led := g == 0 && (plus || paren && groups[0].closes && h > 0)
 				if led {

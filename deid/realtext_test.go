@@ -78,6 +78,8 @@ func TestFindRealTextLookAlikes(t *testing.T) {
 		"qq音乐12",                 // too short
 		"2023-11-15 13:45:12",    // a date and a time
 		"版本号v1.2.3",
+		"快递单号SF0066900232610",    // a courier number, not 0066 (Thailand)
+		"快递单号JD0081271079695301", // nor 0081 (Japan)
 	} {
 		if got := findAll(t, in); len(got) > 0 {
 			t.Errorf("Find(%q) = %v, want nothing", in, got)

@@ -442,6 +442,10 @@ func (s *scan) number(i int) int {
 				if (g == 0 && leftLetter || h == ng-1 && rightLetter) && e != Mobile && e != Landline {
 					continue
 				}
+				if g == 0 && leftLetter && country != 0 {
+					// Courier and order numbers: SF0066900232610.
+					continue
+				}
 				if notPersonal(b, start) {
 					break
 				}

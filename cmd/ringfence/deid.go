@@ -20,7 +20,8 @@ const deidUsage = `[--in FILE] [--out FILE] [--policy FILE] [--format csv|jsonl|
        ringfence deid keygen
 
 Finds personal data (mobile and fixed-line numbers, identity numbers, bank
-cards, unified social credit codes, plates, e-mail, names, addresses) and
+cards, unified social credit codes, plates, e-mail, names, addresses, QQ
+numbers, WeChat ids) and
 masks it, or applies the policy's operators (mask, redact, pseudonym, fpe).
 Without --policy every entity found is masked and the rest is left as it
 was. Input and output default to stdin and stdout; a summary of what was

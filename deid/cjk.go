@@ -42,6 +42,9 @@ var nameStopPairs = []string{"先生", "女士", "小姐", "同志", "老师", "
 // titles follow a name: "张三先生".
 var titles = []string{"先生", "女士", "小姐", "同志", "老师", "经理", "师傅", "医生", "律师", "教授", "主任", "总监"}
 
+// possessives follow a name as titles do: "张伟的手机是…".
+var possessives = []string{"的手机", "的电话", "的号码", "的联系方式", "的微信", "的邮箱", "的身份证", "的住址", "的地址", "的银行卡", "的QQ"}
+
 type labelKind uint8
 
 const (
@@ -64,6 +67,7 @@ var labels = []label{
 	{"法人代表", labelName}, {"负责人", labelName}, {"经办人", labelName}, {"投保人", labelName},
 	{"被保险人", labelName}, {"受益人", labelName}, {"收款人", labelName}, {"付款人", labelName},
 	{"监护人", labelName}, {"我叫", labelName}, {"名叫", labelName}, {"叫做", labelName},
+	{"经理人", labelName}, {"经纪人", labelName}, {"对接人", labelName}, {"联络人", labelName}, {"主理人", labelName},
 	{"客户", labelNameWeak}, {"患者", labelNameWeak}, {"乘客", labelNameWeak}, {"业主", labelNameWeak},
 	{"租客", labelNameWeak}, {"学生", labelNameWeak}, {"员工", labelNameWeak}, {"车主", labelNameWeak},
 	{"家长", labelNameWeak}, {"本人", labelNameWeak}, {"法人", labelNameWeak}, {"司机", labelNameWeak},
@@ -130,9 +134,10 @@ var (
 )
 
 type trigger struct {
-	word  string
-	kind  triggerKind
-	label labelKind
+	word   string
+	kind   triggerKind
+	label  labelKind
+	entity Entity // of trigOnline
 }
 
 type triggerKind uint8
@@ -141,6 +146,7 @@ const (
 	trigLabel triggerKind = iota + 1
 	trigTitle
 	trigProvince
+	trigOnline // introduces a QQ number or a WeChat id
 )
 
 func firstRune(s string) rune { r, _ := utf8.DecodeRuneInString(s); return r }
@@ -171,13 +177,19 @@ func init() {
 		runeFlags[r] |= fAdmin
 	}
 	for _, l := range labels {
-		addTrigger(trigger{l.word, trigLabel, l.kind})
+		addTrigger(trigger{l.word, trigLabel, l.kind, 0})
 	}
 	for _, t := range titles {
-		addTrigger(trigger{t, trigTitle, 0})
+		addTrigger(trigger{t, trigTitle, 0, 0})
+	}
+	for _, p := range possessives {
+		addTrigger(trigger{p, trigTitle, 0, 0})
 	}
 	for _, p := range provinces {
-		addTrigger(trigger{p, trigProvince, 0})
+		addTrigger(trigger{p, trigProvince, 0, 0})
+	}
+	for _, o := range onlineWords {
+		addTrigger(trigger{o.word, trigOnline, 0, o.entity})
 	}
 	for _, s := range addressSuffixes {
 		r := firstRune(s.word)

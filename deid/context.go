@@ -39,6 +39,10 @@ func (s *scan) han(i int) int {
 				if start := s.nameBefore(i); start >= 0 {
 					s.emit(Name, start, i, 0, 0)
 				}
+				if t.word[:3] == "的" {
+					// What the possessive names (微信, QQ) is read next.
+					return i + 3
+				}
 				return end
 			case trigProvince:
 				if e := s.addressAt(i, false); e > 0 {
@@ -58,6 +62,19 @@ func (s *scan) han(i int) int {
 						s.emit(Name, p, e, 0, 0)
 						return e
 					}
+					if t.label == labelName {
+						// A Latin name and the Chinese one in brackets:
+						// 经纪人MIKI（赵思熹）.
+						if start, e := bracketedName(b, p); e > 0 {
+							s.emit(Name, start, e, 0, 0)
+							return e
+						}
+					}
+				}
+				return end
+			case trigOnline:
+				if e := s.onlineID(end, t.entity); e > 0 {
+					return e
 				}
 				return end
 			}
@@ -217,7 +234,29 @@ func nameAt(b []byte, p int) int {
 // character that is not itself a frequent surname, which would make the
 // first one a verb: 感谢李先生).
 func (s *scan) nameBefore(i int) int {
+	start := s.nameBeforeTitle(i)
+	if start < 0 {
+		return -1
+	}
+	for _, w := range notNames {
+		if hasPrefixAt(s.b, start, w) {
+			return -1
+		}
+	}
+	return start
+}
+
+// nameBeforeTitle is nameBefore without the check against notNames; it
+// also reads a compound surname and a two-character given name (欧阳娜娜).
+func (s *scan) nameBeforeTitle(i int) int {
 	b := s.b
+	if i-12 >= s.last {
+		if e := surnameAt(b, i-12); e == i-6 {
+			if r, ok := hanBefore(b, i); ok && runeFlags[r]&fStop == 0 {
+				return i - 12
+			}
+		}
+	}
 	r1, ok1 := hanBefore(b, i)
 	r2, ok2 := hanBefore(b, i-3)
 	if !ok1 || !ok2 || runeFlags[r1]&fStop != 0 || i-6 < s.last {
@@ -358,7 +397,7 @@ func (s *scan) addressAt(p int, labelled bool) int {
 
 // notNames are words that start with a surname and often stand before a
 // phone number.
-var notNames = []string{"常用", "单位", "公司", "方式", "明天", "马上", "余额", "原号", "平时", "时间", "全部", "司机", "师傅", "车主", "于是"}
+var notNames = []string{"公司", "公众", "对方", "本人", "常用", "单位", "公司", "方式", "明天", "马上", "余额", "原号", "平时", "时间", "全部", "司机", "师傅", "车主", "于是"}
 
 // connectives may join a name to the text before it.
 var connectives = []string{"另外", "其次", "以及", "还有", "或者", "然后", "并且", "联系", "通知", "和", "及", "与", "给", "找", "叫", "请", "由", "是", "为"}
@@ -406,4 +445,31 @@ func (s *scan) nameBeforeNumber(start int) {
 		}
 	}
 	s.emit(Name, q, p, 0, 0)
+}
+
+// bracketedName reads a Latin name at b[p] followed by a Chinese name in
+// brackets, and returns the Chinese name's bounds, or 0, 0.
+func bracketedName(b []byte, p int) (int, int) {
+	q := p
+	for q < len(b) && (byteClass[b[q]] == cLetter || b[q] == ' ' || b[q] == '.') {
+		q++
+	}
+	if q == p || q-p > 24 {
+		return 0, 0
+	}
+	w := 0
+	switch {
+	case hasPrefixAt(b, q, "("):
+		w = 1
+	case hasPrefixAt(b, q, "（"):
+		w = 3
+	default:
+		return 0, 0
+	}
+	start := q + w
+	e := nameAt(b, start)
+	if e == 0 || !hasPrefixAt(b, e, ")") && !hasPrefixAt(b, e, "）") {
+		return 0, 0
+	}
+	return start, e
 }

@@ -8,7 +8,11 @@
 //
 //   - mobile: mainland mobile numbers in any notation (13812345678,
 //     138 1234 5678, 138-1234-5678, +86 138…, 0086…, (+86)…, full-width
-//     digits) in an allocated segment;
+//     digits) in an allocated segment, and numbers outside mainland China
+//     written with their calling code (+886…, 00852…, (852), 852-…) or as
+//     Taiwan 09 numbers and, after 香港 or 澳门, 8-digit ones, validated with
+//     libphonenumber's numbering plans; a phone number may run straight
+//     into letters and symbols (13910819844E-mail, cn13501379817);
 //   - landline: fixed-line numbers with a valid area code (010-88886666,
 //     (0755)8888 6666, +86 10 8888 6666), extensions left out;
 //   - id_card: 18-digit resident identity numbers with a province code, a
@@ -21,6 +25,9 @@
 //   - name: a surname and a given name after a label (姓名, 联系人, 收货人 …),
 //     before a title (先生, 女士 …) or right before a phone or identity number
 //     as in a customer list, or as the whole value of a name column;
+//   - qq: a QQ number (5 to 11 digits) after QQ, qq, Q:, 企鹅 …;
+//   - wechat: a WeChat id (a letter, then 5 to 19 letters, digits, _ or -,
+//     or a number) after 微信, vx, V信, wx, WeChat …;
 //   - address: a chain of components (province, city, district, road,
 //     number, room) after a label (地址, 家住 …), from a province name, or
 //     from a city or district, or as the whole value of an address column.

@@ -20,12 +20,14 @@ const (
 	Email                      // e-mail address
 	Name                       // Chinese personal name (in context)
 	Address                    // postal address (province … number)
+	QQ                         // QQ number introduced by its context (QQ, 企鹅 …)
+	WeChat                     // WeChat id introduced by its context (微信, vx …)
 	numEntities
 )
 
-var entityKeys = [numEntities]string{"", "mobile", "landline", "id_card", "bank_card", "uscc", "plate", "email", "name", "address"}
+var entityKeys = [numEntities]string{"", "mobile", "landline", "id_card", "bank_card", "uscc", "plate", "email", "name", "address", "qq", "wechat"}
 
-var entityLabels = [numEntities]string{"", "手机号", "固定电话", "身份证号", "银行卡号", "统一社会信用代码", "车牌号", "电子邮箱", "姓名", "地址"}
+var entityLabels = [numEntities]string{"", "手机号", "固定电话", "身份证号", "银行卡号", "统一社会信用代码", "车牌号", "电子邮箱", "姓名", "地址", "QQ号", "微信号"}
 
 // Entities lists every entity in a stable order.
 func Entities() []Entity {
@@ -54,8 +56,10 @@ func (e Entity) Label() string {
 
 // Structured reports whether e is validated by a standard's structure or
 // check digit (numbers, identity numbers, cards, codes, plates, e-mail)
-// rather than by context (names, addresses).
-func (e Entity) Structured() bool { return e != Name && e != Address && e != 0 }
+// rather than by context (names, addresses, QQ numbers, WeChat ids).
+func (e Entity) Structured() bool {
+	return e != Name && e != Address && e != QQ && e != WeChat && e != 0
+}
 
 // ParseEntity returns the entity for a key ("mobile") or Chinese label
 // ("手机号").
@@ -77,6 +81,10 @@ func ParseEntity(s string) (Entity, error) {
 		return USCC, nil
 	case "licence_plate", "license_plate":
 		return Plate, nil
+	case "weixin", "wx", "微信":
+		return WeChat, nil
+	case "qq_number", "qq号码":
+		return QQ, nil
 	}
 	keys := make([]string, 0, numEntities-1)
 	for _, e := range Entities() {
@@ -102,10 +110,13 @@ func (e *Entity) UnmarshalText(b []byte) error {
 type Match struct {
 	Entity     Entity
 	Start, End int
-	// cc is the number of country-code digits (86 or 0086) that lead a phone
-	// number's digits; area is the length of a landline's area code among
-	// the national digits, leading 0 included when written.
+	// cc is the number of country-code digits (86 or 0086, 00852 …) that
+	// lead a phone number's digits; area is the length of a landline's area
+	// code among the national digits, leading 0 included when written.
 	cc, area uint8
+	// country is the calling code of a number outside mainland China (852,
+	// 886, 65 …), 0 for a mainland number.
+	country uint16
 	// keep is 1 + the byte length of an address's province, city and
 	// district, which masking keeps; 0 when unknown.
 	keep uint16

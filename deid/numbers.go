@@ -130,10 +130,10 @@ func validDate(y, m, d, minYear, maxYear int) bool {
 }
 
 // validID18 reports whether d is an 18-character resident identity number:
-// a province code, a real birth date (1900 to maxYear), a sequence code and
+// a division code (validIDDivision), a real birth date (1900 to maxYear), a sequence code and
 // the GB 11643 check character (an upper- or lower-case X is accepted).
 func validID18(d []byte, maxYear int) bool {
-	if len(d) != 18 || !allDigits(d[:17]) || !provinceCodes[num2(d)] {
+	if len(d) != 18 || !allDigits(d[:17]) || !validIDDivision(d) {
 		return false
 	}
 	y := num2(d[6:])*100 + num2(d[8:])
@@ -150,7 +150,7 @@ func validID18(d []byte, maxYear int) bool {
 // validID15 reports whether d is a 15-digit first-generation identity
 // number: a province code, a birth date in 19YY and a sequence code.
 func validID15(d []byte) bool {
-	if len(d) != 15 || !allDigits(d) || !provinceCodes[num2(d)] {
+	if len(d) != 15 || !allDigits(d) || !validIDDivision(d) {
 		return false
 	}
 	return validDate(1900+num2(d[6:]), num2(d[8:]), num2(d[10:]), 1900, 1999)
@@ -258,7 +258,7 @@ func usccCheck(s []byte) byte {
 
 // validUSCC reports whether s is an 18-character unified social credit code:
 // a registration authority (1-9, A, N, Y), an organisation type (1-9), a
-// 6-digit division code with a valid province, nine characters of the
+// GB/T 2260 division code (see validDivision), nine characters of the
 // organisation code and the GB 32100 check character.
 func validUSCC(s []byte) bool {
 	if len(s) != 18 {
@@ -273,7 +273,7 @@ func validUSCC(s []byte) bool {
 	if !(a >= '1' && a <= '9' || a == 'A' || a == 'N' || a == 'Y') {
 		return false
 	}
-	if s[1] < '1' || s[1] > '9' || !allDigits(s[2:8]) || !provinceCodes[num2(s[2:])] && num2(s[2:]) != 10 {
+	if s[1] < '1' || s[1] > '9' || !validDivision(s[2:8]) {
 		return false
 	}
 	return s[17] == usccCheck(s)

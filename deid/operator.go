@@ -1,7 +1,6 @@
 package deid
 
 import (
-	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -187,8 +186,14 @@ func mask(dst, text []byte, m Match) []byte {
 	switch m.Entity {
 	case Mobile:
 		cc := int(m.cc)
+		if m.country != 0 {
+			return maskNumerals(dst, v, cc, countNumerals(v)-2)
+		}
 		return maskNumerals(dst, v, cc+3, cc+7)
 	case Landline:
+		if m.country != 0 {
+			return maskNumerals(dst, v, int(m.cc), countNumerals(v)-2)
+		}
 		local := int(m.cc) + int(m.area)
 		keep := countNumerals(v) - 4
 		if keep < local {
@@ -225,8 +230,12 @@ func mask(dst, text []byte, m Match) []byte {
 			dst = append(dst, c)
 		}
 		return dst
+	case QQ:
+		return maskNumerals(dst, v, 1, countNumerals(v)-1)
+	case WeChat:
+		return maskASCII(dst, v, 1, len(v))
 	case Email:
-		at := bytes.IndexByte(v, '@')
+		at, _ := atIndex(v)
 		dst = append(dst, v[0])
 		for range at - 1 {
 			dst = append(dst, '*')
@@ -394,7 +403,7 @@ func redact(dst []byte, e Entity) []byte {
 	return append(dst, ']')
 }
 
-var pseudoPrefix = [numEntities]string{"TOK", "MOB", "TEL", "ID", "CARD", "USCC", "PLATE", "EMAIL", "NAME", "ADDR"}
+var pseudoPrefix = [numEntities]string{"TOK", "MOB", "TEL", "ID", "CARD", "USCC", "PLATE", "EMAIL", "NAME", "ADDR", "QQ", "WX"}
 
 // normal is the canonical form of a match for pseudonyms, so that one value
 // written in two notations gets one token.
@@ -403,6 +412,14 @@ func normal(dst, text []byte, m Match, slots []slot) []byte {
 	switch m.Entity {
 	case Mobile, Landline, IDCard, BankCard:
 		skip := int(m.cc)
+		if m.country != 0 {
+			// Outside mainland China: the calling code and the national
+			// number without its trunk 0, whatever the notation.
+			dst = fmt.Appendf(dst, "+%d:", m.country)
+			for len(slots) > skip && slots[skip].c == '0' {
+				skip++
+			}
+		}
 		if m.Entity == Landline && len(slots) > skip && slots[skip].c == '0' {
 			skip++
 		}
@@ -411,6 +428,16 @@ func normal(dst, text []byte, m Match, slots []slot) []byte {
 		}
 		return dst
 	case Email:
+		at, w := atIndex(v)
+		dst = append(dst, strings.ToLower(string(v[:at]))...)
+		dst = append(dst, '@')
+		return append(dst, strings.ToLower(string(v[at+w:]))...)
+	case QQ:
+		for _, s := range slots {
+			dst = append(dst, s.c)
+		}
+		return dst
+	case WeChat:
 		return append(dst, strings.ToLower(string(v))...)
 	case Plate:
 		for _, r := range string(v) {
@@ -451,15 +478,43 @@ func (c *ciphers) fpe(dst, text []byte, m Match, slots []slot, decrypt bool) ([]
 	switch m.Entity {
 	case Mobile:
 		cc := int(m.cc)
+		if m.country != 0 {
+			// Keep the calling code and the national number's first digit.
+			if len(vals) < cc+7 {
+				return nil, fmt.Errorf("%s: %w", m.Entity, ErrNoFPE)
+			}
+			if err := c.decimal(vals[cc+1:], fmt.Sprintf("mobile:+%d:%c", m.country, vals[cc]), decrypt); err != nil {
+				return nil, err
+			}
+			break
+		}
 		if err := c.decimal(vals[cc+3:], "mobile:"+string(vals[cc:cc+3]), decrypt); err != nil {
 			return nil, err
 		}
 	case Landline:
 		// Keep the area code and the local number's first digit.
 		from := int(m.cc) + int(m.area) + 1
-		if err := c.decimal(vals[from:], "landline:"+string(vals[m.cc:from]), decrypt); err != nil {
+		tweak := "landline:" + string(vals[m.cc:from])
+		if m.country != 0 {
+			tweak = fmt.Sprintf("landline:+%d:%s", m.country, vals[m.cc:from])
+		}
+		if len(vals) < from+6 {
+			return nil, fmt.Errorf("%s: %w", m.Entity, ErrNoFPE)
+		}
+		if err := c.decimal(vals[from:], tweak, decrypt); err != nil {
 			return nil, err
 		}
+	case QQ:
+		// Keep the first digit, which is never 0.
+		if err := c.decimal(vals[1:], fmt.Sprintf("qq:%c:%d", vals[0], len(vals)), decrypt); err != nil {
+			return nil, err
+		}
+	case WeChat:
+		out := append([]byte(nil), v...)
+		if err := c.wechat(out, decrypt); err != nil {
+			return nil, err
+		}
+		return append(dst, out...), nil
 	case IDCard:
 		if err := c.idCard(vals, decrypt); err != nil {
 			return nil, err
@@ -731,7 +786,7 @@ func (c *ciphers) plate(p []byte, decrypt bool) error {
 // (and, when it is too short, of the domain's first label), each class into
 // itself so the address stays well formed.
 func (c *ciphers) email(v []byte, decrypt bool) error {
-	at := strings.IndexByte(string(v), '@')
+	at, w := atIndex(v)
 	var pos []int
 	var vals, radixes []int
 	add := func(from, to int) {
@@ -755,7 +810,7 @@ func (c *ciphers) email(v []byte, decrypt bool) error {
 	tweak := "email"
 	if domain < ff1.MinDomain {
 		dot := strings.IndexByte(string(v[at:]), '.') + at
-		add(at+1, dot)
+		add(at+w, dot)
 	} else {
 		tweak += ":" + strings.ToLower(string(v[at:]))
 	}

@@ -133,6 +133,13 @@ func (s *scan) emit(e Entity, start, end int, cc, area uint8) {
 	s.last = end
 }
 
+// emitPhone emits a phone number with its calling code when it is not a
+// mainland number.
+func (s *scan) emitPhone(e Entity, start, end int, cc, area uint8, country uint16) {
+	s.emit(e, start, end, cc, area)
+	s.out[len(s.out)-1].country = country
+}
+
 // word handles an ASCII alphanumeric run starting at i: an e-mail address,
 // a unified social credit code, or a number; any other word is skipped.
 func (s *scan) word(i int) int {
@@ -144,8 +151,16 @@ func (s *scan) word(i int) int {
 	for j < n && isDigit(b[j]) {
 		j++
 	}
-	if j > i && (j == n || !localByte[b[j]] && b[j] != '@') {
+	if j > i && (j == n || !localByte[b[j]] && b[j] != '@' && b[j] != 0xEF) {
 		return s.number(i)
+	}
+	// QQ, vx, WeChat … introduce an online identifier.
+	if j == i && (i == 0 || byteClass[b[i-1]] != cLetter) && onlineLead[b[i]] {
+		if e, end := asciiTrigger(b, i); e != 0 {
+			if v := s.onlineID(end, e); v > 0 {
+				return v
+			}
+		}
 	}
 	j = i
 	letters := 0
@@ -162,8 +177,8 @@ func (s *scan) word(i int) int {
 	for k < n && localByte[b[k]] {
 		k++
 	}
-	if k < n && b[k] == '@' && b[k-1] != '.' {
-		if e := emailEnd(b, k+1); e > 0 {
+	if w := atSignAt(b, k); w > 0 && b[k-1] != '.' {
+		if e := emailEnd(b, k+w); e > 0 {
 			s.emit(Email, i, e, 0, 0)
 			return e
 		}
@@ -171,10 +186,42 @@ func (s *scan) word(i int) int {
 	if byteClass[b[i]] == cLetter || letters > 1 || letters == 1 && b[j-1] != 'X' && b[j-1] != 'x' {
 		if j-i == 18 && validUSCC(b[i:j]) && (i == 0 || !isWordByte(b[i-1])) && (j == n || b[j] != '_') {
 			s.emit(USCC, i, j, 0, 0)
+			return j
+		}
+		// A phone number typed straight into letters (cn13501379817,
+		// 13910819844E-mail): every digit run of the word is a candidate.
+		for p := i; p < j; {
+			if !isDigit(b[p]) {
+				p++
+				continue
+			}
+			q := s.number(p)
+			if q <= p {
+				q = p + 1
+			}
+			if q >= j {
+				return q
+			}
+			for q < j && isDigit(b[q]) {
+				q++
+			}
+			p = q
 		}
 		return j
 	}
 	return s.number(i)
+}
+
+// atSignAt returns the width of an at sign ('@' or the full-width '＠') at
+// b[k], or 0.
+func atSignAt(b []byte, k int) int {
+	if k < len(b) && b[k] == '@' {
+		return 1
+	}
+	if hasPrefixAt(b, k, "＠") {
+		return 3
+	}
+	return 0
 }
 
 // emailEnd returns the end of an e-mail domain starting at b[i], or 0: at
@@ -206,7 +253,7 @@ func emailEnd(b []byte, i int) int {
 		}
 		break
 	}
-	if end == 0 || end-i > 253 || end < n && (isWordByte(b[end]) || b[end] == '@') {
+	if end == 0 || end-i > 253 || end < n && (isWordByte(b[end]) || atSignAt(b, end) > 0) {
 		return 0
 	}
 	return end
@@ -350,16 +397,20 @@ func (s *scan) number(i int) int {
 	if overflow {
 		return next
 	}
-	rightAttached := !xEnd && end < n && (isWordByte(b[end]) || b[end] == '@')
-	if rightAttached && ng > 1 {
+	if ng > 1 && !xEnd && end < n && (isWordByte(b[end]) || atSignAt(b, end) > 0) && opensWord(b, s.groups[ng-1].start) {
 		// The last group opens a word (a credit code, an e-mail address):
 		// leave it to the next token.
 		ng--
 		end = s.groups[ng-1].end
 		next = end
-		rightAttached = false
 	}
-	leftAttached := i > 0 && isWordByte(b[i-1])
+	// Phone numbers are delimited by anything that is not a digit, as
+	// people type them (13910819844E-mail, cn13501379817, 138…@name);
+	// identity numbers, cards and codes are not read inside words.
+	rightAttached := !xEnd && end < n && b[end] == '_'
+	rightLetter := !xEnd && end < n && byteClass[b[end]] == cLetter
+	leftAttached := i > 0 && (isDigit(b[i-1]) || b[i-1] == '_')
+	leftLetter := i > 0 && byteClass[b[i-1]] == cLetter
 	groups := s.groups[:ng]
 	for g := 0; g < ng; {
 		h := -1
@@ -370,15 +421,29 @@ func (s *scan) number(i int) int {
 				}
 				x := xEnd && h == ng-1
 				d := s.digits[groups[g].d0:groups[h].d1]
-				if x && len(d) != 17 || !x && (len(d) < 11 || len(d) > 19) {
+				if x && len(d) != 17 || !x && (len(d) < 8 || len(d) > 19) {
+					continue
+				}
+				// Numbers of 8 to 10 digits are only read outside mainland
+				// China: after '+' or '(' , 00, a calling code of its own,
+				// or as 8-digit and Taiwan 09 numbers.
+				if !x && len(d) < 11 && !(g == 0 && (plus || paren) || d[0] == '0' || len(d) == 8 || h > g && groupLen(groups[g]) <= 3) {
 					continue
 				}
 				start := groups[g].start
-				if g == 0 && (plus || paren && groups[0].closes && h > 0) {
+				led := g == 0 && (plus || paren && groups[0].closes && h > 0)
+				if led {
 					start = i
 				}
-				e, cc, area := s.classify(d, x, plus && g == 0, groups[g:h+1], start)
+				e, cc, area, country := s.classify(d, x, plus && g == 0, led && !plus, groups[g:h+1], start)
 				if e == 0 {
+					continue
+				}
+				if (g == 0 && leftLetter || h == ng-1 && rightLetter) && e != Mobile && e != Landline {
+					continue
+				}
+				if g == 0 && leftLetter && country != 0 {
+					// Courier and order numbers: SF0066900232610.
 					continue
 				}
 				if notPersonal(b, start) {
@@ -391,7 +456,7 @@ func (s *scan) number(i int) int {
 				if e == Mobile || e == IDCard {
 					s.nameBeforeNumber(start)
 				}
-				s.emit(e, start, stop, cc, area)
+				s.emitPhone(e, start, stop, cc, area, country)
 				break
 			}
 		}
@@ -404,11 +469,46 @@ func (s *scan) number(i int) int {
 	return next
 }
 
+// opensWord reports whether an e-mail address or a unified social credit
+// code starts at b[p].
+func opensWord(b []byte, p int) bool {
+	q := p
+	for q < len(b) && isWordByte(b[q]) && b[q] != '_' {
+		q++
+	}
+	if q-p == 18 && validUSCC(b[p:q]) {
+		return true
+	}
+	for q < len(b) && localByte[b[q]] {
+		q++
+	}
+	w := atSignAt(b, q)
+	return w > 0 && emailEnd(b, q+w) > 0
+}
+
 // classify names the entity whose numerals are d (with a trailing X when x),
-// or returns 0. plus tells that a '+' led the number; gs are its digit
-// groups. Numbers split into groups must be split the way people write them,
-// so that a number and a short one after it are not read as one card.
-func (s *scan) classify(d []byte, x, plus bool, gs []group, start int) (Entity, uint8, uint8) {
+// or returns 0, with the phone number's country-code digits, area code
+// length and calling code (see Match). plus tells that a '+' led the
+// number, paren that a parenthesised country code did; gs are its digit
+// groups. Numbers split into groups must be split the way people write
+// them, so that a number and a short one after it are not read as one card.
+func (s *scan) classify(d []byte, x, plus, paren bool, gs []group, start int) (Entity, uint8, uint8, uint16) {
+	e, cc, area := s.classifyCN(d, x, plus, gs, start)
+	if e != 0 {
+		return e, cc, area, 0
+	}
+	if x || len(d) > 17 {
+		return 0, 0, 0, 0
+	}
+	return s.international(d, plus, paren, gs, start)
+}
+
+// classifyCN is classify for mainland numbers, identity numbers, cards and
+// codes.
+func (s *scan) classifyCN(d []byte, x, plus bool, gs []group, start int) (Entity, uint8, uint8) {
+	if !x && len(d) < 11 {
+		return 0, 0, 0
+	}
 	first := int(gs[0].d1 - gs[0].d0)
 	var hint Entity
 	if len(d) == 18 || x {
@@ -450,6 +550,7 @@ func (s *scan) classify(d []byte, x, plus bool, gs []group, start int) (Entity, 
 			if a, ok := landlineArea(nat[trunk:]); ok {
 				return Landline, uint8(cc), uint8(a + trunk)
 			}
+			return 0, 0, 0
 		}
 	}
 	if plus {

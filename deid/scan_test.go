@@ -43,6 +43,8 @@ func TestFind(t *testing.T) {
 		{"＋８６　１３８　１２３４　５６７８", []found{{Mobile, "＋８６　１３８　１２３４　５６７８"}}},
 		{"13812345678 13987654321", []found{{Mobile, "13812345678"}, {Mobile, "13987654321"}}},
 		{"Tel:+86 170 1234 5678.", []found{{Mobile, "+86 170 1234 5678"}}},
+		// Letters delimit a phone number as people type them.
+		{"v13812345678", []found{{Mobile, "13812345678"}}},
 		// Fixed lines.
 		{"010-88886666", []found{{Landline, "010-88886666"}}},
 		{"(0755)8888 6666", []found{{Landline, "(0755)8888 6666"}}},
@@ -105,7 +107,6 @@ func TestFind(t *testing.T) {
 		{"京A1234567", nil},           // too long
 		{"京a12345", nil},             // lower case
 		{"3.13812345678", nil},       // a decimal
-		{"v13812345678", nil},        // part of a word
 		{"SN13812345678X", nil},      // part of a code
 		{"95588", nil},               // a service number
 		{"400-820-8820", nil},        // a business number

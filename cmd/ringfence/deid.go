@@ -22,7 +22,8 @@ const deidUsage = `[--in FILE] [--out FILE] [--policy FILE] [--format csv|jsonl|
        ringfence deid keygen
 
 Finds personal data (mobile and fixed-line numbers, identity numbers, bank
-cards, unified social credit codes, plates, e-mail, names, addresses) and
+cards, unified social credit codes, plates, e-mail, names, addresses, QQ
+numbers, WeChat ids) and
 masks it, or applies the policy's operators (mask, redact, pseudonym, fpe).
 Without --policy every entity found is masked and the rest is left as it
 was. Input and output default to stdin and stdout; a summary of what was
@@ -224,7 +225,7 @@ func (c *cli) deidEval(args []string) int {
 	fs := newFlagSet("deid eval", "[--n N] [--seed S] [--corpus FILE [--byte-offsets]] [--write-corpus FILE]", c.stderr)
 	n := fs.Int("n", 20000, "documents to generate")
 	seed := fs.Uint64("seed", 1, "seed of the generator")
-	corpusFile := fs.String("corpus", "", "evaluate on this labelled corpus (JSON lines: text, entities with start/end) instead")
+	corpusFile := fs.String("corpus", "", "evaluate on this labelled corpus (JSON lines: text, entities with category, start and end in characters) instead")
 	byteOffsets := fs.Bool("byte-offsets", false, "the corpus's offsets count UTF-8 bytes, not characters")
 	writeCorpus := fs.String("write-corpus", "", "also write the generated corpus to this file (JSON lines)")
 	if _, code, ok := c.parse(fs, args); !ok {
@@ -273,6 +274,8 @@ func (c *cli) deidEval(args []string) int {
 	took := time.Since(t0)
 	fmt.Fprintf(c.stdout, "%s: %d documents, %d bytes, %.1f MB/s\n", what, len(docs), bytes, float64(bytes)/1e6/took.Seconds())
 	corpus.WriteTable(c.stdout, scores)
+	fmt.Fprintln(c.stdout, "removal (a labelled span counts as removed when a match of any kind covers it):")
+	corpus.WriteRemoval(c.stdout, corpus.Removal(docs, rec.Find))
 	met := true
 	for _, s := range scores {
 		if s.Entity.Structured() && s.TP+s.FN > 0 && (s.Precision() < 0.99 || s.Recall() < 0.98) {

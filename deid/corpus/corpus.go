@@ -85,7 +85,7 @@ func Generate(n int, seed uint64) []Doc {
 
 // positive writes one sentence with one or two entities.
 func (g gen) positive(d *builder) {
-	switch g.n(13) {
+	switch g.n(17) {
 	case 0, 1:
 		d.lit(g.pick([]string{"手机号", "联系电话：", "手机：", "电话 ", "请拨打", "Tel: ", "mobile ", "回电", "号码为"}))
 		d.ent(deid.Mobile, g.mobile())
@@ -120,6 +120,24 @@ func (g gen) positive(d *builder) {
 	case 11:
 		d.lit(g.pick([]string{"收货地址：", "家住", "地址：", "住址 ", "寄到"}))
 		d.ent(deid.Address, g.address())
+	case 13:
+		d.lit(g.pick([]string{"QQ", "qq", "QQ：", "Q:", "企鹅：", "QQ号 ", "QQ｜微信："}))
+		d.ent(deid.QQ, g.qq())
+		d.lit(g.pick([]string{"", "，", " ", "。欢迎"}))
+	case 14:
+		d.lit(g.pick([]string{"微信：", "vx: ", "V信", "wx:", "WeChat: ", "微信号 "}))
+		d.ent(deid.WeChat, g.wechat())
+		d.lit(g.pick([]string{"，", " ", "。", "（备注来意）"}))
+	case 15:
+		d.lit(g.pick([]string{"电话", "Tel: ", "联系", "香港手机 ", "whatsapp ", "台湾 "}))
+		e, v := g.foreignPhone()
+		d.ent(e, v)
+		d.lit(g.pick([]string{"", "E-mail:", "（工作日）", "#12"}))
+	case 16:
+		// Numbers typed straight into letters and symbols.
+		d.lit(g.pick([]string{"www.example.cn", "Tel", "：", "mob", "电话："}))
+		d.ent(deid.Mobile, g.mobile11())
+		d.lit(g.pick([]string{"E-mail:", "@" + g.name(), "Fax", "微信同号"}))
 	case 12:
 		// A dense record, as in a leaked customer list.
 		d.ent(deid.Name, g.name())

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 	"unicode/utf8"
 
 	"ringfence/deid"
@@ -42,7 +43,8 @@ func WriteJSONL(w io.Writer, docs []Doc) error {
 }
 
 // ReadJSONL reads documents written by WriteJSONL or by another labeller
-// in the same form. Entity names may be keys ("id_card") or Chinese labels;
+// in the same form. Entity names may be keys ("id_card"), Chinese labels or
+// the usual names of labelling tools ("person", "phone"); "category",
 // "type" or "label" may stand for "entity". Offsets count characters unless
 // byteOffsets is set.
 func ReadJSONL(r io.Reader, byteOffsets bool) ([]Doc, error) {
@@ -58,11 +60,12 @@ func ReadJSONL(r io.Reader, byteOffsets bool) ([]Doc, error) {
 		var raw struct {
 			Text     string `json:"text"`
 			Entities []struct {
-				Entity string `json:"entity"`
-				Type   string `json:"type"`
-				Label  string `json:"label"`
-				Start  int    `json:"start"`
-				End    int    `json:"end"`
+				Category string `json:"category"`
+				Entity   string `json:"entity"`
+				Type     string `json:"type"`
+				Label    string `json:"label"`
+				Start    int    `json:"start"`
+				End      int    `json:"end"`
 			} `json:"entities"`
 		}
 		if err := json.Unmarshal(sc.Bytes(), &raw); err != nil {
@@ -81,12 +84,15 @@ func ReadJSONL(r io.Reader, byteOffsets bool) ([]Doc, error) {
 		for k, e := range raw.Entities {
 			name := e.Entity
 			if name == "" {
+				name = e.Category
+			}
+			if name == "" {
 				name = e.Type
 			}
 			if name == "" {
 				name = e.Label
 			}
-			ent, err := deid.ParseEntity(name)
+			ent, err := parseCategory(name)
 			if err != nil {
 				return nil, fmt.Errorf("corpus line %d entity %d: %w", line, k+1, err)
 			}
@@ -107,4 +113,19 @@ func ReadJSONL(r io.Reader, byteOffsets bool) ([]Doc, error) {
 		return nil, fmt.Errorf("corpus line %d: %w", line+1, err)
 	}
 	return docs, nil
+}
+
+// parseCategory maps a labeller's category to an entity: an entity key or
+// label, or a usual name ("person" and "PER" for names, "phone" for phone
+// numbers of any kind).
+func parseCategory(name string) (deid.Entity, error) {
+	switch strings.ToLower(strings.TrimSpace(name)) {
+	case "person", "per", "per.nam", "person_name", "人名":
+		return deid.Name, nil
+	case "telephone", "tel", "phone_number", "电话":
+		return deid.Mobile, nil
+	case "mail", "e-mail":
+		return deid.Email, nil
+	}
+	return deid.ParseEntity(name)
 }

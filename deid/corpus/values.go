@@ -3,6 +3,10 @@ package corpus
 import (
 	"fmt"
 	"strings"
+
+	"github.com/nyaruka/phonenumbers"
+
+	"ringfence/deid"
 )
 
 // Mobile segments in service (three digits) and some that are not.
@@ -77,6 +81,14 @@ var provinceCodes = []int{11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36
 func (g gen) region() string {
 	return fmt.Sprintf("%02d%02d%02d", provinceCodes[g.n(len(provinceCodes))], 1+g.n(20), 1+g.n(30))
 }
+
+// countyCodes are real GB/T 2260 county-level codes (2021), one or two per
+// province, for credit codes, whose division code is checked against the
+// list.
+var countyCodes = []string{"110101", "110108", "120101", "130102", "140105", "150102", "210102", "220102", "230102",
+	"310101", "310115", "320102", "320506", "330106", "330212", "340104", "350102", "360102", "370102", "410105",
+	"420106", "430104", "440106", "440305", "450103", "460105", "500103", "510107", "520102", "530102", "540102",
+	"610113", "620102", "630102", "640104", "650102", "440300", "330100", "110000"}
 
 var daysInMonth = [13]int{0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}
 
@@ -228,7 +240,7 @@ func (g gen) usccBody() string {
 		}
 	}
 	o := org.String()
-	return kind + g.region() + o + string(gb11714(o))
+	return kind + g.pick(countyCodes) + o + string(gb11714(o))
 }
 
 func (g gen) uscc() string {
@@ -384,5 +396,85 @@ func (g gen) badMobile() string {
 		return g.pick(mobileSegments) + g.digits(7) // 10 digits
 	default:
 		return g.pick(mobileSegments) + g.digits(9) // 12 digits
+	}
+}
+
+// mobile11 is a mainland mobile number written as 11 plain digits.
+func (g gen) mobile11() string {
+	for {
+		m := g.mobile()
+		if len(m) == 11 && strings.Trim(m, "0123456789") == "" {
+			return m
+		}
+	}
+}
+
+// qq is a QQ number: 5 to 11 digits, the first not 0, that is not also a
+// mobile number.
+func (g gen) qq() string {
+	n := 5 + g.n(7)
+	first := byte('1' + g.n(9))
+	if n == 11 {
+		first = byte('2' + g.n(8))
+	}
+	return string(first) + g.digits(n-1)
+}
+
+// wechat is a WeChat id: a letter, then letters, digits, '_' and '-', 6 to
+// 20 characters.
+func (g gen) wechat() string {
+	const rest = "abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz0123456789_-"
+	var b strings.Builder
+	b.WriteByte(byte('a' + g.n(26)))
+	for range 5 + g.n(10) {
+		b.WriteByte(rest[g.n(len(rest))])
+	}
+	return b.String()
+}
+
+// foreignPhone is a Hong Kong, Macau, Taiwan or Singapore number in one of
+// the notations people use, drawn until libphonenumber (an oracle
+// independent of package deid) says it is a valid number of its kind.
+func (g gen) foreignPhone() (deid.Entity, string) {
+	for {
+		var region, nat, text string
+		e := deid.Mobile
+		switch g.n(5) {
+		case 0:
+			region, nat = "HK", string("569"[g.n(3)])+g.digits(7)
+		case 1:
+			region, nat = "MO", "6"+string("2368"[g.n(4)])+g.digits(6)
+		case 2:
+			region, nat = "TW", "9"+g.digits(8)
+		case 3:
+			region, nat, e = "TW", "2"+string("2345678"[g.n(7)])+g.digits(7), deid.Landline
+		default:
+			region, nat, e = "SG", "6"+g.digits(7), deid.Landline
+		}
+		cc := map[string]string{"HK": "852", "MO": "853", "TW": "886", "SG": "65"}[region]
+		num, err := phonenumbers.Parse("+"+cc+nat, "ZZ")
+		if err != nil || !phonenumbers.IsValidNumber(num) {
+			continue
+		}
+		t := phonenumbers.GetNumberType(num)
+		if e == deid.Mobile && t != phonenumbers.MOBILE || e == deid.Landline && t != phonenumbers.FIXED_LINE {
+			continue
+		}
+		switch g.n(5) {
+		case 0:
+			text = "+" + cc + " " + nat
+		case 1:
+			text = "+" + cc + "-" + nat
+		case 2:
+			text = "00" + cc + nat
+		case 3:
+			text = "(" + cc + ")" + nat
+		default:
+			text = cc + "-" + nat
+		}
+		if region == "TW" && e == deid.Mobile && g.coin(0.3) {
+			text = "0" + nat[:3] + "-" + nat[3:6] + "-" + nat[6:]
+		}
+		return e, text
 	}
 }

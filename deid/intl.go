@@ -1,0 +1,160 @@
+package deid
+
+import (
+	"strconv"
+
+	"github.com/nyaruka/phonenumbers"
+)
+
+// Phone numbers outside mainland China: Hong Kong, Macau, Taiwan and every
+// other country, validated with the numbering plans of libphonenumber
+// (github.com/nyaruka/phonenumbers), which the project embeds.
+
+// international classifies the numerals d as a phone number outside
+// mainland China, returning the entity, the number of digits before the
+// national number (00 and the calling code), the length of its area code
+// and its calling code; 0 when it is none. A number is read as
+// international when its calling code is written as such: after '+'
+// (plus), after 00, in parentheses (paren) or as a group of its own
+// (852-97392372, 886-2-2752-1874). Without a calling code, an 8-digit Hong
+// Kong or Macau number is read after a word that names the place, and a
+// Taiwan mobile number by its 09 prefix.
+func (s *scan) international(d []byte, plus, paren bool, gs []group, start int) (Entity, uint8, uint8, uint16) {
+	n := len(d)
+	lead := 0
+	written := plus || paren
+	switch {
+	case plus || paren:
+	case n >= 10 && d[0] == '0' && d[1] == '0' && d[2] != '0':
+		lead, written = 2, true
+	case len(gs) > 1 && groupLen(gs[0]) <= 3 && callingCode(d[:groupLen(gs[0])]):
+		// The calling code stands as a group of its own; the national
+		// number must then be valid, not only possible.
+	case n == 10 && d[0] == '0' && d[1] == '9' && twGrouping(gs):
+		return regional(d, "TW")
+	case n == 8 && (len(gs) == 1 || len(gs) == 2 && groupLen(gs[0]) == 4):
+		if r := placeBefore(s.b, start); r != "" {
+			return regional(d, r)
+		}
+		return 0, 0, 0, 0
+	default:
+		return 0, 0, 0, 0
+	}
+	if n-lead < 8 || d[lead] == '0' || d[lead] == '8' && d[lead+1] == '6' {
+		return 0, 0, 0, 0
+	}
+	var buf [24]byte
+	num, err := phonenumbers.Parse(string(append(append(buf[:0], '+'), d[lead:]...)), "ZZ")
+	if err != nil {
+		return 0, 0, 0, 0
+	}
+	country := num.GetCountryCode()
+	ccLen := len(strconv.Itoa(int(country)))
+	if lead+ccLen >= n || country == 86 {
+		return 0, 0, 0, 0
+	}
+	nat := d[lead+ccLen:]
+	valid := phonenumbers.IsValidNumber(num)
+	// A number written with its calling code and grouped as phone numbers
+	// are may be one the plan does not list yet (886-2369-9886): a
+	// possible length is enough then, for national numbers of 8 digits or
+	// more that do not start with 0.
+	if !valid && (!(written || len(gs) > 2) || len(nat) < 8 || nat[0] == '0' || !phonenumbers.IsPossibleNumber(num)) {
+		return 0, 0, 0, 0
+	}
+	e := phoneEntity(phonenumbers.GetNumberType(num))
+	if e == 0 {
+		return 0, 0, 0, 0
+	}
+	area := 0
+	if e == Landline {
+		area = phonenumbers.GetLengthOfGeographicalAreaCode(num)
+	}
+	return e, uint8(lead + ccLen), uint8(area), uint16(country)
+}
+
+// regional validates the national numerals d in region ("HK", "MO", "TW").
+func regional(d []byte, region string) (Entity, uint8, uint8, uint16) {
+	num, err := phonenumbers.Parse(string(d), region)
+	if err != nil || !phonenumbers.IsValidNumber(num) {
+		return 0, 0, 0, 0
+	}
+	e := phoneEntity(phonenumbers.GetNumberType(num))
+	if e == 0 {
+		return 0, 0, 0, 0
+	}
+	area := 0
+	if e == Landline {
+		area = phonenumbers.GetLengthOfGeographicalAreaCode(num)
+	}
+	return e, 0, uint8(area), uint16(num.GetCountryCode())
+}
+
+// phoneEntity maps a number type to mobile or landline; numbers of
+// businesses (toll-free, premium rate, shared cost, UAN) are not personal.
+func phoneEntity(t phonenumbers.PhoneNumberType) Entity {
+	switch t {
+	case phonenumbers.FIXED_LINE, phonenumbers.UNKNOWN:
+		return Landline
+	case phonenumbers.MOBILE, phonenumbers.FIXED_LINE_OR_MOBILE, phonenumbers.PERSONAL_NUMBER, phonenumbers.VOIP, phonenumbers.PAGER:
+		return Mobile
+	}
+	return 0
+}
+
+// callingCodes marks the country calling codes of libphonenumber.
+var callingCodes = func() (t [1000]bool) {
+	for c := range phonenumbers.GetSupportedCallingCodes() {
+		if c > 0 && c < 1000 && c != 86 {
+			t[c] = true
+		}
+	}
+	return t
+}()
+
+// callingCode reports whether the 1 to 3 digits d are a calling code other
+// than 86.
+func callingCode(d []byte) bool {
+	if len(d) == 0 || len(d) > 3 || d[0] == '0' {
+		return false
+	}
+	v := 0
+	for _, c := range d {
+		v = v*10 + int(c-'0')
+	}
+	return callingCodes[v]
+}
+
+// twGrouping accepts a Taiwan mobile number as 0912345678, 0912-345-678 or
+// 0912-345678.
+func twGrouping(gs []group) bool {
+	switch len(gs) {
+	case 1:
+		return true
+	case 2:
+		return groupLen(gs[0]) == 4
+	case 3:
+		return groupLen(gs[0]) == 4 && groupLen(gs[1]) == 3
+	}
+	return false
+}
+
+// placeWords name Hong Kong and Macau before an 8-digit number written
+// without its calling code.
+var placeWords = []struct{ word, region string }{
+	{"香港", "HK"}, {"港", "HK"}, {"HK", "HK"}, {"Hong Kong", "HK"}, {"HongKong", "HK"},
+	{"澳门", "MO"}, {"澳門", "MO"}, {"Macau", "MO"}, {"Macao", "MO"},
+}
+
+// placeBefore returns the region named in the 24 bytes before b[start].
+func placeBefore(b []byte, start int) string {
+	from := max(start-24, 0)
+	for p := start - 1; p >= from; p-- {
+		for _, w := range placeWords {
+			if hasPrefixAt(b, p, w.word) && p+len(w.word) <= start {
+				return w.region
+			}
+		}
+	}
+	return ""
+}

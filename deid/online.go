@@ -1,0 +1,135 @@
+package deid
+
+// Chinese online identifiers: QQ numbers and WeChat ids, read after the
+// words that introduce them (QQ, qq, Q:, 企鹅, 微信, vx, V信, wx, WeChat).
+
+// onlineWords are the CJK words that introduce an identifier.
+var onlineWords = []struct {
+	word   string
+	entity Entity
+}{
+	{"企鹅号", QQ}, {"企鹅", QQ}, {"扣扣", QQ},
+	{"微信号", WeChat}, {"微信", WeChat}, {"薇信", WeChat}, {"微訊", WeChat}, {"威信号", WeChat},
+}
+
+// asciiTriggers are the Latin words that introduce an identifier. "Q" needs
+// a colon after it.
+var asciiTriggers = []struct {
+	word   string
+	entity Entity
+}{
+	{"QQ", QQ}, {"qq", QQ}, {"Qq", QQ}, {"Q", QQ},
+	{"WeChat", WeChat}, {"Wechat", WeChat}, {"wechat", WeChat}, {"WECHAT", WeChat}, {"WeiXin", WeChat}, {"Weixin", WeChat}, {"weixin", WeChat},
+	{"VX", WeChat}, {"Vx", WeChat}, {"vx", WeChat}, {"WX", WeChat}, {"Wx", WeChat}, {"wx", WeChat},
+	{"V信", WeChat}, {"v信", WeChat},
+}
+
+// onlineLead marks the first bytes of asciiTriggers.
+var onlineLead = func() (t [256]bool) {
+	for _, a := range asciiTriggers {
+		t[a.word[0]] = true
+	}
+	return t
+}()
+
+// asciiTrigger returns the entity that the Latin word at b[i] introduces
+// and the word's end, or 0.
+func asciiTrigger(b []byte, i int) (Entity, int) {
+	for _, t := range asciiTriggers {
+		if !hasPrefixAt(b, i, t.word) {
+			continue
+		}
+		end := i + len(t.word)
+		if t.word[len(t.word)-1] < 0x80 && end < len(b) && (byteClass[b[end]] == cLetter || b[end] == '_') {
+			continue
+		}
+		if t.word == "Q" && !(hasPrefixAt(b, end, ":") || hasPrefixAt(b, end, "：")) {
+			continue
+		}
+		return t.entity, end
+	}
+	return 0, 0
+}
+
+// onlineSeps separate an introducing word from its identifier.
+var onlineSeps = []string{" ", ":", "：", "|", "｜", "/", "、", "-", "－", "\t", "\u3000", "号码", "号", "是", "为", "ID:", "ID：", "id:", "id：", "ID ", "id ", "账号", "帐号", "(", ")", "（", "）"}
+
+func skipOnlineSep(b []byte, p int) int {
+	for moved := true; moved && p < len(b); {
+		moved = false
+		for _, sep := range onlineSeps {
+			if hasPrefixAt(b, p, sep) {
+				p += len(sep)
+				moved = true
+				break
+			}
+		}
+	}
+	return p
+}
+
+// onlineID reads the identifier after an introducing word that ends at
+// b[p] and emits it as e (the first word's entity when two are chained, as
+// in "QQ｜微信："). A mobile number is emitted as such; an e-mail address
+// is left to the scanner. It returns the end of what it emitted, or 0.
+func (s *scan) onlineID(p int, e Entity) int {
+	b := s.b
+	n := len(b)
+	p = skipOnlineSep(b, p)
+	for range 2 {
+		if p < n && byteClass[b[p]] == cLetter {
+			if _, end := asciiTrigger(b, p); end > 0 {
+				p = skipOnlineSep(b, end)
+				continue
+			}
+		}
+		if r, ok := runeAt(b, p); ok && runeFlags[r]&fTrigger != 0 {
+			moved := false
+			for _, t := range triggerWords(r) {
+				if t.kind == trigOnline && hasPrefixAt(b, p, t.word) {
+					p = skipOnlineSep(b, p+len(t.word))
+					moved = true
+					break
+				}
+			}
+			if moved {
+				continue
+			}
+		}
+		break
+	}
+	if p >= n || p < s.last {
+		return 0
+	}
+	q := p
+	if isDigit(b[p]) {
+		for q < n && isDigit(b[q]) {
+			q++
+		}
+		if q < n && (isWordByte(b[q]) || atSignAt(b, q) > 0 || b[q] == '.' && q+1 < n && isWordByte(b[q+1])) {
+			return 0 // part of a word or an e-mail address
+		}
+		k := len(s.out)
+		if r := s.number(p); len(s.out) > k {
+			return r
+		}
+		if q-p < 5 || q-p > 11 || b[p] == '0' {
+			return 0
+		}
+		s.emit(e, p, q, 0, 0)
+		return q
+	}
+	if e != WeChat || byteClass[b[p]] != cLetter {
+		return 0
+	}
+	// A WeChat id: a letter, then letters, digits, '_' and '-', 6 to 20
+	// characters in all.
+	for q < n && (isWordByte(b[q]) || b[q] == '-') {
+		q++
+	}
+	if q-p < 6 || q-p > 20 || q < n && (atSignAt(b, q) > 0 || b[q] == '.' && q+1 < n && isWordByte(b[q+1])) {
+		return 0
+	}
+	s.emit(WeChat, p, q, 0, 0)
+	return q
+}

@@ -38,6 +38,11 @@ func Pattern(s string) (string, error) {
 	return n, nil
 }
 
+// RegistryPattern normalises a verified-business pattern.
+func RegistryPattern(s string) (string, error) {
+	return Pattern(s)
+}
+
 // Rules returns a copy of the subscriber's rules; a subscriber without
 // rules gets empty ones.
 func (e *Engine) Rules(subscriber string) (*screen.Rules, error) {

@@ -12,7 +12,7 @@ import (
 )
 
 // AddPool implements engine.AliasStore.
-func (d *DB) AddPool(ctx context.Context, ps []alias.PoolNumber) (added, nulls int, err error) {
+func (d *DB) AddPool(ctx context.Context, ps []alias.PoolNumber, audit ringfence.AuditEntry) (added, nulls int, err error) {
 	err = d.tx(ctx, func(tx *sql.Tx) error {
 		st, err := tx.PrepareContext(ctx, `INSERT INTO alias_pool (number, added_at, available_at, null_alias, state) VALUES (?, ?, ?, ?, 'pool') ON CONFLICT (number) DO NOTHING`)
 		if err != nil {
@@ -30,9 +30,12 @@ func (d *DB) AddPool(ctx context.Context, ps []alias.PoolNumber) (added, nulls i
 				nulls += int(n)
 			}
 		}
-		return nil
+		return insertAudit(ctx, tx, audit)
 	})
-	return added, nulls, err
+	if err != nil {
+		return 0, 0, err
+	}
+	return added, nulls, nil
 }
 
 func boolInt(b bool) int {
@@ -172,7 +175,7 @@ func (d *DB) AliasEvents(ctx context.Context, num string) ([]engine.AliasEvent, 
 }
 
 // SetBlockStrangers implements engine.AliasStore.
-func (d *DB) SetBlockStrangers(ctx context.Context, num string, block bool) error {
+func (d *DB) SetBlockStrangers(ctx context.Context, num string, block bool, audit ringfence.AuditEntry) error {
 	return d.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE alias_bindings SET block_strangers = ? WHERE alias = ?`, boolInt(block), num)
 		if err != nil {
@@ -181,6 +184,6 @@ func (d *DB) SetBlockStrangers(ctx context.Context, num string, block bool) erro
 		if n, _ := res.RowsAffected(); n == 0 {
 			return notFound("%s is not a bound alias", num)
 		}
-		return nil
+		return insertAudit(ctx, tx, audit)
 	})
 }

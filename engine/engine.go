@@ -163,12 +163,16 @@ type Call struct {
 	Caller      string // any notation
 	Callee      string // the subscriber called, any notation; "" for a plain number check
 	At          time.Time
-	Attestation string // STIR/SHAKEN: "", "pass", "fail"
+	Attestation string // STIR/SHAKEN: "", "pass", "fail" (see CheckAttestation)
 }
 
 // Check screens a call, filling v (reused: its Reasons keep their capacity).
-// It fails only when the caller or callee is not a number.
+// It fails only when the caller or callee is not a number or the
+// attestation is not one it knows.
 func (e *Engine) Check(v *screen.Verdict, c Call) error {
+	if err := CheckAttestation(c.Attestation); err != nil {
+		return err
+	}
 	info, err := number.Parse(c.Caller)
 	if err != nil {
 		return ringfence.Errorf(ringfence.EINVALID, "caller: %v", err)

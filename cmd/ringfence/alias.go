@@ -42,6 +42,15 @@ func (c *cli) runAlias(args []string) int {
 		return c.usageError(fs, "want pool, new, list, show or call")
 	}
 	verb := pos[0]
+	takes := map[string][]string{
+		"pool": {"quarantine", "null-share"},
+		"new":  {"subscriber", "merchant", "merchant-number", "block-strangers", "json"},
+		"list": {"subscriber", "json"}, "show": {"json"}, "set": {"block-strangers"},
+		"call": {"caller", "at", "duration", "answered"},
+	}[verb]
+	if code, ok := c.onlyFlags(fs, "alias "+verb, takes...); !ok {
+		return code
+	}
 	e, closeDB, err := c.openEngineFor(*data, verb != "list" && verb != "show")
 	if err != nil {
 		return c.fail("alias", err)

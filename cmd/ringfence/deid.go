@@ -118,7 +118,11 @@ func (c *cli) runDeid(args []string) int {
 		defer tmp.Close()
 		w = tmp
 	}
-	sum, err := eng.Process(r, w, deid.Options{Format: f, Encoding: *encoding, Decrypt: *decrypt, Name: name})
+	ctx := c.context()
+	sum, err := eng.Process(newCtxReader(ctx, r), ctxWriter{ctx, w}, deid.Options{Format: f, Encoding: *encoding, Decrypt: *decrypt, Name: name})
+	if err == nil {
+		err = ctx.Err()
+	}
 	if err == nil && tmp != nil {
 		if err = tmp.Close(); err == nil {
 			err = os.Rename(tmp.Name(), *out)

@@ -136,7 +136,7 @@ func TestStartSIP(t *testing.T) {
 	if err := fs.Parse([]string{"--sip", "udp://" + udp, "--sip", "tcp://" + udp, "--sip-next-hop", "10.0.0.9:5060", "--call-retention", "7d"}); err != nil {
 		t.Fatal(err)
 	}
-	e, closeDB, err := c.openEngine(dir)
+	e, closeDB, err := c.createEngine(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -196,7 +196,7 @@ func TestStartSIP(t *testing.T) {
 func TestStartSIPErrors(t *testing.T) {
 	dir := t.TempDir()
 	c := &cli{stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard, getenv: func(string) string { return "" }}
-	e, closeDB, err := c.openEngine(dir)
+	e, closeDB, err := c.createEngine(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -241,7 +241,7 @@ func TestStartSIPErrors(t *testing.T) {
 func TestSIPAliases(t *testing.T) {
 	dir := t.TempDir()
 	c := &cli{stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard, getenv: func(string) string { return "" }}
-	e, closeDB, err := c.openEngine(dir)
+	e, closeDB, err := c.createEngine(dir)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"net/url"
@@ -50,6 +51,7 @@ type Server struct {
 	metrics  *metrics
 	extra    []func(*Server)
 	srv      *http.Server
+	query    map[string][]string // query parameters by route (queryParams and extra routes')
 }
 
 // Limits are per-key request rates by role: requests per second, and the
@@ -132,13 +134,13 @@ func checkQuery(r *http.Request, allowed []string) error {
 
 // NewServer returns a server with the core routes plus extra ones.
 func NewServer(e *engine.Engine, logger *slog.Logger, limits Limits, extra ...Route) *Server {
-	s := &Server{Engine: e, Logger: logger, Limits: limits, mux: http.NewServeMux(), registry: prometheus.NewRegistry()}
+	s := &Server{Engine: e, Logger: logger, Limits: limits, mux: http.NewServeMux(), registry: prometheus.NewRegistry(), query: maps.Clone(queryParams)}
 	s.limiter = newLimiter(limits)
 	s.metrics = newMetrics(s.registry, e)
 	s.routes()
 	for _, r := range extra {
 		if r.Query != nil {
-			queryParams[r.Pattern] = r.Query
+			s.query[r.Pattern] = r.Query
 		}
 		s.handle(r.Pattern, r.Handler, r.Roles...)
 	}
@@ -223,7 +225,7 @@ func (s *Server) handle(pattern string, h func(http.ResponseWriter, *http.Reques
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		k, err := s.authorize(r, roles)
 		if err == nil {
-			err = checkQuery(r, queryParams[pattern])
+			err = checkQuery(r, s.query[pattern])
 		}
 		if err == nil {
 			err = h(sw, r, k)

@@ -89,11 +89,8 @@ func (e *Engine) AddAliasPool(ctx context.Context, actor string, numbers []strin
 	for i := 0; i < int(float64(len(ps))*nullShare+0.5); i++ {
 		ps[i].Null = true
 	}
-	if added, nulls, err = e.store.AddPool(ctx, ps); err != nil {
+	if added, nulls, err = e.store.AddPool(ctx, ps, e.entry(actor, "alias.pool_add", "", "")); err != nil {
 		return 0, 0, err
-	}
-	if err := e.audit(ctx, actor, "alias.pool_add", "", ""); err != nil {
-		return added, nulls, err
 	}
 	return added, nulls, e.loadAliases(ctx)
 }
@@ -685,7 +682,7 @@ func (e *Engine) SetBlockStrangers(ctx context.Context, actor, subscriber, num s
 	if b.Purpose != alias.PurposeAlias {
 		return b, ringfence.Errorf(ringfence.EINVALID, "%s is a canary: it always refuses callers", b.Alias)
 	}
-	if err := e.store.SetBlockStrangers(ctx, b.Alias, block); err != nil {
+	if err := e.store.SetBlockStrangers(ctx, b.Alias, block, e.entry(actor, "alias.block_strangers", b.Alias, strconv.FormatBool(block))); err != nil {
 		return b, err
 	}
 	b.BlockStrangers = block
@@ -693,7 +690,7 @@ func (e *Engine) SetBlockStrangers(ctx context.Context, actor, subscriber, num s
 	bb := b
 	e.aliases[b.Alias] = &bb
 	e.aliasMu.Unlock()
-	return b, e.audit(ctx, actor, "alias.block_strangers", b.Alias, strconv.FormatBool(block))
+	return b, nil
 }
 
 // PoolNumber checks that n (E.164) can serve as an alias: a mobile or

@@ -38,10 +38,15 @@ type Engine struct {
 	rules    map[string]*screen.Rules     // by subscriber E.164; values are never mutated
 	behave   map[uint64]*screen.Behaviour // callers flagged by behaviour detection
 	attacked map[uint64]*screen.Behaviour // callees under a call-bombing attack
+	lifted   map[uint64]*screen.Lifted    // numbers whose label an accepted appeal lifted
 	registry atomic.Pointer[screen.Registry]
 
-	writeMu sync.Mutex // serialises read-modify-write of rules
-	keys    sync.Map   // secret hash (string) → ringfence.Key
+	bizMu      sync.Mutex           // serialises registry writes
+	businesses []ringfence.Business // the live registry's entries; replaced, never modified
+
+	writeMu sync.Mutex   // serialises read-modify-write of rules
+	keys    sync.Map     // secret hash (string) → ringfence.Key
+	keyMu   sync.RWMutex // orders key lookups that fill the cache with revocations
 
 	detMu    sync.Mutex
 	detector *detect.Detector // behaviour detection over call records, made on first use
@@ -72,6 +77,7 @@ func Open(ctx context.Context, store Store, cfg reputation.Config) (*Engine, err
 		rules:    map[string]*screen.Rules{},
 		behave:   map[uint64]*screen.Behaviour{},
 		attacked: map[uint64]*screen.Behaviour{},
+		lifted:   map[uint64]*screen.Lifted{},
 	}
 	if err := e.rebuild(ctx); err != nil {
 		return nil, fmt.Errorf("rebuild indexes: %w", err)
@@ -112,6 +118,9 @@ func (e *Engine) rebuild(ctx context.Context) error {
 	if err := e.loadRegistry(ctx); err != nil {
 		return err
 	}
+	if err := e.loadLifted(ctx); err != nil {
+		return err
+	}
 	if err := e.loadAliases(ctx); err != nil {
 		return err
 	}
@@ -126,7 +135,7 @@ func (e *Engine) loadRegistry(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	e.registry.Store(screen.NewRegistry(bs))
+	e.setBusinesses(bs)
 	return nil
 }
 
@@ -163,12 +172,16 @@ type Call struct {
 	Caller      string // any notation
 	Callee      string // the subscriber called, any notation; "" for a plain number check
 	At          time.Time
-	Attestation string // STIR/SHAKEN: "", "pass", "fail"
+	Attestation string // STIR/SHAKEN: "", "pass", "fail" (see CheckAttestation)
 }
 
 // Check screens a call, filling v (reused: its Reasons keep their capacity).
-// It fails only when the caller or callee is not a number.
+// It fails only when the caller or callee is not a number or the
+// attestation is not one it knows.
 func (e *Engine) Check(v *screen.Verdict, c Call) error {
+	if err := CheckAttestation(c.Attestation); err != nil {
+		return err
+	}
 	info, err := number.Parse(c.Caller)
 	if err != nil {
 		return ringfence.Errorf(ringfence.EINVALID, "caller: %v", err)
@@ -195,6 +208,9 @@ func (e *Engine) Decide(v *screen.Verdict, caller number.Info, input, callee str
 		e.mu.RLock()
 		if b := e.behave[k]; b != nil && at.Sub(b.At) < BehaviourTTL {
 			sig.Behaviour = b
+		}
+		if l := e.lifted[k]; l != nil && !at.Before(l.At) {
+			sig.Lifted = l
 		}
 		if callee != "" {
 			sig.Rules = e.rules[callee]

@@ -44,10 +44,10 @@ func (e *Engine) CreateKey(ctx context.Context, actor string, role ringfence.Rol
 	rand.Read(id[:])
 	secret = keyPrefix + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(raw[:]))
 	k = ringfence.Key{ID: "key_" + hex.EncodeToString(id[:]), Role: role, Subscriber: subscriber, Org: strings.TrimSpace(org), CreatedAt: e.Now()}
-	if err := e.store.CreateKey(ctx, k, hashSecret(secret)); err != nil {
+	if err := e.store.CreateKey(ctx, k, hashSecret(secret), e.entry(actor, "key.create", k.ID, string(role))); err != nil {
 		return "", k, err
 	}
-	return secret, k, e.audit(ctx, actor, "key.create", k.ID, string(role))
+	return secret, k, nil
 }
 
 func hashSecret(s string) []byte {
@@ -64,6 +64,10 @@ func (e *Engine) Authenticate(ctx context.Context, secret string) (ringfence.Key
 	if k, ok := e.keys.Load(string(h)); ok {
 		return k.(ringfence.Key), nil
 	}
+	// A revocation must not be overtaken by a lookup that read the key
+	// before it committed and caches it after.
+	e.keyMu.RLock()
+	defer e.keyMu.RUnlock()
 	k, err := e.store.KeyByHash(ctx, h)
 	if ringfence.ErrorCode(err) == ringfence.ENOTFOUND {
 		return k, ringfence.Errorf(ringfence.EUNAUTHORIZED, "invalid API key")
@@ -74,9 +78,13 @@ func (e *Engine) Authenticate(ctx context.Context, secret string) (ringfence.Key
 	return k, nil
 }
 
-// RevokeKey stops a key from authenticating, at once and for good.
+// RevokeKey stops a key from authenticating, at once and for good. The
+// revocation and its audit record commit together; the key leaves the
+// cache once they have.
 func (e *Engine) RevokeKey(ctx context.Context, actor, id string) error {
-	if err := e.store.RevokeKey(ctx, id, e.Now()); err != nil {
+	e.keyMu.Lock()
+	defer e.keyMu.Unlock()
+	if err := e.store.RevokeKey(ctx, id, e.Now(), e.entry(actor, "key.revoke", id, "")); err != nil {
 		return err
 	}
 	e.keys.Range(func(h, k any) bool {
@@ -85,5 +93,5 @@ func (e *Engine) RevokeKey(ctx context.Context, actor, id string) error {
 		}
 		return true
 	})
-	return e.audit(ctx, actor, "key.revoke", id, "")
+	return nil
 }

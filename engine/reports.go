@@ -45,8 +45,15 @@ func (e *Engine) NormalizeReport(r *ringfence.Report) error {
 	if r.ReportedAt.IsZero() {
 		r.ReportedAt = r.ReceivedAt
 	}
-	if r.ReportedAt.After(now.Add(time.Hour)) {
-		return ringfence.Errorf(ringfence.EINVALID, "reported_at: %s is in the future", r.ReportedAt.Format(time.RFC3339))
+	if err := e.NotFuture("reported_at", r.ReportedAt); err != nil {
+		return err
+	}
+	if !r.CalledAt.IsZero() {
+		// Not checked against reported_at: official feeds give the call's
+		// local time without a zone.
+		if err := e.NotFuture("called_at", r.CalledAt); err != nil {
+			return err
+		}
 	}
 	return nil
 }

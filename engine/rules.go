@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -97,15 +98,46 @@ func (e *Engine) UpdateRules(ctx context.Context, subscriber string, f func(*scr
 	return r, nil
 }
 
-// SetEntry adds or replaces the subscriber's rule for pattern.
-func (e *Engine) SetEntry(ctx context.Context, subscriber string, en screen.Entry) (*screen.Rules, error) {
+// checkEntry normalises en's pattern and checks it against the rules
+// current before the change; field prefixes the names of its fields in
+// errors ("entries[2]." in a whole document). It is the one check of an
+// entry, whichever way it arrives: a pass must end in the future, unless it
+// is already stored as it is (a document read and written back keeps its
+// expired passes).
+func (e *Engine) checkEntry(field string, en *screen.Entry, current *screen.Rules) error {
 	p, err := Pattern(en.Pattern)
 	if err != nil {
-		return nil, err
+		return ringfence.Errorf(ringfence.EINVALID, "%spattern: %s", field, ringfence.ErrorMessage(err))
 	}
 	en.Pattern = p
+	switch en.Kind {
+	case screen.EntryAllow, screen.EntryBlock, screen.EntryLabel:
+		if !en.Until.IsZero() {
+			return ringfence.Errorf(ringfence.EINVALID, "%suntil: only a pass ends; an %s rule has no \"until\"", field, en.Kind)
+		}
+	case screen.EntryPass:
+		if en.Until.IsZero() {
+			return ringfence.Errorf(ringfence.EINVALID, "%suntil: a pass needs \"until\" (RFC 3339)", field)
+		}
+		stored := slices.ContainsFunc(current.Entries, func(x screen.Entry) bool {
+			return x.Pattern == en.Pattern && x.Kind == en.Kind && x.Until.Equal(en.Until)
+		})
+		if !en.Until.After(e.Now()) && !stored {
+			return ringfence.Errorf(ringfence.EINVALID, "%suntil: %s is not in the future", field, en.Until.Format(time.RFC3339))
+		}
+	default:
+		return ringfence.Errorf(ringfence.EINVALID, "%saction: %q is not allow, pass, block or label", field, en.Kind)
+	}
+	return nil
+}
+
+// SetEntry adds or replaces the subscriber's rule for pattern.
+func (e *Engine) SetEntry(ctx context.Context, subscriber string, en screen.Entry) (*screen.Rules, error) {
 	return e.UpdateRules(ctx, subscriber, func(r *screen.Rules) error {
-		r.Entries = slices.DeleteFunc(r.Entries, func(x screen.Entry) bool { return x.Pattern == p })
+		if err := e.checkEntry("", &en, r); err != nil {
+			return err
+		}
+		r.Entries = slices.DeleteFunc(r.Entries, func(x screen.Entry) bool { return x.Pattern == en.Pattern })
 		r.Entries = append(r.Entries, en)
 		return nil
 	})
@@ -115,7 +147,7 @@ func (e *Engine) SetEntry(ctx context.Context, subscriber string, en screen.Entr
 func (e *Engine) RemoveEntry(ctx context.Context, subscriber, pattern string) (*screen.Rules, error) {
 	p, err := Pattern(pattern)
 	if err != nil {
-		return nil, err
+		return nil, ringfence.Errorf(ringfence.EINVALID, "pattern: %s", ringfence.ErrorMessage(err))
 	}
 	return e.UpdateRules(ctx, subscriber, func(r *screen.Rules) error {
 		n := len(r.Entries)
@@ -127,17 +159,15 @@ func (e *Engine) RemoveEntry(ctx context.Context, subscriber, pattern string) (*
 	})
 }
 
-// ReplaceRules replaces the subscriber's whole rule document, normalising
-// every pattern.
+// ReplaceRules replaces the subscriber's whole rule document, checking
+// every entry as SetEntry does.
 func (e *Engine) ReplaceRules(ctx context.Context, subscriber string, in *screen.Rules) (*screen.Rules, error) {
-	for i := range in.Entries {
-		p, err := Pattern(in.Entries[i].Pattern)
-		if err != nil {
-			return nil, ringfence.Errorf(ringfence.EINVALID, "entries[%d].pattern: %v", i, ringfence.ErrorMessage(err))
-		}
-		in.Entries[i].Pattern = p
-	}
 	return e.UpdateRules(ctx, subscriber, func(r *screen.Rules) error {
+		for i := range in.Entries {
+			if err := e.checkEntry(fmt.Sprintf("entries[%d].", i), &in.Entries[i], r); err != nil {
+				return err
+			}
+		}
 		*r = *in
 		if r.Entries == nil {
 			r.Entries = []screen.Entry{}
@@ -149,10 +179,8 @@ func (e *Engine) ReplaceRules(ctx context.Context, subscriber string, in *screen
 	})
 }
 
-// Pass grants an expected-call pass to pattern until the given time.
+// Pass grants an expected-call pass to pattern until the given time, which
+// must be in the future.
 func (e *Engine) Pass(ctx context.Context, subscriber, pattern string, until time.Time, note string) (*screen.Rules, error) {
-	if !until.After(e.Now()) {
-		return nil, ringfence.Errorf(ringfence.EINVALID, "until: %s is not in the future", until.Format(time.RFC3339))
-	}
 	return e.SetEntry(ctx, subscriber, screen.Entry{Pattern: pattern, Kind: screen.EntryPass, Until: until, Note: note})
 }

@@ -78,28 +78,36 @@ type RuleStore interface {
 	AllRules(ctx context.Context, fn func(*screen.Rules) error) error
 }
 
-// RegistryStore keeps verified businesses.
+// RegistryStore keeps verified businesses. Each write commits the audit
+// entry that records it in the same transaction: both or neither.
 type RegistryStore interface {
-	AddBusiness(ctx context.Context, b *ringfence.Business) error // sets ID; ECONFLICT if the pattern exists
-	RemoveBusiness(ctx context.Context, id int64) error
+	// AddBusiness stores b, setting its ID; ECONFLICT if the pattern exists.
+	AddBusiness(ctx context.Context, b *ringfence.Business, audit ringfence.AuditEntry) error
+	// RemoveBusiness deletes entry id; ENOTFOUND when there is none.
+	RemoveBusiness(ctx context.Context, id int64, audit ringfence.AuditEntry) error
 	Businesses(ctx context.Context) ([]ringfence.Business, error)
 }
 
-// AppealStore keeps businesses' appeals against labels.
+// AppealStore keeps businesses' appeals against labels. Each write commits
+// the audit entry that records it, made by audit from the appeal as
+// stored, in the same transaction: both or neither.
 type AppealStore interface {
-	FileAppeal(ctx context.Context, a *ringfence.Appeal) error // sets ID
+	FileAppeal(ctx context.Context, a *ringfence.Appeal, audit func(ringfence.Appeal) ringfence.AuditEntry) error // sets ID
 	Appeal(ctx context.Context, id int64) (ringfence.Appeal, error)
 	Appeals(ctx context.Context, status string) ([]ringfence.Appeal, error) // "" for all
 	// DecideAppeal moves a pending appeal to accepted or rejected; ECONFLICT
-	// when it is not pending.
-	DecideAppeal(ctx context.Context, id int64, status, by, decision string, at time.Time) (ringfence.Appeal, error)
+	// when it is not pending. Accepting also sets aside every report on the
+	// appeal's number received until at (as ClearReports does) and returns
+	// the number's remaining tallies.
+	DecideAppeal(ctx context.Context, id int64, status, by, decision string, at time.Time, audit func(ringfence.Appeal) ringfence.AuditEntry) (ringfence.Appeal, []reputation.Tally, error)
 }
 
-// KeyStore keeps API keys by the hash of their secret.
+// KeyStore keeps API keys by the hash of their secret. Each write commits
+// its audit entry in the same transaction.
 type KeyStore interface {
-	CreateKey(ctx context.Context, k ringfence.Key, secretHash []byte) error
-	KeyByHash(ctx context.Context, secretHash []byte) (ringfence.Key, error) // ENOTFOUND, also for revoked keys
-	RevokeKey(ctx context.Context, id string, at time.Time) error            // ENOTFOUND
+	CreateKey(ctx context.Context, k ringfence.Key, secretHash []byte, audit ringfence.AuditEntry) error
+	KeyByHash(ctx context.Context, secretHash []byte) (ringfence.Key, error)                  // ENOTFOUND, also for revoked keys
+	RevokeKey(ctx context.Context, id string, at time.Time, audit ringfence.AuditEntry) error // ENOTFOUND
 	Keys(ctx context.Context) ([]ringfence.Key, error)
 }
 
@@ -163,7 +171,8 @@ type AliasStore interface {
 	// AddPool adds numbers to the pool; numbers it already holds (in any
 	// state) are skipped, so nothing is ever reissued. It returns how many
 	// were added, and how many of those are null aliases.
-	AddPool(ctx context.Context, ps []alias.PoolNumber) (added, nulls int, err error)
+	// The audit entry commits in the same transaction.
+	AddPool(ctx context.Context, ps []alias.PoolNumber, audit ringfence.AuditEntry) (added, nulls int, err error)
 	Pool(ctx context.Context, fn func(alias.PoolNumber) error) error
 	// BindAlias issues a random issuable number to b (setting b.Alias), or
 	// fails with ENOTFOUND when none is left.
@@ -177,7 +186,8 @@ type AliasStore interface {
 	UnbindAliases(ctx context.Context, numbers []string, audit []ringfence.AuditEntry) error
 	// SetBindingsLedger sets the ledger index of bindings, by alias.
 	SetBindingsLedger(ctx context.Context, index map[string]int64) error
-	SetBlockStrangers(ctx context.Context, aliasNumber string, block bool) error
+	// SetBlockStrangers commits its audit entry in the same transaction.
+	SetBlockStrangers(ctx context.Context, aliasNumber string, block bool, audit ringfence.AuditEntry) error
 	Bindings(ctx context.Context, fn func(alias.Binding) error) error
 	// AddAliasEvent records a call (setting ev.ID); a call to an unissued
 	// pool number also counts against it.

@@ -53,6 +53,19 @@ func (s *Server) postCalls(w http.ResponseWriter, r *http.Request, k ringfence.K
 	if len(req.Calls) == 0 || len(req.Calls) > 1000 {
 		return ringfence.Errorf(ringfence.EINVALID, "calls: want 1..1000 calls, got %d", len(req.Calls))
 	}
+	// What the request does not say right is refused whole, before any
+	// call is acted on; bad numbers stay per-call errors.
+	for i, c := range req.Calls {
+		if err := engine.CheckAttestation(c.Attestation); err != nil {
+			return ringfence.Errorf(ringfence.EINVALID, "calls[%d].%s", i, ringfence.ErrorMessage(err))
+		}
+		if err := s.Engine.NotFuture("at", c.At); err != nil {
+			return ringfence.Errorf(ringfence.EINVALID, "calls[%d].%s", i, ringfence.ErrorMessage(err))
+		}
+		if c.Duration < 0 {
+			return ringfence.Errorf(ringfence.EINVALID, "calls[%d].duration_s: %v is negative", i, c.Duration)
+		}
+	}
 	out := make([]callResult, len(req.Calls))
 	for i, c := range req.Calls {
 		res, err := s.call(r, c)

@@ -19,8 +19,6 @@ const MaxDeidBody = 1 << 30
 // summaryTrailer carries the de-identification summary after the body.
 const summaryTrailer = "X-Ringfence-Deid-Summary"
 
-// deidParams are the query parameters of POST /v1/deid.
-var deidParams = map[string]bool{"policy": true, "format": true, "encoding": true, "decrypt": true, "org": true, "csv_raw": true}
 
 // flagParam reads a boolean query parameter: absent, "0"/"false" or
 // "1"/"true".
@@ -43,12 +41,7 @@ func flagParam(q url.Values, name string) (bool, error) {
 // trailer. A record that cannot be parsed comes back replaced whole by
 // [unparsed] and is named in the summary's failed_lines.
 func (s *Server) postDeid(w http.ResponseWriter, r *http.Request, k ringfence.Key) error {
-	q := r.URL.Query()
-	for name := range q {
-		if !deidParams[name] {
-			return ringfence.Errorf(ringfence.EINVALID, "%s: unknown query parameter (known: policy, format, encoding, decrypt, csv_raw, org)", name)
-		}
-	}
+	q := r.URL.Query() // parameters not in queryParams were refused before
 	pol := deid.Policy{}
 	if p := q.Get("policy"); p != "" {
 		var err error

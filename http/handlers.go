@@ -48,8 +48,8 @@ func (s *Server) getNumber(w http.ResponseWriter, r *http.Request, k ringfence.K
 	}
 	call := engine.Call{Caller: r.PathValue("number"), Callee: cal}
 	if at := r.URL.Query().Get("at"); at != "" {
-		if call.At, err = time.Parse(time.RFC3339, at); err != nil {
-			return ringfence.Errorf(ringfence.EINVALID, "at: %q is not RFC 3339", at)
+		if call.At, err = engine.ParseTime("at", at); err != nil {
+			return err
 		}
 	}
 	v := verdicts.Get().(*screen.Verdict)
@@ -63,10 +63,10 @@ func (s *Server) getNumber(w http.ResponseWriter, r *http.Request, k ringfence.K
 }
 
 type reportRequest struct {
-	Number   string    `json:"number"`
-	Category string    `json:"category"`
-	Note     string    `json:"note"`
-	CalledAt time.Time `json:"called_at"`
+	Number   string `json:"number"`
+	Category string `json:"category"`
+	Note     string `json:"note"`
+	CalledAt string `json:"called_at"` // RFC 3339; parsed here to name the field
 }
 
 func (s *Server) postReport(w http.ResponseWriter, r *http.Request, k ringfence.Key) error {
@@ -74,8 +74,15 @@ func (s *Server) postReport(w http.ResponseWriter, r *http.Request, k ringfence.
 	if err := decode(w, r, &req); err != nil {
 		return err
 	}
+	var calledAt time.Time
+	if req.CalledAt != "" {
+		var err error
+		if calledAt, err = engine.ParseTime("called_at", req.CalledAt); err != nil {
+			return err
+		}
+	}
 	rep, err := s.Engine.Report(r.Context(), ringfence.Report{
-		Number: req.Number, Category: ringfence.Category(req.Category), Note: req.Note, CalledAt: req.CalledAt,
+		Number: req.Number, Category: ringfence.Category(req.Category), Note: req.Note, CalledAt: calledAt,
 		Reporter: k.ID, Source: ringfence.SourceCrowd,
 	})
 	if err != nil {
@@ -138,12 +145,7 @@ func (s *Server) postRuleEntry(w http.ResponseWriter, r *http.Request, k ringfen
 	if err := decode(w, r, &e); err != nil {
 		return err
 	}
-	var rules *screen.Rules
-	if e.Kind == screen.EntryPass {
-		rules, err = s.Engine.Pass(r.Context(), sub, e.Pattern, e.Until, e.Note)
-	} else {
-		rules, err = s.Engine.SetEntry(r.Context(), sub, e)
-	}
+	rules, err := s.Engine.SetEntry(r.Context(), sub, e)
 	if err != nil {
 		return err
 	}

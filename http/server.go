@@ -5,12 +5,20 @@
 package http
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
+	"net/url"
+	"reflect"
+	"slices"
+	"sort"
 	"strings"
 	"time"
 
@@ -47,6 +55,7 @@ type Server struct {
 	metrics  *metrics
 	extra    []func(*Server)
 	srv      *http.Server
+	query    map[string][]string // query parameters by route (queryParams and extra routes')
 }
 
 // Limits are per-key request rates by role: requests per second, and the
@@ -78,16 +87,65 @@ func DefaultLimits() Limits {
 type Route struct {
 	Pattern string
 	Roles   []ringfence.Role
+	Query   []string // the query parameters it takes; any other is refused
 	Handler func(w http.ResponseWriter, r *http.Request, k ringfence.Key) error
+}
+
+// queryParams lists the query parameters each route takes. Any other is
+// refused with 400, as is a parameter given twice: a typo ("calee") must
+// not silently change what a request means. A route not listed takes none.
+var queryParams = map[string][]string{
+	"GET /v1/numbers/{number}": {"callee", "at"},
+	"GET /v1/appeals":          {"status"},
+	"GET /v1/stats/monthly":    {"month"},
+	"GET /v1/audit":            {"limit"},
+	"GET /v1/aliases":          {"subscriber"},
+	"POST /v1/cdrs":            {"format"},
+	"POST /v1/deid":            {"format", "encoding", "policy", "decrypt", "csv_raw", "org"},
+	"POST /v1/exports":         {"recipient", "phone_column", "alias", "canaries", "csv_raw"},
+	"POST /v1/attributions":    {"top"},
+	"POST /v1/evidence/verify": {"key"},
+}
+
+// checkQuery refuses query parameters the route does not take.
+func checkQuery(r *http.Request, allowed []string) error {
+	if r.URL.RawQuery == "" {
+		return nil
+	}
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return ringfence.Errorf(ringfence.EINVALID, "query: %v", err)
+	}
+	names := make([]string, 0, len(q))
+	for name := range q {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if !slices.Contains(allowed, name) {
+			takes := "takes no query parameters"
+			if len(allowed) > 0 {
+				takes = "takes " + strings.Join(allowed, ", ")
+			}
+			return ringfence.Errorf(ringfence.EINVALID, "query: unknown parameter %q (this endpoint %s)", name, takes)
+		}
+		if n := len(q[name]); n > 1 {
+			return ringfence.Errorf(ringfence.EINVALID, "%s: given %d times; give it once", name, n)
+		}
+	}
+	return nil
 }
 
 // NewServer returns a server with the core routes plus extra ones.
 func NewServer(e *engine.Engine, logger *slog.Logger, limits Limits, extra ...Route) *Server {
-	s := &Server{Engine: e, Logger: logger, Limits: limits, mux: http.NewServeMux(), registry: prometheus.NewRegistry()}
+	s := &Server{Engine: e, Logger: logger, Limits: limits, mux: http.NewServeMux(), registry: prometheus.NewRegistry(), query: maps.Clone(queryParams)}
 	s.limiter = newLimiter(limits)
 	s.metrics = newMetrics(s.registry, e)
 	s.routes()
 	for _, r := range extra {
+		if r.Query != nil {
+			s.query[r.Pattern] = r.Query
+		}
 		s.handle(r.Pattern, r.Handler, r.Roles...)
 	}
 	return s
@@ -171,6 +229,9 @@ func (s *Server) handle(pattern string, h func(http.ResponseWriter, *http.Reques
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		k, err := s.authorize(r, roles)
 		if err == nil {
+			err = checkQuery(r, s.query[pattern])
+		}
+		if err == nil {
 			err = h(sw, r, k)
 		}
 		if err != nil {
@@ -239,19 +300,150 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	enc.Encode(v)
 }
 
-// decode reads a JSON body of at most MaxBody bytes into v, rejecting
-// unknown fields so typos do not pass silently.
+// decode reads a JSON body of at most MaxBody bytes into v. It refuses
+// unknown fields, anything after the one JSON value, and values of the
+// wrong type or form, naming the field at fault, so that nothing a client
+// meant is silently dropped.
 func decode(w http.ResponseWriter, r *http.Request, v any) error {
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, MaxBody))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
+	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
 			return err
 		}
 		return ringfence.Errorf(ringfence.EINVALID, "body: %v", err)
 	}
+	return decodeJSON(body, v)
+}
+
+func decodeJSON(body []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return jsonError(body, err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return ringfence.Errorf(ringfence.EINVALID, "body: unexpected data after the JSON value (send exactly one JSON object)")
+	}
 	return nil
+}
+
+// jsonError turns a decoding error into an invalid-request error that
+// names the field at fault.
+func jsonError(body []byte, err error) error {
+	var (
+		syntax *json.SyntaxError
+		typ    *json.UnmarshalTypeError
+		tm     *time.ParseError
+		app    *ringfence.Error
+	)
+	switch {
+	case errors.Is(err, io.EOF):
+		return ringfence.Errorf(ringfence.EINVALID, "body: empty; want a JSON object")
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return ringfence.Errorf(ringfence.EINVALID, "body: the JSON value is cut short")
+	case errors.As(err, &syntax):
+		return ringfence.Errorf(ringfence.EINVALID, "body: invalid JSON at byte %d: %s", syntax.Offset, strings.TrimPrefix(syntax.Error(), "json: "))
+	case errors.As(err, &typ):
+		field := typ.Field
+		if field == "" {
+			field = "body"
+		}
+		return ringfence.Errorf(ringfence.EINVALID, "%s: want %s, not a JSON %s", field, jsonKind(typ.Type), typ.Value)
+	case errors.As(err, &tm):
+		return ringfence.Errorf(ringfence.EINVALID, "%s: %q is not an RFC 3339 time (e.g. 2026-11-20T10:00:00+08:00)", fieldOf(body, tm.Value), tm.Value)
+	case errors.As(err, &app):
+		return err
+	}
+	msg := strings.TrimPrefix(err.Error(), "json: ")
+	if name, ok := strings.CutPrefix(msg, "unknown field "); ok {
+		return ringfence.Errorf(ringfence.EINVALID, "body: unknown field %s", name)
+	}
+	return ringfence.Errorf(ringfence.EINVALID, "body: %s", msg)
+}
+
+func jsonKind(t reflect.Type) string {
+	if t == nil {
+		return "another value"
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "an integer"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.Map, reflect.Struct, reflect.Pointer:
+		return "an object"
+	}
+	return "a " + t.String()
+}
+
+// fieldOf returns the path ("entries[0].until") of the first string value
+// in body equal to value, or "body" when there is none: how a time that
+// does not parse is named, since the decoder does not say where it was.
+func fieldOf(body []byte, value string) string {
+	type frame struct {
+		array   bool
+		index   int
+		key     string
+		wantKey bool
+	}
+	var stack []frame
+	next := func() { // a value ended
+		if n := len(stack); n > 0 {
+			if stack[n-1].array {
+				stack[n-1].index++
+			} else {
+				stack[n-1].wantKey = true
+			}
+		}
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return "body"
+		}
+		switch t := tok.(type) {
+		case json.Delim:
+			switch t {
+			case '{':
+				stack = append(stack, frame{wantKey: true})
+			case '[':
+				stack = append(stack, frame{array: true})
+			default:
+				stack = stack[:len(stack)-1]
+				next()
+			}
+			continue
+		case string:
+			if n := len(stack); n > 0 && !stack[n-1].array && stack[n-1].wantKey {
+				stack[n-1].key, stack[n-1].wantKey = t, false
+				continue
+			}
+			if t == value && len(stack) > 0 {
+				var sb strings.Builder
+				for i, f := range stack {
+					if f.array {
+						fmt.Fprintf(&sb, "[%d]", f.index)
+					} else {
+						if i > 0 {
+							sb.WriteByte('.')
+						}
+						sb.WriteString(f.key)
+					}
+				}
+				return sb.String()
+			}
+		}
+		next()
+	}
 }
 
 type statusWriter struct {

@@ -62,12 +62,8 @@ func (s *Server) postExport(w http.ResponseWriter, r *http.Request, k ringfence.
 		PhoneColumn: q.Get("phone_column"),
 		Numbers:     l.ReservedRange(nil),
 	}
-	if v := q.Get("csv_raw"); v != "" {
-		raw, err := strconv.ParseBool(v)
-		if err != nil {
-			return ringfence.Errorf(ringfence.EINVALID, "csv_raw: %q is not true or false", v)
-		}
-		opt.RawCells = raw
+	if opt.RawCells, err = flagParam(q, "csv_raw"); err != nil {
+		return err
 	}
 	free := s.Engine.IssuableAliases()
 	if c := q.Get("canaries"); c != "" {

@@ -206,3 +206,22 @@ func countryPrefix(d []byte) string {
 	}
 	return fmt.Sprintf("no country calling code starts +%s", string(d[:min(3, len(d))]))
 }
+
+// CallingCode returns the country calling code that the E.164 number or
+// prefix p ("+8695311", "+1415") starts with, without the "+"; "" when it
+// starts with none.
+func CallingCode(p string) string {
+	d := strings.TrimPrefix(p, "+")
+	codes := phonenumbers.GetSupportedCallingCodes()
+	v := 0
+	for i := 0; i < len(d) && i < 3; i++ {
+		if d[i] < '0' || d[i] > '9' {
+			return ""
+		}
+		v = v*10 + int(d[i]-'0')
+		if codes[v] {
+			return d[:i+1]
+		}
+	}
+	return ""
+}

@@ -32,6 +32,7 @@ const (
 	ReasonVirtualRange
 	ReasonServiceRange
 	ReasonNoReports
+	ReasonLifted
 )
 
 // Reason is one line of a verdict's explanation. It is a value so a verdict
@@ -86,6 +87,8 @@ func (r Reason) String() string {
 		return r.Text
 	case ReasonNoReports:
 		return "no crowd reports"
+	case ReasonLifted:
+		return "label lifted on appeal " + strconv.Itoa(r.N) + " (" + r.Text + "): reports before it set aside"
 	}
 	return "reason " + strconv.Itoa(int(r.Code))
 }

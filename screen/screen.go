@@ -81,6 +81,15 @@ type Signals struct {
 	Crowd       reputation.Crowd    // the caller's crowd reputation, decayed to the call time
 	Behaviour   *Behaviour          // a behaviour flag on the caller, nil when none
 	UnderAttack *Behaviour          // a call-bombing flag on the callee, nil when none
+	Lifted      *Lifted             // the accepted appeal that lifted the caller's label, nil when none
+}
+
+// Lifted says that an accepted appeal set aside the crowd reports on a
+// number received until At.
+type Lifted struct {
+	Appeal int64
+	At     time.Time
+	Day    string // At's date, YYYY-MM-DD, rendered once
 }
 
 // Policy holds the thresholds of decisions.
@@ -210,7 +219,10 @@ func (p *Policy) reputation(v *Verdict, call Call, sig Signals) {
 
 	switch {
 	case c.Category == "":
-		if sig.Behaviour == nil {
+		switch {
+		case sig.Lifted != nil:
+			v.add(Reason{Code: ReasonLifted, N: int(sig.Lifted.Appeal), Text: sig.Lifted.Day})
+		case sig.Behaviour == nil:
 			v.add(Reason{Code: ReasonNoReports})
 		}
 	case c.Category.Benign():
@@ -228,6 +240,9 @@ func (p *Policy) reputation(v *Verdict, call Call, sig Signals) {
 		crowd.Code = ReasonCrowdWeak
 		v.Score = score(c, threshold)
 		v.add(crowd)
+		if sig.Lifted != nil {
+			v.add(Reason{Code: ReasonLifted, N: int(sig.Lifted.Appeal), Text: sig.Lifted.Day})
+		}
 	}
 
 	if b := sig.Behaviour; b != nil {

@@ -12,7 +12,7 @@ import (
 )
 
 // AddPool implements engine.AliasStore.
-func (d *DB) AddPool(ctx context.Context, ps []alias.PoolNumber) (added, nulls int, err error) {
+func (d *DB) AddPool(ctx context.Context, ps []alias.PoolNumber, audit ringfence.AuditEntry) (added, nulls int, err error) {
 	err = d.tx(ctx, func(tx *sql.Tx) error {
 		st, err := tx.PrepareContext(ctx, `INSERT INTO alias_pool (number, added_at, available_at, null_alias, state) VALUES (?, ?, ?, ?, 'pool') ON CONFLICT (number) DO NOTHING`)
 		if err != nil {
@@ -30,9 +30,12 @@ func (d *DB) AddPool(ctx context.Context, ps []alias.PoolNumber) (added, nulls i
 				nulls += int(n)
 			}
 		}
-		return nil
+		return insertAudit(ctx, tx, audit)
 	})
-	return added, nulls, err
+	if err != nil {
+		return 0, 0, err
+	}
+	return added, nulls, nil
 }
 
 func boolInt(b bool) int {
@@ -118,7 +121,7 @@ func (d *DB) BindAliases(ctx context.Context, bs []*alias.Binding, audit []ringf
 				return err
 			}
 		}
-		return insertAudit(ctx, tx, audit)
+		return insertAudit(ctx, tx, audit...)
 	})
 }
 
@@ -137,17 +140,8 @@ func (d *DB) UnbindAliases(ctx context.Context, nums []string, audit []ringfence
 				return err
 			}
 		}
-		return insertAudit(ctx, tx, audit)
+		return insertAudit(ctx, tx, audit...)
 	})
-}
-
-func insertAudit(ctx context.Context, tx *sql.Tx, audit []ringfence.AuditEntry) error {
-	for _, e := range audit {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO audit (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)`, ms(e.At), e.Actor, e.Action, e.Target, e.Detail); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // SetBindingsLedger implements engine.AliasStore.
@@ -266,7 +260,7 @@ func (d *DB) aliasEvents(ctx context.Context, where string, args ...any) ([]engi
 }
 
 // SetBlockStrangers implements engine.AliasStore.
-func (d *DB) SetBlockStrangers(ctx context.Context, num string, block bool) error {
+func (d *DB) SetBlockStrangers(ctx context.Context, num string, block bool, audit ringfence.AuditEntry) error {
 	return d.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE alias_bindings SET block_strangers = ? WHERE alias = ?`, boolInt(block), num)
 		if err != nil {
@@ -275,6 +269,6 @@ func (d *DB) SetBlockStrangers(ctx context.Context, num string, block bool) erro
 		if n, _ := res.RowsAffected(); n == 0 {
 			return notFound("%s is not a bound alias", num)
 		}
-		return nil
+		return insertAudit(ctx, tx, audit)
 	})
 }

@@ -170,21 +170,25 @@ func (d *DB) Tallies(ctx context.Context, fn func(string, []reputation.Tally) er
 
 // ClearReports implements engine.ReportStore.
 func (d *DB) ClearReports(ctx context.Context, number string, before time.Time) ([]reputation.Tally, error) {
-	err := d.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE reports SET cleared = 1 WHERE number = ? AND received_at < ?`, number, ms(before)); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM tallies WHERE number = ?`, number); err != nil {
-			return err
-		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO tallies (number, category, reporters, weight)
-			SELECT number, category, COUNT(*), SUM(ref_weight) FROM reports WHERE number = ? AND cleared = 0 GROUP BY number, category`, number)
-		return err
-	})
+	err := d.tx(ctx, func(tx *sql.Tx) error { return clearReports(ctx, tx, number, ms(before)) })
 	if err != nil {
 		return nil, err
 	}
 	return d.TallyOf(ctx, number)
+}
+
+// clearReports sets aside the reports on number received before beforeMS
+// and recomputes its tallies from the rest, inside tx.
+func clearReports(ctx context.Context, tx *sql.Tx, number string, beforeMS int64) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE reports SET cleared = 1 WHERE number = ? AND received_at < ?`, number, beforeMS); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM tallies WHERE number = ?`, number); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO tallies (number, category, reporters, weight)
+		SELECT number, category, COUNT(*), SUM(ref_weight) FROM reports WHERE number = ? AND cleared = 0 GROUP BY number, category`, number)
+	return err
 }
 
 // ReportEvents implements engine.ReportStore.

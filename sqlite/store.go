@@ -4,9 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"time"
 
 	"ringfence"
+	"ringfence/reputation"
 	"ringfence/screen"
 )
 
@@ -62,21 +64,28 @@ func (d *DB) AllRules(ctx context.Context, fn func(*screen.Rules) error) error {
 }
 
 // AddBusiness implements engine.RegistryStore.
-func (d *DB) AddBusiness(ctx context.Context, b *ringfence.Business) error {
-	return d.tx(ctx, func(tx *sql.Tx) error {
+func (d *DB) AddBusiness(ctx context.Context, b *ringfence.Business, audit ringfence.AuditEntry) error {
+	var id int64
+	err := d.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO businesses (pattern, name, added_by, created_at) VALUES (?, ?, ?, ?)`, b.Pattern, b.Name, b.AddedBy, ms(b.CreatedAt))
 		if isUnique(err) {
 			return ringfence.Errorf(ringfence.ECONFLICT, "%s is already registered", b.Pattern)
 		} else if err != nil {
 			return err
 		}
-		b.ID, err = res.LastInsertId()
-		return err
+		if id, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		return insertAudit(ctx, tx, audit)
 	})
+	if err == nil {
+		b.ID = id
+	}
+	return err
 }
 
 // RemoveBusiness implements engine.RegistryStore.
-func (d *DB) RemoveBusiness(ctx context.Context, id int64) error {
+func (d *DB) RemoveBusiness(ctx context.Context, id int64, audit ringfence.AuditEntry) error {
 	return d.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM businesses WHERE id = ?`, id)
 		if err != nil {
@@ -85,7 +94,7 @@ func (d *DB) RemoveBusiness(ctx context.Context, id int64) error {
 		if n, _ := res.RowsAffected(); n == 0 {
 			return notFound("no business %d", id)
 		}
-		return nil
+		return insertAudit(ctx, tx, audit)
 	})
 }
 
@@ -120,16 +129,23 @@ func scanAppeal(s interface{ Scan(...any) error }) (ringfence.Appeal, error) {
 }
 
 // FileAppeal implements engine.AppealStore.
-func (d *DB) FileAppeal(ctx context.Context, a *ringfence.Appeal) error {
-	return d.tx(ctx, func(tx *sql.Tx) error {
+func (d *DB) FileAppeal(ctx context.Context, a *ringfence.Appeal, audit func(ringfence.Appeal) ringfence.AuditEntry) error {
+	stored := *a
+	err := d.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO appeals (number, business, contact, reason, status, filed_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 			a.Number, a.Business, a.Contact, a.Reason, a.Status, a.FiledBy, ms(a.CreatedAt))
 		if err != nil {
 			return err
 		}
-		a.ID, err = res.LastInsertId()
-		return err
+		if stored.ID, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		return insertAudit(ctx, tx, audit(stored))
 	})
+	if err == nil {
+		a.ID = stored.ID
+	}
+	return err
 }
 
 // Appeal implements engine.AppealStore.
@@ -160,7 +176,9 @@ func (d *DB) Appeals(ctx context.Context, status string) ([]ringfence.Appeal, er
 }
 
 // DecideAppeal implements engine.AppealStore.
-func (d *DB) DecideAppeal(ctx context.Context, id int64, status, by, decision string, at time.Time) (ringfence.Appeal, error) {
+func (d *DB) DecideAppeal(ctx context.Context, id int64, status, by, decision string, at time.Time, audit func(ringfence.Appeal) ringfence.AuditEntry) (ringfence.Appeal, []reputation.Tally, error) {
+	var a ringfence.Appeal
+	var ts []reputation.Tally
 	err := d.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE appeals SET status = ?, decided_by = ?, decision = ?, decided_at = ? WHERE id = ? AND status = ?`,
 			status, by, decision, ms(at), id, ringfence.AppealPending)
@@ -176,23 +194,36 @@ func (d *DB) DecideAppeal(ctx context.Context, id int64, status, by, decision st
 			}
 			return ringfence.Errorf(ringfence.ECONFLICT, "appeal %d is already %s", id, cur)
 		}
-		return nil
+		if a, err = scanAppeal(tx.QueryRowContext(ctx, `SELECT `+appealCols+` FROM appeals WHERE id = ?`, id)); err != nil {
+			return err
+		}
+		if status == ringfence.AppealAccepted {
+			if err := clearReports(ctx, tx, a.Number, ms(at)+1); err != nil {
+				return err
+			}
+			if ts, err = tallies(ctx, tx, a.Number); err != nil {
+				return err
+			}
+		}
+		return insertAudit(ctx, tx, audit(a))
 	})
 	if err != nil {
-		return ringfence.Appeal{}, err
+		return ringfence.Appeal{}, nil, err
 	}
-	return d.Appeal(ctx, id)
+	return a, ts, nil
 }
 
 // CreateKey implements engine.KeyStore.
-func (d *DB) CreateKey(ctx context.Context, k ringfence.Key, hash []byte) error {
+func (d *DB) CreateKey(ctx context.Context, k ringfence.Key, hash []byte, audit ringfence.AuditEntry) error {
 	return d.tx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO api_keys (id, secret_hash, role, subscriber, org, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
 			k.ID, hash, string(k.Role), k.Subscriber, k.Org, ms(k.CreatedAt))
 		if isUnique(err) {
 			return ringfence.Errorf(ringfence.ECONFLICT, "key %s exists", k.ID)
+		} else if err != nil {
+			return err
 		}
-		return err
+		return insertAudit(ctx, tx, audit)
 	})
 }
 
@@ -232,10 +263,21 @@ func (d *DB) Keys(ctx context.Context) ([]ringfence.Key, error) {
 
 // Audit implements engine.AuditStore.
 func (d *DB) Audit(ctx context.Context, e ringfence.AuditEntry) error {
-	return d.tx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO audit (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)`, ms(e.At), e.Actor, e.Action, e.Target, e.Detail)
-		return err
-	})
+	return d.tx(ctx, func(tx *sql.Tx) error { return insertAudit(ctx, tx, e) })
+}
+
+// insertAudit appends entries to the audit trail inside tx, so that an
+// action and the entries that record it commit together or not at all.
+func insertAudit(ctx context.Context, tx *sql.Tx, entries ...ringfence.AuditEntry) error {
+	for _, e := range entries {
+		if e.Action == "" {
+			return fmt.Errorf("audit entry without an action")
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO audit (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)`, ms(e.At), e.Actor, e.Action, e.Target, e.Detail); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // AuditLog implements engine.AuditStore.
@@ -299,7 +341,7 @@ func (d *DB) Flags(ctx context.Context, fn func(ringfence.Flag) error) error {
 }
 
 // RevokeKey implements engine.KeyStore.
-func (d *DB) RevokeKey(ctx context.Context, id string, at time.Time) error {
+func (d *DB) RevokeKey(ctx context.Context, id string, at time.Time, audit ringfence.AuditEntry) error {
 	return d.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at = 0`, ms(at), id)
 		if err != nil {
@@ -308,6 +350,6 @@ func (d *DB) RevokeKey(ctx context.Context, id string, at time.Time) error {
 		if n, _ := res.RowsAffected(); n == 0 {
 			return notFound("no active key %s", id)
 		}
-		return nil
+		return insertAudit(ctx, tx, audit)
 	})
 }

@@ -43,6 +43,15 @@ func (c *cli) runAlias(args []string) int {
 		return c.usageError(fs, "want pool, new, list, show, set or call")
 	}
 	verb := pos[0]
+	takes := map[string][]string{
+		"pool": {"quarantine", "null-share"},
+		"new":  {"subscriber", "merchant", "merchant-number", "block-strangers", "json"},
+		"list": {"subscriber", "json"}, "show": {"json"}, "set": {"block-strangers"},
+		"call": {"caller", "at", "duration", "answered"},
+	}[verb]
+	if code, ok := c.onlyFlags(fs, "alias "+verb, takes...); !ok {
+		return code
+	}
 	readOnly := verb == "list" || verb == "show" || verb == "pool" && len(pos) == 1
 	e, closeDB, err := c.openEngineFor(*data, !readOnly)
 	if err != nil {

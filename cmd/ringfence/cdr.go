@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -119,7 +120,7 @@ func (c *cli) cdrScan(args []string) int {
 			defer f.Close()
 			in = f
 		}
-		rd := cdr.NewReader(in, format)
+		rd := cdr.NewReader(newCtxReader(c.context(), in), format)
 		for {
 			rec, err := rd.NextRecord()
 			if err == io.EOF {
@@ -289,11 +290,12 @@ func (c *cli) runSimulate(args []string) int {
 	default:
 		return c.usageError(fs, "--scenario must be main or alt")
 	}
-	if err := writeTo(*outName, c.stdout, func(w io.Writer) error { return writeCSV(w, res.Calls) }); err != nil {
+	ctx := c.context()
+	if err := writeTo(*outName, c.stdout, func(w io.Writer) error { return writeCSV(ctxWriter{ctx, w}, res.Calls) }); err != nil {
 		return c.fail("simulate cdr", err)
 	}
 	if *truthName != "" {
-		if err := writeTo(*truthName, c.stdout, func(w io.Writer) error { return simulate.WriteTruth(w, res.Truth) }); err != nil {
+		if err := writeTo(*truthName, c.stdout, func(w io.Writer) error { return simulate.WriteTruth(ctxWriter{ctx, w}, res.Truth) }); err != nil {
 			return c.fail("simulate cdr", err)
 		}
 	}
@@ -329,15 +331,17 @@ func simulationStart(arg string, days int, now time.Time) (time.Time, error) {
 }
 
 // writeTo writes to the named file ("-" is stdout), gzip-compressed when
-// the name ends in .gz.
+// the name ends in .gz. The file appears under its name only once complete:
+// a failed or interrupted write leaves nothing.
 func writeTo(name string, stdout io.Writer, write func(io.Writer) error) error {
 	if name == "-" {
 		return write(stdout)
 	}
-	f, err := os.Create(name)
+	f, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*")
 	if err != nil {
 		return err
 	}
+	defer os.Remove(f.Name())
 	var w io.Writer = f
 	var zw *gzip.Writer
 	if strings.HasSuffix(name, ".gz") {
@@ -352,6 +356,9 @@ func writeTo(name string, stdout io.Writer, write func(io.Writer) error) error {
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), name)
 	}
 	if err != nil {
 		return fmt.Errorf("write %s: %w", name, err)

@@ -36,8 +36,18 @@ func (c *cli) dataDir(fs *flag.FlagSet) *string {
 	return fs.String("data", def, "data directory (env RINGFENCE_DATA)")
 }
 
-// openEngine opens the store in dir and builds the engine over it.
+// openEngine opens the store in dir and builds the engine over it; there
+// must be a data directory.
 func (c *cli) openEngine(dir string) (*engine.Engine, func(), error) {
+	if err := requireData(dir); err != nil {
+		return nil, nil, err
+	}
+	return c.createEngine(dir)
+}
+
+// createEngine is openEngine for the commands that may create the data
+// directory (serve, keys create).
+func (c *cli) createEngine(dir string) (*engine.Engine, func(), error) {
 	db, err := sqlite.Open(dir)
 	if err != nil {
 		return nil, nil, err
@@ -166,9 +176,17 @@ func (c *cli) runReport(args []string) int {
 		return c.fail("report", err)
 	}
 	crowd := e.Crowd(r.Number, e.Now())
-	fmt.Fprintf(c.stdout, "reported %s as %s (weight %.2f); crowd now: %s %d reporters, weight %.1f\n",
-		r.Number, r.Category, r.Weight, crowd.Category, crowd.Reporters, crowd.Weight)
+	fmt.Fprintf(c.stdout, "reported %s as %s (weight %.2f); crowd now: %s %s, weight %.1f\n",
+		r.Number, r.Category, r.Weight, crowd.Category, plural(crowd.Reporters, "reporter"), crowd.Weight)
 	return exitOK
+}
+
+// plural renders n things: "1 reporter", "2 reporters".
+func plural(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return strconv.Itoa(n) + " " + thing + "s"
 }
 
 func categoryKeys() string {
@@ -212,16 +230,24 @@ func (c *cli) runImport(args []string) int {
 		}
 		in = file
 	}
-	counted := &countingReader{r: in}
-	e, closeDB, err := c.openEngineToWrite(*data)
+	ctx := c.context()
+	counted := &countingReader{r: newCtxReader(ctx, in)}
+	e, closeDB, err := c.createEngineToWrite(*data)
 	if err != nil {
 		return c.fail("import", err)
 	}
 	defer closeDB()
-	res, err := importReports(context.Background(), e, name, counted, f, func(n int) {
+	res, err := importReports(ctx, e, name, counted, f, func(n int) {
 		c.progress(name, n, counted.n, size)
 	})
 	c.progress(name, -1, 0, 0)
+	if ctx.Err() != nil {
+		// Batches committed before the signal stay (importing them again
+		// changes nothing: a reporter's latest report on a number wins);
+		// the batch in progress was rolled back.
+		fmt.Fprintf(c.stderr, "ringfence import: %s: interrupted after %d reports were committed; the rest was not imported\n", name, res.imported)
+		return exitInterrupted
+	}
 	if err != nil {
 		fmt.Fprintf(c.stderr, "ringfence import: %s: %v\n", name, err)
 	}
@@ -274,6 +300,9 @@ func importReports(ctx context.Context, e *engine.Engine, name string, r io.Read
 		return nil
 	}
 	for {
+		if err := ctx.Err(); err != nil {
+			return res, err
+		}
 		rep, err := rd.Next()
 		if err == io.EOF {
 			break
@@ -344,7 +373,19 @@ func (c *cli) runKeys(args []string) int {
 	if len(pos) == 0 || !(pos[0] == "create" && len(pos) == 1 || pos[0] == "list" && len(pos) == 1 || pos[0] == "revoke" && len(pos) == 2) {
 		return c.usageError(fs, "want create, list or revoke ID")
 	}
-	e, closeDB, err := c.openEngineFor(*data, pos[0] == "revoke")
+	takes := map[string][]string{"create": {"role", "subscriber", "org"}}[pos[0]]
+	if code, ok := c.onlyFlags(fs, "keys "+pos[0], takes...); !ok {
+		return code
+	}
+	open := c.openEngine
+	switch pos[0] {
+	case "create":
+		// A key is how a data directory is first set up for the API.
+		open = c.createEngine
+	case "revoke":
+		open = c.openEngineToWrite
+	}
+	e, closeDB, err := open(*data)
 	if err != nil {
 		return c.fail("keys", err)
 	}
@@ -404,10 +445,16 @@ func (c *cli) runRules(args []string) int {
 		return c.usageError(fs, "want SUBSCRIBER and an action")
 	}
 	sub, verb := pos[0], pos[1]
-	switch verb {
-	case "show", "allow", "block", "label", "remove", "pass", "set":
-	default:
+	takes, known := map[string][]string{
+		"show": {"json"}, "allow": {"note", "json"}, "block": {"note", "json"}, "label": {"note", "json"},
+		"remove": {"json"}, "pass": {"until", "note", "json"},
+		"set": {"contacts-only", "quiet", "quiet-action", "min-weight", "block-category", "allow-category", "json"},
+	}[verb]
+	if !known {
 		return c.usageError(fs, "unknown action %q", verb)
+	}
+	if code, ok := c.onlyFlags(fs, "rules SUBSCRIBER "+verb, takes...); !ok {
+		return code
 	}
 	e, closeDB, err := c.openEngineFor(*data, verb != "show")
 	if err != nil {
@@ -531,6 +578,9 @@ func (c *cli) runRegistry(args []string) int {
 	if len(pos) == 0 {
 		return c.usageError(fs, "want add, list or remove")
 	}
+	if code, ok := c.onlyFlags(fs, "registry "+pos[0], map[string][]string{"add": {"name"}}[pos[0]]...); !ok {
+		return code
+	}
 	e, closeDB, err := c.openEngineFor(*data, pos[0] != "list")
 	if err != nil {
 		return c.fail("registry", err)
@@ -581,6 +631,10 @@ func (c *cli) runAppeals(args []string) int {
 	}
 	if len(pos) == 0 {
 		return c.usageError(fs, "want file, list, accept or reject")
+	}
+	takes := map[string][]string{"file": {"business", "reason", "contact"}, "list": {"status"}, "accept": {"note"}, "reject": {"note"}}[pos[0]]
+	if code, ok := c.onlyFlags(fs, "appeals "+pos[0], takes...); !ok {
+		return code
 	}
 	e, closeDB, err := c.openEngineFor(*data, pos[0] != "list")
 	if err != nil {

@@ -133,7 +133,11 @@ func (c *cli) runDeid(args []string) int {
 		w = dst
 	}
 	opt.Name = name
-	sum, err := eng.Process(r, w, opt)
+	ctx := c.context()
+	sum, err := eng.Process(newCtxReader(ctx, r), ctxWriter{ctx, w}, opt)
+	if err == nil {
+		err = ctx.Err()
+	}
 	if err == nil && dst != nil {
 		err = dst.commit()
 	}

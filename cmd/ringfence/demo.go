@@ -40,14 +40,23 @@ func (c *cli) runDemo(args []string) int {
 	if len(pos) != 0 {
 		return c.usageError(fs, "unexpected argument %q", pos[0])
 	}
-	e, closeDB, err := c.openEngineToWrite(*data)
+	e, closeDB, err := c.createEngineToWrite(*data)
 	if err != nil {
 		return c.fail("demo", err)
 	}
 	defer closeDB()
-	if err := loadDemo(context.Background(), e, *data, c.stderr); err != nil {
+	ctx := c.context()
+	n, err := e.Store().CountReports(ctx)
+	if err != nil {
 		return c.fail("demo", err)
 	}
+	if n > 0 {
+		fmt.Fprintf(c.stderr, "demo: demo data already loaded in %s (%d reports); nothing changed\n", *data, n)
+	} else if err := loadDemo(ctx, e, *data, c.stderr); err != nil {
+		return c.fail("demo", err)
+	}
+	fmt.Fprintf(c.stderr, "\nStart the API with: ringfence serve --data %s\n", *data)
+	printDemoHelp(c.stderr, "127.0.0.1:8080", *data)
 	return exitOK
 }
 

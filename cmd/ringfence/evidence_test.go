@@ -65,7 +65,7 @@ func flipPadding(d []byte) []byte {
 // verify, and the failure names the line.
 func TestEvidenceVerifyRejectsExtraSignature(t *testing.T) {
 	dir := t.TempDir()
-	data := filepath.Join(dir, "data")
+	data := makeData(t, filepath.Join(dir, "data"))
 	l, err := openLedger(data)
 	if err != nil {
 		t.Fatal(err)

@@ -69,7 +69,7 @@ func ledgerState(t *testing.T, data string) (entries int, bound []alias.Binding)
 // is refused before anything is reserved.
 func TestFailedExportBindsNothing(t *testing.T) {
 	dir := t.TempDir()
-	data := filepath.Join(dir, "data")
+	data := makeData(t, filepath.Join(dir, "data"))
 	if code, out, errs := runCLI(t, "", "alias", "pool", "add", aliasPoolFile(t, dir, 20), "--quarantine", "0", "--null-share", "0", "--data", data); code != 0 {
 		t.Fatalf("pool add: %d %s%s", code, out, errs)
 	}
@@ -131,7 +131,7 @@ func TestFailedExportBindsNothing(t *testing.T) {
 // directory) and leaves nothing behind.
 func TestExportCleansStaleSpool(t *testing.T) {
 	dir := t.TempDir()
-	data := filepath.Join(dir, "data")
+	data := makeData(t, filepath.Join(dir, "data"))
 	spool := filepath.Join(data, "tmp")
 	os.MkdirAll(spool, 0o700)
 	stale := filepath.Join(spool, "export-out-123")

@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"io"
+	"slices"
 	"strings"
 )
 
@@ -54,3 +55,23 @@ type stringList []string
 
 func (s *stringList) String() string     { return strings.Join(*s, ",") }
 func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
+
+// onlyFlags refuses a flag given on the command line that verb does not
+// take (--data it always takes): an ignored flag would look obeyed. ok is
+// false, with the exit code, when one was given.
+func (c *cli) onlyFlags(fs *flag.FlagSet, verb string, takes ...string) (code int, ok bool) {
+	var bad []string
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name != "data" && !slices.Contains(takes, f.Name) {
+			bad = append(bad, "--"+f.Name)
+		}
+	})
+	if len(bad) == 0 {
+		return exitOK, true
+	}
+	what := "only --data"
+	if len(takes) > 0 {
+		what = "--" + strings.Join(takes, ", --") + " and --data"
+	}
+	return c.usageError(fs, "%s does not apply to %q (it takes %s)", strings.Join(bad, ", "), "ringfence "+verb, what), false
+}

@@ -41,14 +41,51 @@ func lockData(dir string, exclusive bool) (release func(), err error) {
 	return func() { syscall.Flock(int(f.Fd()), syscall.LOCK_UN); f.Close() }, nil
 }
 
+// noDataError says a command found no data directory where it looked.
+type noDataError struct{ path string }
+
+func (e *noDataError) Error() string {
+	return fmt.Sprintf("no data directory at %s (run 'ringfence demo' or 'ringfence serve' to create one, or pass --data)", e.path)
+}
+
+// requireData checks that dir is a data directory: one holding ringfence's
+// database. Only serve, demo, keys create and import make one; any other
+// command on a missing one would answer from an empty store and leave it
+// behind.
+func requireData(dir string) error {
+	if _, err := os.Stat(filepath.Join(dir, dbName)); err == nil {
+		return nil
+	} else if !os.IsNotExist(err) {
+		return fmt.Errorf("data directory %s: %w", dir, err)
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		abs = dir
+	}
+	return &noDataError{path: abs}
+}
+
+// dbName is the database file of a data directory (sqlite.Open's).
+const dbName = "ringfence.db"
+
 // openEngineToWrite opens the engine for a command that changes the data
-// directory; it refuses while the server runs on it.
+// directory; it refuses while the server runs on it, and when there is no
+// data directory.
 func (c *cli) openEngineToWrite(dir string) (*engine.Engine, func(), error) {
+	if err := requireData(dir); err != nil {
+		return nil, nil, err
+	}
+	return c.createEngineToWrite(dir)
+}
+
+// createEngineToWrite is openEngineToWrite for the commands that may create
+// the data directory (import, demo).
+func (c *cli) createEngineToWrite(dir string) (*engine.Engine, func(), error) {
 	release, err := lockData(dir, false)
 	if err != nil {
 		return nil, nil, err
 	}
-	e, closeDB, err := c.openEngine(dir)
+	e, closeDB, err := c.createEngine(dir)
 	if err != nil {
 		release()
 		return nil, nil, err

@@ -3,11 +3,16 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
+	"runtime"
+	"runtime/debug"
+	"syscall"
 
 	"ringfence"
 )
@@ -17,6 +22,9 @@ const (
 	exitOK    = 0
 	exitFail  = 1 // bad input or failure
 	exitUsage = 2
+	// exitInterrupted is a command's exit when SIGINT or SIGTERM cancels
+	// it (128 + SIGINT, as shells report a Ctrl-C).
+	exitInterrupted = 130
 )
 
 // cli carries the process's streams so commands can be run from tests.
@@ -25,11 +33,33 @@ type cli struct {
 	stdout io.Writer
 	stderr io.Writer
 	getenv func(string) string
+	// ctx is cancelled by SIGINT or SIGTERM; nil runs uncancelled.
+	ctx context.Context
 }
 
-func main() {
-	c := &cli{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}
-	os.Exit(c.run(os.Args[1:]))
+func main() { os.Exit(runMain()) }
+
+// runMain runs the process's command line. SIGINT (Ctrl-C) and SIGTERM
+// cancel the command, which stops cleanly: transactions in progress roll
+// back, partial output files are removed, and it exits 130. A second
+// signal ends the process at once.
+func runMain() int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	go func() {
+		<-ctx.Done()
+		stop()
+	}()
+	c := &cli{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, ctx: ctx}
+	return c.run(os.Args[1:])
+}
+
+// context is the command's context: cancelled by SIGINT or SIGTERM.
+func (c *cli) context() context.Context {
+	if c.ctx == nil {
+		return context.Background()
+	}
+	return c.ctx
 }
 
 const topUsage = `ringfence stops harassment calls and finds out who leaked the number.
@@ -56,9 +86,12 @@ commands:
   ledger verify|pubkey    check the disclosure ledger; print its verifier key
   evidence export|verify  build or check a signed evidence bundle
   deid                    de-identify personal data in files
+  version                 print the version of ringfence and of Go it was built with
 
 Flags may come before or after arguments. Every command takes --data DIR
-(default ./ringfence-data, or $RINGFENCE_DATA). Run "ringfence COMMAND -h" for its flags.
+(default ./ringfence-data, or $RINGFENCE_DATA); only serve, demo, keys create
+and import create it. Run "ringfence COMMAND -h" for its flags. Ctrl-C stops a
+command cleanly (exit 130).
 `
 
 func (c *cli) run(args []string) int {
@@ -67,12 +100,18 @@ func (c *cli) run(args []string) int {
 		return exitUsage
 	}
 	cmd, rest := args[0], args[1:]
+	if _, ok := c.commands()[cmd]; ok && len(rest) > 0 && isHelp(rest[0]) {
+		return c.help(cmd)
+	}
 	if f, ok := c.commands()[cmd]; ok {
 		return f(rest)
 	}
 	switch cmd {
 	case "help", "-h", "--help":
 		fmt.Fprint(c.stdout, topUsage)
+		return exitOK
+	case "version", "--version":
+		fmt.Fprintln(c.stdout, version())
 		return exitOK
 	}
 	fmt.Fprintf(c.stderr, "ringfence: unknown command %q\n\n%s", cmd, topUsage)
@@ -103,6 +142,65 @@ func (c *cli) commands() map[string]func([]string) int {
 	}
 }
 
+func isHelp(s string) bool { return s == "help" || s == "-h" || s == "--help" }
+
+// dispatchUsage is the help of the verbs that dispatch to subcommands, each
+// with flags of its own.
+var dispatchUsage = map[string]string{
+	"trace": `usage: ringfence trace export --org O --recipient R --in customers.csv --out for-R.csv [--phone-column C] [--alias] [--canaries N]
+       ringfence trace attribute FOUND.csv [--json] [--evidence bundle.zip] [--top N] [--null-aliases FILE]
+
+Salt a customer list with canary records before it is disclosed, recording
+the export in the disclosure ledger; rank the recorded disclosures that a
+found list most likely came from. Run "ringfence trace export -h" for flags.
+`,
+	"cdr":      "usage: ringfence cdr " + cdrUsage + "\n",
+	"simulate": "usage: ringfence simulate " + simulateUsage + "\n",
+}
+
+// help prints a verb's help on stdout and exits 0: -h, --help and help
+// after any verb.
+func (c *cli) help(cmd string) int {
+	if u, ok := dispatchUsage[cmd]; ok {
+		fmt.Fprint(c.stdout, u)
+		return exitOK
+	}
+	// The verb's flag set prints its usage for -h; asked for, it goes to
+	// stdout.
+	h := *c
+	h.stderr = c.stdout
+	return h.commands()[cmd]([]string{"-h"})
+}
+
+// version names the build: the module version (or VCS revision) and the
+// Go toolchain.
+func version() string {
+	v, rev, dirty := "(devel)", "", false
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		if bi.Main.Version != "" {
+			v = bi.Main.Version
+		}
+		for _, s := range bi.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				rev = s.Value
+			case "vcs.modified":
+				dirty = s.Value == "true"
+			}
+		}
+	}
+	if rev != "" {
+		if len(rev) > 12 {
+			rev = rev[:12]
+		}
+		v += " " + rev
+		if dirty {
+			v += "+dirty"
+		}
+	}
+	return fmt.Sprintf("ringfence %s %s %s/%s", v, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+}
+
 // parse parses flags interspersed with positional args. It returns ok=false
 // and the exit code to use when parsing failed or help was asked for.
 func (c *cli) parse(fs *flag.FlagSet, args []string) (pos []string, code int, ok bool) {
@@ -122,9 +220,20 @@ func (c *cli) usageError(fs *flag.FlagSet, format string, args ...any) int {
 	return exitUsage
 }
 
-// fail prints err and returns exitFail.
+// fail prints err and returns exitFail, or exitInterrupted when a signal
+// cancelled the command.
 func (c *cli) fail(name string, err error) int {
-	fmt.Fprintf(c.stderr, "ringfence %s: %s\n", name, errorText(err))
+	var nd *noDataError
+	switch {
+	case errors.As(err, &nd):
+		fmt.Fprintf(c.stderr, "ringfence: %s\n", nd.Error())
+	case c.context().Err() != nil:
+		// Whatever the error says, a signal caused it.
+		fmt.Fprintf(c.stderr, "ringfence %s: interrupted; nothing in progress was kept\n", name)
+		return exitInterrupted
+	default:
+		fmt.Fprintf(c.stderr, "ringfence %s: %s\n", name, errorText(err))
+	}
 	return exitFail
 }
 

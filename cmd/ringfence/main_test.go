@@ -5,6 +5,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"ringfence/sqlite"
 )
 
 // TestMain lets the test binary stand in for the ringfence binary: with
@@ -12,8 +14,7 @@ import (
 // so tests can run ringfence as a real process (and kill it).
 func TestMain(m *testing.M) {
 	if os.Getenv("RINGFENCE_TEST_MAIN") == "1" {
-		c := &cli{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}
-		os.Exit(c.run(os.Args[1:]))
+		os.Exit(runMain())
 	}
 	os.Exit(m.Run())
 }
@@ -25,6 +26,18 @@ func runCLI(t *testing.T, stdin string, args ...string) (code int, stdout, stder
 	c := &cli{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb, getenv: func(string) string { return "" }}
 	code = c.run(args)
 	return code, out.String(), errb.String()
+}
+
+// makeData creates an empty data directory at dir, as serve or keys create
+// would, for commands that need one.
+func makeData(t testing.TB, dir string) string {
+	t.Helper()
+	db, err := sqlite.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	return dir
 }
 
 func TestNumberNotations(t *testing.T) {
@@ -63,7 +76,7 @@ func TestUsageExitCodes(t *testing.T) {
 }
 
 func TestFlagsAfterArguments(t *testing.T) {
-	dir := t.TempDir()
+	dir := makeData(t, t.TempDir())
 	if code, out, errs := runCLI(t, "", "rules", "13800138000", "block", "170*", "--data", dir); code != 0 {
 		t.Fatalf("%d %s %s", code, out, errs)
 	}

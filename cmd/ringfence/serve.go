@@ -42,7 +42,7 @@ func (c *cli) runServe(args []string) int {
 		return c.fail("serve", err)
 	}
 	defer release()
-	e, closeDB, err := c.openEngine(*data)
+	e, closeDB, err := c.createEngine(*data)
 	if err != nil {
 		return c.fail("serve", err)
 	}

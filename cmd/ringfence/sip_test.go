@@ -139,7 +139,7 @@ func TestStartSIP(t *testing.T) {
 	if err := fs.Parse([]string{"--sip", "udp://" + udp, "--sip", "tcp://" + udp, "--sip-next-hop", "10.0.0.9:5060", "--call-retention", "7d"}); err != nil {
 		t.Fatal(err)
 	}
-	e, closeDB, err := c.openEngine(dir)
+	e, closeDB, err := c.createEngine(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,7 +205,7 @@ func TestStartSIP(t *testing.T) {
 func TestStartSIPErrors(t *testing.T) {
 	dir := t.TempDir()
 	c := &cli{stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard, getenv: func(string) string { return "" }}
-	e, closeDB, err := c.openEngine(dir)
+	e, closeDB, err := c.createEngine(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -254,7 +254,7 @@ func TestStartSIPErrors(t *testing.T) {
 func TestSIPAliases(t *testing.T) {
 	dir := t.TempDir()
 	c := &cli{stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard, getenv: func(string) string { return "" }}
-	e, closeDB, err := c.openEngine(dir)
+	e, closeDB, err := c.createEngine(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -403,7 +403,7 @@ func TestServeSIPFlagErrors(t *testing.T) {
 // 127.0.0.1 get no verdict and write no leak event, and are counted on
 // /metrics; from the trusted source the caller is the asserted identity.
 func TestSIPTrust(t *testing.T) {
-	dir := t.TempDir()
+	dir := makeData(t, t.TempDir())
 	c := &cli{stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard, getenv: func(string) string { return "" }}
 	e, closeDB, err := c.openEngine(dir)
 	if err != nil {

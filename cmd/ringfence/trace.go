@@ -119,8 +119,12 @@ func moveFile(src, dst string) error {
 	return os.Remove(src)
 }
 
-// openLedger opens the disclosure ledger of a data directory.
+// openLedger opens the disclosure ledger of a data directory, which must
+// exist.
 func openLedger(dataDir string) (*ledger.Log, error) {
+	if err := requireData(dataDir); err != nil {
+		return nil, err
+	}
 	return ledger.Open(filepath.Join(dataDir, "ledger"))
 }
 
@@ -213,7 +217,7 @@ func (c *cli) traceExport(args []string) int {
 	}
 	tmp := dst.Name()
 	defer os.Remove(tmp)
-	ctx := context.Background()
+	ctx := c.context()
 	res, err := trace.Salt(ctx, src, dst, opt)
 	if err == nil {
 		err = dst.Sync()
@@ -303,7 +307,7 @@ func (c *cli) traceAttribute(args []string) int {
 		return c.fail("trace attribute", err)
 	}
 	defer f.Close()
-	o, found, err := ledger.Attribute(context.Background(), l, f, trace.AttributeOptions{Top: *top, NullAliases: nulls})
+	o, found, err := ledger.Attribute(c.context(), l, newCtxReader(c.context(), f), trace.AttributeOptions{Top: *top, NullAliases: nulls})
 	if err != nil {
 		return c.fail("trace attribute", fmt.Errorf("%s: %w", pos[0], err))
 	}
@@ -368,6 +372,15 @@ func (c *cli) runLedger(args []string) int {
 	}
 	if len(pos) != 1 {
 		return c.usageError(fs, "want verify, pubkey or checkpoint")
+	}
+	if pos[0] != "verify" && pos[0] != "checkpoint" && pos[0] != "pubkey" {
+		return c.usageError(fs, "unknown subcommand %q", pos[0])
+	}
+	if code, ok := c.onlyFlags(fs, "ledger "+pos[0], map[string][]string{"verify": {"json"}}[pos[0]]...); !ok {
+		return code
+	}
+	if err := requireData(*data); err != nil {
+		return c.fail("ledger", err)
 	}
 	switch pos[0] {
 	case "verify", "checkpoint":
@@ -441,6 +454,9 @@ func (c *cli) runEvidence(args []string) int {
 	}
 	if len(pos) == 0 {
 		return c.usageError(fs, "want export or verify")
+	}
+	if code, ok := c.onlyFlags(fs, "evidence "+pos[0], map[string][]string{"export": {"case", "out"}, "verify": {"key", "json"}}[pos[0]]...); !ok {
+		return code
 	}
 	switch {
 	case pos[0] == "export" && len(pos) == 1:

@@ -76,7 +76,7 @@ func gbk(t *testing.T, s string) []byte {
 // its evidence bundle verifies until one byte changes.
 func TestBrokerScenario(t *testing.T) {
 	dir := t.TempDir()
-	data := filepath.Join(dir, "data")
+	data := makeData(t, filepath.Join(dir, "data"))
 	universe := people(1, 3000)
 	known := map[string]bool{}
 	for _, p := range universe {
@@ -227,7 +227,7 @@ func TestBrokerScenario(t *testing.T) {
 // the ledger, and its evidence bundle verifies until one byte changes.
 func TestAliasLeakEvidence(t *testing.T) {
 	dir := t.TempDir()
-	data := filepath.Join(dir, "data")
+	data := makeData(t, filepath.Join(dir, "data"))
 	l, err := openLedger(data)
 	if err != nil {
 		t.Fatal(err)
@@ -273,7 +273,7 @@ func TestAliasLeakEvidence(t *testing.T) {
 // bundle of the leak verifies until one byte changes.
 func TestStrangerOnAliasEndToEnd(t *testing.T) {
 	data := filepath.Join(t.TempDir(), "data")
-	e, closeDB, err := (&cli{}).openEngine(data)
+	e, closeDB, err := (&cli{}).createEngine(data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -346,7 +346,7 @@ func TestStrangerOnAliasEndToEnd(t *testing.T) {
 
 func TestLedgerVerifyFindsTampering(t *testing.T) {
 	dir := t.TempDir()
-	data := filepath.Join(dir, "data")
+	data := makeData(t, filepath.Join(dir, "data"))
 	in := filepath.Join(dir, "in.csv")
 	os.WriteFile(in, []byte("姓名,手机\n张伟,13812345678\n李娜,13912345678\n"), 0o600)
 	if code, out, errs := runCmd(t, runTrace, "export", "--org", "o", "--recipient", "r", "--in", in, "--out", filepath.Join(dir, "out.csv"), "--data", data); code != 0 {

@@ -202,59 +202,119 @@ func testRules(t *testing.T, s engine.Store) {
 	}
 }
 
+// audited returns an audit entry for action and a check that the store's
+// trail holds exactly the entries wanted, newest last.
+func audited(t *testing.T, s engine.Store) (entry func(action string) ringfence.AuditEntry, want func(actions ...string)) {
+	entry = func(action string) ringfence.AuditEntry {
+		return ringfence.AuditEntry{At: t0, Actor: "op", Action: action, Target: "+8695588"}
+	}
+	want = func(actions ...string) {
+		t.Helper()
+		log, err := s.AuditLog(ctx, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for i := len(log) - 1; i >= 0; i-- {
+			got = append(got, log[i].Action)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(actions) {
+			t.Fatalf("audit trail %v, want %v", got, actions)
+		}
+	}
+	return entry, want
+}
+
 func testRegistry(t *testing.T, s engine.Store) {
+	entry, want := audited(t, s)
 	b := ringfence.Business{Pattern: "+8695588", Name: "工商银行", AddedBy: "op", CreatedAt: t0}
-	if err := s.AddBusiness(ctx, &b); err != nil || b.ID == 0 {
+	if err := s.AddBusiness(ctx, &b, entry("registry.add")); err != nil || b.ID == 0 {
 		t.Fatalf("add: %v, id %d", err, b.ID)
 	}
-	dup := b
-	if err := s.AddBusiness(ctx, &dup); ringfence.ErrorCode(err) != ringfence.ECONFLICT {
-		t.Fatalf("duplicate: %v", err)
+	dup := ringfence.Business{Pattern: b.Pattern, Name: "x"}
+	if err := s.AddBusiness(ctx, &dup, entry("registry.add")); ringfence.ErrorCode(err) != ringfence.ECONFLICT || dup.ID != 0 {
+		t.Fatalf("duplicate: %v, id %d", err, dup.ID)
 	}
 	bs, err := s.Businesses(ctx)
 	if err != nil || len(bs) != 1 || bs[0].Name != "工商银行" || !bs[0].CreatedAt.Equal(t0) {
 		t.Fatalf("list: %+v, %v", bs, err)
 	}
-	if err := s.RemoveBusiness(ctx, b.ID); err != nil {
+	if err := s.RemoveBusiness(ctx, b.ID, entry("registry.remove")); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.RemoveBusiness(ctx, b.ID); ringfence.ErrorCode(err) != ringfence.ENOTFOUND {
+	if err := s.RemoveBusiness(ctx, b.ID, entry("registry.remove")); ringfence.ErrorCode(err) != ringfence.ENOTFOUND {
 		t.Fatalf("remove twice: %v", err)
 	}
+	// Failed writes record nothing.
+	want("registry.add", "registry.remove")
 }
 
 func testAppeals(t *testing.T, s engine.Store) {
-	a := ringfence.Appeal{Number: "+8695588", Business: "工商银行", Reason: "our service line", Status: ringfence.AppealPending, FiledBy: "k1", CreatedAt: t0}
-	if err := s.FileAppeal(ctx, &a); err != nil || a.ID == 0 {
-		t.Fatalf("file: %v", err)
+	entry, want := audited(t, s)
+	const n = "+8695588"
+	if _, err := s.AddReports(ctx, []ringfence.Report{report(n, "fraud", "a", t0), report(n, "fraud", "b", t0.Add(3*time.Hour))}, unitBoost, fixedJudge(1)); err != nil {
+		t.Fatal(err)
 	}
-	got, err := s.DecideAppeal(ctx, a.ID, ringfence.AppealAccepted, "op", "verified", t0.Add(time.Hour))
-	if err != nil || got.Status != ringfence.AppealAccepted || got.DecidedBy != "op" || !got.DecidedAt.Equal(t0.Add(time.Hour)) {
-		t.Fatalf("decide: %+v, %v", got, err)
+	var gotID int64
+	a := ringfence.Appeal{Number: n, Business: "工商银行", Reason: "our service line", Status: ringfence.AppealPending, FiledBy: "k1", CreatedAt: t0}
+	if err := s.FileAppeal(ctx, &a, func(a ringfence.Appeal) ringfence.AuditEntry { gotID = a.ID; return entry("appeal.file") }); err != nil || a.ID == 0 || gotID != a.ID {
+		t.Fatalf("file: %v, id %d, audited id %d", err, a.ID, gotID)
 	}
-	if _, err := s.DecideAppeal(ctx, a.ID, ringfence.AppealRejected, "op", "", t0); ringfence.ErrorCode(err) != ringfence.ECONFLICT {
+	b := a
+	if err := s.FileAppeal(ctx, &b, func(ringfence.Appeal) ringfence.AuditEntry { return entry("appeal.file") }); err != nil {
+		t.Fatal(err)
+	}
+	var decided ringfence.Appeal
+	got, ts, err := s.DecideAppeal(ctx, a.ID, ringfence.AppealAccepted, "op", "verified", t0.Add(time.Hour), func(a ringfence.Appeal) ringfence.AuditEntry {
+		decided = a
+		return entry("appeal.accepted")
+	})
+	if err != nil || got.Status != ringfence.AppealAccepted || got.DecidedBy != "op" || !got.DecidedAt.Equal(t0.Add(time.Hour)) || decided != got {
+		t.Fatalf("decide: %+v (audited %+v), %v", got, decided, err)
+	}
+	// Accepting set aside the report received before the decision only.
+	if m := tallyMap(ts); len(m) != 1 || m["fraud"].Reporters != 1 {
+		t.Fatalf("tallies after accepting: %+v", ts)
+	}
+	if stored, _ := s.TallyOf(ctx, n); fmt.Sprint(stored) != fmt.Sprint(ts) {
+		t.Fatalf("stored tallies %+v, returned %+v", stored, ts)
+	}
+	noAudit := func(ringfence.Appeal) ringfence.AuditEntry {
+		t.Fatal("audit entry made for a failed decision")
+		return entry("x")
+	}
+	if _, _, err := s.DecideAppeal(ctx, a.ID, ringfence.AppealRejected, "op", "", t0, noAudit); ringfence.ErrorCode(err) != ringfence.ECONFLICT {
 		t.Fatalf("decide twice: %v", err)
 	}
-	if _, err := s.DecideAppeal(ctx, 999, ringfence.AppealRejected, "op", "", t0); ringfence.ErrorCode(err) != ringfence.ENOTFOUND {
+	if _, _, err := s.DecideAppeal(ctx, 999, ringfence.AppealRejected, "op", "", t0, noAudit); ringfence.ErrorCode(err) != ringfence.ENOTFOUND {
 		t.Fatalf("decide missing: %v", err)
+	}
+	// Rejecting clears nothing.
+	if _, ts, err := s.DecideAppeal(ctx, b.ID, ringfence.AppealRejected, "op", "", t0.Add(5*time.Hour), func(ringfence.Appeal) ringfence.AuditEntry { return entry("appeal.rejected") }); err != nil || ts != nil {
+		t.Fatalf("reject: %+v, %v", ts, err)
+	}
+	if stored, _ := s.TallyOf(ctx, n); tallyMap(stored)["fraud"].Reporters != 1 {
+		t.Fatalf("rejecting changed tallies: %+v", stored)
 	}
 	pending, _ := s.Appeals(ctx, ringfence.AppealPending)
 	all, _ := s.Appeals(ctx, "")
-	if len(pending) != 0 || len(all) != 1 {
+	if len(pending) != 0 || len(all) != 2 {
 		t.Fatalf("pending %d all %d", len(pending), len(all))
 	}
+	want("appeal.file", "appeal.file", "appeal.accepted", "appeal.rejected")
 }
 
 func testKeys(t *testing.T, s engine.Store) {
 	k := ringfence.Key{ID: "key_1", Role: ringfence.RoleSubscriber, Subscriber: "+8613900000000", CreatedAt: t0}
 	org := ringfence.Key{ID: "key_2", Role: ringfence.RoleOrg, Org: "某银行", CreatedAt: t0}
-	if err := s.CreateKey(ctx, org, []byte("hash2")); err != nil {
+	entry, want := audited(t, s)
+	if err := s.CreateKey(ctx, org, []byte("hash2"), entry("key.create")); err != nil {
 		t.Fatal(err)
 	}
 	if got, err := s.KeyByHash(ctx, []byte("hash2")); err != nil || got != org {
 		t.Fatalf("org key: %+v, %v", got, err)
 	}
-	if err := s.CreateKey(ctx, k, []byte("hash1")); err != nil {
+	if err := s.CreateKey(ctx, k, []byte("hash1"), entry("key.create")); err != nil {
 		t.Fatal(err)
 	}
 	got, err := s.KeyByHash(ctx, []byte("hash1"))
@@ -267,15 +327,19 @@ func testKeys(t *testing.T, s engine.Store) {
 	if ks, _ := s.Keys(ctx); len(ks) != 2 {
 		t.Fatalf("keys %+v", ks)
 	}
-	if err := s.RevokeKey(ctx, "key_1", t0); err != nil {
+	if err := s.RevokeKey(ctx, "key_1", t0, entry("key.revoke")); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.KeyByHash(ctx, []byte("hash1")); ringfence.ErrorCode(err) != ringfence.ENOTFOUND {
 		t.Fatalf("revoked key still authenticates: %v", err)
 	}
-	if err := s.RevokeKey(ctx, "key_1", t0); ringfence.ErrorCode(err) != ringfence.ENOTFOUND {
+	if err := s.RevokeKey(ctx, "key_1", t0, entry("key.revoke")); ringfence.ErrorCode(err) != ringfence.ENOTFOUND {
 		t.Fatalf("revoking twice: %v", err)
 	}
+	if err := s.CreateKey(ctx, org, []byte("hash3"), entry("key.create")); ringfence.ErrorCode(err) != ringfence.ECONFLICT {
+		t.Fatalf("duplicate key id: %v", err)
+	}
+	want("key.create", "key.create", "key.revoke")
 }
 
 func testAudit(t *testing.T, s engine.Store) {
@@ -336,10 +400,10 @@ func testAliases(t *testing.T, s engine.Store) {
 		{Number: "+8617100000002", AddedAt: t0, AvailableAt: t0.Add(30 * 24 * time.Hour)},
 		{Number: "+8617100000003", AddedAt: t0, AvailableAt: t0, Null: true},
 	}
-	if n, nulls, err := s.AddPool(ctx, ps); err != nil || n != 3 || nulls != 1 {
+	if n, nulls, err := s.AddPool(ctx, ps, ringfence.AuditEntry{At: t0, Actor: "op", Action: "alias.pool_add"}); err != nil || n != 3 || nulls != 1 {
 		t.Fatalf("add pool: %d (%d null), %v", n, nulls, err)
 	}
-	if n, nulls, _ := s.AddPool(ctx, ps); n != 0 || nulls != 0 {
+	if n, nulls, _ := s.AddPool(ctx, ps, ringfence.AuditEntry{At: t0, Actor: "op", Action: "alias.pool_add"}); n != 0 || nulls != 0 {
 		t.Fatalf("known numbers were added again: %d (%d null)", n, nulls)
 	}
 	b := alias.Binding{Purpose: alias.PurposeAlias, Subscriber: "+8613800138000", Merchant: "4S", MerchantNumbers: []string{"+862088888888"}, CreatedAt: t0, LedgerIndex: -1}
@@ -353,7 +417,7 @@ func testAliases(t *testing.T, s engine.Store) {
 	if err := s.SetBindingLedger(ctx, b.Alias, 7); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SetBlockStrangers(ctx, b.Alias, true); err != nil {
+	if err := s.SetBlockStrangers(ctx, b.Alias, true, ringfence.AuditEntry{At: t0, Actor: "op", Action: "alias.block_strangers"}); err != nil {
 		t.Fatal(err)
 	}
 	var got []alias.Binding

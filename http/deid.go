@@ -19,7 +19,6 @@ const MaxDeidBody = 1 << 30
 // summaryTrailer carries the de-identification summary after the body.
 const summaryTrailer = "X-Ringfence-Deid-Summary"
 
-
 // flagParam reads a boolean query parameter: absent, "0"/"false" or
 // "1"/"true".
 func flagParam(q url.Values, name string) (bool, error) {

@@ -47,7 +47,7 @@ func TestServeDemoDeidKey(t *testing.T) {
 			}
 		}()
 		addr := regexp.MustCompile(`http=http://(127\.0\.0\.1:\d+)`)
-		deadline := time.Now().Add(60 * time.Second)
+		deadline := time.Now().Add(5 * time.Minute) // the demo loads slowly under -race
 		var m []string
 		for m = addr.FindStringSubmatch(logs.String()); m == nil; m = addr.FindStringSubmatch(logs.String()) {
 			select {

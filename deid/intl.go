@@ -62,15 +62,21 @@ func (s *scan) international(d []byte, plus, paren bool, gs []group, start int) 
 	if !valid && (!(written || len(gs) > 2) || len(nat) < 8 || nat[0] == '0' || !phonenumbers.IsPossibleNumber(num)) {
 		return 0, 0, 0, 0
 	}
-	e := phoneEntity(phonenumbers.GetNumberType(num))
+	e, area := kindOf(num)
 	if e == 0 {
 		return 0, 0, 0, 0
 	}
-	area := 0
+	return e, uint8(lead + ccLen), area, uint16(country)
+}
+
+// kindOf is the entity of a valid number and, for a landline, the length of
+// its area code.
+func kindOf(num *phonenumbers.PhoneNumber) (Entity, uint8) {
+	e := phoneEntity(phonenumbers.GetNumberType(num))
 	if e == Landline {
-		area = phonenumbers.GetLengthOfGeographicalAreaCode(num)
+		return e, uint8(phonenumbers.GetLengthOfGeographicalAreaCode(num))
 	}
-	return e, uint8(lead + ccLen), uint8(area), uint16(country)
+	return e, 0
 }
 
 // regional validates the national numerals d in region ("HK", "MO", "TW").
@@ -79,15 +85,11 @@ func regional(d []byte, region string) (Entity, uint8, uint8, uint16) {
 	if err != nil || !phonenumbers.IsValidNumber(num) {
 		return 0, 0, 0, 0
 	}
-	e := phoneEntity(phonenumbers.GetNumberType(num))
+	e, area := kindOf(num)
 	if e == 0 {
 		return 0, 0, 0, 0
 	}
-	area := 0
-	if e == Landline {
-		area = phonenumbers.GetLengthOfGeographicalAreaCode(num)
-	}
-	return e, 0, uint8(area), uint16(num.GetCountryCode())
+	return e, 0, area, uint16(num.GetCountryCode())
 }
 
 // phoneEntity maps a number type to mobile or landline; numbers of

@@ -79,38 +79,26 @@ func (st *state) jsonLine(out, line []byte) ([]byte, bool) {
 				return out, false
 			}
 			raw := line[i+1 : j]
+			// Keys are scanned too: {"13812345678": …} is personal data.
+			r := rule{op: OpScan, col: -1}
 			if top.object && top.expectKey {
 				top.key = raw
 				top.expectKey = false
-				// Keys are scanned too: {"13812345678": …} is personal data.
-				kr := rule{op: OpScan, col: -1}
-				out = append(out, '"')
-				if esc {
-					var ok bool
-					st.tmp, st.offs, ok = unescapeJSON(st.tmp[:0], st.offs[:0], raw)
-					if !ok {
-						return out, false
-					}
-					out = st.rewrite(out, raw, st.tmp, st.offs, &kr)
-				} else {
-					out = st.rewrite(out, raw, raw, nil, &kr)
-				}
-				out = append(out, '"')
 			} else {
-				r := st.keyRule(stack)
-				out = append(out, '"')
-				if esc {
-					var ok bool
-					st.tmp, st.offs, ok = unescapeJSON(st.tmp[:0], st.offs[:0], raw)
-					if !ok {
-						return out, false
-					}
-					out = st.rewrite(out, raw, st.tmp, st.offs, &r)
-				} else {
-					out = st.rewrite(out, raw, raw, nil, &r)
-				}
-				out = append(out, '"')
+				r = st.keyRule(stack)
 			}
+			out = append(out, '"')
+			if esc {
+				var ok bool
+				st.tmp, st.offs, ok = unescapeJSON(st.tmp[:0], st.offs[:0], raw)
+				if !ok {
+					return out, false
+				}
+				out = st.rewrite(out, raw, st.tmp, st.offs, &r)
+			} else {
+				out = st.rewrite(out, raw, raw, nil, &r)
+			}
+			out = append(out, '"')
 			i = j + 1
 			continue
 		}

@@ -817,16 +817,7 @@ func (c *ciphers) email(v []byte, decrypt bool) error {
 	if err := c.mixed(vals, radixes, tweak, decrypt); err != nil {
 		return err
 	}
-	for k, i := range pos {
-		switch ch := v[i]; {
-		case isDigit(ch):
-			v[i] = byte('0' + vals[k])
-		case ch >= 'a' && ch <= 'z':
-			v[i] = byte('a' + vals[k])
-		default:
-			v[i] = byte('A' + vals[k])
-		}
-	}
+	putAlnum(v, pos, vals)
 	return nil
 }
 
@@ -898,4 +889,20 @@ func OrgKey(master []byte, org string) []byte {
 	m := hmac.New(sha256.New, master)
 	m.Write([]byte("ringfence deid org\x00" + org))
 	return m.Sum(nil)
+}
+
+// putAlnum writes the enciphered values back at their positions, each in
+// the class (digit, lower or upper case letter) of the character it
+// replaces.
+func putAlnum(v []byte, pos, vals []int) {
+	for k, i := range pos {
+		switch ch := v[i]; {
+		case isDigit(ch):
+			v[i] = byte('0' + vals[k])
+		case ch >= 'a' && ch <= 'z':
+			v[i] = byte('a' + vals[k])
+		default:
+			v[i] = byte('A' + vals[k])
+		}
+	}
 }

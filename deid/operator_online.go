@@ -34,15 +34,6 @@ func (c *ciphers) wechat(v []byte, decrypt bool) error {
 	if err := c.mixed(vals, radixes, "wechat:"+string(v[:1]), decrypt); err != nil {
 		return err
 	}
-	for k, i := range pos {
-		switch ch := v[i]; {
-		case isDigit(ch):
-			v[i] = byte('0' + vals[k])
-		case ch >= 'a' && ch <= 'z':
-			v[i] = byte('a' + vals[k])
-		default:
-			v[i] = byte('A' + vals[k])
-		}
-	}
+	putAlnum(v, pos, vals)
 	return nil
 }

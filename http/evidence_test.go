@@ -1,54 +1,19 @@
 package http_test
 
 import (
-	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"hash/crc32"
-	"io"
 	"strings"
 	"testing"
 	"time"
 
 	"ringfence"
+	"ringfence/evidence/evidencetest"
 	"ringfence/ledger"
 )
-
-// rezipManifest rewrites a bundle with its manifest edited, stored and dated
-// exactly as ringfence writes bundles, so that only the edit differs.
-func rezipManifest(t *testing.T, b []byte, edit func([]byte) []byte) []byte {
-	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for _, zf := range zr.File {
-		rc, err := zf.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		data, _ := io.ReadAll(rc)
-		rc.Close()
-		if zf.Name == "manifest.txt" {
-			data = edit(data)
-		}
-		w, err := zw.CreateRaw(&zip.FileHeader{Name: zf.Name, Method: zip.Store, Modified: zf.Modified,
-			CRC32: crc32.ChecksumIEEE(data), CompressedSize64: uint64(len(data)), UncompressedSize64: uint64(len(data))})
-		if err != nil {
-			t.Fatal(err)
-		}
-		w.Write(data)
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
 
 // TestEvidenceVerifyRejectsExtraSignature: POST /v1/evidence/verify fails a
 // bundle whose manifest carries a second signature line, or a signature in
@@ -81,17 +46,11 @@ func TestEvidenceVerifyRejectsExtraSignature(t *testing.T) {
 	}{
 		{"unchanged", bytes.Clone, ""},
 		{"second signature line", func(d []byte) []byte { return append(bytes.Clone(d), fake...) }, `an extra signature line \"— someone/approved`},
-		{"padding bits flipped", func(d []byte) []byte {
-			const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
-			out := bytes.Clone(d)
-			i := len(out) - 3 // "…X=\n"
-			out[i] = alphabet[strings.IndexByte(alphabet, out[i])^1]
-			return out
-		}, "not in canonical base64"},
+		{"padding bits flipped", evidencetest.FlipPadding, "not in canonical base64"},
 	}
 	for _, tc := range cases {
 		for _, key := range []string{"", "?key=" + strings.ReplaceAll(l.VerifierKey(), "+", "%2B")} {
-			resp, out := raw(t, v, "POST", "/v1/evidence/verify"+key, reg, string(rezipManifest(t, []byte(bundle), tc.edit)))
+			resp, out := raw(t, v, "POST", "/v1/evidence/verify"+key, reg, string(rezip(t, []byte(bundle), tc.edit)))
 			var m map[string]any
 			json.Unmarshal([]byte(out), &m)
 			if tc.want == "" {
@@ -105,4 +64,15 @@ func TestEvidenceVerifyRejectsExtraSignature(t *testing.T) {
 			}
 		}
 	}
+}
+
+// rezip rewrites a bundle with its manifest edited, stored and dated exactly
+// as ringfence writes bundles, so that only the edit differs.
+func rezip(t *testing.T, b []byte, edit func([]byte) []byte) []byte {
+	t.Helper()
+	out, err := evidencetest.Rezip(b, "manifest.txt", edit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }

@@ -1,64 +1,19 @@
 package main
 
 import (
-	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/base64"
 	"fmt"
-	"hash/crc32"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"ringfence/evidence/evidencetest"
 	"ringfence/ledger"
 )
-
-// rezipManifest rewrites a bundle with its manifest edited, stored and dated
-// exactly as ringfence writes bundles, so that only the edit differs.
-func rezipManifest(t *testing.T, b []byte, edit func([]byte) []byte) []byte {
-	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for _, zf := range zr.File {
-		rc, err := zf.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		data, _ := io.ReadAll(rc)
-		rc.Close()
-		if zf.Name == "manifest.txt" {
-			data = edit(data)
-		}
-		w, err := zw.CreateRaw(&zip.FileHeader{Name: zf.Name, Method: zip.Store, Modified: zf.Modified,
-			CRC32: crc32.ChecksumIEEE(data), CompressedSize64: uint64(len(data)), UncompressedSize64: uint64(len(data))})
-		if err != nil {
-			t.Fatal(err)
-		}
-		w.Write(data)
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
-
-// flipPadding sets an unused bit of the last base64 character of a note's
-// signature ("…X=\n").
-func flipPadding(d []byte) []byte {
-	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
-	out := bytes.Clone(d)
-	i := len(out) - 3
-	out[i] = alphabet[strings.IndexByte(alphabet, out[i])^1]
-	return out
-}
 
 // TestEvidenceVerifyRejectsExtraSignature: a bundle whose manifest carries a
 // second signature line, or a signature in non-canonical base64, does not
@@ -95,11 +50,11 @@ func TestEvidenceVerifyRejectsExtraSignature(t *testing.T) {
 		want string
 	}{
 		{"second signature line", func(d []byte) []byte { return append(bytes.Clone(d), fake...) }, `an extra signature line "— someone/approved`},
-		{"padding bits flipped", flipPadding, "not in canonical base64"},
+		{"padding bits flipped", evidencetest.FlipPadding, "not in canonical base64"},
 	}
 	for _, tc := range cases {
 		bad := filepath.Join(dir, "bad.zip")
-		os.WriteFile(bad, rezipManifest(t, b, tc.edit), 0o644)
+		os.WriteFile(bad, rezip(t, b, tc.edit), 0o644)
 		for _, key := range []string{strings.TrimSpace(pub), ""} {
 			code, out, errs := runCmd(t, runEvidence, "verify", bad, "--key", key)
 			if code != exitFail || !strings.Contains(errs, "does not verify: manifest.txt: line ") || !strings.Contains(errs, tc.want) || strings.Contains(out, "verifies") {
@@ -109,8 +64,19 @@ func TestEvidenceVerifyRejectsExtraSignature(t *testing.T) {
 	}
 	// Rewriting without an edit keeps a bundle that verifies: the test
 	// changes nothing but the manifest.
-	os.WriteFile(bundle, rezipManifest(t, b, bytes.Clone), 0o644)
+	os.WriteFile(bundle, rezip(t, b, bytes.Clone), 0o644)
 	if code, out, errs := runCmd(t, runEvidence, "verify", bundle, "--key", strings.TrimSpace(pub)); code != 0 {
 		t.Fatalf("rewritten bundle: exit %d\n%s%s", code, out, errs)
 	}
+}
+
+// rezip rewrites a bundle with its manifest edited, stored and dated exactly
+// as ringfence writes bundles, so that only the edit differs.
+func rezip(t *testing.T, b []byte, edit func([]byte) []byte) []byte {
+	t.Helper()
+	out, err := evidencetest.Rezip(b, "manifest.txt", edit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }

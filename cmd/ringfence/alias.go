@@ -43,13 +43,17 @@ func (c *cli) runAlias(args []string) int {
 		return c.usageError(fs, "want pool, new, list, show, set or call")
 	}
 	verb := pos[0]
+	name := verb
+	if verb == "pool" && len(pos) > 1 {
+		name = "pool " + pos[1]
+	}
 	takes := map[string][]string{
-		"pool": {"quarantine", "null-share"},
+		"pool": {"json"}, "pool add": {"quarantine", "null-share"},
 		"new":  {"subscriber", "merchant", "merchant-number", "block-strangers", "json"},
 		"list": {"subscriber", "json"}, "show": {"json"}, "set": {"block-strangers"},
 		"call": {"caller", "at", "duration", "answered"},
-	}[verb]
-	if code, ok := c.onlyFlags(fs, "alias "+verb, takes...); !ok {
+	}[name]
+	if code, ok := c.onlyFlags(fs, "alias "+name, takes...); !ok {
 		return code
 	}
 	readOnly := verb == "list" || verb == "show" || verb == "pool" && len(pos) == 1

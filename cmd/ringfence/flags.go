@@ -2,6 +2,7 @@ package main
 
 import (
 	"flag"
+	"fmt"
 	"io"
 	"slices"
 	"strings"
@@ -35,13 +36,44 @@ func newFlagSet(name, usage string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		io.WriteString(stderr, "usage: ringfence "+name+" "+usage+"\n")
+		io.WriteString(fs.Output(), "usage: ringfence "+name+" "+usage+"\n")
 		if hasFlags(fs) {
-			io.WriteString(stderr, "flags:\n")
+			io.WriteString(fs.Output(), "flags:\n")
 			fs.PrintDefaults()
 		}
 	}
 	return fs
+}
+
+// shortUsage prints the synopsis of a flag set's usage, without its flags,
+// and where to find them: what follows a usage error.
+func shortUsage(fs *flag.FlagSet, full func()) {
+	out := fs.Output()
+	var b strings.Builder
+	fs.SetOutput(&b)
+	full()
+	fs.SetOutput(out)
+	text, _, hasFlags := strings.Cut(b.String(), "flags:\n")
+	if synopsis, _, described := strings.Cut(text, "\n\n"); described {
+		text, hasFlags = synopsis+"\n", true
+	}
+	io.WriteString(out, text)
+	if hasFlags {
+		fmt.Fprintf(out, "('ringfence %s --help' lists the flags)\n", strings.Fields(fs.Name())[0])
+	}
+}
+
+// asksHelp says whether args ask for help before any "--".
+func asksHelp(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "--":
+			return false
+		case "-h", "-help", "--help":
+			return true
+		}
+	}
+	return false
 }
 
 func hasFlags(fs *flag.FlagSet) bool {

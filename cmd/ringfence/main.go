@@ -111,6 +111,10 @@ func (c *cli) run(args []string) int {
 		fmt.Fprint(c.stdout, topUsage)
 		return exitOK
 	case "version", "--version":
+		if len(rest) > 0 {
+			fmt.Fprintf(c.stderr, "ringfence %s: unexpected argument %q\nusage: ringfence version\n", cmd, rest[0])
+			return exitUsage
+		}
 		fmt.Fprintln(c.stdout, version())
 		return exitOK
 	}
@@ -204,6 +208,11 @@ func version() string {
 // parse parses flags interspersed with positional args. It returns ok=false
 // and the exit code to use when parsing failed or help was asked for.
 func (c *cli) parse(fs *flag.FlagSet, args []string) (pos []string, code int, ok bool) {
+	if full := fs.Usage; !asksHelp(args) {
+		// A mistake gets the synopsis; --help gets the flags too.
+		fs.Usage = func() { shortUsage(fs, full) }
+		defer func() { fs.Usage = full }()
+	}
 	pos, err := parseInterspersed(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil, exitOK, false
@@ -216,7 +225,7 @@ func (c *cli) parse(fs *flag.FlagSet, args []string) (pos []string, code int, ok
 // usageError prints msg and the flag set's usage, and returns exitUsage.
 func (c *cli) usageError(fs *flag.FlagSet, format string, args ...any) int {
 	fmt.Fprintf(c.stderr, "ringfence %s: %s\n", fs.Name(), fmt.Sprintf(format, args...))
-	fs.Usage()
+	shortUsage(fs, fs.Usage)
 	return exitUsage
 }
 

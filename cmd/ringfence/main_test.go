@@ -90,3 +90,27 @@ func TestFlagsAfterArguments(t *testing.T) {
 		t.Fatalf("check: %d %s %s", code, out, errs)
 	}
 }
+
+// A usage mistake gets one message and the synopsis, not every flag; a
+// flag or argument that does not belong to the verb is a usage error.
+func TestUsageMistakesAreShort(t *testing.T) {
+	dir := makeData(t, t.TempDir())
+	for _, args := range [][]string{
+		{"alias", "pool", "--quarantine", "0", "--data", dir},
+		{"version", "--json"},
+		{"deid", "--encoding", "latin9"},
+		{"check", "--bogus", "1", "--data", dir},
+		{"keys", "list", "--role", "x", "--data", dir},
+	} {
+		code, _, stderr := runCLI(t, "", args...)
+		if code != exitUsage {
+			t.Errorf("%q: exit %d, want %d\n%s", args, code, exitUsage, stderr)
+		}
+		if n := strings.Count(stderr, "\n"); n > 10 || strings.Contains(stderr, "flags:") {
+			t.Errorf("%q: %d lines of usage:\n%s", args, n, stderr)
+		}
+	}
+	if code, stdout, _ := runCLI(t, "", "check", "--help"); code != exitOK || !strings.Contains(stdout, "flags:") {
+		t.Errorf("check --help: exit %d\n%s", code, stdout)
+	}
+}

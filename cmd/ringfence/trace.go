@@ -446,7 +446,7 @@ func (c *cli) runEvidence(args []string) int {
 	data := c.dataDir(fs)
 	caseID := fs.String("case", "", "export: case id (leak-N for the alias leak at ledger entry N, or an attribution case)")
 	out := fs.String("out", "", "export: bundle file to write")
-	key := fs.String("key", "", "verify: the ledger's verifier key, or @FILE holding it (default: the key in the bundle)")
+	key := fs.String("key", "", "verify: the ledger's verifier key, or @FILE holding it (default: the key of the ledger in --data)")
 	asJSON := fs.Bool("json", false, "verify: print JSON")
 	pos, code, ok := c.parse(fs, args)
 	if !ok {
@@ -499,6 +499,18 @@ func (c *cli) runEvidence(args []string) int {
 			}
 			k = strings.TrimSpace(string(kb))
 		}
+		if strings.TrimSpace(k) == "" {
+			// Checked only against the key inside it, a bundle proves
+			// nothing about where it came from: use this data
+			// directory's ledger key, or refuse.
+			kb, err := os.ReadFile(filepath.Join(*data, "ledger", "verifier.key"))
+			if errors.Is(err, os.ErrNotExist) {
+				return c.fail("evidence verify", errors.New("no ledger key to check the signature against: pass --key (the ledger's public key, `ringfence ledger pubkey`)"))
+			} else if err != nil {
+				return c.fail("evidence verify", err)
+			}
+			k = strings.TrimSpace(string(kb))
+		}
 		res, err := evidence.Verify(b, k)
 		if err != nil {
 			return c.fail("evidence verify", fmt.Errorf("%s does not verify: %w", pos[1], err))
@@ -508,9 +520,6 @@ func (c *cli) runEvidence(args []string) int {
 		} else {
 			fmt.Fprintf(c.stdout, "%s verifies: case %s (%s), %d ledger entries proved in the tree of %d entries signed by %s at %s; likelihood ratio %s\n",
 				pos[1], res.Case, res.Kind, len(res.Entries), res.TreeSize, res.Ledger, res.Checkpoint.Format(time.RFC3339), trace.FormatLR(res.Score))
-		}
-		if res.KeyFromBundle {
-			fmt.Fprintln(c.stderr, "ringfence evidence: checked with the key inside the bundle; compare it with the ledger's published key (ringfence ledger pubkey) or pass --key")
 		}
 	default:
 		return c.usageError(fs, "want export --case ID --out FILE, or verify BUNDLE")

@@ -315,6 +315,9 @@ func (c *cli) traceAttribute(args []string) int {
 		if len(o.Candidates) == 0 {
 			return c.fail("trace attribute", ringfence.Errorf(ringfence.ENOTFOUND, "no disclosure matches %s: no evidence bundle written (case %s)", pos[0], o.Case))
 		}
+		if o.Undecided {
+			return c.fail("trace attribute", ringfence.Errorf(ringfence.EINVALID, "%s: no evidence bundle written (case %s)", o.Verdict, o.Case))
+		}
 		b, err := evidence.Attribution(l, o.Case)
 		if err == nil {
 			err = writeFileAtomic(*evFile, b)
@@ -333,10 +336,21 @@ func (c *cli) traceAttribute(args []string) int {
 	if len(o.Candidates) == 0 {
 		fmt.Fprintln(c.stdout, "no recorded disclosure matches the found list")
 	}
+	if o.Undecided {
+		fmt.Fprintln(c.stdout, o.Verdict)
+	}
 	for i, cand := range o.Candidates {
 		what := "export " + cand.ExportID
 		if cand.Kind == "alias" {
 			what = "alias numbers"
+		}
+		if o.Undecided {
+			// Not a ranking: list them.
+			fmt.Fprintf(c.stdout, "  - %s (%s of %s, ledger entry %d): likelihood ratio %s\n", cand.Recipient, what, cand.Org, cand.Entry, trace.FormatLR(cand.Score))
+			for _, e := range cand.Evidence {
+				fmt.Fprintf(c.stdout, "      - %s\n", e)
+			}
+			continue
 		}
 		fmt.Fprintf(c.stdout, "%2d. %s (%s of %s, ledger entry %d): likelihood ratio %s\n", i+1, cand.Recipient, what, cand.Org, cand.Entry, trace.FormatLR(cand.Score))
 		for _, e := range cand.Evidence {

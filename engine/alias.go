@@ -628,6 +628,11 @@ func (e *Engine) RouteAlias(ctx context.Context, c AliasCall) (d alias.Decision,
 			return d, ev, true, err
 		}
 	}
+	if d.Leak && ev.Sequential {
+		// As the ledger entry and its bundle say: recorded, not claimed.
+		d.Leak = false
+		d.Reason = "alias given only to " + b.Merchant + " called by a number flagged for dialling sequential blocks: recorded, but not claimed as a leak"
+	}
 	if b == nil {
 		e.aliasMu.Lock()
 		if q, ok := e.pool[c.Callee]; ok { // still unbound

@@ -151,7 +151,7 @@ func (c *cli) runAlias(args []string) int {
 			if ev.Outcome == "stranger" {
 				leak = fmt.Sprintf("  LEAK (ledger entry %d)", ev.LedgerIndex)
 				if ev.Sequential {
-					leak = fmt.Sprintf("  recorded (ledger entry %d); the caller dials numbers in sequence, so no evidence of a leak on its own", ev.LedgerIndex)
+					leak = fmt.Sprintf("  recorded (ledger entry %d), not claimed as a leak: the caller dials sequential blocks", ev.LedgerIndex)
 				}
 			}
 			fmt.Fprintf(c.stdout, "  %s  %s  %s%s\n", ev.At.Format(time.RFC3339), ev.Caller, ev.Outcome, leak)
@@ -194,11 +194,11 @@ func (c *cli) runAlias(args []string) int {
 			target = "refused"
 		}
 		fmt.Fprintf(c.stdout, "%s: %s → %s (%s)\n", d.Outcome, from, target, d.Reason)
-		if d.Leak {
+		switch {
+		case d.Leak:
 			fmt.Fprintf(c.stdout, "leak event %d against %s, ledger entry %d\n", ev.ID, ev.Merchant, ev.LedgerIndex)
-			if ev.Sequential {
-				fmt.Fprintf(c.stdout, "the caller was flagged for dialling numbers in sequence: the call is recorded, but is no evidence of a leak on its own\n")
-			}
+		case ev.Sequential && ev.LedgerIndex >= 0:
+			fmt.Fprintf(c.stdout, "call %d recorded against %s, ledger entry %d: not claimed as a leak, the caller dials sequential blocks\n", ev.ID, ev.Merchant, ev.LedgerIndex)
 		}
 	default:
 		return c.usageError(fs, "unknown alias command %q", strings.Join(pos, " "))

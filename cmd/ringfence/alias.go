@@ -78,8 +78,8 @@ func (c *cli) runAlias(args []string) int {
 			c.printJSON(st)
 			break
 		}
-		fmt.Fprintf(c.stdout, "alias pool: %d numbers: %d free, %d waiting in quarantine, %d bound, %d null aliases, %d retired\n",
-			st.Numbers, st.Free, st.Waiting, st.Bound, st.Null, st.Retired)
+		fmt.Fprintf(c.stdout, "alias pool: %s: %d free, %d waiting in quarantine, %d bound, %s, %d retired\n",
+			ringfence.Plural(st.Numbers, "number"), st.Free, st.Waiting, st.Bound, ringfence.Plural(st.Null, "null alias"), st.Retired)
 		if st.Low {
 			fmt.Fprintf(c.stdout, "warning: under 10%% of the pool is free or waiting; add numbers with 'ringfence alias pool add'\n")
 		}
@@ -95,12 +95,15 @@ func (c *cli) runAlias(args []string) int {
 		for _, r := range rejected {
 			fmt.Fprintf(c.stderr, "  %s\n", r)
 		}
+		if *nullShare < 0 || *nullShare >= 1 {
+			return c.usageError(fs, "--null-share %v is not in [0, 1)", *nullShare)
+		}
 		added, nulls, err := e.AddAliasPool(ctx, cliActor, nums, q, *nullShare)
 		if err != nil {
 			return c.fail("alias", err)
 		}
-		fmt.Fprintf(c.stdout, "added %d numbers (%d reserved as null aliases, %d already known, %d rejected); issuable after %s\n",
-			added, nulls, len(nums)-added, len(rejected), e.Now().Add(q).Format(time.RFC3339))
+		fmt.Fprintf(c.stdout, "added %s (%d reserved as null %s, %d already known, %d rejected); issuable after %s\n",
+			ringfence.Plural(added, "number"), nulls, map[bool]string{true: "alias", false: "aliases"}[nulls == 1], len(nums)-added, len(rejected), e.Now().Add(q).Format(time.RFC3339))
 		c.warnPool(e)
 	case verb == "new" && len(pos) == 1:
 		if *sub == "" || *merchant == "" {

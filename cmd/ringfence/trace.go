@@ -238,7 +238,7 @@ func (c *cli) traceExport(args []string) int {
 	if _, err := l.Checkpoint(); err != nil {
 		return c.fail("trace export", err)
 	}
-	fmt.Fprintf(c.stdout, "export %s: %d rows (%d canaries) for %s, ledger entry %d\n", res.Export.ExportID, res.Export.Rows, len(res.Export.Canaries), *recipient, idx)
+	fmt.Fprintf(c.stdout, "export %s: %s (%s) for %s, ledger entry %d\n", res.Export.ExportID, ringfence.Plural(res.Export.Rows, "row"), ringfence.Plural(len(res.Export.Canaries), "canary"), *recipient, idx)
 	if res.Unaliased > 0 {
 		fmt.Fprintf(c.stderr, "ringfence trace export: %d phone cells could not be parsed and were left empty rather than disclosed\n", res.Unaliased)
 	}
@@ -437,17 +437,17 @@ func (c *cli) runLedger(args []string) int {
 			c.printJSON(rep)
 			return exitOK
 		}
-		fmt.Fprintf(c.stdout, "ledger %s verifies: %d entries", l.Dir(), rep.Entries)
+		fmt.Fprintf(c.stdout, "ledger %s verifies: %s", l.Dir(), ringfence.Plural(rep.Entries, "entry"))
 		for _, t := range []string{ledger.TypeExport, ledger.TypeAliasBinding, ledger.TypeAliasRelease, ledger.TypeLeakEvent, ledger.TypeAttribution} {
 			if n := rep.Types[t]; n > 0 {
 				fmt.Fprintf(c.stdout, ", %s", ledger.TypeCount(int(n), t))
 			}
 		}
-		fmt.Fprintf(c.stdout, "; %d signed checkpoints", rep.Checkpoints)
+		fmt.Fprintf(c.stdout, "; %s", ringfence.Plural(rep.Checkpoints, "signed checkpoint"))
 		if rep.Latest != nil {
 			fmt.Fprintf(c.stdout, " (latest: %d entries, %s, root %s)", rep.Latest.Size, rep.Latest.Time.Format(time.RFC3339), rep.Latest.Root)
 		}
-		fmt.Fprintf(c.stdout, "; %d print lists and %d case files match their entries\n", rep.PrintLists, rep.Cases)
+		fmt.Fprintf(c.stdout, "; %s and %s match their entries\n", ringfence.Plural(rep.PrintLists, "print list"), ringfence.Plural(rep.Cases, "case file"))
 		for _, o := range rep.Orphans {
 			fmt.Fprintf(c.stderr, "ringfence ledger: %s is committed by no entry (left by an interrupted export)\n", o)
 		}

@@ -3,6 +3,7 @@ package ringfence
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Error codes. Adapters map them to transport status in one place (the HTTP
@@ -73,3 +74,21 @@ func (e *RowError) Error() string {
 }
 
 func (e *RowError) Unwrap() error { return e.Err }
+
+// Plural writes n and noun, the noun in the plural unless n is 1: "1 record",
+// "2 records", "3 entries", "2 matches". Every count ringfence prints for
+// people goes through it.
+func Plural[N ~int | ~int64](n N, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	switch {
+	case strings.HasSuffix(noun, "y") && len(noun) > 1 && !strings.ContainsRune("aeiou", rune(noun[len(noun)-2])):
+		noun = noun[:len(noun)-1] + "ies"
+	case strings.HasSuffix(noun, "s"), strings.HasSuffix(noun, "x"), strings.HasSuffix(noun, "ch"), strings.HasSuffix(noun, "sh"):
+		noun += "es"
+	default:
+		noun += "s"
+	}
+	return fmt.Sprintf("%d %s", n, noun)
+}

@@ -144,14 +144,6 @@ type Summary struct {
 	Warnings []string `json:"warnings,omitempty"`
 }
 
-// Plural writes n and noun, with an s unless n is 1: "1 record", "2 records".
-func Plural(n int64, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
-}
-
 // Total is the number of entities found.
 func (s Summary) Total() int64 {
 	var n int64
@@ -202,13 +194,13 @@ func (s Summary) WriteText(w io.Writer) error {
 		b.WriteByte('\n')
 	}
 	if s.Neutralised > 0 {
-		fmt.Fprintf(&b, "  neutralised: %s (a leading ' keeps spreadsheets from running formulas)\n", Plural(s.Neutralised, "CSV cell"))
+		fmt.Fprintf(&b, "  neutralised: %s (a leading ' keeps spreadsheets from running formulas)\n", ringfence.Plural(s.Neutralised, "CSV cell"))
 	}
 	for _, w := range s.Warnings {
 		fmt.Fprintf(&b, "  warning: %s\n", w)
 	}
 	if s.FailedRecords > 0 {
-		fmt.Fprintf(&b, "  failed: %s could not be parsed, replaced whole by %s\n", Plural(s.FailedRecords, "record"), Unparsed)
+		fmt.Fprintf(&b, "  failed: %s could not be parsed, replaced whole by %s\n", ringfence.Plural(s.FailedRecords, "record"), Unparsed)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

@@ -68,7 +68,7 @@ func (e *Engine) loadAliases(ctx context.Context) error {
 // null aliases that are never disclosed. Numbers already known are skipped.
 func (e *Engine) AddAliasPool(ctx context.Context, actor string, numbers []string, quarantine time.Duration, nullShare float64) (added, nulls int, err error) {
 	if nullShare < 0 || nullShare >= 1 {
-		return 0, 0, ringfence.Errorf(ringfence.EINVALID, "null share: %v is not in [0, 1)", nullShare)
+		return 0, 0, ringfence.Errorf(ringfence.EINVALID, "null_share: %v is not in [0, 1)", nullShare)
 	}
 	if quarantine < 0 {
 		return 0, 0, ringfence.Errorf(ringfence.EINVALID, "quarantine: %v is negative", quarantine)
@@ -241,7 +241,7 @@ func (x *Issue) Canaries(ctx context.Context, n int, d trace.Disclosure) ([]stri
 		return nil, ringfence.Errorf(ringfence.ECONFLICT, "alias pool: %d canaries asked, but only %d numbers are free (add numbers with 'alias pool add', or ask fewer canaries)", n, len(free))
 	}
 	if quota >= 0 && held+pendingCanaries+n > quota {
-		return nil, ringfence.Errorf(ringfence.ECONFLICT, "alias pool: organisation %q holds %d canary numbers; %d more would exceed its quota of %d", x.org, held+pendingCanaries, n, quota)
+		return nil, ringfence.Errorf(ringfence.ECONFLICT, "alias pool: organisation %q holds %s; %d more would exceed its quota of %d", x.org, ringfence.Plural(held+pendingCanaries, "canary number"), n, quota)
 	}
 	out := make([]string, 0, n)
 	for range n {
@@ -321,7 +321,7 @@ func (x *Issue) reserve(ctx context.Context, b *alias.Binding) error {
 			}
 		}
 		if c := e.subscriberCapLocked(); c >= 0 && held >= c {
-			return ringfence.Errorf(ringfence.ECONFLICT, "alias pool: the subscriber already holds %d aliases, the most one subscriber may hold", held)
+			return ringfence.Errorf(ringfence.ECONFLICT, "alias pool: the subscriber already holds %s, the most one subscriber may hold", ringfence.Plural(held, "alias"))
 		}
 	}
 	for attempt := 0; ; attempt++ {
@@ -627,6 +627,11 @@ func (e *Engine) RouteAlias(ctx context.Context, c AliasCall) (d alias.Decision,
 		if err := e.store.SetAliasEventLedger(ctx, ev.ID, idx); err != nil {
 			return d, ev, true, err
 		}
+	}
+	if d.Leak && ev.Sequential {
+		// As the ledger entry and its bundle say: recorded, not claimed.
+		d.Leak = false
+		d.Reason = "alias given only to " + b.Merchant + " called by a number flagged for dialling sequential blocks: recorded, but not claimed as a leak"
 	}
 	if b == nil {
 		e.aliasMu.Lock()

@@ -160,9 +160,15 @@ func TestSequentialDiallerIsNoLeak(t *testing.T) {
 		caller     string
 		sequential bool
 	}{{"+8617012345678", true}, {"+8613912345678", false}} {
-		_, ev, _, err := e.RouteAlias(ctx, engine.AliasCall{Callee: b.Alias, Caller: tc.caller, At: at})
+		d, ev, _, err := e.RouteAlias(ctx, engine.AliasCall{Callee: b.Alias, Caller: tc.caller, At: at})
 		if err != nil || ev.LedgerIndex < 0 || ev.Sequential != tc.sequential {
 			t.Fatalf("%s: %+v %v", tc.caller, ev, err)
+		}
+		// The answer agrees with the ledger and the bundle: recorded, and
+		// claimed as a leak only when the caller is no sequential dialler.
+		unclaimed := strings.Contains(d.Reason, "recorded, but not claimed as a leak") && strings.Contains(d.Reason, "sequential blocks")
+		if d.Leak == tc.sequential || unclaimed != tc.sequential || tc.sequential && strings.Contains(d.Reason, "leaked") {
+			t.Fatalf("%s: decision %+v", tc.caller, d)
 		}
 		entry, err := l.Entry(ev.LedgerIndex)
 		if err != nil || entry.LeakEvent.SequentialDialler != tc.sequential {

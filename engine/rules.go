@@ -113,7 +113,7 @@ func (e *Engine) checkEntry(field string, en *screen.Entry, current *screen.Rule
 	switch en.Kind {
 	case screen.EntryAllow, screen.EntryBlock, screen.EntryLabel:
 		if !en.Until.IsZero() {
-			return ringfence.Errorf(ringfence.EINVALID, "%suntil: only a pass ends; an %s rule has no \"until\"", field, en.Kind)
+			return ringfence.Errorf(ringfence.EINVALID, "%suntil: only a pass ends; %s %s rule has no \"until\"", field, map[bool]string{true: "an", false: "a"}[en.Kind == screen.EntryAllow], en.Kind)
 		}
 	case screen.EntryPass:
 		if en.Until.IsZero() {

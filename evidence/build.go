@@ -110,6 +110,9 @@ func Attribution(l *ledger.Log, caseID string) ([]byte, error) {
 	if c.Attribution == nil || len(c.Attribution.Candidates) == 0 {
 		return nil, ringfence.Errorf(ringfence.EINVALID, "case %s found no source: there is nothing to prove", caseID)
 	}
+	if c.Attribution.Undecided {
+		return nil, ringfence.Errorf(ringfence.EINVALID, "case %s: %s: there is no source to prove", caseID, c.Attribution.Verdict)
+	}
 	best := c.Attribution.Candidates[0]
 	entries := []int64{at}
 	extra := []file{{"case.json", data}}

@@ -383,6 +383,47 @@ func TestLeakLog10(t *testing.T) {
 	}
 }
 
+// TestLeakStatementSaysWhatIsKnown: the statement says the alias was given
+// only to the merchant per the ledger (where else it went is unknowable),
+// and the exposure it really had: minutes when the call came minutes after
+// binding, with the one-day floor of the estimate said as such.
+func TestLeakStatementSaysWhatIsKnown(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		after  time.Duration
+		en, zh string
+	}{
+		{90 * time.Second, "exposed for 1 minute (counted as one day", "1 分钟"},
+		{14 * time.Minute, "exposed for 14 minutes (counted as one day", "14 分钟"},
+		{5 * time.Hour, "exposed for 5.0 hours (counted as one day", "5.0 小时"},
+		{26 * time.Hour, "exposed for 1.1 days is called", "1.1 天"},
+	} {
+		l := openLedger(t)
+		b, err := l.BindAlias(ctx, ledger.AliasBinding{Alias: "+8617012345678", Subscriber: l.Fingerprint("subscriber", "alice"), Merchant: "4s-dealer", Purpose: "alias"}, t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		leak, err := l.RecordLeak(ctx, ledger.LeakEvent{Alias: "+8617012345678", Merchant: "4s-dealer", Binding: b, Caller: "+8617188880000",
+			CallTime: t0.Add(tc.after)}, t0.Add(tc.after))
+		if err != nil {
+			t.Fatal(err)
+		}
+		bundle, err := Export(l, LeakCaseID(leak))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := Verify(bundle, l.VerifierKey())
+		if err != nil {
+			t.Fatal(err)
+		}
+		zh := string(fileOf(t, bundle, "statement.zh.txt"))
+		if !strings.Contains(res.Statement, `given only to "4s-dealer", per the ledger`) || strings.Contains(res.Statement, "published nowhere else") ||
+			!strings.Contains(res.Statement, tc.en) || !strings.Contains(zh, "据账本记录") || strings.Contains(zh, "未在其他任何地方公开") || !strings.Contains(zh, tc.zh) {
+			t.Errorf("call %s after binding:\n%s\n%s", tc.after, res.Statement, zh)
+		}
+	}
+}
+
 // An attribution decided by an alias number in the found list: the bundle
 // carries the alias binding instead of an export.
 func TestAliasAttributionBundle(t *testing.T) {

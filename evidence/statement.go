@@ -3,6 +3,7 @@ package evidence
 import (
 	"fmt"
 	"math"
+	"ringfence"
 	"sort"
 	"strings"
 	"time"
@@ -103,7 +104,7 @@ func (v *view) aliasLeak() (string, string, error) {
 	verEN, verZH := v.verifyParagraph()
 	var en, zh strings.Builder
 	fmt.Fprintf(&en, "EVIDENCE STATEMENT - case %s\n\n", v.caseID)
-	fmt.Fprintf(&en, "1. On %s the alias number %s was bound to the merchant %q on behalf of one subscriber (ledger entry %d). The alias was given to that merchant alone and published nowhere else.\n\n", utc(be.Time), b.Alias, b.Merchant, ev.Binding)
+	fmt.Fprintf(&en, "1. On %s the alias number %s was bound to the merchant %q on behalf of one subscriber (ledger entry %d). The alias was given only to %q, per the ledger.\n\n", utc(be.Time), b.Alias, b.Merchant, ev.Binding, b.Merchant)
 	fmt.Fprintf(&en, "2. On %s %s, which is not the merchant, called the alias; the call %s (ledger entry %d).\n\n", utc(ev.CallTime), who, call, v.leak)
 	if ev.SequentialDialler {
 		fmt.Fprintf(&en, "3. The caller had been flagged in call records for dialling numbers in sequence (blocks of consecutive numbers). Such a caller reaches an unpublished number whether or not it was disclosed, so this call on its own is no evidence that %q disclosed the number: likelihood ratio %s. It is recorded, not claimed as a leak.\n\n", b.Merchant, trace.FormatLR(lr))
@@ -113,7 +114,7 @@ func (v *view) aliasLeak() (string, string, error) {
 	fmt.Fprintf(&en, "4. %s\n\n5. %s\n", proofEN, verEN)
 
 	fmt.Fprintf(&zh, "证据说明 - 案件 %s\n\n", v.caseID)
-	fmt.Fprintf(&zh, "一、%s，隐私号 %s 代表一名用户绑定给商户“%s”（账本条目 %d）。该号码仅提供给该商户，未在其他任何地方公开。\n\n", utc(be.Time), b.Alias, b.Merchant, ev.Binding)
+	fmt.Fprintf(&zh, "一、%s，隐私号 %s 代表一名用户绑定给商户“%s”（账本条目 %d）。据账本记录，该号码仅提供给“%s”。\n\n", utc(be.Time), b.Alias, b.Merchant, ev.Binding, b.Merchant)
 	fmt.Fprintf(&zh, "二、%s，非该商户的%s拨打了该隐私号，%s（账本条目 %d）。\n\n", utc(ev.CallTime), zhNumber(whoZH, v.caller != ""), callZH, v.leak)
 	if ev.SequentialDialler {
 		fmt.Fprintf(&zh, "三、该来电号码此前已在通话记录中被标记为按号段顺序拨号。此类号码无论号码是否被泄露都会拨到未公开的号码，因此该来电本身不能证明“%s”泄露了号码：似然比为 %s。本次来电仅作记录，不认定为泄露。\n\n", b.Merchant, trace.FormatLR(lr))
@@ -180,15 +181,38 @@ func LeakLog10(ev *ledger.LeakEvent, bound time.Time) float64 {
 }
 
 func baselineText(ev *ledger.LeakEvent, bound time.Time) (string, string) {
-	days := max(ev.CallTime.Sub(bound).Hours()/24, 1)
+	exposed := ev.CallTime.Sub(bound)
+	days := max(exposed.Hours()/24, 1)
 	lambda, observed := NullRate(ev)
 	p := -math.Expm1(-lambda * days)
-	if !observed {
-		return fmt.Sprintf("Only %.1f number-days of null aliases (pool numbers never disclosed to anyone) had been observed, fewer than the %d needed to measure how often strangers dial an undisclosed number. A conservative prior is used instead: an undisclosed number is taken to receive a stranger's call every %.0f days (or more often, if the null aliases were called more often), so that one exposed for %.1f days is called with chance %.3g.", ev.NullNumberDays, MinBaselineDays, 1/lambda, days, p),
-			fmt.Sprintf("从未向任何人披露的保留号码（空号对照）仅观测了 %.1f 个号码日，不足测定陌生来电背景频率所需的 %d 个号码日。故采用保守的先验假设：一个未披露的号码每 %.0f 天接到一次陌生来电（若空号对照实际来电更频繁，则按实际频率），据此一个未披露的号码在 %.1f 天内接到陌生来电的概率为 %.3g。", ev.NullNumberDays, MinBaselineDays, 1/lambda, days, p)
+	// The exposure it really had; the estimate counts at least a day.
+	en, zh := exposure(exposed)
+	if exposed < 24*time.Hour {
+		en += " (counted as one day, the least the estimate uses)"
+		zh += "（按估计所用的最短时长一天计）"
 	}
-	return fmt.Sprintf("Null aliases, pool numbers never disclosed to anyone, received %d stranger call(s) in %.0f number-days; at that rate an undisclosed number exposed for %.1f days is called with chance %.3g (the null-alias baseline).", ev.NullCalls, ev.NullNumberDays, days, p),
-		fmt.Sprintf("从未向任何人披露的保留号码（空号对照）在 %.0f 个号码日内共接到 %d 次陌生来电；按此频率，一个未披露的号码在 %.1f 天内接到陌生来电的概率为 %.3g（空号基线）。", ev.NullNumberDays, ev.NullCalls, days, p)
+	if !observed {
+		return fmt.Sprintf("Only %.1f number-days of null aliases (pool numbers never disclosed to anyone) had been observed, fewer than the %d needed to measure how often strangers dial an undisclosed number. A conservative prior is used instead: an undisclosed number is taken to receive a stranger's call every %.0f days (or more often, if the null aliases were called more often), so that one exposed for %s is called with chance %.3g.", ev.NullNumberDays, MinBaselineDays, 1/lambda, en, p),
+			fmt.Sprintf("从未向任何人披露的保留号码（空号对照）仅观测了 %.1f 个号码日，不足测定陌生来电背景频率所需的 %d 个号码日。故采用保守的先验假设：一个未披露的号码每 %.0f 天接到一次陌生来电（若空号对照实际来电更频繁，则按实际频率），据此一个未披露的号码在 %s内接到陌生来电的概率为 %.3g。", ev.NullNumberDays, MinBaselineDays, 1/lambda, zh, p)
+	}
+	return fmt.Sprintf("Null aliases, pool numbers never disclosed to anyone, received %s in %.0f number-days; at that rate an undisclosed number exposed for %s is called with chance %.3g (the null-alias baseline).", ringfence.Plural(ev.NullCalls, "stranger call"), ev.NullNumberDays, en, p),
+		fmt.Sprintf("从未向任何人披露的保留号码（空号对照）在 %.0f 个号码日内共接到 %d 次陌生来电；按此频率，一个未披露的号码在 %s内接到陌生来电的概率为 %.3g（空号基线）。", ev.NullNumberDays, ev.NullCalls, zh, p)
+}
+
+// exposure says how long an alias was exposed before the call, in English
+// and Chinese: days, or hours, minutes or seconds when under a day.
+func exposure(d time.Duration) (string, string) {
+	switch {
+	case d >= 24*time.Hour:
+		return fmt.Sprintf("%.1f days", d.Hours()/24), fmt.Sprintf(" %.1f 天", d.Hours()/24)
+	case d >= time.Hour:
+		return fmt.Sprintf("%.1f hours", d.Hours()), fmt.Sprintf(" %.1f 小时", d.Hours())
+	case d >= time.Minute:
+		m := int(d / time.Minute)
+		return ringfence.Plural(m, "minute"), fmt.Sprintf(" %d 分钟", m)
+	}
+	s := int(d / time.Second)
+	return ringfence.Plural(s, "second"), fmt.Sprintf(" %d 秒", s)
 }
 
 // readCaller checks caller.json, when the bundle has one, against the

@@ -97,7 +97,7 @@ func (s *Server) call(r *http.Request, c callRequest) (callResult, error) {
 	}
 	if handled {
 		res := callResult{Outcome: d.Outcome, Target: d.Target, Leak: d.Leak, Reason: d.Reason}
-		if d.Leak {
+		if ev.LedgerIndex >= 0 {
 			res.LedgerIndex = &ev.LedgerIndex
 		}
 		return res, nil

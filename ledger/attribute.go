@@ -18,6 +18,8 @@ type AttributionResult struct {
 	Exports    int                `json:"exports"`
 	Baseline   trace.Baseline     `json:"baseline"`
 	Candidates []trace.Candidate  `json:"candidates"`
+	Undecided  bool               `json:"undecided"`         // no candidate stands out: Verdict says why
+	Verdict    string             `json:"verdict,omitempty"` // and the candidates are not a ranking
 	Evidence   string             `json:"evidence_bundle,omitempty"`
 }
 
@@ -45,7 +47,8 @@ func Attribute(ctx context.Context, l *Log, found io.Reader, opt trace.Attribute
 	if err != nil {
 		return nil, f, err
 	}
-	out := &AttributionResult{Case: cs.ID, Entry: idx, Found: cs.Found, Exports: a.Exports, Baseline: a.Baseline, Candidates: []trace.Candidate{}}
+	out := &AttributionResult{Case: cs.ID, Entry: idx, Found: cs.Found, Exports: a.Exports, Baseline: a.Baseline, Candidates: []trace.Candidate{},
+		Undecided: a.Undecided, Verdict: a.Verdict}
 	for _, c := range a.Candidates {
 		c.Detail = nil
 		out.Candidates = append(out.Candidates, c)

@@ -42,11 +42,7 @@ func TypeName(t string) string {
 // TypeCount is how n entries of a type read: "1 alias binding", "6 leak
 // events".
 func TypeCount(n int, t string) string {
-	name := strings.ReplaceAll(t, "_", " ")
-	if n != 1 {
-		name += "s"
-	}
-	return fmt.Sprintf("%d %s", n, name)
+	return ringfence.Plural(n, strings.ReplaceAll(t, "_", " "))
 }
 
 // Entry is one record of the log. Exactly the field named by Type is set.

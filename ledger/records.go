@@ -301,7 +301,7 @@ func (l *Log) RecordCase(ctx context.Context, c *trace.Case) (int64, error) {
 		return 0, fmt.Errorf("ledger: store case %s: %w", c.ID, err)
 	}
 	a := &Attribution{Case: c.ID, Found: c.Found.SHA256, CaseFile: "sha256:" + hex.EncodeToString(sum[:]), BestEntry: -1}
-	if len(c.Attribution.Candidates) > 0 {
+	if len(c.Attribution.Candidates) > 0 && !c.Attribution.Undecided {
 		a.BestEntry = c.Attribution.Candidates[0].Entry
 		a.Score = c.Attribution.Candidates[0].Score
 	}

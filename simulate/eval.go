@@ -179,10 +179,10 @@ func (e Evaluation) WriteText(w io.Writer) error {
 		}
 		return names[i] < names[j]
 	})
-	fmt.Fprintf(&b, "%-20s %8s %8s %9s %8s %14s\n", "class", "numbers", "flagged", "rate", "kind ok", "median delay")
+	fmt.Fprintf(&b, "%-20s %8s %8s %24s %8s %14s\n", "class", "numbers", "flagged", "rate", "kind ok", "median delay")
 	for _, n := range names {
 		c := e.Classes[n]
-		label := "fp rate"
+		label := "false positives"
 		if Abusive(n) {
 			label = "recall"
 		}
@@ -191,8 +191,8 @@ func (e Evaluation) WriteText(w io.Writer) error {
 			delay = c.MedianDelay().Round(time.Second).String()
 			kind = strconv.Itoa(c.KindMatched)
 		}
-		fmt.Fprintf(&b, "%-20s %8d %8d %9s %8s %14s\n", n, c.Numbers, c.Flagged,
-			fmt.Sprintf("%.4f", c.Rate())+" "+label[:2], kind, delay)
+		fmt.Fprintf(&b, "%-20s %8d %8d %24s %8s %14s\n", n, c.Numbers, c.Flagged,
+			fmt.Sprintf("%.4f", c.Rate())+" "+label, kind, delay)
 	}
 	fmt.Fprintf(&b, "campaign links: precision %.4f, recall %.4f over %d same-campaign pairs\n",
 		e.CampaignPrecision, e.CampaignRecall, e.CampaignPairs)

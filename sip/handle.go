@@ -293,19 +293,22 @@ func (s *Server) decide(w *work, req *sipmsg.Request) decision {
 		case handled && r.Target == "":
 			d.set(ringfence.Block)
 			d.code = 404 // a number that rings nowhere
-			if r.Leak {
+			if r.Leak || r.Stranger {
 				d.code = uint16(s.blockCode)
 			}
 			ev.Action, ev.Reasons = ringfence.Block, []string{r.Reason}
 			s.record(ev)
 			return d
-		case handled && !r.Leak:
+		case handled && !r.Leak && !r.Stranger:
 			d.alias, d.target = aliasMerchant, r.Target
 			ev.Action, ev.Reasons = ringfence.Allow, []string{r.Reason}
 			s.record(ev)
 			return d
 		case handled:
 			d.alias, d.target, aliasReason = aliasLeak, r.Target, r.Reason
+			if !r.Leak {
+				d.alias = aliasNone
+			}
 			callee = r.Target
 		}
 	}

@@ -83,7 +83,11 @@ type Recorder interface {
 // AliasRoute is where a call to an alias number goes.
 type AliasRoute struct {
 	Target string // the subscriber's real number (E.164); "" refuses the call
-	Leak   bool   // the caller is not one the alias was given to
+	Leak   bool   // the caller is not one the alias was given to: a leak
+	// Stranger is a caller the alias was not given to whose call is not
+	// claimed as a leak (it dials sequential blocks): screened as any
+	// caller, not labelled a leak.
+	Stranger bool
 	Reason string // for people, recorded with the call
 }
 

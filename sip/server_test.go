@@ -49,7 +49,8 @@ func (e *events) all() []engine.CallEvent {
 
 // fakeAliases routes the alias +8617100009999 of the subscriber, given to a
 // merchant calling from +8602088888888; +8617100008888 is the same but
-// refuses strangers; +8617100007777 is a reserved number; +8617100006666
+// refuses strangers; +8617100005555 is called by a sequential dialler
+// (a stranger, not claimed as a leak); +8617100007777 is a reserved number; +8617100006666
 // fails.
 type fakeAliases struct{}
 
@@ -66,6 +67,8 @@ func (fakeAliases) Route(_ context.Context, callee, caller string) (AliasRoute, 
 			return AliasRoute{Target: subscriber, Reason: "merchant"}, true, nil
 		}
 		return AliasRoute{Leak: true, Reason: "leaked, strangers blocked"}, true, nil
+	case "+8617100005555":
+		return AliasRoute{Target: subscriber, Stranger: true, Reason: "alias given only to 某4S店 called by a number flagged for dialling sequential blocks: recorded, but not claimed as a leak"}, true, nil
 	case "+8617100007777":
 		return AliasRoute{Reason: "reserved number"}, true, nil
 	case "+8617100006666":
@@ -293,6 +296,8 @@ func TestInviteVerdicts(t *testing.T) {
 		{name: "alias: a stranger is labelled", req: p.invite(allowedCaller, "17100009999"), code: 302, verdict: "label; score=0.50; alias=leak", from: "[泄露] Caller",
 			headers: map[string]string{"Contact": "<sip:+8613800138000@10.0.0.9:5070>"}},
 		{name: "alias: a stranger keeps the subscriber's verdict", req: p.invite(salesCaller, "17100009999"), code: 608, verdict: "block; category=sales"},
+		{name: "alias: a sequential dialler is screened, not labelled a leak", req: p.invite(allowedCaller, "17100005555"), code: 302, verdict: "allow; score=0.00$", from: "Caller",
+			headers: map[string]string{"Contact": "<sip:+8613800138000@10.0.0.9:5070>"}},
 		{name: "alias: strangers refused", req: p.invite(allowedCaller, "17100008888"), code: 608, headers: map[string]string{"Reason": `text="policy"`}},
 		{name: "alias: reserved number rings nowhere", req: p.invite(allowedCaller, "17100007777"), code: 404},
 		{name: "alias: table failure", req: p.invite(allowedCaller, "17100006666"), code: 500, headers: map[string]string{"Retry-After": "5"}},

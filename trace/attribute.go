@@ -8,6 +8,7 @@ import (
 	"math"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -136,6 +137,11 @@ type Attribution struct {
 	Exports    int         `json:"exports"`
 	Baseline   Baseline    `json:"baseline"`
 	Candidates []Candidate `json:"candidates"`
+	// Undecided is set when no candidate stands out: the leading ones have
+	// no canary or alias in the list and tie, or score no better than
+	// chance; Verdict then says so and the candidates are not a ranking.
+	Undecided bool   `json:"undecided"`
+	Verdict   string `json:"verdict,omitempty"`
 }
 
 // AttributeOptions configure Attribute.
@@ -594,11 +600,75 @@ func Attribute(ctx context.Context, f *Found, src Source, opt AttributeOptions) 
 		c.Detail = es.detail
 	}
 
+	// No recipient stands out when the leading candidate has no canary or
+	// alias in the list and ties with another, or scores below MinScore:
+	// say so instead of ranking one first, and split the guilt among them.
+	var tied []*cand
+	if len(ranked) > 0 && ranked[0].CanaryHits == 0 && ranked[0].AliasHits == 0 {
+		top := ranked[0].score1
+		for _, c := range ranked {
+			if c.CanaryHits == 0 && c.AliasHits == 0 && (c.score1 == top || top < opt.MinScore && c.score1 < opt.MinScore) {
+				tied = append(tied, c)
+			}
+		}
+		if len(tied) < 2 && top >= opt.MinScore {
+			tied = nil
+		}
+	}
+	if len(tied) > 0 {
+		res.Undecided = true
+		names := make([]string, 0, len(tied))
+		same := len(tied) > 1
+		sorted := func(c *cand) []uint32 {
+			return slices.Sorted(slices.Values(append(slices.Clone(c.scan.strong), c.scan.weak...)))
+		}
+		for _, c := range tied {
+			names = append(names, c.Recipient)
+			same = same && slices.Equal(sorted(c), sorted(tied[0]))
+		}
+		res.Verdict = undecidedVerdict(names, same)
+		for _, c := range tied {
+			// Not ranked: none is conditioned on the others.
+			c.Score, c.Given = c.score1, nil
+			c.CondRows, c.CondMatched, c.CondWeak = c.Rows, c.Matched, c.Weak
+			c.Guilt = Guilt(bl.Elsewhere, []int{len(tied)})
+		}
+	}
+
 	for _, c := range ranked {
 		c.Evidence = evidenceLines(&c.Candidate, bl)
+		if slices.Contains(tied, c) {
+			ev := c.Evidence[:len(c.Evidence)-1]
+			c.Evidence = append(ev, fmt.Sprintf("guilt probability %.6g (the list taken as one leak by one of these %d recipients, each equally likely, or from elsewhere with chance %.2f)", c.Guilt, len(tied), bl.Elsewhere))
+		}
 		res.Candidates = append(res.Candidates, c.Candidate)
 	}
 	return res, nil
+}
+
+// undecidedVerdict says plainly why none of the tied candidates stands out.
+// same says they matched the same found records.
+func undecidedVerdict(names []string, same bool) string {
+	who := names[0]
+	switch {
+	case len(names) == 2:
+		who = names[0] + " and " + names[1]
+	case len(names) > 4:
+		who = strings.Join(names[:3], ", ") + fmt.Sprintf(" and %d others", len(names)-3)
+	case len(names) > 2:
+		who = strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+	}
+	of := map[int]string{1: "it", 2: "either"}[len(names)]
+	if of == "" {
+		of = "any of them"
+	}
+	switch {
+	case same:
+		return fmt.Sprintf("no recipient stands out: %s received the same records; no canary of %s is in the list", who, of)
+	case len(names) == 1:
+		return fmt.Sprintf("no recipient stands out: the list matches the records of %s no better than chance would; no canary of %s is in the list", who, of)
+	}
+	return fmt.Sprintf("no recipient stands out: the list matches the records of %s about equally, no better than chance would tell apart; no canary of %s is in the list", who, of)
 }
 
 // scanAll scans every export's print list on workers goroutines.

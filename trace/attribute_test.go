@@ -307,3 +307,40 @@ func FuzzReadFound(f *testing.F) {
 		}
 	})
 }
+
+// TestTiedRecipientsUndecided: two recipients got the same customers, and
+// the found list holds some of them but no canary: no recipient stands out,
+// the attribution says so instead of ranking one first, and the guilt
+// probability splits between them instead of giving each 1.
+func TestTiedRecipientsUndecided(t *testing.T) {
+	b := &broker{src: &memSource{}, universe: inventCustomers(10, 40)}
+	nums := &seqNumbers{}
+	for i, who := range []string{"保险公司A", "装修公司B"} {
+		out, res := salt(t, customersCSV(b.universe), who, fmt.Sprintf("x%02d", i), SaltOptions{Numbers: nums})
+		b.src.record(res)
+		b.copies = append(b.copies, out)
+		b.results = append(b.results, res)
+	}
+	leaked := b.rework(t, 1, leakOptions{keep: 0.6, dropCanary: true}, 3)
+	a := attribute(t, b.src, []byte(strings.Join(leaked, "\n")+"\n"))
+	if len(a.Candidates) != 2 {
+		t.Fatalf("%d candidates", len(a.Candidates))
+	}
+	if !a.Undecided || !strings.Contains(a.Verdict, "no recipient stands out: 保险公司A and 装修公司B received the same records; no canary of either is in the list") {
+		t.Errorf("undecided %v, verdict %q", a.Undecided, a.Verdict)
+	}
+	for _, c := range a.Candidates {
+		if c.Guilt > 0.5 || c.Guilt < 0.49 {
+			t.Errorf("%s: guilt %g, want it split between the two (about 0.495)", c.Recipient, c.Guilt)
+		}
+		if !strings.Contains(strings.Join(c.Evidence, "\n"), fmt.Sprintf("guilt probability %.6g", c.Guilt)) {
+			t.Errorf("%s: evidence %q", c.Recipient, c.Evidence)
+		}
+	}
+	// With one of B's canaries in the list, B stands out.
+	leaked = b.rework(t, 1, leakOptions{keep: 1}, 3)
+	a = attribute(t, b.src, []byte(strings.Join(leaked, "\n")+"\n"))
+	if a.Undecided || a.Verdict != "" || a.Candidates[0].Recipient != "装修公司B" || a.Candidates[0].CanaryHits == 0 {
+		t.Errorf("with canaries: undecided %v, verdict %q, top %s", a.Undecided, a.Verdict, a.Candidates[0].Recipient)
+	}
+}

@@ -82,8 +82,8 @@ func (c *cli) runAlias(args []string) int {
 			c.printJSON(st)
 			break
 		}
-		fmt.Fprintf(c.stdout, "alias pool: %d numbers: %d free, %d waiting in quarantine, %d bound, %d null aliases, %d retired\n",
-			st.Numbers, st.Free, st.Waiting, st.Bound, st.Null, st.Retired)
+		fmt.Fprintf(c.stdout, "alias pool: %s: %d free, %d waiting in quarantine, %d bound, %s, %d retired\n",
+			ringfence.Plural(st.Numbers, "number"), st.Free, st.Waiting, st.Bound, ringfence.Plural(st.Null, "null alias"), st.Retired)
 		if st.Low {
 			fmt.Fprintf(c.stdout, "warning: under 10%% of the pool is free or waiting; add numbers with 'ringfence alias pool add'\n")
 		}
@@ -99,12 +99,15 @@ func (c *cli) runAlias(args []string) int {
 		for _, r := range rejected {
 			fmt.Fprintf(c.stderr, "  %s\n", r)
 		}
+		if *nullShare < 0 || *nullShare >= 1 {
+			return c.usageError(fs, "--null-share %v is not in [0, 1)", *nullShare)
+		}
 		added, nulls, err := e.AddAliasPool(ctx, cliActor, nums, q, *nullShare)
 		if err != nil {
 			return c.fail("alias", err)
 		}
-		fmt.Fprintf(c.stdout, "added %d numbers (%d reserved as null aliases, %d already known, %d rejected); issuable after %s\n",
-			added, nulls, len(nums)-added, len(rejected), e.Now().Add(q).Format(time.RFC3339))
+		fmt.Fprintf(c.stdout, "added %s (%d reserved as null %s, %d already known, %d rejected); issuable after %s\n",
+			ringfence.Plural(added, "number"), nulls, map[bool]string{true: "alias", false: "aliases"}[nulls == 1], len(nums)-added, len(rejected), e.Now().Add(q).Format(time.RFC3339))
 		c.warnPool(e)
 	case verb == "new" && len(pos) == 1:
 		if *sub == "" || *merchant == "" {
@@ -155,7 +158,7 @@ func (c *cli) runAlias(args []string) int {
 			if ev.Outcome == "stranger" {
 				leak = fmt.Sprintf("  LEAK (ledger entry %d)", ev.LedgerIndex)
 				if ev.Sequential {
-					leak = fmt.Sprintf("  recorded (ledger entry %d); the caller dials numbers in sequence, so no evidence of a leak on its own", ev.LedgerIndex)
+					leak = fmt.Sprintf("  recorded (ledger entry %d), not claimed as a leak: the caller dials sequential blocks", ev.LedgerIndex)
 				}
 			}
 			fmt.Fprintf(c.stdout, "  %s  %s  %s%s\n", ev.At.Format(time.RFC3339), ev.Caller, ev.Outcome, leak)
@@ -198,11 +201,11 @@ func (c *cli) runAlias(args []string) int {
 			target = "refused"
 		}
 		fmt.Fprintf(c.stdout, "%s: %s → %s (%s)\n", d.Outcome, from, target, d.Reason)
-		if d.Leak {
+		switch {
+		case d.Leak:
 			fmt.Fprintf(c.stdout, "leak event %d against %s, ledger entry %d\n", ev.ID, ev.Merchant, ev.LedgerIndex)
-			if ev.Sequential {
-				fmt.Fprintf(c.stdout, "the caller was flagged for dialling numbers in sequence: the call is recorded, but is no evidence of a leak on its own\n")
-			}
+		case ev.Sequential && ev.LedgerIndex >= 0:
+			fmt.Fprintf(c.stdout, "call %d recorded against %s, ledger entry %d: not claimed as a leak, the caller dials sequential blocks\n", ev.ID, ev.Merchant, ev.LedgerIndex)
 		}
 	default:
 		return c.usageError(fs, "unknown alias command %q", strings.Join(pos, " "))

@@ -308,7 +308,7 @@ func (c *cli) runSimulate(args []string) int {
 		classes = append(classes, fmt.Sprintf("%s=%d", k, n))
 	}
 	sort.Strings(classes)
-	fmt.Fprintf(c.stderr, "simulated %d calls over %d days; numbers: %s\n", len(res.Calls), *days, strings.Join(classes, " "))
+	fmt.Fprintf(c.stderr, "simulated %s over %s; numbers: %s\n", ringfence.Plural(len(res.Calls), "call"), ringfence.Plural(*days, "day"), strings.Join(classes, " "))
 	return exitOK
 }
 

@@ -161,7 +161,7 @@ func (c *cli) runDeid(args []string) int {
 		for _, l := range sum.FailedLines {
 			fmt.Fprintln(c.stderr, l)
 		}
-		fmt.Fprintf(c.stderr, "ringfence deid: %s could not be parsed and %s replaced whole by %s\n", deid.Plural(sum.FailedRecords, "record"), map[bool]string{true: "was", false: "were"}[sum.FailedRecords == 1], deid.Unparsed)
+		fmt.Fprintf(c.stderr, "ringfence deid: %s could not be parsed and %s replaced whole by %s\n", ringfence.Plural(sum.FailedRecords, "record"), map[bool]string{true: "was", false: "were"}[sum.FailedRecords == 1], deid.Unparsed)
 		return exitFail
 	}
 	return exitOK

@@ -51,7 +51,7 @@ func (c *cli) runDemo(args []string) int {
 		return c.fail("demo", err)
 	}
 	if n > 0 {
-		fmt.Fprintf(c.stderr, "demo: demo data already loaded in %s (%d reports); nothing changed\n", *data, n)
+		fmt.Fprintf(c.stderr, "demo: demo data already loaded in %s (%s stored — one per reporter and number); nothing changed\n", *data, ringfence.Plural(n, "report"))
 	} else if err := loadDemo(ctx, e, *data, c.stderr); err != nil {
 		return c.fail("demo", err)
 	}

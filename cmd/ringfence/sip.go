@@ -11,6 +11,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"ringfence/alias"
 	"ringfence/engine"
 	"ringfence/sip"
 )
@@ -143,5 +144,5 @@ type engineAliases struct{ e *engine.Engine }
 
 func (a engineAliases) Route(ctx context.Context, callee, caller string) (sip.AliasRoute, bool, error) {
 	d, _, handled, err := a.e.RouteAlias(ctx, engine.AliasCall{Callee: callee, Caller: caller})
-	return sip.AliasRoute{Target: d.Target, Leak: d.Leak, Reason: d.Reason}, handled, err
+	return sip.AliasRoute{Target: d.Target, Leak: d.Leak, Stranger: d.Outcome == alias.Stranger && !d.Leak, Reason: d.Reason}, handled, err
 }

@@ -238,7 +238,7 @@ func (c *cli) traceExport(args []string) int {
 	if _, err := l.Checkpoint(); err != nil {
 		return c.fail("trace export", err)
 	}
-	fmt.Fprintf(c.stdout, "export %s: %d rows (%d canaries) for %s, ledger entry %d\n", res.Export.ExportID, res.Export.Rows, len(res.Export.Canaries), *recipient, idx)
+	fmt.Fprintf(c.stdout, "export %s: %s (%s) for %s, ledger entry %d\n", res.Export.ExportID, ringfence.Plural(res.Export.Rows, "row"), ringfence.Plural(len(res.Export.Canaries), "canary"), *recipient, idx)
 	if res.Unaliased > 0 {
 		fmt.Fprintf(c.stderr, "ringfence trace export: %d phone cells could not be parsed and were left empty rather than disclosed\n", res.Unaliased)
 	}
@@ -315,6 +315,9 @@ func (c *cli) traceAttribute(args []string) int {
 		if len(o.Candidates) == 0 {
 			return c.fail("trace attribute", ringfence.Errorf(ringfence.ENOTFOUND, "no disclosure matches %s: no evidence bundle written (case %s)", pos[0], o.Case))
 		}
+		if o.Undecided {
+			return c.fail("trace attribute", ringfence.Errorf(ringfence.EINVALID, "%s: no evidence bundle written (case %s)", o.Verdict, o.Case))
+		}
 		b, err := evidence.Attribution(l, o.Case)
 		if err == nil {
 			err = writeFileAtomic(*evFile, b)
@@ -333,10 +336,21 @@ func (c *cli) traceAttribute(args []string) int {
 	if len(o.Candidates) == 0 {
 		fmt.Fprintln(c.stdout, "no recorded disclosure matches the found list")
 	}
+	if o.Undecided {
+		fmt.Fprintln(c.stdout, o.Verdict)
+	}
 	for i, cand := range o.Candidates {
 		what := "export " + cand.ExportID
 		if cand.Kind == "alias" {
 			what = "alias numbers"
+		}
+		if o.Undecided {
+			// Not a ranking: list them.
+			fmt.Fprintf(c.stdout, "  - %s (%s of %s, ledger entry %d): likelihood ratio %s\n", cand.Recipient, what, cand.Org, cand.Entry, trace.FormatLR(cand.Score))
+			for _, e := range cand.Evidence {
+				fmt.Fprintf(c.stdout, "      - %s\n", e)
+			}
+			continue
 		}
 		fmt.Fprintf(c.stdout, "%2d. %s (%s of %s, ledger entry %d): likelihood ratio %s\n", i+1, cand.Recipient, what, cand.Org, cand.Entry, trace.FormatLR(cand.Score))
 		for _, e := range cand.Evidence {
@@ -423,17 +437,17 @@ func (c *cli) runLedger(args []string) int {
 			c.printJSON(rep)
 			return exitOK
 		}
-		fmt.Fprintf(c.stdout, "ledger %s verifies: %d entries", l.Dir(), rep.Entries)
+		fmt.Fprintf(c.stdout, "ledger %s verifies: %s", l.Dir(), ringfence.Plural(rep.Entries, "entry"))
 		for _, t := range []string{ledger.TypeExport, ledger.TypeAliasBinding, ledger.TypeAliasRelease, ledger.TypeLeakEvent, ledger.TypeAttribution} {
 			if n := rep.Types[t]; n > 0 {
 				fmt.Fprintf(c.stdout, ", %s", ledger.TypeCount(int(n), t))
 			}
 		}
-		fmt.Fprintf(c.stdout, "; %d signed checkpoints", rep.Checkpoints)
+		fmt.Fprintf(c.stdout, "; %s", ringfence.Plural(rep.Checkpoints, "signed checkpoint"))
 		if rep.Latest != nil {
 			fmt.Fprintf(c.stdout, " (latest: %d entries, %s, root %s)", rep.Latest.Size, rep.Latest.Time.Format(time.RFC3339), rep.Latest.Root)
 		}
-		fmt.Fprintf(c.stdout, "; %d print lists and %d case files match their entries\n", rep.PrintLists, rep.Cases)
+		fmt.Fprintf(c.stdout, "; %s and %s match their entries\n", ringfence.Plural(rep.PrintLists, "print list"), ringfence.Plural(rep.Cases, "case file"))
 		for _, o := range rep.Orphans {
 			fmt.Fprintf(c.stderr, "ringfence ledger: %s is committed by no entry (left by an interrupted export)\n", o)
 		}
@@ -446,7 +460,7 @@ func (c *cli) runEvidence(args []string) int {
 	data := c.dataDir(fs)
 	caseID := fs.String("case", "", "export: case id (leak-N for the alias leak at ledger entry N, or an attribution case)")
 	out := fs.String("out", "", "export: bundle file to write")
-	key := fs.String("key", "", "verify: the ledger's verifier key, or @FILE holding it (default: the key in the bundle)")
+	key := fs.String("key", "", "verify: the ledger's verifier key, or @FILE holding it (default: the key of the ledger in --data)")
 	asJSON := fs.Bool("json", false, "verify: print JSON")
 	pos, code, ok := c.parse(fs, args)
 	if !ok {
@@ -499,6 +513,18 @@ func (c *cli) runEvidence(args []string) int {
 			}
 			k = strings.TrimSpace(string(kb))
 		}
+		if strings.TrimSpace(k) == "" {
+			// Checked only against the key inside it, a bundle proves
+			// nothing about where it came from: use this data
+			// directory's ledger key, or refuse.
+			kb, err := os.ReadFile(filepath.Join(*data, "ledger", "verifier.key"))
+			if errors.Is(err, os.ErrNotExist) {
+				return c.fail("evidence verify", errors.New("no ledger key to check the signature against: pass --key (the ledger's public key, `ringfence ledger pubkey`)"))
+			} else if err != nil {
+				return c.fail("evidence verify", err)
+			}
+			k = strings.TrimSpace(string(kb))
+		}
 		res, err := evidence.Verify(b, k)
 		if err != nil {
 			return c.fail("evidence verify", fmt.Errorf("%s does not verify: %w", pos[1], err))
@@ -508,9 +534,6 @@ func (c *cli) runEvidence(args []string) int {
 		} else {
 			fmt.Fprintf(c.stdout, "%s verifies: case %s (%s), %d ledger entries proved in the tree of %d entries signed by %s at %s; likelihood ratio %s\n",
 				pos[1], res.Case, res.Kind, len(res.Entries), res.TreeSize, res.Ledger, res.Checkpoint.Format(time.RFC3339), trace.FormatLR(res.Score))
-		}
-		if res.KeyFromBundle {
-			fmt.Fprintln(c.stderr, "ringfence evidence: checked with the key inside the bundle; compare it with the ledger's published key (ringfence ledger pubkey) or pass --key")
 		}
 	default:
 		return c.usageError(fs, "want export --case ID --out FILE, or verify BUNDLE")

@@ -255,13 +255,13 @@ func (c *cli) deidEval(args []string) int {
 		docs = corpus.Generate(*n, *seed)
 		what = fmt.Sprintf("generated corpus (n=%d, seed=%d)", *n, *seed)
 		if *writeCorpus != "" {
-			fh, err := os.Create(*writeCorpus)
+			fh, err := createOutput(*writeCorpus)
 			if err != nil {
 				return c.fail("deid eval", err)
 			}
-			err = corpus.WriteJSONL(fh, docs)
-			if cerr := fh.Close(); err == nil {
-				err = cerr
+			defer fh.abort()
+			if err = corpus.WriteJSONL(fh, docs); err == nil {
+				err = fh.commit()
 			}
 			if err != nil {
 				return c.fail("deid eval", err)

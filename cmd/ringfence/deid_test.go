@@ -333,3 +333,22 @@ func TestDeidUsageErrorsOneLine(t *testing.T) {
 		t.Errorf("deid --help: exit %d\n%s", code, stdout)
 	}
 }
+
+// TestDeidUnrecognisedNamesNotInClear: the values of a name column that
+// no recogniser reads (a line break, a NUL, a zero-width space in them)
+// come out masked and counted, never in clear.
+func TestDeidUnrecognisedNamesNotInClear(t *testing.T) {
+	in := "姓名,手机\n\"李四\n王五\",13912345678\n张三\x00,13812345678\n张\u200b三,13812345678\n"
+	code, out, errs := runCLI(t, in, "deid", "--format", "csv")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, s := range []string{"李四", "王五", "张三", "\x00", "\u200b"} {
+		if strings.Contains(out, s) {
+			t.Errorf("%q in clear:\n%s", s, out)
+		}
+	}
+	if !strings.Contains(errs, "column 姓名: name=2 whole_values=1") {
+		t.Errorf("summary: %s", errs)
+	}
+}

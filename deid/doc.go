@@ -85,8 +85,13 @@
 // 联系电话, 身份证号, 银行卡, 姓名, 地址, mobile, phone, name, address …, see
 // InferEntity); with no_infer off, a column named like a name or address
 // column has its whole values read as names or addresses even without other
-// context. Unknown fields are errors, so a misspelt key never leaves data in
-// clear.
+// context, and a value of a column whose entity is known (named or
+// inferred) in which no entity of that kind is found gets the operator of
+// that entity as a whole (counted in Summary.Whole): what the recognisers
+// miss there is never passed through. Control and format characters (NUL,
+// U+200B ZERO WIDTH SPACE, U+FEFF …) are ignored when reading entities, and
+// go with an entity read across them. Unknown fields are errors, so a
+// misspelt key never leaves data in clear.
 //
 // Keys: pseudonym and fpe need a master key of 16 bytes or more (32
 // recommended), written in hex in key_file or in RINGFENCE_DEID_KEY; see

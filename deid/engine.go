@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding"
@@ -218,6 +219,8 @@ type state struct {
 	offs      []int
 	jsonRules map[string]rule
 	norm      []byte
+	nv        []byte // a value without its ignorable characters
+	noffs     []int  // offsets of nv in the raw value
 	found     [numEntities]int64
 	failed    [numEntities]int64
 	cols      []string
@@ -461,18 +464,40 @@ func encodingOf(name string) encoding.Encoding {
 // rule r (or, when decrypting, decrypted) and counts them. v is the text of
 // raw with its escapes resolved (CSV "" or JSON \u…) and offs maps each
 // offset of v to one of raw; when offs is nil, v is raw itself.
+//
+// Control and format characters (NUL, a zero-width space …) are left out
+// of v before it is read (line breaks read as spaces), so that they hide
+// no entity; an entity read across them is replaced with them.
+//
+// In a column of a known kind (its rule names an entity: a 姓名 or 手机
+// column), a value in which no entity of that kind is found is personal
+// data the recognisers missed: the column's operator applies to it whole,
+// and it is counted, so nothing of it is passed through.
 func (st *state) rewrite(dst, raw, v []byte, offs []int, r *rule) []byte {
 	e := st.e
+	if hasIgnorable(v) {
+		v, offs = st.withoutIgnorable(v, offs)
+	}
 	ms := e.rec.appendScan(&st.sc, st.ms[:0], v, r.entity)
 	st.ms = ms
-	if len(ms) == 0 && (r.entity == Name || r.entity == Address) {
+	if !hasKind(ms, r.entity) && (r.entity == Name || r.entity == Address) {
 		if m, ok := wholeValue(v, r.entity); ok {
-			ms = append(ms, m)
+			ms = append(ms[:0], m)
 			st.ms = ms
 		}
 	}
+	if r.entity != 0 && !hasKind(ms, r.entity) && !st.decrypt && !blank(v) {
+		whole := *r
+		if !r.explicit {
+			whole.op = e.pol.ops[r.entity]
+		}
+		if whole.op != OpKeep && whole.op != OpScan {
+			ms = ms[:0]
+			r = &whole
+		}
+	}
 	if len(ms) == 0 {
-		if r.explicit && r.op != OpKeep && !st.decrypt && !blank(v) {
+		if (r.explicit || r.entity != 0) && r.op != OpKeep && r.op != OpScan && !st.decrypt && !blank(v) {
 			if r.col >= 0 {
 				st.whole[r.col]++
 			}
@@ -550,6 +575,95 @@ func (st *state) wholeOp(dst, v []byte, r *rule) []byte {
 }
 
 func blank(v []byte) bool { return len(bytes.TrimSpace(v)) == 0 }
+
+// hasKind reports whether ms holds an entity of kind k (a mobile or a
+// fixed-line number for a phone column); true when k is 0.
+func hasKind(ms []Match, k Entity) bool {
+	if k == 0 {
+		return true
+	}
+	phone := k == Mobile || k == Landline
+	for _, m := range ms {
+		if m.Entity == k || phone && (m.Entity == Mobile || m.Entity == Landline) {
+			return true
+		}
+	}
+	return false
+}
+
+// mayIgnore marks the bytes that start an ignorable character: C0 controls
+// but tab, DEL, and the lead bytes of C1 controls and format characters.
+var mayIgnore = func() (t [256]bool) {
+	for c := 0; c < 0x20; c++ {
+		t[c] = c != '\t'
+	}
+	t[0x7F] = true
+	for _, c := range []byte{0xC2, 0xD8, 0xDB, 0xDC, 0xE0, 0xE1, 0xE2, 0xEF, 0xF0, 0xF3} {
+		t[c] = true
+	}
+	return t
+}()
+
+// ignorableAt returns the length of the ignorable character at v[i] (a
+// control character other than tab, or a format character such as U+200B
+// ZERO WIDTH SPACE, U+2060 WORD JOINER or U+FEFF), or 0.
+func ignorableAt(v []byte, i int) int {
+	c := v[i]
+	if !mayIgnore[c] {
+		return 0
+	}
+	if c < 0x80 {
+		return 1
+	}
+	r, size := utf8.DecodeRune(v[i:])
+	if r >= 0x80 && r <= 0x9F || r != utf8.RuneError && unicode.Is(unicode.Cf, r) {
+		return size
+	}
+	return 0
+}
+
+func hasIgnorable(v []byte) bool {
+	for i := range v {
+		if mayIgnore[v[i]] && ignorableAt(v, i) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// withoutIgnorable returns v without its ignorable characters (a line
+// break becomes a space), and the
+// offsets in raw of each of its bytes (offs composed; nil offs is v's
+// own). The first offset is that of v's start and the last that of its
+// end, so that a match at either edge takes the ignorable characters
+// there with it.
+func (st *state) withoutIgnorable(v []byte, offs []int) ([]byte, []int) {
+	at := func(i int) int {
+		if offs == nil {
+			return i
+		}
+		return offs[i]
+	}
+	nv, no := st.nv[:0], st.noffs[:0]
+	for i := 0; i < len(v); {
+		if n := ignorableAt(v, i); n > 0 {
+			if c := v[i]; c >= '\n' && c <= '\r' || n == 2 && v[i+1] == 0x85 {
+				// A line break separates what it stands between.
+				nv = append(nv, ' ')
+				no = append(no, at(i))
+			}
+			i += n
+			continue
+		}
+		nv = append(nv, v[i])
+		no = append(no, at(i))
+		i++
+	}
+	no = append(no, at(len(v)))
+	no[0] = at(0)
+	st.nv, st.noffs = nv, no
+	return nv, no
+}
 
 // wholeValue reads a whole column value as a name or an address: the
 // column's name is the context.

@@ -129,13 +129,13 @@ func TestOptionsCheckedBeforeOutput(t *testing.T) {
 // formula get a leading quote (OWASP), including masked values; CSVRaw
 // turns it off. JSON lines and text are left alone.
 func TestCSVInjectionNeutralised(t *testing.T) {
-	in := "=姓名,手机,金额,备注\n张三,+86 138 1234 5678,-12.5,@SUM(A1)\n李四,13912345678,+1,\"=HYPERLINK(\"\"http://x\"\")\"\n王五,\"\t=1\",a-b,\"-2\"\n"
+	in := "=姓名,手机,金额,备注\n张三,+86 138 1234 5678,-12.5,@SUM(A1)\n李四,13912345678,+1,\"=HYPERLINK(\"\"http://x\"\")\"\n王五,13712345678,\"\t=1\",\"-2\"\n"
 	tests := []struct {
 		opt  Options
 		want string
 	}{
-		{Options{Format: CSV}, "'=姓名,手机,金额,备注\n张*,'+86 138 **** 5678,'-12.5,'@SUM(A1)\n李*,139****5678,'+1,\"'=HYPERLINK(\"\"http://x\"\")\"\n王*,\"'\t=1\",a-b,\"'-2\"\n"},
-		{Options{Format: CSV, CSVRaw: true}, "=姓名,手机,金额,备注\n张*,+86 138 **** 5678,-12.5,@SUM(A1)\n李*,139****5678,+1,\"=HYPERLINK(\"\"http://x\"\")\"\n王*,\"\t=1\",a-b,\"-2\"\n"},
+		{Options{Format: CSV}, "'=姓名,手机,金额,备注\n张*,'+86 138 **** 5678,'-12.5,'@SUM(A1)\n李*,139****5678,'+1,\"'=HYPERLINK(\"\"http://x\"\")\"\n王*,137****5678,\"'\t=1\",\"'-2\"\n"},
+		{Options{Format: CSV, CSVRaw: true}, "=姓名,手机,金额,备注\n张*,+86 138 **** 5678,-12.5,@SUM(A1)\n李*,139****5678,+1,\"=HYPERLINK(\"\"http://x\"\")\"\n王*,137****5678,\"\t=1\",\"-2\"\n"},
 	}
 	for _, tt := range tests {
 		out, sum := process(t, Policy{}, nil, []byte(in), tt.opt)
@@ -147,9 +147,14 @@ func TestCSVInjectionNeutralised(t *testing.T) {
 		}
 	}
 	// Already neutral cells are not quoted twice: de-identifying an output
-	// again leaves it as it is.
+	// again leaves it as it is (its personal columns kept: masked values
+	// are no longer names and numbers, and would be masked whole).
 	once, _ := process(t, Policy{}, nil, []byte(in), Options{Format: CSV})
-	twice, _ := process(t, Policy{}, nil, once, Options{Format: CSV})
+	keep, err := ParsePolicy([]byte(`{"columns":{"'=姓名":"keep","手机":"keep"}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	twice, _ := process(t, keep, nil, once, Options{Format: CSV})
 	if !bytes.Equal(once, twice) {
 		t.Errorf("second pass changed %q into %q", once, twice)
 	}
@@ -292,4 +297,64 @@ func FuzzJSONLNeverInClear(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestUnrecognisedPersonalValuesFailClosed: in a column (or JSON key)
+// whose name says what it holds, a value in which no entity of that kind
+// is found gets the column's operator whole and is counted, never passed
+// through; control and zero-width characters hide no entity.
+func TestUnrecognisedPersonalValuesFailClosed(t *testing.T) {
+	secrets := []string{"李四", "王五", "张三", "1234", "Zhang", "某路"}
+	check := func(t *testing.T, out []byte) {
+		t.Helper()
+		for _, s := range secrets {
+			if bytes.Contains(out, []byte(s)) {
+				t.Errorf("%q passed through:\n%s", s, out)
+			}
+		}
+	}
+	csvIn := "姓名,手机,地址\n\"李四\n王五\",13912345678,朝阳区某路1号\n张三\x00,1381234\u200b5678,\n张\u200b三,13812345678,朝阳某路\nZhang San,\u2060138 1234 5678\ufeff,\n"
+	out, sum := process(t, Policy{}, nil, []byte(csvIn), Options{Format: CSV})
+	check(t, out)
+	if want := "姓名,手机,地址\n\"** **\",139****5678,"; !strings.HasPrefix(string(out), want) {
+		t.Errorf("got %q, want it to start with %q", out, want)
+	}
+	if sum.Whole["姓名"] != 2 || sum.Found[Name] != 2 || sum.Found[Mobile] != 4 {
+		t.Errorf("whole values %v, found %v", sum.Whole, sum.Found)
+	}
+	if sum.FailedRecords != 0 || sum.Records != 4 {
+		t.Errorf("records %d, failed %d", sum.Records, sum.FailedRecords)
+	}
+
+	jsonIn := `{"name":"李四\n王五","手机":"1391234\u200b5678"}` + "\n" +
+		`{"姓名":"张三\u0000","phone":"朝阳某路"}` + "\n" +
+		"{\"name\":\"张\u200b三\",\"地址\":\"朝阳某路\"}\n" +
+		`{"customer":{"name":"Zhang San"},"tel":13812345678}` + "\n"
+	out, sum = process(t, Policy{}, nil, []byte(jsonIn), Options{Format: JSONL})
+	check(t, out)
+	for i, line := range bytes.Split(bytes.TrimSuffix(out, []byte("\n")), []byte("\n")) {
+		if !json.Valid(line) {
+			t.Errorf("line %d is not JSON: %s", i+1, line)
+		}
+	}
+	if sum.Whole["name"] != 2 || sum.Whole["phone"] != 1 || sum.Whole["地址"] != 1 {
+		t.Errorf("whole values %v", sum.Whole)
+	}
+
+	// The column's operator is the policy's for its entity: kept when
+	// the policy keeps names; pseudonymised whole when it says so.
+	keep, _ := ParsePolicy([]byte(`{"entities":{"name":"keep"}}`))
+	if out, _ := process(t, keep, nil, []byte("姓名\nZhang San\n"), Options{Format: CSV}); string(out) != "姓名\nZhang San\n" {
+		t.Errorf("names kept: %q", out)
+	}
+	pseudo, _ := ParsePolicy([]byte(`{"entities":{"name":"pseudonym"}}`))
+	a, _ := process(t, pseudo, testKey, []byte("姓名\n张三\x00\nZhang San\n"), Options{Format: CSV})
+	b, _ := process(t, pseudo, testKey, []byte("姓名\n张三\nZhang San\n"), Options{Format: CSV})
+	if !bytes.Equal(a, b) || bytes.Contains(a, []byte("Zhang")) {
+		t.Errorf("pseudonyms: %q and %q", a, b)
+	}
+
+	// Free text: a zero-width character inside a number hides nothing.
+	out, _ = process(t, Policy{}, nil, []byte("请回电 138\u200b1234\u200c5678 谢谢\n"), Options{})
+	check(t, out)
 }

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -331,21 +330,22 @@ func simulationStart(arg string, days int, now time.Time) (time.Time, error) {
 }
 
 // writeTo writes to the named file ("-" is stdout), gzip-compressed when
-// the name ends in .gz. The file appears under its name only once complete:
-// a failed or interrupted write leaves nothing.
+// the name ends in .gz, through createOutput: the file appears under its
+// name only once complete (a failed or interrupted write leaves nothing),
+// and a device, a pipe or a symbolic link is written, never replaced.
 func writeTo(name string, stdout io.Writer, write func(io.Writer) error) error {
 	if name == "-" {
 		return write(stdout)
 	}
-	f, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*")
+	out, err := createOutput(name)
 	if err != nil {
-		return err
+		return fmt.Errorf("write %s: %w", name, err)
 	}
-	defer os.Remove(f.Name())
-	var w io.Writer = f
+	defer out.abort()
+	var w io.Writer = out
 	var zw *gzip.Writer
 	if strings.HasSuffix(name, ".gz") {
-		zw = gzip.NewWriter(f)
+		zw = gzip.NewWriter(out)
 		w = zw
 	}
 	err = write(w)
@@ -354,11 +354,8 @@ func writeTo(name string, stdout io.Writer, write func(io.Writer) error) error {
 			err = cerr
 		}
 	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
 	if err == nil {
-		err = os.Rename(f.Name(), name)
+		err = out.commit()
 	}
 	if err != nil {
 		return fmt.Errorf("write %s: %w", name, err)

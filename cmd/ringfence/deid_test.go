@@ -297,3 +297,58 @@ func TestDeidPolicyExample(t *testing.T) {
 		}
 	}
 }
+
+// TestDeidUsageErrorsOneLine: a usage error of deid is one line naming
+// the flag (and the values it takes), exit 2; only --help prints the usage.
+func TestDeidUsageErrorsOneLine(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"deid", "--encoding", "latin9"}, []string{"--encoding", "latin9", "auto, utf-8, gbk, gb18030"}},
+		{[]string{"deid", "--format", "xml"}, []string{"--format", "csv, jsonl, text"}},
+		{[]string{"deid", "--summary", "loud"}, []string{"--summary", "text, json or none"}},
+		{[]string{"deid", "--bogus"}, []string{"-bogus"}},
+		{[]string{"deid", "--decrypt=maybe"}, []string{"-decrypt"}},
+		{[]string{"deid", "stray"}, []string{"stray"}},
+		{[]string{"deid", "eval", "--n", "0"}, []string{"--n"}},
+		{[]string{"deid", "eval", "--n", "x"}, []string{"-n"}},
+		{[]string{"deid", "keygen", "--x"}, []string{"-x"}},
+	} {
+		code, stdout, stderr := runCLI(t, "", tc.args...)
+		if code != exitUsage || stdout != "" {
+			t.Errorf("%v: exit %d, stdout %q", tc.args, code, stdout)
+		}
+		if n := strings.Count(stderr, "\n"); n != 1 {
+			t.Errorf("%v: %d lines on stderr, want 1:\n%s", tc.args, n, stderr)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(stderr, w) {
+				t.Errorf("%v: %q does not name %q", tc.args, stderr, w)
+			}
+		}
+	}
+	code, stdout, _ := runCLI(t, "", "deid", "--help")
+	if code != exitOK || !strings.Contains(stdout, "usage: ringfence deid") || !strings.Contains(stdout, "-encoding") {
+		t.Errorf("deid --help: exit %d\n%s", code, stdout)
+	}
+}
+
+// TestDeidUnrecognisedNamesNotInClear: the values of a name column that
+// no recogniser reads (a line break, a NUL, a zero-width space in them)
+// come out masked and counted, never in clear.
+func TestDeidUnrecognisedNamesNotInClear(t *testing.T) {
+	in := "姓名,手机\n\"李四\n王五\",13912345678\n张三\x00,13812345678\n张\u200b三,13812345678\n"
+	code, out, errs := runCLI(t, in, "deid", "--format", "csv")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, s := range []string{"李四", "王五", "张三", "\x00", "\u200b"} {
+		if strings.Contains(out, s) {
+			t.Errorf("%q in clear:\n%s", s, out)
+		}
+	}
+	if !strings.Contains(errs, "column 姓名: name=2 whole_values=1") {
+		t.Errorf("summary: %s", errs)
+	}
+}

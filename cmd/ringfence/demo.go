@@ -55,6 +55,10 @@ func (c *cli) runDemo(args []string) int {
 	} else if err := loadDemo(ctx, e, *data, c.stderr); err != nil {
 		return c.fail("demo", err)
 	}
+	// The key "serve" then uses for pseudonym and fpe.
+	if _, err := demoDeidKey(*data); err != nil {
+		return c.fail("demo", fmt.Errorf("demo de-identification key: %w", err))
+	}
 	fmt.Fprintf(c.stderr, "\nStart the API with: ringfence serve --data %s\n", *data)
 	printDemoHelp(c.stderr, "127.0.0.1:8080", *data)
 	return exitOK

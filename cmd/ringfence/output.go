@@ -6,39 +6,105 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // output is a file that is written in full or not at all. A regular file
 // (or a new name) is written beside its name, owner-only, and renamed into
 // place by commit, so a failed or interrupted run never leaves half a file
-// under the name. Anything else — a device such as /dev/null, a pipe — is
-// written directly and never replaced.
+// under the name. A symbolic link is followed: the file it ends at is the
+// one replaced (or created, when the link dangles), never the link itself.
+// Anything else — a device such as /dev/null, a pipe, a name under /dev
+// such as /dev/stdout — is written directly and never replaced.
 type output struct {
 	*os.File
-	name   string
+	name   string // the file renamed onto: name, or where its links end
 	direct bool
 	done   bool
 }
 
+// maxLinks bounds the symbolic links followed to an output's file.
+const maxLinks = 40
+
+// resolveOutput says how to write the output called name: directly to
+// name (a device, a pipe, anything under /dev), or by renaming a file
+// written beside path, where path is name with its symbolic links
+// followed, and is a regular file or nothing yet.
+func resolveOutput(name string) (path string, direct bool, err error) {
+	if abs, err := filepath.Abs(name); err == nil && strings.HasPrefix(abs, "/dev/") {
+		if fi, err := os.Stat(name); err == nil && fi.IsDir() {
+			return "", false, fmt.Errorf("%s is a directory", name)
+		}
+		return name, true, nil
+	}
+	fi, err := os.Stat(name)
+	switch {
+	case err == nil && fi.IsDir():
+		return "", false, fmt.Errorf("%s is a directory", name)
+	case err == nil && !fi.Mode().IsRegular():
+		return name, true, nil
+	case err != nil && !errors.Is(err, fs.ErrNotExist):
+		return "", false, err
+	}
+	// A regular file, or nothing (perhaps a link to nothing): follow
+	// the links to the name to replace or create.
+	path = name
+	for i := 0; ; i++ {
+		li, err := os.Lstat(path)
+		if errors.Is(err, fs.ErrNotExist) {
+			return path, false, nil
+		} else if err != nil {
+			return "", false, err
+		}
+		if li.Mode()&fs.ModeSymlink == 0 {
+			if !li.Mode().IsRegular() {
+				return "", false, fmt.Errorf("%s is not a regular file", path)
+			}
+			return path, false, nil
+		}
+		if i == maxLinks {
+			return "", false, fmt.Errorf("%s: too many levels of symbolic links", name)
+		}
+		target, err := os.Readlink(path)
+		if err != nil {
+			return "", false, err
+		}
+		if !filepath.IsAbs(target) {
+			target = filepath.Join(filepath.Dir(path), target)
+		}
+		path = target
+	}
+}
+
 // createOutput opens name for writing.
 func createOutput(name string) (*output, error) {
-	if fi, err := os.Stat(name); err == nil && !fi.Mode().IsRegular() {
-		if fi.IsDir() {
-			return nil, fmt.Errorf("%s is a directory", name)
-		}
-		f, err := os.OpenFile(name, os.O_WRONLY, 0)
-		if err != nil {
-			return nil, err
-		}
-		return &output{File: f, name: name, direct: true}, nil
-	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return nil, err
-	}
-	f, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*")
+	path, direct, err := resolveOutput(name)
 	if err != nil {
 		return nil, err
 	}
-	return &output{File: f, name: name}, nil
+	if direct {
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return nil, err
+		}
+		return &output{File: f, name: path, direct: true}, nil
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return nil, err
+	}
+	return &output{File: f, name: path}, nil
+}
+
+// renameOnto renames src onto dst, which must be a regular file or
+// nothing: a link, a device or a pipe put there meanwhile is not replaced.
+func renameOnto(src, dst string) error {
+	if fi, err := os.Lstat(dst); err == nil && !fi.Mode().IsRegular() {
+		return fmt.Errorf("%s is no longer a regular file; not replaced", dst)
+	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return os.Rename(src, dst)
 }
 
 // commit puts the written file in place.
@@ -53,7 +119,7 @@ func (o *output) commit() error {
 	if o.direct {
 		return nil
 	}
-	if err := os.Rename(o.File.Name(), o.name); err != nil {
+	if err := renameOnto(o.File.Name(), o.name); err != nil {
 		os.Remove(o.File.Name())
 		return err
 	}

@@ -85,11 +85,13 @@ func (c *cli) runServe(args []string) int {
 		if srv.DeidKey, err = deid.ParseKey([]byte(hexKey)); err != nil {
 			return c.fail("serve", fmt.Errorf("RINGFENCE_DEID_KEY: %w", err))
 		}
-	} else if *demo {
-		// The demo keeps a key of its own, so pseudonym and fpe work.
+	} else if _, serr := os.Stat(filepath.Join(*data, demoDeidKeyFile)); *demo || serr == nil {
+		// The demo keeps a key of its own, so pseudonym and fpe work,
+		// also when serving what "ringfence demo" loaded.
 		if srv.DeidKey, err = demoDeidKey(*data); err != nil {
 			return c.fail("serve", fmt.Errorf("demo de-identification key: %w", err))
 		}
+		logger.Info("de-identification key of the demo (RINGFENCE_DEID_KEY is not set)", "file", filepath.Join(*data, demoDeidKeyFile))
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

@@ -88,10 +88,15 @@ func cleanExportTmp(dataDir string) error {
 
 // moveFile moves src to dst, copying when they are on different file
 // systems or dst is not a regular file (a device, a pipe); a regular dst
-// appears complete or not at all.
+// appears complete or not at all, and a symbolic link dst is followed to
+// the file it names, as createOutput does.
 func moveFile(src, dst string) error {
-	if fi, err := os.Stat(dst); err != nil || fi.Mode().IsRegular() {
-		err := os.Rename(src, dst)
+	path, direct, err := resolveOutput(dst)
+	if err != nil {
+		return err
+	}
+	if !direct {
+		err := renameOnto(src, path)
 		var le *os.LinkError
 		if err == nil || !errors.As(err, &le) || !errors.Is(le.Err, syscall.EXDEV) {
 			return err

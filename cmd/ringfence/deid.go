@@ -59,15 +59,15 @@ func (c *cli) runDeid(args []string) int {
 	summary := fs.String("summary", "text", "summary on stderr: text, json or none")
 	org := fs.String("org", "", "use this organisation's key, derived from the master key as the API does")
 	csvRaw := fs.Bool("csv-raw", false, "write CSV cells as they are, without neutralising formulas (=, +, -, @)")
-	pos, code, ok := c.parseTerse(fs, args)
+	pos, code, ok := c.parse(fs, args)
 	if !ok {
 		return code
 	}
 	if len(pos) > 0 {
-		return c.usageLine(fs, "unexpected argument %q", pos[0])
+		return c.usageError(fs, "unexpected argument %q", pos[0])
 	}
 	if *summary != "text" && *summary != "json" && *summary != "none" {
-		return c.usageLine(fs, "--summary must be text, json or none")
+		return c.usageError(fs, "--summary must be text, json or none")
 	}
 	var pol deid.Policy
 	if *policyFile != "" {
@@ -84,7 +84,7 @@ func (c *cli) runDeid(args []string) int {
 	}
 	f, err := deid.ParseFormat(*format)
 	if err != nil {
-		return c.usageLine(fs, "--format: %v", err)
+		return c.usageError(fs, "--format: %v", err)
 	}
 	if f == "" && pol.Format == "" && *in != "" {
 		f = formatOf(*in)
@@ -110,7 +110,7 @@ func (c *cli) runDeid(args []string) int {
 	}
 	opt := deid.Options{Format: f, Encoding: *encoding, Decrypt: *decrypt, CSVRaw: *csvRaw}
 	if err := eng.Check(opt); err != nil {
-		return c.usageLine(fs, "--%s", ringfence.ErrorMessage(err))
+		return c.usageError(fs, "--%s", ringfence.ErrorMessage(err))
 	}
 
 	var r io.Reader = c.stdin
@@ -214,7 +214,7 @@ func (c *cli) deidKey(file string) ([]byte, error) {
 // deidKeygen prints a new random 32-byte key in hex.
 func (c *cli) deidKeygen(args []string) int {
 	fs := newFlagSet("deid keygen", "", c.stderr)
-	if _, code, ok := c.parseTerse(fs, args); !ok {
+	if _, code, ok := c.parse(fs, args); !ok {
 		return code
 	}
 	k := make([]byte, 32)
@@ -232,7 +232,7 @@ func (c *cli) deidEval(args []string) int {
 	corpusFile := fs.String("corpus", "", "evaluate on this labelled corpus (JSON lines: text, entities with category, start and end in characters) instead")
 	byteOffsets := fs.Bool("byte-offsets", false, "the corpus's offsets count UTF-8 bytes, not characters")
 	writeCorpus := fs.String("write-corpus", "", "also write the generated corpus to this file (JSON lines)")
-	if _, code, ok := c.parseTerse(fs, args); !ok {
+	if _, code, ok := c.parse(fs, args); !ok {
 		return code
 	}
 	var docs []corpus.Doc
@@ -250,7 +250,7 @@ func (c *cli) deidEval(args []string) int {
 		what = *corpusFile
 	} else {
 		if *n <= 0 {
-			return c.usageLine(fs, "--n must be positive")
+			return c.usageError(fs, "--n must be positive")
 		}
 		docs = corpus.Generate(*n, *seed)
 		what = fmt.Sprintf("generated corpus (n=%d, seed=%d)", *n, *seed)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -107,31 +106,4 @@ func (c *cli) onlyFlags(fs *flag.FlagSet, verb string, takes ...string) (code in
 		what = "--" + strings.Join(takes, ", --") + " and --data"
 	}
 	return c.usageError(fs, "%s does not apply to %q (it takes %s)", strings.Join(bad, ", "), "ringfence "+verb, what), false
-}
-
-// parseTerse is parse for verbs whose usage is long: a flag that is not
-// defined or has a bad value is reported in one line naming it, and only
-// -h prints the usage.
-func (c *cli) parseTerse(fs *flag.FlagSet, args []string) (pos []string, code int, ok bool) {
-	usage, out := fs.Usage, fs.Output()
-	fs.Usage = func() {}
-	fs.SetOutput(io.Discard)
-	pos, err := parseInterspersed(fs, args)
-	fs.Usage = usage
-	fs.SetOutput(out)
-	switch {
-	case errors.Is(err, flag.ErrHelp):
-		usage()
-		return nil, exitOK, false
-	case err != nil:
-		return nil, c.usageLine(fs, "%v", err), false
-	}
-	return pos, exitOK, true
-}
-
-// usageLine reports a usage error in one line, pointing to the verb's
-// help, and returns exitUsage.
-func (c *cli) usageLine(fs *flag.FlagSet, format string, args ...any) int {
-	fmt.Fprintf(c.stderr, "ringfence %s: %s (see \"ringfence %s --help\")\n", fs.Name(), fmt.Sprintf(format, args...), fs.Name())
-	return exitUsage
 }

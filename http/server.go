@@ -176,9 +176,20 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 
 func (s *Server) routes() {
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		if err := checkQuery(r, nil); err != nil {
+			Error(w, r, err)
+			return
+		}
 		writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "index": s.Engine.IndexStats()})
 	})
-	s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{}))
+	metrics := promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{})
+	s.mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, r *http.Request) {
+		if err := checkQuery(r, nil); err != nil {
+			Error(w, r, err)
+			return
+		}
+		metrics.ServeHTTP(w, r)
+	})
 	all := []ringfence.Role{ringfence.RoleSubscriber, ringfence.RoleReporter, ringfence.RoleCarrier, ringfence.RoleOperator, ringfence.RoleRegulator, ringfence.RoleOrg}
 	s.handle("GET /v1/numbers/{number}", s.getNumber, all...)
 	s.handle("POST /v1/reports", s.postReport, ringfence.RoleSubscriber, ringfence.RoleReporter, ringfence.RoleCarrier, ringfence.RoleOperator)

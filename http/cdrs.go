@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strings"
 
 	"ringfence"
 	"ringfence/cdr"
@@ -20,6 +21,9 @@ type rowError struct {
 	Field string `json:"field,omitempty"`
 	Error string `json:"error"`
 }
+
+// startField names the start-time column of each format in row errors.
+var startField = map[cdr.Format]string{cdr.Native: "start_time", cdr.Asterisk: "start"}
 
 // postCDRs streams call records (native CSV or Asterisk Master.csv, plain
 // or gzip) into behaviour detection. Bad rows are skipped and reported by
@@ -63,6 +67,16 @@ func (s *Server) postCDRs(w http.ResponseWriter, r *http.Request, k ringfence.Ke
 			return ringfence.Errorf(ringfence.EINVALID, "body after %d rows: %v", rows, err)
 		}
 		rows++
+		field := startField[rd.Format()]
+		if err := s.Engine.NotFuture(field, c.Start); err != nil {
+			// A call that has not happened yet would anchor detection
+			// windows in the future: a bad row like any other.
+			rejected++
+			if len(errs) < 10 {
+				errs = append(errs, rowError{Line: rd.Line(), Field: field, Error: strings.TrimPrefix(ringfence.ErrorMessage(err), field+": ")})
+			}
+			continue
+		}
 		batch = append(batch, c)
 		if len(batch) == cdrBatch {
 			if err := flush(); err != nil {

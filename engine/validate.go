@@ -14,14 +14,28 @@ import (
 // an event that has not happened yet is a mistake.
 const ClockSkew = 5 * time.Minute
 
+// EarliestTime is the earliest time a client may give (a call's, a
+// report's, a pass's end): anything before is a mistake, such as a zero
+// time ("0001-01-01T00:00:00Z").
+var EarliestTime = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+
 // ParseTime parses an RFC 3339 time given for field, naming the field and
-// the expected form when it is not one.
+// the expected form when it is not one, and refuses one before
+// EarliestTime.
 func ParseTime(field, s string) (time.Time, error) {
 	t, err := time.Parse(time.RFC3339, strings.TrimSpace(s))
 	if err != nil {
 		return time.Time{}, ringfence.Errorf(ringfence.EINVALID, "%s: %q is not an RFC 3339 time (e.g. 2026-11-20T10:00:00+08:00)", field, s)
 	}
-	return t, nil
+	return t, NotBefore(field, t)
+}
+
+// NotBefore refuses a time given for field before EarliestTime.
+func NotBefore(field string, t time.Time) error {
+	if t.Before(EarliestTime) {
+		return ringfence.Errorf(ringfence.EINVALID, "%s: %s is before %s", field, t.Format(time.RFC3339), EarliestTime.Format("2006-01-02"))
+	}
+	return nil
 }
 
 // NotFuture refuses a time given for field that lies more than ClockSkew

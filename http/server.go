@@ -312,9 +312,10 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 // decode reads a JSON body of at most MaxBody bytes into v. It refuses
-// unknown fields, anything after the one JSON value, and values of the
-// wrong type or form, naming the field at fault, so that nothing a client
-// meant is silently dropped.
+// unknown fields, keys that match a field only in another case or are
+// given twice (strictJSON), anything after the one JSON value, and values
+// of the wrong type or form, naming the field at fault, so that nothing a
+// client meant is silently dropped. Every handler decodes JSON with it.
 func decode(w http.ResponseWriter, r *http.Request, v any) error {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
 	if err != nil {
@@ -336,7 +337,7 @@ func decodeJSON(body []byte, v any) error {
 	if _, err := dec.Token(); err != io.EOF {
 		return ringfence.Errorf(ringfence.EINVALID, "body: unexpected data after the JSON value (send exactly one JSON object)")
 	}
-	return nil
+	return strictJSON(body, reflect.TypeOf(v))
 }
 
 // jsonError turns a decoding error into an invalid-request error that

@@ -8,6 +8,7 @@ import (
 
 	"ringfence"
 	"ringfence/cdr"
+	"ringfence/engine"
 )
 
 // MaxCDRBody bounds one POST /v1/cdrs upload; send more in several.
@@ -68,7 +69,11 @@ func (s *Server) postCDRs(w http.ResponseWriter, r *http.Request, k ringfence.Ke
 		}
 		rows++
 		field := startField[rd.Format()]
-		if err := s.Engine.NotFuture(field, c.Start); err != nil {
+		err = s.Engine.NotFuture(field, c.Start)
+		if err == nil {
+			err = engine.NotBefore(field, c.Start)
+		}
+		if err != nil {
 			// A call that has not happened yet would anchor detection
 			// windows in the future: a bad row like any other.
 			rejected++

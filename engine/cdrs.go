@@ -10,14 +10,20 @@ import (
 
 // Observe feeds call records, in stream-time order, to the behaviour
 // detector, then stores the flags it raises and makes them verdict signals
-// at once. The detector is shared: concurrent callers take turns.
+// at once. The detector is shared: concurrent callers take turns. A record
+// that starts more than ClockSkew in the future is skipped (callers report
+// it, see NotFuture): it would anchor detection windows in the future.
 func (e *Engine) Observe(ctx context.Context, cdrs []ringfence.CDR) ([]ringfence.Flag, error) {
+	latest := e.Now().Add(ClockSkew)
 	e.detMu.Lock()
 	if e.detector == nil {
 		e.detector = detect.New(detect.DefaultConfig())
 	}
 	var flags []ringfence.Flag
 	for _, c := range cdrs {
+		if c.Start.After(latest) {
+			continue
+		}
 		e.detector.Observe(c, func(f ringfence.Flag) { flags = append(flags, explain(f)) })
 	}
 	e.detMu.Unlock()

@@ -30,7 +30,12 @@ func (e *Engine) applyFlag(f ringfence.Flag) {
 	if !ok {
 		return
 	}
+	// A flag dated in the future (a clock or a record gone wrong) counts
+	// from now: it must not extend a window past its length.
 	b := &screen.Behaviour{Kind: f.Kind, Score: f.Score, Reasons: f.Reasons, At: f.FlaggedAt}
+	if now := e.Now(); b.At.After(now) {
+		b.At = now
+	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if f.Kind == ringfence.KindCallBombingTarget {

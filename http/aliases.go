@@ -117,6 +117,11 @@ func visible(k ringfence.Key, b alias.Binding) bool {
 func (s *Server) getAliases(w http.ResponseWriter, r *http.Request, k ringfence.Key) error {
 	sub := r.URL.Query().Get("subscriber")
 	if k.Role == ringfence.RoleSubscriber {
+		if sub != "" {
+			if n, err := engine.Subscriber(sub); err != nil || n != k.Subscriber {
+				return ringfence.Errorf(ringfence.EFORBIDDEN, "a subscriber key lists only its own aliases (subscriber)")
+			}
+		}
 		sub = k.Subscriber
 	}
 	bs, err := s.Engine.Aliases(sub)

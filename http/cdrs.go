@@ -4,9 +4,11 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strings"
 
 	"ringfence"
 	"ringfence/cdr"
+	"ringfence/engine"
 )
 
 // MaxCDRBody bounds one POST /v1/cdrs upload; send more in several.
@@ -20,6 +22,9 @@ type rowError struct {
 	Field string `json:"field,omitempty"`
 	Error string `json:"error"`
 }
+
+// startField names the start-time column of each format in row errors.
+var startField = map[cdr.Format]string{cdr.Native: "start_time", cdr.Asterisk: "start"}
 
 // postCDRs streams call records (native CSV or Asterisk Master.csv, plain
 // or gzip) into behaviour detection. Bad rows are skipped and reported by
@@ -63,6 +68,20 @@ func (s *Server) postCDRs(w http.ResponseWriter, r *http.Request, k ringfence.Ke
 			return ringfence.Errorf(ringfence.EINVALID, "body after %d rows: %v", rows, err)
 		}
 		rows++
+		field := startField[rd.Format()]
+		err = s.Engine.NotFuture(field, c.Start)
+		if err == nil {
+			err = engine.NotBefore(field, c.Start)
+		}
+		if err != nil {
+			// A call that has not happened yet would anchor detection
+			// windows in the future: a bad row like any other.
+			rejected++
+			if len(errs) < 10 {
+				errs = append(errs, rowError{Line: rd.Line(), Field: field, Error: strings.TrimPrefix(ringfence.ErrorMessage(err), field+": ")})
+			}
+			continue
+		}
 		batch = append(batch, c)
 		if len(batch) == cdrBatch {
 			if err := flush(); err != nil {

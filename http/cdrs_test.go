@@ -66,3 +66,38 @@ func toStrings(v any) []string {
 	}
 	return out
 }
+
+// TestCDRsRefuseFutureRecords: a record starting more than the allowed
+// clock skew in the future is a bad row naming its line and start_time;
+// the good rows around it go through and are counted.
+func TestCDRsRefuseFutureRecords(t *testing.T) {
+	v := newEnv(t)
+	carrier := v.key(ringfence.RoleCarrier, "")
+	now := v.e.Now()
+	csv := "caller,callee,start_time,duration_s,answered\n" +
+		"+8613812345678,+8613987654321," + now.Add(-time.Hour).Format(time.RFC3339) + ",23,1\n" +
+		"+8613812345678,+8613987654321,2031-06-01T09:00:00+08:00,23,1\n" +
+		"+8613812345678,+8613987654321," + now.Add(time.Minute).Format(time.RFC3339) + ",23,1\n" +
+		"+8613812345678,+8613987654321," + now.Add(time.Hour).Format(time.RFC3339) + ",23,1\n" +
+		"+8613812345678,+8613987654321,1999-12-31T23:00:00Z,23,1\n"
+	req, _ := http.NewRequest("POST", v.srv.URL+"/v1/cdrs", strings.NewReader(csv))
+	req.Header.Set("Authorization", "Bearer "+carrier)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out struct {
+		Rows, Rejected int
+		Errors         []struct {
+			Line         int
+			Field, Error string
+		}
+	}
+	decodeBody(t, resp, &out)
+	if resp.StatusCode != 200 || out.Rows != 5 || out.Rejected != 3 || len(out.Errors) != 3 ||
+		out.Errors[0].Line != 3 || out.Errors[0].Field != "start_time" || !strings.Contains(out.Errors[0].Error, "in the future") ||
+		out.Errors[1].Line != 5 || out.Errors[1].Field != "start_time" ||
+		out.Errors[2].Line != 6 || !strings.Contains(out.Errors[2].Error, "before 2000-01-01") {
+		t.Fatalf("status %d, %+v", resp.StatusCode, out)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -46,6 +47,9 @@ func (s *Server) postDeid(w http.ResponseWriter, r *http.Request, k ringfence.Ke
 		var err error
 		if pol, err = deid.ParsePolicy([]byte(p)); err != nil {
 			return ringfence.Errorf(ringfence.EINVALID, "%s", ringfence.ErrorMessage(err))
+		}
+		if err := strictJSON([]byte(p), reflect.TypeFor[deid.Policy]()); err != nil {
+			return ringfence.Errorf(ringfence.EINVALID, "policy: %s", ringfence.ErrorMessage(err))
 		}
 		if pol.KeyFile != "" {
 			return ringfence.Errorf(ringfence.EINVALID, "policy: key_file is not allowed over the API; the server's key is used")

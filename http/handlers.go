@@ -128,11 +128,26 @@ func (s *Server) putRules(w http.ResponseWriter, r *http.Request, k ringfence.Ke
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}
+	if err := samePath("subscriber", in.Subscriber, sub); err != nil {
+		return err
+	}
 	rules, err := s.Engine.ReplaceRules(r.Context(), sub, &in)
 	if err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, rules)
+	return nil
+}
+
+// samePath refuses a body field that restates a path parameter
+// differently: the path says which resource, the body may not contradict it.
+func samePath(field, body, path string) error {
+	if body == "" {
+		return nil
+	}
+	if n, err := engine.Subscriber(body); err != nil || n != path {
+		return ringfence.Errorf(ringfence.EINVALID, "%s: %q differs from the path's %s; leave it out or give the same", field, body, path)
+	}
 	return nil
 }
 

@@ -176,9 +176,20 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 
 func (s *Server) routes() {
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		if err := checkQuery(r, nil); err != nil {
+			Error(w, r, err)
+			return
+		}
 		writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "index": s.Engine.IndexStats()})
 	})
-	s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{}))
+	metrics := promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{})
+	s.mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, r *http.Request) {
+		if err := checkQuery(r, nil); err != nil {
+			Error(w, r, err)
+			return
+		}
+		metrics.ServeHTTP(w, r)
+	})
 	all := []ringfence.Role{ringfence.RoleSubscriber, ringfence.RoleReporter, ringfence.RoleCarrier, ringfence.RoleOperator, ringfence.RoleRegulator, ringfence.RoleOrg}
 	s.handle("GET /v1/numbers/{number}", s.getNumber, all...)
 	s.handle("POST /v1/reports", s.postReport, ringfence.RoleSubscriber, ringfence.RoleReporter, ringfence.RoleCarrier, ringfence.RoleOperator)
@@ -301,9 +312,10 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 // decode reads a JSON body of at most MaxBody bytes into v. It refuses
-// unknown fields, anything after the one JSON value, and values of the
-// wrong type or form, naming the field at fault, so that nothing a client
-// meant is silently dropped.
+// unknown fields, keys that match a field only in another case or are
+// given twice (strictJSON), anything after the one JSON value, and values
+// of the wrong type or form, naming the field at fault, so that nothing a
+// client meant is silently dropped. Every handler decodes JSON with it.
 func decode(w http.ResponseWriter, r *http.Request, v any) error {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
 	if err != nil {
@@ -325,7 +337,7 @@ func decodeJSON(body []byte, v any) error {
 	if _, err := dec.Token(); err != io.EOF {
 		return ringfence.Errorf(ringfence.EINVALID, "body: unexpected data after the JSON value (send exactly one JSON object)")
 	}
-	return nil
+	return strictJSON(body, reflect.TypeOf(v))
 }
 
 // jsonError turns a decoding error into an invalid-request error that

@@ -224,16 +224,28 @@ func (s *Server) getEvidence(w http.ResponseWriter, r *http.Request, k ringfence
 	return err
 }
 
-// verifyEvidence checks a bundle offline: with ?key= the ledger's verifier
-// key, else the key the bundle carries.
+// LedgerKeyHeader carries the verifier key for POST /v1/evidence/verify:
+// the preferred way, since a key in the query must be URL-encoded.
+const LedgerKeyHeader = "X-Ringfence-Ledger-Key"
+
+// verifyEvidence checks a bundle offline: with the X-Ringfence-Ledger-Key
+// header or ?key= the ledger's verifier key, else this server's own.
 func (s *Server) verifyEvidence(w http.ResponseWriter, r *http.Request, k ringfence.Key) error {
 	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBundle))
 	if err != nil {
 		return err
 	}
 	// By default a bundle is checked against this server's own ledger key,
-	// not the key it carries; ?key= checks another ledger's bundle.
-	key := r.URL.Query().Get("key")
+	// not the key it carries; the header or ?key= checks another ledger's
+	// bundle. A verifier key is base64 and never holds a space: a space in
+	// the query is a "+" that was not URL-encoded.
+	key := strings.TrimSpace(r.Header.Get(LedgerKeyHeader))
+	if q := strings.ReplaceAll(strings.TrimSpace(r.URL.Query().Get("key")), " ", "+"); q != "" {
+		if key != "" && key != q {
+			return ringfence.Errorf(ringfence.EINVALID, "key: differs from the %s header; give the key once", LedgerKeyHeader)
+		}
+		key = q
+	}
 	if key == "" && s.Ledger != nil {
 		key = s.Ledger.VerifierKey()
 	}

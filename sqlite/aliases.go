@@ -8,10 +8,9 @@ import (
 
 	"ringfence"
 	"ringfence/alias"
-	"ringfence/engine"
 )
 
-// AddPool implements engine.AliasStore.
+// AddPool implements ringfence.AliasStore.
 func (d *DB) AddPool(ctx context.Context, ps []alias.PoolNumber, audit ringfence.AuditEntry) (added, nulls int, err error) {
 	err = d.tx(ctx, func(tx *sql.Tx) error {
 		st, err := tx.PrepareContext(ctx, `INSERT INTO alias_pool (number, added_at, available_at, null_alias, state) VALUES (?, ?, ?, ?, 'pool') ON CONFLICT (number) DO NOTHING`)
@@ -45,7 +44,7 @@ func boolInt(b bool) int {
 	return 0
 }
 
-// Pool implements engine.AliasStore.
+// Pool implements ringfence.AliasStore.
 func (d *DB) Pool(ctx context.Context, fn func(alias.PoolNumber) error) error {
 	rows, err := d.db.QueryContext(ctx, `SELECT number, added_at, available_at, null_alias, state, calls FROM alias_pool ORDER BY number`)
 	if err != nil {
@@ -67,7 +66,7 @@ func (d *DB) Pool(ctx context.Context, fn func(alias.PoolNumber) error) error {
 	return rows.Err()
 }
 
-// BindAlias implements engine.AliasStore.
+// BindAlias implements ringfence.AliasStore.
 func (d *DB) BindAlias(ctx context.Context, b *alias.Binding, now time.Time) error {
 	return d.tx(ctx, func(tx *sql.Tx) error {
 		var num string
@@ -92,7 +91,7 @@ func (d *DB) BindAlias(ctx context.Context, b *alias.Binding, now time.Time) err
 	})
 }
 
-// BindAliases implements engine.AliasStore.
+// BindAliases implements ringfence.AliasStore.
 func (d *DB) BindAliases(ctx context.Context, bs []*alias.Binding, audit []ringfence.AuditEntry) error {
 	return d.tx(ctx, func(tx *sql.Tx) error {
 		up, err := tx.PrepareContext(ctx, `UPDATE alias_pool SET state = 'bound' WHERE number = ? AND state = 'pool' AND null_alias = 0`)
@@ -125,7 +124,7 @@ func (d *DB) BindAliases(ctx context.Context, bs []*alias.Binding, audit []ringf
 	})
 }
 
-// UnbindAliases implements engine.AliasStore.
+// UnbindAliases implements ringfence.AliasStore.
 func (d *DB) UnbindAliases(ctx context.Context, nums []string, audit []ringfence.AuditEntry) error {
 	return d.tx(ctx, func(tx *sql.Tx) error {
 		for _, n := range nums {
@@ -144,7 +143,7 @@ func (d *DB) UnbindAliases(ctx context.Context, nums []string, audit []ringfence
 	})
 }
 
-// SetBindingsLedger implements engine.AliasStore.
+// SetBindingsLedger implements ringfence.AliasStore.
 func (d *DB) SetBindingsLedger(ctx context.Context, index map[string]int64) error {
 	return d.tx(ctx, func(tx *sql.Tx) error {
 		for a, i := range index {
@@ -156,24 +155,24 @@ func (d *DB) SetBindingsLedger(ctx context.Context, index map[string]int64) erro
 	})
 }
 
-// UnrecordedLeaks implements engine.AliasStore.
-func (d *DB) UnrecordedLeaks(ctx context.Context) ([]engine.AliasEvent, error) {
+// UnrecordedLeaks implements ringfence.AliasStore.
+func (d *DB) UnrecordedLeaks(ctx context.Context) ([]ringfence.AliasEvent, error) {
 	return d.aliasEvents(ctx, `WHERE outcome = 'stranger' AND ledger_index < 0 ORDER BY id`)
 }
 
-// LeakByLedger implements engine.AliasStore.
-func (d *DB) LeakByLedger(ctx context.Context, index int64) (engine.AliasEvent, error) {
+// LeakByLedger implements ringfence.AliasStore.
+func (d *DB) LeakByLedger(ctx context.Context, index int64) (ringfence.AliasEvent, error) {
 	evs, err := d.aliasEvents(ctx, `WHERE ledger_index = ? AND outcome = 'stranger'`, index)
 	if err != nil {
-		return engine.AliasEvent{}, err
+		return ringfence.AliasEvent{}, err
 	}
 	if len(evs) == 0 {
-		return engine.AliasEvent{}, notFound("no recorded call for ledger entry %d", index)
+		return ringfence.AliasEvent{}, notFound("no recorded call for ledger entry %d", index)
 	}
 	return evs[0], nil
 }
 
-// SetBindingLedger implements engine.AliasStore.
+// SetBindingLedger implements ringfence.AliasStore.
 func (d *DB) SetBindingLedger(ctx context.Context, num string, index int64) error {
 	return d.tx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE alias_bindings SET ledger_index = ? WHERE alias = ?`, index, num)
@@ -181,7 +180,7 @@ func (d *DB) SetBindingLedger(ctx context.Context, num string, index int64) erro
 	})
 }
 
-// Bindings implements engine.AliasStore.
+// Bindings implements ringfence.AliasStore.
 func (d *DB) Bindings(ctx context.Context, fn func(alias.Binding) error) error {
 	rows, err := d.db.QueryContext(ctx, `SELECT alias, subscriber, merchant, merchant_numbers, block_strangers, created_at, ledger_index, purpose, export_id, org FROM alias_bindings ORDER BY created_at, alias`)
 	if err != nil {
@@ -207,8 +206,8 @@ func (d *DB) Bindings(ctx context.Context, fn func(alias.Binding) error) error {
 	return rows.Err()
 }
 
-// AddAliasEvent implements engine.AliasStore.
-func (d *DB) AddAliasEvent(ctx context.Context, ev *engine.AliasEvent) error {
+// AddAliasEvent implements ringfence.AliasStore.
+func (d *DB) AddAliasEvent(ctx context.Context, ev *ringfence.AliasEvent) error {
 	return d.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO alias_events (at, alias, caller, outcome, merchant, subscriber, duration_s, answered, ledger_index, sequential) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			ms(ev.At), ev.Alias, ev.Caller, ev.Outcome, ev.Merchant, ev.Subscriber, ev.Duration, boolInt(ev.Answered), ev.LedgerIndex, boolInt(ev.Sequential))
@@ -226,7 +225,7 @@ func (d *DB) AddAliasEvent(ctx context.Context, ev *engine.AliasEvent) error {
 	})
 }
 
-// SetAliasEventLedger implements engine.AliasStore.
+// SetAliasEventLedger implements ringfence.AliasStore.
 func (d *DB) SetAliasEventLedger(ctx context.Context, id, index int64) error {
 	return d.tx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE alias_events SET ledger_index = ? WHERE id = ?`, index, id)
@@ -234,20 +233,20 @@ func (d *DB) SetAliasEventLedger(ctx context.Context, id, index int64) error {
 	})
 }
 
-// AliasEvents implements engine.AliasStore.
-func (d *DB) AliasEvents(ctx context.Context, num string) ([]engine.AliasEvent, error) {
+// AliasEvents implements ringfence.AliasStore.
+func (d *DB) AliasEvents(ctx context.Context, num string) ([]ringfence.AliasEvent, error) {
 	return d.aliasEvents(ctx, `WHERE alias = ? ORDER BY id`, num)
 }
 
-func (d *DB) aliasEvents(ctx context.Context, where string, args ...any) ([]engine.AliasEvent, error) {
+func (d *DB) aliasEvents(ctx context.Context, where string, args ...any) ([]ringfence.AliasEvent, error) {
 	rows, err := d.db.QueryContext(ctx, `SELECT id, at, alias, caller, outcome, merchant, subscriber, duration_s, answered, ledger_index, sequential FROM alias_events `+where, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []engine.AliasEvent
+	var out []ringfence.AliasEvent
 	for rows.Next() {
-		var ev engine.AliasEvent
+		var ev ringfence.AliasEvent
 		var at int64
 		var answered, seq int
 		if err := rows.Scan(&ev.ID, &at, &ev.Alias, &ev.Caller, &ev.Outcome, &ev.Merchant, &ev.Subscriber, &ev.Duration, &answered, &ev.LedgerIndex, &seq); err != nil {
@@ -259,7 +258,7 @@ func (d *DB) aliasEvents(ctx context.Context, where string, args ...any) ([]engi
 	return out, rows.Err()
 }
 
-// SetBlockStrangers implements engine.AliasStore.
+// SetBlockStrangers implements ringfence.AliasStore.
 func (d *DB) SetBlockStrangers(ctx context.Context, num string, block bool, audit ringfence.AuditEntry) error {
 	return d.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE alias_bindings SET block_strangers = ? WHERE alias = ?`, boolInt(block), num)

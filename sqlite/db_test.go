@@ -3,13 +3,13 @@ package sqlite_test
 import (
 	"testing"
 
-	"ringfence/engine"
-	"ringfence/engine/storetest"
+	"ringfence"
 	"ringfence/sqlite"
+	"ringfence/storetest"
 )
 
 func TestConformance(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) engine.Store {
+	storetest.Run(t, func(t *testing.T) ringfence.Store {
 		db, err := sqlite.Open(t.TempDir())
 		if err != nil {
 			t.Fatal(err)

@@ -12,7 +12,7 @@ import (
 	"ringfence/screen"
 )
 
-// Rules implements engine.RuleStore.
+// Rules implements ringfence.RuleStore.
 func (d *DB) Rules(ctx context.Context, subscriber string) (*screen.Rules, error) {
 	var doc string
 	err := d.db.QueryRowContext(ctx, `SELECT doc FROM rules WHERE subscriber = ?`, subscriber).Scan(&doc)
@@ -28,7 +28,7 @@ func (d *DB) Rules(ctx context.Context, subscriber string) (*screen.Rules, error
 	return &r, nil
 }
 
-// PutRules implements engine.RuleStore.
+// PutRules implements ringfence.RuleStore.
 func (d *DB) PutRules(ctx context.Context, r *screen.Rules) error {
 	doc, err := json.Marshal(r)
 	if err != nil {
@@ -40,7 +40,7 @@ func (d *DB) PutRules(ctx context.Context, r *screen.Rules) error {
 	})
 }
 
-// AllRules implements engine.RuleStore.
+// AllRules implements ringfence.RuleStore.
 func (d *DB) AllRules(ctx context.Context, fn func(*screen.Rules) error) error {
 	rows, err := d.db.QueryContext(ctx, `SELECT doc FROM rules ORDER BY subscriber`)
 	if err != nil {
@@ -63,7 +63,7 @@ func (d *DB) AllRules(ctx context.Context, fn func(*screen.Rules) error) error {
 	return rows.Err()
 }
 
-// AddBusiness implements engine.RegistryStore.
+// AddBusiness implements ringfence.RegistryStore.
 func (d *DB) AddBusiness(ctx context.Context, b *ringfence.Business, audit ringfence.AuditEntry) error {
 	var id int64
 	err := d.tx(ctx, func(tx *sql.Tx) error {
@@ -84,7 +84,7 @@ func (d *DB) AddBusiness(ctx context.Context, b *ringfence.Business, audit ringf
 	return err
 }
 
-// RemoveBusiness implements engine.RegistryStore.
+// RemoveBusiness implements ringfence.RegistryStore.
 func (d *DB) RemoveBusiness(ctx context.Context, id int64, audit ringfence.AuditEntry) error {
 	return d.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM businesses WHERE id = ?`, id)
@@ -98,7 +98,7 @@ func (d *DB) RemoveBusiness(ctx context.Context, id int64, audit ringfence.Audit
 	})
 }
 
-// Businesses implements engine.RegistryStore.
+// Businesses implements ringfence.RegistryStore.
 func (d *DB) Businesses(ctx context.Context) ([]ringfence.Business, error) {
 	rows, err := d.db.QueryContext(ctx, `SELECT id, pattern, name, added_by, created_at FROM businesses ORDER BY id`)
 	if err != nil {
@@ -128,7 +128,7 @@ func scanAppeal(s interface{ Scan(...any) error }) (ringfence.Appeal, error) {
 	return a, err
 }
 
-// FileAppeal implements engine.AppealStore.
+// FileAppeal implements ringfence.AppealStore.
 func (d *DB) FileAppeal(ctx context.Context, a *ringfence.Appeal, audit func(ringfence.Appeal) ringfence.AuditEntry) error {
 	stored := *a
 	err := d.tx(ctx, func(tx *sql.Tx) error {
@@ -148,7 +148,7 @@ func (d *DB) FileAppeal(ctx context.Context, a *ringfence.Appeal, audit func(rin
 	return err
 }
 
-// Appeal implements engine.AppealStore.
+// Appeal implements ringfence.AppealStore.
 func (d *DB) Appeal(ctx context.Context, id int64) (ringfence.Appeal, error) {
 	a, err := scanAppeal(d.db.QueryRowContext(ctx, `SELECT `+appealCols+` FROM appeals WHERE id = ?`, id))
 	if isNoRows(err) {
@@ -157,7 +157,7 @@ func (d *DB) Appeal(ctx context.Context, id int64) (ringfence.Appeal, error) {
 	return a, err
 }
 
-// Appeals implements engine.AppealStore.
+// Appeals implements ringfence.AppealStore.
 func (d *DB) Appeals(ctx context.Context, status string) ([]ringfence.Appeal, error) {
 	rows, err := d.db.QueryContext(ctx, `SELECT `+appealCols+` FROM appeals WHERE ? = '' OR status = ? ORDER BY id`, status, status)
 	if err != nil {
@@ -175,7 +175,7 @@ func (d *DB) Appeals(ctx context.Context, status string) ([]ringfence.Appeal, er
 	return out, rows.Err()
 }
 
-// DecideAppeal implements engine.AppealStore.
+// DecideAppeal implements ringfence.AppealStore.
 func (d *DB) DecideAppeal(ctx context.Context, id int64, status, by, decision string, at time.Time, audit func(ringfence.Appeal) ringfence.AuditEntry) (ringfence.Appeal, []reputation.Tally, error) {
 	var a ringfence.Appeal
 	var ts []reputation.Tally
@@ -213,7 +213,7 @@ func (d *DB) DecideAppeal(ctx context.Context, id int64, status, by, decision st
 	return a, ts, nil
 }
 
-// CreateKey implements engine.KeyStore.
+// CreateKey implements ringfence.KeyStore.
 func (d *DB) CreateKey(ctx context.Context, k ringfence.Key, hash []byte, audit ringfence.AuditEntry) error {
 	return d.tx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO api_keys (id, secret_hash, role, subscriber, org, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
@@ -227,7 +227,7 @@ func (d *DB) CreateKey(ctx context.Context, k ringfence.Key, hash []byte, audit 
 	})
 }
 
-// KeyByHash implements engine.KeyStore.
+// KeyByHash implements ringfence.KeyStore.
 func (d *DB) KeyByHash(ctx context.Context, hash []byte) (ringfence.Key, error) {
 	var k ringfence.Key
 	var role string
@@ -240,7 +240,7 @@ func (d *DB) KeyByHash(ctx context.Context, hash []byte) (ringfence.Key, error) 
 	return k, err
 }
 
-// Keys implements engine.KeyStore.
+// Keys implements ringfence.KeyStore.
 func (d *DB) Keys(ctx context.Context) ([]ringfence.Key, error) {
 	rows, err := d.db.QueryContext(ctx, `SELECT id, role, subscriber, org, created_at FROM api_keys ORDER BY created_at, id`)
 	if err != nil {
@@ -261,7 +261,7 @@ func (d *DB) Keys(ctx context.Context) ([]ringfence.Key, error) {
 	return out, rows.Err()
 }
 
-// Audit implements engine.AuditStore.
+// Audit implements ringfence.AuditStore.
 func (d *DB) Audit(ctx context.Context, e ringfence.AuditEntry) error {
 	return d.tx(ctx, func(tx *sql.Tx) error { return insertAudit(ctx, tx, e) })
 }
@@ -280,7 +280,7 @@ func insertAudit(ctx context.Context, tx *sql.Tx, entries ...ringfence.AuditEntr
 	return nil
 }
 
-// AuditLog implements engine.AuditStore.
+// AuditLog implements ringfence.AuditStore.
 func (d *DB) AuditLog(ctx context.Context, limit int) ([]ringfence.AuditEntry, error) {
 	rows, err := d.db.QueryContext(ctx, `SELECT id, at, actor, action, target, detail FROM audit ORDER BY id DESC LIMIT ?`, limit)
 	if err != nil {
@@ -300,7 +300,7 @@ func (d *DB) AuditLog(ctx context.Context, limit int) ([]ringfence.AuditEntry, e
 	return out, rows.Err()
 }
 
-// SaveFlags implements engine.FlagStore.
+// SaveFlags implements ringfence.FlagStore.
 func (d *DB) SaveFlags(ctx context.Context, fs []ringfence.Flag) error {
 	return d.tx(ctx, func(tx *sql.Tx) error {
 		for _, f := range fs {
@@ -315,7 +315,7 @@ func (d *DB) SaveFlags(ctx context.Context, fs []ringfence.Flag) error {
 	})
 }
 
-// Flags implements engine.FlagStore.
+// Flags implements ringfence.FlagStore.
 func (d *DB) Flags(ctx context.Context, fn func(ringfence.Flag) error) error {
 	rows, err := d.db.QueryContext(ctx, `SELECT number, kind, score, flagged_at, reasons, campaign FROM flags ORDER BY number, kind`)
 	if err != nil {
@@ -340,7 +340,7 @@ func (d *DB) Flags(ctx context.Context, fn func(ringfence.Flag) error) error {
 	return rows.Err()
 }
 
-// RevokeKey implements engine.KeyStore.
+// RevokeKey implements ringfence.KeyStore.
 func (d *DB) RevokeKey(ctx context.Context, id string, at time.Time, audit ringfence.AuditEntry) error {
 	return d.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at = 0`, ms(at), id)

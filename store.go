@@ -73,7 +73,9 @@ type ReportEvent struct {
 type RuleStore interface {
 	// Rules returns the subscriber's rules, or ENOTFOUND.
 	Rules(ctx context.Context, subscriber string) (*Rules, error)
-	PutRules(ctx context.Context, r *Rules) error
+	// PutRules replaces the subscriber's document and commits the audit
+	// entry that records the change in the same transaction.
+	PutRules(ctx context.Context, r *Rules, audit AuditEntry) error
 	AllRules(ctx context.Context, fn func(*Rules) error) error
 }
 

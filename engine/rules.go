@@ -73,8 +73,15 @@ func cloneRules(r *screen.Rules) *screen.Rules {
 }
 
 // UpdateRules applies f to a copy of the subscriber's rules, validates the
-// result, stores it and makes it live.
-func (e *Engine) UpdateRules(ctx context.Context, subscriber string, f func(*screen.Rules) error) (*screen.Rules, error) {
+// result, and stores it with the audit entry that records the change (by
+// actor) in one transaction; the rules go live only after that commits.
+func (e *Engine) UpdateRules(ctx context.Context, actor, subscriber string, f func(*screen.Rules) error) (*screen.Rules, error) {
+	return e.updateRules(ctx, actor, "rules.update", subscriber, "", f)
+}
+
+// updateRules is UpdateRules recording action (with detail) in the audit
+// trail.
+func (e *Engine) updateRules(ctx context.Context, actor, action, subscriber, detail string, f func(*screen.Rules) error) (*screen.Rules, error) {
 	e.writeMu.Lock()
 	defer e.writeMu.Unlock()
 	r, err := e.Rules(subscriber)
@@ -88,7 +95,7 @@ func (e *Engine) UpdateRules(ctx context.Context, subscriber string, f func(*scr
 	if err := r.Validate(); err != nil {
 		return nil, err
 	}
-	if err := e.store.PutRules(ctx, r); err != nil {
+	if err := e.store.PutRules(ctx, r, e.entry(actor, action, r.Subscriber, detail)); err != nil {
 		return nil, err
 	}
 	live := cloneRules(r)
@@ -132,8 +139,8 @@ func (e *Engine) checkEntry(field string, en *screen.Entry, current *screen.Rule
 }
 
 // SetEntry adds or replaces the subscriber's rule for pattern.
-func (e *Engine) SetEntry(ctx context.Context, subscriber string, en screen.Entry) (*screen.Rules, error) {
-	return e.UpdateRules(ctx, subscriber, func(r *screen.Rules) error {
+func (e *Engine) SetEntry(ctx context.Context, actor, subscriber string, en screen.Entry) (*screen.Rules, error) {
+	return e.updateRules(ctx, actor, "rules.set", subscriber, en.Kind+" "+strings.TrimSpace(en.Pattern), func(r *screen.Rules) error {
 		if err := e.checkEntry("", &en, r); err != nil {
 			return err
 		}
@@ -144,12 +151,12 @@ func (e *Engine) SetEntry(ctx context.Context, subscriber string, en screen.Entr
 }
 
 // RemoveEntry removes the subscriber's rule for pattern.
-func (e *Engine) RemoveEntry(ctx context.Context, subscriber, pattern string) (*screen.Rules, error) {
+func (e *Engine) RemoveEntry(ctx context.Context, actor, subscriber, pattern string) (*screen.Rules, error) {
 	p, err := Pattern(pattern)
 	if err != nil {
 		return nil, ringfence.Errorf(ringfence.EINVALID, "pattern: %s", ringfence.ErrorMessage(err))
 	}
-	return e.UpdateRules(ctx, subscriber, func(r *screen.Rules) error {
+	return e.updateRules(ctx, actor, "rules.remove", subscriber, p, func(r *screen.Rules) error {
 		n := len(r.Entries)
 		r.Entries = slices.DeleteFunc(r.Entries, func(x screen.Entry) bool { return x.Pattern == p })
 		if len(r.Entries) == n {
@@ -161,8 +168,8 @@ func (e *Engine) RemoveEntry(ctx context.Context, subscriber, pattern string) (*
 
 // ReplaceRules replaces the subscriber's whole rule document, checking
 // every entry as SetEntry does.
-func (e *Engine) ReplaceRules(ctx context.Context, subscriber string, in *screen.Rules) (*screen.Rules, error) {
-	return e.UpdateRules(ctx, subscriber, func(r *screen.Rules) error {
+func (e *Engine) ReplaceRules(ctx context.Context, actor, subscriber string, in *screen.Rules) (*screen.Rules, error) {
+	return e.updateRules(ctx, actor, "rules.replace", subscriber, "", func(r *screen.Rules) error {
 		for i := range in.Entries {
 			if err := e.checkEntry(fmt.Sprintf("entries[%d].", i), &in.Entries[i], r); err != nil {
 				return err
@@ -181,6 +188,6 @@ func (e *Engine) ReplaceRules(ctx context.Context, subscriber string, in *screen
 
 // Pass grants an expected-call pass to pattern until the given time, which
 // must be in the future.
-func (e *Engine) Pass(ctx context.Context, subscriber, pattern string, until time.Time, note string) (*screen.Rules, error) {
-	return e.SetEntry(ctx, subscriber, screen.Entry{Pattern: pattern, Kind: screen.EntryPass, Until: until, Note: note})
+func (e *Engine) Pass(ctx context.Context, actor, subscriber, pattern string, until time.Time, note string) (*screen.Rules, error) {
+	return e.SetEntry(ctx, actor, subscriber, screen.Entry{Pattern: pattern, Kind: screen.EntryPass, Until: until, Note: note})
 }

@@ -128,7 +128,7 @@ func (s *Server) putRules(w http.ResponseWriter, r *http.Request, k ringfence.Ke
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}
-	rules, err := s.Engine.ReplaceRules(r.Context(), sub, &in)
+	rules, err := s.Engine.ReplaceRules(r.Context(), k.ID, sub, &in)
 	if err != nil {
 		return err
 	}
@@ -145,7 +145,7 @@ func (s *Server) postRuleEntry(w http.ResponseWriter, r *http.Request, k ringfen
 	if err := decode(w, r, &e); err != nil {
 		return err
 	}
-	rules, err := s.Engine.SetEntry(r.Context(), sub, e)
+	rules, err := s.Engine.SetEntry(r.Context(), k.ID, sub, e)
 	if err != nil {
 		return err
 	}
@@ -158,7 +158,7 @@ func (s *Server) deleteRuleEntry(w http.ResponseWriter, r *http.Request, k ringf
 	if err != nil {
 		return err
 	}
-	rules, err := s.Engine.RemoveEntry(r.Context(), sub, r.PathValue("pattern"))
+	rules, err := s.Engine.RemoveEntry(r.Context(), k.ID, sub, r.PathValue("pattern"))
 	if err != nil {
 		return err
 	}

@@ -29,14 +29,16 @@ func (d *DB) Rules(ctx context.Context, subscriber string) (*screen.Rules, error
 }
 
 // PutRules implements ringfence.RuleStore.
-func (d *DB) PutRules(ctx context.Context, r *screen.Rules) error {
+func (d *DB) PutRules(ctx context.Context, r *screen.Rules, audit ringfence.AuditEntry) error {
 	doc, err := json.Marshal(r)
 	if err != nil {
 		return err
 	}
 	return d.tx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO rules (subscriber, doc) VALUES (?, ?) ON CONFLICT (subscriber) DO UPDATE SET doc = excluded.doc`, r.Subscriber, string(doc))
-		return err
+		if _, err := tx.ExecContext(ctx, `INSERT INTO rules (subscriber, doc) VALUES (?, ?) ON CONFLICT (subscriber) DO UPDATE SET doc = excluded.doc`, r.Subscriber, string(doc)); err != nil {
+			return err
+		}
+		return insertAudit(ctx, tx, audit)
 	})
 }
 

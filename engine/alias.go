@@ -451,17 +451,8 @@ func (x *Issue) Abort() {
 	}
 }
 
-// PoolStats counts the alias pool's numbers by state.
-type PoolStats struct {
-	Numbers  int  `json:"numbers"`  // all numbers in the pool
-	Null     int  `json:"null"`     // reserved as never disclosed
-	Waiting  int  `json:"waiting"`  // in quarantine
-	Free     int  `json:"free"`     // issuable now
-	Reserved int  `json:"reserved"` // held by disclosures in progress
-	Bound    int  `json:"bound"`
-	Retired  int  `json:"retired"` // called too often to be issued
-	Low      bool `json:"low"`     // free and waiting numbers are under 10% of those that can be issued
-}
+// BeginExport is NewIssue as the trace.Issue an adapter holds.
+func (e *Engine) BeginExport(actor, org string) trace.Issue { return e.NewIssue(actor, org) }
 
 // PoolStats counts the alias pool.
 func (e *Engine) PoolStats() PoolStats {
@@ -575,14 +566,6 @@ func (e *Engine) AliasEvents(ctx context.Context, num string) ([]AliasEvent, err
 	return e.store.AliasEvents(ctx, n)
 }
 
-// AliasCall is a call to route through the alias table.
-type AliasCall struct {
-	Callee, Caller string // E.164
-	At             time.Time
-	Duration       float64
-	Answered       bool
-}
-
 // RouteAlias routes a call whose callee may be an alias or pool number.
 // handled is false (and nothing is recorded) when the callee is neither.
 // A stranger's call on a bound alias is recorded as a leak event and
@@ -637,26 +620,6 @@ func (e *Engine) RouteAlias(ctx context.Context, c AliasCall) (d alias.Decision,
 		e.aliasMu.Unlock()
 	}
 	return d, ev, true, nil
-}
-
-// ParseDays parses a duration given in days ("30d") or in Go's units
-// ("720h", "0").
-func ParseDays(s string) (time.Duration, error) {
-	if d, ok := strings.CutSuffix(s, "d"); ok {
-		n, err := strconv.ParseFloat(d, 64)
-		if err != nil || n < 0 {
-			return 0, ringfence.Errorf(ringfence.EINVALID, "%q is not a number of days", s)
-		}
-		return time.Duration(n * float64(24*time.Hour)), nil
-	}
-	if s == "0" {
-		return 0, nil
-	}
-	d, err := time.ParseDuration(s)
-	if err != nil {
-		return 0, ringfence.Errorf(ringfence.EINVALID, "%q is not a duration (e.g. 30d, 12h)", s)
-	}
-	return d, nil
 }
 
 // IssuableAliases counts the pool numbers that could be issued now and

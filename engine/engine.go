@@ -139,12 +139,6 @@ func (e *Engine) loadRegistry(ctx context.Context) error {
 	return nil
 }
 
-// IndexStats describes the hot index.
-type IndexStats struct {
-	Numbers int `json:"numbers"`
-	Bytes   int `json:"bytes"`
-}
-
 // IndexStats reports the size of the reputation index.
 func (e *Engine) IndexStats() IndexStats {
 	return IndexStats{Numbers: e.index.Len(), Bytes: e.index.Bytes()}
@@ -166,14 +160,6 @@ const (
 	BehaviourTTL = 30 * 24 * time.Hour
 	AttackTTL    = 2 * time.Hour
 )
-
-// Call is a call to screen.
-type Call struct {
-	Caller      string // any notation
-	Callee      string // the subscriber called, any notation; "" for a plain number check
-	At          time.Time
-	Attestation string // STIR/SHAKEN: "", "pass", "fail" (see CheckAttestation)
-}
 
 // Check screens a call, filling v (reused: its Reasons keep their capacity).
 // It fails only when the caller or callee is not a number or the

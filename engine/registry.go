@@ -156,6 +156,12 @@ func (e *Engine) Appeals(ctx context.Context, status string) ([]ringfence.Appeal
 	return e.store.Appeals(ctx, status)
 }
 
+// AuditLog returns the latest limit entries of the audit trail, newest
+// first.
+func (e *Engine) AuditLog(ctx context.Context, limit int) ([]ringfence.AuditEntry, error) {
+	return e.store.AuditLog(ctx, limit)
+}
+
 // Audit records a sensitive action taken through an adapter.
 func (e *Engine) Audit(ctx context.Context, actor, action, target, detail string) error {
 	return e.audit(ctx, actor, action, target, detail)

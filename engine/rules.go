@@ -13,13 +13,7 @@ import (
 )
 
 // Subscriber normalises a subscriber's identity (their own phone number).
-func Subscriber(id string) (string, error) {
-	s, err := number.E164(id)
-	if err != nil {
-		return "", ringfence.Errorf(ringfence.EINVALID, "subscriber: %v", err)
-	}
-	return s, nil
-}
+func Subscriber(id string) (string, error) { return number.Subscriber(id) }
 
 // Pattern normalises a number or a prefix ending in "*" (e.g. "170*") to
 // the stored form: an E.164 number, or an E.164 prefix followed by "*".

@@ -37,7 +37,7 @@ func (s *Server) postCDRs(w http.ResponseWriter, r *http.Request, k ringfence.Ke
 		batch          = make([]ringfence.CDR, 0, cdrBatch)
 	)
 	flush := func() error {
-		fs, err := s.Engine.Observe(r.Context(), batch)
+		fs, err := s.Service.Observe(r.Context(), batch)
 		flags = append(flags, fs...)
 		batch = batch[:0]
 		return err

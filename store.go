@@ -23,6 +23,9 @@ type Store interface {
 	FlagStore
 	CallStore
 	AliasStore
+	// Events is the log every write above appends its event to, in the
+	// write's own transaction.
+	Events() EventLog
 	Close() error
 }
 

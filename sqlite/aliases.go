@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"time"
 
 	"ringfence"
@@ -85,9 +86,11 @@ func (d *DB) BindAlias(ctx context.Context, b *alias.Binding, now time.Time) err
 		if b.Purpose == "" {
 			b.Purpose = alias.PurposeAlias
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO alias_bindings (alias, subscriber, merchant, merchant_numbers, block_strangers, created_at, ledger_index, purpose, export_id, org) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			num, b.Subscriber, b.Merchant, string(mn), boolInt(b.BlockStrangers), ms(b.CreatedAt), b.LedgerIndex, b.Purpose, b.ExportID, b.Org)
-		return err
+		if _, err = tx.ExecContext(ctx, `INSERT INTO alias_bindings (alias, subscriber, merchant, merchant_numbers, block_strangers, created_at, ledger_index, purpose, export_id, org) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			num, b.Subscriber, b.Merchant, string(mn), boolInt(b.BlockStrangers), ms(b.CreatedAt), b.LedgerIndex, b.Purpose, b.ExportID, b.Org); err != nil {
+			return err
+		}
+		return bindingEvent(ctx, tx, num, now)
 	})
 }
 
@@ -119,6 +122,9 @@ func (d *DB) BindAliases(ctx context.Context, bs []*alias.Binding, audit []ringf
 			if _, err := ins.ExecContext(ctx, b.Alias, b.Subscriber, b.Merchant, string(mn), boolInt(b.BlockStrangers), ms(b.CreatedAt), b.LedgerIndex, b.Purpose, b.ExportID, b.Org); err != nil {
 				return err
 			}
+			if err := bindingEvent(ctx, tx, b.Alias, b.CreatedAt); err != nil {
+				return err
+			}
 		}
 		return insertAudit(ctx, tx, audit...)
 	})
@@ -138,6 +144,9 @@ func (d *DB) UnbindAliases(ctx context.Context, nums []string, audit []ringfence
 			if _, err := tx.ExecContext(ctx, `UPDATE alias_pool SET state = 'pool' WHERE number = ? AND state = 'bound'`, n); err != nil {
 				return err
 			}
+			if _, err := appendEvents(ctx, tx, ringfence.Event{Type: ringfence.EventAliasBinding, At: time.Now().UTC(), Binding: &alias.Binding{Alias: n}, Unbound: true}); err != nil {
+				return err
+			}
 		}
 		return insertAudit(ctx, tx, audit...)
 	})
@@ -147,7 +156,14 @@ func (d *DB) UnbindAliases(ctx context.Context, nums []string, audit []ringfence
 func (d *DB) SetBindingsLedger(ctx context.Context, index map[string]int64) error {
 	return d.tx(ctx, func(tx *sql.Tx) error {
 		for a, i := range index {
-			if _, err := tx.ExecContext(ctx, `UPDATE alias_bindings SET ledger_index = ? WHERE alias = ?`, i, a); err != nil {
+			res, err := tx.ExecContext(ctx, `UPDATE alias_bindings SET ledger_index = ? WHERE alias = ?`, i, a)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				continue
+			}
+			if err := bindingEvent(ctx, tx, a, time.Now().UTC()); err != nil {
 				return err
 			}
 		}
@@ -175,28 +191,53 @@ func (d *DB) LeakByLedger(ctx context.Context, index int64) (ringfence.AliasEven
 // SetBindingLedger implements ringfence.AliasStore.
 func (d *DB) SetBindingLedger(ctx context.Context, num string, index int64) error {
 	return d.tx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `UPDATE alias_bindings SET ledger_index = ? WHERE alias = ?`, index, num)
-		return err
+		res, err := tx.ExecContext(ctx, `UPDATE alias_bindings SET ledger_index = ? WHERE alias = ?`, index, num)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil
+		}
+		return bindingEvent(ctx, tx, num, time.Now().UTC())
 	})
+}
+
+const bindingCols = `alias, subscriber, merchant, merchant_numbers, block_strangers, created_at, ledger_index, purpose, export_id, org`
+
+func scanBinding(s interface{ Scan(...any) error }) (alias.Binding, error) {
+	var b alias.Binding
+	var mn string
+	var block int
+	var at int64
+	if err := s.Scan(&b.Alias, &b.Subscriber, &b.Merchant, &mn, &block, &at, &b.LedgerIndex, &b.Purpose, &b.ExportID, &b.Org); err != nil {
+		return b, err
+	}
+	b.BlockStrangers, b.CreatedAt = block == 1, fromMS(at)
+	err := json.Unmarshal([]byte(mn), &b.MerchantNumbers)
+	return b, err
+}
+
+// bindingEvent appends, inside tx, the event of the binding of num as it
+// now stands there.
+func bindingEvent(ctx context.Context, tx *sql.Tx, num string, at time.Time) error {
+	b, err := scanBinding(tx.QueryRowContext(ctx, `SELECT `+bindingCols+` FROM alias_bindings WHERE alias = ?`, num))
+	if err != nil {
+		return fmt.Errorf("binding %s: %w", num, err)
+	}
+	_, err = appendEvents(ctx, tx, ringfence.Event{Type: ringfence.EventAliasBinding, At: at, Binding: &b})
+	return err
 }
 
 // Bindings implements ringfence.AliasStore.
 func (d *DB) Bindings(ctx context.Context, fn func(alias.Binding) error) error {
-	rows, err := d.db.QueryContext(ctx, `SELECT alias, subscriber, merchant, merchant_numbers, block_strangers, created_at, ledger_index, purpose, export_id, org FROM alias_bindings ORDER BY created_at, alias`)
+	rows, err := d.db.QueryContext(ctx, `SELECT `+bindingCols+` FROM alias_bindings ORDER BY created_at, alias`)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var b alias.Binding
-		var mn string
-		var block int
-		var at int64
-		if err := rows.Scan(&b.Alias, &b.Subscriber, &b.Merchant, &mn, &block, &at, &b.LedgerIndex, &b.Purpose, &b.ExportID, &b.Org); err != nil {
-			return err
-		}
-		b.BlockStrangers, b.CreatedAt = block == 1, fromMS(at)
-		if err := json.Unmarshal([]byte(mn), &b.MerchantNumbers); err != nil {
+		b, err := scanBinding(rows)
+		if err != nil {
 			return err
 		}
 		if err := fn(b); err != nil {
@@ -216,6 +257,13 @@ func (d *DB) AddAliasEvent(ctx context.Context, ev *ringfence.AliasEvent) error 
 		}
 		if ev.ID, err = res.LastInsertId(); err != nil {
 			return err
+		}
+		if ev.Outcome == alias.Stranger {
+			leak := *ev
+			leak.Subscriber = ""
+			if _, err := appendEvents(ctx, tx, ringfence.Event{Type: ringfence.EventLeak, At: ev.At, Leak: &leak}); err != nil {
+				return err
+			}
 		}
 		if ev.Outcome == alias.Quarantine || ev.Outcome == alias.Null {
 			_, err = tx.ExecContext(ctx, `UPDATE alias_pool SET calls = calls + 1, state = CASE WHEN state = 'pool' AND null_alias = 0 AND calls + 1 > ? THEN 'retired' ELSE state END WHERE number = ?`,
@@ -267,6 +315,9 @@ func (d *DB) SetBlockStrangers(ctx context.Context, num string, block bool, audi
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return notFound("%s is not a bound alias", num)
+		}
+		if err := bindingEvent(ctx, tx, num, audit.At); err != nil {
+			return err
 		}
 		return insertAudit(ctx, tx, audit)
 	})

@@ -30,3 +30,14 @@ func TestReopenKeepsData(t *testing.T) {
 	}
 	db.Close()
 }
+
+func TestEventLogConformance(t *testing.T) {
+	storetest.TestEventLog(t, func(t *testing.T, dir string) ringfence.EventLog {
+		db, err := sqlite.Open(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return db.Events()
+	})
+}

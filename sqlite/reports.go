@@ -15,6 +15,7 @@ import (
 func (d *DB) AddReports(ctx context.Context, rs []ringfence.Report, boost func(ringfence.Report) float64, judge ringfence.Judge) ([]ringfence.NumberTallies, error) {
 	touched := map[string]bool{}
 	var order []string
+	var out []ringfence.NumberTallies
 	err := d.tx(ctx, func(tx *sql.Tx) error {
 		for i := range rs {
 			r := &rs[i]
@@ -26,18 +27,27 @@ func (d *DB) AddReports(ctx context.Context, rs []ringfence.Report, boost func(r
 				order = append(order, r.Number)
 			}
 		}
+		// The tallies after the batch, read in its transaction, are what it
+		// returns and what its events carry.
+		at := time.Now().UTC()
+		if len(rs) > 0 {
+			at = rs[len(rs)-1].ReceivedAt
+		}
+		for _, n := range order {
+			ts, err := tallies(ctx, tx, n)
+			if err != nil {
+				return err
+			}
+			nt := ringfence.NumberTallies{Number: n, Tallies: ts}
+			out = append(out, nt)
+			if _, err := appendEvents(ctx, tx, ringfence.Event{Type: ringfence.EventReport, At: at, Tallies: &nt}); err != nil {
+				return err
+			}
+		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
-	}
-	out := make([]ringfence.NumberTallies, 0, len(order))
-	for _, n := range order {
-		ts, err := d.TallyOf(ctx, n)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, ringfence.NumberTallies{Number: n, Tallies: ts})
 	}
 	return out, nil
 }
@@ -169,11 +179,22 @@ func (d *DB) Tallies(ctx context.Context, fn func(string, []reputation.Tally) er
 
 // ClearReports implements ringfence.ReportStore.
 func (d *DB) ClearReports(ctx context.Context, number string, before time.Time) ([]reputation.Tally, error) {
-	err := d.tx(ctx, func(tx *sql.Tx) error { return clearReports(ctx, tx, number, ms(before)) })
+	var ts []reputation.Tally
+	err := d.tx(ctx, func(tx *sql.Tx) error {
+		if err := clearReports(ctx, tx, number, ms(before)); err != nil {
+			return err
+		}
+		var err error
+		if ts, err = tallies(ctx, tx, number); err != nil {
+			return err
+		}
+		_, err = appendEvents(ctx, tx, ringfence.Event{Type: ringfence.EventReport, At: before, Tallies: &ringfence.NumberTallies{Number: number, Tallies: ts}})
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
-	return d.TallyOf(ctx, number)
+	return ts, nil
 }
 
 // clearReports sets aside the reports on number received before beforeMS

@@ -38,6 +38,13 @@ func (d *DB) PutRules(ctx context.Context, r *screen.Rules, audit ringfence.Audi
 		if _, err := tx.ExecContext(ctx, `INSERT INTO rules (subscriber, doc) VALUES (?, ?) ON CONFLICT (subscriber) DO UPDATE SET doc = excluded.doc`, r.Subscriber, string(doc)); err != nil {
 			return err
 		}
+		var ev screen.Rules
+		if err := json.Unmarshal(doc, &ev); err != nil {
+			return err
+		}
+		if _, err := appendEvents(ctx, tx, ringfence.Event{Type: ringfence.EventRules, At: audit.At, Rules: &ev}); err != nil {
+			return err
+		}
 		return insertAudit(ctx, tx, audit)
 	})
 }
@@ -78,6 +85,11 @@ func (d *DB) AddBusiness(ctx context.Context, b *ringfence.Business, audit ringf
 		if id, err = res.LastInsertId(); err != nil {
 			return err
 		}
+		added := *b
+		added.ID = id
+		if _, err := appendEvents(ctx, tx, ringfence.Event{Type: ringfence.EventRegistry, At: audit.At, Business: &added}); err != nil {
+			return err
+		}
 		return insertAudit(ctx, tx, audit)
 	})
 	if err == nil {
@@ -95,6 +107,9 @@ func (d *DB) RemoveBusiness(ctx context.Context, id int64, audit ringfence.Audit
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return notFound("no business %d", id)
+		}
+		if _, err := appendEvents(ctx, tx, ringfence.Event{Type: ringfence.EventRegistry, At: audit.At, Removed: id}); err != nil {
+			return err
 		}
 		return insertAudit(ctx, tx, audit)
 	})
@@ -207,6 +222,13 @@ func (d *DB) DecideAppeal(ctx context.Context, id int64, status, by, decision st
 				return err
 			}
 		}
+		ev := ringfence.Event{Type: ringfence.EventAppeal, At: at, Appeal: &a}
+		if status == ringfence.AppealAccepted {
+			ev.Tallies = &ringfence.NumberTallies{Number: a.Number, Tallies: ts}
+		}
+		if _, err := appendEvents(ctx, tx, ev); err != nil {
+			return err
+		}
 		return insertAudit(ctx, tx, audit(a))
 	})
 	if err != nil {
@@ -312,6 +334,9 @@ func (d *DB) SaveFlags(ctx context.Context, fs []ringfence.Flag) error {
 				f.Number, f.Kind, f.Score, ms(f.FlaggedAt), string(reasons), f.Campaign); err != nil {
 				return err
 			}
+			if _, err := appendEvents(ctx, tx, ringfence.Event{Type: ringfence.EventFlag, At: f.FlaggedAt, Flag: &f}); err != nil {
+				return err
+			}
 		}
 		return nil
 	})
@@ -351,6 +376,9 @@ func (d *DB) RevokeKey(ctx context.Context, id string, at time.Time, audit ringf
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return notFound("no active key %s", id)
+		}
+		if _, err := appendEvents(ctx, tx, ringfence.Event{Type: ringfence.EventKeyRevoked, At: at, KeyID: id}); err != nil {
+			return err
 		}
 		return insertAudit(ctx, tx, audit)
 	})

@@ -32,6 +32,7 @@ func Run(t *testing.T, open func(t *testing.T) ringfence.Store) {
 		{"Flags", testFlags},
 		{"Calls", testCalls},
 		{"Aliases", testAliases},
+		{"WritesAppendEvents", testWritesAppendEvents},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

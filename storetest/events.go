@@ -199,10 +199,14 @@ func testWritesAppendEvents(t *testing.T, s ringfence.Store) {
 		}},
 		{"rules", func() error {
 			return s.PutRules(ctx, &ringfence.Rules{Subscriber: "+8613900000000", Entries: []ringfence.Entry{{Pattern: "+86170*", Kind: "block"}}}, entry("rules.set"))
-		}, ringfence.EventRules, func(ev ringfence.Event) bool { return ev.Rules.Subscriber == "+8613900000000" && len(ev.Rules.Entries) == 1 }},
+		}, ringfence.EventRules, func(ev ringfence.Event) bool {
+			return ev.Rules.Subscriber == "+8613900000000" && len(ev.Rules.Entries) == 1
+		}},
 		{"registry add", func() error {
 			return s.AddBusiness(ctx, &ringfence.Business{Pattern: "+8695311*", Name: "顺丰", CreatedAt: t0}, entry("registry.add"))
-		}, ringfence.EventRegistry, func(ev ringfence.Event) bool { return ev.Business != nil && ev.Business.ID > 0 && ev.Business.Name == "顺丰" }},
+		}, ringfence.EventRegistry, func(ev ringfence.Event) bool {
+			return ev.Business != nil && ev.Business.ID > 0 && ev.Business.Name == "顺丰"
+		}},
 		{"registry add twice fails", func() error {
 			return s.AddBusiness(ctx, &ringfence.Business{Pattern: "+8695311*", Name: "顺丰", CreatedAt: t0}, entry("registry.add"))
 		}, "", nil},

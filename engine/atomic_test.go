@@ -122,6 +122,11 @@ func snapshot(t *testing.T, e *engine.Engine, v atomicEnv) string {
 		t.Fatal(err)
 	}
 	fmt.Fprintf(&sb, "audit entries %d\n", len(log))
+	head, err := v.db.Events().Head(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(&sb, "events to %d\n", head)
 	pool := 0
 	if err := v.db.Pool(ctx, func(alias.PoolNumber) error { pool++; return nil }); err != nil {
 		t.Fatal(err)

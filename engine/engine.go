@@ -65,6 +65,9 @@ type Engine struct {
 	disclosures Disclosures
 	logger      *slog.Logger
 	poolLow     atomic.Bool
+
+	applied atomic.Int64 // the log position memory reflects
+	catchMu sync.Mutex   // one CatchUp at a time
 }
 
 // Open builds an engine over store, rebuilding every index from it.
@@ -92,6 +95,14 @@ func (e *Engine) Store() Store { return e.store }
 func (e *Engine) Config() reputation.Config { return e.cfg }
 
 func (e *Engine) rebuild(ctx context.Context) error {
+	// The snapshot read below reflects at least every event up to head;
+	// events after it that it also reflects are applied again by CatchUp,
+	// which changes nothing.
+	head, err := e.store.Events().Head(ctx)
+	if err != nil {
+		return err
+	}
+	e.applied.Store(head)
 	n, err := e.store.CountReports(ctx)
 	if err != nil {
 		return err

@@ -19,8 +19,8 @@ func (e *Engine) ApplyFlags(ctx context.Context, fs []ringfence.Flag) error {
 	if err := e.store.SaveFlags(ctx, fs); err != nil {
 		return err
 	}
-	for _, f := range fs {
-		e.applyFlag(f)
+	for i := range fs {
+		e.apply(ringfence.Event{Type: ringfence.EventFlag, Flag: &fs[i]})
 	}
 	return nil
 }

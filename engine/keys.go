@@ -82,16 +82,15 @@ func (e *Engine) Authenticate(ctx context.Context, secret string) (ringfence.Key
 // revocation and its audit record commit together; the key leaves the
 // cache once they have.
 func (e *Engine) RevokeKey(ctx context.Context, actor, id string) error {
+	// A lookup that read the key before the revocation committed finishes
+	// (caching it) before the write starts; one that starts after reads it
+	// revoked. The cached copy then goes, before RevokeKey returns.
 	e.keyMu.Lock()
-	defer e.keyMu.Unlock()
-	if err := e.store.RevokeKey(ctx, id, e.Now(), e.entry(actor, "key.revoke", id, "")); err != nil {
+	err := e.store.RevokeKey(ctx, id, e.Now(), e.entry(actor, "key.revoke", id, ""))
+	e.keyMu.Unlock()
+	if err != nil {
 		return err
 	}
-	e.keys.Range(func(h, k any) bool {
-		if k.(ringfence.Key).ID == id {
-			e.keys.Delete(h)
-		}
-		return true
-	})
+	e.apply(ringfence.Event{Type: ringfence.EventKeyRevoked, KeyID: id})
 	return nil
 }

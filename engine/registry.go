@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -43,7 +42,7 @@ func (e *Engine) AddBusiness(ctx context.Context, actor, pattern, name string) (
 	if err := e.store.AddBusiness(ctx, &b, e.entry(actor, "registry.add", p, name)); err != nil {
 		return b, err
 	}
-	e.setBusinesses(append(slices.Clone(e.businesses), b))
+	e.apply(ringfence.Event{Type: ringfence.EventRegistry, Business: &b})
 	return b, nil
 }
 
@@ -55,7 +54,7 @@ func (e *Engine) RemoveBusiness(ctx context.Context, actor string, id int64) err
 	if err := e.store.RemoveBusiness(ctx, id, e.entry(actor, "registry.remove", strconv.FormatInt(id, 10), "")); err != nil {
 		return err
 	}
-	e.setBusinesses(slices.DeleteFunc(slices.Clone(e.businesses), func(b ringfence.Business) bool { return b.ID == id }))
+	e.apply(ringfence.Event{Type: ringfence.EventRegistry, Removed: id})
 	return nil
 }
 
@@ -115,8 +114,7 @@ func (e *Engine) DecideAppeal(ctx context.Context, actor string, id int64, accep
 		return a, err
 	}
 	if accept {
-		e.SetTallies(a.Number, ts)
-		e.setLifted(a)
+		e.apply(ringfence.Event{Type: ringfence.EventAppeal, Appeal: &a, Tallies: &ringfence.NumberTallies{Number: a.Number, Tallies: ts}})
 	}
 	return a, nil
 }

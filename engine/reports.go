@@ -108,8 +108,8 @@ func (e *Engine) AddReports(ctx context.Context, rs []ringfence.Report) error {
 	if err != nil {
 		return err
 	}
-	for _, nt := range out {
-		e.SetTallies(nt.Number, nt.Tallies)
+	for i := range out {
+		e.apply(ringfence.Event{Type: ringfence.EventReport, Tallies: &out[i]})
 	}
 	return nil
 }

@@ -92,10 +92,7 @@ func (e *Engine) updateRules(ctx context.Context, actor, action, subscriber, det
 	if err := e.store.PutRules(ctx, r, e.entry(actor, action, r.Subscriber, detail)); err != nil {
 		return nil, err
 	}
-	live := cloneRules(r)
-	e.mu.Lock()
-	e.rules[r.Subscriber] = live
-	e.mu.Unlock()
+	e.apply(ringfence.Event{Type: ringfence.EventRules, Rules: r}) // keeps a copy
 	return r, nil
 }
 

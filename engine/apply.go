@@ -42,9 +42,9 @@ func (e *Engine) apply(ev ringfence.Event) {
 	case ringfence.EventRules:
 		if ev.Rules != nil {
 			live := cloneRules(ev.Rules)
-			e.mu.Lock()
+			e.RuleService.mu.Lock()
 			e.rules[live.Subscriber] = live
-			e.mu.Unlock()
+			e.RuleService.mu.Unlock()
 		}
 	case ringfence.EventRegistry:
 		bs := slices.DeleteFunc(slices.Clone(e.businesses), func(b ringfence.Business) bool {
@@ -91,7 +91,7 @@ func (e *Engine) apply(ev ringfence.Event) {
 
 // applyBindingLocked makes b live, replacing the binding of the same
 // number, or (unbound) returns the number to the pool; aliasMu is held.
-func (e *Engine) applyBindingLocked(b alias.Binding, unbound bool) {
+func (e *AliasService) applyBindingLocked(b alias.Binding, unbound bool) {
 	old := e.aliases[b.Alias]
 	if old != nil {
 		delete(e.aliases, b.Alias)

@@ -11,7 +11,7 @@ import (
 // Observe feeds call records, in stream-time order, to the behaviour
 // detector, then stores the flags it raises and makes them verdict signals
 // at once. The detector is shared: concurrent callers take turns.
-func (e *Engine) Observe(ctx context.Context, cdrs []ringfence.CDR) ([]ringfence.Flag, error) {
+func (e *DetectService) Observe(ctx context.Context, cdrs []ringfence.CDR) ([]ringfence.Flag, error) {
 	e.detMu.Lock()
 	if e.detector == nil {
 		e.detector = detect.New(detect.DefaultConfig())
@@ -25,7 +25,7 @@ func (e *Engine) Observe(ctx context.Context, cdrs []ringfence.CDR) ([]ringfence
 }
 
 // DetectorStats reports the detector's state size.
-func (e *Engine) DetectorStats() detect.Stats {
+func (e *DetectService) DetectorStats() detect.Stats {
 	e.detMu.Lock()
 	defer e.detMu.Unlock()
 	if e.detector == nil {

@@ -12,7 +12,7 @@ import (
 
 // ApplyFlags stores behaviour-detection flags and makes them signals in
 // verdicts at once.
-func (e *Engine) ApplyFlags(ctx context.Context, fs []ringfence.Flag) error {
+func (e *DetectService) ApplyFlags(ctx context.Context, fs []ringfence.Flag) error {
 	if len(fs) == 0 {
 		return nil
 	}
@@ -25,7 +25,7 @@ func (e *Engine) ApplyFlags(ctx context.Context, fs []ringfence.Flag) error {
 	return nil
 }
 
-func (e *Engine) applyFlag(f ringfence.Flag) {
+func (e *DetectService) applyFlag(f ringfence.Flag) {
 	k, ok := number.Key(f.Number)
 	if !ok {
 		return
@@ -45,7 +45,7 @@ func (e *Engine) applyFlag(f ringfence.Flag) {
 // SequentialDialler reports whether caller (E.164) was flagged, within
 // BehaviourTTL of at, for dialling numbers in sequence: its call to an
 // unpublished number says nothing about who disclosed it.
-func (e *Engine) SequentialDialler(caller string, at time.Time) bool {
+func (e *DetectService) SequentialDialler(caller string, at time.Time) bool {
 	k, ok := number.Key(caller)
 	if !ok {
 		return false

@@ -35,7 +35,7 @@ func Pattern(s string) (string, error) {
 
 // Rules returns a copy of the subscriber's rules; a subscriber without
 // rules gets empty ones.
-func (e *Engine) Rules(subscriber string) (*screen.Rules, error) {
+func (e *RuleService) Rules(subscriber string) (*screen.Rules, error) {
 	sub, err := Subscriber(subscriber)
 	if err != nil {
 		return nil, err
@@ -69,13 +69,13 @@ func cloneRules(r *screen.Rules) *screen.Rules {
 // UpdateRules applies f to a copy of the subscriber's rules, validates the
 // result, and stores it with the audit entry that records the change (by
 // actor) in one transaction; the rules go live only after that commits.
-func (e *Engine) UpdateRules(ctx context.Context, actor, subscriber string, f func(*screen.Rules) error) (*screen.Rules, error) {
+func (e *RuleService) UpdateRules(ctx context.Context, actor, subscriber string, f func(*screen.Rules) error) (*screen.Rules, error) {
 	return e.updateRules(ctx, actor, "rules.update", subscriber, "", f)
 }
 
 // updateRules is UpdateRules recording action (with detail) in the audit
 // trail.
-func (e *Engine) updateRules(ctx context.Context, actor, action, subscriber, detail string, f func(*screen.Rules) error) (*screen.Rules, error) {
+func (e *RuleService) updateRules(ctx context.Context, actor, action, subscriber, detail string, f func(*screen.Rules) error) (*screen.Rules, error) {
 	e.writeMu.Lock()
 	defer e.writeMu.Unlock()
 	r, err := e.Rules(subscriber)
@@ -102,7 +102,7 @@ func (e *Engine) updateRules(ctx context.Context, actor, action, subscriber, det
 // entry, whichever way it arrives: a pass must end in the future, unless it
 // is already stored as it is (a document read and written back keeps its
 // expired passes).
-func (e *Engine) checkEntry(field string, en *screen.Entry, current *screen.Rules) error {
+func (e *RuleService) checkEntry(field string, en *screen.Entry, current *screen.Rules) error {
 	p, err := Pattern(en.Pattern)
 	if err != nil {
 		return ringfence.Errorf(ringfence.EINVALID, "%spattern: %s", field, ringfence.ErrorMessage(err))
@@ -130,7 +130,7 @@ func (e *Engine) checkEntry(field string, en *screen.Entry, current *screen.Rule
 }
 
 // SetEntry adds or replaces the subscriber's rule for pattern.
-func (e *Engine) SetEntry(ctx context.Context, actor, subscriber string, en screen.Entry) (*screen.Rules, error) {
+func (e *RuleService) SetEntry(ctx context.Context, actor, subscriber string, en screen.Entry) (*screen.Rules, error) {
 	return e.updateRules(ctx, actor, "rules.set", subscriber, en.Kind+" "+strings.TrimSpace(en.Pattern), func(r *screen.Rules) error {
 		if err := e.checkEntry("", &en, r); err != nil {
 			return err
@@ -142,7 +142,7 @@ func (e *Engine) SetEntry(ctx context.Context, actor, subscriber string, en scre
 }
 
 // RemoveEntry removes the subscriber's rule for pattern.
-func (e *Engine) RemoveEntry(ctx context.Context, actor, subscriber, pattern string) (*screen.Rules, error) {
+func (e *RuleService) RemoveEntry(ctx context.Context, actor, subscriber, pattern string) (*screen.Rules, error) {
 	p, err := Pattern(pattern)
 	if err != nil {
 		return nil, ringfence.Errorf(ringfence.EINVALID, "pattern: %s", ringfence.ErrorMessage(err))
@@ -159,7 +159,7 @@ func (e *Engine) RemoveEntry(ctx context.Context, actor, subscriber, pattern str
 
 // ReplaceRules replaces the subscriber's whole rule document, checking
 // every entry as SetEntry does.
-func (e *Engine) ReplaceRules(ctx context.Context, actor, subscriber string, in *screen.Rules) (*screen.Rules, error) {
+func (e *RuleService) ReplaceRules(ctx context.Context, actor, subscriber string, in *screen.Rules) (*screen.Rules, error) {
 	return e.updateRules(ctx, actor, "rules.replace", subscriber, "", func(r *screen.Rules) error {
 		for i := range in.Entries {
 			if err := e.checkEntry(fmt.Sprintf("entries[%d].", i), &in.Entries[i], r); err != nil {
@@ -179,6 +179,6 @@ func (e *Engine) ReplaceRules(ctx context.Context, actor, subscriber string, in 
 
 // Pass grants an expected-call pass to pattern until the given time, which
 // must be in the future.
-func (e *Engine) Pass(ctx context.Context, actor, subscriber, pattern string, until time.Time, note string) (*screen.Rules, error) {
+func (e *RuleService) Pass(ctx context.Context, actor, subscriber, pattern string, until time.Time, note string) (*screen.Rules, error) {
 	return e.SetEntry(ctx, actor, subscriber, screen.Entry{Pattern: pattern, Kind: screen.EntryPass, Until: until, Note: note})
 }

@@ -10,7 +10,7 @@ import (
 
 // NotFuture refuses a time given for field that lies more than ClockSkew
 // after now.
-func (e *Engine) NotFuture(field string, t time.Time) error {
+func (e *deps) NotFuture(field string, t time.Time) error {
 	if now := e.Now(); t.After(now.Add(ClockSkew)) {
 		return ringfence.Errorf(ringfence.EINVALID, "%s: %s is in the future (now %s)", field, t.Format(time.RFC3339), now.Format(time.RFC3339))
 	}
@@ -39,4 +39,10 @@ func RegistryPattern(s string) (string, error) {
 		return "", ringfence.Errorf(ringfence.EINVALID, "pattern: %q is too broad for a verified business: a prefix must fix at least %d digits after the country code (%s has %d; e.g. 95311*), or give the full number", s, MinRegistryDigits, p, n)
 	}
 	return p, nil
+}
+
+// NotFuture refuses a time given for field that lies more than ClockSkew
+// after the engine's now.
+func (e *Engine) NotFuture(field string, t time.Time) error {
+	return e.ReportService.NotFuture(field, t)
 }

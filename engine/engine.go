@@ -1,10 +1,13 @@
-// Package engine is ringfence's running state: the hot in-memory indexes
-// (crowd reputation, personal rules, verified businesses, behaviour flags)
-// rebuilt from a Store at start and kept current on every write, and the
-// operations that the CLI, the HTTP API and the SIP front share: check a
-// call, report a number, manage rules, the registry and appeals, keys,
-// statistics. Writes go to the Store first and reach the indexes only once
-// they are durable.
+// Package engine is ringfence's running node: the hot in-memory indexes
+// (crowd reputation, personal rules, verified businesses, behaviour flags,
+// aliases) rebuilt from a ringfence.Store at start, and the operations the
+// CLI, the HTTP API and the SIP front share. It is split by concern into
+// services (ReportService, RuleService, RegistryService, KeyService,
+// AliasService, DetectService), each with its own lock and memory; Engine
+// wires them and answers verdicts. A write commits its state, its audit
+// entry and its event in one store transaction; memory changes only after,
+// through Apply, the same path by which CatchUp applies events that other
+// writers appended to the log.
 package engine
 
 import (

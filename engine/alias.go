@@ -422,7 +422,7 @@ func (x *Issue) Commit(ctx context.Context, rec *trace.ExportRecord, prints []tr
 	}
 	e.aliasMu.Lock()
 	for _, b := range bs {
-		e.indexBindingLocked(b)
+		e.apply(ringfence.Event{Type: ringfence.EventAliasBinding, Binding: b})
 	}
 	e.aliasMu.Unlock()
 	x.pending = nil
@@ -650,8 +650,7 @@ func (e *AliasService) SetBlockStrangers(ctx context.Context, actor, subscriber,
 	}
 	b.BlockStrangers = block
 	e.aliasMu.Lock()
-	bb := b
-	e.aliases[b.Alias] = &bb
+	e.apply(ringfence.Event{Type: ringfence.EventAliasBinding, Binding: &b})
 	e.aliasMu.Unlock()
 	return b, nil
 }

@@ -60,4 +60,8 @@ type EventLog interface {
 	Read(ctx context.Context, after int64, fn func(Event) error) error
 	// Head is the position of the latest event; 0 when there is none.
 	Head(ctx context.Context) (int64, error)
+	// Subscribe is Read that does not end: after the events already in
+	// the log it waits for more and calls fn for each, in order, until
+	// ctx is done (returning ctx's error) or fn fails.
+	Subscribe(ctx context.Context, after int64, fn func(Event) error) error
 }

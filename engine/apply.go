@@ -126,3 +126,14 @@ func (e *Engine) CatchUp(ctx context.Context) error {
 		return nil
 	})
 }
+
+// Follow applies events as other writers append them to the store's log,
+// from Position on, until ctx is done: CatchUp that does not end.
+func (e *Engine) Follow(ctx context.Context) error {
+	e.catchMu.Lock()
+	defer e.catchMu.Unlock()
+	return e.store.Events().Subscribe(ctx, e.Position(), func(ev ringfence.Event) error {
+		e.Apply(ev)
+		return nil
+	})
+}

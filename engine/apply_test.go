@@ -1,7 +1,10 @@
 package engine_test
 
 import (
+	"context"
+	"errors"
 	"testing"
+	"time"
 
 	"ringfence"
 	"ringfence/engine"
@@ -75,5 +78,36 @@ func TestFollowerCatchesUp(t *testing.T) {
 	}
 	if got := view(follower); got != want {
 		t.Fatalf("follower after re-applying the log:\n%s\nwriter:\n%s", got, want)
+	}
+}
+
+// TestFollowerFollows runs a follower that applies the log as it grows: a
+// rules change made through one engine reaches the other's verdicts.
+func TestFollowerFollows(t *testing.T) {
+	v := newAtomicEnv(t)
+	follower := reopen(t, v.db)
+	fctx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- follower.Follow(fctx) }()
+	if _, err := v.e.SetEntry(ctx, "op", ruled, screen.Entry{Pattern: "95599", Kind: screen.EntryBlock}); err != nil {
+		t.Fatal(err)
+	}
+	head, err := v.db.Events().Head(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(time.Minute)
+	for follower.Position() < head {
+		if time.Now().After(deadline) {
+			t.Fatalf("follower at %d, log at %d", follower.Position(), head)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if vd := check(t, follower, "95599", ruled); vd.Action != ringfence.Block {
+		t.Fatalf("follower's verdict under the new rule: %s %q", vd.Action, vd.ReasonStrings())
+	}
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Fatalf("Follow after cancel: %v", err)
 	}
 }

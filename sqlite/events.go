@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"ringfence"
 )
@@ -72,6 +73,36 @@ func (l eventLog) Read(ctx context.Context, after int64, fn func(ringfence.Event
 		}
 	}
 	return rows.Err()
+}
+
+// pollEvery is how often a subscriber looks for events written by another
+// process, which cannot wake it.
+const pollEvery = time.Second
+
+// Subscribe implements ringfence.EventLog.
+func (l eventLog) Subscribe(ctx context.Context, after int64, fn func(ringfence.Event) error) error {
+	t := time.NewTicker(pollEvery)
+	defer t.Stop()
+	for {
+		// Take the waiter before reading, so that a commit after the read
+		// is not missed.
+		w := l.d.waiter()
+		if err := l.Read(ctx, after, func(ev ringfence.Event) error {
+			if err := fn(ev); err != nil {
+				return err
+			}
+			after = ev.Position
+			return nil
+		}); err != nil {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-w:
+		case <-t.C:
+		}
+	}
 }
 
 // Head implements ringfence.EventLog.

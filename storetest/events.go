@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"context"
 	"errors"
 	"testing"
 	"time"
@@ -22,6 +23,7 @@ func TestEventLog(t *testing.T, open func(t *testing.T, dir string) ringfence.Ev
 		{"IdempotentReapply", testEventReapply},
 		{"NoEventLostAcrossCrash", testEventCrash},
 		{"ReaderErrorStops", testEventReaderError},
+		{"Subscribe", testEventSubscribe},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.f(t, t.TempDir(), open) })
@@ -241,5 +243,48 @@ func testWritesAppendEvents(t *testing.T, s ringfence.Store) {
 		if len(got) != 1 || got[0].Type != tt.want || !tt.check(got[0]) {
 			t.Fatalf("%s appended %+v, want one %s event", tt.name, got, tt.want)
 		}
+	}
+}
+
+// testEventSubscribe checks that a subscriber from a position gets the
+// events after it, then those appended later, in order, and stops when its
+// context ends.
+func testEventSubscribe(t *testing.T, dir string, open func(*testing.T, string) ringfence.EventLog) {
+	l := open(t, dir)
+	first, err := l.Append(ctx, rulesEvent("+8613900000001", "+86170*"), rulesEvent("+8613900000002", "+86171*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	got := make(chan ringfence.Event, 10)
+	done := make(chan error, 1)
+	go func() {
+		done <- l.Subscribe(sctx, first-1, func(ev ringfence.Event) error { got <- ev; return nil })
+	}()
+	want := []string{"+8613900000002"}
+	for _, sub := range []string{"+8613900000003", "+8613900000004"} {
+		if _, err := l.Append(ctx, rulesEvent(sub, "+86165*")); err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, sub)
+	}
+	last := first - 1
+	for i, w := range want {
+		select {
+		case ev := <-got:
+			if ev.Position <= last || ev.Rules == nil || ev.Rules.Subscriber != w {
+				t.Fatalf("event %d: %+v at %d (after %d), want rules of %s", i, ev.Rules, ev.Position, last, w)
+			}
+			last = ev.Position
+		case err := <-done:
+			t.Fatalf("Subscribe ended after %d events: %v", i, err)
+		case <-time.After(time.Minute):
+			t.Fatalf("Subscribe delivered %d of %d events", i, len(want))
+		}
+	}
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Fatalf("Subscribe after its context ended: %v", err)
 	}
 }

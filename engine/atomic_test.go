@@ -257,6 +257,9 @@ func TestActionAndAuditCommitTogether(t *testing.T) {
 			if err != nil || len(log) != 1 || log[0].Action != tt.action {
 				t.Fatalf("latest audit entry %+v (%v), want %s", log, err, tt.action)
 			}
+			if strings.HasPrefix(tt.action, "rules.") && (strings.ContainsAny(log[0].Target, "0123456789") || strings.ContainsAny(log[0].Detail, "0123456789")) {
+				t.Fatalf("a rules change audited with a subscriber's or a contact's number: %+v", log[0])
+			}
 		})
 	}
 }

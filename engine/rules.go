@@ -73,8 +73,8 @@ func (e *RuleService) UpdateRules(ctx context.Context, actor, subscriber string,
 	return e.updateRules(ctx, actor, "rules.update", subscriber, "", f)
 }
 
-// updateRules is UpdateRules recording action (with detail) in the audit
-// trail.
+// updateRules is UpdateRules recording action (with detail, which holds
+// no personal data) in the audit trail.
 func (e *RuleService) updateRules(ctx context.Context, actor, action, subscriber, detail string, f func(*screen.Rules) error) (*screen.Rules, error) {
 	e.writeMu.Lock()
 	defer e.writeMu.Unlock()
@@ -89,7 +89,9 @@ func (e *RuleService) updateRules(ctx context.Context, actor, action, subscriber
 	if err := r.Validate(); err != nil {
 		return nil, err
 	}
-	if err := e.store.PutRules(ctx, r, e.entry(actor, action, r.Subscriber, detail)); err != nil {
+	// The entry names neither the subscriber nor the numbers in their
+	// rules (their contacts): the audit trail is read by regulators.
+	if err := e.store.PutRules(ctx, r, e.entry(actor, action, "", detail)); err != nil {
 		return nil, err
 	}
 	e.apply(ringfence.Event{Type: ringfence.EventRules, Rules: r}) // keeps a copy
@@ -131,7 +133,7 @@ func (e *RuleService) checkEntry(field string, en *screen.Entry, current *screen
 
 // SetEntry adds or replaces the subscriber's rule for pattern.
 func (e *RuleService) SetEntry(ctx context.Context, actor, subscriber string, en screen.Entry) (*screen.Rules, error) {
-	return e.updateRules(ctx, actor, "rules.set", subscriber, en.Kind+" "+strings.TrimSpace(en.Pattern), func(r *screen.Rules) error {
+	return e.updateRules(ctx, actor, "rules.set", subscriber, en.Kind, func(r *screen.Rules) error {
 		if err := e.checkEntry("", &en, r); err != nil {
 			return err
 		}
@@ -147,7 +149,7 @@ func (e *RuleService) RemoveEntry(ctx context.Context, actor, subscriber, patter
 	if err != nil {
 		return nil, ringfence.Errorf(ringfence.EINVALID, "pattern: %s", ringfence.ErrorMessage(err))
 	}
-	return e.updateRules(ctx, actor, "rules.remove", subscriber, p, func(r *screen.Rules) error {
+	return e.updateRules(ctx, actor, "rules.remove", subscriber, "", func(r *screen.Rules) error {
 		n := len(r.Entries)
 		r.Entries = slices.DeleteFunc(r.Entries, func(x screen.Entry) bool { return x.Pattern == p })
 		if len(r.Entries) == n {

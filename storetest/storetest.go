@@ -182,11 +182,11 @@ func testRules(t *testing.T, s ringfence.Store) {
 	r := &screen.Rules{Subscriber: "+8613900000000", Entries: []screen.Entry{{Pattern: "+86170*", Kind: "block"}},
 		BlockedCategories: map[ringfence.Category]ringfence.Action{"loan": ringfence.Block}, MinReportWeight: 3,
 		Quiet: &screen.QuietHours{From: "22:00", To: "07:00", Action: ringfence.Block}}
-	if err := s.PutRules(ctx, r, ringfence.AuditEntry{At: t0, Actor: "op", Action: "rules.replace", Target: r.Subscriber}); err != nil {
+	if err := s.PutRules(ctx, r, ringfence.AuditEntry{At: t0, Actor: "op", Action: "rules.replace"}); err != nil {
 		t.Fatal(err)
 	}
 	r.Entries = append(r.Entries, screen.Entry{Pattern: "+8613800000000", Kind: "pass", Until: t0})
-	if err := s.PutRules(ctx, r, ringfence.AuditEntry{At: t0, Actor: "op", Action: "rules.set", Target: r.Subscriber}); err != nil {
+	if err := s.PutRules(ctx, r, ringfence.AuditEntry{At: t0, Actor: "op", Action: "rules.set"}); err != nil {
 		t.Fatal(err)
 	}
 	if log, err := s.AuditLog(ctx, 10); err != nil || len(log) != 2 || log[0].Action != "rules.set" {

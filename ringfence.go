@@ -5,6 +5,11 @@
 // core packages (number, reputation, screen, detect, trace, ledger, deid) take
 // and return these values and do no I/O; adapters (sqlite, http, sip, cdr)
 // move them in and out of the world; cmd/ringfence wires the two together.
+//
+// The contracts between them live here too: the store interfaces (Store and
+// its parts, store.go) that sqlite implements and package storetest checks,
+// and the event log (EventLog, event.go) through which every change of
+// state reaches every node's memory.
 package ringfence
 
 import "time"

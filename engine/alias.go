@@ -38,9 +38,9 @@ type Disclosures interface {
 
 // SetDisclosures connects the ledger; without one, bindings and leaks are
 // kept in the store only.
-func (e *Engine) SetDisclosures(d Disclosures) { e.disclosures = d }
+func (e *AliasService) SetDisclosures(d Disclosures) { e.disclosures = d }
 
-func (e *Engine) loadAliases(ctx context.Context) error {
+func (e *AliasService) loadAliases(ctx context.Context) error {
 	e.aliasMu.Lock()
 	defer e.aliasMu.Unlock()
 	e.aliases = map[string]*alias.Binding{}
@@ -66,7 +66,7 @@ func (e *Engine) loadAliases(ctx context.Context) error {
 // AddAliasPool adds numbers the operator controls to the alias pool. They
 // wait in quarantine for the given time; a nullShare of them is reserved as
 // null aliases that are never disclosed. Numbers already known are skipped.
-func (e *Engine) AddAliasPool(ctx context.Context, actor string, numbers []string, quarantine time.Duration, nullShare float64) (added, nulls int, err error) {
+func (e *AliasService) AddAliasPool(ctx context.Context, actor string, numbers []string, quarantine time.Duration, nullShare float64) (added, nulls int, err error) {
 	if nullShare < 0 || nullShare >= 1 {
 		return 0, 0, ringfence.Errorf(ringfence.EINVALID, "null_share: %v is not in [0, 1)", nullShare)
 	}
@@ -97,7 +97,7 @@ func (e *Engine) AddAliasPool(ctx context.Context, actor string, numbers []strin
 
 // NewAlias binds an exclusive alias to (subscriber, merchant) and records
 // the binding in the ledger.
-func (e *Engine) NewAlias(ctx context.Context, actor, subscriber, merchant string, merchantNumbers []string, blockStrangers bool) (alias.Binding, error) {
+func (e *AliasService) NewAlias(ctx context.Context, actor, subscriber, merchant string, merchantNumbers []string, blockStrangers bool) (alias.Binding, error) {
 	sub, err := Subscriber(subscriber)
 	if err != nil {
 		return alias.Binding{}, err
@@ -142,7 +142,7 @@ type AliasLimits struct {
 const DefaultSubscriberAliasCap = 50
 
 // SetAliasLimits sets the pool quotas.
-func (e *Engine) SetAliasLimits(l AliasLimits) {
+func (e *AliasService) SetAliasLimits(l AliasLimits) {
 	e.aliasMu.Lock()
 	e.limits = l
 	e.aliasMu.Unlock()
@@ -150,10 +150,10 @@ func (e *Engine) SetAliasLimits(l AliasLimits) {
 
 // SetLogger sets where the engine logs warnings (the alias pool running
 // low); nil logs nothing.
-func (e *Engine) SetLogger(l *slog.Logger) { e.logger = l }
+func (e *AliasService) SetLogger(l *slog.Logger) { e.logger = l }
 
 // indexBindingLocked makes b live; aliasMu must be held.
-func (e *Engine) indexBindingLocked(b *alias.Binding) {
+func (e *AliasService) indexBindingLocked(b *alias.Binding) {
 	bb := *b
 	e.aliases[b.Alias] = &bb
 	delete(e.pool, b.Alias)
@@ -168,7 +168,7 @@ func (e *Engine) indexBindingLocked(b *alias.Binding) {
 }
 
 // orgQuotaLocked is the canary quota of one organisation.
-func (e *Engine) orgQuotaLocked() int {
+func (e *AliasService) orgQuotaLocked() int {
 	q := e.limits.OrgCanaryQuota
 	if q != 0 {
 		return q
@@ -182,7 +182,7 @@ func (e *Engine) orgQuotaLocked() int {
 	return max(10, (capacity+len(e.aliases))/4)
 }
 
-func (e *Engine) subscriberCapLocked() int {
+func (e *AliasService) subscriberCapLocked() int {
 	if e.limits.SubscriberAliasCap == 0 {
 		return DefaultSubscriberAliasCap
 	}
@@ -199,7 +199,7 @@ func (e *Engine) subscriberCapLocked() int {
 //
 // Issue implements trace.NumberSource and trace.AliasBinder.
 type Issue struct {
-	e       *Engine
+	e       *AliasService
 	actor   string
 	org     string
 	pending []*alias.Binding
@@ -211,7 +211,7 @@ type Issue struct {
 
 // NewIssue starts an issue for org's disclosure ("" when no organisation
 // is involved); actor is who the audit log names.
-func (e *Engine) NewIssue(actor, org string) *Issue {
+func (e *AliasService) NewIssue(actor, org string) *Issue {
 	return &Issue{e: e, actor: actor, org: org, bySub: map[[2]string]*alias.Binding{}}
 }
 
@@ -292,7 +292,7 @@ func (x *Issue) Alias(ctx context.Context, real string, d trace.Disclosure) (str
 var errIssueDone = errors.New("alias issue: already committed or aborted")
 
 // freeLocked lists the issuable numbers no issue holds; aliasMu held.
-func (e *Engine) freeLocked(now time.Time) []string {
+func (e *AliasService) freeLocked(now time.Time) []string {
 	var out []string
 	for n, p := range e.pool {
 		if p.Issuable(now) && !e.reserved[n] {
@@ -422,7 +422,7 @@ func (x *Issue) Commit(ctx context.Context, rec *trace.ExportRecord, prints []tr
 	}
 	e.aliasMu.Lock()
 	for _, b := range bs {
-		e.indexBindingLocked(b)
+		e.apply(ringfence.Event{Type: ringfence.EventAliasBinding, Binding: b})
 	}
 	e.aliasMu.Unlock()
 	x.pending = nil
@@ -451,20 +451,11 @@ func (x *Issue) Abort() {
 	}
 }
 
-// PoolStats counts the alias pool's numbers by state.
-type PoolStats struct {
-	Numbers  int  `json:"numbers"`  // all numbers in the pool
-	Null     int  `json:"null"`     // reserved as never disclosed
-	Waiting  int  `json:"waiting"`  // in quarantine
-	Free     int  `json:"free"`     // issuable now
-	Reserved int  `json:"reserved"` // held by disclosures in progress
-	Bound    int  `json:"bound"`
-	Retired  int  `json:"retired"` // called too often to be issued
-	Low      bool `json:"low"`     // free and waiting numbers are under 10% of those that can be issued
-}
+// BeginExport is NewIssue as the trace.Issue an adapter holds.
+func (e *AliasService) BeginExport(actor, org string) trace.Issue { return e.NewIssue(actor, org) }
 
 // PoolStats counts the alias pool.
-func (e *Engine) PoolStats() PoolStats {
+func (e *AliasService) PoolStats() PoolStats {
 	now := e.Now()
 	e.aliasMu.RLock()
 	defer e.aliasMu.RUnlock()
@@ -490,7 +481,7 @@ func (e *Engine) PoolStats() PoolStats {
 }
 
 // warnPoolLow logs when the pool runs low, once each time it does.
-func (e *Engine) warnPoolLow() {
+func (e *AliasService) warnPoolLow() {
 	s := e.PoolStats()
 	if s.Low == e.poolLow.Swap(s.Low) || !s.Low || e.logger == nil {
 		return
@@ -499,7 +490,7 @@ func (e *Engine) warnPoolLow() {
 }
 
 // NullAliases lists the pool numbers reserved as never disclosed.
-func (e *Engine) NullAliases() []string {
+func (e *AliasService) NullAliases() []string {
 	e.aliasMu.RLock()
 	defer e.aliasMu.RUnlock()
 	var out []string
@@ -518,7 +509,7 @@ func (e *Engine) NullAliases() []string {
 // background rate of random and sequential dialling. Below
 // minBaselineDays number-days it says too little, and the leak statement
 // takes a conservative prior instead (evidence.LeakLog10).
-func (e *Engine) nullBaseline(now time.Time) (calls int, numberDays float64) {
+func (e *AliasService) nullBaseline(now time.Time) (calls int, numberDays float64) {
 	e.aliasMu.RLock()
 	defer e.aliasMu.RUnlock()
 	for _, p := range e.pool {
@@ -532,7 +523,7 @@ func (e *Engine) nullBaseline(now time.Time) (calls int, numberDays float64) {
 }
 
 // Aliases lists the bindings of a subscriber ("" for all).
-func (e *Engine) Aliases(subscriber string) ([]alias.Binding, error) {
+func (e *AliasService) Aliases(subscriber string) ([]alias.Binding, error) {
 	sub := ""
 	if subscriber != "" {
 		var err error
@@ -553,7 +544,7 @@ func (e *Engine) Aliases(subscriber string) ([]alias.Binding, error) {
 }
 
 // Alias returns the binding of an alias number.
-func (e *Engine) Alias(num string) (alias.Binding, error) {
+func (e *AliasService) Alias(num string) (alias.Binding, error) {
 	n, err := number.E164(num)
 	if err != nil {
 		return alias.Binding{}, ringfence.Errorf(ringfence.EINVALID, "alias: %v", err)
@@ -567,7 +558,7 @@ func (e *Engine) Alias(num string) (alias.Binding, error) {
 }
 
 // AliasEvents lists the calls recorded on an alias or pool number.
-func (e *Engine) AliasEvents(ctx context.Context, num string) ([]AliasEvent, error) {
+func (e *AliasService) AliasEvents(ctx context.Context, num string) ([]AliasEvent, error) {
 	n, err := number.E164(num)
 	if err != nil {
 		return nil, ringfence.Errorf(ringfence.EINVALID, "alias: %v", err)
@@ -575,19 +566,11 @@ func (e *Engine) AliasEvents(ctx context.Context, num string) ([]AliasEvent, err
 	return e.store.AliasEvents(ctx, n)
 }
 
-// AliasCall is a call to route through the alias table.
-type AliasCall struct {
-	Callee, Caller string // E.164
-	At             time.Time
-	Duration       float64
-	Answered       bool
-}
-
 // RouteAlias routes a call whose callee may be an alias or pool number.
 // handled is false (and nothing is recorded) when the callee is neither.
 // A stranger's call on a bound alias is recorded as a leak event and
 // appended to the ledger before RouteAlias returns.
-func (e *Engine) RouteAlias(ctx context.Context, c AliasCall) (d alias.Decision, ev AliasEvent, handled bool, err error) {
+func (e *AliasService) RouteAlias(ctx context.Context, c AliasCall) (d alias.Decision, ev AliasEvent, handled bool, err error) {
 	e.aliasMu.RLock()
 	b := e.aliases[c.Callee]
 	p, inPool := e.pool[c.Callee]
@@ -612,7 +595,7 @@ func (e *Engine) RouteAlias(ctx context.Context, c AliasCall) (d alias.Decision,
 	}
 	ev.Outcome = d.Outcome
 	if d.Leak {
-		ev.Sequential = e.SequentialDialler(c.Caller, c.At)
+		ev.Sequential = e.detect.SequentialDialler(c.Caller, c.At)
 	}
 	if err := e.store.AddAliasEvent(ctx, &ev); err != nil {
 		return d, ev, true, err
@@ -644,29 +627,9 @@ func (e *Engine) RouteAlias(ctx context.Context, c AliasCall) (d alias.Decision,
 	return d, ev, true, nil
 }
 
-// ParseDays parses a duration given in days ("30d") or in Go's units
-// ("720h", "0").
-func ParseDays(s string) (time.Duration, error) {
-	if d, ok := strings.CutSuffix(s, "d"); ok {
-		n, err := strconv.ParseFloat(d, 64)
-		if err != nil || n < 0 {
-			return 0, ringfence.Errorf(ringfence.EINVALID, "%q is not a number of days", s)
-		}
-		return time.Duration(n * float64(24*time.Hour)), nil
-	}
-	if s == "0" {
-		return 0, nil
-	}
-	d, err := time.ParseDuration(s)
-	if err != nil {
-		return 0, ringfence.Errorf(ringfence.EINVALID, "%q is not a duration (e.g. 30d, 12h)", s)
-	}
-	return d, nil
-}
-
 // IssuableAliases counts the pool numbers that could be issued now and
 // no disclosure in progress holds.
-func (e *Engine) IssuableAliases() int {
+func (e *AliasService) IssuableAliases() int {
 	now := e.Now()
 	e.aliasMu.RLock()
 	defer e.aliasMu.RUnlock()
@@ -676,7 +639,7 @@ func (e *Engine) IssuableAliases() int {
 // SetBlockStrangers changes whether callers other than the merchant are
 // refused on an alias (they are leak events either way). subscriber, when
 // not empty, must own the alias.
-func (e *Engine) SetBlockStrangers(ctx context.Context, actor, subscriber, num string, block bool) (alias.Binding, error) {
+func (e *AliasService) SetBlockStrangers(ctx context.Context, actor, subscriber, num string, block bool) (alias.Binding, error) {
 	b, err := e.Alias(num)
 	if err != nil {
 		return b, err
@@ -692,8 +655,7 @@ func (e *Engine) SetBlockStrangers(ctx context.Context, actor, subscriber, num s
 	}
 	b.BlockStrangers = block
 	e.aliasMu.Lock()
-	bb := b
-	e.aliases[b.Alias] = &bb
+	e.apply(ringfence.Event{Type: ringfence.EventAliasBinding, Binding: &b})
 	e.aliasMu.Unlock()
 	return b, nil
 }
@@ -724,7 +686,7 @@ type Reconciled struct {
 // one, is appended when it does not, and a binding made for an export the
 // ledger does not hold is undone (the export never completed, so its
 // numbers were never disclosed). Run it at start, before serving.
-func (e *Engine) Reconcile(ctx context.Context) (Reconciled, error) {
+func (e *AliasService) Reconcile(ctx context.Context) (Reconciled, error) {
 	var r Reconciled
 	if e.disclosures == nil {
 		return r, nil
@@ -808,7 +770,7 @@ func (e *Engine) Reconcile(ctx context.Context) (Reconciled, error) {
 
 // LeakCaller returns the number in clear that made the stranger's call
 // recorded at a ledger entry: the ledger holds only its fingerprint.
-func (e *Engine) LeakCaller(ctx context.Context, entry int64) (string, error) {
+func (e *AliasService) LeakCaller(ctx context.Context, entry int64) (string, error) {
 	ev, err := e.store.LeakByLedger(ctx, entry)
 	if err != nil {
 		return "", err

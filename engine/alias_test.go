@@ -27,7 +27,7 @@ func withLedger(t *testing.T, e *engine.Engine, dir string) *ledger.Log {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { l.Close() })
-	e.SetDisclosures(engine.LedgerDisclosures(l))
+	e.SetDisclosures(ledger.NewDisclosures(l))
 	return l
 }
 
@@ -221,7 +221,7 @@ func TestReconcileAfterCrash(t *testing.T) {
 	if err := db.AddAliasEvent(ctx, &ev); err != nil {
 		t.Fatal(err)
 	}
-	leakAt, err := engine.LedgerDisclosures(l).Leaked(ctx, alias.Binding{Alias: bs[0].Alias, Merchant: "in-ledger", LedgerIndex: inLedger}, ev)
+	leakAt, err := ledger.NewDisclosures(l).Leaked(ctx, alias.Binding{Alias: bs[0].Alias, Merchant: "in-ledger", LedgerIndex: inLedger}, ev)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -232,7 +232,7 @@ func TestReconcileAfterCrash(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e2.SetDisclosures(engine.LedgerDisclosures(l))
+	e2.SetDisclosures(ledger.NewDisclosures(l))
 	r, err := e2.Reconcile(ctx)
 	if err != nil {
 		t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 	"ringfence/alias"
 	"ringfence/engine"
 	"ringfence/reputation"
+	"ringfence/screen"
 	"ringfence/sqlite"
 )
 
@@ -50,6 +51,9 @@ type atomicEnv struct {
 
 const appealed = "4008123123"
 
+// ruled is the subscriber whose personal rules the rules actions change.
+const ruled = "+8613800138000"
+
 func newAtomicEnv(t *testing.T) atomicEnv {
 	t.Helper()
 	e, db := open(t, t.TempDir())
@@ -75,6 +79,9 @@ func newAtomicEnv(t *testing.T) atomicEnv {
 	}
 	al, err := e.NewAlias(ctx, "op", "13800138000", "某店", nil, false)
 	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.SetEntry(ctx, "op", ruled, screen.Entry{Pattern: "167*", Kind: screen.EntryBlock}); err != nil {
 		t.Fatal(err)
 	}
 	v.bizID, v.appeal, v.secret, v.keyID, v.alias = b.ID, a.ID, secret, k.ID, al.Alias
@@ -115,6 +122,11 @@ func snapshot(t *testing.T, e *engine.Engine, v atomicEnv) string {
 		t.Fatal(err)
 	}
 	fmt.Fprintf(&sb, "audit entries %d\n", len(log))
+	head, err := v.db.Events().Head(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(&sb, "events to %d\n", head)
 	pool := 0
 	if err := v.db.Pool(ctx, func(alias.PoolNumber) error { pool++; return nil }); err != nil {
 		t.Fatal(err)
@@ -125,6 +137,16 @@ func snapshot(t *testing.T, e *engine.Engine, v atomicEnv) string {
 		return nil
 	}); err != nil {
 		t.Fatal(err)
+	}
+	if r, err := v.db.Rules(ctx, ruled); err == nil {
+		fmt.Fprintf(&sb, "store rules %v\n", r.Entries)
+	} else if ringfence.ErrorCode(err) != ringfence.ENOTFOUND {
+		t.Fatal(err)
+	}
+	if r, err := e.Rules(ruled); err != nil {
+		t.Fatal(err)
+	} else {
+		fmt.Fprintf(&sb, "rules %v\n", r.Entries)
 	}
 	fmt.Fprintf(&sb, "issuable aliases %d\n", e.IssuableAliases())
 	if b, err := e.Alias(v.alias); err != nil {
@@ -173,6 +195,22 @@ func TestActionAndAuditCommitTogether(t *testing.T) {
 			return err
 		}},
 		{"key revoke", "key.revoke", func(v atomicEnv) error { return v.e.RevokeKey(ctx, "op", v.keyID) }},
+		{"rules set entry", "rules.set", func(v atomicEnv) error {
+			_, err := v.e.SetEntry(ctx, "op", ruled, screen.Entry{Pattern: "170*", Kind: screen.EntryBlock})
+			return err
+		}},
+		{"rules remove entry", "rules.remove", func(v atomicEnv) error {
+			_, err := v.e.RemoveEntry(ctx, "op", ruled, "167*")
+			return err
+		}},
+		{"rules replace", "rules.replace", func(v atomicEnv) error {
+			_, err := v.e.ReplaceRules(ctx, "op", ruled, &screen.Rules{Entries: []screen.Entry{{Pattern: "171*", Kind: screen.EntryLabel}}})
+			return err
+		}},
+		{"rules pass", "rules.set", func(v atomicEnv) error {
+			_, err := v.e.Pass(ctx, "op", ruled, "95311*", v.e.Now().Add(time.Hour), "courier")
+			return err
+		}},
 		{"alias pool add", "alias.pool_add", func(v atomicEnv) error {
 			_, _, err := v.e.AddAliasPool(ctx, "op", []string{"+8613900000001", "+8613900000002"}, 0, 0)
 			return err
@@ -218,6 +256,9 @@ func TestActionAndAuditCommitTogether(t *testing.T) {
 			log, err := v.db.AuditLog(ctx, 1)
 			if err != nil || len(log) != 1 || log[0].Action != tt.action {
 				t.Fatalf("latest audit entry %+v (%v), want %s", log, err, tt.action)
+			}
+			if strings.HasPrefix(tt.action, "rules.") && (strings.ContainsAny(log[0].Target, "0123456789") || strings.ContainsAny(log[0].Detail, "0123456789")) {
+				t.Fatalf("a rules change audited with a subscriber's or a contact's number: %+v", log[0])
 			}
 		})
 	}

@@ -44,7 +44,7 @@ func benchEngine(b *testing.B, n int) (*engine.Engine, []number.Info) {
 	}
 	ctx := context.Background()
 	e.AddBusiness(ctx, "bench", "95588", "bank")
-	e.SetEntry(ctx, "13800138000", screen.Entry{Pattern: "167*", Kind: screen.EntryBlock})
+	e.SetEntry(ctx, "op", "13800138000", screen.Entry{Pattern: "167*", Kind: screen.EntryBlock})
 	return e, sample
 }
 

@@ -13,7 +13,7 @@ import (
 // at once. The detector is shared: concurrent callers take turns. A record
 // that starts more than ClockSkew in the future is skipped (callers report
 // it, see NotFuture): it would anchor detection windows in the future.
-func (e *Engine) Observe(ctx context.Context, cdrs []ringfence.CDR) ([]ringfence.Flag, error) {
+func (e *DetectService) Observe(ctx context.Context, cdrs []ringfence.CDR) ([]ringfence.Flag, error) {
 	latest := e.Now().Add(ClockSkew)
 	e.detMu.Lock()
 	if e.detector == nil {
@@ -31,7 +31,7 @@ func (e *Engine) Observe(ctx context.Context, cdrs []ringfence.CDR) ([]ringfence
 }
 
 // DetectorStats reports the detector's state size.
-func (e *Engine) DetectorStats() detect.Stats {
+func (e *DetectService) DetectorStats() detect.Stats {
 	e.detMu.Lock()
 	defer e.detMu.Unlock()
 	if e.detector == nil {

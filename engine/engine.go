@@ -1,10 +1,13 @@
-// Package engine is ringfence's running state: the hot in-memory indexes
-// (crowd reputation, personal rules, verified businesses, behaviour flags)
-// rebuilt from a Store at start and kept current on every write, and the
-// operations that the CLI, the HTTP API and the SIP front share: check a
-// call, report a number, manage rules, the registry and appeals, keys,
-// statistics. Writes go to the Store first and reach the indexes only once
-// they are durable.
+// Package engine is ringfence's running node: the hot in-memory indexes
+// (crowd reputation, personal rules, verified businesses, behaviour flags,
+// aliases) rebuilt from a ringfence.Store at start, and the operations the
+// CLI, the HTTP API and the SIP front share. It is split by concern into
+// services (ReportService, RuleService, RegistryService, KeyService,
+// AliasService, DetectService), each with its own lock and memory; Engine
+// wires them and answers verdicts. A write commits its state, its audit
+// entry and its event in one store transaction; memory changes only after,
+// through Apply, the same path by which CatchUp applies events that other
+// writers appended to the log.
 package engine
 
 import (
@@ -23,35 +26,102 @@ import (
 	"ringfence/screen"
 )
 
-// Engine answers verdicts from memory and writes through to its Store.
+// Engine wires the services, one per concern, over one store and its
+// event log, and answers verdicts from their memory. Each service keeps
+// its own lock and its own part of memory; their methods are the engine's.
+// Writes go to the store first, with their audit entry and event in one
+// transaction, and reach memory only through Apply once they have
+// committed.
 type Engine struct {
+	*ReportService   // crowd reports and the reputation index
+	*RuleService     // subscribers' personal rules
+	*RegistryService // verified businesses and appeals
+	*KeyService      // API keys and the audit trail
+	*AliasService    // alias pool, bindings, exports, leaks
+	*DetectService   // behaviour detection and its flags
+
 	store  Store
 	cfg    reputation.Config
 	policy *screen.Policy
 	Now    func() time.Time
 
+	applied atomic.Int64 // the log position memory reflects
+	catchMu sync.Mutex   // one CatchUp at a time
+}
+
+// deps is what every service shares: the store, the engine's clock, and
+// the engine's apply path for the events its writes commit.
+type deps struct {
+	store Store
+	now   func() time.Time
+	apply func(ringfence.Event)
+}
+
+// Now is the engine's clock.
+func (d *deps) Now() time.Time { return d.now() }
+
+// entry is the audit entry of an action taken now.
+func (d *deps) entry(actor, action, target, detail string) ringfence.AuditEntry {
+	return ringfence.AuditEntry{At: d.now(), Actor: actor, Action: action, Target: target, Detail: detail}
+}
+
+// ReportService keeps crowd reports and the hot reputation index.
+type ReportService struct {
+	*deps
+	cfg   reputation.Config
 	index *reputation.Index
 	t0    time.Time // the frame of the index's weights
 	frame float64   // reference frame → index frame
 
-	mu       sync.RWMutex
-	rules    map[string]*screen.Rules     // by subscriber E.164; values are never mutated
-	behave   map[uint64]*screen.Behaviour // callers flagged by behaviour detection
-	attacked map[uint64]*screen.Behaviour // callees under a call-bombing attack
-	lifted   map[uint64]*screen.Lifted    // numbers whose label an accepted appeal lifted
-	registry atomic.Pointer[screen.Registry]
+	reportMu sync.Mutex // orders report writes with their index updates
+}
+
+// RuleService keeps subscribers' personal rules.
+type RuleService struct {
+	*deps
+	writeMu sync.Mutex // serialises read-modify-write of rules
+	mu      sync.RWMutex
+	rules   map[string]*screen.Rules // by subscriber E.164; values are never mutated
+}
+
+// RegistryService keeps verified businesses and appeals against labels.
+type RegistryService struct {
+	*deps
+	reports *ReportService // an accepted appeal sets reports aside
 
 	bizMu      sync.Mutex           // serialises registry writes
 	businesses []ringfence.Business // the live registry's entries; replaced, never modified
+	registry   atomic.Pointer[screen.Registry]
 
-	writeMu sync.Mutex   // serialises read-modify-write of rules
-	keys    sync.Map     // secret hash (string) → ringfence.Key
-	keyMu   sync.RWMutex // orders key lookups that fill the cache with revocations
+	liftMu sync.RWMutex
+	lifted map[uint64]*screen.Lifted // numbers whose label an accepted appeal lifted
+}
 
+// KeyService keeps API keys and the audit trail.
+type KeyService struct {
+	*deps
+	keys  sync.Map     // secret hash (string) → ringfence.Key
+	keyMu sync.RWMutex // orders key lookups that fill the cache with revocations
+}
+
+// DetectService runs behaviour detection over call records and keeps the
+// flags it raised.
+type DetectService struct {
+	*deps
 	detMu    sync.Mutex
-	detector *detect.Detector // behaviour detection over call records, made on first use
+	detector *detect.Detector // made on first use
 
-	reportMu    sync.Mutex   // orders report writes with their index updates
+	mu       sync.RWMutex
+	behave   map[uint64]*screen.Behaviour // callers flagged by behaviour detection
+	attacked map[uint64]*screen.Behaviour // callees under a call-bombing attack
+}
+
+// AliasService keeps the alias pool and bindings, issues numbers for
+// exports and routes calls to aliases, recording leaks.
+type AliasService struct {
+	*deps
+	detect *DetectService // a sequential dialler's call is no evidence
+
 	issueMu     sync.Mutex   // serialises find-or-issue of per-recipient aliases
 	commitMu    sync.RWMutex // issues commit under read, Reconcile runs under write
 	aliasMu     sync.RWMutex
@@ -69,16 +139,14 @@ type Engine struct {
 
 // Open builds an engine over store, rebuilding every index from it.
 func Open(ctx context.Context, store Store, cfg reputation.Config) (*Engine, error) {
-	e := &Engine{
-		store:    store,
-		cfg:      cfg,
-		policy:   screen.NewPolicy(cfg),
-		Now:      func() time.Time { return time.Now().UTC() },
-		rules:    map[string]*screen.Rules{},
-		behave:   map[uint64]*screen.Behaviour{},
-		attacked: map[uint64]*screen.Behaviour{},
-		lifted:   map[uint64]*screen.Lifted{},
-	}
+	e := &Engine{store: store, cfg: cfg, policy: screen.NewPolicy(cfg), Now: func() time.Time { return time.Now().UTC() }}
+	d := &deps{store: store, now: func() time.Time { return e.Now() }, apply: e.apply}
+	e.ReportService = &ReportService{deps: d, cfg: cfg}
+	e.RuleService = &RuleService{deps: d, rules: map[string]*screen.Rules{}}
+	e.RegistryService = &RegistryService{deps: d, reports: e.ReportService, lifted: map[uint64]*screen.Lifted{}}
+	e.KeyService = &KeyService{deps: d}
+	e.DetectService = &DetectService{deps: d, behave: map[uint64]*screen.Behaviour{}, attacked: map[uint64]*screen.Behaviour{}}
+	e.AliasService = &AliasService{deps: d, detect: e.DetectService}
 	if err := e.rebuild(ctx); err != nil {
 		return nil, fmt.Errorf("rebuild indexes: %w", err)
 	}
@@ -92,6 +160,14 @@ func (e *Engine) Store() Store { return e.store }
 func (e *Engine) Config() reputation.Config { return e.cfg }
 
 func (e *Engine) rebuild(ctx context.Context) error {
+	// The snapshot read below reflects at least every event up to head;
+	// events after it that it also reflects are applied again by CatchUp,
+	// which changes nothing.
+	head, err := e.store.Events().Head(ctx)
+	if err != nil {
+		return err
+	}
+	e.applied.Store(head)
 	n, err := e.store.CountReports(ctx)
 	if err != nil {
 		return err
@@ -130,7 +206,7 @@ func (e *Engine) rebuild(ctx context.Context) error {
 	})
 }
 
-func (e *Engine) loadRegistry(ctx context.Context) error {
+func (e *RegistryService) loadRegistry(ctx context.Context) error {
 	bs, err := e.store.Businesses(ctx)
 	if err != nil {
 		return err
@@ -139,19 +215,13 @@ func (e *Engine) loadRegistry(ctx context.Context) error {
 	return nil
 }
 
-// IndexStats describes the hot index.
-type IndexStats struct {
-	Numbers int `json:"numbers"`
-	Bytes   int `json:"bytes"`
-}
-
 // IndexStats reports the size of the reputation index.
-func (e *Engine) IndexStats() IndexStats {
+func (e *ReportService) IndexStats() IndexStats {
 	return IndexStats{Numbers: e.index.Len(), Bytes: e.index.Bytes()}
 }
 
 // Crowd is number e164's crowd reputation at time at.
-func (e *Engine) Crowd(e164 string, at time.Time) reputation.Crowd {
+func (e *ReportService) Crowd(e164 string, at time.Time) reputation.Crowd {
 	k, ok := number.Key(e164)
 	if !ok {
 		return reputation.Crowd{}
@@ -166,14 +236,6 @@ const (
 	BehaviourTTL = 30 * 24 * time.Hour
 	AttackTTL    = 2 * time.Hour
 )
-
-// Call is a call to screen.
-type Call struct {
-	Caller      string // any notation
-	Callee      string // the subscriber called, any notation; "" for a plain number check
-	At          time.Time
-	Attestation string // STIR/SHAKEN: "", "pass", "fail" (see CheckAttestation)
-}
 
 // Check screens a call, filling v (reused: its Reasons keep their capacity).
 // It fails only when the caller or callee is not a number or the
@@ -205,22 +267,31 @@ func (e *Engine) Decide(v *screen.Verdict, caller number.Info, input, callee str
 	var sig screen.Signals
 	if k, ok := number.Key(caller.E164); ok {
 		sig.Crowd = e.index.Get(k).Crowd(e.cfg.Decay(e.t0, at))
-		e.mu.RLock()
-		if b := e.behave[k]; b != nil && at.Sub(b.At) < BehaviourTTL {
+		d := e.DetectService
+		d.mu.RLock()
+		if b := d.behave[k]; b != nil && at.Sub(b.At) < BehaviourTTL {
 			sig.Behaviour = b
 		}
-		if l := e.lifted[k]; l != nil && !at.Before(l.At) {
-			sig.Lifted = l
-		}
 		if callee != "" {
-			sig.Rules = e.rules[callee]
 			if ck, ok := number.Key(callee); ok {
-				if a := e.attacked[ck]; a != nil && at.Sub(a.At) < AttackTTL {
+				if a := d.attacked[ck]; a != nil && at.Sub(a.At) < AttackTTL {
 					sig.UnderAttack = a
 				}
 			}
 		}
-		e.mu.RUnlock()
+		d.mu.RUnlock()
+		r := e.RegistryService
+		r.liftMu.RLock()
+		if l := r.lifted[k]; l != nil && !at.Before(l.At) {
+			sig.Lifted = l
+		}
+		r.liftMu.RUnlock()
+		if callee != "" {
+			rs := e.RuleService
+			rs.mu.RLock()
+			sig.Rules = rs.rules[callee]
+			rs.mu.RUnlock()
+		}
 	}
 	sig.Business = e.registry.Load().Lookup(caller.E164)
 	e.policy.Decide(v, screen.Call{Caller: caller, Input: input, At: at, Attestation: attestation}, sig)

@@ -133,7 +133,7 @@ func TestPersonalAllowBeatsCrowd(t *testing.T) {
 	if v := check(t, e, "17100001234", ""); v.Action != ringfence.Block {
 		t.Fatalf("40 seasoned reporters should block: %s %q", v.Action, v.ReasonStrings())
 	}
-	if _, err := e.SetEntry(ctx, "13800138000", screen.Entry{Pattern: "171 0000 1234", Kind: screen.EntryAllow}); err != nil {
+	if _, err := e.SetEntry(ctx, "op", "13800138000", screen.Entry{Pattern: "171 0000 1234", Kind: screen.EntryAllow}); err != nil {
 		t.Fatal(err)
 	}
 	if v := check(t, e, "17100001234", "+86 138-0013-8000"); v.Action != ringfence.Allow {
@@ -177,7 +177,7 @@ func TestRestartRebuildsSameVerdicts(t *testing.T) {
 	seasoned(t, e, names("good", 30))
 	e.AddReports(ctx, reports("16512340000", "sales", names("good", 30)...))
 	e.AddBusiness(ctx, "op", "95311*", "顺丰")
-	e.SetEntry(ctx, "13800138000", screen.Entry{Pattern: "165*", Kind: screen.EntryBlock})
+	e.SetEntry(ctx, "op", "13800138000", screen.Entry{Pattern: "165*", Kind: screen.EntryBlock})
 	e.ApplyFlags(ctx, []ringfence.Flag{{Number: "+8613512345678", Kind: ringfence.KindRobocall, Score: 0.95, FlaggedAt: e.Now(), Reasons: []string{"detected robocall"}}})
 	cases := [][2]string{{"16512340000", ""}, {"16512340000", "13800138000"}, {"95311000", ""}, {"13512345678", ""}, {"13600000000", ""}}
 	var before []string

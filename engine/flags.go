@@ -12,20 +12,20 @@ import (
 
 // ApplyFlags stores behaviour-detection flags and makes them signals in
 // verdicts at once.
-func (e *Engine) ApplyFlags(ctx context.Context, fs []ringfence.Flag) error {
+func (e *DetectService) ApplyFlags(ctx context.Context, fs []ringfence.Flag) error {
 	if len(fs) == 0 {
 		return nil
 	}
 	if err := e.store.SaveFlags(ctx, fs); err != nil {
 		return err
 	}
-	for _, f := range fs {
-		e.applyFlag(f)
+	for i := range fs {
+		e.apply(ringfence.Event{Type: ringfence.EventFlag, Flag: &fs[i]})
 	}
 	return nil
 }
 
-func (e *Engine) applyFlag(f ringfence.Flag) {
+func (e *DetectService) applyFlag(f ringfence.Flag) {
 	k, ok := number.Key(f.Number)
 	if !ok {
 		return
@@ -50,7 +50,7 @@ func (e *Engine) applyFlag(f ringfence.Flag) {
 // SequentialDialler reports whether caller (E.164) was flagged, within
 // BehaviourTTL of at, for dialling numbers in sequence: its call to an
 // unpublished number says nothing about who disclosed it.
-func (e *Engine) SequentialDialler(caller string, at time.Time) bool {
+func (e *DetectService) SequentialDialler(caller string, at time.Time) bool {
 	k, ok := number.Key(caller)
 	if !ok {
 		return false

@@ -19,7 +19,7 @@ const keyPrefix = "rf_"
 // and never stored: only its SHA-256 is.
 // A subscriber key belongs to a subscriber (their number), an org key to an
 // organisation; other keys to neither.
-func (e *Engine) CreateKey(ctx context.Context, actor string, role ringfence.Role, subscriber, org string) (secret string, k ringfence.Key, err error) {
+func (e *KeyService) CreateKey(ctx context.Context, actor string, role ringfence.Role, subscriber, org string) (secret string, k ringfence.Key, err error) {
 	if role, err = ringfence.ParseRole(string(role)); err != nil {
 		return "", k, err
 	}
@@ -56,7 +56,7 @@ func hashSecret(s string) []byte {
 }
 
 // Authenticate returns the key whose secret is given, or EUNAUTHORIZED.
-func (e *Engine) Authenticate(ctx context.Context, secret string) (ringfence.Key, error) {
+func (e *KeyService) Authenticate(ctx context.Context, secret string) (ringfence.Key, error) {
 	if !strings.HasPrefix(secret, keyPrefix) || len(secret) > 100 {
 		return ringfence.Key{}, ringfence.Errorf(ringfence.EUNAUTHORIZED, "invalid API key")
 	}
@@ -81,17 +81,16 @@ func (e *Engine) Authenticate(ctx context.Context, secret string) (ringfence.Key
 // RevokeKey stops a key from authenticating, at once and for good. The
 // revocation and its audit record commit together; the key leaves the
 // cache once they have.
-func (e *Engine) RevokeKey(ctx context.Context, actor, id string) error {
+func (e *KeyService) RevokeKey(ctx context.Context, actor, id string) error {
+	// A lookup that read the key before the revocation committed finishes
+	// (caching it) before the write starts; one that starts after reads it
+	// revoked. The cached copy then goes, before RevokeKey returns.
 	e.keyMu.Lock()
-	defer e.keyMu.Unlock()
-	if err := e.store.RevokeKey(ctx, id, e.Now(), e.entry(actor, "key.revoke", id, "")); err != nil {
+	err := e.store.RevokeKey(ctx, id, e.Now(), e.entry(actor, "key.revoke", id, ""))
+	e.keyMu.Unlock()
+	if err != nil {
 		return err
 	}
-	e.keys.Range(func(h, k any) bool {
-		if k.(ringfence.Key).ID == id {
-			e.keys.Delete(h)
-		}
-		return true
-	})
+	e.apply(ringfence.Event{Type: ringfence.EventKeyRevoked, KeyID: id})
 	return nil
 }

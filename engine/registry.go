@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -16,19 +15,19 @@ import (
 // audit fails the action's caller: an unaudited sensitive action must not
 // look successful. Actions that change the store hand their entry (made by
 // entry) to the store method that commits both in one transaction.
-func (e *Engine) audit(ctx context.Context, actor, action, target, detail string) error {
+func (e *KeyService) audit(ctx context.Context, actor, action, target, detail string) error {
 	return e.store.Audit(ctx, e.entry(actor, action, target, detail))
 }
 
 // entry is the audit entry of an action taken now.
-func (e *Engine) entry(actor, action, target, detail string) ringfence.AuditEntry {
+func (e *RegistryService) entry(actor, action, target, detail string) ringfence.AuditEntry {
 	return ringfence.AuditEntry{At: e.Now(), Actor: actor, Action: action, Target: target, Detail: detail}
 }
 
 // AddBusiness registers a verified business number or prefix. The entry
 // and its audit record commit together; the live registry changes only
 // after they have.
-func (e *Engine) AddBusiness(ctx context.Context, actor, pattern, name string) (ringfence.Business, error) {
+func (e *RegistryService) AddBusiness(ctx context.Context, actor, pattern, name string) (ringfence.Business, error) {
 	p, err := RegistryPattern(pattern)
 	if err != nil {
 		return ringfence.Business{}, err
@@ -43,36 +42,36 @@ func (e *Engine) AddBusiness(ctx context.Context, actor, pattern, name string) (
 	if err := e.store.AddBusiness(ctx, &b, e.entry(actor, "registry.add", p, name)); err != nil {
 		return b, err
 	}
-	e.setBusinesses(append(slices.Clone(e.businesses), b))
+	e.apply(ringfence.Event{Type: ringfence.EventRegistry, Business: &b})
 	return b, nil
 }
 
 // RemoveBusiness removes a registry entry, with its audit record in the
 // same transaction; the live registry changes only after it commits.
-func (e *Engine) RemoveBusiness(ctx context.Context, actor string, id int64) error {
+func (e *RegistryService) RemoveBusiness(ctx context.Context, actor string, id int64) error {
 	e.bizMu.Lock()
 	defer e.bizMu.Unlock()
 	if err := e.store.RemoveBusiness(ctx, id, e.entry(actor, "registry.remove", strconv.FormatInt(id, 10), "")); err != nil {
 		return err
 	}
-	e.setBusinesses(slices.DeleteFunc(slices.Clone(e.businesses), func(b ringfence.Business) bool { return b.ID == id }))
+	e.apply(ringfence.Event{Type: ringfence.EventRegistry, Removed: id})
 	return nil
 }
 
 // setBusinesses makes bs the live registry; bs is not modified afterwards.
 // The caller holds bizMu (or is rebuilding).
-func (e *Engine) setBusinesses(bs []ringfence.Business) {
+func (e *RegistryService) setBusinesses(bs []ringfence.Business) {
 	e.businesses = bs
 	e.registry.Store(screen.NewRegistry(bs))
 }
 
 // Businesses lists the registry.
-func (e *Engine) Businesses(ctx context.Context) ([]ringfence.Business, error) {
+func (e *RegistryService) Businesses(ctx context.Context) ([]ringfence.Business, error) {
 	return e.store.Businesses(ctx)
 }
 
 // FileAppeal records a business's appeal against the label on a number.
-func (e *Engine) FileAppeal(ctx context.Context, actor string, a ringfence.Appeal) (ringfence.Appeal, error) {
+func (e *RegistryService) FileAppeal(ctx context.Context, actor string, a ringfence.Appeal) (ringfence.Appeal, error) {
 	n, err := Pattern(a.Number)
 	if err != nil || strings.HasSuffix(n, "*") {
 		return a, ringfence.Errorf(ringfence.EINVALID, "number: %q is not a single number", a.Number)
@@ -97,7 +96,7 @@ func (e *Engine) FileAppeal(ctx context.Context, actor string, a ringfence.Appea
 // reports received later count again. The decision, the reports set aside
 // and the audit record commit in one transaction, and the live index
 // changes only after it has.
-func (e *Engine) DecideAppeal(ctx context.Context, actor string, id int64, accept bool, decision string) (ringfence.Appeal, error) {
+func (e *RegistryService) DecideAppeal(ctx context.Context, actor string, id int64, accept bool, decision string) (ringfence.Appeal, error) {
 	status := ringfence.AppealRejected
 	if accept {
 		status = ringfence.AppealAccepted
@@ -108,34 +107,33 @@ func (e *Engine) DecideAppeal(ctx context.Context, actor string, id int64, accep
 	}
 	// Report writes are ordered with their index updates; the tallies this
 	// returns must not be overtaken by an older report's.
-	e.reportMu.Lock()
-	defer e.reportMu.Unlock()
+	e.reports.reportMu.Lock()
+	defer e.reports.reportMu.Unlock()
 	a, ts, err := e.store.DecideAppeal(ctx, id, status, actor, strings.TrimSpace(decision), now, audit)
 	if err != nil {
 		return a, err
 	}
 	if accept {
-		e.SetTallies(a.Number, ts)
-		e.setLifted(a)
+		e.apply(ringfence.Event{Type: ringfence.EventAppeal, Appeal: &a, Tallies: &ringfence.NumberTallies{Number: a.Number, Tallies: ts}})
 	}
 	return a, nil
 }
 
 // setLifted remembers that an accepted appeal lifted the label on its
 // number, for the verdict to say so.
-func (e *Engine) setLifted(a ringfence.Appeal) {
+func (e *RegistryService) setLifted(a ringfence.Appeal) {
 	k, ok := number.Key(a.Number)
 	if !ok {
 		return
 	}
-	e.mu.Lock()
+	e.liftMu.Lock()
 	if l := e.lifted[k]; l == nil || a.DecidedAt.After(l.At) {
 		e.lifted[k] = &screen.Lifted{Appeal: a.ID, At: a.DecidedAt, Day: a.DecidedAt.Format(time.DateOnly)}
 	}
-	e.mu.Unlock()
+	e.liftMu.Unlock()
 }
 
-func (e *Engine) loadLifted(ctx context.Context) error {
+func (e *RegistryService) loadLifted(ctx context.Context) error {
 	as, err := e.store.Appeals(ctx, ringfence.AppealAccepted)
 	if err != nil {
 		return err
@@ -147,7 +145,7 @@ func (e *Engine) loadLifted(ctx context.Context) error {
 }
 
 // Appeals lists appeals with the given status ("" for all).
-func (e *Engine) Appeals(ctx context.Context, status string) ([]ringfence.Appeal, error) {
+func (e *RegistryService) Appeals(ctx context.Context, status string) ([]ringfence.Appeal, error) {
 	switch status {
 	case "", ringfence.AppealPending, ringfence.AppealAccepted, ringfence.AppealRejected:
 	default:
@@ -156,7 +154,13 @@ func (e *Engine) Appeals(ctx context.Context, status string) ([]ringfence.Appeal
 	return e.store.Appeals(ctx, status)
 }
 
+// AuditLog returns the latest limit entries of the audit trail, newest
+// first.
+func (e *KeyService) AuditLog(ctx context.Context, limit int) ([]ringfence.AuditEntry, error) {
+	return e.store.AuditLog(ctx, limit)
+}
+
 // Audit records a sensitive action taken through an adapter.
-func (e *Engine) Audit(ctx context.Context, actor, action, target, detail string) error {
+func (e *KeyService) Audit(ctx context.Context, actor, action, target, detail string) error {
 	return e.audit(ctx, actor, action, target, detail)
 }

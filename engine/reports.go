@@ -17,7 +17,7 @@ const maxNote = 500
 // NormalizeReport validates r and brings its fields to canonical form:
 // the number to E.164, the category checked against the taxonomy, times
 // defaulted to now. It names the field at fault.
-func (e *Engine) NormalizeReport(r *ringfence.Report) error {
+func (e *ReportService) NormalizeReport(r *ringfence.Report) error {
 	if strings.TrimSpace(r.Number) == "" {
 		return ringfence.Errorf(ringfence.EINVALID, "number: empty")
 	}
@@ -60,7 +60,7 @@ func (e *Engine) NormalizeReport(r *ringfence.Report) error {
 
 // judge weighs a report: official feeds by their source weight, the crowd
 // by track record; agreement is with the crowd's label, when there is one.
-func (e *Engine) judge(r ringfence.Report, track reputation.Track, before []reputation.Tally) (float64, int) {
+func (e *ReportService) judge(r ringfence.Report, track reputation.Track, before []reputation.Tally) (float64, int) {
 	w := e.cfg.SourceWeight(r.Source, track)
 	if sw, official := e.cfg.SourceWeights[r.Source]; official && r.Complaints > 1 {
 		// An official feed's reporter group (complainants of one area)
@@ -88,12 +88,12 @@ func decayFrom(r ringfence.Report) time.Time {
 	return r.ReportedAt
 }
 
-func (e *Engine) boost(r ringfence.Report) float64 { return e.cfg.Boost(decayFrom(r)) }
+func (e *ReportService) boost(r ringfence.Report) float64 { return e.cfg.Boost(decayFrom(r)) }
 
 // AddReports validates and stores reports as one durable batch, then
 // updates the index. Invalid reports fail the whole batch; callers that
 // stream files validate rows first with NormalizeReport.
-func (e *Engine) AddReports(ctx context.Context, rs []ringfence.Report) error {
+func (e *ReportService) AddReports(ctx context.Context, rs []ringfence.Report) error {
 	for i := range rs {
 		if err := e.NormalizeReport(&rs[i]); err != nil {
 			return err
@@ -108,8 +108,8 @@ func (e *Engine) AddReports(ctx context.Context, rs []ringfence.Report) error {
 	if err != nil {
 		return err
 	}
-	for _, nt := range out {
-		e.SetTallies(nt.Number, nt.Tallies)
+	for i := range out {
+		e.apply(ringfence.Event{Type: ringfence.EventReport, Tallies: &out[i]})
 	}
 	return nil
 }
@@ -117,14 +117,14 @@ func (e *Engine) AddReports(ctx context.Context, rs []ringfence.Report) error {
 // SetTallies puts a number's tallies (in the reference frame) into the
 // index without touching the store: how a screening replica fed by an event
 // log applies what the system of record has already committed.
-func (e *Engine) SetTallies(e164 string, ts []reputation.Tally) {
+func (e *ReportService) SetTallies(e164 string, ts []reputation.Tally) {
 	if k, ok := number.Key(e164); ok {
 		e.index.Set(k, reputation.Summarize(ts, e.frame))
 	}
 }
 
 // Report files one crowd report.
-func (e *Engine) Report(ctx context.Context, r ringfence.Report) (ringfence.Report, error) {
+func (e *ReportService) Report(ctx context.Context, r ringfence.Report) (ringfence.Report, error) {
 	rs := []ringfence.Report{r}
 	if err := e.AddReports(ctx, rs); err != nil {
 		return r, err

@@ -13,13 +13,7 @@ import (
 )
 
 // Subscriber normalises a subscriber's identity (their own phone number).
-func Subscriber(id string) (string, error) {
-	s, err := number.E164(id)
-	if err != nil {
-		return "", ringfence.Errorf(ringfence.EINVALID, "subscriber: %v", err)
-	}
-	return s, nil
-}
+func Subscriber(id string) (string, error) { return number.Subscriber(id) }
 
 // Pattern normalises a number or a prefix ending in "*" (e.g. "170*") to
 // the stored form: an E.164 number, or an E.164 prefix followed by "*".
@@ -41,7 +35,7 @@ func Pattern(s string) (string, error) {
 
 // Rules returns a copy of the subscriber's rules; a subscriber without
 // rules gets empty ones.
-func (e *Engine) Rules(subscriber string) (*screen.Rules, error) {
+func (e *RuleService) Rules(subscriber string) (*screen.Rules, error) {
 	sub, err := Subscriber(subscriber)
 	if err != nil {
 		return nil, err
@@ -73,8 +67,15 @@ func cloneRules(r *screen.Rules) *screen.Rules {
 }
 
 // UpdateRules applies f to a copy of the subscriber's rules, validates the
-// result, stores it and makes it live.
-func (e *Engine) UpdateRules(ctx context.Context, subscriber string, f func(*screen.Rules) error) (*screen.Rules, error) {
+// result, and stores it with the audit entry that records the change (by
+// actor) in one transaction; the rules go live only after that commits.
+func (e *RuleService) UpdateRules(ctx context.Context, actor, subscriber string, f func(*screen.Rules) error) (*screen.Rules, error) {
+	return e.updateRules(ctx, actor, "rules.update", subscriber, "", f)
+}
+
+// updateRules is UpdateRules recording action (with detail, which holds
+// no personal data) in the audit trail.
+func (e *RuleService) updateRules(ctx context.Context, actor, action, subscriber, detail string, f func(*screen.Rules) error) (*screen.Rules, error) {
 	e.writeMu.Lock()
 	defer e.writeMu.Unlock()
 	r, err := e.Rules(subscriber)
@@ -88,13 +89,12 @@ func (e *Engine) UpdateRules(ctx context.Context, subscriber string, f func(*scr
 	if err := r.Validate(); err != nil {
 		return nil, err
 	}
-	if err := e.store.PutRules(ctx, r); err != nil {
+	// The entry names neither the subscriber nor the numbers in their
+	// rules (their contacts): the audit trail is read by regulators.
+	if err := e.store.PutRules(ctx, r, e.entry(actor, action, "", detail)); err != nil {
 		return nil, err
 	}
-	live := cloneRules(r)
-	e.mu.Lock()
-	e.rules[r.Subscriber] = live
-	e.mu.Unlock()
+	e.apply(ringfence.Event{Type: ringfence.EventRules, Rules: r}) // keeps a copy
 	return r, nil
 }
 
@@ -104,7 +104,7 @@ func (e *Engine) UpdateRules(ctx context.Context, subscriber string, f func(*scr
 // entry, whichever way it arrives: a pass must end in the future, unless it
 // is already stored as it is (a document read and written back keeps its
 // expired passes).
-func (e *Engine) checkEntry(field string, en *screen.Entry, current *screen.Rules) error {
+func (e *RuleService) checkEntry(field string, en *screen.Entry, current *screen.Rules) error {
 	p, err := Pattern(en.Pattern)
 	if err != nil {
 		return ringfence.Errorf(ringfence.EINVALID, "%spattern: %s", field, ringfence.ErrorMessage(err))
@@ -132,8 +132,8 @@ func (e *Engine) checkEntry(field string, en *screen.Entry, current *screen.Rule
 }
 
 // SetEntry adds or replaces the subscriber's rule for pattern.
-func (e *Engine) SetEntry(ctx context.Context, subscriber string, en screen.Entry) (*screen.Rules, error) {
-	return e.UpdateRules(ctx, subscriber, func(r *screen.Rules) error {
+func (e *RuleService) SetEntry(ctx context.Context, actor, subscriber string, en screen.Entry) (*screen.Rules, error) {
+	return e.updateRules(ctx, actor, "rules.set", subscriber, en.Kind, func(r *screen.Rules) error {
 		if err := e.checkEntry("", &en, r); err != nil {
 			return err
 		}
@@ -144,12 +144,12 @@ func (e *Engine) SetEntry(ctx context.Context, subscriber string, en screen.Entr
 }
 
 // RemoveEntry removes the subscriber's rule for pattern.
-func (e *Engine) RemoveEntry(ctx context.Context, subscriber, pattern string) (*screen.Rules, error) {
+func (e *RuleService) RemoveEntry(ctx context.Context, actor, subscriber, pattern string) (*screen.Rules, error) {
 	p, err := Pattern(pattern)
 	if err != nil {
 		return nil, ringfence.Errorf(ringfence.EINVALID, "pattern: %s", ringfence.ErrorMessage(err))
 	}
-	return e.UpdateRules(ctx, subscriber, func(r *screen.Rules) error {
+	return e.updateRules(ctx, actor, "rules.remove", subscriber, "", func(r *screen.Rules) error {
 		n := len(r.Entries)
 		r.Entries = slices.DeleteFunc(r.Entries, func(x screen.Entry) bool { return x.Pattern == p })
 		if len(r.Entries) == n {
@@ -161,8 +161,8 @@ func (e *Engine) RemoveEntry(ctx context.Context, subscriber, pattern string) (*
 
 // ReplaceRules replaces the subscriber's whole rule document, checking
 // every entry as SetEntry does.
-func (e *Engine) ReplaceRules(ctx context.Context, subscriber string, in *screen.Rules) (*screen.Rules, error) {
-	return e.UpdateRules(ctx, subscriber, func(r *screen.Rules) error {
+func (e *RuleService) ReplaceRules(ctx context.Context, actor, subscriber string, in *screen.Rules) (*screen.Rules, error) {
+	return e.updateRules(ctx, actor, "rules.replace", subscriber, "", func(r *screen.Rules) error {
 		for i := range in.Entries {
 			if err := e.checkEntry(fmt.Sprintf("entries[%d].", i), &in.Entries[i], r); err != nil {
 				return err
@@ -181,6 +181,6 @@ func (e *Engine) ReplaceRules(ctx context.Context, subscriber string, in *screen
 
 // Pass grants an expected-call pass to pattern until the given time, which
 // must be in the future.
-func (e *Engine) Pass(ctx context.Context, subscriber, pattern string, until time.Time, note string) (*screen.Rules, error) {
-	return e.SetEntry(ctx, subscriber, screen.Entry{Pattern: pattern, Kind: screen.EntryPass, Until: until, Note: note})
+func (e *RuleService) Pass(ctx context.Context, actor, subscriber, pattern string, until time.Time, note string) (*screen.Rules, error) {
+	return e.SetEntry(ctx, actor, subscriber, screen.Entry{Pattern: pattern, Kind: screen.EntryPass, Until: until, Note: note})
 }

@@ -8,36 +8,12 @@ import (
 	"ringfence/number"
 )
 
-// Monthly is the 12321-style monthly report of crowd reports, counted by
-// their time of receipt.
-type Monthly struct {
-	Month                string                     `json:"month"`
-	TotalReports         int                        `json:"total_reports"`
-	ByCategory           map[ringfence.Category]int `json:"by_category"`
-	ByType               map[number.Type]int        `json:"by_type"`
-	ByProvince           map[string]int             `json:"by_province"`
-	VirtualOperatorShare float64                    `json:"virtual_operator_share"`
-	ServiceShare         float64                    `json:"service_share"`
-	// Change is the relative change of total_reports against the month
-	// before (0.25 = 25% more); null when the month before had none.
-	Change *float64 `json:"change"`
-}
-
-// ParseMonth parses "YYYY-MM".
-func ParseMonth(s string) (time.Time, error) {
-	t, err := time.Parse("2006-01", s)
-	if err != nil {
-		return t, ringfence.Errorf(ringfence.EINVALID, "month: %q is not YYYY-MM", s)
-	}
-	return t, nil
-}
-
 // MonthlyStats computes the report for the month starting at month.
 func (e *Engine) MonthlyStats(ctx context.Context, month time.Time) (Monthly, error) {
 	m := Monthly{
 		Month:      month.Format("2006-01"),
 		ByCategory: map[ringfence.Category]int{},
-		ByType:     map[number.Type]int{},
+		ByType:     map[string]int{},
 		ByProvince: map[string]int{},
 	}
 	var virtual, service int
@@ -49,7 +25,7 @@ func (e *Engine) MonthlyStats(ctx context.Context, month time.Time) (Monthly, er
 		if err != nil {
 			return nil
 		}
-		m.ByType[info.Type]++
+		m.ByType[string(info.Type)]++
 		if info.Province != "" {
 			m.ByProvince[info.Province]++
 		}

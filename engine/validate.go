@@ -9,58 +9,13 @@ import (
 	"ringfence/number"
 )
 
-// ClockSkew is how far in the future a time given by a client may be (a
-// call's, a report's) before it is refused: clocks disagree a little, but
-// an event that has not happened yet is a mistake.
-const ClockSkew = 5 * time.Minute
-
-// EarliestTime is the earliest time a client may give (a call's, a
-// report's, a pass's end): anything before is a mistake, such as a zero
-// time ("0001-01-01T00:00:00Z").
-var EarliestTime = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
-
-// ParseTime parses an RFC 3339 time given for field, naming the field and
-// the expected form when it is not one, and refuses one before
-// EarliestTime.
-func ParseTime(field, s string) (time.Time, error) {
-	t, err := time.Parse(time.RFC3339, strings.TrimSpace(s))
-	if err != nil {
-		return time.Time{}, ringfence.Errorf(ringfence.EINVALID, "%s: %q is not an RFC 3339 time (e.g. 2026-11-20T10:00:00+08:00)", field, s)
-	}
-	return t, NotBefore(field, t)
-}
-
-// NotBefore refuses a time given for field before EarliestTime.
-func NotBefore(field string, t time.Time) error {
-	if t.Before(EarliestTime) {
-		return ringfence.Errorf(ringfence.EINVALID, "%s: %s is before %s", field, t.Format(time.RFC3339), EarliestTime.Format("2006-01-02"))
-	}
-	return nil
-}
-
 // NotFuture refuses a time given for field that lies more than ClockSkew
 // after now.
-func (e *Engine) NotFuture(field string, t time.Time) error {
+func (e *deps) NotFuture(field string, t time.Time) error {
 	if now := e.Now(); t.After(now.Add(ClockSkew)) {
 		return ringfence.Errorf(ringfence.EINVALID, "%s: %s is in the future (now %s)", field, t.Format(time.RFC3339), now.Format(time.RFC3339))
 	}
 	return nil
-}
-
-// Attestation values a call may carry: the STIR/SHAKEN verification
-// result, or "" when the network did not verify the caller.
-const (
-	AttestationPass = "pass"
-	AttestationFail = "fail"
-)
-
-// CheckAttestation refuses an attestation other than "", "pass" or "fail".
-func CheckAttestation(s string) error {
-	switch s {
-	case "", AttestationPass, AttestationFail:
-		return nil
-	}
-	return ringfence.Errorf(ringfence.EINVALID, "attestation: %q is not %q or %q (leave it empty when the caller was not verified)", s, AttestationPass, AttestationFail)
 }
 
 // MinRegistryDigits is how many digits after the country code a
@@ -153,4 +108,10 @@ func registryBlock(d string) string {
 		return fmt.Sprintf("a fixed-line prefix may leave at most %d digits open (10,000 numbers), 0%s-%s leaves %d", MaxOpenFixed, d[:codeLen], sub, open)
 	}
 	return ""
+}
+
+// NotFuture refuses a time given for field that lies more than ClockSkew
+// after the engine's now.
+func (e *Engine) NotFuture(field string, t time.Time) error {
+	return e.ReportService.NotFuture(field, t)
 }

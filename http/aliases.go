@@ -7,7 +7,6 @@ import (
 
 	"ringfence"
 	"ringfence/alias"
-	"ringfence/engine"
 	"ringfence/number"
 	"ringfence/screen"
 )
@@ -56,10 +55,10 @@ func (s *Server) postCalls(w http.ResponseWriter, r *http.Request, k ringfence.K
 	// What the request does not say right is refused whole, before any
 	// call is acted on; bad numbers stay per-call errors.
 	for i, c := range req.Calls {
-		if err := engine.CheckAttestation(c.Attestation); err != nil {
+		if err := ringfence.CheckAttestation(c.Attestation); err != nil {
 			return ringfence.Errorf(ringfence.EINVALID, "calls[%d].%s", i, ringfence.ErrorMessage(err))
 		}
-		if err := s.Engine.NotFuture("at", c.At); err != nil {
+		if err := s.Service.NotFuture("at", c.At); err != nil {
 			return ringfence.Errorf(ringfence.EINVALID, "calls[%d].%s", i, ringfence.ErrorMessage(err))
 		}
 		if c.Duration < 0 {
@@ -91,7 +90,7 @@ func (s *Server) call(r *http.Request, c callRequest) (callResult, error) {
 	if err != nil {
 		return callResult{}, ringfence.Errorf(ringfence.EINVALID, "callee: %v", err)
 	}
-	d, ev, handled, err := s.Engine.RouteAlias(r.Context(), engine.AliasCall{Callee: callee, Caller: caller, At: c.At, Duration: c.Duration, Answered: c.Answered})
+	d, ev, handled, err := s.Service.RouteAlias(r.Context(), ringfence.AliasCall{Callee: callee, Caller: caller, At: c.At, Duration: c.Duration, Answered: c.Answered})
 	if err != nil {
 		return callResult{}, err
 	}
@@ -103,7 +102,7 @@ func (s *Server) call(r *http.Request, c callRequest) (callResult, error) {
 		return res, nil
 	}
 	v := &screen.Verdict{}
-	if err := s.Engine.Check(v, engine.Call{Caller: caller, Callee: callee, At: c.At, Attestation: c.Attestation}); err != nil {
+	if err := s.Service.Check(v, ringfence.CheckRequest{Caller: caller, Callee: callee, At: c.At, Attestation: c.Attestation}); err != nil {
 		return callResult{}, err
 	}
 	return callResult{Outcome: "screened", Verdict: v}, nil
@@ -118,13 +117,13 @@ func (s *Server) getAliases(w http.ResponseWriter, r *http.Request, k ringfence.
 	sub := r.URL.Query().Get("subscriber")
 	if k.Role == ringfence.RoleSubscriber {
 		if sub != "" {
-			if n, err := engine.Subscriber(sub); err != nil || n != k.Subscriber {
+			if n, err := number.Subscriber(sub); err != nil || n != k.Subscriber {
 				return ringfence.Errorf(ringfence.EFORBIDDEN, "a subscriber key lists only its own aliases (subscriber)")
 			}
 		}
 		sub = k.Subscriber
 	}
-	bs, err := s.Engine.Aliases(sub)
+	bs, err := s.Service.Aliases(sub)
 	if err != nil {
 		return err
 	}
@@ -144,13 +143,13 @@ func (s *Server) postAlias(w http.ResponseWriter, r *http.Request, k ringfence.K
 	}
 	if k.Role == ringfence.RoleSubscriber {
 		if req.Subscriber != "" {
-			if sub, err := engine.Subscriber(req.Subscriber); err != nil || sub != k.Subscriber {
+			if sub, err := number.Subscriber(req.Subscriber); err != nil || sub != k.Subscriber {
 				return ringfence.Errorf(ringfence.EFORBIDDEN, "a subscriber key gets aliases only for itself")
 			}
 		}
 		req.Subscriber = k.Subscriber
 	}
-	b, err := s.Engine.NewAlias(r.Context(), k.ID, req.Subscriber, req.Merchant, req.MerchantNumbers, req.BlockStrangers)
+	b, err := s.Service.NewAlias(r.Context(), k.ID, req.Subscriber, req.Merchant, req.MerchantNumbers, req.BlockStrangers)
 	if err != nil {
 		return err
 	}
@@ -159,7 +158,7 @@ func (s *Server) postAlias(w http.ResponseWriter, r *http.Request, k ringfence.K
 }
 
 func (s *Server) getAlias(w http.ResponseWriter, r *http.Request, k ringfence.Key) error {
-	b, err := s.Engine.Alias(r.PathValue("alias"))
+	b, err := s.Service.Alias(r.PathValue("alias"))
 	if err != nil {
 		return err
 	}
@@ -168,12 +167,12 @@ func (s *Server) getAlias(w http.ResponseWriter, r *http.Request, k ringfence.Ke
 		// nothing of others' aliases.
 		return ringfence.Errorf(ringfence.ENOTFOUND, "%s is not a bound alias", b.Alias)
 	}
-	evs, err := s.Engine.AliasEvents(r.Context(), b.Alias)
+	evs, err := s.Service.AliasEvents(r.Context(), b.Alias)
 	if err != nil {
 		return err
 	}
 	if evs == nil {
-		evs = []engine.AliasEvent{}
+		evs = []ringfence.AliasEvent{}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"binding": b, "calls": evs})
 	return nil
@@ -191,7 +190,7 @@ func (s *Server) postAliasPool(w http.ResponseWriter, r *http.Request, k ringfen
 	q := 30 * 24 * time.Hour
 	if req.Quarantine != "" {
 		var err error
-		if q, err = engine.ParseDays(req.Quarantine); err != nil {
+		if q, err = ringfence.ParseDays(req.Quarantine); err != nil {
 			return ringfence.Errorf(ringfence.EINVALID, "quarantine: %v", ringfence.ErrorMessage(err))
 		}
 	}
@@ -207,7 +206,7 @@ func (s *Server) postAliasPool(w http.ResponseWriter, r *http.Request, k ringfen
 		}
 		nums = append(nums, e)
 	}
-	added, nulls, err := s.Engine.AddAliasPool(r.Context(), k.ID, nums, q, share)
+	added, nulls, err := s.Service.AddAliasPool(r.Context(), k.ID, nums, q, share)
 	if err != nil {
 		return err
 	}
@@ -230,7 +229,7 @@ func (s *Server) patchAlias(w http.ResponseWriter, r *http.Request, k ringfence.
 	if k.Role == ringfence.RoleSubscriber {
 		owner = k.Subscriber
 	}
-	b, err := s.Engine.SetBlockStrangers(r.Context(), k.ID, owner, r.PathValue("alias"), *req.BlockStrangers)
+	b, err := s.Service.SetBlockStrangers(r.Context(), k.ID, owner, r.PathValue("alias"), *req.BlockStrangers)
 	if err != nil {
 		return err
 	}

@@ -8,7 +8,6 @@ import (
 
 	"ringfence"
 	"ringfence/cdr"
-	"ringfence/engine"
 )
 
 // MaxCDRBody bounds one POST /v1/cdrs upload; send more in several.
@@ -42,7 +41,7 @@ func (s *Server) postCDRs(w http.ResponseWriter, r *http.Request, k ringfence.Ke
 		batch          = make([]ringfence.CDR, 0, cdrBatch)
 	)
 	flush := func() error {
-		fs, err := s.Engine.Observe(r.Context(), batch)
+		fs, err := s.Service.Observe(r.Context(), batch)
 		flags = append(flags, fs...)
 		batch = batch[:0]
 		return err
@@ -69,9 +68,9 @@ func (s *Server) postCDRs(w http.ResponseWriter, r *http.Request, k ringfence.Ke
 		}
 		rows++
 		field := startField[rd.Format()]
-		err = s.Engine.NotFuture(field, c.Start)
+		err = s.Service.NotFuture(field, c.Start)
 		if err == nil {
-			err = engine.NotBefore(field, c.Start)
+			err = ringfence.NotBefore(field, c.Start)
 		}
 		if err != nil {
 			// A call that has not happened yet would anchor detection

@@ -96,7 +96,7 @@ func (s *Server) postDeid(w http.ResponseWriter, r *http.Request, k ringfence.Ke
 		format = pol.Format
 	}
 	if decrypt {
-		if err := s.Engine.Audit(r.Context(), k.ID, "deid.decrypt", org, ""); err != nil {
+		if err := s.Service.Audit(r.Context(), k.ID, "deid.decrypt", org, ""); err != nil {
 			return err
 		}
 	}

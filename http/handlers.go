@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"ringfence"
-	"ringfence/engine"
+	"ringfence/number"
 	"ringfence/screen"
 )
 
@@ -30,7 +30,7 @@ func callee(r *http.Request, k ringfence.Key) (string, error) {
 		return "", nil
 	}
 	if q != "" {
-		sub, err := engine.Subscriber(q)
+		sub, err := number.Subscriber(q)
 		if err != nil {
 			return "", err
 		}
@@ -46,15 +46,15 @@ func (s *Server) getNumber(w http.ResponseWriter, r *http.Request, k ringfence.K
 	if err != nil {
 		return err
 	}
-	call := engine.Call{Caller: r.PathValue("number"), Callee: cal}
+	call := ringfence.CheckRequest{Caller: r.PathValue("number"), Callee: cal}
 	if at := r.URL.Query().Get("at"); at != "" {
-		if call.At, err = engine.ParseTime("at", at); err != nil {
+		if call.At, err = ringfence.ParseTime("at", at); err != nil {
 			return err
 		}
 	}
 	v := verdicts.Get().(*screen.Verdict)
 	defer verdicts.Put(v)
-	if err := s.Engine.Check(v, call); err != nil {
+	if err := s.Service.Check(v, call); err != nil {
 		return err
 	}
 	s.metrics.verdict(v.Action)
@@ -77,11 +77,11 @@ func (s *Server) postReport(w http.ResponseWriter, r *http.Request, k ringfence.
 	var calledAt time.Time
 	if req.CalledAt != "" {
 		var err error
-		if calledAt, err = engine.ParseTime("called_at", req.CalledAt); err != nil {
+		if calledAt, err = ringfence.ParseTime("called_at", req.CalledAt); err != nil {
 			return err
 		}
 	}
-	rep, err := s.Engine.Report(r.Context(), ringfence.Report{
+	rep, err := s.Service.Report(r.Context(), ringfence.Report{
 		Number: req.Number, Category: ringfence.Category(req.Category), Note: req.Note, CalledAt: calledAt,
 		Reporter: k.ID, Source: ringfence.SourceCrowd,
 	})
@@ -96,7 +96,7 @@ func (s *Server) postReport(w http.ResponseWriter, r *http.Request, k ringfence.
 
 // ownRules checks that k may reach the rules of the subscriber in the path.
 func ownRules(r *http.Request, k ringfence.Key) (string, error) {
-	sub, err := engine.Subscriber(r.PathValue("subscriber"))
+	sub, err := number.Subscriber(r.PathValue("subscriber"))
 	if err != nil {
 		return "", err
 	}
@@ -111,7 +111,7 @@ func (s *Server) getRules(w http.ResponseWriter, r *http.Request, k ringfence.Ke
 	if err != nil {
 		return err
 	}
-	rules, err := s.Engine.Rules(sub)
+	rules, err := s.Service.Rules(sub)
 	if err != nil {
 		return err
 	}
@@ -131,7 +131,7 @@ func (s *Server) putRules(w http.ResponseWriter, r *http.Request, k ringfence.Ke
 	if err := samePath("subscriber", in.Subscriber, sub); err != nil {
 		return err
 	}
-	rules, err := s.Engine.ReplaceRules(r.Context(), sub, &in)
+	rules, err := s.Service.ReplaceRules(r.Context(), k.ID, sub, &in)
 	if err != nil {
 		return err
 	}
@@ -145,7 +145,7 @@ func samePath(field, body, path string) error {
 	if body == "" {
 		return nil
 	}
-	if n, err := engine.Subscriber(body); err != nil || n != path {
+	if n, err := number.Subscriber(body); err != nil || n != path {
 		return ringfence.Errorf(ringfence.EINVALID, "%s: %q differs from the path's %s; leave it out or give the same", field, body, path)
 	}
 	return nil
@@ -160,7 +160,7 @@ func (s *Server) postRuleEntry(w http.ResponseWriter, r *http.Request, k ringfen
 	if err := decode(w, r, &e); err != nil {
 		return err
 	}
-	rules, err := s.Engine.SetEntry(r.Context(), sub, e)
+	rules, err := s.Service.SetEntry(r.Context(), k.ID, sub, e)
 	if err != nil {
 		return err
 	}
@@ -173,7 +173,7 @@ func (s *Server) deleteRuleEntry(w http.ResponseWriter, r *http.Request, k ringf
 	if err != nil {
 		return err
 	}
-	rules, err := s.Engine.RemoveEntry(r.Context(), sub, r.PathValue("pattern"))
+	rules, err := s.Service.RemoveEntry(r.Context(), k.ID, sub, r.PathValue("pattern"))
 	if err != nil {
 		return err
 	}
@@ -182,7 +182,7 @@ func (s *Server) deleteRuleEntry(w http.ResponseWriter, r *http.Request, k ringf
 }
 
 func (s *Server) getRegistry(w http.ResponseWriter, r *http.Request, k ringfence.Key) error {
-	bs, err := s.Engine.Businesses(r.Context())
+	bs, err := s.Service.Businesses(r.Context())
 	if err != nil {
 		return err
 	}
@@ -201,7 +201,7 @@ func (s *Server) postRegistry(w http.ResponseWriter, r *http.Request, k ringfenc
 	if err := decode(w, r, &req); err != nil {
 		return err
 	}
-	b, err := s.Engine.AddBusiness(r.Context(), k.ID, req.Pattern, req.Name)
+	b, err := s.Service.AddBusiness(r.Context(), k.ID, req.Pattern, req.Name)
 	if err != nil {
 		return err
 	}
@@ -222,7 +222,7 @@ func (s *Server) deleteRegistry(w http.ResponseWriter, r *http.Request, k ringfe
 	if err != nil {
 		return err
 	}
-	if err := s.Engine.RemoveBusiness(r.Context(), k.ID, id); err != nil {
+	if err := s.Service.RemoveBusiness(r.Context(), k.ID, id); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -239,7 +239,7 @@ func (s *Server) postAppeal(w http.ResponseWriter, r *http.Request, k ringfence.
 	if err := decode(w, r, &req); err != nil {
 		return err
 	}
-	a, err := s.Engine.FileAppeal(r.Context(), k.ID, ringfence.Appeal{Number: req.Number, Business: req.Business, Contact: req.Contact, Reason: req.Reason})
+	a, err := s.Service.FileAppeal(r.Context(), k.ID, ringfence.Appeal{Number: req.Number, Business: req.Business, Contact: req.Contact, Reason: req.Reason})
 	if err != nil {
 		return err
 	}
@@ -248,7 +248,7 @@ func (s *Server) postAppeal(w http.ResponseWriter, r *http.Request, k ringfence.
 }
 
 func (s *Server) getAppeals(w http.ResponseWriter, r *http.Request, k ringfence.Key) error {
-	as, err := s.Engine.Appeals(r.Context(), r.URL.Query().Get("status"))
+	as, err := s.Service.Appeals(r.Context(), r.URL.Query().Get("status"))
 	if err != nil {
 		return err
 	}
@@ -276,7 +276,7 @@ func (s *Server) decideAppeal(w http.ResponseWriter, r *http.Request, k ringfenc
 			return err
 		}
 	}
-	a, err := s.Engine.DecideAppeal(r.Context(), k.ID, id, d == "accept", req.Note)
+	a, err := s.Service.DecideAppeal(r.Context(), k.ID, id, d == "accept", req.Note)
 	if err != nil {
 		return err
 	}
@@ -285,11 +285,11 @@ func (s *Server) decideAppeal(w http.ResponseWriter, r *http.Request, k ringfenc
 }
 
 func (s *Server) getMonthly(w http.ResponseWriter, r *http.Request, k ringfence.Key) error {
-	m, err := engine.ParseMonth(r.URL.Query().Get("month"))
+	m, err := ringfence.ParseMonth(r.URL.Query().Get("month"))
 	if err != nil {
 		return err
 	}
-	st, err := s.Engine.MonthlyStats(r.Context(), m)
+	st, err := s.Service.MonthlyStats(r.Context(), m)
 	if err != nil {
 		return err
 	}
@@ -306,7 +306,7 @@ func (s *Server) getAudit(w http.ResponseWriter, r *http.Request, k ringfence.Ke
 		}
 		limit = n
 	}
-	log, err := s.Engine.Store().AuditLog(r.Context(), limit)
+	log, err := s.Service.AuditLog(r.Context(), limit)
 	if err != nil {
 		return err
 	}
@@ -319,7 +319,7 @@ func (s *Server) getAudit(w http.ResponseWriter, r *http.Request, k ringfence.Ke
 
 // deleteKey revokes an API key, at once.
 func (s *Server) deleteKey(w http.ResponseWriter, r *http.Request, k ringfence.Key) error {
-	if err := s.Engine.RevokeKey(r.Context(), k.ID, r.PathValue("id")); err != nil {
+	if err := s.Service.RevokeKey(r.Context(), k.ID, r.PathValue("id")); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

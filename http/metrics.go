@@ -8,7 +8,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"ringfence"
-	"ringfence/engine"
 )
 
 type metrics struct {
@@ -17,7 +16,7 @@ type metrics struct {
 	verdicts *prometheus.CounterVec
 }
 
-func newMetrics(reg *prometheus.Registry, e *engine.Engine) *metrics {
+func newMetrics(reg *prometheus.Registry, e Service) *metrics {
 	m := &metrics{
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "ringfence_http_requests_total", Help: "HTTP requests by route and status."}, []string{"route", "status"}),
 		latency:  prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "ringfence_http_request_seconds", Help: "HTTP request latency by route.", Buckets: []float64{.0001, .0005, .001, .005, .01, .05, .1, .5, 1}}, []string{"route"}),

@@ -1,7 +1,8 @@
 // Package http is ringfence's HTTP API: verdicts, reports, personal rules,
 // the verified-business registry, appeals, statistics, keys with roles, rate
-// limits, Prometheus metrics. Handlers translate requests into engine calls;
-// errors map to status codes in one place (Error).
+// limits, Prometheus metrics. Handlers translate requests into calls on a
+// Service (narrow interfaces declared in service.go, which the engine
+// implements); errors map to status codes in one place (Error).
 package http
 
 import (
@@ -26,18 +27,17 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"ringfence"
-	"ringfence/engine"
 	"ringfence/ledger"
 )
 
 // MaxBody is the largest JSON request body accepted.
 const MaxBody = 64 << 10
 
-// Server serves the API over an engine.
+// Server serves the API over a Service (the engine in ringfence).
 type Server struct {
-	Engine *engine.Engine
-	Logger *slog.Logger
-	Limits Limits
+	Service Service
+	Logger  *slog.Logger
+	Limits  Limits
 	// DeidKey is the master key for pseudonyms and format-preserving
 	// encryption in POST /v1/deid; without it only mask and redact work.
 	DeidKey []byte
@@ -137,8 +137,8 @@ func checkQuery(r *http.Request, allowed []string) error {
 }
 
 // NewServer returns a server with the core routes plus extra ones.
-func NewServer(e *engine.Engine, logger *slog.Logger, limits Limits, extra ...Route) *Server {
-	s := &Server{Engine: e, Logger: logger, Limits: limits, mux: http.NewServeMux(), registry: prometheus.NewRegistry(), query: maps.Clone(queryParams)}
+func NewServer(e Service, logger *slog.Logger, limits Limits, extra ...Route) *Server {
+	s := &Server{Service: e, Logger: logger, Limits: limits, mux: http.NewServeMux(), registry: prometheus.NewRegistry(), query: maps.Clone(queryParams)}
 	s.limiter = newLimiter(limits)
 	s.metrics = newMetrics(s.registry, e)
 	s.routes()
@@ -180,7 +180,7 @@ func (s *Server) routes() {
 			Error(w, r, err)
 			return
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "index": s.Engine.IndexStats()})
+		writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "index": s.Service.IndexStats()})
 	})
 	metrics := promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{})
 	s.mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, r *http.Request) {
@@ -262,7 +262,7 @@ func (s *Server) authorize(r *http.Request, roles []ringfence.Role) (ringfence.K
 	if !ok || secret == "" {
 		return ringfence.Key{}, ringfence.Errorf(ringfence.EUNAUTHORIZED, "missing Authorization: Bearer KEY")
 	}
-	k, err := s.Engine.Authenticate(r.Context(), strings.TrimSpace(secret))
+	k, err := s.Service.Authenticate(r.Context(), strings.TrimSpace(secret))
 	if err != nil {
 		return k, err
 	}

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"ringfence"
-	"ringfence/engine"
 )
 
 // strictJSON checks what encoding/json lets through silently: object keys
@@ -19,7 +18,7 @@ import (
 // or "NUMBER" for "number"), and no object may give a key twice (encoding/
 // json keeps the last). It walks body's tokens alongside t, the type the
 // body decodes into, through nested structs, slices, arrays and maps, and
-// also refuses a time.Time before engine.EarliestTime. body must be one
+// also refuses a time.Time before ringfence.EarliestTime. body must be one
 // valid JSON value (decodeJSON checks that first); the error is invalid
 // and names the key by its path ("entries[0].Until").
 func strictJSON(body []byte, t reflect.Type) error {
@@ -121,7 +120,7 @@ func strictValue(dec *json.Decoder, t reflect.Type, path string) error {
 				if path == "" {
 					path = "body"
 				}
-				return engine.NotBefore(path, tm)
+				return ringfence.NotBefore(path, tm)
 			}
 		}
 	}

@@ -65,7 +65,7 @@ func (s *Server) postExport(w http.ResponseWriter, r *http.Request, k ringfence.
 	if opt.RawCells, err = flagParam(q, "csv_raw"); err != nil {
 		return err
 	}
-	free := s.Engine.IssuableAliases()
+	free := s.Service.IssuableAliases()
 	if c := q.Get("canaries"); c != "" {
 		n, err := strconv.Atoi(c)
 		if err != nil || n < 1 || n > 1000 {
@@ -76,7 +76,7 @@ func (s *Server) postExport(w http.ResponseWriter, r *http.Request, k ringfence.
 		}
 		opt.Canaries = n
 	}
-	issue := s.Engine.NewIssue(k.ID, k.Org)
+	issue := s.Service.BeginExport(k.ID, k.Org)
 	defer issue.Abort()
 	if free > 0 {
 		opt.Numbers = issue
@@ -178,14 +178,14 @@ func (s *Server) postAttribution(w http.ResponseWriter, r *http.Request, k ringf
 			return ringfence.Errorf(ringfence.EINVALID, "top: %q is not 1..100", t)
 		}
 	}
-	a, _, err := ledger.Attribute(r.Context(), l, http.MaxBytesReader(w, r.Body, MaxListBody), trace.AttributeOptions{Top: top, NullAliases: s.Engine.NullAliases()})
+	a, _, err := ledger.Attribute(r.Context(), l, http.MaxBytesReader(w, r.Body, MaxListBody), trace.AttributeOptions{Top: top, NullAliases: s.Service.NullAliases()})
 	if err != nil {
 		if ringfence.ErrorCode(err) == ringfence.EINTERNAL {
 			return ringfence.Errorf(ringfence.EINVALID, "found list: %v", err)
 		}
 		return err
 	}
-	if err := s.Engine.Audit(r.Context(), k.ID, "trace.attribute", a.Case, ""); err != nil {
+	if err := s.Service.Audit(r.Context(), k.ID, "trace.attribute", a.Case, ""); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, a)
@@ -205,7 +205,7 @@ func (s *Server) getEvidence(w http.ResponseWriter, r *http.Request, k ringfence
 		return ringfence.Errorf(ringfence.ENOTFOUND, "no case %s among your aliases' leaks", r.PathValue("case"))
 	}
 	b, err := evidence.ExportWith(l, r.PathValue("case"), func(i int64) (string, error) {
-		return s.Engine.LeakCaller(r.Context(), i)
+		return s.Service.LeakCaller(r.Context(), i)
 	})
 	if err != nil {
 		if ringfence.ErrorCode(err) == ringfence.EINTERNAL {
@@ -215,7 +215,7 @@ func (s *Server) getEvidence(w http.ResponseWriter, r *http.Request, k ringfence
 		}
 		return err
 	}
-	if err := s.Engine.Audit(r.Context(), k.ID, "evidence.export", r.PathValue("case"), ""); err != nil {
+	if err := s.Service.Audit(r.Context(), k.ID, "evidence.export", r.PathValue("case"), ""); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/zip")
@@ -274,6 +274,6 @@ func (s *Server) ownLeak(l *ledger.Log, k ringfence.Key, caseID string) bool {
 	if err != nil || e.LeakEvent == nil {
 		return false
 	}
-	b, err := s.Engine.Alias(e.LeakEvent.Alias)
+	b, err := s.Service.Alias(e.LeakEvent.Alias)
 	return err == nil && b.Subscriber == k.Subscriber
 }

@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"ringfence"
-	"ringfence/engine"
 	"ringfence/ledger"
 )
 
@@ -21,7 +20,7 @@ func withLedger(t *testing.T, v *env) {
 	t.Cleanup(func() { l.Close() })
 	v.api.Ledger = l
 	v.api.TempDir = t.TempDir()
-	v.e.SetDisclosures(engine.LedgerDisclosures(l))
+	v.e.SetDisclosures(ledger.NewDisclosures(l))
 }
 
 func raw(t *testing.T, v *env, method, path, key, body string) (*http.Response, string) {

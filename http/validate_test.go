@@ -94,7 +94,7 @@ func TestPutKeepsStoredExpiredPass(t *testing.T) {
 	op := v.key(ringfence.RoleOperator, "")
 	now := v.e.Now
 	v.e.Now = func() time.Time { return now().Add(-48 * time.Hour) }
-	if _, err := v.e.Pass(context.Background(), "13800138000", "95311*", now().Add(-24*time.Hour), "courier"); err != nil {
+	if _, err := v.e.Pass(context.Background(), "op", "13800138000", "95311*", now().Add(-24*time.Hour), "courier"); err != nil {
 		t.Fatal(err)
 	}
 	v.e.Now = now

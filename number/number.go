@@ -153,3 +153,13 @@ func FromKey(k uint64) string {
 	buf[0] = '+'
 	return string(strconv.AppendUint(buf[:1], k, 10))
 }
+
+// Subscriber normalises a subscriber's identity (their own phone number)
+// to E.164, failing with EINVALID that names the field.
+func Subscriber(id string) (string, error) {
+	s, err := E164(id)
+	if err != nil {
+		return "", ringfence.Errorf(ringfence.EINVALID, "subscriber: %v", err)
+	}
+	return s, nil
+}

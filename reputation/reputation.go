@@ -74,13 +74,9 @@ func (c Config) Decay(from, now time.Time) float64 {
 	return math.Exp2(-float64(now.Sub(from)) / float64(c.HalfLife))
 }
 
-// Track is a reporter's record: how many of their reports agreed or
-// disagreed with the crowd's verdict on that number when they made them.
-type Track struct {
-	Reports   int
-	Agreed    int
-	Disagreed int
-}
+// Track is a reporter's record (defined at the root, where the store
+// contracts use it).
+type Track = ringfence.Track
 
 // ReporterWeight is the weight of a crowd reporter with track record t.
 // It starts at NewReporterWeight, grows with agreement, is pulled down by
@@ -101,9 +97,6 @@ func (c Config) SourceWeight(source string, t Track) float64 {
 	return c.ReporterWeight(t)
 }
 
-// Tally is the reports on one number in one category.
-type Tally struct {
-	Category  ringfence.Category
-	Reporters int     // distinct reporters whose latest report is this category
-	Weight    float64 // sum of weights in the reference frame (see Config.Boost)
-}
+// Tally is the reports on one number in one category (defined at the
+// root, where the store contracts use it).
+type Tally = ringfence.Tally

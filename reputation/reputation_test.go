@@ -49,9 +49,9 @@ func TestDecayHalfLife(t *testing.T) {
 
 func TestSummarize(t *testing.T) {
 	tallies := []Tally{
-		{"customer_service", 1, 0.5},
-		{"loan", 98, 60},
-		{"sales", 3, 2},
+		{Category: "customer_service", Reporters: 1, Weight: 0.5},
+		{Category: "loan", Reporters: 98, Weight: 60},
+		{Category: "sales", Reporters: 3, Weight: 2},
 	}
 	s := Summarize(tallies, 1)
 	c := s.Crowd(1)
@@ -68,7 +68,7 @@ func TestSummarize(t *testing.T) {
 		t.Fatal("empty summary should be zero")
 	}
 	// Unknown categories are ignored; counts saturate.
-	s = Summarize([]Tally{{"nonsense", 5, 100}, {"fraud", 100000, 1}}, 1)
+	s = Summarize([]Tally{{Category: "nonsense", Reporters: 5, Weight: 100}, {Category: "fraud", Reporters: 100000, Weight: 1}}, 1)
 	if c := s.Crowd(1); c.Category != "fraud" || c.Reporters != maxCount {
 		t.Fatalf("got %+v", c)
 	}

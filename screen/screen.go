@@ -141,7 +141,7 @@ func (p *Policy) personal(v *Verdict, call Call, rules *Rules) ringfence.Action 
 		return ringfence.Allow
 	}
 	e164 := call.Caller.E164
-	if e, ok := rules.find(e164, call.At, EntryAllow, EntryPass); ok {
+	if e, ok := find(rules, e164, call.At, EntryAllow, EntryPass); ok {
 		code := ReasonAllowList
 		if e.Kind == EntryPass {
 			code = ReasonPass
@@ -156,7 +156,7 @@ func (p *Policy) personal(v *Verdict, call Call, rules *Rules) ringfence.Action 
 			floor = a
 		}
 	}
-	if e, ok := rules.find(e164, call.At, EntryBlock, EntryLabel); ok {
+	if e, ok := find(rules, e164, call.At, EntryBlock, EntryLabel); ok {
 		if e.Kind == EntryBlock {
 			raise(ringfence.Block, Reason{Code: ReasonBlockList, Text: e.Pattern})
 		} else {
@@ -166,7 +166,7 @@ func (p *Policy) personal(v *Verdict, call Call, rules *Rules) ringfence.Action 
 	if a := rules.ContactsOnly; a == ringfence.Block || a == ringfence.Label {
 		raise(a, Reason{Code: ReasonContactsOnly})
 	}
-	if q := rules.Quiet; q != nil && q.contains(call.At) {
+	if q := rules.Quiet; q != nil && quietContains(q, call.At) {
 		raise(q.Action, Reason{Code: ReasonQuietHours, Text: q.From + "–" + q.To})
 	}
 	if floor == ringfence.Block {

@@ -4,7 +4,7 @@ import (
 	"sync"
 	"time"
 
-	"ringfence/engine"
+	"ringfence"
 )
 
 // Call events reach the Recorder in batches, at most batchEvery apart: a
@@ -19,7 +19,7 @@ const (
 type batcher struct {
 	to   Recorder
 	mu   sync.Mutex
-	buf  []engine.CallEvent
+	buf  []ringfence.CallEvent
 	stop chan struct{}
 	done chan struct{}
 }
@@ -46,7 +46,7 @@ func (b *batcher) run() {
 }
 
 // Record queues ev.
-func (b *batcher) Record(ev engine.CallEvent) {
+func (b *batcher) Record(ev ringfence.CallEvent) {
 	b.mu.Lock()
 	b.buf = append(b.buf, ev)
 	full := len(b.buf) >= batchMax
@@ -60,7 +60,7 @@ func (b *batcher) Record(ev engine.CallEvent) {
 func (b *batcher) flush() {
 	b.mu.Lock()
 	out := b.buf
-	b.buf = make([]engine.CallEvent, 0, max(16, len(out)))
+	b.buf = make([]ringfence.CallEvent, 0, max(16, len(out)))
 	b.mu.Unlock()
 	for _, ev := range out {
 		b.to.Record(ev)

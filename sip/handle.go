@@ -8,7 +8,6 @@ import (
 	sipmsg "github.com/emiago/sipgo/sip"
 
 	"ringfence"
-	"ringfence/engine"
 	"ringfence/number"
 	"ringfence/screen"
 )
@@ -267,7 +266,7 @@ func (s *Server) decide(w *work, req *sipmsg.Request) decision {
 	calleeIn := calleeOf(req)
 	caller, callerErr := number.Parse(callerIn)
 	callee, calleeErr := number.E164(calleeIn)
-	ev := engine.CallEvent{At: at, Caller: callerIn, Callee: calleeIn, Source: "sip"}
+	ev := ringfence.CallEvent{At: at, Caller: callerIn, Callee: calleeIn, Source: "sip"}
 	if calleeErr == nil {
 		ev.Callee = callee
 	} else {
@@ -344,7 +343,7 @@ func (s *Server) decide(w *work, req *sipmsg.Request) decision {
 	return d
 }
 
-func (s *Server) record(ev engine.CallEvent) {
+func (s *Server) record(ev ringfence.CallEvent) {
 	if s.calls != nil {
 		s.calls.Record(ev)
 	}

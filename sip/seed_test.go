@@ -45,7 +45,7 @@ func newEngine(t testing.TB) *engine.Engine {
 	if err := e.AddReports(ctx, rs); err != nil {
 		t.Fatal(err)
 	}
-	_, err = e.UpdateRules(ctx, subscriber, func(r *screen.Rules) error {
+	_, err = e.UpdateRules(ctx, "op", subscriber, func(r *screen.Rules) error {
 		r.BlockedCategories = map[ringfence.Category]ringfence.Action{"sales": ringfence.Block}
 		r.MinReportWeight = 1
 		r.Entries = append(r.Entries, screen.Entry{Pattern: "+86" + blockedByRule, Kind: screen.EntryBlock})

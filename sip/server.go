@@ -63,21 +63,21 @@ import (
 
 	sipmsg "github.com/emiago/sipgo/sip"
 
-	"ringfence/engine"
+	"ringfence"
 	"ringfence/number"
 	"ringfence/screen"
 )
 
-// Screener decides calls: *engine.Engine is one. The caller is already
+// Screener decides calls (the engine is one). The caller is already
 // parsed and the callee is E.164 or "" (a plain check of the caller).
 type Screener interface {
 	Decide(v *screen.Verdict, caller number.Info, input, callee string, at time.Time, attestation string)
 }
 
-// Recorder keeps screened calls: *engine.CallLog is one. Record must not
+// Recorder keeps screened calls (the engine's CallLog is one). Record must not
 // block.
 type Recorder interface {
-	Record(engine.CallEvent)
+	Record(ringfence.CallEvent)
 }
 
 // AliasRoute is where a call to an alias number goes.

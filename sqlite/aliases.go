@@ -4,14 +4,14 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"time"
 
 	"ringfence"
 	"ringfence/alias"
-	"ringfence/engine"
 )
 
-// AddPool implements engine.AliasStore.
+// AddPool implements ringfence.AliasStore.
 func (d *DB) AddPool(ctx context.Context, ps []alias.PoolNumber, audit ringfence.AuditEntry) (added, nulls int, err error) {
 	err = d.tx(ctx, func(tx *sql.Tx) error {
 		st, err := tx.PrepareContext(ctx, `INSERT INTO alias_pool (number, added_at, available_at, null_alias, state) VALUES (?, ?, ?, ?, 'pool') ON CONFLICT (number) DO NOTHING`)
@@ -45,7 +45,7 @@ func boolInt(b bool) int {
 	return 0
 }
 
-// Pool implements engine.AliasStore.
+// Pool implements ringfence.AliasStore.
 func (d *DB) Pool(ctx context.Context, fn func(alias.PoolNumber) error) error {
 	rows, err := d.db.QueryContext(ctx, `SELECT number, added_at, available_at, null_alias, state, calls FROM alias_pool ORDER BY number`)
 	if err != nil {
@@ -67,7 +67,7 @@ func (d *DB) Pool(ctx context.Context, fn func(alias.PoolNumber) error) error {
 	return rows.Err()
 }
 
-// BindAlias implements engine.AliasStore.
+// BindAlias implements ringfence.AliasStore.
 func (d *DB) BindAlias(ctx context.Context, b *alias.Binding, now time.Time) error {
 	return d.tx(ctx, func(tx *sql.Tx) error {
 		var num string
@@ -86,13 +86,15 @@ func (d *DB) BindAlias(ctx context.Context, b *alias.Binding, now time.Time) err
 		if b.Purpose == "" {
 			b.Purpose = alias.PurposeAlias
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO alias_bindings (alias, subscriber, merchant, merchant_numbers, block_strangers, created_at, ledger_index, purpose, export_id, org) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			num, b.Subscriber, b.Merchant, string(mn), boolInt(b.BlockStrangers), ms(b.CreatedAt), b.LedgerIndex, b.Purpose, b.ExportID, b.Org)
-		return err
+		if _, err = tx.ExecContext(ctx, `INSERT INTO alias_bindings (alias, subscriber, merchant, merchant_numbers, block_strangers, created_at, ledger_index, purpose, export_id, org) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			num, b.Subscriber, b.Merchant, string(mn), boolInt(b.BlockStrangers), ms(b.CreatedAt), b.LedgerIndex, b.Purpose, b.ExportID, b.Org); err != nil {
+			return err
+		}
+		return bindingEvent(ctx, tx, num, now)
 	})
 }
 
-// BindAliases implements engine.AliasStore.
+// BindAliases implements ringfence.AliasStore.
 func (d *DB) BindAliases(ctx context.Context, bs []*alias.Binding, audit []ringfence.AuditEntry) error {
 	return d.tx(ctx, func(tx *sql.Tx) error {
 		up, err := tx.PrepareContext(ctx, `UPDATE alias_pool SET state = 'bound' WHERE number = ? AND state = 'pool' AND null_alias = 0`)
@@ -120,12 +122,15 @@ func (d *DB) BindAliases(ctx context.Context, bs []*alias.Binding, audit []ringf
 			if _, err := ins.ExecContext(ctx, b.Alias, b.Subscriber, b.Merchant, string(mn), boolInt(b.BlockStrangers), ms(b.CreatedAt), b.LedgerIndex, b.Purpose, b.ExportID, b.Org); err != nil {
 				return err
 			}
+			if err := bindingEvent(ctx, tx, b.Alias, b.CreatedAt); err != nil {
+				return err
+			}
 		}
 		return insertAudit(ctx, tx, audit...)
 	})
 }
 
-// UnbindAliases implements engine.AliasStore.
+// UnbindAliases implements ringfence.AliasStore.
 func (d *DB) UnbindAliases(ctx context.Context, nums []string, audit []ringfence.AuditEntry) error {
 	return d.tx(ctx, func(tx *sql.Tx) error {
 		for _, n := range nums {
@@ -139,16 +144,26 @@ func (d *DB) UnbindAliases(ctx context.Context, nums []string, audit []ringfence
 			if _, err := tx.ExecContext(ctx, `UPDATE alias_pool SET state = 'pool' WHERE number = ? AND state = 'bound'`, n); err != nil {
 				return err
 			}
+			if _, err := appendEvents(ctx, tx, ringfence.Event{Type: ringfence.EventAliasBinding, At: time.Now().UTC(), Binding: &alias.Binding{Alias: n}, Unbound: true}); err != nil {
+				return err
+			}
 		}
 		return insertAudit(ctx, tx, audit...)
 	})
 }
 
-// SetBindingsLedger implements engine.AliasStore.
+// SetBindingsLedger implements ringfence.AliasStore.
 func (d *DB) SetBindingsLedger(ctx context.Context, index map[string]int64) error {
 	return d.tx(ctx, func(tx *sql.Tx) error {
 		for a, i := range index {
-			if _, err := tx.ExecContext(ctx, `UPDATE alias_bindings SET ledger_index = ? WHERE alias = ?`, i, a); err != nil {
+			res, err := tx.ExecContext(ctx, `UPDATE alias_bindings SET ledger_index = ? WHERE alias = ?`, i, a)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				continue
+			}
+			if err := bindingEvent(ctx, tx, a, time.Now().UTC()); err != nil {
 				return err
 			}
 		}
@@ -156,48 +171,73 @@ func (d *DB) SetBindingsLedger(ctx context.Context, index map[string]int64) erro
 	})
 }
 
-// UnrecordedLeaks implements engine.AliasStore.
-func (d *DB) UnrecordedLeaks(ctx context.Context) ([]engine.AliasEvent, error) {
+// UnrecordedLeaks implements ringfence.AliasStore.
+func (d *DB) UnrecordedLeaks(ctx context.Context) ([]ringfence.AliasEvent, error) {
 	return d.aliasEvents(ctx, `WHERE outcome = 'stranger' AND ledger_index < 0 ORDER BY id`)
 }
 
-// LeakByLedger implements engine.AliasStore.
-func (d *DB) LeakByLedger(ctx context.Context, index int64) (engine.AliasEvent, error) {
+// LeakByLedger implements ringfence.AliasStore.
+func (d *DB) LeakByLedger(ctx context.Context, index int64) (ringfence.AliasEvent, error) {
 	evs, err := d.aliasEvents(ctx, `WHERE ledger_index = ? AND outcome = 'stranger'`, index)
 	if err != nil {
-		return engine.AliasEvent{}, err
+		return ringfence.AliasEvent{}, err
 	}
 	if len(evs) == 0 {
-		return engine.AliasEvent{}, notFound("no recorded call for ledger entry %d", index)
+		return ringfence.AliasEvent{}, notFound("no recorded call for ledger entry %d", index)
 	}
 	return evs[0], nil
 }
 
-// SetBindingLedger implements engine.AliasStore.
+// SetBindingLedger implements ringfence.AliasStore.
 func (d *DB) SetBindingLedger(ctx context.Context, num string, index int64) error {
 	return d.tx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `UPDATE alias_bindings SET ledger_index = ? WHERE alias = ?`, index, num)
-		return err
+		res, err := tx.ExecContext(ctx, `UPDATE alias_bindings SET ledger_index = ? WHERE alias = ?`, index, num)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil
+		}
+		return bindingEvent(ctx, tx, num, time.Now().UTC())
 	})
 }
 
-// Bindings implements engine.AliasStore.
+const bindingCols = `alias, subscriber, merchant, merchant_numbers, block_strangers, created_at, ledger_index, purpose, export_id, org`
+
+func scanBinding(s interface{ Scan(...any) error }) (alias.Binding, error) {
+	var b alias.Binding
+	var mn string
+	var block int
+	var at int64
+	if err := s.Scan(&b.Alias, &b.Subscriber, &b.Merchant, &mn, &block, &at, &b.LedgerIndex, &b.Purpose, &b.ExportID, &b.Org); err != nil {
+		return b, err
+	}
+	b.BlockStrangers, b.CreatedAt = block == 1, fromMS(at)
+	err := json.Unmarshal([]byte(mn), &b.MerchantNumbers)
+	return b, err
+}
+
+// bindingEvent appends, inside tx, the event of the binding of num as it
+// now stands there.
+func bindingEvent(ctx context.Context, tx *sql.Tx, num string, at time.Time) error {
+	b, err := scanBinding(tx.QueryRowContext(ctx, `SELECT `+bindingCols+` FROM alias_bindings WHERE alias = ?`, num))
+	if err != nil {
+		return fmt.Errorf("binding %s: %w", num, err)
+	}
+	_, err = appendEvents(ctx, tx, ringfence.Event{Type: ringfence.EventAliasBinding, At: at, Binding: &b})
+	return err
+}
+
+// Bindings implements ringfence.AliasStore.
 func (d *DB) Bindings(ctx context.Context, fn func(alias.Binding) error) error {
-	rows, err := d.db.QueryContext(ctx, `SELECT alias, subscriber, merchant, merchant_numbers, block_strangers, created_at, ledger_index, purpose, export_id, org FROM alias_bindings ORDER BY created_at, alias`)
+	rows, err := d.db.QueryContext(ctx, `SELECT `+bindingCols+` FROM alias_bindings ORDER BY created_at, alias`)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var b alias.Binding
-		var mn string
-		var block int
-		var at int64
-		if err := rows.Scan(&b.Alias, &b.Subscriber, &b.Merchant, &mn, &block, &at, &b.LedgerIndex, &b.Purpose, &b.ExportID, &b.Org); err != nil {
-			return err
-		}
-		b.BlockStrangers, b.CreatedAt = block == 1, fromMS(at)
-		if err := json.Unmarshal([]byte(mn), &b.MerchantNumbers); err != nil {
+		b, err := scanBinding(rows)
+		if err != nil {
 			return err
 		}
 		if err := fn(b); err != nil {
@@ -207,8 +247,8 @@ func (d *DB) Bindings(ctx context.Context, fn func(alias.Binding) error) error {
 	return rows.Err()
 }
 
-// AddAliasEvent implements engine.AliasStore.
-func (d *DB) AddAliasEvent(ctx context.Context, ev *engine.AliasEvent) error {
+// AddAliasEvent implements ringfence.AliasStore.
+func (d *DB) AddAliasEvent(ctx context.Context, ev *ringfence.AliasEvent) error {
 	return d.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO alias_events (at, alias, caller, outcome, merchant, subscriber, duration_s, answered, ledger_index, sequential) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			ms(ev.At), ev.Alias, ev.Caller, ev.Outcome, ev.Merchant, ev.Subscriber, ev.Duration, boolInt(ev.Answered), ev.LedgerIndex, boolInt(ev.Sequential))
@@ -218,6 +258,13 @@ func (d *DB) AddAliasEvent(ctx context.Context, ev *engine.AliasEvent) error {
 		if ev.ID, err = res.LastInsertId(); err != nil {
 			return err
 		}
+		if ev.Outcome == alias.Stranger {
+			leak := *ev
+			leak.Subscriber = ""
+			if _, err := appendEvents(ctx, tx, ringfence.Event{Type: ringfence.EventLeak, At: ev.At, Leak: &leak}); err != nil {
+				return err
+			}
+		}
 		if ev.Outcome == alias.Quarantine || ev.Outcome == alias.Null {
 			_, err = tx.ExecContext(ctx, `UPDATE alias_pool SET calls = calls + 1, state = CASE WHEN state = 'pool' AND null_alias = 0 AND calls + 1 > ? THEN 'retired' ELSE state END WHERE number = ?`,
 				alias.MaxQuarantineCalls, ev.Alias)
@@ -226,7 +273,7 @@ func (d *DB) AddAliasEvent(ctx context.Context, ev *engine.AliasEvent) error {
 	})
 }
 
-// SetAliasEventLedger implements engine.AliasStore.
+// SetAliasEventLedger implements ringfence.AliasStore.
 func (d *DB) SetAliasEventLedger(ctx context.Context, id, index int64) error {
 	return d.tx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE alias_events SET ledger_index = ? WHERE id = ?`, index, id)
@@ -234,20 +281,20 @@ func (d *DB) SetAliasEventLedger(ctx context.Context, id, index int64) error {
 	})
 }
 
-// AliasEvents implements engine.AliasStore.
-func (d *DB) AliasEvents(ctx context.Context, num string) ([]engine.AliasEvent, error) {
+// AliasEvents implements ringfence.AliasStore.
+func (d *DB) AliasEvents(ctx context.Context, num string) ([]ringfence.AliasEvent, error) {
 	return d.aliasEvents(ctx, `WHERE alias = ? ORDER BY id`, num)
 }
 
-func (d *DB) aliasEvents(ctx context.Context, where string, args ...any) ([]engine.AliasEvent, error) {
+func (d *DB) aliasEvents(ctx context.Context, where string, args ...any) ([]ringfence.AliasEvent, error) {
 	rows, err := d.db.QueryContext(ctx, `SELECT id, at, alias, caller, outcome, merchant, subscriber, duration_s, answered, ledger_index, sequential FROM alias_events `+where, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []engine.AliasEvent
+	var out []ringfence.AliasEvent
 	for rows.Next() {
-		var ev engine.AliasEvent
+		var ev ringfence.AliasEvent
 		var at int64
 		var answered, seq int
 		if err := rows.Scan(&ev.ID, &at, &ev.Alias, &ev.Caller, &ev.Outcome, &ev.Merchant, &ev.Subscriber, &ev.Duration, &answered, &ev.LedgerIndex, &seq); err != nil {
@@ -259,7 +306,7 @@ func (d *DB) aliasEvents(ctx context.Context, where string, args ...any) ([]engi
 	return out, rows.Err()
 }
 
-// SetBlockStrangers implements engine.AliasStore.
+// SetBlockStrangers implements ringfence.AliasStore.
 func (d *DB) SetBlockStrangers(ctx context.Context, num string, block bool, audit ringfence.AuditEntry) error {
 	return d.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE alias_bindings SET block_strangers = ? WHERE alias = ?`, boolInt(block), num)
@@ -268,6 +315,9 @@ func (d *DB) SetBlockStrangers(ctx context.Context, num string, block bool, audi
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return notFound("%s is not a bound alias", num)
+		}
+		if err := bindingEvent(ctx, tx, num, audit.At); err != nil {
+			return err
 		}
 		return insertAudit(ctx, tx, audit)
 	})

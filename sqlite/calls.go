@@ -7,11 +7,10 @@ import (
 	"time"
 
 	"ringfence"
-	"ringfence/engine"
 )
 
-// AddCalls implements engine.CallStore.
-func (d *DB) AddCalls(ctx context.Context, cs []engine.CallEvent) error {
+// AddCalls implements ringfence.CallStore.
+func (d *DB) AddCalls(ctx context.Context, cs []ringfence.CallEvent) error {
 	return d.tx(ctx, func(tx *sql.Tx) error {
 		st, err := tx.PrepareContext(ctx, `INSERT INTO call_events (at, caller, callee, action, category, score, reasons, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
 		if err != nil {
@@ -28,15 +27,15 @@ func (d *DB) AddCalls(ctx context.Context, cs []engine.CallEvent) error {
 	})
 }
 
-// Calls implements engine.CallStore.
-func (d *DB) Calls(ctx context.Context, from, to time.Time, fn func(engine.CallEvent) error) error {
+// Calls implements ringfence.CallStore.
+func (d *DB) Calls(ctx context.Context, from, to time.Time, fn func(ringfence.CallEvent) error) error {
 	rows, err := d.db.QueryContext(ctx, `SELECT at, caller, callee, action, category, score, reasons, source FROM call_events WHERE at >= ? AND at < ? ORDER BY at, id`, ms(from), ms(to))
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var c engine.CallEvent
+		var c ringfence.CallEvent
 		var at int64
 		var action, cat, reasons string
 		if err := rows.Scan(&at, &c.Caller, &c.Callee, &action, &cat, &c.Score, &reasons, &c.Source); err != nil {
@@ -53,7 +52,7 @@ func (d *DB) Calls(ctx context.Context, from, to time.Time, fn func(engine.CallE
 	return rows.Err()
 }
 
-// PruneCalls implements engine.CallStore.
+// PruneCalls implements ringfence.CallStore.
 func (d *DB) PruneCalls(ctx context.Context, before time.Time) (int64, error) {
 	var n int64
 	err := d.tx(ctx, func(tx *sql.Tx) error {

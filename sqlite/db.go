@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // the database/sql driver "sqlite"
@@ -28,6 +29,9 @@ var migrations embed.FS
 type DB struct {
 	db   *sql.DB
 	Path string
+
+	evMu   sync.Mutex
+	evWake chan struct{} // closed when a write commits; nil when nobody waits
 }
 
 // Open opens (creating if needed) the database file ringfence.db in dir and
@@ -107,7 +111,31 @@ func (d *DB) tx(ctx context.Context, f func(*sql.Tx) error) error {
 		tx.Rollback()
 		return err
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	d.wake()
+	return nil
+}
+
+// wake tells event-log subscribers that a write committed.
+func (d *DB) wake() {
+	d.evMu.Lock()
+	if d.evWake != nil {
+		close(d.evWake)
+		d.evWake = nil
+	}
+	d.evMu.Unlock()
+}
+
+// waiter returns a channel closed at the next commit.
+func (d *DB) waiter() <-chan struct{} {
+	d.evMu.Lock()
+	defer d.evMu.Unlock()
+	if d.evWake == nil {
+		d.evWake = make(chan struct{})
+	}
+	return d.evWake
 }
 
 func ms(t time.Time) int64 {

@@ -3,13 +3,13 @@ package sqlite_test
 import (
 	"testing"
 
-	"ringfence/engine"
-	"ringfence/engine/storetest"
+	"ringfence"
 	"ringfence/sqlite"
+	"ringfence/storetest"
 )
 
 func TestConformance(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) engine.Store {
+	storetest.Run(t, func(t *testing.T) ringfence.Store {
 		db, err := sqlite.Open(t.TempDir())
 		if err != nil {
 			t.Fatal(err)
@@ -29,4 +29,15 @@ func TestReopenKeepsData(t *testing.T) {
 		t.Fatalf("reopen (migrations applied twice?): %v", err)
 	}
 	db.Close()
+}
+
+func TestEventLogConformance(t *testing.T) {
+	storetest.TestEventLog(t, func(t *testing.T, dir string) ringfence.EventLog {
+		db, err := sqlite.Open(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return db.Events()
+	})
 }

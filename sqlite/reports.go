@@ -7,15 +7,15 @@ import (
 	"time"
 
 	"ringfence"
-	"ringfence/engine"
 	"ringfence/reputation"
 )
 
-// AddReports implements engine.ReportStore. All reports go in one
+// AddReports implements ringfence.ReportStore. All reports go in one
 // transaction: either every one of them is stored or none is.
-func (d *DB) AddReports(ctx context.Context, rs []ringfence.Report, boost func(ringfence.Report) float64, judge engine.Judge) ([]engine.NumberTallies, error) {
+func (d *DB) AddReports(ctx context.Context, rs []ringfence.Report, boost func(ringfence.Report) float64, judge ringfence.Judge) ([]ringfence.NumberTallies, error) {
 	touched := map[string]bool{}
 	var order []string
+	var out []ringfence.NumberTallies
 	err := d.tx(ctx, func(tx *sql.Tx) error {
 		for i := range rs {
 			r := &rs[i]
@@ -27,23 +27,32 @@ func (d *DB) AddReports(ctx context.Context, rs []ringfence.Report, boost func(r
 				order = append(order, r.Number)
 			}
 		}
+		// The tallies after the batch, read in its transaction, are what it
+		// returns and what its events carry.
+		at := time.Now().UTC()
+		if len(rs) > 0 {
+			at = rs[len(rs)-1].ReceivedAt
+		}
+		for _, n := range order {
+			ts, err := tallies(ctx, tx, n)
+			if err != nil {
+				return err
+			}
+			nt := ringfence.NumberTallies{Number: n, Tallies: ts}
+			out = append(out, nt)
+			if _, err := appendEvents(ctx, tx, ringfence.Event{Type: ringfence.EventReport, At: at, Tallies: &nt}); err != nil {
+				return err
+			}
+		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]engine.NumberTallies, 0, len(order))
-	for _, n := range order {
-		ts, err := d.TallyOf(ctx, n)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, engine.NumberTallies{Number: n, Tallies: ts})
-	}
 	return out, nil
 }
 
-func addReport(ctx context.Context, tx *sql.Tx, r *ringfence.Report, boost func(ringfence.Report) float64, judge engine.Judge) error {
+func addReport(ctx context.Context, tx *sql.Tx, r *ringfence.Report, boost func(ringfence.Report) float64, judge ringfence.Judge) error {
 	var oldCat, oldSource string
 	var oldRef float64
 	var cleared, complaints int
@@ -129,12 +138,12 @@ func tallies(ctx context.Context, q querier, number string) ([]reputation.Tally,
 	return ts, rows.Err()
 }
 
-// TallyOf implements engine.ReportStore.
+// TallyOf implements ringfence.ReportStore.
 func (d *DB) TallyOf(ctx context.Context, number string) ([]reputation.Tally, error) {
 	return tallies(ctx, d.db, number)
 }
 
-// Tallies implements engine.ReportStore.
+// Tallies implements ringfence.ReportStore.
 func (d *DB) Tallies(ctx context.Context, fn func(string, []reputation.Tally) error) error {
 	rows, err := d.db.QueryContext(ctx, `SELECT number, category, reporters, weight FROM tallies ORDER BY number`)
 	if err != nil {
@@ -168,13 +177,24 @@ func (d *DB) Tallies(ctx context.Context, fn func(string, []reputation.Tally) er
 	return nil
 }
 
-// ClearReports implements engine.ReportStore.
+// ClearReports implements ringfence.ReportStore.
 func (d *DB) ClearReports(ctx context.Context, number string, before time.Time) ([]reputation.Tally, error) {
-	err := d.tx(ctx, func(tx *sql.Tx) error { return clearReports(ctx, tx, number, ms(before)) })
+	var ts []reputation.Tally
+	err := d.tx(ctx, func(tx *sql.Tx) error {
+		if err := clearReports(ctx, tx, number, ms(before)); err != nil {
+			return err
+		}
+		var err error
+		if ts, err = tallies(ctx, tx, number); err != nil {
+			return err
+		}
+		_, err = appendEvents(ctx, tx, ringfence.Event{Type: ringfence.EventReport, At: before, Tallies: &ringfence.NumberTallies{Number: number, Tallies: ts}})
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
-	return d.TallyOf(ctx, number)
+	return ts, nil
 }
 
 // clearReports sets aside the reports on number received before beforeMS
@@ -191,15 +211,15 @@ func clearReports(ctx context.Context, tx *sql.Tx, number string, beforeMS int64
 	return err
 }
 
-// ReportEvents implements engine.ReportStore.
-func (d *DB) ReportEvents(ctx context.Context, from, to time.Time, fn func(engine.ReportEvent) error) error {
+// ReportEvents implements ringfence.ReportStore.
+func (d *DB) ReportEvents(ctx context.Context, from, to time.Time, fn func(ringfence.ReportEvent) error) error {
 	rows, err := d.db.QueryContext(ctx, `SELECT number, category, source, received_at FROM report_events WHERE received_at >= ? AND received_at < ? ORDER BY id`, ms(from), ms(to))
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var e engine.ReportEvent
+		var e ringfence.ReportEvent
 		var c string
 		var at int64
 		if err := rows.Scan(&e.Number, &c, &e.Source, &at); err != nil {
@@ -213,7 +233,7 @@ func (d *DB) ReportEvents(ctx context.Context, from, to time.Time, fn func(engin
 	return rows.Err()
 }
 
-// CountReports implements engine.ReportStore.
+// CountReports implements ringfence.ReportStore.
 func (d *DB) CountReports(ctx context.Context) (int64, error) {
 	var n int64
 	err := d.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM reports`).Scan(&n)

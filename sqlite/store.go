@@ -12,7 +12,7 @@ import (
 	"ringfence/screen"
 )
 
-// Rules implements engine.RuleStore.
+// Rules implements ringfence.RuleStore.
 func (d *DB) Rules(ctx context.Context, subscriber string) (*screen.Rules, error) {
 	var doc string
 	err := d.db.QueryRowContext(ctx, `SELECT doc FROM rules WHERE subscriber = ?`, subscriber).Scan(&doc)
@@ -28,19 +28,28 @@ func (d *DB) Rules(ctx context.Context, subscriber string) (*screen.Rules, error
 	return &r, nil
 }
 
-// PutRules implements engine.RuleStore.
-func (d *DB) PutRules(ctx context.Context, r *screen.Rules) error {
+// PutRules implements ringfence.RuleStore.
+func (d *DB) PutRules(ctx context.Context, r *screen.Rules, audit ringfence.AuditEntry) error {
 	doc, err := json.Marshal(r)
 	if err != nil {
 		return err
 	}
 	return d.tx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO rules (subscriber, doc) VALUES (?, ?) ON CONFLICT (subscriber) DO UPDATE SET doc = excluded.doc`, r.Subscriber, string(doc))
-		return err
+		if _, err := tx.ExecContext(ctx, `INSERT INTO rules (subscriber, doc) VALUES (?, ?) ON CONFLICT (subscriber) DO UPDATE SET doc = excluded.doc`, r.Subscriber, string(doc)); err != nil {
+			return err
+		}
+		var ev screen.Rules
+		if err := json.Unmarshal(doc, &ev); err != nil {
+			return err
+		}
+		if _, err := appendEvents(ctx, tx, ringfence.Event{Type: ringfence.EventRules, At: audit.At, Rules: &ev}); err != nil {
+			return err
+		}
+		return insertAudit(ctx, tx, audit)
 	})
 }
 
-// AllRules implements engine.RuleStore.
+// AllRules implements ringfence.RuleStore.
 func (d *DB) AllRules(ctx context.Context, fn func(*screen.Rules) error) error {
 	rows, err := d.db.QueryContext(ctx, `SELECT doc FROM rules ORDER BY subscriber`)
 	if err != nil {
@@ -63,7 +72,7 @@ func (d *DB) AllRules(ctx context.Context, fn func(*screen.Rules) error) error {
 	return rows.Err()
 }
 
-// AddBusiness implements engine.RegistryStore.
+// AddBusiness implements ringfence.RegistryStore.
 func (d *DB) AddBusiness(ctx context.Context, b *ringfence.Business, audit ringfence.AuditEntry) error {
 	var id int64
 	err := d.tx(ctx, func(tx *sql.Tx) error {
@@ -76,6 +85,11 @@ func (d *DB) AddBusiness(ctx context.Context, b *ringfence.Business, audit ringf
 		if id, err = res.LastInsertId(); err != nil {
 			return err
 		}
+		added := *b
+		added.ID = id
+		if _, err := appendEvents(ctx, tx, ringfence.Event{Type: ringfence.EventRegistry, At: audit.At, Business: &added}); err != nil {
+			return err
+		}
 		return insertAudit(ctx, tx, audit)
 	})
 	if err == nil {
@@ -84,7 +98,7 @@ func (d *DB) AddBusiness(ctx context.Context, b *ringfence.Business, audit ringf
 	return err
 }
 
-// RemoveBusiness implements engine.RegistryStore.
+// RemoveBusiness implements ringfence.RegistryStore.
 func (d *DB) RemoveBusiness(ctx context.Context, id int64, audit ringfence.AuditEntry) error {
 	return d.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM businesses WHERE id = ?`, id)
@@ -94,11 +108,14 @@ func (d *DB) RemoveBusiness(ctx context.Context, id int64, audit ringfence.Audit
 		if n, _ := res.RowsAffected(); n == 0 {
 			return notFound("no business %d", id)
 		}
+		if _, err := appendEvents(ctx, tx, ringfence.Event{Type: ringfence.EventRegistry, At: audit.At, Removed: id}); err != nil {
+			return err
+		}
 		return insertAudit(ctx, tx, audit)
 	})
 }
 
-// Businesses implements engine.RegistryStore.
+// Businesses implements ringfence.RegistryStore.
 func (d *DB) Businesses(ctx context.Context) ([]ringfence.Business, error) {
 	rows, err := d.db.QueryContext(ctx, `SELECT id, pattern, name, added_by, created_at FROM businesses ORDER BY id`)
 	if err != nil {
@@ -128,7 +145,7 @@ func scanAppeal(s interface{ Scan(...any) error }) (ringfence.Appeal, error) {
 	return a, err
 }
 
-// FileAppeal implements engine.AppealStore.
+// FileAppeal implements ringfence.AppealStore.
 func (d *DB) FileAppeal(ctx context.Context, a *ringfence.Appeal, audit func(ringfence.Appeal) ringfence.AuditEntry) error {
 	stored := *a
 	err := d.tx(ctx, func(tx *sql.Tx) error {
@@ -148,7 +165,7 @@ func (d *DB) FileAppeal(ctx context.Context, a *ringfence.Appeal, audit func(rin
 	return err
 }
 
-// Appeal implements engine.AppealStore.
+// Appeal implements ringfence.AppealStore.
 func (d *DB) Appeal(ctx context.Context, id int64) (ringfence.Appeal, error) {
 	a, err := scanAppeal(d.db.QueryRowContext(ctx, `SELECT `+appealCols+` FROM appeals WHERE id = ?`, id))
 	if isNoRows(err) {
@@ -157,7 +174,7 @@ func (d *DB) Appeal(ctx context.Context, id int64) (ringfence.Appeal, error) {
 	return a, err
 }
 
-// Appeals implements engine.AppealStore.
+// Appeals implements ringfence.AppealStore.
 func (d *DB) Appeals(ctx context.Context, status string) ([]ringfence.Appeal, error) {
 	rows, err := d.db.QueryContext(ctx, `SELECT `+appealCols+` FROM appeals WHERE ? = '' OR status = ? ORDER BY id`, status, status)
 	if err != nil {
@@ -175,7 +192,7 @@ func (d *DB) Appeals(ctx context.Context, status string) ([]ringfence.Appeal, er
 	return out, rows.Err()
 }
 
-// DecideAppeal implements engine.AppealStore.
+// DecideAppeal implements ringfence.AppealStore.
 func (d *DB) DecideAppeal(ctx context.Context, id int64, status, by, decision string, at time.Time, audit func(ringfence.Appeal) ringfence.AuditEntry) (ringfence.Appeal, []reputation.Tally, error) {
 	var a ringfence.Appeal
 	var ts []reputation.Tally
@@ -205,6 +222,13 @@ func (d *DB) DecideAppeal(ctx context.Context, id int64, status, by, decision st
 				return err
 			}
 		}
+		ev := ringfence.Event{Type: ringfence.EventAppeal, At: at, Appeal: &a}
+		if status == ringfence.AppealAccepted {
+			ev.Tallies = &ringfence.NumberTallies{Number: a.Number, Tallies: ts}
+		}
+		if _, err := appendEvents(ctx, tx, ev); err != nil {
+			return err
+		}
 		return insertAudit(ctx, tx, audit(a))
 	})
 	if err != nil {
@@ -213,7 +237,7 @@ func (d *DB) DecideAppeal(ctx context.Context, id int64, status, by, decision st
 	return a, ts, nil
 }
 
-// CreateKey implements engine.KeyStore.
+// CreateKey implements ringfence.KeyStore.
 func (d *DB) CreateKey(ctx context.Context, k ringfence.Key, hash []byte, audit ringfence.AuditEntry) error {
 	return d.tx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO api_keys (id, secret_hash, role, subscriber, org, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
@@ -227,7 +251,7 @@ func (d *DB) CreateKey(ctx context.Context, k ringfence.Key, hash []byte, audit 
 	})
 }
 
-// KeyByHash implements engine.KeyStore.
+// KeyByHash implements ringfence.KeyStore.
 func (d *DB) KeyByHash(ctx context.Context, hash []byte) (ringfence.Key, error) {
 	var k ringfence.Key
 	var role string
@@ -240,7 +264,7 @@ func (d *DB) KeyByHash(ctx context.Context, hash []byte) (ringfence.Key, error) 
 	return k, err
 }
 
-// Keys implements engine.KeyStore.
+// Keys implements ringfence.KeyStore.
 func (d *DB) Keys(ctx context.Context) ([]ringfence.Key, error) {
 	rows, err := d.db.QueryContext(ctx, `SELECT id, role, subscriber, org, created_at FROM api_keys ORDER BY created_at, id`)
 	if err != nil {
@@ -261,7 +285,7 @@ func (d *DB) Keys(ctx context.Context) ([]ringfence.Key, error) {
 	return out, rows.Err()
 }
 
-// Audit implements engine.AuditStore.
+// Audit implements ringfence.AuditStore.
 func (d *DB) Audit(ctx context.Context, e ringfence.AuditEntry) error {
 	return d.tx(ctx, func(tx *sql.Tx) error { return insertAudit(ctx, tx, e) })
 }
@@ -280,7 +304,7 @@ func insertAudit(ctx context.Context, tx *sql.Tx, entries ...ringfence.AuditEntr
 	return nil
 }
 
-// AuditLog implements engine.AuditStore.
+// AuditLog implements ringfence.AuditStore.
 func (d *DB) AuditLog(ctx context.Context, limit int) ([]ringfence.AuditEntry, error) {
 	rows, err := d.db.QueryContext(ctx, `SELECT id, at, actor, action, target, detail FROM audit ORDER BY id DESC LIMIT ?`, limit)
 	if err != nil {
@@ -300,7 +324,7 @@ func (d *DB) AuditLog(ctx context.Context, limit int) ([]ringfence.AuditEntry, e
 	return out, rows.Err()
 }
 
-// SaveFlags implements engine.FlagStore.
+// SaveFlags implements ringfence.FlagStore.
 func (d *DB) SaveFlags(ctx context.Context, fs []ringfence.Flag) error {
 	return d.tx(ctx, func(tx *sql.Tx) error {
 		for _, f := range fs {
@@ -310,12 +334,15 @@ func (d *DB) SaveFlags(ctx context.Context, fs []ringfence.Flag) error {
 				f.Number, f.Kind, f.Score, ms(f.FlaggedAt), string(reasons), f.Campaign); err != nil {
 				return err
 			}
+			if _, err := appendEvents(ctx, tx, ringfence.Event{Type: ringfence.EventFlag, At: f.FlaggedAt, Flag: &f}); err != nil {
+				return err
+			}
 		}
 		return nil
 	})
 }
 
-// Flags implements engine.FlagStore.
+// Flags implements ringfence.FlagStore.
 func (d *DB) Flags(ctx context.Context, fn func(ringfence.Flag) error) error {
 	rows, err := d.db.QueryContext(ctx, `SELECT number, kind, score, flagged_at, reasons, campaign FROM flags ORDER BY number, kind`)
 	if err != nil {
@@ -340,7 +367,7 @@ func (d *DB) Flags(ctx context.Context, fn func(ringfence.Flag) error) error {
 	return rows.Err()
 }
 
-// RevokeKey implements engine.KeyStore.
+// RevokeKey implements ringfence.KeyStore.
 func (d *DB) RevokeKey(ctx context.Context, id string, at time.Time, audit ringfence.AuditEntry) error {
 	return d.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at = 0`, ms(at), id)
@@ -349,6 +376,9 @@ func (d *DB) RevokeKey(ctx context.Context, id string, at time.Time, audit ringf
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return notFound("no active key %s", id)
+		}
+		if _, err := appendEvents(ctx, tx, ringfence.Event{Type: ringfence.EventKeyRevoked, At: at, KeyID: id}); err != nil {
+			return err
 		}
 		return insertAudit(ctx, tx, audit)
 	})

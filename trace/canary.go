@@ -34,6 +34,17 @@ type AliasBinder interface {
 	Alias(ctx context.Context, realE164 string, d Disclosure) (string, error)
 }
 
+// Issue is the numbers of one export in progress: canaries and aliases
+// reserved while the copy is written, bound when Commit records the export
+// (returning its ledger entry), released by Abort when it is not. Abort
+// after Commit does nothing.
+type Issue interface {
+	NumberSource
+	AliasBinder
+	Commit(ctx context.Context, rec *ExportRecord, prints []Print) (int64, error)
+	Abort()
+}
+
 // DefaultCanaryPrefixes are the number blocks ReservedRange draws from when
 // given none: the 1714, 1658, 1628 and 1629 blocks of the virtual-operator
 // ranges, which no carrier held in the August 2021 segment table. They look

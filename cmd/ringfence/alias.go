@@ -11,6 +11,7 @@ import (
 
 	"ringfence"
 	"ringfence/engine"
+	"ringfence/ledger"
 	"ringfence/number"
 )
 
@@ -70,7 +71,7 @@ func (c *cli) runAlias(args []string) int {
 			return c.fail("alias", err)
 		}
 		defer l.Close()
-		e.SetDisclosures(engine.LedgerDisclosures(l))
+		e.SetDisclosures(ledger.NewDisclosures(l))
 		if err := c.reconcile(e); err != nil {
 			return c.fail("alias", err)
 		}

@@ -475,18 +475,18 @@ func (c *cli) runRules(args []string) int {
 		}
 		switch verb {
 		case "remove":
-			r, err = e.RemoveEntry(ctx, sub, pos[2])
+			r, err = e.RemoveEntry(ctx, cliActor, sub, pos[2])
 		case "pass":
 			t, perr := time.Parse(time.RFC3339, *until)
 			if perr != nil {
 				return c.usageError(fs, "pass needs --until RFC3339 (got %q)", *until)
 			}
-			r, err = e.Pass(ctx, sub, pos[2], t, *note)
+			r, err = e.Pass(ctx, cliActor, sub, pos[2], t, *note)
 		default:
-			r, err = e.SetEntry(ctx, sub, screen.Entry{Pattern: pos[2], Kind: verb, Note: *note})
+			r, err = e.SetEntry(ctx, cliActor, sub, screen.Entry{Pattern: pos[2], Kind: verb, Note: *note})
 		}
 	case "set":
-		r, err = e.UpdateRules(ctx, sub, func(r *screen.Rules) error {
+		r, err = e.UpdateRules(ctx, cliActor, sub, func(r *screen.Rules) error {
 			return applySettings(r, *contacts, *quiet, *quietAction, *minWeight, blockCats, allowCats)
 		})
 	default:

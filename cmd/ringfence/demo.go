@@ -150,7 +150,7 @@ func loadDemo(ctx context.Context, e *engine.Engine, dir string, log io.Writer) 
 	if _, err := e.AddBusiness(ctx, cliActor, "95311*", "顺丰速运"); err != nil {
 		return err
 	}
-	if _, err := e.ReplaceRules(ctx, demoSubscriber, &screen.Rules{
+	if _, err := e.ReplaceRules(ctx, cliActor, demoSubscriber, &screen.Rules{
 		Entries: []screen.Entry{
 			{Pattern: "17100001234", Kind: screen.EntryAllow, Note: "my loan officer"},
 			{Pattern: "167*", Kind: screen.EntryBlock},

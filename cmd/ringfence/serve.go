@@ -15,6 +15,7 @@ import (
 	"ringfence/deid"
 	"ringfence/engine"
 	rfhttp "ringfence/http"
+	"ringfence/ledger"
 )
 
 func (c *cli) runServe(args []string) int {
@@ -63,7 +64,7 @@ func (c *cli) runServe(args []string) int {
 		return c.fail("serve", err)
 	}
 	defer led.Close()
-	e.SetDisclosures(engine.LedgerDisclosures(led))
+	e.SetDisclosures(ledger.NewDisclosures(led))
 	e.SetLogger(logger)
 	e.SetAliasLimits(engine.AliasLimits{OrgCanaryQuota: *canaryQuota, SubscriberAliasCap: *aliasCap})
 	if err := c.reconcile(e); err != nil {

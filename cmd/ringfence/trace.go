@@ -34,7 +34,7 @@ func (c *cli) openTracePool(dataDir string, l *ledger.Log) (*tracePool, error) {
 	if err != nil {
 		return nil, err
 	}
-	e.SetDisclosures(engine.LedgerDisclosures(l))
+	e.SetDisclosures(ledger.NewDisclosures(l))
 	if err := c.reconcile(e); err != nil {
 		closeDB()
 		return nil, err

@@ -281,7 +281,7 @@ func TestStrangerOnAliasEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.SetDisclosures(engine.LedgerDisclosures(l))
+	e.SetDisclosures(ledger.NewDisclosures(l))
 	ctx := context.Background()
 	if _, _, err := e.AddAliasPool(ctx, "test", []string{"+8617100009999", "+8617100009998"}, 0, 0); err != nil {
 		t.Fatal(err)

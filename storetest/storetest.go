@@ -1,4 +1,4 @@
-// Package storetest is the conformance suite for engine.Store: every
+// Package storetest is the conformance suite for ringfence.Store: every
 // implementation (SQLite now, others later) runs Run against a fresh store
 // and must pass all of it.
 package storetest
@@ -11,16 +11,15 @@ import (
 
 	"ringfence"
 	"ringfence/alias"
-	"ringfence/engine"
 	"ringfence/reputation"
 	"ringfence/screen"
 )
 
 // Run runs the suite; open must return a new, empty store each time.
-func Run(t *testing.T, open func(t *testing.T) engine.Store) {
+func Run(t *testing.T, open func(t *testing.T) ringfence.Store) {
 	tests := []struct {
 		name string
-		f    func(*testing.T, engine.Store)
+		f    func(*testing.T, ringfence.Store)
 	}{
 		{"ReportsLatestWins", testReportsLatestWins},
 		{"ReportsTallyAndEvents", testReportsTallyAndEvents},
@@ -33,6 +32,7 @@ func Run(t *testing.T, open func(t *testing.T) engine.Store) {
 		{"Flags", testFlags},
 		{"Calls", testCalls},
 		{"Aliases", testAliases},
+		{"WritesAppendEvents", testWritesAppendEvents},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -50,7 +50,7 @@ var (
 
 func unitBoost(ringfence.Report) float64 { return 1 }
 
-func fixedJudge(w float64) engine.Judge {
+func fixedJudge(w float64) ringfence.Judge {
 	return func(ringfence.Report, reputation.Track, []reputation.Tally) (float64, int) { return w, 0 }
 }
 
@@ -66,7 +66,7 @@ func tallyMap(ts []reputation.Tally) map[ringfence.Category]reputation.Tally {
 	return m
 }
 
-func testReportsLatestWins(t *testing.T, s engine.Store) {
+func testReportsLatestWins(t *testing.T, s ringfence.Store) {
 	const n = "+8617012345678"
 	var rs []ringfence.Report
 	for i := 0; i < 1000; i++ {
@@ -106,7 +106,7 @@ func testReportsLatestWins(t *testing.T, s engine.Store) {
 	}
 }
 
-func testReportsTallyAndEvents(t *testing.T, s engine.Store) {
+func testReportsTallyAndEvents(t *testing.T, s ringfence.Store) {
 	var tracks []reputation.Track
 	judge := func(r ringfence.Report, tr reputation.Track, before []reputation.Tally) (float64, int) {
 		tracks = append(tracks, tr)
@@ -144,7 +144,7 @@ func testReportsTallyAndEvents(t *testing.T, s engine.Store) {
 		t.Fatalf("Tallies visited %v", seen)
 	}
 	var march int
-	if err := s.ReportEvents(ctx, t0.AddDate(0, 0, -1), t0.AddDate(0, 0, 20), func(engine.ReportEvent) error { march++; return nil }); err != nil {
+	if err := s.ReportEvents(ctx, t0.AddDate(0, 0, -1), t0.AddDate(0, 0, 20), func(ringfence.ReportEvent) error { march++; return nil }); err != nil {
 		t.Fatal(err)
 	}
 	if march != 3 {
@@ -152,7 +152,7 @@ func testReportsTallyAndEvents(t *testing.T, s engine.Store) {
 	}
 }
 
-func testClearReports(t *testing.T, s engine.Store) {
+func testClearReports(t *testing.T, s ringfence.Store) {
 	const n = "+8695500"
 	rs := []ringfence.Report{report(n, "fraud", "a", t0), report(n, "fraud", "b", t0.Add(2*time.Hour))}
 	if _, err := s.AddReports(ctx, rs, unitBoost, fixedJudge(1)); err != nil {
@@ -175,19 +175,22 @@ func testClearReports(t *testing.T, s engine.Store) {
 	}
 }
 
-func testRules(t *testing.T, s engine.Store) {
+func testRules(t *testing.T, s ringfence.Store) {
 	if _, err := s.Rules(ctx, "+8613900000000"); ringfence.ErrorCode(err) != ringfence.ENOTFOUND {
 		t.Fatalf("missing rules: %v", err)
 	}
 	r := &screen.Rules{Subscriber: "+8613900000000", Entries: []screen.Entry{{Pattern: "+86170*", Kind: "block"}},
 		BlockedCategories: map[ringfence.Category]ringfence.Action{"loan": ringfence.Block}, MinReportWeight: 3,
 		Quiet: &screen.QuietHours{From: "22:00", To: "07:00", Action: ringfence.Block}}
-	if err := s.PutRules(ctx, r); err != nil {
+	if err := s.PutRules(ctx, r, ringfence.AuditEntry{At: t0, Actor: "op", Action: "rules.replace"}); err != nil {
 		t.Fatal(err)
 	}
 	r.Entries = append(r.Entries, screen.Entry{Pattern: "+8613800000000", Kind: "pass", Until: t0})
-	if err := s.PutRules(ctx, r); err != nil {
+	if err := s.PutRules(ctx, r, ringfence.AuditEntry{At: t0, Actor: "op", Action: "rules.set"}); err != nil {
 		t.Fatal(err)
+	}
+	if log, err := s.AuditLog(ctx, 10); err != nil || len(log) != 2 || log[0].Action != "rules.set" {
+		t.Fatalf("rules changes in the audit trail: %+v, %v", log, err)
 	}
 	got, err := s.Rules(ctx, r.Subscriber)
 	if err != nil {
@@ -204,7 +207,7 @@ func testRules(t *testing.T, s engine.Store) {
 
 // audited returns an audit entry for action and a check that the store's
 // trail holds exactly the entries wanted, newest last.
-func audited(t *testing.T, s engine.Store) (entry func(action string) ringfence.AuditEntry, want func(actions ...string)) {
+func audited(t *testing.T, s ringfence.Store) (entry func(action string) ringfence.AuditEntry, want func(actions ...string)) {
 	entry = func(action string) ringfence.AuditEntry {
 		return ringfence.AuditEntry{At: t0, Actor: "op", Action: action, Target: "+8695588"}
 	}
@@ -225,7 +228,7 @@ func audited(t *testing.T, s engine.Store) (entry func(action string) ringfence.
 	return entry, want
 }
 
-func testRegistry(t *testing.T, s engine.Store) {
+func testRegistry(t *testing.T, s ringfence.Store) {
 	entry, want := audited(t, s)
 	b := ringfence.Business{Pattern: "+8695588", Name: "工商银行", AddedBy: "op", CreatedAt: t0}
 	if err := s.AddBusiness(ctx, &b, entry("registry.add")); err != nil || b.ID == 0 {
@@ -249,7 +252,7 @@ func testRegistry(t *testing.T, s engine.Store) {
 	want("registry.add", "registry.remove")
 }
 
-func testAppeals(t *testing.T, s engine.Store) {
+func testAppeals(t *testing.T, s ringfence.Store) {
 	entry, want := audited(t, s)
 	const n = "+8695588"
 	if _, err := s.AddReports(ctx, []ringfence.Report{report(n, "fraud", "a", t0), report(n, "fraud", "b", t0.Add(3*time.Hour))}, unitBoost, fixedJudge(1)); err != nil {
@@ -304,7 +307,7 @@ func testAppeals(t *testing.T, s engine.Store) {
 	want("appeal.file", "appeal.file", "appeal.accepted", "appeal.rejected")
 }
 
-func testKeys(t *testing.T, s engine.Store) {
+func testKeys(t *testing.T, s ringfence.Store) {
 	k := ringfence.Key{ID: "key_1", Role: ringfence.RoleSubscriber, Subscriber: "+8613900000000", CreatedAt: t0}
 	org := ringfence.Key{ID: "key_2", Role: ringfence.RoleOrg, Org: "某银行", CreatedAt: t0}
 	entry, want := audited(t, s)
@@ -342,7 +345,7 @@ func testKeys(t *testing.T, s engine.Store) {
 	want("key.create", "key.create", "key.revoke")
 }
 
-func testAudit(t *testing.T, s engine.Store) {
+func testAudit(t *testing.T, s ringfence.Store) {
 	for i, a := range []string{"registry.add", "appeal.accepted"} {
 		if err := s.Audit(ctx, ringfence.AuditEntry{At: t0.Add(time.Duration(i) * time.Minute), Actor: "op", Action: a, Target: "+8695588"}); err != nil {
 			t.Fatal(err)
@@ -354,7 +357,7 @@ func testAudit(t *testing.T, s engine.Store) {
 	}
 }
 
-func testFlags(t *testing.T, s engine.Store) {
+func testFlags(t *testing.T, s ringfence.Store) {
 	f := ringfence.Flag{Number: "+8617000000001", Kind: ringfence.KindTelemarketing, Score: 0.7, FlaggedAt: t0, Reasons: []string{"a"}}
 	if err := s.SaveFlags(ctx, []ringfence.Flag{f}); err != nil {
 		t.Fatal(err)
@@ -372,10 +375,10 @@ func testFlags(t *testing.T, s engine.Store) {
 	}
 }
 
-func testCalls(t *testing.T, s engine.Store) {
-	var cs []engine.CallEvent
+func testCalls(t *testing.T, s ringfence.Store) {
+	var cs []ringfence.CallEvent
 	for i := 0; i < 5; i++ {
-		cs = append(cs, engine.CallEvent{At: t0.Add(time.Duration(i) * time.Hour), Caller: "+8617000000001", Callee: "+8613800138000",
+		cs = append(cs, ringfence.CallEvent{At: t0.Add(time.Duration(i) * time.Hour), Caller: "+8617000000001", Callee: "+8613800138000",
 			Action: ringfence.Block, Category: "loan", Score: 0.9, Reasons: []string{"r"}, Source: "sip"})
 	}
 	if err := s.AddCalls(ctx, cs); err != nil {
@@ -385,8 +388,8 @@ func testCalls(t *testing.T, s engine.Store) {
 	if err != nil || n != 2 {
 		t.Fatalf("pruned %d, %v; want 2", n, err)
 	}
-	var got []engine.CallEvent
-	if err := s.Calls(ctx, t0, t0.Add(24*time.Hour), func(c engine.CallEvent) error { got = append(got, c); return nil }); err != nil {
+	var got []ringfence.CallEvent
+	if err := s.Calls(ctx, t0, t0.Add(24*time.Hour), func(c ringfence.CallEvent) error { got = append(got, c); return nil }); err != nil {
 		t.Fatal(err)
 	}
 	if len(got) != 3 || !got[0].At.Equal(t0.Add(2*time.Hour)) || got[0].Reasons[0] != "r" || got[0].Category != "loan" {
@@ -394,7 +397,7 @@ func testCalls(t *testing.T, s engine.Store) {
 	}
 }
 
-func testAliases(t *testing.T, s engine.Store) {
+func testAliases(t *testing.T, s ringfence.Store) {
 	ps := []alias.PoolNumber{
 		{Number: "+8617100000001", AddedAt: t0, AvailableAt: t0},
 		{Number: "+8617100000002", AddedAt: t0, AvailableAt: t0.Add(30 * 24 * time.Hour)},
@@ -425,7 +428,7 @@ func testAliases(t *testing.T, s engine.Store) {
 	if len(got) != 1 || got[0].LedgerIndex != 7 || !got[0].BlockStrangers || got[0].MerchantNumbers[0] != "+862088888888" || got[0].Purpose != alias.PurposeAlias {
 		t.Fatalf("bindings %+v", got)
 	}
-	ev := engine.AliasEvent{At: t0, Alias: "+8617100000003", Caller: "+8617012345678", Outcome: alias.Null, LedgerIndex: -1}
+	ev := ringfence.AliasEvent{At: t0, Alias: "+8617100000003", Caller: "+8617012345678", Outcome: alias.Null, LedgerIndex: -1}
 	if err := s.AddAliasEvent(ctx, &ev); err != nil || ev.ID == 0 {
 		t.Fatalf("event: %v", err)
 	}

@@ -88,7 +88,7 @@ type AliasRoute struct {
 	// claimed as a leak (it dials sequential blocks): screened as any
 	// caller, not labelled a leak.
 	Stranger bool
-	Reason string // for people, recorded with the call
+	Reason   string // for people, recorded with the call
 }
 
 // Aliases routes calls to alias numbers. Route reports handled=false when

@@ -93,8 +93,8 @@ type RegistryService struct {
 	businesses []ringfence.Business // the live registry's entries; replaced, never modified
 	registry   atomic.Pointer[screen.Registry]
 
-	liftMu sync.RWMutex
-	lifted map[uint64]*screen.Lifted // numbers whose label an accepted appeal lifted
+	liftMu sync.Mutex                                // serialises writers of lifted
+	lifted atomic.Pointer[map[uint64]*screen.Lifted] // numbers whose label an accepted appeal lifted; copied on write, read without a lock
 }
 
 // KeyService keeps API keys and the audit trail.
@@ -143,7 +143,8 @@ func Open(ctx context.Context, store Store, cfg reputation.Config) (*Engine, err
 	d := &deps{store: store, now: func() time.Time { return e.Now() }, apply: e.apply}
 	e.ReportService = &ReportService{deps: d, cfg: cfg}
 	e.RuleService = &RuleService{deps: d, rules: map[string]*screen.Rules{}}
-	e.RegistryService = &RegistryService{deps: d, reports: e.ReportService, lifted: map[uint64]*screen.Lifted{}}
+	e.RegistryService = &RegistryService{deps: d, reports: e.ReportService}
+	e.RegistryService.lifted.Store(&map[uint64]*screen.Lifted{})
 	e.KeyService = &KeyService{deps: d}
 	e.DetectService = &DetectService{deps: d, behave: map[uint64]*screen.Behaviour{}, attacked: map[uint64]*screen.Behaviour{}}
 	e.AliasService = &AliasService{deps: d, detect: e.DetectService}
@@ -280,12 +281,9 @@ func (e *Engine) Decide(v *screen.Verdict, caller number.Info, input, callee str
 			}
 		}
 		d.mu.RUnlock()
-		r := e.RegistryService
-		r.liftMu.RLock()
-		if l := r.lifted[k]; l != nil && !at.Before(l.At) {
+		if l := (*e.RegistryService.lifted.Load())[k]; l != nil && !at.Before(l.At) {
 			sig.Lifted = l
 		}
-		r.liftMu.RUnlock()
 		if callee != "" {
 			rs := e.RuleService
 			rs.mu.RLock()

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"maps"
 	"strconv"
 	"strings"
 	"time"
@@ -119,18 +120,22 @@ func (e *RegistryService) DecideAppeal(ctx context.Context, actor string, id int
 	return a, nil
 }
 
-// setLifted remembers that an accepted appeal lifted the label on its
-// number, for the verdict to say so.
-func (e *RegistryService) setLifted(a ringfence.Appeal) {
-	k, ok := number.Key(a.Number)
-	if !ok {
-		return
-	}
+// setLifted remembers that accepted appeals lifted the labels on their
+// numbers, for the verdict to say so.
+func (e *RegistryService) setLifted(as ...ringfence.Appeal) {
 	e.liftMu.Lock()
-	if l := e.lifted[k]; l == nil || a.DecidedAt.After(l.At) {
-		e.lifted[k] = &screen.Lifted{Appeal: a.ID, At: a.DecidedAt, Day: a.DecidedAt.Format(time.DateOnly)}
+	defer e.liftMu.Unlock()
+	m := maps.Clone(*e.lifted.Load())
+	for _, a := range as {
+		k, ok := number.Key(a.Number)
+		if !ok {
+			continue
+		}
+		if l := m[k]; l == nil || a.DecidedAt.After(l.At) {
+			m[k] = &screen.Lifted{Appeal: a.ID, At: a.DecidedAt, Day: a.DecidedAt.Format(time.DateOnly)}
+		}
 	}
-	e.liftMu.Unlock()
+	e.lifted.Store(&m)
 }
 
 func (e *RegistryService) loadLifted(ctx context.Context) error {
@@ -138,9 +143,7 @@ func (e *RegistryService) loadLifted(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	for _, a := range as {
-		e.setLifted(a)
-	}
+	e.setLifted(as...)
 	return nil
 }
 

@@ -214,7 +214,7 @@ func (c *cli) deidKey(file string) ([]byte, error) {
 // deidKeygen prints a new random 32-byte key in hex.
 func (c *cli) deidKeygen(args []string) int {
 	fs := newFlagSet("deid keygen", "", c.stderr)
-	if _, code, ok := c.parse(fs, args); !ok {
+	if code, ok := c.parseNoArgs(fs, args); !ok {
 		return code
 	}
 	k := make([]byte, 32)
@@ -232,7 +232,7 @@ func (c *cli) deidEval(args []string) int {
 	corpusFile := fs.String("corpus", "", "evaluate on this labelled corpus (JSON lines: text, entities with category, start and end in characters) instead")
 	byteOffsets := fs.Bool("byte-offsets", false, "the corpus's offsets count UTF-8 bytes, not characters")
 	writeCorpus := fs.String("write-corpus", "", "also write the generated corpus to this file (JSON lines)")
-	if _, code, ok := c.parse(fs, args); !ok {
+	if code, ok := c.parseNoArgs(fs, args); !ok {
 		return code
 	}
 	var docs []corpus.Doc

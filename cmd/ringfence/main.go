@@ -208,18 +208,35 @@ func version() string {
 // parse parses flags interspersed with positional args. It returns ok=false
 // and the exit code to use when parsing failed or help was asked for.
 func (c *cli) parse(fs *flag.FlagSet, args []string) (pos []string, code int, ok bool) {
-	if full := fs.Usage; !asksHelp(args) {
-		// A mistake gets the synopsis; --help gets the flags too.
-		fs.Usage = func() { shortUsage(fs, full) }
-		defer func() { fs.Usage = full }()
+	var err error
+	if asksHelp(args) {
+		// --help gets the synopsis and the flags.
+		if pos, err = parseInterspersed(fs, args); errors.Is(err, flag.ErrHelp) {
+			return nil, exitOK, false
+		}
+	} else {
+		// A mistake gets one line naming it, then the synopsis: the flag
+		// package's own report is replaced.
+		out, usage := fs.Output(), fs.Usage
+		fs.SetOutput(io.Discard)
+		fs.Usage = func() {}
+		pos, err = parseInterspersed(fs, args)
+		fs.SetOutput(out)
+		fs.Usage = usage
 	}
-	pos, err := parseInterspersed(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil, exitOK, false
-	} else if err != nil {
-		return nil, exitUsage, false
+	if err != nil {
+		return nil, c.usageError(fs, "%v", err), false
 	}
 	return pos, exitOK, true
+}
+
+// parseNoArgs is parse for verbs that take flags only.
+func (c *cli) parseNoArgs(fs *flag.FlagSet, args []string) (code int, ok bool) {
+	pos, code, ok := c.parse(fs, args)
+	if ok && len(pos) > 0 {
+		return c.usageError(fs, "unexpected argument %q", pos[0]), false
+	}
+	return code, ok
 }
 
 // usageError prints msg and the flag set's usage, and returns exitUsage.

@@ -101,10 +101,15 @@ func TestUsageMistakesAreShort(t *testing.T) {
 		{"deid", "--encoding", "latin9"},
 		{"check", "--bogus", "1", "--data", dir},
 		{"keys", "list", "--role", "x", "--data", dir},
+		{"deid", "keygen", "extra"},
+		{"deid", "--bogus"},
 	} {
 		code, _, stderr := runCLI(t, "", args...)
 		if code != exitUsage {
 			t.Errorf("%q: exit %d, want %d\n%s", args, code, exitUsage, stderr)
+		}
+		if !strings.HasPrefix(stderr, "ringfence ") {
+			t.Errorf("%q: the mistake is not named as ringfence's:\n%s", args, stderr)
 		}
 		if n := strings.Count(stderr, "\n"); n > 10 || strings.Contains(stderr, "flags:") {
 			t.Errorf("%q: %d lines of usage:\n%s", args, n, stderr)

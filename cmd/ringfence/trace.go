@@ -161,7 +161,7 @@ func (c *cli) traceExport(args []string) int {
 	csvRaw := fs.Bool("csv-raw", false, "write cells as they are; by default cells starting with = + - @ tab or CR get a leading ' so spreadsheets do not run them as formulas")
 	var prefixes stringList
 	fs.Var(&prefixes, "canary-prefix", "without an alias pool: E.164 block canary numbers are drawn from (repeatable; default "+strings.Join(trace.DefaultCanaryPrefixes, ", ")+")")
-	if _, code, ok := c.parse(fs, args); !ok {
+	if code, ok := c.parseNoArgs(fs, args); !ok {
 		return code
 	}
 	if *org == "" || *recipient == "" || *in == "" || *out == "" {

@@ -208,6 +208,7 @@ func TestPolicyErrorsNameTheField(t *testing.T) {
 		{`{"entities":{"mobile":"tokenize"}}`, `unknown operator "tokenize" in policy p.json, field entities.mobile; known: mask, redact, pseudonym, fpe, keep`},
 		{`{"columns":{"手机":{"op":"xyz"}}}`, `unknown operator "xyz" in policy p.json, field columns.手机; known: mask, redact, pseudonym, fpe, keep, scan`},
 		{`{"entities":{"fone":"mask"}}`, `policy p.json, field entities: unknown entity "fone"`},
+		{`{"columns":{"姓名":"mask","姓\u200b名 ":"keep"}}`, `field columns.姓名: names the same column as "姓\u200b名 "`},
 	}
 	for _, tt := range tests {
 		_, err := ParsePolicyFile("p.json", []byte(tt.policy))
@@ -357,4 +358,41 @@ func TestUnrecognisedPersonalValuesFailClosed(t *testing.T) {
 	// Free text: a zero-width character inside a number hides nothing.
 	out, _ = process(t, Policy{}, nil, []byte("请回电 138\u200b1234\u200c5678 谢谢\n"), Options{})
 	check(t, out)
+}
+
+// TestHeaderNamesNormalised: a zero-width, format or control character,
+// full-width Latin or spaces in a CSV header or a JSON key change nothing:
+// the column's kind is still inferred and the policy's column rule still
+// applies.
+func TestHeaderNamesNormalised(t *testing.T) {
+	redact := Policy{Columns: map[string]ColumnRule{"备注": {Op: OpRedact}}}
+	zwPolicy := Policy{Columns: map[string]ColumnRule{"备\u200b注 ": {Op: OpRedact}}}
+	tests := []struct {
+		name   string
+		policy Policy
+		opt    Options
+		in     string
+		secret string
+	}{
+		{"csv zero-width space in the header", Policy{}, Options{Format: CSV}, "姓\u200b名,x\n李四,1\n", "李四"},
+		{"csv word joiner and soft hyphen", Policy{}, Options{Format: CSV}, "姓\u2060名\u00ad,x\n李四,1\n", "李四"},
+		{"csv control character", Policy{}, Options{Format: CSV}, "x,姓\x01名\n1,李四\n", "李四"},
+		{"csv full-width Latin", Policy{}, Options{Format: CSV}, "ｎａｍｅ,x\n李四,1\n", "李四"},
+		{"csv ideographic space and BOM inside", Policy{}, Options{Format: CSV}, "x,\u3000\ufeff姓名\u3000\n1,李四\n", "李四"},
+		{"jsonl escaped zero-width key", Policy{}, Options{Format: JSONL}, `{"姓\u200b名":"李四"}` + "\n", "李四"},
+		{"jsonl raw zero-width key", Policy{}, Options{Format: JSONL}, "{\"姓\u200b名\":\"李四\"}\n", "李四"},
+		{"jsonl full-width key", Policy{}, Options{Format: JSONL}, "{\"ｎａｍｅ\":\"李四\"}\n", "李四"},
+		{"policy column, zero-width header", redact, Options{Format: CSV}, "备\u200b注,x\n随便写点什么,1\n", "随便"},
+		{"policy column, full-width header", Policy{Columns: map[string]ColumnRule{"note": {Op: OpRedact}}}, Options{Format: CSV}, "ｎｏｔｅ,x\n随便写点什么,1\n", "随便"},
+		{"policy column with a zero-width name", zwPolicy, Options{Format: CSV}, "备注,x\n随便写点什么,1\n", "随便"},
+		{"policy column, jsonl key", redact, Options{Format: JSONL}, `{"备\u200b注":"随便写点什么"}` + "\n", "随便"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, _ := process(t, tt.policy, nil, []byte(tt.in), tt.opt)
+			if bytes.Contains(out, []byte(tt.secret)) {
+				t.Errorf("%q passed through:\n%s", tt.secret, out)
+			}
+		})
+	}
 }

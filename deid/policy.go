@@ -8,6 +8,9 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 
 	"ringfence"
 )
@@ -268,8 +271,14 @@ func compile(p Policy) (*compiled, error) {
 		names = append(names, k)
 	}
 	sort.Strings(names)
+	byKey := map[string]string{}
 	for _, name := range names {
 		cr := p.Columns[name]
+		key := ColumnName(name)
+		if other, ok := byKey[key]; ok {
+			return nil, &policyError{field: "columns." + name, msg: fmt.Sprintf("names the same column as %q", other)}
+		}
+		byKey[key] = name
 		field := "columns." + name
 		op, err := parseOpIn(field, cr.Op, true)
 		if err != nil {
@@ -289,7 +298,7 @@ func compile(p Policy) (*compiled, error) {
 		if op == OpFPE && r.entity == 0 {
 			return nil, &policyError{field: field, msg: fmt.Sprintf("fpe needs to know the column's entity: add \"entity\" (one of %s)", entityList())}
 		}
-		c.columns[strings.TrimSpace(name)] = r
+		c.columns[key] = r
 		keyed(field, cr.Op, op)
 	}
 	for _, op := range c.ops {
@@ -336,7 +345,7 @@ var columnWords = []struct {
 // InferEntity guesses the entity of a column from its name, in Chinese or
 // English ("手机号", "身份证号码", "Customer Name"); 0 when nothing fits.
 func InferEntity(column string) Entity {
-	k := strings.ToLower(strings.TrimSpace(column))
+	k := strings.ToLower(ColumnName(column))
 	if k == "" {
 		return 0
 	}
@@ -346,4 +355,22 @@ func InferEntity(column string) Entity {
 		}
 	}
 	return 0
+}
+
+// ColumnName is the name under which a CSV header or a JSON key is matched
+// against the policy's columns and the words of InferEntity: without its
+// control and format characters (U+200B ZERO WIDTH SPACE, U+00AD SOFT
+// HYPHEN, U+FEFF …), in NFKC (full-width Latin and digits folded to ASCII,
+// U+3000 to a space) and without surrounding spaces. "姓\u200b名" and
+// "ｎａｍｅ" name the same columns as "姓名" and "name".
+func ColumnName(s string) string {
+	drop := func(s string) string {
+		return strings.Map(func(r rune) rune {
+			if unicode.IsControl(r) && r != '\t' || unicode.Is(unicode.Cf, r) {
+				return -1
+			}
+			return r
+		}, s)
+	}
+	return strings.TrimSpace(drop(norm.NFKC.String(drop(s))))
 }

@@ -290,6 +290,10 @@ func (st *state) ruleFor(name string, index int) rule {
 			r.entity = InferEntity(name)
 		}
 	}
+	if r.entity == Name {
+		_, role := inferColumn(name)
+		r.names = !role
+	}
 	r.col = -1
 	if name != "" {
 		r.col = st.column(name)

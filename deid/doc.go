@@ -81,9 +81,15 @@
 // in it get that operator, a value in which none is found gets it as a whole
 // (counted in Summary.Whole), and keep copies it without scanning. Every
 // other column is scanned as free text, each entity getting its entity's
-// operator. A column's entity comes from "entity" or from its name (手机,
-// 联系电话, 身份证号, 银行卡, 姓名, 地址, mobile, phone, name, address …, see
-// InferEntity); with no_infer off, a column named like a name or address
+// operator. Column names are matched as ColumnName gives them: without
+// control and format characters, in NFKC (full-width Latin folded) and
+// trimmed. A column's entity comes from "entity" or from its name, in
+// either script (手机/手機, 电话/電話, 身份证/身分證, 银行卡, 姓名, 姓, 名,
+// 客户/客戶, 乘客, 患者, 联系人/聯絡人, 地址/地點, mobile, phone, name,
+// contact, customer, address …, see InferEntity); the JSON keys under a
+// name's key ({"name":{"first":…,"last":…}}) are parts of that name, and
+// bare strings in an array take the rule of the array's key. With no_infer
+// off, a column named like a name or address
 // column has its whole values read as names or addresses even without other
 // context, and a value of a column whose entity is known (named or
 // inferred) in which no entity of that kind is found gets the operator of

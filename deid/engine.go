@@ -279,6 +279,7 @@ func (st *state) column(name string) int {
 // ruleFor returns the rule of a column or JSON key.
 func (st *state) ruleFor(name string, index int) rule {
 	p := st.e.pol
+	name = ColumnName(name)
 	r, ok := p.columns[name]
 	if !ok {
 		r, ok = p.columns[fmt.Sprintf("#%d", index+1)]
@@ -288,6 +289,10 @@ func (st *state) ruleFor(name string, index int) rule {
 		if p.infer {
 			r.entity = InferEntity(name)
 		}
+	}
+	if r.entity == Name {
+		_, role := inferColumn(name)
+		r.names = !role
 	}
 	r.col = -1
 	if name != "" {

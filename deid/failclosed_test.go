@@ -208,6 +208,7 @@ func TestPolicyErrorsNameTheField(t *testing.T) {
 		{`{"entities":{"mobile":"tokenize"}}`, `unknown operator "tokenize" in policy p.json, field entities.mobile; known: mask, redact, pseudonym, fpe, keep`},
 		{`{"columns":{"手机":{"op":"xyz"}}}`, `unknown operator "xyz" in policy p.json, field columns.手机; known: mask, redact, pseudonym, fpe, keep, scan`},
 		{`{"entities":{"fone":"mask"}}`, `policy p.json, field entities: unknown entity "fone"`},
+		{`{"columns":{"姓名":"mask","姓\u200b名 ":"keep"}}`, `field columns.姓名: names the same column as "姓\u200b名 "`},
 	}
 	for _, tt := range tests {
 		_, err := ParsePolicyFile("p.json", []byte(tt.policy))
@@ -357,4 +358,115 @@ func TestUnrecognisedPersonalValuesFailClosed(t *testing.T) {
 	// Free text: a zero-width character inside a number hides nothing.
 	out, _ = process(t, Policy{}, nil, []byte("请回电 138\u200b1234\u200c5678 谢谢\n"), Options{})
 	check(t, out)
+
+	// Headers and keys in either script, and names nested under a
+	// name-like key: each value is personal, recognised or not.
+	headers := []struct {
+		name   string
+		format Format
+		in     string
+		secret []string // none may come out
+		kept   []string // all must come out unchanged
+	}{
+		{"客户", CSV, "客户,x\n李四,1\n", []string{"李四"}, nil},
+		{"客戶", CSV, "x,客戶\n1,李四\n", []string{"李四"}, nil},
+		{"乘客", CSV, "乘客,x\n李四,1\n", []string{"李四"}, nil},
+		{"患者", CSV, "患者,x\n李四,1\n", []string{"李四"}, nil},
+		{"病人", CSV, "病人,x\n李四,1\n", []string{"李四"}, nil},
+		{"联系人", CSV, "联系人,x\n李四,1\n", []string{"李四"}, nil},
+		{"聯絡人", CSV, "聯絡人,x\n李四,1\n", []string{"李四"}, nil},
+		{"contact", CSV, "Contact,x\nLi Si,1\n", []string{"Li Si"}, nil},
+		{"customer", CSV, "customer,x\nLi Si,1\n", []string{"Li Si"}, nil},
+		{"contact_name", CSV, "contact_name,x\nLi Si,1\n", []string{"Li Si"}, nil},
+		{"customer_name", CSV, "customer_name,x\nLi Si,1\n", []string{"Li Si"}, nil},
+		{"full_name", CSV, "full_name,x\nLi Si,1\n", []string{"Li Si"}, nil},
+		{"first_name, last_name", CSV, "first_name,last_name\nSi,Li\n", []string{"Si", "Li"}, nil},
+		{"姓, 名", CSV, "姓,名\n欧阳,小明\n", []string{"欧阳", "小明"}, nil},
+		{"姓氏, 名字", CSV, "姓氏,名字\n欧阳,小明\n", []string{"欧阳", "小明"}, nil},
+		{"身分證", CSV, "身分證,x\nA123456789,1\n", []string{"123456789"}, nil},
+		{"身份證", CSV, "身份證,x\nA123456789,1\n", []string{"123456789"}, nil},
+		{"證件號", CSV, "證件號,x\nA123456789,1\n", []string{"123456789"}, nil},
+		{"手機", CSV, "手機,x\n0912-345-678,1\n", []string{"345"}, nil},
+		{"電話", CSV, "電話,x\n(02)2345-6789,1\n", []string{"2345"}, nil},
+		{"手機號碼", CSV, "手機號碼,x\n0912345678,1\n", []string{"2345"}, nil},
+		{"聯絡電話", CSV, "聯絡電話,x\n0912345678,1\n", []string{"2345"}, nil},
+		{"地點", CSV, "地點,x\n信義路五段7號,1\n", []string{"信義"}, nil},
+		{"住址", CSV, "住址,x\n信義路五段7號,1\n", []string{"信義"}, nil},
+		{"not personal", CSV, "客户编号,产品名称,名次\nC001,苹果,3\n", nil, []string{"C001,苹果,3"}},
+		{"jsonl 客戶", JSONL, `{"客戶":"李四"}` + "\n", []string{"李四"}, nil},
+		{"jsonl name parts under name", JSONL, `{"name":{"first":"四","last":"李"}}` + "\n", []string{"四", "李"}, nil},
+		{"jsonl name parts under customer_name", JSONL, `{"customer_name":{"given":"Si","family":"Li"}}` + "\n", []string{"Si", "Li"}, nil},
+		{"jsonl bare strings under contacts", JSONL, `{"contacts":[{"姓名":"王五"},"赵六"]}` + "\n", []string{"王五", "赵六"}, nil},
+		{"jsonl not under a name", JSONL, `{"order":{"first":"A1"},"contacts":[{"姓名":"王五","age":30}]}` + "\n", []string{"王五"}, []string{`"first":"A1"`, `"age":30`}},
+	}
+	for _, tt := range headers {
+		t.Run(tt.name, func(t *testing.T) {
+			out, sum := process(t, Policy{}, nil, []byte(tt.in), Options{Format: tt.format})
+			for _, s := range tt.secret {
+				if bytes.Contains(out, []byte(s)) {
+					t.Errorf("%q passed through:\n%s", s, out)
+				}
+			}
+			for _, s := range tt.kept {
+				if !bytes.Contains(out, []byte(s)) {
+					t.Errorf("%q changed:\n%s", s, out)
+				}
+			}
+			if tt.secret != nil && len(sum.Whole) == 0 && len(sum.Found) == 0 {
+				t.Errorf("nothing found or replaced whole: %+v", sum)
+			}
+		})
+	}
+}
+
+// TestHeaderNamesNormalised: a zero-width, format or control character,
+// full-width Latin or spaces in a CSV header or a JSON key change nothing:
+// the column's kind is still inferred and the policy's column rule still
+// applies.
+func TestHeaderNamesNormalised(t *testing.T) {
+	redact := Policy{Columns: map[string]ColumnRule{"备注": {Op: OpRedact}}}
+	zwPolicy := Policy{Columns: map[string]ColumnRule{"备\u200b注 ": {Op: OpRedact}}}
+	tests := []struct {
+		name   string
+		policy Policy
+		opt    Options
+		in     string
+		secret string
+	}{
+		{"csv zero-width space in the header", Policy{}, Options{Format: CSV}, "姓\u200b名,x\n李四,1\n", "李四"},
+		{"csv word joiner and soft hyphen", Policy{}, Options{Format: CSV}, "姓\u2060名\u00ad,x\n李四,1\n", "李四"},
+		{"csv control character", Policy{}, Options{Format: CSV}, "x,姓\x01名\n1,李四\n", "李四"},
+		{"csv full-width Latin", Policy{}, Options{Format: CSV}, "ｎａｍｅ,x\n李四,1\n", "李四"},
+		{"csv ideographic space and BOM inside", Policy{}, Options{Format: CSV}, "x,\u3000\ufeff姓名\u3000\n1,李四\n", "李四"},
+		{"jsonl escaped zero-width key", Policy{}, Options{Format: JSONL}, `{"姓\u200b名":"李四"}` + "\n", "李四"},
+		{"jsonl raw zero-width key", Policy{}, Options{Format: JSONL}, "{\"姓\u200b名\":\"李四\"}\n", "李四"},
+		{"jsonl full-width key", Policy{}, Options{Format: JSONL}, "{\"ｎａｍｅ\":\"李四\"}\n", "李四"},
+		{"policy column, zero-width header", redact, Options{Format: CSV}, "备\u200b注,x\n随便写点什么,1\n", "随便"},
+		{"policy column, full-width header", Policy{Columns: map[string]ColumnRule{"note": {Op: OpRedact}}}, Options{Format: CSV}, "ｎｏｔｅ,x\n随便写点什么,1\n", "随便"},
+		{"policy column with a zero-width name", zwPolicy, Options{Format: CSV}, "备注,x\n随便写点什么,1\n", "随便"},
+		{"policy column, jsonl key", redact, Options{Format: JSONL}, `{"备\u200b注":"随便写点什么"}` + "\n", "随便"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, _ := process(t, tt.policy, nil, []byte(tt.in), tt.opt)
+			if bytes.Contains(out, []byte(tt.secret)) {
+				t.Errorf("%q passed through:\n%s", tt.secret, out)
+			}
+		})
+	}
+}
+
+// TestNamePartsFollowTheirName: the parts of a name take the policy's rule
+// for the name's key.
+func TestNamePartsFollowTheirName(t *testing.T) {
+	in := []byte(`{"name":{"first":"四","last":"李"},"客户":{"id":"C001"}}` + "\n")
+	keep := Policy{Columns: map[string]ColumnRule{"name": {Op: OpKeep}}}
+	if out, _ := process(t, keep, nil, in, Options{Format: JSONL}); !bytes.Equal(out, in) {
+		t.Errorf("name kept: %s", out)
+	}
+	redact := Policy{Columns: map[string]ColumnRule{"name": {Op: OpRedact}}}
+	out, _ := process(t, redact, nil, in, Options{Format: JSONL})
+	if bytes.Contains(out, []byte("李")) || bytes.Contains(out, []byte("四")) || !bytes.Contains(out, []byte(`"id":"C001"`)) {
+		t.Errorf("name redacted: %s", out)
+	}
 }

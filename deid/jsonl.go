@@ -162,31 +162,56 @@ func stringEnd(b []byte, i int) (int, bool) {
 	return -1, esc
 }
 
-// keyRule returns the rule of the innermost key around a value.
+// keyRule returns the rule of the innermost key around a value. When that
+// key says nothing (no policy column, no kind inferred) and the nearest
+// key around it that does is a name's ({"name":{"first":"四"}}), the
+// value is a part of that name.
 func (st *state) keyRule(stack []jsonCtx) rule {
+	inner := rule{op: OpScan, col: -1}
+	found := false
 	for k := len(stack) - 1; k >= 0; k-- {
-		if stack[k].object && stack[k].key != nil {
-			key := stack[k].key
-			if r, ok := st.jsonRules[string(key)]; ok {
-				return r
+		if !stack[k].object || stack[k].key == nil {
+			continue
+		}
+		r := st.jsonKeyRule(stack[k].key)
+		if !found {
+			inner, found = r, true
+			if r.op != OpScan || r.entity != 0 {
+				return inner
 			}
-			name := string(key)
-			if hasBackslash(key) {
-				if d, _, ok := unescapeJSON(nil, nil, key); ok {
-					name = string(d)
-				}
-			}
-			r := st.ruleFor(name, -1)
-			if st.jsonRules == nil {
-				st.jsonRules = map[string]rule{}
-			}
-			if len(st.jsonRules) < 10000 {
-				st.jsonRules[string(key)] = r
-			}
+			continue
+		}
+		if r.op == OpScan && r.entity == 0 {
+			continue
+		}
+		if r.entity == Name && r.names {
+			r.col = inner.col
 			return r
 		}
+		return inner
 	}
-	return rule{op: OpScan, col: -1}
+	return inner
+}
+
+// jsonKeyRule returns the rule of one JSON key, raw as in its line.
+func (st *state) jsonKeyRule(key []byte) rule {
+	if r, ok := st.jsonRules[string(key)]; ok {
+		return r
+	}
+	name := string(key)
+	if hasBackslash(key) {
+		if d, _, ok := unescapeJSON(nil, nil, key); ok {
+			name = string(d)
+		}
+	}
+	r := st.ruleFor(name, -1)
+	if st.jsonRules == nil {
+		st.jsonRules = map[string]rule{}
+	}
+	if len(st.jsonRules) < 10000 {
+		st.jsonRules[string(key)] = r
+	}
+	return r
 }
 
 func hasBackslash(b []byte) bool {

@@ -8,6 +8,9 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 
 	"ringfence"
 )
@@ -204,6 +207,10 @@ type rule struct {
 	entity   Entity
 	explicit bool // listed in the policy (not scan): whole values are personal data
 	col      int  // index in the summary's columns; -1 for none
+	// names says that the column holds a name, and the JSON keys under it
+	// its parts ({"name":{"first":…,"last":…}}); not said of 客户 or
+	// contact, whose objects hold more than a name.
+	names bool
 }
 
 // compiled is a checked policy.
@@ -268,8 +275,14 @@ func compile(p Policy) (*compiled, error) {
 		names = append(names, k)
 	}
 	sort.Strings(names)
+	byKey := map[string]string{}
 	for _, name := range names {
 		cr := p.Columns[name]
+		key := ColumnName(name)
+		if other, ok := byKey[key]; ok {
+			return nil, &policyError{field: "columns." + name, msg: fmt.Sprintf("names the same column as %q", other)}
+		}
+		byKey[key] = name
 		field := "columns." + name
 		op, err := parseOpIn(field, cr.Op, true)
 		if err != nil {
@@ -289,7 +302,7 @@ func compile(p Policy) (*compiled, error) {
 		if op == OpFPE && r.entity == 0 {
 			return nil, &policyError{field: field, msg: fmt.Sprintf("fpe needs to know the column's entity: add \"entity\" (one of %s)", entityList())}
 		}
-		c.columns[strings.TrimSpace(name)] = r
+		c.columns[key] = r
 		keyed(field, cr.Op, op)
 	}
 	for _, op := range c.ops {
@@ -317,33 +330,83 @@ func entityList() string {
 }
 
 // columnWords map words found in column names to entities, most specific
-// first (固定电话 before 电话, 联系人电话 is a phone, not a name).
+// first (固定电话 before 电话, 联系人电话 is a phone, not a name), in
+// simplified and traditional script. An exact word names the column only
+// when it is the whole name (or, in Latin script, its plural): 姓 and 名
+// alone, not 名称 or 排名; 客户, not 客户编号.
 var columnWords = []struct {
 	word   string
 	entity Entity
+	exact  bool
+	role   bool // who the row is about (客户, contact), not the name itself
 }{
-	{"身份证", IDCard}, {"证件号", IDCard}, {"公民身份", IDCard}, {"idcard", IDCard}, {"id_card", IDCard}, {"id_no", IDCard}, {"id_number", IDCard}, {"sfz", IDCard},
-	{"信用代码", USCC}, {"uscc", USCC}, {"credit_code", USCC},
-	{"银行卡", BankCard}, {"卡号", BankCard}, {"账号", BankCard}, {"帐号", BankCard}, {"信用卡", BankCard}, {"借记卡", BankCard}, {"card", BankCard}, {"account", BankCard},
-	{"车牌", Plate}, {"号牌", Plate}, {"plate", Plate},
-	{"邮箱", Email}, {"邮件", Email}, {"email", Email}, {"e-mail", Email}, {"mail", Email},
-	{"固定电话", Landline}, {"座机", Landline}, {"固话", Landline}, {"办公电话", Landline}, {"传真", Landline}, {"landline", Landline}, {"fax", Landline},
-	{"手机", Mobile}, {"电话", Mobile}, {"联系方式", Mobile}, {"mobile", Mobile}, {"phone", Mobile}, {"tel", Mobile}, {"cell", Mobile},
-	{"地址", Address}, {"住址", Address}, {"address", Address}, {"addr", Address},
-	{"姓名", Name}, {"名字", Name}, {"联系人", Name}, {"收货人", Name}, {"收件人", Name}, {"户主", Name}, {"持卡人", Name}, {"开户名", Name}, {"户名", Name}, {"name", Name},
+	{word: "身份证", entity: IDCard}, {word: "身份證", entity: IDCard}, {word: "身分證", entity: IDCard}, {word: "身分证", entity: IDCard},
+	{word: "证件号", entity: IDCard}, {word: "證件號", entity: IDCard}, {word: "公民身份", entity: IDCard},
+	{word: "idcard", entity: IDCard}, {word: "id_card", entity: IDCard}, {word: "id_no", entity: IDCard}, {word: "id_number", entity: IDCard}, {word: "sfz", entity: IDCard},
+	{word: "信用代码", entity: USCC}, {word: "信用代碼", entity: USCC}, {word: "uscc", entity: USCC}, {word: "credit_code", entity: USCC},
+	{word: "银行卡", entity: BankCard}, {word: "銀行卡", entity: BankCard}, {word: "卡号", entity: BankCard}, {word: "卡號", entity: BankCard},
+	{word: "账号", entity: BankCard}, {word: "帐号", entity: BankCard}, {word: "賬號", entity: BankCard}, {word: "帳號", entity: BankCard},
+	{word: "信用卡", entity: BankCard}, {word: "借记卡", entity: BankCard}, {word: "簽帳卡", entity: BankCard}, {word: "card", entity: BankCard}, {word: "account", entity: BankCard},
+	{word: "车牌", entity: Plate}, {word: "車牌", entity: Plate}, {word: "号牌", entity: Plate}, {word: "號牌", entity: Plate}, {word: "plate", entity: Plate},
+	{word: "邮箱", entity: Email}, {word: "郵箱", entity: Email}, {word: "邮件", entity: Email}, {word: "郵件", entity: Email}, {word: "電郵", entity: Email},
+	{word: "email", entity: Email}, {word: "e-mail", entity: Email}, {word: "mail", entity: Email},
+	{word: "固定电话", entity: Landline}, {word: "固定電話", entity: Landline}, {word: "座机", entity: Landline}, {word: "座機", entity: Landline},
+	{word: "固话", entity: Landline}, {word: "固話", entity: Landline}, {word: "办公电话", entity: Landline}, {word: "辦公電話", entity: Landline},
+	{word: "传真", entity: Landline}, {word: "傳真", entity: Landline}, {word: "landline", entity: Landline}, {word: "fax", entity: Landline},
+	{word: "手机", entity: Mobile}, {word: "手機", entity: Mobile}, {word: "电话", entity: Mobile}, {word: "電話", entity: Mobile},
+	{word: "联系方式", entity: Mobile}, {word: "聯繫方式", entity: Mobile}, {word: "聯絡方式", entity: Mobile},
+	{word: "mobile", entity: Mobile}, {word: "phone", entity: Mobile}, {word: "tel", entity: Mobile}, {word: "cell", entity: Mobile},
+	{word: "地址", entity: Address}, {word: "住址", entity: Address}, {word: "地点", entity: Address}, {word: "地點", entity: Address},
+	{word: "address", entity: Address}, {word: "addr", entity: Address},
+	{word: "姓名", entity: Name}, {word: "名字", entity: Name}, {word: "姓氏", entity: Name},
+	{word: "联系人", entity: Name, role: true}, {word: "聯繫人", entity: Name, role: true}, {word: "聯絡人", entity: Name, role: true},
+	{word: "收货人", entity: Name, role: true}, {word: "收貨人", entity: Name, role: true}, {word: "收件人", entity: Name, role: true},
+	{word: "户主", entity: Name, role: true}, {word: "戶主", entity: Name, role: true}, {word: "持卡人", entity: Name, role: true},
+	{word: "开户名", entity: Name}, {word: "開戶名", entity: Name}, {word: "户名", entity: Name}, {word: "戶名", entity: Name}, {word: "name", entity: Name},
+	{word: "姓", entity: Name, exact: true}, {word: "名", entity: Name, exact: true},
+	{word: "客户", entity: Name, exact: true, role: true}, {word: "客戶", entity: Name, exact: true, role: true},
+	{word: "乘客", entity: Name, exact: true, role: true}, {word: "旅客", entity: Name, exact: true, role: true},
+	{word: "患者", entity: Name, exact: true, role: true}, {word: "病人", entity: Name, exact: true, role: true},
+	{word: "contact", entity: Name, exact: true, role: true}, {word: "customer", entity: Name, exact: true, role: true},
+	{word: "passenger", entity: Name, exact: true, role: true}, {word: "patient", entity: Name, exact: true, role: true},
 }
 
 // InferEntity guesses the entity of a column from its name, in Chinese or
 // English ("手机号", "身份证号码", "Customer Name"); 0 when nothing fits.
 func InferEntity(column string) Entity {
-	k := strings.ToLower(strings.TrimSpace(column))
+	e, _ := inferColumn(column)
+	return e
+}
+
+// inferColumn is InferEntity, and whether the word that matched names who
+// the record is about (客户, contact) rather than a name.
+func inferColumn(column string) (Entity, bool) {
+	k := strings.ToLower(ColumnName(column))
 	if k == "" {
-		return 0
+		return 0, false
 	}
 	for _, w := range columnWords {
-		if strings.Contains(k, w.word) {
-			return w.entity
+		if w.exact && (k == w.word || k == w.word+"s" && w.word[0] < 0x80) || !w.exact && strings.Contains(k, w.word) {
+			return w.entity, w.role
 		}
 	}
-	return 0
+	return 0, false
+}
+
+// ColumnName is the name under which a CSV header or a JSON key is matched
+// against the policy's columns and the words of InferEntity: without its
+// control and format characters (U+200B ZERO WIDTH SPACE, U+00AD SOFT
+// HYPHEN, U+FEFF …), in NFKC (full-width Latin and digits folded to ASCII,
+// U+3000 to a space) and without surrounding spaces. "姓\u200b名" and
+// "ｎａｍｅ" name the same columns as "姓名" and "name".
+func ColumnName(s string) string {
+	drop := func(s string) string {
+		return strings.Map(func(r rune) rune {
+			if unicode.IsControl(r) && r != '\t' || unicode.Is(unicode.Cf, r) {
+				return -1
+			}
+			return r
+		}, s)
+	}
+	return strings.TrimSpace(drop(norm.NFKC.String(drop(s))))
 }

@@ -52,3 +52,54 @@ func TestRegistryPatternBlock(t *testing.T) {
 		}
 	}
 }
+
+// TestRegistryPatternNotation: a registry pattern is a number in a common
+// notation, optionally followed by exactly one "*"; anything else is
+// refused naming the pattern and what is wrong, whatever its breadth.
+func TestRegistryPatternNotation(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want string // the stored pattern, or what the error says
+		ok   bool
+	}{
+		{"1700000(3)*", "parenthes", false},
+		{"17000005**", "one '*'", false},
+		{"1700*0005*", "'*'", false},
+		{"*17000005", "'*'", false},
+		{"1700000?*", "contains '?'", false},
+		{"1700000?2*", "contains '?'", false},
+		{"1700000x*", "letter 'x'", false},
+		{"17000001x", "letter 'x'", false},
+		{"9531.1*", "contains '.'", false},
+		{"1+7000001*", "'+'", false},
+		{"(3)17000001*", "area code", false},
+		{"+86 (3) 17000001*", "area code", false},
+		{"(0755)(1234)*", "parenthes", false},
+		{"(0755 1234*", "parenthes", false},
+		{"10086*", "+8610086*", true},
+		{"10086", "+8610086", true},
+		{"1008*", "broad", false},
+		{"17000001*", "+8617000001*", true},
+		{"170 0000 1*", "+8617000001*", true},
+		{"170-0000-1 *", "+8617000001*", true},
+		{"+86 170 0000 1*", "+8617000001*", true},
+		{"0086-17000001*", "+8617000001*", true},
+		{"(0755) 1234*", "+867551234*", true},
+		{"(0755)1234-5678", "+8675512345678", true},
+		{"+86 (755) 1234*", "+867551234*", true},
+		{"0086 (10) 6234*", "+86106234*", true},
+		{"+1 (415) 555*", "+1415555*", true},
+		{"９５３１１＊", "+8695311*", true},
+	} {
+		p, err := engine.RegistryPattern(tc.in)
+		if tc.ok {
+			if err != nil || p != tc.want {
+				t.Errorf("RegistryPattern(%q) = %q, %v; want %q", tc.in, p, err, tc.want)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), tc.in) {
+			t.Errorf("RegistryPattern(%q) = %q, %v; want an error naming it and %q", tc.in, p, err, tc.want)
+		}
+	}
+}

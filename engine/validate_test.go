@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"ringfence"
 	"ringfence/engine"
 )
 
@@ -101,5 +102,35 @@ func TestRegistryPatternNotation(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), tc.in) {
 			t.Errorf("RegistryPattern(%q) = %q, %v; want an error naming it and %q", tc.in, p, err, tc.want)
 		}
+	}
+}
+
+// TestRegistryOverlapConflicts: a pattern covered by or covering an
+// existing registry entry is refused as a conflict naming that entry, and
+// nothing is added.
+func TestRegistryOverlapConflicts(t *testing.T) {
+	e, _ := open(t, t.TempDir())
+	b, err := e.AddBusiness(ctx, "op", "17000001*", "某快递")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.AddBusiness(ctx, "op", "95588", "工商银行"); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"170000012*", "17000001234", "+86 170 0000 1*", "95588", "95588*"} {
+		_, err := e.AddBusiness(ctx, "op", p, "另一家")
+		if ringfence.ErrorCode(err) != ringfence.ECONFLICT {
+			t.Errorf("AddBusiness(%q): %v, want a conflict", p, err)
+			continue
+		}
+		if want := []string{b.Pattern, "95588"}; !strings.Contains(err.Error(), want[0]) && !strings.Contains(err.Error(), want[1]) {
+			t.Errorf("AddBusiness(%q): %v does not name the existing entry", p, err)
+		}
+	}
+	if _, err := e.AddBusiness(ctx, "op", "17000002*", "邻居"); err != nil {
+		t.Errorf("a neighbouring block: %v", err)
+	}
+	if bs, _ := e.Businesses(ctx); len(bs) != 3 {
+		t.Errorf("registry holds %d entries, want 3: %+v", len(bs), bs)
 	}
 }

@@ -11,10 +11,18 @@ import (
 )
 
 // ApplyFlags stores behaviour-detection flags and makes them signals in
-// verdicts at once.
+// verdicts at once. A flag is never dated after the moment it is applied:
+// one dated later (call records within ClockSkew ahead of the engine's
+// clock) is dated now, in fs too, so callers report what was stored.
 func (e *DetectService) ApplyFlags(ctx context.Context, fs []ringfence.Flag) error {
 	if len(fs) == 0 {
 		return nil
+	}
+	now := e.Now()
+	for i := range fs {
+		if fs[i].FlaggedAt.After(now) {
+			fs[i].FlaggedAt = now
+		}
 	}
 	if err := e.store.SaveFlags(ctx, fs); err != nil {
 		return err

@@ -1,6 +1,7 @@
 package engine_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -41,4 +42,43 @@ func TestFutureFlagDoesNotExtendWindow(t *testing.T) {
 	if v := check(t, e, "17012345678", ""); v.Action != ringfence.Allow {
 		t.Errorf("31 days after a flag dated %s: %s %+v", future, v.Action, v.Reasons)
 	}
+}
+
+// TestFlagNeverDatedAfterApplied: call records up to ClockSkew ahead of
+// the engine's clock raise flags dated no later than the moment they are
+// applied, both as returned and as stored.
+func TestFlagNeverDatedAfterApplied(t *testing.T) {
+	dir := t.TempDir()
+	e, db := open(t, dir)
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	e.Now = func() time.Time { return now }
+	var cdrs []ringfence.CDR
+	start := now.Add(4 * time.Minute)
+	for i := 0; i < 400; i++ {
+		caller, callee := 10+i%10, 1000+i
+		cdrs = append(cdrs, ringfence.CDR{
+			Caller:   fmt.Sprintf("+86170000000%02d", caller),
+			Callee:   fmt.Sprintf("+861391234%04d", callee),
+			Start:    start.Add(time.Duration(i) * 100 * time.Millisecond),
+			Duration: 0,
+		})
+	}
+	flags, err := e.Observe(ctx, cdrs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(flags) == 0 {
+		t.Fatal("no flags raised")
+	}
+	for _, f := range flags {
+		if f.FlaggedAt.After(now) {
+			t.Errorf("returned: %s flagged at %s, after now %s", f.Number, f.FlaggedAt.Format(time.RFC3339), now.Format(time.RFC3339))
+		}
+	}
+	db.Flags(ctx, func(f ringfence.Flag) error {
+		if f.FlaggedAt.After(now) {
+			t.Errorf("stored: %s flagged at %s, after now %s", f.Number, f.FlaggedAt.Format(time.RFC3339), now.Format(time.RFC3339))
+		}
+		return nil
+	})
 }

@@ -40,11 +40,36 @@ func (e *RegistryService) AddBusiness(ctx context.Context, actor, pattern, name 
 	b := ringfence.Business{Pattern: p, Name: name, AddedBy: actor, CreatedAt: e.Now()}
 	e.bizMu.Lock()
 	defer e.bizMu.Unlock()
+	existing, err := e.store.Businesses(ctx)
+	if err != nil {
+		return ringfence.Business{}, err
+	}
+	for _, x := range existing {
+		if how := overlap(p, x.Pattern); how != "" {
+			return ringfence.Business{}, ringfence.Errorf(ringfence.ECONFLICT, "pattern: %q %s registry entry %d (%s, %s); remove that entry first to change it", pattern, how, x.ID, x.Pattern, x.Name)
+		}
+	}
 	if err := e.store.AddBusiness(ctx, &b, e.entry(actor, "registry.add", p, name)); err != nil {
 		return b, err
 	}
 	e.apply(ringfence.Event{Type: ringfence.EventRegistry, Business: &b})
 	return b, nil
+}
+
+// overlap says how the stored registry patterns p and q share numbers
+// ("is", "is covered by", "covers"), or "" when they share none.
+func overlap(p, q string) string {
+	pb, pp := strings.CutSuffix(p, "*")
+	qb, qp := strings.CutSuffix(q, "*")
+	switch {
+	case p == q:
+		return "duplicates"
+	case qp && strings.HasPrefix(pb, qb):
+		return "is covered by"
+	case pp && strings.HasPrefix(qb, pb):
+		return "covers"
+	}
+	return ""
 }
 
 // RemoveBusiness removes a registry entry, with its audit record in the

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"ringfence"
 	"ringfence/number"
@@ -38,8 +40,18 @@ const (
 // after its area code, and none of a service (95xxx/96xxx) or toll-free
 // (400/800) code, whose extensions it may cover (95311*). Elsewhere it
 // must fix at least MinRegistryDigits digits after the country code.
+//
+// The notation is checked first, once: a number as people write it
+// (digits, spaces, dashes, a leading +86 or 0086, parentheses around an
+// area code only), optionally followed by exactly one "*". Anything else
+// ("1700000(3)*", "170**", "1700000?*", letters) is refused as it is, never
+// normalised into some other pattern.
 func RegistryPattern(s string) (string, error) {
-	p, err := Pattern(s)
+	clean, why := registryNotation(s)
+	if why != "" {
+		return "", ringfence.Errorf(ringfence.EINVALID, "pattern: %q is not a number or a number followed by one *: %s", s, why)
+	}
+	p, err := Pattern(clean)
 	if err != nil {
 		return "", ringfence.Errorf(ringfence.EINVALID, "pattern: %s", ringfence.ErrorMessage(err))
 	}
@@ -57,6 +69,125 @@ func RegistryPattern(s string) (string, error) {
 		}
 	}
 	return p, nil
+}
+
+// registryNotation returns s in ASCII (fullwidth digits, signs and spaces
+// made ASCII), or says why s is not a number in a common notation
+// optionally followed by exactly one "*".
+func registryNotation(s string) (clean, why string) {
+	s = strings.TrimSpace(strings.Map(func(r rune) rune {
+		switch {
+		case r >= '０' && r <= '９':
+			return '0' + r - '０'
+		case r == '＋', r == '（', r == '）', r == '－', r == '＊':
+			return r - '＋' + '+'
+		case r == '\u3000', r == '\u00a0', r == '\t':
+			return ' '
+		case r >= '\u2010' && r <= '\u2015', r == '\u2212':
+			return '-'
+		}
+		return r
+	}, s))
+	if s == "" {
+		return "", "empty"
+	}
+	body, star := strings.CutSuffix(s, "*")
+	body = strings.TrimRight(body, " ")
+	switch n := strings.Count(s, "*"); {
+	case n > 1 && strings.HasSuffix(body, "*"):
+		return "", "more than one '*' at the end (a prefix ends in exactly one '*')"
+	case n > 1 || n == 1 && !star:
+		return "", "'*' may only end a prefix"
+	}
+	open, close := -1, -1
+	digits := 0
+	for i, r := range body {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case r == ' ', r == '-':
+		case r == '+':
+			if i != 0 {
+				return "", "'+' may only start a number"
+			}
+		case r == '(':
+			if open >= 0 {
+				return "", "more than one pair of parentheses (they may only enclose an area code)"
+			}
+			open = i
+		case r == ')':
+			if open < 0 || close >= 0 {
+				return "", "unmatched parentheses"
+			}
+			close = i
+		case r < utf8.RuneSelf && unicode.IsLetter(r):
+			return "", fmt.Sprintf("contains the letter '%c'", r)
+		case r == '?', r == '…', r == '.':
+			return "", fmt.Sprintf("contains '%c' (a prefix ends in one '*', with no other wildcard)", r)
+		case unicode.IsPrint(r):
+			return "", fmt.Sprintf("contains '%c'", r)
+		default:
+			return "", fmt.Sprintf("contains %q", r)
+		}
+	}
+	if digits == 0 {
+		return "", "no digits"
+	}
+	if open >= 0 && close < 0 {
+		return "", "unmatched parentheses"
+	}
+	if open >= 0 {
+		if why := areaParens(onlyDigits(body[:open]), strings.TrimSpace(body[open+1:close])); why != "" {
+			return "", why
+		}
+	}
+	if star {
+		body += "*"
+	}
+	return body, ""
+}
+
+// areaParens says why the digits in parentheses, after the digits pre
+// (none, or an international prefix with a country code), are not an area
+// code, or "" when they are.
+func areaParens(pre, in string) string {
+	where := fmt.Sprintf("(%s)", in)
+	if in == "" || onlyDigits(in) != in {
+		return fmt.Sprintf("%s: parentheses may only enclose an area code", where)
+	}
+	cc := ""
+	switch {
+	case pre == "":
+		if in[0] != '0' {
+			return fmt.Sprintf("%s is not an area code (within China it starts with 0, e.g. (0755))", where)
+		}
+		cc, in = "86", in[1:]
+	case strings.HasPrefix(pre, "00"):
+		cc = pre[2:]
+	default:
+		cc = pre
+	}
+	if number.CallingCode("+"+cc) != cc {
+		return fmt.Sprintf("%s follows %s: parentheses may only enclose an area code, at the start of the number or after the country code", where, pre)
+	}
+	if cc == "86" {
+		if !number.AreaCode(strings.TrimPrefix(in, "0")) {
+			return fmt.Sprintf("%s is not a Chinese area code", where)
+		}
+	} else if len(in) > 5 {
+		return fmt.Sprintf("%s is too long for an area code", where)
+	}
+	return ""
+}
+
+// onlyDigits returns the ASCII digits of s.
+func onlyDigits(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, s)
 }
 
 // registryBlock says why the Chinese NSN prefix d covers more than a
@@ -85,6 +216,13 @@ func registryBlock(d string) string {
 		}
 		return ""
 	case d[0] == '1' && d[1] != '0': // 11x, 12x short codes
+		return ""
+	case strings.HasPrefix(d, "100"), strings.HasPrefix(d, "101"):
+		// A carrier's service code (10086, 10010, 10000): no Beijing
+		// number starts with 0 or 1, so it is not 010-0xx.
+		if len(d) < 5 {
+			return fmt.Sprintf("a carrier service code must be complete (5 digits or more, e.g. 10086*, %s has %d)", d, len(d))
+		}
 		return ""
 	}
 	codeLen := 3

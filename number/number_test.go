@@ -504,3 +504,12 @@ func TestPlanRoundTrip(t *testing.T) {
 		t.Errorf("%d mobile ranges and %d area codes; the plan looks truncated", mobiles, areas)
 	}
 }
+
+func TestAreaCode(t *testing.T) {
+	for code, want := range map[string]bool{"10": true, "21": true, "755": true, "951": true, "310": true,
+		"11": false, "13": false, "3": false, "0755": false, "7550": false, "400": false, "": false, "1x": false} {
+		if got := AreaCode(code); got != want {
+			t.Errorf("AreaCode(%q) = %v, want %v", code, got, want)
+		}
+	}
+}

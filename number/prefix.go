@@ -225,3 +225,19 @@ func CallingCode(p string) string {
 	}
 	return ""
 }
+
+// AreaCode reports whether code, digits without the trunk 0 ("10", "755"),
+// is a Chinese fixed-line area code.
+func AreaCode(code string) bool {
+	if len(code) != 2 && len(code) != 3 || (code[0] == '1' || code[0] == '2') != (len(code) == 2) {
+		return false
+	}
+	v := 0
+	for i := 0; i < len(code); i++ {
+		if code[i] < '0' || code[i] > '9' {
+			return false
+		}
+		v = v*10 + int(code[i]-'0')
+	}
+	return tables().area[v]&(area7|area8) != 0
+}

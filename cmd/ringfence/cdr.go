@@ -337,9 +337,9 @@ func writeTo(name string, stdout io.Writer, write func(io.Writer) error) error {
 	if name == "-" {
 		return write(stdout)
 	}
-	out, err := createOutput(name)
+	out, err := createOutput(name) // its errors name name
 	if err != nil {
-		return fmt.Errorf("write %s: %w", name, err)
+		return err
 	}
 	defer out.abort()
 	var w io.Writer = out
@@ -354,11 +354,8 @@ func writeTo(name string, stdout io.Writer, write func(io.Writer) error) error {
 			err = cerr
 		}
 	}
-	if err == nil {
-		err = out.commit()
-	}
 	if err != nil {
 		return fmt.Errorf("write %s: %w", name, err)
 	}
-	return nil
+	return out.commit() // its errors name name
 }

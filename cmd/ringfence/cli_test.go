@@ -285,3 +285,24 @@ func TestDemoRerunSaysSo(t *testing.T) {
 		t.Fatalf("second demo: %d %q %q", code, out, errs)
 	}
 }
+
+// TestRegistryAddSharesPatternCheck: registry add refuses junk and
+// overlapping patterns as POST /v1/registry does.
+func TestRegistryAddSharesPatternCheck(t *testing.T) {
+	data := makeData(t, t.TempDir())
+	for _, tc := range []struct {
+		pattern string
+		code    int
+		want    string
+	}{
+		{"1700000(3)*", exitFail, "parenthes"},
+		{"17000005**", exitFail, "'*'"},
+		{"17000001*", exitOK, "+8617000001*"},
+		{"170000012*", exitFail, "+8617000001*"},
+	} {
+		code, out, errs := runCLI(t, "", "registry", "add", tc.pattern, "--name", "某公司", "--data", data)
+		if code != tc.code || !strings.Contains(out+errs, tc.want) {
+			t.Errorf("registry add %s: exit %d: %s%s; want %d with %q", tc.pattern, code, out, errs, tc.code, tc.want)
+		}
+	}
+}

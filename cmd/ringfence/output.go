@@ -19,6 +19,7 @@ import (
 type output struct {
 	*os.File
 	name   string // the file renamed onto: name, or where its links end
+	given  string // the name the user gave, which errors name
 	direct bool
 	done   bool
 }
@@ -76,24 +77,47 @@ func resolveOutput(name string) (path string, direct bool, err error) {
 	}
 }
 
-// createOutput opens name for writing.
+// createOutput opens name for writing. Its errors name name, the path the
+// user gave (and where its links lead), never the temporary file beside it.
 func createOutput(name string) (*output, error) {
 	path, direct, err := resolveOutput(name)
 	if err != nil {
-		return nil, err
+		return nil, outputError(name, "", err)
 	}
 	if direct {
 		f, err := os.OpenFile(path, os.O_WRONLY, 0)
 		if err != nil {
-			return nil, err
+			return nil, outputError(name, path, err)
 		}
-		return &output{File: f, name: path, direct: true}, nil
+		return &output{File: f, name: path, given: name, direct: true}, nil
 	}
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {
-		return nil, err
+		return nil, outputError(name, path, err)
 	}
-	return &output{File: f, name: path}, nil
+	return &output{File: f, name: path, given: name}, nil
+}
+
+// outputError says err happened writing the output the user called
+// given, which leads to path: the name inside err (that of the temporary
+// file, or of a link on the way) is replaced by given.
+func outputError(given, path string, err error) error {
+	var pe *fs.PathError
+	var le *os.LinkError
+	switch {
+	case errors.As(err, &pe):
+		err = pe.Err
+	case errors.As(err, &le):
+		err = le.Err
+	}
+	where := given
+	if path != "" && path != given {
+		where = fmt.Sprintf("%s (leads to %s)", given, path)
+	}
+	if strings.Contains(err.Error(), given) {
+		return err
+	}
+	return fmt.Errorf("%s: %w", where, err)
 }
 
 // renameOnto renames src onto dst, which must be a regular file or
@@ -114,14 +138,14 @@ func (o *output) commit() error {
 		if !o.direct {
 			os.Remove(o.File.Name())
 		}
-		return err
+		return outputError(o.given, o.name, err)
 	}
 	if o.direct {
 		return nil
 	}
 	if err := renameOnto(o.File.Name(), o.name); err != nil {
 		os.Remove(o.File.Name())
-		return err
+		return outputError(o.given, o.name, err)
 	}
 	return nil
 }

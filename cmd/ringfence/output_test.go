@@ -275,3 +275,40 @@ func TestOutputUnderDevIsDirect(t *testing.T) {
 		}
 	}
 }
+
+// TestOutputErrorsNameGivenPath: every command writing a user-named
+// output into a missing directory, directly or through a dangling link,
+// fails naming the path the user gave, never the hidden temporary file.
+func TestOutputErrorsNameGivenPath(t *testing.T) {
+	dir := t.TempDir()
+	for name, cmd := range outputCommands(t, dir) {
+		t.Run(name, func(t *testing.T) {
+			base := t.TempDir()
+			missing := filepath.Join(base, "nothere", "x")
+			link := filepath.Join(base, "link")
+			os.Symlink("nothere/y", link)
+			for _, out := range []string{missing, link} {
+				// (deid eval reports failure as exit 0 here: see
+				// outputCommands; the message shows it failed.)
+				_, msg := cmd(out)
+				if !strings.Contains(msg, "no such file or directory") {
+					t.Fatalf("to %s: did not fail: %s", out, msg)
+				}
+				if !strings.Contains(msg, out) {
+					t.Errorf("to %s: the error does not name it: %s", out, msg)
+				}
+				if strings.Contains(msg, "/.x.") || strings.Contains(msg, "/.y.") {
+					t.Errorf("to %s: the error names the temporary file: %s", out, msg)
+				}
+			}
+		})
+	}
+	o, err := createOutput("nothere/x")
+	if err == nil {
+		o.abort()
+		t.Fatal("created an output in a missing directory")
+	}
+	if msg := err.Error(); !strings.Contains(msg, "nothere/x") || strings.Contains(msg, ".x.") {
+		t.Errorf("createOutput: %s", msg)
+	}
+}

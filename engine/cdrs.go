@@ -11,7 +11,7 @@ import (
 // Observe feeds call records, in stream-time order, to the behaviour
 // detector, then stores the flags it raises and makes them verdict signals
 // at once. The detector is shared: concurrent callers take turns.
-func (e *Engine) Observe(ctx context.Context, cdrs []ringfence.CDR) ([]ringfence.Flag, error) {
+func (e *Engine) Observe(ctx context.Context, cdrs []ringfence.CallRecord) ([]ringfence.Flag, error) {
 	e.detMu.Lock()
 	if e.detector == nil {
 		e.detector = detect.New(detect.DefaultConfig())
@@ -37,7 +37,7 @@ func (e *Engine) DetectorStats() detect.Stats {
 // explain prefixes a flag's first reason with what was detected, so a
 // verdict reads "detected telemarketing: 1,240 calls in 24 h, …".
 func explain(f ringfence.Flag) ringfence.Flag {
-	lead := "detected " + strings.ReplaceAll(f.Kind, "_", " ")
+	lead := "detected " + strings.ReplaceAll(string(f.Kind), "_", " ")
 	if len(f.Reasons) == 0 {
 		f.Reasons = []string{lead}
 	} else if !strings.HasPrefix(f.Reasons[0], "detected ") {

@@ -94,12 +94,12 @@ type RegistryStore interface {
 type AppealStore interface {
 	FileAppeal(ctx context.Context, a *ringfence.Appeal, audit func(ringfence.Appeal) ringfence.AuditEntry) error // sets ID
 	Appeal(ctx context.Context, id int64) (ringfence.Appeal, error)
-	Appeals(ctx context.Context, status string) ([]ringfence.Appeal, error) // "" for all
+	Appeals(ctx context.Context, status ringfence.AppealStatus) ([]ringfence.Appeal, error) // "" for all
 	// DecideAppeal moves a pending appeal to accepted or rejected; ECONFLICT
 	// when it is not pending. Accepting also sets aside every report on the
 	// appeal's number received until at (as ClearReports does) and returns
 	// the number's remaining tallies.
-	DecideAppeal(ctx context.Context, id int64, status, by, decision string, at time.Time, audit func(ringfence.Appeal) ringfence.AuditEntry) (ringfence.Appeal, []reputation.Tally, error)
+	DecideAppeal(ctx context.Context, id int64, status ringfence.AppealStatus, by, decision string, at time.Time, audit func(ringfence.Appeal) ringfence.AuditEntry) (ringfence.Appeal, []reputation.Tally, error)
 }
 
 // KeyStore keeps API keys by the hash of their secret. Each write commits

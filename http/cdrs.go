@@ -34,7 +34,7 @@ func (s *Server) postCDRs(w http.ResponseWriter, r *http.Request, k ringfence.Ke
 		rows, rejected int
 		errs           = []rowError{}
 		flags          = []ringfence.Flag{}
-		batch          = make([]ringfence.CDR, 0, cdrBatch)
+		batch          = make([]ringfence.CallRecord, 0, cdrBatch)
 	)
 	flush := func() error {
 		fs, err := s.Engine.Observe(r.Context(), batch)
@@ -47,7 +47,7 @@ func (s *Server) postCDRs(w http.ResponseWriter, r *http.Request, k ringfence.Ke
 		if err == io.EOF {
 			break
 		}
-		var re *cdr.RowError
+		var re *ringfence.RowError
 		if errors.As(err, &re) {
 			rows++
 			rejected++

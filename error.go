@@ -1,6 +1,7 @@
 package ringfence
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 )
@@ -58,7 +59,8 @@ func ErrorMessage(err error) string {
 
 // RowError is a bad row of an input file (a CSV of reports or call
 // records): readers skip the row, report it with its line and field, and go
-// on with the next.
+// on with the next. It is the one bad-row error of every reader (cdr, feed);
+// its JSON form {"line","field","error"} is what the API returns per row.
 type RowError struct {
 	Line  int
 	Field string // the column at fault; "" when the row as a whole is
@@ -73,3 +75,13 @@ func (e *RowError) Error() string {
 }
 
 func (e *RowError) Unwrap() error { return e.Err }
+
+// MarshalJSON writes {"line":N,"field":"…","error":"…"}, without "field"
+// when the row as a whole is at fault.
+func (e *RowError) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Line  int    `json:"line"`
+		Field string `json:"field,omitempty"`
+		Error string `json:"error"`
+	}{e.Line, e.Field, e.Err.Error()})
+}

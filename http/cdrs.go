@@ -15,12 +15,6 @@ const MaxCDRBody = 1 << 30
 // cdrBatch is how many records go to the detector at a time.
 const cdrBatch = 4096
 
-type rowError struct {
-	Line  int    `json:"line"`
-	Field string `json:"field,omitempty"`
-	Error string `json:"error"`
-}
-
 // postCDRs streams call records (native CSV or Asterisk Master.csv, plain
 // or gzip) into behaviour detection. Bad rows are skipped and reported by
 // line; flags become verdict signals as soon as their batch is done.
@@ -32,7 +26,7 @@ func (s *Server) postCDRs(w http.ResponseWriter, r *http.Request, k ringfence.Ke
 	rd := cdr.NewReader(http.MaxBytesReader(w, r.Body, MaxCDRBody), format)
 	var (
 		rows, rejected int
-		errs           = []rowError{}
+		errs           = []*ringfence.RowError{}
 		flags          = []ringfence.Flag{}
 		batch          = make([]ringfence.CallRecord, 0, cdrBatch)
 	)
@@ -52,7 +46,7 @@ func (s *Server) postCDRs(w http.ResponseWriter, r *http.Request, k ringfence.Ke
 			rows++
 			rejected++
 			if len(errs) < 10 {
-				errs = append(errs, rowError{Line: re.Line, Field: re.Field, Error: re.Err.Error()})
+				errs = append(errs, re)
 			}
 			continue
 		} else if err != nil {

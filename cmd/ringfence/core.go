@@ -307,7 +307,7 @@ func importReports(ctx context.Context, e *engine.Engine, name string, r io.Read
 		if err == io.EOF {
 			break
 		}
-		var re *feed.RowError
+		var re *ringfence.RowError
 		if errors.As(err, &re) {
 			reject(re.Error())
 			continue

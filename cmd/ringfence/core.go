@@ -191,7 +191,7 @@ func plural(n int, thing string) string {
 
 func categoryKeys() string {
 	var ks []string
-	for _, c := range ringfence.Categories {
+	for _, c := range ringfence.Categories() {
 		ks = append(ks, string(c.Key))
 	}
 	return strings.Join(ks, ", ")

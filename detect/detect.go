@@ -525,4 +525,4 @@ func mix64(x uint64) uint64 {
 	return x
 }
 
-func mixPair(a, b uint64) uint64 { return mix64(a*0x9e3779b97f4a7c15 ^ mix64(b)) }
+func mixPair(a, b uint64) uint64 { return mix64(number.KeyHash(a) ^ mix64(b)) }

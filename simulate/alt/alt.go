@@ -38,6 +38,7 @@ package alt
 
 import (
 	"ringfence"
+	"ringfence/number"
 
 	"bufio"
 	"cmp"
@@ -374,7 +375,7 @@ func WriteCSV(wr io.Writer, calls []ringfence.CallRecord) error {
 	var b []byte
 	for _, c := range calls {
 		at := time.Unix(c.Start, 0)
-		if (c.Caller*0x9e3779b97f4a7c15)>>61 < 3 {
+		if number.KeyHash(c.Caller)>>61 < 3 {
 			at = at.UTC()
 		} else {
 			at = at.In(cst)

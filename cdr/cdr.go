@@ -20,7 +20,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 	"unsafe"
@@ -107,20 +106,9 @@ func NewReader(r io.Reader, format Format) *Reader {
 	return rd
 }
 
-// Open opens a named file for NewReader; "-" is standard input.
-func Open(name string) (io.ReadCloser, error) {
-	if name == "-" {
-		return io.NopCloser(os.Stdin), nil
-	}
-	return os.Open(name)
-}
-
 // Format returns the format in use: the one detected once the first row is
 // read under Auto.
 func (r *Reader) Format() Format { return r.format }
-
-// Line returns the number of the last line read.
-func (r *Reader) Line() int { return r.line }
 
 // Buffered returns the bytes read from the input but not yet returned as
 // records: when it is 0, the next call to Next may wait on the input.

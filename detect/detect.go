@@ -34,7 +34,8 @@
 // reciprocity and repetition, a filter of recent rows that drops
 // duplicated records, and count-min sketches of inbound calls per callee
 // for bursts. Per-caller state is keyed by caller and per-target state by
-// callee (see Partition).
+// callee, so a stream split across detectors must route calls by caller
+// for the one and by callee for the other.
 //
 // The package is pure: it takes values and returns values and does no I/O.
 package detect
@@ -458,20 +459,6 @@ func (d *Detector) Stats() Stats {
 		st.StreamTime = time.Unix(d.now, 0).UTC()
 	}
 	return st
-}
-
-// Partition returns the worker (0..workers-1) that must see a call when a
-// stream is split across workers: calls are routed by caller, so each
-// caller's state lives on one worker. Burst detection at callees needs the
-// calls routed by callee instead; see PartitionCallee.
-func Partition(caller uint64, workers int) int {
-	return int(mix64(caller) % uint64(workers))
-}
-
-// PartitionCallee returns the worker that must see a call for burst
-// detection at its callee.
-func PartitionCallee(callee uint64, workers int) int {
-	return int(mix64(callee) % uint64(workers))
 }
 
 // Kinds, in the compact form kept in state.

@@ -40,7 +40,6 @@ type Reader struct {
 	format Format
 	cols   map[string]int
 	line   int
-	err    error
 }
 
 // NewReader reads the header and returns a reader. A header that lacks a

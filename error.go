@@ -1,6 +1,7 @@
 package ringfence
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -59,7 +60,8 @@ func ErrorMessage(err error) string {
 
 // RowError is a bad row of an input file (a CSV of reports or call
 // records): readers skip the row, report it with its line and field, and go
-// on with the next.
+// on with the next. It is the one bad-row error of every reader (cdr, feed);
+// its JSON form {"line","field","error"} is what the API returns per row.
 type RowError struct {
 	Line  int
 	Field string // the column at fault; "" when the row as a whole is
@@ -91,4 +93,14 @@ func Plural[N ~int | ~int64](n N, noun string) string {
 		noun += "s"
 	}
 	return fmt.Sprintf("%d %s", n, noun)
+}
+
+// MarshalJSON writes {"line":N,"field":"…","error":"…"}, without "field"
+// when the row as a whole is at fault.
+func (e *RowError) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Line  int    `json:"line"`
+		Field string `json:"field,omitempty"`
+		Error string `json:"error"`
+	}{e.Line, e.Field, e.Err.Error()})
 }

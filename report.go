@@ -37,25 +37,37 @@ type Business struct {
 
 // Appeal is a business's request to remove a label from one of its numbers.
 type Appeal struct {
-	ID        int64     `json:"id"`
-	Number    string    `json:"number"`
-	Business  string    `json:"business"`
-	Contact   string    `json:"contact,omitempty"`
-	Reason    string    `json:"reason"`
-	Status    string    `json:"status"` // pending, accepted, rejected
-	FiledBy   string    `json:"filed_by"`
-	DecidedBy string    `json:"decided_by,omitempty"`
-	Decision  string    `json:"decision,omitempty"`
-	CreatedAt time.Time `json:"created_at"`
-	DecidedAt time.Time `json:"decided_at,omitzero"`
+	ID        int64        `json:"id"`
+	Number    string       `json:"number"`
+	Business  string       `json:"business"`
+	Contact   string       `json:"contact,omitempty"`
+	Reason    string       `json:"reason"`
+	Status    AppealStatus `json:"status"`
+	FiledBy   string       `json:"filed_by"`
+	DecidedBy string       `json:"decided_by,omitempty"`
+	Decision  string       `json:"decision,omitempty"`
+	CreatedAt time.Time    `json:"created_at"`
+	DecidedAt time.Time    `json:"decided_at,omitzero"`
 }
 
-// Appeal statuses.
+// AppealStatus is where an appeal stands.
+type AppealStatus string
+
+// Appeal statuses: an appeal is filed pending and decided once.
 const (
-	AppealPending  = "pending"
-	AppealAccepted = "accepted"
-	AppealRejected = "rejected"
+	AppealPending  AppealStatus = "pending"
+	AppealAccepted AppealStatus = "accepted"
+	AppealRejected AppealStatus = "rejected"
 )
+
+// ParseAppealStatus validates an appeal status name.
+func ParseAppealStatus(s string) (AppealStatus, error) {
+	switch st := AppealStatus(s); st {
+	case AppealPending, AppealAccepted, AppealRejected:
+		return st, nil
+	}
+	return "", Errorf(EINVALID, "%q is not pending, accepted or rejected", s)
+}
 
 // Role is what an API key may do.
 type Role string

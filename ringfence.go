@@ -12,7 +12,10 @@
 // state reaches every node's memory.
 package ringfence
 
-import "time"
+import (
+	"strconv"
+	"time"
+)
 
 // Action is what a verdict tells the network to do with a call.
 type Action string
@@ -35,28 +38,59 @@ func (a Action) Severity() int {
 	return 0
 }
 
-// CDR is one call detail record, with numbers already in E.164.
-type CDR struct {
-	Caller   string
-	Callee   string
-	Start    time.Time
-	Duration time.Duration // talk time; 0 when unanswered
-	Answered bool
+// CallRecord is one call detail record: the one form every reader, the
+// detector and the simulators use. Numbers are held as the digits of their
+// E.164 form read as an integer (+8613812345678 is 8613812345678; 0 means
+// no number; number.Key and number.FromKey convert) and the start as Unix
+// seconds, so a record is 32 bytes without pointers, comparable, and read
+// and observed without allocating.
+type CallRecord struct {
+	Caller, Callee uint64
+	Start          int64  // Unix seconds
+	Duration       uint32 // talk seconds; 0 when unanswered
+	Answered       bool
 }
+
+// CallerE164 is the caller in E.164 ("+8613812345678"), "" when there is none.
+func (c CallRecord) CallerE164() string { return e164(c.Caller) }
+
+// CalleeE164 is the callee in E.164, "" when there is none.
+func (c CallRecord) CalleeE164() string { return e164(c.Callee) }
+
+// StartTime is the start of the call in UTC.
+func (c CallRecord) StartTime() time.Time { return time.Unix(c.Start, 0).UTC() }
+
+// Talk is the talk time: 0 when the call was not answered.
+func (c CallRecord) Talk() time.Duration {
+	if !c.Answered {
+		return 0
+	}
+	return time.Duration(c.Duration) * time.Second
+}
+
+func e164(k uint64) string {
+	if k == 0 {
+		return ""
+	}
+	return "+" + strconv.FormatUint(k, 10)
+}
+
+// FlagKind is what behaviour detection found a number doing.
+type FlagKind string
 
 // Flag kinds raised by behaviour detection.
 const (
-	KindTelemarketing     = "telemarketing"
-	KindRobocall          = "robocall"
-	KindDebtCollection    = "debt_collection"
-	KindCallBombingTarget = "call_bombing_target"
+	KindTelemarketing     FlagKind = "telemarketing"
+	KindRobocall          FlagKind = "robocall"
+	KindDebtCollection    FlagKind = "debt_collection"
+	KindCallBombingTarget FlagKind = "call_bombing_target"
 )
 
 // Flag is one number flagged by behaviour detection over call records. Its
 // JSON form is the detector output contract (one JSON line per flag).
 type Flag struct {
 	Number    string    `json:"number"` // E.164
-	Kind      string    `json:"kind"`
+	Kind      FlagKind  `json:"kind"`
 	Score     float64   `json:"score"` // 0..1
 	FlaggedAt time.Time `json:"flagged_at"`
 	Reasons   []string  `json:"reasons"`

@@ -98,12 +98,12 @@ type RegistryStore interface {
 type AppealStore interface {
 	FileAppeal(ctx context.Context, a *Appeal, audit func(Appeal) AuditEntry) error // sets ID
 	Appeal(ctx context.Context, id int64) (Appeal, error)
-	Appeals(ctx context.Context, status string) ([]Appeal, error) // "" for all
+	Appeals(ctx context.Context, status AppealStatus) ([]Appeal, error) // "" for all
 	// DecideAppeal moves a pending appeal to accepted or rejected; ECONFLICT
 	// when it is not pending. Accepting also sets aside every report on the
 	// appeal's number received until at (as ClearReports does) and returns
 	// the number's remaining tallies.
-	DecideAppeal(ctx context.Context, id int64, status, by, decision string, at time.Time, audit func(Appeal) AuditEntry) (Appeal, []Tally, error)
+	DecideAppeal(ctx context.Context, id int64, status AppealStatus, by, decision string, at time.Time, audit func(Appeal) AuditEntry) (Appeal, []Tally, error)
 }
 
 // KeyStore keeps API keys by the hash of their secret. Each write commits

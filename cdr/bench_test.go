@@ -28,7 +28,7 @@ func BenchmarkReaderNative(b *testing.B) {
 		rd := NewReader(bytes.NewReader(data), Auto)
 		n := 0
 		for {
-			_, err := rd.NextRecord()
+			_, err := rd.Next()
 			if err == io.EOF {
 				break
 			}

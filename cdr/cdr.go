@@ -3,14 +3,14 @@
 // plain or gzip-compressed, with the format detected from the first line.
 //
 // A Reader streams records one at a time and never stops at a bad row: Next
-// returns a *RowError naming the line and field, and the following call
+// returns a *ringfence.RowError naming the line and field, and the following call
 // goes on with the next row. Numbers in any common notation are normalised
 // to E.164 by package number.
 //
 // The reader is built for bulk ingestion at carrier speed: lines are split
 // by hand over a buffered reader (quoted fields take a slower path), times
 // are parsed without the time package on the common layouts, and
-// NextRecord returns numbers as number.Key integers without allocating.
+// Next returns numbers as number.Key integers without allocating.
 package cdr
 
 import (
@@ -20,7 +20,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 	"unsafe"
@@ -60,30 +59,6 @@ func ParseFormat(s string) (Format, error) {
 		return Asterisk, nil
 	}
 	return Auto, ringfence.Errorf(ringfence.EINVALID, "unknown CDR format %q (want auto, native or asterisk)", s)
-}
-
-// RowError is a bad row. The reader skips it; the next call to Next reads
-// the row after it. Line counts lines of the (decompressed) input from 1.
-type RowError = ringfence.RowError
-
-// Record is a call record in compact form: numbers as number.Key values of
-// their E.164 form, start in Unix seconds.
-type Record struct {
-	Caller, Callee uint64
-	Start          int64
-	Duration       uint32 // talk seconds; 0 when unanswered
-	Answered       bool
-}
-
-// CDR returns the record as a ringfence.CDR.
-func (r Record) CDR() ringfence.CDR {
-	return ringfence.CDR{
-		Caller:   number.FromKey(r.Caller),
-		Callee:   number.FromKey(r.Callee),
-		Start:    time.Unix(r.Start, 0).UTC(),
-		Duration: time.Duration(r.Duration) * time.Second,
-		Answered: r.Answered,
-	}
 }
 
 // maxLine is the longest line read; longer ones are bad rows.
@@ -131,51 +106,32 @@ func NewReader(r io.Reader, format Format) *Reader {
 	return rd
 }
 
-// Open opens a named file for NewReader; "-" is standard input.
-func Open(name string) (io.ReadCloser, error) {
-	if name == "-" {
-		return io.NopCloser(os.Stdin), nil
-	}
-	return os.Open(name)
-}
-
 // Format returns the format in use: the one detected once the first row is
 // read under Auto.
 func (r *Reader) Format() Format { return r.format }
-
-// Line returns the number of the last line read.
-func (r *Reader) Line() int { return r.line }
 
 // Buffered returns the bytes read from the input but not yet returned as
 // records: when it is 0, the next call to Next may wait on the input.
 func (r *Reader) Buffered() int { return r.br.Buffered() }
 
-// Next returns the next record. It returns io.EOF at the end, a *RowError
-// for a bad row (call Next again to go on), and any other error for a
-// failure of the underlying stream.
-func (r *Reader) Next() (ringfence.CDR, error) {
-	rec, err := r.NextRecord()
-	if err != nil {
-		return ringfence.CDR{}, err
-	}
-	return rec.CDR(), nil
-}
-
-// NextRecord is Next in compact form; it does not allocate for rows whose
+// Next returns the next record. It returns io.EOF at the end, a
+// *ringfence.RowError for a bad row (call Next again to go on; Line counts
+// lines of the decompressed input from 1), and any other error for a
+// failure of the underlying stream. It does not allocate for rows whose
 // numbers are already in E.164.
-func (r *Reader) NextRecord() (Record, error) {
+func (r *Reader) Next() (ringfence.CallRecord, error) {
 	if r.openErr != nil {
 		err := r.openErr
 		r.openErr = io.ErrUnexpectedEOF
 		if err == io.ErrUnexpectedEOF {
-			return Record{}, io.EOF
+			return ringfence.CallRecord{}, io.EOF
 		}
-		return Record{}, err
+		return ringfence.CallRecord{}, err
 	}
 	for {
 		line, err := r.readLine()
 		if err != nil {
-			return Record{}, err
+			return ringfence.CallRecord{}, err
 		}
 		if len(bytes.TrimSpace(line)) == 0 {
 			continue
@@ -184,7 +140,7 @@ func (r *Reader) NextRecord() (Record, error) {
 			r.started = true
 			if header, err := r.detect(line); header || err != nil {
 				if err != nil {
-					return Record{}, err
+					return ringfence.CallRecord{}, err
 				}
 				continue
 			}
@@ -196,8 +152,11 @@ func (r *Reader) NextRecord() (Record, error) {
 	}
 }
 
+// Line is the line of the record Next returned last (1 is the first line).
+func (r *Reader) Line() int { return r.line }
+
 // readLine returns the next line without its line ending. A line longer
-// than maxLine is returned as a RowError.
+// than maxLine is returned as a *ringfence.RowError.
 func (r *Reader) readLine() ([]byte, error) {
 	line, err := r.br.ReadSlice('\n')
 	if err == bufio.ErrBufferFull {
@@ -214,7 +173,7 @@ func (r *Reader) readLine() ([]byte, error) {
 			if err != nil && err != io.EOF {
 				return nil, err
 			}
-			return nil, &RowError{Line: r.line, Err: fmt.Errorf("line longer than %d bytes", maxLine)}
+			return nil, &ringfence.RowError{Line: r.line, Err: fmt.Errorf("line longer than %d bytes", maxLine)}
 		}
 	}
 	if err != nil {
@@ -349,27 +308,27 @@ func (r *Reader) splitQuoted(line []byte) [][]byte {
 	}
 }
 
-func (r *Reader) native(line []byte) (Record, error) {
+func (r *Reader) native(line []byte) (ringfence.CallRecord, error) {
 	f := r.split(line)
 	if len(f) < r.ncols {
-		return Record{}, &RowError{Line: r.line, Err: fmt.Errorf("%d fields, want %d", len(f), r.ncols)}
+		return ringfence.CallRecord{}, &ringfence.RowError{Line: r.line, Err: fmt.Errorf("%d fields, want %d", len(f), r.ncols)}
 	}
-	var rec Record
+	var rec ringfence.CallRecord
 	var err error
 	if rec.Caller, err = key(f[r.cols[0]]); err != nil {
-		return Record{}, &RowError{Line: r.line, Field: "caller", Err: err}
+		return ringfence.CallRecord{}, &ringfence.RowError{Line: r.line, Field: "caller", Err: err}
 	}
 	if rec.Callee, err = key(f[r.cols[1]]); err != nil {
-		return Record{}, &RowError{Line: r.line, Field: "callee", Err: err}
+		return ringfence.CallRecord{}, &ringfence.RowError{Line: r.line, Field: "callee", Err: err}
 	}
 	if rec.Start, err = r.times.parse(f[r.cols[2]], r.Location); err != nil {
-		return Record{}, &RowError{Line: r.line, Field: "start_time", Err: err}
+		return ringfence.CallRecord{}, &ringfence.RowError{Line: r.line, Field: "start_time", Err: err}
 	}
 	if rec.Duration, err = seconds(f[r.cols[3]]); err != nil {
-		return Record{}, &RowError{Line: r.line, Field: "duration_s", Err: err}
+		return ringfence.CallRecord{}, &ringfence.RowError{Line: r.line, Field: "duration_s", Err: err}
 	}
 	if rec.Answered, err = boolean(f[r.cols[4]]); err != nil {
-		return Record{}, &RowError{Line: r.line, Field: "answered", Err: err}
+		return ringfence.CallRecord{}, &ringfence.RowError{Line: r.line, Field: "answered", Err: err}
 	}
 	if !rec.Answered {
 		rec.Duration = 0
@@ -386,24 +345,24 @@ const (
 	astDisposition = 14
 )
 
-func (r *Reader) asterisk(line []byte) (Record, error) {
+func (r *Reader) asterisk(line []byte) (ringfence.CallRecord, error) {
 	f := r.split(line)
 	if len(f) < astBillsec+1 {
-		return Record{}, &RowError{Line: r.line, Err: fmt.Errorf("%d fields, want at least 14 (Asterisk Master.csv)", len(f))}
+		return ringfence.CallRecord{}, &ringfence.RowError{Line: r.line, Err: fmt.Errorf("%d fields, want at least 14 (Asterisk Master.csv)", len(f))}
 	}
-	var rec Record
+	var rec ringfence.CallRecord
 	var err error
 	if rec.Caller, err = key(f[astSrc]); err != nil {
-		return Record{}, &RowError{Line: r.line, Field: "src", Err: err}
+		return ringfence.CallRecord{}, &ringfence.RowError{Line: r.line, Field: "src", Err: err}
 	}
 	if rec.Callee, err = key(f[astDst]); err != nil {
-		return Record{}, &RowError{Line: r.line, Field: "dst", Err: err}
+		return ringfence.CallRecord{}, &ringfence.RowError{Line: r.line, Field: "dst", Err: err}
 	}
 	if rec.Start, err = r.times.parse(f[astStart], r.Location); err != nil {
-		return Record{}, &RowError{Line: r.line, Field: "start", Err: err}
+		return ringfence.CallRecord{}, &ringfence.RowError{Line: r.line, Field: "start", Err: err}
 	}
 	if rec.Duration, err = seconds(f[astBillsec]); err != nil {
-		return Record{}, &RowError{Line: r.line, Field: "billsec", Err: err}
+		return ringfence.CallRecord{}, &ringfence.RowError{Line: r.line, Field: "billsec", Err: err}
 	}
 	if len(f) > astDisposition && len(bytes.TrimSpace(f[astDisposition])) > 0 {
 		rec.Answered = string(bytes.TrimSpace(f[astDisposition])) == "ANSWERED"

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"ringfence"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -27,7 +29,7 @@ func dump(t testing.TB, r io.Reader, format Format) string {
 		if err == io.EOF {
 			break
 		}
-		var re *RowError
+		var re *ringfence.RowError
 		if errors.As(err, &re) {
 			fmt.Fprintf(&b, "line %d: %s: error\n", re.Line, re.Field)
 			continue
@@ -35,7 +37,7 @@ func dump(t testing.TB, r io.Reader, format Format) string {
 		if err != nil {
 			t.Fatal(err)
 		}
-		fmt.Fprintf(&b, "%s %s %s %s %v\n", c.Caller, c.Callee, c.Start.Format(time.RFC3339), c.Duration, c.Answered)
+		fmt.Fprintf(&b, "%s %s %s %s %v\n", c.CallerE164(), c.CalleeE164(), c.StartTime().Format(time.RFC3339), time.Duration(c.Duration)*time.Second, c.Answered)
 	}
 	return b.String()
 }
@@ -106,7 +108,7 @@ func TestBadRows(t *testing.T) {
 			in := "caller,callee,start_time,duration_s,answered\n" + tt.row + "\n+8613812345678,+8613987654321,2024-03-04T09:00:00+08:00,7,1\n"
 			rd := NewReader(strings.NewReader(in), Auto)
 			_, err := rd.Next()
-			var re *RowError
+			var re *ringfence.RowError
 			if !errors.As(err, &re) {
 				t.Fatalf("got %v, want a RowError", err)
 			}
@@ -114,7 +116,7 @@ func TestBadRows(t *testing.T) {
 				t.Errorf("got line %d field %q, want line 2 field %q (%v)", re.Line, re.Field, tt.field, err)
 			}
 			c, err := rd.Next()
-			if err != nil || c.Duration != 7*time.Second {
+			if err != nil || c.Duration != 7 {
 				t.Errorf("row after the bad one: %+v, %v", c, err)
 			}
 			if _, err := rd.Next(); err != io.EOF {
@@ -149,7 +151,7 @@ func TestGarbage(t *testing.T) {
 		if err == io.EOF {
 			break
 		}
-		var re *RowError
+		var re *ringfence.RowError
 		if errors.As(err, &re) {
 			if !badLines[re.Line] {
 				t.Errorf("line %d reported bad: %v", re.Line, err)
@@ -224,11 +226,11 @@ func FuzzReader(f *testing.F) {
 			if i > len(data)+2 {
 				t.Fatal("reader does not end")
 			}
-			rec, err := rd.NextRecord()
+			rec, err := rd.Next()
 			if err == io.EOF {
 				return
 			}
-			var re *RowError
+			var re *ringfence.RowError
 			if errors.As(err, &re) {
 				if re.Line < 1 {
 					t.Fatalf("row error without a line: %v", err)
@@ -250,16 +252,48 @@ func TestBuffered(t *testing.T) {
 		"+8613812345678,+8613987654321,2024-03-04T09:00:00+08:00,23,1\n" +
 		"+8613812345678,+8613987654322,2024-03-04T09:00:10+08:00,0,0\n"
 	rd := NewReader(strings.NewReader(in), Auto)
-	if _, err := rd.NextRecord(); err != nil {
+	if _, err := rd.Next(); err != nil {
 		t.Fatal(err)
 	}
 	if n := rd.Buffered(); n != len("+8613812345678,+8613987654322,2024-03-04T09:00:10+08:00,0,0\n") {
 		t.Errorf("buffered %d bytes after the first record, want the second row's", n)
 	}
-	if _, err := rd.NextRecord(); err != nil {
+	if _, err := rd.Next(); err != nil {
 		t.Fatal(err)
 	}
 	if n := rd.Buffered(); n != 0 {
 		t.Errorf("buffered %d bytes at the end, want 0", n)
+	}
+}
+
+// Every format reads into the one ringfence.CallRecord.
+func TestNextCallRecord(t *testing.T) {
+	tests := []struct {
+		name   string
+		in     string
+		format Format
+		want   ringfence.CallRecord
+	}{
+		{"native answered", "+8613812345678,+8613987654321,2024-03-04T09:00:00+08:00,23,1\n", Native,
+			ringfence.CallRecord{Caller: 8613812345678, Callee: 8613987654321, Start: 1709514000, Duration: 23, Answered: true}},
+		{"native national numbers", "13812345678,010-12345678,2024-03-04T09:00:05+08:00,0,0\n", Native,
+			ringfence.CallRecord{Caller: 8613812345678, Callee: 861012345678, Start: 1709514005}},
+		{"asterisk", `"","13812345678","13987654321","from-internal","","SIP/a","SIP/b","Dial","SIP/trunk","2024-03-04 09:00:00","2024-03-04 09:00:06","2024-03-04 09:00:36",36,30,"ANSWERED","DOCUMENTATION","1.1",""` + "\n", Asterisk,
+			ringfence.CallRecord{Caller: 8613812345678, Callee: 8613987654321, Start: 1709514000, Duration: 30, Answered: true}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rd := NewReader(strings.NewReader(tt.in), tt.format)
+			got, err := rd.Next()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != tt.want {
+				t.Errorf("Next = %+v, want %+v", got, tt.want)
+			}
+			if _, err := rd.Next(); err != io.EOF {
+				t.Errorf("after the row: %v, want EOF", err)
+			}
+		})
 	}
 }

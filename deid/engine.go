@@ -51,9 +51,6 @@ func NewEngine(p Policy, key []byte) (*Engine, error) {
 	return e, nil
 }
 
-// Recognizer is the engine's recognizer.
-func (e *Engine) Recognizer() *Recognizer { return e.rec }
-
 // NeedsKey reports whether the policy has an operator that needs the key.
 func (p Policy) NeedsKey() bool {
 	c, err := compile(p)
@@ -235,13 +232,6 @@ type state struct {
 	neutral   int64
 	records   int64
 	bytes     int64
-}
-
-func (st *state) warn(format string, args ...any) {
-	st.nwarn++
-	if len(st.warns) < 100 {
-		st.warns = append(st.warns, st.name+": "+fmt.Sprintf(format, args...))
-	}
 }
 
 // fail records that the record at line could not be parsed.

@@ -335,7 +335,8 @@ func (s *scan) number(i int) int {
 	for {
 		g := group{start: p, d0: uint8(nd), decimal: decimal, block: block}
 		for {
-			d, w := b[0], 0
+			var d byte
+			var w int
 			if p < n && isDigit(b[p]) {
 				d, w = b[p], 1
 			} else if d, w = numeralAt(b, p); w == 0 {

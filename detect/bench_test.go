@@ -13,16 +13,13 @@ import (
 // call by call and in batches.
 func BenchmarkObserve(b *testing.B) {
 	res := simulate.Run(simulate.Config{Days: 2, Subscribers: 20000, Seed: 3})
-	calls := make([]detect.Call, len(res.Calls))
-	for i, c := range res.Calls {
-		calls[i] = detect.Call{Caller: c.Caller, Callee: c.Callee, Start: c.Start, Duration: c.Duration, Answered: c.Answered}
-	}
+	calls := res.Calls
 	emit := func(ringfence.Flag) {}
 	b.Run("one", func(b *testing.B) {
 		for range b.N {
 			d := detect.New(detect.DefaultConfig())
 			for _, c := range calls {
-				d.ObserveCall(c, emit)
+				d.Observe(c, emit)
 			}
 		}
 		b.ReportMetric(float64(len(calls))*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
@@ -51,7 +48,7 @@ func BenchmarkDistinctCallers(b *testing.B) {
 		emit := func(ringfence.Flag) {}
 		for i := range n {
 			caller := uint64(8613000000000 + i*7)
-			d.ObserveCall(detect.Call{Caller: caller, Callee: caller + 1, Start: int64(1709510400 + i/1000), Duration: 30, Answered: true}, emit)
+			d.Observe(ringfence.CallRecord{Caller: caller, Callee: caller + 1, Start: int64(1709510400 + i/1000), Duration: 30, Answered: true}, emit)
 		}
 		runtime.GC()
 		runtime.ReadMemStats(&after)

@@ -1,6 +1,8 @@
 package detect
 
 import (
+	"ringfence"
+
 	"fmt"
 	"math"
 )
@@ -147,7 +149,7 @@ const maxTargetCallers = 512
 // observe counts the call at its callee and returns the callee's target
 // state when the callee is under watch.
 // h is mix64 of the callee.
-func (b *burstWatch) observe(c Call, h uint64, now int64) *target {
+func (b *burstWatch) observe(c ringfence.CallRecord, h uint64, now int64) *target {
 	b.counts.advance(now)
 	n, day, watched := b.counts.add(h)
 	var t *target

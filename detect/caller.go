@@ -1,6 +1,8 @@
 package detect
 
 import (
+	"ringfence"
+
 	"math"
 	"math/bits"
 	"unsafe"
@@ -100,7 +102,7 @@ type contact struct {
 	known       bool // the callee called this caller before
 }
 
-func (s *caller) observe(c Call, t uint32, k contact, lattice bool) {
+func (s *caller) observe(c ringfence.CallRecord, t uint32, k contact, lattice bool) {
 	s.decayTo(t)
 	if s.total > 0 {
 		if t >= s.lastOut {

@@ -34,7 +34,8 @@
 // reciprocity and repetition, a filter of recent rows that drops
 // duplicated records, and count-min sketches of inbound calls per callee
 // for bursts. Per-caller state is keyed by caller and per-target state by
-// callee (see Partition).
+// callee, so a stream split across detectors must route calls by caller
+// for the one and by callee for the other.
 //
 // The package is pure: it takes values and returns values and does no I/O.
 package detect
@@ -106,28 +107,19 @@ func DefaultConfig() Config {
 	}
 }
 
-// Call is one call record in the detector's compact form: numbers as
-// number.Key values of their E.164 form, times in Unix seconds.
-type Call struct {
-	Caller, Callee uint64
-	Start          int64  // Unix seconds
-	Duration       uint32 // talk seconds; 0 when unanswered
-	Answered       bool
-}
-
 // Stats describes a detector's state and what it has seen.
 type Stats struct {
-	Calls         int64            // calls observed
-	Skipped       int64            // records whose numbers could not be keyed, and calls to oneself
-	Late          int64            // records older than the newest by more than Config.Disorder
-	Duplicates    int64            // records dropped as exact repeats of a recent record
-	ActiveCallers int              // callers with live state
-	ActiveTargets int              // callees under burst watch
-	Flagged       int              // numbers remembered as flagged
-	Flags         map[string]int64 // flags raised, per kind
-	CallerBytes   int64            // bytes of per-caller state (records and index)
-	FixedBytes    int64            // bytes of fixed-size tables, filters and sketches
-	StreamTime    time.Time        // newest record start seen
+	Calls         int64                        // calls observed
+	Skipped       int64                        // records whose numbers could not be keyed, and calls to oneself
+	Late          int64                        // records older than the newest by more than Config.Disorder
+	Duplicates    int64                        // records dropped as exact repeats of a recent record
+	ActiveCallers int                          // callers with live state
+	ActiveTargets int                          // callees under burst watch
+	Flagged       int                          // numbers remembered as flagged
+	Flags         map[ringfence.FlagKind]int64 // flags raised, per kind
+	CallerBytes   int64                        // bytes of per-caller state (records and index)
+	FixedBytes    int64                        // bytes of fixed-size tables, filters and sketches
+	StreamTime    time.Time                    // newest record start seen
 }
 
 // BytesPerCaller is the per-caller state divided by the active callers.
@@ -194,27 +186,8 @@ func New(cfg Config) *Detector {
 		threshold:  cfg.Threshold,
 		minLogit:   math.Log(cfg.Threshold / (1 - cfg.Threshold)),
 	}
-	d.stats.Flags = make(map[string]int64)
+	d.stats.Flags = make(map[ringfence.FlagKind]int64)
 	return d
-}
-
-// Observe adds one call record. emit is called, before Observe returns, for
-// each number flagged because of it; every number is flagged at most once
-// while it is remembered (Config.FlagMemory).
-func (d *Detector) Observe(c ringfence.CDR, emit func(ringfence.Flag)) {
-	caller, ok1 := number.Key(c.Caller)
-	callee, ok2 := number.Key(c.Callee)
-	if !ok1 || !ok2 {
-		d.stats.Skipped++
-		return
-	}
-	dur := c.Duration / time.Second
-	if dur < 0 {
-		dur = 0
-	} else if dur > math.MaxUint32 {
-		dur = math.MaxUint32
-	}
-	d.ObserveCall(Call{Caller: caller, Callee: callee, Start: c.Start.Unix(), Duration: uint32(dur), Answered: c.Answered}, emit)
 }
 
 // rel converts Unix seconds to the detector's relative time.
@@ -222,9 +195,15 @@ func (d *Detector) rel(t int64) uint32 {
 	return uint32(min(max(t-d.epoch, 1), math.MaxUint32))
 }
 
-// ObserveCall is Observe for a call already in compact form; it is the fast
-// path used when reading records in bulk.
-func (d *Detector) ObserveCall(c Call, emit func(ringfence.Flag)) {
+// Observe adds one call record. emit is called, before Observe returns, for
+// each number flagged because of it; every number is flagged at most once
+// while it is remembered (Config.FlagMemory). A record without a caller or
+// a callee (key 0) is skipped.
+func (d *Detector) Observe(c ringfence.CallRecord, emit func(ringfence.Flag)) {
+	if c.Caller == 0 || c.Callee == 0 {
+		d.stats.Skipped++
+		return
+	}
 	d.stats.Calls++
 	if !c.Answered {
 		c.Duration = 0
@@ -306,11 +285,11 @@ func (d *Detector) ObserveCall(c Call, emit func(ringfence.Flag)) {
 	}
 }
 
-// ObserveCalls is ObserveCall for each call of a batch in turn, with the
+// ObserveCalls is Observe for each call of a batch in turn, with the
 // same result. Before it starts, it touches the table entries the whole
 // batch will need, so that their cache misses overlap rather than follow
 // one another; on large tables that is most of the cost of a call.
-func (d *Detector) ObserveCalls(calls []Call, emit func(ringfence.Flag)) {
+func (d *Detector) ObserveCalls(calls []ringfence.CallRecord, emit func(ringfence.Flag)) {
 	for len(calls) > 0 {
 		batch := calls[:min(len(calls), 64)]
 		calls = calls[len(batch):]
@@ -340,7 +319,7 @@ func (d *Detector) ObserveCalls(calls []Call, emit func(ringfence.Flag)) {
 		}
 		d.warm += sink
 		for i := range batch {
-			d.ObserveCall(batch[i], emit)
+			d.Observe(batch[i], emit)
 		}
 	}
 }
@@ -385,7 +364,7 @@ func (d *Detector) contact(pab, pba pair, t uint32, answered bool) (k contact, l
 
 // rowHash is the fingerprint of a record for the duplicate filter; hab is
 // mixPair of its caller and callee.
-func rowHash(c *Call, hab uint64) uint64 {
+func rowHash(c *ringfence.CallRecord, hab uint64) uint64 {
 	return mix64(hab ^ uint64(c.Start)<<20 ^ uint64(c.Duration)<<1 ^ b2u(c.Answered))
 }
 
@@ -467,7 +446,7 @@ func (d *Detector) sweep() {
 // Stats returns counters and state sizes.
 func (d *Detector) Stats() Stats {
 	st := d.stats
-	st.Flags = make(map[string]int64, len(d.stats.Flags))
+	st.Flags = make(map[ringfence.FlagKind]int64, len(d.stats.Flags))
 	for k, v := range d.stats.Flags {
 		st.Flags[k] = v
 	}
@@ -482,20 +461,6 @@ func (d *Detector) Stats() Stats {
 	return st
 }
 
-// Partition returns the worker (0..workers-1) that must see a call when a
-// stream is split across workers: calls are routed by caller, so each
-// caller's state lives on one worker. Burst detection at callees needs the
-// calls routed by callee instead; see PartitionCallee.
-func Partition(caller uint64, workers int) int {
-	return int(mix64(caller) % uint64(workers))
-}
-
-// PartitionCallee returns the worker that must see a call for burst
-// detection at its callee.
-func PartitionCallee(callee uint64, workers int) int {
-	return int(mix64(callee) % uint64(workers))
-}
-
 // Kinds, in the compact form kept in state.
 const (
 	kindNone uint8 = iota
@@ -505,7 +470,7 @@ const (
 	kindBombing
 )
 
-var kindNames = [...]string{
+var kindNames = [...]ringfence.FlagKind{
 	kindNone:          "",
 	kindTelemarketing: ringfence.KindTelemarketing,
 	kindRobocall:      ringfence.KindRobocall,
@@ -547,4 +512,4 @@ func mix64(x uint64) uint64 {
 	return x
 }
 
-func mixPair(a, b uint64) uint64 { return mix64(a*0x9e3779b97f4a7c15 ^ mix64(b)) }
+func mixPair(a, b uint64) uint64 { return mix64(number.KeyHash(a) ^ mix64(b)) }

@@ -14,25 +14,25 @@ import (
 const t0 = 1709510400 // 2024-03-04T00:00:00Z
 
 type script struct {
-	calls []detect.Call
+	calls []ringfence.CallRecord
 }
 
 func (s *script) add(caller, callee uint64, at int64, dur uint32, answered bool) {
-	s.calls = append(s.calls, detect.Call{Caller: caller, Callee: callee, Start: at, Duration: dur, Answered: answered})
+	s.calls = append(s.calls, ringfence.CallRecord{Caller: caller, Callee: callee, Start: at, Duration: dur, Answered: answered})
 }
 
 func run(s *script) ([]ringfence.Flag, *detect.Detector) {
 	d := detect.New(detect.DefaultConfig())
 	var flags []ringfence.Flag
 	// Calls are added out of order by the scenarios; feed them sorted.
-	calls := append([]detect.Call(nil), s.calls...)
+	calls := append([]ringfence.CallRecord(nil), s.calls...)
 	for i := 1; i < len(calls); i++ {
 		for j := i; j > 0 && calls[j].Start < calls[j-1].Start; j-- {
 			calls[j], calls[j-1] = calls[j-1], calls[j]
 		}
 	}
 	for _, c := range calls {
-		d.ObserveCall(c, func(f ringfence.Flag) { flags = append(flags, f) })
+		d.Observe(c, func(f ringfence.Flag) { flags = append(flags, f) })
 	}
 	return flags, d
 }
@@ -86,20 +86,20 @@ func TestScenarios(t *testing.T) {
 	tests := []struct {
 		name  string
 		build func(*script)
-		want  map[uint64]string // number -> kind flagged; absent means not flagged
+		want  map[uint64]ringfence.FlagKind // number -> kind flagged; absent means not flagged
 	}{
-		{"telemarketer", telemarketer, map[uint64]string{agent: ringfence.KindTelemarketing}},
-		{"courier", courierDay, map[uint64]string{}},
-		{"bombing", bombing, map[uint64]string{victim: ringfence.KindCallBombingTarget}},
+		{"telemarketer", telemarketer, map[uint64]ringfence.FlagKind{agent: ringfence.KindTelemarketing}},
+		{"courier", courierDay, map[uint64]ringfence.FlagKind{}},
+		{"bombing", bombing, map[uint64]ringfence.FlagKind{victim: ringfence.KindCallBombingTarget}},
 		{"all together", func(s *script) { telemarketer(s); courierDay(s); bombing(s) },
-			map[uint64]string{agent: ringfence.KindTelemarketing, victim: ringfence.KindCallBombingTarget}},
+			map[uint64]ringfence.FlagKind{agent: ringfence.KindTelemarketing, victim: ringfence.KindCallBombingTarget}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var s script
 			tt.build(&s)
 			flags, _ := run(&s)
-			got := map[string]string{}
+			got := map[string]ringfence.FlagKind{}
 			for _, f := range flags {
 				if _, dup := got[f.Number]; dup {
 					t.Errorf("%s flagged twice", f.Number)
@@ -133,18 +133,23 @@ func itoa(k uint64) string {
 	return string(b[i:])
 }
 
-func TestObserveCDR(t *testing.T) {
+func TestObserveCallRecord(t *testing.T) {
 	d := detect.New(detect.DefaultConfig())
 	var flags []ringfence.Flag
-	start := time.Unix(t0, 0)
 	for i := range 300 {
-		c := ringfence.CDR{Caller: "+8617012345678", Callee: "+86135" + itoa(uint64(12340000+i*3)), Start: start.Add(time.Duration(i) * 40 * time.Second)}
+		c := ringfence.CallRecord{Caller: 8617012345678, Callee: uint64(8613512340000 + i*3), Start: t0 + int64(i)*40}
 		d.Observe(c, func(f ringfence.Flag) { flags = append(flags, f) })
 	}
-	d.Observe(ringfence.CDR{Caller: "not a number", Callee: "+8613500000000", Start: start}, func(ringfence.Flag) {})
+	// Records without a number (key 0) are skipped, not observed.
+	for _, c := range []ringfence.CallRecord{
+		{Caller: 0, Callee: 8613500000000, Start: t0},
+		{Caller: 8613500000000, Callee: 0, Start: t0},
+	} {
+		d.Observe(c, func(f ringfence.Flag) { flags = append(flags, f) })
+	}
 	st := d.Stats()
-	if st.Calls != 300 || st.Skipped != 1 {
-		t.Errorf("stats %+v: want 300 calls, 1 skipped", st)
+	if st.Calls != 300 || st.Skipped != 2 {
+		t.Errorf("stats %+v: want 300 calls, 2 skipped", st)
 	}
 	if len(flags) != 1 || flags[0].Number != "+8617012345678" {
 		t.Fatalf("flags %+v, want one for +8617012345678", flags)
@@ -164,35 +169,35 @@ func TestExpiryAndDisorder(t *testing.T) {
 		t.Errorf("bytes per caller %.0f, want (0, 256]", b)
 	}
 	// Three days later, one call: everything idle has expired.
-	d.ObserveCall(detect.Call{Caller: 8613000009999, Callee: 8614000009999, Start: t0 + 3*86400}, func(ringfence.Flag) {})
+	d.Observe(ringfence.CallRecord{Caller: 8613000009999, Callee: 8614000009999, Start: t0 + 3*86400}, func(ringfence.Flag) {})
 	if n := d.Stats().ActiveCallers; n != 1 {
 		t.Errorf("active callers after idle days %d, want 1", n)
 	}
 	// A record an hour old is late; one a minute old is not.
-	d.ObserveCall(detect.Call{Caller: 1, Callee: 2, Start: t0 + 3*86400 - 60}, func(ringfence.Flag) {})
-	d.ObserveCall(detect.Call{Caller: 1, Callee: 2, Start: t0 + 3*86400 - 3600}, func(ringfence.Flag) {})
+	d.Observe(ringfence.CallRecord{Caller: 1, Callee: 2, Start: t0 + 3*86400 - 60}, func(ringfence.Flag) {})
+	d.Observe(ringfence.CallRecord{Caller: 1, Callee: 2, Start: t0 + 3*86400 - 3600}, func(ringfence.Flag) {})
 	if late := d.Stats().Late; late != 1 {
 		t.Errorf("late %d, want 1", late)
 	}
 }
 
 // runAsIs feeds the calls in the order given.
-func runAsIs(calls []detect.Call) (map[string]string, *detect.Detector) {
+func runAsIs(calls []ringfence.CallRecord) (map[string]ringfence.FlagKind, *detect.Detector) {
 	d := detect.New(detect.DefaultConfig())
-	got := map[string]string{}
+	got := map[string]ringfence.FlagKind{}
 	d.ObserveCalls(calls, func(f ringfence.Flag) { got[f.Number] = f.Kind })
 	return got, d
 }
 
-func sorted(s *script) []detect.Call {
-	calls := append([]detect.Call(nil), s.calls...)
+func sorted(s *script) []ringfence.CallRecord {
+	calls := append([]ringfence.CallRecord(nil), s.calls...)
 	sort.SliceStable(calls, func(i, j int) bool { return calls[i].Start < calls[j].Start })
 	return calls
 }
 
 // shuffled displaces every record by up to three minutes, as records
 // merged from several switches are.
-func shuffled(s *script, seed uint64) []detect.Call {
+func shuffled(s *script, seed uint64) []ringfence.CallRecord {
 	r := rand.New(rand.NewPCG(seed, seed))
 	calls := sorted(s)
 	logged := make([]int64, len(calls))
@@ -204,7 +209,7 @@ func shuffled(s *script, seed uint64) []detect.Call {
 		idx[i] = i
 	}
 	sort.SliceStable(idx, func(i, j int) bool { return logged[idx[i]] < logged[idx[j]] })
-	out := make([]detect.Call, len(calls))
+	out := make([]ringfence.CallRecord, len(calls))
 	for i, k := range idx {
 		out[i] = calls[k]
 	}
@@ -312,12 +317,12 @@ func TestHardCases(t *testing.T) {
 	tests := []struct {
 		name  string
 		build func(*script)
-		want  map[uint64]string
+		want  map[uint64]ringfence.FlagKind
 	}{
-		{"courier retrying, seldom called back", hardCourier, map[uint64]string{}},
-		{"service centre calling back", serviceCentre, map[uint64]string{}},
-		{"debt collection", debtCollection, map[uint64]string{collector: ringfence.KindDebtCollection}},
-		{"robocalls round-robin", robocalls, map[uint64]string{robotA: ringfence.KindRobocall, robotB: ringfence.KindRobocall, robotC: ringfence.KindRobocall}},
+		{"courier retrying, seldom called back", hardCourier, map[uint64]ringfence.FlagKind{}},
+		{"service centre calling back", serviceCentre, map[uint64]ringfence.FlagKind{}},
+		{"debt collection", debtCollection, map[uint64]ringfence.FlagKind{collector: ringfence.KindDebtCollection}},
+		{"robocalls round-robin", robocalls, map[uint64]ringfence.FlagKind{robotA: ringfence.KindRobocall, robotB: ringfence.KindRobocall, robotC: ringfence.KindRobocall}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -346,7 +351,7 @@ func TestDuplicatesDropped(t *testing.T) {
 	var s script
 	telemarketer(&s)
 	once := sorted(&s)
-	var twice []detect.Call
+	var twice []ringfence.CallRecord
 	for _, c := range once {
 		twice = append(twice, c, c)
 	}
@@ -391,7 +396,7 @@ func TestFlagMemory(t *testing.T) {
 		for _, c := range sorted(&s) {
 			c.Start += int64(day) * 86400
 			c.Callee += uint64(day) * 1000
-			d.ObserveCall(c, emit)
+			d.Observe(c, emit)
 		}
 	}
 	// Flagged on day 0, remembered through day 1, flagged again on day 2,

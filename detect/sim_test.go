@@ -37,14 +37,10 @@ var scenarios = []struct {
 }
 
 // detectAll runs a fresh detector over calls.
-func detectAll(calls []simulate.Call) ([]ringfence.Flag, *detect.Detector) {
+func detectAll(calls []ringfence.CallRecord) ([]ringfence.Flag, *detect.Detector) {
 	d := detect.New(detect.DefaultConfig())
 	var flags []ringfence.Flag
-	batch := make([]detect.Call, len(calls))
-	for i, c := range calls {
-		batch[i] = detect.Call{Caller: c.Caller, Callee: c.Callee, Start: c.Start, Duration: c.Duration, Answered: c.Answered}
-	}
-	d.ObserveCalls(batch, func(f ringfence.Flag) { flags = append(flags, f) })
+	d.ObserveCalls(calls, func(f ringfence.Flag) { flags = append(flags, f) })
 	return flags, d
 }
 
@@ -96,7 +92,7 @@ func explain(t *testing.T, res simulate.Result, flags []ringfence.Flag, d *detec
 		cls[tr.Number] = tr.Class
 	}
 	for _, f := range flags {
-		if !simulate.Abusive(cls[f.Number]) || cls[f.Number] != f.Kind {
+		if !simulate.Abusive(cls[f.Number]) || cls[f.Number] != string(f.Kind) {
 			t.Logf("FLAG %s (%s) %+v", f.Number, cls[f.Number], f)
 		}
 	}
@@ -134,15 +130,14 @@ type testWriter []byte
 func (w *testWriter) Write(p []byte) (int, error) { *w = append(*w, p...); return len(p), nil }
 func (w testWriter) String() string               { return string(w) }
 
-// ObserveCalls is ObserveCall in turn: the same flags, in the same order.
+// ObserveCalls is Observe in turn: the same flags, in the same order.
 func TestObserveCallsSameAsOneByOne(t *testing.T) {
 	res := alt.Generate(alt.Config{Days: 2, Subscribers: 3000, Seed: 9})
 	batched, _ := detectAll(res.Calls)
 	d := detect.New(detect.DefaultConfig())
 	var single []ringfence.Flag
 	for _, c := range res.Calls {
-		d.ObserveCall(detect.Call{Caller: c.Caller, Callee: c.Callee, Start: c.Start, Duration: c.Duration, Answered: c.Answered},
-			func(f ringfence.Flag) { single = append(single, f) })
+		d.Observe(c, func(f ringfence.Flag) { single = append(single, f) })
 	}
 	if len(batched) == 0 || fmt.Sprint(batched) != fmt.Sprint(single) {
 		t.Errorf("batched flags differ from one-by-one: %d vs %d", len(batched), len(single))

@@ -13,7 +13,7 @@ import (
 // at once. The detector is shared: concurrent callers take turns. A record
 // that starts more than ClockSkew in the future is skipped (callers report
 // it, see NotFuture): it would anchor detection windows in the future.
-func (e *DetectService) Observe(ctx context.Context, cdrs []ringfence.CDR) ([]ringfence.Flag, error) {
+func (e *DetectService) Observe(ctx context.Context, cdrs []ringfence.CallRecord) ([]ringfence.Flag, error) {
 	latest := e.Now().Add(ClockSkew)
 	e.detMu.Lock()
 	if e.detector == nil {
@@ -21,7 +21,7 @@ func (e *DetectService) Observe(ctx context.Context, cdrs []ringfence.CDR) ([]ri
 	}
 	var flags []ringfence.Flag
 	for _, c := range cdrs {
-		if c.Start.After(latest) {
+		if c.StartTime().After(latest) {
 			continue
 		}
 		e.detector.Observe(c, func(f ringfence.Flag) { flags = append(flags, explain(f)) })
@@ -43,7 +43,7 @@ func (e *DetectService) DetectorStats() detect.Stats {
 // explain prefixes a flag's first reason with what was detected, so a
 // verdict reads "detected telemarketing: 1,240 calls in 24 h, …".
 func explain(f ringfence.Flag) ringfence.Flag {
-	lead := "detected " + strings.ReplaceAll(f.Kind, "_", " ")
+	lead := "detected " + strings.ReplaceAll(string(f.Kind), "_", " ")
 	if len(f.Reasons) == 0 {
 		f.Reasons = []string{lead}
 	} else if !strings.HasPrefix(f.Reasons[0], "detected ") {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"ringfence"
+	"ringfence/number"
 	"ringfence/screen"
 )
 
@@ -52,15 +53,16 @@ func TestFlagNeverDatedAfterApplied(t *testing.T) {
 	e, db := open(t, dir)
 	now := time.Now().UTC().Truncate(time.Millisecond)
 	e.Now = func() time.Time { return now }
-	var cdrs []ringfence.CDR
+	var cdrs []ringfence.CallRecord
 	start := now.Add(4 * time.Minute)
 	for i := 0; i < 400; i++ {
 		caller, callee := 10+i%10, 1000+i
-		cdrs = append(cdrs, ringfence.CDR{
-			Caller:   fmt.Sprintf("+86170000000%02d", caller),
-			Callee:   fmt.Sprintf("+861391234%04d", callee),
-			Start:    start.Add(time.Duration(i) * 100 * time.Millisecond),
-			Duration: 0,
+		ck, _ := number.Key(fmt.Sprintf("+86170000000%02d", caller))
+		ek, _ := number.Key(fmt.Sprintf("+861391234%04d", callee))
+		cdrs = append(cdrs, ringfence.CallRecord{
+			Caller: ck,
+			Callee: ek,
+			Start:  start.Add(time.Duration(i) * 100 * time.Millisecond).Unix(),
 		})
 	}
 	flags, err := e.Observe(ctx, cdrs)

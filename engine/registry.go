@@ -129,7 +129,7 @@ func (e *RegistryService) DecideAppeal(ctx context.Context, actor string, id int
 	}
 	now := e.Now()
 	audit := func(a ringfence.Appeal) ringfence.AuditEntry {
-		return e.entry(actor, "appeal."+status, a.Number, "appeal "+strconv.FormatInt(id, 10))
+		return e.entry(actor, "appeal."+string(status), a.Number, "appeal "+strconv.FormatInt(id, 10))
 	}
 	// Report writes are ordered with their index updates; the tallies this
 	// returns must not be overtaken by an older report's.
@@ -174,12 +174,14 @@ func (e *RegistryService) loadLifted(ctx context.Context) error {
 
 // Appeals lists appeals with the given status ("" for all).
 func (e *RegistryService) Appeals(ctx context.Context, status string) ([]ringfence.Appeal, error) {
-	switch status {
-	case "", ringfence.AppealPending, ringfence.AppealAccepted, ringfence.AppealRejected:
-	default:
-		return nil, ringfence.Errorf(ringfence.EINVALID, "status: %q is not pending, accepted or rejected", status)
+	var st ringfence.AppealStatus
+	if status != "" {
+		var err error
+		if st, err = ringfence.ParseAppealStatus(status); err != nil {
+			return nil, ringfence.Errorf(ringfence.EINVALID, "status: %v", err)
+		}
 	}
-	return e.store.Appeals(ctx, status)
+	return e.store.Appeals(ctx, st)
 }
 
 // AuditLog returns the latest limit entries of the audit trail, newest

@@ -54,10 +54,6 @@ func ExportWith(l *ledger.Log, caseID string, callers Callers) ([]byte, error) {
 	return Attribution(l, caseID)
 }
 
-// AliasLeak builds the bundle of the leak event at ledger entry leak: the
-// event, the alias binding it breaks, their proofs and the statement.
-func AliasLeak(l *ledger.Log, leak int64) ([]byte, error) { return buildAliasLeak(l, leak, nil) }
-
 // callerFile is caller.json: the number that made a leak's call and the
 // key of its fingerprint in the leak event, so anyone can check the one
 // against the other.

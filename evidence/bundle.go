@@ -156,13 +156,12 @@ func sha256Hex(b []byte) string {
 
 // manifest is the signed table of contents of a bundle.
 type manifest struct {
-	Case       string
-	Kind       string // "alias_leak" or "attribution"
-	TreeSize   int64
-	Created    time.Time
-	Files      []string          // in bundle order, manifest excluded
-	Digests    map[string]string // name → hex SHA-256
-	headerText string
+	Case     string
+	Kind     string // "alias_leak" or "attribution"
+	TreeSize int64
+	Created  time.Time
+	Files    []string          // in bundle order, manifest excluded
+	Digests  map[string]string // name → hex SHA-256
 }
 
 const manifestTitle = "ringfence evidence bundle"

@@ -34,16 +34,12 @@ func ParseFormat(s string) (Format, error) {
 	return "", fmt.Errorf("unknown format %q (native or ftc)", s)
 }
 
-// RowError is a bad row: the reader skips it and goes on.
-type RowError = ringfence.RowError
-
 // Reader reads reports from a CSV stream.
 type Reader struct {
 	r      *csv.Reader
 	format Format
 	cols   map[string]int
 	line   int
-	err    error
 }
 
 // NewReader reads the header and returns a reader. A header that lacks a
@@ -92,7 +88,7 @@ func (fr *Reader) field(rec []string, name string) string {
 	return strings.TrimSpace(rec[i])
 }
 
-// Next returns the next report. A bad row gives a *RowError and the reader
+// Next returns the next report. A bad row gives a *ringfence.RowError and the reader
 // can go on; io.EOF ends the stream. Numbers and categories are returned as
 // written (the native format) or as mapped (FTC), not yet validated.
 func (fr *Reader) Next() (ringfence.Report, error) {
@@ -109,7 +105,7 @@ func (fr *Reader) Next() (ringfence.Report, error) {
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
 			fr.line = pe.Line
-			return ringfence.Report{}, &RowError{Line: pe.Line, Err: pe.Err}
+			return ringfence.Report{}, &ringfence.RowError{Line: pe.Line, Err: pe.Err}
 		}
 		return ringfence.Report{}, err
 	}
@@ -130,12 +126,12 @@ func (fr *Reader) native(rec []string) (ringfence.Report, error) {
 	at := fr.field(rec, "reported_at")
 	t, err := time.Parse(time.RFC3339, at)
 	if err != nil {
-		return r, &RowError{Line: fr.line, Field: "reported_at", Err: fmt.Errorf("%q is not RFC 3339", at)}
+		return r, &ringfence.RowError{Line: fr.line, Field: "reported_at", Err: fmt.Errorf("%q is not RFC 3339", at)}
 	}
 	r.ReportedAt = t
 	if s := fr.field(rec, "called_at"); s != "" {
 		if r.CalledAt, err = time.Parse(time.RFC3339, s); err != nil {
-			return r, &RowError{Line: fr.line, Field: "called_at", Err: fmt.Errorf("%q is not RFC 3339", s)}
+			return r, &ringfence.RowError{Line: fr.line, Field: "called_at", Err: fmt.Errorf("%q is not RFC 3339", s)}
 		}
 	}
 	return r, nil
@@ -154,7 +150,7 @@ var eastern = func() *time.Location {
 func (fr *Reader) ftc(rec []string) (ringfence.Report, error) {
 	num := fr.field(rec, "company_phone_number")
 	if num == "" {
-		return ringfence.Report{}, &RowError{Line: fr.line, Field: "Company_Phone_Number", Err: errors.New("blank number")}
+		return ringfence.Report{}, &ringfence.RowError{Line: fr.line, Field: "Company_Phone_Number", Err: errors.New("blank number")}
 	}
 	digits := strings.Map(func(r rune) rune {
 		if r >= '0' && r <= '9' {
@@ -168,12 +164,12 @@ func (fr *Reader) ftc(rec []string) (ringfence.Report, error) {
 	case len(digits) == 11 && digits[0] == '1':
 		num = "+" + digits
 	default:
-		return ringfence.Report{}, &RowError{Line: fr.line, Field: "Company_Phone_Number", Err: fmt.Errorf("%q is not a North American number (%d digits)", num, len(digits))}
+		return ringfence.Report{}, &ringfence.RowError{Line: fr.line, Field: "Company_Phone_Number", Err: fmt.Errorf("%q is not a North American number (%d digits)", num, len(digits))}
 	}
 	created := fr.field(rec, "created_date")
 	t, err := time.ParseInLocation(ftcTime, created, eastern)
 	if err != nil {
-		return ringfence.Report{}, &RowError{Line: fr.line, Field: "Created_Date", Err: fmt.Errorf("%q is not YYYY-MM-DD hh:mm:ss", created)}
+		return ringfence.Report{}, &ringfence.RowError{Line: fr.line, Field: "Created_Date", Err: fmt.Errorf("%q is not YYYY-MM-DD hh:mm:ss", created)}
 	}
 	r := ringfence.Report{
 		Number:     num,

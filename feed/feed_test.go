@@ -5,9 +5,11 @@ import (
 	"io"
 	"strings"
 	"testing"
+
+	"ringfence"
 )
 
-func readAll(t *testing.T, in string, f Format) (ok int, bad []*RowError) {
+func readAll(t *testing.T, in string, f Format) (ok int, bad []*ringfence.RowError) {
 	t.Helper()
 	r, err := NewReader(strings.NewReader(in), f)
 	if err != nil {
@@ -18,7 +20,7 @@ func readAll(t *testing.T, in string, f Format) (ok int, bad []*RowError) {
 		if err == io.EOF {
 			return
 		}
-		var re *RowError
+		var re *ringfence.RowError
 		if errors.As(err, &re) {
 			bad = append(bad, re)
 			continue
@@ -58,7 +60,7 @@ func TestFTC(t *testing.T) {
 		t.Fatalf("time %v", first.ReportedAt)
 	}
 	_, err = r.Next()
-	var re *RowError
+	var re *ringfence.RowError
 	if !errors.As(err, &re) || re.Line != 3 || !strings.Contains(re.Error(), "blank") {
 		t.Fatalf("blank: %v", err)
 	}
@@ -113,7 +115,7 @@ func FuzzReader(f *testing.F) {
 			if err == io.EOF {
 				return
 			}
-			var re *RowError
+			var re *ringfence.RowError
 			if err != nil && !errors.As(err, &re) {
 				return // a read error of the stream itself ends it
 			}

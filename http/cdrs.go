@@ -16,12 +16,6 @@ const MaxCDRBody = 1 << 30
 // cdrBatch is how many records go to the detector at a time.
 const cdrBatch = 4096
 
-type rowError struct {
-	Line  int    `json:"line"`
-	Field string `json:"field,omitempty"`
-	Error string `json:"error"`
-}
-
 // startField names the start-time column of each format in row errors.
 var startField = map[cdr.Format]string{cdr.Native: "start_time", cdr.Asterisk: "start"}
 
@@ -36,9 +30,9 @@ func (s *Server) postCDRs(w http.ResponseWriter, r *http.Request, k ringfence.Ke
 	rd := cdr.NewReader(http.MaxBytesReader(w, r.Body, MaxCDRBody), format)
 	var (
 		rows, rejected int
-		errs           = []rowError{}
+		errs           = []*ringfence.RowError{}
 		flags          = []ringfence.Flag{}
-		batch          = make([]ringfence.CDR, 0, cdrBatch)
+		batch          = make([]ringfence.CallRecord, 0, cdrBatch)
 	)
 	flush := func() error {
 		fs, err := s.Service.Observe(r.Context(), batch)
@@ -51,12 +45,12 @@ func (s *Server) postCDRs(w http.ResponseWriter, r *http.Request, k ringfence.Ke
 		if err == io.EOF {
 			break
 		}
-		var re *cdr.RowError
+		var re *ringfence.RowError
 		if errors.As(err, &re) {
 			rows++
 			rejected++
 			if len(errs) < 10 {
-				errs = append(errs, rowError{Line: re.Line, Field: re.Field, Error: re.Err.Error()})
+				errs = append(errs, re)
 			}
 			continue
 		} else if err != nil {
@@ -68,16 +62,16 @@ func (s *Server) postCDRs(w http.ResponseWriter, r *http.Request, k ringfence.Ke
 		}
 		rows++
 		field := startField[rd.Format()]
-		err = s.Service.NotFuture(field, c.Start)
+		err = s.Service.NotFuture(field, c.StartTime())
 		if err == nil {
-			err = ringfence.NotBefore(field, c.Start)
+			err = ringfence.NotBefore(field, c.StartTime())
 		}
 		if err != nil {
 			// A call that has not happened yet would anchor detection
 			// windows in the future: a bad row like any other.
 			rejected++
 			if len(errs) < 10 {
-				errs = append(errs, rowError{Line: rd.Line(), Field: field, Error: strings.TrimPrefix(ringfence.ErrorMessage(err), field+": ")})
+				errs = append(errs, &ringfence.RowError{Line: rd.Line(), Field: field, Err: errors.New(strings.TrimPrefix(ringfence.ErrorMessage(err), field+": "))})
 			}
 			continue
 		}

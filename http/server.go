@@ -53,9 +53,8 @@ type Server struct {
 	limiter  *limiter
 	registry *prometheus.Registry
 	metrics  *metrics
-	extra    []func(*Server)
 	srv      *http.Server
-	query    map[string][]string // query parameters by route (queryParams and extra routes')
+	query    map[string][]string // query parameters by route (queryParams)
 }
 
 // Limits are per-key request rates by role: requests per second, and the
@@ -80,15 +79,6 @@ func DefaultLimits() Limits {
 		ringfence.RoleCarrier:    {200000, 400000},
 		ringfence.RoleOrg:        {50, 200},
 	}
-}
-
-// Route adds handlers to the server before it starts; adapters for other
-// capabilities (call records, de-identification, tracing) register here.
-type Route struct {
-	Pattern string
-	Roles   []ringfence.Role
-	Query   []string // the query parameters it takes; any other is refused
-	Handler func(w http.ResponseWriter, r *http.Request, k ringfence.Key) error
 }
 
 // queryParams lists the query parameters each route takes. Any other is
@@ -136,18 +126,12 @@ func checkQuery(r *http.Request, allowed []string) error {
 	return nil
 }
 
-// NewServer returns a server with the core routes plus extra ones.
-func NewServer(e Service, logger *slog.Logger, limits Limits, extra ...Route) *Server {
+// NewServer returns a server with every route of the API.
+func NewServer(e Service, logger *slog.Logger, limits Limits) *Server {
 	s := &Server{Service: e, Logger: logger, Limits: limits, mux: http.NewServeMux(), registry: prometheus.NewRegistry(), query: maps.Clone(queryParams)}
 	s.limiter = newLimiter(limits)
 	s.metrics = newMetrics(s.registry, e)
 	s.routes()
-	for _, r := range extra {
-		if r.Query != nil {
-			s.query[r.Pattern] = r.Query
-		}
-		s.handle(r.Pattern, r.Handler, r.Roles...)
-	}
 	return s
 }
 
@@ -230,8 +214,6 @@ func (s *Server) routes() {
 		Error(w, r, ringfence.Errorf(ringfence.ENOTFOUND, "no such endpoint: %s %s", r.Method, r.URL.Path))
 	})
 }
-
-type keyCtx struct{}
 
 // handle registers an authenticated, rate-limited, role-checked handler.
 func (s *Server) handle(pattern string, h func(http.ResponseWriter, *http.Request, ringfence.Key) error, roles ...ringfence.Role) {

@@ -26,7 +26,7 @@ type Screener interface {
 // Reporter takes crowd reports and call records.
 type Reporter interface {
 	Report(ctx context.Context, r ringfence.Report) (ringfence.Report, error)
-	Observe(ctx context.Context, cdrs []ringfence.CDR) ([]ringfence.Flag, error)
+	Observe(ctx context.Context, cdrs []ringfence.CallRecord) ([]ringfence.Flag, error)
 }
 
 // RuleBook keeps subscribers' personal rules; every change is audited as

@@ -3,6 +3,8 @@ package reputation
 import (
 	"math/bits"
 	"sync"
+
+	"ringfence/number"
 )
 
 // Index maps numbers (as keys from number.Key) to their Summary. It is an
@@ -39,7 +41,7 @@ func (x *Index) alloc(n int) {
 // slot maps a key to its home slot by multiply-shift range reduction of a
 // mixed hash, so the table size need not be a power of two.
 func slot(k uint64, size int) int {
-	h := k * 0x9e3779b97f4a7c15
+	h := number.KeyHash(k)
 	h ^= h >> 29
 	hi, _ := bits.Mul64(h*0xbf58476d1ce4e5b9, uint64(size))
 	return int(hi)

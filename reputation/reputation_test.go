@@ -144,3 +144,39 @@ func BenchmarkIndexGet10M(b *testing.B) {
 }
 
 var _ = ringfence.Allow
+
+// Every category of the taxonomy survives the 4-bit packing of a Summary,
+// as top and as second category: none reads back as "no category".
+func TestSummaryHoldsEveryCategory(t *testing.T) {
+	for _, c := range ringfence.Categories() {
+		for _, other := range []ringfence.Category{"sales", "customer_service"} {
+			if other == c.Key {
+				continue
+			}
+			s := Summarize([]Tally{{Category: c.Key, Reporters: 3, Weight: 9}, {Category: other, Reporters: 1, Weight: 1}}, 1)
+			got := s.Crowd(1)
+			if got.Category != c.Key || got.Second != other {
+				t.Errorf("%s (code %d) over %s reads back as %q over %q", c.Key, c.Code, other, got.Category, got.Second)
+			}
+		}
+	}
+}
+
+// checkCategoryCodes refuses a taxonomy whose highest code does not fit the
+// packed field, instead of letting the category read back as none.
+func TestCheckCategoryCodes(t *testing.T) {
+	tests := []struct {
+		max uint8
+		ok  bool
+	}{
+		{13, true},
+		{15, true},
+		{16, false}, // a 16th category: 16&0xf is 0, "no category"
+		{255, false},
+	}
+	for _, tt := range tests {
+		if err := checkCategoryCodes(tt.max); (err == nil) != tt.ok {
+			t.Errorf("checkCategoryCodes(%d) = %v, want ok %v", tt.max, err, tt.ok)
+		}
+	}
+}

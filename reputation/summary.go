@@ -1,6 +1,7 @@
 package reputation
 
 import (
+	"fmt"
 	"math"
 
 	"ringfence"
@@ -16,6 +17,28 @@ import (
 type Summary uint64
 
 const maxCount = 1<<12 - 1
+
+// categoryBits is the width of each packed category code.
+const (
+	categoryBits = 4
+	categoryMask = 1<<categoryBits - 1
+)
+
+func init() {
+	if err := checkCategoryCodes(ringfence.MaxCategoryCode()); err != nil {
+		panic(err)
+	}
+}
+
+// checkCategoryCodes reports an error when category codes up to max do not
+// fit the packed field: such a category would read back as none. Adding a
+// category past the field's room means widening the Summary layout.
+func checkCategoryCodes(max uint8) error {
+	if max >= 1<<categoryBits {
+		return fmt.Errorf("reputation: category code %d does not fit the %d-bit field of a Summary", max, categoryBits)
+	}
+	return nil
+}
 
 // Summarize builds the summary of tallies, multiplying weights by scale to
 // bring them from the reference frame into the index's frame.
@@ -38,7 +61,7 @@ func Summarize(tallies []Tally, scale float64) Summary {
 		return 0
 	}
 	return Summary(uint64(first.Category.Code()) |
-		uint64(second.Category.Code())<<4 |
+		uint64(second.Category.Code())<<categoryBits |
 		uint64(min(first.Reporters, maxCount))<<8 |
 		uint64(min(second.Reporters, maxCount))<<20 |
 		uint64(toBF16(first.Weight*scale))<<32 |
@@ -61,8 +84,8 @@ func (s Summary) Crowd(decay float64) Crowd {
 		return Crowd{}
 	}
 	return Crowd{
-		Category:        ringfence.CategoryByCode(uint8(s & 0xf)),
-		Second:          ringfence.CategoryByCode(uint8(s >> 4 & 0xf)),
+		Category:        ringfence.CategoryByCode(uint8(s & categoryMask)),
+		Second:          ringfence.CategoryByCode(uint8(s >> categoryBits & categoryMask)),
 		Reporters:       int(s >> 8 & maxCount),
 		SecondReporters: int(s >> 20 & maxCount),
 		Weight:          float64(fromBF16(uint16(s>>32))) * decay,

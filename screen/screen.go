@@ -45,7 +45,7 @@ func (v *Verdict) ReasonStrings() []string {
 
 // Behaviour is a behaviour-detection signal about a number.
 type Behaviour struct {
-	Kind    string  // ringfence.KindTelemarketing, …
+	Kind    ringfence.FlagKind
 	Score   float64 // 0..1
 	Reasons []string
 	At      time.Time
@@ -250,7 +250,7 @@ func (p *Policy) reputation(v *Verdict, call Call, sig Signals) {
 			v.add(Reason{Code: ReasonBehaviour, Text: r})
 		}
 		if len(b.Reasons) == 0 {
-			v.add(Reason{Code: ReasonBehaviour, Text: "detected " + b.Kind})
+			v.add(Reason{Code: ReasonBehaviour, Text: "detected " + string(b.Kind)})
 		}
 		cat := b.Category()
 		switch {

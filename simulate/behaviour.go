@@ -1,6 +1,8 @@
 package simulate
 
 import (
+	"ringfence"
+
 	"math"
 	"slices"
 	"time"
@@ -48,10 +50,10 @@ func (s *sim) talk(median, sigma, lo, hi float64) uint32 {
 // when it is missed, b calls back with probability back after a delay.
 func (s *sim) answerOrCallBack(a, b uint64, t int64, p float64, talk uint32, back float64) bool {
 	ans := s.r.Float64() < p
-	s.add(Call{Caller: a, Callee: b, Start: t, Duration: talk, Answered: ans})
+	s.add(ringfence.CallRecord{Caller: a, Callee: b, Start: t, Duration: talk, Answered: ans})
 	if !ans && s.r.Float64() < back {
 		dt := int64(s.logNormal(600, 1.2)) + 30
-		s.add(Call{Caller: b, Callee: a, Start: t + dt, Duration: s.talk(40, 0.8, 3, 1800), Answered: s.r.Float64() < 0.9})
+		s.add(ringfence.CallRecord{Caller: b, Callee: a, Start: t + dt, Duration: s.talk(40, 0.8, 3, 1800), Answered: s.r.Float64() < 0.9})
 	}
 	return ans
 }
@@ -63,7 +65,7 @@ func (s *sim) ordinary(sub *subscriber, d int) {
 		switch x := s.r.Float64(); {
 		case x < 0.02 && len(s.centres) > 0: // a customer calls a service centre
 			c := s.centres[s.r.IntN(len(s.centres))]
-			s.add(Call{Caller: sub.n, Callee: c.n, Start: t, Duration: s.talk(150, 0.7, 10, 3600), Answered: s.r.Float64() < 0.95})
+			s.add(ringfence.CallRecord{Caller: sub.n, Callee: c.n, Start: t, Duration: s.talk(150, 0.7, 10, 3600), Answered: s.r.Float64() < 0.95})
 			if s.r.Float64() < c.callback {
 				s.answerOrCallBack(c.n, sub.n, t+int64(s.logNormal(c.returnDelay, 0.8)), c.answer, s.talk(150, 0.7, 5, 3600), 0.3)
 			}
@@ -99,10 +101,10 @@ func (s *sim) courierDay(c *courier, d int) {
 		t := s.at(d, h)
 		cust := s.customer()
 		if s.r.Float64() < 0.08 { // the customer asked first
-			s.add(Call{Caller: cust, Callee: c.n, Start: t - int64(s.uniform(300, 7200)), Duration: s.talk(30, 0.6, 3, 600), Answered: true})
+			s.add(ringfence.CallRecord{Caller: cust, Callee: c.n, Start: t - int64(s.uniform(300, 7200)), Duration: s.talk(30, 0.6, 3, 600), Answered: true})
 		}
 		if !s.answerOrCallBack(c.n, cust, t, c.answer, s.talk(c.talk, 0.5, 3, 300), c.callback) && s.r.Float64() < 0.5 {
-			s.add(Call{Caller: c.n, Callee: cust, Start: t + int64(s.uniform(60, 900)), Duration: s.talk(c.talk, 0.5, 3, 300), Answered: s.r.Float64() < c.answer})
+			s.add(ringfence.CallRecord{Caller: c.n, Callee: cust, Start: t + int64(s.uniform(60, 900)), Duration: s.talk(c.talk, 0.5, 3, 300), Answered: s.r.Float64() < c.answer})
 		}
 	}
 }
@@ -111,7 +113,7 @@ func (s *sim) centreDay(c *centre, d int) {
 	for range s.poisson(c.externalIn) {
 		cust := s.external()
 		t := s.at(d, s.uniform(8, 21))
-		s.add(Call{Caller: cust, Callee: c.n, Start: t, Duration: s.talk(180, 0.7, 10, 3600), Answered: true})
+		s.add(ringfence.CallRecord{Caller: cust, Callee: c.n, Start: t, Duration: s.talk(180, 0.7, 10, 3600), Answered: true})
 		if s.r.Float64() < c.callback {
 			s.answerOrCallBack(c.n, cust, t+int64(s.logNormal(c.returnDelay, 0.8)), c.answer, s.talk(150, 0.7, 5, 3600), 0.3)
 		}
@@ -184,7 +186,7 @@ func (s *sim) roomDay(r *callRoom, d int) {
 			} else {
 				callee, vacant = s.nextListNumber(r)
 			}
-			c := Call{Caller: n, Callee: callee, Start: int64(t)}
+			c := ringfence.CallRecord{Caller: n, Callee: callee, Start: int64(t)}
 			spent := s.uniform(15, 40) // ringing
 			if !vacant && s.r.Float64() < r.answer {
 				c.Answered = true
@@ -200,7 +202,7 @@ func (s *sim) roomDay(r *callRoom, d int) {
 			} else if vacant {
 				spent = s.uniform(3, 10)
 			} else if s.r.Float64() < r.callback {
-				s.add(Call{Caller: callee, Callee: n, Start: c.Start + int64(s.logNormal(900, 1)), Duration: s.talk(15, 0.7, 2, 300), Answered: true})
+				s.add(ringfence.CallRecord{Caller: callee, Callee: n, Start: c.Start + int64(s.logNormal(900, 1)), Duration: s.talk(15, 0.7, 2, 300), Answered: true})
 			}
 			s.add(c)
 			// Keep to the day's target: the rest of the budget goes on
@@ -225,7 +227,7 @@ func (s *sim) robotDay(b *robot, d int) {
 			} else {
 				callee = s.customer()
 			}
-			c := Call{Caller: b.n, Callee: callee, Start: int64(t)}
+			c := ringfence.CallRecord{Caller: b.n, Callee: callee, Start: int64(t)}
 			if s.r.Float64() < b.answer {
 				c.Answered = true
 				if s.r.Float64() < 0.7 {
@@ -283,6 +285,6 @@ func (s *sim) bomb(b *bombing) {
 			t = b.start
 		}
 		ans := s.r.Float64() < b.answered*(1-frac)+0.03
-		s.add(Call{Caller: caller, Callee: b.victim, Start: t, Duration: uint32(s.uniform(1, 15)), Answered: ans})
+		s.add(ringfence.CallRecord{Caller: caller, Callee: b.victim, Start: t, Duration: uint32(s.uniform(1, 15)), Answered: ans})
 	}
 }

@@ -95,7 +95,7 @@ func Evaluate(truth []Truth, flags []ringfence.Flag) Evaluation {
 			continue
 		}
 		e.Correct++
-		if f.Kind == t.Class {
+		if string(f.Kind) == t.Class {
 			c.KindMatched++
 			kindOK++
 		}

@@ -1,6 +1,8 @@
 package simulate
 
 import (
+	"ringfence"
+
 	"bufio"
 	"encoding/json"
 	"fmt"
@@ -12,7 +14,7 @@ import (
 // WriteCSV writes calls as the native CDR CSV of ringfence:
 // caller,callee,start_time,duration_s,answered with E.164 numbers and
 // RFC 3339 times in China Standard Time.
-func WriteCSV(w io.Writer, calls []Call) error {
+func WriteCSV(w io.Writer, calls []ringfence.CallRecord) error {
 	bw := bufio.NewWriterSize(w, 1<<16)
 	bw.WriteString("caller,callee,start_time,duration_s,answered\n")
 	var buf []byte

@@ -38,10 +38,10 @@ const (
 	ClassRider         = "rider"
 	ClassServiceCentre = "service_centre"
 	ClassCallbackLine  = "callback_line"
-	ClassTelemarketing = ringfence.KindTelemarketing
-	ClassRobocall      = ringfence.KindRobocall
-	ClassDebt          = ringfence.KindDebtCollection
-	ClassBombingTarget = ringfence.KindCallBombingTarget
+	ClassTelemarketing = string(ringfence.KindTelemarketing)
+	ClassRobocall      = string(ringfence.KindRobocall)
+	ClassDebt          = string(ringfence.KindDebtCollection)
+	ClassBombingTarget = string(ringfence.KindCallBombingTarget)
 	ClassBombingSource = "bombing_source" // a throwaway number used in call bombing
 )
 
@@ -62,26 +62,6 @@ type Config struct {
 	Start       time.Time // midnight of the first day; zero means 2024-03-04 in China Standard Time
 }
 
-// Call is one simulated call: numbers as E.164 digits (the number.Key
-// form), start in Unix seconds.
-type Call struct {
-	Caller, Callee uint64
-	Start          int64
-	Duration       uint32 // talk seconds, 0 when unanswered
-	Answered       bool
-}
-
-// CDR returns the call as a ringfence.CDR.
-func (c Call) CDR() ringfence.CDR {
-	return ringfence.CDR{
-		Caller:   E164(c.Caller),
-		Callee:   E164(c.Callee),
-		Start:    time.Unix(c.Start, 0).UTC(),
-		Duration: time.Duration(c.Duration) * time.Second,
-		Answered: c.Answered,
-	}
-}
-
 // E164 formats a number held as its E.164 digits.
 func E164(k uint64) string { return "+" + strconv.FormatUint(k, 10) }
 
@@ -96,7 +76,7 @@ type Truth struct {
 
 // Result is a simulation's output: calls in start order and the truth.
 type Result struct {
-	Calls []Call
+	Calls []ringfence.CallRecord
 	Truth []Truth
 }
 
@@ -143,7 +123,7 @@ func Run(cfg Config) Result {
 			calls = append(calls, c)
 		}
 	}
-	slices.SortStableFunc(calls, func(a, b Call) int { return cmp.Compare(a.Start, b.Start) })
+	slices.SortStableFunc(calls, func(a, b ringfence.CallRecord) int { return cmp.Compare(a.Start, b.Start) })
 	for _, c := range calls {
 		if _, ok := s.first[c.Caller]; !ok {
 			s.first[c.Caller] = c.Start
@@ -157,7 +137,7 @@ type sim struct {
 	days  int
 	t0    int64
 	used  map[uint64]bool
-	calls []Call
+	calls []ringfence.CallRecord
 	first map[uint64]int64  // first call placed
 	class map[uint64]string // numbers that are not ordinary subscribers
 
@@ -298,7 +278,7 @@ func (s *sim) dayHour() float64 {
 
 func sq(x float64) float64 { return x * x }
 
-func (s *sim) add(c Call) {
+func (s *sim) add(c ringfence.CallRecord) {
 	if !c.Answered {
 		c.Duration = 0
 	}

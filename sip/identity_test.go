@@ -98,7 +98,7 @@ func TestAttestation(t *testing.T) {
 }
 
 func TestDisplayPrefixes(t *testing.T) {
-	for _, c := range ringfence.Categories {
+	for _, c := range ringfence.Categories() {
 		short, ok := shortLabels[c.Key]
 		if !ok || short == "" {
 			t.Errorf("category %s has no short label", c.Key)

@@ -47,8 +47,8 @@ func displayPrefix(c ringfence.Category, leak bool) string {
 
 // prefixes holds displayPrefix for every category, so answers build none.
 var prefixes = func() map[ringfence.Category]string {
-	m := make(map[ringfence.Category]string, len(ringfence.Categories))
-	for _, c := range ringfence.Categories {
+	m := make(map[ringfence.Category]string, len(ringfence.Categories()))
+	for _, c := range ringfence.Categories() {
 		m[c.Key] = displayPrefix(c.Key, false)
 	}
 	return m

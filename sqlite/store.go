@@ -175,7 +175,7 @@ func (d *DB) Appeal(ctx context.Context, id int64) (ringfence.Appeal, error) {
 }
 
 // Appeals implements ringfence.AppealStore.
-func (d *DB) Appeals(ctx context.Context, status string) ([]ringfence.Appeal, error) {
+func (d *DB) Appeals(ctx context.Context, status ringfence.AppealStatus) ([]ringfence.Appeal, error) {
 	rows, err := d.db.QueryContext(ctx, `SELECT `+appealCols+` FROM appeals WHERE ? = '' OR status = ? ORDER BY id`, status, status)
 	if err != nil {
 		return nil, err
@@ -193,7 +193,7 @@ func (d *DB) Appeals(ctx context.Context, status string) ([]ringfence.Appeal, er
 }
 
 // DecideAppeal implements ringfence.AppealStore.
-func (d *DB) DecideAppeal(ctx context.Context, id int64, status, by, decision string, at time.Time, audit func(ringfence.Appeal) ringfence.AuditEntry) (ringfence.Appeal, []reputation.Tally, error) {
+func (d *DB) DecideAppeal(ctx context.Context, id int64, status ringfence.AppealStatus, by, decision string, at time.Time, audit func(ringfence.Appeal) ringfence.AuditEntry) (ringfence.Appeal, []reputation.Tally, error) {
 	var a ringfence.Appeal
 	var ts []reputation.Tally
 	err := d.tx(ctx, func(tx *sql.Tx) error {

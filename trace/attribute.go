@@ -392,7 +392,7 @@ func Attribute(ctx context.Context, f *Found, src Source, opt AttributeOptions) 
 	bl.NullAliases = len(opt.NullAliases)
 	for _, n := range opt.NullAliases {
 		if k, ok := number.Key(n); ok {
-			if _, in := f.numbers.get(k * 0x9E3779B97F4A7C15); in {
+			if _, in := f.numbers.get(k); in {
 				bl.NullHits++
 			}
 		}
@@ -441,7 +441,7 @@ func Attribute(ctx context.Context, f *Found, src Source, opt AttributeOptions) 
 		if !ok {
 			continue
 		}
-		rec, ok := f.numbers.get(k * 0x9E3779B97F4A7C15)
+		rec, ok := f.numbers.get(k)
 		if !ok {
 			continue
 		}

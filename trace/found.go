@@ -407,6 +407,6 @@ func (f *Found) merge(r *rowOut, line int, hints *[]Role, seen *u64map) {
 		f.keys = append(f.keys, k)
 	}
 	if r.numberKey != 0 {
-		f.numbers.putNew(r.numberKey*0x9E3779B97F4A7C15, rec)
+		f.numbers.putNew(r.numberKey, rec)
 	}
 }

@@ -3,6 +3,8 @@ package trace
 import (
 	"math/bits"
 	"slices"
+
+	"ringfence/number"
 )
 
 // keyTable maps found keys of one kind to the found records holding them:
@@ -115,8 +117,8 @@ func newFoundIndex(f *Found) *foundIndex {
 	return ix
 }
 
-// u64map maps non-zero uint64 keys that are already well mixed (keyed
-// hashes) to uint32 values: open addressing, linear probing, at most half
+// u64map maps non-zero uint64 keys (number keys, keyed hashes) to uint32
+// values: open addressing, linear probing on number.KeyHash, at most half
 // full. It is the found list's dedupe table, where Go maps cost a cache miss
 // and more per operation.
 type u64map struct {
@@ -141,7 +143,7 @@ func (m *u64map) init(size int) {
 // slot returns the slot holding k or the empty slot where it belongs.
 func (m *u64map) slot(k uint64) int {
 	mask := len(m.keys) - 1
-	for s := int((k * 0x9E3779B97F4A7C15) >> m.shift); ; s = (s + 1) & mask {
+	for s := int(number.KeyHash(k) >> m.shift); ; s = (s + 1) & mask {
 		if m.keys[s] == k || m.keys[s] == 0 {
 			return s
 		}

@@ -97,7 +97,7 @@ func (c *cli) cdrScan(args []string) int {
 	// Records go to the detector in batches, which lets it overlap the
 	// memory accesses of many calls; a flag is no later for it than the
 	// input makes it.
-	batch := make([]detect.Call, 0, 256)
+	batch := make([]ringfence.CallRecord, 0, 256)
 	flush := func() {
 		det.ObserveCalls(batch, emit)
 		batch = batch[:0]
@@ -121,13 +121,13 @@ func (c *cli) cdrScan(args []string) int {
 		}
 		rd := cdr.NewReader(newCtxReader(c.context(), in), format)
 		for {
-			rec, err := rd.NextRecord()
+			rec, err := rd.Next()
 			if err == io.EOF {
 				flush()
 				break
 			}
 			if err != nil {
-				var re *cdr.RowError
+				var re *ringfence.RowError
 				if errors.As(err, &re) {
 					bad++
 					if len(reported) < maxReported {
@@ -138,7 +138,7 @@ func (c *cli) cdrScan(args []string) int {
 				return c.fail("cdr scan", fmt.Errorf("%s: %w", label, err))
 			}
 			rows++
-			batch = append(batch, detect.Call{Caller: rec.Caller, Callee: rec.Callee, Start: rec.Start, Duration: rec.Duration, Answered: rec.Answered})
+			batch = append(batch, rec)
 			// A full batch goes at once, and so does the rest before
 			// waiting on a slow input (a live stream on stdin).
 			if len(batch) == cap(batch) || rd.Buffered() == 0 {

@@ -191,7 +191,7 @@ func plural(n int, thing string) string {
 
 func categoryKeys() string {
 	var ks []string
-	for _, c := range ringfence.Categories {
+	for _, c := range ringfence.Categories() {
 		ks = append(ks, string(c.Key))
 	}
 	return strings.Join(ks, ", ")
@@ -307,7 +307,7 @@ func importReports(ctx context.Context, e *engine.Engine, name string, r io.Read
 		if err == io.EOF {
 			break
 		}
-		var re *feed.RowError
+		var re *ringfence.RowError
 		if errors.As(err, &re) {
 			reject(re.Error())
 			continue

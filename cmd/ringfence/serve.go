@@ -74,7 +74,7 @@ func (c *cli) runServe(args []string) int {
 	if err := cleanExportTmp(*data); err != nil {
 		return c.fail("serve", err)
 	}
-	srv := rfhttp.NewServer(e, logger, limits, c.extraRoutes(e)...)
+	srv := rfhttp.NewServer(e, logger, limits)
 	srv.Ledger = led
 	srv.TempDir = exportTmp(*data)
 	stopSIP, err := c.startSIP(ctx, e, sipOpts, logger, srv.Register)
@@ -136,6 +136,3 @@ Demo keys are in %s; the de-identification key (unless RINGFENCE_DEID_KEY is set
   curl -s -H 'Authorization: Bearer %s' http://%s/v1/numbers/17100001234   (as subscriber %s, whose rules apply)
 `, filepath.Join(data, demoKeysFile), filepath.Join(data, demoDeidKeyFile), carrier, addr, carrier, addr, carrier, addr, sub, addr, demoSubscriber)
 }
-
-// extraRoutes are the API routes of capabilities beyond screening.
-func (c *cli) extraRoutes(e *engine.Engine) []rfhttp.Route { return nil }

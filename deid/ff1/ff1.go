@@ -61,9 +61,6 @@ func New(key []byte, radix int) (*Cipher, error) {
 	return &Cipher{block: block, radix: radix, minLen: minLen}, nil
 }
 
-// Radix is the cipher's radix.
-func (c *Cipher) Radix() int { return c.radix }
-
 // MinLen is the shortest numeral string the cipher accepts, the least n with
 // radix^n >= MinDomain.
 func (c *Cipher) MinLen() int { return c.minLen }

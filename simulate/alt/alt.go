@@ -37,6 +37,9 @@
 package alt
 
 import (
+	"ringfence"
+	"ringfence/number"
+
 	"bufio"
 	"cmp"
 	"io"
@@ -121,7 +124,7 @@ type world struct {
 	weekday0 time.Weekday
 	taken    map[uint64]bool
 	who      map[uint64]member
-	calls    []simulate.Call
+	calls    []ringfence.CallRecord
 	bombed   map[uint64]int64 // target -> first call of its burst
 
 	people    []*person
@@ -275,7 +278,7 @@ func (w *world) call(from, to uint64, at int64, answered bool, talk uint32) {
 	if !answered {
 		talk = 0
 	}
-	w.calls = append(w.calls, simulate.Call{Caller: from, Callee: to, Start: at, Duration: talk, Answered: answered})
+	w.calls = append(w.calls, ringfence.CallRecord{Caller: from, Callee: to, Start: at, Duration: talk, Answered: answered})
 }
 
 // --- assembly ---
@@ -316,7 +319,7 @@ func (w *world) finish(cfg Config) simulate.Result {
 	end := w.t0 + int64(w.days)*86400
 	type logged struct {
 		at int64 // when the switch wrote it
-		c  simulate.Call
+		c  ringfence.CallRecord
 	}
 	var out []logged
 	disorder := max(int64(cfg.Disorder/time.Second), 0)
@@ -334,7 +337,7 @@ func (w *world) finish(cfg Config) simulate.Result {
 		}
 	}
 	slices.SortStableFunc(out, func(a, b logged) int { return cmp.Compare(a.at, b.at) })
-	res := simulate.Result{Calls: make([]simulate.Call, len(out))}
+	res := simulate.Result{Calls: make([]ringfence.CallRecord, len(out))}
 	first := make(map[uint64]int64)
 	for i, l := range out {
 		res.Calls[i] = l.c
@@ -364,7 +367,7 @@ func (w *world) finish(cfg Config) simulate.Result {
 // WriteCSV writes calls as native ringfence CDR CSV, with each call's
 // start time in UTC or in China Standard Time depending on the switch that
 // logged it (a hash of the caller), as carriers' mixed feeds do.
-func WriteCSV(wr io.Writer, calls []simulate.Call) error {
+func WriteCSV(wr io.Writer, calls []ringfence.CallRecord) error {
 	bw := bufio.NewWriterSize(wr, 1<<16)
 	if _, err := bw.WriteString("caller,callee,start_time,duration_s,answered\n"); err != nil {
 		return err
@@ -372,7 +375,7 @@ func WriteCSV(wr io.Writer, calls []simulate.Call) error {
 	var b []byte
 	for _, c := range calls {
 		at := time.Unix(c.Start, 0)
-		if (c.Caller*0x9e3779b97f4a7c15)>>61 < 3 {
+		if number.KeyHash(c.Caller)>>61 < 3 {
 			at = at.UTC()
 		} else {
 			at = at.In(cst)

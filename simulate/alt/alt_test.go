@@ -1,6 +1,8 @@
 package alt
 
 import (
+	"ringfence"
+
 	"bytes"
 	"io"
 	"slices"
@@ -55,7 +57,7 @@ func TestDisorderAndDuplicates(t *testing.T) {
 			res := Generate(tt.cfg)
 			var newest int64
 			sorted, dups := true, 0
-			seen := map[simulate.Call]bool{}
+			seen := map[ringfence.CallRecord]bool{}
 			for _, c := range res.Calls {
 				if c.Start < newest {
 					sorted = false
@@ -149,16 +151,16 @@ func TestWriteCSVReadsBack(t *testing.T) {
 		t.Fatalf("times are not mixed UTC and +08:00:\n%s", text[:min(len(text), 400)])
 	}
 	rd := cdr.NewReader(strings.NewReader(text), cdr.Auto)
-	var got []simulate.Call
+	var got []ringfence.CallRecord
 	for {
-		r, err := rd.NextRecord()
+		r, err := rd.Next()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
 			t.Fatalf("read back: %v", err)
 		}
-		got = append(got, simulate.Call{Caller: r.Caller, Callee: r.Callee, Start: r.Start, Duration: r.Duration, Answered: r.Answered})
+		got = append(got, r)
 	}
 	if !slices.Equal(got, res.Calls) {
 		t.Fatalf("read back %d calls, wrote %d, or they differ", len(got), len(res.Calls))

@@ -7,6 +7,10 @@ import (
 	"ringfence/alias"
 )
 
+// EventRetention is how long a node's event log keeps events (see
+// EventLog.Trim).
+const EventRetention = 7 * 24 * time.Hour
+
 // EventType names what an event changed.
 type EventType string
 
@@ -60,6 +64,13 @@ type EventLog interface {
 	Read(ctx context.Context, after int64, fn func(Event) error) error
 	// Head is the position of the latest event; 0 when there is none.
 	Head(ctx context.Context) (int64, error)
+	// Trim deletes the events dated before t, except the latest, and
+	// returns how many went: events hold personal data (a subscriber's
+	// rules, a leak's caller) and are kept only as long as a lagging node
+	// may need them. Positions never go back. Reading after a position
+	// whose successors were trimmed fails with ECONFLICT: that reader must
+	// reload a snapshot.
+	Trim(ctx context.Context, before time.Time) (int64, error)
 	// Subscribe is Read that does not end: after the events already in
 	// the log it waits for more and calls fn for each, in order, until
 	// ctx is done (returning ctx's error) or fn fails.

@@ -52,6 +52,13 @@ func appendEvents(ctx context.Context, tx *sql.Tx, evs ...ringfence.Event) (int6
 
 // Read implements ringfence.EventLog.
 func (l eventLog) Read(ctx context.Context, after int64, fn func(ringfence.Event) error) error {
+	var first sql.NullInt64
+	if err := l.d.db.QueryRowContext(ctx, `SELECT MIN(position) FROM events`).Scan(&first); err != nil {
+		return err
+	}
+	if first.Valid && first.Int64 > after+1 {
+		return ringfence.Errorf(ringfence.ECONFLICT, "events after position %d were trimmed (the log starts at %d): reload a snapshot", after, first.Int64)
+	}
 	rows, err := l.d.db.QueryContext(ctx, `SELECT position, body FROM events WHERE position > ? ORDER BY position`, after)
 	if err != nil {
 		return err
@@ -110,4 +117,14 @@ func (l eventLog) Head(ctx context.Context) (int64, error) {
 	var pos sql.NullInt64
 	err := l.d.db.QueryRowContext(ctx, `SELECT MAX(position) FROM events`).Scan(&pos)
 	return pos.Int64, err
+}
+
+// Trim implements ringfence.EventLog. The latest event stays, so that
+// positions go on from it.
+func (l eventLog) Trim(ctx context.Context, before time.Time) (int64, error) {
+	res, err := l.d.db.ExecContext(ctx, `DELETE FROM events WHERE at < ? AND position < (SELECT MAX(position) FROM events)`, ms(before))
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
 }

@@ -24,6 +24,7 @@ func TestEventLog(t *testing.T, open func(t *testing.T, dir string) ringfence.Ev
 		{"NoEventLostAcrossCrash", testEventCrash},
 		{"ReaderErrorStops", testEventReaderError},
 		{"Subscribe", testEventSubscribe},
+		{"Trim", testEventTrim},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.f(t, t.TempDir(), open) })
@@ -286,5 +287,36 @@ func testEventSubscribe(t *testing.T, dir string, open func(*testing.T, string) 
 	cancel()
 	if err := <-done; !errors.Is(err, context.Canceled) {
 		t.Fatalf("Subscribe after its context ended: %v", err)
+	}
+}
+
+// testEventTrim: trimming deletes old events but never the latest, so
+// positions go on; a reader behind the trimmed part is told to reload.
+func testEventTrim(t *testing.T, dir string, open func(*testing.T, string) ringfence.EventLog) {
+	l := open(t, dir)
+	for i := range 4 {
+		ev := rulesEvent("+8613900000001", "+86170*")
+		ev.At = t0.Add(time.Duration(i) * time.Hour)
+		if _, err := l.Append(ctx, ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n, err := l.Trim(ctx, t0.Add(90*time.Minute)) // the first two
+	if err != nil || n != 2 {
+		t.Fatalf("trim: %d, %v; want 2", n, err)
+	}
+	if got := readAll(t, l, 2); len(got) != 2 || got[0].Position != 3 {
+		t.Fatalf("after trim, read from 2: %+v", got)
+	}
+	err = l.Read(ctx, 0, func(ringfence.Event) error { return nil })
+	if ringfence.ErrorCode(err) != ringfence.ECONFLICT {
+		t.Fatalf("reading trimmed events: %v, want conflict", err)
+	}
+	if n, err := l.Trim(ctx, t0.Add(48*time.Hour)); err != nil || n != 1 {
+		t.Fatalf("trim all: %d, %v; want 1 (the latest stays)", n, err)
+	}
+	p, err := l.Append(ctx, rulesEvent("+8613900000001", "+86171*"))
+	if err != nil || p != 5 {
+		t.Fatalf("append after trimming: position %d, %v; want 5", p, err)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+	"time"
 
 	"ringfence"
 	"ringfence/deid"
@@ -74,6 +75,7 @@ func (c *cli) runServe(args []string) int {
 	if err := cleanExportTmp(*data); err != nil {
 		return c.fail("serve", err)
 	}
+	go trimEvents(ctx, e.Store().Events(), logger)
 	srv := rfhttp.NewServer(e, logger, limits)
 	srv.Ledger = led
 	srv.TempDir = exportTmp(*data)
@@ -135,4 +137,26 @@ Demo keys are in %s; the de-identification key (unless RINGFENCE_DEID_KEY is set
   curl -s -H 'Authorization: Bearer %s' http://%s/v1/numbers/16512340000
   curl -s -H 'Authorization: Bearer %s' http://%s/v1/numbers/17100001234   (as subscriber %s, whose rules apply)
 `, filepath.Join(data, demoKeysFile), filepath.Join(data, demoDeidKeyFile), carrier, addr, carrier, addr, carrier, addr, sub, addr, demoSubscriber)
+}
+
+// trimEvents keeps the event log to ringfence.EventRetention: at start,
+// then every few hours until ctx ends. Events hold personal data (rules,
+// leak callers) and nothing here reads them after that long.
+func trimEvents(ctx context.Context, log ringfence.EventLog, logger *slog.Logger) {
+	t := time.NewTicker(6 * time.Hour)
+	defer t.Stop()
+	for {
+		n, err := log.Trim(ctx, time.Now().Add(-ringfence.EventRetention))
+		switch {
+		case err != nil && ctx.Err() == nil:
+			logger.Error("trimming the event log", "err", err)
+		case n > 0:
+			logger.Info("trimmed the event log", "events", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }

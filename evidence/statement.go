@@ -273,7 +273,7 @@ func (v *view) attribution() (string, string, error) {
 	}
 	anchor := []int64{v.caseAt, best.Entry}
 	if best.Kind == "alias" {
-		fmt.Fprintf(&en, "2. Most likely source: the merchant %q. %d alias number(s) given to that merchant alone are in the found list (ledger entry %d).\n\n", best.Recipient, best.AliasHits, best.Entry)
+		fmt.Fprintf(&en, "2. Most likely source: the merchant %q. %s given to that merchant alone %s in the found list (ledger entry %d).\n\n", best.Recipient, ringfence.Plural(best.AliasHits, "alias number"), isAre(best.AliasHits), best.Entry)
 		fmt.Fprintf(&zh, "二、最可能的来源：商户“%s”。名单中出现了仅提供给该商户的 %d 个隐私号（账本条目 %d）。\n\n", best.Recipient, best.AliasHits, best.Entry)
 		if best.Detail != nil {
 			anchor = anchor[:1]
@@ -290,7 +290,7 @@ func (v *view) attribution() (string, string, error) {
 		fmt.Fprintf(&en, "2. Most likely source: export %s, given by %q to %q on %s (ledger entry %d), %d records.\n", x.ExportID, x.Org, x.Recipient, utc(xe.Time), best.Entry, best.Rows)
 		fmt.Fprintf(&zh, "二、最可能的来源：“%s”于 %s 提供给“%s”的导出 %s（账本条目 %d），共 %d 条记录。\n", x.Org, utc(xe.Time), x.Recipient, x.ExportID, best.Entry, best.Rows)
 		if best.CanaryHits > 0 {
-			fmt.Fprintf(&en, "   - %d canary record(s), invented records planted only in that copy, are in the found list. Each alone has likelihood ratio %s.\n", best.CanaryHits, trace.FormatLR(dec))
+			fmt.Fprintf(&en, "   - %s, invented %s planted only in that copy, %s in the found list. %s likelihood ratio %s.\n", ringfence.Plural(best.CanaryHits, "canary record"), map[bool]string{true: "record", false: "records"}[best.CanaryHits == 1], isAre(best.CanaryHits), map[bool]string{true: "Alone it has", false: "Each alone has"}[best.CanaryHits == 1], trace.FormatLR(dec))
 			fmt.Fprintf(&zh, "   - 名单中出现了 %d 条仅植入该副本的虚构标记记录（金丝雀记录），每一条单独的似然比即为 %s。\n", best.CanaryHits, trace.FormatLR(dec))
 		}
 		if best.Matched > 0 {
@@ -348,4 +348,12 @@ func pct(k, n int) string {
 		return "-"
 	}
 	return fmt.Sprintf("%.1f%%", 100*float64(k)/float64(n))
+}
+
+// isAre is the verb agreeing with a count of n.
+func isAre(n int) string {
+	if n == 1 {
+		return "is"
+	}
+	return "are"
 }

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"ringfence"
 	"ringfence/number"
 )
 
@@ -735,13 +736,13 @@ func evidenceLines(c *Candidate, bl *Baseline) []string {
 	rateS, rateW := bl.Rates()
 	var ev []string
 	if c.AliasHits > 0 {
-		ev = append(ev, fmt.Sprintf("%d alias number(s) given only to merchant %s are in the found list (each: likelihood ratio %s)",
-			c.AliasHits, c.Recipient, FormatLR(decisive)))
+		ev = append(ev, fmt.Sprintf("%s given only to merchant %s %s in the found list (each: likelihood ratio %s)",
+			ringfence.Plural(c.AliasHits, "alias number"), c.Recipient, isAre(c.AliasHits), FormatLR(decisive)))
 		return ev
 	}
 	if c.CanaryHits > 0 {
-		ev = append(ev, fmt.Sprintf("%d canary record(s) planted only in this copy are in the found list (each: likelihood ratio %s)",
-			c.CanaryHits, FormatLR(decisive)))
+		ev = append(ev, fmt.Sprintf("%s planted only in this copy %s in the found list (each: likelihood ratio %s)",
+			ringfence.Plural(c.CanaryHits, "canary record"), isAre(c.CanaryHits), FormatLR(decisive)))
 	}
 	if c.Matched > 0 {
 		ev = append(ev, fmt.Sprintf("%d of %d records disclosed to %s (%s) are in the found list; a null recipient of the same size would have %s (likelihood ratio %s)",
@@ -754,8 +755,8 @@ func evidenceLines(c *Candidate, bl *Baseline) []string {
 		ev = append(ev, fmt.Sprintf("%d further records match only by a masked number (null rate %s)", c.Weak, pctF(rateW)))
 	}
 	if len(c.Given) > 0 {
-		ev = append(ev, fmt.Sprintf("setting aside the records of the %d candidate(s) ranked above: %d of its %d other records are in the found list (likelihood ratio %s)",
-			len(c.Given), c.CondMatched, c.CondRows, FormatLR(c.Score)))
+		ev = append(ev, fmt.Sprintf("setting aside the records of the %s ranked above: %d of its %d other records are in the found list (likelihood ratio %s)",
+			ringfence.Plural(len(c.Given), "candidate"), c.CondMatched, c.CondRows, FormatLR(c.Score)))
 	}
 	ev = append(ev, fmt.Sprintf("guilt probability %.6g (Papadimitriou–Garcia-Molina, with %.2f the chance a record came from elsewhere)", c.Guilt, bl.Elsewhere))
 	return ev
@@ -768,6 +769,14 @@ func FormatLR(log10 float64) string {
 		return fmt.Sprintf("%.3g", math.Pow(10, log10))
 	}
 	return fmt.Sprintf("10^%.1f", log10)
+}
+
+// isAre is the verb agreeing with a count of n.
+func isAre(n int) string {
+	if n == 1 {
+		return "is"
+	}
+	return "are"
 }
 
 func pct(k, n int) string {

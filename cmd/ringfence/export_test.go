@@ -112,7 +112,7 @@ func TestFailedExportBindsNothing(t *testing.T) {
 	}
 	// D asks more canaries than are left (1): refused, nothing written.
 	code, out = export("D", 3, 300, 5, false)
-	if code != exitFail || !strings.Contains(out, "only 1 alias pool number(s) free") {
+	if code != exitFail || !strings.Contains(out, "only 1 alias pool number free") {
 		t.Fatalf("export D: exit %d: %s", code, out)
 	}
 	entriesD, boundD := ledgerState(t, data)

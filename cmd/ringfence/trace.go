@@ -196,7 +196,7 @@ func (c *cli) traceExport(args []string) int {
 	free := e.IssuableAliases()
 	switch {
 	case free > 0 && *canaries > free:
-		return c.fail("trace export", ringfence.Errorf(ringfence.ECONFLICT, "--canaries %d: only %d alias pool number(s) free (add numbers with 'alias pool add', or ask fewer)", *canaries, free))
+		return c.fail("trace export", ringfence.Errorf(ringfence.ECONFLICT, "--canaries %d: only %s free (add numbers with 'alias pool add', or ask fewer)", *canaries, ringfence.Plural(free, "alias pool number")))
 	case free > 0:
 		opt.Numbers = issue
 	default:

@@ -120,6 +120,11 @@ func Attribution(l *ledger.Log, caseID string) ([]byte, error) {
 			return nil, err
 		}
 		extra = append(extra, file{"prints/" + best.ExportID + ".prints", pl})
+		if best.Detail != nil {
+			for _, a := range best.Detail.Aliases {
+				entries = append(entries, a.Entry)
+			}
+		}
 	case "alias":
 		if best.Detail == nil {
 			return nil, fmt.Errorf("case %s: the alias candidate has no detail", caseID)

@@ -531,3 +531,89 @@ func TestSignatureBlockIsStrict(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// ledgerPool binds each number it gives out in the ledger, to the export's
+// recipient and the export, as the engine does on commit.
+type ledgerPool struct {
+	l    *ledger.Log
+	next int
+}
+
+func (p *ledgerPool) take(ctx context.Context, d trace.Disclosure, purpose string) (string, error) {
+	a := fmt.Sprintf("+861710009%04d", p.next)
+	p.next++
+	_, err := p.l.BindAlias(ctx, ledger.AliasBinding{Alias: a, Subscriber: p.l.Fingerprint("subscriber", a), Merchant: d.Recipient, Purpose: purpose, ExportID: d.ExportID}, t0)
+	return a, err
+}
+
+func (p *ledgerPool) Canaries(ctx context.Context, n int, d trace.Disclosure) ([]string, error) {
+	var out []string
+	for range n {
+		a, err := p.take(ctx, d, "canary")
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+func (p *ledgerPool) Alias(ctx context.Context, _ string, d trace.Disclosure) (string, error) {
+	return p.take(ctx, d, "alias")
+}
+
+// An export whose real numbers were replaced by aliases turns up: its
+// aliases count in the export's one candidate, and the bundle proves their
+// bindings to that export.
+func TestAliasedExportBundle(t *testing.T) {
+	l := openLedger(t)
+	ctx := context.Background()
+	pool := &ledgerPool{l: l}
+	in := "姓名,手机\n"
+	for i := range 30 {
+		in += fmt.Sprintf("客户%d,139%08d\n", i, 1000+i*7)
+	}
+	var copyB []byte
+	for _, who := range []string{"保险公司A", "装修公司B"} {
+		opt := trace.SaltOptions{Disclosure: trace.Disclosure{Org: "4s", Recipient: who, ExportID: map[string]string{"保险公司A": "xa", "装修公司B": "xb"}[who]}, Key: l.FingerprintKey(), Now: t0, Numbers: pool, Canaries: 1}
+		if who == "装修公司B" {
+			opt.Aliases = pool
+		}
+		var out bytes.Buffer
+		res, err := trace.Salt(ctx, strings.NewReader(in), &out, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := l.AppendExport(ctx, res.Export, res.Prints); err != nil {
+			t.Fatal(err)
+		}
+		copyB = out.Bytes()
+	}
+	fp, _ := trace.NewFingerprinter(l.FingerprintKey())
+	f, err := trace.ReadFound(bytes.NewReader(copyB), fp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := trace.Attribute(ctx, f, l, trace.AttributeOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Candidates) != 1 || a.Candidates[0].Kind != "export" || a.Candidates[0].AliasHits != 30 || a.Candidates[0].CanaryHits != 1 || a.Candidates[0].Matched != 0 {
+		t.Fatalf("candidates %+v", a.Candidates)
+	}
+	c := &trace.Case{ID: "case-aliased-1", Time: t0, Found: f.Summary(), Attribution: a}
+	if _, err := l.RecordCase(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	b, err := Export(l, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Verify(b, l.VerifierKey())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(res.Statement, "30 alias numbers issued for that copy only are in the found list") || !strings.Contains(res.Statement, "by this recipient (the only one whose disclosures match it)") {
+		t.Fatalf("statement:\n%s", res.Statement)
+	}
+}

@@ -273,7 +273,7 @@ func (v *view) attribution() (string, string, error) {
 	}
 	anchor := []int64{v.caseAt, best.Entry}
 	if best.Kind == "alias" {
-		fmt.Fprintf(&en, "2. Most likely source: the merchant %q. %d alias number(s) given to that merchant alone are in the found list (ledger entry %d).\n\n", best.Recipient, best.AliasHits, best.Entry)
+		fmt.Fprintf(&en, "2. Most likely source: the merchant %q. %s given to that merchant alone %s in the found list (ledger entry %d).\n\n", best.Recipient, ringfence.Plural(best.AliasHits, "alias number"), isAre(best.AliasHits), best.Entry)
 		fmt.Fprintf(&zh, "二、最可能的来源：商户“%s”。名单中出现了仅提供给该商户的 %d 个隐私号（账本条目 %d）。\n\n", best.Recipient, best.AliasHits, best.Entry)
 		if best.Detail != nil {
 			anchor = anchor[:1]
@@ -290,8 +290,17 @@ func (v *view) attribution() (string, string, error) {
 		fmt.Fprintf(&en, "2. Most likely source: export %s, given by %q to %q on %s (ledger entry %d), %d records.\n", x.ExportID, x.Org, x.Recipient, utc(xe.Time), best.Entry, best.Rows)
 		fmt.Fprintf(&zh, "二、最可能的来源：“%s”于 %s 提供给“%s”的导出 %s（账本条目 %d），共 %d 条记录。\n", x.Org, utc(xe.Time), x.Recipient, x.ExportID, best.Entry, best.Rows)
 		if best.CanaryHits > 0 {
-			fmt.Fprintf(&en, "   - %d canary record(s), invented records planted only in that copy, are in the found list. Each alone has likelihood ratio %s.\n", best.CanaryHits, trace.FormatLR(dec))
+			fmt.Fprintf(&en, "   - %s, invented %s planted only in that copy, %s in the found list. %s likelihood ratio %s.\n", ringfence.Plural(best.CanaryHits, "canary record"), map[bool]string{true: "record", false: "records"}[best.CanaryHits == 1], isAre(best.CanaryHits), map[bool]string{true: "Alone it has", false: "Each alone has"}[best.CanaryHits == 1], trace.FormatLR(dec))
 			fmt.Fprintf(&zh, "   - 名单中出现了 %d 条仅植入该副本的虚构标记记录（金丝雀记录），每一条单独的似然比即为 %s。\n", best.CanaryHits, trace.FormatLR(dec))
+		}
+		if best.AliasHits > 0 {
+			fmt.Fprintf(&en, "   - %s issued for that copy only %s in the found list. Each alone has likelihood ratio %s.\n", ringfence.Plural(best.AliasHits, "alias number"), isAre(best.AliasHits), trace.FormatLR(dec))
+			fmt.Fprintf(&zh, "   - 名单中出现了 %d 个仅为该副本签发的隐私号，每一个单独的似然比即为 %s。\n", best.AliasHits, trace.FormatLR(dec))
+			if best.Detail != nil {
+				for _, al := range best.Detail.Aliases {
+					anchor = append(anchor, al.Entry)
+				}
+			}
 		}
 		if best.Matched > 0 {
 			fmt.Fprintf(&en, "   - %d of its %d records (%s) are in the found list; a recipient of the same size drawn at random from all %d disclosed records would show %.2f%% (the null baseline). Likelihood ratio %s.\n",
@@ -307,8 +316,7 @@ func (v *view) attribution() (string, string, error) {
 			fmt.Fprintf(&en, "   - %d further records match only by a masked number.\n", best.Weak)
 			fmt.Fprintf(&zh, "   - 另有 %d 条记录仅按打码号码部分匹配。\n", best.Weak)
 		}
-		fmt.Fprintf(&en, "   - Guilt probability (Papadimitriou and Garcia-Molina) %.6g, taking %.2f as the chance that a record came from elsewhere.\n\n", best.Guilt, bl.Elsewhere)
-		fmt.Fprintf(&zh, "   - 按 Papadimitriou 与 Garcia-Molina 的泄露者模型，取记录来自其他渠道的概率为 %.2f，该接收方的泄露概率为 %.6g。\n\n", bl.Elsewhere, best.Guilt)
+		guiltParagraph(&en, &zh, best, bl)
 	}
 	strength, strengthZH := "", ""
 	if best.Score >= 2 {
@@ -348,4 +356,29 @@ func pct(k, n int) string {
 		return "-"
 	}
 	return fmt.Sprintf("%.1f%%", 100*float64(k)/float64(n))
+}
+
+// isAre is the verb agreeing with a count of n.
+func isAre(n int) string {
+	if n == 1 {
+		return "is"
+	}
+	return "are"
+}
+
+// guiltParagraph states the best candidate's guilt probability and the model
+// behind it, or why there is none.
+func guiltParagraph(en, zh *strings.Builder, best trace.Candidate, bl trace.Baseline) {
+	if best.Guilt == nil {
+		en.WriteString("   - No guilt probability is given: other recipients explain records of the found list that this one does not, so the list combines more than one leak, and the guilt model takes a list as one leak.\n\n")
+		zh.WriteString("   - 不给出泄露概率：其他接收方能解释名单中该接收方无法解释的记录，说明名单合并了不止一次泄露，而泄露概率模型假定名单来自一次泄露。\n\n")
+		return
+	}
+	if bl.Candidates == 1 {
+		fmt.Fprintf(en, "   - Guilt probability %.6g: the found list taken as one leak, by this recipient (the only one whose disclosures match it) or from elsewhere with chance %.2f.\n\n", *best.Guilt, bl.Elsewhere)
+		fmt.Fprintf(zh, "   - 假定名单来自一次泄露：来源为该接收方（唯一与之匹配者），或以 %.2f 的概率来自其他渠道；据此该接收方的泄露概率为 %.6g。\n\n", bl.Elsewhere, *best.Guilt)
+		return
+	}
+	fmt.Fprintf(en, "   - Guilt probability %.6g: the found list taken as one leak, by one of the %s whose disclosures match it (each equally likely beforehand, weighed by its likelihood ratio), or from elsewhere with chance %.2f.\n\n", *best.Guilt, ringfence.Plural(bl.Candidates, "candidate"), bl.Elsewhere)
+	fmt.Fprintf(zh, "   - 假定名单来自一次泄露：来源为与之匹配的 %d 个候选者之一（事先同等可能，按各自似然比加权），或以 %.2f 的概率来自其他渠道；据此该接收方的泄露概率为 %.6g。\n\n", bl.Candidates, bl.Elsewhere, *best.Guilt)
 }

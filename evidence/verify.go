@@ -322,6 +322,14 @@ func (vw *view) readCase(byName map[string][]byte) error {
 	d := best.Detail
 	dec := bl.DecisiveLog10()
 	rateS, rateW := bl.Rates()
+	if bl.Candidates < len(at.Candidates) || bl.LogLRSum < best.Score-1e-9 {
+		return errors.New("case.json: the guilt model does not cover the candidates")
+	}
+	if best.Guilt != nil {
+		if g := trace.GuiltGiven(bl.Elsewhere, bl.Candidates, best.Score, bl.LogLRSum); !near(g, *best.Guilt) {
+			return fmt.Errorf("case.json: guilt %g does not follow from the likelihood ratios (recomputed %g)", *best.Guilt, g)
+		}
+	}
 	switch best.Kind {
 	case "alias":
 		if len(d.Aliases) != best.AliasHits || best.AliasHits == 0 {
@@ -385,8 +393,17 @@ func (vw *view) readCase(byName map[string][]byte) error {
 	if len(d.Holders) != len(d.Matched) {
 		return errors.New("case.json: holders do not match the matched prints")
 	}
+	// Numbers planted in this export that its canaries do not already count.
+	if len(d.Aliases) != best.AliasHits {
+		return fmt.Errorf("case.json: %d alias hits, %d listed", best.AliasHits, len(d.Aliases))
+	}
+	for _, al := range d.Aliases {
+		e := vw.entries[al.Entry]
+		if e == nil || e.AliasBinding == nil || e.AliasBinding.Alias != al.Alias || e.AliasBinding.ExportID != x.ExportID {
+			return fmt.Errorf("entries/%d.json: does not bind alias %s to export %s", al.Entry, al.Alias, x.ExportID)
+		}
+	}
 	exclusive := 0
-	holders := slices.Clone(d.Holders)
 	for _, h := range d.Holders {
 		if h < 1 {
 			return errors.New("case.json: a matched print is held by no export")
@@ -395,18 +412,12 @@ func (vw *view) readCase(byName map[string][]byte) error {
 			exclusive++
 		}
 	}
-	for range d.Canaries {
-		holders = append(holders, 1)
-	}
 	if exclusive != best.Exclusive {
 		return fmt.Errorf("case.json: %d exclusive matches stated, %d follow from the holders", best.Exclusive, exclusive)
 	}
-	score := float64(best.CanaryHits)*dec + trace.OverlapLog10(best.Matched, best.Rows, rateS) + trace.OverlapLog10(best.Weak, best.Rows, rateW)
+	score := float64(best.CanaryHits+best.AliasHits)*dec + trace.OverlapLog10(best.Matched, best.Rows, rateS) + trace.OverlapLog10(best.Weak, best.Rows, rateW)
 	if !near(score, best.Score) {
 		return fmt.Errorf("case.json: score %g does not follow from the counts (recomputed %g)", best.Score, score)
-	}
-	if g := trace.Guilt(bl.Elsewhere, holders); !near(g, best.Guilt) {
-		return fmt.Errorf("case.json: guilt %g does not follow from the holders (recomputed %g)", best.Guilt, g)
 	}
 	return nil
 }

@@ -246,7 +246,7 @@ func (l *Log) Aliases() ([]trace.AliasRef, error) {
 			return nil, err
 		}
 		b := e.AliasBinding
-		add = append(add, trace.AliasRef{Alias: b.Alias, Merchant: b.Merchant, Entry: i, Time: e.Time})
+		add = append(add, trace.AliasRef{Alias: b.Alias, Merchant: b.Merchant, Entry: i, Time: e.Time, ExportID: b.ExportID})
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"ringfence"
 	"ringfence/number"
 )
 
@@ -30,6 +31,11 @@ type AliasRef struct {
 	Merchant string
 	Entry    int64 // ledger entry index of the binding
 	Time     time.Time
+	// ExportID is the export the number was planted in (a canary, or a
+	// per-recipient alias replacing a real number); empty for an alias a
+	// subscriber gave a merchant. A hit on it is evidence against that
+	// export, counted in the export's candidate.
+	ExportID string `json:"export_id,omitempty"`
 }
 
 // Source gives attribution the disclosures to compare a found list with.
@@ -62,6 +68,12 @@ type Baseline struct {
 	NullAliases int     `json:"null_aliases"` // null aliases checked
 	NullHits    int     `json:"null_hits"`    // of them in the found list
 	NullRate    float64 `json:"null_rate"`    // (NullHits+½)/(NullAliases+1); Found/10^10 without null aliases
+
+	// The guilt model (see GuiltGiven): the list is taken as one leak, by
+	// one of the Candidates matching it, each equally likely beforehand, or
+	// from elsewhere with chance Elsewhere.
+	Candidates int     `json:"candidates"`   // candidates matching the found list, ranked or not
+	LogLRSum   float64 `json:"log10_lr_sum"` // log10 of the sum of their likelihood ratios
 }
 
 // numberSpace is the count of 11-digit Chinese mobile numbers, for the
@@ -103,13 +115,16 @@ type Candidate struct {
 	Score     float64  `json:"score"` // log10 of the likelihood ratio
 	Evidence  []string `json:"evidence"`
 
-	Rows       int     `json:"rows"`        // records disclosed, canaries excluded
-	Matched    int     `json:"matched"`     // found records matching a disclosed record
-	Weak       int     `json:"weak"`        // found records matching only by masked number
-	Exclusive  int     `json:"exclusive"`   // matching records disclosed to this export only
-	CanaryHits int     `json:"canary_hits"` // canary records found
-	AliasHits  int     `json:"alias_hits"`  // alias numbers found
-	Guilt      float64 `json:"guilt"`       // Papadimitriou–Garcia-Molina guilt probability
+	Rows       int `json:"rows"`        // records disclosed, canaries excluded
+	Matched    int `json:"matched"`     // found records matching a disclosed record
+	Weak       int `json:"weak"`        // found records matching only by masked number
+	Exclusive  int `json:"exclusive"`   // matching records disclosed to this export only
+	CanaryHits int `json:"canary_hits"` // canary records found
+	AliasHits  int `json:"alias_hits"`  // alias numbers found (of an export: those its canaries do not already count)
+	// Guilt is the chance that this candidate is the source, given all
+	// the evidence (GuiltGiven); nil when the list combines leaks from
+	// more than one source, which the model does not describe.
+	Guilt *float64 `json:"guilt,omitempty"`
 	// The score is conditional on the candidates ranked above it: their
 	// records are set aside, and only what this candidate explains beyond
 	// them counts.
@@ -179,20 +194,34 @@ func OverlapLog10(k, n int, b float64) float64 {
 	return ll / math.Ln10
 }
 
-// Guilt is the guilt probability of Papadimitriou and Garcia-Molina: with p
-// the chance a record was obtained elsewhere, and each found record t held by
-// holders[t] recipients equally likely to have leaked it, the chance that
-// this recipient leaked at least one: 1 − Π(1 − (1−p)/holders[t]).
-func Guilt(p float64, holders []int) float64 {
-	logNot := 0.0
-	for _, h := range holders {
-		x := (1 - p) / float64(max(h, 1))
-		if x >= 1 {
-			return 1
-		}
-		logNot += math.Log1p(-x)
+// GuiltGiven is the chance that a candidate is the source of a found list,
+// given all the evidence: the list is taken as one leak, by one of n
+// candidates, each equally likely beforehand, or from elsewhere with chance
+// p; a candidate's likelihood ratio against the null baseline is
+// 10^log10LR, and log10Sum is log10 of the sum of all n ratios. So
+// P = (1−p)/n·LR / (p + (1−p)/n·ΣLR). Candidates with equal evidence share
+// the guilt; one without a canary and with likelihood ratio 1 beside one
+// with canaries gets almost none.
+func GuiltGiven(p float64, n int, log10LR, log10Sum float64) float64 {
+	if n <= 0 || log10LR > log10Sum+1e-9 {
+		return math.NaN()
 	}
-	return -math.Expm1(logNot)
+	prior := math.Log10(1-p) - math.Log10(float64(n))
+	s := prior + log10Sum
+	return math.Pow(10, log10LR-log10Sum) / (1 + p*math.Pow(10, -s))
+}
+
+// log10Sum returns log10 of the sum of 10^x over xs.
+func log10Sum(xs []float64) float64 {
+	if len(xs) == 0 {
+		return math.Inf(-1)
+	}
+	top := slices.Max(xs)
+	sum := 0.0
+	for _, x := range xs {
+		sum += math.Pow(10, x-top)
+	}
+	return top + math.Log10(sum)
 }
 
 // exportScan is what one export matched.
@@ -353,6 +382,52 @@ func Attribute(ctx context.Context, f *Found, src Source, opt AttributeOptions) 
 	}
 
 	m := len(f.Records)
+	// Alias numbers in the list. A number planted in a recorded export
+	// (a canary, or an alias replacing a real number) is evidence against
+	// that export and goes to its candidate: when its canary already counts
+	// the record it is not counted again; otherwise it counts as an alias
+	// hit instead of a record match. Other aliases are evidence against the
+	// merchant they were given to.
+	type aliasHit struct {
+		rec uint32
+		ref AliasRef
+	}
+	byExport := make(map[string]int, len(refs))
+	for i := range refs {
+		byExport[refs[i].ExportID] = i
+	}
+	exportAliases := map[int][]aliasHit{}
+	aliasRecs := map[int]map[uint32]bool{} // per export, the records its alias hits count
+	var merchantAliases []aliasHit
+	for _, a := range aliases {
+		k, ok := number.Key(a.Alias)
+		if !ok {
+			continue
+		}
+		rec, ok := f.numbers.get(k)
+		if !ok {
+			continue
+		}
+		i, ok := byExport[a.ExportID]
+		if a.ExportID == "" || !ok {
+			merchantAliases = append(merchantAliases, aliasHit{rec, a})
+			continue
+		}
+		if slices.Contains(scans[i].canary, rec) || aliasRecs[i][rec] {
+			continue
+		}
+		if aliasRecs[i] == nil {
+			aliasRecs[i] = map[uint32]bool{}
+		}
+		aliasRecs[i][rec] = true
+		exportAliases[i] = append(exportAliases[i], aliasHit{rec, a})
+	}
+	for i, recs := range aliasRecs {
+		s := &scans[i]
+		s.strong = slices.DeleteFunc(s.strong, func(r uint32) bool { return recs[r] })
+		s.weak = slices.DeleteFunc(s.weak, func(r uint32) bool { return recs[r] })
+	}
+
 	res := &Attribution{Exports: len(refs)}
 	bl := &res.Baseline
 	bl.Found = m
@@ -372,6 +447,9 @@ func Attribute(ctx context.Context, f *Found, src Source, opt AttributeOptions) 
 		}
 		for _, r := range scans[i].canary {
 			matchedAny[r] = true
+		}
+		for _, h := range exportAliases[i] {
+			matchedAny[h.rec] = true
 		}
 	}
 	if bl.Disclosed > 0 {
@@ -409,42 +487,34 @@ func Attribute(ctx context.Context, f *Found, src Source, opt AttributeOptions) 
 		score1 float64
 		keys   []uint64 // identity keys of its real records (exports in the conditioned set)
 		recs   []uint32 // alias hits: found records
+		alias  []AliasRef
 	}
 	var cands []*cand
 	for i := range refs {
 		s := &scans[i]
-		if len(s.strong)+len(s.weak)+len(s.canary) == 0 {
+		if len(s.strong)+len(s.weak)+len(s.canary)+len(exportAliases[i]) == 0 {
 			continue
 		}
 		r := &refs[i]
 		c := &cand{ref: r, scan: s}
 		c.Kind, c.Org, c.Recipient, c.ExportID, c.Entry = "export", r.Org, r.Recipient, r.ExportID, r.Entry
 		c.Rows = max(r.Rows-len(r.Canaries), 0)
-		c.Matched, c.Weak, c.CanaryHits = len(s.strong), len(s.weak), len(s.canary)
-		holders := make([]int, len(s.strong))
-		for j, rec := range s.strong {
-			holders[j] = int(strongHolders[rec])
+		c.Matched, c.Weak, c.CanaryHits, c.AliasHits = len(s.strong), len(s.weak), len(s.canary), len(exportAliases[i])
+		for _, h := range exportAliases[i] {
+			c.recs = append(c.recs, h.rec)
+			c.alias = append(c.alias, h.ref)
+		}
+		for _, rec := range s.strong {
 			if strongHolders[rec] == 1 {
 				c.Exclusive++
 			}
 		}
-		for range s.canary {
-			holders = append(holders, 1)
-		}
-		c.Guilt = Guilt(bl.Elsewhere, holders)
-		c.score1 = float64(c.CanaryHits)*decisive + OverlapLog10(c.Matched, c.Rows, rateS) + OverlapLog10(c.Weak, c.Rows, rateW)
+		c.score1 = float64(c.CanaryHits+c.AliasHits)*decisive + OverlapLog10(c.Matched, c.Rows, rateS) + OverlapLog10(c.Weak, c.Rows, rateW)
 		cands = append(cands, c)
 	}
 	byMerchant := map[string]*cand{}
-	for _, a := range aliases {
-		k, ok := number.Key(a.Alias)
-		if !ok {
-			continue
-		}
-		rec, ok := f.numbers.get(k)
-		if !ok {
-			continue
-		}
+	for _, h := range merchantAliases {
+		a, rec := h.ref, h.rec
 		c := byMerchant[a.Merchant]
 		if c == nil {
 			c = &cand{}
@@ -456,9 +526,17 @@ func Attribute(ctx context.Context, f *Found, src Source, opt AttributeOptions) 
 		c.AliasHits++
 		c.recs = append(c.recs, rec)
 		c.Detail.Aliases = append(c.Detail.Aliases, a)
-		c.Guilt = 1
 		c.score1 = float64(c.AliasHits) * decisive
 	}
+	// The guilt model weighs every candidate, the cut ones too.
+	bl.Candidates = len(cands)
+	bl.LogLRSum = log10Sum(func() []float64 {
+		xs := make([]float64, len(cands))
+		for i, c := range cands {
+			xs[i] = c.score1
+		}
+		return xs
+	}())
 	slices.SortStableFunc(cands, func(a, b *cand) int {
 		if a.score1 != b.score1 {
 			if a.score1 > b.score1 {
@@ -529,7 +607,7 @@ func Attribute(ctx context.Context, f *Found, src Source, opt AttributeOptions) 
 			n = c.Rows // nothing set aside
 		}
 		c.CondRows, c.CondMatched, c.CondWeak = n, ks, kw
-		return float64(c.CanaryHits)*decisive + OverlapLog10(ks, n, rateS) + OverlapLog10(kw, n, rateW)
+		return float64(c.CanaryHits+c.AliasHits)*decisive + OverlapLog10(ks, n, rateS) + OverlapLog10(kw, n, rateW)
 	}
 	var ranked []*cand
 	rest := slices.Clone(cands)
@@ -562,6 +640,7 @@ func Attribute(ctx context.Context, f *Found, src Source, opt AttributeOptions) 
 			explained[r] = true
 		}
 	}
+	sources := len(ranked)
 	slices.SortStableFunc(rest, func(a, b *cand) int {
 		switch {
 		case a.Score > b.Score:
@@ -593,6 +672,12 @@ func Attribute(ctx context.Context, f *Found, src Source, opt AttributeOptions) 
 		if err != nil {
 			return nil, err
 		}
+		// Records counted as alias hits are not record matches.
+		if recs := aliasRecs[byExport[c.ref.ExportID]]; len(recs) > 0 {
+			es.strong, es.detail.Matched = dropRecs(es.strong, es.detail.Matched, recs)
+			es.weak, es.detail.Weak = dropRecs(es.weak, es.detail.Weak, recs)
+		}
+		es.detail.Aliases = c.alias
 		es.detail.Holders = make([]int, len(es.strong))
 		for j, rec := range es.strong {
 			es.detail.Holders[j] = int(strongHolders[rec])
@@ -631,19 +716,32 @@ func Attribute(ctx context.Context, f *Found, src Source, opt AttributeOptions) 
 			// Not ranked: none is conditioned on the others.
 			c.Score, c.Given = c.score1, nil
 			c.CondRows, c.CondMatched, c.CondWeak = c.Rows, c.Matched, c.Weak
-			c.Guilt = Guilt(bl.Elsewhere, []int{len(tied)})
 		}
+		sources = 1
 	}
 
 	for _, c := range ranked {
-		c.Evidence = evidenceLines(&c.Candidate, bl)
-		if slices.Contains(tied, c) {
-			ev := c.Evidence[:len(c.Evidence)-1]
-			c.Evidence = append(ev, fmt.Sprintf("guilt probability %.6g (the list taken as one leak by one of these %d recipients, each equally likely, or from elsewhere with chance %.2f)", c.Guilt, len(tied), bl.Elsewhere))
+		if sources <= 1 {
+			g := GuiltGiven(bl.Elsewhere, bl.Candidates, c.score1, bl.LogLRSum)
+			c.Guilt = &g
 		}
+		c.Evidence = evidenceLines(&c.Candidate, bl, sources)
 		res.Candidates = append(res.Candidates, c.Candidate)
 	}
 	return res, nil
+}
+
+// dropRecs removes the records in drop from recs and their prints (one per
+// record, in the same order) from prints.
+func dropRecs(recs []uint32, prints []Print, drop map[uint32]bool) ([]uint32, []Print) {
+	n := 0
+	for i, r := range recs {
+		if !drop[r] {
+			recs[n], prints[n] = r, prints[i]
+			n++
+		}
+	}
+	return recs[:n], prints[:n]
 }
 
 // undecidedVerdict says plainly why none of the tied candidates stands out.
@@ -730,18 +828,22 @@ feed:
 }
 
 // evidenceLines explains a candidate's score in English.
-func evidenceLines(c *Candidate, bl *Baseline) []string {
+func evidenceLines(c *Candidate, bl *Baseline, sources int) []string {
 	decisive := bl.DecisiveLog10()
 	rateS, rateW := bl.Rates()
 	var ev []string
+	if c.AliasHits > 0 && c.Kind == "alias" {
+		ev = append(ev, fmt.Sprintf("%s given only to merchant %s %s in the found list (%s %s)",
+			ringfence.Plural(c.AliasHits, "alias number"), c.Recipient, isAre(c.AliasHits), each(c.AliasHits), FormatLR(decisive)))
+		return append(ev, guiltLine(c, bl, sources))
+	}
 	if c.AliasHits > 0 {
-		ev = append(ev, fmt.Sprintf("%d alias number(s) given only to merchant %s are in the found list (each: likelihood ratio %s)",
-			c.AliasHits, c.Recipient, FormatLR(decisive)))
-		return ev
+		ev = append(ev, fmt.Sprintf("%s issued for this copy only %s in the found list (%s %s)",
+			ringfence.Plural(c.AliasHits, "alias number"), isAre(c.AliasHits), each(c.AliasHits), FormatLR(decisive)))
 	}
 	if c.CanaryHits > 0 {
-		ev = append(ev, fmt.Sprintf("%d canary record(s) planted only in this copy are in the found list (each: likelihood ratio %s)",
-			c.CanaryHits, FormatLR(decisive)))
+		ev = append(ev, fmt.Sprintf("%s planted only in this copy %s in the found list (%s %s)",
+			ringfence.Plural(c.CanaryHits, "canary record"), isAre(c.CanaryHits), each(c.CanaryHits), FormatLR(decisive)))
 	}
 	if c.Matched > 0 {
 		ev = append(ev, fmt.Sprintf("%d of %d records disclosed to %s (%s) are in the found list; a null recipient of the same size would have %s (likelihood ratio %s)",
@@ -754,11 +856,22 @@ func evidenceLines(c *Candidate, bl *Baseline) []string {
 		ev = append(ev, fmt.Sprintf("%d further records match only by a masked number (null rate %s)", c.Weak, pctF(rateW)))
 	}
 	if len(c.Given) > 0 {
-		ev = append(ev, fmt.Sprintf("setting aside the records of the %d candidate(s) ranked above: %d of its %d other records are in the found list (likelihood ratio %s)",
-			len(c.Given), c.CondMatched, c.CondRows, FormatLR(c.Score)))
+		ev = append(ev, fmt.Sprintf("setting aside the records of the %s ranked above: %d of its %d other records are in the found list (likelihood ratio %s)",
+			ringfence.Plural(len(c.Given), "candidate"), c.CondMatched, c.CondRows, FormatLR(c.Score)))
 	}
-	ev = append(ev, fmt.Sprintf("guilt probability %.6g (Papadimitriou–Garcia-Molina, with %.2f the chance a record came from elsewhere)", c.Guilt, bl.Elsewhere))
-	return ev
+	return append(ev, guiltLine(c, bl, sources))
+}
+
+// guiltLine states a candidate's guilt probability and the model behind it,
+// or why there is none.
+func guiltLine(c *Candidate, bl *Baseline, sources int) string {
+	if c.Guilt == nil {
+		return fmt.Sprintf("no guilt probability: each of %d ranked sources explains records the others do not, so the list combines more than one leak, and the guilt model takes a list as one leak", sources)
+	}
+	if bl.Candidates == 1 {
+		return fmt.Sprintf("guilt probability %.6g (the list taken as one leak by this recipient, or from elsewhere with chance %.2f)", *c.Guilt, bl.Elsewhere)
+	}
+	return fmt.Sprintf("guilt probability %.6g (the list taken as one leak by one of the %d candidates, each equally likely beforehand and weighed by its likelihood ratio, or from elsewhere with chance %.2f)", *c.Guilt, bl.Candidates, bl.Elsewhere)
 }
 
 // FormatLR writes a likelihood ratio given as its log10: "10^652.1", or the
@@ -768,6 +881,22 @@ func FormatLR(log10 float64) string {
 		return fmt.Sprintf("%.3g", math.Pow(10, log10))
 	}
 	return fmt.Sprintf("10^%.1f", log10)
+}
+
+// isAre is the verb agreeing with a count of n.
+func isAre(n int) string {
+	if n == 1 {
+		return "is"
+	}
+	return "are"
+}
+
+// each introduces the likelihood ratio of one of n hits.
+func each(n int) string {
+	if n == 1 {
+		return "likelihood ratio"
+	}
+	return "each: likelihood ratio"
 }
 
 func pct(k, n int) string {

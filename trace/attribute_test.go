@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -278,11 +279,21 @@ func TestOverlapLog10(t *testing.T) {
 			t.Errorf("OverlapLog10(%d, %d, %g) = %.4f, want %.3f", tc.k, tc.n, tc.b, got, tc.want)
 		}
 	}
-	if g := Guilt(0.5, []int{1}); g != 0.5 {
-		t.Errorf("Guilt(0.5,[1]) = %g", g)
-	}
-	if g := Guilt(0.5, []int{2, 2}); g < 0.4374 || g > 0.4376 {
-		t.Errorf("Guilt(0.5,[2,2]) = %g, want 0.4375", g)
+	for _, tc := range []struct {
+		p       float64
+		n       int
+		lr, sum float64
+		want    float64
+	}{
+		{0.5, 1, 0, 0, 0.5},                         // one candidate, no evidence: the prior
+		{0.01, 2, 0, math.Log10(2), 0.495},          // two tied at likelihood ratio 1
+		{0.01, 2, 3, math.Log10(1001), 0.998981},    // canaries beside…
+		{0.01, 2, 0, math.Log10(1001), 0.000998981}, // …a recipient they do not implicate
+		{0.01, 3, 600, 600, 1},                      // overwhelming evidence
+	} {
+		if g := GuiltGiven(tc.p, tc.n, tc.lr, tc.sum); math.Abs(g-tc.want) > 1e-6 {
+			t.Errorf("GuiltGiven(%g, %d, %g, %g) = %g, want %g", tc.p, tc.n, tc.lr, tc.sum, g, tc.want)
+		}
 	}
 }
 
@@ -330,10 +341,10 @@ func TestTiedRecipientsUndecided(t *testing.T) {
 		t.Errorf("undecided %v, verdict %q", a.Undecided, a.Verdict)
 	}
 	for _, c := range a.Candidates {
-		if c.Guilt > 0.5 || c.Guilt < 0.49 {
-			t.Errorf("%s: guilt %g, want it split between the two (about 0.495)", c.Recipient, c.Guilt)
+		if c.Guilt == nil || *c.Guilt > 0.5 || *c.Guilt < 0.49 {
+			t.Fatalf("%s: guilt %v, want it split between the two (about 0.495)", c.Recipient, c.Guilt)
 		}
-		if !strings.Contains(strings.Join(c.Evidence, "\n"), fmt.Sprintf("guilt probability %.6g", c.Guilt)) {
+		if !strings.Contains(strings.Join(c.Evidence, "\n"), fmt.Sprintf("guilt probability %.6g", *c.Guilt)) {
 			t.Errorf("%s: evidence %q", c.Recipient, c.Evidence)
 		}
 	}
@@ -342,5 +353,63 @@ func TestTiedRecipientsUndecided(t *testing.T) {
 	a = attribute(t, b.src, []byte(strings.Join(leaked, "\n")+"\n"))
 	if a.Undecided || a.Verdict != "" || a.Candidates[0].Recipient != "装修公司B" || a.Candidates[0].CanaryHits == 0 {
 		t.Errorf("with canaries: undecided %v, verdict %q, top %s", a.Undecided, a.Verdict, a.Candidates[0].Recipient)
+	}
+}
+
+// poolNumbers draws canary numbers from an alias pool, binding each to the
+// recipient of the export it is planted in, as the engine does.
+type poolNumbers struct {
+	seq seqNumbers
+	src *memSource
+}
+
+func (p *poolNumbers) Canaries(ctx context.Context, n int, d Disclosure) ([]string, error) {
+	out, err := p.seq.Canaries(ctx, n, d)
+	for _, a := range out {
+		p.src.aliases = append(p.src.aliases, AliasRef{Alias: a, Merchant: d.Recipient, ExportID: d.ExportID, Entry: int64(100 + len(p.src.aliases)), Time: tNow})
+	}
+	return out, err
+}
+
+// TestAttributionOneCandidatePerRecipient is the README's scenario: 保险公司A
+// and 装修公司B get the same customers, with canaries drawn from the alias
+// pool, and B's copy turns up. B's canaries are evidence of B's export only,
+// counted once, in one candidate; A, whose records B explains, cannot be
+// guilty with certainty beside it; and no candidate is set against itself.
+func TestAttributionOneCandidatePerRecipient(t *testing.T) {
+	src := &memSource{}
+	universe := inventCustomers(10, 40)
+	nums := &poolNumbers{src: src}
+	var copies [][]byte
+	for i, who := range []string{"保险公司A", "装修公司B"} {
+		out, res := salt(t, customersCSV(universe), who, fmt.Sprintf("x%02d", i), SaltOptions{Numbers: nums, Canaries: 1 + 2*i})
+		src.record(res)
+		copies = append(copies, out)
+	}
+	a := attribute(t, src, copies[1])
+	if len(a.Candidates) != 2 || a.Undecided {
+		t.Fatalf("undecided %v, candidates %+v", a.Undecided, a.Candidates)
+	}
+	b, other := a.Candidates[0], a.Candidates[1]
+	if b.Kind != "export" || b.Recipient != "装修公司B" || b.ExportID != "x01" || b.CanaryHits != 3 || b.AliasHits != 0 || len(b.Given) != 0 {
+		t.Errorf("best %+v, want B's export with its 3 canaries counted once", b)
+	}
+	if other.Kind != "export" || other.Recipient != "保险公司A" || other.CanaryHits != 0 {
+		t.Errorf("second %+v, want A's export", other)
+	}
+	if b.Guilt == nil || other.Guilt == nil {
+		t.Fatalf("guilt %v and %v, want both", b.Guilt, other.Guilt)
+	}
+	if *b.Guilt < 0.9 || *other.Guilt > 0.1 || *b.Guilt+*other.Guilt > 1 {
+		t.Errorf("guilt B %g, A %g: A has no canary in the list and explains nothing B does not", *b.Guilt, *other.Guilt)
+	}
+	for _, c := range a.Candidates {
+		ev := strings.Join(c.Evidence, "\n")
+		if strings.Contains(ev, "(s)") || !strings.Contains(ev, fmt.Sprintf("guilt probability %.6g", *c.Guilt)) {
+			t.Errorf("%s: evidence %q", c.Recipient, ev)
+		}
+	}
+	if !strings.Contains(strings.Join(b.Evidence, "\n"), "3 canary records planted only in this copy are in the found list") {
+		t.Errorf("B's evidence %q", b.Evidence)
 	}
 }

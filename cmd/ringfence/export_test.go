@@ -112,7 +112,7 @@ func TestFailedExportBindsNothing(t *testing.T) {
 	}
 	// D asks more canaries than are left (1): refused, nothing written.
 	code, out = export("D", 3, 300, 5, false)
-	if code != exitFail || !strings.Contains(out, "only 1 alias pool number(s) free") {
+	if code != exitFail || !strings.Contains(out, "only 1 alias pool number free") {
 		t.Fatalf("export D: exit %d: %s", code, out)
 	}
 	entriesD, boundD := ledgerState(t, data)
@@ -160,5 +160,40 @@ func TestExportCleansStaleSpool(t *testing.T) {
 	}
 	if st, err := os.Stat(spool); err != nil || st.Mode().Perm() != 0o700 {
 		t.Fatalf("spool directory: %v %v", st.Mode(), err)
+	}
+}
+
+// TestTraceReadsStdin: trace export --in - and trace attribute - read the
+// list from stdin, as deid does; the export spools it inside the data
+// directory only, and leaves nothing there.
+func TestTraceReadsStdin(t *testing.T) {
+	dir := t.TempDir()
+	data := makeData(t, filepath.Join(dir, "data"))
+	sysTmp := t.TempDir()
+	t.Setenv("TMPDIR", sysTmp)
+	list, err := os.ReadFile(customerFile(t, dir, "in.csv", 30, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "for-R.csv")
+	code, o, errs := runCLI(t, string(list), "trace", "export", "--org", "o", "--recipient", "R", "--in", "-", "--out", out, "--canaries", "2", "--data", data)
+	if code != 0 || !strings.Contains(o, "for R") {
+		t.Fatalf("export --in -: %d %s%s", code, o, errs)
+	}
+	for _, d := range []string{filepath.Join(data, "tmp"), sysTmp} {
+		if files, _ := filepath.Glob(filepath.Join(d, "*")); len(files) != 0 {
+			t.Errorf("%s holds %v", d, files)
+		}
+	}
+	salted, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, o, errs = runCLI(t, string(salted), "trace", "attribute", "-", "--data", data)
+	if code != 0 || !strings.Contains(o, "of stdin") || !strings.Contains(o, " 1. R (export ") {
+		t.Fatalf("attribute -: %d %s%s", code, o, errs)
+	}
+	if code, o, errs := runCLI(t, "", "trace", "export", "--org", "o", "--recipient", "S", "--in", "-", "--out", filepath.Join(dir, "for-S.csv"), "--data", data); code != exitFail || !strings.Contains(errs, "stdin") {
+		t.Fatalf("export of an empty stdin: %d %s%s", code, o, errs)
 	}
 }

@@ -149,11 +149,11 @@ func (c *cli) runTrace(args []string) int {
 }
 
 func (c *cli) traceExport(args []string) int {
-	fs := newFlagSet("trace export", "--org O --recipient R --in customers.csv --out for-R.csv [--phone-column C] [--alias] [--canaries N] [--csv-raw]", c.stderr)
+	fs := newFlagSet("trace export", "--org O --recipient R --in customers.csv|- --out for-R.csv [--phone-column C] [--alias] [--canaries N] [--csv-raw]", c.stderr)
 	data := c.dataDir(fs)
 	org := fs.String("org", "", "the organisation disclosing the list")
 	recipient := fs.String("recipient", "", "who receives this copy")
-	in := fs.String("in", "", "customer list (CSV in UTF-8 or GBK/GB18030)")
+	in := fs.String("in", "", "customer list (CSV in UTF-8 or GBK/GB18030); - reads stdin")
 	out := fs.String("out", "", "salted copy to write (in the input's encoding)")
 	phoneCol := fs.String("phone-column", "", "phone column by header name or 1-based number (default: recognised)")
 	aliasFlag := fs.Bool("alias", false, "replace every real phone number by a per-recipient alias from the pool")
@@ -196,7 +196,7 @@ func (c *cli) traceExport(args []string) int {
 	free := e.IssuableAliases()
 	switch {
 	case free > 0 && *canaries > free:
-		return c.fail("trace export", ringfence.Errorf(ringfence.ECONFLICT, "--canaries %d: only %d alias pool number(s) free (add numbers with 'alias pool add', or ask fewer)", *canaries, free))
+		return c.fail("trace export", ringfence.Errorf(ringfence.ECONFLICT, "--canaries %d: only %s free (add numbers with 'alias pool add', or ask fewer)", *canaries, ringfence.Plural(free, "alias pool number")))
 	case free > 0:
 		opt.Numbers = issue
 	default:
@@ -209,11 +209,32 @@ func (c *cli) traceExport(args []string) int {
 		opt.Aliases = issue
 	}
 
-	src, err := os.Open(*in)
-	if err != nil {
-		return c.fail("trace export", err)
+	ctx := c.context()
+	name := *in
+	var src *os.File
+	if *in == "-" {
+		// Salt reads the list in passes: spool stdin inside the data
+		// directory (0600, removed when done or at the next start).
+		name = "stdin"
+		src, err = os.CreateTemp(exportTmp(*data), "export-in-*")
+		if err != nil {
+			return c.fail("trace export", err)
+		}
+		defer os.Remove(src.Name())
+		defer src.Close()
+		if _, err := io.Copy(src, newCtxReader(ctx, c.stdin)); err != nil {
+			return c.fail("trace export", fmt.Errorf("stdin: %w", err))
+		}
+		if _, err := src.Seek(0, io.SeekStart); err != nil {
+			return c.fail("trace export", err)
+		}
+	} else {
+		src, err = os.Open(*in)
+		if err != nil {
+			return c.fail("trace export", err)
+		}
+		defer src.Close()
 	}
-	defer src.Close()
 	// Write to a temporary file inside the data directory; the copy
 	// appears under its name only once the ledger holds its entry.
 	dst, err := os.CreateTemp(exportTmp(*data), "export-out-*")
@@ -222,7 +243,6 @@ func (c *cli) traceExport(args []string) int {
 	}
 	tmp := dst.Name()
 	defer os.Remove(tmp)
-	ctx := c.context()
 	res, err := trace.Salt(ctx, src, dst, opt)
 	if err == nil {
 		err = dst.Sync()
@@ -231,7 +251,7 @@ func (c *cli) traceExport(args []string) int {
 		err = cerr
 	}
 	if err != nil {
-		return c.fail("trace export", fmt.Errorf("%s: %w", *in, err))
+		return c.fail("trace export", fmt.Errorf("%s: %w", name, err))
 	}
 	idx, err := issue.Commit(ctx, &res.Export, res.Prints)
 	if err != nil {
@@ -260,7 +280,7 @@ func (c *cli) warnPool(e *engine.Engine) {
 
 // attributeOutput is the JSON of trace attribute.
 func (c *cli) traceAttribute(args []string) int {
-	fs := newFlagSet("trace attribute", "FOUND.csv [--json] [--evidence bundle.zip] [--top N] [--null-aliases FILE]", c.stderr)
+	fs := newFlagSet("trace attribute", "FOUND.csv|- [--json] [--evidence bundle.zip] [--top N] [--null-aliases FILE]", c.stderr)
 	data := c.dataDir(fs)
 	asJSON := fs.Bool("json", false, "print JSON")
 	evFile := fs.String("evidence", "", "also write the evidence bundle of the best candidate to this file")
@@ -307,11 +327,17 @@ func (c *cli) traceAttribute(args []string) int {
 			}
 		}
 	}
-	f, err := os.Open(pos[0])
-	if err != nil {
-		return c.fail("trace attribute", err)
+	var f io.Reader = c.stdin
+	if pos[0] == "-" {
+		pos[0] = "stdin"
+	} else {
+		fh, err := os.Open(pos[0])
+		if err != nil {
+			return c.fail("trace attribute", err)
+		}
+		defer fh.Close()
+		f = fh
 	}
-	defer f.Close()
 	o, found, err := ledger.Attribute(c.context(), l, newCtxReader(c.context(), f), trace.AttributeOptions{Top: *top, NullAliases: nulls})
 	if err != nil {
 		return c.fail("trace attribute", fmt.Errorf("%s: %w", pos[0], err))

@@ -50,27 +50,35 @@ func TestEvidenceVerifyRejectsExtraSignature(t *testing.T) {
 	}
 }
 
-// leakBundle makes a data directory under dir with a ledger holding one
-// alias leak, and exports that leak's evidence bundle from it.
-func leakBundle(t *testing.T, dir string) (data, bundle string) {
+// recordLeak makes a data directory under dir whose ledger holds one alias
+// leak, and returns it with the leak's ledger index.
+func recordLeak(t *testing.T, dir string) (data string, index int64) {
 	t.Helper()
 	data = makeData(t, filepath.Join(dir, "data"))
 	l, err := openLedger(data)
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer l.Close()
 	ctx := context.Background()
 	at := time.Date(2025, 5, 1, 8, 0, 0, 0, time.UTC)
 	bi, err := l.BindAlias(ctx, ledger.AliasBinding{Alias: "+8617100009999", Subscriber: l.Fingerprint("subscriber", "+8613800138000"), Merchant: "某4S店", Purpose: "alias"}, at)
 	if err != nil {
 		t.Fatal(err)
 	}
-	li, err := l.RecordLeak(ctx, ledger.LeakEvent{Alias: "+8617100009999", Merchant: "某4S店", Binding: bi, Caller: "+8617012345678",
+	index, err = l.RecordLeak(ctx, ledger.LeakEvent{Alias: "+8617100009999", Merchant: "某4S店", Binding: bi, Caller: "+8617012345678",
 		CallTime: at.Add(72 * time.Hour), Duration: 23, Answered: true, NullCalls: 2, NullNumberDays: 9000}, at.Add(72*time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
-	l.Close()
+	return data, index
+}
+
+// leakBundle makes a data directory under dir with a ledger holding one
+// alias leak, and exports that leak's evidence bundle from it.
+func leakBundle(t *testing.T, dir string) (data, bundle string) {
+	t.Helper()
+	data, li := recordLeak(t, dir)
 	bundle = filepath.Join(dir, "leak.zip")
 	if code, out, errs := runCmd(t, runEvidence, "export", "--case", fmt.Sprintf("leak-%d", li), "--out", bundle, "--data", data); code != 0 {
 		t.Fatalf("evidence export: exit %d\n%s%s", code, out, errs)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"os"
@@ -9,9 +8,6 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-	"time"
-
-	"ringfence/ledger"
 )
 
 // An output that is not a regular file (a device such as /dev/null, a
@@ -78,23 +74,7 @@ func TestOutputCommitAbort(t *testing.T) {
 // outputCommands run each command that writes a user-named output file,
 // writing it to out; dir holds what they need.
 func outputCommands(t *testing.T, dir string) map[string]func(out string) (int, string) {
-	data := makeData(t, filepath.Join(dir, "data"))
-	l, err := openLedger(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	at := time.Date(2025, 5, 1, 8, 0, 0, 0, time.UTC)
-	bi, err := l.BindAlias(ctx, ledger.AliasBinding{Alias: "+8617100009999", Subscriber: l.Fingerprint("subscriber", "+8613800138000"), Merchant: "某4S店", Purpose: "alias"}, at)
-	if err != nil {
-		t.Fatal(err)
-	}
-	li, err := l.RecordLeak(ctx, ledger.LeakEvent{Alias: "+8617100009999", Merchant: "某4S店", Binding: bi, Caller: "+8617012345678",
-		CallTime: at.Add(72 * time.Hour), Duration: 23, Answered: true, NullCalls: 2, NullNumberDays: 9000}, at.Add(72*time.Hour))
-	if err != nil {
-		t.Fatal(err)
-	}
-	l.Close()
+	data, li := recordLeak(t, dir)
 	in := customerFile(t, dir, "customers.csv", 20, 0)
 	side := filepath.Join(dir, "side")
 	run := func(stdin string, args ...string) (int, string) {

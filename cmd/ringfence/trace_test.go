@@ -227,23 +227,7 @@ func TestBrokerScenario(t *testing.T) {
 // the ledger, and its evidence bundle verifies until one byte changes.
 func TestAliasLeakEvidence(t *testing.T) {
 	dir := t.TempDir()
-	data := makeData(t, filepath.Join(dir, "data"))
-	l, err := openLedger(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	at := time.Date(2025, 5, 1, 8, 0, 0, 0, time.UTC)
-	bi, err := l.BindAlias(ctx, ledger.AliasBinding{Alias: "+8617100009999", Subscriber: l.Fingerprint("subscriber", "+8613800138000"), Merchant: "某4S店", Purpose: "alias"}, at)
-	if err != nil {
-		t.Fatal(err)
-	}
-	li, err := l.RecordLeak(ctx, ledger.LeakEvent{Alias: "+8617100009999", Merchant: "某4S店", Binding: bi, Caller: "+8617012345678",
-		CallTime: at.Add(72 * time.Hour), Duration: 23, Answered: true, NullCalls: 2, NullNumberDays: 9000}, at.Add(72*time.Hour))
-	if err != nil {
-		t.Fatal(err)
-	}
-	l.Close()
+	data, li := recordLeak(t, dir)
 
 	bundle := filepath.Join(dir, "leak.zip")
 	if code, out, errs := runCmd(t, runEvidence, "export", "--case", fmt.Sprintf("leak-%d", li), "--out", bundle, "--data", data); code != 0 {

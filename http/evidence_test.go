@@ -22,25 +22,7 @@ import (
 // bundle whose manifest carries a second signature line, or a signature in
 // non-canonical base64, with 422 and the line named.
 func TestEvidenceVerifyRejectsExtraSignature(t *testing.T) {
-	v := newEnv(t)
-	withLedger(t, v)
-	l := v.api.Ledger
-	ctx := context.Background()
-	at := time.Date(2025, 5, 1, 8, 0, 0, 0, time.UTC)
-	bi, err := l.BindAlias(ctx, ledger.AliasBinding{Alias: "+8617100009999", Subscriber: l.Fingerprint("subscriber", "+8613800138000"), Merchant: "某4S店", Purpose: "alias"}, at)
-	if err != nil {
-		t.Fatal(err)
-	}
-	li, err := l.RecordLeak(ctx, ledger.LeakEvent{Alias: "+8617100009999", Merchant: "某4S店", Binding: bi, Caller: "+8617012345678",
-		CallTime: at.Add(72 * time.Hour), Duration: 23, Answered: true}, at.Add(72*time.Hour))
-	if err != nil {
-		t.Fatal(err)
-	}
-	reg := v.key(ringfence.RoleRegulator, "")
-	resp, bundle := raw(t, v, "GET", fmt.Sprintf("/v1/evidence/leak-%d", li), reg, "")
-	if resp.StatusCode != 200 {
-		t.Fatalf("evidence: %d %s", resp.StatusCode, bundle)
-	}
+	v, l, reg, bundle := leakEvidence(t)
 	fake := "— someone/approved " + base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{7}, 68)) + "\n"
 	cases := []struct {
 		name string
@@ -84,25 +66,7 @@ func rezip(t *testing.T, b []byte, edit func([]byte) []byte) []byte {
 // X-Ringfence-Ledger-Key header, or in the query without URL-encoding (its
 // "+" read as spaces), still checks a genuine bundle of another ledger.
 func TestEvidenceVerifyKeyUnencoded(t *testing.T) {
-	v := newEnv(t)
-	withLedger(t, v)
-	l := v.api.Ledger
-	ctx := context.Background()
-	at := time.Date(2025, 5, 1, 8, 0, 0, 0, time.UTC)
-	bi, err := l.BindAlias(ctx, ledger.AliasBinding{Alias: "+8617100009999", Subscriber: l.Fingerprint("subscriber", "+8613800138000"), Merchant: "某4S店", Purpose: "alias"}, at)
-	if err != nil {
-		t.Fatal(err)
-	}
-	li, err := l.RecordLeak(ctx, ledger.LeakEvent{Alias: "+8617100009999", Merchant: "某4S店", Binding: bi, Caller: "+8617012345678",
-		CallTime: at.Add(72 * time.Hour), Duration: 23, Answered: true}, at.Add(72*time.Hour))
-	if err != nil {
-		t.Fatal(err)
-	}
-	reg := v.key(ringfence.RoleRegulator, "")
-	resp, bundle := raw(t, v, "GET", fmt.Sprintf("/v1/evidence/leak-%d", li), reg, "")
-	if resp.StatusCode != 200 {
-		t.Fatalf("evidence: %d %s", resp.StatusCode, bundle)
-	}
+	v, l, reg, bundle := leakEvidence(t)
 	key := l.VerifierKey()
 	if !strings.Contains(key, "+") {
 		t.Fatalf("verifier key %q has no +", key)
@@ -144,4 +108,30 @@ func TestEvidenceVerifyKeyUnencoded(t *testing.T) {
 			t.Errorf("%s: %d %s, want %d", tc.name, code, out, tc.want)
 		}
 	}
+}
+
+// leakEvidence serves a ledger holding one alias leak and fetches that
+// leak's evidence bundle with a regulator's key.
+func leakEvidence(t *testing.T) (v *env, l *ledger.Log, reg, bundle string) {
+	t.Helper()
+	v = newEnv(t)
+	withLedger(t, v)
+	l = v.api.Ledger
+	ctx := context.Background()
+	at := time.Date(2025, 5, 1, 8, 0, 0, 0, time.UTC)
+	bi, err := l.BindAlias(ctx, ledger.AliasBinding{Alias: "+8617100009999", Subscriber: l.Fingerprint("subscriber", "+8613800138000"), Merchant: "某4S店", Purpose: "alias"}, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	li, err := l.RecordLeak(ctx, ledger.LeakEvent{Alias: "+8617100009999", Merchant: "某4S店", Binding: bi, Caller: "+8617012345678",
+		CallTime: at.Add(72 * time.Hour), Duration: 23, Answered: true}, at.Add(72*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg = v.key(ringfence.RoleRegulator, "")
+	resp, bundle := raw(t, v, "GET", fmt.Sprintf("/v1/evidence/leak-%d", li), reg, "")
+	if resp.StatusCode != 200 {
+		t.Fatalf("evidence: %d %s", resp.StatusCode, bundle)
+	}
+	return v, l, reg, bundle
 }

@@ -445,18 +445,7 @@ func TestAliasAttributionBundle(t *testing.T) {
 	if len(a.Candidates) != 1 || a.Candidates[0].Kind != "alias" || a.Candidates[0].Entry != bi {
 		t.Fatalf("candidates %+v", a.Candidates)
 	}
-	c := &trace.Case{ID: "case-alias-1", Time: t0, Found: f.Summary(), Attribution: a}
-	if _, err := l.RecordCase(ctx, c); err != nil {
-		t.Fatal(err)
-	}
-	b, err := Export(l, c.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := Verify(b, l.VerifierKey())
-	if err != nil {
-		t.Fatal(err)
-	}
+	b, res := recordAndVerify(t, l, "case-alias-1", f, a)
 	if !strings.Contains(res.Statement, "装修公司") || !strings.Contains(res.Statement, "alias number") {
 		t.Fatalf("statement:\n%s", res.Statement)
 	}
@@ -601,8 +590,18 @@ func TestAliasedExportBundle(t *testing.T) {
 	if len(a.Candidates) != 1 || a.Candidates[0].Kind != "export" || a.Candidates[0].AliasHits != 30 || a.Candidates[0].CanaryHits != 1 || a.Candidates[0].Matched != 0 {
 		t.Fatalf("candidates %+v", a.Candidates)
 	}
-	c := &trace.Case{ID: "case-aliased-1", Time: t0, Found: f.Summary(), Attribution: a}
-	if _, err := l.RecordCase(ctx, c); err != nil {
+	_, res := recordAndVerify(t, l, "case-aliased-1", f, a)
+	if !strings.Contains(res.Statement, "30 alias numbers issued for that copy only are in the found list") || !strings.Contains(res.Statement, "by this recipient (the only one whose disclosures match it)") {
+		t.Fatalf("statement:\n%s", res.Statement)
+	}
+}
+
+// recordAndVerify records an attribution case in the ledger, exports its
+// bundle and verifies it.
+func recordAndVerify(t *testing.T, l *ledger.Log, id string, f *trace.Found, a *trace.Attribution) ([]byte, *Result) {
+	t.Helper()
+	c := &trace.Case{ID: id, Time: t0, Found: f.Summary(), Attribution: a}
+	if _, err := l.RecordCase(context.Background(), c); err != nil {
 		t.Fatal(err)
 	}
 	b, err := Export(l, c.ID)
@@ -613,7 +612,5 @@ func TestAliasedExportBundle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(res.Statement, "30 alias numbers issued for that copy only are in the found list") || !strings.Contains(res.Statement, "by this recipient (the only one whose disclosures match it)") {
-		t.Fatalf("statement:\n%s", res.Statement)
-	}
+	return b, res
 }

@@ -21,6 +21,7 @@ import (
 
 	sipmsg "github.com/emiago/sipgo/sip"
 
+	"ringfence/alias"
 	"ringfence/engine"
 	rfhttp "ringfence/http"
 )
@@ -252,21 +253,8 @@ func TestStartSIPErrors(t *testing.T) {
 // alias table: the merchant reaches the subscriber, a stranger is labelled
 // and recorded as a leak.
 func TestSIPAliases(t *testing.T) {
-	dir := t.TempDir()
-	c := &cli{stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard, getenv: func(string) string { return "" }}
-	e, closeDB, err := c.createEngine(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer closeDB()
+	c, e, b := aliasEngine(t)
 	ctx := context.Background()
-	if _, _, err := e.AddAliasPool(ctx, "test", []string{"+8617100009999"}, 0, 0); err != nil {
-		t.Fatal(err)
-	}
-	b, err := e.NewAlias(ctx, "test", "13800138000", "某4S店", []string{"+862088888888"}, false)
-	if err != nil {
-		t.Fatal(err)
-	}
 	fs := newFlagSet("serve", "", io.Discard)
 	o := c.sipFlags(fs)
 	udp := "127.0.0.1:" + strconv.Itoa(freeUDPPort(t))
@@ -403,21 +391,8 @@ func TestServeSIPFlagErrors(t *testing.T) {
 // 127.0.0.1 get no verdict and write no leak event, and are counted on
 // /metrics; from the trusted source the caller is the asserted identity.
 func TestSIPTrust(t *testing.T) {
-	dir := makeData(t, t.TempDir())
-	c := &cli{stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard, getenv: func(string) string { return "" }}
-	e, closeDB, err := c.openEngine(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer closeDB()
+	c, e, b := aliasEngine(t)
 	ctx := context.Background()
-	if _, _, err := e.AddAliasPool(ctx, "test", []string{"+8617100009999"}, 0, 0); err != nil {
-		t.Fatal(err)
-	}
-	b, err := e.NewAlias(ctx, "test", "13800138000", "某4S店", []string{"+862088888888"}, false)
-	if err != nil {
-		t.Fatal(err)
-	}
 	api := rfhttp.NewServer(e, slog.New(slog.DiscardHandler), nil)
 	fs := newFlagSet("serve", "", io.Discard)
 	o := c.sipFlags(fs)
@@ -497,4 +472,25 @@ func TestSIPTrust(t *testing.T) {
 	if got := metric(`ringfence_sip_verdicts_total{action="allow"}`); got != "2" { // the unscreened call and the merchant's
 		t.Errorf("allow verdicts %q", got)
 	}
+}
+
+// aliasEngine opens an engine over a new data directory whose pool holds
+// one alias, given to a merchant calling from +862088888888.
+func aliasEngine(t *testing.T) (*cli, *engine.Engine, alias.Binding) {
+	t.Helper()
+	c := &cli{stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard, getenv: func(string) string { return "" }}
+	e, closeDB, err := c.createEngine(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { closeDB() })
+	ctx := context.Background()
+	if _, _, err := e.AddAliasPool(ctx, "test", []string{"+8617100009999"}, 0, 0); err != nil {
+		t.Fatal(err)
+	}
+	b, err := e.NewAlias(ctx, "test", "13800138000", "某4S店", []string{"+862088888888"}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, e, b
 }

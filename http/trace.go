@@ -240,7 +240,7 @@ func (s *Server) verifyEvidence(w http.ResponseWriter, r *http.Request, k ringfe
 	// bundle. A verifier key is base64 and never holds a space: a space in
 	// the query is a "+" that was not URL-encoded.
 	key := strings.TrimSpace(r.Header.Get(LedgerKeyHeader))
-	if q := strings.ReplaceAll(strings.TrimSpace(r.URL.Query().Get("key")), " ", "+"); q != "" {
+	if q := queryKey(r.URL.Query().Get("key")); q != "" {
 		if key != "" && key != q {
 			return ringfence.Errorf(ringfence.EINVALID, "key: differs from the %s header; give the key once", LedgerKeyHeader)
 		}
@@ -257,6 +257,13 @@ func (s *Server) verifyEvidence(w http.ResponseWriter, r *http.Request, k ringfe
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"verified": true, "result": res})
 	return nil
+}
+
+// queryKey reads a verifier key given in the query. A verifier key is
+// base64 and never holds a space, so every space is a "+" that was not
+// URL-encoded, even a leading or trailing one (base64 may end in "+").
+func queryKey(q string) string {
+	return strings.TrimSpace(strings.ReplaceAll(q, " ", "+"))
 }
 
 // ownLeak reports whether caseID is "leak-N" for a leak event on one of

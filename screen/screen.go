@@ -213,7 +213,7 @@ func (p *Policy) reputation(v *Verdict, call Call, sig Signals) {
 		threshold = sig.Rules.MinReportWeight
 	}
 	c := sig.Crowd
-	crowd := Reason{Code: ReasonCrowd, Category: c.Category, N: c.Reporters, Second: c.Second, N2: c.SecondReporters, Weight: c.Weight, Threshold: threshold}
+	crowd := Reason{Code: ReasonCrowd, Category: c.Category, N: c.Reporters, Second: c.Second, N2: c.SecondReporters, N3: c.Corroborated, Weight: c.Weight, Threshold: threshold}
 	info := call.Caller
 	risky := info.VirtualOperator
 

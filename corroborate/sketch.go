@@ -171,7 +171,8 @@ func (s *Sketch) Check(caller, subscriber uint64, at time.Time) ringfence.Corrob
 	if s.latest < at.Unix()-int64(s.cfg.Fresh/time.Second) {
 		return ringfence.NotCorroborated
 	}
-	for day := d - int64(s.cfg.Lookback); day <= d; day++ {
+	// Every day of the lookback up to the latest record's must have records.
+	for day := d - int64(s.cfg.Lookback); day <= min(d, s.latest/86400); day++ {
 		if day < 0 || day < s.newest-Window+1 || day > s.newest {
 			return ringfence.NotCorroborated
 		}

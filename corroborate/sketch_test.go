@@ -143,6 +143,10 @@ func TestCheck(t *testing.T) {
 		{"but a call they hold still confirms", func(s *Sketch) { background(s, 0, 19); s.Add(call(spammer, subscriber, at(18, 9))) },
 			spammer, subscriber, at(20, 13), ringfence.Confirmed},
 		{"empty sketch", func(s *Sketch) {}, spammer, subscriber, at(20, 13), ringfence.NotCorroborated},
+		{"just after midnight, records up to a minute before", func(s *Sketch) {
+			background(s, 0, 20)
+			s.Add(call(subscriber, friend, at(18, 9)), call(friend, friend+1, at(21, 0).Add(-time.Minute)))
+		}, stranger, subscriber, at(21, 0).Add(time.Minute), ringfence.Unconfirmed},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -20,6 +20,7 @@ import (
 
 	"ringfence"
 	"ringfence/alias"
+	"ringfence/corroborate"
 	"ringfence/detect"
 	"ringfence/number"
 	"ringfence/reputation"
@@ -55,6 +56,7 @@ type deps struct {
 	store Store
 	now   func() time.Time
 	apply func(ringfence.Event)
+	calls *corroborate.Sketch // who called whom in the call records observed: fed by DetectService, read by ReportService
 }
 
 // Now is the engine's clock.
@@ -74,6 +76,8 @@ type ReportService struct {
 	frame float64   // reference frame → index frame
 
 	reportMu sync.Mutex // orders report writes with their index updates
+
+	keySubscribers sync.Map // key ID → its subscriber's number key (0 for other keys), for corroboration
 }
 
 // RuleService keeps subscribers' personal rules.
@@ -140,7 +144,7 @@ type AliasService struct {
 // Open builds an engine over store, rebuilding every index from it.
 func Open(ctx context.Context, store Store, cfg reputation.Config) (*Engine, error) {
 	e := &Engine{store: store, cfg: cfg, policy: screen.NewPolicy(cfg), Now: func() time.Time { return time.Now().UTC() }}
-	d := &deps{store: store, now: func() time.Time { return e.Now() }, apply: e.apply}
+	d := &deps{store: store, now: func() time.Time { return e.Now() }, apply: e.apply, calls: corroborate.New(corroborate.DefaultConfig())}
 	e.ReportService = &ReportService{deps: d, cfg: cfg}
 	e.RuleService = &RuleService{deps: d, rules: map[string]*screen.Rules{}}
 	e.RegistryService = &RegistryService{deps: d, reports: e.ReportService}

@@ -15,9 +15,9 @@ import (
 // reporter counts CorroboratedBoost times more and the verdict says it was
 // confirmed; one about a number that never called a covered reporter
 // counts UncorroboratedFactor; a reporter the records never saw, or known
-// by no number, keeps the usual weight. The counts survive a restart; the
-// sketch does not, and until it holds the lookback again nothing is
-// counted against a report.
+// by no number, keeps the usual weight. The counts reach a second node
+// through the event log and survive a restart; the sketch does not, and
+// until it holds the lookback again nothing is counted against a report.
 func TestReportsCheckedAgainstCallRecords(t *testing.T) {
 	e, db := open(t, t.TempDir())
 	now := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
@@ -58,6 +58,8 @@ func TestReportsCheckedAgainstCallRecords(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// A second node over the same log, started before the reports.
+	follower := reopen(t, db)
 	base := reputationWeight(e)
 	cfg := e.Config()
 	tests := []struct {
@@ -106,6 +108,12 @@ func TestReportsCheckedAgainstCallRecords(t *testing.T) {
 	if v := check(t, e, stranger, sub); strings.Contains(strings.Join(v.ReasonStrings(), ";"), "confirmed") {
 		t.Errorf("stranger's verdict claims confirmation: %v", v.ReasonStrings())
 	}
+
+	// The count travels with the tallies in the report events.
+	if err := follower.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	confirmed(follower, spammer, "sales 5 (2 confirmed by call records)")
 
 	// After a restart the counts are still there (they are the tallies'),
 	// but the sketch is empty: a new report is not counted against.

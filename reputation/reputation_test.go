@@ -252,3 +252,21 @@ func TestSummaryCorroborated(t *testing.T) {
 		t.Errorf("majority 0.8 reads %v", m)
 	}
 }
+
+// BenchmarkSummaryCrowd is the unpacking a verdict does after its index
+// lookup.
+func BenchmarkSummaryCrowd(b *testing.B) {
+	ss := make([]Summary, 1024)
+	for i := range ss {
+		ss[i] = Summarize([]Tally{{Category: "loan", Reporters: 1 + i, Weight: float64(i + 3), Corroborated: i / 3}, {Category: "sales", Reporters: 2, Weight: 1}}, 1)
+	}
+	b.ResetTimer()
+	var sink int
+	for i := 0; i < b.N; i++ {
+		c := ss[i&1023].Crowd(0.9)
+		if c.Majority() > 0.5 {
+			sink += c.Reporters
+		}
+	}
+	_ = sink
+}

@@ -10,7 +10,8 @@ type dayFilter struct {
 	day   int64
 	tabs  []table
 	stash []stashed
-	n     int // items held
+	n     int  // items held
+	sized bool // the first table was sized from the day before
 }
 
 type table struct {
@@ -101,8 +102,15 @@ func (f *dayFilter) insert(h uint64) {
 	}
 	t := &f.tabs[len(f.tabs)-1]
 	if float64(t.n+1) > maxLoad*float64(len(t.b)*slots) {
-		// The day outgrew its table: chain one half as big as the day so far.
-		f.grow(max(f.n/2, 4096))
+		// The day outgrew its table: chain another, a quarter as big as
+		// the day so far when the first was a guess, a sixteenth when it
+		// was sized from the day before (a busier day than that one is
+		// seldom much busier).
+		chunk := f.n / 4
+		if f.sized {
+			chunk = f.n / 16
+		}
+		f.grow(max(chunk, 4096))
 		t = &f.tabs[len(f.tabs)-1]
 	}
 	f.n++

@@ -100,7 +100,7 @@ func (s *Sketch) add(c ringfence.CallRecord) {
 		if size == 0 {
 			size = initialItems
 		}
-		f = &dayFilter{day: d}
+		f = &dayFilter{day: d, sized: s.prev > 0}
 		f.grow(size)
 		s.days[d%ring] = f
 	}

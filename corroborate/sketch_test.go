@@ -101,58 +101,67 @@ func TestCheck(t *testing.T) {
 		uncovered  = 8613800000009
 		friend     = 8613900000001
 	)
-	// background: one call a day between two other numbers, days 0..20.
+	// background: calls between two other numbers at 06:00 and 18:00 on
+	// days from..to.
 	background := func(s *Sketch, from, to int) {
 		for d := from; d <= to; d++ {
-			s.Add(call(friend, friend+1, at(d, 12)))
+			s.Add(call(friend, friend+1, at(d, 6)), call(friend, friend+1, at(d, 18)))
 		}
 	}
+	var none time.Time
 	tests := []struct {
-		name   string
-		fill   func(s *Sketch)
-		caller uint64
-		sub    uint64
-		when   time.Time
-		want   ringfence.Corroboration
+		name     string
+		fill     func(s *Sketch)
+		caller   uint64
+		sub      uint64
+		reported time.Time
+		called   time.Time
+		want     ringfence.Corroboration
 	}{
 		{"called the reporter 3 days before", func(s *Sketch) { background(s, 0, 20); s.Add(call(spammer, subscriber, at(17, 9))) },
-			spammer, subscriber, at(20, 13), ringfence.Confirmed},
+			spammer, subscriber, at(20, 13), none, ringfence.Confirmed},
 		{"called the reporter the same day", func(s *Sketch) { background(s, 0, 20); s.Add(call(spammer, subscriber, at(20, 9))) },
-			spammer, subscriber, at(20, 13), ringfence.Confirmed},
+			spammer, subscriber, at(20, 13), none, ringfence.Confirmed},
 		{"called 14 days before the report's day", func(s *Sketch) { background(s, 0, 20); s.Add(call(spammer, subscriber, at(6, 9))) },
-			spammer, subscriber, at(20, 13), ringfence.Confirmed},
+			spammer, subscriber, at(20, 13), none, ringfence.Confirmed},
 		{"called 15 days before: too old, and the reporter is covered", func(s *Sketch) {
 			background(s, 0, 20)
 			s.Add(call(spammer, subscriber, at(5, 9)))
-		}, spammer, subscriber, at(20, 13), ringfence.Unconfirmed},
+		}, spammer, subscriber, at(20, 13), at(20, 12), ringfence.Unconfirmed},
 		{"never called a covered reporter", func(s *Sketch) { background(s, 0, 20); s.Add(call(subscriber, friend, at(18, 9))) },
-			stranger, subscriber, at(20, 13), ringfence.Unconfirmed},
+			stranger, subscriber, at(20, 13), at(20, 12), ringfence.Unconfirmed},
 		{"the call went the other way", func(s *Sketch) { background(s, 0, 20); s.Add(call(subscriber, spammer, at(18, 9))) },
-			spammer, subscriber, at(20, 13), ringfence.Unconfirmed},
+			spammer, subscriber, at(20, 13), at(20, 12), ringfence.Unconfirmed},
 		{"reporter not in the records", func(s *Sketch) { background(s, 0, 20); s.Add(call(spammer, subscriber, at(18, 9))) },
-			spammer, uncovered, at(20, 13), ringfence.NotCorroborated},
+			spammer, uncovered, at(20, 13), at(20, 12), ringfence.NotCorroborated},
 		{"records start a week ago: silence is no evidence", func(s *Sketch) { background(s, 13, 20); s.Add(call(subscriber, friend, at(18, 9))) },
-			stranger, subscriber, at(20, 13), ringfence.NotCorroborated},
+			stranger, subscriber, at(20, 13), at(20, 12), ringfence.NotCorroborated},
 		{"a day of the lookback has no records", func(s *Sketch) {
 			background(s, 0, 10)
 			background(s, 12, 20)
 			s.Add(call(subscriber, friend, at(18, 9)))
-		}, stranger, subscriber, at(20, 13), ringfence.NotCorroborated},
-		{"records stale by more than Fresh", func(s *Sketch) { background(s, 0, 19); s.Add(call(subscriber, friend, at(18, 9))) },
-			stranger, subscriber, at(20, 13), ringfence.NotCorroborated},
-		{"but a call they hold still confirms", func(s *Sketch) { background(s, 0, 19); s.Add(call(spammer, subscriber, at(18, 9))) },
-			spammer, subscriber, at(20, 13), ringfence.Confirmed},
-		{"empty sketch", func(s *Sketch) {}, spammer, subscriber, at(20, 13), ringfence.NotCorroborated},
-		{"just after midnight, records up to a minute before", func(s *Sketch) {
+		}, stranger, subscriber, at(20, 13), at(20, 12), ringfence.NotCorroborated},
+		{"records do not reach the reported call yet", func(s *Sketch) { background(s, 0, 20); s.Add(call(subscriber, friend, at(18, 9))) },
+			stranger, subscriber, at(20, 19), at(20, 18), ringfence.NotCorroborated},
+		{"no called_at: records must reach the report", func(s *Sketch) { background(s, 0, 20); s.Add(call(subscriber, friend, at(18, 9))) },
+			stranger, subscriber, at(20, 19), none, ringfence.NotCorroborated},
+		{"no called_at, a report made before the records' end", func(s *Sketch) { background(s, 0, 20); s.Add(call(subscriber, friend, at(18, 9))) },
+			stranger, subscriber, at(20, 17), none, ringfence.Unconfirmed},
+		{"a called_at after the report is taken as the report's time", func(s *Sketch) { background(s, 0, 20); s.Add(call(subscriber, friend, at(18, 9))) },
+			stranger, subscriber, at(20, 17), at(20, 19), ringfence.Unconfirmed},
+		{"but a call they hold confirms, however fresh", func(s *Sketch) { background(s, 0, 19); s.Add(call(spammer, subscriber, at(18, 9))) },
+			spammer, subscriber, at(20, 13), none, ringfence.Confirmed},
+		{"empty sketch", func(s *Sketch) {}, spammer, subscriber, at(20, 13), none, ringfence.NotCorroborated},
+		{"just after midnight, records up to a few minutes before", func(s *Sketch) {
 			background(s, 0, 20)
 			s.Add(call(subscriber, friend, at(18, 9)), call(friend, friend+1, at(21, 0).Add(-time.Minute)))
-		}, stranger, subscriber, at(21, 0).Add(time.Minute), ringfence.Unconfirmed},
+		}, stranger, subscriber, at(21, 0).Add(time.Minute), at(21, 0).Add(-10 * time.Minute), ringfence.Unconfirmed},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := New(DefaultConfig())
 			tt.fill(s)
-			if got := s.Check(tt.caller, tt.sub, tt.when); got != tt.want {
+			if got := s.Check(tt.caller, tt.sub, tt.reported, tt.called); got != tt.want {
 				t.Errorf("Check = %q, want %q", got, tt.want)
 			}
 		})

@@ -25,12 +25,14 @@ func (d *deps) observeCalls(cs []ringfence.CallRecord, latest time.Time) {
 }
 
 // CorroborationStats reports the size of the sketch of who called whom.
-// It restarts empty with the process, as the detector does: call records
-// are not stored. That is safe because the sketch only ever lowers a
-// report's weight when it holds every day of the lookback up to the
-// report (see corroborate.Sketch.Check); until it does again, reports keep
-// their usual weight, and a call it has seen since the restart still
-// confirms one.
+//
+// The sketch lives in memory only and starts empty with the process, as
+// the detector does. Call records are not stored, and a snapshot on disk
+// would let anyone holding the file ask whether one number called another.
+// Starting empty is safe: the sketch counts a report as unconfirmed only
+// when it holds every day of the lookback (see corroborate.Sketch.Check),
+// so for 14 days after a start reports keep their usual weight, while a
+// call seen since the start already confirms one.
 func (e *ReportService) CorroborationStats() corroborate.Stats { return e.calls.Stats() }
 
 // corroboration checks a crowd report against the call records: did the
@@ -48,7 +50,7 @@ func (e *ReportService) corroboration(ctx context.Context, r ringfence.Report) (
 	if err != nil || sub == 0 {
 		return ringfence.NotCorroborated, err
 	}
-	return e.calls.Check(caller, sub, r.ReportedAt), nil
+	return e.calls.Check(caller, sub, r.ReportedAt, r.CalledAt), nil
 }
 
 // reporterNumber is the phone number of a reporter: a subscriber key's

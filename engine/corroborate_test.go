@@ -62,25 +62,28 @@ func TestReportsCheckedAgainstCallRecords(t *testing.T) {
 	follower := reopen(t, db)
 	base := reputationWeight(e)
 	cfg := e.Config()
+	hourAgo := now.Add(-time.Hour)
 	tests := []struct {
 		name     string
 		number   string
 		reporter string
+		calledAt time.Time
 		want     ringfence.Corroboration
 		weight   float64
 	}{
-		{"called the reporter: confirmed", spammer, subKey, ringfence.Confirmed, base * cfg.CorroboratedBoost},
-		{"called the reporter, unanswered, 9 days before", caller, subKey, ringfence.Confirmed, base * cfg.CorroboratedBoost},
-		{"never called a covered reporter", stranger, subKey, ringfence.Unconfirmed, base * cfg.UncorroboratedFactor},
-		{"reporter given by number, called", spammer, phoneSub, ringfence.Confirmed, base * cfg.CorroboratedBoost},
-		{"reporter given by number, in national form", stranger, "13800000002", ringfence.Unconfirmed, base * cfg.UncorroboratedFactor},
-		{"reporter the records never saw", spammer, unseenKey, ringfence.NotCorroborated, base},
-		{"reporter with no number", spammer, appKey, ringfence.NotCorroborated, base},
-		{"reporter name that is no number", spammer, "alice", ringfence.NotCorroborated, base},
+		{"called the reporter: confirmed", spammer, subKey, hourAgo, ringfence.Confirmed, base * cfg.CorroboratedBoost},
+		{"called the reporter, unanswered, 9 days before", caller, subKey, time.Time{}, ringfence.Confirmed, base * cfg.CorroboratedBoost},
+		{"never called a covered reporter", stranger, subKey, hourAgo, ringfence.Unconfirmed, base * cfg.UncorroboratedFactor},
+		{"reporter given by number, called", spammer, phoneSub, time.Time{}, ringfence.Confirmed, base * cfg.CorroboratedBoost},
+		{"reporter given by number, in national form", stranger, "13800000002", hourAgo, ringfence.Unconfirmed, base * cfg.UncorroboratedFactor},
+		{"reported call newer than the records", caller, phoneSub, now.Add(-time.Minute), ringfence.NotCorroborated, base},
+		{"reporter the records never saw", spammer, unseenKey, hourAgo, ringfence.NotCorroborated, base},
+		{"reporter with no number", spammer, appKey, hourAgo, ringfence.NotCorroborated, base},
+		{"reporter name that is no number", spammer, "alice", hourAgo, ringfence.NotCorroborated, base},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r, err := e.Report(ctx, ringfence.Report{Number: tt.number, Category: "sales", Reporter: tt.reporter})
+			r, err := e.Report(ctx, ringfence.Report{Number: tt.number, Category: "sales", Reporter: tt.reporter, CalledAt: tt.calledAt})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -103,7 +106,7 @@ func TestReportsCheckedAgainstCallRecords(t *testing.T) {
 	}
 	// The spammer: 5 reports, 2 confirmed; the stranger: none confirmed.
 	confirmed(e, spammer, "sales 5 (2 confirmed by call records)")
-	confirmed(e, caller, "crowd reports: sales 1 (1 confirmed by call records)")
+	confirmed(e, caller, "crowd reports: sales 2 (1 confirmed by call records)")
 	confirmed(e, stranger, "crowd reports: sales 3 (")
 	if v := check(t, e, stranger, sub); strings.Contains(strings.Join(v.ReasonStrings(), ";"), "confirmed") {
 		t.Errorf("stranger's verdict claims confirmation: %v", v.ReasonStrings())
@@ -120,7 +123,7 @@ func TestReportsCheckedAgainstCallRecords(t *testing.T) {
 	e2 := reopen(t, db)
 	e2.Now = func() time.Time { return now.Add(time.Minute) }
 	confirmed(e2, spammer, "sales 5 (2 confirmed by call records)")
-	r, err := e2.Report(ctx, ringfence.Report{Number: stranger, Category: "loan", Reporter: phoneSub})
+	r, err := e2.Report(ctx, ringfence.Report{Number: stranger, Category: "loan", Reporter: phoneSub, CalledAt: hourAgo})
 	if err != nil {
 		t.Fatal(err)
 	}

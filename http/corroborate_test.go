@@ -48,7 +48,7 @@ func TestReportsCheckedAgainstCDRs(t *testing.T) {
 		{stranger, "unconfirmed", base * cfg.UncorroboratedFactor},
 	}
 	for _, tt := range tests {
-		code, m := v.do("POST", "/v1/reports", subscriber, map[string]string{"number": tt.number, "category": "loan"})
+		code, m := v.do("POST", "/v1/reports", subscriber, map[string]string{"number": tt.number, "category": "loan", "called_at": now.Add(-time.Hour).Format(time.RFC3339)})
 		if w, _ := m["weight"].(float64); code != 201 || m["corroboration"] != tt.want || math.Abs(w-tt.weight) > 1e-9 {
 			t.Errorf("report on %s: %d %v, want corroboration %q weight %v", tt.number, code, m, tt.want, tt.weight)
 		}

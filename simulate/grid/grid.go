@@ -177,7 +177,7 @@ var axes = []axis{
 	{"redial", []float64{0, 0.5}, func(p *Params, v float64) { p.Redial = v }, func(p Params) float64 { return p.Redial }, isTelemarketing},
 	{"hours", []float64{8, 18}, func(p *Params, v float64) { p.From, p.To = v, 22 }, func(p Params) float64 { return p.From }, isCaller},
 	{"contacts", []float64{0, 0.25, 0.75}, func(p *Params, v float64) { p.Contacts = v }, func(p Params) float64 { return p.Contacts }, func(c Cell) bool { return c.Kind == simulate.SectorDebt }},
-	{"burst calls", []float64{50, 500}, func(p *Params, v float64) { p.BurstCalls = int(v) }, func(p Params) float64 { return float64(p.BurstCalls) }, func(c Cell) bool { return c.Kind == simulate.SectorCallBombing }},
+	{"burst calls", []float64{100, 500}, func(p *Params, v float64) { p.BurstCalls = int(v) }, func(p Params) float64 { return float64(p.BurstCalls) }, func(c Cell) bool { return c.Kind == simulate.SectorCallBombing }},
 	{"burst callers", []float64{20, 200}, func(p *Params, v float64) { p.BurstCallers = int(v); p.BurstCalls = max(p.BurstCalls, int(v)) }, func(p Params) float64 { return float64(p.BurstCallers) }, func(c Cell) bool { return c.Kind == simulate.SectorCallBombing }},
 	{"burst minutes", []float64{5, 60}, func(p *Params, v float64) { p.BurstMinutes = v }, func(p Params) float64 { return p.BurstMinutes }, func(c Cell) bool { return c.Kind == simulate.SectorCallBombing }},
 	// Busy benign callers on the same axes, over their own ranges.
@@ -275,4 +275,14 @@ func cellSeed(seed uint64, name string) (uint64, uint64) {
 	h.Write([]byte(name))
 	k := h.Sum64()
 	return seed ^ k, k*0x9e3779b97f4a7c15 + seed
+}
+
+// Lookup returns the cell of the default grid named name.
+func Lookup(name string) (Cell, bool) {
+	for _, c := range Default() {
+		if c.Name == name {
+			return c, true
+		}
+	}
+	return Cell{}, false
 }

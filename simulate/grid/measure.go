@@ -13,7 +13,7 @@ type Measured struct {
 	PerDay     float64 // outbound calls per number-day
 	Answer     float64 // share of outbound calls answered
 	Talk       float64 // median seconds of answered outbound calls
-	Returned   float64 // share of missed calls the callee called back within 24 hours
+	Returned   float64 // share of missed calls followed by a call from the callee within 24 hours (one per missed call)
 }
 
 // Measure measures the outbound calls of the numbers in who. t0 is the
@@ -52,13 +52,16 @@ func Measure(calls []ringfence.CallRecord, who map[uint64]bool, t0 int64) Measur
 		slices.Sort(talks)
 		m.Talk = float64(talks[len(talks)/2])
 	}
+	// Each call back returns at most one missed call: the latest missed
+	// call before it, within 24 hours, not yet returned.
 	var miss, returned int
 	for p, starts := range missed {
-		back := backs[p]
-		for _, s := range starts {
-			miss++
-			for _, b := range back {
-				if b > s && b-s <= 86400 {
+		miss += len(starts)
+		done := make([]bool, len(starts))
+		for _, b := range backs[p] {
+			for i := len(starts) - 1; i >= 0; i-- {
+				if starts[i] < b && b-starts[i] <= 86400 && !done[i] {
+					done[i] = true
 					returned++
 					break
 				}

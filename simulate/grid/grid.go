@@ -190,6 +190,20 @@ var axes = []axis{
 	{"calls/day", []float64{200}, func(p *Params, v float64) { p.PerDay = v }, func(p Params) float64 { return p.PerDay }, func(c Cell) bool { return c.Kind == KindRider }},
 }
 
+// lookalikes move a base, several axes at once, into the range of a busy
+// benign behaviour, where no per-caller rule can tell them apart (see
+// Overlap): a decoration room calling owners who expect contractors, a
+// part-timer and a rotated number on warm lists, a debt collector whose
+// debtors answer and call back as an agent's clients do.
+var lookalikes = map[string]func(*Params){
+	"decoration": func(p *Params) { p.PerDay, p.Answer, p.Returned = 150, 0.6, 0.2 },
+	"part_timer": func(p *Params) { p.PerDay, p.Answer, p.Talk, p.Returned = 150, 0.65, 30, 0.25 },
+	"rotating":   func(p *Params) { p.PerDay, p.Spread, p.Answer, p.Returned = 180, 0.2, 0.6, 0.15 },
+	"debt_collection": func(p *Params) {
+		p.PerDay, p.Answer, p.Talk, p.Returned, p.Contacts = 120, 0.6, 60, 0.3, 0.25
+	},
+}
+
 func b2f(b bool) float64 {
 	if b {
 		return 1
@@ -217,6 +231,13 @@ func Default() []Cell {
 				c.Name = base.Name + "/" + strings.ReplaceAll(ax.name, " ", "_") + "=" + fmtValue(ax.name, c.P, v)
 				out = append(out, c)
 			}
+		}
+		if look, ok := lookalikes[base.Name]; ok {
+			c := base
+			look(&c.P)
+			c.Axis = "lookalike"
+			c.Name = base.Name + "/lookalike"
+			out = append(out, c)
 		}
 		if isTelemarketing(base) && base.Name == base.Kind {
 			for _, perDay := range []float64{120, 400, 1200} {

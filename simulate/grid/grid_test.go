@@ -206,6 +206,15 @@ func TestOverlap(t *testing.T) {
 			t.Errorf("%s: overlap %q, want %q", tt.cell, got, tt.want)
 		}
 	}
+	for _, name := range []string{"decoration/lookalike", "part_timer/lookalike", "rotating/lookalike"} {
+		c, _ := Lookup(name)
+		if got := Overlap(c); !strings.HasPrefix(got, KindCourier+":") {
+			t.Errorf("%s: overlap %q", name, got)
+		}
+	}
+	if c, _ := Lookup("debt_collection/lookalike"); !strings.HasPrefix(Overlap(c), KindAgent+":") {
+		t.Errorf("debt_collection/lookalike: overlap %q", Overlap(c))
+	}
 	c, _ := Lookup("decoration")
 	c.P.Answer, c.P.Returned, c.P.PerDay = 0.6, 0.2, 150
 	if got := Overlap(c); !strings.HasPrefix(got, KindCourier+":") {

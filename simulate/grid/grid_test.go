@@ -251,7 +251,7 @@ func TestScore(t *testing.T) {
 	if err := WriteTable(&b, []Result{r}, small); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"| decoration | decoration | base | 160±10% | 0.45 |", "| 2 | 1 | 0.500 | 1.00 | 20m0s | 2/1 | - |", "- decoration: recall 0.500"} {
+	for _, want := range []string{"| decoration | decoration | base | 160±10% | 0.45 |", "| 2 | 1 | 0.500 | 1.00 | 20m0s | 2/1 | - |", "- decoration: recall 0.500", "| decoration | 1 | 2 | 1 | 0.500 | 1.00 | 20m0s | 1 |", "call-bombing sources, callback lines): 2 flagged of 1."} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("table lacks %q:\n%s", want, b.String())
 		}

@@ -21,7 +21,7 @@ type box struct {
 // the people they call had called them first, which no abusive cell
 // shows, so a per-caller rule separates them.
 var benignRanges = []box{
-	{KindCourier, [2]float64{25, 200}, [2]float64{0.5, 0.95}, [2]float64{6, 60}, [2]float64{0.1, 0.4}, false, "couriers and riders (new customers every day)"},
+	{KindCourier, [2]float64{25, 200}, [2]float64{0.5, 0.95}, [2]float64{6, 60}, [2]float64{0.1, 0.4}, false, "couriers and riders"},
 	{KindAgent, [2]float64{20, 150}, [2]float64{0.5, 0.9}, [2]float64{40, 300}, [2]float64{0.2, 0.6}, true, "agents with their own clients"},
 	{KindHeavyUser, [2]float64{30, 150}, [2]float64{0.6, 0.95}, [2]float64{30, 300}, [2]float64{0.3, 0.8}, true, "heavy personal users"},
 }
@@ -46,9 +46,12 @@ func Overlap(c Cell) string {
 		// couriers do.
 		repeat := c.Kind == simulate.SectorDebt
 		if repeat == b.repeat && in(p.PerDay, b.perDay) && in(p.Answer, b.answer) && in(p.Talk, b.talk) && in(p.Returned, b.returned) {
-			return fmt.Sprintf("%s: %g/day, %.0f%% answered, %g s talk, %.0f%% of misses returned all lie within %s (%g–%g/day, %.0f–%.0f%%, %g–%g s, %.0f–%.0f%%)",
-				b.kind, p.PerDay, p.Answer*100, p.Talk, p.Returned*100, b.note,
-				b.perDay[0], b.perDay[1], b.answer[0]*100, b.answer[1]*100, b.talk[0], b.talk[1], b.returned[0]*100, b.returned[1]*100)
+			callees := "new callees every day"
+			if b.repeat {
+				callees = "the same people again and again"
+			}
+			return fmt.Sprintf("%s: every per-caller axis within %s' range (%g–%g/day, %.0f–%.0f%% answered, %g–%g s talk, %.0f–%.0f%% of misses returned, %s)",
+				b.kind, b.note, b.perDay[0], b.perDay[1], b.answer[0]*100, b.answer[1]*100, b.talk[0], b.talk[1], b.returned[0]*100, b.returned[1]*100, callees)
 		}
 	}
 	return ""

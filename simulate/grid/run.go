@@ -23,6 +23,7 @@ type Result struct {
 	OthersFP int           // of them flagged
 	Calls    int           // records of the cell's population
 	Overlaps string        // the benign cell it cannot be told from per caller, and why
+	delays   []time.Duration
 }
 
 // Rate is recall for an abusive cell, false-positive rate for a benign one.
@@ -78,6 +79,7 @@ func score(c Cell, pop simulate.Result, flags []ringfence.Flag) Result {
 		slices.Sort(delays)
 		res.Delay = delays[len(delays)/2]
 	}
+	res.delays = delays
 	return res
 }
 
@@ -180,7 +182,7 @@ func WriteTable(w io.Writer, results []Result, o Options) error {
 			r.Numbers, r.Flagged, rate, kind, delay, bg, orDash(r.Overlaps))
 	}
 	b.WriteString("\nPer kind (all cells of the kind):\n\n")
-	b.WriteString("| kind | cells | numbers | flagged | recall / FP rate | kind ok | median of cell delays | cells under target |\n|---|---:|---:|---:|---:|---:|---:|---:|\n")
+	b.WriteString("| kind | cells | numbers | flagged | recall / FP rate | kind ok | median delay | cells under target |\n|---|---:|---:|---:|---:|---:|---:|---:|\n")
 	kinds := []string{}
 	for _, r := range results {
 		if !slices.Contains(kinds, r.Cell.Kind) {
@@ -198,9 +200,7 @@ func WriteTable(w io.Writer, results []Result, o Options) error {
 			n += r.Numbers
 			f += r.Flagged
 			ok += r.KindOK
-			if r.Flagged > 0 {
-				delays = append(delays, r.Delay)
-			}
+			delays = append(delays, r.delays...)
 			if !MeetsTarget(r) {
 				under++
 			}
@@ -220,6 +220,12 @@ func WriteTable(w io.Writer, results []Result, o Options) error {
 		}
 		fmt.Fprintf(&b, "| %s | %d | %d | %d | %s | %s | %s | %d |\n", k, cells, n, f, rate, kind, delay, under)
 	}
+	var others, othersFP int
+	for _, r := range results {
+		others += r.Others
+		othersFP += r.OthersFP
+	}
+	fmt.Fprintf(&b, "\nBackground (ordinary subscribers around every cell, call-bombing sources, callback lines): %d flagged of %d.\n", othersFP, others)
 	var miss []string
 	for _, r := range results {
 		if !MeetsTarget(r) {

@@ -105,6 +105,9 @@ func TestCellsDoWhatTheTableSays(t *testing.T) {
 					t.Errorf("returned %.3f, want %g", m.Returned, p.Returned)
 				}
 			}
+			if c.Kind != KindFamily && math.Abs(m.Prior-p.Prior) > 0.04+p.Prior/10 {
+				t.Errorf("unprompted calls in per call out %.3f, want %g", m.Prior, p.Prior)
+			}
 			checkHours(t, c, pop, who)
 		})
 	}
@@ -212,17 +215,21 @@ func TestOverlap(t *testing.T) {
 			t.Errorf("%s: overlap %q", name, got)
 		}
 	}
-	if c, _ := Lookup("debt_collection/lookalike"); !strings.HasPrefix(Overlap(c), KindAgent+":") {
-		t.Errorf("debt_collection/lookalike: overlap %q", Overlap(c))
+	if _, ok := Lookup("debt_collection/lookalike"); ok {
+		t.Error("a debt collector that overlaps agents: their clients ring them unprompted, debtors do not")
 	}
 	c, _ := Lookup("decoration")
-	c.P.Answer, c.P.Returned, c.P.PerDay = 0.6, 0.2, 150
+	c.P.Answer, c.P.Returned, c.P.PerDay, c.P.Prior = 0.6, 0.2, 150, 0.08
 	if got := Overlap(c); !strings.HasPrefix(got, KindCourier+":") {
 		t.Errorf("a decoration caller at 150/day, 60%% answered, 20%% returned: overlap %q", got)
 	}
 	c.P.Returned = 0.01
 	if got := Overlap(c); got != "" {
 		t.Errorf("nobody calls back: overlap %q", got)
+	}
+	c.P.Returned, c.P.Prior = 0.2, 0
+	if got := Overlap(c); got != "" {
+		t.Errorf("nobody rings first: overlap %q", got)
 	}
 }
 
@@ -251,7 +258,7 @@ func TestScore(t *testing.T) {
 	if err := WriteTable(&b, []Result{r}, small); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"| decoration | decoration | base | 160±10% | 0.45 |", "| 2 | 1 | 0.500 | 1.00 | 20m0s | 2/1 | - |", "- decoration: recall 0.500", "| decoration | 1 | 2 | 1 | 0.500 | 1.00 | 20m0s | 1 |", "call-bombing sources, callback lines): 2 flagged of 1."} {
+	for _, want := range []string{"| decoration | decoration | base | 160±10% | 0.45 | 40 | 0.01 | 0.00 | run | shared by 5 | 0.25 | 9–18 | - |", "| 2 | 1 | 0.500 | 1.00 | 20m0s | 2/1 | - |", "- decoration: recall 0.500", "| decoration | 1 | 2 | 1 | 0.500 | 1.00 | 20m0s | 1 |", "call-bombing sources, callback lines): 2 flagged of 1."} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("table lacks %q:\n%s", want, b.String())
 		}

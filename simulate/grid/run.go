@@ -159,8 +159,8 @@ func WriteTable(w io.Writer, results []Result, o Options) error {
 	o = o.withDefaults()
 	var b strings.Builder
 	fmt.Fprintf(&b, "Scenario grid: %d cells, %d days, seed %d, %d background subscribers per cell.\n\n", len(results), o.Days, o.Seed, o.Background)
-	b.WriteString("| cell | kind | axis | calls/day | answered | talk s | returned | lifetime | list | redial | hours | contacts | numbers | flagged | recall / FP rate | kind ok | median delay | background FP | overlaps |\n")
-	b.WriteString("|---|---|---|---:|---:|---:|---:|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---|\n")
+	b.WriteString("| cell | kind | axis | calls/day | answered | talk s | returned | rang first | lifetime | list | redial | hours | contacts | numbers | flagged | recall / FP rate | kind ok | median delay | background FP | overlaps |\n")
+	b.WriteString("|---|---|---|---:|---:|---:|---:|---:|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---|\n")
 	for _, r := range results {
 		c, p := r.Cell, r.Cell.P
 		rate := fmt.Sprintf("%.3f", r.Rate())
@@ -177,8 +177,12 @@ func WriteTable(w io.Writer, results []Result, o Options) error {
 			perDay = fmt.Sprintf("%d calls / %d callers / %g min", p.BurstCalls, p.BurstCallers, p.BurstMinutes)
 		}
 		bg := fmt.Sprintf("%d/%d", r.OthersFP, r.Others)
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %.2f | %s | %s | %s | %s | %s | %s | %s | %d | %d | %s | %s | %s | %s | %s |\n",
-			c.Name, c.Kind, c.Axis, perDay, p.Answer, talk, returned, lifetime, list, redial, hours, contacts,
+		prior := fmt.Sprintf("%.2f", p.Prior)
+		if c.Kind == simulate.SectorCallBombing {
+			prior = "-"
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %.2f | %s | %s | %s | %s | %s | %s | %s | %s | %d | %d | %s | %s | %s | %s | %s |\n",
+			c.Name, c.Kind, c.Axis, perDay, p.Answer, talk, returned, prior, lifetime, list, redial, hours, contacts,
 			r.Numbers, r.Flagged, rate, kind, delay, bg, orDash(r.Overlaps))
 	}
 	b.WriteString("\nPer kind (all cells of the kind):\n\n")

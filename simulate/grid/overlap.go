@@ -12,7 +12,7 @@ type box struct {
 	perDay, answer, talk [2]float64
 	returned             [2]float64
 	prior                [2]float64 // unprompted calls from the people it calls, per outbound call
-	repeat               bool // calls mostly people it called before (own clients, friends), not new ones
+	repeat               bool       // calls mostly people it called before (own clients, friends), not new ones
 	note                 string
 }
 

@@ -298,8 +298,12 @@ func cellSeed(seed uint64, name string) (uint64, uint64) {
 	h := fnv.New64a()
 	h.Write([]byte(name))
 	k := h.Sum64()
-	return seed ^ k, k*0x9e3779b97f4a7c15 + seed
+	return seed ^ k, k*golden + seed
 }
+
+// golden is 2⁶⁴ divided by the golden ratio, the usual odd constant for
+// spreading a seed over a second PCG word (not a number-key hash).
+const golden = 0x9e3779b97f4a7c15
 
 // Lookup returns the cell of the default grid named name.
 func Lookup(name string) (Cell, bool) {

@@ -57,14 +57,29 @@ func (c *cli) simulateGrid(fs *flag.FlagSet, a gridArgs) int {
 			return c.usageError(fs, "--start: %v", err)
 		}
 		opts.Start = start
-		pop := grid.Population(cells, opts)
-		if err := writeTo(a.out, c.stdout, func(w io.Writer) error { return simulate.WriteCSV(ctxWriter{ctx, w}, pop.Calls) }); err != nil {
+		// The population streams a day at a time: the whole grid is
+		// some 50 million records.
+		var truth []simulate.Truth
+		calls := 0
+		err = writeTo(a.out, c.stdout, func(w io.Writer) error {
+			w = ctxWriter{ctx, w}
+			if _, err := io.WriteString(w, simulate.CSVHeader); err != nil {
+				return err
+			}
+			var err error
+			truth, err = grid.StreamPopulation(cells, opts, func(batch []ringfence.CallRecord) error {
+				calls += len(batch)
+				return simulate.WriteCSVRows(w, batch)
+			})
+			return err
+		})
+		if err != nil {
 			return c.fail("simulate cdr", err)
 		}
-		if err := writeTo(a.truth, c.stdout, func(w io.Writer) error { return simulate.WriteTruth(ctxWriter{ctx, w}, pop.Truth) }); err != nil {
+		if err := writeTo(a.truth, c.stdout, func(w io.Writer) error { return simulate.WriteTruth(ctxWriter{ctx, w}, truth) }); err != nil {
 			return c.fail("simulate cdr", err)
 		}
-		fmt.Fprintf(c.stderr, "simulated %s over %s in %s of the scenario grid\n", ringfence.Plural(len(pop.Calls), "call"), ringfence.Plural(a.days, "day"), ringfence.Plural(len(cells), "cell"))
+		fmt.Fprintf(c.stderr, "simulated %s over %s in %s of the scenario grid\n", ringfence.Plural(calls, "call"), ringfence.Plural(a.days, "day"), ringfence.Plural(len(cells), "cell"))
 		return exitOK
 	}
 	if a.start != "" {

@@ -2,7 +2,9 @@ package grid
 
 import (
 	"bytes"
+	"errors"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -266,37 +268,58 @@ func TestScore(t *testing.T) {
 }
 
 func TestPopulation(t *testing.T) {
-	cells := Select(Default(), "junior/list,courier/calls/day=25")
-	if len(cells) != 2 {
-		t.Fatalf("%d cells", len(cells))
-	}
 	o := small
 	o.Scale = 0.2
-	pop := Population(cells, o)
-	var calls int
-	for _, c := range cells {
-		calls += len(Generate(c, o).Calls)
+	junior, _ := Lookup("junior/list=shared")
+	courier, _ := Lookup("courier/calls/day=25")
+	tests := []struct {
+		name  string
+		cells []Cell
+	}{
+		{"two cells", []Cell{junior, courier}},
+		// The same cell twice: every number of the second copy collides
+		// and is renumbered.
+		{"a cell twice", []Cell{courier, courier}},
 	}
-	if len(pop.Calls) != calls {
-		t.Errorf("%d calls, want %d", len(pop.Calls), calls)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			pop := Population(tt.cells, o)
+			var calls, truth int
+			for _, c := range tt.cells {
+				g := Generate(c, o)
+				calls += len(g.Calls)
+				truth += len(g.Truth)
+			}
+			if len(pop.Calls) != calls || len(pop.Truth) != truth {
+				t.Errorf("%d calls, %d truth; want %d, %d", len(pop.Calls), len(pop.Truth), calls, truth)
+			}
+			seen := map[string]bool{}
+			for _, tr := range pop.Truth {
+				if seen[tr.Number] {
+					t.Errorf("%s twice in the truth", tr.Number)
+				}
+				seen[tr.Number] = true
+			}
+			for i := 1; i < len(pop.Calls); i++ {
+				if pop.Calls[i].Start < pop.Calls[i-1].Start {
+					t.Fatalf("call %d out of order", i)
+				}
+			}
+			// Streamed a day at a time, the same records and truth.
+			var streamed []ringfence.CallRecord
+			days := 0
+			st, err := StreamPopulation(tt.cells, o, func(batch []ringfence.CallRecord) error {
+				days++
+				streamed = append(streamed, batch...)
+				return nil
+			})
+			if err != nil || days != o.Days || !slices.Equal(streamed, pop.Calls) || !slices.Equal(st, pop.Truth) {
+				t.Errorf("stream: %v, %d batches, %d calls, %d truth", err, days, len(streamed), len(st))
+			}
+		})
 	}
-	seen := map[string]bool{}
-	perCell := map[string]int{}
-	for _, tr := range pop.Truth {
-		if seen[tr.Number] {
-			t.Errorf("%s twice in the truth", tr.Number)
-		}
-		seen[tr.Number] = true
-		perCell[tr.Cell]++
-	}
-	for _, c := range cells {
-		if perCell[c.Name] == 0 {
-			t.Errorf("no numbers of %s", c.Name)
-		}
-	}
-	for i := 1; i < len(pop.Calls); i++ {
-		if pop.Calls[i].Start < pop.Calls[i-1].Start {
-			t.Fatalf("call %d out of order", i)
-		}
+	stop := errors.New("stop")
+	if _, err := StreamPopulation([]Cell{courier}, o, func([]ringfence.CallRecord) error { return stop }); err != stop {
+		t.Errorf("emit's error: %v", err)
 	}
 }

@@ -21,7 +21,7 @@ func TestLayering(t *testing.T) {
 		// The engine works over the root contracts: no store, no ledger
 		// files, no adapter.
 		{[]string{"./engine"}, []string{"database/sql", "modernc.org/", "ringfence/sqlite", "ringfence/ledger", "ringfence/http", "ringfence/sip", "net/http"}},
-		{[]string{".", "./number", "./reputation", "./screen", "./detect", "./alias", "./trace", "./deid", "./simulate", "./corroborate"},
+		{[]string{".", "./number", "./reputation", "./screen", "./detect", "./alias", "./trace", "./deid", "./simulate", "./simulate/grid", "./simulate/alt", "./corroborate"},
 			[]string{"net/http", "database/sql", "modernc.org/", "github.com/emiago/sipgo", "github.com/nats-io/", "ringfence/engine", "ringfence/sqlite", "ringfence/http", "ringfence/sip"}},
 	}
 	for _, tt := range tests {

@@ -17,6 +17,7 @@ import (
 	"ringfence/engine"
 	rfhttp "ringfence/http"
 	"ringfence/ledger"
+	"ringfence/web"
 )
 
 func (c *cli) runServe(args []string) int {
@@ -79,6 +80,15 @@ func (c *cli) runServe(args []string) int {
 	srv := rfhttp.NewServer(e, logger, limits)
 	srv.Ledger = led
 	srv.TempDir = exportTmp(*data)
+	// The web console at / on the same port; /v1/... stays the API.
+	console, err := web.New(web.Config{API: srv, Auth: e, Flags: e.Store(), Events: e.Store().Events(),
+		Calls: e.Store(), Pool: e, Logger: logger, Done: ctx})
+	if err != nil {
+		return c.fail("serve", err)
+	}
+	for _, p := range web.Patterns {
+		srv.Mount(p, console)
+	}
 	stopSIP, err := c.startSIP(ctx, e, sipOpts, logger, srv.Register)
 	if err != nil {
 		return c.fail("serve", err)

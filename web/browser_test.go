@@ -332,8 +332,8 @@ func (tb *tab) shot(path string) {
 		return
 	}
 	name := tb.role + "-" + strings.Trim(shotName.ReplaceAllString(strings.SplitN(path, "?", 2)[0], "-"), "-")
-	if strings.HasSuffix(name, "-") || name == tb.role+"-" {
-		name = tb.role + "-signin"
+	if path == "/" {
+		name = "signin"
 	}
 	dir := filepath.Join("..", "docs", "screenshots")
 	os.MkdirAll(dir, 0o755)

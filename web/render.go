@@ -41,6 +41,7 @@ type view struct {
 	L      string // language
 	Page   string
 	Path   string
+	Back   string // the page with its query, for the language switch
 	Role   string
 	Who    string // the key's id, and its subscriber or organisation
 	CSRF   string
@@ -93,7 +94,10 @@ var chinaTime = time.FixedZone("CST", 8*3600)
 
 // render writes page with data d, wrapped in the layout.
 func (c *Console) render(w http.ResponseWriter, r *http.Request, s *session, status int, page string, d any) {
-	v := view{L: c.lang(r), Page: page, Path: r.URL.Path, Langs: languages, D: d}
+	v := view{L: c.lang(r), Page: page, Path: r.URL.Path, Back: r.URL.RequestURI(), Langs: languages, D: d}
+	if r.Method != http.MethodGet {
+		v.Back = r.URL.Path
+	}
 	if m, ok := d.(map[string]any); ok {
 		if e, ok := m["Error"].(string); ok {
 			v.Error = e

@@ -146,7 +146,8 @@ Demo keys are in %s; the de-identification key (unless RINGFENCE_DEID_KEY is set
   curl -s -H 'Authorization: Bearer %s' http://%s/v1/numbers/95588
   curl -s -H 'Authorization: Bearer %s' http://%s/v1/numbers/16512340000
   curl -s -H 'Authorization: Bearer %s' http://%s/v1/numbers/17100001234   (as subscriber %s, whose rules apply)
-`, filepath.Join(data, demoKeysFile), filepath.Join(data, demoDeidKeyFile), carrier, addr, carrier, addr, carrier, addr, sub, addr, demoSubscriber)
+The web console is at http://%s/ : sign in with any key of %s (one per role).
+`, filepath.Join(data, demoKeysFile), filepath.Join(data, demoDeidKeyFile), carrier, addr, carrier, addr, carrier, addr, sub, addr, demoSubscriber, addr, demoKeysFile)
 }
 
 // trimEvents keeps the event log to ringfence.EventRetention: at start,

@@ -23,6 +23,7 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
 var updateScreenshots = flag.Bool("update-screenshots", false, "write a screenshot of every console page, in Chinese and English, to docs/screenshots/")
@@ -524,6 +525,10 @@ func TestBrowser(t *testing.T) {
 		if drawn == "" || drawn == "0" {
 			t.Errorf("the flags chart drew %q flags", drawn)
 		}
+		tb.eval(`document.querySelector("#chart-verdicts").getAttribute("data-drawn")`, &drawn)
+		if drawn == "" {
+			t.Errorf("the verdicts chart was not drawn")
+		}
 		if got := tb.text("#flags tbody"); !strings.Contains(got, "+8613912345678") {
 			t.Errorf("the robocaller's flag is not listed: %q", got)
 		}
@@ -632,6 +637,18 @@ func TestBrowser(t *testing.T) {
 			tb.do(chromedp.SetUploadFiles(chromedp.CSS("#list"), []string{found}), chromedp.Click(chromedp.CSS("#attribute")), chromedp.WaitVisible(chromedp.CSS("#attribution-result")))
 			if got := tb.text("#candidates li"); !strings.Contains(got, "保险公司B") {
 				t.Errorf("the best candidate: %q", got)
+			}
+			// The same list in GBK, as Chinese spreadsheets save it.
+			gbk, err := simplifiedchinese.GBK.NewEncoder().Bytes(salted)
+			if err != nil {
+				t.Fatal(err)
+			}
+			foundGBK := filepath.Join(t.TempDir(), "found-gbk.csv")
+			os.WriteFile(foundGBK, gbk, 0o600)
+			tb.visit("/attribution", "#list")
+			tb.do(chromedp.SetUploadFiles(chromedp.CSS("#list"), []string{foundGBK}), chromedp.Click(chromedp.CSS("#attribute")), chromedp.WaitVisible(chromedp.CSS("#attribution-result")))
+			if got := tb.text("#candidates li"); !strings.Contains(got, "保险公司B") {
+				t.Errorf("the best candidate of the GBK list: %q", got)
 			}
 			var caseID string
 			tb.eval(`document.querySelector("#evidence").getAttribute("href").slice("/evidence/".length)`, &caseID)

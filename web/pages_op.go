@@ -35,6 +35,9 @@ func (c *Console) flagRow(lang string, f ringfence.Flag) flagRow {
 // per hour over the last two days; new flags arrive by server-sent events.
 func (c *Console) flags(w http.ResponseWriter, r *http.Request, s *session) {
 	const max = 200
+	if !c.charge(w, r, s) {
+		return
+	}
 	var all []ringfence.Flag
 	if c.cfg.Flags != nil {
 		if err := c.cfg.Flags.Flags(r.Context(), func(f ringfence.Flag) error {
@@ -76,8 +79,31 @@ func (c *Console) flags(w http.ResponseWriter, r *http.Request, s *session) {
 	for _, f := range all[:min(len(all), max)] {
 		rows = append(rows, c.flagRow(lang, f))
 	}
-	chart := map[string]any{"kind": "bar", "title": c.cat.t(lang, "flags.chart"), "x": hours, "y": counts}
-	c.render(w, r, s, http.StatusOK, "flags", map[string]any{"Charts": true, "Rows": rows, "Total": len(all), "Kinds": kc, "Chart": chart})
+	charts := []map[string]any{{"id": "chart-flags", "kind": "bar", "title": c.cat.t(lang, "flags.chart"), "x": hours, "y": counts}}
+	// Verdicts per hour: the calls screened over the same hours, by action.
+	if c.cfg.Calls != nil {
+		by := map[ringfence.Action][]int{}
+		actions := []ringfence.Action{ringfence.Block, ringfence.Label, ringfence.Allow}
+		for _, a := range actions {
+			by[a] = make([]int, 48)
+		}
+		err := c.cfg.Calls.Calls(r.Context(), start, end, func(ev ringfence.CallEvent) error {
+			if n, ok := by[ev.Action]; ok {
+				n[int(ev.At.Sub(start)/time.Hour)]++
+			}
+			return nil
+		})
+		if err != nil {
+			c.failAPI(w, r, s, err)
+			return
+		}
+		var series []map[string]any
+		for _, a := range actions {
+			series = append(series, map[string]any{"name": c.cat.t(lang, "action."+string(a)), "y": by[a]})
+		}
+		charts = append(charts, map[string]any{"id": "chart-verdicts", "kind": "bar", "stack": true, "title": c.cat.t(lang, "flags.verdicts"), "x": hours, "series": series})
+	}
+	c.render(w, r, s, http.StatusOK, "flags", map[string]any{"Charts": true, "Rows": rows, "Total": len(all), "Kinds": kc, "ChartData": charts})
 }
 
 // flagStream sends each flag raised from now on as a server-sent event
@@ -86,6 +112,9 @@ func (c *Console) flags(w http.ResponseWriter, r *http.Request, s *session) {
 func (c *Console) flagStream(w http.ResponseWriter, r *http.Request, s *session) {
 	if c.cfg.Events == nil {
 		c.fail(w, r, s, http.StatusNotFound, c.tr(r, "error.nostream"))
+		return
+	}
+	if !c.charge(w, r, s) {
 		return
 	}
 	ctx, cancel := context.WithCancel(r.Context())
@@ -211,9 +240,23 @@ func (c *Console) removeBusiness(w http.ResponseWriter, r *http.Request, s *sess
 
 // pool shows the alias pool's counts.
 func (c *Console) pool(w http.ResponseWriter, r *http.Request, s *session) {
+	if !c.charge(w, r, s) {
+		return
+	}
 	var st ringfence.PoolStats
 	if c.cfg.Pool != nil {
 		st = c.cfg.Pool.PoolStats()
 	}
 	c.render(w, r, s, http.StatusOK, "pool", map[string]any{"P": st})
+}
+
+// charge spends one request of the key's rate limit for a view that has no
+// API route; over the limit the visitor is told to slow down (429).
+func (c *Console) charge(w http.ResponseWriter, r *http.Request, s *session) bool {
+	if c.cfg.Limit == nil || c.cfg.Limit.Allow(s.key) {
+		return true
+	}
+	w.Header().Set("Retry-After", "1")
+	c.fail(w, r, s, http.StatusTooManyRequests, c.tr(r, "error.ratelimit"))
+	return false
 }

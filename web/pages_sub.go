@@ -219,6 +219,9 @@ func download(w http.ResponseWriter, ctype, name string, body []byte) {
 // newest first: what happened and why.
 func (c *Console) calls(w http.ResponseWriter, r *http.Request, s *session) {
 	const max = 500
+	if !c.charge(w, r, s) {
+		return
+	}
 	now := c.now()
 	var out []ringfence.CallEvent
 	if c.cfg.Calls != nil {

@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -18,6 +19,7 @@ const SessionTTL = 12 * time.Hour
 const (
 	sessionCookie = "rf_session"
 	langCookie    = "rf_lang"
+	signinCookie  = "rf_signin"
 )
 
 // session is one signed-in visitor: the key it signed in with, kept only in
@@ -111,16 +113,49 @@ func (c *Console) clearSessionCookie(w http.ResponseWriter, r *http.Request) {
 }
 
 func (c *Console) signinPage(w http.ResponseWriter, r *http.Request) {
-	c.render(w, r, nil, http.StatusOK, "signin", nil)
+	c.renderSignin(w, r, http.StatusOK, "")
+}
+
+// renderSignin shows the sign-in form with a fresh token, also set in a
+// cookie: the form is accepted only with both the same (there is no
+// session yet to hold it), so no other site can sign a visitor in.
+func (c *Console) renderSignin(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	token := randomToken()
+	http.SetCookie(w, &http.Cookie{Name: signinCookie, Value: token, Path: "/signin", MaxAge: 3600,
+		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: c.secure(r)})
+	d := map[string]any{"Token": token}
+	if msg != "" {
+		d["Error"] = msg
+	}
+	c.render(w, r, nil, status, "signin", d)
+}
+
+// sameOrigin refuses a POST whose Origin names another site: a second
+// lock beside the tokens and SameSite=Strict cookies. Under the console's
+// Referrer-Policy (no-referrer) browsers send "Origin: null" with its own
+// forms, which names no site and is left to the tokens.
+func sameOrigin(r *http.Request) bool {
+	o := r.Header.Get("Origin")
+	if o == "" || o == "null" {
+		return true
+	}
+	u, err := url.Parse(o)
+	return err == nil && u.Host == r.Host
 }
 
 // signin exchanges an API key for a session. The key is checked by the
 // same Authenticate the API uses; a wrong key says only that it is wrong.
 func (c *Console) signin(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 4<<10)
+	ck, err := r.Cookie(signinCookie)
+	if err != nil || ck.Value == "" || !sameOrigin(r) ||
+		subtle.ConstantTimeCompare([]byte(ck.Value), []byte(r.PostFormValue("csrf"))) != 1 {
+		c.renderSignin(w, r, http.StatusForbidden, c.tr(r, "error.csrf"))
+		return
+	}
 	secret := strings.TrimSpace(r.PostFormValue("key"))
 	if secret == "" {
-		c.render(w, r, nil, http.StatusBadRequest, "signin", map[string]any{"Error": c.tr(r, "signin.empty")})
+		c.renderSignin(w, r, http.StatusBadRequest, c.tr(r, "signin.empty"))
 		return
 	}
 	k, err := c.cfg.Auth.Authenticate(r.Context(), secret)
@@ -131,7 +166,7 @@ func (c *Console) signin(w http.ResponseWriter, r *http.Request) {
 			status, msg = http.StatusInternalServerError, c.tr(r, "error.internal")
 			c.cfg.Logger.Error("console sign-in", "err", err)
 		}
-		c.render(w, r, nil, status, "signin", map[string]any{"Error": msg})
+		c.renderSignin(w, r, status, msg)
 		return
 	}
 	if old := c.sessions.get(r); old != nil {
@@ -139,6 +174,8 @@ func (c *Console) signin(w http.ResponseWriter, r *http.Request) {
 	}
 	s := c.sessions.create(k, secret)
 	c.setSessionCookie(w, r, s)
+	http.SetCookie(w, &http.Cookie{Name: signinCookie, Value: "", Path: "/signin", MaxAge: -1,
+		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: c.secure(r)})
 	http.Redirect(w, r, homeOf(k.Role), http.StatusSeeOther)
 }
 
@@ -211,12 +248,32 @@ func (c *Console) action(pattern string, h func(http.ResponseWriter, *http.Reque
 
 func (c *Console) allowed(w http.ResponseWriter, r *http.Request, roles []ringfence.Role) (*session, bool) {
 	s := c.sessions.get(r)
+	if s != nil {
+		// The key is checked again on every request, so a revoked key
+		// ends its sessions at once (fail closed).
+		k, err := c.cfg.Auth.Authenticate(r.Context(), s.secret)
+		if err != nil {
+			c.sessions.revoke(s.id)
+			if ringfence.ErrorCode(err) == ringfence.EINTERNAL {
+				c.cfg.Logger.Error("console authentication", "err", err)
+				c.fail(w, r, nil, http.StatusInternalServerError, c.tr(r, "error.internal"))
+				return nil, false
+			}
+			s = nil
+		} else {
+			s.key = k
+		}
+	}
 	if s == nil {
 		if r.Method == http.MethodGet {
 			http.Redirect(w, r, "/", http.StatusSeeOther)
 		} else {
-			c.render(w, r, nil, http.StatusUnauthorized, "signin", map[string]any{"Error": c.tr(r, "signin.expired")})
+			c.renderSignin(w, r, http.StatusUnauthorized, c.tr(r, "signin.expired"))
 		}
+		return nil, false
+	}
+	if r.Method == http.MethodPost && !sameOrigin(r) {
+		c.fail(w, r, s, http.StatusForbidden, c.tr(r, "error.csrf"))
 		return nil, false
 	}
 	for _, role := range roles {

@@ -73,6 +73,11 @@ type PoolSource interface {
 	PoolStats() ringfence.PoolStats
 }
 
+// Limiter spends one request of a key's rate limit (the API server's).
+type Limiter interface {
+	Allow(k ringfence.Key) bool
+}
+
 // Config is what the console is built from.
 type Config struct {
 	// API is the API handler every action goes through, with the
@@ -83,6 +88,9 @@ type Config struct {
 	Events EventSource
 	Calls  CallSource
 	Pool   PoolSource
+	// Limit charges the views that have no API route to the key's rate
+	// limit; nil charges nothing.
+	Limit  Limiter
 	Logger *slog.Logger
 	// Secure marks cookies Secure even on plain requests (the server sits
 	// behind TLS); a request over TLS always gets Secure cookies.

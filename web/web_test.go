@@ -18,12 +18,13 @@ import (
 	"ringfence"
 )
 
-// fakeAuth knows one key per role, named by its secret.
-type fakeAuth struct{}
+// fakeAuth knows one key per role, named by its secret, less those
+// revoked.
+type fakeAuth struct{ revoked map[string]bool }
 
-func (fakeAuth) Authenticate(_ context.Context, secret string) (ringfence.Key, error) {
+func (a fakeAuth) Authenticate(_ context.Context, secret string) (ringfence.Key, error) {
 	role, ok := strings.CutPrefix(secret, "key-")
-	if !ok {
+	if !ok || a.revoked[secret] {
 		return ringfence.Key{}, ringfence.Errorf(ringfence.EUNAUTHORIZED, "invalid API key")
 	}
 	k := ringfence.Key{ID: "k-" + role, Role: ringfence.Role(role)}
@@ -58,12 +59,41 @@ func newTestConsole(t *testing.T, api http.Handler) *Console {
 	return c
 }
 
+var tokenField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+// signinForm returns the sign-in page's token and its cookie.
+func signinForm(t *testing.T, c *Console) (string, *http.Cookie) {
+	t.Helper()
+	w := httptest.NewRecorder()
+	c.ServeHTTP(w, httptest.NewRequest("GET", "/signin", nil))
+	m := tokenField.FindStringSubmatch(w.Body.String())
+	if m == nil {
+		t.Fatalf("the sign-in form has no token:\n%s", w.Body)
+	}
+	for _, ck := range w.Result().Cookies() {
+		if ck.Name == signinCookie {
+			return m[1], ck
+		}
+	}
+	t.Fatal("the sign-in page sets no token cookie")
+	return "", nil
+}
+
+// signinRequest is the sign-in form's POST with key.
+func signinRequest(t *testing.T, c *Console, key string) *http.Request {
+	t.Helper()
+	token, ck := signinForm(t, c)
+	r := httptest.NewRequest("POST", "/signin", strings.NewReader(url.Values{"key": {key}, "csrf": {token}}.Encode()))
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	r.AddCookie(ck)
+	return r
+}
+
 // signIn returns the session cookie of role.
 func signIn(t *testing.T, c *Console, role string) *http.Cookie {
 	t.Helper()
 	w := httptest.NewRecorder()
-	r := httptest.NewRequest("POST", "/signin", strings.NewReader(url.Values{"key": {"key-" + role}}.Encode()))
-	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	r := signinRequest(t, c, "key-"+role)
 	c.ServeHTTP(w, r)
 	if w.Code != http.StatusSeeOther {
 		t.Fatalf("sign in as %s: %d %s", role, w.Code, w.Body)
@@ -231,8 +261,7 @@ func TestSessionCookieAndSignOut(t *testing.T) {
 				t.Fatal(err)
 			}
 			w := httptest.NewRecorder()
-			r := httptest.NewRequest("POST", "/signin", strings.NewReader("key=key-operator"))
-			r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			r := signinRequest(t, c, "key-operator")
 			if tc.tls {
 				r.TLS = &tls.ConnectionState{}
 			}
@@ -324,6 +353,16 @@ func TestEveryPostNeedsTheSessionsCSRFToken(t *testing.T) {
 				t.Errorf("POST %s with %s token: %d (API reached: %v), want 403 and no API call", path, tc.name, w.Code, api.last != nil)
 			}
 		}
+	}
+	// A POST from another site's page is refused even with the token.
+	w0 := httptest.NewRecorder()
+	r0 := httptest.NewRequest("POST", "/report", strings.NewReader(url.Values{"csrf": {csrfOf(t, c, ck)}, "number": {"17100001234"}}.Encode()))
+	r0.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	r0.Header.Set("Origin", "https://evil.example")
+	r0.AddCookie(ck)
+	c.ServeHTTP(w0, r0)
+	if w0.Code != http.StatusForbidden || api.last != nil {
+		t.Errorf("POST from another origin: %d (API reached: %v)", w0.Code, api.last != nil)
 	}
 	// With the token the action reaches the API, with the session's key.
 	w := httptest.NewRecorder()
@@ -455,5 +494,101 @@ func TestStaticFilesAreGzippedAndEChartsOnlyWhereDrawn(t *testing.T) {
 	}
 	if !slices.Contains(Patterns, "/static/") {
 		t.Error("static files are not mounted")
+	}
+}
+
+func TestSignInNeedsItsFormsToken(t *testing.T) {
+	c := newTestConsole(t, &recordingAPI{body: `{}`})
+	token, ck := signinForm(t, c)
+	for _, tc := range []struct {
+		name   string
+		token  string
+		cookie bool
+		origin string
+		want   int
+	}{
+		{"no token", "", true, "", http.StatusForbidden},
+		{"no cookie", token, false, "", http.StatusForbidden},
+		{"another token", "x" + token, true, "", http.StatusForbidden},
+		{"another site", token, true, "https://evil.example", http.StatusForbidden},
+		{"this site", token, true, "http://example.com", http.StatusSeeOther},
+	} {
+		w := httptest.NewRecorder()
+		r := httptest.NewRequest("POST", "/signin", strings.NewReader(url.Values{"key": {"key-operator"}, "csrf": {tc.token}}.Encode()))
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if tc.cookie {
+			r.AddCookie(ck)
+		}
+		if tc.origin != "" {
+			r.Header.Set("Origin", tc.origin)
+		}
+		c.ServeHTTP(w, r)
+		if w.Code != tc.want {
+			t.Errorf("%s: %d, want %d", tc.name, w.Code, tc.want)
+		}
+	}
+	// A wrong key is refused without a session.
+	w := httptest.NewRecorder()
+	c.ServeHTTP(w, signinRequest(t, c, "wrong"))
+	if w.Code != http.StatusUnauthorized || len(c.sessions.m) != 1 {
+		t.Errorf("a wrong key: %d, %d sessions", w.Code, len(c.sessions.m))
+	}
+}
+
+func TestARevokedKeyEndsItsSessions(t *testing.T) {
+	auth := fakeAuth{revoked: map[string]bool{}}
+	c, err := New(Config{API: &recordingAPI{body: `{}`}, Auth: auth})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ck := signIn(t, c, "carrier")
+	open := func() int {
+		w := httptest.NewRecorder()
+		r := httptest.NewRequest("GET", "/pool", nil)
+		r.AddCookie(ck)
+		c.ServeHTTP(w, r)
+		return w.Code
+	}
+	if code := open(); code != http.StatusOK {
+		t.Fatalf("before revocation: %d", code)
+	}
+	auth.revoked["key-carrier"] = true
+	if code := open(); code != http.StatusSeeOther {
+		t.Errorf("after revocation the pool page answers %d, want 303 to sign in", code)
+	}
+	delete(auth.revoked, "key-carrier")
+	if code := open(); code != http.StatusSeeOther {
+		t.Errorf("the ended session came back: %d", code)
+	}
+}
+
+// budget allows n requests in all.
+type budget struct{ n int }
+
+func (b *budget) Allow(ringfence.Key) bool { b.n--; return b.n >= 0 }
+
+func TestViewsWithoutAnAPIRouteSpendTheKeysRate(t *testing.T) {
+	for _, path := range []string{"/pool", "/flags", "/calls"} {
+		role := "operator"
+		if path == "/calls" {
+			role = "subscriber"
+		}
+		b := &budget{n: 2}
+		c, err := New(Config{API: &recordingAPI{body: `{}`}, Auth: fakeAuth{}, Limit: b})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ck := signIn(t, c, role)
+		var codes []int
+		for range 3 {
+			w := httptest.NewRecorder()
+			r := httptest.NewRequest("GET", path, nil)
+			r.AddCookie(ck)
+			c.ServeHTTP(w, r)
+			codes = append(codes, w.Code)
+		}
+		if !slices.Equal(codes, []int{200, 200, 429}) {
+			t.Errorf("%s with a budget of 2: %v, want 200 200 429", path, codes)
+		}
 	}
 }

@@ -82,7 +82,7 @@ func (c *cli) runServe(args []string) int {
 	srv.TempDir = exportTmp(*data)
 	// The web console at / on the same port; /v1/... stays the API.
 	console, err := web.New(web.Config{API: srv, Auth: e, Flags: e.Store(), Events: e.Store().Events(),
-		Calls: e.Store(), Pool: e, Logger: logger, Done: ctx})
+		Calls: e.Store(), Pool: e, Limit: srv, Logger: logger, Done: ctx})
 	if err != nil {
 		return c.fail("serve", err)
 	}

@@ -10,16 +10,23 @@
     els.forEach(function (el) {
       var c = JSON.parse(el.getAttribute("data-chart"));
       var chart = echarts.init(el, null, { renderer: "svg" });
+      var list = c.series || [{ name: c.title, y: c.y }];
+      var total = 0;
+      var series = list.map(function (s) {
+        total += s.y.reduce(function (a, b) { return a + b; }, 0);
+        return { type: c.kind, name: s.name, data: s.y, stack: c.stack ? "all" : undefined };
+      });
       chart.setOption({
         animation: false,
         title: { text: c.title, textStyle: { fontSize: 14 } },
         tooltip: { trigger: "axis" },
-        grid: { left: 48, right: 16, top: 40, bottom: 64 },
+        legend: c.series ? { top: 20 } : undefined,
+        grid: { left: 48, right: 16, top: c.series ? 56 : 40, bottom: 64 },
         xAxis: { type: "category", data: c.x, axisLabel: { rotate: 45, fontSize: 10 } },
         yAxis: { type: "value", minInterval: 1 },
-        series: [{ type: c.kind, data: c.y, name: c.title }]
+        series: series
       });
-      el.setAttribute("data-drawn", String(c.y.reduce(function (a, b) { return a + b; }, 0)));
+      el.setAttribute("data-drawn", String(total));
       window.addEventListener("resize", function () { chart.resize(); });
     });
   }

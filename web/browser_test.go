@@ -301,7 +301,20 @@ func (tb *tab) visit(path, waitFor string) {
 	tb.mu.Unlock()
 	tb.do(chromedp.Navigate(tb.base+path), chromedp.WaitVisible(chromedp.CSS(waitFor)))
 	tb.weigh(path)
+	tb.labelled(path)
 	tb.shot(path)
+}
+
+// labelled fails on a control that has no label a screen reader can read.
+func (tb *tab) labelled(path string) {
+	tb.t.Helper()
+	var bare []string
+	tb.eval(`Array.from(document.querySelectorAll("input:not([type=hidden]), select, textarea, button")).filter(e =>
+		e.tagName === "BUTTON" ? !(e.textContent.trim() || e.getAttribute("aria-label")) :
+		!((e.labels && e.labels.length) || e.getAttribute("aria-label"))).map(e => e.outerHTML.slice(0, 100))`, &bare)
+	for _, b := range bare {
+		tb.t.Errorf("%s: a control without a label: %s", path, b)
+	}
 }
 
 func (tb *tab) weigh(path string) {
@@ -460,9 +473,22 @@ func TestBrowser(t *testing.T) {
 		if quiet != "" {
 			t.Fatalf("quiet hours still start at %q", quiet)
 		}
-		// Look the number up through the form (htmx swaps the result in).
+		// Look the number up by keyboard alone: Tab reaches the skip
+		// link first, Enter in the field submits (htmx swaps the
+		// result in).
 		tb.visit("/lookup", "#number")
-		tb.do(chromedp.SendKeys(chromedp.CSS("#number"), "17012345000"), chromedp.Click(chromedp.CSS("#lookup")), chromedp.WaitVisible(chromedp.CSS("#verdict-action")))
+		tb.do(chromedp.KeyEvent("\t"))
+		var focused string
+		tb.eval(`document.activeElement.className`, &focused)
+		if focused != "skip" {
+			t.Errorf("the first Tab focuses %q, want the skip link", focused)
+		}
+		var htmx string
+		tb.eval(`typeof htmx`, &htmx)
+		if htmx != "object" {
+			t.Errorf("htmx did not load (typeof htmx: %s)", htmx)
+		}
+		tb.do(chromedp.SendKeys(chromedp.CSS("#number"), "17012345000\r"), chromedp.WaitVisible(chromedp.CSS("#verdict-action")))
 		tb.fits("/lookup")
 		if before := tb.text("#verdict-action"); before != "放行" {
 			t.Fatalf("17012345000 (a courier) is %q before any rule, want 放行", before)

@@ -20,8 +20,8 @@
         animation: false,
         title: { text: c.title, textStyle: { fontSize: 14 } },
         tooltip: { trigger: "axis" },
-        legend: c.series ? { top: 20 } : undefined,
-        grid: { left: 48, right: 16, top: c.series ? 56 : 40, bottom: 64 },
+        legend: c.series ? { bottom: 0 } : undefined,
+        grid: { left: 48, right: 16, top: 40, bottom: c.series ? 88 : 64 },
         xAxis: { type: "category", data: c.x, axisLabel: { rotate: 45, fontSize: 10 } },
         yAxis: { type: "value", minInterval: 1 },
         series: series

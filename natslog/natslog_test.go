@@ -16,7 +16,7 @@ import (
 
 var ctx = context.Background()
 
-func open(t *testing.T, cfg natslog.Config) *natslog.Log {
+func open(t testing.TB, cfg natslog.Config) *natslog.Log {
 	t.Helper()
 	c, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()

@@ -107,7 +107,9 @@ func Open(ctx context.Context, cfg Config) (*Log, error) {
 	if err != nil {
 		return nil, fmt.Errorf("natslog: connect to %s: %w", redact(cfg.URLs), err)
 	}
-	js, err := jetstream.New(nc, jetstream.WithPublishAsyncMaxPending(4096))
+	// An asynchronous publish (of call records) not acknowledged in 10 s
+	// fails, and PublishCalls publishes it again under the same ID.
+	js, err := jetstream.New(nc, jetstream.WithPublishAsyncMaxPending(4096), jetstream.WithPublishAsyncTimeout(10*time.Second))
 	if err != nil {
 		nc.Close()
 		return nil, fmt.Errorf("natslog: %w", err)
@@ -175,8 +177,12 @@ func (l *Log) Close() error {
 // without the body.
 const atHeader = "Ringfence-At"
 
-// appendTimeout bounds an append whose context has no deadline.
-const appendTimeout = 30 * time.Second
+// appendTimeout bounds an append whose context has no deadline;
+// attemptTimeout bounds one attempt to publish.
+const (
+	appendTimeout  = 30 * time.Second
+	attemptTimeout = 2 * time.Second
+)
 
 // Append implements ringfence.EventLog. It publishes the events one after
 // the other, each with a new message ID, and returns once the stream has
@@ -213,7 +219,11 @@ func (l *Log) Append(ctx context.Context, evs ...ringfence.Event) (int64, error)
 // it or ctx ends.
 func (l *Log) publish(ctx context.Context, msg *nats.Msg, id string) (*jetstream.PubAck, error) {
 	for {
-		ack, err := l.js.PublishMsg(ctx, msg, jetstream.WithMsgID(id))
+		// An attempt waits attemptTimeout at most: a publish that reached
+		// a stream leader as it died is never answered.
+		actx, cancel := context.WithTimeout(ctx, attemptTimeout)
+		ack, err := l.js.PublishMsg(actx, msg, jetstream.WithMsgID(id))
+		cancel()
 		if err == nil {
 			return ack, nil
 		}
@@ -375,16 +385,21 @@ func (l *Log) Trim(ctx context.Context, before time.Time) (int64, error) {
 	return int64(keep - first), nil
 }
 
+// errNoPeers is JetStream's error code for "no suitable peers for
+// placement": too few servers online for the replicas, as while a cluster
+// forms or a server restarts.
+const errNoPeers jetstream.ErrorCode = 10005
+
 // retryable reports whether a failed request may succeed if repeated: no
-// server answered, or the cluster had no leader, or the connection was
-// being re-established.
+// server answered, or the cluster had no leader or too few servers
+// online, or the connection was being re-established.
 func retryable(err error) bool {
 	var apiErr *jetstream.APIError
 	switch {
 	case errors.Is(err, nats.ErrConnectionClosed), errors.Is(err, context.Canceled):
 		return false
 	case errors.As(err, &apiErr):
-		return apiErr.Code >= 500
+		return apiErr.Code >= 500 || apiErr.ErrorCode == errNoPeers
 	}
 	return true
 }

@@ -78,6 +78,12 @@ func TestClusterServerDies(t *testing.T) {
 	c := natstest.NewCluster(t, 3)
 	cfg := natslog.Config{URLs: c.URLs(), Replicas: 3}
 	l := open(t, cfg)
+	// A subscriber on another connection follows the log throughout.
+	sub := open(t, cfg)
+	sctx, stop := context.WithCancel(ctx)
+	defer stop()
+	followed := make(chan int64, 1000)
+	go sub.Subscribe(sctx, 0, func(ev ringfence.Event) error { followed <- ev.Position; return nil })
 	const total, killAt = 300, 100
 	acked := map[int64]string{}
 	var afterKill int
@@ -130,6 +136,22 @@ func TestClusterServerDies(t *testing.T) {
 	}
 	if afterKill != total-killAt || len(seen) != total {
 		t.Fatalf("%d appends after the kill, %d events read; want %d and %d", afterKill, len(seen), total-killAt, total)
+	}
+	// The subscriber saw every position once, in order.
+	var last int64
+	for n := 0; n < total; n++ {
+		select {
+		case p := <-followed:
+			if p <= last {
+				t.Fatalf("subscriber got %d after %d", p, last)
+			}
+			if _, ok := acked[p]; !ok {
+				t.Fatalf("subscriber got position %d, which no append returned", p)
+			}
+			last = p
+		case <-time.After(time.Minute):
+			t.Fatalf("subscriber got %d of %d events", n, total)
+		}
 	}
 }
 

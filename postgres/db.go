@@ -50,8 +50,8 @@ var _ ringfence.Store = (*Store)(nil)
 func Open(ctx context.Context, url string) (*Store, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
-		// The URL may hold a password: do not repeat it.
-		return nil, fmt.Errorf("postgres: parse connection URL: %w", errors.Unwrap(err))
+		// pgx's message leaves the password out.
+		return nil, fmt.Errorf("postgres: %w", err)
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {

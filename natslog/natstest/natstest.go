@@ -79,19 +79,22 @@ func NewCluster(t testing.TB, n int) *Cluster {
 		c.opts = append(c.opts, o)
 	}
 	deadline := time.Now().Add(30 * time.Second)
-	for !c.hasLeader() {
+	for !c.formed() {
 		if time.Now().After(deadline) {
-			t.Fatal("the JetStream cluster elected no leader within 30 s")
+			t.Fatalf("the JetStream cluster of %d elected no leader that sees every server within 30 s", n)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
 	return c
 }
 
-func (c *Cluster) hasLeader() bool {
+// formed reports whether the cluster has a JetStream leader that sees
+// every server online: before that, creating a replicated stream may fail
+// for want of peers.
+func (c *Cluster) formed() bool {
 	for _, s := range c.Servers {
 		if s.Running() && s.JetStreamIsLeader() {
-			return true
+			return len(s.JetStreamClusterPeers()) == len(c.Servers)
 		}
 	}
 	return false

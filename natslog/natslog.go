@@ -17,6 +17,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -107,9 +108,9 @@ func Open(ctx context.Context, cfg Config) (*Log, error) {
 	if err != nil {
 		return nil, fmt.Errorf("natslog: connect to %s: %w", redact(cfg.URLs), err)
 	}
-	// An asynchronous publish (of call records) not acknowledged in 10 s
-	// fails, and PublishCalls publishes it again under the same ID.
-	js, err := jetstream.New(nc, jetstream.WithPublishAsyncMaxPending(4096), jetstream.WithPublishAsyncTimeout(10*time.Second))
+	// An asynchronous publish not acknowledged in 5 s fails, and is
+	// published again under the same ID.
+	js, err := jetstream.New(nc, jetstream.WithPublishAsyncMaxPending(4096), jetstream.WithPublishAsyncTimeout(5*time.Second))
 	if err != nil {
 		nc.Close()
 		return nil, fmt.Errorf("natslog: %w", err)
@@ -147,13 +148,26 @@ func Open(ctx context.Context, cfg Config) (*Log, error) {
 	return l, nil
 }
 
-// createStream creates or updates a stream, retrying while the cluster
-// has no leader yet.
+// createStream opens a stream, creating it when it is missing and
+// updating it when its subjects, replicas or age limit differ from cfg,
+// retrying while the cluster has no leader or too few servers online. A
+// stream that exists as configured is used as it is, so that a node
+// starts while a server of the cluster is down.
 func createStream(ctx context.Context, js jetstream.JetStream, cfg jetstream.StreamConfig) (jetstream.Stream, error) {
 	ctx, cancel := withDefaultTimeout(ctx, 30*time.Second)
 	defer cancel()
 	for {
-		s, err := js.CreateOrUpdateStream(ctx, cfg)
+		s, err := js.Stream(ctx, cfg.Name)
+		switch {
+		case err == nil:
+			have := s.CachedInfo().Config
+			if have.Replicas == cfg.Replicas && have.MaxAge == cfg.MaxAge && slices.Equal(have.Subjects, cfg.Subjects) {
+				return s, nil
+			}
+			s, err = js.UpdateStream(ctx, cfg)
+		case errors.Is(err, jetstream.ErrStreamNotFound):
+			s, err = js.CreateStream(ctx, cfg)
+		}
 		if err == nil {
 			return s, nil
 		}
@@ -184,17 +198,22 @@ const (
 	attemptTimeout = 2 * time.Second
 )
 
-// Append implements ringfence.EventLog. It publishes the events one after
-// the other, each with a new message ID, and returns once the stream has
-// acknowledged the last: with Replicas > 1, once a majority of its
-// servers has stored it. A publish that fails for want of a leader or a
+// Append implements ringfence.EventLog. It publishes the events, each
+// with a new message ID, and returns once the stream has acknowledged the
+// last: with Replicas > 1, once a majority of its servers has stored it.
+// Several events go out together without waiting for each other's
+// acknowledgements (one connection, one stream leader: they are stored in
+// the order sent). A publish that fails for want of a leader or a
 // connection is retried with the same message ID, so the servers store it
 // once even when the first attempt got through and only its
-// acknowledgement was lost.
+// acknowledgement was lost; the events after it are then published again,
+// one by one, so that the log ends in their order (events carry state, so
+// an event stored twice changes nothing).
 func (l *Log) Append(ctx context.Context, evs ...ringfence.Event) (int64, error) {
 	ctx, cancel := withDefaultTimeout(ctx, appendTimeout)
 	defer cancel()
-	var pos int64
+	msgs := make([]*nats.Msg, len(evs))
+	ids := make([]string, len(evs))
 	for i, ev := range evs {
 		if ev.Type == "" {
 			return 0, fmt.Errorf("event %d: no type", i)
@@ -203,16 +222,65 @@ func (l *Log) Append(ctx context.Context, evs ...ringfence.Event) (int64, error)
 		if err != nil {
 			return 0, fmt.Errorf("event %d (%s): %w", i, ev.Type, err)
 		}
-		msg := nats.NewMsg(l.cfg.Prefix + ".events." + string(ev.Type))
-		msg.Data = body
-		msg.Header.Set(atHeader, strconv.FormatInt(ev.At.UnixMilli(), 10))
-		ack, err := l.publish(ctx, msg, newID())
-		if err != nil {
-			return 0, fmt.Errorf("event %d (%s): %w", i, ev.Type, err)
-		}
-		pos = int64(ack.Sequence)
+		msgs[i] = nats.NewMsg(l.cfg.Prefix + ".events." + string(ev.Type))
+		msgs[i].Data = body
+		msgs[i].Header.Set(atHeader, strconv.FormatInt(ev.At.UnixMilli(), 10))
+		ids[i] = newID()
 	}
-	return pos, nil
+	var last uint64
+	from, sameID := 0, true // where publishing one by one starts, and with which ID
+	if len(msgs) > 1 {
+		futures := make([]jetstream.PubAckFuture, 0, len(msgs))
+		for i, m := range msgs {
+			f, err := l.js.PublishMsgAsync(m, jetstream.WithMsgID(ids[i]))
+			if err != nil {
+				break
+			}
+			futures = append(futures, f)
+		}
+		from = len(futures)
+	wait:
+		for i, f := range futures {
+			select {
+			case ack := <-f.Ok():
+				if ack.Sequence <= last {
+					from, sameID = i, false
+					break wait
+				}
+				last = ack.Sequence
+			case err := <-f.Err():
+				if !retryable(err) {
+					return 0, fmt.Errorf("event %d (%s): %w", i, evs[i].Type, err)
+				}
+				from = i
+				break wait
+			case <-ctx.Done():
+				return 0, fmt.Errorf("event %d (%s): %w", i, evs[i].Type, ctx.Err())
+			}
+		}
+		// Before publishing again, let every publish still out settle, so
+		// that none is stored after the ones that replace it.
+		for _, f := range futures[min(from+1, len(futures)):] { // the one at from was read
+			select {
+			case <-f.Ok():
+			case <-f.Err():
+			case <-ctx.Done():
+				return 0, fmt.Errorf("events %d–%d: %w", from, len(evs)-1, ctx.Err())
+			}
+		}
+	}
+	for i := from; i < len(msgs); i++ {
+		id := ids[i]
+		if i > from || !sameID {
+			id = newID()
+		}
+		ack, err := l.publish(ctx, msgs[i], id)
+		if err != nil {
+			return 0, fmt.Errorf("event %d (%s): %w", i, evs[i].Type, err)
+		}
+		last = ack.Sequence
+	}
+	return int64(last), nil
 }
 
 // publish publishes msg with message ID id until the stream acknowledges
@@ -267,7 +335,9 @@ func (l *Log) consume(ctx context.Context, after, until int64, fn func(ringfence
 	if err != nil {
 		return fmt.Errorf("natslog: %w", err)
 	}
-	it, err := cons.Messages(jetstream.PullMaxMessages(512))
+	// Short pulls with heartbeats: a consumer whose server died is noticed,
+	// and re-created past the last event delivered, within seconds.
+	it, err := cons.Messages(jetstream.PullMaxMessages(512), jetstream.PullExpiry(5*time.Second), jetstream.PullHeartbeat(time.Second))
 	if err != nil {
 		return fmt.Errorf("natslog: %w", err)
 	}

@@ -68,24 +68,33 @@ func TestEventLogConformanceCluster(t *testing.T) {
 }
 
 // TestClusterServerDies kills the server leading the events stream while
-// a writer appends: appends go on succeeding once the other two elect a
-// leader, and every event whose append returned is in the log, once, at
-// the position Append returned.
+// a writer appends, one event at a time and several at a time: appends go
+// on succeeding once the other two elect a leader; every event whose
+// append returned is in the log, an event appended alone exactly once, at
+// the position Append returned; the events of one append end in their
+// order; and a subscriber following the log throughout sees it all, in
+// order.
 func TestClusterServerDies(t *testing.T) {
 	if testing.Short() {
 		t.Skip("a cluster of three servers")
 	}
+	for _, batch := range []int{1, 3} {
+		t.Run(fmt.Sprintf("%d per append", batch), func(t *testing.T) { serverDies(t, batch) })
+	}
+}
+
+func serverDies(t *testing.T, batch int) {
 	c := natstest.NewCluster(t, 3)
 	cfg := natslog.Config{URLs: c.URLs(), Replicas: 3}
 	l := open(t, cfg)
-	// A subscriber on another connection follows the log throughout.
 	sub := open(t, cfg)
 	sctx, stop := context.WithCancel(ctx)
 	defer stop()
-	followed := make(chan int64, 1000)
+	followed := make(chan int64, 10000)
 	go sub.Subscribe(sctx, 0, func(ev ringfence.Event) error { followed <- ev.Position; return nil })
-	const total, killAt = 300, 100
-	acked := map[int64]string{}
+	const total, killAt = 200, 70
+	returned := map[int64]string{} // position → the last subscriber of the append
+	var appended [][]string
 	var afterKill int
 	var killed string
 	for i := range total {
@@ -99,58 +108,76 @@ func TestClusterServerDies(t *testing.T) {
 			}
 			killed = leader
 		}
-		sub := fmt.Sprintf("+8613900%06d", i)
+		var evs []ringfence.Event
+		var subs []string
+		for j := range batch {
+			s := fmt.Sprintf("+86139%04d%04d", i, j)
+			subs = append(subs, s)
+			evs = append(evs, ringfence.Event{Type: ringfence.EventRules, At: time.Now(), Rules: &ringfence.Rules{Subscriber: s}})
+		}
 		actx, cancel := context.WithTimeout(ctx, 30*time.Second)
-		p, err := l.Append(actx, ringfence.Event{Type: ringfence.EventRules, At: time.Now(), Rules: &ringfence.Rules{Subscriber: sub}})
+		p, err := l.Append(actx, evs...)
 		cancel()
 		if err != nil {
 			t.Fatalf("append %d (%d after the kill): %v", i, afterKill, err)
 		}
-		if prev, dup := acked[p]; dup {
-			t.Fatalf("position %d returned for %s and %s", p, prev, sub)
+		if prev, dup := returned[p]; dup {
+			t.Fatalf("position %d returned for %s and %s", p, prev, subs[batch-1])
 		}
-		acked[p] = sub
+		returned[p] = subs[batch-1]
+		appended = append(appended, subs)
 		if i >= killAt {
 			afterKill++
 		}
 	}
 	// A new connection, to the two servers left, reads every one of them.
-	r := open(t, natslog.Config{URLs: c.URLs(), Replicas: 3})
+	r := open(t, cfg)
 	if leader, err := r.StreamLeader(ctx); err != nil || leader == killed || leader == "" {
 		t.Fatalf("stream leader after killing %s: %q, %v", killed, leader, err)
 	}
 	seen := map[string]int{}
+	lastAt := map[string]int64{}
 	if err := r.Read(ctx, 0, func(ev ringfence.Event) error {
 		seen[ev.Rules.Subscriber]++
-		if want, ok := acked[ev.Position]; ok && want != ev.Rules.Subscriber {
+		lastAt[ev.Rules.Subscriber] = ev.Position
+		if want, ok := returned[ev.Position]; ok && want != ev.Rules.Subscriber {
 			return fmt.Errorf("position %d holds %s, Append returned it for %s", ev.Position, ev.Rules.Subscriber, want)
 		}
 		return nil
 	}); err != nil {
 		t.Fatal(err)
 	}
-	for p, sub := range acked {
-		if seen[sub] != 1 {
-			t.Fatalf("acknowledged event at %d (%s) read %d times", p, sub, seen[sub])
+	dups := 0
+	for _, subs := range appended {
+		for j, s := range subs {
+			if seen[s] == 0 || batch == 1 && seen[s] != 1 {
+				t.Fatalf("appended event of %s read %d times", s, seen[s])
+			}
+			dups += seen[s] - 1
+			if j > 0 && lastAt[s] < lastAt[subs[j-1]] {
+				t.Fatalf("append %v ends with %s at %d before %s at %d", subs, s, lastAt[s], subs[j-1], lastAt[subs[j-1]])
+			}
 		}
 	}
-	if afterKill != total-killAt || len(seen) != total {
-		t.Fatalf("%d appends after the kill, %d events read; want %d and %d", afterKill, len(seen), total-killAt, total)
+	if afterKill != total-killAt {
+		t.Fatalf("%d appends after the kill, want %d", afterKill, total-killAt)
 	}
-	// The subscriber saw every position once, in order.
+	t.Logf("%d events appended, %d stored again after a failed publish", total*batch, dups)
+	head, err := r.Head(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The subscriber saw every position up to the head, once, in order.
 	var last int64
-	for n := 0; n < total; n++ {
+	for last < head {
 		select {
 		case p := <-followed:
-			if p <= last {
+			if p != last+1 {
 				t.Fatalf("subscriber got %d after %d", p, last)
-			}
-			if _, ok := acked[p]; !ok {
-				t.Fatalf("subscriber got position %d, which no append returned", p)
 			}
 			last = p
 		case <-time.After(time.Minute):
-			t.Fatalf("subscriber got %d of %d events", n, total)
+			t.Fatalf("subscriber got to %d of %d", last, head)
 		}
 	}
 }

@@ -69,8 +69,8 @@ func BenchmarkConsumeCalls(b *testing.B) {
 	b.ReportMetric(float64(b.N*len(rs))/b.Elapsed().Seconds(), "rows/s")
 }
 
-// BenchmarkAppend: one event per Append, each acknowledged, on one server
-// (R1) and on a cluster of three (R3).
+// BenchmarkAppend: one event per Append, and 100, each acknowledged, on
+// one server (R1) and on a cluster of three (R3).
 func BenchmarkAppend(b *testing.B) {
 	for _, tt := range []struct {
 		name     string
@@ -86,11 +86,19 @@ func BenchmarkAppend(b *testing.B) {
 			l := open(b, natslog.Config{URLs: urls, Replicas: tt.replicas})
 			defer l.Close()
 			ev := ringfence.Event{Type: ringfence.EventRules, At: time.Now(), Rules: &ringfence.Rules{Subscriber: "+8613900000000"}}
-			b.ResetTimer()
-			for range b.N {
-				if _, err := l.Append(context.Background(), ev); err != nil {
-					b.Fatal(err)
+			for _, n := range []int{1, 100} {
+				evs := make([]ringfence.Event, n)
+				for i := range evs {
+					evs[i] = ev
 				}
+				b.Run(fmt.Sprintf("%d-per-append", n), func(b *testing.B) {
+					for range b.N {
+						if _, err := l.Append(context.Background(), evs...); err != nil {
+							b.Fatal(err)
+						}
+					}
+					b.ReportMetric(float64(b.N*n)/b.Elapsed().Seconds(), "events/s")
+				})
 			}
 		})
 	}

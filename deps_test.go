@@ -17,7 +17,7 @@ func TestLayering(t *testing.T) {
 		pkgs      []string
 		forbidden []string // import path prefixes
 	}{
-		{[]string{"./http", "./sip"}, []string{"ringfence/engine", "ringfence/sqlite", "ringfence/postgres", "ringfence/natslog"}},
+		{[]string{"./http", "./sip", "./web"}, []string{"ringfence/engine", "ringfence/sqlite", "ringfence/postgres", "ringfence/natslog"}},
 		// The engine works over the root contracts: no store, no ledger
 		// files, no adapter.
 		{[]string{"./engine"}, []string{"database/sql", "modernc.org/", "ringfence/sqlite", "ringfence/ledger", "ringfence/http", "ringfence/sip", "net/http",

@@ -65,7 +65,7 @@ func (s *Store) AddReports(ctx context.Context, rs []ringfence.Report, boost fun
 // number, its track, the number's tallies), the other writes the report
 // and its tallies.
 func addReport(ctx context.Context, tx *wtx, r *ringfence.Report, boost func(ringfence.Report) float64, judge ringfence.Judge) error {
-	var oldCat, oldSource string
+	var oldCat, oldSource, oldCorr string
 	var oldRef float64
 	var cleared bool
 	var complaints int
@@ -73,8 +73,8 @@ func addReport(ctx context.Context, tx *wtx, r *ringfence.Report, boost func(rin
 	var track reputation.Track
 	var before []reputation.Tally
 	b := &pgx.Batch{}
-	b.Queue(`SELECT category, source, ref_weight, cleared, complaints FROM reports WHERE number = $1 AND reporter = $2`, r.Number, r.Reporter).QueryRow(func(row pgx.Row) error {
-		err := row.Scan(&oldCat, &oldSource, &oldRef, &cleared, &complaints)
+	b.Queue(`SELECT category, source, ref_weight, cleared, complaints, corroboration FROM reports WHERE number = $1 AND reporter = $2`, r.Number, r.Reporter).QueryRow(func(row pgx.Row) error {
+		err := row.Scan(&oldCat, &oldSource, &oldRef, &cleared, &complaints, &oldCorr)
 		hadOld = err == nil
 		if isNoRows(err) {
 			return nil
@@ -88,11 +88,11 @@ func addReport(ctx context.Context, tx *wtx, r *ringfence.Report, boost func(rin
 		}
 		return err
 	})
-	b.Queue(`SELECT category, reporters, weight FROM tallies WHERE number = $1 ORDER BY category`, r.Number).Query(func(rows pgx.Rows) error {
+	b.Queue(`SELECT category, reporters, weight, corroborated FROM tallies WHERE number = $1 ORDER BY category`, r.Number).Query(func(rows pgx.Rows) error {
 		for rows.Next() {
 			var t reputation.Tally
 			var c string
-			if err := rows.Scan(&c, &t.Reporters, &t.Weight); err != nil {
+			if err := rows.Scan(&c, &t.Reporters, &t.Weight, &t.Corroborated); err != nil {
 				return err
 			}
 			t.Category = ringfence.Category(c)
@@ -107,13 +107,16 @@ func addReport(ctx context.Context, tx *wtx, r *ringfence.Report, boost func(rin
 	if hadOld && !cleared {
 		// The reporter's earlier report leaves the tallies, as the
 		// statements queued here do in the table.
-		w.Queue(`UPDATE tallies SET reporters = reporters - 1, weight = GREATEST(weight - $1, 0) WHERE number = $2 AND category = $3`, oldRef, r.Number, oldCat)
+		oldConfirmed := confirmed(ringfence.Corroboration(oldCorr))
+		w.Queue(`UPDATE tallies SET reporters = reporters - 1, weight = GREATEST(weight - $1, 0), corroborated = GREATEST(corroborated - $2, 0) WHERE number = $3 AND category = $4`,
+			oldRef, oldConfirmed, r.Number, oldCat)
 		w.Queue(`DELETE FROM tallies WHERE number = $1 AND reporters <= 0`, r.Number)
 		kept := before[:0]
 		for _, t := range before {
 			if t.Category == ringfence.Category(oldCat) {
 				t.Reporters--
 				t.Weight = math.Max(t.Weight-oldRef, 0)
+				t.Corroborated = max(t.Corroborated-oldConfirmed, 0)
 			}
 			if t.Reporters > 0 {
 				kept = append(kept, t)
@@ -128,14 +131,15 @@ func addReport(ctx context.Context, tx *wtx, r *ringfence.Report, boost func(rin
 	weight, agree := judge(*r, track, before)
 	r.Weight = weight
 	ref := weight * boost(*r)
-	w.Queue(`INSERT INTO reports (number, reporter, category, source, reported_at, received_at, called_at, note, weight, ref_weight, cleared, complaints)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, FALSE, $11)
+	w.Queue(`INSERT INTO reports (number, reporter, category, source, reported_at, received_at, called_at, note, weight, ref_weight, cleared, complaints, corroboration)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, FALSE, $11, $12)
 		ON CONFLICT (number, reporter) DO UPDATE SET category = excluded.category, source = excluded.source, reported_at = excluded.reported_at,
 			received_at = excluded.received_at, called_at = excluded.called_at, note = excluded.note, weight = excluded.weight,
-			ref_weight = excluded.ref_weight, cleared = FALSE, complaints = excluded.complaints`,
-		r.Number, r.Reporter, string(r.Category), r.Source, ms(r.ReportedAt), ms(r.ReceivedAt), ms(r.CalledAt), r.Note, weight, ref, r.Complaints)
-	w.Queue(`INSERT INTO tallies (number, category, reporters, weight) VALUES ($1, $2, 1, $3)
-		ON CONFLICT (number, category) DO UPDATE SET reporters = tallies.reporters + 1, weight = tallies.weight + excluded.weight`, r.Number, string(r.Category), ref)
+			ref_weight = excluded.ref_weight, cleared = FALSE, complaints = excluded.complaints, corroboration = excluded.corroboration`,
+		r.Number, r.Reporter, string(r.Category), r.Source, ms(r.ReportedAt), ms(r.ReceivedAt), ms(r.CalledAt), r.Note, weight, ref, r.Complaints, string(r.Corroboration))
+	w.Queue(`INSERT INTO tallies (number, category, reporters, weight, corroborated) VALUES ($1, $2, 1, $3, $4)
+		ON CONFLICT (number, category) DO UPDATE SET reporters = tallies.reporters + 1, weight = tallies.weight + excluded.weight,
+			corroborated = tallies.corroborated + excluded.corroborated`, r.Number, string(r.Category), ref, confirmed(r.Corroboration))
 	w.Queue(`INSERT INTO report_events (number, category, source, received_at) VALUES ($1, $2, $3, $4)`,
 		r.Number, string(r.Category), r.Source, ms(r.ReceivedAt))
 	var a, dis int
@@ -157,7 +161,7 @@ type querier interface {
 }
 
 func tallies(ctx context.Context, q querier, number string) ([]reputation.Tally, error) {
-	rows, err := q.Query(ctx, `SELECT category, reporters, weight FROM tallies WHERE number = $1 ORDER BY category`, number)
+	rows, err := q.Query(ctx, `SELECT category, reporters, weight, corroborated FROM tallies WHERE number = $1 ORDER BY category`, number)
 	if err != nil {
 		return nil, err
 	}
@@ -166,7 +170,7 @@ func tallies(ctx context.Context, q querier, number string) ([]reputation.Tally,
 	for rows.Next() {
 		var t reputation.Tally
 		var c string
-		if err := rows.Scan(&c, &t.Reporters, &t.Weight); err != nil {
+		if err := rows.Scan(&c, &t.Reporters, &t.Weight, &t.Corroborated); err != nil {
 			return nil, err
 		}
 		t.Category = ringfence.Category(c)
@@ -182,7 +186,7 @@ func (s *Store) TallyOf(ctx context.Context, number string) ([]reputation.Tally,
 
 // Tallies implements ringfence.ReportStore.
 func (s *Store) Tallies(ctx context.Context, fn func(string, []reputation.Tally) error) error {
-	rows, err := s.pool.Query(ctx, `SELECT number, category, reporters, weight FROM tallies ORDER BY number, category`)
+	rows, err := s.pool.Query(ctx, `SELECT number, category, reporters, weight, corroborated FROM tallies ORDER BY number, category`)
 	if err != nil {
 		return err
 	}
@@ -192,7 +196,7 @@ func (s *Store) Tallies(ctx context.Context, fn func(string, []reputation.Tally)
 	for rows.Next() {
 		var n, c string
 		var t reputation.Tally
-		if err := rows.Scan(&n, &c, &t.Reporters, &t.Weight); err != nil {
+		if err := rows.Scan(&n, &c, &t.Reporters, &t.Weight, &t.Corroborated); err != nil {
 			return err
 		}
 		if n != cur && len(ts) > 0 {
@@ -247,8 +251,9 @@ func clearReports(ctx context.Context, tx *wtx, number string, beforeMS int64) e
 	if _, err := tx.Exec(ctx, `DELETE FROM tallies WHERE number = $1`, number); err != nil {
 		return err
 	}
-	_, err := tx.Exec(ctx, `INSERT INTO tallies (number, category, reporters, weight)
-		SELECT number, category, COUNT(*), SUM(ref_weight) FROM reports WHERE number = $1 AND NOT cleared GROUP BY number, category`, number)
+	_, err := tx.Exec(ctx, `INSERT INTO tallies (number, category, reporters, weight, corroborated)
+		SELECT number, category, COUNT(*), SUM(ref_weight), COUNT(*) FILTER (WHERE corroboration = 'confirmed')
+		FROM reports WHERE number = $1 AND NOT cleared GROUP BY number, category`, number)
 	return err
 }
 
@@ -279,4 +284,13 @@ func (s *Store) CountReports(ctx context.Context) (int64, error) {
 	var n int64
 	err := s.pool.QueryRow(ctx, `SELECT COUNT(*) FROM reports`).Scan(&n)
 	return n, err
+}
+
+// confirmed is 1 for a report call records confirmed, else 0: what it adds
+// to its tally's corroborated count.
+func confirmed(c ringfence.Corroboration) int {
+	if c == ringfence.Confirmed {
+		return 1
+	}
+	return 0
 }

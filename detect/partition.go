@@ -96,6 +96,7 @@ func (d *Detector) tick(c ringfence.CallRecord) {
 	if d.now >= d.nextSweep {
 		d.sweep()
 	}
+	d.bursts.counts.advance(d.now) // the sketch's age is the stream's
 }
 
 // calleeSide ends Observe for a call whose callee only this detector owns:
@@ -115,6 +116,7 @@ func (d *Detector) calleeSide(c ringfence.CallRecord, hcallee uint64, emit func(
 // detector owns the callee.
 func (d *Detector) burstAt(c ringfence.CallRecord, hcallee uint64) *target {
 	if d.part.side == sideCaller {
+		d.bursts.counts.advance(d.now)
 		return nil
 	}
 	return d.bursts.observe(c, hcallee, d.now)

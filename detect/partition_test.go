@@ -3,17 +3,20 @@ package detect_test
 import (
 	"fmt"
 	"sort"
+	"strings"
 	"testing"
 
 	"ringfence"
 	"ringfence/detect"
 )
 
-// flagSet renders flags as sorted "number kind score flagged_at" lines.
+// flagSet renders flags as sorted "number kind score flagged_at reasons"
+// lines (campaign ids link the numbers of one detector, so they are left
+// out).
 func flagSet(fs []ringfence.Flag) []string {
 	out := make([]string, len(fs))
 	for i, f := range fs {
-		out[i] = fmt.Sprintf("%s %s %.3f %s", f.Number, f.Kind, f.Score, f.FlaggedAt.Format("2006-01-02T15:04:05"))
+		out[i] = fmt.Sprintf("%s %s %.3f %s %s", f.Number, f.Kind, f.Score, f.FlaggedAt.Format("2006-01-02T15:04:05"), strings.Join(f.Reasons, "; "))
 	}
 	sort.Strings(out)
 	return out
@@ -99,5 +102,26 @@ func TestOwner(t *testing.T) {
 	}
 	if detect.Owner(8613800000000, 1) != 0 || detect.Owner(8613800000000, 0) != 0 {
 		t.Error("one detector does not own every number")
+	}
+}
+
+// BenchmarkPartition measures what one of two partitioned detectors does
+// over a stream against one detector alone: the share of the work each of
+// two workers has.
+func BenchmarkPartition(b *testing.B) {
+	calls := scenarios[0].run(2, 20000, 3).Calls
+	emit := func(ringfence.Flag) {}
+	for _, p := range []detect.Partition{{}, {Count: 2, Index: 0}} {
+		b.Run(fmt.Sprintf("of%d", max(p.Count, 1)), func(b *testing.B) {
+			for range b.N {
+				cfg := detect.DefaultConfig()
+				cfg.Partition = p
+				d := detect.New(cfg)
+				for i := 0; i < len(calls); i += 256 {
+					d.ObserveCalls(calls[i:min(i+256, len(calls))], emit)
+				}
+			}
+			b.ReportMetric(float64(len(calls))*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+		})
 	}
 }

@@ -5,15 +5,19 @@ import (
 	"strings"
 
 	"ringfence"
+	"ringfence/cdr"
 	"ringfence/detect"
 )
 
-// Observe feeds call records, in stream-time order, to the behaviour
+// ObserveFrom feeds call records, in stream-time order, to the behaviour
 // detector, then stores the flags it raises and makes them verdict signals
 // at once. The detector is shared: concurrent callers take turns. A record
 // that starts more than ClockSkew in the future is skipped (callers report
 // it, see NotFuture): it would anchor detection windows in the future.
-func (e *DetectService) Observe(ctx context.Context, cdrs []ringfence.CallRecord) ([]ringfence.Flag, error) {
+// source names the records' Source ids (cdr.Reader.Source), so that a
+// flag carries the account and trunk of the record that raised it; nil
+// names none.
+func (e *DetectService) ObserveFrom(ctx context.Context, cdrs []ringfence.CallRecord, source func(uint16) cdr.Source) ([]ringfence.Flag, error) {
 	latest := e.Now().Add(ClockSkew)
 	e.detMu.Lock()
 	if e.detector == nil {
@@ -24,7 +28,7 @@ func (e *DetectService) Observe(ctx context.Context, cdrs []ringfence.CallRecord
 		if c.StartTime().After(latest) {
 			continue
 		}
-		e.detector.Observe(c, func(f ringfence.Flag) { flags = append(flags, explain(f)) })
+		e.detector.Observe(c, func(f ringfence.Flag) { flags = append(flags, attribute(explain(f), c, source)) })
 	}
 	e.detMu.Unlock()
 	return flags, e.ApplyFlags(ctx, flags)

@@ -414,6 +414,14 @@ var errEmpty = errors.New("empty")
 // key normalises a number field to its number.Key.
 func key(b []byte) (uint64, error) {
 	b = bytes.TrimSpace(b)
+	if k, ok := fastMobile(b); ok {
+		return k, nil
+	}
+	return slowKey(b)
+}
+
+// slowKey is key by package number, for any notation.
+func slowKey(b []byte) (uint64, error) {
 	if len(b) == 0 {
 		return 0, errEmpty
 	}

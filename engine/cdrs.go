@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"ringfence"
-	"ringfence/cdr"
 	"ringfence/detect"
 )
 
@@ -14,10 +13,10 @@ import (
 // at once. The detector is shared: concurrent callers take turns. A record
 // that starts more than ClockSkew in the future is skipped (callers report
 // it, see NotFuture): it would anchor detection windows in the future.
-// source names the records' Source ids (cdr.Reader.Source), so that a
-// flag carries the account and trunk of the record that raised it; nil
-// names none.
-func (e *DetectService) ObserveFrom(ctx context.Context, cdrs []ringfence.CallRecord, source func(uint16) cdr.Source) ([]ringfence.Flag, error) {
+// source names the account and trunk of the records' Source ids (the
+// reader's), so that a flag carries those of the record that raised it;
+// nil names none.
+func (e *DetectService) ObserveFrom(ctx context.Context, cdrs []ringfence.CallRecord, source func(id uint16) (account, trunk string)) ([]ringfence.Flag, error) {
 	latest := e.Now().Add(ClockSkew)
 	e.detMu.Lock()
 	if e.detector == nil {

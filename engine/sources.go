@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"ringfence"
-	"ringfence/cdr"
 	"ringfence/number"
 )
 
@@ -14,18 +13,17 @@ func (e *DetectService) Observe(ctx context.Context, cdrs []ringfence.CallRecord
 	return e.ObserveFrom(ctx, cdrs, nil)
 }
 
-// attribute gives a flag raised on record c the account and trunk on c,
-// when the flag is its caller's. A call-bombing target is called, not
-// calling: its flag names no account.
-func attribute(f ringfence.Flag, c ringfence.CallRecord, source func(uint16) cdr.Source) ringfence.Flag {
+// attribute gives a flag raised on record c the account and trunk that
+// source names for c, when the flag is its caller's. A call-bombing target
+// is called, not calling: its flag names no account.
+func attribute(f ringfence.Flag, c ringfence.CallRecord, source func(uint16) (account, trunk string)) ringfence.Flag {
 	if source == nil || c.Source == 0 || f.Kind == ringfence.KindCallBombingTarget {
 		return f
 	}
 	if k, ok := number.Key(f.Number); !ok || k != c.Caller {
 		return f
 	}
-	src := source(c.Source)
-	f.Account, f.Trunk = src.Account, src.Trunk
+	f.Account, f.Trunk = source(c.Source)
 	return f
 }
 
@@ -35,26 +33,18 @@ type flagRanger interface {
 	FlagsBetween(ctx context.Context, from, to time.Time, fn func(ringfence.Flag) error) error
 }
 
-// SourceStats rolls up the flags raised in the month starting at month
-// (UTC, as ringfence.ParseMonth gives it) by who carried their calls, the
-// brand of the number's range or the holder of a 95/96 number.
-func (e *Engine) SourceStats(ctx context.Context, month time.Time, by cdr.By) (cdr.SourceStats, error) {
-	end := month.AddDate(0, 1, 0)
-	r := cdr.NewRollup(by)
-	add := func(f ringfence.Flag) error {
-		if !f.FlaggedAt.Before(month) && f.FlaggedAt.Before(end) {
-			r.Add(f, 0)
+// FlagsRaised calls fn for each stored flag raised in [from, to) (a number
+// flagged again counts at its latest flag), for the roll-ups of
+// GET /v1/stats/sources.
+func (e *Engine) FlagsRaised(ctx context.Context, from, to time.Time, fn func(ringfence.Flag) error) error {
+	in := func(f ringfence.Flag) error {
+		if f.FlaggedAt.Before(from) || !f.FlaggedAt.Before(to) {
+			return nil
 		}
-		return nil
+		return fn(f)
 	}
-	var err error
 	if fr, ok := e.store.(flagRanger); ok {
-		err = fr.FlagsBetween(ctx, month, end, add)
-	} else {
-		err = e.store.Flags(ctx, add)
+		return fr.FlagsBetween(ctx, from, to, in)
 	}
-	if err != nil {
-		return cdr.SourceStats{}, err
-	}
-	return cdr.SourceStats{Month: month.Format("2006-01"), By: by, Sources: r.Rows()}, nil
+	return e.store.Flags(ctx, in)
 }

@@ -9,24 +9,26 @@ import (
 	"ringfence/cdr"
 )
 
-// Sources rolls the flags of a month up by who carried their calls (the
-// customer account or trunk on the records), the brand of the number's
-// range, or the holder of a 95/96 number.
+// Sources reads the flags raised in a span, which GET /v1/stats/sources
+// rolls up by who carried their calls.
 type Sources interface {
-	SourceStats(ctx context.Context, month time.Time, by cdr.By) (cdr.SourceStats, error)
+	FlagsRaised(ctx context.Context, from, to time.Time, fn func(ringfence.Flag) error) error
 }
 
 // sourceObserver is a Service whose flags can carry the account and trunk
 // of the records that raised them.
 type sourceObserver interface {
-	ObserveFrom(ctx context.Context, cdrs []ringfence.CallRecord, source func(uint16) cdr.Source) ([]ringfence.Flag, error)
+	ObserveFrom(ctx context.Context, cdrs []ringfence.CallRecord, source func(id uint16) (account, trunk string)) ([]ringfence.Flag, error)
 }
 
 // observe feeds a batch read by rd to detection, naming the records'
 // sources when the service takes them.
 func (s *Server) observe(ctx context.Context, batch []ringfence.CallRecord, rd *cdr.Reader) ([]ringfence.Flag, error) {
 	if so, ok := s.Service.(sourceObserver); ok {
-		return so.ObserveFrom(ctx, batch, rd.Source)
+		return so.ObserveFrom(ctx, batch, func(id uint16) (string, string) {
+			src := rd.Source(id)
+			return src.Account, src.Trunk
+		})
 	}
 	return s.Service.Observe(ctx, batch)
 }
@@ -47,13 +49,13 @@ func (s *Server) getSources(w http.ResponseWriter, r *http.Request, k ringfence.
 			return err
 		}
 	}
-	st, err := s.Service.SourceStats(r.Context(), m, by)
-	if err != nil {
+	roll := cdr.NewRollup(by)
+	if err := s.Service.FlagsRaised(r.Context(), m, m.AddDate(0, 1, 0), func(f ringfence.Flag) error {
+		roll.Add(f, 0)
+		return nil
+	}); err != nil {
 		return err
 	}
-	if st.Sources == nil {
-		st.Sources = []cdr.SourceRow{}
-	}
-	writeJSON(w, http.StatusOK, st)
+	writeJSON(w, http.StatusOK, cdr.SourceStats{Month: m.Format("2006-01"), By: by, Sources: roll.Rows()})
 	return nil
 }

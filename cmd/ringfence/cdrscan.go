@@ -10,29 +10,43 @@ import (
 )
 
 // scanner feeds the records of "cdr scan" to one detector, or to several
-// partitioned ones (detect.Partition) that work on each batch at once
-// while the next batch is read.
+// partitioned ones (detect.Partition), each in its own goroutine working
+// through the batches at its own pace while the next batches are read.
 type scanner struct {
 	rd    *cdr.Reader // the reader of the records being added
 	dets  []*detect.Detector
-	batch []ringfence.CallRecord // being filled
+	batch []ringfence.CallRecord // being filled (one detector)
 
-	// With several detectors: the batch they work on, and its reader.
-	spare  []ringfence.CallRecord
-	spareR *cdr.Reader
-	busy   bool
-	in     []chan []ringfence.CallRecord
-	done   chan struct{}
-	found  [][]ringfence.Flag // each detector's flags from the batch
-	all    []ringfence.Flag
+	// With several detectors: batches in flight, oldest first, and free
+	// ones. A batch is emitted, in order, once every detector is done.
+	job      *scanJob // being filled
+	inflight []*scanJob
+	free     []*scanJob
+	in       []chan *scanJob
+	results  chan scanResult
+}
+
+// scanJob is a batch of records handed to every detector.
+type scanJob struct {
+	recs    []ringfence.CallRecord
+	rd      *cdr.Reader
+	pending int // detectors not done with it
+	flags   []ringfence.Flag
+}
+
+type scanResult struct {
+	job   *scanJob
+	flags []ringfence.Flag
 }
 
 // Batch sizes: one detector takes records in small batches (it prefetches
-// the table entries of a batch); several take larger ones, to keep the
-// hand-over rare.
+// the table entries of a batch); several take larger ones, up to
+// scanInFlight at once, so that a detector held up a moment does not
+// hold the others.
 const (
 	scanBatch     = 256
-	scanWorkBatch = 4096
+	scanWorkBatch = 8192
+	scanInFlight  = 8
 )
 
 func newScanner(cfg detect.Config, workers int) *scanner {
@@ -42,34 +56,54 @@ func newScanner(cfg detect.Config, workers int) *scanner {
 		sc.batch = make([]ringfence.CallRecord, 0, scanBatch)
 		return sc
 	}
-	sc.batch = make([]ringfence.CallRecord, 0, scanWorkBatch)
-	sc.spare = make([]ringfence.CallRecord, 0, scanWorkBatch)
-	sc.done = make(chan struct{}, workers)
-	sc.found = make([][]ringfence.Flag, workers)
+	sc.results = make(chan scanResult, workers*scanInFlight)
+	for range scanInFlight {
+		sc.free = append(sc.free, &scanJob{recs: make([]ringfence.CallRecord, 0, scanWorkBatch)})
+	}
+	sc.job = sc.take()
 	for i := range workers {
 		cfg.Partition = detect.Partition{Count: workers, Index: i}
 		d := detect.New(cfg)
-		in := make(chan []ringfence.CallRecord, 1)
+		in := make(chan *scanJob, scanInFlight)
 		sc.dets = append(sc.dets, d)
 		sc.in = append(sc.in, in)
 		go func() {
-			for b := range in {
-				sc.found[i] = sc.found[i][:0]
-				d.ObserveCalls(b, func(f ringfence.Flag) { sc.found[i] = append(sc.found[i], f) })
-				sc.done <- struct{}{}
+			for j := range in {
+				var fs []ringfence.Flag
+				d.ObserveCalls(j.recs, func(f ringfence.Flag) { fs = append(fs, f) })
+				sc.results <- scanResult{j, fs}
 			}
 		}()
 	}
 	return sc
 }
 
-func (sc *scanner) add(rec ringfence.CallRecord) { sc.batch = append(sc.batch, rec) }
+func (sc *scanner) take() *scanJob {
+	j := sc.free[len(sc.free)-1]
+	sc.free = sc.free[:len(sc.free)-1]
+	j.recs, j.flags = j.recs[:0], j.flags[:0]
+	return j
+}
 
-func (sc *scanner) full() bool { return len(sc.batch) == cap(sc.batch) }
+func (sc *scanner) add(rec ringfence.CallRecord) {
+	if sc.job != nil {
+		sc.job.recs = append(sc.job.recs, rec)
+		return
+	}
+	sc.batch = append(sc.batch, rec)
+}
+
+func (sc *scanner) full() bool {
+	if sc.job != nil {
+		return len(sc.job.recs) == cap(sc.job.recs)
+	}
+	return len(sc.batch) == cap(sc.batch)
+}
 
 // flush hands the batch to the detectors. One detector works on it at
-// once; several work on it while the caller reads on, and their flags are
-// emitted at the next flush, or before flush returns when wait is set.
+// once; several work on it while the caller reads on, and the flags of
+// each batch are emitted, in order, once all are done with it: at a later
+// flush, or before flush returns when wait is set.
 func (sc *scanner) flush(emit func(ringfence.Flag), wait bool) {
 	if len(sc.dets) == 1 {
 		b, rd := sc.batch, sc.rd
@@ -77,61 +111,74 @@ func (sc *scanner) flush(emit func(ringfence.Flag), wait bool) {
 		sc.batch = sc.batch[:0]
 		return
 	}
-	sc.collect(emit)
-	if len(sc.batch) > 0 {
+	if j := sc.job; len(j.recs) > 0 {
+		j.rd, j.pending = sc.rd, len(sc.dets)
 		for _, in := range sc.in {
-			in <- sc.batch
+			in <- j
 		}
-		sc.busy = true
-		sc.spareR = sc.rd
-		sc.batch, sc.spare = sc.spare[:0], sc.batch
+		sc.inflight = append(sc.inflight, j)
+		sc.job = nil
 	}
-	if wait {
-		sc.collect(emit)
+	// Emit what is done; wait for the oldest batch only when no batch is
+	// free to fill, or when told to.
+collect:
+	for len(sc.inflight) > 0 {
+		if j := sc.inflight[0]; j.pending == 0 {
+			sc.emit(j, emit)
+			continue
+		}
+		if !wait && len(sc.free) > 0 {
+			select {
+			case r := <-sc.results:
+				sc.done(r)
+				continue
+			default:
+				break collect
+			}
+		}
+		sc.done(<-sc.results)
+	}
+	if sc.job == nil {
+		sc.job = sc.take()
 	}
 }
 
-// collect waits for the detectors to finish their batch and emits its
-// flags in time order.
-func (sc *scanner) collect(emit func(ringfence.Flag)) {
-	if !sc.busy {
-		return
-	}
-	for range sc.dets {
-		<-sc.done
-	}
-	sc.busy = false
-	sc.all = sc.all[:0]
-	for _, fs := range sc.found {
-		sc.all = append(sc.all, fs...)
-	}
-	sort.SliceStable(sc.all, func(i, j int) bool {
-		a, b := sc.all[i], sc.all[j]
-		if !a.FlaggedAt.Equal(b.FlaggedAt) {
-			return a.FlaggedAt.Before(b.FlaggedAt)
+func (sc *scanner) done(r scanResult) {
+	r.job.pending--
+	r.job.flags = append(r.job.flags, r.flags...)
+}
+
+// emit emits the flags of the oldest batch in time order and frees it.
+func (sc *scanner) emit(j *scanJob, emit func(ringfence.Flag)) {
+	sort.SliceStable(j.flags, func(a, b int) bool {
+		x, y := j.flags[a], j.flags[b]
+		if !x.FlaggedAt.Equal(y.FlaggedAt) {
+			return x.FlaggedAt.Before(y.FlaggedAt)
 		}
-		if a.Number != b.Number {
-			return a.Number < b.Number
+		if x.Number != y.Number {
+			return x.Number < y.Number
 		}
-		return a.Kind < b.Kind
+		return x.Kind < y.Kind
 	})
-	for _, f := range sc.all {
-		emit(attribute(f, sc.spare, sc.spareR))
+	for _, f := range j.flags {
+		emit(attribute(f, j.recs, j.rd))
 	}
+	sc.inflight = sc.inflight[1:]
+	sc.free = append(sc.free, j)
 }
 
-// close stops the detectors' goroutines.
+// close stops the detectors' goroutines once they are done with their
+// batches.
 func (sc *scanner) close() {
-	if sc.busy {
-		for range sc.dets {
-			<-sc.done
-		}
-		sc.busy = false
-	}
 	for _, in := range sc.in {
 		close(in)
 	}
-	sc.in = nil
+	for _, j := range sc.inflight {
+		for ; j.pending > 0; j.pending-- {
+			<-sc.results
+		}
+	}
+	sc.in, sc.inflight = nil, nil
 }
 
 // stats adds up the detectors' counters.

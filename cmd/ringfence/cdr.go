@@ -142,6 +142,7 @@ func (c *cli) cdrScan(args []string) int {
 			defer f.Close()
 			in = f
 		}
+		live := !regularFile(in)
 		rd := cdr.NewReader(newCtxReader(c.context(), in), format)
 		sc.rd = rd
 		for {
@@ -167,10 +168,11 @@ func (c *cli) cdrScan(args []string) int {
 			}
 			sc.add(rec)
 			// A full batch goes at once, and so does the rest before
-			// waiting on a slow input (a live stream on stdin).
+			// waiting on a slow input (a live stream on stdin; a file
+			// never keeps its reader waiting).
 			if sc.full() {
 				sc.flush(emit, false)
-			} else if rd.Buffered() == 0 {
+			} else if live && rd.Buffered() == 0 {
 				sc.flush(emit, true)
 			}
 			if writeErr != nil {
@@ -220,6 +222,17 @@ func (c *cli) cdrScan(args []string) int {
 		return c.fail("cdr scan", err)
 	}
 	return exitOK
+}
+
+// regularFile reports whether r is a regular file, whose reads do not
+// wait on a writer.
+func regularFile(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode().IsRegular()
 }
 
 // writeRollup prints a roll-up: a table with a header, or one JSON object

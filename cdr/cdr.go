@@ -6,7 +6,9 @@
 // Who carried a call (the customer account and the trunk: Asterisk's
 // accountcode and originating channel, the native account and trunk
 // columns) is interned by the Reader: a record carries a small Source id,
-// and Reader.Source names it.
+// and Reader.Source names it. A Rollup counts flags by that account or
+// trunk, by the brand of the number's range or by the holder of a 95/96
+// number: whose lines carry the harassment.
 //
 // A Reader streams records one at a time and never stops at a bad row: Next
 // returns a *ringfence.RowError naming the line and field, and the following call

@@ -43,7 +43,7 @@ echo "== simulating $DAYS days x $SUBSCRIBERS subscribers ($SCENARIO scenario)"
 rows=$(($(wc -l <"$work/cdr.csv") - 1))
 echo "file: $rows rows, $(du -h "$work/cdr.csv" | cut -f1)"
 
-echo "== ringfence cdr scan (one core)"
+echo "== ringfence cdr scan (one core; load average $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null))"
 one_core "$work/ringfence" cdr scan "$work/cdr.csv" --json >"$work/flags.jsonl" 2>"$work/scan.err"
 cat "$work/scan.err"
 rf_rate=$(rate "$work/scan.err")
@@ -70,10 +70,14 @@ fi
 
 if [ "${SKIP_WORKERS:-}" != 1 ]; then
 	echo "== --workers scaling (two cores)"
+	# CPU seconds (user+sys) show what the machine's other load hides:
+	# scaling needs two idle cores.
+	TIMEFORMAT='%U %S'
 	for w in 1 2; do
-		two_cores "$work/ringfence" cdr scan "$work/cdr.csv" --json --workers "$w" >"$work/w$w.jsonl" 2>"$work/w$w.err"
-		echo "workers $w: $(rate "$work/w$w.err") rows/s"
+		{ time two_cores "$work/ringfence" cdr scan "$work/cdr.csv" --json --workers "$w" >"$work/w$w.jsonl" 2>"$work/w$w.err"; } 2>"$work/w$w.time"
+		echo "workers $w: $(rate "$work/w$w.err") rows/s, $(awk '{ printf "%.2f", $1 + $2 }' "$work/w$w.time") CPU s"
 	done
+	echo "load average: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
 	if [ "$(flagset "$work/w1.jsonl")" = "$(flagset "$work/w2.jsonl")" ]; then same=same; else same=DIFFERENT; fi
 	awk -v a="$(rate "$work/w2.err")" -v b="$(rate "$work/w1.err")" -v s="$same" 'BEGIN { printf "scaling 1 -> 2 workers: %.2f; flags: %s\n", a / b, s }'
 fi

@@ -49,6 +49,11 @@ type CallRecord struct {
 	Start          int64  // Unix seconds
 	Duration       uint32 // talk seconds; 0 when unanswered
 	Answered       bool
+	// Source is who carried the call: an id, given by the reader, of the
+	// customer account and trunk on the record (cdr.Reader.Source names
+	// it); 0 when the records name none. It sits in what was padding, so
+	// the record stays 32 bytes.
+	Source uint16
 }
 
 // CallerE164 is the caller in E.164 ("+8613812345678"), "" when there is none.
@@ -95,4 +100,10 @@ type Flag struct {
 	FlaggedAt time.Time `json:"flagged_at"`
 	Reasons   []string  `json:"reasons"`
 	Campaign  string    `json:"campaign,omitempty"`
+	// Account and Trunk are who carried the calls that raised the flag:
+	// the customer account and the trunk on the caller's records, "" when
+	// the records name none (and for call-bombing targets, which are
+	// called, not calling).
+	Account string `json:"account,omitempty"`
+	Trunk   string `json:"trunk,omitempty"`
 }

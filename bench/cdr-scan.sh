@@ -2,6 +2,10 @@
 # cdr-scan.sh measures end-to-end CDR scanning (parse, normalise, detect) on
 # one core, and in the same run has DuckDB compute the equivalent per-caller
 # aggregation over the same file, then reports the ratio of the two speeds.
+# It then measures --workers scaling: 1 and 2 partitioned detectors on two
+# cores, and checks that they raise the same flags (number, kind, score,
+# time). With BASE=<git revision> it also builds that revision and scans
+# the same file with it on one core, for a before/after in the same run.
 # It also measures the detector's memory per active caller with
 # RF_CALLERS distinct callers (default 10,000,000).
 #
@@ -9,7 +13,9 @@
 # Environment: DAYS (7), SUBSCRIBERS (100000), RF_CALLERS (10000000),
 #              SCENARIO (main, or alt: the independently modelled population
 #              with mixed time zones, disorder and duplicate rows),
-#              SKIP_DUCKDB=1 to skip the peer, SKIP_MEMORY=1 to skip memory.
+#              BASE (a git revision to compare with), SKIP_DUCKDB=1 to skip
+#              the peer, SKIP_WORKERS=1 to skip scaling, SKIP_MEMORY=1 to
+#              skip memory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DAYS=${DAYS:-7}
@@ -22,6 +28,13 @@ trap 'rm -rf "$work"' EXIT
 one_core() {
 	if command -v taskset >/dev/null; then GOMAXPROCS=1 taskset -c 0 "$@"; else GOMAXPROCS=1 "$@"; fi
 }
+two_cores() {
+	if command -v taskset >/dev/null; then GOMAXPROCS=2 taskset -c 0,1 "$@"; else GOMAXPROCS=2 "$@"; fi
+}
+rate() { sed -n 's/.* \([0-9][0-9]*\) rows\/s.*/\1/p' "$1"; }
+# flagset is a scan's flags without campaign ids (which link the numbers
+# one detector flagged) and reasons, sorted.
+flagset() { sed -e 's/"reasons":\[[^]]*\],\{0,1\}//' -e 's/"campaign":"[^"]*",\{0,1\}//' "$1" | sort; }
 
 go build -o "$work/ringfence" ./cmd/ringfence
 echo "== simulating $DAYS days x $SUBSCRIBERS subscribers ($SCENARIO scenario)"
@@ -30,11 +43,22 @@ echo "== simulating $DAYS days x $SUBSCRIBERS subscribers ($SCENARIO scenario)"
 rows=$(($(wc -l <"$work/cdr.csv") - 1))
 echo "file: $rows rows, $(du -h "$work/cdr.csv" | cut -f1)"
 
-echo "== ringfence cdr scan (one core)"
+echo "== ringfence cdr scan (one core; load average $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null))"
 one_core "$work/ringfence" cdr scan "$work/cdr.csv" --json >"$work/flags.jsonl" 2>"$work/scan.err"
 cat "$work/scan.err"
-rf_rate=$(sed -n 's/.* \([0-9][0-9]*\) rows\/s.*/\1/p' "$work/scan.err")
+rf_rate=$(rate "$work/scan.err")
 "$work/ringfence" cdr eval --truth "$work/truth.jsonl" "$work/flags.jsonl" | sed -n '1,4p'
+
+if [ -n "${BASE:-}" ]; then
+	echo "== ringfence cdr scan at $BASE (one core, same file)"
+	git worktree add -q --detach "$work/base" "$BASE"
+	(cd "$work/base" && go build -o "$work/ringfence-base" ./cmd/ringfence)
+	git worktree remove --force "$work/base"
+	one_core "$work/ringfence-base" cdr scan "$work/cdr.csv" --json >"$work/base.jsonl" 2>"$work/base.err"
+	base_rate=$(rate "$work/base.err")
+	if [ "$(flagset "$work/base.jsonl" | sed 's/,"account":"[^"]*"//; s/,"trunk":"[^"]*"//')" = "$(flagset "$work/flags.jsonl")" ]; then same=same; else same=DIFFERENT; fi
+	awk -v a="$rf_rate" -v b="$base_rate" -v s="$same" 'BEGIN { printf "speed-up over base: %.2f (%d vs %d rows/s); flags: %s\n", a / b, a, b, s }'
+fi
 
 if [ "${SKIP_DUCKDB:-}" != 1 ]; then
 	echo "== DuckDB per-caller aggregation (one thread, one core)"
@@ -42,6 +66,20 @@ if [ "${SKIP_DUCKDB:-}" != 1 ]; then
 	one_core "$work/duckdb-agg" --threads 1 "$work/cdr.csv" | tee "$work/duck.out"
 	duck_rate=$(sed -n 's/.*rows_per_s=\([0-9]*\).*/\1/p' "$work/duck.out")
 	awk -v a="$rf_rate" -v b="$duck_rate" 'BEGIN { printf "ratio ringfence/duckdb: %.2f (%d vs %d rows/s)\n", a / b, a, b }'
+fi
+
+if [ "${SKIP_WORKERS:-}" != 1 ]; then
+	echo "== --workers scaling (two cores)"
+	# CPU seconds (user+sys) show what the machine's other load hides:
+	# scaling needs two idle cores.
+	TIMEFORMAT='%U %S'
+	for w in 1 2; do
+		{ time two_cores "$work/ringfence" cdr scan "$work/cdr.csv" --json --workers "$w" >"$work/w$w.jsonl" 2>"$work/w$w.err"; } 2>"$work/w$w.time"
+		echo "workers $w: $(rate "$work/w$w.err") rows/s, $(awk '{ printf "%.2f", $1 + $2 }' "$work/w$w.time") CPU s"
+	done
+	echo "load average: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
+	if [ "$(flagset "$work/w1.jsonl")" = "$(flagset "$work/w2.jsonl")" ]; then same=same; else same=DIFFERENT; fi
+	awk -v a="$(rate "$work/w2.err")" -v b="$(rate "$work/w1.err")" -v s="$same" 'BEGIN { printf "scaling 1 -> 2 workers: %.2f; flags: %s\n", a / b, s }'
 fi
 
 if [ "${SKIP_MEMORY:-}" != 1 ]; then

@@ -1,6 +1,14 @@
 // Package cdr reads call detail records: the native CSV of ringfence
-// (caller,callee,start_time,duration_s,answered) and Asterisk's Master.csv,
-// plain or gzip-compressed, with the format detected from the first line.
+// (caller,callee,start_time,duration_s,answered, and optionally account and
+// trunk) and Asterisk's Master.csv, plain or gzip-compressed, with the
+// format detected from the first line.
+//
+// Who carried a call (the customer account and the trunk: Asterisk's
+// accountcode and originating channel, the native account and trunk
+// columns) is interned by the Reader: a record carries a small Source id,
+// and Reader.Source names it. A Rollup counts flags by that account or
+// trunk, by the brand of the number's range or by the holder of a 95/96
+// number: whose lines carry the harassment.
 //
 // A Reader streams records one at a time and never stops at a bad row: Next
 // returns a *ringfence.RowError naming the line and field, and the following call
@@ -76,8 +84,9 @@ type Reader struct {
 	line     int
 	started  bool
 	openErr  error
-	cols     [5]int // native: index of caller, callee, start_time, duration_s, answered
+	cols     [7]int // native: index of caller, callee, start_time, duration_s, answered, account, trunk (-1: none)
 	ncols    int
+	sources  sourceTable
 	fields   [][]byte
 	long     []byte
 	unquoted []byte
@@ -92,7 +101,7 @@ var CST = time.FixedZone("CST", 8*3600)
 // plain or compressed.
 func NewReader(r io.Reader, format Format) *Reader {
 	br := bufio.NewReaderSize(r, 256<<10)
-	rd := &Reader{format: format, Location: CST, cols: [5]int{0, 1, 2, 3, 4}, ncols: 5}
+	rd := &Reader{format: format, Location: CST, cols: [7]int{0, 1, 2, 3, 4, -1, -1}, ncols: 5}
 	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
 		zr, err := gzip.NewReader(br)
 		if err != nil {
@@ -194,7 +203,11 @@ func (r *Reader) readLine() ([]byte, error) {
 	return line, nil
 }
 
-var nativeNames = [5]string{"caller", "callee", "start_time", "duration_s", "answered"}
+var nativeNames = [7]string{"caller", "callee", "start_time", "duration_s", "answered", "account", "trunk"}
+
+// nativeRequired is how many of nativeNames a native header must have; the
+// rest (account, trunk) are optional.
+const nativeRequired = 5
 
 // detect looks at the first line: a native header (returns header=true),
 // or a first data row whose shape tells the format.
@@ -212,17 +225,17 @@ func (r *Reader) detect(line []byte) (header bool, err error) {
 	}
 	if isNative && r.format != Asterisk {
 		r.format = Native
-		cols := [5]int{-1, -1, -1, -1, -1}
+		cols := [7]int{-1, -1, -1, -1, -1, -1, -1}
 		for i, f := range lower {
 			for j, name := range nativeNames {
-				if f == name || (j == 2 && f == "start") || (j == 3 && (f == "duration" || f == "billsec")) {
+				if f == name || (j == 2 && f == "start") || (j == 3 && (f == "duration" || f == "billsec")) || (j == 5 && f == "accountcode") {
 					if cols[j] < 0 {
 						cols[j] = i
 					}
 				}
 			}
 		}
-		for j, c := range cols {
+		for j, c := range cols[:nativeRequired] {
 			if c < 0 {
 				return true, fmt.Errorf("line %d: header has no %q column", r.line, nativeNames[j])
 			}
@@ -333,11 +346,26 @@ func (r *Reader) native(line []byte) (ringfence.CallRecord, error) {
 	if !rec.Answered {
 		rec.Duration = 0
 	}
+	if r.cols[5] >= 0 || r.cols[6] >= 0 {
+		var account, trunk []byte
+		if r.cols[5] >= 0 {
+			account = f[r.cols[5]]
+		}
+		if r.cols[6] >= 0 {
+			trunk = f[r.cols[6]]
+		}
+		var serr *sourceError
+		if rec.Source, serr = r.sources.id(account, trunk); serr != nil {
+			return ringfence.CallRecord{}, &ringfence.RowError{Line: r.line, Field: serr.field, Err: serr}
+		}
+	}
 	return rec, nil
 }
 
 // Asterisk Master.csv columns.
 const (
+	astAccount     = 0
+	astChannel     = 5
 	astSrc         = 1
 	astDst         = 2
 	astStart       = 9
@@ -372,6 +400,14 @@ func (r *Reader) asterisk(line []byte) (ringfence.CallRecord, error) {
 	if !rec.Answered {
 		rec.Duration = 0
 	}
+	var serr *sourceError
+	if rec.Source, serr = r.sources.id(f[astAccount], channelTrunk(f[astChannel])); serr != nil {
+		field := "accountcode"
+		if serr.field == "trunk" {
+			field = "channel"
+		}
+		return ringfence.CallRecord{}, &ringfence.RowError{Line: r.line, Field: field, Err: serr}
+	}
 	return rec, nil
 }
 
@@ -380,6 +416,14 @@ var errEmpty = errors.New("empty")
 // key normalises a number field to its number.Key.
 func key(b []byte) (uint64, error) {
 	b = bytes.TrimSpace(b)
+	if k, ok := fastMobile(b); ok {
+		return k, nil
+	}
+	return slowKey(b)
+}
+
+// slowKey is key by package number, for any notation.
+func slowKey(b []byte) (uint64, error) {
 	if len(b) == 0 {
 		return 0, errEmpty
 	}

@@ -37,7 +37,11 @@ func dump(t testing.TB, r io.Reader, format Format) string {
 		if err != nil {
 			t.Fatal(err)
 		}
-		fmt.Fprintf(&b, "%s %s %s %s %v\n", c.CallerE164(), c.CalleeE164(), c.StartTime().Format(time.RFC3339), time.Duration(c.Duration)*time.Second, c.Answered)
+		fmt.Fprintf(&b, "%s %s %s %s %v", c.CallerE164(), c.CalleeE164(), c.StartTime().Format(time.RFC3339), time.Duration(c.Duration)*time.Second, c.Answered)
+		if src := rd.Source(c.Source); src != (Source{}) {
+			fmt.Fprintf(&b, " account=%q trunk=%q", src.Account, src.Trunk)
+		}
+		b.WriteByte('\n')
 	}
 	return b.String()
 }
@@ -220,6 +224,7 @@ func FuzzReader(f *testing.F) {
 	}
 	f.Add([]byte("caller,callee\n\"a\"\"b\",c\n"), uint8(1))
 	f.Add([]byte("\x1f\x8b\x08garbage"), uint8(2))
+	f.Add([]byte("trunk,caller,callee,start_time,duration_s,answered,account\nt1,13812345678,13987654321,2024-03-04 09:00:00,3,1,acme\n,13812345678,13987654321,2024-03-04 09:00:00,3,1,\n"), uint8(0))
 	f.Fuzz(func(t *testing.T, data []byte, format uint8) {
 		rd := NewReader(bytes.NewReader(data), Format(format%3))
 		for i := 0; ; i++ {
@@ -242,6 +247,13 @@ func FuzzReader(f *testing.F) {
 			}
 			if rec.Caller == 0 || rec.Callee == 0 || (!rec.Answered && rec.Duration != 0) {
 				t.Fatalf("invalid record %+v", rec)
+			}
+			// A named source has a name, and a valid one.
+			if rec.Source != 0 {
+				src := rd.Source(rec.Source)
+				if src == (Source{}) || checkName("account", []byte(src.Account)) != nil || checkName("trunk", []byte(src.Trunk)) != nil {
+					t.Fatalf("record %+v has source %q", rec, src)
+				}
 			}
 		}
 	})
@@ -279,7 +291,7 @@ func TestNextCallRecord(t *testing.T) {
 		{"native national numbers", "13812345678,010-12345678,2024-03-04T09:00:05+08:00,0,0\n", Native,
 			ringfence.CallRecord{Caller: 8613812345678, Callee: 861012345678, Start: 1709514005}},
 		{"asterisk", `"","13812345678","13987654321","from-internal","","SIP/a","SIP/b","Dial","SIP/trunk","2024-03-04 09:00:00","2024-03-04 09:00:06","2024-03-04 09:00:36",36,30,"ANSWERED","DOCUMENTATION","1.1",""` + "\n", Asterisk,
-			ringfence.CallRecord{Caller: 8613812345678, Callee: 8613987654321, Start: 1709514000, Duration: 30, Answered: true}},
+			ringfence.CallRecord{Caller: 8613812345678, Callee: 8613987654321, Start: 1709514000, Duration: 30, Answered: true, Source: 1}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

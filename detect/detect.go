@@ -87,6 +87,8 @@ type Config struct {
 	// FlagMemory is how long a flagged number is remembered (and not flagged
 	// again) after its flag.
 	FlagMemory time.Duration
+	// Partition makes the detector one of several sharing a stream.
+	Partition Partition
 }
 
 // DefaultConfig returns the configuration used by ringfence by default.
@@ -154,6 +156,7 @@ type Detector struct {
 	threshold  float64
 	minLogit   float64 // the threshold as log-odds
 	warm       uint64  // sink of reads issued early to warm the cache
+	part       partState
 }
 
 // revisitGap is the longest gap between episodes at one callee that
@@ -200,6 +203,9 @@ func (d *Detector) rel(t int64) uint32 {
 // while it is remembered (Config.FlagMemory). A record without a caller or
 // a callee (key 0) is skipped.
 func (d *Detector) Observe(c ringfence.CallRecord, emit func(ringfence.Flag)) {
+	if d.cfg.Partition.Count > 1 && d.partition(c, emit) {
+		return
+	}
 	if c.Caller == 0 || c.Callee == 0 {
 		d.stats.Skipped++
 		return
@@ -257,6 +263,9 @@ func (d *Detector) Observe(c ringfence.CallRecord, emit func(ringfence.Flag)) {
 		}
 	}
 
+	if d.calleeSide(c, hcallee, emit) {
+		return
+	}
 	s, fresh := d.callers.upsert(c.Caller, t)
 	if fresh {
 		s.first = t
@@ -280,7 +289,7 @@ func (d *Detector) Observe(c ringfence.CallRecord, emit func(ringfence.Flag)) {
 	}
 
 	// Bursts at the callee.
-	if b := d.bursts.observe(c, hcallee, d.now); b != nil && !b.flagged {
+	if b := d.burstAt(c, hcallee); b != nil && !b.flagged {
 		d.assessTarget(b, emit)
 	}
 }

@@ -8,12 +8,15 @@ import (
 	"ringfence/detect"
 )
 
-// Observe feeds call records, in stream-time order, to the behaviour
+// ObserveFrom feeds call records, in stream-time order, to the behaviour
 // detector, then stores the flags it raises and makes them verdict signals
 // at once. The detector is shared: concurrent callers take turns. A record
 // that starts more than ClockSkew in the future is skipped (callers report
 // it, see NotFuture): it would anchor detection windows in the future.
-func (e *DetectService) Observe(ctx context.Context, cdrs []ringfence.CallRecord) ([]ringfence.Flag, error) {
+// source names the account and trunk of the records' Source ids (the
+// reader's), so that a flag carries those of the record that raised it;
+// nil names none.
+func (e *DetectService) ObserveFrom(ctx context.Context, cdrs []ringfence.CallRecord, source func(id uint16) (account, trunk string)) ([]ringfence.Flag, error) {
 	latest := e.Now().Add(ClockSkew)
 	e.detMu.Lock()
 	if e.detector == nil {
@@ -24,7 +27,7 @@ func (e *DetectService) Observe(ctx context.Context, cdrs []ringfence.CallRecord
 		if c.StartTime().After(latest) {
 			continue
 		}
-		e.detector.Observe(c, func(f ringfence.Flag) { flags = append(flags, explain(f)) })
+		e.detector.Observe(c, func(f ringfence.Flag) { flags = append(flags, attribute(explain(f), c, source)) })
 	}
 	e.detMu.Unlock()
 	e.observeCalls(cdrs, latest)

@@ -35,7 +35,7 @@ func (s *Server) postCDRs(w http.ResponseWriter, r *http.Request, k ringfence.Ke
 		batch          = make([]ringfence.CallRecord, 0, cdrBatch)
 	)
 	flush := func() error {
-		fs, err := s.Service.Observe(r.Context(), batch)
+		fs, err := s.observe(r.Context(), batch, rd)
 		flags = append(flags, fs...)
 		batch = batch[:0]
 		return err

@@ -88,6 +88,7 @@ var queryParams = map[string][]string{
 	"GET /v1/numbers/{number}": {"callee", "at"},
 	"GET /v1/appeals":          {"status"},
 	"GET /v1/stats/monthly":    {"month"},
+	"GET /v1/stats/sources":    {"month", "by"},
 	"GET /v1/audit":            {"limit"},
 	"GET /v1/aliases":          {"subscriber"},
 	"POST /v1/cdrs":            {"format"},
@@ -188,6 +189,7 @@ func (s *Server) routes() {
 	s.handle("GET /v1/appeals", s.getAppeals, ringfence.RoleOperator, ringfence.RoleRegulator)
 	s.handle("POST /v1/appeals/{id}/{decision}", s.decideAppeal, ringfence.RoleOperator)
 	s.handle("GET /v1/stats/monthly", s.getMonthly, ringfence.RoleRegulator, ringfence.RoleOperator)
+	s.handle("GET /v1/stats/sources", s.getSources, ringfence.RoleCarrier, ringfence.RoleRegulator)
 	s.handle("GET /v1/audit", s.getAudit, ringfence.RoleOperator, ringfence.RoleRegulator)
 	s.handle("DELETE /v1/keys/{id}", s.deleteKey, ringfence.RoleOperator)
 	s.aliasRoutes()

@@ -88,4 +88,5 @@ type Service interface {
 	Keys
 	Aliases
 	Stats
+	Sources
 }

@@ -329,9 +329,10 @@ func (d *DB) SaveFlags(ctx context.Context, fs []ringfence.Flag) error {
 	return d.tx(ctx, func(tx *sql.Tx) error {
 		for _, f := range fs {
 			reasons, _ := json.Marshal(f.Reasons)
-			if _, err := tx.ExecContext(ctx, `INSERT INTO flags (number, kind, score, flagged_at, reasons, campaign) VALUES (?, ?, ?, ?, ?, ?)
-				ON CONFLICT (number, kind) DO UPDATE SET score = excluded.score, flagged_at = excluded.flagged_at, reasons = excluded.reasons, campaign = excluded.campaign`,
-				f.Number, f.Kind, f.Score, ms(f.FlaggedAt), string(reasons), f.Campaign); err != nil {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO flags (number, kind, score, flagged_at, reasons, campaign, account, trunk) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+				ON CONFLICT (number, kind) DO UPDATE SET score = excluded.score, flagged_at = excluded.flagged_at, reasons = excluded.reasons, campaign = excluded.campaign,
+					account = excluded.account, trunk = excluded.trunk`,
+				f.Number, f.Kind, f.Score, ms(f.FlaggedAt), string(reasons), f.Campaign, f.Account, f.Trunk); err != nil {
 				return err
 			}
 			if _, err := appendEvents(ctx, tx, ringfence.Event{Type: ringfence.EventFlag, At: f.FlaggedAt, Flag: &f}); err != nil {
@@ -344,7 +345,18 @@ func (d *DB) SaveFlags(ctx context.Context, fs []ringfence.Flag) error {
 
 // Flags implements ringfence.FlagStore.
 func (d *DB) Flags(ctx context.Context, fn func(ringfence.Flag) error) error {
-	rows, err := d.db.QueryContext(ctx, `SELECT number, kind, score, flagged_at, reasons, campaign FROM flags ORDER BY number, kind`)
+	return d.flags(ctx, `SELECT number, kind, score, flagged_at, reasons, campaign, account, trunk FROM flags ORDER BY number, kind`, fn)
+}
+
+// FlagsBetween calls fn for each flag raised in [from, to), in the order
+// they were raised.
+func (d *DB) FlagsBetween(ctx context.Context, from, to time.Time, fn func(ringfence.Flag) error) error {
+	return d.flags(ctx, `SELECT number, kind, score, flagged_at, reasons, campaign, account, trunk FROM flags
+		WHERE flagged_at >= ? AND flagged_at < ? ORDER BY flagged_at, number, kind`, fn, ms(from), ms(to))
+}
+
+func (d *DB) flags(ctx context.Context, query string, fn func(ringfence.Flag) error, args ...any) error {
+	rows, err := d.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return err
 	}
@@ -353,7 +365,7 @@ func (d *DB) Flags(ctx context.Context, fn func(ringfence.Flag) error) error {
 		var f ringfence.Flag
 		var at int64
 		var reasons string
-		if err := rows.Scan(&f.Number, &f.Kind, &f.Score, &at, &reasons, &f.Campaign); err != nil {
+		if err := rows.Scan(&f.Number, &f.Kind, &f.Score, &at, &reasons, &f.Campaign, &f.Account, &f.Trunk); err != nil {
 			return err
 		}
 		f.FlaggedAt = fromMS(at)

@@ -15,6 +15,7 @@ import (
 	"ringfence"
 	"ringfence/cdr"
 	"ringfence/detect"
+	"ringfence/number"
 	"ringfence/simulate"
 	"ringfence/simulate/alt"
 )
@@ -22,8 +23,10 @@ import (
 const cdrUsage = `scan|eval ...
 
   cdr scan FILE... [--format auto|native|asterisk] [--json]
+           [--by account|trunk|brand|holder] [--workers N]
       detect harassing callers in call records (plain or gzip; "-" or no
-      FILE reads stdin); flags go to stdout, a summary to stderr
+      FILE reads stdin); flags go to stdout, a summary to stderr; --by
+      prints them rolled up by who carried the calls instead
   cdr eval --truth TRUTH FLAGS
       compare flags (JSON lines from "cdr scan --json") with ground truth`
 
@@ -49,11 +52,16 @@ func (c *cli) runCDR(args []string) int {
 // maxReported is how many bad rows the scan summary lists.
 const maxReported = 10
 
+// maxWorkers bounds --workers.
+const maxWorkers = 64
+
 func (c *cli) cdrScan(args []string) int {
-	fs := newFlagSet("cdr scan", "FILE... [--format auto|native|asterisk] [--json]", c.stderr)
+	fs := newFlagSet("cdr scan", "FILE... [--format auto|native|asterisk] [--json] [--by account|trunk|brand|holder] [--workers N]", c.stderr)
 	formatName := fs.String("format", "auto", "input format: auto, native or asterisk")
-	asJSON := fs.Bool("json", false, "print one JSON line per flag (the detector output contract)")
+	asJSON := fs.Bool("json", false, "print one JSON line per flag (the detector output contract), or with --by one per row of the roll-up")
 	threshold := fs.Float64("threshold", detect.DefaultConfig().Threshold, "score (0..1) at which a number is flagged")
+	byName := fs.String("by", "", "instead of the flags, print them rolled up by account, trunk, brand (of the number's range) or holder (of a 95/96 number)")
+	workers := fs.Int("workers", 1, "detectors sharing the calls, partitioned by the hash of the caller (and of the callee for callee-side state)")
 	fs.String("data", "", "data directory (unused by scan)")
 	files, code, ok := c.parse(fs, args)
 	if !ok {
@@ -66,16 +74,33 @@ func (c *cli) cdrScan(args []string) int {
 	if *threshold <= 0 || *threshold > 1 {
 		return c.usageError(fs, "--threshold must be in (0, 1]")
 	}
+	var rollup *cdr.Rollup
+	if *byName != "" {
+		by, err := cdr.ParseBy(*byName)
+		if err != nil {
+			return c.usageError(fs, "--by: %q is not account, trunk, brand or holder", *byName)
+		}
+		rollup = cdr.NewRollup(by)
+	}
+	if *workers < 1 || *workers > maxWorkers {
+		return c.usageError(fs, "--workers must be 1..%d", maxWorkers)
+	}
 	if len(files) == 0 {
 		files = []string{"-"}
 	}
 	cfg := detect.DefaultConfig()
 	cfg.Threshold = *threshold
-	det := detect.New(cfg)
+	sc := newScanner(cfg, *workers)
+	defer sc.close()
 	out := bufio.NewWriter(c.stdout)
 	defer out.Flush()
 	var writeErr error
+	var flagged []ringfence.Flag // with --by, for the roll-up
 	emit := func(f ringfence.Flag) {
+		if rollup != nil {
+			flagged = append(flagged, f)
+			return
+		}
 		if *asJSON {
 			b, _ := json.Marshal(f)
 			out.Write(b)
@@ -91,17 +116,15 @@ func (c *cli) cdrScan(args []string) int {
 			writeErr = err
 		}
 	}
-
-	var rows, bad int64
-	var reported []string
-	// Records go to the detector in batches, which lets it overlap the
-	// memory accesses of many calls; a flag is no later for it than the
-	// input makes it.
-	batch := make([]ringfence.CallRecord, 0, 256)
-	flush := func() {
-		det.ObserveCalls(batch, emit)
-		batch = batch[:0]
+	// With --by, the calls each caller makes, for the calls of flagged
+	// numbers.
+	var calls map[uint64]int64
+	if rollup != nil {
+		calls = make(map[uint64]int64)
 	}
+
+	var rows, bad, unnamed int64
+	var reported []string
 	begin := time.Now()
 	for _, name := range files {
 		label := name
@@ -119,11 +142,13 @@ func (c *cli) cdrScan(args []string) int {
 			defer f.Close()
 			in = f
 		}
+		live := !regularFile(in)
 		rd := cdr.NewReader(newCtxReader(c.context(), in), format)
+		sc.rd = rd
 		for {
 			rec, err := rd.Next()
 			if err == io.EOF {
-				flush()
+				sc.flush(emit, true)
 				break
 			}
 			if err != nil {
@@ -138,19 +163,35 @@ func (c *cli) cdrScan(args []string) int {
 				return c.fail("cdr scan", fmt.Errorf("%s: %w", label, err))
 			}
 			rows++
-			batch = append(batch, rec)
+			if calls != nil {
+				calls[rec.Caller]++
+			}
+			sc.add(rec)
 			// A full batch goes at once, and so does the rest before
-			// waiting on a slow input (a live stream on stdin).
-			if len(batch) == cap(batch) || rd.Buffered() == 0 {
-				flush()
+			// waiting on a slow input (a live stream on stdin; a file
+			// never keeps its reader waiting).
+			if sc.full() {
+				sc.flush(emit, false)
+			} else if live && rd.Buffered() == 0 {
+				sc.flush(emit, true)
 			}
 			if writeErr != nil {
 				return c.fail("cdr scan", writeErr)
 			}
 		}
+		unnamed += rd.Unnamed()
 	}
 	elapsed := time.Since(begin)
-	st := det.Stats()
+	st := sc.stats()
+	if rollup != nil {
+		for _, f := range flagged {
+			k, _ := number.Key(f.Number)
+			rollup.Add(f, calls[k])
+		}
+		if err := writeRollup(out, rollup, *asJSON); err != nil {
+			return c.fail("cdr scan", err)
+		}
+	}
 	for _, r := range reported {
 		fmt.Fprintf(c.stderr, "rejected %s\n", r)
 	}
@@ -171,10 +212,58 @@ func (c *cli) cdrScan(args []string) int {
 		st.ActiveCallers, st.BytesPerCaller(), float64(st.FixedBytes)/(1<<20))
 	fmt.Fprintf(c.stderr, "duplicate rows dropped: %d, rows more than %s out of order: %d\n",
 		st.Duplicates, cfg.Disorder, st.Late)
+	if *workers > 1 {
+		fmt.Fprintf(c.stderr, "workers: %d, partitioned by caller (callee-side state by callee)\n", *workers)
+	}
+	if unnamed > 0 {
+		fmt.Fprintf(c.stderr, "rows whose account or trunk went unnamed (more than %d in a file): %d\n", cdr.MaxSources, unnamed)
+	}
 	if err := out.Flush(); err != nil {
 		return c.fail("cdr scan", err)
 	}
 	return exitOK
+}
+
+// regularFile reports whether r is a regular file, whose reads do not
+// wait on a writer.
+func regularFile(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode().IsRegular()
+}
+
+// writeRollup prints a roll-up: a table with a header, or one JSON object
+// a row.
+func writeRollup(w *bufio.Writer, r *cdr.Rollup, asJSON bool) error {
+	rows := r.Rows()
+	if asJSON {
+		for _, row := range rows {
+			b, _ := json.Marshal(row)
+			w.Write(b)
+			w.WriteByte('\n')
+		}
+		return w.Flush()
+	}
+	fmt.Fprintf(w, "%s\tflags", r.By)
+	for _, k := range cdr.Kinds {
+		fmt.Fprintf(w, "\t%s", k)
+	}
+	fmt.Fprintf(w, "\tcalls\n")
+	for _, row := range rows {
+		key := row.Key
+		if key == "" {
+			key = "(none)"
+		}
+		fmt.Fprintf(w, "%s\t%d", key, row.Flags)
+		for _, k := range cdr.Kinds {
+			fmt.Fprintf(w, "\t%d", row.Kinds[k])
+		}
+		fmt.Fprintf(w, "\t%d\n", row.Calls)
+	}
+	return w.Flush()
 }
 
 func (c *cli) cdrEval(args []string) int {

@@ -125,6 +125,9 @@ type AuditStore interface {
 type FlagStore interface {
 	SaveFlags(ctx context.Context, fs []Flag) error // replaces a number's flag of the same kind
 	Flags(ctx context.Context, fn func(Flag) error) error
+	// FlagsBetween calls fn for each flag raised in [from, to) (a number
+	// flagged again counts at its latest flag), in the order raised.
+	FlagsBetween(ctx context.Context, from, to time.Time, fn func(Flag) error) error
 }
 
 // CallEvent is one screened call.

@@ -27,24 +27,9 @@ func attribute(f ringfence.Flag, c ringfence.CallRecord, source func(uint16) (ac
 	return f
 }
 
-// flagRanger is a store that reads the flags raised in a span by an
-// index; others are read whole.
-type flagRanger interface {
-	FlagsBetween(ctx context.Context, from, to time.Time, fn func(ringfence.Flag) error) error
-}
-
 // FlagsRaised calls fn for each stored flag raised in [from, to) (a number
 // flagged again counts at its latest flag), for the roll-ups of
 // GET /v1/stats/sources.
 func (e *Engine) FlagsRaised(ctx context.Context, from, to time.Time, fn func(ringfence.Flag) error) error {
-	in := func(f ringfence.Flag) error {
-		if f.FlaggedAt.Before(from) || !f.FlaggedAt.Before(to) {
-			return nil
-		}
-		return fn(f)
-	}
-	if fr, ok := e.store.(flagRanger); ok {
-		return fr.FlagsBetween(ctx, from, to, in)
-	}
-	return e.store.Flags(ctx, in)
+	return e.store.FlagsBetween(ctx, from, to, fn)
 }

@@ -334,9 +334,10 @@ func (s *Store) SaveFlags(ctx context.Context, fs []ringfence.Flag) error {
 	_, err := s.tx(ctx, func(tx *wtx) error {
 		for _, f := range fs {
 			reasons, _ := json.Marshal(f.Reasons)
-			if _, err := tx.Exec(ctx, `INSERT INTO flags (number, kind, score, flagged_at, reasons, campaign) VALUES ($1, $2, $3, $4, $5, $6)
-				ON CONFLICT (number, kind) DO UPDATE SET score = excluded.score, flagged_at = excluded.flagged_at, reasons = excluded.reasons, campaign = excluded.campaign`,
-				f.Number, string(f.Kind), f.Score, ms(f.FlaggedAt), string(reasons), f.Campaign); err != nil {
+			if _, err := tx.Exec(ctx, `INSERT INTO flags (number, kind, score, flagged_at, reasons, campaign, account, trunk) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+				ON CONFLICT (number, kind) DO UPDATE SET score = excluded.score, flagged_at = excluded.flagged_at, reasons = excluded.reasons, campaign = excluded.campaign,
+					account = excluded.account, trunk = excluded.trunk`,
+				f.Number, string(f.Kind), f.Score, ms(f.FlaggedAt), string(reasons), f.Campaign, f.Account, f.Trunk); err != nil {
 				return err
 			}
 			tx.event(ringfence.Event{Type: ringfence.EventFlag, At: f.FlaggedAt, Flag: &f})
@@ -348,7 +349,17 @@ func (s *Store) SaveFlags(ctx context.Context, fs []ringfence.Flag) error {
 
 // Flags implements ringfence.FlagStore.
 func (s *Store) Flags(ctx context.Context, fn func(ringfence.Flag) error) error {
-	rows, err := s.pool.Query(ctx, `SELECT number, kind, score, flagged_at, reasons, campaign FROM flags ORDER BY number, kind`)
+	return s.flags(ctx, `SELECT number, kind, score, flagged_at, reasons, campaign, account, trunk FROM flags ORDER BY number, kind`, fn)
+}
+
+// FlagsBetween implements ringfence.FlagStore.
+func (s *Store) FlagsBetween(ctx context.Context, from, to time.Time, fn func(ringfence.Flag) error) error {
+	return s.flags(ctx, `SELECT number, kind, score, flagged_at, reasons, campaign, account, trunk FROM flags
+		WHERE flagged_at >= $1 AND flagged_at < $2 ORDER BY flagged_at, number, kind`, fn, ms(from), ms(to))
+}
+
+func (s *Store) flags(ctx context.Context, query string, fn func(ringfence.Flag) error, args ...any) error {
+	rows, err := s.pool.Query(ctx, query, args...)
 	if err != nil {
 		return err
 	}
@@ -357,7 +368,7 @@ func (s *Store) Flags(ctx context.Context, fn func(ringfence.Flag) error) error 
 		var f ringfence.Flag
 		var at int64
 		var kind, reasons string
-		if err := rows.Scan(&f.Number, &kind, &f.Score, &at, &reasons, &f.Campaign); err != nil {
+		if err := rows.Scan(&f.Number, &kind, &f.Score, &at, &reasons, &f.Campaign, &f.Account, &f.Trunk); err != nil {
 			return err
 		}
 		f.Kind, f.FlaggedAt = ringfence.FlagKind(kind), fromMS(at)

@@ -6,6 +6,7 @@ package storetest
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -373,6 +374,36 @@ func testFlags(t *testing.T, s ringfence.Store) {
 	}
 	if len(got) != 1 || got[0].Score != 0.9 || len(got[0].Reasons) != 2 || !got[0].FlaggedAt.Equal(t0) {
 		t.Fatalf("got %+v", got)
+	}
+	// Who carried the calls travels with the flag; FlagsBetween reads a
+	// span in the order raised, from inclusive, to exclusive.
+	later := ringfence.Flag{Number: "+8617000000002", Kind: ringfence.KindRobocall, Score: 0.99, FlaggedAt: t0.Add(time.Hour),
+		Reasons: []string{"d"}, Account: "acme-42", Trunk: "SIP/acme"}
+	if err := s.SaveFlags(ctx, []ringfence.Flag{later}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		from, to time.Time
+		want     []string
+	}{
+		{t0, t0.Add(2 * time.Hour), []string{"+8617000000001", "+8617000000002"}},
+		{t0.Add(time.Minute), t0.Add(2 * time.Hour), []string{"+8617000000002"}},
+		{t0, t0.Add(time.Hour), []string{"+8617000000001"}},
+		{t0.Add(2 * time.Hour), t0.Add(3 * time.Hour), nil},
+	} {
+		var nums []string
+		if err := s.FlagsBetween(ctx, tc.from, tc.to, func(f ringfence.Flag) error {
+			nums = append(nums, f.Number)
+			if f.Number == later.Number && (f.Account != later.Account || f.Trunk != later.Trunk) {
+				t.Errorf("flag source %q/%q, want %q/%q", f.Account, f.Trunk, later.Account, later.Trunk)
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(nums, tc.want) {
+			t.Errorf("FlagsBetween(%v, %v) = %v, want %v", tc.from, tc.to, nums, tc.want)
+		}
 	}
 }
 

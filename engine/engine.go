@@ -70,8 +70,9 @@ type ReportService struct {
 	*deps
 	cfg   reputation.Config
 	index *reputation.Index
-	t0    time.Time // the frame of the index's weights
-	frame float64   // reference frame → index frame
+	t0    time.Time          // the frame of the index's weights
+	decay reputation.Decayer // from t0
+	frame float64            // reference frame → index frame
 
 	reportMu sync.Mutex // orders report writes with their index updates
 }
@@ -174,6 +175,7 @@ func (e *Engine) rebuild(ctx context.Context) error {
 		return err
 	}
 	e.t0 = e.Now()
+	e.decay = e.cfg.DecayFrom(e.t0)
 	e.frame = e.cfg.Decay(reputation.Epoch, e.t0)
 	// Tallies are fewer than reports; size for a third and let it grow.
 	e.index = reputation.NewIndex(int(n/3) + 1024)
@@ -227,7 +229,7 @@ func (e *ReportService) Crowd(e164 string, at time.Time) reputation.Crowd {
 	if !ok {
 		return reputation.Crowd{}
 	}
-	return e.index.Get(k).Crowd(e.cfg.Decay(e.t0, at))
+	return e.index.Get(k).Crowd(e.decay.At(at))
 }
 
 // How long behaviour flags count in verdicts after they are raised: a
@@ -267,13 +269,13 @@ func (e *Engine) Check(v *screen.Verdict, c Call) error {
 func (e *Engine) Decide(v *screen.Verdict, caller number.Info, input, callee string, at time.Time, attestation string) {
 	var sig screen.Signals
 	if k, ok := number.Key(caller.E164); ok {
-		sig.Crowd = e.index.Get(k).Crowd(e.cfg.Decay(e.t0, at))
+		sig.Crowd = e.index.Get(k).Crowd(e.decay.At(at))
 		d := e.DetectService
 		d.mu.RLock()
 		if b := d.behave[k]; b != nil && at.Sub(b.At) < BehaviourTTL {
 			sig.Behaviour = b
 		}
-		if callee != "" {
+		if callee != "" && len(d.attacked) > 0 {
 			if ck, ok := number.Key(callee); ok {
 				if a := d.attacked[ck]; a != nil && at.Sub(a.At) < AttackTTL {
 					sig.UnderAttack = a
@@ -292,5 +294,6 @@ func (e *Engine) Decide(v *screen.Verdict, caller number.Info, input, callee str
 		}
 	}
 	sig.Business = e.registry.Load().Lookup(caller.E164)
-	e.policy.Decide(v, screen.Call{Caller: caller, Input: input, At: at, Attestation: attestation}, sig)
+	call := screen.Call{Caller: caller, Input: input, At: at, Attestation: attestation}
+	e.policy.Decide(v, &call, &sig)
 }

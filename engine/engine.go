@@ -45,8 +45,8 @@ type Engine struct {
 	policy *screen.Policy
 	Now    func() time.Time
 
-	applied atomic.Int64 // the log position memory reflects
-	catchMu sync.Mutex   // one CatchUp at a time
+	pos     positions  // the log position memory reflects
+	catchMu sync.Mutex // one CatchUp at a time
 }
 
 // deps is what every service shares: the store, the engine's clock, and
@@ -55,6 +55,9 @@ type deps struct {
 	store Store
 	now   func() time.Time
 	apply func(ringfence.Event)
+	// wrote takes, after a write applied its events, where the store
+	// appended them; the write's context came from ringfence.WithAppended.
+	wrote func(*ringfence.Appended)
 }
 
 // Now is the engine's clock.
@@ -141,7 +144,7 @@ type AliasService struct {
 // Open builds an engine over store, rebuilding every index from it.
 func Open(ctx context.Context, store Store, cfg reputation.Config) (*Engine, error) {
 	e := &Engine{store: store, cfg: cfg, policy: screen.NewPolicy(cfg), Now: func() time.Time { return time.Now().UTC() }}
-	d := &deps{store: store, now: func() time.Time { return e.Now() }, apply: e.apply}
+	d := &deps{store: store, now: func() time.Time { return e.Now() }, apply: e.apply, wrote: e.wrote}
 	e.ReportService = &ReportService{deps: d, cfg: cfg}
 	e.RuleService = &RuleService{deps: d, rules: map[string]*screen.Rules{}}
 	e.RegistryService = &RegistryService{deps: d, reports: e.ReportService}
@@ -169,7 +172,7 @@ func (e *Engine) rebuild(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	e.applied.Store(head)
+	e.pos.reset(head)
 	n, err := e.store.CountReports(ctx)
 	if err != nil {
 		return err

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"ringfence"
 	"ringfence/engine"
 	"ringfence/number"
 	"ringfence/reputation"
@@ -87,7 +88,7 @@ func BenchmarkCheck10M(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if err := e.Check(v, engine.Call{Caller: inputs[i&4095], Callee: "13800138000"}); err != nil {
+		if err := e.Check(v, ringfence.CheckRequest{Caller: inputs[i&4095], Callee: "13800138000"}); err != nil {
 			b.Fatal(err)
 		}
 	}

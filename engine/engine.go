@@ -40,7 +40,7 @@ type Engine struct {
 	*AliasService    // alias pool, bindings, exports, leaks
 	*DetectService   // behaviour detection and its flags
 
-	store  Store
+	store  ringfence.Store
 	cfg    reputation.Config
 	policy *screen.Policy
 	Now    func() time.Time
@@ -52,7 +52,7 @@ type Engine struct {
 // deps is what every service shares: the store, the engine's clock, and
 // the engine's apply path for the events its writes commit.
 type deps struct {
-	store Store
+	store ringfence.Store
 	now   func() time.Time
 	apply func(ringfence.Event)
 	// wrote takes, after a write applied its events, where the store
@@ -142,7 +142,7 @@ type AliasService struct {
 }
 
 // Open builds an engine over store, rebuilding every index from it.
-func Open(ctx context.Context, store Store, cfg reputation.Config) (*Engine, error) {
+func Open(ctx context.Context, store ringfence.Store, cfg reputation.Config) (*Engine, error) {
 	e := &Engine{store: store, cfg: cfg, policy: screen.NewPolicy(cfg), Now: func() time.Time { return time.Now().UTC() }}
 	d := &deps{store: store, now: func() time.Time { return e.Now() }, apply: e.apply, wrote: e.wrote}
 	e.ReportService = &ReportService{deps: d, cfg: cfg}
@@ -159,7 +159,7 @@ func Open(ctx context.Context, store Store, cfg reputation.Config) (*Engine, err
 }
 
 // Store returns the engine's store.
-func (e *Engine) Store() Store { return e.store }
+func (e *Engine) Store() ringfence.Store { return e.store }
 
 // Config returns the crowd configuration.
 func (e *Engine) Config() reputation.Config { return e.cfg }
@@ -246,7 +246,7 @@ const (
 // Check screens a call, filling v (reused: its Reasons keep their capacity).
 // It fails only when the caller or callee is not a number or the
 // attestation is not one it knows.
-func (e *Engine) Check(v *screen.Verdict, c Call) error {
+func (e *Engine) Check(v *screen.Verdict, c ringfence.CheckRequest) error {
 	if err := CheckAttestation(c.Attestation); err != nil {
 		return err
 	}

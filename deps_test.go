@@ -17,12 +17,14 @@ func TestLayering(t *testing.T) {
 		pkgs      []string
 		forbidden []string // import path prefixes
 	}{
-		{[]string{"./http", "./sip"}, []string{"ringfence/engine", "ringfence/sqlite"}},
+		{[]string{"./http", "./sip", "./web"}, []string{"ringfence/engine", "ringfence/sqlite", "ringfence/postgres", "ringfence/natslog"}},
 		// The engine works over the root contracts: no store, no ledger
 		// files, no adapter.
-		{[]string{"./engine"}, []string{"database/sql", "modernc.org/", "ringfence/sqlite", "ringfence/ledger", "ringfence/http", "ringfence/sip", "net/http"}},
-		{[]string{".", "./number", "./reputation", "./screen", "./detect", "./alias", "./trace", "./deid", "./simulate"},
-			[]string{"net/http", "database/sql", "modernc.org/", "github.com/emiago/sipgo", "github.com/nats-io/", "ringfence/engine", "ringfence/sqlite", "ringfence/http", "ringfence/sip"}},
+		{[]string{"./engine"}, []string{"database/sql", "modernc.org/", "ringfence/sqlite", "ringfence/ledger", "ringfence/http", "ringfence/sip", "net/http",
+			"github.com/jackc/", "ringfence/postgres", "github.com/nats-io/", "ringfence/natslog"}},
+		{[]string{".", "./number", "./reputation", "./screen", "./detect", "./alias", "./trace", "./deid", "./simulate", "./simulate/grid", "./simulate/alt", "./corroborate"},
+			[]string{"net/http", "database/sql", "modernc.org/", "github.com/emiago/sipgo", "github.com/nats-io/", "ringfence/engine", "ringfence/sqlite", "ringfence/http", "ringfence/sip",
+				"github.com/jackc/", "ringfence/postgres", "ringfence/natslog"}},
 	}
 	for _, tt := range tests {
 		out, err := exec.Command("go", append([]string{"list", "-deps"}, tt.pkgs...)...).CombinedOutput()

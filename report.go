@@ -18,7 +18,24 @@ type Report struct {
 	// has made on the number so far, this one included (1 for the crowd);
 	// set by the store.
 	Complaints int `json:"complaints,omitempty"`
+	// Corroboration is what the carrier's call records made of a crowd
+	// report when it was filed (set by the engine, stored with the report):
+	// confirmed, unconfirmed, or "" when the records do not cover the
+	// reporter.
+	Corroboration Corroboration `json:"corroboration,omitempty"`
 }
+
+// Corroboration is what call records say of a crowd report: whether the
+// reported number really called the reporter in the days before it.
+type Corroboration string
+
+// Corroborations. A report whose reporter the call records do not cover is
+// NotCorroborated and keeps its usual weight.
+const (
+	NotCorroborated Corroboration = ""
+	Confirmed       Corroboration = "confirmed"   // the number called the reporter in the lookback
+	Unconfirmed     Corroboration = "unconfirmed" // the records cover the reporter and show no such call
+)
 
 // Sources of reports.
 const (

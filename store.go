@@ -210,6 +210,9 @@ type Tally struct {
 	Category  Category
 	Reporters int     // distinct reporters whose latest report is this category
 	Weight    float64 // sum of weights in the reference frame (see reputation.Config.Boost)
+	// Corroborated is how many of those reporters' reports call records
+	// confirmed (see Corroboration).
+	Corroborated int `json:",omitempty"`
 }
 
 // Track is a reporter's record: how many of their reports agreed or

@@ -27,6 +27,7 @@ func (e *DetectService) Observe(ctx context.Context, cdrs []ringfence.CallRecord
 		e.detector.Observe(c, func(f ringfence.Flag) { flags = append(flags, explain(f)) })
 	}
 	e.detMu.Unlock()
+	e.observeCalls(cdrs, latest)
 	return flags, e.ApplyFlags(ctx, flags)
 }
 

@@ -20,6 +20,7 @@ import (
 
 	"ringfence"
 	"ringfence/alias"
+	"ringfence/corroborate"
 	"ringfence/detect"
 	"ringfence/number"
 	"ringfence/reputation"
@@ -58,6 +59,7 @@ type deps struct {
 	// wrote takes, after a write applied its events, where the store
 	// appended them; the write's context came from ringfence.WithAppended.
 	wrote func(*ringfence.Appended)
+	calls *corroborate.Sketch // who called whom in the call records observed: fed by DetectService, read by ReportService
 }
 
 // Now is the engine's clock.
@@ -78,6 +80,8 @@ type ReportService struct {
 	frame float64            // reference frame → index frame
 
 	reportMu sync.Mutex // orders report writes with their index updates
+
+	keySubscribers sync.Map // key ID → its subscriber's number key (0 for other keys), for corroboration
 }
 
 // RuleService keeps subscribers' personal rules.
@@ -144,7 +148,7 @@ type AliasService struct {
 // Open builds an engine over store, rebuilding every index from it.
 func Open(ctx context.Context, store ringfence.Store, cfg reputation.Config) (*Engine, error) {
 	e := &Engine{store: store, cfg: cfg, policy: screen.NewPolicy(cfg), Now: func() time.Time { return time.Now().UTC() }}
-	d := &deps{store: store, now: func() time.Time { return e.Now() }, apply: e.apply, wrote: e.wrote}
+	d := &deps{store: store, now: func() time.Time { return e.Now() }, apply: e.apply, wrote: e.wrote, calls: corroborate.New(corroborate.DefaultConfig())}
 	e.ReportService = &ReportService{deps: d, cfg: cfg}
 	e.RuleService = &RuleService{deps: d, rules: map[string]*screen.Rules{}}
 	e.RegistryService = &RegistryService{deps: d, reports: e.ReportService}

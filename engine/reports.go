@@ -59,10 +59,17 @@ func (e *ReportService) NormalizeReport(r *ringfence.Report) error {
 }
 
 // judge weighs a report: official feeds by their source weight, the crowd
-// by track record; agreement is with the crowd's label, when there is one.
+// by track record times what call records made of the report (see
+// reputation.Config.Corroborated); agreement is with the crowd's label,
+// when there is one.
 func (e *ReportService) judge(r ringfence.Report, track reputation.Track, before []reputation.Tally) (float64, int) {
 	w := e.cfg.SourceWeight(r.Source, track)
-	if sw, official := e.cfg.SourceWeights[r.Source]; official && r.Complaints > 1 {
+	sw, official := e.cfg.SourceWeights[r.Source]
+	if !official {
+		// Checked against call records when the report was taken.
+		w = e.cfg.Corroborated(w, r.Corroboration)
+	}
+	if official && r.Complaints > 1 {
 		// An official feed's reporter group (complainants of one area)
 		// stands for several people: its weight grows with the log of its
 		// complaints, up to the label weight, never to a block on its own.
@@ -98,6 +105,11 @@ func (e *ReportService) AddReports(ctx context.Context, rs []ringfence.Report) e
 		if err := e.NormalizeReport(&rs[i]); err != nil {
 			return err
 		}
+		c, err := e.corroboration(ctx, rs[i])
+		if err != nil {
+			return err
+		}
+		rs[i].Corroboration = c
 	}
 	// The index must end with the tallies of the last write: writes and
 	// their index updates go one at a time (SQLite writes one at a time

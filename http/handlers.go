@@ -88,9 +88,13 @@ func (s *Server) postReport(w http.ResponseWriter, r *http.Request, k ringfence.
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, map[string]any{
+	out := map[string]any{
 		"number": rep.Number, "category": rep.Category, "weight": rep.Weight, "received_at": rep.ReceivedAt,
-	})
+	}
+	if rep.Corroboration != ringfence.NotCorroborated {
+		out["corroboration"] = rep.Corroboration
+	}
+	writeJSON(w, http.StatusCreated, out)
 	return nil
 }
 

@@ -47,6 +47,17 @@ type Config struct {
 	// SourceWeights gives official feeds (such as "ftc") a fixed weight per
 	// reporter group instead of a track record.
 	SourceWeights map[string]float64
+
+	// Crowd reports checked against the carrier's call records (see
+	// package corroborate): when the records cover the reporter, a report
+	// about a number that called them in the lookback weighs
+	// CorroboratedBoost times its reporter weight, one about a number that
+	// did not weighs UncorroboratedFactor times it; a reporter the records
+	// do not cover keeps the reporter weight. Official feeds are never
+	// scaled. MaxReporterWeight × CorroboratedBoost stays below LabelWeight,
+	// so one confirmed reporter alone still labels nothing.
+	CorroboratedBoost    float64
+	UncorroboratedFactor float64
 }
 
 // DefaultConfig returns the defaults of DESIGN §4.
@@ -61,7 +72,28 @@ func DefaultConfig() Config {
 		NewReporterWeight: 0.2,
 		MaxReporterWeight: 2,
 		SourceWeights:     map[string]float64{ringfence.SourceFTC: 1},
+
+		CorroboratedBoost:    2,
+		UncorroboratedFactor: 0.25,
 	}
+}
+
+// Corroborated scales a crowd report's weight w by what call records made
+// of it: × CorroboratedBoost when confirmed, × UncorroboratedFactor when
+// unconfirmed, unchanged otherwise. A factor left at 0 (a Config built
+// before these fields) counts as 1.
+func (c Config) Corroborated(w float64, k ringfence.Corroboration) float64 {
+	f := 1.0
+	switch k {
+	case ringfence.Confirmed:
+		f = c.CorroboratedBoost
+	case ringfence.Unconfirmed:
+		f = c.UncorroboratedFactor
+	}
+	if f <= 0 {
+		return w
+	}
+	return w * f
 }
 
 // Boost is the reference-frame multiplier 2^((t−Epoch)/h) of a report made at t.

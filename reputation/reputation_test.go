@@ -199,3 +199,93 @@ func TestDecayerMatchesDecay(t *testing.T) {
 		}
 	}
 }
+
+// Corroborated scales crowd weights by what call records made of a report,
+// and one confirmed reporter alone still stays below the label weight.
+func TestCorroboratedWeight(t *testing.T) {
+	c := DefaultConfig()
+	tests := []struct {
+		name string
+		cfg  Config
+		k    ringfence.Corroboration
+		want float64
+	}{
+		{"confirmed counts double", c, ringfence.Confirmed, 2},
+		{"unconfirmed counts a quarter", c, ringfence.Unconfirmed, 0.25},
+		{"not covered is unchanged", c, ringfence.NotCorroborated, 1},
+		{"factors left at zero change nothing", Config{}, ringfence.Confirmed, 1},
+		{"factors left at zero change nothing (unconfirmed)", Config{}, ringfence.Unconfirmed, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.cfg.Corroborated(1, tt.k); got != tt.want {
+				t.Fatalf("Corroborated(1, %q) = %v, want %v", tt.k, got, tt.want)
+			}
+		})
+	}
+	if w := c.Corroborated(c.MaxReporterWeight, ringfence.Confirmed); w >= c.LabelWeight {
+		t.Fatalf("a confirmed reporter of the highest weight (%v) reaches the label weight %v", w, c.LabelWeight)
+	}
+}
+
+// The packed summary carries how many of the top category's reporters call
+// records confirmed: exactly up to 511 reporters, within one in a thousand
+// beyond; and its majority never reads higher than it is.
+func TestSummaryCorroborated(t *testing.T) {
+	tests := []struct {
+		reporters, confirmed int
+		slack                int
+	}{
+		{1, 0, 0}, {1, 1, 0}, {12, 9, 0}, {115, 9, 0}, {115, 114, 0}, {300, 1, 0}, {510, 257, 0}, {511, 510, 0},
+		{4095, 1000, 4}, {4095, 4095, 0}, {100000, 3, 4}, // saturated counts
+	}
+	for _, tt := range tests {
+		for i := 0; i <= tt.confirmed; i += max(1, tt.confirmed/7) {
+			s := Summarize([]Tally{{Category: "loan", Reporters: tt.reporters, Weight: 10, Corroborated: i}, {Category: "sales", Reporters: 1, Weight: 1}}, 1)
+			c := s.Crowd(1)
+			want := i * min(tt.reporters, maxCount) / tt.reporters
+			if d := c.Corroborated - want; d < -tt.slack || d > tt.slack {
+				t.Errorf("%d of %d confirmed reads back as %d of %d", i, tt.reporters, c.Corroborated, c.Reporters)
+			}
+			if c.Category != "loan" || c.Second != "sales" || c.SecondReporters != 1 {
+				t.Errorf("other fields changed: %+v", c)
+			}
+		}
+	}
+	majority := []struct {
+		top, rest float64
+	}{{4, 1}, {8, 2}, {79.9, 20.1}, {7999, 2001}, {1, 0}, {2, 1.9}, {60, 2.5}}
+	for _, m := range majority {
+		s := Summarize([]Tally{{Category: "loan", Reporters: 3, Weight: m.top}, {Category: "sales", Reporters: 3, Weight: m.rest}}, 1)
+		if m.rest == 0 {
+			s = Summarize([]Tally{{Category: "loan", Reporters: 3, Weight: m.top}}, 1)
+		}
+		got, want := s.Crowd(1).Majority(), m.top/(m.top+m.rest)
+		if got > want+1e-9 || got < want-1.0/255 {
+			t.Errorf("majority %v/%v reads %v, want %v rounded down to 255ths", m.top, m.top+m.rest, got, want)
+		}
+	}
+	// A crowd at exactly the block majority keeps it.
+	s := Summarize([]Tally{{Category: "loan", Reporters: 3, Weight: 8}, {Category: "sales", Reporters: 3, Weight: 2}}, 1)
+	if m := s.Crowd(1).Majority(); m < DefaultConfig().BlockMajority {
+		t.Errorf("majority 0.8 reads %v", m)
+	}
+}
+
+// BenchmarkSummaryCrowd is the unpacking a verdict does after its index
+// lookup.
+func BenchmarkSummaryCrowd(b *testing.B) {
+	ss := make([]Summary, 1024)
+	for i := range ss {
+		ss[i] = Summarize([]Tally{{Category: "loan", Reporters: 1 + i, Weight: float64(i + 3), Corroborated: i / 3}, {Category: "sales", Reporters: 2, Weight: 1}}, 1)
+	}
+	b.ResetTimer()
+	var sink int
+	for i := 0; i < b.N; i++ {
+		c := ss[i&1023].Crowd(0.9)
+		if c.Majority() > 0.5 {
+			sink += c.Reporters
+		}
+	}
+	_ = sink
+}

@@ -9,12 +9,20 @@ import (
 )
 
 // Summary packs what screening needs of a number's tallies into 64 bits:
-// the two heaviest categories with their reporter counts, the top weight and
-// the total weight (as bfloat16, in the frame of the index that holds it).
+// the two heaviest categories with their reporter counts, the top weight
+// (as bfloat16 without its sign bit: weights are never negative, in the
+// frame of the index that holds it), the top category's share of all
+// weight, and the share of the top category's reporters whose reports call
+// records confirmed.
 //
 //	bits  0..3  top category code     bits  4..7  second category code
 //	bits  8..19 top reporters (≤4095) bits 20..31 second reporters (≤4095)
-//	bits 32..47 top weight (bf16)     bits 48..63 total weight (bf16)
+//	bits 32..46 top weight (bf16, no sign)
+//	bits 47..54 majority: top weight / total weight, in 255ths, rounded down
+//	bits 55..63 confirmed: confirmed / top reporters, in 511ths
+//
+// The confirmed count reads back exactly up to 511 reporters and within
+// one in a thousand beyond; the majority never reads higher than it is.
 type Summary uint64
 
 const maxCount = 1<<12 - 1
@@ -61,12 +69,31 @@ func Summarize(tallies []Tally, scale float64) Summary {
 	if first.Reporters == 0 {
 		return 0
 	}
+	top := min(first.Reporters, maxCount)
 	return Summary(uint64(first.Category.Code()) |
 		uint64(second.Category.Code())<<categoryBits |
-		uint64(min(first.Reporters, maxCount))<<8 |
+		uint64(top)<<8 |
 		uint64(min(second.Reporters, maxCount))<<20 |
-		uint64(toBF16(first.Weight*scale))<<32 |
-		uint64(toBF16(total*scale))<<48)
+		uint64(toBF16(first.Weight*scale)&0x7fff)<<32 |
+		uint64(majorityOf(first.Weight, total))<<47 |
+		uint64(confirmedShare(first.Corroborated, first.Reporters))<<55)
+}
+
+// majorityOf is top/total in 255ths, rounded down (to block on a majority
+// the crowd must really have it).
+func majorityOf(top, total float64) uint64 {
+	if total <= 0 || top >= total {
+		return 255
+	}
+	return uint64(math.Floor(top/total*255 + 1e-9))
+}
+
+// confirmedShare is confirmed/reporters in 511ths, rounded to nearest.
+func confirmedShare(confirmed, reporters int) uint64 {
+	if confirmed <= 0 || reporters <= 0 {
+		return 0
+	}
+	return uint64(math.Round(float64(min(confirmed, reporters)) * 511 / float64(reporters)))
 }
 
 // Crowd is a number's crowd reputation at a moment, decayed.
@@ -77,6 +104,7 @@ type Crowd struct {
 	Total           float64            // decayed weight of all categories
 	Second          ringfence.Category
 	SecondReporters int
+	Corroborated    int // of Reporters, those whose report call records confirmed
 }
 
 // Crowd unpacks s, multiplying weights by decay (see Config.Decay).
@@ -84,13 +112,20 @@ func (s Summary) Crowd(decay float64) Crowd {
 	if s == 0 {
 		return Crowd{}
 	}
+	top := int(s >> 8 & maxCount)
+	w := float64(fromBF16(uint16(s>>32)&0x7fff)) * decay
+	total := w
+	if m := s >> 47 & 0xff; m > 0 && m < 255 {
+		total = w * 255 / float64(m)
+	}
 	return Crowd{
 		Category:        ringfence.CategoryByCode(uint8(s & categoryMask)),
 		Second:          ringfence.CategoryByCode(uint8(s >> categoryBits & categoryMask)),
-		Reporters:       int(s >> 8 & maxCount),
+		Reporters:       top,
 		SecondReporters: int(s >> 20 & maxCount),
-		Weight:          float64(fromBF16(uint16(s>>32))) * decay,
-		Total:           float64(fromBF16(uint16(s>>48))) * decay,
+		Weight:          w,
+		Total:           total,
+		Corroborated:    int((uint64(top)*uint64(s>>55) + 255) / 511),
 	}
 }
 

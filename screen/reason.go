@@ -44,6 +44,7 @@ type Reason struct {
 	Category  ringfence.Category
 	Second    ringfence.Category
 	N, N2     int
+	N3        int // crowd reasons: reports of Category that call records confirmed
 	Weight    float64
 	Threshold float64
 	Action    ringfence.Action
@@ -99,6 +100,9 @@ func (r Reason) String() string {
 
 func distribution(r Reason) string {
 	s := fmt.Sprintf("%s %d", r.Category, r.N)
+	if r.N3 > 0 {
+		s += fmt.Sprintf(" (%d confirmed by call records)", r.N3)
+	}
 	if r.Second != "" {
 		s += fmt.Sprintf(" · %s %d", r.Second, r.N2)
 	}

@@ -217,7 +217,7 @@ func (p *Policy) reputation(v *Verdict, call *Call, sig *Signals) {
 	}
 	c := &sig.Crowd
 	crowd := func(code ReasonCode) Reason {
-		return Reason{Code: code, Category: c.Category, N: c.Reporters, Second: c.Second, N2: c.SecondReporters, Weight: c.Weight, Threshold: threshold}
+		return Reason{Code: code, Category: c.Category, N: c.Reporters, Second: c.Second, N2: c.SecondReporters, N3: c.Corroborated, Weight: c.Weight, Threshold: threshold}
 	}
 	info := &call.Caller
 	risky := info.VirtualOperator

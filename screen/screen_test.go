@@ -183,3 +183,28 @@ func BenchmarkDecide(b *testing.B) {
 		p.Decide(v, &call, &sig)
 	}
 }
+
+// A crowd reason says how many of the top category's reports call records
+// confirmed, and says nothing of it when none were.
+func TestCrowdReasonCorroborated(t *testing.T) {
+	tests := []struct {
+		crowd reputation.Crowd
+		want  string
+	}{
+		{reputation.Crowd{Category: "loan", Reporters: 12, Weight: 9, Total: 9, Corroborated: 9},
+			"crowd reports: loan 12 (9 confirmed by call records) (贷款理财, weight 9)"},
+		{reputation.Crowd{Category: "loan", Reporters: 12, Weight: 9, Total: 10, Second: "sales", SecondReporters: 2, Corroborated: 1},
+			"crowd reports: loan 12 (1 confirmed by call records) · sales 2 (贷款理财, weight 9)"},
+		{reputation.Crowd{Category: "loan", Reporters: 12, Weight: 9, Total: 9},
+			"crowd reports: loan 12 (贷款理财, weight 9)"},
+		{reputation.Crowd{Category: "loan", Reporters: 3, Weight: 2, Total: 2, Corroborated: 2},
+			"crowd reports: loan 3 (2 confirmed by call records) (贷款理财, weight 2), below the label weight 5"},
+	}
+	for _, tt := range tests {
+		var v Verdict
+		NewPolicy(reputation.DefaultConfig()).Decide(&v, &Call{Caller: mustParse(t, "13512345678"), At: noon}, &Signals{Crowd: tt.crowd})
+		if got := v.Reasons[0].String(); got != tt.want {
+			t.Errorf("reason %q, want %q", got, tt.want)
+		}
+	}
+}

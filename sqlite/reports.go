@@ -53,16 +53,17 @@ func (d *DB) AddReports(ctx context.Context, rs []ringfence.Report, boost func(r
 }
 
 func addReport(ctx context.Context, tx *sql.Tx, r *ringfence.Report, boost func(ringfence.Report) float64, judge ringfence.Judge) error {
-	var oldCat, oldSource string
+	var oldCat, oldSource, oldCorr string
 	var oldRef float64
 	var cleared, complaints int
-	err := tx.QueryRowContext(ctx, `SELECT category, source, ref_weight, cleared, complaints FROM reports WHERE number = ? AND reporter = ?`, r.Number, r.Reporter).Scan(&oldCat, &oldSource, &oldRef, &cleared, &complaints)
+	err := tx.QueryRowContext(ctx, `SELECT category, source, ref_weight, cleared, complaints, corroboration FROM reports WHERE number = ? AND reporter = ?`, r.Number, r.Reporter).Scan(&oldCat, &oldSource, &oldRef, &cleared, &complaints, &oldCorr)
 	hadOld := err == nil
 	if err != nil && !isNoRows(err) {
 		return err
 	}
 	if hadOld && cleared == 0 {
-		if _, err := tx.ExecContext(ctx, `UPDATE tallies SET reporters = reporters - 1, weight = MAX(weight - ?, 0) WHERE number = ? AND category = ?`, oldRef, r.Number, oldCat); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE tallies SET reporters = reporters - 1, weight = MAX(weight - ?, 0), corroborated = MAX(corroborated - ?, 0) WHERE number = ? AND category = ?`,
+			oldRef, confirmed(ringfence.Corroboration(oldCorr)), r.Number, oldCat); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM tallies WHERE number = ? AND reporters <= 0`, r.Number); err != nil {
@@ -85,16 +86,17 @@ func addReport(ctx context.Context, tx *sql.Tx, r *ringfence.Report, boost func(
 	w, agree := judge(*r, track, before)
 	r.Weight = w
 	ref := w * boost(*r)
-	if _, err := tx.ExecContext(ctx, `INSERT INTO reports (number, reporter, category, source, reported_at, received_at, called_at, note, weight, ref_weight, cleared, complaints)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)
+	if _, err := tx.ExecContext(ctx, `INSERT INTO reports (number, reporter, category, source, reported_at, received_at, called_at, note, weight, ref_weight, cleared, complaints, corroboration)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)
 		ON CONFLICT (number, reporter) DO UPDATE SET category = excluded.category, source = excluded.source, reported_at = excluded.reported_at,
 			received_at = excluded.received_at, called_at = excluded.called_at, note = excluded.note, weight = excluded.weight,
-			ref_weight = excluded.ref_weight, cleared = 0, complaints = excluded.complaints`,
-		r.Number, r.Reporter, string(r.Category), r.Source, ms(r.ReportedAt), ms(r.ReceivedAt), ms(r.CalledAt), r.Note, w, ref, r.Complaints); err != nil {
+			ref_weight = excluded.ref_weight, cleared = 0, complaints = excluded.complaints, corroboration = excluded.corroboration`,
+		r.Number, r.Reporter, string(r.Category), r.Source, ms(r.ReportedAt), ms(r.ReceivedAt), ms(r.CalledAt), r.Note, w, ref, r.Complaints, string(r.Corroboration)); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO tallies (number, category, reporters, weight) VALUES (?, ?, 1, ?)
-		ON CONFLICT (number, category) DO UPDATE SET reporters = reporters + 1, weight = weight + excluded.weight`, r.Number, string(r.Category), ref); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO tallies (number, category, reporters, weight, corroborated) VALUES (?, ?, 1, ?, ?)
+		ON CONFLICT (number, category) DO UPDATE SET reporters = reporters + 1, weight = weight + excluded.weight, corroborated = corroborated + excluded.corroborated`,
+		r.Number, string(r.Category), ref, confirmed(r.Corroboration)); err != nil {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO report_events (number, category, source, received_at) VALUES (?, ?, ?, ?)`,
@@ -120,7 +122,7 @@ type querier interface {
 }
 
 func tallies(ctx context.Context, q querier, number string) ([]reputation.Tally, error) {
-	rows, err := q.QueryContext(ctx, `SELECT category, reporters, weight FROM tallies WHERE number = ? ORDER BY category`, number)
+	rows, err := q.QueryContext(ctx, `SELECT category, reporters, weight, corroborated FROM tallies WHERE number = ? ORDER BY category`, number)
 	if err != nil {
 		return nil, err
 	}
@@ -129,7 +131,7 @@ func tallies(ctx context.Context, q querier, number string) ([]reputation.Tally,
 	for rows.Next() {
 		var t reputation.Tally
 		var c string
-		if err := rows.Scan(&c, &t.Reporters, &t.Weight); err != nil {
+		if err := rows.Scan(&c, &t.Reporters, &t.Weight, &t.Corroborated); err != nil {
 			return nil, err
 		}
 		t.Category = ringfence.Category(c)
@@ -145,7 +147,7 @@ func (d *DB) TallyOf(ctx context.Context, number string) ([]reputation.Tally, er
 
 // Tallies implements ringfence.ReportStore.
 func (d *DB) Tallies(ctx context.Context, fn func(string, []reputation.Tally) error) error {
-	rows, err := d.db.QueryContext(ctx, `SELECT number, category, reporters, weight FROM tallies ORDER BY number`)
+	rows, err := d.db.QueryContext(ctx, `SELECT number, category, reporters, weight, corroborated FROM tallies ORDER BY number`)
 	if err != nil {
 		return err
 	}
@@ -155,7 +157,7 @@ func (d *DB) Tallies(ctx context.Context, fn func(string, []reputation.Tally) er
 	for rows.Next() {
 		var n, c string
 		var t reputation.Tally
-		if err := rows.Scan(&n, &c, &t.Reporters, &t.Weight); err != nil {
+		if err := rows.Scan(&n, &c, &t.Reporters, &t.Weight, &t.Corroborated); err != nil {
 			return err
 		}
 		if n != cur && len(ts) > 0 {
@@ -206,8 +208,8 @@ func clearReports(ctx context.Context, tx *sql.Tx, number string, beforeMS int64
 	if _, err := tx.ExecContext(ctx, `DELETE FROM tallies WHERE number = ?`, number); err != nil {
 		return err
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO tallies (number, category, reporters, weight)
-		SELECT number, category, COUNT(*), SUM(ref_weight) FROM reports WHERE number = ? AND cleared = 0 GROUP BY number, category`, number)
+	_, err := tx.ExecContext(ctx, `INSERT INTO tallies (number, category, reporters, weight, corroborated)
+		SELECT number, category, COUNT(*), SUM(ref_weight), SUM(corroboration = 'confirmed') FROM reports WHERE number = ? AND cleared = 0 GROUP BY number, category`, number)
 	return err
 }
 
@@ -238,4 +240,13 @@ func (d *DB) CountReports(ctx context.Context) (int64, error) {
 	var n int64
 	err := d.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM reports`).Scan(&n)
 	return n, err
+}
+
+// confirmed is 1 for a report call records confirmed, else 0: what it adds
+// to its tally's corroborated count.
+func confirmed(c ringfence.Corroboration) int {
+	if c == ringfence.Confirmed {
+		return 1
+	}
+	return 0
 }

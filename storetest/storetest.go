@@ -24,6 +24,7 @@ func Run(t *testing.T, open func(t *testing.T) ringfence.Store) {
 		{"ReportsLatestWins", testReportsLatestWins},
 		{"ReportsTallyAndEvents", testReportsTallyAndEvents},
 		{"ClearReports", testClearReports},
+		{"CorroboratedTallies", testCorroboratedTallies},
 		{"Rules", testRules},
 		{"Registry", testRegistry},
 		{"Appeals", testAppeals},

@@ -17,6 +17,7 @@ import (
 	"ringfence/engine"
 	rfhttp "ringfence/http"
 	"ringfence/ledger"
+	"ringfence/web"
 )
 
 func (c *cli) runServe(args []string) int {
@@ -79,6 +80,15 @@ func (c *cli) runServe(args []string) int {
 	srv := rfhttp.NewServer(e, logger, limits)
 	srv.Ledger = led
 	srv.TempDir = exportTmp(*data)
+	// The web console at / on the same port; /v1/... stays the API.
+	console, err := web.New(web.Config{API: srv, Auth: e, Flags: e.Store(), Events: e.Store().Events(),
+		Calls: e.Store(), Pool: e, Limit: srv, Logger: logger, Done: ctx})
+	if err != nil {
+		return c.fail("serve", err)
+	}
+	for _, p := range web.Patterns {
+		srv.Mount(p, console)
+	}
 	stopSIP, err := c.startSIP(ctx, e, sipOpts, logger, srv.Register)
 	if err != nil {
 		return c.fail("serve", err)
@@ -136,7 +146,8 @@ Demo keys are in %s; the de-identification key (unless RINGFENCE_DEID_KEY is set
   curl -s -H 'Authorization: Bearer %s' http://%s/v1/numbers/95588
   curl -s -H 'Authorization: Bearer %s' http://%s/v1/numbers/16512340000
   curl -s -H 'Authorization: Bearer %s' http://%s/v1/numbers/17100001234   (as subscriber %s, whose rules apply)
-`, filepath.Join(data, demoKeysFile), filepath.Join(data, demoDeidKeyFile), carrier, addr, carrier, addr, carrier, addr, sub, addr, demoSubscriber)
+The web console is at http://%s/ : sign in with any key of %s (one per role).
+`, filepath.Join(data, demoKeysFile), filepath.Join(data, demoDeidKeyFile), carrier, addr, carrier, addr, carrier, addr, sub, addr, demoSubscriber, addr, demoKeysFile)
 }
 
 // trimEvents keeps the event log to ringfence.EventRetention: at start,

@@ -1,0 +1,226 @@
+package natslog
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"ringfence"
+	"ringfence/number"
+)
+
+// Partition is the call-record partition of a caller (its number key)
+// among n: the top bits of number.KeyHash, scaled to n, so that a caller's
+// records all go to one partition and callers spread evenly over them.
+func Partition(caller uint64, n int) int {
+	return int((number.KeyHash(caller) >> 32) * uint64(n) >> 32)
+}
+
+// recordSize is one call record on the wire: caller, callee, start (8
+// bytes each, little-endian), duration (4) and answered (1).
+const recordSize = 8 + 8 + 8 + 4 + 1
+
+// callsVersion is the first byte of a batch of records.
+const callsVersion = 1
+
+// BatchRecords is how many records PublishCalls puts in one message.
+const BatchRecords = 1024
+
+// PublishCalls publishes call records, each on the subject of its
+// caller's partition (<prefix>.cdr.<partition>), several to a message,
+// and returns once the stream has acknowledged every message. The
+// messages go out without waiting for each other's acknowledgements;
+// one that fails is published again with the same message ID, so that it
+// is stored once. A partition's records keep their order unless a
+// message of theirs had to be published again.
+func (l *Log) PublishCalls(ctx context.Context, recs []ringfence.CallRecord) error {
+	ctx, cancel := withDefaultTimeout(ctx, appendTimeout)
+	defer cancel()
+	n := l.cfg.Partitions
+	parts := make([][]byte, n)
+	type pending struct {
+		msg *nats.Msg
+		id  string
+		ack jetstream.PubAckFuture
+	}
+	var sent []pending
+	flush := func(p int) error {
+		msg := nats.NewMsg(l.cfg.Prefix + ".cdr." + strconv.Itoa(p))
+		msg.Data = parts[p]
+		parts[p] = nil
+		id := newID()
+		f, err := l.js.PublishMsgAsync(msg, jetstream.WithMsgID(id))
+		if err != nil && !retryable(err) {
+			return err
+		}
+		sent = append(sent, pending{msg, id, f})
+		return nil
+	}
+	for _, r := range recs {
+		p := Partition(r.Caller, n)
+		if parts[p] == nil {
+			parts[p] = make([]byte, 1, 1+BatchRecords*recordSize)
+			parts[p][0] = callsVersion
+		}
+		parts[p] = appendRecord(parts[p], r)
+		if len(parts[p]) == 1+BatchRecords*recordSize {
+			if err := flush(p); err != nil {
+				return fmt.Errorf("natslog: publish calls: %w", err)
+			}
+		}
+	}
+	for p := range parts {
+		if parts[p] != nil {
+			if err := flush(p); err != nil {
+				return fmt.Errorf("natslog: publish calls: %w", err)
+			}
+		}
+	}
+	for _, s := range sent {
+		var err error
+		if s.ack == nil {
+			err = nats.ErrTimeout // not sent at all: send it now
+		} else {
+			select {
+			case <-s.ack.Ok():
+				continue
+			case err = <-s.ack.Err():
+			case <-ctx.Done():
+				return fmt.Errorf("natslog: publish calls: %w", ctx.Err())
+			}
+		}
+		if !retryable(err) {
+			return fmt.Errorf("natslog: publish calls: %w", err)
+		}
+		if _, err := l.publish(ctx, s.msg, s.id); err != nil {
+			return fmt.Errorf("natslog: publish calls: %w", err)
+		}
+	}
+	return nil
+}
+
+func appendRecord(b []byte, r ringfence.CallRecord) []byte {
+	b = binary.LittleEndian.AppendUint64(b, r.Caller)
+	b = binary.LittleEndian.AppendUint64(b, r.Callee)
+	b = binary.LittleEndian.AppendUint64(b, uint64(r.Start))
+	b = binary.LittleEndian.AppendUint32(b, r.Duration)
+	if r.Answered {
+		return append(b, 1)
+	}
+	return append(b, 0)
+}
+
+// decodeCalls reads a batch of records.
+func decodeCalls(b []byte) ([]ringfence.CallRecord, error) {
+	if len(b) < 1 || b[0] != callsVersion || (len(b)-1)%recordSize != 0 {
+		return nil, fmt.Errorf("not a batch of call records (%d bytes)", len(b))
+	}
+	b = b[1:]
+	out := make([]ringfence.CallRecord, 0, len(b)/recordSize)
+	for ; len(b) > 0; b = b[recordSize:] {
+		out = append(out, ringfence.CallRecord{
+			Caller:   binary.LittleEndian.Uint64(b),
+			Callee:   binary.LittleEndian.Uint64(b[8:]),
+			Start:    int64(binary.LittleEndian.Uint64(b[16:])),
+			Duration: binary.LittleEndian.Uint32(b[24:]),
+			Answered: b[28] == 1,
+		})
+	}
+	return out, nil
+}
+
+func deadline(ctx context.Context) time.Time {
+	d, _ := ctx.Deadline()
+	return d
+}
+
+// fetchWait is how long one pull request of ConsumeCalls waits.
+const fetchWait = 2 * time.Second
+
+// Partitions is the number of call-record partitions.
+func (l *Log) Partitions() int { return l.cfg.Partitions }
+
+// ConsumeCalls calls fn with the call records of one partition, a
+// message's batch at a time, from where the durable consumer named
+// consumer last acknowledged (the first record when it is new). A batch
+// is acknowledged only after fn returns nil, and the acknowledgement is
+// confirmed by the server; when fn fails, the batch is handed back for
+// redelivery and ConsumeCalls returns fn's error. A batch may come again
+// after a crash between fn and the acknowledgement: fn must be
+// idempotent. It returns ctx's error when ctx ends.
+func (l *Log) ConsumeCalls(ctx context.Context, partition int, consumer string, fn func([]ringfence.CallRecord) error) error {
+	if partition < 0 || partition >= l.cfg.Partitions {
+		return ringfence.Errorf(ringfence.EINVALID, "natslog: partition %d of %d", partition, l.cfg.Partitions)
+	}
+	cons, err := l.calls.CreateOrUpdateConsumer(ctx, jetstream.ConsumerConfig{
+		Durable:       consumer,
+		FilterSubject: l.cfg.Prefix + ".cdr." + strconv.Itoa(partition),
+		AckPolicy:     jetstream.AckExplicitPolicy,
+		AckWait:       30 * time.Second,
+		DeliverPolicy: jetstream.DeliverAllPolicy,
+		MaxAckPending: 64,
+		Replicas:      0, // as the stream
+	})
+	if err != nil {
+		return fmt.Errorf("natslog: consumer %s: %w", consumer, err)
+	}
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := fetchOne(ctx, cons, consumer, fn); err != nil {
+			return err
+		}
+	}
+}
+
+// fetchOne fetches one message and hands its records to fn. One message
+// per pull request, each request done when its message comes or after
+// fetchWait: a request left on the server when ConsumeCalls returns would
+// swallow a redelivery meant for the next consumer until the
+// acknowledgement wait ran out.
+func fetchOne(ctx context.Context, cons jetstream.Consumer, consumer string, fn func([]ringfence.CallRecord) error) error {
+	fctx, cancel := context.WithTimeout(ctx, fetchWait)
+	defer cancel()
+	batch, err := cons.Fetch(1, jetstream.FetchContext(fctx))
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		} else if fctx.Err() != nil || errors.Is(err, jetstream.ErrInvalidOption) && time.Until(deadline(fctx)) < 10*time.Millisecond {
+			return nil // the wait ran out as the request went
+		}
+		return fmt.Errorf("natslog: consumer %s: %w", consumer, err)
+	}
+	for m := range batch.Messages() {
+		if ctx.Err() != nil {
+			m.Nak()
+			continue
+		}
+		recs, err := decodeCalls(m.Data())
+		if err != nil {
+			// A message that is no batch would fail for ever: set it aside.
+			m.Term()
+			return fmt.Errorf("natslog: %s: %w", m.Subject(), err)
+		}
+		if err := fn(recs); err != nil {
+			m.Nak()
+			return err
+		}
+		if err := m.DoubleAck(ctx); err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			return fmt.Errorf("natslog: acknowledge %s: %w", m.Subject(), err)
+		}
+	}
+	if err := batch.Error(); err != nil && ctx.Err() == nil && !errors.Is(err, nats.ErrTimeout) && !errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("natslog: consumer %s: %w", consumer, err)
+	}
+	return ctx.Err()
+}

@@ -1,0 +1,91 @@
+package natslog
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"ringfence"
+	"ringfence/natslog/natstest"
+)
+
+// TestPublishSameIDOnce: a publish repeated with its message ID (an
+// append retried after its acknowledgement was lost) is stored once, and
+// the repeat is told the first one's position.
+func TestPublishSameIDOnce(t *testing.T) {
+	ctx := context.Background()
+	l, err := Open(ctx, Config{URLs: natstest.Server(t, t.TempDir()).ClientURL()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	msg := func() *nats.Msg {
+		m := nats.NewMsg("ringfence.events.key_revoked")
+		m.Data = []byte(`{"type":"key_revoked","key_id":"key_1"}`)
+		m.Header.Set(atHeader, "0")
+		return m
+	}
+	tests := []struct {
+		id      string
+		wantSeq uint64
+		dup     bool
+	}{{"a", 1, false}, {"a", 1, true}, {"b", 2, false}, {"a", 1, true}}
+	for i, tt := range tests {
+		ack, err := l.publish(ctx, msg(), tt.id)
+		if err != nil || ack.Sequence != tt.wantSeq || ack.Duplicate != tt.dup {
+			t.Fatalf("publish %d (id %s): %+v, %v; want sequence %d, duplicate %v", i, tt.id, ack, err, tt.wantSeq, tt.dup)
+		}
+	}
+	if h, err := l.Head(ctx); err != nil || h != 2 {
+		t.Fatalf("head %d, %v; want 2", h, err)
+	}
+}
+
+func TestRetryable(t *testing.T) {
+	tests := []struct {
+		err  error
+		want bool
+	}{
+		{nats.ErrTimeout, true},
+		{nats.ErrNoResponders, true},
+		{jetstream.ErrNoStreamResponse, true},
+		{fmt.Errorf("publish: %w", context.DeadlineExceeded), true},
+		{&jetstream.APIError{Code: 503, ErrorCode: 10008, Description: "JetStream system temporarily unavailable"}, true},
+		{&jetstream.APIError{Code: 400, ErrorCode: errNoPeers, Description: "no suitable peers for placement"}, true},
+		{&jetstream.APIError{Code: 400, ErrorCode: 10071, Description: "wrong last sequence"}, false},
+		{nats.ErrConnectionClosed, false},
+		{context.Canceled, false},
+	}
+	for _, tt := range tests {
+		if got := retryable(tt.err); got != tt.want {
+			t.Errorf("retryable(%v) = %v, want %v", tt.err, got, tt.want)
+		}
+	}
+}
+
+func TestDecodeCallsRejects(t *testing.T) {
+	good := appendRecord([]byte{callsVersion}, ringfence.CallRecord{Caller: 8617000000001, Callee: 8613800000001, Start: 1772366400, Duration: 30, Answered: true})
+	tests := []struct {
+		name string
+		b    []byte
+		ok   bool
+	}{
+		{"one record", good, true},
+		{"empty batch", []byte{callsVersion}, true},
+		{"no version", nil, false},
+		{"other version", append([]byte{2}, good[1:]...), false},
+		{"cut record", good[:len(good)-1], false},
+	}
+	for _, tt := range tests {
+		rs, err := decodeCalls(tt.b)
+		if (err == nil) != tt.ok {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		if tt.name == "one record" && (len(rs) != 1 || !rs[0].Answered || rs[0].Duration != 30 || rs[0].Caller != 8617000000001) {
+			t.Fatalf("round trip: %+v", rs)
+		}
+	}
+}

@@ -1,0 +1,180 @@
+// Package postgres is ringfence's store on PostgreSQL, for a deployment of
+// several nodes that share one system of record: the same ringfence.Store
+// as package sqlite, table for table, over a pgx connection pool. Its
+// schema migrations are embedded and applied at Open under an advisory
+// lock, so that nodes starting together apply each once. Every write runs
+// in one transaction with its audit entry and its events; the event log is
+// a table in the same database (see events.go for how positions stay in
+// commit order).
+//
+// It imports the root package and its value packages (alias, reputation,
+// screen) and pgx; nothing imports it but the command that wires a node.
+package postgres
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"sort"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"ringfence"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Advisory lock keys (pg_advisory_lock's two-int form: class, object).
+const (
+	lockClass    = 0x52460001 // "RF" 1: ringfence's advisory locks
+	lockMigrate  = 1          // held while migrations are applied
+	numberLocks  = 0x52460002 // class of the per-number transaction locks
+	eventChannel = "ringfence_events"
+)
+
+// Store is an open ringfence database on PostgreSQL.
+type Store struct {
+	pool *pgxpool.Pool
+}
+
+var _ ringfence.Store = (*Store)(nil)
+
+// Open connects to the database at url (postgres://user:pass@host:port/db)
+// and applies pending migrations under an advisory lock.
+func Open(ctx context.Context, url string) (*Store, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		// pgx's message leaves the password out.
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: connect to %s:%d/%s: %w", cfg.ConnConfig.Host, cfg.ConnConfig.Port, cfg.ConnConfig.Database, err)
+	}
+	s := &Store{pool: pool}
+	if err := s.migrate(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("postgres: migrate %s:%d/%s: %w", cfg.ConnConfig.Host, cfg.ConnConfig.Port, cfg.ConnConfig.Database, err)
+	}
+	return s, nil
+}
+
+// Close closes the pool.
+func (s *Store) Close() error {
+	s.pool.Close()
+	return nil
+}
+
+// migrate applies the embedded migrations not yet applied, in name order,
+// each in its own transaction, holding a session advisory lock so that
+// nodes starting together apply each migration once.
+func (s *Store) migrate(ctx context.Context) error {
+	conn, err := s.pool.Acquire(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Release()
+	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1, $2)`, lockClass, lockMigrate); err != nil {
+		return fmt.Errorf("take the migration lock: %w", err)
+	}
+	defer conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1, $2)`, lockClass, lockMigrate)
+	if _, err := conn.Exec(ctx, `CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)`); err != nil {
+		return err
+	}
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+			var n int
+			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM migrations WHERE name = $1`, name).Scan(&n); err != nil || n > 0 {
+				return err
+			}
+			body, err := migrations.ReadFile(name)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, string(body)); err != nil {
+				return err
+			}
+			_, err = tx.Exec(ctx, `INSERT INTO migrations (name, applied_at) VALUES ($1, $2)`, name, time.Now().UnixMilli())
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// wtx is a write transaction: its events are appended last, just before
+// it commits (see appendPending).
+type wtx struct {
+	pgx.Tx
+	events []ringfence.Event
+}
+
+// event queues ev to be appended when the transaction commits.
+func (t *wtx) event(ev ringfence.Event) { t.events = append(t.events, ev) }
+
+// tx runs f in a write transaction, appends the events f queued and
+// commits. It returns the position of the last event appended (0 when
+// none).
+func (s *Store) tx(ctx context.Context, f func(*wtx) error) (int64, error) {
+	var pos int64
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		w := &wtx{Tx: tx}
+		if err := f(w); err != nil {
+			return err
+		}
+		var err error
+		pos, err = appendPending(ctx, tx, w.events)
+		return err
+	})
+	if err != nil {
+		return 0, err
+	}
+	return pos, nil
+}
+
+// lockNumbers takes, inside tx, the transaction locks of numbers, in the
+// order of their keys, so that two writes of the same number's reports run
+// one after the other (as every write does in SQLite) and no two writes
+// deadlock. The locks go at commit.
+func lockNumbers(ctx context.Context, tx pgx.Tx, numbers ...string) error {
+	_, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, h) FROM (SELECT DISTINCT hashtext(n) AS h FROM unnest($2::text[]) AS n ORDER BY h) AS s`, numberLocks, numbers)
+	return err
+}
+
+func ms(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+func fromMS(v int64) time.Time {
+	if v == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(v).UTC()
+}
+
+func isUnique(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23505"
+}
+
+func isNoRows(err error) bool { return errors.Is(err, pgx.ErrNoRows) }
+
+func notFound(what string, args ...any) error {
+	return ringfence.Errorf(ringfence.ENOTFOUND, what, args...)
+}

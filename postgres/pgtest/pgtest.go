@@ -1,0 +1,277 @@
+// Package pgtest gives tests a real PostgreSQL database of their own. It
+// uses the server at RINGFENCE_TEST_POSTGRES (a URL of a role that may
+// create databases) when that is set; otherwise it starts a throwaway
+// server from the PostgreSQL binaries (initdb and postgres, on PATH or in
+// /usr/lib/postgresql/*/bin) in a temporary directory, listening on
+// 127.0.0.1 on a free port, and stops it when the tests end. When root
+// runs the tests, the server runs as the user postgres (PostgreSQL refuses
+// to run as root). Without either, tests skip — except under CI=true,
+// where a missing PostgreSQL fails them.
+//
+// It is for tests only: the throwaway server runs without fsync.
+package pgtest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// EnvURL names the variable holding the URL of an existing server.
+const EnvURL = "RINGFENCE_TEST_POSTGRES"
+
+var (
+	once   sync.Once
+	admin  string // URL of the server's maintenance database
+	srv    *server
+	srvErr error
+	skip   string // why there is no server, when that is no failure
+)
+
+// Main runs the tests of a package and stops the throwaway server, if one
+// was started. Call it from TestMain: os.Exit(pgtest.Main(m)).
+func Main(m *testing.M) int {
+	code := m.Run()
+	if srv != nil {
+		srv.stop()
+	}
+	return code
+}
+
+// URL creates a new, empty database for t and returns its URL; the
+// database is dropped when t ends.
+func URL(t testing.TB) string {
+	t.Helper()
+	once.Do(start)
+	if srvErr != nil {
+		t.Fatalf("PostgreSQL: %v", srvErr)
+	}
+	if skip != "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("PostgreSQL is needed under CI: %s", skip)
+		}
+		t.Skip(skip)
+	}
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, admin)
+	if err != nil {
+		t.Fatalf("PostgreSQL: connect: %v", err)
+	}
+	defer conn.Close(ctx)
+	b := make([]byte, 8)
+	rand.Read(b)
+	name := "rf_test_" + hex.EncodeToString(b)
+	if _, err := conn.Exec(ctx, `CREATE DATABASE `+name); err != nil {
+		t.Fatalf("PostgreSQL: create database: %v", err)
+	}
+	t.Cleanup(func() {
+		conn, err := pgx.Connect(ctx, admin)
+		if err != nil {
+			return
+		}
+		defer conn.Close(ctx)
+		conn.Exec(ctx, `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`)
+	})
+	u, _ := url.Parse(admin)
+	u.Path = "/" + name
+	return u.String()
+}
+
+// start finds or starts the server, once per test binary.
+func start() {
+	if u := os.Getenv(EnvURL); u != "" {
+		if _, err := url.Parse(u); err != nil {
+			srvErr = fmt.Errorf("%s is not a URL", EnvURL)
+			return
+		}
+		admin = u
+		return
+	}
+	bin := binDir()
+	if bin == "" {
+		skip = "no PostgreSQL: set " + EnvURL + " or install the server (Debian: apt-get install postgresql)"
+		return
+	}
+	srv, srvErr = startServer(bin)
+	if srvErr == nil {
+		admin = fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", srv.port)
+	}
+}
+
+// binDir is the directory of initdb and postgres: the newest of
+// /usr/lib/postgresql/*/bin, else where initdb is on PATH.
+func binDir() string {
+	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
+	sort.Slice(dirs, func(i, j int) bool { return version(dirs[i]) < version(dirs[j]) })
+	for i := len(dirs) - 1; i >= 0; i-- {
+		if _, err := os.Stat(filepath.Join(dirs[i], "postgres")); err == nil {
+			return dirs[i]
+		}
+	}
+	if p, err := exec.LookPath("initdb"); err == nil {
+		if p, err = filepath.EvalSymlinks(p); err == nil {
+			if _, err := os.Stat(filepath.Join(filepath.Dir(p), "postgres")); err == nil {
+				return filepath.Dir(p)
+			}
+		}
+	}
+	return ""
+}
+
+func version(dir string) int {
+	n, _ := strconv.Atoi(filepath.Base(filepath.Dir(dir)))
+	return n
+}
+
+type server struct {
+	dir  string
+	port int
+	cmd  *exec.Cmd
+	done chan error
+}
+
+// startServer initialises a cluster in a new temporary directory and
+// starts postgres on it, as the user postgres when running as root.
+func startServer(bin string) (*server, error) {
+	dir, err := os.MkdirTemp("", "ringfence-pg-")
+	if err != nil {
+		return nil, err
+	}
+	s := &server{dir: dir}
+	var cred *syscall.Credential
+	if os.Geteuid() == 0 {
+		u, err := user.Lookup("postgres")
+		if err != nil {
+			os.RemoveAll(dir)
+			return nil, fmt.Errorf("running as root, and there is no user postgres to run the server as: %w", err)
+		}
+		uid, _ := strconv.Atoi(u.Uid)
+		gid, _ := strconv.Atoi(u.Gid)
+		cred = &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}
+		if err := os.Chown(dir, uid, gid); err != nil {
+			os.RemoveAll(dir)
+			return nil, err
+		}
+	}
+	command := func(name string, args ...string) *exec.Cmd {
+		c := exec.Command(filepath.Join(bin, name), args...)
+		c.Dir = dir
+		c.Env = append(os.Environ(), "LC_ALL=C")
+		c.SysProcAttr = &syscall.SysProcAttr{Credential: cred, Pdeathsig: syscall.SIGQUIT}
+		return c
+	}
+	data := filepath.Join(dir, "data")
+	if out, err := command("initdb", "-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync").CombinedOutput(); err != nil {
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("initdb: %v: %s", err, lastLines(out))
+	}
+	for attempt := 0; ; attempt++ {
+		if s.port, err = freePort(); err != nil {
+			os.RemoveAll(dir)
+			return nil, err
+		}
+		log, err := os.Create(filepath.Join(dir, "server.log"))
+		if err != nil {
+			os.RemoveAll(dir)
+			return nil, err
+		}
+		s.cmd = command("postgres", "-D", data, "-p", strconv.Itoa(s.port), "-k", dir,
+			"-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off",
+			"-c", "full_page_writes=off", "-c", "max_connections=300")
+		s.cmd.Stdout, s.cmd.Stderr = log, log
+		if err := s.cmd.Start(); err != nil {
+			log.Close()
+			os.RemoveAll(dir)
+			return nil, fmt.Errorf("start postgres: %w", err)
+		}
+		log.Close()
+		s.done = make(chan error, 1)
+		go func(c *exec.Cmd, done chan error) { done <- c.Wait() }(s.cmd, s.done)
+		err = s.ready(30 * time.Second)
+		if err == nil {
+			return s, nil
+		}
+		s.stop0()
+		if attempt == 2 {
+			out, _ := os.ReadFile(filepath.Join(dir, "server.log"))
+			os.RemoveAll(dir)
+			return nil, fmt.Errorf("postgres did not start: %v: %s", err, lastLines(out))
+		}
+	}
+}
+
+// ready waits until the server accepts connections.
+func (s *server) ready(within time.Duration) error {
+	u := fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable&connect_timeout=2", s.port)
+	deadline := time.Now().Add(within)
+	for {
+		select {
+		case err := <-s.done:
+			return fmt.Errorf("postgres exited: %v", err)
+		default:
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		c, err := pgx.Connect(ctx, u)
+		cancel()
+		if err == nil {
+			c.Close(context.Background())
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return err
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// stop0 stops postgres (fast shutdown) and waits for it.
+func (s *server) stop0() {
+	if s.cmd == nil || s.cmd.Process == nil {
+		return
+	}
+	s.cmd.Process.Signal(syscall.SIGINT)
+	select {
+	case <-s.done:
+	case <-time.After(20 * time.Second):
+		s.cmd.Process.Kill()
+		<-s.done
+	}
+}
+
+func (s *server) stop() {
+	s.stop0()
+	os.RemoveAll(s.dir)
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+func lastLines(b []byte) string {
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if len(lines) > 10 {
+		lines = lines[len(lines)-10:]
+	}
+	return strings.Join(lines, "\n")
+}

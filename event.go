@@ -27,6 +27,7 @@ const (
 	EventFlag         EventType = "flag"          // Flag raised by behaviour detection
 	EventAliasBinding EventType = "alias_binding" // Binding as it now stands; Unbound when it went back to the pool
 	EventLeak         EventType = "leak"          // Leak: a stranger's call on an alias
+	EventPool         EventType = "alias_pool"    // Pool: unbound pool numbers as they now stand, added or called
 )
 
 // Event is one change of state, as appended to the EventLog in the same
@@ -37,16 +38,17 @@ type Event struct {
 	Type     EventType `json:"type"`
 	At       time.Time `json:"at"`
 
-	Tallies  *NumberTallies `json:"tallies,omitempty"`
-	Rules    *Rules         `json:"rules,omitempty"`
-	Business *Business      `json:"business,omitempty"`
-	Removed  int64          `json:"removed,omitempty"`
-	Appeal   *Appeal        `json:"appeal,omitempty"`
-	KeyID    string         `json:"key_id,omitempty"`
-	Flag     *Flag          `json:"flag,omitempty"`
-	Binding  *alias.Binding `json:"binding,omitempty"`
-	Unbound  bool           `json:"unbound,omitempty"`
-	Leak     *AliasEvent    `json:"leak,omitempty"`
+	Tallies  *NumberTallies     `json:"tallies,omitempty"`
+	Rules    *Rules             `json:"rules,omitempty"`
+	Business *Business          `json:"business,omitempty"`
+	Removed  int64              `json:"removed,omitempty"`
+	Appeal   *Appeal            `json:"appeal,omitempty"`
+	KeyID    string             `json:"key_id,omitempty"`
+	Flag     *Flag              `json:"flag,omitempty"`
+	Binding  *alias.Binding     `json:"binding,omitempty"`
+	Unbound  bool               `json:"unbound,omitempty"`
+	Leak     *AliasEvent        `json:"leak,omitempty"`
+	Pool     []alias.PoolNumber `json:"pool,omitempty"`
 }
 
 // EventLog is the ordered log of changes that every node applies to its

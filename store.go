@@ -24,7 +24,8 @@ type Store interface {
 	CallStore
 	AliasStore
 	// Events is the log every write above appends its event to, in the
-	// write's own transaction.
+	// write's own transaction; the write reports the event's position with
+	// RecordAppended.
 	Events() EventLog
 	Close() error
 }

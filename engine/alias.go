@@ -89,10 +89,26 @@ func (e *AliasService) AddAliasPool(ctx context.Context, actor string, numbers [
 	for i := 0; i < int(float64(len(ps))*nullShare+0.5); i++ {
 		ps[i].Null = true
 	}
+	ctx, app := ringfence.WithAppended(ctx)
 	if added, nulls, err = e.store.AddPool(ctx, ps, e.entry(actor, "alias.pool_add", "", "")); err != nil {
 		return 0, 0, err
 	}
-	return added, nulls, e.loadAliases(ctx)
+	e.applyOwn(app)
+	return added, nulls, nil
+}
+
+// applyOwn applies to memory the alias events that a write of this
+// service appended (as the store recorded them in app), then records
+// their positions.
+func (e *AliasService) applyOwn(app *ringfence.Appended) {
+	e.aliasMu.Lock()
+	for _, ev := range app.Events() {
+		if ev.Type == ringfence.EventPool || ev.Type == ringfence.EventAliasBinding {
+			e.apply(ev)
+		}
+	}
+	e.aliasMu.Unlock()
+	e.wrote(app)
 }
 
 // NewAlias binds an exclusive alias to (subscriber, merchant) and records
@@ -369,6 +385,7 @@ func (x *Issue) Commit(ctx context.Context, rec *trace.ExportRecord, prints []tr
 	e := x.e
 	e.commitMu.RLock()
 	defer e.commitMu.RUnlock()
+	ctx, app := ringfence.WithAppended(ctx)
 	if rec != nil && e.disclosures == nil {
 		return -1, ringfence.Errorf(ringfence.EINTERNAL, "export %s: no disclosure ledger to record it in", rec.ExportID)
 	}
@@ -425,6 +442,9 @@ func (x *Issue) Commit(ctx context.Context, rec *trace.ExportRecord, prints []tr
 		e.apply(ringfence.Event{Type: ringfence.EventAliasBinding, Binding: b})
 	}
 	e.aliasMu.Unlock()
+	if indexErr == nil {
+		e.wrote(app)
+	}
 	x.pending = nil
 	e.warnPoolLow()
 	return exportEntry, indexErr
@@ -597,9 +617,11 @@ func (e *AliasService) RouteAlias(ctx context.Context, c AliasCall) (d alias.Dec
 	if d.Leak {
 		ev.Sequential = e.detect.SequentialDialler(c.Caller, c.At)
 	}
-	if err := e.store.AddAliasEvent(ctx, &ev); err != nil {
+	actx, app := ringfence.WithAppended(ctx)
+	if err := e.store.AddAliasEvent(actx, &ev); err != nil {
 		return d, ev, true, err
 	}
+	e.applyOwn(app) // a call to an unissued number counts against it
 	if d.Leak && e.disclosures != nil {
 		ev.NullCalls, ev.NullNumberDays = e.nullBaseline(c.At)
 		idx, err := e.disclosures.Leaked(ctx, *b, ev)
@@ -615,14 +637,6 @@ func (e *AliasService) RouteAlias(ctx context.Context, c AliasCall) (d alias.Dec
 		// As the ledger entry and its bundle say: recorded, not claimed.
 		d.Leak = false
 		d.Reason = "alias given only to " + b.Merchant + " called by a number flagged for dialling sequential blocks: recorded, but not claimed as a leak"
-	}
-	if b == nil {
-		e.aliasMu.Lock()
-		if q, ok := e.pool[c.Callee]; ok { // still unbound
-			q.Calls++
-			e.pool[c.Callee] = q
-		}
-		e.aliasMu.Unlock()
 	}
 	return d, ev, true, nil
 }
@@ -650,6 +664,7 @@ func (e *AliasService) SetBlockStrangers(ctx context.Context, actor, subscriber,
 	if b.Purpose != alias.PurposeAlias {
 		return b, ringfence.Errorf(ringfence.EINVALID, "%s is a canary: it always refuses callers", b.Alias)
 	}
+	ctx, app := ringfence.WithAppended(ctx)
 	if err := e.store.SetBlockStrangers(ctx, b.Alias, block, e.entry(actor, "alias.block_strangers", b.Alias, strconv.FormatBool(block))); err != nil {
 		return b, err
 	}
@@ -657,6 +672,7 @@ func (e *AliasService) SetBlockStrangers(ctx context.Context, actor, subscriber,
 	e.aliasMu.Lock()
 	e.apply(ringfence.Event{Type: ringfence.EventAliasBinding, Binding: &b})
 	e.aliasMu.Unlock()
+	e.wrote(app)
 	return b, nil
 }
 

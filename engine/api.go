@@ -6,7 +6,6 @@ import "ringfence"
 // adapters' interfaces use them; the names here keep the engine's callers
 // working.
 type (
-	Call       = ringfence.CheckRequest
 	AliasCall  = ringfence.AliasCall
 	IndexStats = ringfence.IndexStats
 	PoolStats  = ringfence.PoolStats

@@ -3,6 +3,8 @@ package engine
 import (
 	"context"
 	"slices"
+	"sync"
+	"sync/atomic"
 
 	"ringfence"
 	"ringfence/alias"
@@ -24,15 +26,16 @@ func (e *Engine) Apply(ev ringfence.Event) {
 	case ringfence.EventRegistry:
 		e.bizMu.Lock()
 		defer e.bizMu.Unlock()
-	case ringfence.EventAliasBinding:
+	case ringfence.EventAliasBinding, ringfence.EventPool:
 		e.aliasMu.Lock()
 		defer e.aliasMu.Unlock()
 	}
 	e.apply(ev)
+	e.pos.logged(ev.Position)
 }
 
 // apply is Apply with the concern's write lock held by the caller (the
-// alias lock for alias bindings).
+// alias lock for alias bindings and pool numbers).
 func (e *Engine) apply(ev ringfence.Event) {
 	switch ev.Type {
 	case ringfence.EventReport:
@@ -78,16 +81,91 @@ func (e *Engine) apply(ev ringfence.Event) {
 		if ev.Binding != nil {
 			e.applyBindingLocked(*ev.Binding, ev.Unbound)
 		}
+	case ringfence.EventPool:
+		e.applyPoolLocked(ev.Pool)
 	case ringfence.EventLeak:
 		// Recorded for evidence; no index holds leaks.
 	}
-	for {
-		cur := e.applied.Load()
-		if ev.Position <= cur || e.applied.CompareAndSwap(cur, ev.Position) {
-			break
+}
+
+// applyPoolLocked makes unbound pool numbers stand as ps says; a number
+// bound meanwhile stays bound. aliasMu is held.
+func (e *AliasService) applyPoolLocked(ps []alias.PoolNumber) {
+	for _, p := range ps {
+		if _, bound := e.aliases[p.Number]; bound || p.State == alias.StateBound {
+			continue
 		}
+		e.pool[p.Number] = p
 	}
 }
+
+// positions tracks the log position the engine's memory reflects: every
+// event up to applied is in memory, applied from the log or by the
+// engine's own write that appended it.
+type positions struct {
+	applied atomic.Int64 // read without the lock
+	mu      sync.Mutex
+	// ahead holds, sorted, positions past applied+1 of events that the
+	// engine's own writes applied to memory: when the events before them
+	// arrive from the same node's writes, applied moves over them. An
+	// event from the log that is applied clears ahead, since it may have
+	// overwritten what they applied; the log applies them again.
+	ahead []int64
+}
+
+// maxAhead bounds ahead for a node whose log has events of other writers
+// it never catches up with; what it drops, CatchUp applies again.
+const maxAhead = 4096
+
+func (p *positions) reset(pos int64) {
+	p.mu.Lock()
+	p.applied.Store(pos)
+	p.ahead = p.ahead[:0]
+	p.mu.Unlock()
+}
+
+// logged records that the event at pos, read from the log, was applied.
+func (p *positions) logged(pos int64) {
+	if pos <= 0 {
+		return
+	}
+	p.mu.Lock()
+	if pos > p.applied.Load() {
+		p.applied.Store(pos)
+	}
+	p.ahead = p.ahead[:0]
+	p.mu.Unlock()
+}
+
+// wrote records that the engine's own write applied its events, which the
+// store appended at positions pos.
+func (p *positions) wrote(pos []int64) {
+	if len(pos) == 0 {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	applied := p.applied.Load()
+	for _, q := range pos {
+		if i, found := slices.BinarySearch(p.ahead, q); q > applied && !found {
+			p.ahead = slices.Insert(p.ahead, i, q)
+		}
+	}
+	n := 0
+	for n < len(p.ahead) && p.ahead[n] <= applied+1 {
+		applied = max(applied, p.ahead[n])
+		n++
+	}
+	p.ahead = p.ahead[:copy(p.ahead, p.ahead[n:])]
+	if len(p.ahead) > maxAhead {
+		p.ahead = p.ahead[:0]
+	}
+	p.applied.Store(applied)
+}
+
+// wrote is how a service's write, having applied its events to memory,
+// tells the engine where the store appended them.
+func (e *Engine) wrote(a *ringfence.Appended) { e.pos.wrote(a.Positions()) }
 
 // applyBindingLocked makes b live, replacing the binding of the same
 // number, or (unbound) returns the number to the pool; aliasMu is held.
@@ -113,18 +191,17 @@ func (e *AliasService) applyBindingLocked(b alias.Binding, unbound bool) {
 }
 
 // Position is the position in the event log of the latest event the
-// engine's memory reflects.
-func (e *Engine) Position() int64 { return e.applied.Load() }
+// engine's memory reflects, together with every event before it. The
+// engine's own writes move it over the events they appended when nothing
+// from another writer came between.
+func (e *Engine) Position() int64 { return e.pos.applied.Load() }
 
 // CatchUp applies, in order, the events appended to the store's log since
 // Position: how a node learns of writes made by another.
 func (e *Engine) CatchUp(ctx context.Context) error {
 	e.catchMu.Lock()
 	defer e.catchMu.Unlock()
-	return e.store.Events().Read(ctx, e.Position(), func(ev ringfence.Event) error {
-		e.Apply(ev)
-		return nil
-	})
+	return e.store.Events().Read(ctx, e.Position(), e.applyLogged)
 }
 
 // Follow applies events as other writers append them to the store's log,
@@ -132,8 +209,14 @@ func (e *Engine) CatchUp(ctx context.Context) error {
 func (e *Engine) Follow(ctx context.Context) error {
 	e.catchMu.Lock()
 	defer e.catchMu.Unlock()
-	return e.store.Events().Subscribe(ctx, e.Position(), func(ev ringfence.Event) error {
+	return e.store.Events().Subscribe(ctx, e.Position(), e.applyLogged)
+}
+
+// applyLogged applies an event read from the log unless memory already
+// reflects it: the engine's own writes move Position over theirs.
+func (e *Engine) applyLogged(ev ringfence.Event) error {
+	if ev.Position > e.Position() {
 		e.Apply(ev)
-		return nil
-	})
+	}
+	return nil
 }

@@ -3,10 +3,12 @@ package engine_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
 	"ringfence"
+	"ringfence/alias"
 	"ringfence/engine"
 	"ringfence/screen"
 )
@@ -37,6 +39,11 @@ func TestFollowerCatchesUp(t *testing.T) {
 			return v.e.ApplyFlags(ctx, []ringfence.Flag{{Number: "+8616500001111", Kind: ringfence.KindRobocall, Score: 0.95, FlaggedAt: v.e.Now(), Reasons: []string{"robocall pattern"}}})
 		}},
 		{"alias block strangers", func() error { _, err := v.e.SetBlockStrangers(ctx, "op", "", v.alias, true); return err }},
+		{"pool add", func() error {
+			_, _, err := v.e.AddAliasPool(ctx, "op", []string{"+8613900000021", "+8613900000022", "+8613900000023", "+8613900000024"}, time.Hour, 0.5)
+			return err
+		}},
+		{"calls to a pool number", func() error { return callPool(v.e, "+8613900000021", alias.MaxQuarantineCalls+1) }},
 	}
 	for _, w := range writes {
 		if err := w.act(); err != nil {
@@ -66,6 +73,7 @@ func TestFollowerCatchesUp(t *testing.T) {
 		}
 		_, err := e.Authenticate(ctx, v.secret)
 		s += "revoked key authenticates: " + map[bool]string{true: "yes", false: "no"}[err == nil] + "\n"
+		s += fmt.Sprintf("pool %+v, null aliases %q\n", e.PoolStats(), e.NullAliases())
 		return s
 	}
 	want := view(v.e)
@@ -110,4 +118,18 @@ func TestFollowerFollows(t *testing.T) {
 	if err := <-done; !errors.Is(err, context.Canceled) {
 		t.Fatalf("Follow after cancel: %v", err)
 	}
+}
+
+// callPool routes n calls from a stranger to pool number num.
+func callPool(e *engine.Engine, num string, n int) error {
+	for i := range n {
+		_, _, handled, err := e.RouteAlias(ctx, engine.AliasCall{Callee: num, Caller: fmt.Sprintf("+861390000%04d", 9000+i), At: e.Now()})
+		if err != nil {
+			return err
+		}
+		if !handled {
+			return fmt.Errorf("%s: not a pool number", num)
+		}
+	}
+	return nil
 }

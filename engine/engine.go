@@ -41,21 +41,24 @@ type Engine struct {
 	*AliasService    // alias pool, bindings, exports, leaks
 	*DetectService   // behaviour detection and its flags
 
-	store  Store
+	store  ringfence.Store
 	cfg    reputation.Config
 	policy *screen.Policy
 	Now    func() time.Time
 
-	applied atomic.Int64 // the log position memory reflects
-	catchMu sync.Mutex   // one CatchUp at a time
+	pos     positions  // the log position memory reflects
+	catchMu sync.Mutex // one CatchUp at a time
 }
 
 // deps is what every service shares: the store, the engine's clock, and
 // the engine's apply path for the events its writes commit.
 type deps struct {
-	store Store
+	store ringfence.Store
 	now   func() time.Time
 	apply func(ringfence.Event)
+	// wrote takes, after a write applied its events, where the store
+	// appended them; the write's context came from ringfence.WithAppended.
+	wrote func(*ringfence.Appended)
 	calls *corroborate.Sketch // who called whom in the call records observed: fed by DetectService, read by ReportService
 }
 
@@ -72,8 +75,9 @@ type ReportService struct {
 	*deps
 	cfg   reputation.Config
 	index *reputation.Index
-	t0    time.Time // the frame of the index's weights
-	frame float64   // reference frame → index frame
+	t0    time.Time          // the frame of the index's weights
+	decay reputation.Decayer // from t0
+	frame float64            // reference frame → index frame
 
 	reportMu sync.Mutex // orders report writes with their index updates
 
@@ -142,9 +146,9 @@ type AliasService struct {
 }
 
 // Open builds an engine over store, rebuilding every index from it.
-func Open(ctx context.Context, store Store, cfg reputation.Config) (*Engine, error) {
+func Open(ctx context.Context, store ringfence.Store, cfg reputation.Config) (*Engine, error) {
 	e := &Engine{store: store, cfg: cfg, policy: screen.NewPolicy(cfg), Now: func() time.Time { return time.Now().UTC() }}
-	d := &deps{store: store, now: func() time.Time { return e.Now() }, apply: e.apply, calls: corroborate.New(corroborate.DefaultConfig())}
+	d := &deps{store: store, now: func() time.Time { return e.Now() }, apply: e.apply, wrote: e.wrote, calls: corroborate.New(corroborate.DefaultConfig())}
 	e.ReportService = &ReportService{deps: d, cfg: cfg}
 	e.RuleService = &RuleService{deps: d, rules: map[string]*screen.Rules{}}
 	e.RegistryService = &RegistryService{deps: d, reports: e.ReportService}
@@ -159,7 +163,7 @@ func Open(ctx context.Context, store Store, cfg reputation.Config) (*Engine, err
 }
 
 // Store returns the engine's store.
-func (e *Engine) Store() Store { return e.store }
+func (e *Engine) Store() ringfence.Store { return e.store }
 
 // Config returns the crowd configuration.
 func (e *Engine) Config() reputation.Config { return e.cfg }
@@ -172,12 +176,13 @@ func (e *Engine) rebuild(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	e.applied.Store(head)
+	e.pos.reset(head)
 	n, err := e.store.CountReports(ctx)
 	if err != nil {
 		return err
 	}
 	e.t0 = e.Now()
+	e.decay = e.cfg.DecayFrom(e.t0)
 	e.frame = e.cfg.Decay(reputation.Epoch, e.t0)
 	// Tallies are fewer than reports; size for a third and let it grow.
 	e.index = reputation.NewIndex(int(n/3) + 1024)
@@ -231,7 +236,7 @@ func (e *ReportService) Crowd(e164 string, at time.Time) reputation.Crowd {
 	if !ok {
 		return reputation.Crowd{}
 	}
-	return e.index.Get(k).Crowd(e.cfg.Decay(e.t0, at))
+	return e.index.Get(k).Crowd(e.decay.At(at))
 }
 
 // How long behaviour flags count in verdicts after they are raised: a
@@ -245,7 +250,7 @@ const (
 // Check screens a call, filling v (reused: its Reasons keep their capacity).
 // It fails only when the caller or callee is not a number or the
 // attestation is not one it knows.
-func (e *Engine) Check(v *screen.Verdict, c Call) error {
+func (e *Engine) Check(v *screen.Verdict, c ringfence.CheckRequest) error {
 	if err := CheckAttestation(c.Attestation); err != nil {
 		return err
 	}
@@ -271,13 +276,13 @@ func (e *Engine) Check(v *screen.Verdict, c Call) error {
 func (e *Engine) Decide(v *screen.Verdict, caller number.Info, input, callee string, at time.Time, attestation string) {
 	var sig screen.Signals
 	if k, ok := number.Key(caller.E164); ok {
-		sig.Crowd = e.index.Get(k).Crowd(e.cfg.Decay(e.t0, at))
+		sig.Crowd = e.index.Get(k).Crowd(e.decay.At(at))
 		d := e.DetectService
 		d.mu.RLock()
 		if b := d.behave[k]; b != nil && at.Sub(b.At) < BehaviourTTL {
 			sig.Behaviour = b
 		}
-		if callee != "" {
+		if callee != "" && len(d.attacked) > 0 {
 			if ck, ok := number.Key(callee); ok {
 				if a := d.attacked[ck]; a != nil && at.Sub(a.At) < AttackTTL {
 					sig.UnderAttack = a
@@ -296,5 +301,6 @@ func (e *Engine) Decide(v *screen.Verdict, caller number.Info, input, callee str
 		}
 	}
 	sig.Business = e.registry.Load().Lookup(caller.E164)
-	e.policy.Decide(v, screen.Call{Caller: caller, Input: input, At: at, Attestation: attestation}, sig)
+	call := screen.Call{Caller: caller, Input: input, At: at, Attestation: attestation}
+	e.policy.Decide(v, &call, &sig)
 }

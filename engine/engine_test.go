@@ -35,7 +35,7 @@ func open(t testing.TB, dir string) (*engine.Engine, *sqlite.DB) {
 func check(t *testing.T, e *engine.Engine, caller, callee string) *screen.Verdict {
 	t.Helper()
 	var v screen.Verdict
-	if err := e.Check(&v, engine.Call{Caller: caller, Callee: callee}); err != nil {
+	if err := e.Check(&v, ringfence.CheckRequest{Caller: caller, Callee: callee}); err != nil {
 		t.Fatal(err)
 	}
 	return &v
@@ -98,7 +98,7 @@ func TestCrowdLabelsAndDecays(t *testing.T) {
 		t.Fatalf("six seasoned reporters should label: %s %q", v.Action, v.ReasonStrings())
 	}
 	var v screen.Verdict
-	e.Check(&v, engine.Call{Caller: "13512345678", At: e.Now().Add(365 * 24 * time.Hour)})
+	e.Check(&v, ringfence.CheckRequest{Caller: "13512345678", At: e.Now().Add(365 * 24 * time.Hour)})
 	if v.Action != ringfence.Allow {
 		t.Fatalf("a year later the label should have decayed: %s %q", v.Action, v.ReasonStrings())
 	}

@@ -24,12 +24,14 @@ func (e *DetectService) ApplyFlags(ctx context.Context, fs []ringfence.Flag) err
 			fs[i].FlaggedAt = now
 		}
 	}
+	ctx, app := ringfence.WithAppended(ctx)
 	if err := e.store.SaveFlags(ctx, fs); err != nil {
 		return err
 	}
 	for i := range fs {
 		e.apply(ringfence.Event{Type: ringfence.EventFlag, Flag: &fs[i]})
 	}
+	e.wrote(app)
 	return nil
 }
 

@@ -85,6 +85,7 @@ func (e *KeyService) RevokeKey(ctx context.Context, actor, id string) error {
 	// A lookup that read the key before the revocation committed finishes
 	// (caching it) before the write starts; one that starts after reads it
 	// revoked. The cached copy then goes, before RevokeKey returns.
+	ctx, app := ringfence.WithAppended(ctx)
 	e.keyMu.Lock()
 	err := e.store.RevokeKey(ctx, id, e.Now(), e.entry(actor, "key.revoke", id, ""))
 	e.keyMu.Unlock()
@@ -92,5 +93,6 @@ func (e *KeyService) RevokeKey(ctx context.Context, actor, id string) error {
 		return err
 	}
 	e.apply(ringfence.Event{Type: ringfence.EventKeyRevoked, KeyID: id})
+	e.wrote(app)
 	return nil
 }

@@ -49,10 +49,12 @@ func (e *RegistryService) AddBusiness(ctx context.Context, actor, pattern, name 
 			return ringfence.Business{}, ringfence.Errorf(ringfence.ECONFLICT, "pattern: %q %s registry entry %d (%s, %s); remove that entry first to change it", pattern, how, x.ID, x.Pattern, x.Name)
 		}
 	}
+	ctx, app := ringfence.WithAppended(ctx)
 	if err := e.store.AddBusiness(ctx, &b, e.entry(actor, "registry.add", p, name)); err != nil {
 		return b, err
 	}
 	e.apply(ringfence.Event{Type: ringfence.EventRegistry, Business: &b})
+	e.wrote(app)
 	return b, nil
 }
 
@@ -77,10 +79,12 @@ func overlap(p, q string) string {
 func (e *RegistryService) RemoveBusiness(ctx context.Context, actor string, id int64) error {
 	e.bizMu.Lock()
 	defer e.bizMu.Unlock()
+	ctx, app := ringfence.WithAppended(ctx)
 	if err := e.store.RemoveBusiness(ctx, id, e.entry(actor, "registry.remove", strconv.FormatInt(id, 10), "")); err != nil {
 		return err
 	}
 	e.apply(ringfence.Event{Type: ringfence.EventRegistry, Removed: id})
+	e.wrote(app)
 	return nil
 }
 
@@ -135,6 +139,7 @@ func (e *RegistryService) DecideAppeal(ctx context.Context, actor string, id int
 	// returns must not be overtaken by an older report's.
 	e.reports.reportMu.Lock()
 	defer e.reports.reportMu.Unlock()
+	ctx, app := ringfence.WithAppended(ctx)
 	a, ts, err := e.store.DecideAppeal(ctx, id, status, actor, strings.TrimSpace(decision), now, audit)
 	if err != nil {
 		return a, err
@@ -142,6 +147,7 @@ func (e *RegistryService) DecideAppeal(ctx context.Context, actor string, id int
 	if accept {
 		e.apply(ringfence.Event{Type: ringfence.EventAppeal, Appeal: &a, Tallies: &ringfence.NumberTallies{Number: a.Number, Tallies: ts}})
 	}
+	e.wrote(app)
 	return a, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"ringfence"
 	"ringfence/screen"
 )
 
@@ -24,7 +25,7 @@ func (e *Engine) Replay(ctx context.Context, from, to time.Time, subscriber stri
 		if subscriber != "" && c.Callee != subscriber {
 			return nil
 		}
-		if err := e.Check(v, Call{Caller: c.Caller, Callee: c.Callee, At: c.At}); err != nil {
+		if err := e.Check(v, ringfence.CheckRequest{Caller: c.Caller, Callee: c.Callee, At: c.At}); err != nil {
 			return nil // a call recorded without a usable number has nothing to replay
 		}
 		return fn(c, v)

@@ -116,6 +116,7 @@ func (e *ReportService) AddReports(ctx context.Context, rs []ringfence.Report) e
 	// anyway).
 	e.reportMu.Lock()
 	defer e.reportMu.Unlock()
+	ctx, app := ringfence.WithAppended(ctx)
 	out, err := e.store.AddReports(ctx, rs, e.boost, e.judge)
 	if err != nil {
 		return err
@@ -123,6 +124,7 @@ func (e *ReportService) AddReports(ctx context.Context, rs []ringfence.Report) e
 	for i := range out {
 		e.apply(ringfence.Event{Type: ringfence.EventReport, Tallies: &out[i]})
 	}
+	e.wrote(app)
 	return nil
 }
 

@@ -91,10 +91,12 @@ func (e *RuleService) updateRules(ctx context.Context, actor, action, subscriber
 	}
 	// The entry names neither the subscriber nor the numbers in their
 	// rules (their contacts): the audit trail is read by regulators.
+	ctx, app := ringfence.WithAppended(ctx)
 	if err := e.store.PutRules(ctx, r, e.entry(actor, action, "", detail)); err != nil {
 		return nil, err
 	}
 	e.apply(ringfence.Event{Type: ringfence.EventRules, Rules: r}) // keeps a copy
+	e.wrote(app)
 	return r, nil
 }
 

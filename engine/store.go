@@ -5,7 +5,6 @@ import "ringfence"
 // The store contracts live at the root (package ringfence); these names
 // keep the engine's callers working.
 type (
-	Store         = ringfence.Store
 	Judge         = ringfence.Judge
 	NumberTallies = ringfence.NumberTallies
 	ReportStore   = ringfence.ReportStore

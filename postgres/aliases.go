@@ -14,17 +14,26 @@ import (
 func (s *Store) AddPool(ctx context.Context, ps []alias.PoolNumber, audit ringfence.AuditEntry) (added, nulls int, err error) {
 	_, err = s.tx(ctx, func(tx *wtx) error {
 		added, nulls = 0, 0
+		var fresh []alias.PoolNumber
 		for _, p := range ps {
 			tag, err := tx.Exec(ctx, `INSERT INTO alias_pool (number, added_at, available_at, null_alias, state) VALUES ($1, $2, $3, $4, 'pool') ON CONFLICT (number) DO NOTHING`,
 				p.Number, ms(p.AddedAt), ms(p.AvailableAt), p.Null)
 			if err != nil {
 				return err
 			}
-			n := int(tag.RowsAffected())
-			added += n
-			if p.Null {
-				nulls += n
+			if tag.RowsAffected() == 1 {
+				added++
+				if p.Null {
+					nulls++
+				}
+				// As Pool reads it back.
+				p.AddedAt, p.AvailableAt = fromMS(ms(p.AddedAt)), time.UnixMilli(ms(p.AvailableAt)).UTC()
+				p.State, p.Calls = alias.StatePool, 0
+				fresh = append(fresh, p)
 			}
+		}
+		if len(fresh) > 0 {
+			tx.event(ringfence.Event{Type: ringfence.EventPool, At: audit.At, Pool: fresh})
 		}
 		return insertAudit(ctx, tx, audit)
 	})
@@ -251,9 +260,19 @@ func (s *Store) AddAliasEvent(ctx context.Context, ev *ringfence.AliasEvent) err
 			tx.event(ringfence.Event{Type: ringfence.EventLeak, At: ev.At, Leak: &leak})
 		}
 		if ev.Outcome == alias.Quarantine || ev.Outcome == alias.Null {
-			_, err := tx.Exec(ctx, `UPDATE alias_pool SET calls = calls + 1, state = CASE WHEN state = 'pool' AND NOT null_alias AND calls + 1 > $1 THEN 'retired' ELSE state END WHERE number = $2`,
-				alias.MaxQuarantineCalls, ev.Alias)
-			return err
+			var p alias.PoolNumber
+			var added, avail int64
+			err := tx.QueryRow(ctx, `UPDATE alias_pool SET calls = calls + 1, state = CASE WHEN state = 'pool' AND NOT null_alias AND calls + 1 > $1 THEN 'retired' ELSE state END WHERE number = $2
+				RETURNING number, added_at, available_at, null_alias, state, calls`,
+				alias.MaxQuarantineCalls, ev.Alias).Scan(&p.Number, &added, &avail, &p.Null, &p.State, &p.Calls)
+			if isNoRows(err) {
+				return nil
+			} else if err != nil {
+				return err
+			}
+			// The pool number as it now stands, for other nodes.
+			p.AddedAt, p.AvailableAt = fromMS(added), time.UnixMilli(avail).UTC()
+			tx.event(ringfence.Event{Type: ringfence.EventPool, At: ev.At, Pool: []alias.PoolNumber{p}})
 		}
 		return nil
 	})

@@ -130,8 +130,9 @@ func (t *wtx) event(ev ringfence.Event) { t.events = append(t.events, ev) }
 // none).
 func (s *Store) tx(ctx context.Context, f func(*wtx) error) (int64, error) {
 	var pos int64
+	var w *wtx
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		w := &wtx{Tx: tx}
+		w = &wtx{Tx: tx}
 		if err := f(w); err != nil {
 			return err
 		}
@@ -141,6 +142,11 @@ func (s *Store) tx(ctx context.Context, f func(*wtx) error) (int64, error) {
 	})
 	if err != nil {
 		return 0, err
+	}
+	// Committed: the writer learns where its events landed.
+	for i, ev := range w.events {
+		ev.Position = pos - int64(len(w.events)-1-i)
+		ringfence.RecordAppended(ctx, ev)
 	}
 	return pos, nil
 }

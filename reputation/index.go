@@ -8,16 +8,25 @@ import (
 )
 
 // Index maps numbers (as keys from number.Key) to their Summary. It is an
-// open-addressing hash table with linear probing over two flat arrays, 16
-// bytes a slot, kept between 54% and 85% full, so it costs about 19–30 bytes
-// per number and a lookup touches one or two cache lines and allocates
-// nothing. Safe for concurrent use; readers share a lock.
+// open-addressing hash table with linear probing over one flat array of
+// 16-byte slots, a key beside its summary, kept between 54% and 85% full, so
+// it costs about 19–30 bytes per number. Four slots share a 64-byte cache
+// line (the runtime starts a large array on a page), so a lookup usually
+// touches one cache line and one page, and allocates nothing. Safe for concurrent use;
+// readers share a lock.
 type Index struct {
-	mu   sync.RWMutex
-	keys []uint64 // 0 marks an empty slot; number keys are never 0
-	vals []Summary
-	n    int
+	mu    sync.RWMutex
+	slots []entry
+	n     int
 }
+
+// entry is one slot: key 0 marks an empty slot (number keys are never 0).
+type entry struct {
+	key uint64
+	val Summary
+}
+
+const slotBytes = 16 // the size of an entry
 
 const (
 	targetLoad = 0.7
@@ -33,8 +42,8 @@ func NewIndex(n int) *Index {
 
 func (x *Index) alloc(n int) {
 	size := max(int(float64(n)/targetLoad)+1, 16)
-	x.keys = make([]uint64, size)
-	x.vals = make([]Summary, size)
+	x.slots = make([]entry, size)
+	adviseHugePages(x.slots)
 	x.n = 0
 }
 
@@ -56,16 +65,16 @@ func (x *Index) Get(k uint64) Summary {
 }
 
 func (x *Index) get(k uint64) Summary {
-	keys := x.keys
-	i := slot(k, len(keys))
-	for {
-		switch keys[i] {
+	slots := x.slots
+	for i := slot(k, len(slots)); ; {
+		e := &slots[i]
+		switch e.key {
 		case k:
-			return x.vals[i]
+			return e.val
 		case 0:
 			return 0
 		}
-		if i++; i == len(keys) {
+		if i++; i == len(slots) {
 			i = 0
 		}
 	}
@@ -82,25 +91,25 @@ func (x *Index) Set(k uint64, s Summary) {
 		x.remove(k)
 		return
 	}
-	if float64(x.n+1) > maxLoad*float64(len(x.keys)) {
+	if float64(x.n+1) > maxLoad*float64(len(x.slots)) {
 		x.grow()
 	}
 	x.put(k, s)
 }
 
 func (x *Index) put(k uint64, s Summary) {
-	i := slot(k, len(x.keys))
-	for {
-		switch x.keys[i] {
+	for i := slot(k, len(x.slots)); ; {
+		e := &x.slots[i]
+		switch e.key {
 		case k:
-			x.vals[i] = s
+			e.val = s
 			return
 		case 0:
-			x.keys[i], x.vals[i] = k, s
+			*e = entry{k, s}
 			x.n++
 			return
 		}
-		if i++; i == len(x.keys) {
+		if i++; i == len(x.slots) {
 			i = 0
 		}
 	}
@@ -108,10 +117,11 @@ func (x *Index) put(k uint64, s Summary) {
 
 // remove deletes k with backward-shift deletion, keeping probe chains whole.
 func (x *Index) remove(k uint64) {
-	size := len(x.keys)
+	sl := x.slots
+	size := len(sl)
 	i := slot(k, size)
-	for x.keys[i] != k {
-		if x.keys[i] == 0 {
+	for sl[i].key != k {
+		if sl[i].key == 0 {
 			return
 		}
 		if i++; i == size {
@@ -119,20 +129,20 @@ func (x *Index) remove(k uint64) {
 		}
 	}
 	for {
-		x.keys[i], x.vals[i] = 0, 0
+		sl[i] = entry{}
 		j := i
 		for {
 			if j++; j == size {
 				j = 0
 			}
-			if x.keys[j] == 0 {
+			if sl[j].key == 0 {
 				x.n--
 				return
 			}
-			home := slot(x.keys[j], size)
+			home := slot(sl[j].key, size)
 			// Move j back to i unless its home lies cyclically in (i, j].
 			if (i <= j && (home <= i || home > j)) || (i > j && home <= i && home > j) {
-				x.keys[i], x.vals[i] = x.keys[j], x.vals[j]
+				sl[i] = sl[j]
 				i = j
 				break
 			}
@@ -141,11 +151,11 @@ func (x *Index) remove(k uint64) {
 }
 
 func (x *Index) grow() {
-	keys, vals := x.keys, x.vals
+	old := x.slots
 	x.alloc(int(float64(x.n) * 1.3))
-	for i, k := range keys {
-		if k != 0 {
-			x.put(k, vals[i])
+	for _, e := range old {
+		if e.key != 0 {
+			x.put(e.key, e.val)
 		}
 	}
 }
@@ -161,7 +171,7 @@ func (x *Index) Len() int {
 func (x *Index) Bytes() int {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	return len(x.keys) * 16
+	return len(x.slots) * slotBytes
 }
 
 // Range calls f for every key and summary until f returns false. It holds
@@ -169,8 +179,8 @@ func (x *Index) Bytes() int {
 func (x *Index) Range(f func(k uint64, s Summary) bool) {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	for i, k := range x.keys {
-		if k != 0 && !f(k, x.vals[i]) {
+	for _, e := range x.slots {
+		if e.key != 0 && !f(e.key, e.val) {
 			return
 		}
 	}

@@ -181,6 +181,25 @@ func TestCheckCategoryCodes(t *testing.T) {
 	}
 }
 
+func TestDecayerMatchesDecay(t *testing.T) {
+	c := DefaultConfig()
+	from := time.Date(2026, 3, 1, 8, 0, 0, 123, time.UTC)
+	d := c.DecayFrom(from)
+	for _, now := range []time.Time{
+		from,
+		from.Add(time.Nanosecond),
+		from.Add(-time.Hour),
+		from.Add(c.HalfLife),
+		from.Add(3*c.HalfLife + 17*time.Millisecond),
+		time.Date(2030, 1, 1, 0, 0, 0, 0, time.FixedZone("CST", 8*3600)),
+		time.Now(), // with a monotonic reading
+	} {
+		if got, want := d.At(now), c.Decay(from, now); got != want {
+			t.Errorf("Decayer.At(%v) = %v, Decay = %v", now, got, want)
+		}
+	}
+}
+
 // Corroborated scales crowd weights by what call records made of a report,
 // and one confirmed reporter alone still stays below the label weight.
 func TestCorroboratedWeight(t *testing.T) {

@@ -3,6 +3,7 @@ package reputation
 import (
 	"fmt"
 	"math"
+	"time"
 
 	"ringfence"
 )
@@ -128,12 +129,30 @@ func (s Summary) Crowd(decay float64) Crowd {
 	}
 }
 
+// Decayer is Config.Decay from a fixed time, with the time arithmetic done
+// once: the hot path's decay of index weights to a call's time.
+type Decayer struct {
+	from     int64   // Unix nanoseconds
+	halfLife float64 // nanoseconds
+}
+
+// DecayFrom returns the decay of weights from time from.
+func (c Config) DecayFrom(from time.Time) Decayer {
+	return Decayer{from: from.UnixNano(), halfLife: float64(c.HalfLife)}
+}
+
+// At is c.Decay(from, now), to the bit, for times between the years 1678
+// and 2262.
+func (d Decayer) At(now time.Time) float64 {
+	return math.Exp2(-float64(now.UnixNano()-d.from) / d.halfLife)
+}
+
 // Majority is the share of all weight held by the top category.
 func (c Crowd) Majority() float64 {
 	if c.Total <= 0 {
 		return 0
 	}
-	return math.Min(c.Weight/c.Total, 1)
+	return min(c.Weight/c.Total, 1)
 }
 
 // toBF16 rounds f to the nearest bfloat16 (float32's top 16 bits).

@@ -40,6 +40,7 @@ const (
 type Reason struct {
 	Code      ReasonCode
 	Text      string // a rule pattern, a business name, a detector's own words
+	Text2     string // the end of quiet hours (Text is their start); a detector's kind
 	Category  ringfence.Category
 	Second    ringfence.Category
 	N, N2     int
@@ -63,7 +64,7 @@ func (r Reason) String() string {
 	case ReasonContactsOnly:
 		return "contacts only: caller is not in your allow list"
 	case ReasonQuietHours:
-		return "quiet hours " + r.Text + ": caller is not in your allow list"
+		return "quiet hours " + r.Text + "–" + r.Text2 + ": caller is not in your allow list"
 	case ReasonAttestationFailed:
 		return "caller ID failed verification (STIR/SHAKEN: " + r.Text + ")"
 	case ReasonCalleeUnderAttack:
@@ -77,6 +78,9 @@ func (r Reason) String() string {
 		}
 		return s
 	case ReasonBehaviour:
+		if r.Text == "" {
+			return "detected " + r.Text2
+		}
 		return r.Text
 	case ReasonCorroborated:
 		return "crowd reports and call behaviour agree: " + catName(r.Category)

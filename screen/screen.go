@@ -100,15 +100,15 @@ type Policy struct {
 // NewPolicy returns a policy with the given crowd configuration.
 func NewPolicy(c reputation.Config) *Policy { return &Policy{Crowd: c} }
 
-// Decide fills v with the verdict for call given sig. v's Reasons slice is
-// reused, so a caller that keeps v allocates nothing. Scores are rounded to
-// three decimals.
-func (p *Policy) Decide(v *Verdict, call Call, sig Signals) {
+// Decide fills v with the verdict for call given sig, which it reads and
+// does not keep. v's Reasons slice is reused, so a caller that keeps v
+// allocates nothing. Scores are rounded to three decimals.
+func (p *Policy) Decide(v *Verdict, call *Call, sig *Signals) {
 	p.decide(v, call, sig)
 	v.Score = math.Round(v.Score*1000) / 1000
 }
 
-func (p *Policy) decide(v *Verdict, call Call, sig Signals) {
+func (p *Policy) decide(v *Verdict, call *Call, sig *Signals) {
 	v.Number = call.Input
 	v.E164 = call.Caller.E164
 	v.NumberInfo = call.Caller
@@ -136,12 +136,12 @@ func (p *Policy) decide(v *Verdict, call Call, sig Signals) {
 // counts), Block with its reason for a personal block, Label with its
 // reasons when a rule asks for at least a label, and Allow with no reason
 // when no rule applies.
-func (p *Policy) personal(v *Verdict, call Call, rules *Rules) ringfence.Action {
+func (p *Policy) personal(v *Verdict, call *Call, rules *Rules) ringfence.Action {
 	if rules == nil {
 		return ringfence.Allow
 	}
-	e164 := call.Caller.E164
-	if e, ok := find(rules, e164, call.At, EntryAllow, EntryPass); ok {
+	allow, block := match(rules, call.Caller.E164, call.At)
+	if e := allow; e != nil {
 		code := ReasonAllowList
 		if e.Kind == EntryPass {
 			code = ReasonPass
@@ -150,24 +150,18 @@ func (p *Policy) personal(v *Verdict, call Call, rules *Rules) ringfence.Action 
 		return ringfence.Allow
 	}
 	floor := ringfence.Allow
-	raise := func(a ringfence.Action, r Reason) {
-		v.add(r)
-		if a.Severity() > floor.Severity() {
-			floor = a
-		}
-	}
-	if e, ok := find(rules, e164, call.At, EntryBlock, EntryLabel); ok {
+	if e := block; e != nil {
 		if e.Kind == EntryBlock {
-			raise(ringfence.Block, Reason{Code: ReasonBlockList, Text: e.Pattern})
+			floor = raise(v, floor, ringfence.Block, Reason{Code: ReasonBlockList, Text: e.Pattern})
 		} else {
-			raise(ringfence.Label, Reason{Code: ReasonLabelList, Text: e.Pattern})
+			floor = raise(v, floor, ringfence.Label, Reason{Code: ReasonLabelList, Text: e.Pattern})
 		}
 	}
 	if a := rules.ContactsOnly; a == ringfence.Block || a == ringfence.Label {
-		raise(a, Reason{Code: ReasonContactsOnly})
+		floor = raise(v, floor, a, Reason{Code: ReasonContactsOnly})
 	}
 	if q := rules.Quiet; q != nil && quietContains(q, call.At) {
-		raise(q.Action, Reason{Code: ReasonQuietHours, Text: q.From + "–" + q.To})
+		floor = raise(v, floor, q.Action, Reason{Code: ReasonQuietHours, Text: q.From, Text2: q.To})
 	}
 	if floor == ringfence.Block {
 		v.Action, v.Score = ringfence.Block, 1
@@ -175,8 +169,17 @@ func (p *Policy) personal(v *Verdict, call Call, rules *Rules) ringfence.Action 
 	return floor
 }
 
+// raise adds r to v and returns the stronger of floor and a.
+func raise(v *Verdict, floor, a ringfence.Action, r Reason) ringfence.Action {
+	v.add(r)
+	if a.Severity() > floor.Severity() {
+		return a
+	}
+	return floor
+}
+
 // network applies what ringfence knows beyond the callee's rules.
-func (p *Policy) network(v *Verdict, call Call, sig Signals) {
+func (p *Policy) network(v *Verdict, call *Call, sig *Signals) {
 	if call.Attestation == "fail" {
 		v.set(ringfence.Block, 0.9, Reason{Code: ReasonAttestationFailed, Text: "TN-Validation-Failed"})
 		return
@@ -197,8 +200,8 @@ func (p *Policy) network(v *Verdict, call Call, sig Signals) {
 	}
 	if b := sig.Business; b != nil {
 		v.add(Reason{Code: ReasonVerifiedBusiness, Text: b.Name})
-		if c := sig.Crowd; c.Category != "" && c.Category.Benign() {
-			v.Category = c.Category
+		if c := sig.Crowd.Category; c != "" && benign(c) {
+			v.Category = c
 		}
 		return
 	}
@@ -206,16 +209,19 @@ func (p *Policy) network(v *Verdict, call Call, sig Signals) {
 }
 
 // reputation applies crowd, behaviour, the subscriber's categories and range risk.
-func (p *Policy) reputation(v *Verdict, call Call, sig Signals) {
+func (p *Policy) reputation(v *Verdict, call *Call, sig *Signals) {
 	cfg := &p.Crowd
 	threshold := cfg.LabelWeight
 	if sig.Rules != nil && sig.Rules.MinReportWeight > 0 {
 		threshold = sig.Rules.MinReportWeight
 	}
-	c := sig.Crowd
-	crowd := Reason{Code: ReasonCrowd, Category: c.Category, N: c.Reporters, Second: c.Second, N2: c.SecondReporters, N3: c.Corroborated, Weight: c.Weight, Threshold: threshold}
-	info := call.Caller
+	c := &sig.Crowd
+	crowd := func(code ReasonCode) Reason {
+		return Reason{Code: code, Category: c.Category, N: c.Reporters, Second: c.Second, N2: c.SecondReporters, N3: c.Corroborated, Weight: c.Weight, Threshold: threshold}
+	}
+	info := &call.Caller
 	risky := info.VirtualOperator
+	benignCrowd := benign(c.Category)
 
 	switch {
 	case c.Category == "":
@@ -225,21 +231,19 @@ func (p *Policy) reputation(v *Verdict, call Call, sig Signals) {
 		case sig.Behaviour == nil:
 			v.add(Reason{Code: ReasonNoReports})
 		}
-	case c.Category.Benign():
-		crowd.Code = ReasonCrowdBenign
+	case benignCrowd:
 		v.Category = c.Category
-		v.add(crowd)
+		v.add(crowd(ReasonCrowdBenign))
 	case c.Weight >= cfg.BlockWeight*slack && c.Reporters >= cfg.BlockReporters &&
 		c.Weight >= cfg.BlockAverage*float64(c.Reporters)*slack && c.Majority() >= cfg.BlockMajority:
-		v.set(ringfence.Block, score(c, threshold), crowd)
+		v.set(ringfence.Block, score(c, threshold), crowd(ReasonCrowd))
 		v.Category = c.Category
 	case c.Weight >= threshold*slack || (risky && c.Weight >= threshold/2*slack):
-		v.set(ringfence.Label, score(c, threshold), crowd)
+		v.set(ringfence.Label, score(c, threshold), crowd(ReasonCrowd))
 		v.Category = c.Category
 	default:
-		crowd.Code = ReasonCrowdWeak
 		v.Score = score(c, threshold)
-		v.add(crowd)
+		v.add(crowd(ReasonCrowdWeak))
 		if sig.Lifted != nil {
 			v.add(Reason{Code: ReasonLifted, N: int(sig.Lifted.Appeal), Text: sig.Lifted.Day})
 		}
@@ -250,15 +254,15 @@ func (p *Policy) reputation(v *Verdict, call Call, sig Signals) {
 			v.add(Reason{Code: ReasonBehaviour, Text: r})
 		}
 		if len(b.Reasons) == 0 {
-			v.add(Reason{Code: ReasonBehaviour, Text: "detected " + string(b.Kind)})
+			v.add(Reason{Code: ReasonBehaviour, Text2: string(b.Kind)}) // "detected <kind>"
 		}
 		cat := b.Category()
 		switch {
-		case v.Action == ringfence.Label && !c.Category.Benign() && b.Score >= 0.5:
+		case v.Action == ringfence.Label && !benignCrowd && b.Score >= 0.5:
 			// Two independent signals agree that the caller harasses.
 			v.Action, v.Score = ringfence.Block, max(v.Score, b.Score, 0.85)
 			v.add(Reason{Code: ReasonCorroborated, Category: v.Category})
-		case v.Action == ringfence.Allow && !c.Category.Benign():
+		case v.Action == ringfence.Allow && !benignCrowd:
 			v.Action, v.Category, v.Score = ringfence.Label, cat, max(v.Score, b.Score)
 		}
 	}
@@ -280,13 +284,39 @@ func (p *Policy) reputation(v *Verdict, call Call, sig Signals) {
 	}
 }
 
+// benignKeys holds the benign categories' keys by key length, so that
+// benign answers Category.Benign with a comparison or two instead of a map
+// lookup.
+var benignKeys [32][]ringfence.Category
+
+func init() {
+	for _, c := range ringfence.Categories() {
+		if c.Benign && len(c.Key) < len(benignKeys) {
+			benignKeys[len(c.Key)] = append(benignKeys[len(c.Key)], c.Key)
+		}
+	}
+}
+
+// benign is c.Benign().
+func benign(c ringfence.Category) bool {
+	if len(c) >= len(benignKeys) {
+		return c.Benign()
+	}
+	for _, k := range benignKeys[len(c)] {
+		if k == c {
+			return true
+		}
+	}
+	return false
+}
+
 // slack absorbs the rounding of weights in the index (bfloat16 keeps three
 // significant digits): a weight that is the threshold is at the threshold.
 const slack = 0.995
 
 // score maps crowd weight to 0..1: half at the label weight, rising towards
 // 1 with more weight, scaled by the share of the top category.
-func score(c reputation.Crowd, threshold float64) float64 {
+func score(c *reputation.Crowd, threshold float64) float64 {
 	if c.Weight <= 0 {
 		return 0
 	}

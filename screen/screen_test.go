@@ -89,7 +89,7 @@ func TestDecide(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var v Verdict
-			p.Decide(&v, Call{Caller: mustParse(t, tt.caller), Input: tt.caller, At: tt.at, Attestation: tt.attest}, tt.sig)
+			p.Decide(&v, &Call{Caller: mustParse(t, tt.caller), Input: tt.caller, At: tt.at, Attestation: tt.attest}, &tt.sig)
 			if v.Action != tt.action || v.Category != tt.category {
 				t.Fatalf("got %s/%s, want %s/%s; reasons %q", v.Action, v.Category, tt.action, tt.category, v.ReasonStrings())
 			}
@@ -119,8 +119,8 @@ func TestDecide(t *testing.T) {
 
 func TestVerdictJSON(t *testing.T) {
 	var v Verdict
-	NewPolicy(reputation.DefaultConfig()).Decide(&v, Call{Caller: mustParse(t, "17100001234"), Input: "171 0000 1234", At: noon},
-		Signals{Crowd: reputation.Crowd{Category: "loan", Reporters: 98, Weight: 60, Total: 61, Second: "customer_service", SecondReporters: 1}})
+	NewPolicy(reputation.DefaultConfig()).Decide(&v, &Call{Caller: mustParse(t, "17100001234"), Input: "171 0000 1234", At: noon},
+		&Signals{Crowd: reputation.Crowd{Category: "loan", Reporters: 98, Weight: 60, Total: 61, Second: "customer_service", SecondReporters: 1}})
 	b, err := json.Marshal(&v)
 	if err != nil {
 		t.Fatal(err)
@@ -180,7 +180,7 @@ func BenchmarkDecide(b *testing.B) {
 	v := &Verdict{Reasons: make([]Reason, 0, 8)}
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
-		p.Decide(v, call, sig)
+		p.Decide(v, &call, &sig)
 	}
 }
 
@@ -202,7 +202,7 @@ func TestCrowdReasonCorroborated(t *testing.T) {
 	}
 	for _, tt := range tests {
 		var v Verdict
-		NewPolicy(reputation.DefaultConfig()).Decide(&v, Call{Caller: mustParse(t, "13512345678"), At: noon}, Signals{Crowd: tt.crowd})
+		NewPolicy(reputation.DefaultConfig()).Decide(&v, &Call{Caller: mustParse(t, "13512345678"), At: noon}, &Signals{Crowd: tt.crowd})
 		if got := v.Reasons[0].String(); got != tt.want {
 			t.Errorf("reason %q, want %q", got, tt.want)
 		}

@@ -74,7 +74,7 @@ func TestSeedVerdicts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		var v screen.Verdict
-		if err := e.Check(&v, engine.Call{Caller: tt.caller, Callee: tt.callee}); err != nil {
+		if err := e.Check(&v, ringfence.CheckRequest{Caller: tt.caller, Callee: tt.callee}); err != nil {
 			t.Fatal(err)
 		}
 		if v.Action != tt.action || v.Category != tt.category {

@@ -19,15 +19,26 @@ func (d *DB) AddPool(ctx context.Context, ps []alias.PoolNumber, audit ringfence
 			return err
 		}
 		defer st.Close()
+		var fresh []alias.PoolNumber
 		for _, p := range ps {
 			res, err := st.ExecContext(ctx, p.Number, ms(p.AddedAt), ms(p.AvailableAt), boolInt(p.Null))
 			if err != nil {
 				return err
 			}
-			n, _ := res.RowsAffected()
-			added += int(n)
-			if p.Null {
-				nulls += int(n)
+			if n, _ := res.RowsAffected(); n == 1 {
+				added++
+				if p.Null {
+					nulls++
+				}
+				// As Pool reads it back.
+				p.AddedAt, p.AvailableAt = fromMS(ms(p.AddedAt)), time.UnixMilli(ms(p.AvailableAt)).UTC()
+				p.State, p.Calls = alias.StatePool, 0
+				fresh = append(fresh, p)
+			}
+		}
+		if len(fresh) > 0 {
+			if _, err := appendEvents(ctx, tx, ringfence.Event{Type: ringfence.EventPool, At: audit.At, Pool: fresh}); err != nil {
+				return err
 			}
 		}
 		return insertAudit(ctx, tx, audit)
@@ -47,19 +58,16 @@ func boolInt(b bool) int {
 
 // Pool implements ringfence.AliasStore.
 func (d *DB) Pool(ctx context.Context, fn func(alias.PoolNumber) error) error {
-	rows, err := d.db.QueryContext(ctx, `SELECT number, added_at, available_at, null_alias, state, calls FROM alias_pool ORDER BY number`)
+	rows, err := d.db.QueryContext(ctx, `SELECT `+poolCols+` FROM alias_pool ORDER BY number`)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var p alias.PoolNumber
-		var added, avail int64
-		var null int
-		if err := rows.Scan(&p.Number, &added, &avail, &null, &p.State, &p.Calls); err != nil {
+		p, err := scanPool(rows)
+		if err != nil {
 			return err
 		}
-		p.AddedAt, p.AvailableAt, p.Null = fromMS(added), time.UnixMilli(avail).UTC(), null == 1
 		if err := fn(p); err != nil {
 			return err
 		}
@@ -266,11 +274,41 @@ func (d *DB) AddAliasEvent(ctx context.Context, ev *ringfence.AliasEvent) error 
 			}
 		}
 		if ev.Outcome == alias.Quarantine || ev.Outcome == alias.Null {
-			_, err = tx.ExecContext(ctx, `UPDATE alias_pool SET calls = calls + 1, state = CASE WHEN state = 'pool' AND null_alias = 0 AND calls + 1 > ? THEN 'retired' ELSE state END WHERE number = ?`,
+			res, err := tx.ExecContext(ctx, `UPDATE alias_pool SET calls = calls + 1, state = CASE WHEN state = 'pool' AND null_alias = 0 AND calls + 1 > ? THEN 'retired' ELSE state END WHERE number = ?`,
 				alias.MaxQuarantineCalls, ev.Alias)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n == 1 {
+				return poolEvent(ctx, tx, ev.Alias, ev.At)
+			}
 		}
-		return err
+		return nil
 	})
+}
+
+// poolEvent appends, inside tx, the event of pool number num as it now
+// stands there.
+func poolEvent(ctx context.Context, tx *sql.Tx, num string, at time.Time) error {
+	p, err := scanPool(tx.QueryRowContext(ctx, `SELECT `+poolCols+` FROM alias_pool WHERE number = ?`, num))
+	if err != nil {
+		return fmt.Errorf("pool number %s: %w", num, err)
+	}
+	_, err = appendEvents(ctx, tx, ringfence.Event{Type: ringfence.EventPool, At: at, Pool: []alias.PoolNumber{p}})
+	return err
+}
+
+const poolCols = `number, added_at, available_at, null_alias, state, calls`
+
+func scanPool(s interface{ Scan(...any) error }) (alias.PoolNumber, error) {
+	var p alias.PoolNumber
+	var added, avail int64
+	var null int
+	if err := s.Scan(&p.Number, &added, &avail, &null, &p.State, &p.Calls); err != nil {
+		return p, err
+	}
+	p.AddedAt, p.AvailableAt, p.Null = fromMS(added), time.UnixMilli(avail).UTC(), null == 1
+	return p, nil
 }
 
 // SetAliasEventLedger implements ringfence.AliasStore.

@@ -29,6 +29,9 @@ func (l eventLog) Append(ctx context.Context, evs ...ringfence.Event) (int64, er
 }
 
 // appendEvents appends evs inside tx and returns the position of the last.
+// It records each event, with its position, for the writer
+// (ringfence.RecordAppended), which counts them only if the write as a
+// whole succeeds.
 func appendEvents(ctx context.Context, tx *sql.Tx, evs ...ringfence.Event) (int64, error) {
 	var pos int64
 	for i, ev := range evs {
@@ -46,6 +49,8 @@ func appendEvents(ctx context.Context, tx *sql.Tx, evs ...ringfence.Event) (int6
 		if pos, err = res.LastInsertId(); err != nil {
 			return 0, err
 		}
+		ev.Position = pos
+		ringfence.RecordAppended(ctx, ev)
 	}
 	return pos, nil
 }

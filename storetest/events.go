@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"ringfence"
+	"ringfence/alias"
 )
 
 // TestEventLog is the conformance suite for ringfence.EventLog. open opens
@@ -190,39 +191,61 @@ func testWritesAppendEvents(t *testing.T, s ringfence.Store) {
 	judge := fixedJudge(1)
 	tests := []struct {
 		name  string
-		write func() error
+		write func(context.Context) error
 		want  ringfence.EventType
 		check func(ringfence.Event) bool
 	}{
-		{"report", func() error {
+		{"report", func(ctx context.Context) error {
 			_, err := s.AddReports(ctx, []ringfence.Report{report("+8617100000000", "fraud", "u1", t0)}, unitBoost, judge)
 			return err
 		}, ringfence.EventReport, func(ev ringfence.Event) bool {
 			return ev.Tallies.Number == "+8617100000000" && len(ev.Tallies.Tallies) == 1 && ev.Tallies.Tallies[0].Reporters == 1
 		}},
-		{"rules", func() error {
+		{"rules", func(ctx context.Context) error {
 			return s.PutRules(ctx, &ringfence.Rules{Subscriber: "+8613900000000", Entries: []ringfence.Entry{{Pattern: "+86170*", Kind: "block"}}}, entry("rules.set"))
 		}, ringfence.EventRules, func(ev ringfence.Event) bool {
 			return ev.Rules.Subscriber == "+8613900000000" && len(ev.Rules.Entries) == 1
 		}},
-		{"registry add", func() error {
+		{"registry add", func(ctx context.Context) error {
 			return s.AddBusiness(ctx, &ringfence.Business{Pattern: "+8695311*", Name: "顺丰", CreatedAt: t0}, entry("registry.add"))
 		}, ringfence.EventRegistry, func(ev ringfence.Event) bool {
 			return ev.Business != nil && ev.Business.ID > 0 && ev.Business.Name == "顺丰"
 		}},
-		{"registry add twice fails", func() error {
+		{"registry add twice fails", func(ctx context.Context) error {
 			return s.AddBusiness(ctx, &ringfence.Business{Pattern: "+8695311*", Name: "顺丰", CreatedAt: t0}, entry("registry.add"))
 		}, "", nil},
-		{"flag", func() error {
+		{"flag", func(ctx context.Context) error {
 			return s.SaveFlags(ctx, []ringfence.Flag{{Number: "+8617100000001", Kind: ringfence.KindRobocall, Score: 0.9, FlaggedAt: t0}})
 		}, ringfence.EventFlag, func(ev ringfence.Event) bool { return ev.Flag.Number == "+8617100000001" }},
-		{"key revoke", func() error {
+		{"key revoke", func(ctx context.Context) error {
 			if err := s.CreateKey(ctx, ringfence.Key{ID: "key_ev", Role: ringfence.RoleReporter, CreatedAt: t0}, []byte("hash_ev"), entry("key.create")); err != nil {
 				return err
 			}
 			return s.RevokeKey(ctx, "key_ev", t0, entry("key.revoke"))
 		}, ringfence.EventKeyRevoked, func(ev ringfence.Event) bool { return ev.KeyID == "key_ev" }},
-		{"revoke unknown key fails", func() error { return s.RevokeKey(ctx, "key_none", t0, entry("key.revoke")) }, "", nil},
+		{"revoke unknown key fails", func(ctx context.Context) error { return s.RevokeKey(ctx, "key_none", t0, entry("key.revoke")) }, "", nil},
+		{"pool add", func(ctx context.Context) error {
+			_, _, err := s.AddPool(ctx, []alias.PoolNumber{pool("+8617000000101", false), pool("+8617000000102", true)}, entry("alias.pool_add"))
+			return err
+		}, ringfence.EventPool, func(ev ringfence.Event) bool {
+			return len(ev.Pool) == 2 && ev.Pool[0].Number == "+8617000000101" && ev.Pool[1].Null && ev.Pool[0].State == alias.StatePool
+		}},
+		{"pool add skips known numbers", func(ctx context.Context) error {
+			_, _, err := s.AddPool(ctx, []alias.PoolNumber{pool("+8617000000101", false), pool("+8617000000103", false)}, entry("alias.pool_add"))
+			return err
+		}, ringfence.EventPool, func(ev ringfence.Event) bool {
+			return len(ev.Pool) == 1 && ev.Pool[0].Number == "+8617000000103"
+		}},
+		{"call to an unissued number", func(ctx context.Context) error {
+			return s.AddAliasEvent(ctx, &ringfence.AliasEvent{At: t0, Alias: "+8617000000101", Caller: "+8613900000009", Outcome: alias.Quarantine, LedgerIndex: -1})
+		}, ringfence.EventPool, func(ev ringfence.Event) bool {
+			return len(ev.Pool) == 1 && ev.Pool[0].Number == "+8617000000101" && ev.Pool[0].Calls == 1 && ev.Pool[0].State == alias.StatePool
+		}},
+		{"call to a null alias", func(ctx context.Context) error {
+			return s.AddAliasEvent(ctx, &ringfence.AliasEvent{At: t0, Alias: "+8617000000102", Caller: "+8613900000009", Outcome: alias.Null, LedgerIndex: -1})
+		}, ringfence.EventPool, func(ev ringfence.Event) bool {
+			return len(ev.Pool) == 1 && ev.Pool[0].Null && ev.Pool[0].Calls == 1
+		}},
 	}
 	log := s.Events()
 	for _, tt := range tests {
@@ -230,7 +253,8 @@ func testWritesAppendEvents(t *testing.T, s ringfence.Store) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		err = tt.write()
+		wctx, app := ringfence.WithAppended(ctx)
+		err = tt.write(wctx)
 		got := readAll(t, log, head)
 		if tt.want == "" {
 			if err == nil || len(got) != 0 {
@@ -243,6 +267,10 @@ func testWritesAppendEvents(t *testing.T, s ringfence.Store) {
 		}
 		if len(got) != 1 || got[0].Type != tt.want || !tt.check(got[0]) {
 			t.Fatalf("%s appended %+v, want one %s event", tt.name, got, tt.want)
+		}
+		// The writer learns where its event landed.
+		if rec := app.Events(); len(rec) != 1 || rec[0].Position != got[0].Position || rec[0].Type != got[0].Type {
+			t.Fatalf("%s recorded %+v for the writer, want the event at %d", tt.name, rec, got[0].Position)
 		}
 	}
 }
@@ -319,4 +347,9 @@ func testEventTrim(t *testing.T, dir string, open func(*testing.T, string) ringf
 	if err != nil || p != 5 {
 		t.Fatalf("append after trimming: position %d, %v; want 5", p, err)
 	}
+}
+
+// pool is an unbound pool number added at t0, out of quarantine at once.
+func pool(num string, null bool) alias.PoolNumber {
+	return alias.PoolNumber{Number: num, AddedAt: t0, AvailableAt: t0, Null: null, State: alias.StatePool}
 }

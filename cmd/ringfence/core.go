@@ -120,7 +120,7 @@ func (c *cli) runCheck(args []string) int {
 	if len(pos) != 1 {
 		return c.usageError(fs, "want one NUMBER")
 	}
-	call := engine.Call{Caller: pos[0], Callee: *callee}
+	call := ringfence.CheckRequest{Caller: pos[0], Callee: *callee}
 	if *at != "" {
 		t, err := time.Parse(time.RFC3339, *at)
 		if err != nil {

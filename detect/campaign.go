@@ -7,26 +7,36 @@ import "strconv"
 // its redials and follow-ups), a number block and a kind of behaviour.
 //
 // A direct-mapped table remembers, per callee slot, the last flagged caller
-// that dialled it, or else the last suspicious one. A caller that keeps dialling callees last
-// dialled by a flagged number accumulates a link to that number's campaign
-// (a one-counter majority vote, so chance overlaps of unrelated lists do not
-// link). A newly flagged number joins the campaign it is linked to, or else
-// one flagged recently in the same block of 10,000 numbers with the same
-// kind.
+// that dialled it, or else the last suspicious one, and when. A suspicious
+// caller that keeps dialling callees last dialled by another number
+// accumulates a link to that number, or to its campaign when it is flagged
+// (a one-counter majority vote, so chance overlaps of unrelated lists do
+// not link). A newly flagged number joins the campaign it is linked to; a
+// number it is linked to that is not flagged yet joins the same campaign
+// when it is; failing both, a number joins a campaign flagged recently in
+// the same block of 10,000 numbers with the same kind.
+//
+// The same table gives the score its list evidence: the share of a
+// caller's contacts at callees another suspicious number dialled within
+// days, and at callees of a flagged number.
 //
 // Links are made when a number is flagged, from the evidence then at hand:
-// a flag is raised once, with its campaign. Numbers of one call room that
-// start on the same day share no callees yet (their redials and follow-ups
-// come later), so they are seldom linked.
+// a flag is raised once, with its campaign.
 type campaignIndex struct {
 	slots  []calleeSlot
 	mask   uint64
 	roots  map[uint64]rootRecord // flagged number -> its campaign's root
 	blocks map[uint64]rootRecord // number block -> latest campaign flagged in it
+	// pending: an unflagged number that shared callees with a flagged
+	// one -> the campaign it joins when it is flagged in turn.
+	pending map[uint64]rootRecord
 }
 
+// calleeSlot is the last suspicious or flagged number that dialled a
+// callee hashed to it, and when (detector-relative seconds).
 type calleeSlot struct {
 	fp     uint32
+	at     uint32
 	caller uint64
 }
 
@@ -39,6 +49,10 @@ type rootRecord struct {
 // Links between numbers flagged more than this far apart by block alone
 // are not made.
 const blockLinkSpan = 3 * 86400
+
+// sharedSpan is how long a callee is remembered as dialled by a
+// suspicious or flagged number: a list is worked over days.
+const sharedSpan = 3 * 86400
 
 // minBlockKey is the least number key (twelve digits: 86 and a
 // ten-digit national number) linked by its block.
@@ -54,10 +68,11 @@ func newCampaignIndex(bits uint) campaignIndex {
 	}
 	n := 1 << bits
 	return campaignIndex{
-		slots:  make([]calleeSlot, n),
-		mask:   uint64(n - 1),
-		roots:  make(map[uint64]rootRecord),
-		blocks: make(map[uint64]rootRecord),
+		slots:   make([]calleeSlot, n),
+		mask:    uint64(n - 1),
+		roots:   make(map[uint64]rootRecord),
+		blocks:  make(map[uint64]rootRecord),
+		pending: make(map[uint64]rootRecord),
 	}
 }
 
@@ -66,20 +81,28 @@ func (x *campaignIndex) slot(callee uint64) *calleeSlot {
 	return &x.slots[mix64(callee^0x5bd1e995)&x.mask]
 }
 
-// note records a call by a flagged number.
-func (x *campaignIndex) note(caller, callee uint64) {
+// note records a call by a flagged number at relative time t.
+func (x *campaignIndex) note(caller, callee uint64, t uint32) {
 	h := mix64(callee ^ 0x5bd1e995)
-	x.slots[h&x.mask] = calleeSlot{fp: uint32(h >> 32), caller: caller}
+	x.slots[h&x.mask] = calleeSlot{fp: uint32(h >> 32), at: t, caller: caller}
 }
 
-// observe records a call by a suspicious, not yet flagged caller and
-// updates its link to the campaign of a flagged number that dialled the
-// same callee.
-func (x *campaignIndex) observe(s *caller, callee uint64) {
+// observe looks up a new contact by a caller not flagged, at relative
+// time t, and remembers the caller as the callee's latest dialler when it
+// is suspicious. It reports whether another suspicious number
+// dialled the same callee within days (shared) and whether that number is
+// flagged (listed), and updates the caller's link: a one-counter majority
+// vote over the numbers whose callees it shares.
+func (x *campaignIndex) observe(s *caller, callee uint64, t uint32, suspicious bool) (shared, listed bool) {
 	h := mix64(callee ^ 0x5bd1e995)
 	slot := &x.slots[h&x.mask]
-	if slot.fp == uint32(h>>32) && slot.caller != 0 && slot.caller != s.key {
+	if slot.fp == uint32(h>>32) && slot.caller != 0 && slot.caller != s.key && (slot.at >= t || t-slot.at < sharedSpan) {
+		shared = true
+		// Votes go to flagged numbers' campaigns only: a room's numbers
+		// not yet flagged are many, and votes split among them would
+		// cancel out.
 		if r, ok := x.roots[slot.caller]; ok {
+			listed = true
 			switch {
 			case s.partner == r.root:
 				if s.pcnt < 1<<15 {
@@ -90,23 +113,39 @@ func (x *campaignIndex) observe(s *caller, callee uint64) {
 			default:
 				s.pcnt--
 			}
-			return // the flagged number keeps the slot
+			return shared, listed // the flagged number keeps the slot
+		}
+		if s.pcnt == 0 {
+			s.partner = slot.caller // a candidate to join this caller's campaign later
 		}
 	}
-	*slot = calleeSlot{fp: uint32(h >> 32), caller: s.key}
+	if suspicious {
+		*slot = calleeSlot{fp: uint32(h >> 32), at: t, caller: s.key}
+	}
+	return shared, listed
 }
 
 // link places a newly flagged caller in a campaign and returns the
 // campaign's name, or "" when it starts a campaign of its own (its name is
-// then derived from its number should others join).
+// then derived from its number should others join). It joins, in turn:
+// the campaign of the number whose callees it shares most (flagged, or
+// waiting to join one); a campaign that a flagged number sharing its
+// callees left waiting for it; one flagged recently in the same block of
+// 10,000 numbers with the same kind.
 func (x *campaignIndex) link(s *caller, kind uint8, now int64) string {
 	block := s.key / 10000
 	root := s.key
 	if s.pcnt >= minShared {
 		if r, ok := x.roots[s.partner]; ok {
 			root = r.root
+		} else if r, ok := x.pending[s.partner]; ok {
+			root = r.root
 		}
 	}
+	if r, ok := x.pending[s.key]; ok && root == s.key {
+		root = r.root
+	}
+	delete(x.pending, s.key)
 	// Blocks mean something only among full-length numbers: all 95xxx
 	// and 96xxx service numbers share one.
 	blocky := s.key >= minBlockKey
@@ -118,6 +157,14 @@ func (x *campaignIndex) link(s *caller, kind uint8, now int64) string {
 	x.roots[s.key] = rootRecord{root: root, at: now, kind: kind}
 	if blocky {
 		x.blocks[block] = rootRecord{root: root, at: now, kind: kind}
+	}
+	// A partner not yet flagged joins this campaign when it is.
+	if s.pcnt >= minShared && s.partner != root {
+		if _, flagged := x.roots[s.partner]; !flagged {
+			if _, waiting := x.pending[s.partner]; !waiting {
+				x.pending[s.partner] = rootRecord{root: root, at: now, kind: kind}
+			}
+		}
 	}
 	if r, ok := x.roots[root]; ok && root != s.key {
 		r.at = now
@@ -136,18 +183,15 @@ func CampaignName(root uint64) string {
 }
 
 func (x *campaignIndex) expire(cutoff int64) {
-	for k, r := range x.roots {
-		if r.at < cutoff {
-			delete(x.roots, k)
-		}
-	}
-	for k, r := range x.blocks {
-		if r.at < cutoff {
-			delete(x.blocks, k)
+	for _, m := range []map[uint64]rootRecord{x.roots, x.blocks, x.pending} {
+		for k, r := range m {
+			if r.at < cutoff {
+				delete(m, k)
+			}
 		}
 	}
 }
 
 func (x *campaignIndex) bytes() int64 {
-	return int64(len(x.slots))*16 + int64(len(x.roots)+len(x.blocks))*48
+	return int64(len(x.slots))*16 + int64(len(x.roots)+len(x.blocks)+len(x.pending))*48
 }

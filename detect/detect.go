@@ -154,6 +154,8 @@ type Detector struct {
 	threshold  float64
 	minLogit   float64 // the threshold as log-odds
 	warm       uint64  // sink of reads issued early to warm the cache
+	sample     func(Sample)
+	model      *model
 }
 
 // revisitGap is the longest gap between episodes at one callee that
@@ -185,6 +187,7 @@ func New(cfg Config) *Detector {
 		minCalls:   uint32(max(cfg.MinCalls, 1)),
 		threshold:  cfg.Threshold,
 		minLogit:   math.Log(cfg.Threshold / (1 - cfg.Threshold)),
+		model:      &fitted,
 	}
 	d.stats.Flags = make(map[ringfence.FlagKind]int64)
 	return d
@@ -254,6 +257,7 @@ func (d *Detector) Observe(c ringfence.CallRecord, emit func(ringfence.Flag)) {
 		r.in++
 		if pba.found() && (!pab.found() || pab.last < pba.last) {
 			r.cb++
+			r.wkCb++
 		}
 	}
 
@@ -266,11 +270,21 @@ func (d *Detector) Observe(c ringfence.CallRecord, emit func(ringfence.Flag)) {
 	}
 	s.observe(c, t, k, d.timeGCD == 1)
 
+	if d.sample != nil && s.total >= d.minCalls && checkpoint(s.total) {
+		d.sampleCaller(s, t)
+	}
 	if s.flagged {
-		d.campaigns.note(c.Caller, c.Callee)
+		d.campaigns.note(c.Caller, c.Callee, t)
 	} else {
-		if s.ep >= 8 && s.total >= 8 && s.epAns < 0.6*s.ep {
-			d.campaigns.observe(s, c.Callee)
+		if !k.sameEpisode && !k.known {
+			// A new contact at someone who never called this number: was
+			// the callee dialled by another suspicious or a flagged number?
+			// Only a suspicious caller (one whose contacts mostly fail) is
+			// remembered as the callee's latest dialler.
+			suspicious := s.ep >= 8 && s.epAns < 0.6*s.ep
+			shared, listed := d.campaigns.observe(s, c.Callee, t, suspicious)
+			s.shared += b2f32(shared)
+			s.listed += b2f32(listed)
 		}
 		// Assess on every call while evidence builds up, then on every
 		// fourth, and past a thousand calls on every sixteenth.
@@ -368,6 +382,13 @@ func rowHash(c *ringfence.CallRecord, hab uint64) uint64 {
 	return mix64(hab ^ uint64(c.Start)<<20 ^ uint64(c.Duration)<<1 ^ b2u(c.Answered))
 }
 
+func b2f32(b bool) float32 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 func b2u(b bool) uint64 {
 	if b {
 		return 1
@@ -386,11 +407,11 @@ func (d *Detector) assessCaller(s *caller, emit func(ringfence.Flag)) {
 	if s.rng == rangeUnknown {
 		s.rng = rangeOf(s.key)
 	}
-	l, f := s.score()
+	l, f := s.score(d.model, d.rel(d.now))
 	if l < d.minLogit {
 		return
 	}
-	kind := f.kind(s.rng)
+	kind := s.kind(d.model, &f)
 	s.flagged = true
 	d.flagged[s.key] = flagRecord{at: d.now, kind: kind}
 	flag := ringfence.Flag{

@@ -19,13 +19,16 @@ import (
 	"ringfence/simulate/alt"
 )
 
-const cdrUsage = `scan|eval ...
+const cdrUsage = `scan|eval|fit ...
 
   cdr scan FILE... [--format auto|native|asterisk] [--json]
       detect harassing callers in call records (plain or gzip; "-" or no
       FILE reads stdin); flags go to stdout, a summary to stderr
   cdr eval --truth TRUTH FLAGS
-      compare flags (JSON lines from "cdr scan --json") with ground truth`
+      compare flags (JSON lines from "cdr scan --json") with ground truth
+  cdr fit --truth TRUTH FILE... [--l2 X] [--rounds N] [--out FILE]
+      fit the detector's score to call records with ground truth; prints
+      the weights as the source of detect/weights.go`
 
 // runCDR runs "ringfence cdr scan|eval".
 func (c *cli) runCDR(args []string) int {
@@ -38,6 +41,8 @@ func (c *cli) runCDR(args []string) int {
 		return c.cdrScan(args[1:])
 	case "eval":
 		return c.cdrEval(args[1:])
+	case "fit":
+		return c.cdrFit(args[1:])
 	case "-h", "--help", "help":
 		fmt.Fprintf(c.stdout, "usage: ringfence cdr %s\n", cdrUsage)
 		return exitOK

@@ -23,6 +23,10 @@ type Evaluation struct {
 	// Per class: numbers in the truth, numbers flagged, flagged with the
 	// class as kind (abusive classes), median delay from first call to flag.
 	Classes map[string]*ClassResult
+	// Per sector of the abusive numbers (decoration, loans, ..., see
+	// SectorOf): the same figures, KindMatched counting flags whose kind
+	// is the number's class.
+	Sectors map[string]*ClassResult
 	// Unknown counts flags on numbers absent from the truth.
 	Unknown int
 	// Campaign linking, over pairs of flagged numbers of the same call
@@ -62,7 +66,16 @@ func (c *ClassResult) MedianDelay() time.Duration {
 // counts.
 func Evaluate(truth []Truth, flags []ringfence.Flag) Evaluation {
 	byNumber := make(map[string]Truth, len(truth))
-	e := Evaluation{Classes: make(map[string]*ClassResult)}
+	e := Evaluation{Classes: make(map[string]*ClassResult), Sectors: make(map[string]*ClassResult)}
+	sector := func(t Truth) *ClassResult {
+		name := SectorOf(t)
+		c := e.Sectors[name]
+		if c == nil {
+			c = &ClassResult{}
+			e.Sectors[name] = c
+		}
+		return c
+	}
 	class := func(name string) *ClassResult {
 		c := e.Classes[name]
 		if c == nil {
@@ -74,6 +87,9 @@ func Evaluate(truth []Truth, flags []ringfence.Flag) Evaluation {
 	for _, t := range truth {
 		byNumber[t.Number] = t
 		class(t.Class).Numbers++
+		if Abusive(t.Class) {
+			sector(t).Numbers++
+		}
 	}
 	seen := make(map[string]bool)
 	cluster := make(map[string]string) // flagged number -> predicted campaign
@@ -95,11 +111,15 @@ func Evaluate(truth []Truth, flags []ringfence.Flag) Evaluation {
 			continue
 		}
 		e.Correct++
+		sc := sector(t)
+		sc.Flagged++
 		if string(f.Kind) == t.Class {
 			c.KindMatched++
+			sc.KindMatched++
 			kindOK++
 		}
 		c.delays = append(c.delays, f.FlaggedAt.Sub(t.FirstCall))
+		sc.delays = append(sc.delays, f.FlaggedAt.Sub(t.FirstCall))
 		if t.Campaign != "" {
 			cluster[f.Number] = f.Campaign
 			if f.Campaign == "" {
@@ -196,6 +216,31 @@ func (e Evaluation) WriteText(w io.Writer) error {
 	}
 	fmt.Fprintf(&b, "campaign links: precision %.4f, recall %.4f over %d same-campaign pairs\n",
 		e.CampaignPrecision, e.CampaignRecall, e.CampaignPairs)
+	if len(e.Sectors) > 0 {
+		fmt.Fprintf(&b, "recall per kind:\n%-20s %8s %8s %8s %8s %14s\n", "kind", "numbers", "flagged", "recall", "kind ok", "median delay")
+		for _, n := range sectorOrder(e.Sectors) {
+			c := e.Sectors[n]
+			fmt.Fprintf(&b, "%-20s %8d %8d %8.4f %8d %14s\n", n, c.Numbers, c.Flagged, c.Rate(), c.KindMatched, c.MedianDelay().Round(time.Second))
+		}
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// sectorOrder is the names of m in the order of Sectors, then any others
+// (telemarketing of truth files without sectors) sorted.
+func sectorOrder(m map[string]*ClassResult) []string {
+	var out, rest []string
+	for _, n := range Sectors {
+		if m[n] != nil {
+			out = append(out, n)
+		}
+	}
+	for n := range m {
+		if !slices.Contains(Sectors, n) {
+			rest = append(rest, n)
+		}
+	}
+	sort.Strings(rest)
+	return append(out, rest...)
 }

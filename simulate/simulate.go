@@ -72,6 +72,13 @@ type Truth struct {
 	Class     string    `json:"class"`
 	FirstCall time.Time `json:"first_call"`         // first call placed; for a bombing target, the burst's first call
 	Campaign  string    `json:"campaign,omitempty"` // telemarketing numbers rotated by one call room
+	// Sector is the kind of abuse of an abusive number, finer than Class:
+	// one of the Sector constants. Truth files written before it existed
+	// lack it; SectorOf falls back on the class.
+	Sector string `json:"sector,omitempty"`
+	// Cell names the scenario-grid cell the number belongs to (package
+	// simulate/grid); empty for the other populations.
+	Cell string `json:"cell,omitempty"`
 }
 
 // Result is a simulation's output: calls in start order and the truth.
@@ -129,7 +136,7 @@ func Run(cfg Config) Result {
 			s.first[c.Caller] = c.Start
 		}
 	}
-	return Result{Calls: calls, Truth: s.truth()}
+	return Result{Calls: calls, Truth: AssignSectors(s.truth())}
 }
 
 type sim struct {

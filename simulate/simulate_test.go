@@ -2,6 +2,7 @@ package simulate
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -94,5 +95,101 @@ func TestEvaluate(t *testing.T) {
 	e.WriteText(&out)
 	if !strings.Contains(out.String(), "precision: 0.6667") {
 		t.Errorf("text:\n%s", out.String())
+	}
+}
+
+func TestSectors(t *testing.T) {
+	tests := []struct {
+		name string
+		res  Result
+	}{
+		{"main", Run(Config{Days: 2, Subscribers: 3000, Seed: 5})},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			byCampaign := map[string]string{}
+			seen := map[string]bool{}
+			for _, tr := range tt.res.Truth {
+				if !Abusive(tr.Class) {
+					if tr.Sector != "" {
+						t.Errorf("%s %s has sector %s", tr.Class, tr.Number, tr.Sector)
+					}
+					continue
+				}
+				seen[tr.Sector] = true
+				switch tr.Class {
+				case ClassTelemarketing:
+					if !slices.Contains(telemarketingSectors, tr.Sector) {
+						t.Errorf("telemarketing %s: sector %q", tr.Number, tr.Sector)
+					}
+					if s, ok := byCampaign[tr.Campaign]; ok && tr.Campaign != "" && s != tr.Sector {
+						t.Errorf("campaign %s in sectors %s and %s", tr.Campaign, s, tr.Sector)
+					}
+					byCampaign[tr.Campaign] = tr.Sector
+				case ClassRobocall, ClassDebt, ClassBombingTarget:
+					if want := map[string]string{ClassRobocall: SectorRobocall, ClassDebt: SectorDebt, ClassBombingTarget: SectorCallBombing}[tr.Class]; tr.Sector != want {
+						t.Errorf("%s %s: sector %q", tr.Class, tr.Number, tr.Sector)
+					}
+				}
+			}
+			for _, s := range []string{SectorRobocall, SectorDebt, SectorCallBombing} {
+				if !seen[s] {
+					t.Errorf("no %s: %v", s, seen)
+				}
+			}
+		})
+	}
+	// A truth file written before sectors evaluates per class.
+	old := []Truth{{Number: "+861", Class: ClassTelemarketing}, {Number: "+862", Class: ClassDebt}}
+	if SectorOf(old[0]) != ClassTelemarketing || SectorOf(old[1]) != SectorDebt {
+		t.Errorf("sectors of old truth: %s %s", SectorOf(old[0]), SectorOf(old[1]))
+	}
+}
+
+func TestEvaluatePerSector(t *testing.T) {
+	at := time.Date(2024, 3, 4, 9, 0, 0, 0, time.UTC)
+	truth := []Truth{
+		{Number: "+861", Class: ClassTelemarketing, Sector: SectorDecoration, FirstCall: at},
+		{Number: "+862", Class: ClassTelemarketing, Sector: SectorDecoration, FirstCall: at},
+		{Number: "+863", Class: ClassTelemarketing, Sector: SectorLoans, FirstCall: at},
+		{Number: "+864", Class: ClassDebt, FirstCall: at}, // no sector: an old truth line
+		{Number: "+865", Class: ClassTelemarketing, FirstCall: at},
+		{Number: "+866", Class: ClassCourier, FirstCall: at},
+	}
+	flags := []ringfence.Flag{
+		{Number: "+861", Kind: ringfence.KindTelemarketing, FlaggedAt: at.Add(10 * time.Minute)},
+		{Number: "+863", Kind: ringfence.KindRobocall, FlaggedAt: at.Add(5 * time.Minute)},
+		{Number: "+864", Kind: ringfence.KindDebtCollection, FlaggedAt: at.Add(time.Hour)},
+		{Number: "+866", Kind: ringfence.KindTelemarketing, FlaggedAt: at},
+	}
+	e := Evaluate(truth, flags)
+	tests := []struct {
+		sector                   string
+		numbers, flagged, kindOK int
+		delay                    time.Duration
+	}{
+		{SectorDecoration, 2, 1, 1, 10 * time.Minute},
+		{SectorLoans, 1, 1, 0, 5 * time.Minute},
+		{SectorDebt, 1, 1, 1, time.Hour},
+		{ClassTelemarketing, 1, 0, 0, 0},
+	}
+	for _, tt := range tests {
+		c := e.Sectors[tt.sector]
+		if c == nil || c.Numbers != tt.numbers || c.Flagged != tt.flagged || c.KindMatched != tt.kindOK || c.MedianDelay() != tt.delay {
+			t.Errorf("%s: %+v", tt.sector, c)
+		}
+	}
+	if e.Sectors[ClassCourier] != nil {
+		t.Error("a benign class among the sectors")
+	}
+	var out bytes.Buffer
+	e.WriteText(&out)
+	for _, want := range []string{"precision: 0.7500\n", "recall per kind:\n", "decoration                  2        1   0.5000        1          10m0s\n", "telemarketing               1        0   0.0000"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("text lacks %q:\n%s", want, out.String())
+		}
+	}
+	if strings.Index(out.String(), "decoration") > strings.Index(out.String(), "loans") {
+		t.Errorf("kinds out of order:\n%s", out.String())
 	}
 }

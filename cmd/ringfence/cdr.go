@@ -245,6 +245,7 @@ func readFlags(r io.Reader) ([]ringfence.Flag, error) {
 }
 
 const simulateUsage = `cdr --days N --subscribers N --out FILE --truth FILE [--seed N] [--scenario main|alt] [--start DATE]
+       ringfence simulate cdr --grid [--seed N] [--days N] [--cells NAMES] [--out FILE] [--truth FILE]
        ringfence simulate policy [--from RFC3339] [--to RFC3339] [--subscriber S] [--examples N]`
 
 // runSimulate runs "ringfence simulate cdr".
@@ -269,12 +270,17 @@ func (c *cli) runSimulate(args []string) int {
 	scenario := fs.String("scenario", "main", "population model: main, or alt (an independently modelled population with mixed time zones, disorder and duplicate rows)")
 	startFlag := fs.String("start", "", "first day simulated, YYYY-MM-DD (China time) or RFC 3339 (default: the days just past, ending at today's midnight)")
 	fs.String("data", "", "data directory (unused by simulate)")
+	grid := fs.Bool("grid", false, "run the scenario grid through the detector and print a Markdown table per cell (with --truth, write the grid's population instead)")
+	cells := fs.String("cells", "", "with --grid: only the cells whose name contains one of these comma-separated parts")
 	pos, code, ok := c.parse(fs, args[1:])
 	if !ok {
 		return code
 	}
 	if len(pos) > 0 {
 		return c.usageError(fs, "unexpected argument %q", pos[0])
+	}
+	if *grid || *cells != "" {
+		return c.simulateGrid(fs, gridArgs{grid: *grid, cells: *cells, days: *days, seed: *seed, out: *outName, truth: *truthName, start: *startFlag, scenario: *scenario})
 	}
 	if *days <= 0 || *days > 366 || *subs <= 0 || *subs > 50_000_000 {
 		return c.usageError(fs, "--days must be 1..366 and --subscribers 1..50000000")

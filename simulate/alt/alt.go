@@ -361,6 +361,7 @@ func (w *world) finish(cfg Config) simulate.Result {
 		}
 		res.Truth = append(res.Truth, simulate.Truth{Number: simulate.E164(k), Class: m.class, FirstCall: time.Unix(at, 0).UTC(), Campaign: m.campaign})
 	}
+	res.Truth = simulate.AssignSectors(res.Truth)
 	return res
 }
 

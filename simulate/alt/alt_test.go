@@ -175,3 +175,30 @@ func key(t *testing.T, e164 string) uint64 {
 	}
 	return k
 }
+
+func TestSectors(t *testing.T) {
+	res := Generate(Config{Days: 2, Subscribers: 3000, Seed: 5})
+	want := map[string][]string{
+		simulate.ClassTelemarketing: {simulate.SectorDecoration, simulate.SectorLoans, simulate.SectorInsurance, simulate.SectorRealEstate},
+		simulate.ClassRobocall:      {simulate.SectorRobocall},
+		simulate.ClassDebt:          {simulate.SectorDebt},
+		simulate.ClassBombingTarget: {simulate.SectorCallBombing},
+	}
+	seen := map[string]bool{}
+	for _, tr := range res.Truth {
+		ok, abusive := want[tr.Class]
+		if !abusive {
+			if tr.Sector != "" {
+				t.Errorf("%s %s: sector %s", tr.Class, tr.Number, tr.Sector)
+			}
+			continue
+		}
+		if !slices.Contains(ok, tr.Sector) {
+			t.Errorf("%s %s: sector %q", tr.Class, tr.Number, tr.Sector)
+		}
+		seen[tr.Class] = true
+	}
+	if len(seen) != len(want) {
+		t.Errorf("abusive classes seen: %v", seen)
+	}
+}

@@ -7,14 +7,14 @@ import "strconv"
 // its redials and follow-ups), a number block and a kind of behaviour.
 //
 // A direct-mapped table remembers, per callee slot, the last flagged caller
-// that dialled it, or else the last suspicious one, and when. A suspicious
-// caller that keeps dialling callees last dialled by another number
-// accumulates a link to that number, or to its campaign when it is flagged
-// (a one-counter majority vote, so chance overlaps of unrelated lists do
-// not link). A newly flagged number joins the campaign it is linked to; a
-// number it is linked to that is not flagged yet joins the same campaign
-// when it is; failing both, a number joins a campaign flagged recently in
-// the same block of 10,000 numbers with the same kind.
+// that dialled it, or else the last suspicious one, and when. A caller
+// that keeps dialling callees last dialled by flagged numbers accumulates
+// a link to their campaign (a one-counter majority vote, so chance
+// overlaps of unrelated lists do not link). A newly flagged number joins
+// the campaign it is linked to; failing that, a campaign flagged recently in
+// the same block of 1,000 numbers with the same kind within a day (a
+// block of 10,000 links unrelated rooms once a carrier sees hundreds of
+// flags a day).
 //
 // The same table gives the score its list evidence: the share of a
 // caller's contacts at callees another suspicious number dialled within
@@ -27,9 +27,6 @@ type campaignIndex struct {
 	mask   uint64
 	roots  map[uint64]rootRecord // flagged number -> its campaign's root
 	blocks map[uint64]rootRecord // number block -> latest campaign flagged in it
-	// pending: an unflagged number that shared callees with a flagged
-	// one -> the campaign it joins when it is flagged in turn.
-	pending map[uint64]rootRecord
 }
 
 // calleeSlot is the last suspicious or flagged number that dialled a
@@ -47,8 +44,8 @@ type rootRecord struct {
 }
 
 // Links between numbers flagged more than this far apart by block alone
-// are not made.
-const blockLinkSpan = 3 * 86400
+// are not made: a room rotates its numbers daily.
+const blockLinkSpan = 86400 + 3600
 
 // sharedSpan is how long a callee is remembered as dialled by a
 // suspicious or flagged number: a list is worked over days.
@@ -68,11 +65,10 @@ func newCampaignIndex(bits uint) campaignIndex {
 	}
 	n := 1 << bits
 	return campaignIndex{
-		slots:   make([]calleeSlot, n),
-		mask:    uint64(n - 1),
-		roots:   make(map[uint64]rootRecord),
-		blocks:  make(map[uint64]rootRecord),
-		pending: make(map[uint64]rootRecord),
+		slots:  make([]calleeSlot, n),
+		mask:   uint64(n - 1),
+		roots:  make(map[uint64]rootRecord),
+		blocks: make(map[uint64]rootRecord),
 	}
 }
 
@@ -115,9 +111,6 @@ func (x *campaignIndex) observe(s *caller, callee uint64, t uint32, suspicious b
 			}
 			return shared, listed // the flagged number keeps the slot
 		}
-		if s.pcnt == 0 {
-			s.partner = slot.caller // a candidate to join this caller's campaign later
-		}
 	}
 	if suspicious {
 		*slot = calleeSlot{fp: uint32(h >> 32), at: t, caller: s.key}
@@ -127,25 +120,17 @@ func (x *campaignIndex) observe(s *caller, callee uint64, t uint32, suspicious b
 
 // link places a newly flagged caller in a campaign and returns the
 // campaign's name, or "" when it starts a campaign of its own (its name is
-// then derived from its number should others join). It joins, in turn:
-// the campaign of the number whose callees it shares most (flagged, or
-// waiting to join one); a campaign that a flagged number sharing its
-// callees left waiting for it; one flagged recently in the same block of
-// 10,000 numbers with the same kind.
+// then derived from its number should others join). It joins the
+// campaign whose callees it shares most, or else one flagged within a day
+// in the same block of 1,000 numbers with the same kind.
 func (x *campaignIndex) link(s *caller, kind uint8, now int64) string {
-	block := s.key / 10000
+	block := s.key / 1000
 	root := s.key
 	if s.pcnt >= minShared {
 		if r, ok := x.roots[s.partner]; ok {
 			root = r.root
-		} else if r, ok := x.pending[s.partner]; ok {
-			root = r.root
 		}
 	}
-	if r, ok := x.pending[s.key]; ok && root == s.key {
-		root = r.root
-	}
-	delete(x.pending, s.key)
 	// Blocks mean something only among full-length numbers: all 95xxx
 	// and 96xxx service numbers share one.
 	blocky := s.key >= minBlockKey
@@ -157,14 +142,6 @@ func (x *campaignIndex) link(s *caller, kind uint8, now int64) string {
 	x.roots[s.key] = rootRecord{root: root, at: now, kind: kind}
 	if blocky {
 		x.blocks[block] = rootRecord{root: root, at: now, kind: kind}
-	}
-	// A partner not yet flagged joins this campaign when it is.
-	if s.pcnt >= minShared && s.partner != root {
-		if _, flagged := x.roots[s.partner]; !flagged {
-			if _, waiting := x.pending[s.partner]; !waiting {
-				x.pending[s.partner] = rootRecord{root: root, at: now, kind: kind}
-			}
-		}
 	}
 	if r, ok := x.roots[root]; ok && root != s.key {
 		r.at = now
@@ -183,7 +160,7 @@ func CampaignName(root uint64) string {
 }
 
 func (x *campaignIndex) expire(cutoff int64) {
-	for _, m := range []map[uint64]rootRecord{x.roots, x.blocks, x.pending} {
+	for _, m := range []map[uint64]rootRecord{x.roots, x.blocks} {
 		for k, r := range m {
 			if r.at < cutoff {
 				delete(m, k)
@@ -193,5 +170,5 @@ func (x *campaignIndex) expire(cutoff int64) {
 }
 
 func (x *campaignIndex) bytes() int64 {
-	return int64(len(x.slots))*16 + int64(len(x.roots)+len(x.blocks)+len(x.pending))*48
+	return int64(len(x.slots))*16 + int64(len(x.roots)+len(x.blocks))*48
 }

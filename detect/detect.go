@@ -8,19 +8,20 @@
 // check against the records.
 //
 // Evidence is behavioural and combined, never a single volume threshold.
-// What every kind of harassment shares is that its calls are unwelcome: few
-// get through, the people called seldom call back or call the number at
-// all, and it returns no calls it received. On top of that, a campaign
-// (telemarketing, robocalls) shows as a volume of unreturned misses, a
-// steady cadence of one call after another, sequential dialling and short
-// answered calls, and a robocall as machine timing (exact intervals, even
-// when the records are shuffled) or uniform talk time; a pursuit (debt
-// collection) shows as the same people called again and again, three or
-// more times within hours, and their contacts. The number range adds a
-// little. Couriers and riders (many short calls to distinct people, which
-// they retry within minutes until they get through), service centres
-// calling back their customers, busy sales people (whose clients call them)
-// and families stay below the threshold.
+// The score is a logistic model (weights.go, refitted by "ringfence cdr
+// fit") over inputs with one stated meaning each (score.go): how many
+// contacts went unwelcome today and at what pace, what share got through,
+// were called back or returned a call received, retries, revisits and
+// persistence at the same people, sequential dialling, talk time, machine
+// timing, the number range, the last few days, and what other numbers did
+// to the same callees (a list dialled by several suspicious numbers, a
+// flagged number's callees). Each weight is held to the sign its input's
+// meaning allows, so that a fit cannot lean on what only separates its
+// own population. The score is the model's probability; kinds come from
+// two more fitted models (debt collection: the same few people pursued;
+// robocall: machine timing and recordings). Couriers and riders, service
+// centres calling back their customers, busy sales people (whose clients
+// call them) and families stay below the threshold.
 //
 // Calls are seen in episodes: a run of attempts at one callee a few
 // minutes apart (a courier retrying a customer, a rider calling again at
@@ -32,8 +33,9 @@
 // expired when idle, and also counting the calls the number receives), a
 // set-associative table of recent (caller, callee) contacts for episodes,
 // reciprocity and repetition, a filter of recent rows that drops
-// duplicated records, and count-min sketches of inbound calls per callee
-// for bursts. Per-caller state is keyed by caller and per-target state by
+// duplicated records, count-min sketches of inbound calls per callee
+// for bursts, and a direct-mapped table of each callee's latest
+// suspicious or flagged dialler (shared lists and campaigns). Per-caller state is keyed by caller and per-target state by
 // callee, so a stream split across detectors must route calls by caller
 // for the one and by callee for the other.
 //

@@ -18,6 +18,9 @@ type Sample struct {
 	Key uint64    // the caller's number key
 	At  time.Time // stream time of the checkpoint
 	X   []float64 // inputs, in the order of FeatureNames
+	// Weight is the sample's weight in a fit (0 counts as 1): a fit over
+	// several populations may weigh each the same whatever its size.
+	Weight float64
 }
 
 // FeatureNames returns the names of the score's inputs, in order.
@@ -102,7 +105,7 @@ func Fit(samples []Sample, kinds []ringfence.FlagKind, l2 float64) (Weights, Fit
 		return Weights{}, rep, fmt.Errorf("%d kinds for %d samples", len(kinds), len(samples))
 	}
 	var x, xk, xr [][]float64
-	var y, yk, yr []float64
+	var y, yk, yr, c, ck, cr []float64
 	callers := map[uint64]bool{}
 	for i, s := range samples {
 		if len(s.X) != nFeatures {
@@ -117,20 +120,27 @@ func Fit(samples []Sample, kinds []ringfence.FlagKind, l2 float64) (Weights, Fit
 			}
 		}
 		callers[s.Key] = abusive
+		cw := s.Weight
+		if cw <= 0 {
+			cw = 1
+		}
 		x = append(x, s.X)
 		y = append(y, b2f(abusive))
+		c = append(c, cw)
 		if !abusive {
 			continue
 		}
 		rep.Positive++
 		xk = append(xk, s.X)
 		yk = append(yk, b2f(k == ringfence.KindDebtCollection))
+		ck = append(ck, cw)
 		if k == ringfence.KindDebtCollection {
 			rep.Debt++
 			continue
 		}
 		xr = append(xr, s.X)
 		yr = append(yr, b2f(k == ringfence.KindRobocall))
+		cr = append(cr, cw)
 		if k == ringfence.KindRobocall {
 			rep.Robocall++
 		}
@@ -141,29 +151,68 @@ func Fit(samples []Sample, kinds []ringfence.FlagKind, l2 float64) (Weights, Fit
 	}
 	var w Weights
 	var err error
-	if w.Abusive, rep.Iterations, err = fitLogistic(x, y, nil, l2); err != nil {
+	if w.Abusive, rep.Iterations, err = fitLogistic(x, y, c, l2, abusiveSigns[:]); err != nil {
 		return Weights{}, rep, fmt.Errorf("abusive score: %w", err)
 	}
-	rep.LogLoss = logLoss(w.Abusive, x, y)
+	rep.LogLoss = logLoss(w.Abusive, x, y, c)
 	w.Debt, w.Robocall = make([]float64, nFeatures), make([]float64, nFeatures)
 	w.Debt[xBias], w.Robocall[xBias] = -10, -10 // no such kind seen: never
 	if rep.Debt > 0 && rep.Debt < len(xk) {
-		if w.Debt, _, err = fitLogistic(xk, yk, nil, l2); err != nil {
+		if w.Debt, _, err = fitLogistic(xk, yk, ck, l2, debtSigns[:]); err != nil {
 			return Weights{}, rep, fmt.Errorf("debt collection kind: %w", err)
 		}
-		rep.DebtLoss = logLoss(w.Debt, xk, yk)
+		rep.DebtLoss = logLoss(w.Debt, xk, yk, ck)
 	}
 	if rep.Robocall > 0 && rep.Robocall < len(xr) {
-		if w.Robocall, _, err = fitLogistic(xr, yr, nil, l2); err != nil {
+		if w.Robocall, _, err = fitLogistic(xr, yr, cr, l2, robocallSigns[:]); err != nil {
 			return Weights{}, rep, fmt.Errorf("robocall kind: %w", err)
 		}
-		rep.RobotLoss = logLoss(w.Robocall, xr, yr)
+		rep.RobotLoss = logLoss(w.Robocall, xr, yr, cr)
 	}
 	return w, rep, nil
 }
 
-func logLoss(w []float64, x [][]float64, y []float64) float64 {
-	var sum float64
+// Signs of the weights, from what each input means: evidence that calls
+// are unwelcome (missed and never returned, hung up on, nobody calls in)
+// can only raise the score, evidence that they are welcome (answered,
+// called back, calls returned) can only lower it; inputs whose meaning
+// points either way (volume, retries, talk time) are free. Without them a
+// fit leans on whatever separates its own population (in one simulator a
+// shared list lowered the score, in another raised it).
+const (
+	free = 0
+	up   = 1  // weight ≥ 0
+	down = -1 // weight ≤ 0
+	off  = 2  // not an input of this model
+)
+
+var abusiveSigns = [nFeatures]int8{
+	xUnreturned: up, xHour: free, xPeople: free, xReach: down, xAnswer: down, xCallback: down,
+	xInbound: down, xKnown: down, xRetry: free, xRecall: free, xRevisit: free, xPersist: up,
+	xSeq: up, xHangup: up, xTalk: free, xCadence: up, xMachine: up, xUniform: up, xVirtual: up,
+	xService: free, xWkPeople: free, xWkReach: down, xWkCallback: down, xShared: up, xListed: up,
+}
+
+// A debt collector pursues a few people: the same ones again and again,
+// a call again right after getting through, not a list.
+var debtSigns = [nFeatures]int8{
+	xUnreturned: off, xHour: off, xPeople: down, xReach: off, xAnswer: off, xCallback: off,
+	xInbound: off, xKnown: off, xRetry: up, xRecall: up, xRevisit: up, xPersist: up,
+	xSeq: down, xHangup: off, xTalk: off, xCadence: off, xMachine: down, xUniform: off, xVirtual: off,
+	xService: off, xWkPeople: down, xWkReach: off, xWkCallback: off, xShared: down, xListed: off,
+}
+
+// A robocaller dials like a machine and plays a recording that people
+// hang up on.
+var robocallSigns = [nFeatures]int8{
+	xUnreturned: off, xHour: up, xPeople: off, xReach: off, xAnswer: off, xCallback: off,
+	xInbound: off, xKnown: off, xRetry: off, xRecall: off, xRevisit: off, xPersist: off,
+	xSeq: up, xHangup: up, xTalk: down, xCadence: up, xMachine: up, xUniform: up, xVirtual: off,
+	xService: off, xWkPeople: off, xWkReach: off, xWkCallback: off, xShared: off, xListed: off,
+}
+
+func logLoss(w []float64, x [][]float64, y, c []float64) float64 {
+	var sum, n float64
 	for i, xi := range x {
 		var l float64
 		for j := range w {
@@ -171,12 +220,13 @@ func logLoss(w []float64, x [][]float64, y []float64) float64 {
 		}
 		p := math.Min(math.Max(sigmoid(l), 1e-15), 1-1e-15)
 		if y[i] == 1 {
-			sum -= math.Log(p)
+			sum -= c[i] * math.Log(p)
 		} else {
-			sum -= math.Log(1 - p)
+			sum -= c[i] * math.Log(1-p)
 		}
+		n += c[i]
 	}
-	return sum / float64(len(x))
+	return sum / n
 }
 
 // GoSource returns w as the source of detect/weights.go, with how (the

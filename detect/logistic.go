@@ -16,7 +16,41 @@ import (
 // acts on weights per standard deviation of each input, and the result is
 // converted back to the raw inputs. A column that never varies gets weight
 // zero.
-func fitLogistic(x [][]float64, y, c []float64, l2 float64) ([]float64, int, error) {
+//
+// sign constrains each weight but the constant's: +1 keeps it ≥ 0, -1 ≤ 0,
+// 0 leaves it free, and off (below -1 or above 1) holds it at zero. A
+// weight that leaves its side is held at zero and the rest refitted, until
+// none does (an active-set method); nil constrains none.
+func fitLogistic(x [][]float64, y, c []float64, l2 float64, sign []int8) ([]float64, int, error) {
+	if len(x) == 0 {
+		return nil, 0, errors.New("no samples")
+	}
+	fixed := make([]bool, len(x[0]))
+	for j := range sign {
+		fixed[j] = j > 0 && (sign[j] < -1 || sign[j] > 1)
+	}
+	total := 0
+	for {
+		w, iter, err := fitFixed(x, y, c, l2, fixed)
+		total += iter
+		if err != nil {
+			return nil, total, err
+		}
+		moved := false
+		for j := 1; j < len(sign) && j < len(w); j++ {
+			if !fixed[j] && (sign[j] == 1 && w[j] < 0 || sign[j] == -1 && w[j] > 0) {
+				fixed[j], moved = true, true
+			}
+		}
+		if !moved {
+			return w, total, nil
+		}
+	}
+}
+
+// fitFixed is fitLogistic without signs, the weights marked fixed held at
+// zero.
+func fitFixed(x [][]float64, y, c []float64, l2 float64, fixed []bool) ([]float64, int, error) {
 	if len(x) == 0 {
 		return nil, 0, errors.New("no samples")
 	}
@@ -39,6 +73,11 @@ func fitLogistic(x [][]float64, y, c []float64, l2 float64) ([]float64, int, err
 		sd[j] = math.Sqrt(math.Max(sd[j]/n-mean[j]*mean[j], 0))
 	}
 	mean[0], sd[0] = 0, 1
+	for j := range fixed {
+		if fixed[j] {
+			sd[j] = 0 // held at zero like a constant column
+		}
+	}
 	z := func(xi []float64, j int) float64 {
 		if sd[j] < 1e-9 {
 			return 0

@@ -34,6 +34,7 @@ func (c *cli) cdrFit(args []string) int {
 	formatName := fs.String("format", "auto", "input format: auto, native or asterisk")
 	l2 := fs.Float64("l2", 1, "L2 penalty on the standardised weights")
 	rounds := fs.Int("rounds", 2, "fitting rounds (flags of one round's weights feed the next)")
+	equal := fs.Bool("equal", true, "weigh every FILE's population the same, whatever its size")
 	outFile := fs.String("out", "", "write the weights' Go source here instead of stdout")
 	note := fs.String("note", "", "how the input files were made, for the weights' comment")
 	fs.String("data", "", "data directory (unused by fit)")
@@ -94,7 +95,19 @@ func (c *cli) cdrFit(args []string) int {
 			if err != nil {
 				return c.fail("cdr fit", err)
 			}
+			from := len(samples)
 			det.ObserveCalls(p.calls, func(ringfence.Flag) { flags++ })
+			if *equal && len(samples) > from {
+				// Each population weighs as much as one of average size.
+				for i := from; i < len(samples); i++ {
+					samples[i].Weight = 1 / float64(len(samples)-from)
+				}
+			}
+		}
+		if *equal {
+			for i := range samples {
+				samples[i].Weight *= float64(len(samples)) / float64(len(pops))
+			}
 		}
 		var rep detect.FitReport
 		w, rep, err = detect.Fit(samples, kinds, *l2)
@@ -107,7 +120,7 @@ func (c *cli) cdrFit(args []string) int {
 	for j, name := range detect.FeatureNames() {
 		fmt.Fprintf(c.stderr, "  %-12s %9.4f %9.4f %9.4f\n", name, w.Abusive[j], w.Debt[j], w.Robocall[j])
 	}
-	how := fmt.Sprintf("ringfence cdr fit --l2 %g --rounds %d", *l2, *rounds)
+	how := fmt.Sprintf("ringfence cdr fit --l2 %g --rounds %d --equal=%t", *l2, *rounds, *equal)
 	for _, t := range truthFiles {
 		how += " --truth " + t
 	}

@@ -325,9 +325,8 @@ func (d *Detector) ObserveCalls(calls []ringfence.CallRecord, emit func(ringfenc
 			if e := d.callers.index[d.callers.slotOf(c.Caller)]; e != 0 && int(uint32(e)) < len(d.callers.slab) {
 				s := &d.callers.slab[uint32(e)]
 				sink += uint64(s.total)
-				if s.flagged {
-					sink += d.campaigns.slot(c.Callee).caller
-				}
+				// Every caller's new contacts look up the callee's slot.
+				sink += d.campaigns.slot(c.Callee).caller
 			}
 			if e := d.callers.index[d.callers.slotOf(c.Callee)]; e != 0 && int(uint32(e)) < len(d.callers.slab) {
 				sink += uint64(d.callers.slab[uint32(e)].total)

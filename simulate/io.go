@@ -15,8 +15,19 @@ import (
 // caller,callee,start_time,duration_s,answered with E.164 numbers and
 // RFC 3339 times in China Standard Time.
 func WriteCSV(w io.Writer, calls []ringfence.CallRecord) error {
+	if _, err := io.WriteString(w, CSVHeader); err != nil {
+		return err
+	}
+	return WriteCSVRows(w, calls)
+}
+
+// CSVHeader is the header line of the native CDR CSV.
+const CSVHeader = "caller,callee,start_time,duration_s,answered\n"
+
+// WriteCSVRows writes calls as rows of the native CDR CSV, without the
+// header: for writing a population a batch at a time.
+func WriteCSVRows(w io.Writer, calls []ringfence.CallRecord) error {
 	bw := bufio.NewWriterSize(w, 1<<16)
-	bw.WriteString("caller,callee,start_time,duration_s,answered\n")
 	var buf []byte
 	var lastSec int64 = -1
 	var stamp []byte

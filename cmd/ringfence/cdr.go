@@ -245,7 +245,7 @@ func readFlags(r io.Reader) ([]ringfence.Flag, error) {
 }
 
 const simulateUsage = `cdr --days N --subscribers N --out FILE --truth FILE [--seed N] [--scenario main|alt] [--start DATE]
-       ringfence simulate cdr --grid [--seed N] [--days N] [--cells NAMES] [--out FILE] [--truth FILE]
+       ringfence simulate cdr --grid [--seed N] [--days N] [--cells NAMES] [--subscribers N] [--out FILE] [--truth FILE]
        ringfence simulate policy [--from RFC3339] [--to RFC3339] [--subscriber S] [--examples N]`
 
 // runSimulate runs "ringfence simulate cdr".
@@ -280,7 +280,7 @@ func (c *cli) runSimulate(args []string) int {
 		return c.usageError(fs, "unexpected argument %q", pos[0])
 	}
 	if *grid || *cells != "" {
-		return c.simulateGrid(fs, gridArgs{grid: *grid, cells: *cells, days: *days, seed: *seed, out: *outName, truth: *truthName, start: *startFlag, scenario: *scenario})
+		return c.simulateGrid(fs, gridArgs{grid: *grid, cells: *cells, days: *days, seed: *seed, out: *outName, truth: *truthName, start: *startFlag, scenario: *scenario, subscribers: *subs})
 	}
 	if *days <= 0 || *days > 366 || *subs <= 0 || *subs > 50_000_000 {
 		return c.usageError(fs, "--days must be 1..366 and --subscribers 1..50000000")

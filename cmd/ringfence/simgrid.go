@@ -18,11 +18,13 @@ type gridArgs struct {
 	days                        int
 	seed                        uint64
 	out, truth, start, scenario string
+	subscribers                 int // background subscribers per cell, used when the flag is set
 }
 
 // simulateGrid runs "ringfence simulate cdr --grid": without --truth, it
 // runs each cell of the scenario grid through the detector and writes the
-// Markdown table to --out (stdout by default), progress to stderr; with
+// Markdown table to --out (stdout by default), progress to stderr, each
+// cell among --subscribers background subscribers (default 2,000); with
 // --truth, it writes the grid's whole population as CDR CSV to --out and
 // its truth to --truth, for "cdr scan" and "cdr eval".
 func (c *cli) simulateGrid(fs *flag.FlagSet, a gridArgs) int {
@@ -40,6 +42,14 @@ func (c *cli) simulateGrid(fs *flag.FlagSet, a gridArgs) int {
 		return c.usageError(fs, "--cells %q names no cell of the grid", a.cells)
 	}
 	opts := grid.Options{Days: a.days, Seed: a.seed}
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == "subscribers" })
+	if set {
+		if a.subscribers < 1 || a.subscribers > 100_000 {
+			return c.usageError(fs, "--subscribers must be 1..100000 with --grid (background subscribers per cell)")
+		}
+		opts.Background = a.subscribers
+	}
 	ctx := c.context()
 	if a.truth != "" {
 		start, err := simulationStart(a.start, a.days, time.Now())
@@ -47,14 +57,29 @@ func (c *cli) simulateGrid(fs *flag.FlagSet, a gridArgs) int {
 			return c.usageError(fs, "--start: %v", err)
 		}
 		opts.Start = start
-		pop := grid.Population(cells, opts)
-		if err := writeTo(a.out, c.stdout, func(w io.Writer) error { return simulate.WriteCSV(ctxWriter{ctx, w}, pop.Calls) }); err != nil {
+		// The population streams a day at a time: the whole grid is
+		// some 50 million records.
+		var truth []simulate.Truth
+		calls := 0
+		err = writeTo(a.out, c.stdout, func(w io.Writer) error {
+			w = ctxWriter{ctx, w}
+			if _, err := io.WriteString(w, simulate.CSVHeader); err != nil {
+				return err
+			}
+			var err error
+			truth, err = grid.StreamPopulation(cells, opts, func(batch []ringfence.CallRecord) error {
+				calls += len(batch)
+				return simulate.WriteCSVRows(w, batch)
+			})
+			return err
+		})
+		if err != nil {
 			return c.fail("simulate cdr", err)
 		}
-		if err := writeTo(a.truth, c.stdout, func(w io.Writer) error { return simulate.WriteTruth(ctxWriter{ctx, w}, pop.Truth) }); err != nil {
+		if err := writeTo(a.truth, c.stdout, func(w io.Writer) error { return simulate.WriteTruth(ctxWriter{ctx, w}, truth) }); err != nil {
 			return c.fail("simulate cdr", err)
 		}
-		fmt.Fprintf(c.stderr, "simulated %s over %s in %s of the scenario grid\n", ringfence.Plural(len(pop.Calls), "call"), ringfence.Plural(a.days, "day"), ringfence.Plural(len(cells), "cell"))
+		fmt.Fprintf(c.stderr, "simulated %s over %s in %s of the scenario grid\n", ringfence.Plural(calls, "call"), ringfence.Plural(a.days, "day"), ringfence.Plural(len(cells), "cell"))
 		return exitOK
 	}
 	if a.start != "" {

@@ -14,7 +14,7 @@ func TestSimulateGrid(t *testing.T) {
 	dir := t.TempDir()
 	table := filepath.Join(dir, "grid.md")
 	cells := "call_bombing/burst_minutes=5,family"
-	code, stdout, stderr := runCLI(t, "", "simulate", "cdr", "--grid", "--cells", cells, "--days", "2", "--out", table)
+	code, stdout, stderr := runCLI(t, "", "simulate", "cdr", "--grid", "--cells", cells, "--days", "2", "--subscribers", "500", "--out", table)
 	if code != exitOK || stdout != "" {
 		t.Fatalf("grid: code %d\n%s%s", code, stdout, stderr)
 	}
@@ -23,7 +23,7 @@ func TestSimulateGrid(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{
-		"Scenario grid: 2 cells, 2 days, seed 1",
+		"Scenario grid: 2 cells, 2 days, seed 1, 500 background subscribers per cell.",
 		"| cell | kind | axis | calls/day | answered |",
 		"| call_bombing/burst_minutes=5 | call_bombing | burst minutes | 200 calls / 80 callers / 5 min |",
 		"| family | family | base | 10±50% | 0.85 |",
@@ -71,6 +71,8 @@ func TestSimulateGridUsage(t *testing.T) {
 		{[]string{"--grid", "--cells", "no-such-cell"}, "names no cell"},
 		{[]string{"--grid", "--days", "0"}, "--days must be"},
 		{[]string{"--grid", "--start", "2026-01-01"}, "--start applies"},
+		{[]string{"--grid", "--subscribers", "200000"}, "--subscribers must be"},
+		{[]string{"--grid", "--subscribers", "0"}, "--subscribers must be"},
 	}
 	for _, tt := range tests {
 		code, _, stderr := runCLI(t, "", append([]string{"simulate", "cdr"}, tt.args...)...)

@@ -420,6 +420,9 @@ func (g *gen) dialDay(c *dialler, d int, robot bool) {
 		} else {
 			callee = g.next(c)
 		}
+		if g.chance(g.p.Prior) { // a lead who rang the advertised number first
+			g.calls = append(g.calls, ringfence.CallRecord{Caller: callee, Callee: c.n, Start: t - int64(g.uniform(300, 7200)), Duration: g.talk(30, 0.6), Answered: true})
+		}
 		if g.call(c.n, callee, t, g.p.Answer, g.p.Talk, g.p.Returned) && g.chance(g.p.Redial) {
 			day := d + 1 + g.r.IntN(3)
 			c.redials[day] = append(c.redials[day], callee)
@@ -559,7 +562,7 @@ func (g *gen) couriers(n int) {
 			}
 			for _, t := range times {
 				cust := g.customer()
-				if g.chance(0.08) { // the customer asked first
+				if g.chance(g.p.Prior) { // the customer asked first
 					g.calls = append(g.calls, ringfence.CallRecord{Caller: cust, Callee: c.n, Start: t - int64(g.uniform(300, 7200)), Duration: g.talk(30, 0.6), Answered: true})
 				}
 				g.call(c.n, cust, t, g.p.Answer, g.p.Talk, g.p.Returned)
@@ -591,7 +594,7 @@ func (g *gen) circles(n int) {
 				}
 				g.call(me, who, t, g.p.Answer, g.p.Talk, g.p.Returned)
 			}
-			for _, t := range g.workTimes(d, g.poisson(rate*0.6), g.p.From, g.p.To) {
+			for _, t := range g.workTimes(d, g.poisson(rate*g.p.Prior), g.p.From, g.p.To) {
 				who := book[int(sq(g.r.Float64())*float64(size))]
 				g.call(who, me, t, 0.8, g.p.Talk, 0.5)
 			}
@@ -612,7 +615,7 @@ func (g *gen) centres(n int) {
 		for d := 0; d < g.days; d++ {
 			for _, t := range g.workTimes(d, g.poisson(rate), g.p.From, g.p.To) {
 				who := g.customer()
-				if g.chance(0.7) { // a callback: the customer called first
+				if g.chance(g.p.Prior) { // a callback: the customer called first
 					g.calls = append(g.calls, ringfence.CallRecord{Caller: who, Callee: me, Start: t - 60 - int64(g.logNormal(3600, 0.8)), Duration: g.talk(120, 0.6), Answered: g.chance(0.7)})
 				}
 				g.call(me, who, t, g.p.Answer, g.p.Talk, g.p.Returned)

@@ -10,7 +10,8 @@
 // share of missed calls returned, number lifetime, lists shared between
 // callers, redial of "B" prospects, working hours, share of calls to a
 // debtor's contacts), and a calls-a-day × answer-rate sub-grid for the
-// telemarketing bases. Run puts each cell through the detector on its own
+// telemarketing bases; lookalike cells put a few abusive behaviours
+// inside the couriers' range on every per-caller axis. Run puts each cell through the detector on its own
 // and reports recall (abusive cells) or false-positive rate (benign
 // cells); Overlap names the abusive cells that no per-caller rule can
 // tell from a benign cell.
@@ -50,6 +51,11 @@ type Params struct {
 	Redial   float64 // share of answered prospects tagged B and called again 1–3 days later
 	From, To float64 // working hours, China time
 	Contacts float64 // debt collection: share of calls to a debtor's friends and family
+	// Prior is how many calls the number receives unprompted from the
+	// people it calls, per outbound call: customers asking a courier
+	// first, clients ringing their agent, callers a service centre calls
+	// back; leads who rang an advertised number before it rings them.
+	Prior float64
 
 	// Call bombing: calls of one burst, distinct callers in it, its span.
 	BurstCalls, BurstCallers int
@@ -146,12 +152,12 @@ func Bases() []Cell {
 		tm("part_timer", simulate.SectorInsurance, Params{PerDay: 185, Spread: 0.35, Answer: 0.35, Talk: 35, Returned: 0.03, Redial: 0.1, From: 10, To: 20}),
 		tm("junior", simulate.SectorRealEstate, Params{PerDay: 720, Spread: 0.05, Answer: 0.41, Talk: 30, Returned: 0.04, Redial: 0.3, From: 9, To: 18}),
 
-		benign(KindCourier, Params{PerDay: 100, Spread: 0.25, Answer: 0.8, Talk: 25, Returned: 0.25, From: 8, To: 20}),
-		benign(KindRider, Params{PerDay: 60, Spread: 0.3, Answer: 0.8, Talk: 15, Returned: 0.2, From: 10, To: 22}),
-		benign(KindAgent, Params{PerDay: 40, Spread: 0.3, Answer: 0.7, Talk: 120, Returned: 0.5, From: 9, To: 20}),
-		{Name: KindServiceCentre, Kind: KindServiceCentre, Axis: "base", Callers: 100, P: Params{PerDay: 150, Spread: 0.3, Answer: 0.8, Talk: 150, Returned: 0.3, From: 8, To: 21}},
+		benign(KindCourier, Params{PerDay: 100, Spread: 0.25, Answer: 0.8, Talk: 25, Returned: 0.25, From: 8, To: 20, Prior: 0.08}),
+		benign(KindRider, Params{PerDay: 60, Spread: 0.3, Answer: 0.8, Talk: 15, Returned: 0.2, From: 10, To: 22, Prior: 0.08}),
+		benign(KindAgent, Params{PerDay: 40, Spread: 0.3, Answer: 0.7, Talk: 120, Returned: 0.5, From: 9, To: 20, Prior: 0.6}),
+		{Name: KindServiceCentre, Kind: KindServiceCentre, Axis: "base", Callers: 100, P: Params{PerDay: 150, Spread: 0.3, Answer: 0.8, Talk: 150, Returned: 0.3, From: 8, To: 21, Prior: 0.7}},
 		benign(KindFamily, Params{PerDay: 10, Spread: 0.5, Answer: 0.85, Talk: 90, Returned: 0.6, From: 7, To: 23}),
-		benign(KindHeavyUser, Params{PerDay: 70, Spread: 0.3, Answer: 0.8, Talk: 70, Returned: 0.5, From: 8, To: 23}),
+		benign(KindHeavyUser, Params{PerDay: 70, Spread: 0.3, Answer: 0.8, Talk: 70, Returned: 0.5, From: 8, To: 23, Prior: 0.6}),
 	}
 }
 
@@ -190,6 +196,17 @@ var axes = []axis{
 	{"calls/day", []float64{200}, func(p *Params, v float64) { p.PerDay = v }, func(p Params) float64 { return p.PerDay }, func(c Cell) bool { return c.Kind == KindRider }},
 }
 
+// lookalikes move a base, several axes at once, into the range of the
+// couriers, where no per-caller rule can tell them apart (see Overlap): a
+// decoration room, a part-timer and a rotated number working warm lists
+// (leads who rang an advertised number first, and answer and return
+// calls as a courier's customers do).
+var lookalikes = map[string]func(*Params){
+	"decoration": func(p *Params) { p.PerDay, p.Answer, p.Returned, p.Prior = 150, 0.6, 0.2, 0.08 },
+	"part_timer": func(p *Params) { p.PerDay, p.Answer, p.Talk, p.Returned, p.Prior = 150, 0.65, 30, 0.25, 0.08 },
+	"rotating":   func(p *Params) { p.PerDay, p.Spread, p.Answer, p.Returned, p.Prior = 180, 0.2, 0.6, 0.15, 0.08 },
+}
+
 func b2f(b bool) float64 {
 	if b {
 		return 1
@@ -217,6 +234,13 @@ func Default() []Cell {
 				c.Name = base.Name + "/" + strings.ReplaceAll(ax.name, " ", "_") + "=" + fmtValue(ax.name, c.P, v)
 				out = append(out, c)
 			}
+		}
+		if look, ok := lookalikes[base.Name]; ok {
+			c := base
+			look(&c.P)
+			c.Axis = "lookalike"
+			c.Name = base.Name + "/lookalike"
+			out = append(out, c)
 		}
 		if isTelemarketing(base) && base.Name == base.Kind {
 			for _, perDay := range []float64{120, 400, 1200} {
@@ -274,8 +298,12 @@ func cellSeed(seed uint64, name string) (uint64, uint64) {
 	h := fnv.New64a()
 	h.Write([]byte(name))
 	k := h.Sum64()
-	return seed ^ k, k*0x9e3779b97f4a7c15 + seed
+	return seed ^ k, k*golden + seed
 }
+
+// golden is 2⁶⁴ divided by the golden ratio, the usual odd constant for
+// spreading a seed over a second PCG word (not a number-key hash).
+const golden = 0x9e3779b97f4a7c15
 
 // Lookup returns the cell of the default grid named name.
 func Lookup(name string) (Cell, bool) {

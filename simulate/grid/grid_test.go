@@ -2,7 +2,9 @@ package grid
 
 import (
 	"bytes"
+	"errors"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -105,6 +107,9 @@ func TestCellsDoWhatTheTableSays(t *testing.T) {
 					t.Errorf("returned %.3f, want %g", m.Returned, p.Returned)
 				}
 			}
+			if c.Kind != KindFamily && math.Abs(m.Prior-p.Prior) > 0.04+p.Prior/10 {
+				t.Errorf("unprompted calls in per call out %.3f, want %g", m.Prior, p.Prior)
+			}
 			checkHours(t, c, pop, who)
 		})
 	}
@@ -206,14 +211,27 @@ func TestOverlap(t *testing.T) {
 			t.Errorf("%s: overlap %q, want %q", tt.cell, got, tt.want)
 		}
 	}
+	for _, name := range []string{"decoration/lookalike", "part_timer/lookalike", "rotating/lookalike"} {
+		c, _ := Lookup(name)
+		if got := Overlap(c); !strings.HasPrefix(got, KindCourier+":") {
+			t.Errorf("%s: overlap %q", name, got)
+		}
+	}
+	if _, ok := Lookup("debt_collection/lookalike"); ok {
+		t.Error("a debt collector that overlaps agents: their clients ring them unprompted, debtors do not")
+	}
 	c, _ := Lookup("decoration")
-	c.P.Answer, c.P.Returned, c.P.PerDay = 0.6, 0.2, 150
+	c.P.Answer, c.P.Returned, c.P.PerDay, c.P.Prior = 0.6, 0.2, 150, 0.08
 	if got := Overlap(c); !strings.HasPrefix(got, KindCourier+":") {
 		t.Errorf("a decoration caller at 150/day, 60%% answered, 20%% returned: overlap %q", got)
 	}
 	c.P.Returned = 0.01
 	if got := Overlap(c); got != "" {
 		t.Errorf("nobody calls back: overlap %q", got)
+	}
+	c.P.Returned, c.P.Prior = 0.2, 0
+	if got := Overlap(c); got != "" {
+		t.Errorf("nobody rings first: overlap %q", got)
 	}
 }
 
@@ -242,7 +260,7 @@ func TestScore(t *testing.T) {
 	if err := WriteTable(&b, []Result{r}, small); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"| decoration | decoration | base | 160±10% | 0.45 |", "| 2 | 1 | 0.500 | 1.00 | 20m0s | 2/1 | - |", "- decoration: recall 0.500"} {
+	for _, want := range []string{"| decoration | decoration | base | 160±10% | 0.45 | 40 | 0.01 | 0.00 | run | shared by 5 | 0.25 | 9–18 | - |", "| 2 | 1 | 0.500 | 1.00 | 20m0s | 2/1 | - |", "- decoration: recall 0.500", "| decoration | 1 | 2 | 1 | 0.500 | 1.00 | 20m0s | 1 |", "call-bombing sources, callback lines): 2 flagged of 1."} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("table lacks %q:\n%s", want, b.String())
 		}
@@ -250,37 +268,58 @@ func TestScore(t *testing.T) {
 }
 
 func TestPopulation(t *testing.T) {
-	cells := Select(Default(), "junior/list,courier/calls/day=25")
-	if len(cells) != 2 {
-		t.Fatalf("%d cells", len(cells))
-	}
 	o := small
 	o.Scale = 0.2
-	pop := Population(cells, o)
-	var calls int
-	for _, c := range cells {
-		calls += len(Generate(c, o).Calls)
+	junior, _ := Lookup("junior/list=shared")
+	courier, _ := Lookup("courier/calls/day=25")
+	tests := []struct {
+		name  string
+		cells []Cell
+	}{
+		{"two cells", []Cell{junior, courier}},
+		// The same cell twice: every number of the second copy collides
+		// and is renumbered.
+		{"a cell twice", []Cell{courier, courier}},
 	}
-	if len(pop.Calls) != calls {
-		t.Errorf("%d calls, want %d", len(pop.Calls), calls)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			pop := Population(tt.cells, o)
+			var calls, truth int
+			for _, c := range tt.cells {
+				g := Generate(c, o)
+				calls += len(g.Calls)
+				truth += len(g.Truth)
+			}
+			if len(pop.Calls) != calls || len(pop.Truth) != truth {
+				t.Errorf("%d calls, %d truth; want %d, %d", len(pop.Calls), len(pop.Truth), calls, truth)
+			}
+			seen := map[string]bool{}
+			for _, tr := range pop.Truth {
+				if seen[tr.Number] {
+					t.Errorf("%s twice in the truth", tr.Number)
+				}
+				seen[tr.Number] = true
+			}
+			for i := 1; i < len(pop.Calls); i++ {
+				if pop.Calls[i].Start < pop.Calls[i-1].Start {
+					t.Fatalf("call %d out of order", i)
+				}
+			}
+			// Streamed a day at a time, the same records and truth.
+			var streamed []ringfence.CallRecord
+			days := 0
+			st, err := StreamPopulation(tt.cells, o, func(batch []ringfence.CallRecord) error {
+				days++
+				streamed = append(streamed, batch...)
+				return nil
+			})
+			if err != nil || days != o.Days || !slices.Equal(streamed, pop.Calls) || !slices.Equal(st, pop.Truth) {
+				t.Errorf("stream: %v, %d batches, %d calls, %d truth", err, days, len(streamed), len(st))
+			}
+		})
 	}
-	seen := map[string]bool{}
-	perCell := map[string]int{}
-	for _, tr := range pop.Truth {
-		if seen[tr.Number] {
-			t.Errorf("%s twice in the truth", tr.Number)
-		}
-		seen[tr.Number] = true
-		perCell[tr.Cell]++
-	}
-	for _, c := range cells {
-		if perCell[c.Name] == 0 {
-			t.Errorf("no numbers of %s", c.Name)
-		}
-	}
-	for i := 1; i < len(pop.Calls); i++ {
-		if pop.Calls[i].Start < pop.Calls[i-1].Start {
-			t.Fatalf("call %d out of order", i)
-		}
+	stop := errors.New("stop")
+	if _, err := StreamPopulation([]Cell{courier}, o, func([]ringfence.CallRecord) error { return stop }); err != stop {
+		t.Errorf("emit's error: %v", err)
 	}
 }

@@ -13,6 +13,7 @@ type Measured struct {
 	PerDay     float64 // outbound calls per number-day
 	Answer     float64 // share of outbound calls answered
 	Talk       float64 // median seconds of answered outbound calls
+	Prior      float64 // calls in that return no missed call, per outbound call
 	Returned   float64 // share of missed calls followed by a call from the callee within 24 hours (one per missed call)
 }
 
@@ -39,6 +40,10 @@ func Measure(calls []ringfence.CallRecord, who map[uint64]bool, t0 int64) Measur
 		if who[c.Callee] {
 			backs[pair{c.Callee, c.Caller}] = append(backs[pair{c.Callee, c.Caller}], c.Start)
 		}
+	}
+	var in int
+	for _, starts := range backs {
+		in += len(starts)
 	}
 	var m Measured
 	m.NumberDays = len(days)
@@ -70,6 +75,9 @@ func Measure(calls []ringfence.CallRecord, who map[uint64]bool, t0 int64) Measur
 	}
 	if miss > 0 {
 		m.Returned = float64(returned) / float64(miss)
+	}
+	if out > 0 {
+		m.Prior = float64(in-returned) / float64(out)
 	}
 	return m
 }

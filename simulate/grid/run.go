@@ -1,6 +1,7 @@
 package grid
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"slices"
@@ -23,6 +24,7 @@ type Result struct {
 	OthersFP int           // of them flagged
 	Calls    int           // records of the cell's population
 	Overlaps string        // the benign cell it cannot be told from per caller, and why
+	delays   []time.Duration
 }
 
 // Rate is recall for an abusive cell, false-positive rate for a benign one.
@@ -78,6 +80,7 @@ func score(c Cell, pop simulate.Result, flags []ringfence.Flag) Result {
 		slices.Sort(delays)
 		res.Delay = delays[len(delays)/2]
 	}
+	res.delays = delays
 	return res
 }
 
@@ -95,58 +98,104 @@ func Run(cells []Cell, o Options, progress func(Result)) []Result {
 	return out
 }
 
-// Population is the whole grid as one population: every cell's records
-// and truth merged, numbers that two cells happen to share renumbered in
-// the later cell, records sorted by start.
+// Population is cells as one population, in memory: every cell's records
+// and truth merged, records sorted by start. Use StreamPopulation for
+// large selections (the default grid is some 50 million records).
 func Population(cells []Cell, o Options) simulate.Result {
 	var all simulate.Result
-	used := make(map[uint64]bool)
 	o = o.withDefaults()
-	for i, c := range cells {
-		pop := Generate(c, o)
-		// Renumber collisions with a generator of its own, so that the
-		// cell's records stay as Generate makes them otherwise.
-		remap := make(map[uint64]uint64)
-		g := &gen{used: used}
-		s1, s2 := cellSeed(o.Seed+uint64(i)+1, "renumber")
-		g.r = newRand(s1, s2)
-		mine := make(map[uint64]bool)
-		key := func(k uint64) uint64 {
-			if r, ok := remap[k]; ok {
-				return r
+	truth, _ := streamPopulation(cells, o, o.Days, func(calls []ringfence.CallRecord) error {
+		all.Calls = calls
+		return nil
+	})
+	all.Truth = truth
+	return all
+}
+
+// StreamPopulation generates cells as one population and passes its
+// records to emit one day at a time, sorted by start; it returns the
+// truth. Memory holds one day of the population: each pass generates every
+// cell again (generation is deterministic) and keeps that day's records.
+// A number two cells happen to share among their callers is renumbered in
+// the later cell; callees shared by chance stay shared (someone called by
+// two call rooms). emit's error stops the stream and is returned.
+func StreamPopulation(cells []Cell, o Options, emit func([]ringfence.CallRecord) error) ([]simulate.Truth, error) {
+	return streamPopulation(cells, o.withDefaults(), 1, emit)
+}
+
+func streamPopulation(cells []Cell, o Options, window int, emit func([]ringfence.CallRecord) error) ([]simulate.Truth, error) {
+	var truth []simulate.Truth
+	t0 := o.Start.Unix()
+	for d := 0; d < o.Days; d += window {
+		lo, hi := t0+int64(d)*86400, t0+int64(d+window)*86400
+		var batch []ringfence.CallRecord
+		owner := make(map[uint64]bool) // numbers in the truth of the cells so far
+		for i, c := range cells {
+			pop := Generate(c, o)
+			remap := renumber(pop.Truth, owner, o.Seed, i)
+			for _, r := range pop.Calls {
+				if r.Start < lo || r.Start >= hi {
+					continue
+				}
+				if k, ok := remap[r.Caller]; ok {
+					r.Caller = k
+				}
+				if k, ok := remap[r.Callee]; ok {
+					r.Callee = k
+				}
+				batch = append(batch, r)
 			}
-			if used[k] && !mine[k] {
-				r := g.mobile()
-				remap[k] = r
-				mine[r] = true
-				return r
-			}
-			used[k], mine[k] = true, true
-			return k
-		}
-		for _, rec := range pop.Calls {
-			rec.Caller, rec.Callee = key(rec.Caller), key(rec.Callee)
-			all.Calls = append(all.Calls, rec)
-		}
-		for _, t := range pop.Truth {
-			if k, err := parseE164(t.Number); err == nil {
-				if r, ok := remap[k]; ok {
-					t.Number = simulate.E164(r)
+			if d == 0 {
+				for _, t := range pop.Truth {
+					if k, ok := remap[mustKey(t.Number)]; ok {
+						t.Number = simulate.E164(k)
+					}
+					truth = append(truth, t)
 				}
 			}
-			all.Truth = append(all.Truth, t)
+		}
+		slices.SortStableFunc(batch, func(a, b ringfence.CallRecord) int { return cmp.Compare(a.Start, b.Start) })
+		if err := emit(batch); err != nil {
+			return nil, err
 		}
 	}
-	slices.SortStableFunc(all.Calls, func(a, b ringfence.CallRecord) int {
-		switch {
-		case a.Start < b.Start:
-			return -1
-		case a.Start > b.Start:
-			return 1
+	return truth, nil
+}
+
+// renumber returns fresh numbers for the numbers of truth that an earlier
+// cell's truth holds (in owner), and adds the cell's numbers to owner. Its
+// draws are its own, so a cell's records are otherwise as Generate makes
+// them, and the same in every pass.
+func renumber(truth []simulate.Truth, owner map[uint64]bool, seed uint64, cell int) map[uint64]uint64 {
+	mine := make(map[uint64]bool, len(truth))
+	for _, t := range truth {
+		mine[mustKey(t.Number)] = true
+	}
+	s1, s2 := cellSeed(seed+uint64(cell)+1, "renumber")
+	g := &gen{r: newRand(s1, s2), used: make(map[uint64]bool)}
+	remap := make(map[uint64]uint64)
+	for _, t := range truth {
+		k := mustKey(t.Number)
+		if owner[k] {
+			n := g.mobile()
+			for owner[n] || mine[n] {
+				n = g.mobile()
+			}
+			remap[k] = n
+			k = n
 		}
-		return 0
-	})
-	return all
+		owner[k] = true
+	}
+	return remap
+}
+
+// mustKey is the digits of an E.164 number the generator wrote.
+func mustKey(e164 string) uint64 {
+	k, err := parseE164(e164)
+	if err != nil {
+		panic("grid: bad number in truth: " + e164)
+	}
+	return k
 }
 
 // --- table ---
@@ -157,8 +206,8 @@ func WriteTable(w io.Writer, results []Result, o Options) error {
 	o = o.withDefaults()
 	var b strings.Builder
 	fmt.Fprintf(&b, "Scenario grid: %d cells, %d days, seed %d, %d background subscribers per cell.\n\n", len(results), o.Days, o.Seed, o.Background)
-	b.WriteString("| cell | kind | axis | calls/day | answered | talk s | returned | lifetime | list | redial | hours | contacts | numbers | flagged | recall / FP rate | kind ok | median delay | background FP | overlaps |\n")
-	b.WriteString("|---|---|---|---:|---:|---:|---:|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---|\n")
+	b.WriteString("| cell | kind | axis | calls/day | answered | talk s | returned | rang first | lifetime | list | redial | hours | contacts | numbers | flagged | recall / FP rate | kind ok | median delay | background FP | overlaps |\n")
+	b.WriteString("|---|---|---|---:|---:|---:|---:|---:|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---|\n")
 	for _, r := range results {
 		c, p := r.Cell, r.Cell.P
 		rate := fmt.Sprintf("%.3f", r.Rate())
@@ -175,12 +224,16 @@ func WriteTable(w io.Writer, results []Result, o Options) error {
 			perDay = fmt.Sprintf("%d calls / %d callers / %g min", p.BurstCalls, p.BurstCallers, p.BurstMinutes)
 		}
 		bg := fmt.Sprintf("%d/%d", r.OthersFP, r.Others)
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %.2f | %s | %s | %s | %s | %s | %s | %s | %d | %d | %s | %s | %s | %s | %s |\n",
-			c.Name, c.Kind, c.Axis, perDay, p.Answer, talk, returned, lifetime, list, redial, hours, contacts,
+		prior := fmt.Sprintf("%.2f", p.Prior)
+		if c.Kind == simulate.SectorCallBombing {
+			prior = "-"
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %.2f | %s | %s | %s | %s | %s | %s | %s | %s | %d | %d | %s | %s | %s | %s | %s |\n",
+			c.Name, c.Kind, c.Axis, perDay, p.Answer, talk, returned, prior, lifetime, list, redial, hours, contacts,
 			r.Numbers, r.Flagged, rate, kind, delay, bg, orDash(r.Overlaps))
 	}
 	b.WriteString("\nPer kind (all cells of the kind):\n\n")
-	b.WriteString("| kind | cells | numbers | flagged | recall / FP rate | kind ok | median of cell delays | cells under target |\n|---|---:|---:|---:|---:|---:|---:|---:|\n")
+	b.WriteString("| kind | cells | numbers | flagged | recall / FP rate | kind ok | median delay | cells under target |\n|---|---:|---:|---:|---:|---:|---:|---:|\n")
 	kinds := []string{}
 	for _, r := range results {
 		if !slices.Contains(kinds, r.Cell.Kind) {
@@ -198,9 +251,7 @@ func WriteTable(w io.Writer, results []Result, o Options) error {
 			n += r.Numbers
 			f += r.Flagged
 			ok += r.KindOK
-			if r.Flagged > 0 {
-				delays = append(delays, r.Delay)
-			}
+			delays = append(delays, r.delays...)
 			if !MeetsTarget(r) {
 				under++
 			}
@@ -220,6 +271,12 @@ func WriteTable(w io.Writer, results []Result, o Options) error {
 		}
 		fmt.Fprintf(&b, "| %s | %d | %d | %d | %s | %s | %s | %d |\n", k, cells, n, f, rate, kind, delay, under)
 	}
+	var others, othersFP int
+	for _, r := range results {
+		others += r.Others
+		othersFP += r.OthersFP
+	}
+	fmt.Fprintf(&b, "\nBackground (ordinary subscribers around every cell, call-bombing sources, callback lines): %d flagged of %d.\n", othersFP, others)
 	var miss []string
 	for _, r := range results {
 		if !MeetsTarget(r) {

@@ -12,6 +12,7 @@ import (
 const (
 	dayTau  = 86400.0
 	hourTau = 3600.0
+	weekTau = 4 * 86400.0 // the slow counters: "the last few days"
 )
 
 // caller is the state kept per active caller. Counters decay with a
@@ -43,6 +44,13 @@ type caller struct {
 	gapMean, gapSq      float32 // mean of the gaps between calls (s) and of their squares
 	durMean, durSq      float32 // mean of answered talk time (s) and of its squares
 	modeShare           float32 // share of answered calls lasting exactly modeDur
+	// Over the last few days (four-day decay): new people contacted (not
+	// revisits), those episodes that got through, and call-backs.
+	wkEp, wkAns, wkCb float32
+	// Episodes (one-day decay) at callees another suspicious number
+	// dialled within days (a shared list), and at callees of a flagged
+	// number (a flagged campaign's list).
+	shared, listed float32
 }
 
 // ewma is the weight of a new value in the exponential means.
@@ -54,7 +62,7 @@ func (s *caller) decayTo(t uint32) {
 	}
 	dt := int64(t - s.last)
 	s.last = t
-	f, fh := decay(dt)
+	f, fh, fw := decay(dt)
 	s.n *= f
 	s.ans *= f
 	s.short *= f
@@ -68,26 +76,32 @@ func (s *caller) decayTo(t uint32) {
 	s.cb *= f
 	s.in *= f
 	s.seq *= f
+	s.shared *= f
+	s.listed *= f
 	s.hour *= fh
+	s.wkEp *= fw
+	s.wkAns *= fw
+	s.wkCb *= fw
 }
 
-// decay returns the decay factors of the day and hour counters after dt
-// seconds: from a table by whole minutes, corrected to first order for the
-// seconds left over, instead of math.Exp.
-func decay(dt int64) (day, hour float32) {
+// decay returns the decay factors of the day, hour and four-day counters
+// after dt seconds: from a table by whole minutes, corrected to first
+// order for the seconds left over, instead of math.Exp.
+func decay(dt int64) (day, hour, week float32) {
 	m, r := dt/60, float32(dt%60)
 	if m >= int64(len(decayTable)) {
-		return float32(math.Exp(-float64(dt) / dayTau)), float32(math.Exp(-float64(dt) / hourTau))
+		return float32(math.Exp(-float64(dt) / dayTau)), float32(math.Exp(-float64(dt) / hourTau)), float32(math.Exp(-float64(dt) / weekTau))
 	}
 	f := &decayTable[m]
-	return f[0] * (1 - r/dayTau), f[1] * (1 - r/hourTau)
+	return f[0] * (1 - r/dayTau), f[1] * (1 - r/hourTau), f[2] * (1 - r/weekTau)
 }
 
-// decayTable holds the day and hour decay factors after 0, 1, 2, ...
-// minutes, up to four days.
-var decayTable = func() (t [4 * 24 * 60][2]float32) {
+// decayTable holds the day, hour and four-day decay factors after 0, 1,
+// 2, ... minutes, up to four days.
+var decayTable = func() (t [4 * 24 * 60][3]float32) {
 	for m := range t {
-		t[m] = [2]float32{float32(math.Exp(-float64(m) * 60 / dayTau)), float32(math.Exp(-float64(m) * 60 / hourTau))}
+		x := float64(m) * 60
+		t[m] = [3]float32{float32(math.Exp(-x / dayTau)), float32(math.Exp(-x / hourTau)), float32(math.Exp(-x / weekTau))}
 	}
 	return t
 }()
@@ -134,11 +148,18 @@ func (s *caller) observe(c ringfence.CallRecord, t uint32, k contact, lattice bo
 			s.recall++
 		} else if c.Answered {
 			s.epAns++
+			s.wkAns++ // capped at wkEp where used
 		}
 	} else {
 		s.ep++
+		if !k.revisit {
+			s.wkEp++
+		}
 		if c.Answered {
 			s.epAns++
+			if !k.revisit {
+				s.wkAns++
+			}
 		}
 		if k.revisit {
 			s.revisit++

@@ -7,17 +7,21 @@ import "strconv"
 // its redials and follow-ups), a number block and a kind of behaviour.
 //
 // A direct-mapped table remembers, per callee slot, the last flagged caller
-// that dialled it, or else the last suspicious one. A caller that keeps dialling callees last
-// dialled by a flagged number accumulates a link to that number's campaign
-// (a one-counter majority vote, so chance overlaps of unrelated lists do not
-// link). A newly flagged number joins the campaign it is linked to, or else
-// one flagged recently in the same block of 10,000 numbers with the same
-// kind.
+// that dialled it, or else the last suspicious one, and when. A caller
+// that keeps dialling callees last dialled by flagged numbers accumulates
+// a link to their campaign (a one-counter majority vote, so chance
+// overlaps of unrelated lists do not link). A newly flagged number joins
+// the campaign it is linked to; failing that, a campaign flagged recently in
+// the same block of 1,000 numbers with the same kind within a day (a
+// block of 10,000 links unrelated rooms once a carrier sees hundreds of
+// flags a day).
+//
+// The same table gives the score its list evidence: the share of a
+// caller's contacts at callees another suspicious number dialled within
+// days, and at callees of a flagged number.
 //
 // Links are made when a number is flagged, from the evidence then at hand:
-// a flag is raised once, with its campaign. Numbers of one call room that
-// start on the same day share no callees yet (their redials and follow-ups
-// come later), so they are seldom linked.
+// a flag is raised once, with its campaign.
 type campaignIndex struct {
 	slots  []calleeSlot
 	mask   uint64
@@ -25,8 +29,11 @@ type campaignIndex struct {
 	blocks map[uint64]rootRecord // number block -> latest campaign flagged in it
 }
 
+// calleeSlot is the last suspicious or flagged number that dialled a
+// callee hashed to it, and when (detector-relative seconds).
 type calleeSlot struct {
 	fp     uint32
+	at     uint32
 	caller uint64
 }
 
@@ -37,8 +44,12 @@ type rootRecord struct {
 }
 
 // Links between numbers flagged more than this far apart by block alone
-// are not made.
-const blockLinkSpan = 3 * 86400
+// are not made: a room rotates its numbers daily.
+const blockLinkSpan = 86400 + 3600
+
+// sharedSpan is how long a callee is remembered as dialled by a
+// suspicious or flagged number: a list is worked over days.
+const sharedSpan = 3 * 86400
 
 // minBlockKey is the least number key (twelve digits: 86 and a
 // ten-digit national number) linked by its block.
@@ -66,20 +77,28 @@ func (x *campaignIndex) slot(callee uint64) *calleeSlot {
 	return &x.slots[mix64(callee^0x5bd1e995)&x.mask]
 }
 
-// note records a call by a flagged number.
-func (x *campaignIndex) note(caller, callee uint64) {
+// note records a call by a flagged number at relative time t.
+func (x *campaignIndex) note(caller, callee uint64, t uint32) {
 	h := mix64(callee ^ 0x5bd1e995)
-	x.slots[h&x.mask] = calleeSlot{fp: uint32(h >> 32), caller: caller}
+	x.slots[h&x.mask] = calleeSlot{fp: uint32(h >> 32), at: t, caller: caller}
 }
 
-// observe records a call by a suspicious, not yet flagged caller and
-// updates its link to the campaign of a flagged number that dialled the
-// same callee.
-func (x *campaignIndex) observe(s *caller, callee uint64) {
+// observe looks up a new contact by a caller not flagged, at relative
+// time t, and remembers the caller as the callee's latest dialler when it
+// is suspicious. It reports whether another suspicious number
+// dialled the same callee within days (shared) and whether that number is
+// flagged (listed), and updates the caller's link: a one-counter majority
+// vote over the numbers whose callees it shares.
+func (x *campaignIndex) observe(s *caller, callee uint64, t uint32, suspicious bool) (shared, listed bool) {
 	h := mix64(callee ^ 0x5bd1e995)
 	slot := &x.slots[h&x.mask]
-	if slot.fp == uint32(h>>32) && slot.caller != 0 && slot.caller != s.key {
+	if slot.fp == uint32(h>>32) && slot.caller != 0 && slot.caller != s.key && (slot.at >= t || t-slot.at < sharedSpan) {
+		shared = true
+		// Votes go to flagged numbers' campaigns only: a room's numbers
+		// not yet flagged are many, and votes split among them would
+		// cancel out.
 		if r, ok := x.roots[slot.caller]; ok {
+			listed = true
 			switch {
 			case s.partner == r.root:
 				if s.pcnt < 1<<15 {
@@ -90,17 +109,22 @@ func (x *campaignIndex) observe(s *caller, callee uint64) {
 			default:
 				s.pcnt--
 			}
-			return // the flagged number keeps the slot
+			return shared, listed // the flagged number keeps the slot
 		}
 	}
-	*slot = calleeSlot{fp: uint32(h >> 32), caller: s.key}
+	if suspicious {
+		*slot = calleeSlot{fp: uint32(h >> 32), at: t, caller: s.key}
+	}
+	return shared, listed
 }
 
 // link places a newly flagged caller in a campaign and returns the
 // campaign's name, or "" when it starts a campaign of its own (its name is
-// then derived from its number should others join).
+// then derived from its number should others join). It joins the
+// campaign whose callees it shares most, or else one flagged within a day
+// in the same block of 1,000 numbers with the same kind.
 func (x *campaignIndex) link(s *caller, kind uint8, now int64) string {
-	block := s.key / 10000
+	block := s.key / 1000
 	root := s.key
 	if s.pcnt >= minShared {
 		if r, ok := x.roots[s.partner]; ok {
@@ -136,14 +160,11 @@ func CampaignName(root uint64) string {
 }
 
 func (x *campaignIndex) expire(cutoff int64) {
-	for k, r := range x.roots {
-		if r.at < cutoff {
-			delete(x.roots, k)
-		}
-	}
-	for k, r := range x.blocks {
-		if r.at < cutoff {
-			delete(x.blocks, k)
+	for _, m := range []map[uint64]rootRecord{x.roots, x.blocks} {
+		for k, r := range m {
+			if r.at < cutoff {
+				delete(m, k)
+			}
 		}
 	}
 }

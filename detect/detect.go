@@ -8,19 +8,20 @@
 // check against the records.
 //
 // Evidence is behavioural and combined, never a single volume threshold.
-// What every kind of harassment shares is that its calls are unwelcome: few
-// get through, the people called seldom call back or call the number at
-// all, and it returns no calls it received. On top of that, a campaign
-// (telemarketing, robocalls) shows as a volume of unreturned misses, a
-// steady cadence of one call after another, sequential dialling and short
-// answered calls, and a robocall as machine timing (exact intervals, even
-// when the records are shuffled) or uniform talk time; a pursuit (debt
-// collection) shows as the same people called again and again, three or
-// more times within hours, and their contacts. The number range adds a
-// little. Couriers and riders (many short calls to distinct people, which
-// they retry within minutes until they get through), service centres
-// calling back their customers, busy sales people (whose clients call them)
-// and families stay below the threshold.
+// The score is a logistic model (weights.go, refitted by "ringfence cdr
+// fit") over inputs with one stated meaning each (score.go): how many
+// contacts went unwelcome today and at what pace, what share got through,
+// were called back or returned a call received, retries, revisits and
+// persistence at the same people, sequential dialling, talk time, machine
+// timing, the number range, the last few days, and what other numbers did
+// to the same callees (a list dialled by several suspicious numbers, a
+// flagged number's callees). Each weight is held to the sign its input's
+// meaning allows, so that a fit cannot lean on what only separates its
+// own population. The score is the model's probability; kinds come from
+// two more fitted models (debt collection: the same few people pursued;
+// robocall: machine timing and recordings). Couriers and riders, service
+// centres calling back their customers, busy sales people (whose clients
+// call them) and families stay below the threshold.
 //
 // Calls are seen in episodes: a run of attempts at one callee a few
 // minutes apart (a courier retrying a customer, a rider calling again at
@@ -32,8 +33,9 @@
 // expired when idle, and also counting the calls the number receives), a
 // set-associative table of recent (caller, callee) contacts for episodes,
 // reciprocity and repetition, a filter of recent rows that drops
-// duplicated records, and count-min sketches of inbound calls per callee
-// for bursts. Per-caller state is keyed by caller and per-target state by
+// duplicated records, count-min sketches of inbound calls per callee
+// for bursts, and a direct-mapped table of each callee's latest
+// suspicious or flagged dialler (shared lists and campaigns). Per-caller state is keyed by caller and per-target state by
 // callee, so a stream split across detectors must route calls by caller
 // for the one and by callee for the other.
 //
@@ -157,6 +159,8 @@ type Detector struct {
 	minLogit   float64 // the threshold as log-odds
 	warm       uint64  // sink of reads issued early to warm the cache
 	part       partState
+	sample     func(Sample)
+	model      *model
 }
 
 // revisitGap is the longest gap between episodes at one callee that
@@ -188,6 +192,7 @@ func New(cfg Config) *Detector {
 		minCalls:   uint32(max(cfg.MinCalls, 1)),
 		threshold:  cfg.Threshold,
 		minLogit:   math.Log(cfg.Threshold / (1 - cfg.Threshold)),
+		model:      &fitted,
 	}
 	d.stats.Flags = make(map[ringfence.FlagKind]int64)
 	return d
@@ -260,6 +265,7 @@ func (d *Detector) Observe(c ringfence.CallRecord, emit func(ringfence.Flag)) {
 		r.in++
 		if pba.found() && (!pab.found() || pab.last < pba.last) {
 			r.cb++
+			r.wkCb++
 		}
 	}
 
@@ -275,11 +281,21 @@ func (d *Detector) Observe(c ringfence.CallRecord, emit func(ringfence.Flag)) {
 	}
 	s.observe(c, t, k, d.timeGCD == 1)
 
+	if d.sample != nil && s.total >= d.minCalls && checkpoint(s.total) {
+		d.sampleCaller(s, t)
+	}
 	if s.flagged {
-		d.campaigns.note(c.Caller, c.Callee)
+		d.campaigns.note(c.Caller, c.Callee, t)
 	} else {
-		if s.ep >= 8 && s.total >= 8 && s.epAns < 0.6*s.ep {
-			d.campaigns.observe(s, c.Callee)
+		if !k.sameEpisode && !k.known {
+			// A new contact at someone who never called this number: was
+			// the callee dialled by another suspicious or a flagged number?
+			// Only a suspicious caller (one whose contacts mostly fail) is
+			// remembered as the callee's latest dialler.
+			suspicious := s.ep >= 8 && s.epAns < 0.6*s.ep
+			shared, listed := d.campaigns.observe(s, c.Callee, t, suspicious)
+			s.shared += b2f32(shared)
+			s.listed += b2f32(listed)
 		}
 		// Assess on every call while evidence builds up, then on every
 		// fourth, and past a thousand calls on every sixteenth.
@@ -318,9 +334,8 @@ func (d *Detector) ObserveCalls(calls []ringfence.CallRecord, emit func(ringfenc
 			if e := d.callers.index[d.callers.slotOf(c.Caller)]; e != 0 && int(uint32(e)) < len(d.callers.slab) {
 				s := &d.callers.slab[uint32(e)]
 				sink += uint64(s.total)
-				if s.flagged {
-					sink += d.campaigns.slot(c.Callee).caller
-				}
+				// Every caller's new contacts look up the callee's slot.
+				sink += d.campaigns.slot(c.Callee).caller
 			}
 			if e := d.callers.index[d.callers.slotOf(c.Callee)]; e != 0 && int(uint32(e)) < len(d.callers.slab) {
 				sink += uint64(d.callers.slab[uint32(e)].total)
@@ -377,6 +392,13 @@ func rowHash(c *ringfence.CallRecord, hab uint64) uint64 {
 	return mix64(hab ^ uint64(c.Start)<<20 ^ uint64(c.Duration)<<1 ^ b2u(c.Answered))
 }
 
+func b2f32(b bool) float32 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 func b2u(b bool) uint64 {
 	if b {
 		return 1
@@ -395,11 +417,11 @@ func (d *Detector) assessCaller(s *caller, emit func(ringfence.Flag)) {
 	if s.rng == rangeUnknown {
 		s.rng = rangeOf(s.key)
 	}
-	l, f := s.score()
+	l, f := s.score(d.model, d.rel(d.now))
 	if l < d.minLogit {
 		return
 	}
-	kind := f.kind(s.rng)
+	kind := s.kind(d.model, &f)
 	s.flagged = true
 	d.flagged[s.key] = flagRecord{at: d.now, kind: kind}
 	flag := ringfence.Flag{

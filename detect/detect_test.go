@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -406,5 +407,41 @@ func TestFlagMemory(t *testing.T) {
 	}
 	if gap := flags[1].FlaggedAt.Sub(flags[0].FlaggedAt); gap < 36*time.Hour {
 		t.Errorf("flagged again after %v, within the flag memory", gap)
+	}
+}
+
+// A number flagged again after days of dialling new people says so in
+// plain words; its first flag, on its first day, does not.
+func TestMultiDayReason(t *testing.T) {
+	cfg := detect.DefaultConfig()
+	cfg.FlagMemory = 36 * time.Hour
+	d := detect.New(cfg)
+	var flags []ringfence.Flag
+	emit := func(f ringfence.Flag) { flags = append(flags, f) }
+	for day := range 3 {
+		var s script
+		telemarketer(&s)
+		for _, c := range sorted(&s) {
+			c.Start += int64(day) * 86400
+			c.Callee += uint64(day) * 1000
+			d.Observe(c, emit)
+		}
+	}
+	if len(flags) != 2 {
+		t.Fatalf("%d flags, want 2", len(flags))
+	}
+	has := func(f ringfence.Flag) bool {
+		for _, r := range f.Reasons {
+			if strings.HasPrefix(r, "dialled ") && strings.Contains(r, " new people over ") && strings.Contains(r, "% answered") {
+				return true
+			}
+		}
+		return false
+	}
+	if has(flags[0]) {
+		t.Errorf("first-day flag speaks of days: %v", flags[0].Reasons)
+	}
+	if !has(flags[1]) {
+		t.Errorf("flag after days of new people lacks the reason: %v", flags[1].Reasons)
 	}
 }

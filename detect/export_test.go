@@ -8,8 +8,8 @@ func Explain(d *Detector, key uint64) string {
 	if s == nil {
 		return "no state"
 	}
-	f := s.features()
-	return fmt.Sprintf("total=%d n=%.0f logit=%.2f kind=%d rng=%d lattice=%d/%d mode=%d/%.2f %+v", s.total, s.n, f.logit(s.rng), f.kind(s.rng), s.rng, s.lattice, s.latticeRun, s.modeDur, s.modeShare, f)
+	f := s.features(d.rel(d.now))
+	return fmt.Sprintf("total=%d n=%.0f logit=%.2f kind=%d rng=%d lattice=%d/%d mode=%d/%.2f %+v", s.total, s.n, s.logit(d.model, &f), s.kind(d.model, &f), s.rng, s.lattice, s.latticeRun, s.modeDur, s.modeShare, f)
 }
 
 // Logit is the current log-odds of a caller.
@@ -21,9 +21,9 @@ func Logit(d *Detector, key uint64) (float64, bool) {
 	if s.rng == rangeUnknown {
 		s.rng = rangeOf(s.key)
 	}
-	f := s.features()
+	f := s.features(d.rel(d.now))
 	if f.distinct < minPeople {
 		return -20, true
 	}
-	return f.logit(s.rng), true
+	return s.logit(d.model, &f), true
 }

@@ -9,9 +9,12 @@ import "ringfence"
 // state (bursts at a callee, the calls a number receives, the contacts it
 // could return) of the callees it owns. Every detector is given every call
 // (or, scaled out, every call whose caller or callee it owns, and the
-// stream time of the others): together they raise the flags one detector
-// would, each flag once. The zero value (or Count 1) is one detector for
-// the whole stream.
+// stream time of the others): together they raise, each flag once, the
+// flags one detector would, but for the evidence of shared lists, which the
+// caller's owner keeps from the callees its own callers dial (a caller's
+// list evidence from other partitions' callers is not seen; scores, times
+// and a few flags may differ). The zero value (or Count 1) is one detector
+// for the whole stream.
 //
 // The tables of recent contacts, duplicate rows and inbound calls are sized
 // per detector, so a partitioned detector forgets later, not sooner, than

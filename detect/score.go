@@ -7,7 +7,8 @@ import (
 )
 
 // features are a caller's rates, shrunk towards neutral priors so that a
-// few calls cannot look extreme.
+// few calls cannot look extreme; vector turns them into the score's
+// inputs.
 type features struct {
 	n, hour, ep, distinct float64 // distinct: people called today
 	unreturned            float64 // missed episodes nobody returned
@@ -22,11 +23,17 @@ type features struct {
 	cadence, regularGaps  bool // enough gaps to judge their regularity; machine-regular
 	lattice               bool
 	regularTalk           bool
+	wkPeople, wkReach     float64 // over the last few days: new people contacted; share reached
+	wkCallback            float64 // call-backs per missed new contact over the last few days
+	shared, listed        float64 // contacts at callees of other suspicious numbers; of flagged ones
+	age                   float64 // days since the caller's first call seen
 }
 
-func (s *caller) features() features {
+func (s *caller) features(now uint32) features {
 	n, ep := float64(s.n), float64(s.ep)
 	ans, epAns := float64(s.ans), float64(s.epAns)
+	wkEp := float64(s.wkEp)
+	wkAns := math.Min(float64(s.wkAns), wkEp)
 	f := features{
 		n:          n,
 		hour:       float64(s.hour),
@@ -48,6 +55,14 @@ func (s *caller) features() features {
 		talk:       (float64(s.talk) + 60*2) / (ans + 2),
 		gapCV:      cv(s.gapMean, s.gapSq),
 		durCV:      cv(s.durMean, s.durSq),
+		wkPeople:   wkEp,
+		wkReach:    (wkAns + 6) / (wkEp + 10),
+		wkCallback: (float64(s.wkCb) + 0.25) / (wkEp - wkAns + 5),
+		shared:     float64(s.shared) / (ep + 5),
+		listed:     float64(s.listed) / (ep + 5),
+	}
+	if now > s.first {
+		f.age = float64(now-s.first) / 86400
 	}
 	f.cadence = s.total >= 15
 	f.regularGaps = f.cadence && f.gapCV < 0.2 && s.gapMean < 600
@@ -56,75 +71,119 @@ func (s *caller) features() features {
 	return f
 }
 
-// unwelcome is the evidence, common to every kind of harassment, that a
-// caller's calls are not wanted: few get through, nobody calls back or
-// calls in, none returns a call received.
-func (f *features) unwelcome(rng uint8) float64 {
-	l := clamp((0.55-f.reach)*8, -4, 2.5) // few contacts get through
-	l += clamp(1-f.inbound*40, -4, 1)     // nobody calls this number
-	l -= math.Min(f.known*20, 6)          // returning calls received
-	if rng == rangeVirtual {
-		l += 1 // a third of complaints concern virtual-operator ranges
-	}
-	return l
+// The score's inputs. Each has one meaning, stated beside it: how much
+// unwelcome contact there was (log counts), what share of it was
+// unwelcome (rates, shrunk towards neutral priors so that a few calls
+// cannot look extreme), how it was placed (timing, talk, sequence), the
+// range, the last few days, and what other numbers did to the same
+// callees. The weights are fitted (see weights.go and Fit), not set by
+// hand.
+const (
+	xBias       = iota // 1
+	xUnreturned        // missed contacts nobody returned today (log2 of 1+count)
+	xHour              // calls in the last hour (log2 of 1+count)
+	xPeople            // distinct people called today (log2 of 1+count)
+	xReach             // share of contacts (episodes) that got through today
+	xAnswer            // share of calls answered today
+	xCallback          // call-backs per missed contact today (log10)
+	xInbound           // calls received per call made today (log10)
+	xKnown             // share of contacts returning a call the number received
+	xRetry             // share of calls retrying a missed person within minutes
+	xRecall            // share of calls again to a person just reached
+	xRevisit           // share of contacts at people already contacted within hours
+	xPersist           // share of contacts at people contacted three or more times within hours
+	xSeq               // share of calls to a number within 100 of the previous one
+	xHangup            // share of answered calls under 10 s
+	xTalk              // mean talk time of answered calls (log2 s, shrunk to 60 s)
+	xCadence           // steadiness of the gaps between calls (0.9 - their variation, within ±1)
+	xMachine           // gaps exact to the second or on a fixed grid (0/1)
+	xUniform           // answered calls lasting the same time (0/1)
+	xVirtual           // virtual-operator number range 170/171/162/165/167 (0/1)
+	xService           // 95/96 service or 400/800 number (0/1)
+	xWkPeople          // new people contacted over the last few days (log2 of 1+count)
+	xWkReach           // share of them reached over the last few days
+	xWkCallback        // call-backs per missed new contact over the last few days (log10)
+	xShared            // share of contacts at callees another suspicious number dialled within days
+	xListed            // share of contacts at callees of a flagged number
+	nFeatures
+)
+
+// featureNames name the inputs in weight tables and fit output.
+var featureNames = [nFeatures]string{
+	"bias", "unreturned", "hour", "people", "reach", "answer", "callback", "inbound", "known",
+	"retry", "recall", "revisit", "persist", "seq", "hangup", "talk", "cadence", "machine",
+	"uniform", "virtual", "service", "wk_people", "wk_reach", "wk_callback", "shared", "listed",
 }
 
-// campaign is the log-odds that the caller works through a list:
-// telemarketing, or a robocall when the timing is a machine's.
-func (f *features) campaign(rng uint8) float64 {
-	l := -3 + f.unwelcome(rng)
-	l += clamp(1.5-f.callback*25, -5, 1.5) // missed calls nobody calls back
-	// Unwanted volume: missed contacts nobody returned today, or six
-	// hours of them at the last hour's pace, relative to a busy person.
-	l += clamp(math.Log2(math.Max(f.unreturned, 6*f.hour*(1-f.reach))/30), -4, 3.5)
-	l += math.Min(f.seq*8, 3)             // dialling a list in number order
-	l -= math.Min(f.retry*5, 1.5)         // trying a missed person again within minutes
-	l += clamp((f.hangup-0.3)*2, -0.5, 1) // answered, then hung up on at once
+// vector returns the score's inputs for caller s of features f.
+func (s *caller) vector(f *features) [nFeatures]float64 {
+	var x [nFeatures]float64
+	x[xBias] = 1
+	x[xUnreturned] = math.Log2(1 + f.unreturned)
+	x[xHour] = math.Log2(1 + f.hour)
+	x[xPeople] = math.Log2(1 + math.Max(f.distinct, 0))
+	x[xReach] = f.reach
+	x[xAnswer] = f.answer
+	x[xCallback] = math.Log10(f.callback)
+	x[xInbound] = math.Log10(f.inbound + 0.001)
+	x[xKnown] = f.known
+	x[xRetry] = f.retry
+	x[xRecall] = f.recall
+	x[xRevisit] = f.revisit
+	x[xPersist] = f.persist
+	x[xSeq] = f.seq
+	x[xHangup] = f.hangup
+	x[xTalk] = math.Log2(f.talk)
 	if f.cadence {
-		l += clamp((0.9-f.gapCV)*2, -0.5, 1) // dialling one number after another, not as needs arise
+		x[xCadence] = clamp(0.9-f.gapCV, -1, 1)
 	}
-	l -= clamp((f.talk-75)/45, 0, 2.5) // conversations of minutes, not pitches cut short
-	if f.regularGaps || f.lattice {
-		l += 1.5
+	x[xMachine] = b2f(f.regularGaps || f.lattice)
+	x[xUniform] = b2f(f.regularTalk)
+	x[xVirtual] = b2f(s.rng == rangeVirtual)
+	x[xService] = b2f(s.rng == rangeService)
+	x[xWkPeople] = math.Log2(1 + f.wkPeople)
+	x[xWkReach] = f.wkReach
+	x[xWkCallback] = math.Log10(f.wkCallback)
+	x[xShared] = f.shared
+	x[xListed] = f.listed
+	return x
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
 	}
-	if f.regularTalk {
-		l += 0.5
+	return 0
+}
+
+// dot is the log-odds of weights w at inputs x.
+func dot(w, x *[nFeatures]float64) float64 {
+	var l float64
+	for i := range w {
+		l += w[i] * x[i]
 	}
 	return l
 }
 
-// pursuit is the log-odds that the caller pursues the same few people
-// many times a day against their will: debt collection. Answers are
-// counted per call here: a debtor picking up once among many calls does
-// not make them welcome.
-func (f *features) pursuit(rng uint8) float64 {
-	// The core: the same people again and again, three or more attempts
-	// within hours; calling again right after getting through adds only
-	// to that.
-	p := math.Min(f.persist*10, 4) + math.Min(f.revisit*4, 3)
-	l := -4 + p + math.Min(math.Min(f.recall*4, 1.5), p/4)
-	l += clamp((0.55-f.answer)*8, -4, 2.5)       // few calls answered
-	l += clamp(1-f.inbound*20, -3, 1)            // few call this number (a debtor may call back)
-	l -= math.Min(f.known*20, 6)                 // returning calls received
-	l += clamp(1.5-f.returned*25, -3, 1.5)       // missed calls seldom returned
-	l += clamp(math.Log2(f.distinct/8), -3, 0.5) // at more than a handful of people
-	l -= clamp((f.talk-120)/60, 0, 2)            // long conversations
-	if rng == rangeVirtual {
-		l++
-	}
-	return l
+// model is the fitted score: the log-odds that a caller is abusive, and,
+// given that it is, that it is a debt collector, or else a robocaller.
+type model struct {
+	abusive, debt, robocall [nFeatures]float64
 }
 
-// logit is the log-odds that the caller is abusive, of its likelier kind.
-func (f *features) logit(rng uint8) float64 {
-	return math.Max(f.campaign(rng), f.pursuit(rng))
+// logit is the log-odds under m that the caller is abusive.
+func (s *caller) logit(m *model, f *features) float64 {
+	x := s.vector(f)
+	return dot(&m.abusive, &x)
 }
 
-func (f *features) kind(rng uint8) uint8 {
+// kind is the likelier kind under m of an abusive caller.
+func (s *caller) kind(m *model, f *features) uint8 {
+	x := s.vector(f)
 	switch {
-	case f.pursuit(rng) > f.campaign(rng):
+	case dot(&m.debt, &x) > 0:
 		return kindDebt
-	case f.regularGaps || f.lattice || (f.regularTalk && f.hour >= 100) || f.hour >= 400 || f.n >= 2500:
+	case dot(&m.robocall, &x) > 0:
 		return kindRobocall
 	}
 	return kindTelemarketing
@@ -138,12 +197,12 @@ func clamp(x, lo, hi float64) float64 { return math.Max(lo, math.Min(hi, x)) }
 
 // score returns the caller's log-odds of being abusive, and its features;
 // minus infinity when it called too few people to be judged.
-func (s *caller) score() (float64, features) {
-	f := s.features()
+func (s *caller) score(m *model, now uint32) (float64, features) {
+	f := s.features(now)
 	if f.distinct < minPeople { // one person called again and again is not a campaign
 		return math.Inf(-1), f
 	}
-	return f.logit(s.rng), f
+	return s.logit(m, &f), f
 }
 
 // sequentialReason ends the reason given for dialling in sequence.
@@ -188,6 +247,17 @@ func (s *caller) reasons(f *features) []string {
 	}
 	if f.hour >= 60 {
 		reasons = append(reasons, fmt.Sprintf("%.0f calls in the last hour", f.hour))
+	}
+	if f.age >= 1.5 && f.wkPeople >= 2*f.distinct && f.wkPeople >= 50 {
+		wkMiss := math.Max(f.wkPeople*(1-float64(min(s.wkAns, s.wkEp))/math.Max(float64(s.wkEp), 1)), 1)
+		reasons = append(reasons, fmt.Sprintf("dialled %s new people over %.0f days, %.0f%% answered, %.1f%% of the missed called back",
+			thousands(int64(math.Round(f.wkPeople))), math.Min(math.Ceil(f.age), 4), float64(min(s.wkAns, s.wkEp))/math.Max(float64(s.wkEp), 1)*100, float64(s.wkCb)/wkMiss*100))
+	}
+	if f.shared >= 0.1 {
+		reasons = append(reasons, fmt.Sprintf("%.0f%% of contacts at people another suspicious number called within 3 days (a shared list)", float64(s.shared)/ep*100))
+	}
+	if f.listed >= 0.05 {
+		reasons = append(reasons, fmt.Sprintf("%.0f%% of contacts at people a flagged number called", float64(s.listed)/ep*100))
 	}
 	if s.rng == rangeVirtual {
 		reasons = append(reasons, "virtual-operator number range")

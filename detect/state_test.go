@@ -63,10 +63,10 @@ func TestGCD(t *testing.T) {
 
 func TestDecay(t *testing.T) {
 	for _, dt := range []int64{0, 1, 59, 60, 61, 3599, 3600, 86399, 86400, 4*86400 - 1, 4 * 86400, 10 * 86400} {
-		day, hour := decay(dt)
-		wantDay, wantHour := math.Exp(-float64(dt)/dayTau), math.Exp(-float64(dt)/hourTau)
-		if math.Abs(float64(day)-wantDay) > 1e-4 || math.Abs(float64(hour)-wantHour) > 2e-4 {
-			t.Errorf("decay(%d) = %g, %g; want %g, %g", dt, day, hour, wantDay, wantHour)
+		day, hour, week := decay(dt)
+		wantDay, wantHour, wantWeek := math.Exp(-float64(dt)/dayTau), math.Exp(-float64(dt)/hourTau), math.Exp(-float64(dt)/weekTau)
+		if math.Abs(float64(day)-wantDay) > 1e-4 || math.Abs(float64(hour)-wantHour) > 2e-4 || math.Abs(float64(week)-wantWeek) > 1e-4 {
+			t.Errorf("decay(%d) = %g, %g, %g; want %g, %g, %g", dt, day, hour, week, wantDay, wantHour, wantWeek)
 		}
 	}
 }

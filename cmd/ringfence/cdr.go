@@ -20,7 +20,7 @@ import (
 	"ringfence/simulate/alt"
 )
 
-const cdrUsage = `scan|eval ...
+const cdrUsage = `scan|eval|fit ...
 
   cdr scan FILE... [--format auto|native|asterisk] [--json]
            [--by account|trunk|brand|holder] [--workers N]
@@ -28,7 +28,10 @@ const cdrUsage = `scan|eval ...
       FILE reads stdin); flags go to stdout, a summary to stderr; --by
       prints them rolled up by who carried the calls instead
   cdr eval --truth TRUTH FLAGS
-      compare flags (JSON lines from "cdr scan --json") with ground truth`
+      compare flags (JSON lines from "cdr scan --json") with ground truth
+  cdr fit --truth TRUTH FILE... [--l2 X] [--rounds N] [--out FILE]
+      fit the detector's score to call records with ground truth; prints
+      the weights as the source of detect/weights.go`
 
 // runCDR runs "ringfence cdr scan|eval".
 func (c *cli) runCDR(args []string) int {
@@ -41,6 +44,8 @@ func (c *cli) runCDR(args []string) int {
 		return c.cdrScan(args[1:])
 	case "eval":
 		return c.cdrEval(args[1:])
+	case "fit":
+		return c.cdrFit(args[1:])
 	case "-h", "--help", "help":
 		fmt.Fprintf(c.stdout, "usage: ringfence cdr %s\n", cdrUsage)
 		return exitOK

@@ -1,0 +1,181 @@
+package detect
+
+import (
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"ringfence"
+)
+
+// The fit recovers the weights of a known logistic model from its samples,
+// holds a weight at zero rather than let it take the forbidden sign, and
+// keeps a column that never varies at zero.
+func TestFitLogistic(t *testing.T) {
+	truth := []float64{-1, 2, -3, 0.5}
+	r := rand.New(rand.NewPCG(1, 2))
+	var x [][]float64
+	var y []float64
+	for range 20000 {
+		xi := []float64{1, r.NormFloat64(), r.NormFloat64() * 2, r.NormFloat64(), 7}
+		l := truth[0] + truth[1]*xi[1] + truth[2]*xi[2] + truth[3]*xi[3]
+		x = append(x, xi)
+		y = append(y, b2f(r.Float64() < sigmoid(l)))
+	}
+	tests := []struct {
+		name string
+		sign []int8
+		want []float64 // nil: only the signs are checked
+	}{
+		{"free", nil, append(truth[:4:4], 0)},
+		{"x3 may not lower the score", []int8{0, 0, 1, 0, 0}, nil},
+		{"x1 off", []int8{0, 2, 0, 0, 0}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w, _, err := fitLogistic(x, y, nil, 0.01, tt.sign)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for j, want := range tt.want {
+				if math.Abs(w[j]-want) > 0.15 {
+					t.Errorf("w[%d] = %.3f, want %.3f (all %v)", j, w[j], want, w)
+				}
+			}
+			for j, s := range tt.sign {
+				if s == 1 && w[j] < 0 || s == -1 && w[j] > 0 || (s == 2 && w[j] != 0) {
+					t.Errorf("w[%d] = %.3f breaks sign %d", j, w[j], s)
+				}
+			}
+			if w[4] != 0 {
+				t.Errorf("constant column got weight %.3f", w[4])
+			}
+		})
+	}
+}
+
+func TestSolveSPD(t *testing.T) {
+	a := [][]float64{{4, 2, 0}, {2, 5, 1}, {0, 1, 3}}
+	b := []float64{2, 1, 4}
+	x, err := solveSPD(a, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range a {
+		var s float64
+		for j := range a[i] {
+			s += a[i][j] * x[j]
+		}
+		if math.Abs(s-b[i]) > 1e-9 {
+			t.Errorf("row %d: %.6f, want %.6f", i, s, b[i])
+		}
+	}
+	if _, err := solveSPD([][]float64{{1, 2}, {2, 1}}, []float64{1, 1}); err == nil {
+		t.Error("indefinite matrix solved")
+	}
+}
+
+// Fit separates samples by kind, and its weights come back as source that
+// names every input.
+func TestFitAndSource(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	var samples []Sample
+	var kinds []ringfence.FlagKind
+	for i := range 3000 {
+		var x [nFeatures]float64
+		x[xBias] = 1
+		kind := ringfence.FlagKind("")
+		switch i % 10 {
+		case 0:
+			kind = ringfence.KindTelemarketing
+		case 1:
+			kind = ringfence.KindDebtCollection
+		case 2:
+			kind = ringfence.KindRobocall
+		}
+		x[xKnown] = r.Float64() * 0.3
+		x[xPersist], x[xMachine] = r.Float64()*0.1, 0
+		if kind != "" {
+			x[xKnown] = r.Float64() * 0.05
+		}
+		if kind == ringfence.KindDebtCollection {
+			x[xPersist] = 0.3 + r.Float64()*0.3
+		}
+		if kind == ringfence.KindRobocall {
+			x[xMachine] = 1
+		}
+		samples = append(samples, Sample{Key: uint64(i), X: x[:]})
+		kinds = append(kinds, kind)
+	}
+	w, rep, err := Fit(samples, kinds, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Samples != 3000 || rep.Positive != 900 || rep.Debt != 300 || rep.Robocall != 300 {
+		t.Errorf("report %+v", rep)
+	}
+	if w.Abusive[xKnown] >= 0 || w.Debt[xPersist] <= 0 || w.Robocall[xMachine] <= 0 {
+		t.Errorf("weights point the wrong way: known %.2f, debt persist %.2f, robocall machine %.2f",
+			w.Abusive[xKnown], w.Debt[xPersist], w.Robocall[xMachine])
+	}
+	src := w.GoSource("test")
+	for _, name := range featureNames {
+		if !strings.Contains(src, "x"+constName(indexOf(name))+":") {
+			t.Errorf("source lacks input %s", name)
+		}
+	}
+	if _, _, err := Fit(samples[3:8], kinds[3:8], 1); err == nil {
+		t.Error("fit of one class succeeded")
+	}
+	d := New(DefaultConfig())
+	if err := d.UseWeights(w); err != nil {
+		t.Error(err)
+	}
+	if err := d.UseWeights(Weights{Abusive: w.Abusive[:3]}); err == nil {
+		t.Error("short weights accepted")
+	}
+}
+
+func indexOf(name string) int {
+	for j, n := range featureNames {
+		if n == name {
+			return j
+		}
+	}
+	return -1
+}
+
+// The shipped weights keep the signs their inputs' meanings allow.
+func TestShippedWeightSigns(t *testing.T) {
+	for _, m := range []struct {
+		name  string
+		w     [nFeatures]float64
+		signs [nFeatures]int8
+	}{{"abusive", fitted.abusive, abusiveSigns}, {"debt", fitted.debt, debtSigns}, {"robocall", fitted.robocall, robocallSigns}} {
+		for j := 1; j < nFeatures; j++ {
+			s, w := m.signs[j], m.w[j]
+			if s == up && w < 0 || s == down && w > 0 || s == off && w != 0 {
+				t.Errorf("%s weight of %s is %.4f against its sign %d", m.name, featureNames[j], w, s)
+			}
+		}
+	}
+}
+
+func TestCheckpoint(t *testing.T) {
+	var got []uint32
+	for n := uint32(1); n <= 130; n++ {
+		if n >= 20 && checkpoint(n) {
+			got = append(got, n)
+		}
+	}
+	want := []uint32{20, 24, 28, 32, 40, 48, 56, 64, 80, 96, 112, 128}
+	if len(got) != len(want) {
+		t.Fatalf("checkpoints %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("checkpoints %v, want %v", got, want)
+		}
+	}
+}

@@ -3,24 +3,11 @@ package detect_test
 import (
 	"fmt"
 	"sort"
-	"strings"
 	"testing"
 
 	"ringfence"
 	"ringfence/detect"
 )
-
-// flagSet renders flags as sorted "number kind score flagged_at reasons"
-// lines (campaign ids link the numbers of one detector, so they are left
-// out).
-func flagSet(fs []ringfence.Flag) []string {
-	out := make([]string, len(fs))
-	for i, f := range fs {
-		out[i] = fmt.Sprintf("%s %s %.3f %s %s", f.Number, f.Kind, f.Score, f.FlaggedAt.Format("2006-01-02T15:04:05"), strings.Join(f.Reasons, "; "))
-	}
-	sort.Strings(out)
-	return out
-}
 
 // Detectors that share a stream by partition raise, each once, the flags
 // one detector raises over it, but for a few that list evidence held in

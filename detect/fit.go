@@ -63,11 +63,6 @@ type Weights struct {
 	Abusive, Debt, Robocall []float64
 }
 
-// DefaultWeights returns the weights ringfence flags with.
-func DefaultWeights() Weights {
-	return Weights{Abusive: fitted.abusive[:], Debt: fitted.debt[:], Robocall: fitted.robocall[:]}
-}
-
 // UseWeights makes the detector score with w.
 func (d *Detector) UseWeights(w Weights) error {
 	var m model

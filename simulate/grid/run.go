@@ -84,20 +84,6 @@ func score(c Cell, pop simulate.Result, flags []ringfence.Flag) Result {
 	return res
 }
 
-// Run evaluates every cell with the detector's default configuration,
-// calling progress (when not nil) after each.
-func Run(cells []Cell, o Options, progress func(Result)) []Result {
-	out := make([]Result, 0, len(cells))
-	for _, c := range cells {
-		r := Evaluate(c, o, detect.DefaultConfig())
-		if progress != nil {
-			progress(r)
-		}
-		out = append(out, r)
-	}
-	return out
-}
-
 // Population is cells as one population, in memory: every cell's records
 // and truth merged, records sorted by start. Use StreamPopulation for
 // large selections (the default grid is some 50 million records).

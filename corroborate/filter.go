@@ -1,5 +1,7 @@
 package corroborate
 
+import "ringfence/number"
+
 // A dayFilter is one day's cuckoo filter: a chain of tables, each of
 // buckets of four 16-bit fingerprints (0 marks an empty slot), filled one
 // after the other. A fingerprint lives in one of two buckets of its table,
@@ -49,7 +51,7 @@ func fingerprint(h uint64) uint16 {
 // alt is the other bucket of fingerprint fp in bucket i of a table of n
 // buckets: alt(alt(i)) == i.
 func alt(fp uint16, i, n int) int {
-	g := reduce(mix(uint64(fp)), n)
+	g := reduce(number.Mix(uint64(fp)), n)
 	j := g - i
 	if j < 0 {
 		j += n

@@ -24,6 +24,7 @@ package corroborate
 
 import (
 	"math/bits"
+	"ringfence/number"
 	"sync"
 	"time"
 
@@ -230,20 +231,10 @@ const (
 )
 
 func pairHash(caller, callee uint64) uint64 {
-	return mix(caller ^ mix(callee^seedPair))
+	return number.Mix(caller ^ number.Mix(callee^seedPair))
 }
 
-func numberHash(n uint64) uint64 { return mix(n ^ seedNumber) }
-
-// mix is the splitmix64 finaliser.
-func mix(x uint64) uint64 {
-	x ^= x >> 30
-	x *= 0xbf58476d1ce4e5b9
-	x ^= x >> 27
-	x *= 0x94d049bb133111eb
-	x ^= x >> 31
-	return x
-}
+func numberHash(n uint64) uint64 { return number.Mix(n ^ seedNumber) }
 
 // reduce maps h onto [0, n) by multiply-shift.
 func reduce(h uint64, n int) int {

@@ -2,6 +2,7 @@ package detect
 
 import (
 	"ringfence"
+	"ringfence/number"
 
 	"fmt"
 	"math"
@@ -188,7 +189,7 @@ func (b *burstWatch) observe(c ringfence.CallRecord, h uint64, now int64) *targe
 		t.answered++
 		t.talk += int64(c.Duration)
 	}
-	fp := uint32(mix64(c.Caller))
+	fp := uint32(number.Mix(c.Caller))
 	seen := false
 	for _, x := range t.callers {
 		if x == fp {

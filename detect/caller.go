@@ -2,6 +2,7 @@ package detect
 
 import (
 	"ringfence"
+	"ringfence/number"
 
 	"math"
 	"math/bits"
@@ -283,7 +284,7 @@ func newCallerTable() callerTable {
 func (t *callerTable) len() int { return t.used }
 
 // fingerprint returns the index fingerprint of key.
-func fingerprint(key uint64) uint64 { return uint64(uint32(mix64(key)) | 1<<31) }
+func fingerprint(key uint64) uint64 { return uint64(uint32(number.Mix(key)) | 1<<31) }
 
 // slotOf returns where key's probe sequence starts.
 func (t *callerTable) slotOf(key uint64) uint64 { return fingerprint(key) & t.mask }

@@ -1,6 +1,9 @@
 package detect
 
-import "strconv"
+import (
+	"ringfence/number"
+	"strconv"
+)
 
 // campaignIndex links flagged numbers that belong to one campaign: numbers
 // rotated by the same call room, which share callees (the same bought list,
@@ -74,12 +77,12 @@ func newCampaignIndex(bits uint) campaignIndex {
 
 // slot returns the slot of callee.
 func (x *campaignIndex) slot(callee uint64) *calleeSlot {
-	return &x.slots[mix64(callee^0x5bd1e995)&x.mask]
+	return &x.slots[number.Mix(callee^0x5bd1e995)&x.mask]
 }
 
 // note records a call by a flagged number at relative time t.
 func (x *campaignIndex) note(caller, callee uint64, t uint32) {
-	h := mix64(callee ^ 0x5bd1e995)
+	h := number.Mix(callee ^ 0x5bd1e995)
 	x.slots[h&x.mask] = calleeSlot{fp: uint32(h >> 32), at: t, caller: caller}
 }
 
@@ -90,7 +93,7 @@ func (x *campaignIndex) note(caller, callee uint64, t uint32) {
 // flagged (listed), and updates the caller's link: a one-counter majority
 // vote over the numbers whose callees it shares.
 func (x *campaignIndex) observe(s *caller, callee uint64, t uint32, suspicious bool) (shared, listed bool) {
-	h := mix64(callee ^ 0x5bd1e995)
+	h := number.Mix(callee ^ 0x5bd1e995)
 	slot := &x.slots[h&x.mask]
 	if slot.fp == uint32(h>>32) && slot.caller != 0 && slot.caller != s.key && (slot.at >= t || t-slot.at < sharedSpan) {
 		shared = true

@@ -231,7 +231,7 @@ func (d *Detector) Observe(c ringfence.CallRecord, emit func(ringfence.Flag)) {
 	// misses overlap instead of following one another.
 	hab, hba := mixPair(c.Caller, c.Callee), mixPair(c.Callee, c.Caller)
 	bab, bba := d.pairs.bucket(hab), d.pairs.bucket(hba)
-	hcallee := mix64(c.Callee)
+	hcallee := number.Mix(c.Callee)
 	d.warm += bab[0] + bba[0] + uint64(d.bursts.counts.line(hcallee)[0].watch) + d.callers.index[d.callers.slotOf(c.Caller)]
 
 	if d.rows.seen(rowHash(&c, hab)) {
@@ -325,7 +325,7 @@ func (d *Detector) ObserveCalls(calls []ringfence.CallRecord, emit func(ringfenc
 			sink += d.pairs.bucket(hab)[0]
 			sink += d.pairs.bucket(mixPair(c.Callee, c.Caller))[0]
 			sink += d.rows.slot(rowHash(c, hab))
-			sink += uint64(d.bursts.counts.line(mix64(c.Callee))[0].watch)
+			sink += uint64(d.bursts.counts.line(number.Mix(c.Callee))[0].watch)
 			sink += d.callers.index[d.callers.slotOf(c.Caller)]
 			sink += d.callers.index[d.callers.slotOf(c.Callee)]
 		}
@@ -389,7 +389,7 @@ func (d *Detector) contact(pab, pba pair, t uint32, answered bool) (k contact, l
 // rowHash is the fingerprint of a record for the duplicate filter; hab is
 // mixPair of its caller and callee.
 func rowHash(c *ringfence.CallRecord, hab uint64) uint64 {
-	return mix64(hab ^ uint64(c.Start)<<20 ^ uint64(c.Duration)<<1 ^ b2u(c.Answered))
+	return number.Mix(hab ^ uint64(c.Start)<<20 ^ uint64(c.Duration)<<1 ^ b2u(c.Answered))
 }
 
 func b2f32(b bool) float32 {
@@ -533,14 +533,4 @@ func rangeOf(key uint64) uint8 {
 
 func round3(x float64) float64 { return math.Round(x*1000) / 1000 }
 
-// mix64 is a 64-bit finaliser (from the splitmix64 generator).
-func mix64(x uint64) uint64 {
-	x ^= x >> 30
-	x *= 0xbf58476d1ce4e5b9
-	x ^= x >> 27
-	x *= 0x94d049bb133111eb
-	x ^= x >> 31
-	return x
-}
-
-func mixPair(a, b uint64) uint64 { return mix64(number.KeyHash(a) ^ mix64(b)) }
+func mixPair(a, b uint64) uint64 { return number.Mix(number.KeyHash(a) ^ number.Mix(b)) }

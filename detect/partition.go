@@ -1,6 +1,9 @@
 package detect
 
-import "ringfence"
+import (
+	"ringfence"
+	"ringfence/number"
+)
 
 // Partition makes a Detector one of Count that share a stream, the one
 // numbered Index (0 ≤ Index < Count). Numbers are divided among the
@@ -30,7 +33,7 @@ func Owner(key uint64, count int) int {
 	if count <= 1 {
 		return 0
 	}
-	return int(mix64(key^0x5bd1e9955bd1e995) % uint64(count))
+	return int(number.Mix(key^0x5bd1e9955bd1e995) % uint64(count))
 }
 
 // Sides of a call a partitioned detector keeps state for.

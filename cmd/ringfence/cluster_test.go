@@ -7,15 +7,22 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
+	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"ringfence"
+	"ringfence/engine"
+	"ringfence/postgres"
 	"ringfence/postgres/pgtest"
+	"ringfence/reputation"
+	"ringfence/screen"
 )
 
 // lockedBuffer is a node's log, written by its goroutines.
@@ -278,4 +285,111 @@ func TestServeClusterFlags(t *testing.T) {
 			t.Errorf("serve %v: exit %d, %q; want usage error %q", tt.args, code, stderr, tt.want)
 		}
 	}
+}
+
+// timedStore is a store whose event log notes when each event read by
+// Subscribe is about to be applied, and how long after the write's own
+// time (Event.At, taken before the write commits).
+type timedStore struct {
+	ringfence.Store
+	mu   sync.Mutex
+	lags []time.Duration
+}
+
+type timedLog struct {
+	ringfence.EventLog
+	s *timedStore
+}
+
+func (s *timedStore) Events() ringfence.EventLog { return timedLog{s.Store.Events(), s} }
+
+func (l timedLog) Subscribe(ctx context.Context, after int64, fn func(ringfence.Event) error) error {
+	return l.EventLog.Subscribe(ctx, after, func(ev ringfence.Event) error {
+		if ev.Type == ringfence.EventRules {
+			l.s.mu.Lock()
+			l.s.lags = append(l.s.lags, time.Since(ev.At))
+			l.s.mu.Unlock()
+		}
+		return fn(ev)
+	})
+}
+
+// TestClusterLagAtRate measures how long rule changes written on one node
+// at RINGFENCE_CLUSTER_RATE writes a second (for 5 s, by 16 writers) take
+// to reach another node's memory: from the write's time (taken before it
+// commits) to the follower applying it. It is a measurement, not a check:
+// it runs only when the variable is set, and logs the figures.
+func TestClusterLagAtRate(t *testing.T) {
+	rate, _ := strconv.Atoi(os.Getenv("RINGFENCE_CLUSTER_RATE"))
+	if rate <= 0 {
+		t.Skip("set RINGFENCE_CLUSTER_RATE=writes/s to measure the replication lag")
+	}
+	url := pgtest.URL(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	open := func(wrap bool) (*engine.Engine, *timedStore) {
+		db, err := postgres.Open(ctx, url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		var st ringfence.Store = db
+		var ts *timedStore
+		if wrap {
+			ts = &timedStore{Store: db}
+			st = ts
+		}
+		e, err := engine.Open(ctx, st, reputation.DefaultConfig())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e, ts
+	}
+	writer, _ := open(false)
+	followed, ts := open(true)
+	node := engine.NewNode(followed, slog.New(slog.DiscardHandler))
+	go node.Run(ctx)
+	const writers, runFor = 16, 5 * time.Second
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var done, failed int
+	start := time.Now()
+	for w := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			every := time.Duration(float64(time.Second) * writers / float64(rate))
+			next := time.Now()
+			for i := 0; time.Since(start) < runFor; i++ {
+				if d := time.Until(next); d > 0 {
+					time.Sleep(d)
+				}
+				next = next.Add(every)
+				sub := fmt.Sprintf("138%04d%04d", w, i%5000)
+				_, err := writer.SetEntry(ctx, "bench", sub, screen.Entry{Pattern: fmt.Sprintf("139%08d", i), Kind: screen.EntryBlock})
+				mu.Lock()
+				if err != nil {
+					failed++
+				} else {
+					done++
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	if _, ok := waitFor(30*time.Second, func() bool { return node.Position() >= writer.Position() }); !ok {
+		t.Fatalf("the follower stopped at %d, the writer at %d", node.Position(), writer.Position())
+	}
+	ts.mu.Lock()
+	lags := slices.Clone(ts.lags)
+	ts.mu.Unlock()
+	if failed > 0 || len(lags) < done {
+		t.Fatalf("%d writes failed; %d of %d applied", failed, len(lags), done)
+	}
+	slices.Sort(lags)
+	t.Logf("asked %d writes/s, did %d writes in %v (%.0f/s, %d writers); write time → applied on the follower: p50 %v, p99 %v, max %v",
+		rate, done, elapsed.Round(time.Millisecond), float64(done)/elapsed.Seconds(), writers,
+		lags[len(lags)/2], lags[len(lags)*99/100], lags[len(lags)-1])
 }

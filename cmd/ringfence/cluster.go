@@ -36,17 +36,36 @@ func (o *serveOptions) checkCluster(fs *flag.FlagSet) error {
 		}
 		return nil
 	}
+	if err := checkStore(fs, o.store); err != nil {
+		return err
+	}
 	switch {
-	case set["data"]:
-		return errors.New("--store and --data are exclusive: a node keeps its state either in PostgreSQL (--store) or in a data directory's SQLite (--data)")
-	case !strings.HasPrefix(o.store, "postgres://") && !strings.HasPrefix(o.store, "postgresql://"):
-		return errors.New("--store wants a PostgreSQL URL (postgres://user:pass@host:port/db)")
 	case o.log != "":
 		return errors.New("--log: the NATS JetStream event log is not built into serve yet; cluster nodes follow PostgreSQL's event log, so leave --log out (docs/deploy.md)")
 	case o.demo:
 		return errors.New("--demo loads a data directory; with --store load data with the API")
 	case o.readyLag < 0:
 		return errors.New("--ready-lag must be 0 or more")
+	}
+	return nil
+}
+
+// storeFlag adds --store, the PostgreSQL store of a cluster, to a verb
+// that otherwise works on --data.
+func storeFlag(fs *flag.FlagSet) *string {
+	return fs.String("store", "", "PostgreSQL store of a cluster (postgres://user:pass@host:port/db), instead of --data's embedded store")
+}
+
+// checkStore checks a --store URL against the other flags: --store and an
+// explicit --data are exclusive, and --store takes a PostgreSQL URL.
+func checkStore(fs *flag.FlagSet, store string) error {
+	dataSet := false
+	fs.Visit(func(f *flag.Flag) { dataSet = dataSet || f.Name == "data" })
+	switch {
+	case dataSet:
+		return errors.New("--store and --data are exclusive: the state is either in PostgreSQL (--store) or in a data directory's SQLite (--data)")
+	case !strings.HasPrefix(store, "postgres://") && !strings.HasPrefix(store, "postgresql://"):
+		return errors.New("--store wants a PostgreSQL URL (postgres://user:pass@host:port/db)")
 	}
 	return nil
 }

@@ -169,9 +169,18 @@ func TestCluster(t *testing.T) {
 		}
 		return secret
 	}
-	operator, carrier := key(ringfence.RoleOperator), key(ringfence.RoleCarrier)
+	carrier := key(ringfence.RoleCarrier)
 	reporters := []string{key(ringfence.RoleReporter), key(ringfence.RoleReporter), key(ringfence.RoleReporter)}
 	closeDB()
+	// The operator's key as an operator makes the first one: on the command line.
+	code, out, stderr := runCLI(t, "", "keys", "create", "--role", "operator", "--store", url)
+	operator := strings.TrimSpace(out)
+	if code != 0 || !strings.HasPrefix(operator, "rf_") {
+		t.Fatalf("keys create --store: %d %q %s", code, out, stderr)
+	}
+	if code, out, stderr := runCLI(t, "", "keys", "list", "--store", url); code != 0 || strings.Count(out, "\n") != 5 || !strings.Contains(out, "\toperator\t") {
+		t.Fatalf("keys list --store: %d %q %s; want the 5 keys", code, out, stderr)
+	}
 
 	a, b, c := startNode(t, url, "a"), startNode(t, url, "b"), startNode(t, url, "c")
 	nodes := []*clusterNode{a, b, c}
@@ -283,6 +292,12 @@ func TestServeClusterFlags(t *testing.T) {
 		code, _, stderr := runCLI(t, "", append([]string{"serve"}, tt.args...)...)
 		if code != exitUsage || !strings.Contains(stderr, tt.want) {
 			t.Errorf("serve %v: exit %d, %q; want usage error %q", tt.args, code, stderr, tt.want)
+		}
+	}
+	for _, tt := range tests[:2] {
+		code, _, stderr := runCLI(t, "", append([]string{"keys", "list"}, tt.args...)...)
+		if code != exitUsage || !strings.Contains(stderr, tt.want) {
+			t.Errorf("keys list %v: exit %d, %q; want usage error %q", tt.args, code, stderr, tt.want)
 		}
 	}
 }

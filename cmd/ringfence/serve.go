@@ -24,7 +24,6 @@ func (c *cli) runServe(args []string) int {
 	fs := newFlagSet("serve", "[--data DIR | --store postgres://... [--node NAME]] [--http ADDR] [--demo] [--sip udp://HOST:PORT]... [--sip-next-hop HOST:PORT] [--sip-trust CIDR]... [--sip-rate N]", c.stderr)
 	var o serveOptions
 	data := c.dataDir(fs)
-	fs.StringVar(&o.store, "store", "", "PostgreSQL store of a cluster node (postgres://user:pass@host:port/db), instead of --data's embedded store")
 	fs.StringVar(&o.log, "log", "", "NATS servers of a JetStream event log (nats://h1:4222,nats://h2:4222): not built yet; nodes follow PostgreSQL's event log")
 	fs.StringVar(&o.node, "node", "", "this node's name, for logs (default: the host name)")
 	fs.Int64Var(&o.readyLag, "ready-lag", engine.DefaultReadyLag, "events behind the log's head a node may be and still answer GET /readyz with 200")
@@ -34,6 +33,7 @@ func (c *cli) runServe(args []string) int {
 	fs.IntVar(&o.canaryQuota, "org-canary-quota", 0, "alias pool numbers one organisation's exports may hold as canaries (0: a quarter of the pool, at least 10; -1: no quota)")
 	fs.IntVar(&o.aliasCap, "subscriber-alias-cap", engine.DefaultSubscriberAliasCap, "aliases one subscriber may hold (-1: no cap)")
 	o.sip = c.sipFlags(fs)
+	store := storeFlag(fs)
 	pos, code, ok := c.parse(fs, args)
 	if !ok {
 		return code
@@ -44,7 +44,7 @@ func (c *cli) runServe(args []string) int {
 	if err := o.sip.check(); err != nil {
 		return c.usageError(fs, "%v", err)
 	}
-	o.data = *data
+	o.data, o.store = *data, *store
 	if err := o.checkCluster(fs); err != nil {
 		return c.usageError(fs, "%v", err)
 	}

@@ -27,9 +27,11 @@ type Node struct {
 
 	head    atomic.Int64 // latest log position read from the store
 	running atomic.Bool  // Run is following the log now
-	active  atomic.Bool  // Run is following the log or waiting to follow it again
-	mu      sync.Mutex
-	lastErr string // why following or reading the head last failed; "" once it works again
+	// headFailing: the last read of the head failed (pollHead's own).
+	headFailing bool
+	active      atomic.Bool // Run is following the log or waiting to follow it again
+	mu          sync.Mutex
+	lastErr     string // why following or reading the head last failed; "" once it works again
 
 	readyLag int64
 }
@@ -63,7 +65,9 @@ func NewNode(e *Engine, logger *slog.Logger) *Node {
 func (n *Node) Run(ctx context.Context) error {
 	n.active.Store(true)
 	defer n.active.Store(false)
-	go n.pollHead(ctx)
+	pctx, endPoll := context.WithCancel(ctx)
+	defer endPoll()
+	go n.pollHead(pctx)
 	for {
 		n.running.Store(true)
 		err := n.Follow(ctx)
@@ -74,8 +78,11 @@ func (n *Node) Run(ctx context.Context) error {
 		if err == nil {
 			err = errors.New("event log subscription ended")
 		}
-		n.setErr("following the event log: " + err.Error())
+		// The error itself (hosts, users) goes to the log, not to
+		// LogStatus, which unauthenticated readiness probes read.
+		n.setErr("following the event log failed; retrying (see the node's log)")
 		if ringfence.ErrorCode(err) == ringfence.ECONFLICT {
+			n.setErr("the event log no longer holds the events after this node's position: restart the node")
 			n.logger.Error("the event log no longer holds the events after this node's position: restart the node to load a new snapshot",
 				"position", n.Position(), "err", err)
 			return err
@@ -109,10 +116,15 @@ func (n *Node) readHead(ctx context.Context) {
 	h, err := n.Store().Events().Head(hctx)
 	if err != nil {
 		if ctx.Err() == nil {
-			n.setErr("reading the event log head: " + err.Error())
+			n.setErr("reading the event log head failed (see the node's log)")
+			if !n.headFailing {
+				n.logger.Warn("reading the event log head failed", "err", err)
+			}
+			n.headFailing = true
 		}
 		return
 	}
+	n.headFailing = false
 	for {
 		old := n.head.Load()
 		if h <= old || n.head.CompareAndSwap(old, h) {

@@ -102,3 +102,34 @@ func hasEntry(e *engine.Engine, pattern string) bool {
 	}
 	return false
 }
+
+// TestApplySkipsWhatMemoryHas: an event at or before Position is already
+// in memory; applied again (a follower that read a node's own write before
+// the write moved Position, and waited for the lock while a later write of
+// the same subscriber applied) it must not bring back the older state.
+func TestApplySkipsWhatMemoryHas(t *testing.T) {
+	v := newAtomicEnv(t)
+	var first ringfence.Event
+	from := v.e.Position()
+	for _, pattern := range []string{"95599", "95598"} {
+		if _, err := v.e.SetEntry(ctx, "op", ruled, screen.Entry{Pattern: pattern, Kind: screen.EntryBlock}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := v.db.Events().Read(ctx, from, func(ev ringfence.Event) error {
+		if ev.Type == ringfence.EventRules && first.Type == "" {
+			first = ev
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if first.Position == 0 || first.Position > v.e.Position() {
+		t.Fatalf("first rules event %d, position %d", first.Position, v.e.Position())
+	}
+	v.e.Apply(first)
+	if !hasEntry(v.e, "+8695598") {
+		r, _ := v.e.Rules(ruled)
+		t.Fatalf("applying event %d again (position %d) brought back older rules: %+v", first.Position, v.e.Position(), r.Entries)
+	}
+}

@@ -123,21 +123,27 @@ func (c *cli) serve(ctx context.Context, o serveOptions, listening func(addr str
 			return err
 		}
 	}
-	// The node follows the store's log: writes of other nodes (and of
-	// anything else writing the store) reach its memory.
-	node := engine.NewNode(e, logger)
-	node.SetReadyLag(o.readyLag)
-	runCtx, endRun := context.WithCancel(ctx)
-	followed := make(chan struct{})
-	go func() {
-		defer close(followed)
-		if err := node.Run(runCtx); err != nil && runCtx.Err() == nil {
-			logger.Error("stopped following the event log", "err", err)
-		}
-	}()
-	defer func() { endRun(); <-followed }()
+	// A cluster node follows the store's log: the writes of other nodes
+	// reach its memory. An embedded node is its data directory's only
+	// writer (it holds the directory's lock), so there is nothing to
+	// follow, and /readyz always answers ready.
+	var svc rfhttp.Service = e
+	if o.store != "" {
+		node := engine.NewNode(e, logger)
+		node.SetReadyLag(o.readyLag)
+		runCtx, endRun := context.WithCancel(ctx)
+		followed := make(chan struct{})
+		go func() {
+			defer close(followed)
+			if err := node.Run(runCtx); err != nil && runCtx.Err() == nil {
+				logger.Error("stopped following the event log", "err", err)
+			}
+		}()
+		defer func() { endRun(); <-followed }()
+		svc = node
+	}
 	go trimEvents(ctx, e.Store().Events(), logger)
-	srv := rfhttp.NewServer(node, logger, limits)
+	srv := rfhttp.NewServer(svc, logger, limits)
 	if led != nil {
 		srv.Ledger = led
 		srv.TempDir = exportTmp(o.data)

@@ -30,6 +30,12 @@ func (e *Engine) Apply(ev ringfence.Event) {
 		e.aliasMu.Lock()
 		defer e.aliasMu.Unlock()
 	}
+	if ev.Position > 0 && ev.Position <= e.Position() {
+		// Memory reflects it already: the write that appended it applied
+		// it (and maybe a later write of the same concern, while this
+		// waited for the lock) before releasing the lock.
+		return
+	}
 	e.apply(ev)
 	e.pos.logged(ev.Position)
 }

@@ -167,6 +167,7 @@ func (s *Server) routes() {
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "index": s.Service.IndexStats()})
 	})
+	s.healthRoutes()
 	metrics := promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{})
 	s.mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, r *http.Request) {
 		if err := checkQuery(r, nil); err != nil {

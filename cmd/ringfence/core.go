@@ -361,11 +361,12 @@ func (c *cli) progress(name string, rows int, done, size int64) {
 }
 
 func (c *cli) runKeys(args []string) int {
-	fs := newFlagSet("keys", "create --role ROLE [--subscriber ID] [--org NAME] | list | revoke ID", c.stderr)
+	fs := newFlagSet("keys", "create --role ROLE [--subscriber ID] [--org NAME] | list | revoke ID [--data DIR | --store postgres://...]", c.stderr)
 	data := c.dataDir(fs)
 	role := fs.String("role", "", "subscriber, reporter, carrier, operator, regulator or org")
 	sub := fs.String("subscriber", "", "for a subscriber key: the subscriber's own number")
 	org := fs.String("org", "", "for an org key: the organisation's name")
+	store := storeFlag(fs)
 	pos, code, ok := c.parse(fs, args)
 	if !ok {
 		return code
@@ -374,7 +375,7 @@ func (c *cli) runKeys(args []string) int {
 		return c.usageError(fs, "want create, list or revoke ID")
 	}
 	takes := map[string][]string{"create": {"role", "subscriber", "org"}}[pos[0]]
-	if code, ok := c.onlyFlags(fs, "keys "+pos[0], takes...); !ok {
+	if code, ok := c.onlyFlags(fs, "keys "+pos[0], append(takes, "store")...); !ok {
 		return code
 	}
 	open := c.openEngine
@@ -384,6 +385,12 @@ func (c *cli) runKeys(args []string) int {
 		open = c.createEngine
 	case "revoke":
 		open = c.openEngineToWrite
+	}
+	if *store != "" {
+		if err := checkStore(fs, *store); err != nil {
+			return c.usageError(fs, "%v", err)
+		}
+		open = func(string) (*engine.Engine, func(), error) { return openClusterEngine(context.Background(), *store) }
 	}
 	e, closeDB, err := open(*data)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"ringfence/postgres/pgtest"
 	"ringfence/sqlite"
 )
 
@@ -16,7 +17,7 @@ func TestMain(m *testing.M) {
 	if os.Getenv("RINGFENCE_TEST_MAIN") == "1" {
 		os.Exit(runMain())
 	}
-	os.Exit(m.Run())
+	os.Exit(pgtest.Main(m)) // m.Run, then stop the throwaway PostgreSQL if a test started one
 }
 
 // runCLI runs a command line in-process and returns its exit code and output.

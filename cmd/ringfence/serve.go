@@ -21,14 +21,19 @@ import (
 )
 
 func (c *cli) runServe(args []string) int {
-	fs := newFlagSet("serve", "[--data DIR] [--http ADDR] [--demo] [--sip udp://HOST:PORT]... [--sip-next-hop HOST:PORT] [--sip-trust CIDR]... [--sip-rate N]", c.stderr)
+	fs := newFlagSet("serve", "[--data DIR | --store postgres://... [--node NAME]] [--http ADDR] [--demo] [--sip udp://HOST:PORT]... [--sip-next-hop HOST:PORT] [--sip-trust CIDR]... [--sip-rate N]", c.stderr)
+	var o serveOptions
 	data := c.dataDir(fs)
-	addr := fs.String("http", "127.0.0.1:8080", "HTTP listen address")
-	demo := fs.Bool("demo", false, "load the demo dataset first if the data directory has none")
-	noLimits := fs.Bool("no-rate-limits", false, "disable per-key rate limits (benchmarks only)")
-	canaryQuota := fs.Int("org-canary-quota", 0, "alias pool numbers one organisation's exports may hold as canaries (0: a quarter of the pool, at least 10; -1: no quota)")
-	aliasCap := fs.Int("subscriber-alias-cap", engine.DefaultSubscriberAliasCap, "aliases one subscriber may hold (-1: no cap)")
-	sipOpts := c.sipFlags(fs)
+	fs.StringVar(&o.log, "log", "", "NATS servers of a JetStream event log (nats://h1:4222,nats://h2:4222): not built yet; nodes follow PostgreSQL's event log")
+	fs.StringVar(&o.node, "node", "", "this node's name, for logs (default: the host name)")
+	fs.Int64Var(&o.readyLag, "ready-lag", engine.DefaultReadyLag, "events behind the log's head a node may be and still answer GET /readyz with 200")
+	fs.StringVar(&o.addr, "http", "127.0.0.1:8080", "HTTP listen address")
+	fs.BoolVar(&o.demo, "demo", false, "load the demo dataset first if the data directory has none")
+	fs.BoolVar(&o.noLimits, "no-rate-limits", false, "disable per-key rate limits (benchmarks only)")
+	fs.IntVar(&o.canaryQuota, "org-canary-quota", 0, "alias pool numbers one organisation's exports may hold as canaries (0: a quarter of the pool, at least 10; -1: no quota)")
+	fs.IntVar(&o.aliasCap, "subscriber-alias-cap", engine.DefaultSubscriberAliasCap, "aliases one subscriber may hold (-1: no cap)")
+	o.sip = c.sipFlags(fs)
+	store := storeFlag(fs)
 	pos, code, ok := c.parse(fs, args)
 	if !ok {
 		return code
@@ -36,90 +41,162 @@ func (c *cli) runServe(args []string) int {
 	if len(pos) != 0 {
 		return c.usageError(fs, "unexpected argument %q", pos[0])
 	}
-	if err := sipOpts.check(); err != nil {
+	if err := o.sip.check(); err != nil {
 		return c.usageError(fs, "%v", err)
 	}
-	logger := slog.New(slog.NewTextHandler(c.stderr, nil))
-	release, err := lockData(*data, true)
-	if err != nil {
-		return c.fail("serve", err)
+	o.data, o.store = *data, *store
+	if err := o.checkCluster(fs); err != nil {
+		return c.usageError(fs, "%v", err)
 	}
-	defer release()
-	e, closeDB, err := c.createEngine(*data)
-	if err != nil {
-		return c.fail("serve", err)
-	}
-	defer closeDB()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if *demo {
-		if err := loadDemo(ctx, e, *data, c.stderr); err != nil {
-			return c.fail("serve", err)
+	if err := c.serve(ctx, o, nil); err != nil {
+		return c.fail("serve", err)
+	}
+	return exitOK
+}
+
+// serveOptions are serve's flags.
+type serveOptions struct {
+	data                  string // embedded store's data directory, unless store
+	store, log, node      string // cluster mode (cluster.go)
+	readyLag              int64
+	addr                  string
+	demo, noLimits        bool
+	canaryQuota, aliasCap int
+	sip                   *sipOptions
+}
+
+// serve runs a node until ctx is done: over the data directory's SQLite
+// store, or (o.store) as a cluster node over PostgreSQL. listening, when
+// not nil, learns the API's address once it listens.
+func (c *cli) serve(ctx context.Context, o serveOptions, listening func(addr string)) error {
+	logger := slog.New(slog.NewTextHandler(c.stderr, nil))
+	if o.store != "" {
+		logger = logger.With("node", o.nodeName())
+	}
+	var (
+		e   *engine.Engine
+		led *ledger.Log
+	)
+	if o.store != "" {
+		var closeDB func()
+		var err error
+		if e, closeDB, err = openClusterEngine(ctx, o.store); err != nil {
+			return err
 		}
+		defer closeDB()
+	} else {
+		release, err := lockData(o.data, true)
+		if err != nil {
+			return err
+		}
+		defer release()
+		var closeDB func()
+		if e, closeDB, err = c.createEngine(o.data); err != nil {
+			return err
+		}
+		defer closeDB()
+		if o.demo {
+			if err := loadDemo(ctx, e, o.data, c.stderr); err != nil {
+				return err
+			}
+		}
+		if led, err = openLedger(o.data); err != nil {
+			return err
+		}
+		defer led.Close()
+		e.SetDisclosures(ledger.NewDisclosures(led))
 	}
 	limits := rfhttp.DefaultLimits()
-	if *noLimits {
+	if o.noLimits {
 		limits = nil
 	}
-	led, err := openLedger(*data)
-	if err != nil {
-		return c.fail("serve", err)
-	}
-	defer led.Close()
-	e.SetDisclosures(ledger.NewDisclosures(led))
 	e.SetLogger(logger)
-	e.SetAliasLimits(engine.AliasLimits{OrgCanaryQuota: *canaryQuota, SubscriberAliasCap: *aliasCap})
-	if err := c.reconcile(e); err != nil {
-		return c.fail("serve", err)
+	e.SetAliasLimits(engine.AliasLimits{OrgCanaryQuota: o.canaryQuota, SubscriberAliasCap: o.aliasCap})
+	if led != nil {
+		if err := c.reconcile(e); err != nil {
+			return err
+		}
+		// Lists and copies left by exports the last run did not finish go.
+		if err := cleanExportTmp(o.data); err != nil {
+			return err
+		}
 	}
-	// Lists and copies left by exports the last run did not finish go.
-	if err := cleanExportTmp(*data); err != nil {
-		return c.fail("serve", err)
+	// A cluster node follows the store's log: the writes of other nodes
+	// reach its memory. An embedded node is its data directory's only
+	// writer (it holds the directory's lock), so there is nothing to
+	// follow, and /readyz always answers ready.
+	var svc rfhttp.Service = e
+	if o.store != "" {
+		node := engine.NewNode(e, logger)
+		node.SetReadyLag(o.readyLag)
+		runCtx, endRun := context.WithCancel(ctx)
+		followed := make(chan struct{})
+		go func() {
+			defer close(followed)
+			if err := node.Run(runCtx); err != nil && runCtx.Err() == nil {
+				logger.Error("stopped following the event log", "err", err)
+			}
+		}()
+		defer func() { endRun(); <-followed }()
+		svc = node
 	}
 	go trimEvents(ctx, e.Store().Events(), logger)
-	srv := rfhttp.NewServer(e, logger, limits)
-	srv.Ledger = led
-	srv.TempDir = exportTmp(*data)
+	srv := rfhttp.NewServer(svc, logger, limits)
+	if led != nil {
+		srv.Ledger = led
+		srv.TempDir = exportTmp(o.data)
+	}
 	// The web console at / on the same port; /v1/... stays the API.
 	console, err := web.New(web.Config{API: srv, Auth: e, Flags: e.Store(), Events: e.Store().Events(),
 		Calls: e.Store(), Pool: e, Limit: srv, Logger: logger, Done: ctx})
 	if err != nil {
-		return c.fail("serve", err)
+		return err
 	}
 	for _, p := range web.Patterns {
 		srv.Mount(p, console)
 	}
-	stopSIP, err := c.startSIP(ctx, e, sipOpts, logger, srv.Register)
+	stopSIP, err := c.startSIP(ctx, e, o.sip, logger, srv.Register)
 	if err != nil {
-		return c.fail("serve", err)
+		return err
 	}
 	defer stopSIP() // before the store closes, so the call log flushes
 	if hexKey := c.getenv("RINGFENCE_DEID_KEY"); hexKey != "" {
 		if srv.DeidKey, err = deid.ParseKey([]byte(hexKey)); err != nil {
-			return c.fail("serve", fmt.Errorf("RINGFENCE_DEID_KEY: %w", err))
+			return fmt.Errorf("RINGFENCE_DEID_KEY: %w", err)
 		}
-	} else if _, serr := os.Stat(filepath.Join(*data, demoDeidKeyFile)); *demo || serr == nil {
-		// The demo keeps a key of its own, so pseudonym and fpe work,
-		// also when serving what "ringfence demo" loaded.
-		if srv.DeidKey, err = demoDeidKey(*data); err != nil {
-			return c.fail("serve", fmt.Errorf("demo de-identification key: %w", err))
+	} else if o.store == "" {
+		if _, serr := os.Stat(filepath.Join(o.data, demoDeidKeyFile)); o.demo || serr == nil {
+			// The demo keeps a key of its own, so pseudonym and fpe work,
+			// also when serving what "ringfence demo" loaded.
+			if srv.DeidKey, err = demoDeidKey(o.data); err != nil {
+				return fmt.Errorf("demo de-identification key: %w", err)
+			}
+			logger.Info("de-identification key of the demo (RINGFENCE_DEID_KEY is not set)", "file", filepath.Join(o.data, demoDeidKeyFile))
 		}
-		logger.Info("de-identification key of the demo (RINGFENCE_DEID_KEY is not set)", "file", filepath.Join(*data, demoDeidKeyFile))
 	}
-	ln, err := net.Listen("tcp", *addr)
+	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
-		return c.fail("serve", err)
+		return err
 	}
 	st := e.IndexStats()
-	logger.Info("ringfence serving", "http", "http://"+ln.Addr().String(), "data", *data, "reputed_numbers", st.Numbers)
-	if *demo {
-		printDemoHelp(c.stderr, ln.Addr().String(), *data)
+	if o.store != "" {
+		logger.Info("ringfence serving", "http", "http://"+ln.Addr().String(), "store", redactURL(o.store), "log_position", e.Position(), "reputed_numbers", st.Numbers)
+	} else {
+		logger.Info("ringfence serving", "http", "http://"+ln.Addr().String(), "data", o.data, "reputed_numbers", st.Numbers)
+	}
+	if o.demo {
+		printDemoHelp(c.stderr, ln.Addr().String(), o.data)
+	}
+	if listening != nil {
+		listening(ln.Addr().String())
 	}
 	if err := srv.Serve(ctx, ln); err != nil {
-		return c.fail("serve", err)
+		return err
 	}
 	logger.Info("ringfence stopped")
-	return exitOK
+	return nil
 }
 
 func printDemoHelp(w interface{ Write([]byte) (int, error) }, addr, data string) {

@@ -1,0 +1,108 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"net/url"
+	"os"
+	"strings"
+
+	"ringfence/engine"
+	"ringfence/postgres"
+	"ringfence/reputation"
+)
+
+// A cluster node (serve --store postgres://...) keeps its state in
+// PostgreSQL, the system of record, and follows PostgreSQL's event log:
+// every write appends its event to the events table in its own
+// transaction, and every node applies, from the position its snapshot was
+// loaded at, what any node appended (LISTEN/NOTIFY wakes it; it reads by
+// position, so a lost notification costs at most a second). See
+// docs/deploy.md for the topology and for what is not built yet (the NATS
+// JetStream event log, leases, the ledger in cluster mode).
+
+// checkCluster checks the cluster flags against the others: --store and
+// an explicit --data are exclusive, --store takes a PostgreSQL URL, and
+// the flags that need a data directory or a JetStream log are refused.
+func (o *serveOptions) checkCluster(fs *flag.FlagSet) error {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if o.store == "" {
+		for _, name := range []string{"log", "node"} {
+			if set[name] {
+				return errors.New("--" + name + " needs --store (a cluster node's PostgreSQL store)")
+			}
+		}
+		return nil
+	}
+	if err := checkStore(fs, o.store); err != nil {
+		return err
+	}
+	switch {
+	case o.log != "":
+		return errors.New("--log: the NATS JetStream event log is not built into serve yet; cluster nodes follow PostgreSQL's event log, so leave --log out (docs/deploy.md)")
+	case o.demo:
+		return errors.New("--demo loads a data directory; with --store load data with the API")
+	case o.readyLag < 0:
+		return errors.New("--ready-lag must be 0 or more")
+	}
+	return nil
+}
+
+// storeFlag adds --store, the PostgreSQL store of a cluster, to a verb
+// that otherwise works on --data.
+func storeFlag(fs *flag.FlagSet) *string {
+	return fs.String("store", "", "PostgreSQL store of a cluster (postgres://user:pass@host:port/db), instead of --data's embedded store")
+}
+
+// checkStore checks a --store URL against the other flags: --store and an
+// explicit --data are exclusive, and --store takes a PostgreSQL URL.
+func checkStore(fs *flag.FlagSet, store string) error {
+	dataSet := false
+	fs.Visit(func(f *flag.Flag) { dataSet = dataSet || f.Name == "data" })
+	switch {
+	case dataSet:
+		return errors.New("--store and --data are exclusive: the state is either in PostgreSQL (--store) or in a data directory's SQLite (--data)")
+	case !strings.HasPrefix(store, "postgres://") && !strings.HasPrefix(store, "postgresql://"):
+		return errors.New("--store wants a PostgreSQL URL (postgres://user:pass@host:port/db)")
+	}
+	return nil
+}
+
+// nodeName is --node, else the host name.
+func (o *serveOptions) nodeName() string {
+	if o.node != "" {
+		return o.node
+	}
+	if h, err := os.Hostname(); err == nil {
+		return h
+	}
+	return "ringfence"
+}
+
+// openClusterEngine opens the PostgreSQL store at storeURL (applying its
+// migrations) and loads the engine's memory from it, tagged with the
+// log's head at the time (engine.Open).
+func openClusterEngine(ctx context.Context, storeURL string) (*engine.Engine, func(), error) {
+	db, err := postgres.Open(ctx, storeURL)
+	if err != nil {
+		return nil, nil, err
+	}
+	e, err := engine.Open(ctx, db, reputation.DefaultConfig())
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return e, func() { db.Close() }, nil
+}
+
+// redactURL drops the password from a store URL, for logs.
+func redactURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		return "(store URL)"
+	}
+	u.RawQuery = ""
+	return u.Redacted()
+}

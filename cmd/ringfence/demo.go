@@ -154,7 +154,7 @@ func loadDemo(ctx context.Context, e *engine.Engine, dir string, log io.Writer) 
 	}
 	if _, err := e.ReplaceRules(ctx, cliActor, demoSubscriber, &screen.Rules{
 		Entries: []screen.Entry{
-			{Pattern: "17100001234", Kind: screen.EntryAllow, Note: "my loan officer"},
+			{Pattern: "17100001234", Kind: screen.EntryAllow, Note: "我的贷款经理"},
 			{Pattern: "167*", Kind: screen.EntryBlock},
 		},
 		BlockedCategories: map[ringfence.Category]ringfence.Action{"insurance": ringfence.Block, "real_estate": ringfence.Block},

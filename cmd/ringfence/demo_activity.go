@@ -84,22 +84,21 @@ func seedDemoActivity(ctx context.Context, e *engine.Engine, dir string, harassi
 	if err != nil {
 		return a, fmt.Errorf("demo alias: %w", err)
 	}
-	if _, err := e.NewAlias(ctx, cliActor, demoSubscriber, "某健身房 会员登记", []string{"+862087654321"}, true); err != nil {
-		return a, fmt.Errorf("demo alias: %w", err)
-	}
-	a.Aliases = 2
-	// The merchant calls (put through), then a stranger: the leak.
+	// A stranger calls (the leak: ledger entry 1, so evidence case
+	// leak-1, which the README's "evidence export --case leak-1"
+	// exports), then the merchant (put through).
 	for _, c := range []engine.AliasCall{
-		{Callee: shop.Alias, Caller: "+8695000123", At: now.Add(-2 * time.Second), Duration: 45, Answered: true},
-		{Callee: shop.Alias, Caller: "+8617198765432", At: now.Add(-time.Second), Duration: 12, Answered: true},
+		{Callee: shop.Alias, Caller: "+8617198765432", Duration: 12, Answered: true},
+		{Callee: shop.Alias, Caller: "+8695000123", Duration: 45, Answered: true},
 	} {
-		if c.At.Before(shop.CreatedAt) {
-			c.At = time.Time{} // now
-		}
 		if _, _, _, err := e.RouteAlias(ctx, c); err != nil {
 			return a, fmt.Errorf("demo alias call: %w", err)
 		}
 	}
+	if _, err := e.NewAlias(ctx, cliActor, demoSubscriber, "某健身房 会员登记", []string{"+862087654321"}, true); err != nil {
+		return a, fmt.Errorf("demo alias: %w", err)
+	}
+	a.Aliases = 2
 
 	// (e) An export of the demo organisation's customer list.
 	var list bytes.Buffer

@@ -14,12 +14,14 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
@@ -340,6 +342,9 @@ var shotName = regexp.MustCompile(`[^a-z0-9]+`)
 
 // shot writes screenshots of the page open now in both languages when
 // -update-screenshots is given.
+// shotMaxHeight is the tallest screenshot, in CSS pixels.
+const shotMaxHeight = 1600
+
 func (tb *tab) shot(path string) {
 	tb.t.Helper()
 	if !*updateScreenshots {
@@ -354,7 +359,21 @@ func (tb *tab) shot(path string) {
 	for _, lang := range []string{"zh-CN", "en"} {
 		tb.do(chromedp.Navigate(tb.base + "/lang?to=" + lang + "&back=" + urlPath(path)))
 		tb.do(chromedp.Sleep(300 * time.Millisecond)) // charts draw after load
-		b, err := chromedp.Run(tb.ctx, chromedp.FullScreenshot(70))
+		// The whole page, cut at shotMaxHeight so that long lists (the
+		// demo's flags) keep the files small.
+		var size struct{ W, H float64 }
+		tb.eval(`({W: document.documentElement.scrollWidth, H: document.documentElement.scrollHeight})`, &size)
+		b, err := chromedp.Run(tb.ctx, func(ctx context.Context, t *chromedp.Target) ([]byte, error) {
+			q, yes := int64(70), true
+			r, err := cdp.Call(ctx, t, page.CaptureScreenshot, page.CaptureScreenshotParams{
+				CaptureBeyondViewport: &yes, FromSurface: &yes, Format: page.CaptureScreenshotFormatJpeg, Quality: &q,
+				Clip: &page.Viewport{Width: size.W, Height: min(size.H, shotMaxHeight), Scale: 1},
+			})
+			if err != nil {
+				return nil, err
+			}
+			return r.Data, nil
+		})
 		if err != nil {
 			tb.t.Fatal(err)
 		}
@@ -446,8 +465,9 @@ func TestBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// What the demo lacks: an alias pool, flags from call records, an
-	// appeal with a hostile reason.
+	// Besides the demo's own flags, appeals, aliases and export: more
+	// pool numbers, a robocaller's call records, an appeal with a hostile
+	// reason.
 	var pool []string
 	for i := range 40 {
 		pool = append(pool, fmt.Sprintf("+861709000%04d", i))
@@ -462,6 +482,27 @@ func TestBrowser(t *testing.T) {
 	t.Run("subscriber", func(t *testing.T) {
 		tb := newTab(t, ctx, srv.base, "subscriber", true)
 		tb.signIn(srv.keys["subscriber"], "#number")
+		// The demo's data: two aliases, one called by a stranger, and
+		// calls screened over the last days, with reasons in Chinese.
+		tb.visit("/aliases", ".alias")
+		if got := tb.text("main"); !strings.Contains(got, "陌生来电（泄露）") || !strings.Contains(got, "某电商平台") {
+			t.Errorf("the demo's aliases and leak are not shown: %.300q", got)
+		}
+		var leaks int
+		tb.eval(`document.querySelectorAll('a[href^="/evidence/leak-"]').length`, &leaks)
+		if leaks < 1 {
+			t.Errorf("the demo's leak has no evidence download")
+		}
+		tb.visit("/calls", "#calls")
+		var rows int
+		tb.eval(`document.querySelectorAll("#calls tbody tr").length`, &rows)
+		calls := tb.text("#calls tbody")
+		if rows < 10 || !strings.Contains(calls, "拦截") || !strings.Contains(calls, "众包举报") {
+			t.Errorf("the demo's screened calls: %d rows, %.300q", rows, calls)
+		}
+		if m := english.FindString(calls); m != "" {
+			t.Errorf("the Chinese calls page keeps the English %q", m)
+		}
 		// The demo's quiet hours block every stranger at night: turn
 		// them off so that the rule below is what changes the verdict.
 		tb.visit("/rules", "#pattern")
@@ -512,11 +553,12 @@ func TestBrowser(t *testing.T) {
 		tb.do(chromedp.SendKeys(chromedp.CSS("#merchant"), "广州某4S店"), chromedp.SendKeys(chromedp.CSS("#merchant_numbers"), "020-88888888"),
 			chromedp.Click(chromedp.CSS("#new-alias")), chromedp.WaitVisible(chromedp.CSS(".flash")))
 		var aliases struct {
-			Aliases []struct{ Alias string } `json:"aliases"`
+			Aliases []struct{ Alias, Merchant string } `json:"aliases"`
 		}
 		srv.api(t, "subscriber", "GET", "/v1/aliases", "", nil, &aliases)
-		if len(aliases.Aliases) != 1 {
-			t.Fatalf("aliases: %+v", aliases)
+		i := slices.IndexFunc(aliases.Aliases, func(a struct{ Alias, Merchant string }) bool { return a.Merchant == "广州某4S店" })
+		if i < 0 {
+			t.Fatalf("the new alias is not listed: %+v", aliases)
 		}
 		var routed struct {
 			Results []struct {
@@ -525,7 +567,7 @@ func TestBrowser(t *testing.T) {
 			}
 		}
 		srv.api(t, "carrier", "POST", "/v1/calls", "application/json", jsonBody(map[string]any{"calls": []map[string]any{{
-			"caller": "13333333333", "callee": aliases.Aliases[0].Alias, "at": time.Now().Format(time.RFC3339Nano), "duration_s": 30, "answered": true}}}), &routed)
+			"caller": "13333333333", "callee": aliases.Aliases[i].Alias, "at": time.Now().Format(time.RFC3339Nano), "duration_s": 30, "answered": true}}}), &routed)
 		if len(routed.Results) != 1 || !routed.Results[0].Leak {
 			t.Fatalf("a stranger's call to the alias: %+v", routed)
 		}
@@ -555,8 +597,18 @@ func TestBrowser(t *testing.T) {
 		if drawn == "" {
 			t.Errorf("the verdicts chart was not drawn")
 		}
-		if got := tb.text("#flags tbody"); !strings.Contains(got, "+8613912345678") {
-			t.Errorf("the robocaller's flag is not listed: %q", got)
+		flagRows := tb.text("#flags tbody")
+		if !strings.Contains(flagRows, "+8613912345678") {
+			t.Errorf("the robocaller's flag is not listed: %.300q", flagRows)
+		}
+		// The demo's flags, from a simulated day, with reasons in Chinese.
+		var nflags int
+		tb.eval(`document.querySelectorAll("#flags tbody tr").length`, &nflags)
+		if nflags < 10 || !strings.Contains(flagRows, "检测到") {
+			t.Errorf("the demo's flags: %d rows, %.300q", nflags, flagRows)
+		}
+		if m := english.FindString(flagRows); m != "" {
+			t.Errorf("the Chinese flags page keeps the English %q", m)
 		}
 		// A flag raised now arrives live.
 		tb.do(chromedp.WaitVisible(chromedp.CSS("#live.on")))
@@ -571,6 +623,11 @@ func TestBrowser(t *testing.T) {
 			t.Fatalf("16512340000 is %q before the appeal; the demo labels it", v)
 		}
 		tb.visit("/appeals", fmt.Sprintf("#appeal-%d", appeal.ID))
+		var pending int
+		tb.eval(`document.querySelectorAll("section.appeal").length`, &pending)
+		if pending < 3 {
+			t.Errorf("%d appeals pending; want the demo's and the test's", pending)
+		}
 		if got := tb.text(fmt.Sprintf("#appeal-%d .note", appeal.ID)); got != hostile {
 			t.Errorf("the appeal's reason shows as %q, want the text %q", got, hostile)
 		}
@@ -588,7 +645,7 @@ func TestBrowser(t *testing.T) {
 		if v := tb.text("#verdict-action"); v != "放行" {
 			t.Errorf("after the accepted appeal 16512340000 is %q, want 放行", v)
 		}
-		if r := tb.text("#reasons"); !strings.Contains(r, "appeal") {
+		if r := tb.text("#reasons"); !strings.Contains(r, "申诉") {
 			t.Errorf("the reasons do not name the appeal: %q", r)
 		}
 		tb.visit("/registry", "#registry")
@@ -602,6 +659,10 @@ func TestBrowser(t *testing.T) {
 	t.Run("org", func(t *testing.T) {
 		tb := newTab(t, ctx, srv.base, "org", false)
 		tb.signIn(srv.keys["org"], "#list")
+		tb.visit("/exports", "#exports")
+		if got := tb.text("#exports"); !strings.Contains(got, "某保险代理公司") {
+			t.Errorf("the demo's export is not listed: %.300q", got)
+		}
 		var in strings.Builder
 		in.WriteString("姓名,手机,备注\n")
 		for i := range 30 {

@@ -28,7 +28,7 @@ type flagRow struct {
 func (c *Console) flagRow(lang string, f ringfence.Flag) flagRow {
 	return flagRow{Number: f.Number, Kind: string(f.Kind), KindText: c.cat.t(lang, "kind."+string(f.Kind)),
 		Score: strconv.FormatFloat(f.Score, 'f', 2, 64), At: f.FlaggedAt.In(chinaTime).Format("2006-01-02 15:04"),
-		Reasons: f.Reasons, Campaign: f.Campaign}
+		Reasons: c.cat.reasons(lang, f.Reasons), Campaign: f.Campaign}
 }
 
 // flags shows behaviour flags, newest first, by kind, with a chart of flags

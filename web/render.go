@@ -55,8 +55,9 @@ type view struct {
 
 func parsePages(cat catalogues) (map[string]*template.Template, error) {
 	funcs := template.FuncMap{
-		"t":   cat.t,
-		"cat": categoryLabel,
+		"t":      cat.t,
+		"cat":    categoryLabel,
+		"reason": cat.reason,
 		"time": func(t time.Time) string {
 			if t.IsZero() {
 				return ""

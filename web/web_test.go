@@ -180,6 +180,9 @@ func TestCataloguesHaveTheSameKeysAndEveryKeyUsed(t *testing.T) {
 	for _, l := range languages {
 		used["lang."+l] = "languages"
 	}
+	for _, p := range reasonPatterns {
+		used["reason."+p.name] = "reasons.go"
+	}
 	dynamic := map[string][]string{
 		"action.":  {"allow", "label", "block", "none"},
 		"entry.":   {"allow", "block", "label", "pass"},

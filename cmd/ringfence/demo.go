@@ -100,6 +100,7 @@ func loadDemo(ctx context.Context, e *engine.Engine, dir string, log io.Writer) 
 	// Harassing numbers: a third on virtual-operator ranges, a fifth on
 	// 95/96 call-centre lines, the rest ordinary mobiles.
 	ranges := []string{"170", "171", "162", "165", "167"}
+	var harassing []string
 	mobiles := []string{"134", "138", "150", "152", "157", "183", "186", "189", "199"}
 	for i := 0; i < 1200; i++ {
 		var num string
@@ -111,6 +112,7 @@ func loadDemo(ctx context.Context, e *engine.Engine, dir string, log io.Writer) 
 		default:
 			num = fmt.Sprintf("%s%08d", mobiles[r.IntN(len(mobiles))], r.IntN(1e8))
 		}
+		harassing = append(harassing, num)
 		cat := pickCategory(r.Float64())
 		// Reporters per number are heavy-tailed: most numbers get a few,
 		// the worst get many.
@@ -152,12 +154,16 @@ func loadDemo(ctx context.Context, e *engine.Engine, dir string, log io.Writer) 
 	}
 	if _, err := e.ReplaceRules(ctx, cliActor, demoSubscriber, &screen.Rules{
 		Entries: []screen.Entry{
-			{Pattern: "17100001234", Kind: screen.EntryAllow, Note: "my loan officer"},
+			{Pattern: "17100001234", Kind: screen.EntryAllow, Note: "我的贷款经理"},
 			{Pattern: "167*", Kind: screen.EntryBlock},
 		},
 		BlockedCategories: map[ringfence.Category]ringfence.Action{"insurance": ringfence.Block, "real_estate": ringfence.Block},
 		Quiet:             &screen.QuietHours{From: "22:00", To: "07:00", Action: ringfence.Block},
 	}); err != nil {
+		return err
+	}
+	act, err := seedDemoActivity(ctx, e, dir, harassing, log)
+	if err != nil {
 		return err
 	}
 	var keys strings.Builder
@@ -180,6 +186,9 @@ func loadDemo(ctx context.Context, e *engine.Engine, dir string, log io.Writer) 
 	}
 	fmt.Fprintf(log, "demo: loaded %d reports on %d numbers, 2 verified businesses, rules for %s and one key per role in %s (%.1fs)\n",
 		len(reports), e.IndexStats().Numbers, demoSubscriber, demoKeysFile, time.Since(start).Seconds())
+	fmt.Fprintf(log, "demo: %s from a simulated day of call records, %s pending, %s for %s (one called by a stranger: a leak), %s screened for %s, %s of %s\n",
+		ringfence.Plural(act.Flags, "behaviour flag"), ringfence.Plural(act.Appeals, "appeal"), ringfence.Plural(act.Aliases, "alias number"), demoSubscriber,
+		ringfence.Plural(act.Calls, "call"), demoSubscriber, ringfence.Plural(act.Exports, "salted export"), demoOrg)
 	return nil
 }
 

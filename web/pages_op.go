@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -106,6 +107,9 @@ func (c *Console) flags(w http.ResponseWriter, r *http.Request, s *session) {
 	c.render(w, r, s, http.StatusOK, "flags", map[string]any{"Charts": true, "Rows": rows, "Total": len(all), "Kinds": kc, "ChartData": charts})
 }
 
+// errSignedOut ends a stream whose session has ended.
+var errSignedOut = errors.New("session ended")
+
 // flagStream sends each flag raised from now on as a server-sent event
 // ("flag", JSON of a flagRow) until the visitor leaves or the server
 // stops.
@@ -147,6 +151,12 @@ func (c *Console) flagStream(w http.ResponseWriter, r *http.Request, s *session)
 			case <-ctx.Done():
 				return
 			case <-beat.C:
+				// The stream ends with the session: signed out, expired,
+				// or its key revoked.
+				if !c.signedIn(ctx, s) {
+					cancel()
+					return
+				}
 				// A comment keeps proxies from closing an idle stream.
 				mu.Lock()
 				fmt.Fprint(w, ": beat\n\n")
@@ -158,6 +168,10 @@ func (c *Console) flagStream(w http.ResponseWriter, r *http.Request, s *session)
 	c.cfg.Events.Subscribe(ctx, head, func(ev ringfence.Event) error {
 		if ev.Type != ringfence.EventFlag || ev.Flag == nil {
 			return nil
+		}
+		if !c.signedIn(ctx, s) {
+			cancel()
+			return errSignedOut
 		}
 		b, _ := json.Marshal(c.flagRow(lang, *ev.Flag))
 		mu.Lock()

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"ringfence"
 )
@@ -80,6 +82,13 @@ func (ss *sessions) get(r *http.Request) *session {
 		return nil
 	}
 	return s
+}
+
+// live reports whether s is still a session of the table, unexpired.
+func (ss *sessions) live(s *session) bool {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	return ss.m[s.id] == s && ss.now().Before(s.expires)
 }
 
 // revoke ends a session.
@@ -203,7 +212,7 @@ func (c *Console) setLang(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
 		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: c.secure(r)})
 	back := r.URL.Query().Get("back")
-	if !strings.HasPrefix(back, "/") || strings.HasPrefix(back, "//") || strings.ContainsAny(back, "\\\r\n") {
+	if !localPath(back) {
 		back = "/"
 	}
 	http.Redirect(w, r, back, http.StatusSeeOther)
@@ -283,4 +292,34 @@ func (c *Console) allowed(w http.ResponseWriter, r *http.Request, roles []ringfe
 	}
 	c.fail(w, r, s, http.StatusForbidden, c.tr(r, "error.role"))
 	return nil, false
+}
+
+// localPath reports whether back is a path on this site to send a visitor
+// back to: it starts with one "/", names no scheme or host, and holds no
+// backslash or control character (browsers drop tabs and line breaks from
+// URLs, so "/\t/evil.com" would become "//evil.com").
+func localPath(back string) bool {
+	if !strings.HasPrefix(back, "/") || strings.HasPrefix(back, "//") {
+		return false
+	}
+	for _, r := range back {
+		if r == '\\' || unicode.IsControl(r) || unicode.IsSpace(r) {
+			return false
+		}
+	}
+	u, err := url.Parse(back)
+	return err == nil && u.Scheme == "" && u.Host == "" && !strings.HasPrefix(u.Path, "//")
+}
+
+// signedIn reports whether s is still signed in: its session not ended
+// or expired, its key not revoked. A stream checks it as it goes.
+func (c *Console) signedIn(ctx context.Context, s *session) bool {
+	if !c.sessions.live(s) {
+		return false
+	}
+	if _, err := c.cfg.Auth.Authenticate(ctx, s.secret); err != nil {
+		c.sessions.revoke(s.id)
+		return false
+	}
+	return true
 }

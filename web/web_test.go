@@ -436,7 +436,10 @@ func TestLanguageFromAcceptLanguageThenTheSwitch(t *testing.T) {
 		}
 	}
 	// The switch goes back only to a page of this site.
-	for _, tc := range []struct{ back, want string }{{"/rules", "/rules"}, {"//evil.example/", "/"}, {"https://evil.example/", "/"}, {"/\\evil", "/"}} {
+	for _, tc := range []struct{ back, want string }{{"/rules", "/rules"}, {"/lookup?number=95588", "/lookup?number=95588"}, {"//evil.example/", "/"}, {"https://evil.example/", "/"}, {"/\\evil", "/"},
+		// Browsers drop tabs and line breaks from a Location: these
+		// would become //evil.example.
+		{"/\t/evil.example", "/"}, {"/\n/evil.example", "/"}, {"/\r\n/evil.example", "/"}, {"/ /evil.example", "/"}, {"/%2F/evil.example", "/"}} {
 		w := httptest.NewRecorder()
 		c.ServeHTTP(w, httptest.NewRequest("GET", "/lang?to=en&back="+url.QueryEscape(tc.back), nil))
 		if loc := w.Header().Get("Location"); loc != tc.want {

@@ -30,6 +30,7 @@ func (c *cli) runServe(args []string) int {
 	fs.StringVar(&o.addr, "http", "127.0.0.1:8080", "HTTP listen address")
 	fs.BoolVar(&o.demo, "demo", false, "load the demo dataset first if the data directory has none")
 	fs.BoolVar(&o.noLimits, "no-rate-limits", false, "disable per-key rate limits (benchmarks only)")
+	fs.BoolVar(&o.secureCookies, "secure-cookies", false, "mark the web console's cookies Secure: set it behind a proxy that terminates TLS")
 	fs.IntVar(&o.canaryQuota, "org-canary-quota", 0, "alias pool numbers one organisation's exports may hold as canaries (0: a quarter of the pool, at least 10; -1: no quota)")
 	fs.IntVar(&o.aliasCap, "subscriber-alias-cap", engine.DefaultSubscriberAliasCap, "aliases one subscriber may hold (-1: no cap)")
 	o.sip = c.sipFlags(fs)
@@ -63,6 +64,7 @@ type serveOptions struct {
 	readyLag              int64
 	addr                  string
 	demo, noLimits        bool
+	secureCookies         bool // the console's cookies are Secure (TLS ends at a proxy)
 	canaryQuota, aliasCap int
 	sip                   *sipOptions
 }
@@ -150,7 +152,7 @@ func (c *cli) serve(ctx context.Context, o serveOptions, listening func(addr str
 	}
 	// The web console at / on the same port; /v1/... stays the API.
 	console, err := web.New(web.Config{API: srv, Auth: e, Flags: e.Store(), Events: e.Store().Events(),
-		Calls: e.Store(), Pool: e, Limit: srv, Logger: logger, Done: ctx})
+		Calls: e.Store(), Pool: e, Limit: srv, Logger: logger, Done: ctx, Secure: o.secureCookies})
 	if err != nil {
 		return err
 	}
@@ -205,11 +207,13 @@ func printDemoHelp(w interface{ Write([]byte) (int, error) }, addr, data string)
 		return
 	}
 	var carrier, sub string
+	var signIns strings.Builder
 	for _, line := range strings.Split(string(keys), "\n") {
 		f := strings.Fields(line)
 		if len(f) < 2 {
 			continue
 		}
+		fmt.Fprintf(&signIns, "  %-10s %s\n", f[0], f[1])
 		switch ringfence.Role(f[0]) {
 		case ringfence.RoleCarrier:
 			carrier = f[1]
@@ -223,8 +227,8 @@ Demo keys are in %s; the de-identification key (unless RINGFENCE_DEID_KEY is set
   curl -s -H 'Authorization: Bearer %s' http://%s/v1/numbers/95588
   curl -s -H 'Authorization: Bearer %s' http://%s/v1/numbers/16512340000
   curl -s -H 'Authorization: Bearer %s' http://%s/v1/numbers/17100001234   (as subscriber %s, whose rules apply)
-The web console is at http://%s/ : sign in with any key of %s (one per role).
-`, filepath.Join(data, demoKeysFile), filepath.Join(data, demoDeidKeyFile), carrier, addr, carrier, addr, carrier, addr, sub, addr, demoSubscriber, addr, demoKeysFile)
+The web console is at http://%s/ : sign in with the key of a role (also in %s):
+%s`, filepath.Join(data, demoKeysFile), filepath.Join(data, demoDeidKeyFile), carrier, addr, carrier, addr, carrier, addr, sub, addr, demoSubscriber, addr, demoKeysFile, signIns.String())
 }
 
 // trimEvents keeps the event log to ringfence.EventRetention: at start,

@@ -722,6 +722,9 @@ func TestBrowser(t *testing.T) {
 			os.WriteFile(found, salted, 0o600)
 			tb.visit("/attribution", "#list")
 			tb.do(chromedp.SetUploadFiles(chromedp.CSS("#list"), []string{found}), chromedp.Click(chromedp.CSS("#attribute")), chromedp.WaitVisible(chromedp.CSS("#attribution-result")))
+			if m := english.FindString(tb.text("#attribution-result")); m != "" {
+				t.Errorf("the Chinese attribution result keeps the English %q", m)
+			}
 			if got := tb.text("#candidates li"); !strings.Contains(got, "保险公司B") {
 				t.Errorf("the best candidate: %q", got)
 			}

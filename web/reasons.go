@@ -67,6 +67,20 @@ var reasonPatterns = []reasonPattern{
 	{name: "shared", re: regexp.MustCompile(`^(\d+)% of contacts at people another suspicious number called within 3 days \(a shared list\)$`)},
 	{name: "listed", re: regexp.MustCompile(`^(\d+)% of contacts at people a flagged number called$`)},
 	{name: "virtualrange", re: regexp.MustCompile(`^virtual-operator number range$`)},
+	// Attribution evidence (trace.evidenceLines, guiltLine, undecidedVerdict).
+	{name: "attr.alias.merchant", re: regexp.MustCompile(`^(\d+) alias numbers? given only to merchant (.*) (?:is|are) in the found list \((?:each: )?likelihood ratio (\S+)\)$`)},
+	{name: "attr.alias.copy", re: regexp.MustCompile(`^(\d+) alias numbers? issued for this copy only (?:is|are) in the found list \((?:each: )?likelihood ratio (\S+)\)$`)},
+	{name: "attr.canary", re: regexp.MustCompile(`^(\d+) canary records? planted only in this copy (?:is|are) in the found list \((?:each: )?likelihood ratio (\S+)\)$`)},
+	{name: "attr.matched", re: regexp.MustCompile(`^(\d+) of (\d+) records disclosed to (.*) \((\S+)\) are in the found list; a null recipient of the same size would have (\S+) \(likelihood ratio (\S+)\)$`)},
+	{name: "attr.exclusive", re: regexp.MustCompile(`^(\d+) of the matching records were disclosed to this export alone$`)},
+	{name: "attr.weak", re: regexp.MustCompile(`^(\d+) further records match only by a masked number \(null rate (\S+)\)$`)},
+	{name: "attr.given", re: regexp.MustCompile(`^setting aside the records of the (\d+) candidates? ranked above: (\d+) of its (\d+) other records are in the found list \(likelihood ratio (\S+)\)$`)},
+	{name: "attr.noguilt", re: regexp.MustCompile(`^no guilt probability: each of (\d+) ranked sources explains records the others do not, so the list combines more than one leak, and the guilt model takes a list as one leak$`)},
+	{name: "attr.guilt.one", re: regexp.MustCompile(`^guilt probability (\S+) \(the list taken as one leak by this recipient, or from elsewhere with chance (\S+)\)$`)},
+	{name: "attr.guilt", re: regexp.MustCompile(`^guilt probability (\S+) \(the list taken as one leak by one of the (\d+) candidates, each equally likely beforehand and weighed by its likelihood ratio, or from elsewhere with chance (\S+)\)$`)},
+	{name: "attr.undecided.same", re: regexp.MustCompile(`^no recipient stands out: (.*) received the same records; no canary of (?:it|either|any of them) is in the list$`)},
+	{name: "attr.undecided.chance", re: regexp.MustCompile(`^no recipient stands out: the list matches the records of (.*) no better than chance would; no canary of (?:it|either|any of them) is in the list$`)},
+	{name: "attr.undecided", re: regexp.MustCompile(`^no recipient stands out: the list matches the records of (.*) about equally, no better than chance would tell apart; no canary of (?:it|either|any of them) is in the list$`)},
 	// Alias routing.
 	{name: "alias.merchant", re: regexp.MustCompile(`^alias for (.*): the merchant calls$`)},
 	{name: "alias.leak", re: regexp.MustCompile(`^alias given only to (.*) called by another number: leaked$`)},
@@ -98,6 +112,9 @@ func (cat catalogues) reason(lang, s string) string {
 		for _, i := range p.nested {
 			m[i] = cat.reason(lang, m[i])
 		}
+		if strings.HasPrefix(p.name, "attr.undecided") && lang != "en" {
+			m[1] = listJoin.Replace(others.ReplaceAllString(m[1], "其他 $1 方"))
+		}
 		if p.name == "detected" || p.name == "detected.more" {
 			m[1] = cat.t(lang, "kind."+strings.ReplaceAll(m[1], " ", "_"))
 		}
@@ -116,6 +133,13 @@ func (cat catalogues) reasons(lang string, rs []string) []string {
 	}
 	return out
 }
+
+// The names of tied recipients come joined in English ("A, B and 3
+// others"); a Chinese sentence joins them its own way.
+var (
+	listJoin = strings.NewReplacer(", ", "、", " and ", "和")
+	others   = regexp.MustCompile(`(\d+) others`)
+)
 
 var optional = regexp.MustCompile(`\[([^\[\]]*)\]`)
 var placeholder = regexp.MustCompile(`\{(\d)\}`)

@@ -66,6 +66,21 @@ func TestReasonPatterns(t *testing.T) {
 		"alias for 某电商平台: the merchant calls", "alias given only to 某电商平台 called by another number: leaked",
 		"alias given only to 某电商平台 called by a number flagged for dialling sequential blocks: recorded, but not claimed as a leak",
 		"reserved number: never disclosed", "unissued number",
+		// Attribution evidence, as trace writes it.
+		"1 alias number given only to merchant 某4S店 is in the found list (likelihood ratio 10^6.1)",
+		"3 alias numbers issued for this copy only are in the found list (each: likelihood ratio 10^6.1)",
+		"2 canary records planted only in this copy are in the found list (each: likelihood ratio 10^12.3)",
+		"1 canary record planted only in this copy is in the found list (likelihood ratio 2.5e+06)",
+		"36 of 40 records disclosed to 保险公司B (90.0%) are in the found list; a null recipient of the same size would have 0.12% (likelihood ratio 10^120.5)",
+		"5 of the matching records were disclosed to this export alone",
+		"4 further records match only by a masked number (null rate 0.50%)",
+		"setting aside the records of the 1 candidate ranked above: 3 of its 10 other records are in the found list (likelihood ratio 10^4.2)",
+		"no guilt probability: each of 2 ranked sources explains records the others do not, so the list combines more than one leak, and the guilt model takes a list as one leak",
+		"guilt probability 0.999 (the list taken as one leak by this recipient, or from elsewhere with chance 0.01)",
+		"guilt probability 0.98 (the list taken as one leak by one of the 3 candidates, each equally likely beforehand and weighed by its likelihood ratio, or from elsewhere with chance 0.01)",
+		"no recipient stands out: 保险公司A and 保险公司B received the same records; no canary of either is in the list",
+		"no recipient stands out: the list matches the records of 保险公司A no better than chance would; no canary of it is in the list",
+		"no recipient stands out: the list matches the records of 甲, 乙, 丙 and 4 others about equally, no better than chance would tell apart; no canary of any of them is in the list",
 	)
 	digits := regexp.MustCompile(`\d+`)
 	for _, s := range sentences {

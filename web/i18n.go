@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 
 	"ringfence"
@@ -51,16 +52,30 @@ func (c *Console) lang(r *http.Request) string {
 			return ck.Value
 		}
 	}
+	// The language the visitor prefers most (its q weight, default 1;
+	// the first on a tie) among those the console has.
+	best, bestQ := defaultLang, 0.0
 	for _, part := range strings.Split(r.Header.Get("Accept-Language"), ",") {
-		tag := strings.ToLower(strings.TrimSpace(strings.SplitN(part, ";", 2)[0]))
+		tag, params, _ := strings.Cut(part, ";")
+		tag = strings.ToLower(strings.TrimSpace(tag))
+		q := 1.0
+		if v, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
+			if f, err := strconv.ParseFloat(v, 64); err == nil && f >= 0 && f <= 1 {
+				q = f
+			}
+		}
+		lang := ""
 		switch {
 		case strings.HasPrefix(tag, "zh"):
-			return "zh-CN"
+			lang = "zh-CN"
 		case strings.HasPrefix(tag, "en"):
-			return "en"
+			lang = "en"
+		}
+		if lang != "" && q > bestQ {
+			best, bestQ = lang, q
 		}
 	}
-	return defaultLang
+	return best
 }
 
 func (c *Console) tr(r *http.Request, key string) string { return c.cat.t(c.lang(r), key) }

@@ -8,16 +8,17 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"time"
 )
 
 // exportRow is an export as GET /v1/exports lists it.
 type exportRow struct {
-	Org         string `json:"org"`
-	Recipient   string `json:"recipient"`
-	ExportID    string `json:"export_id"`
-	LedgerEntry int64  `json:"ledger_entry"`
-	Time        string `json:"time"`
-	Rows        int    `json:"rows"`
+	Org         string    `json:"org"`
+	Recipient   string    `json:"recipient"`
+	ExportID    string    `json:"export_id"`
+	LedgerEntry int64     `json:"ledger_entry"`
+	Time        time.Time `json:"time"`
+	Rows        int       `json:"rows"`
 }
 
 // exports lists the organisation's exports (an operator or regulator sees

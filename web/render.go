@@ -140,11 +140,23 @@ func (c *Console) fail(w http.ResponseWriter, r *http.Request, s *session, statu
 func (c *Console) failAPI(w http.ResponseWriter, r *http.Request, s *session, err error) {
 	var ae *apiError
 	if errors.As(err, &ae) {
-		c.fail(w, r, s, ae.Status, c.tr(r, "error.api")+": "+ae.Message)
+		c.fail(w, r, s, ae.Status, c.apiRefusal(r, ae))
 		return
 	}
 	c.cfg.Logger.Error("console", "path", r.URL.Path, "err", err)
 	c.fail(w, r, s, http.StatusInternalServerError, c.tr(r, "error.internal"))
+}
+
+// apiRefusal says why the API refused, in the page's language: what kind
+// of refusal (by its error code) and then the API's own detail, which
+// names the field or the record (in English: the API's words).
+func (c *Console) apiRefusal(r *http.Request, ae *apiError) string {
+	lang := c.lang(r)
+	kind, ok := c.cat[lang]["error.code."+ae.Code]
+	if !ok {
+		kind = c.cat.t(lang, "error.api")
+	}
+	return kind + c.cat.t(lang, "error.detail") + ae.Message
 }
 
 func writeMaybeGzip(w http.ResponseWriter, r *http.Request, status int, body []byte) {

@@ -420,6 +420,9 @@ func TestLanguageFromAcceptLanguageThenTheSwitch(t *testing.T) {
 		{"en-US,en;q=0.9", "", "Sign in"},
 		{"fr-FR, en;q=0.5", "", "Sign in"},
 		{"zh-TW", "", "登录"},
+		{"en;q=0.1, zh-CN;q=0.9", "", "登录"},
+		{"zh-CN;q=0.2, en-GB;q=0.8", "", "Sign in"},
+		{"en;q=0", "", "登录"},
 		{"en", "zh-CN", "登录"},
 		{"zh-CN", "en", "Sign in"},
 		{"zh-CN", "xx", "登录"},
@@ -476,6 +479,10 @@ func TestAPIRefusalIsShownWithItsStatus(t *testing.T) {
 	c.ServeHTTP(w, r)
 	if w.Code != http.StatusTooManyRequests || !strings.Contains(w.Body.String(), "rate limit exceeded") {
 		t.Errorf("a rate-limited call: %d %s", w.Code, w.Body)
+	}
+	// The kind of refusal is said in the page's language, by its code.
+	if !strings.Contains(w.Body.String(), "请求过于频繁") {
+		t.Errorf("the refusal is not said in Chinese: %s", w.Body)
 	}
 }
 

@@ -750,6 +750,9 @@ func TestBrowser(t *testing.T) {
 			if got := tb.text("#verify-result .badge"); got != "核验通过" {
 				t.Errorf("the bundle verifies as %q", got)
 			}
+			if facts := tb.text("#verify-facts"); !strings.Contains(facts, "证明的账本条目") || english.FindString(facts) != "" {
+				t.Errorf("what the verification proved: %q", facts)
+			}
 		}
 		tb.signOut()
 	})

@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"ringfence"
 )
@@ -210,6 +212,18 @@ func (c *Console) attribute(w http.ResponseWriter, r *http.Request, s *session) 
 	c.render(w, r, s, http.StatusOK, "attribution", map[string]any{"A": a})
 }
 
+// verified is what POST /v1/evidence/verify says of a bundle that holds.
+type verified struct {
+	Case          string    `json:"case"`
+	Kind          string    `json:"kind"`
+	Ledger        string    `json:"ledger"`
+	KeyFromBundle bool      `json:"key_from_bundle"`
+	TreeSize      int64     `json:"tree_size"`
+	Checkpoint    time.Time `json:"checkpoint"`
+	Entries       []int64   `json:"entries"`
+	Score         float64   `json:"score"`
+}
+
 func (c *Console) verifyPage(w http.ResponseWriter, r *http.Request, s *session) {
 	c.render(w, r, s, http.StatusOK, "verify", map[string]any{})
 }
@@ -240,12 +254,13 @@ func (c *Console) verify(w http.ResponseWriter, r *http.Request, s *session) {
 		return
 	}
 	var ok struct {
-		Result json.RawMessage `json:"result"`
+		Result *verified `json:"result"`
 	}
-	json.Unmarshal(res.body.Bytes(), &ok)
-	var pretty bytes.Buffer
-	json.Indent(&pretty, ok.Result, "", "  ")
+	if err := json.Unmarshal(res.body.Bytes(), &ok); err != nil || ok.Result == nil {
+		c.failAPI(w, r, s, fmt.Errorf("reading the verification: %v", err))
+		return
+	}
 	d["Verified"] = true
-	d["Result"] = pretty.String()
+	d["Result"] = ok.Result
 	c.render(w, r, s, http.StatusOK, "verify", d)
 }

@@ -30,6 +30,9 @@ func readCalls(t *testing.T, names []string) []ringfence.CallRecord {
 		}
 	}
 	if errors.Is(err, os.ErrNotExist) {
+		if os.Getenv("CI") != "" { // CI runs with ../shared beside the checkout
+			t.Fatalf("%v are absent", names)
+		}
 		t.Skipf("%v are absent: the real benign call log is not beside this checkout", names)
 	}
 	if err != nil {

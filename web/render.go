@@ -30,10 +30,12 @@ type navItem struct {
 var navs = map[ringfence.Role][]navItem{
 	ringfence.RoleSubscriber: {{"/lookup", "nav.lookup"}, {"/rules", "nav.rules"}, {"/aliases", "nav.aliases"}, {"/calls", "nav.calls"}, {"/verify", "nav.verify"}},
 	ringfence.RoleReporter:   {{"/lookup", "nav.lookup"}, {"/verify", "nav.verify"}},
-	ringfence.RoleCarrier:    {{"/flags", "nav.flags"}, {"/registry", "nav.registry"}, {"/pool", "nav.pool"}, {"/lookup", "nav.lookup"}},
-	ringfence.RoleOperator:   {{"/flags", "nav.flags"}, {"/appeals", "nav.appeals"}, {"/registry", "nav.registry"}, {"/pool", "nav.pool"}, {"/lookup", "nav.lookup"}, {"/monthly", "nav.monthly"}},
-	ringfence.RoleRegulator:  {{"/monthly", "nav.monthly"}, {"/attribution", "nav.attribution"}, {"/verify", "nav.verify"}, {"/appeals", "nav.appeals"}, {"/registry", "nav.registry"}, {"/flags", "nav.flags"}, {"/exports", "nav.exports"}},
-	ringfence.RoleOrg:        {{"/exports", "nav.exports"}, {"/deid", "nav.deid"}, {"/verify", "nav.verify"}},
+	ringfence.RoleCarrier:    {{"/flags", "nav.flags"}, {"/registry", "nav.registry"}, {"/pool", "nav.pool"}, {"/lookup", "nav.lookup"}, {"/verify", "nav.verify"}},
+	ringfence.RoleOperator: {{"/flags", "nav.flags"}, {"/appeals", "nav.appeals"}, {"/registry", "nav.registry"}, {"/pool", "nav.pool"}, {"/lookup", "nav.lookup"}, {"/monthly", "nav.monthly"},
+		{"/attribution", "nav.attribution"}, {"/exports", "nav.exports"}, {"/deid", "nav.deid"}, {"/verify", "nav.verify"}},
+	ringfence.RoleRegulator: {{"/monthly", "nav.monthly"}, {"/attribution", "nav.attribution"}, {"/verify", "nav.verify"}, {"/appeals", "nav.appeals"}, {"/registry", "nav.registry"}, {"/flags", "nav.flags"},
+		{"/exports", "nav.exports"}, {"/pool", "nav.pool"}, {"/lookup", "nav.lookup"}},
+	ringfence.RoleOrg: {{"/exports", "nav.exports"}, {"/deid", "nav.deid"}, {"/lookup", "nav.lookup"}, {"/verify", "nav.verify"}},
 }
 
 // view is what every page template gets.

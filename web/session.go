@@ -220,6 +220,14 @@ func (c *Console) setLang(w http.ResponseWriter, r *http.Request) {
 
 // page registers a GET view for signed-in roles.
 func (c *Console) page(pattern string, h func(http.ResponseWriter, *http.Request, *session), roles ...ringfence.Role) {
+	if path, ok := strings.CutPrefix(pattern, "GET "); ok {
+		if c.views == nil {
+			c.views = map[ringfence.Role][]string{}
+		}
+		for _, role := range roles {
+			c.views[role] = append(c.views[role], path)
+		}
+	}
 	c.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		s, ok := c.allowed(w, r, roles)
 		if !ok {

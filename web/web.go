@@ -111,6 +111,7 @@ type Console struct {
 	cat      catalogues
 	static   *staticFiles
 	now      func() time.Time
+	views    map[ringfence.Role][]string // the pages each role may open, as registered
 }
 
 // New builds the console; it fails only on a broken embedded file.

@@ -605,3 +605,34 @@ func TestViewsWithoutAnAPIRouteSpendTheKeysRate(t *testing.T) {
 		}
 	}
 }
+
+// TestMenusListEveryPageOfTheRole: each page a role may open (its stream,
+// downloads and evidence cases aside) is in that role's menu, and the
+// menu links nothing the role may not open.
+func TestMenusListEveryPageOfTheRole(t *testing.T) {
+	c := newTestConsole(t, &recordingAPI{body: `{}`})
+	for role, views := range c.views {
+		menu := map[string]bool{}
+		for _, n := range navs[role] {
+			menu[n.Path] = true
+		}
+		may := map[string]bool{}
+		for _, v := range views {
+			may[v] = true
+			if strings.Contains(v, "{") || strings.HasSuffix(v, "/stream") || strings.HasSuffix(v, ".csv") {
+				continue
+			}
+			if !menu[v] {
+				t.Errorf("%s may open %s, which its menu does not list", role, v)
+			}
+		}
+		for p := range menu {
+			if !may[p] {
+				t.Errorf("%s's menu lists %s, which it may not open", role, p)
+			}
+		}
+	}
+	if len(c.views) < 6 {
+		t.Errorf("pages registered for %d roles", len(c.views))
+	}
+}

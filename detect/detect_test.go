@@ -384,14 +384,16 @@ func TestMinuteResolution(t *testing.T) {
 	}
 }
 
-// A flagged number is flagged once while remembered, then judged afresh.
-func TestFlagMemory(t *testing.T) {
+// dailyTelemarketer runs one telemarketer's day of calls, at new people
+// each day, for days days through a detector that remembers a flag for 36
+// hours, and returns its flags.
+func dailyTelemarketer(days int) []ringfence.Flag {
 	cfg := detect.DefaultConfig()
 	cfg.FlagMemory = 36 * time.Hour
 	d := detect.New(cfg)
 	var flags []ringfence.Flag
 	emit := func(f ringfence.Flag) { flags = append(flags, f) }
-	for day := range 4 {
+	for day := range days {
 		var s script
 		telemarketer(&s)
 		for _, c := range sorted(&s) {
@@ -400,6 +402,12 @@ func TestFlagMemory(t *testing.T) {
 			d.Observe(c, emit)
 		}
 	}
+	return flags
+}
+
+// A flagged number is flagged once while remembered, then judged afresh.
+func TestFlagMemory(t *testing.T) {
+	flags := dailyTelemarketer(4)
 	// Flagged on day 0, remembered through day 1, flagged again on day 2,
 	// remembered through day 3.
 	if len(flags) != 2 {
@@ -413,20 +421,7 @@ func TestFlagMemory(t *testing.T) {
 // A number flagged again after days of dialling new people says so in
 // plain words; its first flag, on its first day, does not.
 func TestMultiDayReason(t *testing.T) {
-	cfg := detect.DefaultConfig()
-	cfg.FlagMemory = 36 * time.Hour
-	d := detect.New(cfg)
-	var flags []ringfence.Flag
-	emit := func(f ringfence.Flag) { flags = append(flags, f) }
-	for day := range 3 {
-		var s script
-		telemarketer(&s)
-		for _, c := range sorted(&s) {
-			c.Start += int64(day) * 86400
-			c.Callee += uint64(day) * 1000
-			d.Observe(c, emit)
-		}
-	}
+	flags := dailyTelemarketer(3)
 	if len(flags) != 2 {
 		t.Fatalf("%d flags, want 2", len(flags))
 	}

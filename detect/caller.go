@@ -269,12 +269,27 @@ func cv(mean, sq float32) float64 {
 // slot holds a 32-bit fingerprint of the key's hash (never zero; its low
 // bits are the slot where probing starts) and the state's slab position; a
 // fingerprint match is confirmed against the state's key.
+//
+// stamps holds, by slab position, the time each state's counters were
+// decayed to (its last activity; freeSlot for a free position), so that
+// the hourly expiry scans four bytes a state instead of the whole slab.
+// Whoever changes a state's last calls touch.
 type callerTable struct {
-	index []uint64
-	mask  uint64
-	used  int // live entries in index
-	slab  []caller
-	free  []uint32
+	index  []uint64
+	mask   uint64
+	used   int // live entries in index
+	slab   []caller
+	stamps []uint32
+	free   []uint32
+}
+
+// freeSlot is the stamp of a free slab position.
+const freeSlot = math.MaxUint32
+
+// touch copies s.last into the stamps; s is a state of the slab.
+func (t *callerTable) touch(s *caller) {
+	pos := (uintptr(unsafe.Pointer(s)) - uintptr(unsafe.Pointer(&t.slab[0]))) / unsafe.Sizeof(caller{})
+	t.stamps[pos] = s.last
 }
 
 func newCallerTable() callerTable {
@@ -325,11 +340,13 @@ func (t *callerTable) upsert(key uint64, now uint32) (s *caller, fresh bool) {
 		t.free = t.free[:n-1]
 	} else {
 		t.slab = append(t.slab, caller{})
+		t.stamps = append(t.stamps, 0)
 		pos = uint32(len(t.slab) - 1)
 	}
 	t.index[i] = fp<<32 | uint64(pos)
 	t.used++
 	t.slab[pos] = caller{key: key, last: now, live: true}
+	t.stamps[pos] = now
 	if t.used*4 > len(t.index)*3 {
 		t.rehash(len(t.index) * 2)
 	}
@@ -382,13 +399,19 @@ func (t *callerTable) remove(key uint64, pos uint32) {
 	}
 }
 
-// expire drops callers whose last activity is before cutoff.
+// expire drops callers whose last activity is before cutoff. A state's
+// last is never before its lastOut (counters are decayed to each call
+// before it is counted), so the stamps alone say which have expired.
 func (t *callerTable) expire(cutoff uint32) {
-	for pos := range t.slab {
+	for pos, at := range t.stamps {
+		if at >= cutoff || at == freeSlot {
+			continue
+		}
 		s := &t.slab[pos]
 		if s.live && s.last < cutoff && s.lastOut < cutoff {
 			t.remove(s.key, uint32(pos))
 			*s = caller{}
+			t.stamps[pos] = freeSlot
 			t.free = append(t.free, uint32(pos))
 			t.used--
 		}
@@ -397,12 +420,14 @@ func (t *callerTable) expire(cutoff uint32) {
 	// a size fitting the rest.
 	if len(t.free) > len(t.slab)/2 && len(t.slab) > 1024 {
 		slab := make([]caller, 0, t.used+t.used/4)
+		stamps := make([]uint32, 0, cap(slab))
 		for i := range t.slab {
 			if t.slab[i].live {
 				slab = append(slab, t.slab[i])
+				stamps = append(stamps, t.stamps[i])
 			}
 		}
-		t.slab, t.free = slab, nil
+		t.slab, t.stamps, t.free = slab, stamps, nil
 		n := 1024
 		for n*3 < t.used*4*2 {
 			n *= 2
@@ -414,5 +439,5 @@ func (t *callerTable) expire(cutoff uint32) {
 // bytes is the memory held: slab and free list capacity and the index.
 func (t *callerTable) bytes() int64 {
 	rec := int64(unsafe.Sizeof(caller{}))
-	return int64(cap(t.slab))*rec + int64(cap(t.free))*4 + int64(len(t.index))*8
+	return int64(cap(t.slab))*rec + int64(cap(t.stamps))*4 + int64(cap(t.free))*4 + int64(len(t.index))*8
 }

@@ -262,6 +262,7 @@ func (d *Detector) Observe(c ringfence.CallRecord, emit func(ringfence.Flag)) {
 		// The callee is a caller too: it is called, and when it had
 		// called this caller, who had not called back since, called back.
 		r.decayTo(t)
+		d.callers.touch(r)
 		r.in++
 		if pba.found() && (!pab.found() || pab.last < pba.last) {
 			r.cb++
@@ -280,6 +281,7 @@ func (d *Detector) Observe(c ringfence.CallRecord, emit func(ringfence.Flag)) {
 		}
 	}
 	s.observe(c, t, k, d.timeGCD == 1)
+	d.callers.touch(s)
 
 	if d.sample != nil && s.total >= d.minCalls && checkpoint(s.total) {
 		d.sampleCaller(s, t)

@@ -24,6 +24,7 @@ func TestCallerTable(t *testing.T) {
 			t.Fatalf("step %d: upsert(%d) returned state of %d", step, key, s.key)
 		}
 		s.last, s.lastOut = now, now
+		tab.touch(s)
 		model[key] = now
 		if step%5000 == 4999 {
 			cutoff := now - 3000

@@ -19,22 +19,27 @@ const (
 // caller is the state kept per active caller. Counters decay with a
 // one-day time constant, so they approximate "the last 24 hours" and need
 // no window buckets; hour decays with a one-hour constant.
+//
+// The record is 144 bytes: the previous callee is kept by its low 32 bits
+// (sequential dialling is a difference of at most 100, which they give
+// unless two numbers 2³² apart in key happen to come together), and the
+// previous start as its distance before lastOut (exact up to 18 hours; a
+// record later than that is beyond the lattice test's hour anyway).
 type caller struct {
-	key        uint64
-	prevCallee uint64
+	key        uint64 // the caller's number; 0 for a free slab position
 	partner    uint64 // campaign root whose callees this caller shares
 	first      uint32 // first call seen (seconds since the detector's epoch, as all times here)
 	last       uint32 // time the counters were decayed to
 	lastOut    uint32 // latest outbound call start
-	prevStart  uint32 // start of the previous record, in arrival order
 	total      uint32 // outbound calls since the state was created (saturating)
+	prevCallee uint32 // low 32 bits of the previous callee's key (0: none yet)
 	pcnt       uint16 // strength of the partner link
 	lattice    uint16 // greatest common divisor of the gaps between calls
 	latticeRun uint16 // gaps in a row that kept the divisor above one
 	modeDur    uint16 // the talk time answered calls keep returning to
+	prevBefore uint16 // the previous record's start before lastOut (s, saturating)
 	rng        uint8  // range class, looked up once the caller is a candidate
-	live       bool
-	flagged    bool // flagged while this state lived
+	flagged    bool   // flagged while this state lived
 
 	n, ans, short, talk float32 // calls, answered, answered < 10 s, talk seconds
 	ep, epAns           float32 // episodes (runs of attempts at one callee), episodes that got through
@@ -132,10 +137,10 @@ func (s *caller) observe(c ringfence.CallRecord, t uint32, k contact, lattice bo
 			s.observeLattice(t)
 		}
 	}
-	s.prevStart = t
 	if t > s.lastOut {
 		s.lastOut = t
 	}
+	s.prevBefore = uint16(min(s.lastOut-t, math.MaxUint16))
 	if s.total < math.MaxUint32 {
 		s.total++
 	}
@@ -172,16 +177,16 @@ func (s *caller) observe(c ringfence.CallRecord, t uint32, k contact, lattice bo
 			s.known++
 		}
 	}
-	if s.prevCallee != 0 && c.Callee != s.prevCallee {
-		delta := c.Callee - s.prevCallee
-		if c.Callee < s.prevCallee {
-			delta = s.prevCallee - c.Callee
+	if callee := uint32(c.Callee); s.prevCallee != 0 && callee != s.prevCallee {
+		delta := callee - s.prevCallee
+		if delta > 1<<31 {
+			delta = -delta
 		}
 		if delta <= 100 {
 			s.seq++
 		}
 	}
-	s.prevCallee = c.Callee
+	s.prevCallee = uint32(c.Callee)
 }
 
 // observeLattice follows the greatest common divisor of the gaps between
@@ -189,7 +194,7 @@ func (s *caller) observe(c ringfence.CallRecord, t uint32, k contact, lattice bo
 // it at the interval (or a divisor of it) however the records are
 // shuffled, while a person's gaps drive it to one within a few calls.
 func (s *caller) observeLattice(t uint32) {
-	gap := int64(t) - int64(s.prevStart)
+	gap := int64(t) - (int64(s.lastOut) - int64(s.prevBefore))
 	if gap < 0 {
 		gap = -gap
 	}
@@ -339,18 +344,32 @@ func (t *callerTable) upsert(key uint64, now uint32) (s *caller, fresh bool) {
 		pos = t.free[n-1]
 		t.free = t.free[:n-1]
 	} else {
+		if len(t.slab) == cap(t.slab) {
+			t.grow()
+		}
 		t.slab = append(t.slab, caller{})
 		t.stamps = append(t.stamps, 0)
 		pos = uint32(len(t.slab) - 1)
 	}
 	t.index[i] = fp<<32 | uint64(pos)
 	t.used++
-	t.slab[pos] = caller{key: key, last: now, live: true}
+	t.slab[pos] = caller{key: key, last: now}
 	t.stamps[pos] = now
 	if t.used*4 > len(t.index)*3 {
 		t.rehash(len(t.index) * 2)
 	}
 	return &t.slab[pos], true
+}
+
+// grow makes room in the slab for an eighth more states (append would
+// leave up to a quarter of a large slab unused).
+func (t *callerTable) grow() {
+	n := len(t.slab) + max(len(t.slab)/8, 1024)
+	slab := make([]caller, len(t.slab), n)
+	copy(slab, t.slab)
+	stamps := make([]uint32, len(t.stamps), n)
+	copy(stamps, t.stamps)
+	t.slab, t.stamps = slab, stamps
 }
 
 // rehash rebuilds the index with n slots from the live states.
@@ -359,7 +378,7 @@ func (t *callerTable) rehash(n int) {
 	t.mask = uint64(n - 1)
 	for pos := range t.slab {
 		s := &t.slab[pos]
-		if !s.live {
+		if s.key == 0 {
 			continue
 		}
 		fp := fingerprint(s.key)
@@ -408,7 +427,7 @@ func (t *callerTable) expire(cutoff uint32) {
 			continue
 		}
 		s := &t.slab[pos]
-		if s.live && s.last < cutoff && s.lastOut < cutoff {
+		if s.key != 0 && s.last < cutoff && s.lastOut < cutoff {
 			t.remove(s.key, uint32(pos))
 			*s = caller{}
 			t.stamps[pos] = freeSlot
@@ -416,13 +435,13 @@ func (t *callerTable) expire(cutoff uint32) {
 			t.used--
 		}
 	}
-	// Compact the slab when it has emptied a lot, and rebuild the index at
-	// a size fitting the rest.
-	if len(t.free) > len(t.slab)/2 && len(t.slab) > 1024 {
-		slab := make([]caller, 0, t.used+t.used/4)
+	// Compact the slab when a quarter of it is free, and rebuild the index
+	// at a size fitting the rest.
+	if len(t.free) > len(t.slab)/4 && len(t.slab) > 1024 {
+		slab := make([]caller, 0, t.used+t.used/8)
 		stamps := make([]uint32, 0, cap(slab))
 		for i := range t.slab {
-			if t.slab[i].live {
+			if t.slab[i].key != 0 {
 				slab = append(slab, t.slab[i])
 				stamps = append(stamps, t.stamps[i])
 			}

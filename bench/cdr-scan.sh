@@ -88,7 +88,7 @@ fi
 if [ "${SKIP_MEMORY:-}" != 1 ]; then
 	echo "== detector and corroboration sketch per active caller ($DAYS days x $SUBSCRIBERS subscribers, main scenario)"
 	RF_DAYS=$DAYS RF_SUBS=$SUBSCRIBERS go test ./detect -run '^$' -bench BenchmarkStateWithSketch -benchtime 1x -timeout 30m |
-		grep -E '^Benchmark' | tr '\t' '\n' | sed -n 's/^ *\([0-9.]*\) \(.*\)/\2: \1/p'| grep caller
+		grep -E '^Benchmark' | tr '\t' '\n' | sed -n 's/^ *\([0-9.]*\) \(.*\)/\2: \1/p' | grep caller
 	echo "== detector memory with $RF_CALLERS distinct active callers"
 	RF_CALLERS=$RF_CALLERS go test ./detect -run '^$' -bench BenchmarkDistinctCallers -benchtime 1x -timeout 30m |
 		grep -E 'Benchmark|callers'

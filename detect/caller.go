@@ -271,30 +271,31 @@ func cv(mean, sq float32) float64 {
 // callerTable holds caller states in a slab indexed by an open-addressing
 // hash index (linear probing), reusing freed slots, so a state costs its
 // record plus an 8-byte index slot and no per-state allocation. An index
-// slot holds a 32-bit fingerprint of the key's hash (never zero; its low
-// bits are the slot where probing starts) and the state's slab position; a
-// fingerprint match is confirmed against the state's key.
-//
-// stamps holds, by slab position, the time each state's counters were
-// decayed to (its last activity; freeSlot for a free position), so that
-// the hourly expiry scans four bytes a state instead of the whole slab.
-// Whoever changes a state's last calls touch.
+// slot holds a 16-bit fingerprint of the key's hash (never zero; probing
+// starts at the slot the hash's low bits name), the state's last activity
+// in units of 4,096 s (what the hourly expiry reads, so that it scans the
+// index and not the slab) and the state's slab position. A fingerprint
+// match is confirmed against the state's key. Whoever changes a state's
+// last calls touch with the state's index slot.
 type callerTable struct {
-	index  []uint64
-	mask   uint64
-	used   int // live entries in index
-	slab   []caller
-	stamps []uint32
-	free   []uint32
+	index []uint64
+	mask  uint64
+	used  int // live entries in index
+	slab  []caller
+	free  []uint32
 }
 
-// freeSlot is the stamp of a free slab position.
-const freeSlot = math.MaxUint32
+// Index entry layout.
+const (
+	fpShift    = 48
+	stampShift = 32
+	stampUnit  = 12 // log2 of the seconds of a stamp unit
+	stampMask  = 0xffff << stampShift
+)
 
-// touch copies s.last into the stamps; s is a state of the slab.
-func (t *callerTable) touch(s *caller) {
-	pos := (uintptr(unsafe.Pointer(s)) - uintptr(unsafe.Pointer(&t.slab[0]))) / unsafe.Sizeof(caller{})
-	t.stamps[pos] = s.last
+// touch records the last activity of the state at index slot i.
+func (t *callerTable) touch(i uint64, last uint32) {
+	t.index[i] = t.index[i]&^stampMask | uint64(last>>stampUnit)<<stampShift
 }
 
 func newCallerTable() callerTable {
@@ -303,39 +304,49 @@ func newCallerTable() callerTable {
 
 func (t *callerTable) len() int { return t.used }
 
-// fingerprint returns the index fingerprint of key.
-func fingerprint(key uint64) uint64 { return uint64(uint32(number.Mix(key)) | 1<<31) }
+// hashKey is the hash whose low bits place key in the index and whose top
+// 16 bits (never zero) are its fingerprint.
+func hashKey(key uint64) uint64 { return number.Mix(key) | 1<<63 }
 
 // slotOf returns where key's probe sequence starts.
-func (t *callerTable) slotOf(key uint64) uint64 { return fingerprint(key) & t.mask }
+func (t *callerTable) slotOf(key uint64) uint64 { return hashKey(key) & t.mask }
 
 func (t *callerTable) get(key uint64) *caller {
-	fp := fingerprint(key)
-	for i := fp & t.mask; ; i = (i + 1) & t.mask {
+	s, _ := t.find(key)
+	return s
+}
+
+// find returns key's state and its index slot, or nil.
+func (t *callerTable) find(key uint64) (*caller, uint64) {
+	h := hashKey(key)
+	fp := h >> fpShift
+	for i := h & t.mask; ; i = (i + 1) & t.mask {
 		e := t.index[i]
 		if e == 0 {
-			return nil
+			return nil, 0
 		}
-		if e>>32 == fp {
+		if e>>fpShift == fp {
 			if s := &t.slab[uint32(e)]; s.key == key {
-				return s
+				return s, i
 			}
 		}
 	}
 }
 
-// upsert returns key's state, creating it (fresh) when absent.
-func (t *callerTable) upsert(key uint64, now uint32) (s *caller, fresh bool) {
-	fp := fingerprint(key)
-	i := fp & t.mask
+// upsert returns key's state and its index slot, creating the state
+// (fresh) when absent.
+func (t *callerTable) upsert(key uint64, now uint32) (s *caller, slot uint64, fresh bool) {
+	h := hashKey(key)
+	fp := h >> fpShift
+	i := h & t.mask
 	for ; ; i = (i + 1) & t.mask {
 		e := t.index[i]
 		if e == 0 {
 			break
 		}
-		if e>>32 == fp {
+		if e>>fpShift == fp {
 			if s := &t.slab[uint32(e)]; s.key == key {
-				return s, false
+				return s, i, false
 			}
 		}
 	}
@@ -348,28 +359,25 @@ func (t *callerTable) upsert(key uint64, now uint32) (s *caller, fresh bool) {
 			t.grow()
 		}
 		t.slab = append(t.slab, caller{})
-		t.stamps = append(t.stamps, 0)
 		pos = uint32(len(t.slab) - 1)
 	}
-	t.index[i] = fp<<32 | uint64(pos)
+	t.index[i] = fp<<fpShift | uint64(pos)
+	t.touch(i, now)
 	t.used++
 	t.slab[pos] = caller{key: key, last: now}
-	t.stamps[pos] = now
 	if t.used*4 > len(t.index)*3 {
 		t.rehash(len(t.index) * 2)
+		_, i = t.find(key)
 	}
-	return &t.slab[pos], true
+	return &t.slab[pos], i, true
 }
 
-// grow makes room in the slab for an eighth more states (append would
+// grow makes room in the slab for a sixteenth more states (append would
 // leave up to a quarter of a large slab unused).
 func (t *callerTable) grow() {
-	n := len(t.slab) + max(len(t.slab)/8, 1024)
-	slab := make([]caller, len(t.slab), n)
+	slab := make([]caller, len(t.slab), len(t.slab)+max(len(t.slab)/16, 1024))
 	copy(slab, t.slab)
-	stamps := make([]uint32, len(t.stamps), n)
-	copy(stamps, t.stamps)
-	t.slab, t.stamps = slab, stamps
+	t.slab = slab
 }
 
 // rehash rebuilds the index with n slots from the live states.
@@ -381,12 +389,13 @@ func (t *callerTable) rehash(n int) {
 		if s.key == 0 {
 			continue
 		}
-		fp := fingerprint(s.key)
-		i := fp & t.mask
+		h := hashKey(s.key)
+		i := h & t.mask
 		for t.index[i] != 0 {
 			i = (i + 1) & t.mask
 		}
-		t.index[i] = fp<<32 | uint64(pos)
+		t.index[i] = h>>fpShift<<fpShift | uint64(pos)
+		t.touch(i, s.last)
 	}
 }
 
@@ -408,7 +417,7 @@ func (t *callerTable) remove(key uint64, pos uint32) {
 			}
 			// The entry at j may fill the hole at i unless its probe
 			// starts cyclically after i and at or before j.
-			home := (e >> 32) & t.mask
+			home := t.slotOf(t.slab[uint32(e)].key)
 			if (i < j && (home <= i || home > j)) || (i > j && home <= i && home > j) {
 				t.index[i] = e
 				i = j
@@ -420,33 +429,37 @@ func (t *callerTable) remove(key uint64, pos uint32) {
 
 // expire drops callers whose last activity is before cutoff. A state's
 // last is never before its lastOut (counters are decayed to each call
-// before it is counted), so the stamps alone say which have expired.
+// before it is counted), so the index's stamps say which may have expired
+// and only those states are read.
 func (t *callerTable) expire(cutoff uint32) {
-	for pos, at := range t.stamps {
-		if at >= cutoff || at == freeSlot {
+	unit := uint16(cutoff >> stampUnit)
+	var gone []uint32
+	for _, e := range t.index {
+		// Stamps compare modulo 2¹⁶ units (8.5 years).
+		if e == 0 || int16(unit-uint16(e>>stampShift)) < 0 {
 			continue
 		}
-		s := &t.slab[pos]
-		if s.key != 0 && s.last < cutoff && s.lastOut < cutoff {
-			t.remove(s.key, uint32(pos))
-			*s = caller{}
-			t.stamps[pos] = freeSlot
-			t.free = append(t.free, uint32(pos))
-			t.used--
+		if s := &t.slab[uint32(e)]; s.last < cutoff && s.lastOut < cutoff {
+			gone = append(gone, uint32(e))
 		}
+	}
+	for _, pos := range gone {
+		s := &t.slab[pos]
+		t.remove(s.key, pos)
+		*s = caller{}
+		t.free = append(t.free, pos)
+		t.used--
 	}
 	// Compact the slab when a quarter of it is free, and rebuild the index
 	// at a size fitting the rest.
 	if len(t.free) > len(t.slab)/4 && len(t.slab) > 1024 {
-		slab := make([]caller, 0, t.used+t.used/8)
-		stamps := make([]uint32, 0, cap(slab))
+		slab := make([]caller, 0, t.used+t.used/16)
 		for i := range t.slab {
 			if t.slab[i].key != 0 {
 				slab = append(slab, t.slab[i])
-				stamps = append(stamps, t.stamps[i])
 			}
 		}
-		t.slab, t.stamps, t.free = slab, stamps, nil
+		t.slab, t.free = slab, nil
 		n := 1024
 		for n*3 < t.used*4*2 {
 			n *= 2
@@ -458,5 +471,5 @@ func (t *callerTable) expire(cutoff uint32) {
 // bytes is the memory held: slab and free list capacity and the index.
 func (t *callerTable) bytes() int64 {
 	rec := int64(unsafe.Sizeof(caller{}))
-	return int64(cap(t.slab))*rec + int64(cap(t.stamps))*4 + int64(cap(t.free))*4 + int64(len(t.index))*8
+	return int64(cap(t.slab))*rec + int64(cap(t.free))*4 + int64(len(t.index))*8
 }

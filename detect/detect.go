@@ -258,11 +258,11 @@ func (d *Detector) Observe(c ringfence.CallRecord, emit func(ringfence.Flag)) {
 	pab, pba := d.pairs.find(bab, hab, t), d.pairs.find(bba, hba, t)
 	k, last, bits := d.contact(pab, pba, t, c.Answered)
 	d.pairs.put(bab, hab, pab, last, bits)
-	if r := d.callers.get(c.Callee); r != nil {
+	if r, slot := d.callers.find(c.Callee); r != nil {
 		// The callee is a caller too: it is called, and when it had
 		// called this caller, who had not called back since, called back.
 		r.decayTo(t)
-		d.callers.touch(r)
+		d.callers.touch(slot, r.last)
 		r.in++
 		if pba.found() && (!pab.found() || pab.last < pba.last) {
 			r.cb++
@@ -273,7 +273,7 @@ func (d *Detector) Observe(c ringfence.CallRecord, emit func(ringfence.Flag)) {
 	if d.calleeSide(c, hcallee, emit) {
 		return
 	}
-	s, fresh := d.callers.upsert(c.Caller, t)
+	s, slot, fresh := d.callers.upsert(c.Caller, t)
 	if fresh {
 		s.first = t
 		if _, ok := d.flagged[c.Caller]; ok {
@@ -281,7 +281,7 @@ func (d *Detector) Observe(c ringfence.CallRecord, emit func(ringfence.Flag)) {
 		}
 	}
 	s.observe(c, t, k, d.timeGCD == 1)
-	d.callers.touch(s)
+	d.callers.touch(slot, s.last)
 
 	if d.sample != nil && s.total >= d.minCalls && checkpoint(s.total) {
 		d.sampleCaller(s, t)

@@ -7,7 +7,10 @@
 # time). With BASE=<git revision> it also builds that revision and scans
 # the same file with it on one core, for a before/after in the same run.
 # It also measures the detector's memory per active caller with
-# RF_CALLERS distinct callers (default 10,000,000).
+# RF_CALLERS distinct callers (default 10,000,000), and what the server
+# keeps per active caller on the simulated population: the detector's
+# state and the corroboration sketch it feeds every call (package
+# corroborate), together against the 256 bytes.
 #
 # Usage: bench/cdr-scan.sh            (from the repository root)
 # Environment: DAYS (7), SUBSCRIBERS (100000), RF_CALLERS (10000000),
@@ -83,6 +86,9 @@ if [ "${SKIP_WORKERS:-}" != 1 ]; then
 fi
 
 if [ "${SKIP_MEMORY:-}" != 1 ]; then
+	echo "== detector and corroboration sketch per active caller ($DAYS days x $SUBSCRIBERS subscribers, main scenario)"
+	RF_DAYS=$DAYS RF_SUBS=$SUBSCRIBERS go test ./detect -run '^$' -bench BenchmarkStateWithSketch -benchtime 1x -timeout 30m |
+		grep -E '^Benchmark' | tr '\t' '\n' | sed -n 's/^ *\([0-9.]*\) \(.*\)/\2: \1/p' | grep caller
 	echo "== detector memory with $RF_CALLERS distinct active callers"
 	RF_CALLERS=$RF_CALLERS go test ./detect -run '^$' -bench BenchmarkDistinctCallers -benchtime 1x -timeout 30m |
 		grep -E 'Benchmark|callers'

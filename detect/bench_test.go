@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"ringfence"
+	"ringfence/corroborate"
 	"ringfence/detect"
 	"ringfence/simulate"
 )
@@ -62,5 +63,36 @@ func BenchmarkDistinctCallers(b *testing.B) {
 		b.ReportMetric(st.BytesPerCaller(), "state-bytes/caller")
 		b.ReportMetric(heap/(1<<20), "heap-MiB")
 		runtime.KeepAlive(d)
+	}
+}
+
+// BenchmarkStateWithSketch measures what the server keeps per active
+// caller on a simulated population (RF_SUBS subscribers, default 20,000,
+// over RF_DAYS days, default 7): the detector's state, and the sketch of
+// who called whom that crowd reports are checked against (package
+// corroborate), which the server feeds every call the detector sees. Both
+// are divided by the detector's active callers (those that called within
+// its idle expiry). sketch-30d-bytes/caller is the sketch's bytes per day
+// held times the 30 days it keeps in service.
+func BenchmarkStateWithSketch(b *testing.B) {
+	days, subs := envInt("RF_DAYS", 7), envInt("RF_SUBS", 20000)
+	calls := simulate.Run(simulate.Config{Days: days, Subscribers: subs, Seed: 11}).Calls
+	b.ResetTimer()
+	for range b.N {
+		d := detect.New(detect.DefaultConfig())
+		s := corroborate.New(corroborate.DefaultConfig())
+		emit := func(ringfence.Flag) {}
+		for i := 0; i < len(calls); i += 256 {
+			batch := calls[i:min(i+256, len(calls))]
+			d.ObserveCalls(batch, emit)
+			s.Add(batch...)
+		}
+		st, ss := d.Stats(), s.Stats()
+		n := float64(st.ActiveCallers)
+		b.ReportMetric(n, "active-callers")
+		b.ReportMetric(st.BytesPerCaller(), "detector-bytes/caller")
+		b.ReportMetric(float64(ss.Bytes)/n, "sketch-bytes/caller")
+		b.ReportMetric(st.BytesPerCaller()+float64(ss.Bytes)/n, "total-bytes/caller")
+		b.ReportMetric(float64(ss.Bytes)/float64(ss.Days)*corroborate.Window/n, "sketch-30d-bytes/caller")
 	}
 }

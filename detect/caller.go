@@ -19,22 +19,27 @@ const (
 // caller is the state kept per active caller. Counters decay with a
 // one-day time constant, so they approximate "the last 24 hours" and need
 // no window buckets; hour decays with a one-hour constant.
+//
+// The record is 144 bytes: the previous callee is kept by its low 32 bits
+// (sequential dialling is a difference of at most 100, which they give
+// unless two numbers 2³² apart in key happen to come together), and the
+// previous start as its distance before lastOut (exact up to 18 hours; a
+// record later than that is beyond the lattice test's hour anyway).
 type caller struct {
-	key        uint64
-	prevCallee uint64
+	key        uint64 // the caller's number; 0 for a free slab position
 	partner    uint64 // campaign root whose callees this caller shares
 	first      uint32 // first call seen (seconds since the detector's epoch, as all times here)
 	last       uint32 // time the counters were decayed to
 	lastOut    uint32 // latest outbound call start
-	prevStart  uint32 // start of the previous record, in arrival order
 	total      uint32 // outbound calls since the state was created (saturating)
+	prevCallee uint32 // low 32 bits of the previous callee's key (0: none yet)
 	pcnt       uint16 // strength of the partner link
 	lattice    uint16 // greatest common divisor of the gaps between calls
 	latticeRun uint16 // gaps in a row that kept the divisor above one
 	modeDur    uint16 // the talk time answered calls keep returning to
+	prevBefore uint16 // the previous record's start before lastOut (s, saturating)
 	rng        uint8  // range class, looked up once the caller is a candidate
-	live       bool
-	flagged    bool // flagged while this state lived
+	flagged    bool   // flagged while this state lived
 
 	n, ans, short, talk float32 // calls, answered, answered < 10 s, talk seconds
 	ep, epAns           float32 // episodes (runs of attempts at one callee), episodes that got through
@@ -132,10 +137,10 @@ func (s *caller) observe(c ringfence.CallRecord, t uint32, k contact, lattice bo
 			s.observeLattice(t)
 		}
 	}
-	s.prevStart = t
 	if t > s.lastOut {
 		s.lastOut = t
 	}
+	s.prevBefore = uint16(min(s.lastOut-t, math.MaxUint16))
 	if s.total < math.MaxUint32 {
 		s.total++
 	}
@@ -172,16 +177,16 @@ func (s *caller) observe(c ringfence.CallRecord, t uint32, k contact, lattice bo
 			s.known++
 		}
 	}
-	if s.prevCallee != 0 && c.Callee != s.prevCallee {
-		delta := c.Callee - s.prevCallee
-		if c.Callee < s.prevCallee {
-			delta = s.prevCallee - c.Callee
+	if callee := uint32(c.Callee); s.prevCallee != 0 && callee != s.prevCallee {
+		delta := callee - s.prevCallee
+		if delta > 1<<31 {
+			delta = -delta
 		}
 		if delta <= 100 {
 			s.seq++
 		}
 	}
-	s.prevCallee = c.Callee
+	s.prevCallee = uint32(c.Callee)
 }
 
 // observeLattice follows the greatest common divisor of the gaps between
@@ -189,7 +194,7 @@ func (s *caller) observe(c ringfence.CallRecord, t uint32, k contact, lattice bo
 // it at the interval (or a divisor of it) however the records are
 // shuffled, while a person's gaps drive it to one within a few calls.
 func (s *caller) observeLattice(t uint32) {
-	gap := int64(t) - int64(s.prevStart)
+	gap := int64(t) - (int64(s.lastOut) - int64(s.prevBefore))
 	if gap < 0 {
 		gap = -gap
 	}
@@ -266,9 +271,12 @@ func cv(mean, sq float32) float64 {
 // callerTable holds caller states in a slab indexed by an open-addressing
 // hash index (linear probing), reusing freed slots, so a state costs its
 // record plus an 8-byte index slot and no per-state allocation. An index
-// slot holds a 32-bit fingerprint of the key's hash (never zero; its low
-// bits are the slot where probing starts) and the state's slab position; a
-// fingerprint match is confirmed against the state's key.
+// slot holds a 16-bit fingerprint of the key's hash (never zero; probing
+// starts at the slot the hash's low bits name), the state's last activity
+// in units of 4,096 s (what the hourly expiry reads, so that it scans the
+// index and not the slab) and the state's slab position. A fingerprint
+// match is confirmed against the state's key. Whoever changes a state's
+// last calls touch with the state's index slot.
 type callerTable struct {
 	index []uint64
 	mask  uint64
@@ -277,45 +285,68 @@ type callerTable struct {
 	free  []uint32
 }
 
+// Index entry layout.
+const (
+	fpShift    = 48
+	stampShift = 32
+	stampUnit  = 12 // log2 of the seconds of a stamp unit
+	stampMask  = 0xffff << stampShift
+)
+
+// touch records the last activity of the state at index slot i.
+func (t *callerTable) touch(i uint64, last uint32) {
+	t.index[i] = t.index[i]&^stampMask | uint64(last>>stampUnit)<<stampShift
+}
+
 func newCallerTable() callerTable {
 	return callerTable{index: make([]uint64, 1024), mask: 1023}
 }
 
 func (t *callerTable) len() int { return t.used }
 
-// fingerprint returns the index fingerprint of key.
-func fingerprint(key uint64) uint64 { return uint64(uint32(number.Mix(key)) | 1<<31) }
+// hashKey is the hash whose low bits place key in the index and whose top
+// 16 bits (never zero) are its fingerprint.
+func hashKey(key uint64) uint64 { return number.Mix(key) | 1<<63 }
 
 // slotOf returns where key's probe sequence starts.
-func (t *callerTable) slotOf(key uint64) uint64 { return fingerprint(key) & t.mask }
+func (t *callerTable) slotOf(key uint64) uint64 { return hashKey(key) & t.mask }
 
 func (t *callerTable) get(key uint64) *caller {
-	fp := fingerprint(key)
-	for i := fp & t.mask; ; i = (i + 1) & t.mask {
+	s, _ := t.find(key)
+	return s
+}
+
+// find returns key's state and its index slot, or nil.
+func (t *callerTable) find(key uint64) (*caller, uint64) {
+	h := hashKey(key)
+	fp := h >> fpShift
+	for i := h & t.mask; ; i = (i + 1) & t.mask {
 		e := t.index[i]
 		if e == 0 {
-			return nil
+			return nil, 0
 		}
-		if e>>32 == fp {
+		if e>>fpShift == fp {
 			if s := &t.slab[uint32(e)]; s.key == key {
-				return s
+				return s, i
 			}
 		}
 	}
 }
 
-// upsert returns key's state, creating it (fresh) when absent.
-func (t *callerTable) upsert(key uint64, now uint32) (s *caller, fresh bool) {
-	fp := fingerprint(key)
-	i := fp & t.mask
+// upsert returns key's state and its index slot, creating the state
+// (fresh) when absent.
+func (t *callerTable) upsert(key uint64, now uint32) (s *caller, slot uint64, fresh bool) {
+	h := hashKey(key)
+	fp := h >> fpShift
+	i := h & t.mask
 	for ; ; i = (i + 1) & t.mask {
 		e := t.index[i]
 		if e == 0 {
 			break
 		}
-		if e>>32 == fp {
+		if e>>fpShift == fp {
 			if s := &t.slab[uint32(e)]; s.key == key {
-				return s, false
+				return s, i, false
 			}
 		}
 	}
@@ -324,16 +355,29 @@ func (t *callerTable) upsert(key uint64, now uint32) (s *caller, fresh bool) {
 		pos = t.free[n-1]
 		t.free = t.free[:n-1]
 	} else {
+		if len(t.slab) == cap(t.slab) {
+			t.grow()
+		}
 		t.slab = append(t.slab, caller{})
 		pos = uint32(len(t.slab) - 1)
 	}
-	t.index[i] = fp<<32 | uint64(pos)
+	t.index[i] = fp<<fpShift | uint64(pos)
+	t.touch(i, now)
 	t.used++
-	t.slab[pos] = caller{key: key, last: now, live: true}
+	t.slab[pos] = caller{key: key, last: now}
 	if t.used*4 > len(t.index)*3 {
 		t.rehash(len(t.index) * 2)
+		_, i = t.find(key)
 	}
-	return &t.slab[pos], true
+	return &t.slab[pos], i, true
+}
+
+// grow makes room in the slab for a sixteenth more states (append would
+// leave up to a quarter of a large slab unused).
+func (t *callerTable) grow() {
+	slab := make([]caller, len(t.slab), len(t.slab)+max(len(t.slab)/16, 1024))
+	copy(slab, t.slab)
+	t.slab = slab
 }
 
 // rehash rebuilds the index with n slots from the live states.
@@ -342,15 +386,16 @@ func (t *callerTable) rehash(n int) {
 	t.mask = uint64(n - 1)
 	for pos := range t.slab {
 		s := &t.slab[pos]
-		if !s.live {
+		if s.key == 0 {
 			continue
 		}
-		fp := fingerprint(s.key)
-		i := fp & t.mask
+		h := hashKey(s.key)
+		i := h & t.mask
 		for t.index[i] != 0 {
 			i = (i + 1) & t.mask
 		}
-		t.index[i] = fp<<32 | uint64(pos)
+		t.index[i] = h>>fpShift<<fpShift | uint64(pos)
+		t.touch(i, s.last)
 	}
 }
 
@@ -372,7 +417,7 @@ func (t *callerTable) remove(key uint64, pos uint32) {
 			}
 			// The entry at j may fill the hole at i unless its probe
 			// starts cyclically after i and at or before j.
-			home := (e >> 32) & t.mask
+			home := t.slotOf(t.slab[uint32(e)].key)
 			if (i < j && (home <= i || home > j)) || (i > j && home <= i && home > j) {
 				t.index[i] = e
 				i = j
@@ -382,23 +427,35 @@ func (t *callerTable) remove(key uint64, pos uint32) {
 	}
 }
 
-// expire drops callers whose last activity is before cutoff.
+// expire drops callers whose last activity is before cutoff. A state's
+// last is never before its lastOut (counters are decayed to each call
+// before it is counted), so the index's stamps say which may have expired
+// and only those states are read.
 func (t *callerTable) expire(cutoff uint32) {
-	for pos := range t.slab {
-		s := &t.slab[pos]
-		if s.live && s.last < cutoff && s.lastOut < cutoff {
-			t.remove(s.key, uint32(pos))
-			*s = caller{}
-			t.free = append(t.free, uint32(pos))
-			t.used--
+	unit := uint16(cutoff >> stampUnit)
+	var gone []uint32
+	for _, e := range t.index {
+		// Stamps compare modulo 2¹⁶ units (8.5 years).
+		if e == 0 || int16(unit-uint16(e>>stampShift)) < 0 {
+			continue
+		}
+		if s := &t.slab[uint32(e)]; s.last < cutoff && s.lastOut < cutoff {
+			gone = append(gone, uint32(e))
 		}
 	}
-	// Compact the slab when it has emptied a lot, and rebuild the index at
-	// a size fitting the rest.
-	if len(t.free) > len(t.slab)/2 && len(t.slab) > 1024 {
-		slab := make([]caller, 0, t.used+t.used/4)
+	for _, pos := range gone {
+		s := &t.slab[pos]
+		t.remove(s.key, pos)
+		*s = caller{}
+		t.free = append(t.free, pos)
+		t.used--
+	}
+	// Compact the slab when a quarter of it is free, and rebuild the index
+	// at a size fitting the rest.
+	if len(t.free) > len(t.slab)/4 && len(t.slab) > 1024 {
+		slab := make([]caller, 0, t.used+t.used/16)
 		for i := range t.slab {
-			if t.slab[i].live {
+			if t.slab[i].key != 0 {
 				slab = append(slab, t.slab[i])
 			}
 		}

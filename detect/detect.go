@@ -258,10 +258,11 @@ func (d *Detector) Observe(c ringfence.CallRecord, emit func(ringfence.Flag)) {
 	pab, pba := d.pairs.find(bab, hab, t), d.pairs.find(bba, hba, t)
 	k, last, bits := d.contact(pab, pba, t, c.Answered)
 	d.pairs.put(bab, hab, pab, last, bits)
-	if r := d.callers.get(c.Callee); r != nil {
+	if r, slot := d.callers.find(c.Callee); r != nil {
 		// The callee is a caller too: it is called, and when it had
 		// called this caller, who had not called back since, called back.
 		r.decayTo(t)
+		d.callers.touch(slot, r.last)
 		r.in++
 		if pba.found() && (!pab.found() || pab.last < pba.last) {
 			r.cb++
@@ -272,7 +273,7 @@ func (d *Detector) Observe(c ringfence.CallRecord, emit func(ringfence.Flag)) {
 	if d.calleeSide(c, hcallee, emit) {
 		return
 	}
-	s, fresh := d.callers.upsert(c.Caller, t)
+	s, slot, fresh := d.callers.upsert(c.Caller, t)
 	if fresh {
 		s.first = t
 		if _, ok := d.flagged[c.Caller]; ok {
@@ -280,6 +281,7 @@ func (d *Detector) Observe(c ringfence.CallRecord, emit func(ringfence.Flag)) {
 		}
 	}
 	s.observe(c, t, k, d.timeGCD == 1)
+	d.callers.touch(slot, s.last)
 
 	if d.sample != nil && s.total >= d.minCalls && checkpoint(s.total) {
 		d.sampleCaller(s, t)
@@ -320,32 +322,38 @@ func (d *Detector) ObserveCalls(calls []ringfence.CallRecord, emit func(ringfenc
 		calls = calls[len(batch):]
 		var sink uint64
 		for i := range batch {
-			c := &batch[i]
-			hab := mixPair(c.Caller, c.Callee)
-			sink += d.pairs.bucket(hab)[0]
-			sink += d.pairs.bucket(mixPair(c.Callee, c.Caller))[0]
-			sink += d.rows.slot(rowHash(c, hab))
-			sink += uint64(d.bursts.counts.line(number.Mix(c.Callee))[0].watch)
-			sink += d.callers.index[d.callers.slotOf(c.Caller)]
-			sink += d.callers.index[d.callers.slotOf(c.Callee)]
+			sink += d.warm1(&batch[i])
 		}
 		for i := range batch {
-			c := &batch[i]
-			if e := d.callers.index[d.callers.slotOf(c.Caller)]; e != 0 && int(uint32(e)) < len(d.callers.slab) {
-				s := &d.callers.slab[uint32(e)]
-				sink += uint64(s.total)
-				// Every caller's new contacts look up the callee's slot.
-				sink += d.campaigns.slot(c.Callee).caller
-			}
-			if e := d.callers.index[d.callers.slotOf(c.Callee)]; e != 0 && int(uint32(e)) < len(d.callers.slab) {
-				sink += uint64(d.callers.slab[uint32(e)].total)
-			}
+			sink += d.warm2(&batch[i])
 		}
 		d.warm += sink
 		for i := range batch {
 			d.Observe(batch[i], emit)
 		}
 	}
+}
+
+// warm1 reads the table entries a call will need that its numbers' hashes
+// locate; warm2 then those the first ones point to (the callers' states).
+func (d *Detector) warm1(c *ringfence.CallRecord) uint64 {
+	hab := mixPair(c.Caller, c.Callee)
+	return d.pairs.bucket(hab)[0] + d.pairs.bucket(mixPair(c.Callee, c.Caller))[0] +
+		d.rows.slot(rowHash(c, hab)) + uint64(d.bursts.counts.line(number.Mix(c.Callee))[0].watch) +
+		d.callers.index[d.callers.slotOf(c.Caller)] + d.callers.index[d.callers.slotOf(c.Callee)]
+}
+
+func (d *Detector) warm2(c *ringfence.CallRecord) (sink uint64) {
+	if e := d.callers.index[d.callers.slotOf(c.Caller)]; e != 0 && int(uint32(e)) < len(d.callers.slab) {
+		s := &d.callers.slab[uint32(e)]
+		sink += uint64(s.total)
+		// Every caller's new contacts look up the callee's slot.
+		sink += d.campaigns.slot(c.Callee).caller
+	}
+	if e := d.callers.index[d.callers.slotOf(c.Callee)]; e != 0 && int(uint32(e)) < len(d.callers.slab) {
+		sink += uint64(d.callers.slab[uint32(e)].total)
+	}
+	return sink
 }
 
 // contact works out a call's place among the caller's contacts with the

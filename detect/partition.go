@@ -127,3 +127,141 @@ func (d *Detector) burstAt(c ringfence.CallRecord, hcallee uint64) *target {
 	}
 	return d.bursts.observe(c, hcallee, d.now)
 }
+
+// Routed is a call as a Router hands it to one partitioned detector: the
+// call itself when the detector owns its caller or callee, or (Tick) a
+// call of other detectors' numbers that the detector must see the stream
+// time of (the first call, and the calls at which detectors sweep their
+// state), or with no call the stream time at the end of a batch (End).
+// Latest and GCD carry the stream time of the calls routed elsewhere
+// before it.
+type Routed struct {
+	Call ringfence.CallRecord
+	// Latest is the latest start of the calls before this one (0 before
+	// the first), and GCD the greatest common divisor of their starts'
+	// distances from the first call's: what Observe would have learnt
+	// from the calls given to other detectors.
+	Latest int64
+	GCD    uint64
+	Tick   bool
+}
+
+// Router splits a stream among Count partitioned detectors, so that each
+// is given only the calls whose caller or callee it owns (about 2/Count of
+// them) instead of every call: detectors fed by ObserveRouted raise the
+// same flags, with the same times and counters, as detectors given every
+// call by ObserveCalls. The zero Router is not useful; use NewRouter.
+type Router struct {
+	count      int
+	started    bool
+	burstClock bool
+	first      int64
+	latest     int64
+	gcd        uint64
+	nextSweep  int64
+}
+
+// NewRouter returns a router for count detectors (Partition{Count: count,
+// Index: 0..count-1}).
+func NewRouter(count int) *Router { return &Router{count: max(count, 1)} }
+
+// Route appends c to the batch of each detector that owns its caller or
+// callee (once when it owns both), and a tick to the others' batches
+// when they must see its time. batches has one slice per detector, by
+// partition index.
+func (r *Router) Route(c ringfence.CallRecord, batches [][]Routed) {
+	if c.Caller == 0 || c.Callee == 0 {
+		// Skipped and counted by the caller's owner; no one's clock moves.
+		o := Owner(c.Caller, r.count)
+		batches[o] = append(batches[o], Routed{Call: c, Latest: r.latest, GCD: r.gcd})
+		return
+	}
+	oc, oe := Owner(c.Caller, r.count), Owner(c.Callee, r.count)
+	e := Routed{Call: c, Latest: r.latest, GCD: r.gcd}
+	batches[oc] = append(batches[oc], e)
+	if oe != oc {
+		batches[oe] = append(batches[oe], e)
+	}
+	tick := false
+	if !r.started {
+		// The first call starts every detector's clock.
+		r.started, r.first, r.latest, r.nextSweep = true, c.Start, c.Start, c.Start+3600
+		tick = true
+	}
+	if c.Caller != c.Callee {
+		if !r.burstClock {
+			// So does the first between two numbers the burst sketch's.
+			r.burstClock, tick = true, true
+		}
+		if c.Start > r.latest {
+			r.latest = c.Start
+		}
+		if r.gcd != 1 {
+			r.gcd = gcd(r.gcd, uint64(abs64(c.Start-r.first)))
+		}
+		if r.latest >= r.nextSweep {
+			// Every detector sweeps its state at this call.
+			r.nextSweep = r.latest + 3600
+			tick = true
+		}
+	}
+	if tick {
+		t := Routed{Call: c, Latest: e.Latest, GCD: e.GCD, Tick: true}
+		for i := range batches {
+			if i != oc && i != oe {
+				batches[i] = append(batches[i], t)
+			}
+		}
+	}
+}
+
+// End appends to every detector's batch the stream time of the calls
+// routed so far, so that each knows it at the end of a batch (what a
+// flag raised next is dated from and what a summary reports).
+func (r *Router) End(batches [][]Routed) {
+	if !r.started {
+		return
+	}
+	for i := range batches {
+		batches[i] = append(batches[i], Routed{Latest: r.latest, GCD: r.gcd, Tick: true})
+	}
+}
+
+// ObserveRouted observes the calls a Router gave this detector, with the
+// same result as ObserveCalls over the whole stream.
+func (d *Detector) ObserveRouted(calls []Routed, emit func(ringfence.Flag)) {
+	for len(calls) > 0 {
+		batch := calls[:min(len(calls), 64)]
+		calls = calls[len(batch):]
+		var sink uint64
+		for i := range batch {
+			if !batch[i].Tick {
+				sink += d.warm1(&batch[i].Call)
+			}
+		}
+		for i := range batch {
+			if !batch[i].Tick {
+				sink += d.warm2(&batch[i].Call)
+			}
+		}
+		d.warm += sink
+		for i := range batch {
+			r := &batch[i]
+			if d.epoch != 0 {
+				if r.Latest > d.now {
+					d.now = r.Latest
+				}
+				if d.timeGCD != 1 && r.GCD != 0 {
+					d.timeGCD = gcd(d.timeGCD, r.GCD)
+				}
+			}
+			if r.Tick {
+				if r.Call != (ringfence.CallRecord{}) { // else only the time, from End
+					d.tick(r.Call)
+				}
+				continue
+			}
+			d.Observe(r.Call, emit)
+		}
+	}
+}

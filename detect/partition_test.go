@@ -3,6 +3,7 @@ package detect_test
 import (
 	"fmt"
 	"sort"
+	"strings"
 	"testing"
 
 	"ringfence"
@@ -55,6 +56,71 @@ func TestPartitionSameFlags(t *testing.T) {
 				if sum.Calls != st.Calls || sum.Duplicates != st.Duplicates || sum.Late != st.Late || sum.Skipped != st.Skipped || sum.ActiveCallers != st.ActiveCallers {
 					t.Errorf("partitions count calls %d dup %d late %d skipped %d callers %d, one detector %d %d %d %d %d",
 						sum.Calls, sum.Duplicates, sum.Late, sum.Skipped, sum.ActiveCallers, st.Calls, st.Duplicates, st.Late, st.Skipped, st.ActiveCallers)
+				}
+			})
+		}
+	}
+}
+
+// Detectors given only their calls by a Router raise exactly the flags
+// (scores, times, reasons, campaigns) and keep exactly the counters of
+// partitioned detectors given every call, also with a zero-key row, a
+// call to oneself and a stream that starts with either.
+func TestRouterSameAsEveryCall(t *testing.T) {
+	for _, sc := range scenarios {
+		for _, count := range []int{2, 5} {
+			t.Run(fmt.Sprintf("%s/%d", sc.name, count), func(t *testing.T) {
+				days, subs := 2, 3000
+				if testing.Short() {
+					days, subs = 1, 2000
+				}
+				calls := sc.run(days, subs, 9).Calls
+				first := calls[0]
+				odd := []ringfence.CallRecord{
+					{Caller: first.Caller, Callee: first.Caller, Start: first.Start - 5},
+					{Caller: 0, Callee: first.Callee, Start: first.Start - 4},
+					{Caller: first.Caller, Callee: 0, Start: first.Start + 7200},
+				}
+				calls = append(odd, calls...)
+				router := detect.NewRouter(count)
+				batches := make([][]detect.Routed, count)
+				for j, c := range calls {
+					router.Route(c, batches)
+					if j%1000 == 999 || j == len(calls)-1 {
+						router.End(batches)
+					}
+				}
+				routed := 0
+				for i := range count {
+					cfg := detect.DefaultConfig()
+					cfg.Partition = detect.Partition{Count: count, Index: i}
+					every, given := detect.New(cfg), detect.New(cfg)
+					var want, got []string
+					for j := 0; j < len(calls); j += 256 {
+						every.ObserveCalls(calls[j:min(j+256, len(calls))], func(f ringfence.Flag) { want = append(want, fmt.Sprintf("%+v", f)) })
+					}
+					b := batches[i]
+					routed += len(b)
+					for j := 0; j < len(b); j += 300 {
+						given.ObserveRouted(b[j:min(j+300, len(b))], func(f ringfence.Flag) { got = append(got, fmt.Sprintf("%+v", f)) })
+					}
+					if len(want) == 0 && i == 0 {
+						t.Errorf("partition %d raised no flags to compare", i)
+					}
+					if strings.Join(got, "\n") != strings.Join(want, "\n") {
+						t.Errorf("partition %d: %d flags given its calls, %d given every call", i, len(got), len(want))
+						diff(t, want, got)
+					}
+					ws, gs := every.Stats(), given.Stats()
+					ws.CallerBytes, gs.CallerBytes = 0, 0
+					if fmt.Sprint(ws) != fmt.Sprint(gs) {
+						t.Errorf("partition %d: stats %+v given its calls, %+v given every call", i, gs, ws)
+					}
+				}
+				// Each call goes to its caller's and its callee's owner,
+				// and a few ticks to the others.
+				if routed > len(calls)*2+len(calls)/1000*count+count || routed < len(calls) {
+					t.Errorf("%d calls routed as %d", len(calls), routed)
 				}
 			})
 		}

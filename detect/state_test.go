@@ -16,7 +16,7 @@ func TestCallerTable(t *testing.T) {
 	for step := range 60000 {
 		now += uint32(r.IntN(3))
 		key := uint64(8613800000000 + r.IntN(20000))
-		s, fresh := tab.upsert(key, now)
+		s, slot, fresh := tab.upsert(key, now)
 		if _, ok := model[key]; ok == fresh {
 			t.Fatalf("step %d: key %d fresh %v, in model %v", step, key, fresh, ok)
 		}
@@ -24,6 +24,7 @@ func TestCallerTable(t *testing.T) {
 			t.Fatalf("step %d: upsert(%d) returned state of %d", step, key, s.key)
 		}
 		s.last, s.lastOut = now, now
+		tab.touch(slot, now)
 		model[key] = now
 		if step%5000 == 4999 {
 			cutoff := now - 3000

@@ -11,7 +11,9 @@ import (
 
 // scanner feeds the records of "cdr scan" to one detector, or to several
 // partitioned ones (detect.Partition), each in its own goroutine working
-// through the batches at its own pace while the next batches are read.
+// through the batches at its own pace while the next batches are read. A
+// detect.Router gives each partitioned detector only the records whose
+// caller or callee it owns.
 type scanner struct {
 	rd    *cdr.Reader // the reader of the records being added
 	dets  []*detect.Detector
@@ -24,11 +26,13 @@ type scanner struct {
 	free     []*scanJob
 	in       []chan *scanJob
 	results  chan scanResult
+	router   *detect.Router
 }
 
-// scanJob is a batch of records handed to every detector.
+// scanJob is a batch of records, routed to the detectors.
 type scanJob struct {
 	recs    []ringfence.CallRecord
+	routed  [][]detect.Routed // by detector
 	rd      *cdr.Reader
 	pending int // detectors not done with it
 	flags   []ringfence.Flag
@@ -57,8 +61,13 @@ func newScanner(cfg detect.Config, workers int) *scanner {
 		return sc
 	}
 	sc.results = make(chan scanResult, workers*scanInFlight)
+	sc.router = detect.NewRouter(workers)
 	for range scanInFlight {
-		sc.free = append(sc.free, &scanJob{recs: make([]ringfence.CallRecord, 0, scanWorkBatch)})
+		j := &scanJob{recs: make([]ringfence.CallRecord, 0, scanWorkBatch), routed: make([][]detect.Routed, workers)}
+		for w := range j.routed {
+			j.routed[w] = make([]detect.Routed, 0, scanWorkBatch*2/workers+64)
+		}
+		sc.free = append(sc.free, j)
 	}
 	sc.job = sc.take()
 	for i := range workers {
@@ -70,7 +79,7 @@ func newScanner(cfg detect.Config, workers int) *scanner {
 		go func() {
 			for j := range in {
 				var fs []ringfence.Flag
-				d.ObserveCalls(j.recs, func(f ringfence.Flag) { fs = append(fs, f) })
+				d.ObserveRouted(j.routed[i], func(f ringfence.Flag) { fs = append(fs, f) })
 				sc.results <- scanResult{j, fs}
 			}
 		}()
@@ -82,12 +91,16 @@ func (sc *scanner) take() *scanJob {
 	j := sc.free[len(sc.free)-1]
 	sc.free = sc.free[:len(sc.free)-1]
 	j.recs, j.flags = j.recs[:0], j.flags[:0]
+	for w := range j.routed {
+		j.routed[w] = j.routed[w][:0]
+	}
 	return j
 }
 
 func (sc *scanner) add(rec ringfence.CallRecord) {
 	if sc.job != nil {
 		sc.job.recs = append(sc.job.recs, rec)
+		sc.router.Route(rec, sc.job.routed)
 		return
 	}
 	sc.batch = append(sc.batch, rec)
@@ -112,6 +125,7 @@ func (sc *scanner) flush(emit func(ringfence.Flag), wait bool) {
 		return
 	}
 	if j := sc.job; len(j.recs) > 0 {
+		sc.router.End(j.routed)
 		j.rd, j.pending = sc.rd, len(sc.dets)
 		for _, in := range sc.in {
 			in <- j

@@ -18,7 +18,7 @@ func (s *Store) Rules(ctx context.Context, subscriber string) (*screen.Rules, er
 	if isNoRows(err) {
 		return nil, notFound("no rules for subscriber")
 	} else if err != nil {
-		return nil, err
+		return nil, unavailable(err)
 	}
 	var r screen.Rules
 	if err := json.Unmarshal([]byte(doc), &r); err != nil {
@@ -247,16 +247,18 @@ func (s *Store) KeyByHash(ctx context.Context, hash []byte) (ringfence.Key, erro
 	err := s.pool.QueryRow(ctx, `SELECT id, role, subscriber, org, created_at FROM api_keys WHERE secret_hash = $1 AND revoked_at = 0`, hash).Scan(&k.ID, &role, &k.Subscriber, &k.Org, &at)
 	if isNoRows(err) {
 		return ringfence.Key{}, notFound("unknown key")
+	} else if err != nil {
+		return ringfence.Key{}, unavailable(err)
 	}
 	k.Role, k.CreatedAt = ringfence.Role(role), fromMS(at)
-	return k, err
+	return k, nil
 }
 
 // Keys implements ringfence.KeyStore.
 func (s *Store) Keys(ctx context.Context) ([]ringfence.Key, error) {
 	rows, err := s.pool.Query(ctx, `SELECT id, role, subscriber, org, created_at FROM api_keys ORDER BY created_at, id`)
 	if err != nil {
-		return nil, err
+		return nil, unavailable(err)
 	}
 	defer rows.Close()
 	var out []ringfence.Key

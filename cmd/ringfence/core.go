@@ -2,12 +2,16 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
+	"hash"
 	"io"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -197,12 +201,14 @@ func categoryKeys() string {
 	return strings.Join(ks, ", ")
 }
 
-// importBatch is how many reports go in one transaction.
-const importBatch = 1000
+// importBatch is how many reports go in one transaction on a store that
+// cannot import a file in one (PostgreSQL, for now).
+const importBatch = engine.ImportBatch
 
 func (c *cli) runImport(args []string) int {
-	fs := newFlagSet("import", "reports FILE [--format native|ftc]", c.stderr)
+	fs := newFlagSet("import", "reports FILE [--format native|ftc] [--data DIR | --store postgres://...]", c.stderr)
 	data := c.dataDir(fs)
+	store := storeFlag(fs)
 	format := fs.String("format", "native", "file format: native or ftc")
 	showErrors := fs.Int("errors", 10, "how many rejected lines to show")
 	pos, code, ok := c.parse(fs, args)
@@ -215,6 +221,11 @@ func (c *cli) runImport(args []string) int {
 	f, err := feed.ParseFormat(*format)
 	if err != nil {
 		return c.usageError(fs, "%v", err)
+	}
+	if *store != "" {
+		if err := checkStore(fs, *store); err != nil {
+			return c.usageError(fs, "%v", err)
+		}
 	}
 	name := pos[1]
 	var in io.Reader = c.stdin
@@ -231,8 +242,14 @@ func (c *cli) runImport(args []string) int {
 		in = file
 	}
 	ctx := c.context()
-	counted := &countingReader{r: newCtxReader(ctx, in)}
-	e, closeDB, err := c.createEngineToWrite(*data)
+	counted := &countingReader{r: newCtxReader(ctx, in), h: sha256.New()}
+	var e *engine.Engine
+	var closeDB func()
+	if *store != "" {
+		e, closeDB, err = openClusterEngine(ctx, *store)
+	} else {
+		e, closeDB, err = c.createEngineToWrite(*data)
+	}
 	if err != nil {
 		return c.fail("import", err)
 	}
@@ -242,16 +259,24 @@ func (c *cli) runImport(args []string) int {
 	})
 	c.progress(name, -1, 0, 0)
 	if ctx.Err() != nil {
-		// Batches committed before the signal stay (importing them again
-		// changes nothing: a reporter's latest report on a number wins);
-		// the batch in progress was rolled back.
-		fmt.Fprintf(c.stderr, "ringfence import: %s: interrupted after %d reports were committed; the rest was not imported\n", name, res.imported)
+		if res.Atomic {
+			fmt.Fprintf(c.stderr, "ringfence import: %s: interrupted; nothing was imported (a file goes in whole or not at all)\n", name)
+		} else {
+			// Batches committed before the signal stay (importing them
+			// again changes nothing: a reporter's latest report on a
+			// number wins); the batch in progress was rolled back.
+			fmt.Fprintf(c.stderr, "ringfence import: %s: interrupted after %d reports were committed; the rest was not imported\n", name, res.Imported)
+		}
 		return exitInterrupted
 	}
 	if err != nil {
-		fmt.Fprintf(c.stderr, "ringfence import: %s: %v\n", name, err)
+		if res.Atomic {
+			fmt.Fprintf(c.stderr, "ringfence import: %s: %s; nothing was imported\n", name, errorText(err))
+		} else {
+			fmt.Fprintf(c.stderr, "ringfence import: %s: %s\n", name, errorText(err))
+		}
 	}
-	fmt.Fprintf(c.stdout, "imported %d, rejected %d\n", res.imported, len(res.rejected)+res.moreRejected)
+	fmt.Fprintf(c.stdout, "imported %d, rejected %d\n", res.Imported, len(res.rejected)+res.moreRejected)
 	for i, r := range res.rejected {
 		if i >= *showErrors {
 			break
@@ -265,15 +290,16 @@ func (c *cli) runImport(args []string) int {
 }
 
 type importResult struct {
-	imported     int
+	engine.Import
 	rejected     []string // the first rejected rows' reasons
 	moreRejected int
 }
 
-// importReports streams a report file into e in batches. Every row read is
-// either imported or rejected with its line and reason; a batch is
-// acknowledged (counted as imported) only once committed.
-func importReports(ctx context.Context, e *engine.Engine, name string, r io.Reader, f feed.Format, progress func(int)) (importResult, error) {
+// importReports streams a report file into e (engine.ImportReports): on
+// the embedded store the whole file in one transaction, elsewhere in
+// batches. Every row read is either imported or rejected with its line,
+// field and reason; a report counts as imported only once committed.
+func importReports(ctx context.Context, e *engine.Engine, name string, r *countingReader, f feed.Format, progress func(int)) (importResult, error) {
 	var res importResult
 	rd, err := feed.NewReader(r, f)
 	if err != nil {
@@ -286,56 +312,45 @@ func importReports(ctx context.Context, e *engine.Engine, name string, r io.Read
 			res.moreRejected++
 		}
 	}
-	batch := make([]ringfence.Report, 0, importBatch)
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		if err := e.AddReports(ctx, batch); err != nil {
-			return fmt.Errorf("store lines up to %d: %w", rd.Line(), err)
-		}
-		res.imported += len(batch)
-		batch = batch[:0]
-		progress(res.imported + len(res.rejected) + res.moreRejected)
-		return nil
-	}
-	for {
-		if err := ctx.Err(); err != nil {
-			return res, err
-		}
-		rep, err := rd.Next()
-		if err == io.EOF {
-			break
-		}
-		var re *ringfence.RowError
-		if errors.As(err, &re) {
-			reject(re.Error())
-			continue
-		} else if err != nil {
-			return res, err
-		}
-		if err := e.NormalizeReport(&rep); err != nil {
-			reject(fmt.Sprintf("line %d: %s", rd.Line(), ringfence.ErrorMessage(err)))
-			continue
-		}
-		batch = append(batch, rep)
-		if len(batch) == importBatch {
-			if err := flush(); err != nil {
-				return res, err
+	rows := 0
+	next := func() (ringfence.Report, error) {
+		for {
+			rep, err := rd.Next()
+			var re *ringfence.RowError
+			if errors.As(err, &re) {
+				reject(re.Error())
+				continue
+			} else if err != nil {
+				return rep, err
 			}
+			if rows++; rows%importProgressEvery == 0 {
+				progress(rows)
+			}
+			return rep, nil
 		}
 	}
-	return res, flush()
+	digest := func() string { return hex.EncodeToString(r.h.Sum(nil)) }
+	res.Import, err = e.ImportReports(ctx, cliActor, filepath.Base(name), next, func(_ ringfence.Report, err error) {
+		reject(fmt.Sprintf("line %d: %s", rd.Line(), ringfence.ErrorMessage(err)))
+	}, digest)
+	return res, err
 }
 
+// importProgressEvery is how often, in rows, the progress bar is drawn.
+const importProgressEvery = 1000
+
+// countingReader counts the bytes read (for the progress bar) and hashes
+// them (for the import's audit entry).
 type countingReader struct {
 	r io.Reader
 	n int64
+	h hash.Hash
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += int64(n)
+	c.h.Write(p[:n])
 	return n, err
 }
 

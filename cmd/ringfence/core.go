@@ -114,6 +114,7 @@ func describe(info number.Info) string {
 func (c *cli) runCheck(args []string) int {
 	fs := newFlagSet("check", "NUMBER [--callee ID] [--json]", c.stderr)
 	data := c.dataDir(fs)
+	store := storeFlag(fs)
 	callee := fs.String("callee", "", "the called subscriber (applies their rules)")
 	at := fs.String("at", "", "time of the call, RFC 3339 (default now)")
 	asJSON := fs.Bool("json", false, "print the verdict JSON (as the API does)")
@@ -132,8 +133,10 @@ func (c *cli) runCheck(args []string) int {
 		}
 		call.At = t
 	}
-	e, closeDB, err := c.openEngine(*data)
-	if err != nil {
+	e, closeDB, usage, err := c.openFor(fs, *data, *store, false)
+	if usage != nil {
+		return c.usageError(fs, "%v", usage)
+	} else if err != nil {
 		return c.fail("check", err)
 	}
 	defer closeDB()
@@ -160,6 +163,7 @@ func (c *cli) runCheck(args []string) int {
 func (c *cli) runReport(args []string) int {
 	fs := newFlagSet("report", "NUMBER --category C --reporter R [--note TEXT]", c.stderr)
 	data := c.dataDir(fs)
+	store := storeFlag(fs)
 	cat := fs.String("category", "", "category key: "+categoryKeys())
 	reporter := fs.String("reporter", "", "who reports (their id or phone number)")
 	note := fs.String("note", "", "optional note")
@@ -170,8 +174,10 @@ func (c *cli) runReport(args []string) int {
 	if len(pos) != 1 || *cat == "" || *reporter == "" {
 		return c.usageError(fs, "want NUMBER, --category and --reporter")
 	}
-	e, closeDB, err := c.openEngineToWrite(*data)
-	if err != nil {
+	e, closeDB, usage, err := c.openFor(fs, *data, *store, true)
+	if usage != nil {
+		return c.usageError(fs, "%v", usage)
+	} else if err != nil {
 		return c.fail("report", err)
 	}
 	defer closeDB()
@@ -449,6 +455,7 @@ func (c *cli) runRules(args []string) int {
                                       [--min-weight W] [--block-category C[=label|block]]... [--allow-category C]...
 (a prefix ends in *, e.g. 170*)`, c.stderr)
 	data := c.dataDir(fs)
+	store := storeFlag(fs)
 	until := fs.String("until", "", "pass: valid until this time (RFC 3339)")
 	note := fs.String("note", "", "a note kept with the rule")
 	asJSON := fs.Bool("json", false, "show: print JSON")
@@ -478,8 +485,10 @@ func (c *cli) runRules(args []string) int {
 	if code, ok := c.onlyFlags(fs, "rules SUBSCRIBER "+verb, takes...); !ok {
 		return code
 	}
-	e, closeDB, err := c.openEngineFor(*data, verb != "show")
-	if err != nil {
+	e, closeDB, usage, err := c.openFor(fs, *data, *store, verb != "show")
+	if usage != nil {
+		return c.usageError(fs, "%v", usage)
+	} else if err != nil {
 		return c.fail("rules", err)
 	}
 	defer closeDB()
@@ -592,6 +601,7 @@ func printRules(w io.Writer, r *screen.Rules) {
 func (c *cli) runRegistry(args []string) int {
 	fs := newFlagSet("registry", "add NUMBER_OR_PREFIX --name NAME | list | remove ID", c.stderr)
 	data := c.dataDir(fs)
+	store := storeFlag(fs)
 	name := fs.String("name", "", "add: the business's name")
 	pos, code, ok := c.parse(fs, args)
 	if !ok {
@@ -603,8 +613,10 @@ func (c *cli) runRegistry(args []string) int {
 	if code, ok := c.onlyFlags(fs, "registry "+pos[0], map[string][]string{"add": {"name"}}[pos[0]]...); !ok {
 		return code
 	}
-	e, closeDB, err := c.openEngineFor(*data, pos[0] != "list")
-	if err != nil {
+	e, closeDB, usage, err := c.openFor(fs, *data, *store, pos[0] != "list")
+	if usage != nil {
+		return c.usageError(fs, "%v", usage)
+	} else if err != nil {
 		return c.fail("registry", err)
 	}
 	defer closeDB()
@@ -642,6 +654,7 @@ func (c *cli) runRegistry(args []string) int {
 func (c *cli) runAppeals(args []string) int {
 	fs := newFlagSet("appeals", "file NUMBER --business B --reason R | list [--status S] | accept ID | reject ID [--note N]", c.stderr)
 	data := c.dataDir(fs)
+	store := storeFlag(fs)
 	business := fs.String("business", "", "file: the business appealing")
 	reason := fs.String("reason", "", "file: why the label is wrong")
 	contact := fs.String("contact", "", "file: contact for the decision")
@@ -658,8 +671,10 @@ func (c *cli) runAppeals(args []string) int {
 	if code, ok := c.onlyFlags(fs, "appeals "+pos[0], takes...); !ok {
 		return code
 	}
-	e, closeDB, err := c.openEngineFor(*data, pos[0] != "list")
-	if err != nil {
+	e, closeDB, usage, err := c.openFor(fs, *data, *store, pos[0] != "list")
+	if usage != nil {
+		return c.usageError(fs, "%v", usage)
+	} else if err != nil {
 		return c.fail("appeals", err)
 	}
 	defer closeDB()
@@ -698,6 +713,7 @@ func (c *cli) runAppeals(args []string) int {
 func (c *cli) runStats(args []string) int {
 	fs := newFlagSet("stats", "monthly --month YYYY-MM", c.stderr)
 	data := c.dataDir(fs)
+	store := storeFlag(fs)
 	month := fs.String("month", time.Now().UTC().Format("2006-01"), "month YYYY-MM")
 	pos, code, ok := c.parse(fs, args)
 	if !ok {
@@ -710,8 +726,10 @@ func (c *cli) runStats(args []string) int {
 	if err != nil {
 		return c.usageError(fs, "%v", ringfence.ErrorMessage(err))
 	}
-	e, closeDB, err := c.openEngine(*data)
-	if err != nil {
+	e, closeDB, usage, err := c.openFor(fs, *data, *store, false)
+	if usage != nil {
+		return c.usageError(fs, "%v", usage)
+	} else if err != nil {
 		return c.fail("stats", err)
 	}
 	defer closeDB()

@@ -36,6 +36,7 @@ func Run(t *testing.T, open func(t *testing.T) ringfence.Store) {
 		{"Aliases", testAliases},
 		{"WritesAppendEvents", testWritesAppendEvents},
 		{"ImportReports", testImportReports},
+		{"RulesVersion", testRulesVersion},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

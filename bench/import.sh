@@ -13,8 +13,7 @@
 # DB '.import FILE t'` runs RUNS times (default 3), alternating; the medians
 # and their ratio (sqlite3 / ringfence; target >= 0.3) are printed.
 # With RINGFENCE_BENCH_POSTGRES=postgres://... it also imports the file
-# with --store into that (empty) database: batches of 1,000 reports a
-# transaction.
+# with --store into that (empty) database, also in one transaction.
 # Usage: bench/import.sh [RUNS]
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -11,8 +11,9 @@ import (
 )
 
 // ReportImporter is a store that imports a file of reports in one
-// transaction, with the outcome of AddReports report by report (package
-// sqlite's DB is one). A store without it imports in batches.
+// transaction, with the outcome of AddReports report by report (both
+// package sqlite's DB and package postgres's Store are). A store without it
+// imports in batches.
 type ReportImporter interface {
 	ImportReports(ctx context.Context, next func() (ringfence.Report, error), boost func(ringfence.Report) float64, judge ringfence.Judge, audit func(n int) ringfence.AuditEntry) ([]ringfence.NumberTallies, error)
 }

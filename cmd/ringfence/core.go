@@ -208,7 +208,7 @@ func categoryKeys() string {
 }
 
 // importBatch is how many reports go in one transaction on a store that
-// cannot import a file in one (PostgreSQL, for now).
+// cannot import a file in one (both of ringfence's stores can).
 const importBatch = engine.ImportBatch
 
 func (c *cli) runImport(args []string) int {
@@ -301,9 +301,8 @@ type importResult struct {
 	moreRejected int
 }
 
-// importReports streams a report file into e (engine.ImportReports): on
-// the embedded store the whole file in one transaction, elsewhere in
-// batches. Every row read is either imported or rejected with its line,
+// importReports streams a report file into e (engine.ImportReports): the
+// whole file in one transaction. Every row read is either imported or rejected with its line,
 // field and reason; a report counts as imported only once committed.
 func importReports(ctx context.Context, e *engine.Engine, name string, r *countingReader, f feed.Format, progress func(int)) (importResult, error) {
 	var res importResult

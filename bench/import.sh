@@ -25,15 +25,16 @@ trap 'rm -rf "$tmp"' EXIT
 go build -o "$tmp/ringfence" ./cmd/ringfence
 go run ./bench/importgen "$src" > "$tmp/ftc.csv"
 echo "file: $(($(wc -l < "$tmp/ftc.csv") - 1)) rows, $(du -h "$tmp/ftc.csv" | cut -f1)"
-secs() { local s e; s=$(date +%s.%N); "$@" > /dev/null 2> "$tmp/err" || { cat "$tmp/err" >&2; return 1; }; e=$(date +%s.%N); echo "$e - $s" | bc; }
+secs() { local s e; s=$(date +%s.%N); "$@" > "$tmp/out" 2> "$tmp/err" || { cat "$tmp/err" >&2; return 1; }; e=$(date +%s.%N); echo "$e - $s" | bc; }
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 : > "$tmp/rf"; : > "$tmp/sq"
 for i in $(seq "$runs"); do
   rm -rf "$tmp/data" "$tmp/s.db"
   secs "$tmp/ringfence" import reports "$tmp/ftc.csv" --format ftc --data "$tmp/data" >> "$tmp/rf"
+  sed -n 1p "$tmp/out" > "$tmp/summary"
   secs sqlite3 "$tmp/s.db" -cmd '.mode csv' ".import $tmp/ftc.csv t" >> "$tmp/sq"
 done
-"$tmp/ringfence" import reports "$tmp/ftc.csv" --format ftc --data "$tmp/data2" 2>/dev/null | head -1
+cat "$tmp/summary"
 rf=$(median < "$tmp/rf"); sq=$(median < "$tmp/sq")
 echo "ringfence import (embedded): $(tr '\n' ' ' < "$tmp/rf")s → median ${rf}s"
 echo "sqlite3 .import:             $(tr '\n' ' ' < "$tmp/sq")s → median ${sq}s"

@@ -105,6 +105,7 @@ type importer struct {
 	touched []string // numbers in the order first touched
 	n       int
 	lastAt  time.Time
+	scratch []ringfence.Tally // the tallies judge is shown
 }
 
 // load reads the stored state of the numbers and reporters in rs that no
@@ -216,9 +217,10 @@ func (im *importer) add(r *ringfence.Report, boost func(ringfence.Report) float6
 		ns.tallies = slices.DeleteFunc(ns.tallies, func(t ringfence.Tally) bool { return t.Reporters <= 0 })
 	}
 	tr := im.tracks[r.Reporter]
-	var before []ringfence.Tally
+	var before []ringfence.Tally // reused report after report: the engine's judge reads it during the call only
 	if len(ns.tallies) > 0 {
-		before = slices.Clone(ns.tallies)
+		im.scratch = append(im.scratch[:0], ns.tallies...)
+		before = im.scratch
 	}
 	r.Complaints = 1
 	if hadOld && !old.clear && r.Source != ringfence.SourceCrowd && r.Source == old.r.Source {
@@ -227,7 +229,11 @@ func (im *importer) add(r *ringfence.Report, boost func(ringfence.Report) float6
 	w, agree := judge(*r, tr.t, before)
 	r.Weight = w
 	ref := w * boost(*r)
-	im.pairs[key] = &pairState{r: *r, ref: ref, dirty: true}
+	if old != nil {
+		*old = pairState{r: *r, ref: ref, dirty: true}
+	} else {
+		im.pairs[key] = &pairState{r: *r, ref: ref, dirty: true}
+	}
 	if i := tallyAt(ns.tallies, r.Category); i >= 0 {
 		t := &ns.tallies[i]
 		t.Reporters++

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -248,7 +249,9 @@ func (c *cli) runImport(args []string) int {
 		in = file
 	}
 	ctx := c.context()
-	counted := &countingReader{r: newCtxReader(ctx, in), h: sha256.New()}
+	// Large reads: each read through newCtxReader runs in a goroutine of
+	// its own (so that Ctrl-C need not wait for a stalled pipe).
+	counted := &countingReader{r: bufio.NewReaderSize(newCtxReader(ctx, in), 1<<20), h: sha256.New()}
 	var e *engine.Engine
 	var closeDB func()
 	if *store != "" {

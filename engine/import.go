@@ -141,6 +141,7 @@ func (e *ReportService) importBatches(ctx context.Context, next func() (ringfenc
 // ahead of the one that consumes them.
 type pipeline struct {
 	ch     chan []ringfence.Report
+	free   chan []ringfence.Report // chunks consumed, for the reader to fill again
 	cancel context.CancelFunc
 	done   chan struct{}
 	err    error // the reader's error other than io.EOF; read after ch closed
@@ -152,7 +153,7 @@ const pipeChunk = 1024
 
 func readAhead(ctx context.Context, next func() (ringfence.Report, error)) *pipeline {
 	ctx, cancel := context.WithCancel(ctx)
-	p := &pipeline{ch: make(chan []ringfence.Report, 4), cancel: cancel, done: make(chan struct{})}
+	p := &pipeline{ch: make(chan []ringfence.Report, 4), free: make(chan []ringfence.Report, 8), cancel: cancel, done: make(chan struct{})}
 	go func() {
 		defer close(p.done)
 		defer close(p.ch)
@@ -160,7 +161,12 @@ func readAhead(ctx context.Context, next func() (ringfence.Report, error)) *pipe
 		send := func() bool {
 			select {
 			case p.ch <- buf:
-				buf = make([]ringfence.Report, 0, pipeChunk)
+				select {
+				case buf = <-p.free:
+					buf = buf[:0]
+				default:
+					buf = make([]ringfence.Report, 0, pipeChunk)
+				}
 				return true
 			case <-ctx.Done():
 				p.err = ctx.Err()
@@ -195,6 +201,13 @@ func readAhead(ctx context.Context, next func() (ringfence.Report, error)) *pipe
 // reader's error.
 func (p *pipeline) next() (ringfence.Report, error) {
 	for p.i >= len(p.cur) {
+		if p.cur != nil {
+			select {
+			case p.free <- p.cur:
+			default:
+			}
+			p.cur = nil
+		}
 		b, ok := <-p.ch
 		if !ok {
 			if p.err != nil {

@@ -17,7 +17,10 @@ const (
 	EFORBIDDEN    = "forbidden"
 	ETOOLARGE     = "too_large"
 	ERATELIMIT    = "rate_limited"
-	EINTERNAL     = "internal"
+	// EUNAVAILABLE: the store cannot be reached (down, restarting,
+	// refusing connections). Nothing was written; the caller may retry.
+	EUNAVAILABLE = "unavailable"
+	EINTERNAL    = "internal"
 )
 
 // Error is an application error with a code and a message safe to show to the

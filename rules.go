@@ -52,6 +52,10 @@ type Rules struct {
 	// in the allow list (the subscriber's contacts) nor hold a pass.
 	ContactsOnly Action      `json:"contacts_only,omitempty"`
 	Quiet        *QuietHours `json:"quiet_hours,omitempty"`
+	// Version counts the document's stored changes: 0 before the first.
+	// A write names the version it was based on and is refused
+	// (ECONFLICT) when another write came first (see RuleStore.PutRules).
+	Version int64 `json:"version,omitempty"`
 }
 
 // Validate checks the rules' fields and reports the first bad one.

@@ -78,7 +78,11 @@ type RuleStore interface {
 	// Rules returns the subscriber's rules, or ENOTFOUND.
 	Rules(ctx context.Context, subscriber string) (*Rules, error)
 	// PutRules replaces the subscriber's document and commits the audit
-	// entry that records the change in the same transaction.
+	// entry that records the change in the same transaction. r.Version is
+	// the version the change was based on (0: no document stored yet): if
+	// the stored document has another, PutRules fails with ECONFLICT and
+	// writes nothing; else it stores r as version r.Version+1 and sets
+	// r.Version to it.
 	PutRules(ctx context.Context, r *Rules, audit AuditEntry) error
 	AllRules(ctx context.Context, fn func(*Rules) error) error
 }

@@ -52,7 +52,11 @@ func (e *Engine) apply(ev ringfence.Event) {
 		if ev.Rules != nil {
 			live := cloneRules(ev.Rules)
 			e.RuleService.mu.Lock()
-			e.rules[live.Subscriber] = live
+			// A document reloaded after a conflict may be ahead of the
+			// events still to apply: a version never goes back.
+			if cur := e.rules[live.Subscriber]; cur == nil || live.Version == 0 || live.Version >= cur.Version {
+				e.rules[live.Subscriber] = live
+			}
 			e.RuleService.mu.Unlock()
 		}
 	case ringfence.EventRegistry:

@@ -18,10 +18,16 @@ const maxNote = 500
 // the number to E.164, the category checked against the taxonomy, times
 // defaulted to now. It names the field at fault.
 func (e *ReportService) NormalizeReport(r *ringfence.Report) error {
+	return e.normalizeReport(r, number.E164)
+}
+
+// normalizeReport is NormalizeReport with e164 for number.E164 (an import
+// memoizes it: a file names a harassing number many times).
+func (e *ReportService) normalizeReport(r *ringfence.Report, e164 func(string) (string, error)) error {
 	if strings.TrimSpace(r.Number) == "" {
 		return ringfence.Errorf(ringfence.EINVALID, "number: empty")
 	}
-	n, err := number.E164(r.Number)
+	n, err := e164(r.Number)
 	if err != nil {
 		return ringfence.Errorf(ringfence.EINVALID, "number: %v", err)
 	}
@@ -111,6 +117,12 @@ func (e *ReportService) AddReports(ctx context.Context, rs []ringfence.Report) e
 		}
 		rs[i].Corroboration = c
 	}
+	return e.addNormalized(ctx, rs)
+}
+
+// addNormalized is AddReports for reports already normalized and
+// corroborated.
+func (e *ReportService) addNormalized(ctx context.Context, rs []ringfence.Report) error {
 	// The index must end with the tallies of the last write: writes and
 	// their index updates go one at a time (SQLite writes one at a time
 	// anyway).

@@ -78,26 +78,64 @@ func (e *RuleService) UpdateRules(ctx context.Context, actor, subscriber string,
 func (e *RuleService) updateRules(ctx context.Context, actor, action, subscriber, detail string, f func(*screen.Rules) error) (*screen.Rules, error) {
 	e.writeMu.Lock()
 	defer e.writeMu.Unlock()
-	r, err := e.Rules(subscriber)
+	for attempt := 1; ; attempt++ {
+		r, err := e.Rules(subscriber)
+		if err != nil {
+			return nil, err
+		}
+		if err := f(r); ringfence.ErrorCode(err) == ringfence.ECONFLICT && attempt < maxRulesAttempts {
+			// f found memory's version behind the one it was given:
+			// memory may lag the store.
+			if err := e.reloadRules(ctx, r.Subscriber); err != nil {
+				return nil, err
+			}
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		r.Subscriber, _ = Subscriber(subscriber)
+		if err := r.Validate(); err != nil {
+			return nil, err
+		}
+		// The entry names neither the subscriber nor the numbers in their
+		// rules (their contacts): the audit trail is read by regulators.
+		wctx, app := ringfence.WithAppended(ctx)
+		err = e.store.PutRules(wctx, r, e.entry(actor, action, "", detail))
+		if ringfence.ErrorCode(err) == ringfence.ECONFLICT && attempt < maxRulesAttempts {
+			// Another node changed the document since this one's memory
+			// had it: take the stored one and make the change again on it,
+			// so that neither change is lost.
+			if err := e.reloadRules(ctx, r.Subscriber); err != nil {
+				return nil, err
+			}
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		e.apply(ringfence.Event{Type: ringfence.EventRules, Rules: r}) // keeps a copy
+		e.wrote(app)
+		return r, nil
+	}
+}
+
+// maxRulesAttempts bounds how often a rules write is made again on a
+// document another node changed meanwhile.
+const maxRulesAttempts = 5
+
+// reloadRules puts the subscriber's stored rules into memory, when they are
+// newer than memory's (the caller holds writeMu).
+func (e *RuleService) reloadRules(ctx context.Context, sub string) error {
+	r, err := e.store.Rules(ctx, sub)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if err := f(r); err != nil {
-		return nil, err
+	e.mu.RLock()
+	cur := e.rules[sub]
+	e.mu.RUnlock()
+	if cur == nil || r.Version > cur.Version {
+		e.apply(ringfence.Event{Type: ringfence.EventRules, Rules: r})
 	}
-	r.Subscriber, _ = Subscriber(subscriber)
-	if err := r.Validate(); err != nil {
-		return nil, err
-	}
-	// The entry names neither the subscriber nor the numbers in their
-	// rules (their contacts): the audit trail is read by regulators.
-	ctx, app := ringfence.WithAppended(ctx)
-	if err := e.store.PutRules(ctx, r, e.entry(actor, action, "", detail)); err != nil {
-		return nil, err
-	}
-	e.apply(ringfence.Event{Type: ringfence.EventRules, Rules: r}) // keeps a copy
-	e.wrote(app)
-	return r, nil
+	return nil
 }
 
 // checkEntry normalises en's pattern and checks it against the rules
@@ -165,12 +203,20 @@ func (e *RuleService) RemoveEntry(ctx context.Context, actor, subscriber, patter
 // every entry as SetEntry does.
 func (e *RuleService) ReplaceRules(ctx context.Context, actor, subscriber string, in *screen.Rules) (*screen.Rules, error) {
 	return e.updateRules(ctx, actor, "rules.replace", subscriber, "", func(r *screen.Rules) error {
+		// A document that names the version it was based on replaces
+		// only that version; without one (0) it replaces whatever is
+		// stored.
+		if in.Version != 0 && in.Version != r.Version {
+			return ringfence.Errorf(ringfence.ECONFLICT, "version: the rules are at version %d, not %d: another write came first; read them again", r.Version, in.Version)
+		}
 		for i := range in.Entries {
 			if err := e.checkEntry(fmt.Sprintf("entries[%d].", i), &in.Entries[i], r); err != nil {
 				return err
 			}
 		}
+		current := r.Version
 		*r = *in
+		r.Version = current
 		if r.Entries == nil {
 			r.Entries = []screen.Entry{}
 		}

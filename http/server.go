@@ -20,6 +20,7 @@ import (
 	"reflect"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -262,6 +263,10 @@ func (s *Server) authorize(r *http.Request, roles []ringfence.Role) (ringfence.K
 	return k, ringfence.Errorf(ringfence.EFORBIDDEN, "this key's role (%s) may not do this", k.Role)
 }
 
+// RetryUnavailable is the Retry-After, in seconds, of a 503 answered while
+// the store is unavailable.
+const RetryUnavailable = 2
+
 // Error writes err as {"error":{"code","message"}} with the status of its
 // code. This is the one place codes become HTTP statuses.
 func Error(w http.ResponseWriter, r *http.Request, err error) {
@@ -278,12 +283,17 @@ func Error(w http.ResponseWriter, r *http.Request, err error) {
 		ringfence.EFORBIDDEN:    http.StatusForbidden,
 		ringfence.ETOOLARGE:     http.StatusRequestEntityTooLarge,
 		ringfence.ERATELIMIT:    http.StatusTooManyRequests,
+		ringfence.EUNAVAILABLE:  http.StatusServiceUnavailable,
 	}[code]
 	if status == 0 {
 		status = http.StatusInternalServerError
 	}
-	if code == ringfence.ERATELIMIT {
+	switch code {
+	case ringfence.ERATELIMIT:
 		w.Header().Set("Retry-After", "1")
+	case ringfence.EUNAVAILABLE:
+		// The store is down or restarting: nothing was written.
+		w.Header().Set("Retry-After", strconv.Itoa(RetryUnavailable))
 	}
 	writeJSON(w, status, map[string]any{"error": map[string]string{"code": code, "message": ringfence.ErrorMessage(err)}})
 }

@@ -102,9 +102,11 @@ func TestPutKeepsStoredExpiredPass(t *testing.T) {
 	if code != 200 {
 		t.Fatalf("GET: %d %v", code, doc)
 	}
-	if code, m := v.do("PUT", "/v1/rules/13800138000", op, doc); code != 200 {
-		t.Fatalf("PUT of the document as read: %d %v", code, m)
+	code, put := v.do("PUT", "/v1/rules/13800138000", op, doc)
+	if code != 200 {
+		t.Fatalf("PUT of the document as read: %d %v", code, put)
 	}
+	doc["version"] = put["version"] // the next change is based on the document now stored
 	doc["entries"].([]any)[0].(map[string]any)["until"] = now().Add(-time.Hour).Format(time.RFC3339)
 	if code, m := v.do("PUT", "/v1/rules/13800138000", op, doc); code != 400 {
 		t.Fatalf("PUT moving an expired pass to another past time: %d %v", code, m)
@@ -112,5 +114,31 @@ func TestPutKeepsStoredExpiredPass(t *testing.T) {
 	r, _ := v.e.Rules("13800138000")
 	if len(r.Entries) != 1 || r.Entries[0].Kind != screen.EntryPass {
 		t.Fatalf("rules after: %+v", r)
+	}
+}
+
+// TestPutRulesVersion checks that a rules document written back with the
+// version it was read at is refused with 409 once another write came
+// first, and that nothing of it is stored.
+func TestPutRulesVersion(t *testing.T) {
+	v := newEnv(t)
+	op := v.key(ringfence.RoleOperator, "")
+	if code, m := v.do("POST", "/v1/rules/13800138000/entries", op, map[string]string{"pattern": "170*", "action": "block"}); code != 200 {
+		t.Fatalf("POST entry: %d %v", code, m)
+	}
+	_, doc := v.do("GET", "/v1/rules/13800138000", op, nil)
+	if doc["version"] != float64(1) {
+		t.Fatalf("version after one change: %v", doc["version"])
+	}
+	if code, m := v.do("POST", "/v1/rules/13800138000/entries", op, map[string]string{"pattern": "171*", "action": "label"}); code != 200 {
+		t.Fatalf("POST entry: %d %v", code, m)
+	}
+	doc["entries"] = []any{}
+	code, m := v.do("PUT", "/v1/rules/13800138000", op, doc)
+	if e, _ := m["error"].(map[string]any); code != 409 || e["code"] != ringfence.ECONFLICT {
+		t.Fatalf("PUT based on version 1 after version 2: %d %v, want 409 conflict", code, m)
+	}
+	if r, _ := v.e.Rules("13800138000"); len(r.Entries) != 2 || r.Version != 2 {
+		t.Fatalf("rules after the refused PUT: %+v", r)
 	}
 }

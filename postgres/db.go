@@ -141,7 +141,7 @@ func (s *Store) tx(ctx context.Context, f func(*wtx) error) (int64, error) {
 		return err
 	})
 	if err != nil {
-		return 0, err
+		return 0, unavailable(err)
 	}
 	// Committed: the writer learns where its events landed.
 	for i, ev := range w.events {

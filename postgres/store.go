@@ -18,7 +18,7 @@ func (s *Store) Rules(ctx context.Context, subscriber string) (*screen.Rules, er
 	if isNoRows(err) {
 		return nil, notFound("no rules for subscriber")
 	} else if err != nil {
-		return nil, err
+		return nil, unavailable(err)
 	}
 	var r screen.Rules
 	if err := json.Unmarshal([]byte(doc), &r); err != nil {
@@ -27,15 +27,33 @@ func (s *Store) Rules(ctx context.Context, subscriber string) (*screen.Rules, er
 	return &r, nil
 }
 
-// PutRules implements ringfence.RuleStore.
+// PutRules implements ringfence.RuleStore: the stored version is compared
+// and moved on in the write's own statement (the row's lock orders two
+// writers of one document; the second finds the version moved on).
 func (s *Store) PutRules(ctx context.Context, r *screen.Rules, audit ringfence.AuditEntry) error {
-	doc, err := json.Marshal(r)
+	base := r.Version
+	next := *r
+	next.Version = base + 1
+	doc, err := json.Marshal(&next)
 	if err != nil {
 		return err
 	}
 	_, err = s.tx(ctx, func(tx *wtx) error {
-		if _, err := tx.Exec(ctx, `INSERT INTO rules (subscriber, doc) VALUES ($1, $2) ON CONFLICT (subscriber) DO UPDATE SET doc = excluded.doc`, r.Subscriber, string(doc)); err != nil {
+		tag, err := tx.Exec(ctx, `UPDATE rules SET doc = $1, version = $2 WHERE subscriber = $3 AND version = $4`, string(doc), next.Version, r.Subscriber, base)
+		if err != nil {
 			return err
+		}
+		if tag.RowsAffected() == 0 {
+			if base != 0 {
+				return rulesConflict(base)
+			}
+			tag, err := tx.Exec(ctx, `INSERT INTO rules (subscriber, doc, version) VALUES ($1, $2, $3) ON CONFLICT (subscriber) DO NOTHING`, r.Subscriber, string(doc), next.Version)
+			if err != nil {
+				return err
+			}
+			if tag.RowsAffected() == 0 {
+				return rulesConflict(base)
+			}
 		}
 		var ev screen.Rules
 		if err := json.Unmarshal(doc, &ev); err != nil {
@@ -44,7 +62,17 @@ func (s *Store) PutRules(ctx context.Context, r *screen.Rules, audit ringfence.A
 		tx.event(ringfence.Event{Type: ringfence.EventRules, At: audit.At, Rules: &ev})
 		return insertAudit(ctx, tx, audit)
 	})
-	return err
+	if err != nil {
+		return err
+	}
+	r.Version = next.Version
+	return nil
+}
+
+// rulesConflict is PutRules' answer to a write based on a version that is
+// no longer the stored one.
+func rulesConflict(base int64) error {
+	return ringfence.Errorf(ringfence.ECONFLICT, "rules: changed since version %d by another write; read them again and retry", base)
 }
 
 // AllRules implements ringfence.RuleStore.
@@ -247,16 +275,18 @@ func (s *Store) KeyByHash(ctx context.Context, hash []byte) (ringfence.Key, erro
 	err := s.pool.QueryRow(ctx, `SELECT id, role, subscriber, org, created_at FROM api_keys WHERE secret_hash = $1 AND revoked_at = 0`, hash).Scan(&k.ID, &role, &k.Subscriber, &k.Org, &at)
 	if isNoRows(err) {
 		return ringfence.Key{}, notFound("unknown key")
+	} else if err != nil {
+		return ringfence.Key{}, unavailable(err)
 	}
 	k.Role, k.CreatedAt = ringfence.Role(role), fromMS(at)
-	return k, err
+	return k, nil
 }
 
 // Keys implements ringfence.KeyStore.
 func (s *Store) Keys(ctx context.Context) ([]ringfence.Key, error) {
 	rows, err := s.pool.Query(ctx, `SELECT id, role, subscriber, org, created_at FROM api_keys ORDER BY created_at, id`)
 	if err != nil {
-		return nil, err
+		return nil, unavailable(err)
 	}
 	defer rows.Close()
 	var out []ringfence.Key

@@ -105,14 +105,14 @@ func (d *DB) apply(ctx context.Context, name string) error {
 func (d *DB) tx(ctx context.Context, f func(*sql.Tx) error) error {
 	tx, err := d.db.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		return unavailable(err)
 	}
 	if err := f(tx); err != nil {
 		tx.Rollback()
-		return err
+		return unavailable(err)
 	}
 	if err := tx.Commit(); err != nil {
-		return err
+		return unavailable(err)
 	}
 	d.wake()
 	return nil

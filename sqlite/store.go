@@ -28,15 +28,36 @@ func (d *DB) Rules(ctx context.Context, subscriber string) (*screen.Rules, error
 	return &r, nil
 }
 
-// PutRules implements ringfence.RuleStore.
+// PutRules implements ringfence.RuleStore: the stored version is compared
+// and moved on in the write's own statement.
 func (d *DB) PutRules(ctx context.Context, r *screen.Rules, audit ringfence.AuditEntry) error {
-	doc, err := json.Marshal(r)
+	base := r.Version
+	next := *r
+	next.Version = base + 1
+	doc, err := json.Marshal(&next)
 	if err != nil {
 		return err
 	}
-	return d.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO rules (subscriber, doc) VALUES (?, ?) ON CONFLICT (subscriber) DO UPDATE SET doc = excluded.doc`, r.Subscriber, string(doc)); err != nil {
+	err = d.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE rules SET doc = ?, version = ? WHERE subscriber = ? AND version = ?`, string(doc), next.Version, r.Subscriber, base)
+		if err != nil {
 			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			if base != 0 {
+				return rulesConflict(base)
+			}
+			res, err := tx.ExecContext(ctx, `INSERT INTO rules (subscriber, doc, version) VALUES (?, ?, ?) ON CONFLICT (subscriber) DO NOTHING`, r.Subscriber, string(doc), next.Version)
+			if err != nil {
+				return err
+			}
+			if n, err := res.RowsAffected(); err != nil {
+				return err
+			} else if n == 0 {
+				return rulesConflict(base)
+			}
 		}
 		var ev screen.Rules
 		if err := json.Unmarshal(doc, &ev); err != nil {
@@ -47,6 +68,17 @@ func (d *DB) PutRules(ctx context.Context, r *screen.Rules, audit ringfence.Audi
 		}
 		return insertAudit(ctx, tx, audit)
 	})
+	if err != nil {
+		return err
+	}
+	r.Version = next.Version
+	return nil
+}
+
+// rulesConflict is PutRules' answer to a write based on a version that is
+// no longer the stored one.
+func rulesConflict(base int64) error {
+	return ringfence.Errorf(ringfence.ECONFLICT, "rules: changed since version %d by another write; read them again and retry", base)
 }
 
 // AllRules implements ringfence.RuleStore.

@@ -35,6 +35,8 @@ func Run(t *testing.T, open func(t *testing.T) ringfence.Store) {
 		{"Calls", testCalls},
 		{"Aliases", testAliases},
 		{"WritesAppendEvents", testWritesAppendEvents},
+		{"ImportReports", testImportReports},
+		{"RulesVersion", testRulesVersion},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -171,9 +171,10 @@ func interrupted(t *testing.T, head string, ready func() bool, args ...string) (
 	return cmd.ProcessState.ExitCode(), stderr.String()
 }
 
-// TestInterruptImport sends SIGINT to an import mid-stream: the batches
-// committed before it stay, the batch in progress is not written, and the
-// command exits 130 saying so.
+// TestInterruptImport sends SIGINT to an import mid-stream (its input
+// still open, more than a transaction chunk of reports read): a file goes
+// in whole or not at all, so nothing is stored, and the command exits 130
+// saying so.
 func TestInterruptImport(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts processes")
@@ -185,7 +186,7 @@ func TestInterruptImport(t *testing.T) {
 	var rows strings.Builder
 	rows.WriteString("number,category,reporter,reported_at\n")
 	at := time.Now().Add(-time.Hour).UTC().Format(time.RFC3339)
-	for i := 0; i < 2*importBatch+importBatch/2; i++ {
+	for i := 0; i < 50000; i++ { // 2.5 MB: far more than a pipe holds, so most was read
 		fmt.Fprintf(&rows, "1701%07d,loan,r%d,%s\n", i, i, at)
 	}
 	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "ringfence.db")+"?mode=ro&_pragma=busy_timeout(10000)")
@@ -193,17 +194,25 @@ func TestInterruptImport(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	count := func() int {
+	count := func(table string) int {
 		var n int
-		db.QueryRow(`SELECT COUNT(*) FROM reports`).Scan(&n)
+		if err := db.QueryRow(`SELECT COUNT(*) FROM ` + table).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
 		return n
 	}
-	code, errs := interrupted(t, rows.String(), func() bool { return count() >= 2*importBatch }, "import", "reports", "-", "--data", dir)
-	if code != exitInterrupted || !strings.Contains(errs, "interrupted") {
-		t.Fatalf("exit %d, stderr %q; want %d and a word that it was interrupted", code, errs, exitInterrupted)
+	events := count("events")
+	code, errs := interrupted(t, rows.String(), func() bool { return true }, "import", "reports", "-", "--data", dir)
+	if code != exitInterrupted || !strings.Contains(errs, "interrupted; nothing was imported") {
+		t.Fatalf("exit %d, stderr %q; want %d and that nothing was imported", code, errs, exitInterrupted)
 	}
-	if n := count(); n != 2*importBatch {
-		t.Fatalf("%d reports stored, want the %d committed before the interrupt", n, 2*importBatch)
+	for _, table := range []string{"reports", "report_events", "tallies", "reporters"} {
+		if n := count(table); n != 0 {
+			t.Fatalf("%d rows in %s after the interrupted import, want none", n, table)
+		}
+	}
+	if n := count("events"); n != events {
+		t.Fatalf("%d events after the interrupted import, want the %d before it", n, events)
 	}
 }
 

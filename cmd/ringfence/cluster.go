@@ -106,3 +106,20 @@ func redactURL(s string) string {
 	u.RawQuery = ""
 	return u.Redacted()
 }
+
+// openFor opens the engine a verb works on: over --store, a cluster's
+// PostgreSQL, when it is given (checked against --data: usage is set when
+// they conflict), else over the data directory, to write when write is
+// set. Written through --store, a change commits with its event in
+// PostgreSQL's event log, so running nodes apply it at once.
+func (c *cli) openFor(fs *flag.FlagSet, data, store string, write bool) (e *engine.Engine, closeDB func(), usage, err error) {
+	if store == "" {
+		e, closeDB, err = c.openEngineFor(data, write)
+		return e, closeDB, nil, err
+	}
+	if usage = checkStore(fs, store); usage != nil {
+		return nil, nil, usage, nil
+	}
+	e, closeDB, err = openClusterEngine(c.context(), store)
+	return e, closeDB, nil, err
+}

@@ -1,13 +1,18 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
+	"hash"
 	"io"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -110,6 +115,7 @@ func describe(info number.Info) string {
 func (c *cli) runCheck(args []string) int {
 	fs := newFlagSet("check", "NUMBER [--callee ID] [--json]", c.stderr)
 	data := c.dataDir(fs)
+	store := storeFlag(fs)
 	callee := fs.String("callee", "", "the called subscriber (applies their rules)")
 	at := fs.String("at", "", "time of the call, RFC 3339 (default now)")
 	asJSON := fs.Bool("json", false, "print the verdict JSON (as the API does)")
@@ -128,8 +134,10 @@ func (c *cli) runCheck(args []string) int {
 		}
 		call.At = t
 	}
-	e, closeDB, err := c.openEngine(*data)
-	if err != nil {
+	e, closeDB, usage, err := c.openFor(fs, *data, *store, false)
+	if usage != nil {
+		return c.usageError(fs, "%v", usage)
+	} else if err != nil {
 		return c.fail("check", err)
 	}
 	defer closeDB()
@@ -156,6 +164,7 @@ func (c *cli) runCheck(args []string) int {
 func (c *cli) runReport(args []string) int {
 	fs := newFlagSet("report", "NUMBER --category C --reporter R [--note TEXT]", c.stderr)
 	data := c.dataDir(fs)
+	store := storeFlag(fs)
 	cat := fs.String("category", "", "category key: "+categoryKeys())
 	reporter := fs.String("reporter", "", "who reports (their id or phone number)")
 	note := fs.String("note", "", "optional note")
@@ -166,8 +175,10 @@ func (c *cli) runReport(args []string) int {
 	if len(pos) != 1 || *cat == "" || *reporter == "" {
 		return c.usageError(fs, "want NUMBER, --category and --reporter")
 	}
-	e, closeDB, err := c.openEngineToWrite(*data)
-	if err != nil {
+	e, closeDB, usage, err := c.openFor(fs, *data, *store, true)
+	if usage != nil {
+		return c.usageError(fs, "%v", usage)
+	} else if err != nil {
 		return c.fail("report", err)
 	}
 	defer closeDB()
@@ -197,12 +208,14 @@ func categoryKeys() string {
 	return strings.Join(ks, ", ")
 }
 
-// importBatch is how many reports go in one transaction.
-const importBatch = 1000
+// importBatch is how many reports go in one transaction on a store that
+// cannot import a file in one (both of ringfence's stores can).
+const importBatch = engine.ImportBatch
 
 func (c *cli) runImport(args []string) int {
-	fs := newFlagSet("import", "reports FILE [--format native|ftc]", c.stderr)
+	fs := newFlagSet("import", "reports FILE [--format native|ftc] [--data DIR | --store postgres://...]", c.stderr)
 	data := c.dataDir(fs)
+	store := storeFlag(fs)
 	format := fs.String("format", "native", "file format: native or ftc")
 	showErrors := fs.Int("errors", 10, "how many rejected lines to show")
 	pos, code, ok := c.parse(fs, args)
@@ -215,6 +228,11 @@ func (c *cli) runImport(args []string) int {
 	f, err := feed.ParseFormat(*format)
 	if err != nil {
 		return c.usageError(fs, "%v", err)
+	}
+	if *store != "" {
+		if err := checkStore(fs, *store); err != nil {
+			return c.usageError(fs, "%v", err)
+		}
 	}
 	name := pos[1]
 	var in io.Reader = c.stdin
@@ -231,8 +249,16 @@ func (c *cli) runImport(args []string) int {
 		in = file
 	}
 	ctx := c.context()
-	counted := &countingReader{r: newCtxReader(ctx, in)}
-	e, closeDB, err := c.createEngineToWrite(*data)
+	// Large reads: each read through newCtxReader runs in a goroutine of
+	// its own (so that Ctrl-C need not wait for a stalled pipe).
+	counted := &countingReader{r: bufio.NewReaderSize(newCtxReader(ctx, in), 1<<20), h: sha256.New()}
+	var e *engine.Engine
+	var closeDB func()
+	if *store != "" {
+		e, closeDB, err = openClusterEngine(ctx, *store)
+	} else {
+		e, closeDB, err = c.createEngineToWrite(*data)
+	}
 	if err != nil {
 		return c.fail("import", err)
 	}
@@ -242,16 +268,24 @@ func (c *cli) runImport(args []string) int {
 	})
 	c.progress(name, -1, 0, 0)
 	if ctx.Err() != nil {
-		// Batches committed before the signal stay (importing them again
-		// changes nothing: a reporter's latest report on a number wins);
-		// the batch in progress was rolled back.
-		fmt.Fprintf(c.stderr, "ringfence import: %s: interrupted after %d reports were committed; the rest was not imported\n", name, res.imported)
+		if res.Atomic {
+			fmt.Fprintf(c.stderr, "ringfence import: %s: interrupted; nothing was imported (a file goes in whole or not at all)\n", name)
+		} else {
+			// Batches committed before the signal stay (importing them
+			// again changes nothing: a reporter's latest report on a
+			// number wins); the batch in progress was rolled back.
+			fmt.Fprintf(c.stderr, "ringfence import: %s: interrupted after %d reports were committed; the rest was not imported\n", name, res.Imported)
+		}
 		return exitInterrupted
 	}
 	if err != nil {
-		fmt.Fprintf(c.stderr, "ringfence import: %s: %v\n", name, err)
+		if res.Atomic {
+			fmt.Fprintf(c.stderr, "ringfence import: %s: %s; nothing was imported\n", name, errorText(err))
+		} else {
+			fmt.Fprintf(c.stderr, "ringfence import: %s: %s\n", name, errorText(err))
+		}
 	}
-	fmt.Fprintf(c.stdout, "imported %d, rejected %d\n", res.imported, len(res.rejected)+res.moreRejected)
+	fmt.Fprintf(c.stdout, "imported %d, rejected %d\n", res.Imported, len(res.rejected)+res.moreRejected)
 	for i, r := range res.rejected {
 		if i >= *showErrors {
 			break
@@ -265,15 +299,15 @@ func (c *cli) runImport(args []string) int {
 }
 
 type importResult struct {
-	imported     int
+	engine.Import
 	rejected     []string // the first rejected rows' reasons
 	moreRejected int
 }
 
-// importReports streams a report file into e in batches. Every row read is
-// either imported or rejected with its line and reason; a batch is
-// acknowledged (counted as imported) only once committed.
-func importReports(ctx context.Context, e *engine.Engine, name string, r io.Reader, f feed.Format, progress func(int)) (importResult, error) {
+// importReports streams a report file into e (engine.ImportReports): the
+// whole file in one transaction. Every row read is either imported or rejected with its line,
+// field and reason; a report counts as imported only once committed.
+func importReports(ctx context.Context, e *engine.Engine, name string, r *countingReader, f feed.Format, progress func(int)) (importResult, error) {
 	var res importResult
 	rd, err := feed.NewReader(r, f)
 	if err != nil {
@@ -286,56 +320,45 @@ func importReports(ctx context.Context, e *engine.Engine, name string, r io.Read
 			res.moreRejected++
 		}
 	}
-	batch := make([]ringfence.Report, 0, importBatch)
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		if err := e.AddReports(ctx, batch); err != nil {
-			return fmt.Errorf("store lines up to %d: %w", rd.Line(), err)
-		}
-		res.imported += len(batch)
-		batch = batch[:0]
-		progress(res.imported + len(res.rejected) + res.moreRejected)
-		return nil
-	}
-	for {
-		if err := ctx.Err(); err != nil {
-			return res, err
-		}
-		rep, err := rd.Next()
-		if err == io.EOF {
-			break
-		}
-		var re *ringfence.RowError
-		if errors.As(err, &re) {
-			reject(re.Error())
-			continue
-		} else if err != nil {
-			return res, err
-		}
-		if err := e.NormalizeReport(&rep); err != nil {
-			reject(fmt.Sprintf("line %d: %s", rd.Line(), ringfence.ErrorMessage(err)))
-			continue
-		}
-		batch = append(batch, rep)
-		if len(batch) == importBatch {
-			if err := flush(); err != nil {
-				return res, err
+	rows := 0
+	next := func() (ringfence.Report, error) {
+		for {
+			rep, err := rd.Next()
+			var re *ringfence.RowError
+			if errors.As(err, &re) {
+				reject(re.Error())
+				continue
+			} else if err != nil {
+				return rep, err
 			}
+			if rows++; rows%importProgressEvery == 0 {
+				progress(rows)
+			}
+			return rep, nil
 		}
 	}
-	return res, flush()
+	digest := func() string { return hex.EncodeToString(r.h.Sum(nil)) }
+	res.Import, err = e.ImportReports(ctx, cliActor, filepath.Base(name), next, func(_ ringfence.Report, err error) {
+		reject(fmt.Sprintf("line %d: %s", rd.Line(), ringfence.ErrorMessage(err)))
+	}, digest)
+	return res, err
 }
 
+// importProgressEvery is how often, in rows, the progress bar is drawn.
+const importProgressEvery = 1000
+
+// countingReader counts the bytes read (for the progress bar) and hashes
+// them (for the import's audit entry).
 type countingReader struct {
 	r io.Reader
 	n int64
+	h hash.Hash
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += int64(n)
+	c.h.Write(p[:n])
 	return n, err
 }
 
@@ -434,6 +457,7 @@ func (c *cli) runRules(args []string) int {
                                       [--min-weight W] [--block-category C[=label|block]]... [--allow-category C]...
 (a prefix ends in *, e.g. 170*)`, c.stderr)
 	data := c.dataDir(fs)
+	store := storeFlag(fs)
 	until := fs.String("until", "", "pass: valid until this time (RFC 3339)")
 	note := fs.String("note", "", "a note kept with the rule")
 	asJSON := fs.Bool("json", false, "show: print JSON")
@@ -463,8 +487,10 @@ func (c *cli) runRules(args []string) int {
 	if code, ok := c.onlyFlags(fs, "rules SUBSCRIBER "+verb, takes...); !ok {
 		return code
 	}
-	e, closeDB, err := c.openEngineFor(*data, verb != "show")
-	if err != nil {
+	e, closeDB, usage, err := c.openFor(fs, *data, *store, verb != "show")
+	if usage != nil {
+		return c.usageError(fs, "%v", usage)
+	} else if err != nil {
 		return c.fail("rules", err)
 	}
 	defer closeDB()
@@ -577,6 +603,7 @@ func printRules(w io.Writer, r *screen.Rules) {
 func (c *cli) runRegistry(args []string) int {
 	fs := newFlagSet("registry", "add NUMBER_OR_PREFIX --name NAME | list | remove ID", c.stderr)
 	data := c.dataDir(fs)
+	store := storeFlag(fs)
 	name := fs.String("name", "", "add: the business's name")
 	pos, code, ok := c.parse(fs, args)
 	if !ok {
@@ -588,8 +615,10 @@ func (c *cli) runRegistry(args []string) int {
 	if code, ok := c.onlyFlags(fs, "registry "+pos[0], map[string][]string{"add": {"name"}}[pos[0]]...); !ok {
 		return code
 	}
-	e, closeDB, err := c.openEngineFor(*data, pos[0] != "list")
-	if err != nil {
+	e, closeDB, usage, err := c.openFor(fs, *data, *store, pos[0] != "list")
+	if usage != nil {
+		return c.usageError(fs, "%v", usage)
+	} else if err != nil {
 		return c.fail("registry", err)
 	}
 	defer closeDB()
@@ -627,6 +656,7 @@ func (c *cli) runRegistry(args []string) int {
 func (c *cli) runAppeals(args []string) int {
 	fs := newFlagSet("appeals", "file NUMBER --business B --reason R | list [--status S] | accept ID | reject ID [--note N]", c.stderr)
 	data := c.dataDir(fs)
+	store := storeFlag(fs)
 	business := fs.String("business", "", "file: the business appealing")
 	reason := fs.String("reason", "", "file: why the label is wrong")
 	contact := fs.String("contact", "", "file: contact for the decision")
@@ -643,8 +673,10 @@ func (c *cli) runAppeals(args []string) int {
 	if code, ok := c.onlyFlags(fs, "appeals "+pos[0], takes...); !ok {
 		return code
 	}
-	e, closeDB, err := c.openEngineFor(*data, pos[0] != "list")
-	if err != nil {
+	e, closeDB, usage, err := c.openFor(fs, *data, *store, pos[0] != "list")
+	if usage != nil {
+		return c.usageError(fs, "%v", usage)
+	} else if err != nil {
 		return c.fail("appeals", err)
 	}
 	defer closeDB()
@@ -683,6 +715,7 @@ func (c *cli) runAppeals(args []string) int {
 func (c *cli) runStats(args []string) int {
 	fs := newFlagSet("stats", "monthly --month YYYY-MM", c.stderr)
 	data := c.dataDir(fs)
+	store := storeFlag(fs)
 	month := fs.String("month", time.Now().UTC().Format("2006-01"), "month YYYY-MM")
 	pos, code, ok := c.parse(fs, args)
 	if !ok {
@@ -695,8 +728,10 @@ func (c *cli) runStats(args []string) int {
 	if err != nil {
 		return c.usageError(fs, "%v", ringfence.ErrorMessage(err))
 	}
-	e, closeDB, err := c.openEngine(*data)
-	if err != nil {
+	e, closeDB, usage, err := c.openFor(fs, *data, *store, false)
+	if usage != nil {
+		return c.usageError(fs, "%v", usage)
+	} else if err != nil {
 		return c.fail("stats", err)
 	}
 	defer closeDB()

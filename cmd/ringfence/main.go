@@ -90,7 +90,9 @@ commands:
 
 Flags may come before or after arguments. Every command takes --data DIR
 (default ./ringfence-data, or $RINGFENCE_DATA); only serve, demo, keys create
-and import create it. Run "ringfence COMMAND -h" for its flags. Ctrl-C stops a
+and import create it. check, report, import, rules, registry, appeals, keys
+and stats take --store postgres://... instead: a cluster's store, whose
+running nodes see the change at once. Run "ringfence COMMAND -h" for its flags. Ctrl-C stops a
 command cleanly (exit 130).
 `
 

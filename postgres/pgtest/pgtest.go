@@ -141,6 +141,8 @@ func version(dir string) int {
 
 type server struct {
 	dir  string
+	bin  string
+	cred *syscall.Credential
 	port int
 	cmd  *exec.Cmd
 	done chan error
@@ -153,8 +155,7 @@ func startServer(bin string) (*server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &server{dir: dir}
-	var cred *syscall.Credential
+	s := &server{dir: dir, bin: bin}
 	if os.Geteuid() == 0 {
 		u, err := user.Lookup("postgres")
 		if err != nil {
@@ -163,21 +164,14 @@ func startServer(bin string) (*server, error) {
 		}
 		uid, _ := strconv.Atoi(u.Uid)
 		gid, _ := strconv.Atoi(u.Gid)
-		cred = &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}
+		s.cred = &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}
 		if err := os.Chown(dir, uid, gid); err != nil {
 			os.RemoveAll(dir)
 			return nil, err
 		}
 	}
-	command := func(name string, args ...string) *exec.Cmd {
-		c := exec.Command(filepath.Join(bin, name), args...)
-		c.Dir = dir
-		c.Env = append(os.Environ(), "LC_ALL=C")
-		c.SysProcAttr = &syscall.SysProcAttr{Credential: cred, Pdeathsig: syscall.SIGQUIT}
-		return c
-	}
 	data := filepath.Join(dir, "data")
-	if out, err := command("initdb", "-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync").CombinedOutput(); err != nil {
+	if out, err := s.command("initdb", "-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync").CombinedOutput(); err != nil {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("initdb: %v: %s", err, lastLines(out))
 	}
@@ -186,24 +180,7 @@ func startServer(bin string) (*server, error) {
 			os.RemoveAll(dir)
 			return nil, err
 		}
-		log, err := os.Create(filepath.Join(dir, "server.log"))
-		if err != nil {
-			os.RemoveAll(dir)
-			return nil, err
-		}
-		s.cmd = command("postgres", "-D", data, "-p", strconv.Itoa(s.port), "-k", dir,
-			"-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off",
-			"-c", "full_page_writes=off", "-c", "max_connections=300")
-		s.cmd.Stdout, s.cmd.Stderr = log, log
-		if err := s.cmd.Start(); err != nil {
-			log.Close()
-			os.RemoveAll(dir)
-			return nil, fmt.Errorf("start postgres: %w", err)
-		}
-		log.Close()
-		s.done = make(chan error, 1)
-		go func(c *exec.Cmd, done chan error) { done <- c.Wait() }(s.cmd, s.done)
-		err = s.ready(30 * time.Second)
+		err = s.run()
 		if err == nil {
 			return s, nil
 		}
@@ -214,6 +191,35 @@ func startServer(bin string) (*server, error) {
 			return nil, fmt.Errorf("postgres did not start: %v: %s", err, lastLines(out))
 		}
 	}
+}
+
+func (s *server) command(name string, args ...string) *exec.Cmd {
+	c := exec.Command(filepath.Join(s.bin, name), args...)
+	c.Dir = s.dir
+	c.Env = append(os.Environ(), "LC_ALL=C")
+	c.SysProcAttr = &syscall.SysProcAttr{Credential: s.cred, Pdeathsig: syscall.SIGQUIT}
+	return c
+}
+
+// run starts postgres on the server's data directory and port and waits
+// until it accepts connections.
+func (s *server) run() error {
+	log, err := os.OpenFile(filepath.Join(s.dir, "server.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return err
+	}
+	s.cmd = s.command("postgres", "-D", filepath.Join(s.dir, "data"), "-p", strconv.Itoa(s.port), "-k", s.dir,
+		"-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off",
+		"-c", "full_page_writes=off", "-c", "max_connections=300")
+	s.cmd.Stdout, s.cmd.Stderr = log, log
+	if err := s.cmd.Start(); err != nil {
+		log.Close()
+		return fmt.Errorf("start postgres: %w", err)
+	}
+	log.Close()
+	s.done = make(chan error, 1)
+	go func(c *exec.Cmd, done chan error) { done <- c.Wait() }(s.cmd, s.done)
+	return s.ready(30 * time.Second)
 }
 
 // ready waits until the server accepts connections.
@@ -252,6 +258,7 @@ func (s *server) stop0() {
 		s.cmd.Process.Kill()
 		<-s.done
 	}
+	s.cmd = nil
 }
 
 func (s *server) stop() {
@@ -274,4 +281,51 @@ func lastLines(b []byte) string {
 		lines = lines[len(lines)-10:]
 	}
 	return strings.Join(lines, "\n")
+}
+
+// Server is a throwaway PostgreSQL server of a test's own, which the test
+// may stop and start again (to see what ringfence does while its store is
+// down). Other tests' databases are on the shared server (URL), which no
+// test stops.
+type Server struct {
+	s   *server
+	url string
+}
+
+// Own starts a throwaway server for t alone, with one database, and stops
+// it when t ends. It needs the PostgreSQL binaries even when
+// RINGFENCE_TEST_POSTGRES is set (a server that a test may stop cannot be
+// someone else's); without them t skips, or fails under CI=true.
+func Own(t testing.TB) *Server {
+	t.Helper()
+	bin := binDir()
+	if bin == "" {
+		msg := "no PostgreSQL server binaries (Debian: apt-get install postgresql)"
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("PostgreSQL is needed under CI: %s", msg)
+		}
+		t.Skip(msg)
+	}
+	s, err := startServer(bin)
+	if err != nil {
+		t.Fatalf("PostgreSQL: %v", err)
+	}
+	t.Cleanup(s.stop)
+	return &Server{s: s, url: fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", s.port)}
+}
+
+// URL is the URL of the server's database.
+func (s *Server) URL() string { return s.url }
+
+// Stop shuts the server down (a fast shutdown: sessions are ended, as when
+// an operator restarts PostgreSQL) and waits until it has exited.
+func (s *Server) Stop() { s.s.stop0() }
+
+// Start starts the stopped server again on the same port and data, and
+// waits until it accepts connections.
+func (s *Server) Start(t testing.TB) {
+	t.Helper()
+	if err := s.s.run(); err != nil {
+		t.Fatalf("PostgreSQL: restart: %v", err)
+	}
 }

@@ -1,0 +1,2 @@
+-- Rules documents carry a version: a write based on an older one is refused.
+ALTER TABLE rules ADD COLUMN version BIGINT NOT NULL DEFAULT 0;

@@ -1,0 +1,396 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"ringfence"
+)
+
+// importChunk is how many reports ImportReports reads before it loads the
+// stored state of their numbers and reporters and writes their
+// report_events rows (all inside the import's one transaction).
+const importChunk = 20000
+
+// ImportReports stores every report next yields (until io.EOF) in ONE
+// transaction, with the same outcome as AddReports called report by
+// report in that order — the same weights, tallies, reporters' tracks and
+// stored reports — but without a statement per report: the stored state of
+// the numbers and reporters a chunk of reports touches is loaded once, the
+// reports are applied to it in memory (through judge and boost, as
+// AddReports applies them), and the state after the whole file is written
+// with multi-row statements. One event per touched number carries its
+// tallies after the import, and audit(n), given how many reports were
+// stored, is the import's one audit entry; both commit with the reports.
+// An error from next (or ctx) rolls everything back: nothing is written
+// for an import that did not complete.
+func (d *DB) ImportReports(ctx context.Context, next func() (ringfence.Report, error), boost func(ringfence.Report) float64, judge ringfence.Judge, audit func(n int) ringfence.AuditEntry) ([]ringfence.NumberTallies, error) {
+	var out []ringfence.NumberTallies
+	err := d.tx(ctx, func(tx *sql.Tx) error {
+		im := &importer{tx: tx, pairs: map[pairKey]*pairState{}, numbers: map[string]*numberState{}, tracks: map[string]*trackState{}}
+		buf := make([]ringfence.Report, 0, importChunk)
+		done := false
+		for !done {
+			buf = buf[:0]
+			for len(buf) < importChunk {
+				r, err := next()
+				if err == io.EOF {
+					done = true
+					break
+				} else if err != nil {
+					return err
+				}
+				buf = append(buf, r)
+			}
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if err := im.load(ctx, buf); err != nil {
+				return err
+			}
+			for i := range buf {
+				im.add(&buf[i], boost, judge)
+			}
+			if err := im.writeEvents(ctx, buf); err != nil {
+				return err
+			}
+			im.n += len(buf)
+			if len(buf) > 0 {
+				im.lastAt = buf[len(buf)-1].ReceivedAt
+			}
+		}
+		var err error
+		if out, err = im.flush(ctx); err != nil {
+			return err
+		}
+		return insertAudit(ctx, tx, audit(im.n))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+type pairKey struct{ number, reporter string }
+
+// pairState is a stored report (one per number and reporter).
+type pairState struct {
+	r     ringfence.Report // Number, Reporter, Category, Source, times, Note, Weight, Complaints, Corroboration
+	ref   float64
+	clear bool // cleared by an accepted appeal
+	dirty bool
+}
+
+type numberState struct {
+	tallies []ringfence.Tally // by category, as tallies() reads them
+	order   int               // when the import first touched it; -1 if not yet
+}
+
+type trackState struct {
+	t     ringfence.Track
+	dirty bool
+}
+
+type importer struct {
+	tx      *sql.Tx
+	pairs   map[pairKey]*pairState
+	numbers map[string]*numberState
+	tracks  map[string]*trackState
+	touched []string // numbers in the order first touched
+	n       int
+	lastAt  time.Time
+	scratch []ringfence.Tally // the tallies judge is shown
+}
+
+// load reads the stored state of the numbers and reporters in rs that no
+// earlier chunk loaded: their reports, tallies and tracks.
+func (im *importer) load(ctx context.Context, rs []ringfence.Report) error {
+	var nums, reps []string
+	seenN, seenR := map[string]bool{}, map[string]bool{}
+	for _, r := range rs {
+		if _, ok := im.numbers[r.Number]; !ok && !seenN[r.Number] {
+			seenN[r.Number] = true
+			nums = append(nums, r.Number)
+		}
+		if _, ok := im.tracks[r.Reporter]; !ok && !seenR[r.Reporter] {
+			seenR[r.Reporter] = true
+			reps = append(reps, r.Reporter)
+		}
+	}
+	for _, n := range nums {
+		im.numbers[n] = &numberState{order: -1}
+	}
+	for _, id := range reps {
+		im.tracks[id] = &trackState{}
+	}
+	if len(nums) > 0 {
+		list, _ := json.Marshal(nums)
+		rows, err := im.tx.QueryContext(ctx, `SELECT number, category, reporters, weight, corroborated FROM tallies WHERE number IN (SELECT value FROM json_each(?)) ORDER BY number, category`, string(list))
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var n, c string
+			var t ringfence.Tally
+			if err := rows.Scan(&n, &c, &t.Reporters, &t.Weight, &t.Corroborated); err != nil {
+				rows.Close()
+				return err
+			}
+			t.Category = ringfence.Category(c)
+			ns := im.numbers[n]
+			ns.tallies = append(ns.tallies, t)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		rows, err = im.tx.QueryContext(ctx, `SELECT number, reporter, category, source, reported_at, received_at, called_at, note, weight, ref_weight, cleared, complaints, corroboration
+			FROM reports WHERE number IN (SELECT value FROM json_each(?))`, string(list))
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			p := &pairState{}
+			var c, corr string
+			var rep, rec, called int64
+			var cleared int
+			if err := rows.Scan(&p.r.Number, &p.r.Reporter, &c, &p.r.Source, &rep, &rec, &called, &p.r.Note, &p.r.Weight, &p.ref, &cleared, &p.r.Complaints, &corr); err != nil {
+				rows.Close()
+				return err
+			}
+			p.r.Category, p.r.Corroboration = ringfence.Category(c), ringfence.Corroboration(corr)
+			p.r.ReportedAt, p.r.ReceivedAt, p.r.CalledAt = fromMS(rep), fromMS(rec), fromMS(called)
+			p.clear = cleared != 0
+			im.pairs[pairKey{p.r.Number, p.r.Reporter}] = p
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	if len(reps) > 0 {
+		list, _ := json.Marshal(reps)
+		rows, err := im.tx.QueryContext(ctx, `SELECT id, reports, agreed, disagreed FROM reporters WHERE id IN (SELECT value FROM json_each(?))`, string(list))
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var id string
+			var t ringfence.Track
+			if err := rows.Scan(&id, &t.Reports, &t.Agreed, &t.Disagreed); err != nil {
+				rows.Close()
+				return err
+			}
+			im.tracks[id].t = t
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// add applies one report to the state in memory exactly as addReport
+// applies it to the tables.
+func (im *importer) add(r *ringfence.Report, boost func(ringfence.Report) float64, judge ringfence.Judge) {
+	ns := im.numbers[r.Number]
+	if ns.order < 0 {
+		ns.order = len(im.touched)
+		im.touched = append(im.touched, r.Number)
+	}
+	key := pairKey{r.Number, r.Reporter}
+	old, hadOld := im.pairs[key]
+	if hadOld && !old.clear {
+		if i := tallyAt(ns.tallies, old.r.Category); i >= 0 {
+			t := &ns.tallies[i]
+			t.Reporters--
+			t.Weight = max(t.Weight-old.ref, 0)
+			t.Corroborated = max(t.Corroborated-confirmed(old.r.Corroboration), 0)
+		}
+		ns.tallies = slices.DeleteFunc(ns.tallies, func(t ringfence.Tally) bool { return t.Reporters <= 0 })
+	}
+	tr := im.tracks[r.Reporter]
+	var before []ringfence.Tally // reused report after report: the engine's judge reads it during the call only
+	if len(ns.tallies) > 0 {
+		im.scratch = append(im.scratch[:0], ns.tallies...)
+		before = im.scratch
+	}
+	r.Complaints = 1
+	if hadOld && !old.clear && r.Source != ringfence.SourceCrowd && r.Source == old.r.Source {
+		r.Complaints = old.r.Complaints + 1
+	}
+	w, agree := judge(*r, tr.t, before)
+	r.Weight = w
+	ref := w * boost(*r)
+	if old != nil {
+		*old = pairState{r: *r, ref: ref, dirty: true}
+	} else {
+		im.pairs[key] = &pairState{r: *r, ref: ref, dirty: true}
+	}
+	if i := tallyAt(ns.tallies, r.Category); i >= 0 {
+		t := &ns.tallies[i]
+		t.Reporters++
+		t.Weight += ref
+		t.Corroborated += confirmed(r.Corroboration)
+	} else {
+		i, _ := slices.BinarySearchFunc(ns.tallies, r.Category, func(t ringfence.Tally, c ringfence.Category) int {
+			return strings.Compare(string(t.Category), string(c))
+		})
+		ns.tallies = slices.Insert(ns.tallies, i, ringfence.Tally{Category: r.Category, Reporters: 1, Weight: ref, Corroborated: confirmed(r.Corroboration)})
+	}
+	tr.t.Reports++
+	if !hadOld { // a changed mind does not earn a second agreement
+		switch {
+		case agree > 0:
+			tr.t.Agreed++
+		case agree < 0:
+			tr.t.Disagreed++
+		}
+	}
+	tr.dirty = true
+}
+
+func tallyAt(ts []ringfence.Tally, c ringfence.Category) int {
+	for i := range ts {
+		if ts[i].Category == c {
+			return i
+		}
+	}
+	return -1
+}
+
+// writeEvents inserts the report_events rows of a chunk.
+func (im *importer) writeEvents(ctx context.Context, rs []ringfence.Report) error {
+	return insertRows(ctx, im.tx, `INSERT INTO report_events (number, category, source, received_at) VALUES `, "", 4, len(rs), func(i int, args []any) []any {
+		r := &rs[i]
+		return append(args, r.Number, string(r.Category), r.Source, ms(r.ReceivedAt))
+	})
+}
+
+// flush writes the state after the import: the reports, tallies and
+// tracks it changed, and one event per touched number.
+func (im *importer) flush(ctx context.Context) ([]ringfence.NumberTallies, error) {
+	var pairs []*pairState
+	for _, p := range im.pairs {
+		if p.dirty {
+			pairs = append(pairs, p)
+		}
+	}
+	// In key order: the table's order, so the B-tree fills in order.
+	slices.SortFunc(pairs, func(a, b *pairState) int {
+		if c := strings.Compare(a.r.Number, b.r.Number); c != 0 {
+			return c
+		}
+		return strings.Compare(a.r.Reporter, b.r.Reporter)
+	})
+	err := insertRows(ctx, im.tx, `INSERT INTO reports (number, reporter, category, source, reported_at, received_at, called_at, note, weight, ref_weight, cleared, complaints, corroboration) VALUES `,
+		` ON CONFLICT (number, reporter) DO UPDATE SET category = excluded.category, source = excluded.source, reported_at = excluded.reported_at,
+			received_at = excluded.received_at, called_at = excluded.called_at, note = excluded.note, weight = excluded.weight,
+			ref_weight = excluded.ref_weight, cleared = 0, complaints = excluded.complaints, corroboration = excluded.corroboration`,
+		13, len(pairs), func(i int, args []any) []any {
+			p := pairs[i]
+			return append(args, p.r.Number, p.r.Reporter, string(p.r.Category), p.r.Source, ms(p.r.ReportedAt), ms(p.r.ReceivedAt), ms(p.r.CalledAt), p.r.Note, p.r.Weight, p.ref, 0, p.r.Complaints, string(p.r.Corroboration))
+		})
+	if err != nil {
+		return nil, fmt.Errorf("reports: %w", err)
+	}
+	var tracks []string
+	for id, t := range im.tracks {
+		if t.dirty {
+			tracks = append(tracks, id)
+		}
+	}
+	slices.Sort(tracks)
+	err = insertRows(ctx, im.tx, `INSERT INTO reporters (id, reports, agreed, disagreed) VALUES `,
+		` ON CONFLICT (id) DO UPDATE SET reports = excluded.reports, agreed = excluded.agreed, disagreed = excluded.disagreed`,
+		4, len(tracks), func(i int, args []any) []any {
+			t := im.tracks[tracks[i]].t
+			return append(args, tracks[i], t.Reports, t.Agreed, t.Disagreed)
+		})
+	if err != nil {
+		return nil, fmt.Errorf("reporters: %w", err)
+	}
+	if len(im.touched) == 0 {
+		return nil, nil
+	}
+	list, _ := json.Marshal(im.touched)
+	if _, err := im.tx.ExecContext(ctx, `DELETE FROM tallies WHERE number IN (SELECT value FROM json_each(?))`, string(list)); err != nil {
+		return nil, fmt.Errorf("tallies: %w", err)
+	}
+	type row struct {
+		number string
+		t      ringfence.Tally
+	}
+	var rows []row
+	for _, n := range im.touched {
+		for _, t := range im.numbers[n].tallies {
+			rows = append(rows, row{n, t})
+		}
+	}
+	err = insertRows(ctx, im.tx, `INSERT INTO tallies (number, category, reporters, weight, corroborated) VALUES `, "", 5, len(rows), func(i int, args []any) []any {
+		r := rows[i]
+		return append(args, r.number, string(r.t.Category), r.t.Reporters, r.t.Weight, r.t.Corroborated)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("tallies: %w", err)
+	}
+	out := make([]ringfence.NumberTallies, 0, len(im.touched))
+	evs := make([]ringfence.Event, 0, len(im.touched))
+	for _, n := range im.touched {
+		ts := im.numbers[n].tallies
+		if len(ts) == 0 {
+			ts = nil // as tallies() reads a number without any
+		}
+		out = append(out, ringfence.NumberTallies{Number: n, Tallies: ts})
+	}
+	for i := range out {
+		evs = append(evs, ringfence.Event{Type: ringfence.EventReport, At: im.lastAt, Tallies: &out[i]})
+	}
+	if _, err := appendEvents(ctx, im.tx, evs...); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// insertRows inserts n rows of cols columns with multi-row statements of
+// up to rowsPerStatement rows: head is "INSERT … VALUES ", tail what
+// follows the values (an ON CONFLICT clause); row appends row i's values.
+func insertRows(ctx context.Context, tx *sql.Tx, head, tail string, cols, n int, row func(i int, args []any) []any) error {
+	const maxParams = 2000
+	per := max(maxParams/cols, 1)
+	one := "(" + strings.TrimSuffix(strings.Repeat("?,", cols), ",") + ")"
+	var full *sql.Stmt
+	args := make([]any, 0, per*cols)
+	for start := 0; start < n; start += per {
+		k := min(per, n-start)
+		args = args[:0]
+		for i := start; i < start+k; i++ {
+			args = row(i, args)
+		}
+		stmt := full
+		if k < per || full == nil {
+			s, err := tx.PrepareContext(ctx, head+strings.TrimSuffix(strings.Repeat(one+",", k), ",")+tail)
+			if err != nil {
+				return err
+			}
+			if k == per {
+				full = s
+				defer full.Close()
+			} else {
+				defer s.Close()
+			}
+			stmt = s
+		}
+		if _, err := stmt.ExecContext(ctx, args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -21,6 +21,7 @@ import (
 
 // Lexicon classes are 1 + the index of their letter in "wplo": another
 // word, a person, a place, an organisation.
+//
 //go:embed namelex.dat
 var embeddedNameLexicon []byte
 

@@ -244,3 +244,27 @@ func mergeNames(ms []Match, names [][2]int) []Match {
 	}
 	return ms
 }
+
+// SyntheticName makes up a Chinese name for training the tagger: a surname
+// (the most frequent ones half of the time, a compound one now and then)
+// and one or two given-name characters. pick(n) returns a number in [0, n).
+func SyntheticName(pick func(n int) int) string {
+	var b []rune
+	top, all, given := []rune(topSurnames), []rune(singleSurnames), []rune(givenNameChars)
+	switch k := pick(20); {
+	case k == 0:
+		b = []rune(compoundSurnames[pick(len(compoundSurnames))])
+	case k < 10:
+		b = []rune{top[pick(len(top))]}
+	default:
+		b = []rune{all[pick(len(all))]}
+	}
+	n := 1 // two thirds of names have two given characters
+	if pick(3) > 0 {
+		n = 2
+	}
+	for range n {
+		b = append(b, given[pick(len(given))])
+	}
+	return string(b)
+}

@@ -9,11 +9,15 @@
 package main
 
 import (
+	"bufio"
+	"compress/gzip"
 	"flag"
 	"fmt"
 	"log"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"ringfence/deid"
 	"ringfence/deid/corpus"
@@ -28,6 +32,10 @@ func main() {
 	bias := flag.Float64("bias", -1000, "use this bias instead of choosing one on dev")
 	dict := flag.String("dict", "", "write the lexicon (-lexout) from this jieba-format dictionary and stop")
 	lexOut := flag.String("lexout", "deid/namelex.dat", "where -dict writes the lexicon")
+	augment := flag.Int("augment", 0, "add this many copies of each training post with names, each name replaced by a person's name from the lexicon")
+	lexFile := flag.String("lexicon", "deid/namelex.dat", "the lexicon whose person names -augment draws")
+	lexNames := flag.Bool("lexnames", false, "-augment draws half of the names from the lexicon's person names (otherwise all are made up)")
+	show := flag.Bool("show", false, "print the dev names missed and the spans found outside names")
 	flag.Parse()
 	log.SetFlags(0)
 	if *dict != "" {
@@ -38,12 +46,16 @@ func main() {
 	train := read(filepath.Join(*data, "weiboNER_2nd_conll.train"))
 	dev := read(filepath.Join(*data, "weiboNER_2nd_conll.dev"))
 
-	t := deid.TrainNameTagger(examples(train), *epochs, *seed)
+	var names []string
+	if *augment > 0 && *lexNames {
+		names = personNames(*lexFile)
+	}
+	t := deid.TrainNameTagger(augmented(examples(train), names, *augment, *seed), *epochs, *seed)
 	fmt.Printf("trained on train: %d features\n", t.Features())
 	fmt.Printf("%6s %9s %9s %9s %9s %9s\n", "bias", "exactP", "exactR", "removedR", "overlapP", "outside%")
 	chosen := float32(*bias)
 	bestR := -1.0
-	for _, b := range []float32{0, 5, 10, 15, 20, 25, 30, 40, 50, 60, 80, 100, 130} {
+	for _, b := range []float32{-20, -10, -5, 0, 5, 10, 15, 20, 25, 30, 40, 50, 60, 80, 100, 130} {
 		t.SetBias(b)
 		ex, r := score(dev, t.Find)
 		fmt.Printf("%6.1f %9.3f %9.3f %9.3f %9.3f %9.3f\n", b, ex.Precision(), ex.Recall(), r.Recall(), r.Precision(), 100*rep(dev, t.Find).Outside())
@@ -52,10 +64,14 @@ func main() {
 		}
 	}
 	fmt.Printf("bias %.1f\n", chosen)
+	if *show {
+		t.SetBias(chosen)
+		showErrors(dev, t.Find)
+	}
 	if *out == "" {
 		return
 	}
-	final := deid.TrainNameTagger(examples(append(train, dev...)), *epochs, *seed)
+	final := deid.TrainNameTagger(augmented(examples(append(train, dev...)), names, *augment, *seed), *epochs, *seed)
 	final.SetBias(chosen)
 	f, err := os.Create(*out)
 	if err != nil {
@@ -65,7 +81,7 @@ func main() {
 		"ringfence person-name tagger: an averaged structured perceptron over characters (deid/namemodel.go).",
 		"Weights derived from Weibo NER, 2nd revision, train and dev splits (Peng and Dredze, EMNLP 2015;",
 		"github.com/hltcoe/golden-horse), licensed CC BY-SA 3.0; these weights are shared under the same licence.",
-		fmt.Sprintf("Rebuild: go run ./deid/nametrain -data ../shared/data/weibo_ner -epochs %d -seed %d -outside %g -out deid/names.model", *epochs, *seed, *outside),
+		fmt.Sprintf("Rebuild: go run ./deid/nametrain -data ../shared/data/weibo_ner -epochs %d -seed %d -augment %d -outside %g -out deid/names.model", *epochs, *seed, *augment, *outside),
 		fmt.Sprintf("%d features, bias %.1f (chosen on dev).", final.Features(), chosen),
 	}
 	if err := final.Write(f, header); err != nil {
@@ -149,4 +165,111 @@ func writeLexicon(dict, out string) {
 		log.Fatal(err)
 	}
 	fmt.Printf("%d words\n", n)
+}
+
+// showErrors prints, for developing on dev, the names missed and the name
+// matches outside labels.
+func showErrors(docs []corpus.Doc, find func([]byte) []deid.Match) {
+	for _, d := range docs {
+		ms := find(d.Text)
+		for _, s := range d.Spans {
+			hit := false
+			for _, m := range ms {
+				if m.Start <= s.Start && m.End >= s.End {
+					hit = true
+				}
+			}
+			if !hit {
+				fmt.Printf("MISS %s  | %s\n", d.Text[s.Start:s.End], context(d.Text, s.Start, s.End))
+			}
+		}
+		for _, m := range ms {
+			if m.Entity != deid.Name {
+				continue
+			}
+			in := false
+			for _, s := range d.Spans {
+				if m.Start < s.End && s.Start < m.End {
+					in = true
+				}
+			}
+			if !in {
+				fmt.Printf("FP   %s  | %s\n", d.Text[m.Start:m.End], context(d.Text, m.Start, m.End))
+			}
+		}
+	}
+}
+
+func context(b []byte, start, end int) string {
+	a, z := max(0, start-24), min(len(b), end+24)
+	for a > 0 && b[a]&0xC0 == 0x80 {
+		a--
+	}
+	for z < len(b) && b[z]&0xC0 == 0x80 {
+		z++
+	}
+	return string(b[a:start]) + "[" + string(b[start:end]) + "]" + string(b[end:z])
+}
+
+// personNames reads the person names (class p) of the lexicon.
+func personNames(path string) []string {
+	f, err := os.Open(path)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer f.Close()
+	br := bufio.NewReader(f)
+	for {
+		l, err := br.ReadString('\n')
+		if err != nil {
+			log.Fatal(err)
+		}
+		if l == "\n" {
+			break
+		}
+	}
+	zr, err := gzip.NewReader(br)
+	if err != nil {
+		log.Fatal(err)
+	}
+	var out []string
+	sc := bufio.NewScanner(zr)
+	for sc.Scan() {
+		if w, ok := strings.CutSuffix(sc.Text(), " p"); ok {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// augmented adds k copies of each example with names, each name replaced
+// by one drawn from names.
+func augmented(ex []deid.NameExample, names []string, k int, seed uint64) []deid.NameExample {
+	if k == 0 {
+		return ex
+	}
+	rng := rand.New(rand.NewPCG(seed, 7))
+	out := append([]deid.NameExample(nil), ex...)
+	for _, e := range ex {
+		if len(e.Names) == 0 {
+			continue
+		}
+		for range k {
+			var c deid.NameExample
+			p := 0
+			for _, sp := range e.Names {
+				c.Text = append(c.Text, e.Text[p:sp[0]]...)
+				n := deid.SyntheticName(rng.IntN)
+				if names != nil && rng.IntN(2) == 0 {
+					n = names[rng.IntN(len(names))]
+				}
+				c.Names = append(c.Names, [2]int{len(c.Text), len(c.Text) + len(n)})
+				c.Text = append(c.Text, n...)
+				p = sp[1]
+			}
+			c.Text = append(c.Text, e.Text[p:]...)
+			out = append(out, c)
+		}
+	}
+	return out
 }

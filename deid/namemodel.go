@@ -31,9 +31,7 @@ const (
 
 // nameModel is a trained tagger.
 type nameModel struct {
-	table []uint32  // open addressing on feature hashes, 0 empty
-	slot  []int32   // feature index of table[i]
-	w     []float32 // numTags weights per feature
+	table []nameEntry // open addressing on feature hashes, key 0 empty
 	// trans[p][t] scores tag t after tag p; p == numTags is the start.
 	trans [numTags + 1][numTags]float32
 	// bias is added to the score of B and I at every character: above 0
@@ -41,34 +39,28 @@ type nameModel struct {
 	bias float32
 }
 
-// weights returns the weights of feature h, or nil.
-func (m *nameModel) weights(h uint32) []float32 {
-	mask := uint32(len(m.table) - 1)
-	for i := h & mask; ; i = (i + 1) & mask {
-		switch m.table[i] {
-		case h:
-			k := int(m.slot[i]) * numTags
-			return m.w[k : k+numTags]
-		case 0:
-			return nil
-		}
-	}
+// nameEntry is a feature's hash and weights, in one cache line's quarter.
+type nameEntry struct {
+	key uint32
+	w   [numTags]float32
 }
 
-// newNameModel builds the lookup table of the features keys with weights w.
+// newNameModel builds the lookup table of the features keys with weights w
+// (numTags per key).
 func newNameModel(keys []uint32, w []float32) *nameModel {
 	size := 1
 	for size < 2*len(keys) {
 		size <<= 1
 	}
-	m := &nameModel{table: make([]uint32, size), slot: make([]int32, size), w: w}
+	m := &nameModel{table: make([]nameEntry, size)}
 	mask := uint32(size - 1)
 	for k, h := range keys {
 		i := h & mask
-		for m.table[i] != 0 {
+		for m.table[i].key != 0 {
 			i = (i + 1) & mask
 		}
-		m.table[i], m.slot[i] = h, int32(k)
+		m.table[i].key = h
+		copy(m.table[i].w[:], w[k*numTags:])
 	}
 	return m
 }
@@ -197,9 +189,11 @@ type nameSentence struct {
 	lex   map[uint64]uint8
 	right []int // right[j]: 1 + the right cue that starts at rune j, or 0
 	feats []uint32
+	emit  [][numTags]float32
 	score [][numTags]float32
 	back  [][numTags]uint8
 	tags  []uint8
+	spans []int // for callers that keep the sentence between calls
 }
 
 const namePad = 2
@@ -397,37 +391,98 @@ func (s *nameSentence) features(dst []uint32, j int) []uint32 {
 	return dst
 }
 
-// featureSpans lists the features of every rune of s: feats[spans[k]:spans[k+1]].
+// allFeatures lists the features of every rune of s: feats[spans[k]:spans[k+1]].
 func (s *nameSentence) allFeatures(spans []int) []int {
 	s.feats = s.feats[:0]
 	spans = append(spans[:0], 0)
 	for j := namePad; j < len(s.rs)-namePad; j++ {
-		s.feats = s.features(s.feats, j)
+		// Names are written in ideographs and letters: anything else
+		// (digits, punctuation, spaces) is outside, with no features.
+		if c := nameClass(s.rs[j]); c == ccHan || c == ccLatin {
+			s.feats = s.features(s.feats, j)
+		}
 		spans = append(spans, len(s.feats))
 	}
 	return spans
 }
 
-// decode tags the runes of s with Viterbi, scoring features with score.
-func (s *nameSentence) decode(spans []int, trans *[numTags + 1][numTags]float32, bias float32, score func(h uint32, out *[numTags]float32)) []uint8 {
+// emissions fills s.emit with the scores of each rune's tags, scoring
+// features with score; a rune without features (not an ideograph or a
+// letter) can only be outside a name.
+func (s *nameSentence) emissions(spans []int, bias float32, score func(h uint32, out *[numTags]float32)) {
 	n := len(spans) - 1
-	if cap(s.score) < n {
-		s.score = make([][numTags]float32, n)
+	s.emit = resizeScores(s.emit, n)
+	neg := float32(math.Inf(-1))
+	for i := range n {
+		e := &s.emit[i]
+		*e = [numTags]float32{}
+		if spans[i] == spans[i+1] {
+			e[tagB], e[tagI] = neg, neg
+			continue
+		}
+		for _, h := range s.feats[spans[i]:spans[i+1]] {
+			score(h, e)
+		}
+		e[tagB] += bias
+		e[tagI] += bias
+	}
+}
+
+// modelEmissions is emissions with the weights of m, without a call per
+// feature.
+func (s *nameSentence) modelEmissions(spans []int, m *nameModel) {
+	n := len(spans) - 1
+	s.emit = resizeScores(s.emit, n)
+	neg := float32(math.Inf(-1))
+	mask := uint32(len(m.table) - 1)
+	for i := range n {
+		e := &s.emit[i]
+		*e = [numTags]float32{}
+		if spans[i] == spans[i+1] {
+			e[tagB], e[tagI] = neg, neg
+			continue
+		}
+		for _, h := range s.feats[spans[i]:spans[i+1]] {
+			for k := h & mask; ; k = (k + 1) & mask {
+				t := &m.table[k]
+				if t.key == h {
+					e[0] += t.w[0]
+					e[1] += t.w[1]
+					e[2] += t.w[2]
+					break
+				}
+				if t.key == 0 {
+					break
+				}
+			}
+		}
+		e[tagB] += m.bias
+		e[tagI] += m.bias
+	}
+}
+
+func resizeScores(v [][numTags]float32, n int) [][numTags]float32 {
+	if cap(v) < n {
+		return make([][numTags]float32, n)
+	}
+	return v[:n]
+}
+
+// decode tags the runes of s with Viterbi over s.emit.
+func (s *nameSentence) decode(trans *[numTags + 1][numTags]float32) []uint8 {
+	n := len(s.emit)
+	s.score = resizeScores(s.score, n)
+	if cap(s.back) < n {
 		s.back = make([][numTags]uint8, n)
 	}
-	s.score, s.back = s.score[:n], s.back[:n]
+	s.back = s.back[:n]
 	s.tags = s.tags[:0]
 	if n == 0 {
 		return s.tags
 	}
 	neg := float32(math.Inf(-1))
 	for i := range n {
-		var e [numTags]float32
-		for _, h := range s.feats[spans[i]:spans[i+1]] {
-			score(h, &e)
-		}
-		e[tagB] += bias
-		e[tagI] += bias
+		e := &s.emit[i]
 		for t := range numTags {
 			if i == 0 {
 				if t == tagI {
@@ -474,13 +529,8 @@ func resize8(v []uint8, n int) []uint8 {
 func (m *nameModel) tag(s *nameSentence, spans []int, text []byte, dst [][2]int) ([][2]int, []int) {
 	s.prepare(text)
 	spans = s.allFeatures(spans)
-	tags := s.decode(spans, &m.trans, m.bias, func(h uint32, out *[numTags]float32) {
-		if w := m.weights(h); w != nil {
-			out[0] += w[0]
-			out[1] += w[1]
-			out[2] += w[2]
-		}
-	})
+	s.modelEmissions(spans, m)
+	tags := s.decode(&m.trans)
 	return appendTagSpans(dst, tags, s.offs), spans
 }
 

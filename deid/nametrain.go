@@ -3,6 +3,7 @@ package deid
 import (
 	"io"
 	"math/rand/v2"
+	"sync"
 )
 
 // NameExample is a text and the byte spans of the person names in it, for
@@ -99,7 +100,8 @@ func TrainNameTagger(examples []NameExample, epochs int, seed uint64) *NameTagge
 				}
 			}
 			s.feats = d.feats
-			pred := s.decode(d.spans, &cur, 0, score)
+			s.emissions(d.spans, 0, score)
+			pred := s.decode(&cur)
 			prev, prevGold := numTags, numTags
 			for i, g := range d.gold {
 				p := int(pred[i])
@@ -191,10 +193,15 @@ func FindText(text []byte) []Match {
 	if !mayHoldName(text) {
 		return ms
 	}
-	var s nameSentence
-	out, _ := m.tag(&s, nil, text, nil)
+	s := sentences.Get().(*nameSentence)
+	var out [][2]int
+	out, s.spans = m.tag(s, s.spans, text, nil)
+	sentences.Put(s)
 	return mergeNames(ms, out)
 }
+
+// sentences are the tagger's buffers, reused between calls of FindText.
+var sentences = sync.Pool{New: func() any { return new(nameSentence) }}
 
 // mayHoldName reports whether text has a byte that starts a character of
 // three or four bytes (CJK and most scripts but Latin): the tagger reads

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // TestNameTaggerInRunningText runs the embedded tagger over sentences
@@ -169,4 +170,26 @@ func TestTextNamesPolicy(t *testing.T) {
 	if _, err := e.Process(strings.NewReader(text), &bytes.Buffer{}, Options{TextNames: "x"}); err == nil {
 		t.Error("unknown Options.TextNames accepted")
 	}
+}
+
+// FuzzFindText checks that what FindText returns is in order, without
+// overlaps, inside the text and, in valid UTF-8 (Process reads nothing
+// else), on character boundaries.
+func FuzzFindText(f *testing.F) {
+	for _, s := range []string{"今天和刘晓燕一起去吃饭", "经纪人MIKI（赵思熹）", "张伟的手机是13812345678", "\xe5\x88", "a\x00王"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		b := []byte(s)
+		p := 0
+		for _, m := range FindText(b) {
+			if m.Start < p || m.End <= m.Start || m.End > len(b) {
+				t.Fatalf("%q: match %+v after %d", s, m, p)
+			}
+			if m.Entity == Name && utf8.Valid(b) && (!utf8.RuneStart(b[m.Start]) || m.End < len(b) && !utf8.RuneStart(b[m.End])) {
+				t.Fatalf("%q: name %+v cuts a character", s, m)
+			}
+			p = m.End
+		}
+	})
 }

@@ -309,6 +309,7 @@ func (st *state) csv(src io.Reader, w *bufio.Writer) error {
 			return err
 		}
 		if rec == nil {
+			st.clean = false
 			return nil
 		}
 		out = out[:0]
@@ -320,8 +321,18 @@ func (st *state) csv(src io.Reader, w *bufio.Writer) error {
 			of = "the first row"
 		}
 		why, keep := broken(rec, fs, want, of)
-		if why == "" && st.undecodable(rec) {
-			why = "not valid " + st.enc
+		st.clean = false
+		if why == "" {
+			// One pass over the fields tells whether they decode and
+			// whether any holds an ignorable character.
+			ok, clean := recordCheck(rec[:fs[len(fs)-1].end])
+			if st.enc != "utf-8" {
+				ok = !st.undecodable(rec)
+			}
+			if !ok {
+				why = "not valid " + st.enc
+			}
+			st.clean = clean
 		}
 		if why == "" && headerLost && !blankRecord(fs) {
 			why = "the header (line 1) cannot be parsed, so its columns are unknown"

@@ -234,6 +234,7 @@ type state struct {
 	fails     []string
 	nfail     int64
 	raw       bool       // CSVRaw
+	clean     bool       // the record being read holds no ignorable character (see recordCheck)
 	tagger    *nameModel // finds names in free text, when text_names is model
 	sent      nameSentence
 	tagSpans  []int
@@ -494,7 +495,7 @@ func encodingOf(name string) encoding.Encoding {
 // and it is counted, so nothing of it is passed through.
 func (st *state) rewrite(dst, raw, v []byte, offs []int, r *rule) []byte {
 	e := st.e
-	if hasIgnorable(v) {
+	if !st.clean && hasIgnorable(v) {
 		v, offs = st.withoutIgnorable(v, offs)
 	}
 	ms := e.rec.appendScan(&st.sc, st.ms[:0], v, r.entity)

@@ -436,7 +436,7 @@ func (s *scan) number(i int) int {
 				if led {
 					start = i
 				}
-				e, cc, area, country := s.classify(d, x, plus && g == 0, led && !plus, groups[g:h+1], start)
+				e, cc, area, country := s.classify(d, x, plus && g == 0, led && !plus, groups[g:h+1], start, g == 0 && leftLetter)
 				if e == 0 {
 					continue
 				}
@@ -493,12 +493,14 @@ func opensWord(b []byte, p int) bool {
 // number, paren that a parenthesised country code did; gs are its digit
 // groups. Numbers split into groups must be split the way people write
 // them, so that a number and a short one after it are not read as one card.
-func (s *scan) classify(d []byte, x, plus, paren bool, gs []group, start int) (Entity, uint8, uint8, uint16) {
+// local skips the numbers outside mainland China, which are not read right
+// after a letter (courier and order numbers: SF0066900232610).
+func (s *scan) classify(d []byte, x, plus, paren bool, gs []group, start int, local bool) (Entity, uint8, uint8, uint16) {
 	e, cc, area := s.classifyCN(d, x, plus, gs, start)
 	if e != 0 {
 		return e, cc, area, 0
 	}
-	if x || len(d) > 17 {
+	if x || len(d) > 17 || local {
 		return 0, 0, 0, 0
 	}
 	return s.international(d, plus, paren, gs, start)

@@ -13,51 +13,32 @@ func recordCheck(b []byte) (ok, clean bool) {
 	const ctl = 0x20 * lo8
 	i, n := 0, len(b)
 	for i < n {
-		// Eight bytes at a time while all are printable ASCII: no byte
-		// below 0x20 (the test for a byte less than n), none at 0x7F or
-		// above.
-		for i+8 <= n {
-			w := binary.LittleEndian.Uint64(b[i:])
-			if ((w-ctl)&^w|(w+lo8)|w)&hi8 != 0 {
-				break
-			}
-			i += 8
-		}
-		if i >= n {
-			break
-		}
 		c := b[i]
 		if c < 0x80 {
+			// Eight bytes at a time while all are printable ASCII: no
+			// byte below 0x20 (the test for a byte less than n), none at
+			// 0x7F or above.
+			if i+8 <= n {
+				if w := binary.LittleEndian.Uint64(b[i:]); ((w-ctl)&^w|(w+lo8)|w)&hi8 == 0 {
+					i += 8
+					continue
+				}
+			}
 			if mayIgnore[c] {
 				return utf8.Valid(b[i:]), false
 			}
 			i++
 			continue
 		}
-		size := 0
-		if c >= 0xE0 && c <= 0xEF && i+2 < n && b[i+2]&0xC0 == 0x80 {
-			// Three bytes, the usual ideograph or full-width form.
-			switch c1 := b[i+1]; c {
-			case 0xE0:
-				if c1 >= 0xA0 && c1 <= 0xBF {
-					size = 3
-				}
-			case 0xED:
-				if c1 >= 0x80 && c1 <= 0x9F {
-					size = 3
-				}
-			default:
-				if c1&0xC0 == 0x80 {
-					size = 3
-				}
-			}
+		if leadPlain3[c] && i+2 < n && b[i+1]&0xC0 == 0x80 && b[i+2]&0xC0 == 0x80 {
+			// An ideograph or a full-width form that cannot be ignorable:
+			// no check on its second byte applies to these lead bytes.
+			i += 3
+			continue
 		}
-		if size == 0 {
-			r, w := utf8.DecodeRune(b[i:])
-			if r == utf8.RuneError && w == 1 {
-				return false, false
-			}
-			size = w
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size == 1 {
+			return false, false
 		}
 		if mayIgnore[c] && mayBeFormat(b, i) && ignorableAt(b, i) > 0 {
 			return utf8.Valid(b[i+size:]), false
@@ -66,6 +47,17 @@ func recordCheck(b []byte) (ok, clean bool) {
 	}
 	return true, true
 }
+
+// leadPlain3 marks the lead bytes of three-byte characters that are valid
+// with any two continuation bytes and never ignorable: U+3000-U+CFFF (CJK
+// ideographs, kana, Hangul …) and U+E000-U+EFFF.
+var leadPlain3 = func() (t [256]bool) {
+	for c := 0xE3; c <= 0xEC; c++ {
+		t[c] = !mayIgnore[c]
+	}
+	t[0xEE] = !mayIgnore[0xEE]
+	return t
+}()
 
 // mayBeFormat reports whether the valid multi-byte character at b[i] may
 // be a C1 control or a format character: it rules out, without decoding,

@@ -1,6 +1,9 @@
 package deid
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // Recognizer finds personal data in text with a single forward pass over
 // its bytes: digit runs become phone, identity, card or code candidates, "@"
@@ -335,11 +338,18 @@ func (s *scan) number(i int) int {
 	for {
 		g := group{start: p, d0: uint8(nd), decimal: decimal, block: block}
 		for {
-			var d byte
-			var w int
-			if p < n && isDigit(b[p]) {
-				d, w = b[p], 1
-			} else if d, w = numeralAt(b, p); w == 0 {
+			// ASCII digits in a tight loop, then a full-width one.
+			for p < n && isDigit(b[p]) {
+				if nd < len(s.digits) {
+					s.digits[nd] = b[p]
+					nd++
+				} else {
+					overflow = true
+				}
+				p++
+			}
+			d, w := numeralAt(b, p)
+			if w == 0 {
 				break
 			}
 			if nd < len(s.digits) {
@@ -642,6 +652,17 @@ func cardGrouping(gs []group) bool {
 // look: order, transaction and tracking numbers, codes and timestamps.
 var notPersonalLabels = []string{"单号", "订单", "流水号", "交易号", "编号", "编码", "批次", "批号", "序列号", "序号", "会员号", "工号", "学号", "发票号", "合同号", "时间戳", "型号", "货号", "条码", "券号", "凭证号", "商品码", "No.", "NO.", "No", "NO", "SN"}
 
+// labelFinals holds the last characters of the CJK notPersonalLabels
+// (号, 单, 码 …).
+var labelFinals = func() (fs []string) {
+	for _, l := range notPersonalLabels {
+		if l[0] >= 0x80 && !slices.Contains(fs, l[len(l)-3:]) {
+			fs = append(fs, l[len(l)-3:])
+		}
+	}
+	return fs
+}()
+
 // notPersonal reports whether the number at b[start] follows a label of
 // notPersonalLabels, with at most a colon, '#' and spaces between.
 func notPersonal(b []byte, start int) bool {
@@ -658,8 +679,10 @@ func notPersonal(b []byte, start int) bool {
 	if p == 0 {
 		return false
 	}
-	// Labels end in a letter, a dot or an ideograph's last byte.
+	// Labels end in a letter, a dot or one of a few ideographs.
 	if c := b[p-1]; c < 0x80 && c != '.' && byteClass[c] != cLetter {
+		return false
+	} else if c >= 0x80 && !(p >= 3 && slices.Contains(labelFinals, string(b[p-3:p]))) {
 		return false
 	}
 	for _, l := range notPersonalLabels {

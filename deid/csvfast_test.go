@@ -2,6 +2,7 @@ package deid
 
 import (
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -32,6 +33,98 @@ func TestRecordCheck(t *testing.T) {
 		wantOK := utf8.Valid(b)
 		if ok != wantOK || ok && clean == hasIgnorable(b) {
 			t.Fatalf("recordCheck(%q) = %v, %v; want %v, %v", c, ok, clean, wantOK, !hasIgnorable(b))
+		}
+	}
+}
+
+// parseRecordRef is parseRecord read one byte at a time, as it was
+// before it read eight at a time: the reference for TestParseRecordFast.
+func parseRecordRef(b []byte, fs []field, final bool) ([]byte, []field, bool) {
+	n := len(b)
+	i := 0
+	for {
+		f := field{start: i}
+		closed := -1
+		if i < n && b[i] == '"' {
+			f.quoted = true
+			j := i + 1
+			for {
+				for j < n && b[j] != '"' {
+					j++
+				}
+				if j >= n {
+					if !final {
+						return nil, fs, false
+					}
+					f.quoted, f.open, f.bad = false, true, badOpen
+					break
+				}
+				if j+1 < n && b[j+1] == '"' {
+					f.escaped = true
+					j += 2
+					continue
+				}
+				if j+1 == n && !final {
+					return nil, fs, false
+				}
+				j++
+				closed = j
+				break
+			}
+			i = j
+		}
+		for i < n && b[i] != ',' && b[i] != '\n' && b[i] != '\r' {
+			i++
+		}
+		switch {
+		case f.quoted && i != closed:
+			f.quoted, f.bad = false, badAfterQuote
+		case !f.quoted && !f.open && strings.IndexByte(string(b[f.start:i]), '"') >= 0:
+			f.bad = badBareQuote
+		}
+		f.end = i
+		fs = append(fs, f)
+		if i >= n {
+			if !final {
+				return nil, fs, false
+			}
+			return b, fs, true
+		}
+		switch b[i] {
+		case ',':
+			i++
+			continue
+		case '\r':
+			if i+1 < n && b[i+1] == '\n' {
+				return b[:i+2], fs, true
+			}
+			if i+1 == n && !final {
+				return nil, fs, false
+			}
+			return b[:i+1], fs, true
+		default:
+			return b[:i+1], fs, true
+		}
+	}
+}
+
+// The eight-byte scan of parseRecord must split records and fields, and
+// find broken quotes, exactly as a byte-by-byte reading does.
+func TestParseRecordFast(t *testing.T) {
+	pieces := []string{"a", "bcdefghij", "1381234567", ",", "\n", "\r", "\r\n", "\"", "\"\"", "张三", " ", "x\"y", "\"q,\"", "abcdefg,", "abcdefg\""}
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 50000 {
+		var sb strings.Builder
+		for range r.IntN(16) {
+			sb.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		b := []byte(sb.String())
+		for _, final := range []bool{false, true} {
+			rec, fs, ok := parseRecord(b, nil, final)
+			wrec, wfs, wok := parseRecordRef(b, nil, final)
+			if ok != wok || string(rec) != string(wrec) || ok && !slices.Equal(fs, wfs) {
+				t.Fatalf("parseRecord(%q, %v) = %q %v %v; want %q %v %v", b, final, rec, fs, ok, wrec, wfs, wok)
+			}
 		}
 	}
 }

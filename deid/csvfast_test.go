@@ -128,3 +128,21 @@ func TestParseRecordFast(t *testing.T) {
 		}
 	}
 }
+
+// maskPlain, mask's path for values of ASCII digits and X only, must mask
+// what maskNumerals masks.
+func TestMaskPlain(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for range 20000 {
+		v := make([]byte, r.IntN(22))
+		for i := range v {
+			v[i] = "0123456789Xx"[r.IntN(12)]
+		}
+		from, to := r.IntN(25)-2, r.IntN(25)-2
+		got := maskPlain([]byte("ab"), v, from, to)
+		want := maskNumerals([]byte("ab"), v, from, to)
+		if string(got) != string(want) {
+			t.Fatalf("maskPlain(%q, %d, %d) = %q, want %q", v, from, to, got, want)
+		}
+	}
+}

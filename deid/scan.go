@@ -387,6 +387,15 @@ func (s *scan) number(i int) int {
 		block = joins == 1 && (b[p] == ' ' || b[p] == '-')
 		p = q
 	}
+	if ng == 1 && nd < 8 {
+		// One group too short for any kind (a house number, a date's
+		// part): nothing to classify.
+		end := s.groups[0].end
+		if end < n && (b[end] == 'X' || b[end] == 'x') && (end+1 == n || !isWordByte(b[end+1])) {
+			return end + 1
+		}
+		return end
+	}
 	// Three or more blocks of four digits at the start are one long number
 	// (a card written in blocks): no match starts inside them.
 	run := 0

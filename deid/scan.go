@@ -720,6 +720,10 @@ func labelHint(b []byte, start int) Entity {
 		p--
 	}
 	for range 3 {
+		if p < 2 {
+			// No label is that short ("ID" is the shortest).
+			return 0
+		}
 		for _, h := range hintWords {
 			if p >= len(h.word) && string(b[p-len(h.word):p]) == h.word {
 				return h.entity

@@ -146,3 +146,14 @@ func TestMaskPlain(t *testing.T) {
 		}
 	}
 }
+
+// phonePunct, number's inline test for ASCII phone punctuation, must agree
+// with punctAt.
+func TestPhonePunct(t *testing.T) {
+	for c := range 128 {
+		p, w := punctAt([]byte{byte(c)}, 0)
+		if phonePunct[c] != (w == 1) || w == 1 && p != byte(c) {
+			t.Errorf("byte %#x: phonePunct %v, punctAt %q %d", c, phonePunct[c], p, w)
+		}
+	}
+}

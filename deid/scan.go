@@ -278,6 +278,9 @@ func numeralAt(b []byte, i int) (byte, int) {
 	return 0, 0
 }
 
+// phonePunct marks the ASCII phone punctuation of punctAt.
+var phonePunct = [128]bool{'+': true, '(': true, ')': true, '-': true, '.': true, ' ': true}
+
 // punctAt returns an ASCII stand-in for the phone punctuation at b[i] ('+',
 // '(', ')', '-', '.', ' ') and its width, or width 0. Full-width forms and
 // the ideographic space are folded to their ASCII stand-ins.
@@ -363,7 +366,16 @@ func (s *scan) number(i int) int {
 		g.end, g.d1 = p, uint8(nd)
 		q, joins := p, 0
 		for joins < 3 {
-			c, w := punctAt(b, q)
+			var c byte
+			var w int
+			if q < n && b[q] < 0x80 {
+				// ASCII: punctAt without the call.
+				if c = b[q]; phonePunct[c] {
+					w = 1
+				}
+			} else {
+				c, w = punctAt(b, q)
+			}
 			if w == 0 || c == '+' {
 				break
 			}

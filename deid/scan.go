@@ -410,12 +410,15 @@ func (s *scan) number(i int) int {
 	}
 	// Three or more blocks of four digits at the start are one long number
 	// (a card written in blocks): no match starts inside them.
-	run := 0
-	for run < ng && groupLen(s.groups[run]) == 4 && (run == 0 || s.groups[run].block) {
-		run++
-	}
-	for k := 0; k < ng; k++ {
-		s.groups[k].block = run >= 3 && k > 0 && k <= run
+	// (A single group is never inside a run: its block is already false.)
+	if ng > 1 {
+		run := 0
+		for run < ng && groupLen(s.groups[run]) == 4 && (run == 0 || s.groups[run].block) {
+			run++
+		}
+		for k := 0; k < ng; k++ {
+			s.groups[k].block = run >= 3 && k > 0 && k <= run
+		}
 	}
 	end := s.groups[ng-1].end
 	xEnd := false

@@ -5,6 +5,11 @@
 #
 #   bench/deid.sh            # 200 MB
 #   DEID_BENCH_MB=50 bench/deid.sh
+#   BASE=<git revision> bench/deid.sh   # also that revision, same file
+#
+# With BASE, the revision is built in a temporary worktree and run on the
+# same file in the same run, interleaved with this one; the two outputs
+# must be byte for byte the same.
 #
 # ripgrep only reads and counts; ringfence reads, validates (check digits,
 # dates, segments, area codes), masks and writes. "rg -c" counts matching
@@ -20,6 +25,11 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 go build -o "$work/ringfence" ./cmd/ringfence
+if [ -n "${BASE:-}" ]; then
+	git worktree add -q --detach "$work/base" "$BASE"
+	(cd "$work/base" && go build -o "$work/ringfence-base" ./cmd/ringfence)
+	git worktree remove --force "$work/base"
+fi
 go run ./bench/deidgen -mb "$MB" -out "$work/customers.csv"
 file="$work/customers.csv"
 bytes=$(stat -c %s "$file")
@@ -56,8 +66,17 @@ patterns=(
 	-e '(?:姓名|联系人|先生|女士)'
 )
 
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
 # The name column has no regular expression; ripgrep is not asked for it.
 read -r deid_cpu deid_wall < <(GOMAXPROCS=1 best_of "${pin[@]}" "$work/ringfence" deid --in "$file" --out /dev/null --format csv --summary none)
+if [ -n "${BASE:-}" ]; then
+	read -r base_cpu base_wall < <(GOMAXPROCS=1 best_of "${pin[@]}" "$work/ringfence-base" deid --in "$file" --out /dev/null --format csv --summary none)
+	# A second round of this revision after the base, so that a change in
+	# the machine's load shows.
+	read -r deid2_cpu deid2_wall < <(GOMAXPROCS=1 best_of "${pin[@]}" "$work/ringfence" deid --in "$file" --out /dev/null --format csv --summary none)
+	if awk -v x="$deid2_cpu" -v y="$deid_cpu" 'BEGIN{exit !(x<y)}'; then deid_cpu=$deid2_cpu; fi
+	if awk -v x="$deid2_wall" -v y="$deid_wall" 'BEGIN{exit !(x<y)}'; then deid_wall=$deid2_wall; fi
+fi
 read -r rgm_cpu rgm_wall < <(best_of "${pin[@]}" "$RG" -j1 --count-matches "${patterns[@]}" "$file")
 read -r rgc_cpu rgc_wall < <(best_of "${pin[@]}" "$RG" -j1 -c "${patterns[@]}" "$file")
 
@@ -76,4 +95,16 @@ BEGIN {
 	printf "ratio deid / rg --count-matches (cpu): %.2f (goal >= 0.5)\n", mc / dc
 	printf "ratio deid / rg -c (cpu):              %.2f\n", cc / dc
 }'
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
+if [ -n "${BASE:-}" ]; then
+	new_sum=$("$work/ringfence" deid --in "$file" --format csv --summary none | sha256sum)
+	base_sum=$("$work/ringfence-base" deid --in "$file" --format csv --summary none | sha256sum)
+	if [ "$new_sum" = "$base_sum" ]; then same=same; else same=DIFFERENT; fi
+	awk -v b="$bytes" -v base="$BASE" -v dc="$deid_cpu" -v bc="$base_cpu" -v bw="$base_wall" -v s="$same" '
+	BEGIN {
+		mb = b / 1e6
+		printf "%-40s %9.3f %9.3f %10.1f %10.1f\n", "base " base, bc, bw, mb / bc, mb / bw
+		printf "speed-up over base (cpu): %.2f; output: %s\n", bc / dc, s
+	}'
+fi
 sed -n '1,12p' "$work/summary.txt"

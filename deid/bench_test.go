@@ -47,3 +47,25 @@ func BenchmarkFind(b *testing.B) {
 		ms = r.Append(ms[:0], in.Bytes())
 	}
 }
+
+// BenchmarkFindText measures free-text name recognition: the recogniser
+// and the name tagger (FindText) on the generated corpus's texts; compare
+// with BenchmarkFindTextContext, the recogniser alone on the same texts.
+func BenchmarkFindText(b *testing.B) { benchTexts(b, deid.FindText) }
+
+// BenchmarkFindTextContext is BenchmarkFindText without the tagger.
+func BenchmarkFindTextContext(b *testing.B) { benchTexts(b, deid.Find) }
+
+func benchTexts(b *testing.B, find func([]byte) []deid.Match) {
+	docs := corpus.Generate(2000, 1)
+	n := 0
+	for _, d := range docs {
+		n += len(d.Text)
+	}
+	b.SetBytes(int64(n))
+	for b.Loop() {
+		for _, d := range docs {
+			find(d.Text)
+		}
+	}
+}

@@ -6,6 +6,14 @@ package deid
 func (s *scan) han(i int) int {
 	b := s.b
 	r, ok := runeAt(b, i)
+	// Ideographs that are no cue are stepped over here, not one call each.
+	for ok && r < 0xFF00 && runeFlags[r] == 0 {
+		i += 3
+		if i >= len(b) || byteClass[b[i]] != cLead3 {
+			return i
+		}
+		r, ok = runeAt(b, i)
+	}
 	if !ok {
 		return i + 1
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+	"math/bits"
 	"slices"
 
 	"ringfence"
@@ -112,9 +113,10 @@ func (rr *recordReader) unread(rec []byte, n int) {
 	rr.line -= bytes.Count(rec[len(rec)-n:], newline)
 }
 
-// csvStop marks the bytes that end an unquoted field.
+// csvStop marks the bytes that end an unquoted field, and the quote, which
+// has no place in one.
 var csvStop = func() (t [256]bool) {
-	t[','], t['\n'], t['\r'] = true, true, true
+	t[','], t['\n'], t['\r'], t['"'] = true, true, true, true
 	return t
 }()
 
@@ -125,11 +127,13 @@ const (
 	hi8 = 0x8080808080808080
 )
 
-// hasCSVStop reports whether any byte of w is ',', '\r' or '\n' (the
-// classic test for a zero byte, applied to w XOR each of them).
-func hasCSVStop(w uint64) bool {
-	a, b, c := w^(','*lo8), w^('\n'*lo8), w^('\r'*lo8)
-	return ((a-lo8)&^a|(b-lo8)&^b|(c-lo8)&^c)&hi8 != 0
+// csvStops returns the high bit of each byte of w that is ',', '\r', '\n'
+// or '"' (the classic test for a zero byte, applied to w XOR each of
+// them). The test may flag a byte above a real stop, never one below the
+// first: the lowest bit set is the first stop.
+func csvStops(w uint64) uint64 {
+	a, b, c, d := w^(','*lo8), w^('\n'*lo8), w^('\r'*lo8), w^('"'*lo8)
+	return ((a-lo8)&^a | (b-lo8)&^b | (c-lo8)&^c | (d-lo8)&^d) & hi8
 }
 
 // parseRecord parses the record at the start of b. Unless final, a record
@@ -170,18 +174,31 @@ func parseRecord(b []byte, fs []field, final bool) ([]byte, []field, bool) {
 			}
 			i = j
 		}
-		// Eight bytes at a time while none of them is a comma, CR or LF.
-		for i+8 <= n && !hasCSVStop(binary.LittleEndian.Uint64(b[i:])) {
-			i += 8
-		}
-		for i < n && !csvStop[b[i]] {
-			i++
+		// Eight bytes at a time to the first comma, CR, LF or quote.
+		bare := false
+		for {
+			for i+8 <= n {
+				if m := csvStops(binary.LittleEndian.Uint64(b[i:])); m != 0 {
+					i += bits.TrailingZeros64(m) >> 3
+					break
+				}
+				i += 8
+			}
+			for i < n && !csvStop[b[i]] {
+				i++
+			}
+			if i < n && b[i] == '"' {
+				bare = true
+				i++
+				continue
+			}
+			break
 		}
 		switch {
 		case f.quoted && i != closed:
 			f.quoted = false // text after the closing quote: keep it as data
 			f.bad = badAfterQuote
-		case !f.quoted && !f.open && bytes.IndexByte(b[f.start:i], '"') >= 0:
+		case !f.quoted && !f.open && bare:
 			f.bad = badBareQuote
 		}
 		f.end = i
@@ -309,6 +326,7 @@ func (st *state) csv(src io.Reader, w *bufio.Writer) error {
 			return err
 		}
 		if rec == nil {
+			st.clean = false
 			return nil
 		}
 		out = out[:0]
@@ -320,8 +338,18 @@ func (st *state) csv(src io.Reader, w *bufio.Writer) error {
 			of = "the first row"
 		}
 		why, keep := broken(rec, fs, want, of)
-		if why == "" && st.undecodable(rec) {
-			why = "not valid " + st.enc
+		st.clean = false
+		if why == "" {
+			// One pass over the fields tells whether they decode and
+			// whether any holds an ignorable character.
+			ok, clean := recordCheck(rec[:fs[len(fs)-1].end])
+			if st.enc != "utf-8" {
+				ok = !st.undecodable(rec)
+			}
+			if !ok {
+				why = "not valid " + st.enc
+			}
+			st.clean = clean
 		}
 		if why == "" && headerLost && !blankRecord(fs) {
 			why = "the header (line 1) cannot be parsed, so its columns are unknown"

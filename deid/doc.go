@@ -24,7 +24,13 @@
 //   - email;
 //   - name: a surname and a given name after a label (姓名, 联系人, 收货人 …),
 //     before a title (先生, 女士 …) or right before a phone or identity number
-//     as in a customer list, or as the whole value of a name column;
+//     as in a customer list, or as the whole value of a name column; and, in
+//     free text with text_names "model" (the default for text), the names a
+//     character tagger finds without such cues (今天和刘晓燕一起去吃饭): an
+//     averaged structured perceptron over characters, their neighbours,
+//     surname and given-name lists, cue words and a lexicon from the jieba
+//     dictionary, trained on Weibo NER (names.model, namelex.dat and
+//     deid/nametrain say how; see FindText);
 //   - qq: a QQ number (5 to 11 digits) after QQ, qq, Q:, 企鹅 …;
 //   - wechat: a WeChat id (a letter, then 5 to 19 letters, digits, _ or -,
 //     or a number) after 微信, vx, V信, wx, WeChat …;
@@ -72,7 +78,8 @@
 //	  "encoding": "gbk",
 //	  "format":   "csv",
 //	  "no_header": false,
-//	  "no_infer":  false
+//	  "no_infer":  false,
+//	  "text_names": "model"
 //	}
 //
 // default is the operator of entities not listed (mask). A column (by CSV
@@ -98,6 +105,13 @@
 // U+200B ZERO WIDTH SPACE, U+FEFF …) are ignored when reading entities, and
 // go with an entity read across them. Unknown fields are errors, so a
 // misspelt key never leaves data in clear.
+//
+// text_names chooses how names are found in free text (text lines, and CSV
+// columns and JSON values scanned as free text): "context" (labels, titles,
+// possessives) or "model" (those and the name tagger, several times slower:
+// a few MB/s on Chinese text). It defaults to "model" for text and to
+// "context" for CSV and JSON lines, whose name columns are read whole;
+// Options.TextNames overrides it.
 //
 // Keys: pseudonym and fpe need a master key of 16 bytes or more (32
 // recommended), written in hex in key_file or in RINGFENCE_DEID_KEY; see

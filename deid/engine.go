@@ -86,6 +86,9 @@ type Options struct {
 	// with =, +, -, @, a tab or a carriage return) gets a leading single
 	// quote, as OWASP advises for CSV files people open.
 	CSVRaw bool
+	// TextNames overrides the policy's text_names ("" keeps it): "context"
+	// or "model".
+	TextNames string
 }
 
 // Unparsed is what replaces, whole, a record that cannot be parsed: each
@@ -102,6 +105,9 @@ func (e *Engine) Check(opt Options) error {
 		if _, err := parseEncoding(opt.Encoding); err != nil {
 			return ringfence.Errorf(ringfence.EINVALID, "encoding: %v", err)
 		}
+	}
+	if _, err := parseTextNames(opt.TextNames); err != nil {
+		return ringfence.Errorf(ringfence.EINVALID, "text_names: %v", err)
 	}
 	if opt.Decrypt && e.ciph == nil {
 		return ringfence.Errorf(ringfence.EINVALID, "decrypt: a key is needed")
@@ -227,7 +233,12 @@ type state struct {
 	nwarn     int
 	fails     []string
 	nfail     int64
-	raw       bool   // CSVRaw
+	raw       bool       // CSVRaw
+	clean     bool       // the record being read holds no ignorable character (see recordCheck)
+	tagger    *nameModel // finds names in free text, when text_names is model
+	sent      nameSentence
+	tagSpans  []int
+	tagNames  [][2]int
 	enc       string // the input's encoding
 	neutral   int64
 	records   int64
@@ -308,6 +319,20 @@ func (e *Engine) Process(r io.Reader, w io.Writer, opt Options) (Summary, error)
 	}
 	if format == "" {
 		format = Text
+	}
+	names := e.pol.names
+	if opt.TextNames != "" {
+		names, _ = parseTextNames(opt.TextNames)
+	}
+	if names == NamesModel || names == "" && format == Text {
+		m, err := loadedNameModel()
+		if err == nil {
+			_, err = loadedNameLexicon()
+		}
+		if err != nil {
+			return Summary{}, err
+		}
+		st.tagger = m
 	}
 	encName := e.pol.enc
 	if opt.Encoding != "" {
@@ -470,10 +495,15 @@ func encodingOf(name string) encoding.Encoding {
 // and it is counted, so nothing of it is passed through.
 func (st *state) rewrite(dst, raw, v []byte, offs []int, r *rule) []byte {
 	e := st.e
-	if hasIgnorable(v) {
+	if !st.clean && hasIgnorable(v) {
 		v, offs = st.withoutIgnorable(v, offs)
 	}
 	ms := e.rec.appendScan(&st.sc, st.ms[:0], v, r.entity)
+	if st.tagger != nil && r.entity == 0 && !r.explicit && mayHoldName(v) {
+		// Free text: add the names the tagger finds.
+		st.tagNames, st.tagSpans = st.tagger.tag(&st.sent, st.tagSpans, v, st.tagNames[:0])
+		ms = mergeNames(ms, st.tagNames)
+	}
 	st.ms = ms
 	if !hasKind(ms, r.entity) && (r.entity == Name || r.entity == Address) {
 		if m, ok := wholeValue(v, r.entity); ok {

@@ -148,10 +148,21 @@ var placeWords = []struct{ word, region string }{
 	{"澳门", "MO"}, {"澳門", "MO"}, {"Macau", "MO"}, {"Macao", "MO"},
 }
 
+// placeLead marks the first bytes of placeWords.
+var placeLead = func() (t [256]bool) {
+	for _, w := range placeWords {
+		t[w.word[0]] = true
+	}
+	return t
+}()
+
 // placeBefore returns the region named in the 24 bytes before b[start].
 func placeBefore(b []byte, start int) string {
 	from := max(start-24, 0)
 	for p := start - 1; p >= from; p-- {
+		if !placeLead[b[p]] {
+			continue
+		}
 		for _, w := range placeWords {
 			if hasPrefixAt(b, p, w.word) && p+len(w.word) <= start {
 				return w.region

@@ -183,6 +183,20 @@ func writeSlots(dst, text []byte, m Match, slots []slot, vals []byte) []byte {
 // mask appends the masked form of the match to dst.
 func mask(dst, text []byte, m Match) []byte {
 	v := text[m.Start:m.End]
+	if m.country == 0 && (m.Entity == Mobile || m.Entity == IDCard || m.Entity == BankCard) && plainNumerals(v) {
+		// ASCII digits (and an identity number's X) only, the usual
+		// case: every byte is a numeral.
+		from, to := 6, len(v)-4
+		switch {
+		case m.Entity == Mobile:
+			from, to = int(m.cc)+3, int(m.cc)+7
+		case m.Entity == IDCard && len(v) == 15:
+			to = 12
+		case m.Entity == IDCard:
+			to = 14
+		}
+		return maskPlain(dst, v, from, to)
+	}
 	switch m.Entity {
 	case Mobile:
 		cc := int(m.cc)
@@ -251,6 +265,29 @@ func mask(dst, text []byte, m Match) []byte {
 		return maskRunes(dst, v, len(v)-keep)
 	}
 	return maskRunes(dst, v, len(v))
+}
+
+// plainNumerals reports whether every byte of v is an ASCII digit or X.
+func plainNumerals(v []byte) bool {
+	for _, c := range v {
+		if !isDigit(c) && c != 'X' && c != 'x' {
+			return false
+		}
+	}
+	return true
+}
+
+// maskPlain is maskNumerals for a v of plainNumerals.
+func maskPlain(dst, v []byte, from, to int) []byte {
+	from, to = max(from, 0), min(to, len(v))
+	if from >= to {
+		return append(dst, v...)
+	}
+	dst = append(dst, v[:from]...)
+	for range to - from {
+		dst = append(dst, '*')
+	}
+	return append(dst, v[to:]...)
 }
 
 // countNumerals counts the digits (ASCII or full-width) and Xs of v.

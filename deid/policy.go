@@ -54,6 +54,28 @@ type Policy struct {
 	// 姓名, address, …), which otherwise finds names and addresses in
 	// columns that carry no other context.
 	NoInfer bool `json:"no_infer,omitempty"`
+	// TextNames chooses how person names are found in free text (text
+	// lines, and CSV columns and JSON values scanned as free text):
+	// "context" reads them from labels, titles and possessives only (张伟的手机,
+	// 联系人：李涛); "model" adds the names a character tagger trained on real
+	// posts finds without such cues, at some cost in speed. The default is
+	// "model" for text and "context" for CSV and JSON lines.
+	TextNames string `json:"text_names,omitempty"`
+}
+
+// The values of Policy.TextNames.
+const (
+	NamesContext = "context"
+	NamesModel   = "model"
+)
+
+// parseTextNames checks a value of Policy.TextNames ("" is the default).
+func parseTextNames(s string) (string, error) {
+	switch v := strings.ToLower(strings.TrimSpace(s)); v {
+	case "", NamesContext, NamesModel:
+		return v, nil
+	}
+	return "", fmt.Errorf("unknown value %q (valid: context, model)", s)
 }
 
 // ColumnRule is the rule of one column. In JSON it is either an operator
@@ -223,6 +245,7 @@ type compiled struct {
 	header  bool
 	format  Format
 	enc     string
+	names   string // text_names
 }
 
 func compile(p Policy) (*compiled, error) {
@@ -318,6 +341,11 @@ func compile(p Policy) (*compiled, error) {
 	if c.enc, err = parseEncoding(p.Encoding); err != nil {
 		return nil, &policyError{field: "encoding", msg: err.Error()}
 	}
+	tn, err := parseTextNames(p.TextNames)
+	if err != nil {
+		return nil, &policyError{field: "text_names", msg: err.Error()}
+	}
+	c.names = tn
 	return c, nil
 }
 

@@ -1,6 +1,9 @@
 package deid
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // Recognizer finds personal data in text with a single forward pass over
 // its bytes: digit runs become phone, identity, card or code candidates, "@"
@@ -275,6 +278,9 @@ func numeralAt(b []byte, i int) (byte, int) {
 	return 0, 0
 }
 
+// phonePunct marks the ASCII phone punctuation of punctAt.
+var phonePunct = [128]bool{'+': true, '(': true, ')': true, '-': true, '.': true, ' ': true}
+
 // punctAt returns an ASCII stand-in for the phone punctuation at b[i] ('+',
 // '(', ')', '-', '.', ' ') and its width, or width 0. Full-width forms and
 // the ideographic space are folded to their ASCII stand-ins.
@@ -335,11 +341,18 @@ func (s *scan) number(i int) int {
 	for {
 		g := group{start: p, d0: uint8(nd), decimal: decimal, block: block}
 		for {
-			var d byte
-			var w int
-			if p < n && isDigit(b[p]) {
-				d, w = b[p], 1
-			} else if d, w = numeralAt(b, p); w == 0 {
+			// ASCII digits in a tight loop, then a full-width one.
+			for p < n && isDigit(b[p]) {
+				if nd < len(s.digits) {
+					s.digits[nd] = b[p]
+					nd++
+				} else {
+					overflow = true
+				}
+				p++
+			}
+			d, w := numeralAt(b, p)
+			if w == 0 {
 				break
 			}
 			if nd < len(s.digits) {
@@ -353,7 +366,16 @@ func (s *scan) number(i int) int {
 		g.end, g.d1 = p, uint8(nd)
 		q, joins := p, 0
 		for joins < 3 {
-			c, w := punctAt(b, q)
+			var c byte
+			var w int
+			if q < n && b[q] < 0x80 {
+				// ASCII: punctAt without the call.
+				if c = b[q]; phonePunct[c] {
+					w = 1
+				}
+			} else {
+				c, w = punctAt(b, q)
+			}
 			if w == 0 || c == '+' {
 				break
 			}
@@ -377,14 +399,26 @@ func (s *scan) number(i int) int {
 		block = joins == 1 && (b[p] == ' ' || b[p] == '-')
 		p = q
 	}
+	if ng == 1 && nd < 8 {
+		// One group too short for any kind (a house number, a date's
+		// part): nothing to classify.
+		end := s.groups[0].end
+		if end < n && (b[end] == 'X' || b[end] == 'x') && (end+1 == n || !isWordByte(b[end+1])) {
+			return end + 1
+		}
+		return end
+	}
 	// Three or more blocks of four digits at the start are one long number
 	// (a card written in blocks): no match starts inside them.
-	run := 0
-	for run < ng && groupLen(s.groups[run]) == 4 && (run == 0 || s.groups[run].block) {
-		run++
-	}
-	for k := 0; k < ng; k++ {
-		s.groups[k].block = run >= 3 && k > 0 && k <= run
+	// (A single group is never inside a run: its block is already false.)
+	if ng > 1 {
+		run := 0
+		for run < ng && groupLen(s.groups[run]) == 4 && (run == 0 || s.groups[run].block) {
+			run++
+		}
+		for k := 0; k < ng; k++ {
+			s.groups[k].block = run >= 3 && k > 0 && k <= run
+		}
 	}
 	end := s.groups[ng-1].end
 	xEnd := false
@@ -436,7 +470,7 @@ func (s *scan) number(i int) int {
 				if led {
 					start = i
 				}
-				e, cc, area, country := s.classify(d, x, plus && g == 0, led && !plus, groups[g:h+1], start)
+				e, cc, area, country := s.classify(d, x, plus && g == 0, led && !plus, groups[g:h+1], start, g == 0 && leftLetter)
 				if e == 0 {
 					continue
 				}
@@ -493,12 +527,14 @@ func opensWord(b []byte, p int) bool {
 // number, paren that a parenthesised country code did; gs are its digit
 // groups. Numbers split into groups must be split the way people write
 // them, so that a number and a short one after it are not read as one card.
-func (s *scan) classify(d []byte, x, plus, paren bool, gs []group, start int) (Entity, uint8, uint8, uint16) {
+// local skips the numbers outside mainland China, which are not read right
+// after a letter (courier and order numbers: SF0066900232610).
+func (s *scan) classify(d []byte, x, plus, paren bool, gs []group, start int, local bool) (Entity, uint8, uint8, uint16) {
 	e, cc, area := s.classifyCN(d, x, plus, gs, start)
 	if e != 0 {
 		return e, cc, area, 0
 	}
-	if x || len(d) > 17 {
+	if x || len(d) > 17 || local {
 		return 0, 0, 0, 0
 	}
 	return s.international(d, plus, paren, gs, start)
@@ -640,6 +676,17 @@ func cardGrouping(gs []group) bool {
 // look: order, transaction and tracking numbers, codes and timestamps.
 var notPersonalLabels = []string{"单号", "订单", "流水号", "交易号", "编号", "编码", "批次", "批号", "序列号", "序号", "会员号", "工号", "学号", "发票号", "合同号", "时间戳", "型号", "货号", "条码", "券号", "凭证号", "商品码", "No.", "NO.", "No", "NO", "SN"}
 
+// labelFinals holds the last characters of the CJK notPersonalLabels
+// (号, 单, 码 …).
+var labelFinals = func() (fs []string) {
+	for _, l := range notPersonalLabels {
+		if l[0] >= 0x80 && !slices.Contains(fs, l[len(l)-3:]) {
+			fs = append(fs, l[len(l)-3:])
+		}
+	}
+	return fs
+}()
+
 // notPersonal reports whether the number at b[start] follows a label of
 // notPersonalLabels, with at most a colon, '#' and spaces between.
 func notPersonal(b []byte, start int) bool {
@@ -656,8 +703,10 @@ func notPersonal(b []byte, start int) bool {
 	if p == 0 {
 		return false
 	}
-	// Labels end in a letter, a dot or an ideograph's last byte.
+	// Labels end in a letter, a dot or one of a few ideographs.
 	if c := b[p-1]; c < 0x80 && c != '.' && byteClass[c] != cLetter {
+		return false
+	} else if c >= 0x80 && !(p >= 3 && slices.Contains(labelFinals, string(b[p-3:p]))) {
 		return false
 	}
 	for _, l := range notPersonalLabels {
@@ -686,6 +735,10 @@ func labelHint(b []byte, start int) Entity {
 		p--
 	}
 	for range 3 {
+		if p < 2 {
+			// No label is that short ("ID" is the shortest).
+			return 0
+		}
 		for _, h := range hintWords {
 			if p >= len(h.word) && string(b[p-len(h.word):p]) == h.word {
 				return h.entity

@@ -59,6 +59,7 @@ func (c *cli) runDeid(args []string) int {
 	summary := fs.String("summary", "text", "summary on stderr: text, json or none")
 	org := fs.String("org", "", "use this organisation's key, derived from the master key as the API does")
 	csvRaw := fs.Bool("csv-raw", false, "write CSV cells as they are, without neutralising formulas (=, +, -, @)")
+	textNames := fs.String("text-names", "", "person names in free text: context (labels and titles only) or model (also the name tagger); default: the policy's text_names, else model for text and context for csv and jsonl")
 	pos, code, ok := c.parse(fs, args)
 	if !ok {
 		return code
@@ -108,7 +109,7 @@ func (c *cli) runDeid(args []string) int {
 	if err != nil {
 		return c.fail("deid", err)
 	}
-	opt := deid.Options{Format: f, Encoding: *encoding, Decrypt: *decrypt, CSVRaw: *csvRaw}
+	opt := deid.Options{Format: f, Encoding: *encoding, Decrypt: *decrypt, CSVRaw: *csvRaw, TextNames: *textNames}
 	if err := eng.Check(opt); err != nil {
 		return c.usageError(fs, "--%s", ringfence.ErrorMessage(err))
 	}
@@ -226,7 +227,8 @@ func (c *cli) deidKeygen(args []string) int {
 // deidEval scores the recognisers on a generated labelled corpus (or on
 // one read from --corpus) and prints precision and recall per entity.
 func (c *cli) deidEval(args []string) int {
-	fs := newFlagSet("deid eval", "[--n N] [--seed S] [--corpus FILE [--byte-offsets]] [--write-corpus FILE]", c.stderr)
+	fs := newFlagSet("deid eval", "[--n N] [--seed S] [--corpus FILE [--byte-offsets]] [--write-corpus FILE] [--text-names model|context]", c.stderr)
+	textNames := fs.String("text-names", "model", "person names in running text: model (context rules and the name tagger, as deid --format text) or context (context rules only)")
 	n := fs.Int("n", 20000, "documents to generate")
 	seed := fs.Uint64("seed", 1, "seed of the generator")
 	corpusFile := fs.String("corpus", "", "evaluate on this labelled corpus (JSON lines: text, entities with category, start and end in characters) instead")
@@ -273,13 +275,21 @@ func (c *cli) deidEval(args []string) int {
 		bytes += int64(len(d.Text))
 	}
 	rec := deid.NewRecognizer(time.Now())
+	find := rec.Find
+	switch *textNames {
+	case "model":
+		find = deid.FindText
+	case "context":
+	default:
+		return c.usageError(fs, "--text-names must be model or context")
+	}
 	t0 := time.Now()
-	scores := corpus.Evaluate(docs, rec.Find)
+	scores := corpus.Evaluate(docs, find)
 	took := time.Since(t0)
 	fmt.Fprintf(c.stdout, "%s: %d documents, %d bytes, %.1f MB/s\n", what, len(docs), bytes, float64(bytes)/1e6/took.Seconds())
 	corpus.WriteTable(c.stdout, scores)
 	fmt.Fprintln(c.stdout, "removal (a labelled span counts as removed when a match of any kind covers it):")
-	corpus.WriteRemoval(c.stdout, corpus.Removal(docs, rec.Find))
+	corpus.WriteRemoval(c.stdout, corpus.Removal(docs, find))
 	met := true
 	for _, s := range scores {
 		if s.Entity.Structured() && s.TP+s.FN > 0 && (s.Precision() < 0.99 || s.Recall() < 0.98) {

@@ -27,9 +27,11 @@ type Sample struct {
 func FeatureNames() []string { return append([]string(nil), featureNames[:]...) }
 
 // NewSampler returns a Detector that, besides flagging as New's does,
-// passes sample each caller's score inputs at checkpoints: from
-// Config.MinCalls calls on, about four times each time its calls double,
-// and at least once a checkpoint for flagged callers too.
+// passes sample each caller's score inputs at checkpoints: from the
+// calls it may be scored at (Config.MinCalls, or fewer for a number
+// linked to a flagged campaign: minCampaignCalls) on, about four times
+// each time its calls double, and at least once a checkpoint for flagged
+// callers too.
 func NewSampler(cfg Config, sample func(Sample)) *Detector {
 	d := New(cfg)
 	d.sample = sample
@@ -186,6 +188,7 @@ var abusiveSigns = [nFeatures]int8{
 	xInbound: down, xKnown: down, xRetry: free, xRecall: free, xRevisit: free, xPersist: up,
 	xSeq: up, xHangup: up, xTalk: free, xCadence: up, xMachine: up, xUniform: up, xVirtual: up,
 	xService: free, xWkPeople: free, xWkReach: down, xWkCallback: down, xShared: up, xListed: up,
+	xCampaign: up,
 }
 
 // A debt collector pursues a few people: the same ones again and again,
@@ -195,6 +198,7 @@ var debtSigns = [nFeatures]int8{
 	xInbound: off, xKnown: off, xRetry: up, xRecall: up, xRevisit: up, xPersist: up,
 	xSeq: down, xHangup: off, xTalk: off, xCadence: off, xMachine: down, xUniform: off, xVirtual: off,
 	xService: off, xWkPeople: down, xWkReach: off, xWkCallback: off, xShared: down, xListed: off,
+	xCampaign: off,
 }
 
 // A robocaller dials like a machine and plays a recording that people
@@ -204,6 +208,7 @@ var robocallSigns = [nFeatures]int8{
 	xInbound: off, xKnown: off, xRetry: off, xRecall: off, xRevisit: off, xPersist: off,
 	xSeq: up, xHangup: up, xTalk: down, xCadence: up, xMachine: up, xUniform: up, xVirtual: off,
 	xService: off, xWkPeople: off, xWkReach: off, xWkCallback: off, xShared: off, xListed: off,
+	xCampaign: off,
 }
 
 func logLoss(w []float64, x [][]float64, y, c []float64) float64 {

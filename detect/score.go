@@ -26,6 +26,7 @@ type features struct {
 	wkPeople, wkReach     float64 // over the last few days: new people contacted; share reached
 	wkCallback            float64 // call-backs per missed new contact over the last few days
 	shared, listed        float64 // contacts at callees of other suspicious numbers; of flagged ones
+	campaign              float64 // contacts at callees of one flagged campaign, net of other campaigns'
 	age                   float64 // days since the caller's first call seen
 }
 
@@ -60,6 +61,7 @@ func (s *caller) features(now uint32) features {
 		wkCallback: (float64(s.wkCb) + 0.25) / (wkEp - wkAns + 5),
 		shared:     float64(s.shared) / (ep + 5),
 		listed:     float64(s.listed) / (ep + 5),
+		campaign:   float64(s.pcnt),
 	}
 	if now > s.first {
 		f.age = float64(now-s.first) / 86400
@@ -105,6 +107,7 @@ const (
 	xWkCallback        // call-backs per missed new contact over the last few days (log10)
 	xShared            // share of contacts at callees another suspicious number dialled within days
 	xListed            // share of contacts at callees of a flagged number
+	xCampaign          // contacts at callees of one flagged campaign, net of other campaigns' (log2 of 1+count)
 	nFeatures
 )
 
@@ -113,6 +116,7 @@ var featureNames = [nFeatures]string{
 	"bias", "unreturned", "hour", "people", "reach", "answer", "callback", "inbound", "known",
 	"retry", "recall", "revisit", "persist", "seq", "hangup", "talk", "cadence", "machine",
 	"uniform", "virtual", "service", "wk_people", "wk_reach", "wk_callback", "shared", "listed",
+	"campaign",
 }
 
 // vector returns the score's inputs for caller s of features f.
@@ -146,6 +150,7 @@ func (s *caller) vector(f *features) [nFeatures]float64 {
 	x[xWkCallback] = math.Log10(f.wkCallback)
 	x[xShared] = f.shared
 	x[xListed] = f.listed
+	x[xCampaign] = math.Log2(1 + f.campaign)
 	return x
 }
 
@@ -187,6 +192,18 @@ func (s *caller) kind(m *model, f *features) uint8 {
 		return kindRobocall
 	}
 	return kindTelemarketing
+}
+
+// minCampaignCalls is the least number of calls a caller must have made
+// to be scored before Config.MinCalls, and then only when at least
+// minShared of its contacts, net of others, were at callees of one flagged
+// campaign: the next number of a campaign working the same list needs
+// less evidence of its own.
+const minCampaignCalls = 8
+
+// assessable reports whether caller s has made calls enough to be scored.
+func (d *Detector) assessable(s *caller) bool {
+	return s.total >= d.minCalls || s.total >= minCampaignCalls && s.pcnt >= minShared
 }
 
 // minPeople is the least number of people called in a day that a flag
@@ -256,7 +273,9 @@ func (s *caller) reasons(f *features) []string {
 	if f.shared >= 0.1 {
 		reasons = append(reasons, fmt.Sprintf("%.0f%% of contacts at people another suspicious number called within 3 days (a shared list)", float64(s.shared)/ep*100))
 	}
-	if f.listed >= 0.05 {
+	if s.pcnt >= minShared {
+		reasons = append(reasons, fmt.Sprintf("%d more contacts at people one flagged campaign's numbers called on earlier days than at other campaigns'", s.pcnt))
+	} else if f.listed >= 0.05 {
 		reasons = append(reasons, fmt.Sprintf("%.0f%% of contacts at people a flagged number called", float64(s.listed)/ep*100))
 	}
 	if s.rng == rangeVirtual {

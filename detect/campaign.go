@@ -18,7 +18,7 @@ import (
 // (redials, follow-ups of the prospects who talked), while the numbers
 // dialling a list on the same day are as often other firms that bought it.
 // The link also lets the next number of a campaign be scored from fewer
-// calls (minCampaignCalls) and raises its score (the campaign input). A newly flagged number joins
+// calls (minCampaignCalls). A newly flagged number joins
 // the campaign it is linked to; failing that, a campaign flagged recently in
 // the same block of 1,000 numbers with the same kind within a day (a
 // block of 10,000 links unrelated rooms once a carrier sees hundreds of

@@ -26,7 +26,6 @@ type features struct {
 	wkPeople, wkReach     float64 // over the last few days: new people contacted; share reached
 	wkCallback            float64 // call-backs per missed new contact over the last few days
 	shared, listed        float64 // contacts at callees of other suspicious numbers; of flagged ones
-	campaign              float64 // contacts at callees of one flagged campaign, net of other campaigns'
 	age                   float64 // days since the caller's first call seen
 }
 
@@ -61,7 +60,6 @@ func (s *caller) features(now uint32) features {
 		wkCallback: (float64(s.wkCb) + 0.25) / (wkEp - wkAns + 5),
 		shared:     float64(s.shared) / (ep + 5),
 		listed:     float64(s.listed) / (ep + 5),
-		campaign:   float64(s.pcnt),
 	}
 	if now > s.first {
 		f.age = float64(now-s.first) / 86400
@@ -107,7 +105,6 @@ const (
 	xWkCallback        // call-backs per missed new contact over the last few days (log10)
 	xShared            // share of contacts at callees another suspicious number dialled within days
 	xListed            // share of contacts at callees of a flagged number
-	xCampaign          // contacts at callees of one flagged campaign, net of other campaigns' (log2 of 1+count)
 	nFeatures
 )
 
@@ -116,7 +113,6 @@ var featureNames = [nFeatures]string{
 	"bias", "unreturned", "hour", "people", "reach", "answer", "callback", "inbound", "known",
 	"retry", "recall", "revisit", "persist", "seq", "hangup", "talk", "cadence", "machine",
 	"uniform", "virtual", "service", "wk_people", "wk_reach", "wk_callback", "shared", "listed",
-	"campaign",
 }
 
 // vector returns the score's inputs for caller s of features f.
@@ -150,7 +146,6 @@ func (s *caller) vector(f *features) [nFeatures]float64 {
 	x[xWkCallback] = math.Log10(f.wkCallback)
 	x[xShared] = f.shared
 	x[xListed] = f.listed
-	x[xCampaign] = math.Log2(1 + f.campaign)
 	return x
 }
 

@@ -11,9 +11,14 @@ import (
 //
 // A direct-mapped table remembers, per callee slot, the last flagged caller
 // that dialled it, or else the last suspicious one, and when. A caller
-// that keeps dialling callees last dialled by flagged numbers accumulates
-// a link to their campaign (a one-counter majority vote, so chance
-// overlaps of unrelated lists do not link). A newly flagged number joins
+// that keeps dialling callees that flagged numbers dialled on an earlier
+// day (12 hours to 3 days before) accumulates a link to their campaign (a
+// one-counter majority vote, so chance overlaps of unrelated lists do not
+// link): a replacement number works its predecessor's list on a later day
+// (redials, follow-ups of the prospects who talked), while the numbers
+// dialling a list on the same day are as often other firms that bought it.
+// The link also lets the next number of a campaign be scored from fewer
+// calls (minCampaignCalls). A newly flagged number joins
 // the campaign it is linked to; failing that, a campaign flagged recently in
 // the same block of 1,000 numbers with the same kind within a day (a
 // block of 10,000 links unrelated rooms once a carrier sees hundreds of
@@ -57,6 +62,14 @@ const sharedSpan = 3 * 86400
 // minBlockKey is the least number key (twelve digits: 86 and a
 // ten-digit national number) linked by its block.
 const minBlockKey = 100_000_000_000
+
+// campaignGap is how long before a contact a flagged number must have
+// dialled the callee for the contact to vote for its campaign: a number
+// that replaces a retired one works its list on a later day (its
+// predecessor's redials and follow-ups), while numbers working a list at
+// the same time are as often other firms that bought it as seats of one
+// room.
+const campaignGap = 12 * 3600
 
 // minShared is the link strength (shared callees, net of others) needed to
 // join a campaign by callees.
@@ -102,6 +115,11 @@ func (x *campaignIndex) observe(s *caller, callee uint64, t uint32, suspicious b
 		// cancel out.
 		if r, ok := x.roots[slot.caller]; ok {
 			listed = true
+			if t < slot.at+campaignGap {
+				// The same day: another number working the list
+				// alongside, a seat of the room or another firm.
+				return shared, listed
+			}
 			switch {
 			case s.partner == r.root:
 				if s.pcnt < 1<<15 {

@@ -57,7 +57,9 @@ type Config struct {
 	Threshold float64
 	// MinCalls is the least number of outbound calls seen from a caller
 	// before it may be flagged: the evidence a score needs, not a volume
-	// threshold (volume alone never flags).
+	// threshold (volume alone never flags). A number whose contacts are
+	// at a flagged campaign's callees of earlier days may be flagged from
+	// 8 calls.
 	MinCalls int
 	// IdleExpiry drops a caller's state after this long without calls.
 	IdleExpiry time.Duration
@@ -83,8 +85,10 @@ type Config struct {
 	// and BurstCallers the distinct callers within it that make a burst.
 	BurstWindow  time.Duration
 	BurstCallers int
-	// CampaignBits is log2 of the slots of the callee index used to link
-	// numbers that share callees into campaigns.
+	// CampaignBits is log2 of the slots (16 bytes each) of the callee
+	// index used to link numbers that share callees into campaigns. Size
+	// it to hold the callees that suspicious and flagged numbers dial in
+	// three days: an entry overwritten early loses a link.
 	CampaignBits uint
 	// FlagMemory is how long a flagged number is remembered (and not flagged
 	// again) after its flag.
@@ -106,7 +110,7 @@ func DefaultConfig() Config {
 		SketchBits:   20,
 		BurstWindow:  10 * time.Minute,
 		BurstCallers: 20,
-		CampaignBits: 18,
+		CampaignBits: 20,
 		FlagMemory:   30 * 24 * time.Hour,
 	}
 }
@@ -283,7 +287,7 @@ func (d *Detector) Observe(c ringfence.CallRecord, emit func(ringfence.Flag)) {
 	s.observe(c, t, k, d.timeGCD == 1)
 	d.callers.touch(slot, s.last)
 
-	if d.sample != nil && s.total >= d.minCalls && checkpoint(s.total) {
+	if d.sample != nil && d.assessable(s) && checkpoint(s.total) {
 		d.sampleCaller(s, t)
 	}
 	if s.flagged {
@@ -301,7 +305,7 @@ func (d *Detector) Observe(c ringfence.CallRecord, emit func(ringfence.Flag)) {
 		}
 		// Assess on every call while evidence builds up, then on every
 		// fourth, and past a thousand calls on every sixteenth.
-		if s.total >= d.minCalls && (s.total < 64 || s.total&3 == 0 && (s.total < 1024 || s.total&15 == 0)) {
+		if d.assessable(s) && (s.total < 64 || s.total&3 == 0 && (s.total < 1024 || s.total&15 == 0)) {
 			d.assessCaller(s, emit)
 		}
 	}

@@ -440,3 +440,96 @@ func TestMultiDayReason(t *testing.T) {
 		t.Errorf("flag after days of new people lacks the reason: %v", flags[1].Reasons)
 	}
 }
+
+// listWorker dials callees (in order) from from at the telemarketer's
+// pace and answer rate, and returns the calls it made.
+func listWorker(s *script, from uint64, start int64, callees []uint64) {
+	at := start
+	for i, callee := range callees {
+		at += int64(25 + (i*i*37)%80)
+		ans := i%5 == 0
+		dur := uint32(0)
+		if ans {
+			dur = uint32(20 + i%40)
+		}
+		s.add(from, callee, at, dur, ans)
+	}
+}
+
+// A number that takes over a flagged number's list on a later day joins
+// its campaign and is flagged after fewer calls than a number working a
+// list of its own; a number dialling the same list on the same day (as
+// another firm that bought it would) is not linked to the campaign.
+func TestRotatedNumberJoinsCampaign(t *testing.T) {
+	const (
+		first   = 8617100001000
+		next    = 8615900002000 // another block: the link is by callees
+		lone    = 8615800003000
+		sameDay = 8615700004000
+	)
+	list := make([]uint64, 600)
+	for i := range list {
+		list[i] = 8613600000000 + uint64(i)*7919
+	}
+	fresh := make([]uint64, 300)
+	for i := range fresh {
+		fresh[i] = 8613700000000 + uint64(i)*7919
+	}
+	day0, day1 := int64(t0+3600), int64(t0+86400+3600)
+	var s script
+	listWorker(&s, first, day0, list[:300])
+	listWorker(&s, sameDay, day0+2*3600, list[:300])
+	// The next day: the replacement redials yesterday's list (every other
+	// call) among new prospects; a lone number dials only its own.
+	var redial []uint64
+	for i := range 150 {
+		redial = append(redial, list[i*2], list[300+i])
+	}
+	listWorker(&s, next, day1, redial)
+	listWorker(&s, lone, day1+5, fresh)
+	flags, _ := run(&s)
+	got := map[string]ringfence.Flag{}
+	for _, f := range flags {
+		got[strings.TrimPrefix(f.Number, "+")] = f
+	}
+	calls := func(n uint64, f ringfence.Flag) int {
+		c := 0
+		for _, r := range s.calls {
+			if r.Caller == n && r.Start <= f.FlaggedAt.Unix() {
+				c++
+			}
+		}
+		return c
+	}
+	tests := []struct {
+		name     string
+		n        uint64
+		campaign string // "": not in first's campaign
+		maxCalls int    // flagged by this many calls (0: any)
+	}{
+		{"the flagged number", first, "", 0},
+		{"same list, same day", sameDay, "", 0},
+		{"replacement on a later day", next, detect.CampaignName(first), 19},
+		{"a list of its own", lone, "", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, ok := got[itoa(tt.n)]
+			if !ok {
+				t.Fatalf("%d not flagged; flags %+v", tt.n, flags)
+			}
+			if tt.campaign != "" && f.Campaign != tt.campaign {
+				t.Errorf("campaign %q, want %q (reasons %q)", f.Campaign, tt.campaign, f.Reasons)
+			}
+			if tt.campaign == "" && f.Campaign == detect.CampaignName(first) {
+				t.Errorf("linked to %s's campaign", itoa(first))
+			}
+			if c := calls(tt.n, f); tt.maxCalls > 0 && c > tt.maxCalls {
+				t.Errorf("flagged after %d calls, want at most %d (reasons %q)", c, tt.maxCalls, f.Reasons)
+			}
+		})
+	}
+	if c, l := calls(next, got[itoa(next)]), calls(lone, got[itoa(lone)]); c >= l {
+		t.Errorf("replacement flagged after %d calls, no sooner than a number of its own list (%d)", c, l)
+	}
+}

@@ -27,9 +27,11 @@ type Sample struct {
 func FeatureNames() []string { return append([]string(nil), featureNames[:]...) }
 
 // NewSampler returns a Detector that, besides flagging as New's does,
-// passes sample each caller's score inputs at checkpoints: from
-// Config.MinCalls calls on, about four times each time its calls double,
-// and at least once a checkpoint for flagged callers too.
+// passes sample each caller's score inputs at checkpoints: from the
+// calls it may be scored at (Config.MinCalls, or fewer for a number
+// linked to a flagged campaign: minCampaignCalls) on, about four times
+// each time its calls double, and at least once a checkpoint for flagged
+// callers too.
 func NewSampler(cfg Config, sample func(Sample)) *Detector {
 	d := New(cfg)
 	d.sample = sample

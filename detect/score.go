@@ -189,6 +189,18 @@ func (s *caller) kind(m *model, f *features) uint8 {
 	return kindTelemarketing
 }
 
+// minCampaignCalls is the least number of calls a caller must have made
+// to be scored before Config.MinCalls, and then only when at least
+// minShared of its contacts, net of others, were at callees of one flagged
+// campaign: the next number of a campaign working the same list needs
+// less evidence of its own.
+const minCampaignCalls = 8
+
+// assessable reports whether caller s has made calls enough to be scored.
+func (d *Detector) assessable(s *caller) bool {
+	return s.total >= d.minCalls || s.total >= minCampaignCalls && s.pcnt >= minShared
+}
+
 // minPeople is the least number of people called in a day that a flag
 // needs: pursuing one or two people is a private matter.
 const minPeople = 4
@@ -256,7 +268,9 @@ func (s *caller) reasons(f *features) []string {
 	if f.shared >= 0.1 {
 		reasons = append(reasons, fmt.Sprintf("%.0f%% of contacts at people another suspicious number called within 3 days (a shared list)", float64(s.shared)/ep*100))
 	}
-	if f.listed >= 0.05 {
+	if s.pcnt >= minShared {
+		reasons = append(reasons, fmt.Sprintf("%d more contacts at people one flagged campaign's numbers called on earlier days than at other campaigns'", s.pcnt))
+	} else if f.listed >= 0.05 {
 		reasons = append(reasons, fmt.Sprintf("%.0f%% of contacts at people a flagged number called", float64(s.listed)/ep*100))
 	}
 	if s.rng == rangeVirtual {

@@ -33,6 +33,17 @@ type Evaluation struct {
 	// room: share of linked pairs that are right, share of right pairs linked.
 	CampaignPrecision, CampaignRecall float64
 	CampaignPairs                     int
+	// The same recall over rotation pairs only: same-campaign pairs of
+	// which one number first called after the other had been flagged, so
+	// that the flag could have named the other's campaign.
+	RotationRecall float64
+	RotationPairs  int
+	// Time to flag within rotating campaigns: from a number's first call
+	// to its flag, for the first number of each campaign to start calling
+	// (Founders) and for the numbers that started after it (Later), both
+	// flagged ones only. A flag on a campaign's number should shorten the
+	// time to flag its next ones.
+	Founders, Later ClassResult
 }
 
 // ClassResult is an Evaluation's figures for one class.
@@ -127,6 +138,7 @@ func Evaluate(truth []Truth, flags []ringfence.Flag) Evaluation {
 			}
 		}
 	}
+	e.campaignDelays(truth, seen, flags)
 	if e.Flags > 0 {
 		e.Precision = float64(e.Correct) / float64(e.Flags)
 	}
@@ -149,7 +161,13 @@ func Evaluate(truth []Truth, flags []ringfence.Flag) Evaluation {
 		nums = append(nums, n)
 	}
 	sort.Strings(nums)
-	var linked, right, both int
+	flaggedAt := make(map[string]time.Time, len(flags))
+	for _, f := range flags {
+		if _, ok := flaggedAt[f.Number]; !ok {
+			flaggedAt[f.Number] = f.FlaggedAt
+		}
+	}
+	var linked, right, both, rot, rotBoth int
 	for i := range nums {
 		for j := i + 1; j < len(nums); j++ {
 			a, b := nums[i], nums[j]
@@ -157,6 +175,12 @@ func Evaluate(truth []Truth, flags []ringfence.Flag) Evaluation {
 			link := cluster[a] == cluster[b]
 			if same {
 				right++
+				if byNumber[b].FirstCall.After(flaggedAt[a]) || byNumber[a].FirstCall.After(flaggedAt[b]) {
+					rot++
+					if link {
+						rotBoth++
+					}
+				}
 			}
 			if link {
 				linked++
@@ -173,7 +197,42 @@ func Evaluate(truth []Truth, flags []ringfence.Flag) Evaluation {
 	if right > 0 {
 		e.CampaignRecall = float64(both) / float64(right)
 	}
+	e.RotationPairs = rot
+	if rot > 0 {
+		e.RotationRecall = float64(rotBoth) / float64(rot)
+	}
 	return e
+}
+
+// campaignDelays fills Founders and Later: numbers of each campaign in
+// the order of their first calls, the first one a founder, the rest later.
+func (e *Evaluation) campaignDelays(truth []Truth, flagged map[string]bool, flags []ringfence.Flag) {
+	at := make(map[string]time.Time, len(flags))
+	for _, f := range flags {
+		if _, ok := at[f.Number]; !ok {
+			at[f.Number] = f.FlaggedAt
+		}
+	}
+	byCampaign := map[string][]Truth{}
+	for _, t := range truth {
+		if t.Campaign != "" && Abusive(t.Class) {
+			byCampaign[t.Campaign] = append(byCampaign[t.Campaign], t)
+		}
+	}
+	for _, ts := range byCampaign {
+		sort.Slice(ts, func(i, j int) bool { return ts[i].FirstCall.Before(ts[j].FirstCall) })
+		for i, t := range ts {
+			c := &e.Later
+			if i == 0 {
+				c = &e.Founders
+			}
+			c.Numbers++
+			if flagged[t.Number] {
+				c.Flagged++
+				c.delays = append(c.delays, at[t.Number].Sub(t.FirstCall))
+			}
+		}
+	}
 }
 
 // campaignOf is the campaign name a number founds (see detect.CampaignName).
@@ -216,6 +275,15 @@ func (e Evaluation) WriteText(w io.Writer) error {
 	}
 	fmt.Fprintf(&b, "campaign links: precision %.4f, recall %.4f over %d same-campaign pairs\n",
 		e.CampaignPrecision, e.CampaignRecall, e.CampaignPairs)
+	if e.RotationPairs > 0 {
+		fmt.Fprintf(&b, "campaign links across rotations: recall %.4f over %d pairs of which one number started after the other's flag\n",
+			e.RotationRecall, e.RotationPairs)
+	}
+	if e.Founders.Numbers > 0 {
+		fmt.Fprintf(&b, "campaign time to flag: first numbers %d of %d flagged, median %s; later numbers %d of %d flagged, median %s\n",
+			e.Founders.Flagged, e.Founders.Numbers, e.Founders.MedianDelay().Round(time.Second),
+			e.Later.Flagged, e.Later.Numbers, e.Later.MedianDelay().Round(time.Second))
+	}
 	if len(e.Sectors) > 0 {
 		fmt.Fprintf(&b, "recall per kind:\n%-20s %8s %8s %8s %8s %14s\n", "kind", "numbers", "flagged", "recall", "kind ok", "median delay")
 		for _, n := range sectorOrder(e.Sectors) {

@@ -86,6 +86,7 @@ type Reader struct {
 	openErr  error
 	cols     [7]int // native: index of caller, callee, start_time, duration_s, answered, account, trunk (-1: none)
 	ncols    int
+	width    int // native with a header: the header's field count (0: no header)
 	sources  sourceTable
 	fields   [][]byte
 	long     []byte
@@ -243,6 +244,7 @@ func (r *Reader) detect(line []byte) (header bool, err error) {
 			}
 		}
 		r.cols = cols
+		r.width = len(fields)
 		r.ncols = 0
 		for _, c := range cols {
 			r.ncols = max(r.ncols, c+1)
@@ -392,6 +394,11 @@ func (r *Reader) native(line []byte) (ringfence.CallRecord, error) {
 	f := r.split(line)
 	if len(f) < r.ncols {
 		return ringfence.CallRecord{}, &ringfence.RowError{Line: r.line, Err: fmt.Errorf("%d fields, want %d", len(f), r.ncols)}
+	}
+	if r.width > 0 && len(f) > r.width {
+		// More fields than the header names: a comma inside an unquoted
+		// field, or columns shifted; no field of it can be trusted.
+		return ringfence.CallRecord{}, &ringfence.RowError{Line: r.line, Err: fmt.Errorf("%d fields, the header has %d", len(f), r.width)}
 	}
 	var rec ringfence.CallRecord
 	var err error

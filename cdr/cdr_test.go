@@ -105,6 +105,8 @@ func TestBadRows(t *testing.T) {
 		{"bad duration", "+8613812345678,+8613987654321,2024-03-04T09:00:00+08:00,-1,1", "duration_s"},
 		{"bad answered", "+8613812345678,+8613987654321,2024-03-04T09:00:00+08:00,1,maybe", "answered"},
 		{"short row", "+8613812345678,+8613987654321", ""},
+		{"more fields than the header", "+8613812345678,+8613987654321,2024-03-04T09:00:00+08:00,1,1,x", ""},
+		{"comma in an unquoted field", "+8613812345678,+8613987654321,2024-03-04 09:00:00,1,200,1", ""},
 		{"long line", strings.Repeat("x", maxLine+10), ""},
 	}
 	for _, tt := range tests {

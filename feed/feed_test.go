@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"io"
+	"os"
 	"strings"
 	"testing"
 
@@ -284,4 +285,31 @@ func FuzzSplitQuoted(f *testing.F) {
 			t.Fatalf("%q: split %q, csv %q", line, got, want)
 		}
 	})
+}
+
+// BenchmarkReader reads the day of FTC complaints in /work/shared/data
+// (RINGFENCE_FTC overrides), ten times over per iteration.
+func BenchmarkReader(b *testing.B) {
+	path := os.Getenv("RINGFENCE_FTC")
+	if path == "" {
+		path = "/work/shared/data/ftc_dnc_2021-07-08.csv"
+	}
+	day, err := os.ReadFile(path)
+	if err != nil {
+		b.Skip(err)
+	}
+	header, rows, _ := strings.Cut(string(day), "\n")
+	in := header + "\n" + strings.Repeat(rows, 10)
+	b.SetBytes(int64(len(in)))
+	for b.Loop() {
+		r, err := NewReader(strings.NewReader(in), FTC)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for {
+			if _, err := r.Next(); err == io.EOF {
+				break
+			}
+		}
+	}
 }

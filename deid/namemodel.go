@@ -531,7 +531,8 @@ func (m *nameModel) tag(s *nameSentence, spans []int, text []byte, dst [][2]int)
 	spans = s.allFeatures(spans)
 	s.modelEmissions(spans, m)
 	tags := s.decode(&m.trans)
-	return appendTagSpans(dst, tags, s.offs), spans
+	from := len(dst)
+	return fixNameSpans(text, appendTagSpans(dst, tags, s.offs), from), spans
 }
 
 // appendTagSpans turns BIO tags into byte spans.

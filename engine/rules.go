@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"time"
@@ -75,64 +76,114 @@ func (e *RuleService) UpdateRules(ctx context.Context, actor, subscriber string,
 
 // updateRules is UpdateRules recording action (with detail, which holds
 // no personal data) in the audit trail.
+//
+// When the store refuses the write because another node changed the
+// document since this node's memory had it, the change is made again on
+// the stored document, as often as it takes, after a jittered backoff
+// (writeMu is not held meanwhile), until ctx ends or, for a ctx without a
+// deadline, rulesRetryFor has passed: an entry change is not refused for
+// a concurrent one. When f refuses the document as memory has it, memory
+// is brought up to the store's and f tried again, once per version the
+// store moves on; f's refusal of the stored document is the answer.
 func (e *RuleService) updateRules(ctx context.Context, actor, action, subscriber, detail string, f func(*screen.Rules) error) (*screen.Rules, error) {
-	e.writeMu.Lock()
-	defer e.writeMu.Unlock()
-	for attempt := 1; ; attempt++ {
-		r, err := e.Rules(subscriber)
-		if err != nil {
+	var deadline time.Time
+	if _, ok := ctx.Deadline(); !ok {
+		deadline = time.Now().Add(rulesRetryFor)
+	}
+	backoff := time.Millisecond
+	for {
+		r, retry, err := e.tryUpdateRules(ctx, actor, action, subscriber, detail, f)
+		if !retry {
+			return r, err
+		}
+		if !deadline.IsZero() && time.Now().After(deadline) {
 			return nil, err
 		}
-		if err := f(r); ringfence.ErrorCode(err) == ringfence.ECONFLICT && attempt < maxRulesAttempts {
-			// f found memory's version behind the one it was given:
-			// memory may lag the store.
-			if err := e.reloadRules(ctx, r.Subscriber); err != nil {
-				return nil, err
-			}
-			continue
-		} else if err != nil {
+		// Full jitter: concurrent writers on other nodes spread out.
+		t := time.NewTimer(time.Duration(rand.Int64N(int64(backoff)) + 1))
+		select {
+		case <-ctx.Done():
+			t.Stop()
 			return nil, err
+		case <-t.C:
 		}
-		r.Subscriber, _ = Subscriber(subscriber)
-		if err := r.Validate(); err != nil {
-			return nil, err
-		}
-		// The entry names neither the subscriber nor the numbers in their
-		// rules (their contacts): the audit trail is read by regulators.
-		wctx, app := ringfence.WithAppended(ctx)
-		err = e.store.PutRules(wctx, r, e.entry(actor, action, "", detail))
-		if ringfence.ErrorCode(err) == ringfence.ECONFLICT && attempt < maxRulesAttempts {
-			// Another node changed the document since this one's memory
-			// had it: take the stored one and make the change again on it,
-			// so that neither change is lost.
-			if err := e.reloadRules(ctx, r.Subscriber); err != nil {
-				return nil, err
-			}
-			continue
-		} else if err != nil {
-			return nil, err
-		}
-		e.apply(ringfence.Event{Type: ringfence.EventRules, Rules: r}) // keeps a copy
-		e.wrote(app)
-		return r, nil
+		backoff = min(2*backoff, maxRulesBackoff)
 	}
 }
 
-// maxRulesAttempts bounds how often a rules write is made again on a
-// document another node changed meanwhile.
-const maxRulesAttempts = 5
+// rulesRetryFor bounds how long a rules write whose ctx has no deadline
+// is made again on a document other nodes keep changing; maxRulesBackoff
+// bounds the wait between two attempts.
+const (
+	rulesRetryFor   = time.Minute
+	maxRulesBackoff = 50 * time.Millisecond
+)
 
-// reloadRules puts the subscriber's stored rules into memory, when they are
-// newer than memory's (the caller holds writeMu).
+// tryUpdateRules is one attempt of updateRules: retry says the store
+// refused the write for a concurrent change, and memory now holds the
+// stored document.
+func (e *RuleService) tryUpdateRules(ctx context.Context, actor, action, subscriber, detail string, f func(*screen.Rules) error) (_ *screen.Rules, retry bool, _ error) {
+	e.writeMu.Lock()
+	defer e.writeMu.Unlock()
+	var r *screen.Rules
+	for {
+		var err error
+		if r, err = e.Rules(subscriber); err != nil {
+			return nil, false, err
+		}
+		if err = f(r); err != nil {
+			// f refused the document as memory has it (a version given
+			// that memory does not hold, an entry to remove that it does
+			// not have): memory may lag the store.
+			seen := r.Version
+			if err := e.reloadRules(ctx, r.Subscriber); err != nil {
+				return nil, false, err
+			}
+			if now, _ := e.Rules(subscriber); now != nil && now.Version != seen {
+				continue
+			}
+			return nil, false, err
+		}
+		break
+	}
+	r.Subscriber, _ = Subscriber(subscriber)
+	if err := r.Validate(); err != nil {
+		return nil, false, err
+	}
+	// The entry names neither the subscriber nor the numbers in their
+	// rules (their contacts): the audit trail is read by regulators.
+	wctx, app := ringfence.WithAppended(ctx)
+	err := e.store.PutRules(wctx, r, e.entry(actor, action, "", detail))
+	if ringfence.ErrorCode(err) == ringfence.ECONFLICT {
+		// Another node changed the document since this one's memory had
+		// it: take the stored one and make the change again on it, so
+		// that neither change is lost.
+		if err := e.reloadRules(ctx, r.Subscriber); err != nil {
+			return nil, false, err
+		}
+		return nil, true, err
+	} else if err != nil {
+		return nil, false, err
+	}
+	e.apply(ringfence.Event{Type: ringfence.EventRules, Rules: r}) // keeps a copy
+	e.wrote(app)
+	return r, false, nil
+}
+
+// reloadRules puts the subscriber's stored rules into memory, when their
+// version is not memory's (the caller holds writeMu): the store is the
+// record. A subscriber without stored rules leaves memory as it is.
 func (e *RuleService) reloadRules(ctx context.Context, sub string) error {
 	r, err := e.store.Rules(ctx, sub)
-	if err != nil {
+	if ringfence.ErrorCode(err) == ringfence.ENOTFOUND {
+		return nil
+	} else if err != nil {
 		return err
 	}
 	e.mu.RLock()
 	cur := e.rules[sub]
 	e.mu.RUnlock()
-	if cur == nil || r.Version > cur.Version {
+	if cur == nil || r.Version != cur.Version {
 		e.apply(ringfence.Event{Type: ringfence.EventRules, Rules: r})
 	}
 	return nil
@@ -206,6 +257,9 @@ func (e *RuleService) ReplaceRules(ctx context.Context, actor, subscriber string
 		// A document that names the version it was based on replaces
 		// only that version; without one (0) it replaces whatever is
 		// stored.
+		if in.Version < 0 {
+			return ringfence.Errorf(ringfence.EINVALID, "version: %d is negative (give the version read, or 0 for none)", in.Version)
+		}
 		if in.Version != 0 && in.Version != r.Version {
 			return ringfence.Errorf(ringfence.ECONFLICT, "version: the rules are at version %d, not %d: another write came first; read them again", r.Version, in.Version)
 		}

@@ -6,12 +6,17 @@
 package feed
 
 import (
-	"encoding/csv"
+	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
 	"time"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/transform"
 
 	"ringfence"
 )
@@ -35,43 +40,99 @@ func ParseFormat(s string) (Format, error) {
 }
 
 // Reader reads reports from a CSV stream.
+//
+// A report is one line: a quoted field may hold commas and doubled quotes
+// ("") but not a line break, so a quote left open cannot swallow the rows
+// after it. A line whose quotes do not parse (a quote never closed, text
+// after a closing quote) is a *ringfence.RowError naming its line and
+// field, and the reader goes on with the next line; a quote inside an
+// unquoted field is kept as written. Blank lines are skipped.
+//
+// The encoding is detected from the first 64 KiB (DetectEncoding): UTF-8
+// (a byte order mark is dropped) or else GB18030, which covers GBK and
+// GB2312. A field whose text is still not valid UTF-8 (or that the
+// GB18030 decoder could not map) is a *ringfence.RowError for that field.
 type Reader struct {
-	r      *csv.Reader
+	br     *bufio.Reader
 	format Format
 	cols   map[string]int
+	names  []string // column names by index, as in the header
 	line   int
+	gb     bool     // the input is GB18030
+	rec    []string // the last record, reused
+	long   []byte   // a line longer than the reader's buffer
+	eof    bool
+	used   []int // the columns a report reads
 }
+
+// Encodings DetectEncoding tells apart.
+const (
+	UTF8    = "utf-8"
+	GB18030 = "gb18030"
+)
+
+// DetectEncoding tells the encoding of text from head, its first bytes:
+// UTF-8 unless head is not valid UTF-8 (a rune cut at the end of head
+// aside), which a GBK or GB18030 file with Chinese text never is; then
+// GB18030.
+func DetectEncoding(head []byte) string {
+	for i := 0; i < utf8.UTFMax-1 && len(head) > 0; i++ {
+		if r, _ := utf8.DecodeLastRune(head); r != utf8.RuneError {
+			break
+		}
+		head = head[:len(head)-1]
+	}
+	if utf8.Valid(head) {
+		return UTF8
+	}
+	return GB18030
+}
+
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
 // NewReader reads the header and returns a reader. A header that lacks a
 // required column is an error.
 func NewReader(r io.Reader, format Format) (*Reader, error) {
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = true
-	cr.LazyQuotes = true
-	header, err := cr.Read()
+	var need, read []string
+	switch format {
+	case Native:
+		need = []string{"number", "category", "reporter", "reported_at"}
+		read = []string{"note", "called_at"}
+	case FTC:
+		need = []string{"company_phone_number", "created_date", "consumer_area_code", "subject"}
+		read = []string{"violation_date", "recorded_message_or_robocall"}
+	default:
+		return nil, fmt.Errorf("unknown format %q", format)
+	}
+	br := bufio.NewReaderSize(r, 1<<16)
+	head, _ := br.Peek(1 << 16)
+	fr := &Reader{br: br, format: format, cols: map[string]int{}}
+	if bytes.HasPrefix(head, utf8BOM) {
+		br.Discard(len(utf8BOM))
+	} else if DetectEncoding(head) == GB18030 {
+		fr.gb = true
+		fr.br = bufio.NewReaderSize(transform.NewReader(br, simplifiedchinese.GB18030.NewDecoder()), 1<<16)
+	}
+	header, err := fr.record()
 	if err == io.EOF {
 		return nil, errors.New("empty file: no header line")
 	} else if err != nil {
 		return nil, fmt.Errorf("header: %w", err)
 	}
-	fr := &Reader{r: cr, format: format, cols: map[string]int{}, line: 1}
+	fr.names = make([]string, len(header))
 	for i, h := range header {
 		h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
+		fr.names[i] = h
 		fr.cols[strings.ToLower(h)] = i
-	}
-	var need []string
-	switch format {
-	case Native:
-		need = []string{"number", "category", "reporter", "reported_at"}
-	case FTC:
-		need = []string{"company_phone_number", "created_date", "consumer_area_code", "subject"}
-	default:
-		return nil, fmt.Errorf("unknown format %q", format)
 	}
 	for _, c := range need {
 		if _, ok := fr.cols[c]; !ok {
 			return nil, fmt.Errorf("header: missing column %q (have %s)", c, strings.Join(header, ","))
+		}
+	}
+	for _, c := range append(need, read...) {
+		if i, ok := fr.cols[c]; ok {
+			fr.used = append(fr.used, i)
 		}
 	}
 	return fr, nil
@@ -88,26 +149,135 @@ func (fr *Reader) field(rec []string, name string) string {
 	return strings.TrimSpace(rec[i])
 }
 
+// readLine returns the next line without its line break, or io.EOF.
+func (fr *Reader) readLine() ([]byte, error) {
+	if fr.eof {
+		return nil, io.EOF
+	}
+	b, err := fr.br.ReadSlice('\n')
+	if err == bufio.ErrBufferFull {
+		fr.long = append(fr.long[:0], b...)
+		for err == bufio.ErrBufferFull {
+			b, err = fr.br.ReadSlice('\n')
+			fr.long = append(fr.long, b...)
+		}
+		b = fr.long
+	}
+	if err == io.EOF {
+		fr.eof = true
+		if len(b) == 0 {
+			return nil, io.EOF
+		}
+	} else if err != nil {
+		return nil, err
+	}
+	fr.line++
+	b = bytes.TrimSuffix(b, []byte{'\n'})
+	b = bytes.TrimSuffix(b, []byte{'\r'})
+	return b, nil
+}
+
+// record reads the next non-blank line and splits it into fields. A line
+// whose quotes do not parse is a *ringfence.RowError.
+func (fr *Reader) record() ([]string, error) {
+	var b []byte
+	for {
+		var err error
+		if b, err = fr.readLine(); err != nil {
+			return nil, err
+		}
+		if len(b) > 0 {
+			break
+		}
+	}
+	line := string(b)
+	rec := fr.rec[:0]
+	if strings.IndexByte(line, '"') < 0 {
+		for {
+			i := strings.IndexByte(line, ',')
+			if i < 0 {
+				rec = append(rec, line)
+				break
+			}
+			rec = append(rec, line[:i])
+			line = line[i+1:]
+		}
+		fr.rec = rec
+		return rec, nil
+	}
+	rec, err := splitQuoted(rec, line)
+	fr.rec = rec
+	if err != nil {
+		col := len(rec)
+		name := fmt.Sprintf("field %d", col+1)
+		if col < len(fr.names) {
+			name = fr.names[col]
+		}
+		return nil, &ringfence.RowError{Line: fr.line, Field: name, Err: err}
+	}
+	return rec, nil
+}
+
+// splitQuoted appends the fields of one CSV line that has quotes in it to
+// rec. On error rec holds the fields before the one at fault.
+func splitQuoted(rec []string, line string) ([]string, error) {
+	for {
+		if !strings.HasPrefix(line, `"`) {
+			i := strings.IndexByte(line, ',')
+			if i < 0 {
+				return append(rec, line), nil
+			}
+			rec = append(rec, line[:i])
+			line = line[i+1:]
+			continue
+		}
+		line = line[1:]
+		var sb strings.Builder
+		for {
+			i := strings.IndexByte(line, '"')
+			if i < 0 {
+				return rec, errors.New("quote never closed (a report is one line)")
+			}
+			sb.WriteString(line[:i])
+			line = line[i+1:]
+			if strings.HasPrefix(line, `"`) {
+				sb.WriteByte('"')
+				line = line[1:]
+				continue
+			}
+			break
+		}
+		rec = append(rec, sb.String())
+		switch {
+		case line == "":
+			return rec, nil
+		case line[0] == ',':
+			line = line[1:]
+		default:
+			return rec[:len(rec)-1], errors.New("text after a closing quote")
+		}
+	}
+}
+
 // Next returns the next report. A bad row gives a *ringfence.RowError and the reader
 // can go on; io.EOF ends the stream. Numbers and categories are returned as
 // written (the native format) or as mapped (FTC), not yet validated.
 func (fr *Reader) Next() (ringfence.Report, error) {
-	rec, err := fr.r.Read()
-	if err == io.EOF {
-		return ringfence.Report{}, io.EOF
-	}
-	if line, _ := fr.r.FieldPos(0); line > 0 {
-		fr.line = line
-	} else {
-		fr.line++
-	}
+	rec, err := fr.record()
 	if err != nil {
-		var pe *csv.ParseError
-		if errors.As(err, &pe) {
-			fr.line = pe.Line
-			return ringfence.Report{}, &ringfence.RowError{Line: pe.Line, Err: pe.Err}
-		}
 		return ringfence.Report{}, err
+	}
+	for _, i := range fr.used {
+		if i >= len(rec) {
+			continue
+		}
+		if v := rec[i]; !utf8.ValidString(v) || fr.gb && strings.ContainsRune(v, utf8.RuneError) {
+			name := fmt.Sprintf("field %d", i+1)
+			if i < len(fr.names) {
+				name = fr.names[i]
+			}
+			return ringfence.Report{}, &ringfence.RowError{Line: fr.line, Field: name, Err: errors.New("text is neither UTF-8 nor GB18030")}
+		}
 	}
 	if fr.format == FTC {
 		return fr.ftc(rec)

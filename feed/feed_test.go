@@ -1,10 +1,14 @@
 package feed
 
 import (
+	"encoding/csv"
 	"errors"
 	"io"
+	"os"
 	"strings"
 	"testing"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"ringfence"
 )
@@ -39,6 +43,123 @@ func TestNative(t *testing.T) {
 	ok, bad := readAll(t, in, Native)
 	if ok != 2 || len(bad) != 1 || bad[0].Line != 3 || bad[0].Field != "reported_at" {
 		t.Fatalf("ok %d bad %v", ok, bad)
+	}
+}
+
+// A quote left open rejects its own line only: a report is one line.
+func TestQuotes(t *testing.T) {
+	const at = ",loan,13900139001,2026-11-20T09:12:00+08:00,"
+	tests := []struct {
+		name, in string
+		notes    []string
+		bad      map[int]string // line → field
+	}{
+		{"unclosed", "number,category,reporter,reported_at,note\n" +
+			"16612340011" + at + "\"unclosed\n" +
+			"16612340012" + at + "y\n" +
+			"16612340013" + at + "z\n" +
+			"16612340014" + at + "\"ok\"\n" +
+			"16612340015" + at + "w\n",
+			[]string{"y", "z", "ok", "w"}, map[int]string{2: "note"}},
+		{"text after quote", "number,category,reporter,reported_at,note\r\n" +
+			"\"16612340011\"x" + at + "a\r\n" +
+			"16612340012" + at + "\"say \"\"hi\"\", twice\"\r\n" +
+			"16612340013" + at + "he said \"no\"\r\n",
+			[]string{`say "hi", twice`, `he said "no"`}, map[int]string{2: "number"}},
+		{"unclosed last, no newline", "number,category,reporter,reported_at,note\n\n" +
+			"16612340012" + at + "y\n" +
+			"16612340013" + at + "\"z",
+			[]string{"y"}, map[int]string{4: "note"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := NewReader(strings.NewReader(tt.in), Native)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var notes []string
+			bad := map[int]string{}
+			for {
+				rep, err := r.Next()
+				if err == io.EOF {
+					break
+				}
+				var re *ringfence.RowError
+				if errors.As(err, &re) {
+					bad[re.Line] = re.Field
+					continue
+				} else if err != nil {
+					t.Fatal(err)
+				}
+				notes = append(notes, rep.Note)
+			}
+			if strings.Join(notes, "|") != strings.Join(tt.notes, "|") || len(bad) != len(tt.bad) {
+				t.Fatalf("notes %q bad %v, want %q %v", notes, bad, tt.notes, tt.bad)
+			}
+			for l, f := range tt.bad {
+				if bad[l] != f {
+					t.Fatalf("bad %v, want %v", bad, tt.bad)
+				}
+			}
+		})
+	}
+}
+
+// A GBK file is read as GB18030; bytes that are not GB18030 reject their
+// row only, naming the field.
+func TestEncoding(t *testing.T) {
+	utf := "number,category,reporter,reported_at,note\n" +
+		"16612340011,loan,13900139001,2026-11-20T09:12:00+08:00,贷款推销，很烦\n" +
+		"16612340012,loan,13900139001,2026-11-20T09:12:00+08:00,催收电话\n"
+	gbk, err := simplifiedchinese.GBK.NewEncoder().String(utf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	badGB := gbk + "16612340013,loan,13900139001,2026-11-20T09:12:00+08:00,\x80\xff\n" +
+		"16612340014,loan,13900139001,2026-11-20T09:12:00+08:00,ok\n"
+	// Past the first 64 KiB, which tell the encoding.
+	pad := strings.Repeat("16612340019,loan,13900139001,2026-11-20T09:12:00+08:00,p\n", 1200)
+	badUTF := utf + pad + "16612340013,loan,13900139001,2026-11-20T09:12:00+08:00,\xff\xfe\n"
+	tests := []struct {
+		name, in string
+		notes    string
+		badLine  int
+	}{
+		{"utf-8", utf, "贷款推销，很烦|催收电话", 0},
+		{"bom", "\ufeff" + utf, "贷款推销，很烦|催收电话", 0},
+		{"gbk", gbk, "贷款推销，很烦|催收电话", 0},
+		{"gbk with bad bytes", badGB, "贷款推销，很烦|催收电话|ok", 4},
+		{"utf-8 with bad bytes", badUTF, "贷款推销，很烦|催收电话" + strings.Repeat("|p", 1200), 1204},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := NewReader(strings.NewReader(tt.in), Native)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var notes []string
+			bad := 0
+			for {
+				rep, err := r.Next()
+				if err == io.EOF {
+					break
+				}
+				var re *ringfence.RowError
+				if errors.As(err, &re) {
+					if re.Field != "note" {
+						t.Errorf("field %q", re.Field)
+					}
+					bad = re.Line
+					continue
+				} else if err != nil {
+					t.Fatal(err)
+				}
+				notes = append(notes, rep.Note)
+			}
+			if got := strings.Join(notes, "|"); got != tt.notes || bad != tt.badLine {
+				t.Fatalf("notes %q bad line %d, want %q %d", got, bad, tt.notes, tt.badLine)
+			}
+		})
 	}
 }
 
@@ -119,10 +240,76 @@ func FuzzReader(f *testing.F) {
 			if err != nil && !errors.As(err, &re) {
 				return // a read error of the stream itself ends it
 			}
-			if r.Line() < last {
-				t.Fatalf("line went back from %d to %d", last, r.Line())
+			if r.Line() <= last {
+				t.Fatalf("line went from %d to %d", last, r.Line())
+			}
+			if n := strings.Count(in, "\n") + 1; r.Line() > n {
+				t.Fatalf("line %d of %d", r.Line(), n)
 			}
 			last = r.Line()
 		}
 	})
+}
+
+// FuzzSplitQuoted: a line that encoding/csv reads as one record splits
+// into the same fields.
+func FuzzSplitQuoted(f *testing.F) {
+	f.Add(`a,"b,c","d""e",`)
+	f.Add(`"unclosed,x`)
+	f.Add(`"a"b,c`)
+	f.Fuzz(func(t *testing.T, line string) {
+		if strings.ContainsAny(line, "\r\n") || !strings.Contains(line, `"`) {
+			return
+		}
+		got, err := splitQuoted(nil, line)
+		cr := csv.NewReader(strings.NewReader(line))
+		cr.FieldsPerRecord = -1
+		want, werr := cr.Read()
+		if werr != nil {
+			if err == nil && !strings.HasPrefix(line, `"`) && !strings.Contains(line, `,"`) {
+				return // a quote inside an unquoted field, kept as written
+			}
+			if err == nil && werr != io.EOF {
+				var pe *csv.ParseError
+				if errors.As(werr, &pe) && pe.Err == csv.ErrBareQuote {
+					return
+				}
+				t.Fatalf("%q: csv says %v, split gives %q", line, werr, got)
+			}
+			return
+		}
+		if err != nil {
+			t.Fatalf("%q: csv reads %q, split says %v", line, want, err)
+		}
+		if strings.Join(got, "\x00") != strings.Join(want, "\x00") || len(got) != len(want) {
+			t.Fatalf("%q: split %q, csv %q", line, got, want)
+		}
+	})
+}
+
+// BenchmarkReader reads the day of FTC complaints in /work/shared/data
+// (RINGFENCE_FTC overrides), ten times over per iteration.
+func BenchmarkReader(b *testing.B) {
+	path := os.Getenv("RINGFENCE_FTC")
+	if path == "" {
+		path = "/work/shared/data/ftc_dnc_2021-07-08.csv"
+	}
+	day, err := os.ReadFile(path)
+	if err != nil {
+		b.Skip(err)
+	}
+	header, rows, _ := strings.Cut(string(day), "\n")
+	in := header + "\n" + strings.Repeat(rows, 10)
+	b.SetBytes(int64(len(in)))
+	for b.Loop() {
+		r, err := NewReader(strings.NewReader(in), FTC)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for {
+			if _, err := r.Next(); err == io.EOF {
+				break
+			}
+		}
+	}
 }

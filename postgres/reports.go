@@ -66,15 +66,16 @@ func (s *Store) AddReports(ctx context.Context, rs []ringfence.Report, boost fun
 // and its tallies.
 func addReport(ctx context.Context, tx *wtx, r *ringfence.Report, boost func(ringfence.Report) float64, judge ringfence.Judge) error {
 	var oldCat, oldSource, oldCorr string
-	var oldRef float64
+	var oldRef, oldWeight float64
 	var cleared bool
 	var complaints int
+	var oldAt int64
 	var hadOld bool
 	var track reputation.Track
 	var before []reputation.Tally
 	b := &pgx.Batch{}
-	b.Queue(`SELECT category, source, ref_weight, cleared, complaints, corroboration FROM reports WHERE number = $1 AND reporter = $2`, r.Number, r.Reporter).QueryRow(func(row pgx.Row) error {
-		err := row.Scan(&oldCat, &oldSource, &oldRef, &cleared, &complaints, &oldCorr)
+	b.Queue(`SELECT category, source, ref_weight, cleared, complaints, corroboration, reported_at, weight FROM reports WHERE number = $1 AND reporter = $2`, r.Number, r.Reporter).QueryRow(func(row pgx.Row) error {
+		err := row.Scan(&oldCat, &oldSource, &oldRef, &cleared, &complaints, &oldCorr, &oldAt, &oldWeight)
 		hadOld = err == nil
 		if isNoRows(err) {
 			return nil
@@ -102,6 +103,10 @@ func addReport(ctx context.Context, tx *wtx, r *ringfence.Report, boost func(rin
 	})
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
 		return err
+	}
+	if hadOld && r.Repeats(ringfence.Report{Category: ringfence.Category(oldCat), Source: oldSource, ReportedAt: fromMS(oldAt)}) {
+		r.Weight, r.Complaints = oldWeight, complaints
+		return nil
 	}
 	w := &pgx.Batch{}
 	if hadOld && !cleared {
@@ -142,8 +147,12 @@ func addReport(ctx context.Context, tx *wtx, r *ringfence.Report, boost func(rin
 			corroborated = tallies.corroborated + excluded.corroborated`, r.Number, string(r.Category), ref, confirmed(r.Corroboration))
 	w.Queue(`INSERT INTO report_events (number, category, source, received_at) VALUES ($1, $2, $3, $4)`,
 		r.Number, string(r.Category), r.Source, ms(r.ReceivedAt))
-	var a, dis int
-	if !hadOld { // a changed mind does not earn a second agreement
+	// The track counts the numbers a reporter has reported: a changed
+	// report (another category or time) replaces the earlier one and earns
+	// no second count or agreement.
+	var n, a, dis int
+	if !hadOld {
+		n = 1
 		switch {
 		case agree > 0:
 			a = 1
@@ -151,8 +160,8 @@ func addReport(ctx context.Context, tx *wtx, r *ringfence.Report, boost func(rin
 			dis = 1
 		}
 	}
-	w.Queue(`INSERT INTO reporters (id, reports, agreed, disagreed) VALUES ($1, 1, $2, $3)
-		ON CONFLICT (id) DO UPDATE SET reports = reporters.reports + 1, agreed = reporters.agreed + excluded.agreed, disagreed = reporters.disagreed + excluded.disagreed`, r.Reporter, a, dis)
+	w.Queue(`INSERT INTO reporters (id, reports, agreed, disagreed) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (id) DO UPDATE SET reports = reporters.reports + excluded.reports, agreed = reporters.agreed + excluded.agreed, disagreed = reporters.disagreed + excluded.disagreed`, r.Reporter, n, a, dis)
 	return tx.SendBatch(ctx, w).Close()
 }
 

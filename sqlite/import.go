@@ -54,15 +54,20 @@ func (d *DB) ImportReports(ctx context.Context, next func() (ringfence.Report, e
 			if err := im.load(ctx, buf); err != nil {
 				return err
 			}
-			for i := range buf {
-				im.add(&buf[i], boost, judge)
-			}
-			if err := im.writeEvents(ctx, buf); err != nil {
-				return err
-			}
 			im.n += len(buf)
 			if len(buf) > 0 {
 				im.lastAt = buf[len(buf)-1].ReceivedAt
+			}
+			// A repeat (ringfence.Report.Repeats) is applied as nothing:
+			// no report event either.
+			applied := buf[:0]
+			for i := range buf {
+				if im.add(&buf[i], boost, judge) {
+					applied = append(applied, buf[i])
+				}
+			}
+			if err := im.writeEvents(ctx, applied); err != nil {
+				return err
 			}
 		}
 		var err error
@@ -198,8 +203,9 @@ func (im *importer) load(ctx context.Context, rs []ringfence.Report) error {
 }
 
 // add applies one report to the state in memory exactly as addReport
-// applies it to the tables.
-func (im *importer) add(r *ringfence.Report, boost func(ringfence.Report) float64, judge ringfence.Judge) {
+// applies it to the tables, and reports whether it changed anything (a
+// repeat does not).
+func (im *importer) add(r *ringfence.Report, boost func(ringfence.Report) float64, judge ringfence.Judge) bool {
 	ns := im.numbers[r.Number]
 	if ns.order < 0 {
 		ns.order = len(im.touched)
@@ -207,6 +213,10 @@ func (im *importer) add(r *ringfence.Report, boost func(ringfence.Report) float6
 	}
 	key := pairKey{r.Number, r.Reporter}
 	old, hadOld := im.pairs[key]
+	if hadOld && r.Repeats(old.r) {
+		r.Weight, r.Complaints = old.r.Weight, old.r.Complaints
+		return false
+	}
 	if hadOld && !old.clear {
 		if i := tallyAt(ns.tallies, old.r.Category); i >= 0 {
 			t := &ns.tallies[i]
@@ -245,8 +255,11 @@ func (im *importer) add(r *ringfence.Report, boost func(ringfence.Report) float6
 		})
 		ns.tallies = slices.Insert(ns.tallies, i, ringfence.Tally{Category: r.Category, Reporters: 1, Weight: ref, Corroborated: confirmed(r.Corroboration)})
 	}
-	tr.t.Reports++
-	if !hadOld { // a changed mind does not earn a second agreement
+	// The track counts the numbers a reporter has reported: a changed
+	// report (another category or time) replaces the earlier one and earns
+	// no second count or agreement.
+	if !hadOld {
+		tr.t.Reports++
 		switch {
 		case agree > 0:
 			tr.t.Agreed++
@@ -255,6 +268,7 @@ func (im *importer) add(r *ringfence.Report, boost func(ringfence.Report) float6
 		}
 	}
 	tr.dirty = true
+	return true
 }
 
 func tallyAt(ts []ringfence.Tally, c ringfence.Category) int {

@@ -54,12 +54,17 @@ func (d *DB) AddReports(ctx context.Context, rs []ringfence.Report, boost func(r
 
 func addReport(ctx context.Context, tx *sql.Tx, r *ringfence.Report, boost func(ringfence.Report) float64, judge ringfence.Judge) error {
 	var oldCat, oldSource, oldCorr string
-	var oldRef float64
+	var oldRef, oldWeight float64
 	var cleared, complaints int
-	err := tx.QueryRowContext(ctx, `SELECT category, source, ref_weight, cleared, complaints, corroboration FROM reports WHERE number = ? AND reporter = ?`, r.Number, r.Reporter).Scan(&oldCat, &oldSource, &oldRef, &cleared, &complaints, &oldCorr)
+	var oldAt int64
+	err := tx.QueryRowContext(ctx, `SELECT category, source, ref_weight, cleared, complaints, corroboration, reported_at, weight FROM reports WHERE number = ? AND reporter = ?`, r.Number, r.Reporter).Scan(&oldCat, &oldSource, &oldRef, &cleared, &complaints, &oldCorr, &oldAt, &oldWeight)
 	hadOld := err == nil
 	if err != nil && !isNoRows(err) {
 		return err
+	}
+	if hadOld && r.Repeats(ringfence.Report{Category: ringfence.Category(oldCat), Source: oldSource, ReportedAt: fromMS(oldAt)}) {
+		r.Weight, r.Complaints = oldWeight, complaints
+		return nil
 	}
 	if hadOld && cleared == 0 {
 		if _, err := tx.ExecContext(ctx, `UPDATE tallies SET reporters = reporters - 1, weight = MAX(weight - ?, 0), corroborated = MAX(corroborated - ?, 0) WHERE number = ? AND category = ?`,
@@ -103,8 +108,12 @@ func addReport(ctx context.Context, tx *sql.Tx, r *ringfence.Report, boost func(
 		r.Number, string(r.Category), r.Source, ms(r.ReceivedAt)); err != nil {
 		return err
 	}
-	var a, dis int
-	if !hadOld { // a changed mind does not earn a second agreement
+	// The track counts the numbers a reporter has reported: a changed
+	// report (another category or time) replaces the earlier one and earns
+	// no second count or agreement.
+	var n, a, dis int
+	if !hadOld {
+		n = 1
 		switch {
 		case agree > 0:
 			a = 1
@@ -112,8 +121,8 @@ func addReport(ctx context.Context, tx *sql.Tx, r *ringfence.Report, boost func(
 			dis = 1
 		}
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO reporters (id, reports, agreed, disagreed) VALUES (?, 1, ?, ?)
-		ON CONFLICT (id) DO UPDATE SET reports = reports + 1, agreed = agreed + excluded.agreed, disagreed = disagreed + excluded.disagreed`, r.Reporter, a, dis)
+	_, err = tx.ExecContext(ctx, `INSERT INTO reporters (id, reports, agreed, disagreed) VALUES (?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET reports = reports + excluded.reports, agreed = agreed + excluded.agreed, disagreed = disagreed + excluded.disagreed`, r.Reporter, n, a, dis)
 	return err
 }
 

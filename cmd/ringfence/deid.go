@@ -111,7 +111,13 @@ func (c *cli) runDeid(args []string) int {
 	}
 	opt := deid.Options{Format: f, Encoding: *encoding, Decrypt: *decrypt, CSVRaw: *csvRaw, TextNames: *textNames}
 	if err := eng.Check(opt); err != nil {
-		return c.usageError(fs, "--%s", ringfence.ErrorMessage(err))
+		// The engine names the option as the API does (text_names); the
+		// flag is spelled with a dash.
+		msg := ringfence.ErrorMessage(err)
+		if opt, rest, ok := strings.Cut(msg, ":"); ok && !strings.ContainsAny(opt, " ") {
+			msg = strings.ReplaceAll(opt, "_", "-") + ":" + rest
+		}
+		return c.usageError(fs, "--%s", msg)
 	}
 
 	var r io.Reader = c.stdin

@@ -259,6 +259,7 @@ func TestDeidCheckedBeforeWriting(t *testing.T) {
 		msg  string
 	}{
 		{[]string{"--encoding", "latin9"}, exitUsage, "--encoding: unknown encoding \"latin9\""},
+		{[]string{"--text-names", "bogus"}, exitUsage, "ringfence deid: --text-names: unknown value \"bogus\""},
 		{[]string{"--policy", masq}, exitFail, `unknown operator "masq" in policy ` + masq + `, field columns.手机; known: mask, redact, pseudonym, fpe, keep, scan`},
 		{[]string{"--policy", hash}, exitFail, `policy ` + hash + `: field entities.mobile uses "hash" (pseudonym), which needs a key`},
 	}

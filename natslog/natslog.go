@@ -342,6 +342,10 @@ func (l *Log) consume(ctx context.Context, after, until int64, fn func(ringfence
 		return fmt.Errorf("natslog: %w", err)
 	}
 	defer it.Stop()
+	// Next does not heed its context while the client re-creates the
+	// consumer after a server failed (it retries without end): stopping
+	// the iterator ends that, so that a caller's cancel always returns.
+	defer context.AfterFunc(ctx, it.Stop)()
 	next := after + 1
 	for {
 		m, err := it.Next(jetstream.NextContext(ctx))

@@ -272,8 +272,8 @@ func TestCluster(t *testing.T) {
 }
 
 // TestServeClusterFlags: --store and an explicit --data are exclusive,
-// --store takes a PostgreSQL URL, and the flags a cluster node cannot
-// honour yet are usage errors that say why.
+// --store takes a PostgreSQL URL, --log NATS URLs, and the flags a
+// cluster node cannot honour are usage errors that say why.
 func TestServeClusterFlags(t *testing.T) {
 	dir := t.TempDir()
 	tests := []struct {
@@ -282,7 +282,11 @@ func TestServeClusterFlags(t *testing.T) {
 	}{
 		{[]string{"--store", "postgres://h/db", "--data", dir}, "--store and --data are exclusive"},
 		{[]string{"--store", "mysql://h/db"}, "--store wants a PostgreSQL URL"},
-		{[]string{"--store", "postgres://h/db", "--log", "nats://127.0.0.1:4222"}, "--log: the NATS JetStream event log is not built into serve yet"},
+		{[]string{"--store", "postgres://h/db", "--log", "127.0.0.1:4222"}, "--log wants NATS server URLs"},
+		{[]string{"--store", "postgres://h/db", "--log", "nats://127.0.0.1:4222,127.0.0.1:4223"}, "--log wants NATS server URLs"},
+		{[]string{"--store", "postgres://h/db", "--log-replicas", "1"}, "--log-replicas needs --log"},
+		{[]string{"--store", "postgres://h/db", "--log", "nats://127.0.0.1:4222", "--log-replicas", "0"}, "--log-replicas must be 1 to 5"},
+		{[]string{"--data", dir, "--log-replicas", "1"}, "--log-replicas needs --store"},
 		{[]string{"--store", "postgres://h/db", "--demo"}, "--demo loads a data directory"},
 		{[]string{"--store", "postgres://h/db", "--ready-lag", "-1"}, "--ready-lag must be 0 or more"},
 		{[]string{"--data", dir, "--log", "nats://127.0.0.1:4222"}, "--log needs --store"},

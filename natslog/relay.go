@@ -77,7 +77,11 @@ func (l *Log) Relay(ctx context.Context, src ringfence.EventLog, node string, lo
 				logger.Info("relay: holding the lease; copying the store's events into the stream")
 				l.relayHeld(ctx, kv, rev, src, node, logger)
 				if ctx.Err() == nil {
+					// Let another node take the lease first.
 					logger.Info("relay: lease given up")
+					if err := sleep(ctx, LeaseTTL); err != nil {
+						return err
+					}
 				}
 			case errors.Is(err, jetstream.ErrKeyExists) || isWrongLastSeq(err):
 				failing = false // another node relays
@@ -141,6 +145,8 @@ func (l *Log) relayHeld(ctx context.Context, kv jetstream.KeyValue, rev uint64, 
 		select {
 		case <-ctx.Done():
 			return
+		case <-done: // relayLoop gave up
+			return
 		case <-t.C:
 		}
 		uctx, cancel := context.WithTimeout(ctx, leaseEvery)
@@ -160,18 +166,29 @@ func (l *Log) relayHeld(ctx context.Context, kv jetstream.KeyValue, rev uint64, 
 }
 
 // relayLoop relays until ctx ends, starting again after the stream's last
-// sequence whenever a publish fails.
+// sequence whenever a publish fails. When attempts keep failing at once
+// for 2×LeaseTTL it returns, and the lease is given up.
 func (l *Log) relayLoop(ctx context.Context, src ringfence.EventLog, logger *slog.Logger) {
-	failing := false
+	var failingSince time.Time // start of a run of attempts that failed at once
 	for {
+		start := time.Now()
 		err := l.relayOnce(ctx, src)
 		if ctx.Err() != nil {
 			return
 		}
-		if !failing {
-			logger.Warn("relay: copying events failed; starting again after the stream's last event", "err", err)
+		if time.Since(start) > 2*time.Second {
+			failingSince = time.Time{} // it copied for a while before failing
 		}
-		failing = true
+		switch {
+		case failingSince.IsZero():
+			failingSince = start
+			logger.Warn("relay: copying events failed; starting again after the stream's last event", "err", err)
+		case time.Since(failingSince) > 2*LeaseTTL:
+			// Perhaps this node cannot reach the store, or NATS, while
+			// others can: let another node relay.
+			logger.Warn("relay: copying events keeps failing; giving the lease up", "err", err)
+			return
+		}
 		if sleep(ctx, 200*time.Millisecond) != nil {
 			return
 		}

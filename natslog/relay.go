@@ -211,10 +211,13 @@ func (l *Log) relayOnce(ctx context.Context, src ringfence.EventLog) error {
 	} else if last > head {
 		return fmt.Errorf("the stream %s holds %d events, more than the store's log (%d): it belongs to another store; delete it", l.cfg.Stream, last, head)
 	}
-	if info.State.Msgs == 0 && last == 0 {
-		// A new stream over a store whose log was trimmed: start its
-		// sequence at the store's first position.
-		if err := l.alignEmpty(ctx, src); err != nil {
+	if gone, err := trimmedAfter(ctx, src, last); err != nil {
+		return fmt.Errorf("store log: %w", err)
+	} else if gone {
+		// A new stream over a store whose log was trimmed, or a stream
+		// left behind longer than the store keeps events: go on at the
+		// store's first position.
+		if err := l.align(ctx, src, last); err != nil {
 			return err
 		}
 		if info, err = l.events.Info(ctx); err != nil {
@@ -272,33 +275,32 @@ func (l *Log) relayOnce(ctx context.Context, src ringfence.EventLog) error {
 	return err
 }
 
-// alignEmpty makes an empty stream's next sequence the store's first
-// position, when the store's log was trimmed before the stream existed.
-func (l *Log) alignEmpty(ctx context.Context, src ringfence.EventLog) error {
-	errFound := errors.New("found")
-	// trimmed reports whether the events after p are gone from src.
-	trimmed := func(p int64) (bool, error) {
-		err := src.Read(ctx, p, func(ringfence.Event) error { return errFound })
-		switch {
-		case err == nil, errors.Is(err, errFound):
-			return false, nil
-		case ringfence.ErrorCode(err) == ringfence.ECONFLICT:
-			return true, nil
-		}
-		return false, err
+var errFound = errors.New("found")
+
+// trimmedAfter reports whether the events after p are gone from src.
+func trimmedAfter(ctx context.Context, src ringfence.EventLog, p int64) (bool, error) {
+	err := src.Read(ctx, p, func(ringfence.Event) error { return errFound })
+	switch {
+	case err == nil, errors.Is(err, errFound):
+		return false, nil
+	case ringfence.ErrorCode(err) == ringfence.ECONFLICT:
+		return true, nil
 	}
-	gone, err := trimmed(0)
-	if err != nil || !gone {
-		return err
-	}
+	return false, err
+}
+
+// align makes the stream's next sequence the store's first position, when
+// the events after the stream's last sequence, last, were trimmed from the
+// store. It finds that position by bisection between last and the head.
+func (l *Log) align(ctx context.Context, src ringfence.EventLog, last int64) error {
 	head, err := src.Head(ctx)
 	if err != nil {
 		return err
 	}
-	lo, hi := int64(0), head // trimmed after lo, not after hi
+	lo, hi := last, head // trimmed after lo, not after hi
 	for hi-lo > 1 {
 		mid := lo + (hi-lo)/2
-		gone, err := trimmed(mid)
+		gone, err := trimmedAfter(ctx, src, mid)
 		if err != nil {
 			return err
 		}

@@ -195,9 +195,19 @@ func TestRelay(t *testing.T) {
 	cfg2 := cfg
 	cfg2.Stream, cfg2.Prefix = "RINGFENCE_EVENTS_2", "rf2"
 	l2, r2 := open(t, cfg2), open(t, cfg2)
+	ctx2, stop2 := context.WithCancel(rctx)
+	done2 := make(chan struct{})
+	go func() { defer close(done2); l2.Relay(ctx2, m2, "a", slog.New(slog.DiscardHandler)) }()
+	streamMatches(t, r2, m2, 31, 10*time.Second)
+	// The relay stops; the log moves on and is trimmed past the stream's
+	// end; a relay goes on at the log's first position.
+	stop2()
+	<-done2
+	m2.rules(t, 50)
+	m2.trimTo(90)
 	wg.Add(1)
 	go func() { defer wg.Done(); l2.Relay(rctx, m2, "a", slog.New(slog.DiscardHandler)) }()
-	streamMatches(t, r2, m2, 31, 10*time.Second)
+	streamMatches(t, r2, m2, 90, 10*time.Second)
 
 	// Three relays without the lease, publishing the same events at once:
 	// each position is stored once (expected last sequence).

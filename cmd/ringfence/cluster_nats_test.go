@@ -143,8 +143,9 @@ func (n *procNode) killCmd(cmd *exec.Cmd) {
 // nodes. Every node follows the events stream a relay fills from
 // PostgreSQL. A rule change on node a changes node b's verdict within
 // 1 s; one NATS server (the stream's leader) killed with SIGKILL during
-// report traffic on all nodes loses no acknowledged report on any node; a
-// node killed with SIGKILL and started again catches up.
+// report traffic on all nodes loses no acknowledged report on any node;
+// the relay's node killed with SIGKILL loses the lease to another node,
+// and started again catches up.
 func TestClusterJetStream(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts PostgreSQL, three NATS servers and three nodes")
@@ -282,16 +283,42 @@ func TestClusterJetStream(t *testing.T) {
 	if len(acked) < 50 {
 		t.Fatalf("only %d reports acknowledged", len(acked))
 	}
-	// Node c is killed too, misses reports, and is started again.
-	c.killCmd(c.cmd)
+	// The relay's node is killed too: another node takes the lease over
+	// (once it expires) and goes on after the stream's last event; the
+	// killed node misses reports and is started again.
+	var victim, writer *procNode
+	for _, n := range nodes {
+		if strings.Contains(n.log.String(), "relay: holding the lease") {
+			victim = n
+		}
+	}
+	if victim == nil {
+		t.Fatal("no node holds the relay lease")
+	}
+	victim.killCmd(victim.cmd)
+	for _, n := range nodes {
+		if n != victim {
+			writer = n
+		}
+	}
 	for i := range 20 {
 		number := fmt.Sprintf("17199%06d", i)
-		if code, m := a.call(t, "POST", "/v1/reports", reporters[0], map[string]string{"number": number, "category": "fraud"}); code != 201 {
-			t.Fatalf("report on node a after node c died: %d %v", code, m)
+		if code, m := writer.call(t, "POST", "/v1/reports", reporters[0], map[string]string{"number": number, "category": "fraud"}); code != 201 {
+			t.Fatalf("report on node %s after node %s died: %d %v", writer.name, victim.name, code, m)
 		}
 		acked = append(acked, number)
 	}
-	c.start(t)
+	if _, ok := waitFor(natslog.LeaseTTL+10*time.Second, func() bool {
+		for _, n := range nodes {
+			if n != victim && strings.Contains(n.log.String(), "relay: holding the lease") {
+				return true
+			}
+		}
+		return false
+	}); !ok {
+		t.Fatalf("no node took the relay lease over from %s", victim.name)
+	}
+	victim.start(t)
 	// Every acknowledged report is on every node, with the same verdict.
 	for _, n := range nodes {
 		if _, ok := waitFor(20*time.Second, func() bool {
@@ -324,8 +351,12 @@ func TestClusterJetStream(t *testing.T) {
 			t.Errorf("node %s logged an error:\n%s", n.name, n.log)
 		}
 	}
-	t.Logf("%d reports acknowledged on 3 nodes while NATS server %s was killed (and node c, restarted), all on every node; test took %v",
-		len(acked), leader, time.Since(started).Round(time.Millisecond))
+	fallbacks := map[string]int{}
+	for _, n := range nodes {
+		fallbacks[n.name] = strings.Count(n.log.String(), "reading the store's event log instead of the events stream")
+	}
+	t.Logf("%d reports acknowledged on 3 nodes while NATS server %s and the relay's node %s were killed, all on every node; times a node read PostgreSQL instead of the stream: %v; test took %v",
+		len(acked), leader, victim.name, fallbacks, time.Since(started).Round(time.Millisecond))
 }
 
 // postReport sends a fraud report on number and returns the status (0

@@ -157,7 +157,7 @@ func followJetStream(ctx context.Context, o serveOptions, node *engine.Node, log
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		cfg := natslog.Config{URLs: o.log, Replicas: o.logReplicas, Name: o.nodeName()}
+		cfg := natslog.Config{URLs: o.log, Replicas: o.logReplicas, Name: o.nodeName(), Logger: logger}
 		var l *natslog.Log
 		for failing := false; ; {
 			octx, cancel := context.WithTimeout(ctx, 10*time.Second)

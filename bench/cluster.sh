@@ -4,7 +4,9 @@
 #     for 5 s by 16 writers on two nodes, a third node following PostgreSQL's
 #     event log; prints the achieved rate and the lag p50/p99/max from a
 #     write's time to the follower applying it (cmd/ringfence
-#     TestClusterLagAtRate);
+#     TestClusterLagAtRate); with --log, measured a second time with the
+#     follower reading the JetStream events stream a relay fills from
+#     PostgreSQL (three NATS servers in-process, R3);
 #  2. bulk import of 337,810 real FTC complaint rows: embedded (against
 #     sqlite3 .import) and with --store into PostgreSQL (bench/import.sh);
 #  3. verdict throughput and p99 of GET /v1/numbers/{n} under wrk (as
@@ -16,9 +18,11 @@
 # create databases) if set, else a throwaway one started here from the
 # Debian binaries (initdb, pg_ctl; as the user postgres when run as root),
 # with PostgreSQL's default durability (fsync on).
-# Usage: bench/cluster.sh [RATE] [WRK_DURATION]   (default 5000 10s)
+# Usage: bench/cluster.sh [--log] [RATE] [WRK_DURATION]   (default 5000 10s)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+logs=(pg)
+if [ "${1:-}" = --log ]; then logs+=(nats); shift; fi
 rate=${1:-5000}
 dur=${2:-10s}
 tmp=$(mktemp -d)
@@ -52,8 +56,10 @@ go build -o "$tmp/createdb" ./bench/createdb
 echo "== $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 echo "== 1. replication lag at $rate writes/s asked"
-RINGFENCE_TEST_POSTGRES=$admin RINGFENCE_CLUSTER_RATE=$rate go test ./cmd/ringfence -run 'TestClusterLagAtRate$' -count=1 -v -timeout 5m |
-  grep -E 'asked|FAIL' | sed 's/^ *cluster_test.go:[0-9]*: //'
+for log in "${logs[@]}"; do
+  RINGFENCE_TEST_POSTGRES=$admin RINGFENCE_CLUSTER_RATE=$rate RINGFENCE_CLUSTER_LOG=$log go test ./cmd/ringfence -run 'TestClusterLagAtRate$' -count=1 -v -timeout 5m |
+    grep -E 'asked|FAIL' | sed 's/^ *cluster_test.go:[0-9]*: //'
+done
 
 echo "== 2. bulk import"
 importdb=$(createdb rf_bench_import)

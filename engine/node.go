@@ -34,6 +34,7 @@ type Node struct {
 	lastErr     string // why following or reading the head last failed; "" once it works again
 
 	readyLag int64
+	log      ringfence.EventLog // what Run follows, when not the store's log (SetLog)
 }
 
 // Tunables of Run, variables for tests.
@@ -70,7 +71,7 @@ func (n *Node) Run(ctx context.Context) error {
 	go n.pollHead(pctx)
 	for {
 		n.running.Store(true)
-		err := n.Follow(ctx)
+		err := n.follow(ctx)
 		n.running.Store(false)
 		if ctx.Err() != nil {
 			return ctx.Err()

@@ -5,6 +5,12 @@
 // servers of a JetStream cluster; and the call records that detectors
 // share, on subjects partitioned by caller.
 //
+// In a cluster over PostgreSQL the events stream is filled by a relay
+// (Log.Relay: one node at a time, under a lease in a KV bucket, publishes
+// the store's committed events with the stream's sequence equal to their
+// position) and read by followers (Follower: the stream, or the store
+// while the stream cannot serve).
+//
 // It imports the root package, number, and the NATS client (nats.go and
 // its jetstream package); never the NATS server, which only its tests run
 // in-process (package natstest).
@@ -17,6 +23,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strconv"
 	"strings"
@@ -50,6 +57,10 @@ type Config struct {
 	CallMaxAge time.Duration
 	// Name names the connection in the servers' monitoring (the node).
 	Name string
+	// Logger, when set, receives the connection's asynchronous errors,
+	// disconnections and reconnections (else the NATS client writes its
+	// asynchronous errors to stderr).
+	Logger *slog.Logger
 }
 
 func (c *Config) defaults() {
@@ -103,8 +114,19 @@ func Open(ctx context.Context, cfg Config) (*Log, error) {
 	if name == "" {
 		name = "ringfence"
 	}
-	nc, err := nats.Connect(cfg.URLs, nats.Name(name), nats.MaxReconnects(-1), nats.ReconnectWait(100*time.Millisecond),
-		nats.RetryOnFailedConnect(false))
+	opts := []nats.Option{nats.Name(name), nats.MaxReconnects(-1), nats.ReconnectWait(100 * time.Millisecond),
+		nats.RetryOnFailedConnect(false)}
+	if lg := cfg.Logger; lg != nil {
+		opts = append(opts,
+			nats.ErrorHandler(func(_ *nats.Conn, _ *nats.Subscription, err error) { lg.Warn("nats: asynchronous error", "err", err) }),
+			nats.DisconnectErrHandler(func(_ *nats.Conn, err error) {
+				if err != nil {
+					lg.Warn("nats: disconnected", "err", err)
+				}
+			}),
+			nats.ReconnectHandler(func(nc *nats.Conn) { lg.Info("nats: reconnected", "server", nc.ConnectedUrlRedacted()) }))
+	}
+	nc, err := nats.Connect(cfg.URLs, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("natslog: connect to %s: %w", redact(cfg.URLs), err)
 	}
@@ -342,6 +364,10 @@ func (l *Log) consume(ctx context.Context, after, until int64, fn func(ringfence
 		return fmt.Errorf("natslog: %w", err)
 	}
 	defer it.Stop()
+	// Next does not heed its context while the client re-creates the
+	// consumer after a server failed (it retries without end): stopping
+	// the iterator ends that, so that a caller's cancel always returns.
+	defer context.AfterFunc(ctx, it.Stop)()
 	next := after + 1
 	for {
 		m, err := it.Next(jetstream.NextContext(ctx))

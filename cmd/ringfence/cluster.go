@@ -4,11 +4,15 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"log/slog"
 	"net/url"
 	"os"
 	"strings"
+	"sync/atomic"
+	"time"
 
 	"ringfence/engine"
+	"ringfence/natslog"
 	"ringfence/postgres"
 	"ringfence/reputation"
 )
@@ -19,8 +23,14 @@ import (
 // transaction, and every node applies, from the position its snapshot was
 // loaded at, what any node appended (LISTEN/NOTIFY wakes it; it reads by
 // position, so a lost notification costs at most a second). See
-// docs/deploy.md for the topology and for what is not built yet (the NATS
-// JetStream event log, leases, the ledger in cluster mode).
+// docs/deploy.md for the topology and for what is not built yet.
+//
+// With --log nats://..., the store's events also go through a NATS
+// JetStream stream: one node at a time (under a lease) relays them from
+// PostgreSQL into the stream, with the stream's sequence equal to the
+// position, and every node follows the stream instead of the database,
+// reading the database only while the stream cannot serve it
+// (natslog.Relay, natslog.Follower).
 
 // checkCluster checks the cluster flags against the others: --store and
 // an explicit --data are exclusive, --store takes a PostgreSQL URL, and
@@ -29,7 +39,7 @@ func (o *serveOptions) checkCluster(fs *flag.FlagSet) error {
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	if o.store == "" {
-		for _, name := range []string{"log", "node"} {
+		for _, name := range []string{"log", "node", "log-replicas"} {
 			if set[name] {
 				return errors.New("--" + name + " needs --store (a cluster node's PostgreSQL store)")
 			}
@@ -39,9 +49,19 @@ func (o *serveOptions) checkCluster(fs *flag.FlagSet) error {
 	if err := checkStore(fs, o.store); err != nil {
 		return err
 	}
+	if set["log-replicas"] && o.log == "" {
+		return errors.New("--log-replicas needs --log (the NATS JetStream event log)")
+	}
+	if o.log != "" {
+		for _, u := range strings.Split(o.log, ",") {
+			if !strings.HasPrefix(u, "nats://") && !strings.HasPrefix(u, "tls://") {
+				return errors.New("--log wants NATS server URLs, comma-separated (nats://h1:4222,nats://h2:4222)")
+			}
+		}
+	}
 	switch {
-	case o.log != "":
-		return errors.New("--log: the NATS JetStream event log is not built into serve yet; cluster nodes follow PostgreSQL's event log, so leave --log out (docs/deploy.md)")
+	case o.logReplicas < 1 || o.logReplicas > 5:
+		return errors.New("--log-replicas must be 1 to 5 (3 in a cluster of three NATS servers, 1 for one server)")
 	case o.demo:
 		return errors.New("--demo loads a data directory; with --store load data with the API")
 	case o.readyLag < 0:
@@ -122,4 +142,51 @@ func (c *cli) openFor(fs *flag.FlagSet, data, store string, write bool) (e *engi
 	}
 	e, closeDB, err = openClusterEngine(c.context(), store)
 	return e, closeDB, nil, err
+}
+
+// followJetStream makes node follow the JetStream event log at o.log
+// instead of polling PostgreSQL, and relays the store's events into it
+// while this node holds the relay lease. NATS need not be reachable at
+// start: it connects in the background, retrying, and the node reads the
+// store meanwhile. The returned function waits for the background work
+// to end once ctx is done.
+func followJetStream(ctx context.Context, o serveOptions, node *engine.Node, logger *slog.Logger) (wait func()) {
+	var conn atomic.Pointer[natslog.Log]
+	store := node.Store().Events()
+	node.SetLog(&natslog.Follower{Store: store, NATS: conn.Load, Logger: logger})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		cfg := natslog.Config{URLs: o.log, Replicas: o.logReplicas, Name: o.nodeName(), Logger: logger}
+		var l *natslog.Log
+		for failing := false; ; {
+			octx, cancel := context.WithTimeout(ctx, 10*time.Second)
+			var err error
+			l, err = natslog.Open(octx, cfg)
+			cancel()
+			if err == nil {
+				break
+			}
+			if ctx.Err() != nil {
+				return
+			}
+			if !failing {
+				logger.Warn("connecting to the JetStream event log failed; following PostgreSQL's meanwhile, retrying", "err", err)
+				failing = true
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(2 * time.Second):
+			}
+		}
+		defer l.Close()
+		logger.Info("connected to the JetStream event log", "replicas", cfg.Replicas)
+		conn.Store(l)
+		trimmed := make(chan struct{})
+		go func() { defer close(trimmed); trimEvents(ctx, l, logger) }()
+		l.Relay(ctx, store, o.nodeName(), logger)
+		<-trimmed
+	}()
+	return func() { <-done }
 }

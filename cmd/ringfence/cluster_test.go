@@ -19,6 +19,8 @@ import (
 
 	"ringfence"
 	"ringfence/engine"
+	"ringfence/natslog"
+	"ringfence/natslog/natstest"
 	"ringfence/postgres"
 	"ringfence/postgres/pgtest"
 	"ringfence/reputation"
@@ -272,8 +274,8 @@ func TestCluster(t *testing.T) {
 }
 
 // TestServeClusterFlags: --store and an explicit --data are exclusive,
-// --store takes a PostgreSQL URL, and the flags a cluster node cannot
-// honour yet are usage errors that say why.
+// --store takes a PostgreSQL URL, --log NATS URLs, and the flags a
+// cluster node cannot honour are usage errors that say why.
 func TestServeClusterFlags(t *testing.T) {
 	dir := t.TempDir()
 	tests := []struct {
@@ -282,7 +284,11 @@ func TestServeClusterFlags(t *testing.T) {
 	}{
 		{[]string{"--store", "postgres://h/db", "--data", dir}, "--store and --data are exclusive"},
 		{[]string{"--store", "mysql://h/db"}, "--store wants a PostgreSQL URL"},
-		{[]string{"--store", "postgres://h/db", "--log", "nats://127.0.0.1:4222"}, "--log: the NATS JetStream event log is not built into serve yet"},
+		{[]string{"--store", "postgres://h/db", "--log", "127.0.0.1:4222"}, "--log wants NATS server URLs"},
+		{[]string{"--store", "postgres://h/db", "--log", "nats://127.0.0.1:4222,127.0.0.1:4223"}, "--log wants NATS server URLs"},
+		{[]string{"--store", "postgres://h/db", "--log-replicas", "1"}, "--log-replicas needs --log"},
+		{[]string{"--store", "postgres://h/db", "--log", "nats://127.0.0.1:4222", "--log-replicas", "0"}, "--log-replicas must be 1 to 5"},
+		{[]string{"--data", dir, "--log-replicas", "1"}, "--log-replicas needs --store"},
 		{[]string{"--store", "postgres://h/db", "--demo"}, "--demo loads a data directory"},
 		{[]string{"--store", "postgres://h/db", "--ready-lag", "-1"}, "--ready-lag must be 0 or more"},
 		{[]string{"--data", dir, "--log", "nats://127.0.0.1:4222"}, "--log needs --store"},
@@ -334,7 +340,10 @@ func (l timedLog) Subscribe(ctx context.Context, after int64, fn func(ringfence.
 // nodes) take
 // to reach another node's memory: from the write's time (taken before it
 // commits) to the follower applying it. It is a measurement, not a check:
-// it runs only when the variable is set, and logs the figures.
+// it runs only when the variable is set, and logs the figures. With
+// RINGFENCE_CLUSTER_LOG=nats the follower reads the JetStream events
+// stream that a relay fills from PostgreSQL (three NATS servers
+// in-process, R3) instead of PostgreSQL's log.
 func TestClusterLagAtRate(t *testing.T) {
 	rate, _ := strconv.Atoi(os.Getenv("RINGFENCE_CLUSTER_RATE"))
 	if rate <= 0 {
@@ -368,9 +377,45 @@ func TestClusterLagAtRate(t *testing.T) {
 		w, _ := open(false)
 		writerNodes = append(writerNodes, w)
 	}
-	followed, ts := open(true)
-	node := engine.NewNode(followed, slog.New(slog.DiscardHandler))
-	go node.Run(ctx)
+	var (
+		followed *engine.Engine
+		ts       *timedStore
+		node     *engine.Node
+		through  = "PostgreSQL's event log"
+	)
+	if os.Getenv("RINGFENCE_CLUSTER_LOG") == "nats" {
+		// Through JetStream: three servers in-process (R3), a relay filling
+		// the stream from PostgreSQL, the follower reading the stream.
+		through = "the JetStream events stream (3 servers, R3)"
+		nc := natstest.NewCluster(t, 3)
+		cfg := natslog.Config{URLs: nc.URLs(), Replicas: 3}
+		relayLog, err := natslog.Open(ctx, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer relayLog.Close()
+		followLog, err := natslog.Open(ctx, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer followLog.Close()
+		followed, _ = open(false)
+		ts = &timedStore{Store: followed.Store()}
+		go relayLog.Relay(ctx, followed.Store().Events(), "relay", nil)
+		node = engine.NewNode(followed, slog.New(slog.DiscardHandler))
+		follower := &natslog.Follower{Store: followed.Store().Events(), NATS: func() *natslog.Log { return followLog }}
+		node.SetLog(timedLog{follower, ts})
+		go node.Run(ctx)
+		defer func() {
+			if !follower.OnStream() {
+				t.Errorf("the follower read PostgreSQL, not the stream, at the end")
+			}
+		}()
+	} else {
+		followed, ts = open(true)
+		node = engine.NewNode(followed, slog.New(slog.DiscardHandler))
+		go node.Run(ctx)
+	}
 	const writers, runFor = 16, 5 * time.Second
 	var wg sync.WaitGroup
 	var mu sync.Mutex
@@ -415,7 +460,7 @@ func TestClusterLagAtRate(t *testing.T) {
 		t.Fatalf("%d writes failed; %d of %d applied", failed, len(lags), done)
 	}
 	slices.Sort(lags)
-	t.Logf("asked %d writes/s, did %d writes in %v (%.0f/s, %d writers on %d nodes); write time → applied on the follower: p50 %v, p99 %v, max %v",
-		rate, done, elapsed.Round(time.Millisecond), float64(done)/elapsed.Seconds(), writers, len(writerNodes),
+	t.Logf("asked %d writes/s, did %d writes in %v (%.0f/s, %d writers on %d nodes); write time → applied on the follower through %s: p50 %v, p99 %v, max %v",
+		rate, done, elapsed.Round(time.Millisecond), float64(done)/elapsed.Seconds(), writers, len(writerNodes), through,
 		lags[len(lags)/2], lags[len(lags)*99/100], lags[len(lags)-1])
 }

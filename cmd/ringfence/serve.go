@@ -21,10 +21,11 @@ import (
 )
 
 func (c *cli) runServe(args []string) int {
-	fs := newFlagSet("serve", "[--data DIR | --store postgres://... [--node NAME]] [--http ADDR] [--demo] [--sip udp://HOST:PORT]... [--sip-next-hop HOST:PORT] [--sip-trust CIDR]... [--sip-rate N]", c.stderr)
+	fs := newFlagSet("serve", "[--data DIR | --store postgres://... [--log nats://...[,nats://...]] [--log-replicas N] [--node NAME]] [--http ADDR] [--demo] [--sip udp://HOST:PORT]... [--sip-next-hop HOST:PORT] [--sip-trust CIDR]... [--sip-rate N]", c.stderr)
 	var o serveOptions
 	data := c.dataDir(fs)
-	fs.StringVar(&o.log, "log", "", "NATS servers of a JetStream event log (nats://h1:4222,nats://h2:4222): not built yet; nodes follow PostgreSQL's event log")
+	fs.StringVar(&o.log, "log", "", "NATS servers of the JetStream event log the nodes follow (nats://h1:4222,nats://h2:4222); without it nodes follow PostgreSQL's event log")
+	fs.IntVar(&o.logReplicas, "log-replicas", 3, "replicas of the JetStream event log's streams (3 over three NATS servers or more, 1 for one server)")
 	fs.StringVar(&o.node, "node", "", "this node's name, for logs (default: the host name)")
 	fs.Int64Var(&o.readyLag, "ready-lag", engine.DefaultReadyLag, "events behind the log's head a node may be and still answer GET /readyz with 200")
 	fs.StringVar(&o.addr, "http", "127.0.0.1:8080", "HTTP listen address")
@@ -62,6 +63,7 @@ type serveOptions struct {
 	data                  string // embedded store's data directory, unless store
 	store, log, node      string // cluster mode (cluster.go)
 	readyLag              int64
+	logReplicas           int // replicas of the JetStream streams (with log)
 	addr                  string
 	demo, noLimits        bool
 	secureCookies         bool // the console's cookies are Secure (TLS ends at a proxy)
@@ -134,6 +136,9 @@ func (c *cli) serve(ctx context.Context, o serveOptions, listening func(addr str
 		node := engine.NewNode(e, logger)
 		node.SetReadyLag(o.readyLag)
 		runCtx, endRun := context.WithCancel(ctx)
+		if o.log != "" {
+			defer followJetStream(runCtx, o, node, logger)()
+		}
 		followed := make(chan struct{})
 		go func() {
 			defer close(followed)

@@ -1,0 +1,193 @@
+package natslog
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync/atomic"
+	"time"
+
+	"ringfence"
+)
+
+// Follower is the event log a cluster node follows: the store's log (the
+// system of record, PostgreSQL), read through the JetStream events stream
+// that a relay copies it into (Log.Relay), so that following costs the
+// database nothing. Its Subscribe reads the stream from the position
+// asked; it reads the store instead, for FallbackFor at a time, while the
+// stream cannot serve: NATS unreachable (NATS returns nil), the stream no
+// longer holding the next position (trimmed), or the stream stalled
+// behind the store's head for StallAfter (no relay). Append, Read, Head
+// and Trim are the store's.
+type Follower struct {
+	Store  ringfence.EventLog
+	NATS   func() *Log // the connected log, or nil while there is none
+	Logger *slog.Logger
+	// FallbackFor is how long Subscribe reads the store before trying the
+	// stream again (default 5 s); StallAfter how long the stream may stay
+	// behind the store's head without delivering before Subscribe reads
+	// the store instead (default 2 s).
+	FallbackFor, StallAfter time.Duration
+
+	onStream atomic.Bool
+}
+
+var _ ringfence.EventLog = (*Follower)(nil)
+
+// OnStream reports whether Subscribe reads the JetStream stream now (not
+// the store).
+func (f *Follower) OnStream() bool { return f.onStream.Load() }
+
+// Append implements ringfence.EventLog: the store's.
+func (f *Follower) Append(ctx context.Context, evs ...ringfence.Event) (int64, error) {
+	return f.Store.Append(ctx, evs...)
+}
+
+// Read implements ringfence.EventLog: the store's.
+func (f *Follower) Read(ctx context.Context, after int64, fn func(ringfence.Event) error) error {
+	return f.Store.Read(ctx, after, fn)
+}
+
+// Head implements ringfence.EventLog: the store's, the log's true head.
+func (f *Follower) Head(ctx context.Context) (int64, error) { return f.Store.Head(ctx) }
+
+// Trim implements ringfence.EventLog: the store's (the stream is trimmed
+// by its own Trim).
+func (f *Follower) Trim(ctx context.Context, before time.Time) (int64, error) {
+	return f.Store.Trim(ctx, before)
+}
+
+// fnError is an error of Subscribe's fn, which ends Subscribe.
+type fnError struct{ err error }
+
+func (e fnError) Error() string { return e.err.Error() }
+
+var errStalled = errors.New("the events stream delivered nothing while the store's log moved on (no relay?)")
+
+// Subscribe implements ringfence.EventLog. It calls fn for the events
+// after position after, in order, each once, from the stream or the
+// store, until ctx ends or fn fails. A failure of the store while it
+// reads the store ends it (the caller retries); so does the store's
+// ECONFLICT (trimmed there too: reload a snapshot).
+func (f *Follower) Subscribe(ctx context.Context, after int64, fn func(ringfence.Event) error) error {
+	logger := f.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	fallback, stall := f.FallbackFor, f.StallAfter
+	if fallback <= 0 {
+		fallback = 5 * time.Second
+	}
+	if stall <= 0 {
+		stall = 2 * time.Second
+	}
+	var pos atomic.Int64
+	pos.Store(after)
+	apply := func(ev ringfence.Event) error {
+		p := pos.Load()
+		switch {
+		case ev.Position <= p:
+			return nil
+		case ev.Position > p+1:
+			return fmt.Errorf("the events stream skipped from %d to %d", p, ev.Position)
+		}
+		if err := fn(ev); err != nil {
+			return fnError{err}
+		}
+		pos.Store(ev.Position)
+		return nil
+	}
+	var seenLast uint64
+	for {
+		if l := f.NATS(); l != nil {
+			if ok, last := l.serves(ctx, pos.Load(), seenLast); ok {
+				seenLast = last
+				f.onStream.Store(true)
+				logger.Info("following the events stream", "position", pos.Load())
+				err := f.followStream(ctx, l, &pos, apply, stall)
+				f.onStream.Store(false)
+				var fe fnError
+				switch {
+				case ctx.Err() != nil:
+					return ctx.Err()
+				case errors.As(err, &fe):
+					return fe.err
+				}
+				logger.Warn("reading the store's event log instead of the events stream", "position", pos.Load(), "why", err)
+			} else {
+				seenLast = last
+			}
+		}
+		pctx, cancel := context.WithTimeout(ctx, fallback)
+		err := f.Store.Subscribe(pctx, pos.Load(), apply)
+		cancel()
+		var fe fnError
+		switch {
+		case ctx.Err() != nil:
+			return ctx.Err()
+		case errors.As(err, &fe):
+			return fe.err
+		case pctx.Err() == nil && err != nil:
+			return err
+		}
+	}
+}
+
+// serves reports whether the stream can serve a follower at pos: it holds
+// the events after pos (not trimmed), and it has reached pos or moved on
+// since it was last seen at seenLast (a relay is at work). It returns the
+// stream's last sequence.
+func (l *Log) serves(ctx context.Context, pos int64, seenLast uint64) (bool, uint64) {
+	ictx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	info, err := l.events.Info(ictx)
+	if err != nil {
+		return false, seenLast
+	}
+	last, first := info.State.LastSeq, info.State.FirstSeq
+	if info.State.Msgs > 0 && int64(first) > pos+1 {
+		return false, last
+	}
+	return int64(last) >= pos || last > seenLast, last
+}
+
+// followStream reads the stream after *pos until ctx ends, the stream
+// fails, or it stalls: the store's head is past *pos and nothing came for
+// stall.
+func (f *Follower) followStream(ctx context.Context, l *Log, pos *atomic.Int64, apply func(ringfence.Event) error, stall time.Duration) error {
+	sctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	done := make(chan error, 1)
+	go func() { done <- l.Subscribe(sctx, pos.Load(), apply) }()
+	t := time.NewTicker(stall / 2)
+	defer t.Stop()
+	seen, moved := pos.Load(), time.Now()
+	for {
+		select {
+		case err := <-done:
+			if c := context.Cause(sctx); c != nil && ctx.Err() == nil && !errors.Is(c, context.Canceled) {
+				return c
+			}
+			if err == nil {
+				err = errors.New("the events stream subscription ended")
+			}
+			return err
+		case <-t.C:
+		}
+		if p := pos.Load(); p != seen {
+			seen, moved = p, time.Now()
+			continue
+		}
+		hctx, hcancel := context.WithTimeout(ctx, 2*time.Second)
+		head, err := f.Store.Head(hctx)
+		hcancel()
+		if err != nil || head <= seen {
+			moved = time.Now()
+			continue
+		}
+		if time.Since(moved) >= stall {
+			cancel(errStalled)
+		}
+	}
+}

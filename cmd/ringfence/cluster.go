@@ -73,7 +73,29 @@ func (o *serveOptions) checkCluster(fs *flag.FlagSet) error {
 // storeFlag adds --store, the PostgreSQL store of a cluster, to a verb
 // that otherwise works on --data.
 func storeFlag(fs *flag.FlagSet) *string {
-	return fs.String("store", "", "PostgreSQL store of a cluster (postgres://user:pass@host:port/db), instead of --data's embedded store")
+	s := new(string)
+	fs.Var(storeURL{s}, "store", "PostgreSQL store of a cluster (postgres://user:pass@host:port/db), instead of --data's embedded store")
+	return s
+}
+
+// storeURL is --store's value. An empty one is refused when the flag is
+// read: `--store $S` with S unset would otherwise fall back to the data
+// directory and write there, away from the cluster the user meant.
+type storeURL struct{ s *string }
+
+func (u storeURL) String() string {
+	if u.s == nil {
+		return ""
+	}
+	return *u.s
+}
+
+func (u storeURL) Set(v string) error {
+	if strings.TrimSpace(v) == "" {
+		return errors.New("empty: give the cluster's PostgreSQL URL (postgres://user:pass@host:port/db)")
+	}
+	*u.s = v
+	return nil
 }
 
 // checkStore checks a --store URL against the other flags: --store and an

@@ -284,6 +284,7 @@ func TestServeClusterFlags(t *testing.T) {
 	}{
 		{[]string{"--store", "postgres://h/db", "--data", dir}, "--store and --data are exclusive"},
 		{[]string{"--store", "mysql://h/db"}, "--store wants a PostgreSQL URL"},
+		{[]string{"--store", ""}, "flag -store: empty"},
 		{[]string{"--store", "postgres://h/db", "--log", "127.0.0.1:4222"}, "--log wants NATS server URLs"},
 		{[]string{"--store", "postgres://h/db", "--log", "nats://127.0.0.1:4222,127.0.0.1:4223"}, "--log wants NATS server URLs"},
 		{[]string{"--store", "postgres://h/db", "--log-replicas", "1"}, "--log-replicas needs --log"},

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -30,7 +28,7 @@ const importChunk = 20000
 func (s *Store) ImportReports(ctx context.Context, next func() (ringfence.Report, error), boost func(ringfence.Report) float64, judge ringfence.Judge, audit func(n int) ringfence.AuditEntry) ([]ringfence.NumberTallies, error) {
 	var out []ringfence.NumberTallies
 	_, err := s.tx(ctx, func(tx *wtx) error {
-		im := &importer{tx: tx, pairs: map[pairKey]*pairState{}, numbers: map[string]*numberState{}, tracks: map[string]*trackState{}}
+		im := &importer{tx: tx, ReportBatch: ringfence.NewReportBatch()}
 		buf := make([]ringfence.Report, 0, importChunk)
 		for done := false; !done; {
 			buf = buf[:0]
@@ -58,7 +56,7 @@ func (s *Store) ImportReports(ctx context.Context, next func() (ringfence.Report
 			// no report event either.
 			applied := buf[:0]
 			for i := range buf {
-				if im.add(&buf[i], boost, judge) {
+				if im.Add(&buf[i], boost, judge) {
 					applied = append(applied, buf[i])
 				}
 			}
@@ -81,35 +79,11 @@ func (s *Store) ImportReports(ctx context.Context, next func() (ringfence.Report
 	return out, nil
 }
 
-type pairKey struct{ number, reporter string }
-
-// pairState is a stored report (one per number and reporter).
-type pairState struct {
-	r     ringfence.Report // Number, Reporter, Category, Source, times, Note, Weight, Complaints, Corroboration
-	ref   float64
-	clear bool // cleared by an accepted appeal
-	dirty bool
-}
-
-type numberState struct {
-	tallies []ringfence.Tally // by category, as tallies() reads them
-	order   int               // when the import first touched it; -1 if not yet
-}
-
-type trackState struct {
-	t     ringfence.Track
-	dirty bool
-}
-
 type importer struct {
-	tx      pgx.Tx
-	pairs   map[pairKey]*pairState
-	numbers map[string]*numberState
-	tracks  map[string]*trackState
-	touched []string // numbers in the order first touched
-	n       int
-	lastAt  time.Time
-	scratch []ringfence.Tally // the tallies judge is shown
+	tx pgx.Tx
+	*ringfence.ReportBatch
+	n      int
+	lastAt time.Time
 }
 
 // load locks the numbers of rs that no earlier chunk loaded and reads
@@ -118,20 +92,20 @@ func (im *importer) load(ctx context.Context, rs []ringfence.Report) error {
 	var nums, reps []string
 	seenN, seenR := map[string]bool{}, map[string]bool{}
 	for _, r := range rs {
-		if _, ok := im.numbers[r.Number]; !ok && !seenN[r.Number] {
+		if _, ok := im.Numbers[r.Number]; !ok && !seenN[r.Number] {
 			seenN[r.Number] = true
 			nums = append(nums, r.Number)
 		}
-		if _, ok := im.tracks[r.Reporter]; !ok && !seenR[r.Reporter] {
+		if _, ok := im.Tracks[r.Reporter]; !ok && !seenR[r.Reporter] {
 			seenR[r.Reporter] = true
 			reps = append(reps, r.Reporter)
 		}
 	}
 	for _, n := range nums {
-		im.numbers[n] = &numberState{order: -1}
+		im.Numbers[n] = &ringfence.BatchNumber{Order: -1}
 	}
 	for _, id := range reps {
-		im.tracks[id] = &trackState{}
+		im.Tracks[id] = &ringfence.BatchTrack{}
 	}
 	if len(nums) > 0 {
 		if err := lockNumbers(ctx, im.tx, nums...); err != nil {
@@ -149,8 +123,8 @@ func (im *importer) load(ctx context.Context, rs []ringfence.Report) error {
 				return err
 			}
 			t.Category = ringfence.Category(c)
-			ns := im.numbers[n]
-			ns.tallies = append(ns.tallies, t)
+			ns := im.Numbers[n]
+			ns.Tallies = append(ns.Tallies, t)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
@@ -162,16 +136,16 @@ func (im *importer) load(ctx context.Context, rs []ringfence.Report) error {
 			return err
 		}
 		for rows.Next() {
-			p := &pairState{}
+			p := &ringfence.StoredReport{}
 			var c, corr string
 			var rep, rec, called int64
-			if err := rows.Scan(&p.r.Number, &p.r.Reporter, &c, &p.r.Source, &rep, &rec, &called, &p.r.Note, &p.r.Weight, &p.ref, &p.clear, &p.r.Complaints, &corr); err != nil {
+			if err := rows.Scan(&p.Report.Number, &p.Report.Reporter, &c, &p.Report.Source, &rep, &rec, &called, &p.Report.Note, &p.Report.Weight, &p.Ref, &p.Cleared, &p.Report.Complaints, &corr); err != nil {
 				rows.Close()
 				return err
 			}
-			p.r.Category, p.r.Corroboration = ringfence.Category(c), ringfence.Corroboration(corr)
-			p.r.ReportedAt, p.r.ReceivedAt, p.r.CalledAt = fromMS(rep), fromMS(rec), fromMS(called)
-			im.pairs[pairKey{p.r.Number, p.r.Reporter}] = p
+			p.Report.Category, p.Report.Corroboration = ringfence.Category(c), ringfence.Corroboration(corr)
+			p.Report.ReportedAt, p.Report.ReceivedAt, p.Report.CalledAt = fromMS(rep), fromMS(rec), fromMS(called)
+			im.Pairs[ringfence.ReportKey{Number: p.Report.Number, Reporter: p.Report.Reporter}] = p
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
@@ -190,7 +164,7 @@ func (im *importer) load(ctx context.Context, rs []ringfence.Report) error {
 				rows.Close()
 				return err
 			}
-			im.tracks[id].t = t
+			im.Tracks[id].Track = t
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
@@ -198,84 +172,6 @@ func (im *importer) load(ctx context.Context, rs []ringfence.Report) error {
 		}
 	}
 	return nil
-}
-
-// add applies one report to the state in memory exactly as addReport
-// applies it to the tables, and reports whether it changed anything (a
-// repeat does not).
-func (im *importer) add(r *ringfence.Report, boost func(ringfence.Report) float64, judge ringfence.Judge) bool {
-	ns := im.numbers[r.Number]
-	if ns.order < 0 {
-		ns.order = len(im.touched)
-		im.touched = append(im.touched, r.Number)
-	}
-	key := pairKey{r.Number, r.Reporter}
-	old, hadOld := im.pairs[key]
-	if hadOld && r.Repeats(old.r) {
-		r.Weight, r.Complaints = old.r.Weight, old.r.Complaints
-		return false
-	}
-	if hadOld && !old.clear {
-		if i := tallyAt(ns.tallies, old.r.Category); i >= 0 {
-			t := &ns.tallies[i]
-			t.Reporters--
-			t.Weight = max(t.Weight-old.ref, 0)
-			t.Corroborated = max(t.Corroborated-confirmed(old.r.Corroboration), 0)
-		}
-		ns.tallies = slices.DeleteFunc(ns.tallies, func(t ringfence.Tally) bool { return t.Reporters <= 0 })
-	}
-	tr := im.tracks[r.Reporter]
-	var before []ringfence.Tally // reused report after report: the engine's judge reads it during the call only
-	if len(ns.tallies) > 0 {
-		im.scratch = append(im.scratch[:0], ns.tallies...)
-		before = im.scratch
-	}
-	r.Complaints = 1
-	if hadOld && !old.clear && r.Source != ringfence.SourceCrowd && r.Source == old.r.Source {
-		r.Complaints = old.r.Complaints + 1
-	}
-	w, agree := judge(*r, tr.t, before)
-	r.Weight = w
-	ref := w * boost(*r)
-	if old != nil {
-		*old = pairState{r: *r, ref: ref, dirty: true}
-	} else {
-		im.pairs[key] = &pairState{r: *r, ref: ref, dirty: true}
-	}
-	if i := tallyAt(ns.tallies, r.Category); i >= 0 {
-		t := &ns.tallies[i]
-		t.Reporters++
-		t.Weight += ref
-		t.Corroborated += confirmed(r.Corroboration)
-	} else {
-		i, _ := slices.BinarySearchFunc(ns.tallies, r.Category, func(t ringfence.Tally, c ringfence.Category) int {
-			return strings.Compare(string(t.Category), string(c))
-		})
-		ns.tallies = slices.Insert(ns.tallies, i, ringfence.Tally{Category: r.Category, Reporters: 1, Weight: ref, Corroborated: confirmed(r.Corroboration)})
-	}
-	// The track counts the numbers a reporter has reported: a changed
-	// report (another category or time) replaces the earlier one and earns
-	// no second count or agreement.
-	if !hadOld {
-		tr.t.Reports++
-		switch {
-		case agree > 0:
-			tr.t.Agreed++
-		case agree < 0:
-			tr.t.Disagreed++
-		}
-	}
-	tr.dirty = true
-	return true
-}
-
-func tallyAt(ts []ringfence.Tally, c ringfence.Category) int {
-	for i := range ts {
-		if ts[i].Category == c {
-			return i
-		}
-	}
-	return -1
 }
 
 // copyEvents copies the report_events rows of a chunk.
@@ -298,13 +194,13 @@ func (im *importer) flush(ctx context.Context) ([]ringfence.NumberTallies, error
 		weight, ref                    []float64
 		complaints                     []int32
 	)
-	for _, p := range im.pairs {
-		if !p.dirty {
+	for _, p := range im.Pairs {
+		if !p.Dirty {
 			continue
 		}
-		num, rep, cat, src, note, corr = append(num, p.r.Number), append(rep, p.r.Reporter), append(cat, string(p.r.Category)), append(src, p.r.Source), append(note, p.r.Note), append(corr, string(p.r.Corroboration))
-		repAt, recAt, calledAt = append(repAt, ms(p.r.ReportedAt)), append(recAt, ms(p.r.ReceivedAt)), append(calledAt, ms(p.r.CalledAt))
-		weight, ref, complaints = append(weight, p.r.Weight), append(ref, p.ref), append(complaints, int32(p.r.Complaints))
+		num, rep, cat, src, note, corr = append(num, p.Report.Number), append(rep, p.Report.Reporter), append(cat, string(p.Report.Category)), append(src, p.Report.Source), append(note, p.Report.Note), append(corr, string(p.Report.Corroboration))
+		repAt, recAt, calledAt = append(repAt, ms(p.Report.ReportedAt)), append(recAt, ms(p.Report.ReceivedAt)), append(calledAt, ms(p.Report.CalledAt))
+		weight, ref, complaints = append(weight, p.Report.Weight), append(ref, p.Ref), append(complaints, int32(p.Report.Complaints))
 	}
 	if len(num) > 0 {
 		if _, err := im.tx.Exec(ctx, `INSERT INTO reports (number, reporter, category, source, reported_at, received_at, called_at, note, weight, ref_weight, cleared, complaints, corroboration)
@@ -319,9 +215,9 @@ func (im *importer) flush(ctx context.Context) ([]ringfence.NumberTallies, error
 	}
 	var ids []string
 	var reports, agreed, disagreed []int32
-	for id, t := range im.tracks {
-		if t.dirty {
-			ids, reports, agreed, disagreed = append(ids, id), append(reports, int32(t.t.Reports)), append(agreed, int32(t.t.Agreed)), append(disagreed, int32(t.t.Disagreed))
+	for id, t := range im.Tracks {
+		if t.Dirty {
+			ids, reports, agreed, disagreed = append(ids, id), append(reports, int32(t.Track.Reports)), append(agreed, int32(t.Track.Agreed)), append(disagreed, int32(t.Track.Disagreed))
 		}
 	}
 	if len(ids) > 0 {
@@ -330,16 +226,16 @@ func (im *importer) flush(ctx context.Context) ([]ringfence.NumberTallies, error
 			return nil, fmt.Errorf("reporters: %w", err)
 		}
 	}
-	if len(im.touched) == 0 {
+	if len(im.Touched) == 0 {
 		return nil, nil
 	}
-	if _, err := im.tx.Exec(ctx, `DELETE FROM tallies WHERE number = ANY($1)`, im.touched); err != nil {
+	if _, err := im.tx.Exec(ctx, `DELETE FROM tallies WHERE number = ANY($1)`, im.Touched); err != nil {
 		return nil, fmt.Errorf("tallies: %w", err)
 	}
 	var rows [][]any
-	out := make([]ringfence.NumberTallies, 0, len(im.touched))
-	for _, n := range im.touched {
-		ts := im.numbers[n].tallies
+	out := make([]ringfence.NumberTallies, 0, len(im.Touched))
+	for _, n := range im.Touched {
+		ts := im.Numbers[n].Tallies
 		for _, t := range ts {
 			rows = append(rows, []any{n, string(t.Category), t.Reporters, t.Weight, t.Corroborated})
 		}

@@ -112,7 +112,7 @@ func addReport(ctx context.Context, tx *wtx, r *ringfence.Report, boost func(rin
 	if hadOld && !cleared {
 		// The reporter's earlier report leaves the tallies, as the
 		// statements queued here do in the table.
-		oldConfirmed := confirmed(ringfence.Corroboration(oldCorr))
+		oldConfirmed := ringfence.Corroboration(oldCorr).ConfirmedCount()
 		w.Queue(`UPDATE tallies SET reporters = reporters - 1, weight = GREATEST(weight - $1, 0), corroborated = GREATEST(corroborated - $2, 0) WHERE number = $3 AND category = $4`,
 			oldRef, oldConfirmed, r.Number, oldCat)
 		w.Queue(`DELETE FROM tallies WHERE number = $1 AND reporters <= 0`, r.Number)
@@ -144,7 +144,7 @@ func addReport(ctx context.Context, tx *wtx, r *ringfence.Report, boost func(rin
 		r.Number, r.Reporter, string(r.Category), r.Source, ms(r.ReportedAt), ms(r.ReceivedAt), ms(r.CalledAt), r.Note, weight, ref, r.Complaints, string(r.Corroboration))
 	w.Queue(`INSERT INTO tallies (number, category, reporters, weight, corroborated) VALUES ($1, $2, 1, $3, $4)
 		ON CONFLICT (number, category) DO UPDATE SET reporters = tallies.reporters + 1, weight = tallies.weight + excluded.weight,
-			corroborated = tallies.corroborated + excluded.corroborated`, r.Number, string(r.Category), ref, confirmed(r.Corroboration))
+			corroborated = tallies.corroborated + excluded.corroborated`, r.Number, string(r.Category), ref, r.Corroboration.ConfirmedCount())
 	w.Queue(`INSERT INTO report_events (number, category, source, received_at) VALUES ($1, $2, $3, $4)`,
 		r.Number, string(r.Category), r.Source, ms(r.ReceivedAt))
 	// The track counts the numbers a reporter has reported: a changed
@@ -293,13 +293,4 @@ func (s *Store) CountReports(ctx context.Context) (int64, error) {
 	var n int64
 	err := s.pool.QueryRow(ctx, `SELECT COUNT(*) FROM reports`).Scan(&n)
 	return n, err
-}
-
-// confirmed is 1 for a report call records confirmed, else 0: what it adds
-// to its tally's corroborated count.
-func confirmed(c ringfence.Corroboration) int {
-	if c == ringfence.Confirmed {
-		return 1
-	}
-	return 0
 }

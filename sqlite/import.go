@@ -33,7 +33,7 @@ const importChunk = 20000
 func (d *DB) ImportReports(ctx context.Context, next func() (ringfence.Report, error), boost func(ringfence.Report) float64, judge ringfence.Judge, audit func(n int) ringfence.AuditEntry) ([]ringfence.NumberTallies, error) {
 	var out []ringfence.NumberTallies
 	err := d.tx(ctx, func(tx *sql.Tx) error {
-		im := &importer{tx: tx, pairs: map[pairKey]*pairState{}, numbers: map[string]*numberState{}, tracks: map[string]*trackState{}}
+		im := &importer{tx: tx, ReportBatch: ringfence.NewReportBatch()}
 		buf := make([]ringfence.Report, 0, importChunk)
 		done := false
 		for !done {
@@ -62,7 +62,7 @@ func (d *DB) ImportReports(ctx context.Context, next func() (ringfence.Report, e
 			// no report event either.
 			applied := buf[:0]
 			for i := range buf {
-				if im.add(&buf[i], boost, judge) {
+				if im.Add(&buf[i], boost, judge) {
 					applied = append(applied, buf[i])
 				}
 			}
@@ -82,35 +82,11 @@ func (d *DB) ImportReports(ctx context.Context, next func() (ringfence.Report, e
 	return out, nil
 }
 
-type pairKey struct{ number, reporter string }
-
-// pairState is a stored report (one per number and reporter).
-type pairState struct {
-	r     ringfence.Report // Number, Reporter, Category, Source, times, Note, Weight, Complaints, Corroboration
-	ref   float64
-	clear bool // cleared by an accepted appeal
-	dirty bool
-}
-
-type numberState struct {
-	tallies []ringfence.Tally // by category, as tallies() reads them
-	order   int               // when the import first touched it; -1 if not yet
-}
-
-type trackState struct {
-	t     ringfence.Track
-	dirty bool
-}
-
 type importer struct {
-	tx      *sql.Tx
-	pairs   map[pairKey]*pairState
-	numbers map[string]*numberState
-	tracks  map[string]*trackState
-	touched []string // numbers in the order first touched
-	n       int
-	lastAt  time.Time
-	scratch []ringfence.Tally // the tallies judge is shown
+	tx *sql.Tx
+	*ringfence.ReportBatch
+	n      int
+	lastAt time.Time
 }
 
 // load reads the stored state of the numbers and reporters in rs that no
@@ -119,20 +95,20 @@ func (im *importer) load(ctx context.Context, rs []ringfence.Report) error {
 	var nums, reps []string
 	seenN, seenR := map[string]bool{}, map[string]bool{}
 	for _, r := range rs {
-		if _, ok := im.numbers[r.Number]; !ok && !seenN[r.Number] {
+		if _, ok := im.Numbers[r.Number]; !ok && !seenN[r.Number] {
 			seenN[r.Number] = true
 			nums = append(nums, r.Number)
 		}
-		if _, ok := im.tracks[r.Reporter]; !ok && !seenR[r.Reporter] {
+		if _, ok := im.Tracks[r.Reporter]; !ok && !seenR[r.Reporter] {
 			seenR[r.Reporter] = true
 			reps = append(reps, r.Reporter)
 		}
 	}
 	for _, n := range nums {
-		im.numbers[n] = &numberState{order: -1}
+		im.Numbers[n] = &ringfence.BatchNumber{Order: -1}
 	}
 	for _, id := range reps {
-		im.tracks[id] = &trackState{}
+		im.Tracks[id] = &ringfence.BatchTrack{}
 	}
 	if len(nums) > 0 {
 		list, _ := json.Marshal(nums)
@@ -148,8 +124,8 @@ func (im *importer) load(ctx context.Context, rs []ringfence.Report) error {
 				return err
 			}
 			t.Category = ringfence.Category(c)
-			ns := im.numbers[n]
-			ns.tallies = append(ns.tallies, t)
+			ns := im.Numbers[n]
+			ns.Tallies = append(ns.Tallies, t)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
@@ -161,18 +137,18 @@ func (im *importer) load(ctx context.Context, rs []ringfence.Report) error {
 			return err
 		}
 		for rows.Next() {
-			p := &pairState{}
+			p := &ringfence.StoredReport{}
 			var c, corr string
 			var rep, rec, called int64
 			var cleared int
-			if err := rows.Scan(&p.r.Number, &p.r.Reporter, &c, &p.r.Source, &rep, &rec, &called, &p.r.Note, &p.r.Weight, &p.ref, &cleared, &p.r.Complaints, &corr); err != nil {
+			if err := rows.Scan(&p.Report.Number, &p.Report.Reporter, &c, &p.Report.Source, &rep, &rec, &called, &p.Report.Note, &p.Report.Weight, &p.Ref, &cleared, &p.Report.Complaints, &corr); err != nil {
 				rows.Close()
 				return err
 			}
-			p.r.Category, p.r.Corroboration = ringfence.Category(c), ringfence.Corroboration(corr)
-			p.r.ReportedAt, p.r.ReceivedAt, p.r.CalledAt = fromMS(rep), fromMS(rec), fromMS(called)
-			p.clear = cleared != 0
-			im.pairs[pairKey{p.r.Number, p.r.Reporter}] = p
+			p.Report.Category, p.Report.Corroboration = ringfence.Category(c), ringfence.Corroboration(corr)
+			p.Report.ReportedAt, p.Report.ReceivedAt, p.Report.CalledAt = fromMS(rep), fromMS(rec), fromMS(called)
+			p.Cleared = cleared != 0
+			im.Pairs[ringfence.ReportKey{Number: p.Report.Number, Reporter: p.Report.Reporter}] = p
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
@@ -192,7 +168,7 @@ func (im *importer) load(ctx context.Context, rs []ringfence.Report) error {
 				rows.Close()
 				return err
 			}
-			im.tracks[id].t = t
+			im.Tracks[id].Track = t
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
@@ -200,84 +176,6 @@ func (im *importer) load(ctx context.Context, rs []ringfence.Report) error {
 		}
 	}
 	return nil
-}
-
-// add applies one report to the state in memory exactly as addReport
-// applies it to the tables, and reports whether it changed anything (a
-// repeat does not).
-func (im *importer) add(r *ringfence.Report, boost func(ringfence.Report) float64, judge ringfence.Judge) bool {
-	ns := im.numbers[r.Number]
-	if ns.order < 0 {
-		ns.order = len(im.touched)
-		im.touched = append(im.touched, r.Number)
-	}
-	key := pairKey{r.Number, r.Reporter}
-	old, hadOld := im.pairs[key]
-	if hadOld && r.Repeats(old.r) {
-		r.Weight, r.Complaints = old.r.Weight, old.r.Complaints
-		return false
-	}
-	if hadOld && !old.clear {
-		if i := tallyAt(ns.tallies, old.r.Category); i >= 0 {
-			t := &ns.tallies[i]
-			t.Reporters--
-			t.Weight = max(t.Weight-old.ref, 0)
-			t.Corroborated = max(t.Corroborated-confirmed(old.r.Corroboration), 0)
-		}
-		ns.tallies = slices.DeleteFunc(ns.tallies, func(t ringfence.Tally) bool { return t.Reporters <= 0 })
-	}
-	tr := im.tracks[r.Reporter]
-	var before []ringfence.Tally // reused report after report: the engine's judge reads it during the call only
-	if len(ns.tallies) > 0 {
-		im.scratch = append(im.scratch[:0], ns.tallies...)
-		before = im.scratch
-	}
-	r.Complaints = 1
-	if hadOld && !old.clear && r.Source != ringfence.SourceCrowd && r.Source == old.r.Source {
-		r.Complaints = old.r.Complaints + 1
-	}
-	w, agree := judge(*r, tr.t, before)
-	r.Weight = w
-	ref := w * boost(*r)
-	if old != nil {
-		*old = pairState{r: *r, ref: ref, dirty: true}
-	} else {
-		im.pairs[key] = &pairState{r: *r, ref: ref, dirty: true}
-	}
-	if i := tallyAt(ns.tallies, r.Category); i >= 0 {
-		t := &ns.tallies[i]
-		t.Reporters++
-		t.Weight += ref
-		t.Corroborated += confirmed(r.Corroboration)
-	} else {
-		i, _ := slices.BinarySearchFunc(ns.tallies, r.Category, func(t ringfence.Tally, c ringfence.Category) int {
-			return strings.Compare(string(t.Category), string(c))
-		})
-		ns.tallies = slices.Insert(ns.tallies, i, ringfence.Tally{Category: r.Category, Reporters: 1, Weight: ref, Corroborated: confirmed(r.Corroboration)})
-	}
-	// The track counts the numbers a reporter has reported: a changed
-	// report (another category or time) replaces the earlier one and earns
-	// no second count or agreement.
-	if !hadOld {
-		tr.t.Reports++
-		switch {
-		case agree > 0:
-			tr.t.Agreed++
-		case agree < 0:
-			tr.t.Disagreed++
-		}
-	}
-	tr.dirty = true
-	return true
-}
-
-func tallyAt(ts []ringfence.Tally, c ringfence.Category) int {
-	for i := range ts {
-		if ts[i].Category == c {
-			return i
-		}
-	}
-	return -1
 }
 
 // writeEvents inserts the report_events rows of a chunk.
@@ -291,18 +189,18 @@ func (im *importer) writeEvents(ctx context.Context, rs []ringfence.Report) erro
 // flush writes the state after the import: the reports, tallies and
 // tracks it changed, and one event per touched number.
 func (im *importer) flush(ctx context.Context) ([]ringfence.NumberTallies, error) {
-	var pairs []*pairState
-	for _, p := range im.pairs {
-		if p.dirty {
+	var pairs []*ringfence.StoredReport
+	for _, p := range im.Pairs {
+		if p.Dirty {
 			pairs = append(pairs, p)
 		}
 	}
 	// In key order: the table's order, so the B-tree fills in order.
-	slices.SortFunc(pairs, func(a, b *pairState) int {
-		if c := strings.Compare(a.r.Number, b.r.Number); c != 0 {
+	slices.SortFunc(pairs, func(a, b *ringfence.StoredReport) int {
+		if c := strings.Compare(a.Report.Number, b.Report.Number); c != 0 {
 			return c
 		}
-		return strings.Compare(a.r.Reporter, b.r.Reporter)
+		return strings.Compare(a.Report.Reporter, b.Report.Reporter)
 	})
 	err := insertRows(ctx, im.tx, `INSERT INTO reports (number, reporter, category, source, reported_at, received_at, called_at, note, weight, ref_weight, cleared, complaints, corroboration) VALUES `,
 		` ON CONFLICT (number, reporter) DO UPDATE SET category = excluded.category, source = excluded.source, reported_at = excluded.reported_at,
@@ -310,14 +208,14 @@ func (im *importer) flush(ctx context.Context) ([]ringfence.NumberTallies, error
 			ref_weight = excluded.ref_weight, cleared = 0, complaints = excluded.complaints, corroboration = excluded.corroboration`,
 		13, len(pairs), func(i int, args []any) []any {
 			p := pairs[i]
-			return append(args, p.r.Number, p.r.Reporter, string(p.r.Category), p.r.Source, ms(p.r.ReportedAt), ms(p.r.ReceivedAt), ms(p.r.CalledAt), p.r.Note, p.r.Weight, p.ref, 0, p.r.Complaints, string(p.r.Corroboration))
+			return append(args, p.Report.Number, p.Report.Reporter, string(p.Report.Category), p.Report.Source, ms(p.Report.ReportedAt), ms(p.Report.ReceivedAt), ms(p.Report.CalledAt), p.Report.Note, p.Report.Weight, p.Ref, 0, p.Report.Complaints, string(p.Report.Corroboration))
 		})
 	if err != nil {
 		return nil, fmt.Errorf("reports: %w", err)
 	}
 	var tracks []string
-	for id, t := range im.tracks {
-		if t.dirty {
+	for id, t := range im.Tracks {
+		if t.Dirty {
 			tracks = append(tracks, id)
 		}
 	}
@@ -325,16 +223,16 @@ func (im *importer) flush(ctx context.Context) ([]ringfence.NumberTallies, error
 	err = insertRows(ctx, im.tx, `INSERT INTO reporters (id, reports, agreed, disagreed) VALUES `,
 		` ON CONFLICT (id) DO UPDATE SET reports = excluded.reports, agreed = excluded.agreed, disagreed = excluded.disagreed`,
 		4, len(tracks), func(i int, args []any) []any {
-			t := im.tracks[tracks[i]].t
+			t := im.Tracks[tracks[i]].Track
 			return append(args, tracks[i], t.Reports, t.Agreed, t.Disagreed)
 		})
 	if err != nil {
 		return nil, fmt.Errorf("reporters: %w", err)
 	}
-	if len(im.touched) == 0 {
+	if len(im.Touched) == 0 {
 		return nil, nil
 	}
-	list, _ := json.Marshal(im.touched)
+	list, _ := json.Marshal(im.Touched)
 	if _, err := im.tx.ExecContext(ctx, `DELETE FROM tallies WHERE number IN (SELECT value FROM json_each(?))`, string(list)); err != nil {
 		return nil, fmt.Errorf("tallies: %w", err)
 	}
@@ -343,8 +241,8 @@ func (im *importer) flush(ctx context.Context) ([]ringfence.NumberTallies, error
 		t      ringfence.Tally
 	}
 	var rows []row
-	for _, n := range im.touched {
-		for _, t := range im.numbers[n].tallies {
+	for _, n := range im.Touched {
+		for _, t := range im.Numbers[n].Tallies {
 			rows = append(rows, row{n, t})
 		}
 	}
@@ -355,10 +253,10 @@ func (im *importer) flush(ctx context.Context) ([]ringfence.NumberTallies, error
 	if err != nil {
 		return nil, fmt.Errorf("tallies: %w", err)
 	}
-	out := make([]ringfence.NumberTallies, 0, len(im.touched))
-	evs := make([]ringfence.Event, 0, len(im.touched))
-	for _, n := range im.touched {
-		ts := im.numbers[n].tallies
+	out := make([]ringfence.NumberTallies, 0, len(im.Touched))
+	evs := make([]ringfence.Event, 0, len(im.Touched))
+	for _, n := range im.Touched {
+		ts := im.Numbers[n].Tallies
 		if len(ts) == 0 {
 			ts = nil // as tallies() reads a number without any
 		}

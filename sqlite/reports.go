@@ -68,7 +68,7 @@ func addReport(ctx context.Context, tx *sql.Tx, r *ringfence.Report, boost func(
 	}
 	if hadOld && cleared == 0 {
 		if _, err := tx.ExecContext(ctx, `UPDATE tallies SET reporters = reporters - 1, weight = MAX(weight - ?, 0), corroborated = MAX(corroborated - ?, 0) WHERE number = ? AND category = ?`,
-			oldRef, confirmed(ringfence.Corroboration(oldCorr)), r.Number, oldCat); err != nil {
+			oldRef, ringfence.Corroboration(oldCorr).ConfirmedCount(), r.Number, oldCat); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM tallies WHERE number = ? AND reporters <= 0`, r.Number); err != nil {
@@ -101,7 +101,7 @@ func addReport(ctx context.Context, tx *sql.Tx, r *ringfence.Report, boost func(
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO tallies (number, category, reporters, weight, corroborated) VALUES (?, ?, 1, ?, ?)
 		ON CONFLICT (number, category) DO UPDATE SET reporters = reporters + 1, weight = weight + excluded.weight, corroborated = corroborated + excluded.corroborated`,
-		r.Number, string(r.Category), ref, confirmed(r.Corroboration)); err != nil {
+		r.Number, string(r.Category), ref, r.Corroboration.ConfirmedCount()); err != nil {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO report_events (number, category, source, received_at) VALUES (?, ?, ?, ?)`,
@@ -249,13 +249,4 @@ func (d *DB) CountReports(ctx context.Context) (int64, error) {
 	var n int64
 	err := d.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM reports`).Scan(&n)
 	return n, err
-}
-
-// confirmed is 1 for a report call records confirmed, else 0: what it adds
-// to its tally's corroborated count.
-func confirmed(c ringfence.Corroboration) int {
-	if c == ringfence.Confirmed {
-		return 1
-	}
-	return 0
 }

@@ -3,8 +3,8 @@
 # one core, and in the same run has DuckDB compute the equivalent per-caller
 # aggregation over the same file, then reports the ratio of the two speeds.
 # It then measures --workers scaling: 1 and 2 partitioned detectors on two
-# cores, and checks that they raise the same flags (number, kind, score,
-# time). With BASE=<git revision> it also builds that revision and scans
+# cores, and checks that they flag the same numbers, and whether the flags
+# (number, kind, score, time) are the same too. With BASE=<git revision> it also builds that revision and scans
 # the same file with it on one core, for a before/after in the same run.
 # It also measures the detector's memory per active caller with
 # RF_CALLERS distinct callers (default 10,000,000), and what the server
@@ -38,6 +38,10 @@ rate() { sed -n 's/.* \([0-9][0-9]*\) rows\/s.*/\1/p' "$1"; }
 # flagset is a scan's flags without campaign ids (which link the numbers
 # one detector flagged) and reasons, sorted.
 flagset() { sed -e 's/"reasons":\[[^]]*\],\{0,1\}//' -e 's/"campaign":"[^"]*",\{0,1\}//' "$1" | sort; }
+# numbers is a scan's flagged numbers alone, sorted: partitioned detectors
+# keep list and campaign evidence by the caller's owner, so their scores and
+# times may differ from one detector's while the numbers flagged are the same.
+numbers() { sed -n 's/^{"number":"\([^"]*\)".*/\1/p' "$1" | sort; }
 
 go build -o "$work/ringfence" ./cmd/ringfence
 echo "== simulating $DAYS days x $SUBSCRIBERS subscribers ($SCENARIO scenario)"
@@ -82,7 +86,8 @@ if [ "${SKIP_WORKERS:-}" != 1 ]; then
 	done
 	echo "load average: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
 	if [ "$(flagset "$work/w1.jsonl")" = "$(flagset "$work/w2.jsonl")" ]; then same=same; else same=DIFFERENT; fi
-	awk -v a="$(rate "$work/w2.err")" -v b="$(rate "$work/w1.err")" -v s="$same" 'BEGIN { printf "scaling 1 -> 2 workers: %.2f; flags: %s\n", a / b, s }'
+	if [ "$(numbers "$work/w1.jsonl")" = "$(numbers "$work/w2.jsonl")" ]; then nsame=same; else nsame=DIFFERENT; fi
+	awk -v a="$(rate "$work/w2.err")" -v b="$(rate "$work/w1.err")" -v s="$same" -v n="$nsame" 'BEGIN { printf "scaling 1 -> 2 workers: %.2f; flagged numbers: %s; flags with scores and times: %s\n", a / b, n, s }'
 fi
 
 if [ "${SKIP_MEMORY:-}" != 1 ]; then

@@ -276,7 +276,11 @@ func (fr *Reader) Next() (ringfence.Report, error) {
 			if i < len(fr.names) {
 				name = fr.names[i]
 			}
-			return ringfence.Report{}, &ringfence.RowError{Line: fr.line, Field: name, Err: errors.New("text is neither UTF-8 nor GB18030")}
+			why := "not valid UTF-8; the file's first 64 KiB are UTF-8, so the file is read as UTF-8 (a file in GBK/GB18030 throughout is detected when its Chinese text starts earlier, or convert it: iconv -f GB18030 -t UTF-8)"
+			if fr.gb {
+				why = "not valid GB18030 (the file was detected as GBK/GB18030 from its first 64 KiB)"
+			}
+			return ringfence.Report{}, &ringfence.RowError{Line: fr.line, Field: name, Err: errors.New(why)}
 		}
 	}
 	if fr.format == FTC {

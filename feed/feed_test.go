@@ -124,12 +124,13 @@ func TestEncoding(t *testing.T) {
 		name, in string
 		notes    string
 		badLine  int
+		why      string // in the bad row's error
 	}{
-		{"utf-8", utf, "贷款推销，很烦|催收电话", 0},
-		{"bom", "\ufeff" + utf, "贷款推销，很烦|催收电话", 0},
-		{"gbk", gbk, "贷款推销，很烦|催收电话", 0},
-		{"gbk with bad bytes", badGB, "贷款推销，很烦|催收电话|ok", 4},
-		{"utf-8 with bad bytes", badUTF, "贷款推销，很烦|催收电话" + strings.Repeat("|p", 1200), 1204},
+		{"utf-8", utf, "贷款推销，很烦|催收电话", 0, ""},
+		{"bom", "\ufeff" + utf, "贷款推销，很烦|催收电话", 0, ""},
+		{"gbk", gbk, "贷款推销，很烦|催收电话", 0, ""},
+		{"gbk with bad bytes", badGB, "贷款推销，很烦|催收电话|ok", 4, "not valid GB18030"},
+		{"utf-8 with bad bytes", badUTF, "贷款推销，很烦|催收电话" + strings.Repeat("|p", 1200), 1204, "first 64 KiB are UTF-8"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -148,6 +149,9 @@ func TestEncoding(t *testing.T) {
 				if errors.As(err, &re) {
 					if re.Field != "note" {
 						t.Errorf("field %q", re.Field)
+					}
+					if !strings.Contains(re.Error(), tt.why) {
+						t.Errorf("error %q does not say %q", re.Error(), tt.why)
 					}
 					bad = re.Line
 					continue

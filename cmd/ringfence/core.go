@@ -113,7 +113,7 @@ func describe(info number.Info) string {
 }
 
 func (c *cli) runCheck(args []string) int {
-	fs := newFlagSet("check", "NUMBER [--callee ID] [--json]", c.stderr)
+	fs := newFlagSet("check", "NUMBER [--callee ID] [--json] [--data DIR | --store postgres://...]", c.stderr)
 	data := c.dataDir(fs)
 	store := storeFlag(fs)
 	callee := fs.String("callee", "", "the called subscriber (applies their rules)")
@@ -162,7 +162,7 @@ func (c *cli) runCheck(args []string) int {
 }
 
 func (c *cli) runReport(args []string) int {
-	fs := newFlagSet("report", "NUMBER --category C --reporter R [--note TEXT]", c.stderr)
+	fs := newFlagSet("report", "NUMBER --category C --reporter R [--note TEXT] [--data DIR | --store postgres://...]", c.stderr)
 	data := c.dataDir(fs)
 	store := storeFlag(fs)
 	cat := fs.String("category", "", "category key: "+categoryKeys())
@@ -455,7 +455,7 @@ func (c *cli) runRules(args []string) int {
        ringfence rules SUBSCRIBER show [--json]
        ringfence rules SUBSCRIBER set [--contacts-only off|label|block] [--quiet HH:MM-HH:MM|off] [--quiet-action label|block]
                                       [--min-weight W] [--block-category C[=label|block]]... [--allow-category C]...
-(a prefix ends in *, e.g. 170*)`, c.stderr)
+(a prefix ends in *, e.g. 170*; every form takes --data DIR or --store postgres://...)`, c.stderr)
 	data := c.dataDir(fs)
 	store := storeFlag(fs)
 	until := fs.String("until", "", "pass: valid until this time (RFC 3339)")
@@ -601,7 +601,7 @@ func printRules(w io.Writer, r *screen.Rules) {
 }
 
 func (c *cli) runRegistry(args []string) int {
-	fs := newFlagSet("registry", "add NUMBER_OR_PREFIX --name NAME | list | remove ID", c.stderr)
+	fs := newFlagSet("registry", "add NUMBER_OR_PREFIX --name NAME | list | remove ID [--data DIR | --store postgres://...]", c.stderr)
 	data := c.dataDir(fs)
 	store := storeFlag(fs)
 	name := fs.String("name", "", "add: the business's name")
@@ -654,7 +654,7 @@ func (c *cli) runRegistry(args []string) int {
 }
 
 func (c *cli) runAppeals(args []string) int {
-	fs := newFlagSet("appeals", "file NUMBER --business B --reason R | list [--status S] | accept ID | reject ID [--note N]", c.stderr)
+	fs := newFlagSet("appeals", "file NUMBER --business B --reason R | list [--status S] | accept ID | reject ID [--note N] [--data DIR | --store postgres://...]", c.stderr)
 	data := c.dataDir(fs)
 	store := storeFlag(fs)
 	business := fs.String("business", "", "file: the business appealing")
@@ -713,7 +713,7 @@ func (c *cli) runAppeals(args []string) int {
 }
 
 func (c *cli) runStats(args []string) int {
-	fs := newFlagSet("stats", "monthly --month YYYY-MM", c.stderr)
+	fs := newFlagSet("stats", "monthly --month YYYY-MM [--data DIR | --store postgres://...]", c.stderr)
 	data := c.dataDir(fs)
 	store := storeFlag(fs)
 	month := fs.String("month", time.Now().UTC().Format("2006-01"), "month YYYY-MM")

@@ -189,9 +189,9 @@ func createStream(ctx context.Context, js jetstream.JetStream, cfg jetstream.Str
 			if have.Replicas != cfg.Replicas {
 				// A node never changes the copies every node relies on:
 				// the operator does, deliberately.
-				return nil, ringfence.Errorf(ringfence.ECONFLICT,
+				return nil, replicasError{ringfence.Errorf(ringfence.ECONFLICT,
 					"natslog: stream %s exists with %d replicas, this node asks for %d (--log-replicas): start it with --log-replicas %d, or change the stream with the nats CLI (nats stream edit %s --replicas %d) and then every node's flag",
-					cfg.Name, have.Replicas, cfg.Replicas, have.Replicas, cfg.Name, cfg.Replicas)
+					cfg.Name, have.Replicas, cfg.Replicas, have.Replicas, cfg.Name, cfg.Replicas)}
 			}
 			if have.MaxAge == cfg.MaxAge && slices.Equal(have.Subjects, cfg.Subjects) {
 				return s, nil
@@ -211,6 +211,16 @@ func createStream(ctx context.Context, js jetstream.JetStream, cfg jetstream.Str
 		}
 	}
 }
+
+// ErrReplicas is in the chain of Open's error when a stream exists with
+// other replicas than the node asks for: retrying does not help.
+var ErrReplicas = errors.New("natslog: the stream's replicas differ from the node's")
+
+// replicasError is an ECONFLICT that is also ErrReplicas.
+type replicasError struct{ err *ringfence.Error }
+
+func (e replicasError) Error() string   { return e.err.Error() }
+func (e replicasError) Unwrap() []error { return []error{e.err, ErrReplicas} }
 
 // Close drains nothing: every Append and PublishCalls has returned after
 // its acknowledgement, so closing loses nothing acknowledged.

@@ -2,6 +2,7 @@ package natslog_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -40,8 +41,8 @@ func TestOpenKeepsReplicas(t *testing.T) {
 			t.Errorf("replicas %d: %v", tt.replicas, err)
 		case tt.want != "" && err == nil:
 			t.Errorf("replicas %d: opened the log, want the error %q", tt.replicas, tt.want)
-		case tt.want != "" && (!strings.Contains(err.Error(), tt.want) || ringfence.ErrorCode(err) != ringfence.ECONFLICT):
-			t.Errorf("replicas %d: %v (%s), want ECONFLICT %q", tt.replicas, err, ringfence.ErrorCode(err), tt.want)
+		case tt.want != "" && (!strings.Contains(err.Error(), tt.want) || ringfence.ErrorCode(err) != ringfence.ECONFLICT || !errors.Is(err, natslog.ErrReplicas)):
+			t.Errorf("replicas %d: %v (%s), want ECONFLICT and ErrReplicas %q", tt.replicas, err, ringfence.ErrorCode(err), tt.want)
 		}
 		if l != nil {
 			l.Close()

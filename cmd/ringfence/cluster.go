@@ -172,7 +172,7 @@ func (c *cli) openFor(fs *flag.FlagSet, data, store string, write bool) (e *engi
 // start: it connects in the background, retrying, and the node reads the
 // store meanwhile. The returned function waits for the background work
 // to end once ctx is done.
-func followJetStream(ctx context.Context, o serveOptions, node *engine.Node, logger *slog.Logger) (wait func()) {
+func followJetStream(ctx context.Context, o serveOptions, node *engine.Node, logger *slog.Logger, refuse func(error)) (wait func()) {
 	var conn atomic.Pointer[natslog.Log]
 	store := node.Store().Events()
 	node.SetLog(&natslog.Follower{Store: store, NATS: conn.Load, Logger: logger})
@@ -190,6 +190,13 @@ func followJetStream(ctx context.Context, o serveOptions, node *engine.Node, log
 				break
 			}
 			if ctx.Err() != nil {
+				return
+			}
+			if errors.Is(err, natslog.ErrReplicas) {
+				// Retrying does not help, and following PostgreSQL
+				// for good would hide it: the node stops.
+				logger.Error("the JetStream event log's streams have other replicas than --log-replicas; stopping", "err", err)
+				refuse(err)
 				return
 			}
 			if !failing {

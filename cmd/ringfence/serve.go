@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -137,7 +138,11 @@ func (c *cli) serve(ctx context.Context, o serveOptions, listening func(addr str
 		node.SetReadyLag(o.readyLag)
 		runCtx, endRun := context.WithCancel(ctx)
 		if o.log != "" {
-			defer followJetStream(runCtx, o, node, logger)()
+			// A log this node must not use (streams with other
+			// replicas) stops the node, with that error.
+			var refuse context.CancelCauseFunc
+			ctx, refuse = context.WithCancelCause(ctx)
+			defer followJetStream(runCtx, o, node, logger, refuse)()
 		}
 		followed := make(chan struct{})
 		go func() {
@@ -200,6 +205,9 @@ func (c *cli) serve(ctx context.Context, o serveOptions, listening func(addr str
 		listening(ln.Addr().String())
 	}
 	if err := srv.Serve(ctx, ln); err != nil {
+		return err
+	}
+	if err := context.Cause(ctx); err != nil && !errors.Is(err, context.Canceled) {
 		return err
 	}
 	logger.Info("ringfence stopped")

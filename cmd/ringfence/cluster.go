@@ -98,6 +98,26 @@ func (u storeURL) Set(v string) error {
 	return nil
 }
 
+// natsURLs is --log's value. An empty one is refused when the flag is
+// read, like --store's: `--log $L` with L unset would otherwise run the
+// node without the event stream, unnoticed.
+type natsURLs struct{ s *string }
+
+func (u natsURLs) String() string {
+	if u.s == nil {
+		return ""
+	}
+	return *u.s
+}
+
+func (u natsURLs) Set(v string) error {
+	if strings.TrimSpace(v) == "" {
+		return errors.New("empty: give the NATS servers' URLs (nats://h1:4222,nats://h2:4222), or leave --log out to follow PostgreSQL's event log")
+	}
+	*u.s = v
+	return nil
+}
+
 // checkStore checks a --store URL against the other flags: --store and an
 // explicit --data are exclusive, and --store takes a PostgreSQL URL.
 func checkStore(fs *flag.FlagSet, store string) error {

@@ -25,7 +25,7 @@ func (c *cli) runServe(args []string) int {
 	fs := newFlagSet("serve", "[--data DIR | --store postgres://... [--log nats://...[,nats://...]] [--log-replicas N] [--node NAME]] [--http ADDR] [--demo] [--sip udp://HOST:PORT]... [--sip-next-hop HOST:PORT] [--sip-trust CIDR]... [--sip-rate N]", c.stderr)
 	var o serveOptions
 	data := c.dataDir(fs)
-	fs.StringVar(&o.log, "log", "", "NATS servers of the JetStream event log the nodes follow (nats://h1:4222,nats://h2:4222); without it nodes follow PostgreSQL's event log")
+	fs.Var(natsURLs{&o.log}, "log", "NATS servers of the JetStream event log the nodes follow (nats://h1:4222,nats://h2:4222); without it nodes follow PostgreSQL's event log")
 	fs.IntVar(&o.logReplicas, "log-replicas", 3, "replicas of the JetStream event log's streams (3 over three NATS servers or more, 1 for one server)")
 	fs.StringVar(&o.node, "node", "", "this node's name, for logs (default: the host name)")
 	fs.Int64Var(&o.readyLag, "ready-lag", engine.DefaultReadyLag, "events behind the log's head a node may be and still answer GET /readyz with 200")

@@ -12,3 +12,11 @@ import (
 func (l *Log) RelayUnleased(ctx context.Context, src ringfence.EventLog) {
 	l.relayLoop(ctx, src, slog.New(slog.DiscardHandler))
 }
+
+// SetStreamSubscribe makes followers read the stream with fn until
+// restore is called.
+func SetStreamSubscribe(fn func(l *Log, ctx context.Context, after int64, apply func(ringfence.Event) error) error) (restore func()) {
+	old := streamSubscribe
+	streamSubscribe = fn
+	return func() { streamSubscribe = old }
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -65,6 +66,12 @@ func (e fnError) Error() string { return e.err.Error() }
 
 var errStalled = errors.New("the events stream delivered nothing while the store's log moved on (no relay?)")
 
+// streamSubscribe reads the stream for followStream (tests replace it).
+var streamSubscribe = (*Log).Subscribe
+
+// errAbandoned ends a reader that Subscribe has replaced.
+var errAbandoned = errors.New("natslog: a newer reader of the log took over")
+
 // Subscribe implements ringfence.EventLog. It calls fn for the events
 // after position after, in order, each once, from the stream or the
 // store, until ctx ends or fn fails. A failure of the store while it
@@ -84,7 +91,18 @@ func (f *Follower) Subscribe(ctx context.Context, after int64, fn func(ringfence
 	}
 	var pos atomic.Int64
 	pos.Store(after)
-	apply := func(ev ringfence.Event) error {
+	// Events are applied under mu, by one reader at a time: a stream
+	// reader that was abandoned (stalled) may still be delivering, and
+	// its generation then no longer matches gen, so it applies nothing
+	// once the store's reader has begun.
+	var mu sync.Mutex
+	var gen uint64
+	applyAs := func(g uint64, ev ringfence.Event) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if g != gen {
+			return errAbandoned
+		}
 		p := pos.Load()
 		switch {
 		case ev.Position <= p:
@@ -98,6 +116,15 @@ func (f *Follower) Subscribe(ctx context.Context, after int64, fn func(ringfence
 		pos.Store(ev.Position)
 		return nil
 	}
+	// reader is a new generation of reader: the readers before it apply
+	// nothing more.
+	reader := func() func(ringfence.Event) error {
+		mu.Lock()
+		defer mu.Unlock()
+		gen++
+		g := gen
+		return func(ev ringfence.Event) error { return applyAs(g, ev) }
+	}
 	var seenLast uint64
 	for {
 		if l := f.NATS(); l != nil {
@@ -105,7 +132,7 @@ func (f *Follower) Subscribe(ctx context.Context, after int64, fn func(ringfence
 				seenLast = last
 				f.onStream.Store(true)
 				logger.Info("following the events stream", "position", pos.Load())
-				err := f.followStream(ctx, l, &pos, apply, stall)
+				err := f.followStream(ctx, l, &pos, reader(), stall)
 				f.onStream.Store(false)
 				var fe fnError
 				switch {
@@ -120,7 +147,7 @@ func (f *Follower) Subscribe(ctx context.Context, after int64, fn func(ringfence
 			}
 		}
 		pctx, cancel := context.WithTimeout(ctx, fallback)
-		err := f.Store.Subscribe(pctx, pos.Load(), apply)
+		err := f.Store.Subscribe(pctx, pos.Load(), reader())
 		cancel()
 		var fe fnError
 		switch {
@@ -154,12 +181,15 @@ func (l *Log) serves(ctx context.Context, pos int64, seenLast uint64) (bool, uin
 
 // followStream reads the stream after *pos until ctx ends, the stream
 // fails, or it stalls: the store's head is past *pos and nothing came for
-// stall.
+// stall. On a stall it returns at once, without waiting for the stream's
+// reader to end (it may not for a while when its server died and the
+// client re-creates its consumer): the reader is cancelled, and the
+// caller's next reader keeps it from applying anything more.
 func (f *Follower) followStream(ctx context.Context, l *Log, pos *atomic.Int64, apply func(ringfence.Event) error, stall time.Duration) error {
 	sctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	done := make(chan error, 1)
-	go func() { done <- l.Subscribe(sctx, pos.Load(), apply) }()
+	go func() { done <- streamSubscribe(l, sctx, pos.Load(), apply) }()
 	t := time.NewTicker(stall / 2)
 	defer t.Stop()
 	seen, moved := pos.Load(), time.Now()
@@ -188,6 +218,7 @@ func (f *Follower) followStream(ctx context.Context, l *Log, pos *atomic.Int64, 
 		}
 		if time.Since(moved) >= stall {
 			cancel(errStalled)
+			return errStalled
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
@@ -87,5 +88,50 @@ func TestDecodeCallsRejects(t *testing.T) {
 		if tt.name == "one record" && (len(rs) != 1 || !rs[0].Answered || rs[0].Duration != 30 || rs[0].Caller != 8617000000001) {
 			t.Fatalf("round trip: %+v", rs)
 		}
+	}
+}
+
+// TestFailWindow: the relay gives its lease up only after attempts have
+// kept failing at once for over 2×LeaseTTL, counted from the first
+// failure of the run, not from the start of a long attempt before it.
+func TestFailWindow(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	at := func(d time.Duration) time.Time { return t0.Add(d) }
+	limit := 2 * LeaseTTL
+	type attempt struct {
+		start, end    time.Duration
+		first, giveUp bool
+	}
+	tests := []struct {
+		name     string
+		attempts []attempt
+	}{
+		{"a long run then one failure", []attempt{
+			{0, time.Hour, true, false},
+			{time.Hour + 200*time.Millisecond, time.Hour + 400*time.Millisecond, false, false},
+		}},
+		{"quick failures for the limit and more", []attempt{
+			{0, 100 * time.Millisecond, true, false},
+			{time.Second, time.Second + 100*time.Millisecond, false, false},
+			{limit, limit + 100*time.Millisecond, false, false},
+			{limit + time.Second, limit + time.Second + 100*time.Millisecond, false, true},
+		}},
+		{"a long run after failures starts a new run", []attempt{
+			{0, 100 * time.Millisecond, true, false},
+			{time.Second, 10 * time.Minute, true, false},
+			{10*time.Minute + time.Second, 10*time.Minute + 2*time.Second, false, false},
+			{10*time.Minute + limit, 10*time.Minute + limit + 200*time.Millisecond, false, true},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var w failWindow
+			for i, a := range tt.attempts {
+				first, giveUp := w.failed(at(a.start), at(a.end))
+				if first != a.first || giveUp != a.giveUp {
+					t.Errorf("attempt %d (%v–%v): first %v, give up %v; want %v, %v", i, a.start, a.end, first, giveUp, a.first, a.giveUp)
+				}
+			}
+		})
 	}
 }

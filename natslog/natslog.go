@@ -100,7 +100,8 @@ var _ ringfence.EventLog = (*Log)(nil)
 const dedupWindow = 2 * time.Minute
 
 // Open connects to the servers and creates the streams, or updates them
-// to cfg. In a cluster it waits (within ctx) until the streams can be
+// to cfg (but never their replicas: a stream that exists with other
+// replicas than cfg's is an error). In a cluster it waits (within ctx) until the streams can be
 // created, which needs a JetStream leader.
 func Open(ctx context.Context, cfg Config) (*Log, error) {
 	cfg.defaults()
@@ -171,7 +172,9 @@ func Open(ctx context.Context, cfg Config) (*Log, error) {
 }
 
 // createStream opens a stream, creating it when it is missing and
-// updating it when its subjects, replicas or age limit differ from cfg,
+// updating it when its subjects or age limit differ from cfg. It refuses
+// a stream that exists with other replicas than cfg's (the first node
+// creates the stream; no node lowers or raises its copies),
 // retrying while the cluster has no leader or too few servers online. A
 // stream that exists as configured is used as it is, so that a node
 // starts while a server of the cluster is down.
@@ -183,7 +186,14 @@ func createStream(ctx context.Context, js jetstream.JetStream, cfg jetstream.Str
 		switch {
 		case err == nil:
 			have := s.CachedInfo().Config
-			if have.Replicas == cfg.Replicas && have.MaxAge == cfg.MaxAge && slices.Equal(have.Subjects, cfg.Subjects) {
+			if have.Replicas != cfg.Replicas {
+				// A node never changes the copies every node relies on:
+				// the operator does, deliberately.
+				return nil, replicasError{ringfence.Errorf(ringfence.ECONFLICT,
+					"natslog: stream %s exists with %d replicas, this node asks for %d (--log-replicas): start it with --log-replicas %d, or change the stream with the nats CLI (nats stream edit %s --replicas %d) and then every node's flag",
+					cfg.Name, have.Replicas, cfg.Replicas, have.Replicas, cfg.Name, cfg.Replicas)}
+			}
+			if have.MaxAge == cfg.MaxAge && slices.Equal(have.Subjects, cfg.Subjects) {
 				return s, nil
 			}
 			s, err = js.UpdateStream(ctx, cfg)
@@ -201,6 +211,16 @@ func createStream(ctx context.Context, js jetstream.JetStream, cfg jetstream.Str
 		}
 	}
 }
+
+// ErrReplicas is in the chain of Open's error when a stream exists with
+// other replicas than the node asks for: retrying does not help.
+var ErrReplicas = errors.New("natslog: the stream's replicas differ from the node's")
+
+// replicasError is an ECONFLICT that is also ErrReplicas.
+type replicasError struct{ err *ringfence.Error }
+
+func (e replicasError) Error() string   { return e.err.Error() }
+func (e replicasError) Unwrap() []error { return []error{e.err, ErrReplicas} }
 
 // Close drains nothing: every Append and PublishCalls has returned after
 // its acknowledgement, so closing loses nothing acknowledged.

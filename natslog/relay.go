@@ -169,21 +169,17 @@ func (l *Log) relayHeld(ctx context.Context, kv jetstream.KeyValue, rev uint64, 
 // sequence whenever a publish fails. When attempts keep failing at once
 // for 2×LeaseTTL it returns, and the lease is given up.
 func (l *Log) relayLoop(ctx context.Context, src ringfence.EventLog, logger *slog.Logger) {
-	var failingSince time.Time // start of a run of attempts that failed at once
+	var w failWindow
 	for {
 		start := time.Now()
 		err := l.relayOnce(ctx, src)
 		if ctx.Err() != nil {
 			return
 		}
-		if time.Since(start) > 2*time.Second {
-			failingSince = time.Time{} // it copied for a while before failing
-		}
-		switch {
-		case failingSince.IsZero():
-			failingSince = start
+		switch first, giveUp := w.failed(start, time.Now()); {
+		case first:
 			logger.Warn("relay: copying events failed; starting again after the stream's last event", "err", err)
-		case time.Since(failingSince) > 2*LeaseTTL:
+		case giveUp:
 			// Perhaps this node cannot reach the store, or NATS, while
 			// others can: let another node relay.
 			logger.Warn("relay: copying events keeps failing; giving the lease up", "err", err)
@@ -193,6 +189,28 @@ func (l *Log) relayLoop(ctx context.Context, src ringfence.EventLog, logger *slo
 			return
 		}
 	}
+}
+
+// failWindow follows a run of relay attempts that fail at once.
+type failWindow struct {
+	since time.Time // when the run's first attempt failed; zero: no run
+}
+
+// failed records an attempt that began at start and failed at now. An
+// attempt that copied for over 2 s before failing starts a new run. It
+// reports whether the attempt is the first of its run, and whether the
+// run has lasted over 2×LeaseTTL (the relay should give the lease up).
+func (w *failWindow) failed(start, now time.Time) (first, giveUp bool) {
+	if now.Sub(start) > 2*time.Second {
+		w.since = time.Time{} // it copied for a while before failing
+	}
+	if w.since.IsZero() {
+		// The run begins with this failure, not with the attempt, which
+		// may have copied for hours.
+		w.since = now
+		return true, false
+	}
+	return false, now.Sub(w.since) > 2*LeaseTTL
 }
 
 // relayOnce reads the stream's last sequence and publishes the store's

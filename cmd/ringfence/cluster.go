@@ -98,6 +98,26 @@ func (u storeURL) Set(v string) error {
 	return nil
 }
 
+// natsURLs is --log's value. An empty one is refused when the flag is
+// read, like --store's: `--log $L` with L unset would otherwise run the
+// node without the event stream, unnoticed.
+type natsURLs struct{ s *string }
+
+func (u natsURLs) String() string {
+	if u.s == nil {
+		return ""
+	}
+	return *u.s
+}
+
+func (u natsURLs) Set(v string) error {
+	if strings.TrimSpace(v) == "" {
+		return errors.New("empty: give the NATS servers' URLs (nats://h1:4222,nats://h2:4222), or leave --log out to follow PostgreSQL's event log")
+	}
+	*u.s = v
+	return nil
+}
+
 // checkStore checks a --store URL against the other flags: --store and an
 // explicit --data are exclusive, and --store takes a PostgreSQL URL.
 func checkStore(fs *flag.FlagSet, store string) error {
@@ -172,7 +192,7 @@ func (c *cli) openFor(fs *flag.FlagSet, data, store string, write bool) (e *engi
 // start: it connects in the background, retrying, and the node reads the
 // store meanwhile. The returned function waits for the background work
 // to end once ctx is done.
-func followJetStream(ctx context.Context, o serveOptions, node *engine.Node, logger *slog.Logger) (wait func()) {
+func followJetStream(ctx context.Context, o serveOptions, node *engine.Node, logger *slog.Logger, refuse func(error)) (wait func()) {
 	var conn atomic.Pointer[natslog.Log]
 	store := node.Store().Events()
 	node.SetLog(&natslog.Follower{Store: store, NATS: conn.Load, Logger: logger})
@@ -190,6 +210,13 @@ func followJetStream(ctx context.Context, o serveOptions, node *engine.Node, log
 				break
 			}
 			if ctx.Err() != nil {
+				return
+			}
+			if errors.Is(err, natslog.ErrReplicas) {
+				// Retrying does not help, and following PostgreSQL
+				// for good would hide it: the node stops.
+				logger.Error("the JetStream event log's streams have other replicas than --log-replicas; stopping", "err", err)
+				refuse(err)
 				return
 			}
 			if !failing {

@@ -277,7 +277,24 @@ func TestClusterJetStream(t *testing.T) {
 	if !killed {
 		t.Fatalf("no NATS server named %q", leader)
 	}
-	time.Sleep(3 * time.Second)
+	// While reports go on, each node's lag behind PostgreSQL's head: a
+	// follower whose consumer died reads PostgreSQL after ~2 s.
+	killedAt := time.Now()
+	maxLag := map[string]float64{}
+	behind := map[string]time.Duration{} // when a node was last seen 100 events or more behind
+	for time.Since(killedAt) < 5*time.Second {
+		for _, n := range nodes {
+			if code, m := n.call(t, "GET", "/readyz", "", nil); code != 0 {
+				if l, ok := m["lag_events"].(float64); ok {
+					maxLag[n.name] = max(maxLag[n.name], l)
+					if l >= 100 {
+						behind[n.name] = time.Since(killedAt).Round(100 * time.Millisecond)
+					}
+				}
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 	close(stop)
 	wg.Wait()
 	if len(acked) < 50 {
@@ -355,8 +372,8 @@ func TestClusterJetStream(t *testing.T) {
 	for _, n := range nodes {
 		fallbacks[n.name] = strings.Count(n.log.String(), "reading the store's event log instead of the events stream")
 	}
-	t.Logf("%d reports acknowledged on 3 nodes while NATS server %s and the relay's node %s were killed, all on every node; times a node read PostgreSQL instead of the stream: %v; test took %v",
-		len(acked), leader, victim.name, fallbacks, time.Since(started).Round(time.Millisecond))
+	t.Logf("%d reports acknowledged on 3 nodes while NATS server %s and the relay's node %s were killed, all on every node; times a node read PostgreSQL instead of the stream: %v; highest lag (events) in the 5 s after the NATS kill: %v, last seen ≥ 100 behind at %v after it; test took %v",
+		len(acked), leader, victim.name, fallbacks, maxLag, behind, time.Since(started).Round(time.Millisecond))
 }
 
 // postReport sends a fraud report on number and returns the status (0

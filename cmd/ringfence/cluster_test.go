@@ -287,6 +287,8 @@ func TestServeClusterFlags(t *testing.T) {
 		{[]string{"--store", ""}, "flag -store: empty"},
 		{[]string{"--store", "postgres://h/db", "--log", "127.0.0.1:4222"}, "--log wants NATS server URLs"},
 		{[]string{"--store", "postgres://h/db", "--log", "nats://127.0.0.1:4222,127.0.0.1:4223"}, "--log wants NATS server URLs"},
+		{[]string{"--store", "postgres://h/db", "--log", ""}, "flag -log: empty"},
+		{[]string{"--store", "postgres://h/db", "--log", " "}, "flag -log: empty"},
 		{[]string{"--store", "postgres://h/db", "--log-replicas", "1"}, "--log-replicas needs --log"},
 		{[]string{"--store", "postgres://h/db", "--log", "nats://127.0.0.1:4222", "--log-replicas", "0"}, "--log-replicas must be 1 to 5"},
 		{[]string{"--data", dir, "--log-replicas", "1"}, "--log-replicas needs --store"},

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -24,7 +25,7 @@ func (c *cli) runServe(args []string) int {
 	fs := newFlagSet("serve", "[--data DIR | --store postgres://... [--log nats://...[,nats://...]] [--log-replicas N] [--node NAME]] [--http ADDR] [--demo] [--sip udp://HOST:PORT]... [--sip-next-hop HOST:PORT] [--sip-trust CIDR]... [--sip-rate N]", c.stderr)
 	var o serveOptions
 	data := c.dataDir(fs)
-	fs.StringVar(&o.log, "log", "", "NATS servers of the JetStream event log the nodes follow (nats://h1:4222,nats://h2:4222); without it nodes follow PostgreSQL's event log")
+	fs.Var(natsURLs{&o.log}, "log", "NATS servers of the JetStream event log the nodes follow (nats://h1:4222,nats://h2:4222); without it nodes follow PostgreSQL's event log")
 	fs.IntVar(&o.logReplicas, "log-replicas", 3, "replicas of the JetStream event log's streams (3 over three NATS servers or more, 1 for one server)")
 	fs.StringVar(&o.node, "node", "", "this node's name, for logs (default: the host name)")
 	fs.Int64Var(&o.readyLag, "ready-lag", engine.DefaultReadyLag, "events behind the log's head a node may be and still answer GET /readyz with 200")
@@ -137,7 +138,11 @@ func (c *cli) serve(ctx context.Context, o serveOptions, listening func(addr str
 		node.SetReadyLag(o.readyLag)
 		runCtx, endRun := context.WithCancel(ctx)
 		if o.log != "" {
-			defer followJetStream(runCtx, o, node, logger)()
+			// A log this node must not use (streams with other
+			// replicas) stops the node, with that error.
+			var refuse context.CancelCauseFunc
+			ctx, refuse = context.WithCancelCause(ctx)
+			defer followJetStream(runCtx, o, node, logger, refuse)()
 		}
 		followed := make(chan struct{})
 		go func() {
@@ -200,6 +205,9 @@ func (c *cli) serve(ctx context.Context, o serveOptions, listening func(addr str
 		listening(ln.Addr().String())
 	}
 	if err := srv.Serve(ctx, ln); err != nil {
+		return err
+	}
+	if err := context.Cause(ctx); err != nil && !errors.Is(err, context.Canceled) {
 		return err
 	}
 	logger.Info("ringfence stopped")

@@ -67,7 +67,7 @@ RINGFENCE_BENCH_POSTGRES=$importdb bench/import.sh 1 | grep -v '^imported'
 
 echo "== 3. verdict throughput: one node of three vs a single embedded node"
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
-go run ./bench/importgen -n 337810 /work/shared/data/ftc_dnc_2021-07-08.csv > "$tmp/ftc.csv"
+go run ./bench/importgen -n 337810 ../shared/data/ftc_dnc_2021-07-08.csv > "$tmp/ftc.csv"
 clusterdb=$(createdb rf_bench_cluster)
 ckey=$("$tmp/ringfence" keys create --role carrier --store "$clusterdb" 2>/dev/null)
 "$tmp/ringfence" import reports "$tmp/ftc.csv" --format ftc --store "$clusterdb" >/dev/null 2>&1

@@ -3,7 +3,7 @@
 # run, on the same file.
 #
 # The file: 337,810 rows of real FTC Do-Not-Call complaints, made from the
-# one day in /work/shared/data (ftc_dnc_2021-07-08.csv, 14,034 rows, blank
+# one day in ../shared/data (ftc_dnc_2021-07-08.csv, 14,034 rows, blank
 # and malformed numbers included) repeated with Created_Date moved one day
 # back per copy (the issue's figure was for 337,810 complaint numbers; only
 # this day of them is stored here).
@@ -18,7 +18,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3}
-src=${RINGFENCE_FTC:-/work/shared/data/ftc_dnc_2021-07-08.csv}
+src=${RINGFENCE_FTC:-../shared/data/ftc_dnc_2021-07-08.csv}
 [ -x /usr/bin/time ] || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 2; }
 command -v sqlite3 >/dev/null || { echo "needs sqlite3 (apt-get install sqlite3)" >&2; exit 2; }
 tmp=$(mktemp -d)

@@ -22,3 +22,14 @@ func (n *Node) follow(ctx context.Context) error {
 	defer n.catchMu.Unlock()
 	return n.log.Subscribe(ctx, n.Position(), n.applyLogged)
 }
+
+// LogSource is what Run reads events from now: "stream" while the log
+// SetLog set reads its JetStream stream (it tells by an OnStream method),
+// else "store" (the store's own event log, also a stream follower's
+// fallback).
+func (n *Node) LogSource() string {
+	if s, ok := n.log.(interface{ OnStream() bool }); ok && s.OnStream() {
+		return "stream"
+	}
+	return "store"
+}

@@ -15,6 +15,10 @@ type LogFollower interface {
 	LogStatus() (position, head int64, following bool, failure string)
 	// ReadyLag is how many events behind the head still count as ready.
 	ReadyLag() int64
+	// LogSource is what the service reads events from now: "store" (the
+	// store's own event log) or "stream" (the JetStream stream they are
+	// relayed into, in a cluster started with --log).
+	LogSource() string
 }
 
 // readiness is the body of GET /readyz. It holds positions and counts,
@@ -26,12 +30,14 @@ type readiness struct {
 	Lag       int64  `json:"lag_events"`
 	MaxLag    int64  `json:"max_lag_events"`
 	Following bool   `json:"following"`
+	Source    string `json:"source,omitempty"` // "store" or "stream"
 	Error     string `json:"error,omitempty"`
 }
 
 // healthRoutes adds GET /readyz (GET /healthz, alive, is in routes) and,
-// when the service follows a log, the gauges ringfence_log_position and
-// ringfence_log_lag_events. Neither route takes a key.
+// when the service follows a log, the gauges ringfence_log_position,
+// ringfence_log_lag_events and ringfence_log_reading_stream. Neither route
+// takes a key.
 //
 // /readyz answers 200 when the service follows its log and is within
 // ReadyLag events of the head as last read, else 503 with the lag. A
@@ -51,6 +57,12 @@ func (s *Server) healthRoutes() {
 				pos, head, _, _ := f.LogStatus()
 				return float64(head - pos)
 			}),
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "ringfence_log_reading_stream", Help: "1 while this node reads events from the JetStream stream, 0 while it reads the store's event log."}, func() float64 {
+				if f.LogSource() == "stream" {
+					return 1
+				}
+				return 0
+			}),
 		)
 	}
 	s.mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
@@ -64,7 +76,7 @@ func (s *Server) healthRoutes() {
 		}
 		var rd readiness
 		rd.Position, rd.Head, rd.Following, rd.Error = f.LogStatus()
-		rd.Lag, rd.MaxLag = rd.Head-rd.Position, f.ReadyLag()
+		rd.Lag, rd.MaxLag, rd.Source = rd.Head-rd.Position, f.ReadyLag(), f.LogSource()
 		rd.Ready = rd.Following && rd.Lag <= rd.MaxLag
 		status := http.StatusOK
 		if !rd.Ready {

@@ -16,12 +16,14 @@ type fakeFollower struct {
 	pos, head int64
 	following bool
 	failure   string
+	source    string
 }
 
 func (f *fakeFollower) LogStatus() (int64, int64, bool, string) {
 	return f.pos, f.head, f.following, f.failure
 }
 func (f *fakeFollower) ReadyLag() int64                  { return 10 }
+func (f *fakeFollower) LogSource() string                { return f.source }
 func (f *fakeFollower) IndexStats() ringfence.IndexStats { return ringfence.IndexStats{} }
 func (f *fakeFollower) PoolStats() ringfence.PoolStats   { return ringfence.PoolStats{} }
 
@@ -34,18 +36,19 @@ func TestReadyz(t *testing.T) {
 		pos, head int64
 		following bool
 		failure   string
+		source    string
 		status    int
 		lag       int64
 	}{
-		{"caught up", 50, 50, true, "", 200, 0},
-		{"within the lag", 40, 50, true, "", 200, 10},
-		{"behind", 39, 50, true, "", 503, 11},
-		{"store down, caught up as last read", 50, 50, true, "reading the event log head: connection refused", 200, 0},
-		{"not following", 50, 50, false, "not following the event log", 503, 0},
+		{"caught up", 50, 50, true, "", "store", 200, 0},
+		{"within the lag", 40, 50, true, "", "stream", 200, 10},
+		{"behind", 39, 50, true, "", "stream", 503, 11},
+		{"store down, caught up as last read", 50, 50, true, "reading the event log head: connection refused", "stream", 200, 0},
+		{"not following", 50, 50, false, "not following the event log", "store", 503, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := &fakeFollower{pos: tt.pos, head: tt.head, following: tt.following, failure: tt.failure}
+			f := &fakeFollower{pos: tt.pos, head: tt.head, following: tt.following, failure: tt.failure, source: tt.source}
 			s := NewServer(f, slog.New(slog.DiscardHandler), Limits{})
 			w := httptest.NewRecorder()
 			s.ServeHTTP(w, httptest.NewRequest("GET", "/readyz", nil))
@@ -53,12 +56,16 @@ func TestReadyz(t *testing.T) {
 			if err := json.Unmarshal(w.Body.Bytes(), &rd); err != nil {
 				t.Fatalf("%d %s: %v", w.Code, w.Body, err)
 			}
-			if w.Code != tt.status || rd.Lag != tt.lag || rd.Ready != (tt.status == 200) || rd.Error != tt.failure || rd.MaxLag != 10 {
+			if w.Code != tt.status || rd.Lag != tt.lag || rd.Ready != (tt.status == 200) || rd.Error != tt.failure || rd.MaxLag != 10 || rd.Source != tt.source {
 				t.Errorf("GET /readyz: %d %+v, want %d with lag %d", w.Code, rd, tt.status, tt.lag)
 			}
 			w = httptest.NewRecorder()
 			s.ServeHTTP(w, httptest.NewRequest("GET", "/metrics", nil))
-			for _, line := range []string{"ringfence_log_lag_events " + itoa(tt.lag), "ringfence_log_position " + itoa(tt.pos)} {
+			onStream := "0"
+			if tt.source == "stream" {
+				onStream = "1"
+			}
+			for _, line := range []string{"ringfence_log_lag_events " + itoa(tt.lag), "ringfence_log_position " + itoa(tt.pos), "ringfence_log_reading_stream " + onStream} {
 				if !strings.Contains(w.Body.String(), "\n"+line+"\n") {
 					t.Errorf("/metrics lacks %q", line)
 				}

@@ -182,9 +182,12 @@ func TestClusterJetStream(t *testing.T) {
 		if _, ok := waitFor(40*time.Second, func() bool { return strings.Contains(n.log.String(), "following the events stream") }); !ok {
 			t.Fatalf("node %s does not follow the events stream within 40 s\n%s", n.name, n.log)
 		}
-		if _, ok := waitFor(10*time.Second, func() bool { code, _ := n.call(t, "GET", "/readyz", "", nil); return code == 200 }); !ok {
+		if _, ok := waitFor(10*time.Second, func() bool {
+			code, m := n.call(t, "GET", "/readyz", "", nil)
+			return code == 200 && m["source"] == "stream"
+		}); !ok {
 			_, m := n.call(t, "GET", "/readyz", "", nil)
-			t.Fatalf("node %s not ready within 10 s: %v\n%s", n.name, m, n.log)
+			t.Fatalf("node %s not ready and reading the stream within 10 s: %v\n%s", n.name, m, n.log)
 		}
 	}
 	relays := 0

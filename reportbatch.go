@@ -1,8 +1,11 @@
 package ringfence
 
 import (
+	"context"
+	"io"
 	"slices"
 	"strings"
+	"time"
 )
 
 // ReportKey names a stored crowd report: a store keeps one per number and
@@ -48,6 +51,50 @@ type ReportBatch struct {
 // NewReportBatch returns an empty batch.
 func NewReportBatch() *ReportBatch {
 	return &ReportBatch{Pairs: map[ReportKey]*StoredReport{}, Numbers: map[string]*BatchNumber{}, Tracks: map[string]*BatchTrack{}}
+}
+
+// Import reads reports from next until io.EOF in chunks of size. For each
+// chunk it calls load, which brings into b the stored state the chunk
+// touches, applies the chunk's reports with Add, and calls write with the
+// ones that changed anything (a repeat is applied as nothing and has no
+// report event). It returns how many reports next gave and the ReceivedAt
+// of the last; an error from next, ctx, load or write stops it, and the
+// store's transaction is then to be rolled back.
+func (b *ReportBatch) Import(ctx context.Context, next func() (Report, error), size int, boost func(Report) float64, judge Judge, load, write func([]Report) error) (n int, last time.Time, err error) {
+	buf := make([]Report, 0, size)
+	for done := false; !done; {
+		buf = buf[:0]
+		for len(buf) < size {
+			r, err := next()
+			if err == io.EOF {
+				done = true
+				break
+			} else if err != nil {
+				return n, last, err
+			}
+			buf = append(buf, r)
+		}
+		if err := ctx.Err(); err != nil {
+			return n, last, err
+		}
+		if err := load(buf); err != nil {
+			return n, last, err
+		}
+		n += len(buf)
+		if len(buf) > 0 {
+			last = buf[len(buf)-1].ReceivedAt
+		}
+		applied := buf[:0]
+		for i := range buf {
+			if b.Add(&buf[i], boost, judge) {
+				applied = append(applied, buf[i])
+			}
+		}
+		if err := write(applied); err != nil {
+			return n, last, err
+		}
+	}
+	return n, last, nil
 }
 
 // Add applies r (its number and reporter already loaded) and reports

@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"fmt"
-	"io"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -29,42 +28,13 @@ func (s *Store) ImportReports(ctx context.Context, next func() (ringfence.Report
 	var out []ringfence.NumberTallies
 	_, err := s.tx(ctx, func(tx *wtx) error {
 		im := &importer{tx: tx, ReportBatch: ringfence.NewReportBatch()}
-		buf := make([]ringfence.Report, 0, importChunk)
-		for done := false; !done; {
-			buf = buf[:0]
-			for len(buf) < importChunk {
-				r, err := next()
-				if err == io.EOF {
-					done = true
-					break
-				} else if err != nil {
-					return err
-				}
-				buf = append(buf, r)
-			}
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			if err := im.load(ctx, buf); err != nil {
-				return err
-			}
-			im.n += len(buf)
-			if len(buf) > 0 {
-				im.lastAt = buf[len(buf)-1].ReceivedAt
-			}
-			// A repeat (ringfence.Report.Repeats) is applied as nothing:
-			// no report event either.
-			applied := buf[:0]
-			for i := range buf {
-				if im.Add(&buf[i], boost, judge) {
-					applied = append(applied, buf[i])
-				}
-			}
-			if err := im.copyEvents(ctx, applied); err != nil {
-				return err
-			}
-		}
 		var err error
+		im.n, im.lastAt, err = im.Import(ctx, next, importChunk, boost, judge,
+			func(rs []ringfence.Report) error { return im.load(ctx, rs) },
+			func(rs []ringfence.Report) error { return im.copyEvents(ctx, rs) })
+		if err != nil {
+			return err
+		}
 		if out, err = im.flush(ctx); err != nil {
 			return err
 		}

@@ -2,7 +2,6 @@ package natslog_test
 
 import (
 	"context"
-	"fmt"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -45,22 +44,9 @@ func TestFollowerStreamLeaderDies(t *testing.T) {
 	go func() { defer close(relayDone); relayLog.Relay(rctx, m, "r", nil) }()
 	defer func() { stopRelay(); <-relayDone }()
 
-	var got atomic.Int64
-	errc := make(chan error, 1)
 	fctx, stop := context.WithCancel(ctx)
 	defer stop()
-	go func() {
-		errc <- f.Subscribe(fctx, 0, func(ev ringfence.Event) error {
-			if p := got.Load(); ev.Position != p+1 {
-				return fmt.Errorf("follower got %d after %d", ev.Position, p)
-			}
-			if w := fmt.Sprintf("s%d", ev.Position); ev.Rules.Subscriber != w {
-				return fmt.Errorf("follower: position %d holds %s's rules, want %s's", ev.Position, ev.Rules.Subscriber, w)
-			}
-			got.Store(ev.Position)
-			return nil
-		})
-	}()
+	got, errc := followInOrder(fctx, f)
 	deadline := time.Now().Add(20 * time.Second)
 	for head, _ := m.Head(ctx); got.Load() < head || !f.OnStream(); {
 		if time.Now().After(deadline) {
@@ -140,22 +126,9 @@ func TestFollowerStalledReaderAbandoned(t *testing.T) {
 	defer close(release)
 	f := &natslog.Follower{Store: m, NATS: func() *natslog.Log { return l }, StallAfter: 400 * time.Millisecond, FallbackFor: time.Minute}
 
-	var got atomic.Int64
-	errc := make(chan error, 1)
 	fctx, stop := context.WithCancel(ctx)
 	defer stop()
-	go func() {
-		errc <- f.Subscribe(fctx, 0, func(ev ringfence.Event) error {
-			if p := got.Load(); ev.Position != p+1 {
-				return fmt.Errorf("follower got %d after %d", ev.Position, p)
-			}
-			if w := fmt.Sprintf("s%d", ev.Position); ev.Rules.Subscriber != w {
-				return fmt.Errorf("follower: position %d holds %s's rules, want %s's", ev.Position, ev.Rules.Subscriber, w)
-			}
-			got.Store(ev.Position)
-			return nil
-		})
-	}()
+	got, errc := followInOrder(fctx, f)
 	reach := func(what string) {
 		t.Helper()
 		head, _ := m.Head(ctx)

@@ -250,22 +250,9 @@ func TestFollower(t *testing.T) {
 	}
 	stopRelay := startRelay()
 
-	var got atomic.Int64
-	errc := make(chan error, 1)
 	fctx, stop := context.WithCancel(ctx)
 	defer stop()
-	go func() {
-		errc <- f.Subscribe(fctx, 0, func(ev ringfence.Event) error {
-			if p := got.Load(); ev.Position != p+1 {
-				return fmt.Errorf("follower got %d after %d", ev.Position, p)
-			}
-			if w := fmt.Sprintf("s%d", ev.Position); ev.Rules.Subscriber != w {
-				return fmt.Errorf("follower: position %d holds %s's rules, want %s's", ev.Position, ev.Rules.Subscriber, w)
-			}
-			got.Store(ev.Position)
-			return nil
-		})
-	}()
+	got, errc := followInOrder(fctx, f)
 	reach := func(what string, onStream bool) {
 		t.Helper()
 		head, _ := m.Head(ctx)
@@ -324,4 +311,26 @@ func TestFollower(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	reach("after the trim", true)
+}
+
+// followInOrder runs f.Subscribe from the start until ctx ends, checking
+// that each event comes right after the last and holds the rules the test
+// stored at its position ("s<position>"). got is the last position
+// applied; errc receives what Subscribe returns.
+func followInOrder(ctx context.Context, f *natslog.Follower) (got *atomic.Int64, errc <-chan error) {
+	got = new(atomic.Int64)
+	ec := make(chan error, 1)
+	go func() {
+		ec <- f.Subscribe(ctx, 0, func(ev ringfence.Event) error {
+			if p := got.Load(); ev.Position != p+1 {
+				return fmt.Errorf("follower got %d after %d", ev.Position, p)
+			}
+			if w := fmt.Sprintf("s%d", ev.Position); ev.Rules.Subscriber != w {
+				return fmt.Errorf("follower: position %d holds %s's rules, want %s's", ev.Position, ev.Rules.Subscriber, w)
+			}
+			got.Store(ev.Position)
+			return nil
+		})
+	}()
+	return got, ec
 }

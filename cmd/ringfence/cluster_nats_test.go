@@ -160,20 +160,8 @@ func TestClusterJetStream(t *testing.T) {
 	}
 	logURLs := strings.Join(urls, ",")
 
-	e, closeDB, err := openClusterEngine(context.Background(), url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	key := func(role ringfence.Role) string {
-		secret, _, err := e.CreateKey(context.Background(), "test", role, "", "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		return secret
-	}
-	carrier, operator := key(ringfence.RoleCarrier), key(ringfence.RoleOperator)
-	reporters := []string{key(ringfence.RoleReporter), key(ringfence.RoleReporter), key(ringfence.RoleReporter)}
-	closeDB()
+	keys := clusterKeys(t, url, ringfence.RoleCarrier, ringfence.RoleOperator, ringfence.RoleReporter, ringfence.RoleReporter, ringfence.RoleReporter)
+	carrier, operator, reporters := keys[0], keys[1], keys[2:]
 
 	args := []string{"--store", url, "--log", logURLs, "--log-replicas", "3"}
 	a, b, c := startProcNode(t, args, "a"), startProcNode(t, args, "b"), startProcNode(t, args, "c")

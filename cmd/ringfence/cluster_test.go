@@ -159,21 +159,8 @@ func TestCluster(t *testing.T) {
 		t.Skip("starts PostgreSQL and three nodes")
 	}
 	url := pgtest.URL(t)
-	// Keys, made through an engine over the same store.
-	e, closeDB, err := openClusterEngine(context.Background(), url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	key := func(role ringfence.Role) string {
-		secret, _, err := e.CreateKey(context.Background(), "test", role, "", "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		return secret
-	}
-	carrier := key(ringfence.RoleCarrier)
-	reporters := []string{key(ringfence.RoleReporter), key(ringfence.RoleReporter), key(ringfence.RoleReporter)}
-	closeDB()
+	keys := clusterKeys(t, url, ringfence.RoleCarrier, ringfence.RoleReporter, ringfence.RoleReporter, ringfence.RoleReporter)
+	carrier, reporters := keys[0], keys[1:]
 	// The operator's key as an operator makes the first one: on the command line.
 	code, out, stderr := runCLI(t, "", "keys", "create", "--role", "operator", "--store", url)
 	operator := strings.TrimSpace(out)
@@ -466,4 +453,22 @@ func TestClusterLagAtRate(t *testing.T) {
 	t.Logf("asked %d writes/s, did %d writes in %v (%.0f/s, %d writers on %d nodes); write time → applied on the follower through %s: p50 %v, p99 %v, max %v",
 		rate, done, elapsed.Round(time.Millisecond), float64(done)/elapsed.Seconds(), writers, len(writerNodes), through,
 		lags[len(lags)/2], lags[len(lags)*99/100], lags[len(lags)-1])
+}
+
+// clusterKeys creates a key for each role in the cluster store at url,
+// through an engine over it, and returns their secrets in order.
+func clusterKeys(t *testing.T, url string, roles ...ringfence.Role) []string {
+	t.Helper()
+	e, closeDB, err := openClusterEngine(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeDB()
+	secrets := make([]string, len(roles))
+	for i, role := range roles {
+		if secrets[i], _, err = e.CreateKey(context.Background(), "test", role, "", ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return secrets
 }

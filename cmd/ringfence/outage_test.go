@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -45,20 +44,8 @@ func TestStoreOutage(t *testing.T) {
 	}
 	srv := pgtest.Own(t)
 	url := srv.URL()
-	e, closeDB, err := openClusterEngine(context.Background(), url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	key := func(role ringfence.Role) string {
-		secret, _, err := e.CreateKey(context.Background(), "test", role, "", "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		return secret
-	}
-	carrier, operator := key(ringfence.RoleCarrier), key(ringfence.RoleOperator)
-	reporters := []string{key(ringfence.RoleReporter), key(ringfence.RoleReporter), key(ringfence.RoleReporter)}
-	closeDB()
+	keys := clusterKeys(t, url, ringfence.RoleCarrier, ringfence.RoleOperator, ringfence.RoleReporter, ringfence.RoleReporter, ringfence.RoleReporter)
+	carrier, operator, reporters := keys[0], keys[1], keys[2:]
 
 	a := startNode(t, url, "a")
 	const reported, subscriber, caller = "17100005678", "13800138000", "13912345678"

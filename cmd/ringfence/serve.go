@@ -22,12 +22,13 @@ import (
 )
 
 func (c *cli) runServe(args []string) int {
-	fs := newFlagSet("serve", "[--data DIR | --store postgres://... [--log nats://...[,nats://...]] [--log-replicas N] [--node NAME]] [--http ADDR] [--demo] [--sip udp://HOST:PORT]... [--sip-next-hop HOST:PORT] [--sip-trust CIDR]... [--sip-rate N]", c.stderr)
+	fs := newFlagSet("serve", "[--data DIR | --store postgres://... [--log nats://...[,nats://...]] [--log-replicas N] [--node NAME] [--roles api,sip,detect,ledger]] [--http ADDR] [--demo] [--sip udp://HOST:PORT]... [--sip-next-hop HOST:PORT] [--sip-trust CIDR]... [--sip-rate N]", c.stderr)
 	var o serveOptions
 	data := c.dataDir(fs)
 	fs.Var(natsURLs{&o.log}, "log", "NATS servers of the JetStream event log the nodes follow (nats://h1:4222,nats://h2:4222); without it nodes follow PostgreSQL's event log")
 	fs.IntVar(&o.logReplicas, "log-replicas", 3, "replicas of the JetStream event log's streams (3 over three NATS servers or more, 1 for one server)")
 	fs.StringVar(&o.node, "node", "", "this node's name, for logs (default: the host name)")
+	fs.Var(&o.roles, "roles", "the work this cluster node takes, comma-separated among api, sip, detect, ledger (default: all)")
 	fs.Int64Var(&o.readyLag, "ready-lag", engine.DefaultReadyLag, "events behind the log's head a node may be and still answer GET /readyz with 200")
 	fs.StringVar(&o.addr, "http", "127.0.0.1:8080", "HTTP listen address")
 	fs.BoolVar(&o.demo, "demo", false, "load the demo dataset first if the data directory has none")
@@ -51,6 +52,9 @@ func (c *cli) runServe(args []string) int {
 	if err := o.checkCluster(fs); err != nil {
 		return c.usageError(fs, "%v", err)
 	}
+	if err := o.checkRoles(); err != nil {
+		return c.usageError(fs, "%v", err)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := c.serve(ctx, o, nil); err != nil {
@@ -70,6 +74,7 @@ type serveOptions struct {
 	secureCookies         bool // the console's cookies are Secure (TLS ends at a proxy)
 	canaryQuota, aliasCap int
 	sip                   *sipOptions
+	roles                 roleSet // cluster mode: the node's roles (roles.go)
 }
 
 // serve runs a node until ctx is done: over the data directory's SQLite

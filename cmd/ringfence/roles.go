@@ -1,0 +1,69 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Roles a cluster node can take (serve --roles). An embedded node (--data)
+// has all of them.
+const (
+	roleAPI    = "api"    // the HTTP API and web console
+	roleSIP    = "sip"    // the SIP screening server (with --sip)
+	roleDetect = "detect" // detectors over call-record partitions
+	roleLedger = "ledger" // the disclosure ledger's one writer
+)
+
+// allRoles are the roles in the order --roles lists them.
+var allRoles = []string{roleAPI, roleSIP, roleDetect, roleLedger}
+
+// roleSet is the --roles flag: a comma-separated subset of allRoles. The
+// zero value (flag not given) is every role.
+type roleSet struct {
+	set   bool
+	roles []string
+}
+
+func (r *roleSet) String() string {
+	if r == nil || !r.set {
+		return strings.Join(allRoles, ",")
+	}
+	return strings.Join(r.roles, ",")
+}
+
+func (r *roleSet) Set(v string) error {
+	var roles []string
+	for _, name := range strings.Split(v, ",") {
+		name = strings.TrimSpace(name)
+		if !slices.Contains(allRoles, name) {
+			return fmt.Errorf("unknown role %q: roles are %s", name, strings.Join(allRoles, ", "))
+		}
+		if !slices.Contains(roles, name) {
+			roles = append(roles, name)
+		}
+	}
+	r.set, r.roles = true, roles
+	return nil
+}
+
+// has reports whether the node takes the role.
+func (r *roleSet) has(role string) bool {
+	return !r.set || slices.Contains(r.roles, role)
+}
+
+// checkRoles checks --roles against the other flags: roles divide a
+// cluster's work, so they need --store, and --sip needs the sip role.
+func (o *serveOptions) checkRoles() error {
+	if !o.roles.set {
+		return nil
+	}
+	if o.store == "" {
+		return errors.New("--roles needs --store (a cluster node's PostgreSQL store); an embedded node has every role")
+	}
+	if o.sip != nil && len(o.sip.listen) > 0 && !o.roles.has(roleSIP) {
+		return errors.New("--sip needs the sip role (--roles ...,sip)")
+	}
+	return nil
+}

@@ -366,7 +366,15 @@ func (l *Log) Lead() error {
 	}
 	l.mu.Lock()
 	l.writer, l.failed, l.notWriter = true, nil, nil
+	signed := int64(0)
+	if k := len(l.checkpoints); k > 0 {
+		signed = l.checkpoints[k-1].Size
+	}
+	unsigned := int64(len(l.types)) > signed
 	l.mu.Unlock()
+	if !unsigned {
+		return nil
+	}
 	if _, err := l.Checkpoint(); err != nil {
 		l.Follow(err)
 		return err

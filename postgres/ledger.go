@@ -478,4 +478,3 @@ func (l *LedgerStorage) Attachments() ([]string, error) {
 	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
 	return names, unavailable(err)
 }
-

@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"ringfence"
+	"ringfence/alias"
 	"ringfence/engine"
 	"ringfence/ledger"
 	"ringfence/postgres"
@@ -39,6 +40,10 @@ import (
 
 // ledgerKeyEnv names the ledger key file when --ledger-key is not given.
 const ledgerKeyEnv = "RINGFENCE_LEDGER_KEY"
+
+// ledgerReconcile is how often the writer records the leaks that nodes
+// without the lease left unrecorded.
+const ledgerReconcile = 10 * time.Second
 
 // ledgerTick is how often a ledger node checks its lease, or tries to take
 // it, and signs a checkpoint over entries not yet signed.
@@ -159,8 +164,13 @@ func (cl *clusterLedger) run(ctx context.Context, e *engine.Engine) {
 	}
 	t := time.NewTicker(ledgerTick)
 	defer t.Stop()
+	var reconciled time.Time
 	for {
 		cl.step(ctx, e)
+		if w, _ := cl.log.Writer(); w && time.Since(reconciled) >= ledgerReconcile {
+			reconciled = time.Now()
+			cl.recordLeaks(ctx, e)
+		}
 		select {
 		case <-ctx.Done():
 			return
@@ -204,11 +214,43 @@ func (cl *clusterLedger) step(ctx context.Context, e *engine.Engine) {
 	// Bindings and leaks that a writer which died stored without their
 	// ledger entries are recorded now; bindings of its unfinished exports
 	// are undone.
+	cl.reconcile(ctx, e)
+}
+
+func (cl *clusterLedger) reconcile(ctx context.Context, e *engine.Engine) {
 	if r, err := e.Reconcile(ctx); err != nil {
 		cl.logger.Error("reconcile the store with the ledger", "err", err)
 	} else if r != (engine.Reconciled{}) {
 		cl.logger.Info("store reconciled with the ledger", "indexed", r.Indexed, "appended", r.Appended, "released", r.Released)
 	}
+}
+
+// recordLeaks reconciles when the store holds leaks no ledger entry
+// records: those seen by nodes without the lease (clusterDisclosures).
+func (cl *clusterLedger) recordLeaks(ctx context.Context, e *engine.Engine) {
+	evs, err := e.Store().UnrecordedLeaks(ctx)
+	if err != nil || len(evs) == 0 {
+		return
+	}
+	cl.reconcile(ctx, e)
+}
+
+// clusterDisclosures records the engine's disclosures in the cluster's
+// ledger. A leak (a stranger's call to an alias, seen by a SIP or API
+// node) on a node that does not write the ledger is left in the store
+// without its ledger entry, and the call is screened; the writer records
+// it within ledgerReconcile. Every other ledger write on such a node
+// answers the ledger's 503.
+type clusterDisclosures struct {
+	ledger.Disclosures
+	l *ledger.Log
+}
+
+func (d clusterDisclosures) Leaked(ctx context.Context, b alias.Binding, ev ringfence.AliasEvent) (int64, error) {
+	if w, _ := d.l.Writer(); !w {
+		return -1, nil
+	}
+	return d.Disclosures.Leaked(ctx, b, ev)
 }
 
 // close signs a last checkpoint (as the writer) and gives the lease up.

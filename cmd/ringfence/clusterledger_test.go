@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -123,6 +124,10 @@ func TestClusterLedger(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	opKey, _, err := e.CreateKey(ctx, "test", ringfence.RoleOperator, "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
 	closeDB()
 	keyFile := filepath.Join(t.TempDir(), "ledger.key")
 
@@ -177,6 +182,37 @@ func TestClusterLedger(t *testing.T) {
 	if code, out, errs := runCLI(t, "", "evidence", "verify", path, "--key", st.VerifierKey()); code != 0 {
 		t.Fatalf("ringfence evidence verify of b's bundle: %d %s%s", code, out, errs)
 	}
+
+	// A stranger's call to an alias seen on b (no lease) is screened at
+	// once, and the writer records the leak within ledgerReconcile.
+	var nums []string
+	for i := range 20 {
+		nums = append(nums, fmt.Sprintf("%q", fmt.Sprintf("+86171000000%02d", i)))
+	}
+	pool := `{"numbers":[` + strings.Join(nums, ",") + `],"quarantine":"0s","null_share":0}`
+	if code, _, body := a.do(t, "POST", "/v1/alias-pool", opKey, []byte(pool)); code != 200 && code != 201 {
+		t.Fatalf("alias pool on a: %d %s", code, body)
+	}
+	code, _, body = a.do(t, "POST", "/v1/aliases", opKey, []byte(`{"subscriber":"13800138000","merchant":"shop","merchant_numbers":["+8613900000001"]}`))
+	if code != 201 {
+		t.Fatalf("alias on a: %d %s", code, body)
+	}
+	var bound struct{ Alias string }
+	json.Unmarshal(body, &bound)
+	leaks := len(st.EntriesOfType(ledger.TypeLeakEvent))
+	call := fmt.Sprintf(`{"calls":[{"caller":"+8613912345678","callee":%q}]}`, bound.Alias)
+	if _, ok := waitFor(10*time.Second, func() bool {
+		code, _, body = b.do(t, "POST", "/v1/calls", opKey, []byte(call))
+		return code == 200 && strings.Contains(string(body), `"leak":true`)
+	}); !ok {
+		t.Fatalf("stranger's call on b: %d %s", code, body)
+	}
+	if _, ok := waitFor(ledgerReconcile+5*time.Second, func() bool { return len(st.EntriesOfType(ledger.TypeLeakEvent)) > leaks }); !ok {
+		t.Fatalf("the writer did not record the leak seen on b\n%s", a.log)
+	}
+	if _, ok := waitFor(5*time.Second, func() bool { cps := st.Checkpoints(); return cps[len(cps)-1].Size == st.Size() }); !ok {
+		t.Fatal("the writer signed no checkpoint over the leak")
+	}
 	signed := st.Checkpoints()[len(st.Checkpoints())-1]
 
 	// kill -9 of the writer: b takes over and appends to the same tree.
@@ -191,8 +227,10 @@ func TestClusterLedger(t *testing.T) {
 	if code != 200 {
 		t.Fatalf("export on b after the takeover: %d %s", code, body)
 	}
-	if got, want := h.Get("X-Ringfence-Ledger-Entry"), fmt.Sprint(signed.Size); got != want {
-		t.Fatalf("b's export at entry %s; want %s, right after a's last", got, want)
+	// The export's canary bindings come first, from entry signed.Size on.
+	canaries, _ := strconv.Atoi(h.Get("X-Ringfence-Canaries"))
+	if got, want := h.Get("X-Ringfence-Ledger-Entry"), fmt.Sprint(signed.Size+int64(canaries)); got != want {
+		t.Fatalf("b's export at entry %s; want %s, its %d canary bindings right after a's last entry", got, want, canaries)
 	}
 	if _, ok := waitFor(5*time.Second, func() bool { cps := st.Checkpoints(); return cps[len(cps)-1].Size == st.Size() }); !ok {
 		t.Fatal("b signed no checkpoint over its entries")
@@ -273,11 +311,18 @@ func checkTree(p tlog.TreeProof, last, old ledger.Checkpoint) error {
 // TestLedgerKeyFlags: --ledger-key and --spool need --store, and a key
 // file others may read, or one that is not a key file, is refused.
 func TestLedgerKeyFlags(t *testing.T) {
-	for _, args := range [][]string{{"--ledger-key", "k", "--data", "d"}, {"--spool", "s"}} {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--ledger-key", "k", "--data", "d"}, "need --store"},
+		{[]string{"--spool", "s"}, "need --store"},
+		{[]string{"--roles", "detect,ledger", "--store", "postgres://127.0.0.1:1/x"}, "the ledger role needs the api role"},
+	} {
 		var out, errb strings.Builder
 		c := &cli{stdout: &out, stderr: &errb, getenv: func(string) string { return "" }}
-		if code := c.runServe(args); code != exitUsage || !strings.Contains(errb.String(), "need --store") {
-			t.Errorf("serve %v: exit %d, %q; want a usage error", args, code, errb.String())
+		if code := c.runServe(tc.args); code != exitUsage || !strings.Contains(errb.String(), tc.want) {
+			t.Errorf("serve %v: exit %d, %q; want a usage error with %q", tc.args, code, errb.String(), tc.want)
 		}
 	}
 	dir := t.TempDir()

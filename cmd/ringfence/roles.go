@@ -73,6 +73,11 @@ func (o *serveOptions) checkRoles() error {
 	if o.sip != nil && len(o.sip.listen) > 0 && !o.roles.has(roleSIP) {
 		return errors.New("--sip needs the sip role (--roles ...,sip)")
 	}
+	if o.roles.has(roleLedger) && !o.roles.has(roleAPI) {
+		// Only the lease holder writes the ledger, and exports, alias
+		// bindings and attributions come in through the API.
+		return errors.New("the ledger role needs the api role (--roles api,...,ledger): the ledger's writer takes the exports and alias bindings it records")
+	}
 	return nil
 }
 

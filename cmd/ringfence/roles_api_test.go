@@ -21,7 +21,7 @@ func TestNodeWithoutAPIRole(t *testing.T) {
 		roles string
 		want  map[string]int // path -> status
 	}{
-		{"detect,ledger", map[string]int{"/healthz": 200, "/readyz": 200, "/metrics": 200, "/v1/numbers/95588": 404, "/": 404, "/v1/exports": 404}},
+		{"detect", map[string]int{"/healthz": 200, "/readyz": 200, "/metrics": 200, "/v1/numbers/95588": 404, "/": 404, "/v1/exports": 404}},
 		{"api", map[string]int{"/healthz": 200, "/metrics": 200, "/v1/numbers/95588": 401, "/": 200}},
 	} {
 		fs := flag.NewFlagSet("serve", flag.ContinueOnError)

@@ -108,7 +108,7 @@ func (c *cli) serve(ctx context.Context, o serveOptions, listening func(addr str
 		if cl != nil {
 			defer cl.close() // before the store closes
 			led = cl.log
-			e.SetDisclosures(ledger.NewDisclosures(led))
+			e.SetDisclosures(clusterDisclosures{ledger.NewDisclosures(led), led})
 		}
 	} else {
 		release, err := lockData(o.data, true)

@@ -36,7 +36,7 @@ type fileStorage struct {
 	mu          sync.RWMutex
 	offsets     []int64 // frame offset of each entry
 	end         int64   // committed length of entries.log
-	types       []string
+	types       []string // of the entries read at open, for the Log to take
 	checkpoints []Checkpoint
 	recovered   string
 }
@@ -519,10 +519,8 @@ func (l *fileStorage) Append(first int64, recs []Record) error {
 	}
 	var buf, hb []byte
 	offs := make([]int64, len(recs))
-	types := make([]string, len(recs))
 	for j, r := range recs {
 		offs[j] = end + int64(len(buf))
-		types[j] = entryType(r.Data)
 		buf = appendFrame(buf, r.Data)
 		for _, h := range r.Hashes {
 			hb = append(hb, h[:]...)
@@ -548,7 +546,6 @@ func (l *fileStorage) Append(first int64, recs []Record) error {
 	}
 	l.mu.Lock()
 	l.offsets = append(l.offsets, offs...)
-	l.types = append(l.types, types...)
 	l.end = end + int64(len(buf))
 	l.mu.Unlock()
 	return nil

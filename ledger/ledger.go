@@ -136,7 +136,7 @@ func OpenWith(dir string, opt Options) (*Log, error) {
 	l.dir, l.recovered = dir, fs.recovered
 	// What openFileStorage read and checked is the log's state.
 	l.checkpoints = append([]Checkpoint(nil), fs.checkpoints...)
-	l.types = append([]string(nil), fs.types...)
+	l.types, fs.types = fs.types, nil
 	if len(l.checkpoints) > 0 {
 		l.lastCP = l.checkpoints[len(l.checkpoints)-1].Time
 	}

@@ -151,3 +151,45 @@ func TestLedgerLease(t *testing.T) {
 	}
 	la.Close()
 }
+
+// BenchmarkLedgerAppendGroup measures group-committed ledger appends into
+// PostgreSQL from 64 appenders (pgtest's throwaway server runs without
+// fsync: compare with ledger's BenchmarkAppendGroup as a ratio only on a
+// server configured as in production).
+func BenchmarkLedgerAppendGroup(b *testing.B) {
+	url, k := pgtest.URL(b), ledger.Keys{}
+	kf, _ := ledger.NewKeyFile()
+	k, _ = ledger.ParseKeyFile(kf)
+	st, err := postgres.Open(ctx, url)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	ls := st.Ledger()
+	if err := ls.CheckKeys(ctx, k); err != nil {
+		b.Fatal(err)
+	}
+	if ok, err := ls.TakeLease(ctx); !ok || err != nil {
+		b.Fatal(ok, err)
+	}
+	l, err := ledger.OpenStorage(ls, k, ledger.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer l.Close()
+	if err := l.Lead(); err != nil {
+		b.Fatal(err)
+	}
+	e := ledger.Entry{Type: ledger.TypeAliasBinding, Time: time.Now(), AliasBinding: &ledger.AliasBinding{
+		Alias: "+8617000000001", Subscriber: "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", Merchant: "shop", Purpose: "alias"}}
+	b.ResetTimer()
+	b.SetParallelism(32)
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, err := l.Append(context.Background(), e); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}

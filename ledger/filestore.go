@@ -34,8 +34,8 @@ type fileStorage struct {
 	keys    Keys
 
 	mu          sync.RWMutex
-	offsets     []int64 // frame offset of each entry
-	end         int64   // committed length of entries.log
+	offsets     []int64  // frame offset of each entry
+	end         int64    // committed length of entries.log
 	types       []string // of the entries read at open, for the Log to take
 	checkpoints []Checkpoint
 	recovered   string

@@ -1,6 +1,7 @@
 // Package ledger is ringfence's disclosure ledger: an append-only,
 // tamper-evident log of every export of customer data, every alias binding,
-// every leak event and every attribution, kept in a directory.
+// every leak event and every attribution, kept in a directory (or, in a
+// cluster, in PostgreSQL: see Storage).
 //
 // The log is a Merkle tree in the layout of golang.org/x/mod/sumdb/tlog
 // (RFC 6962 hashing), so any entry can be proved included in a tree and any
@@ -14,8 +15,8 @@
 // the log as a print list that the export entry commits to by digest.
 //
 // Appends are durable: Append returns only after the entry is on disk
-// (fsync). Concurrent appenders share fsyncs (group commit). A torn tail
-// left by a crash is detected and cut off at Open; entries before it are
+// (fsync), or committed by PostgreSQL. Concurrent appenders share fsyncs
+// or transactions (group commit). A torn tail left by a crash is detected and cut off at Open; entries before it are
 // intact, and damage anywhere a signed checkpoint covers is an error, never
 // silently repaired.
 //

@@ -143,13 +143,13 @@ func TestClusterLedger(t *testing.T) {
 	b := startLedgerNode(t, url, "b", keyFile)
 	time.Sleep(2 * ledgerTick) // b tries the lease at least once
 	if g := b.gauge("ringfence_ledger_writer"); g != 0 {
-		t.Fatalf("node b: ringfence_ledger_writer %v while a leads", g)
+		t.Fatalf("node b: ringfence_ledger_writer %v while a leads\n%s\n%s", g, a.log, b.log)
 	}
 
 	// The export on the writer.
 	code, h, salted := a.do(t, "POST", "/v1/exports?recipient=r1&canaries=5", orgKey, customerCSV(200, 0))
 	if code != 200 {
-		t.Fatalf("export on a: %d %s", code, salted)
+		t.Fatalf("export on a: %d %s\n%s", code, salted, a.log)
 	}
 	exportEntry := h.Get("X-Ringfence-Ledger-Entry")
 	// The cluster twin of the failed export: on b (no lease) it answers
@@ -158,7 +158,7 @@ func TestClusterLedger(t *testing.T) {
 	before := st.Size()
 	code, h, body := b.do(t, "POST", "/v1/exports?recipient=r2&canaries=5", orgKey, customerCSV(50, 500))
 	if code != 503 || h.Get("Retry-After") == "" || !strings.Contains(string(body), "writer") {
-		t.Fatalf("export on the node without the lease: %d %q %s; want 503 with Retry-After", code, h.Get("Retry-After"), body)
+		t.Fatalf("export on the node without the lease: %d %q %s; want 503 with Retry-After\n%s", code, h.Get("Retry-After"), body, b.log)
 	}
 	if st.Size() != before {
 		t.Fatalf("a refused export wrote %d ledger entries", st.Size()-before)
@@ -166,14 +166,14 @@ func TestClusterLedger(t *testing.T) {
 	// The attribution on the writer; the evidence from b.
 	code, _, body = a.do(t, "POST", "/v1/attributions", regKey, salted)
 	if code != 200 {
-		t.Fatalf("attribution on a: %d %s", code, body)
+		t.Fatalf("attribution on a: %d %s\n%s", code, body, a.log)
 	}
 	var att struct{ Case string }
 	json.Unmarshal(body, &att)
 	if _, ok := waitFor(5*time.Second, func() bool {
 		return len(st.Checkpoints()) > 0 && st.Checkpoints()[len(st.Checkpoints())-1].Size == st.Size()
 	}); !ok {
-		t.Fatal("the writer signed no checkpoint over its entries")
+		t.Fatalf("the writer signed no checkpoint over its entries (%d): %+v\n%s", st.Size(), st.Checkpoints(), a.log)
 	}
 	bundle := fetchEvidence(t, b, regKey, att.Case)
 	verifyBundle(t, bundle, st.VerifierKey(), exportEntry)
@@ -284,7 +284,7 @@ func fetchEvidence(t *testing.T, n *ledgerNode, key, caseID string) []byte {
 	t.Helper()
 	code, _, b := n.do(t, "GET", "/v1/evidence/"+caseID, key, nil)
 	if code != 200 {
-		t.Fatalf("evidence of %s from %s: %d %s", caseID, n.name, code, b)
+		t.Fatalf("evidence of %s from %s: %d %s\n%s", caseID, n.name, code, b, n.log)
 	}
 	return b
 }

@@ -76,24 +76,34 @@ func (l *Log) Verifier() note.Verifier { return l.verifier }
 
 // Checkpoints returns the signed checkpoints, oldest first.
 func (l *Log) Checkpoints() []Checkpoint {
+	l.fresh()
 	l.mu.RLock()
 	defer l.mu.RUnlock()
 	return append([]Checkpoint(nil), l.checkpoints...)
 }
 
 // Checkpoint signs and stores a checkpoint of the current tree, unless the
-// latest already covers it, and returns the latest checkpoint.
+// latest already covers it, and returns the latest checkpoint. A Log that
+// follows returns the latest checkpoint its writer signed.
 func (l *Log) Checkpoint() (Checkpoint, error) {
 	l.cpMu.Lock()
 	defer l.cpMu.Unlock()
-	if err := l.failedErr(); err != nil {
-		return Checkpoint{}, err
+	if w, why := l.Writer(); !w {
+		if l.failedErr() != nil {
+			return Checkpoint{}, l.failedErr()
+		}
+		cps := l.Checkpoints()
+		if len(cps) == 0 {
+			return Checkpoint{}, why
+		}
+		return cps[len(cps)-1], nil
 	}
-	size := l.Size()
+	size := l.size()
 	l.mu.RLock()
 	var last *Checkpoint
-	if k := len(l.checkpoints); k > 0 {
-		last = &l.checkpoints[k-1]
+	seq := len(l.checkpoints)
+	if seq > 0 {
+		last = &l.checkpoints[seq-1]
 	}
 	l.mu.RUnlock()
 	if last != nil && last.Size == size {
@@ -111,15 +121,8 @@ func (l *Log) Checkpoint() (Checkpoint, error) {
 	if err != nil {
 		return Checkpoint{}, fmt.Errorf("ledger: sign checkpoint: %w", err)
 	}
-	st, err := l.cps.Stat()
-	if err != nil {
-		return Checkpoint{}, fmt.Errorf("ledger: %w", err)
-	}
-	if _, err := l.cps.WriteAt(appendFrame(nil, msg), st.Size()); err != nil {
-		return Checkpoint{}, l.fail(fmt.Errorf("ledger: write checkpoint: %w", err))
-	}
-	if err := l.cps.Sync(); err != nil {
-		return Checkpoint{}, l.fail(fmt.Errorf("ledger: fsync checkpoint: %w", err))
+	if err := l.store.AppendCheckpoint(seq, msg); err != nil {
+		return Checkpoint{}, l.fail(err)
 	}
 	cp := Checkpoint{Origin: l.signer.Name(), Size: size, Root: root, Time: now, Note: msg}
 	l.mu.Lock()
@@ -179,6 +182,9 @@ func (l *Log) ProveConsistency(old, size int64) (tlog.TreeProof, error) {
 // ledger key, for documents that travel with the log such as the manifest
 // of an evidence bundle.
 func (l *Log) Sign(text string) ([]byte, error) {
+	if l.signer == nil {
+		return nil, ringfence.Errorf(ringfence.EUNAVAILABLE, "this node has no ledger signer key: it cannot sign")
+	}
 	msg, err := note.Sign(&note.Note{Text: text}, l.signer)
 	if err != nil {
 		return nil, fmt.Errorf("ledger: sign: %w", err)

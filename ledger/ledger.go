@@ -1,6 +1,7 @@
 // Package ledger is ringfence's disclosure ledger: an append-only,
 // tamper-evident log of every export of customer data, every alias binding,
-// every leak event and every attribution, kept in a directory.
+// every leak event and every attribution, kept in a directory (or, in a
+// cluster, in PostgreSQL: see Storage).
 //
 // The log is a Merkle tree in the layout of golang.org/x/mod/sumdb/tlog
 // (RFC 6962 hashing), so any entry can be proved included in a tree and any
@@ -14,10 +15,15 @@
 // the log as a print list that the export entry commits to by digest.
 //
 // Appends are durable: Append returns only after the entry is on disk
-// (fsync). Concurrent appenders share fsyncs (group commit). A torn tail
-// left by a crash is detected and cut off at Open; entries before it are
+// (fsync), or committed by PostgreSQL. Concurrent appenders share fsyncs
+// or transactions (group commit). A torn tail left by a crash is detected and cut off at Open; entries before it are
 // intact, and damage anywhere a signed checkpoint covers is an error, never
 // silently repaired.
+//
+// The records are kept by a Storage: a directory (Open), or PostgreSQL in a
+// cluster (OpenStorage with package postgres's storage), where one node at
+// a time holds the writer's lease (Lead) and the others follow, answering
+// reads and proofs from what the writer committed.
 //
 // Layout of the directory:
 //
@@ -38,10 +44,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
-	"os"
-	"path/filepath"
 	"sync"
-	"syscall"
 	"time"
 
 	"golang.org/x/mod/sumdb/note"
@@ -71,13 +74,10 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 // Log is an open ledger. Its methods are safe for concurrent use.
 type Log struct {
-	dir      string
+	dir      string // the directory of a Log opened with Open
 	opt      Options
-	lock     *os.File
-	entries  *os.File
-	hashes   *os.File
-	cps      *os.File
-	signer   note.Signer
+	store    Storage
+	signer   note.Signer // nil without the signer key
 	verifier note.Verifier
 	vkey     string
 	fpKey    []byte
@@ -86,9 +86,7 @@ type Log struct {
 	fp   *trace.Fingerprinter
 
 	mu          sync.RWMutex // guards the fields below
-	offsets     []int64      // frame offset of each entry
 	types       []string     // type of each entry
-	end         int64        // committed length of entries.log
 	checkpoints []Checkpoint
 	exports     []trace.ExportRef
 	exportIDs   map[string]int64
@@ -97,6 +95,10 @@ type Log struct {
 	aliasesTo   int64            // entries scanned into aliases
 	failed      error
 	recovered   string
+	writer      bool  // this Log appends (it leads); else it follows
+	notWriter   error // why it does not append, while it follows
+
+	catchMu sync.Mutex // serialises catching up with a shared storage
 
 	cpMu   sync.Mutex // serialises checkpoint writes
 	lastCP time.Time
@@ -123,74 +125,287 @@ func Open(dir string) (*Log, error) { return OpenWith(dir, Options{}) }
 
 // OpenWith is Open with options.
 func OpenWith(dir string, opt Options) (*Log, error) {
+	fs, err := openFileStorage(dir)
+	if err != nil {
+		return nil, err
+	}
+	l, err := newLog(fs, fs.keys, opt)
+	if err != nil {
+		fs.Close()
+		return nil, err
+	}
+	l.dir, l.recovered = dir, fs.recovered
+	// What openFileStorage read and checked is the log's state.
+	l.checkpoints = append([]Checkpoint(nil), fs.checkpoints...)
+	l.types, fs.types = fs.types, nil
+	if len(l.checkpoints) > 0 {
+		l.lastCP = l.checkpoints[len(l.checkpoints)-1].Time
+	}
+	for i, t := range l.types {
+		if t != TypeExport && t != TypeAttribution {
+			continue
+		}
+		e, err := l.Entry(int64(i))
+		if err != nil {
+			fs.Close()
+			return nil, fmt.Errorf("open ledger: %w", err)
+		}
+		l.index(int64(i), e)
+	}
+	l.writer = true
+	l.start()
+	return l, nil
+}
+
+// OpenStorage opens the ledger kept in s with keys k. Over a Shared
+// storage the Log follows (it reads what the writer commits and refuses
+// appends) until Lead makes it the writer; over any other it leads at
+// once. Without k.Signer it never leads, and it cannot sign.
+func OpenStorage(s Storage, k Keys, opt Options) (*Log, error) {
+	l, err := newLog(s, k, opt)
+	if err != nil {
+		return nil, err
+	}
+	l.notWriter = ringfence.Errorf(ringfence.EUNAVAILABLE, "this node is not the disclosure ledger's writer")
+	if err := l.catchUp(); err != nil {
+		return nil, fmt.Errorf("open ledger: %w", err)
+	}
+	if err := l.verifyTail(); err != nil {
+		return nil, err
+	}
+	l.start()
+	if !s.Shared() {
+		if err := l.Lead(); err != nil {
+			l.Close()
+			return nil, err
+		}
+	}
+	return l, nil
+}
+
+func newLog(s Storage, k Keys, opt Options) (*Log, error) {
 	if opt.CheckpointEvery == 0 {
 		opt.CheckpointEvery = time.Second
 	}
 	if opt.MaxBatch <= 0 {
 		opt.MaxBatch = 4096
 	}
-	if err := os.MkdirAll(filepath.Join(dir, "prints"), 0o700); err != nil {
-		return nil, fmt.Errorf("open ledger: %w", err)
-	}
-	if err := os.MkdirAll(filepath.Join(dir, "cases"), 0o700); err != nil {
-		return nil, fmt.Errorf("open ledger: %w", err)
-	}
-	l := &Log{dir: dir, opt: opt, exportIDs: map[string]int64{}, cases: map[string]int64{}}
-	ok := false
-	defer func() {
-		if !ok {
-			l.closeFiles()
-		}
-	}()
+	l := &Log{opt: opt, store: s, exportIDs: map[string]int64{}, cases: map[string]int64{}, vkey: k.Verifier, fpKey: k.Fingerprint}
 	var err error
-	l.lock, err = os.OpenFile(filepath.Join(dir, "LOCK"), os.O_RDWR|os.O_CREATE, 0o600)
-	if err != nil {
-		return nil, fmt.Errorf("open ledger: %w", err)
+	if l.verifier, err = note.NewVerifier(k.Verifier); err != nil {
+		return nil, fmt.Errorf("open ledger: verifier key: %w", err)
 	}
-	if err := syscall.Flock(int(l.lock.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		return nil, ringfence.Errorf(ringfence.ECONFLICT, "open ledger %s: in use by another process (while ringfence serve runs, use its API)", dir)
-	}
-	if err := l.loadKeys(); err != nil {
-		return nil, err
-	}
-	for _, f := range []struct {
-		p    **os.File
-		name string
-	}{{&l.entries, "entries.log"}, {&l.hashes, "hashes.dat"}, {&l.cps, "checkpoints.log"}} {
-		*f.p, err = os.OpenFile(filepath.Join(dir, f.name), os.O_RDWR|os.O_CREATE, 0o600)
-		if err != nil {
-			return nil, fmt.Errorf("open ledger: %w", err)
+	if k.Signer != "" {
+		if l.signer, err = note.NewSigner(k.Signer); err != nil {
+			return nil, fmt.Errorf("open ledger: signer key: %w", err)
+		}
+		if l.verifier.Name() != l.signer.Name() || l.verifier.KeyHash() != l.signer.KeyHash() {
+			return nil, fmt.Errorf("open ledger: the verifier key does not belong to the signer key")
 		}
 	}
-	if err := l.loadCheckpoints(); err != nil {
+	if len(l.fpKey) < trace.MinKeySize {
+		return nil, fmt.Errorf("open ledger: the fingerprint key has %d bytes, fewer than %d", len(l.fpKey), trace.MinKeySize)
+	}
+	if l.fp, err = trace.NewFingerprinter(l.fpKey); err != nil {
 		return nil, err
 	}
-	if err := l.loadEntries(); err != nil {
-		return nil, err
-	}
-	if err := l.repairHashes(); err != nil {
-		return nil, err
-	}
-	if err := l.loadIndexes(); err != nil {
-		return nil, err
-	}
-	l.reqs = make(chan *request, 1024)
-	l.wg.Add(1)
-	go l.commitLoop()
-	ok = true
 	return l, nil
 }
 
-func (l *Log) closeFiles() {
-	for _, f := range []*os.File{l.entries, l.hashes, l.cps, l.lock} {
-		if f != nil {
-			f.Close()
+func (l *Log) start() {
+	l.reqs = make(chan *request, 1024)
+	l.wg.Add(1)
+	go l.commitLoop()
+}
+
+// catchUp reads the entries and checkpoints that other processes appended
+// to a shared storage since the last look. It does nothing while this Log
+// is the writer: then nobody else appends.
+func (l *Log) catchUp() error {
+	l.catchMu.Lock()
+	defer l.catchMu.Unlock()
+	l.mu.RLock()
+	n, k, writer := int64(len(l.types)), len(l.checkpoints), l.writer
+	l.mu.RUnlock()
+	if writer {
+		return nil
+	}
+	var types []string
+	var indexed []*Entry
+	err := l.store.Entries(n, -1, func(i int64, data []byte) error {
+		if i != n+int64(len(types)) {
+			return fmt.Errorf("entry %d read where %d was expected", i, n+int64(len(types)))
 		}
+		t := entryType(data)
+		types = append(types, t)
+		var e *Entry
+		if t == TypeExport || t == TypeAttribution {
+			var err error
+			if e, err = DecodeEntry(data); err != nil {
+				return err
+			}
+		}
+		indexed = append(indexed, e)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("ledger: read entries from %d: %w", n, err)
+	}
+	notes, err := l.store.Checkpoints(k)
+	if err != nil {
+		return fmt.Errorf("ledger: read checkpoints from %d: %w", k, err)
+	}
+	var cps []Checkpoint
+	for j, msg := range notes {
+		cp, err := ParseCheckpoint(msg, l.verifier)
+		if err != nil {
+			return fmt.Errorf("ledger: checkpoint %d: %w", k+j, err)
+		}
+		cps = append(cps, cp)
+	}
+	if len(types) == 0 && len(cps) == 0 {
+		return nil
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for j, e := range indexed {
+		if e != nil {
+			l.index(n+int64(j), e)
+		}
+	}
+	l.types = append(l.types, types...)
+	for _, cp := range cps {
+		if k := len(l.checkpoints); k > 0 && cp.Size < l.checkpoints[k-1].Size {
+			return fmt.Errorf("ledger: checkpoint %d: size %d is below the previous %d", k, cp.Size, l.checkpoints[k-1].Size)
+		}
+		if cp.Size > int64(len(l.types)) {
+			// Checkpoints are signed after their entries commit; one
+			// beyond what was read waits for the next look.
+			break
+		}
+		l.checkpoints = append(l.checkpoints, cp)
+	}
+	return nil
+}
+
+// fresh catches up with a shared storage before a read; a failure to do so
+// leaves the read to answer from what was read before.
+func (l *Log) fresh() {
+	if l.store.Shared() {
+		l.catchUp()
 	}
 }
 
-// Close waits for pending appends, signs a final checkpoint and closes the
-// log.
+// verifyTail checks the stored tree against the last signed checkpoint:
+// its root, and the stored hashes of every entry after it recomputed from
+// the entries. A Log checks it before it appends to what another wrote.
+func (l *Log) verifyTail() error {
+	l.mu.RLock()
+	n := int64(len(l.types))
+	var cp *Checkpoint
+	if k := len(l.checkpoints); k > 0 {
+		c := l.checkpoints[k-1]
+		cp = &c
+	}
+	l.mu.RUnlock()
+	from := int64(0)
+	if cp != nil {
+		root, err := l.TreeHash(cp.Size)
+		if err != nil {
+			return fmt.Errorf("ledger: %w", err)
+		}
+		if root != cp.Root {
+			return fmt.Errorf("ledger: the first %d entries do not hash to the root of the last signed checkpoint (%s): the stored log was altered", cp.Size, cp.Root)
+		}
+		from = cp.Size
+	}
+	r := tlog.HashReaderFunc(l.store.Hashes)
+	return l.store.Entries(from, n, func(i int64, data []byte) error {
+		hs, err := tlog.StoredHashes(i, data, r)
+		if err != nil {
+			return err
+		}
+		stored, err := l.store.Hashes(storedIndexes(i, len(hs)))
+		if err != nil {
+			return err
+		}
+		for j := range hs {
+			if hs[j] != stored[j] {
+				return fmt.Errorf("ledger: entry %d: stored hash %d does not match the entry", i, tlog.StoredHashIndex(0, i)+int64(j))
+			}
+		}
+		return nil
+	})
+}
+
+func storedIndexes(i int64, n int) []int64 {
+	base := tlog.StoredHashIndex(0, i)
+	out := make([]int64, n)
+	for j := range out {
+		out[j] = base + int64(j)
+	}
+	return out
+}
+
+// Lead makes this Log the writer of a shared storage, once its holder of
+// the writer's lease (outside this package) has it: it reads what the
+// previous writer committed, checks the tree against the last signed
+// checkpoint, and signs a checkpoint over entries the previous writer
+// left unsigned. Appends are accepted from then on.
+func (l *Log) Lead() error {
+	if l.signer == nil {
+		return ringfence.Errorf(ringfence.EUNAVAILABLE, "this node has no ledger signer key: it cannot write the disclosure ledger")
+	}
+	l.mu.Lock()
+	l.writer = false // catchUp reads while the previous writer's entries are new
+	l.mu.Unlock()
+	if err := l.catchUp(); err != nil {
+		return err
+	}
+	if err := l.verifyTail(); err != nil {
+		return err
+	}
+	l.mu.Lock()
+	l.writer, l.failed, l.notWriter = true, nil, nil
+	signed := int64(0)
+	if k := len(l.checkpoints); k > 0 {
+		signed = l.checkpoints[k-1].Size
+	}
+	unsigned := int64(len(l.types)) > signed
+	l.mu.Unlock()
+	if !unsigned {
+		return nil
+	}
+	if _, err := l.Checkpoint(); err != nil {
+		l.Follow(err)
+		return err
+	}
+	return nil
+}
+
+// Follow makes this Log stop appending: appends answer why (EUNAVAILABLE
+// when why has no code) until Lead.
+func (l *Log) Follow(why error) {
+	if ringfence.ErrorCode(why) != ringfence.EUNAVAILABLE {
+		why = ringfence.Errorf(ringfence.EUNAVAILABLE, "the disclosure ledger has no writer on this node: %v", ringfence.ErrorMessage(why))
+	}
+	l.mu.Lock()
+	l.writer, l.notWriter = false, why
+	l.mu.Unlock()
+}
+
+// Writer reports whether this Log appends, and if not, why.
+func (l *Log) Writer() (bool, error) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	if l.writer && l.failed != nil {
+		return false, l.failed
+	}
+	return l.writer, l.notWriter
+}
+
+// Close waits for pending appends, signs a final checkpoint (as the
+// writer) and closes the log and its storage.
 func (l *Log) Close() error {
 	l.sendMu.Lock()
 	if l.closing {
@@ -202,14 +417,16 @@ func (l *Log) Close() error {
 	l.sendMu.Unlock()
 	l.wg.Wait()
 	var err error
-	if l.failedErr() == nil {
+	if w, _ := l.Writer(); w {
 		_, err = l.Checkpoint()
 	}
-	l.closeFiles()
+	if cerr := l.store.Close(); err == nil {
+		err = cerr
+	}
 	return err
 }
 
-// Dir is the ledger's directory.
+// Dir is the ledger's directory ("" for a ledger not kept in one).
 func (l *Log) Dir() string { return l.dir }
 
 // Recovered describes what Open cut off as a torn tail, "" when nothing.
@@ -221,14 +438,29 @@ func (l *Log) Recovered() string {
 
 // Size is the number of committed entries.
 func (l *Log) Size() int64 {
+	l.fresh()
+	return l.size()
+}
+
+func (l *Log) size() int64 {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
-	return int64(len(l.offsets))
+	return int64(len(l.types))
 }
 
 func (l *Log) failedErr() error {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
+	return l.failed
+}
+
+// writable answers why this Log cannot append now, nil when it can.
+func (l *Log) writable() error {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	if !l.writer {
+		return l.notWriter
+	}
 	return l.failed
 }
 
@@ -262,6 +494,9 @@ func (l *Log) AppendBatch(ctx context.Context, es []Entry) (int64, error) {
 }
 
 func (l *Log) appendEncoded(ctx context.Context, data [][]byte) (int64, error) {
+	if err := l.writable(); err != nil {
+		return 0, err
+	}
 	r := &request{data: data, done: make(chan result, 1)}
 	l.sendMu.RLock()
 	if l.closing {
@@ -328,68 +563,44 @@ func frameCRC(length, data []byte) uint32 {
 	return crc32.Update(crc32.Checksum(length, castagnoli), castagnoli, data)
 }
 
-// commit writes one group of requests and fsyncs it.
+// commit hashes one group of requests and has the storage commit it.
 func (l *Log) commit(batch []*request) (int64, error) {
-	l.mu.RLock()
-	n0, end, failed := int64(len(l.offsets)), l.end, l.failed
-	l.mu.RUnlock()
-	if failed != nil {
-		return 0, failed
+	if err := l.writable(); err != nil {
+		return 0, err
 	}
+	n0 := l.size()
 	base := tlog.StoredHashCount(n0)
 	var pending []tlog.Hash
 	reader := l.hashReader(base, &pending)
-	var buf []byte
-	var offs []int64
-	var types []string
+	var recs []Record
 	var all [][]byte
 	i := n0
 	for _, r := range batch {
 		for _, d := range r.data {
 			all = append(all, d)
-			offs = append(offs, end+int64(len(buf)))
-			types = append(types, entryType(d))
-			buf = appendFrame(buf, d)
 			hs, err := tlog.StoredHashes(i, d, reader)
 			if err != nil {
 				return 0, l.fail(fmt.Errorf("ledger: hash entry %d: %w", i, err))
 			}
 			pending = append(pending, hs...)
+			recs = append(recs, Record{Data: d, Hashes: hs})
 			i++
 		}
 	}
-	hb := make([]byte, 0, len(pending)*tlog.HashSize)
-	for _, h := range pending {
-		hb = append(hb, h[:]...)
-	}
-	if _, err := l.entries.WriteAt(buf, end); err != nil {
-		return 0, l.fail(fmt.Errorf("ledger: write entries: %w", err))
-	}
-	if _, err := l.hashes.WriteAt(hb, base*tlog.HashSize); err != nil {
-		return 0, l.fail(fmt.Errorf("ledger: write hashes: %w", err))
-	}
-	// Both files are synced in parallel; the entry is acknowledged only
-	// when both are on disk.
-	herr := make(chan error, 1)
-	go func() { herr <- l.hashes.Sync() }()
-	err := l.entries.Sync()
-	if err2 := <-herr; err == nil {
-		err = err2
-	}
-	if err != nil {
-		return 0, l.fail(fmt.Errorf("ledger: fsync: %w", err))
+	if err := l.store.Append(n0, recs); err != nil {
+		return 0, l.fail(err)
 	}
 	l.mu.Lock()
-	l.offsets = append(l.offsets, offs...)
-	l.types = append(l.types, types...)
-	l.end = end + int64(len(buf))
+	for _, d := range all {
+		l.types = append(l.types, entryType(d))
+	}
 	l.indexCommitted(n0, all)
 	l.mu.Unlock()
 	return n0, nil
 }
 
 // fail marks the log failed: a write whose outcome is unknown leaves the
-// files to be checked by the next Open.
+// storage to be checked by the next Open (or Lead).
 func (l *Log) fail(err error) error {
 	l.mu.Lock()
 	if l.failed == nil {
@@ -399,11 +610,16 @@ func (l *Log) fail(err error) error {
 	return err
 }
 
-// hashReader reads stored hashes: those below base from hashes.dat, the
+// hashReader reads stored hashes: those below base from the storage, the
 // others from pending (hashes not yet written).
 func (l *Log) hashReader(base int64, pending *[]tlog.Hash) tlog.HashReader {
+	return pendingReader(base, pending, l.store.Hashes)
+}
+
+func pendingReader(base int64, pending *[]tlog.Hash, stored func([]int64) ([]tlog.Hash, error)) tlog.HashReader {
 	return tlog.HashReaderFunc(func(indexes []int64) ([]tlog.Hash, error) {
 		out := make([]tlog.Hash, len(indexes))
+		var below []int64
 		for i, x := range indexes {
 			if x >= base {
 				j := x - base
@@ -413,8 +629,20 @@ func (l *Log) hashReader(base int64, pending *[]tlog.Hash) tlog.HashReader {
 				out[i] = (*pending)[j]
 				continue
 			}
-			if _, err := l.hashes.ReadAt(out[i][:], x*tlog.HashSize); err != nil {
-				return nil, fmt.Errorf("ledger: read hash %d: %w", x, err)
+			below = append(below, x)
+		}
+		if len(below) == 0 {
+			return out, nil
+		}
+		hs, err := stored(below)
+		if err != nil {
+			return nil, err
+		}
+		k := 0
+		for i, x := range indexes {
+			if x < base {
+				out[i] = hs[k]
+				k++
 			}
 		}
 		return out, nil
@@ -423,13 +651,15 @@ func (l *Log) hashReader(base int64, pending *[]tlog.Hash) tlog.HashReader {
 
 // committedHashes reads stored hashes of a tree of size entries.
 func (l *Log) committedHashes(size int64) (tlog.HashReader, error) {
-	if size > l.Size() {
-		return nil, ringfence.Errorf(ringfence.EINVALID, "tree size %d exceeds the log's %d entries", size, l.Size())
+	if size > l.size() {
+		l.fresh()
+		if size > l.size() {
+			return nil, ringfence.Errorf(ringfence.EINVALID, "tree size %d exceeds the log's %d entries", size, l.size())
+		}
 	}
 	limit := tlog.StoredHashCount(size)
 	var none []tlog.Hash
-	inner := l.hashReader(limit, &none)
-	return inner, nil
+	return l.hashReader(limit, &none), nil
 }
 
 // readFrame reads and checks the frame at off.
@@ -454,19 +684,13 @@ func readFrame(r io.ReaderAt, off int64) ([]byte, error) {
 
 // EntryData returns the record bytes of entry i (what the tree hashes).
 func (l *Log) EntryData(i int64) ([]byte, error) {
-	l.mu.RLock()
-	if i < 0 || i >= int64(len(l.offsets)) {
-		n := len(l.offsets)
-		l.mu.RUnlock()
+	if i >= l.size() {
+		l.fresh()
+	}
+	if n := l.size(); i < 0 || i >= n {
 		return nil, ringfence.Errorf(ringfence.ENOTFOUND, "ledger has no entry %d (it has %d)", i, n)
 	}
-	off := l.offsets[i]
-	l.mu.RUnlock()
-	data, err := readFrame(l.entries, off)
-	if err != nil {
-		return nil, fmt.Errorf("ledger: read entry %d at offset %d: %w", i, off, err)
-	}
-	return data, nil
+	return l.store.Entry(i)
 }
 
 // Entry returns entry i.
@@ -480,4 +704,20 @@ func (l *Log) Entry(i int64) (*Entry, error) {
 		return nil, fmt.Errorf("ledger: entry %d: %w", i, err)
 	}
 	return e, nil
+}
+
+// index adds an entry to the in-memory indexes; l.mu must be held or the
+// log not yet shared.
+func (l *Log) index(i int64, e *Entry) {
+	switch {
+	case e.Export != nil:
+		x := e.Export
+		l.exportIDs[x.ExportID] = i
+		l.exports = append(l.exports, trace.ExportRef{
+			Disclosure: trace.Disclosure{Org: x.Org, Recipient: x.Recipient, ExportID: x.ExportID},
+			Entry:      i, Time: e.Time, Rows: x.Rows, Canaries: x.Canaries,
+		})
+	case e.Attribution != nil:
+		l.cases[e.Attribution.Case] = i
+	}
 }

@@ -62,14 +62,6 @@ func (l *Log) indexCommitted(first int64, data [][]byte) {
 	}
 }
 
-func (l *Log) printsPath(exportID string) string {
-	return filepath.Join(l.dir, "prints", exportID+".prints")
-}
-
-func (l *Log) casePath(id string) string {
-	return filepath.Join(l.dir, "cases", id+".json")
-}
-
 // AppendExport records a salted export: it stores the print list of its
 // rows durably, then appends the export entry committing to it.
 func (l *Log) AppendExport(ctx context.Context, rec trace.ExportRecord, prints []trace.Print) (int64, error) {
@@ -94,7 +86,7 @@ func (l *Log) AppendDisclosure(ctx context.Context, bindings []BoundAlias, rec *
 		ab := b.AliasBinding
 		es = append(es, Entry{Type: TypeAliasBinding, Time: b.Time, AliasBinding: &ab})
 	}
-	path := ""
+	stored := ""
 	if rec != nil {
 		if !ValidID(rec.ExportID) {
 			return 0, invalid("bad export id %q", rec.ExportID)
@@ -102,14 +94,13 @@ func (l *Log) AppendDisclosure(ctx context.Context, bindings []BoundAlias, rec *
 		if len(prints) != rec.Rows {
 			return 0, invalid("export %s: %d prints for %d rows", rec.ExportID, len(prints), rec.Rows)
 		}
-		l.mu.RLock()
-		_, dup := l.exportIDs[rec.ExportID]
-		l.mu.RUnlock()
-		if dup {
+		if err := l.writable(); err != nil {
+			return 0, err
+		}
+		if _, dup := l.ExportEntry(rec.ExportID); dup {
 			return 0, ringfence.Errorf(ringfence.ECONFLICT, "export %s is already recorded", rec.ExportID)
 		}
-		path = l.printsPath(rec.ExportID)
-		digest, err := writePrintsSync(path, prints)
+		digest, err := l.store.PutPrints(rec.ExportID, prints)
 		if err != nil {
 			return 0, fmt.Errorf("ledger: store prints of export %s: %w", rec.ExportID, err)
 		}
@@ -118,11 +109,12 @@ func (l *Log) AppendDisclosure(ctx context.Context, bindings []BoundAlias, rec *
 			Canaries: rec.Canaries, Aliased: rec.Aliased, Encoding: string(rec.Encoding),
 			PhoneColumn: rec.PhoneColumn, Prints: digest,
 		}})
+		stored = printsName(rec.ExportID)
 	}
 	i, err := l.AppendBatch(ctx, es)
 	if err != nil {
-		if path != "" {
-			os.Remove(path)
+		if stored != "" {
+			l.store.Remove(stored)
 		}
 		return 0, err
 	}
@@ -190,6 +182,7 @@ func (l *Log) RecordLeak(ctx context.Context, ev LeakEvent, at time.Time) (int64
 
 // Exports implements trace.Source.
 func (l *Log) Exports() ([]trace.ExportRef, error) {
+	l.fresh()
 	l.mu.RLock()
 	defer l.mu.RUnlock()
 	return slices.Clone(l.exports), nil
@@ -197,6 +190,7 @@ func (l *Log) Exports() ([]trace.ExportRef, error) {
 
 // ExportEntry returns the entry index of an export.
 func (l *Log) ExportEntry(exportID string) (int64, bool) {
+	l.fresh()
 	l.mu.RLock()
 	defer l.mu.RUnlock()
 	i, ok := l.exportIDs[exportID]
@@ -208,28 +202,12 @@ func (l *Log) Prints(exportID string, buf []byte) ([]byte, error) {
 	if !ValidID(exportID) {
 		return nil, invalid("bad export id %q", exportID)
 	}
-	f, err := os.Open(l.printsPath(exportID))
-	if err != nil {
-		return nil, fmt.Errorf("ledger: prints of export %s: %w", exportID, err)
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	n := int(st.Size())
-	if cap(buf) < n {
-		buf = make([]byte, n)
-	}
-	buf = buf[:n]
-	if _, err := io.ReadFull(f, buf); err != nil {
-		return nil, fmt.Errorf("ledger: prints of export %s: %w", exportID, err)
-	}
-	return buf, nil
+	return l.store.Prints(exportID, buf)
 }
 
 // Aliases implements trace.Source: every alias binding, in log order.
 func (l *Log) Aliases() ([]trace.AliasRef, error) {
+	l.fresh()
 	l.mu.RLock()
 	size, from := int64(len(l.types)), l.aliasesTo
 	var todo []int64
@@ -259,6 +237,7 @@ func (l *Log) Aliases() ([]trace.AliasRef, error) {
 
 // EntriesOfType returns the indexes of the entries of one type.
 func (l *Log) EntriesOfType(typ string) []int64 {
+	l.fresh()
 	l.mu.RLock()
 	defer l.mu.RUnlock()
 	var out []int64
@@ -285,6 +264,10 @@ func (l *Log) RecordCase(ctx context.Context, c *trace.Case) (int64, error) {
 	if !ValidID(c.ID) {
 		return 0, invalid("bad case id %q", c.ID)
 	}
+	if err := l.writable(); err != nil {
+		return 0, err
+	}
+	l.fresh()
 	l.mu.RLock()
 	_, dup := l.cases[c.ID]
 	l.mu.RUnlock()
@@ -296,8 +279,7 @@ func (l *Log) RecordCase(ctx context.Context, c *trace.Case) (int64, error) {
 		return 0, fmt.Errorf("ledger: encode case: %w", err)
 	}
 	sum := sha256.Sum256(data)
-	path := l.casePath(c.ID)
-	if err := writeFileSync(path, data, 0o600); err != nil {
+	if err := l.store.PutCase(c.ID, data); err != nil {
 		return 0, fmt.Errorf("ledger: store case %s: %w", c.ID, err)
 	}
 	a := &Attribution{Case: c.ID, Found: c.Found.SHA256, CaseFile: "sha256:" + hex.EncodeToString(sum[:]), BestEntry: -1}
@@ -307,7 +289,7 @@ func (l *Log) RecordCase(ctx context.Context, c *trace.Case) (int64, error) {
 	}
 	i, err := l.Append(ctx, Entry{Type: TypeAttribution, Time: c.Time, Attribution: a})
 	if err != nil {
-		os.Remove(path)
+		l.store.Remove(caseName(c.ID))
 		return 0, err
 	}
 	return i, nil
@@ -319,12 +301,18 @@ func (l *Log) Case(id string) ([]byte, int64, error) {
 	l.mu.RLock()
 	i, ok := l.cases[id]
 	l.mu.RUnlock()
+	if !ok && ValidID(id) {
+		l.fresh()
+		l.mu.RLock()
+		i, ok = l.cases[id]
+		l.mu.RUnlock()
+	}
 	if !ok || !ValidID(id) {
 		return nil, 0, ringfence.Errorf(ringfence.ENOTFOUND, "no case %q in the ledger", id)
 	}
-	data, err := os.ReadFile(l.casePath(id))
+	data, err := l.store.Case(id)
 	if err != nil {
-		return nil, 0, fmt.Errorf("ledger: case %s: %w", id, err)
+		return nil, 0, err
 	}
 	return data, i, nil
 }

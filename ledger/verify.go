@@ -5,9 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"os"
-	"path/filepath"
-	"strings"
 
 	"golang.org/x/mod/sumdb/tlog"
 
@@ -31,39 +28,27 @@ type Report struct {
 // against the digest its entry commits to. The error names the first thing
 // that fails.
 func (l *Log) Verify(ctx context.Context) (*Report, error) {
+	l.fresh()
 	l.mu.RLock()
-	n := int64(len(l.offsets))
+	n := int64(len(l.types))
 	cps := append([]Checkpoint(nil), l.checkpoints...)
 	l.mu.RUnlock()
 	rep := &Report{Entries: n, Types: map[string]int64{}, Checkpoints: len(cps)}
 
-	f, err := os.Open(filepath.Join(l.dir, "entries.log"))
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
 	var prints, cases []*Entry
 	var printIdx, caseIdx []int64
-	// Entries are re-read from disk; each stored hash is compared as soon
-	// as it is recomputed, so earlier ones can be read back from the file.
+	// Entries are re-read from the storage; each stored hash is compared
+	// as soon as it is recomputed, so earlier ones can be read back.
 	verified := int64(0) // stored hashes checked so far
 	reader := tlog.HashReaderFunc(func(indexes []int64) ([]tlog.Hash, error) {
-		out := make([]tlog.Hash, len(indexes))
-		for i, x := range indexes {
+		for _, x := range indexes {
 			if x >= verified {
 				return nil, fmt.Errorf("hash %d read before it was verified", x)
 			}
-			if _, err := l.hashes.ReadAt(out[i][:], x*tlog.HashSize); err != nil {
-				return nil, err
-			}
 		}
-		return out, nil
+		return l.store.Hashes(indexes)
 	})
-	count := int64(0)
-	_, _, bad, err := scanFrames(f, func(i int, off int64, data []byte) error {
-		if int64(i) >= n {
-			return nil // appended after Verify began
-		}
+	err := l.store.Entries(0, n, func(i int64, data []byte) error {
 		if i%4096 == 0 {
 			if err := ctx.Err(); err != nil {
 				return err
@@ -71,43 +56,36 @@ func (l *Log) Verify(ctx context.Context) (*Report, error) {
 		}
 		e, err := DecodeEntry(data)
 		if err != nil {
-			return fmt.Errorf("entry %d (offset %d): %w", i, off, err)
+			return err
 		}
 		rep.Types[e.Type]++
 		switch {
 		case e.Export != nil:
 			prints = append(prints, e)
-			printIdx = append(printIdx, int64(i))
+			printIdx = append(printIdx, i)
 		case e.Attribution != nil:
 			cases = append(cases, e)
-			caseIdx = append(caseIdx, int64(i))
+			caseIdx = append(caseIdx, i)
 		}
-		hs, err := tlog.StoredHashes(int64(i), data, reader)
+		hs, err := tlog.StoredHashes(i, data, reader)
 		if err != nil {
-			return fmt.Errorf("entry %d: %w", i, err)
+			return err
 		}
-		base := tlog.StoredHashIndex(0, int64(i))
+		stored, err := l.store.Hashes(storedIndexes(i, len(hs)))
+		if err != nil {
+			return fmt.Errorf("stored hashes: %w", err)
+		}
+		base := tlog.StoredHashIndex(0, i)
 		for j, h := range hs {
-			var stored tlog.Hash
-			if _, err := l.hashes.ReadAt(stored[:], (base+int64(j))*tlog.HashSize); err != nil {
-				return fmt.Errorf("entry %d: hashes.dat: %w", i, err)
-			}
-			if stored != h {
-				return fmt.Errorf("entry %d: stored hash %d in hashes.dat does not match the entry", i, base+int64(j))
+			if stored[j] != h {
+				return fmt.Errorf("stored hash %d does not match the entry", base+int64(j))
 			}
 		}
 		verified = base + int64(len(hs))
-		count++
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("verify ledger: %w", err)
-	}
-	if bad != nil && count < n {
-		return nil, fmt.Errorf("verify ledger: entries.log entry %d: %v", count, bad)
-	}
-	if count < n {
-		return nil, fmt.Errorf("verify ledger: entries.log holds %d entries, expected %d", count, n)
 	}
 
 	prev := Checkpoint{}
@@ -137,8 +115,7 @@ func (l *Log) Verify(ctx context.Context) (*Report, error) {
 	committed := map[string]bool{}
 	for j, e := range prints {
 		x := e.Export
-		path := l.printsPath(x.ExportID)
-		data, err := os.ReadFile(path)
+		data, err := l.store.Prints(x.ExportID, nil)
 		if err != nil {
 			return nil, fmt.Errorf("verify ledger: export %s (entry %d): print list: %w", x.ExportID, printIdx[j], err)
 		}
@@ -157,12 +134,12 @@ func (l *Log) Verify(ctx context.Context) (*Report, error) {
 				return nil, fmt.Errorf("verify ledger: export %s (entry %d): canary %s is not in its print list", x.ExportID, printIdx[j], c)
 			}
 		}
-		committed["prints/"+x.ExportID+".prints"] = true
+		committed[printsName(x.ExportID)] = true
 		rep.PrintLists++
 	}
 	for j, e := range cases {
 		a := e.Attribution
-		data, err := os.ReadFile(l.casePath(a.Case))
+		data, err := l.store.Case(a.Case)
 		if err != nil {
 			return nil, fmt.Errorf("verify ledger: case %s (entry %d): %w", a.Case, caseIdx[j], err)
 		}
@@ -170,16 +147,16 @@ func (l *Log) Verify(ctx context.Context) (*Report, error) {
 		if d := "sha256:" + hex.EncodeToString(sum[:]); d != a.CaseFile {
 			return nil, fmt.Errorf("verify ledger: case %s (entry %d): case file digest %s, the entry commits to %s", a.Case, caseIdx[j], d, a.CaseFile)
 		}
-		committed["cases/"+a.Case+".json"] = true
+		committed[caseName(a.Case)] = true
 		rep.Cases++
 	}
-	for _, sub := range []string{"prints", "cases"} {
-		names, _ := os.ReadDir(filepath.Join(l.dir, sub))
-		for _, d := range names {
-			p := sub + "/" + d.Name()
-			if !committed[p] && !strings.HasSuffix(p, ".tmp") {
-				rep.Orphans = append(rep.Orphans, p)
-			}
+	names, err := l.store.Attachments()
+	if err != nil {
+		return nil, fmt.Errorf("verify ledger: %w", err)
+	}
+	for _, p := range names {
+		if !committed[p] {
+			rep.Orphans = append(rep.Orphans, p)
 		}
 	}
 	return rep, nil

@@ -1,10 +1,18 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
 	"slices"
 	"strings"
+	"time"
+
+	"ringfence"
+	rfhttp "ringfence/http"
 )
 
 // Roles a cluster node can take (serve --roles). An embedded node (--data)
@@ -65,5 +73,46 @@ func (o *serveOptions) checkRoles() error {
 	if o.sip != nil && len(o.sip.listen) > 0 && !o.roles.has(roleSIP) {
 		return errors.New("--sip needs the sip role (--roles ...,sip)")
 	}
+	if o.roles.has(roleLedger) && !o.roles.has(roleAPI) {
+		// Only the lease holder writes the ledger, and exports, alias
+		// bindings and attributions come in through the API.
+		return errors.New("the ledger role needs the api role (--roles api,...,ledger): the ledger's writer takes the exports and alias bindings it records")
+	}
 	return nil
+}
+
+// opsPaths are what a cluster node without the api role serves on its
+// HTTP address: liveness, readiness and metrics, which take no key.
+var opsPaths = []string{"/healthz", "/readyz", "/metrics"}
+
+// apiGate is the HTTP handler of a node: all of srv with the api role,
+// else only opsPaths (the rest answers 404 saying why).
+func apiGate(roles *roleSet, srv http.Handler) http.Handler {
+	if roles.has(roleAPI) {
+		return srv
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if slices.Contains(opsPaths, r.URL.Path) {
+			srv.ServeHTTP(w, r)
+			return
+		}
+		rfhttp.Error(w, r, ringfence.Errorf(ringfence.ENOTFOUND, "this node serves no API (its --roles lack api): only %s", strings.Join(opsPaths, ", ")))
+	})
+}
+
+// serveGated serves h on ln until ctx is done, then shuts down
+// gracefully, as rfhttp.Server.Serve does for the whole API.
+func serveGated(ctx context.Context, ln net.Listener, h http.Handler, logger *slog.Logger) error {
+	s := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second,
+		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
+	errc := make(chan error, 1)
+	go func() { errc <- s.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		return s.Shutdown(sctx)
+	}
 }

@@ -37,6 +37,7 @@ func (c *cli) runServe(args []string) int {
 	fs.IntVar(&o.canaryQuota, "org-canary-quota", 0, "alias pool numbers one organisation's exports may hold as canaries (0: a quarter of the pool, at least 10; -1: no quota)")
 	fs.IntVar(&o.aliasCap, "subscriber-alias-cap", engine.DefaultSubscriberAliasCap, "aliases one subscriber may hold (-1: no cap)")
 	o.sip = c.sipFlags(fs)
+	ledgerFlags(fs, &o)
 	store := storeFlag(fs)
 	pos, code, ok := c.parse(fs, args)
 	if !ok {
@@ -53,6 +54,9 @@ func (c *cli) runServe(args []string) int {
 		return c.usageError(fs, "%v", err)
 	}
 	if err := o.checkRoles(); err != nil {
+		return c.usageError(fs, "%v", err)
+	}
+	if err := o.checkLedgerFlags(); err != nil {
 		return c.usageError(fs, "%v", err)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -75,6 +79,7 @@ type serveOptions struct {
 	canaryQuota, aliasCap int
 	sip                   *sipOptions
 	roles                 roleSet // cluster mode: the node's roles (roles.go)
+	ledgerKey, spool      string  // cluster mode: ledger key file, export spool (clusterledger.go)
 }
 
 // serve runs a node until ctx is done: over the data directory's SQLite
@@ -88,6 +93,7 @@ func (c *cli) serve(ctx context.Context, o serveOptions, listening func(addr str
 	var (
 		e   *engine.Engine
 		led *ledger.Log
+		cl  *clusterLedger
 	)
 	if o.store != "" {
 		var closeDB func()
@@ -96,6 +102,14 @@ func (c *cli) serve(ctx context.Context, o serveOptions, listening func(addr str
 			return err
 		}
 		defer closeDB()
+		if cl, err = c.openClusterLedger(ctx, e, o, logger); err != nil {
+			return err
+		}
+		if cl != nil {
+			defer cl.close() // before the store closes
+			led = cl.log
+			e.SetDisclosures(clusterDisclosures{ledger.NewDisclosures(led), led})
+		}
 	} else {
 		release, err := lockData(o.data, true)
 		if err != nil {
@@ -124,7 +138,7 @@ func (c *cli) serve(ctx context.Context, o serveOptions, listening func(addr str
 	}
 	e.SetLogger(logger)
 	e.SetAliasLimits(engine.AliasLimits{OrgCanaryQuota: o.canaryQuota, SubscriberAliasCap: o.aliasCap})
-	if led != nil {
+	if led != nil && o.store == "" {
 		if err := c.reconcile(e); err != nil {
 			return err
 		}
@@ -164,6 +178,19 @@ func (c *cli) serve(ctx context.Context, o serveOptions, listening func(addr str
 	if led != nil {
 		srv.Ledger = led
 		srv.TempDir = exportTmp(o.data)
+		for _, m := range ledgerMetrics(led) {
+			srv.Register(m)
+		}
+	}
+	if cl != nil {
+		var err error
+		if srv.TempDir, err = spoolDir(o.spool); err != nil {
+			return fmt.Errorf("--spool: %w", err)
+		}
+		lctx, endLedger := context.WithCancel(ctx)
+		ledgerDone := make(chan struct{})
+		go func() { defer close(ledgerDone); cl.run(lctx, e) }()
+		defer func() { endLedger(); <-ledgerDone }()
 	}
 	// The web console at / on the same port; /v1/... stays the API.
 	console, err := web.New(web.Config{API: srv, Auth: e, Flags: e.Store(), Events: e.Store().Events(),
@@ -209,7 +236,12 @@ func (c *cli) serve(ctx context.Context, o serveOptions, listening func(addr str
 	if listening != nil {
 		listening(ln.Addr().String())
 	}
-	if err := srv.Serve(ctx, ln); err != nil {
+	if o.roles.has(roleAPI) {
+		err = srv.Serve(ctx, ln)
+	} else {
+		err = serveGated(ctx, ln, apiGate(&o.roles, srv), logger)
+	}
+	if err != nil {
 		return err
 	}
 	if err := context.Cause(ctx); err != nil && !errors.Is(err, context.Canceled) {

@@ -447,13 +447,24 @@ func (t *callerTable) remove(key uint64, pos uint32) {
 func (t *callerTable) expire(cutoff uint32) {
 	unit := uint16(cutoff >> stampUnit)
 	var gone []uint32
-	for _, e := range t.index {
-		// Stamps compare modulo 2¹⁶ units (8.5 years).
-		if e == 0 || int16(unit-uint16(e>>stampShift)) < 0 {
+	// The index is read eight entries at a time, without branches, and a
+	// group none of whose entries may have expired (most) is passed over.
+	for g := 0; g+8 <= len(t.index); g += 8 {
+		group := (*[8]uint64)(t.index[g : g+8])
+		var any uint64
+		for _, e := range group {
+			any |= mayExpire(e, unit)
+		}
+		if any == 0 {
 			continue
 		}
-		if s := t.at(uint32(e)); s.last < cutoff && s.lastOut < cutoff {
-			gone = append(gone, uint32(e))
+		for _, e := range group {
+			if mayExpire(e, unit) == 0 {
+				continue
+			}
+			if s := t.at(uint32(e)); s.last < cutoff && s.lastOut < cutoff {
+				gone = append(gone, uint32(e))
+			}
 		}
 	}
 	for _, pos := range gone {
@@ -493,6 +504,14 @@ func (c *compacted) add(s *caller) {
 	}
 	c.slab[c.n>>slabShift][c.n&(slabChunk-1)] = *s
 	c.n++
+}
+
+// mayExpire is 1 when index entry e is in use and its stamp is not after
+// unit, else 0. Stamps compare modulo 2¹⁶ units (8.5 years).
+func mayExpire(e uint64, unit uint16) uint64 {
+	notAfter := uint64(unit-uint16(e>>stampShift))>>15 ^ 1
+	used := (e | -e) >> 63
+	return notAfter & used
 }
 
 // bytes is the memory held: the slab's chunks and their list, the free

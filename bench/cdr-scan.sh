@@ -10,7 +10,8 @@
 # RF_CALLERS distinct callers (default 10,000,000), and what the server
 # keeps per active caller on the simulated population: the detector's
 # state and the corroboration sketch it feeds every call (package
-# corroborate), together against the issue's 256 bytes.
+# corroborate), together against the issue's 256 bytes, over DAYS and
+# over SKETCH_DAYS (30: the sketch's full window).
 #
 # Usage: bench/cdr-scan.sh            (from the repository root)
 # Environment: DAYS (7), SUBSCRIBERS (100000), RF_CALLERS (10000000),
@@ -18,7 +19,7 @@
 #              with mixed time zones, disorder and duplicate rows),
 #              BASE (a git revision to compare with), SKIP_DUCKDB=1 to skip
 #              the peer, SKIP_WORKERS=1 to skip scaling, SKIP_MEMORY=1 to
-#              skip memory.
+#              skip memory, SKETCH_DAYS (30) for the second memory run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DAYS=${DAYS:-7}
@@ -91,9 +92,16 @@ if [ "${SKIP_WORKERS:-}" != 1 ]; then
 fi
 
 if [ "${SKIP_MEMORY:-}" != 1 ]; then
-	echo "== detector and corroboration sketch per active caller ($DAYS days x $SUBSCRIBERS subscribers, main scenario)"
-	RF_DAYS=$DAYS RF_SUBS=$SUBSCRIBERS go test ./detect -run '^$' -bench BenchmarkStateWithSketch -benchtime 1x -timeout 30m |
-		grep -E '^Benchmark' | tr '\t' '\n' | sed -n 's/^ *\([0-9.]*\) \(.*\)/\2: \1/p' | grep caller
+	# The detector's bytes are per caller active in the last two days (its
+	# idle expiry), the sketch's per caller with a call in the records it
+	# holds (up to 30 days); sketch-bytes/detector-caller divides the
+	# sketch by the detector's callers instead, for comparison.
+	for d in $DAYS ${SKETCH_DAYS:-30}; do
+		echo "== detector and corroboration sketch per active caller ($d days x $SUBSCRIBERS subscribers, main scenario)"
+		RF_DAYS=$d RF_SUBS=$SUBSCRIBERS go test ./detect -run '^$' -bench BenchmarkStateWithSketch -benchtime 1x -timeout 30m |
+			grep -E '^Benchmark' | tr '\t' '\n' | sed -n 's/^ *\([0-9.]*\) \(.*\)/\2: \1/p' | grep -E 'caller|days'
+		[ "$d" = "${SKETCH_DAYS:-30}" ] && break
+	done
 	echo "== detector memory with $RF_CALLERS distinct active callers"
 	RF_CALLERS=$RF_CALLERS go test ./detect -run '^$' -bench BenchmarkDistinctCallers -benchtime 1x -timeout 30m |
 		grep -E 'Benchmark|callers'

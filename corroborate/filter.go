@@ -28,15 +28,19 @@ type stashed struct {
 }
 
 const (
-	slots        = 4
-	maxLoad      = 0.94 // a table takes items up to this share of its slots
-	maxKicks     = 500
-	initialItems = 1 << 16 // the first day's first table, before any day's count is known
+	slots    = 4
+	maxLoad  = 0.94 // a table takes items up to this share of its slots
+	maxKicks = 500
+	// The first day's first table, before any day's count is known: small,
+	// so that a sketch of few callers stays small; the day chains tables
+	// as it grows (see insert).
+	initialItems = 1 << 8
+	minBuckets   = 16
 )
 
 // grow chains a table sized for about items more items.
 func (f *dayFilter) grow(items int) {
-	nb := max(int(float64(items)/(maxLoad*slots))+1, 64)
+	nb := max(int(float64(items)/(maxLoad*slots))+1, minBuckets)
 	f.tabs = append(f.tabs, table{b: make([][slots]uint16, nb)})
 }
 
@@ -104,15 +108,16 @@ func (f *dayFilter) insert(h uint64) {
 	}
 	t := &f.tabs[len(f.tabs)-1]
 	if float64(t.n+1) > maxLoad*float64(len(t.b)*slots) {
-		// The day outgrew its table: chain another, a quarter as big as
-		// the day so far when the first was a guess, a sixteenth when it
+		// The day outgrew its table: chain another, as big as the day so
+		// far when the first was a guess (the tables double, so a day that
+		// starts from nothing chains about a dozen), a sixteenth when it
 		// was sized from the day before (a busier day than that one is
 		// seldom much busier).
-		chunk := f.n / 4
+		chunk := f.n
 		if f.sized {
-			chunk = f.n / 16
+			chunk = max(f.n/16, 256)
 		}
-		f.grow(max(chunk, 4096))
+		f.grow(chunk)
 		t = &f.tabs[len(f.tabs)-1]
 	}
 	f.n++

@@ -59,6 +59,13 @@ type caller struct {
 	shared, listed float32
 }
 
+// lines reads a word of each cache line the record may span (its 144
+// bytes start anywhere in a 64-byte line), so that all are on their way
+// before the call that decays every counter needs them.
+func (s *caller) lines() uint64 {
+	return s.key + uint64(s.total) + uint64(math.Float32bits(s.ep)) + uint64(math.Float32bits(s.wkAns)) + uint64(math.Float32bits(s.listed))
+}
+
 // ewma is the weight of a new value in the exponential means.
 const ewma = 1.0 / 16
 
@@ -270,7 +277,9 @@ func cv(mean, sq float32) float64 {
 
 // callerTable holds caller states in a slab indexed by an open-addressing
 // hash index (linear probing), reusing freed slots, so a state costs its
-// record plus an 8-byte index slot and no per-state allocation. An index
+// record plus an 8-byte index slot and no per-state allocation. The slab is
+// a list of fixed chunks of slabChunk states: it grows a chunk at a time,
+// never copying the states it holds, and leaves less than a chunk unused. An index
 // slot holds a 16-bit fingerprint of the key's hash (never zero; probing
 // starts at the slot the hash's low bits name), the state's last activity
 // in units of 4,096 s (what the hourly expiry reads, so that it scans the
@@ -281,8 +290,20 @@ type callerTable struct {
 	index []uint64
 	mask  uint64
 	used  int // live entries in index
-	slab  []caller
+	slab  []*[slabChunk]caller
+	n     uint32 // slab positions in use or freed: the next new one
 	free  []uint32
+}
+
+// slabChunk is the states in a chunk of the slab (147 KB).
+const (
+	slabShift = 10
+	slabChunk = 1 << slabShift
+)
+
+// at returns the state at slab position pos (below t.n).
+func (t *callerTable) at(pos uint32) *caller {
+	return &t.slab[pos>>slabShift][pos&(slabChunk-1)]
 }
 
 // Index entry layout.
@@ -326,7 +347,7 @@ func (t *callerTable) find(key uint64) (*caller, uint64) {
 			return nil, 0
 		}
 		if e>>fpShift == fp {
-			if s := &t.slab[uint32(e)]; s.key == key {
+			if s := t.at(uint32(e)); s.key == key {
 				return s, i
 			}
 		}
@@ -345,7 +366,7 @@ func (t *callerTable) upsert(key uint64, now uint32) (s *caller, slot uint64, fr
 			break
 		}
 		if e>>fpShift == fp {
-			if s := &t.slab[uint32(e)]; s.key == key {
+			if s := t.at(uint32(e)); s.key == key {
 				return s, i, false
 			}
 		}
@@ -355,37 +376,29 @@ func (t *callerTable) upsert(key uint64, now uint32) (s *caller, slot uint64, fr
 		pos = t.free[n-1]
 		t.free = t.free[:n-1]
 	} else {
-		if len(t.slab) == cap(t.slab) {
-			t.grow()
+		if t.n&(slabChunk-1) == 0 {
+			t.slab = append(t.slab, new([slabChunk]caller))
 		}
-		t.slab = append(t.slab, caller{})
-		pos = uint32(len(t.slab) - 1)
+		pos = t.n
+		t.n++
 	}
 	t.index[i] = fp<<fpShift | uint64(pos)
 	t.touch(i, now)
 	t.used++
-	t.slab[pos] = caller{key: key, last: now}
+	*t.at(pos) = caller{key: key, last: now}
 	if t.used*4 > len(t.index)*3 {
 		t.rehash(len(t.index) * 2)
 		_, i = t.find(key)
 	}
-	return &t.slab[pos], i, true
-}
-
-// grow makes room in the slab for a sixteenth more states (append would
-// leave up to a quarter of a large slab unused).
-func (t *callerTable) grow() {
-	slab := make([]caller, len(t.slab), len(t.slab)+max(len(t.slab)/16, 1024))
-	copy(slab, t.slab)
-	t.slab = slab
+	return t.at(pos), i, true
 }
 
 // rehash rebuilds the index with n slots from the live states.
 func (t *callerTable) rehash(n int) {
 	t.index = make([]uint64, n)
 	t.mask = uint64(n - 1)
-	for pos := range t.slab {
-		s := &t.slab[pos]
+	for pos := range t.n {
+		s := t.at(pos)
 		if s.key == 0 {
 			continue
 		}
@@ -417,7 +430,7 @@ func (t *callerTable) remove(key uint64, pos uint32) {
 			}
 			// The entry at j may fill the hole at i unless its probe
 			// starts cyclically after i and at or before j.
-			home := t.slotOf(t.slab[uint32(e)].key)
+			home := t.slotOf(t.at(uint32(e)).key)
 			if (i < j && (home <= i || home > j)) || (i > j && home <= i && home > j) {
 				t.index[i] = e
 				i = j
@@ -434,17 +447,28 @@ func (t *callerTable) remove(key uint64, pos uint32) {
 func (t *callerTable) expire(cutoff uint32) {
 	unit := uint16(cutoff >> stampUnit)
 	var gone []uint32
-	for _, e := range t.index {
-		// Stamps compare modulo 2¹⁶ units (8.5 years).
-		if e == 0 || int16(unit-uint16(e>>stampShift)) < 0 {
+	// The index is read eight entries at a time, without branches, and a
+	// group none of whose entries may have expired (most) is passed over.
+	for g := 0; g+8 <= len(t.index); g += 8 {
+		group := (*[8]uint64)(t.index[g : g+8])
+		var any uint64
+		for _, e := range group {
+			any |= mayExpire(e, unit)
+		}
+		if any == 0 {
 			continue
 		}
-		if s := &t.slab[uint32(e)]; s.last < cutoff && s.lastOut < cutoff {
-			gone = append(gone, uint32(e))
+		for _, e := range group {
+			if mayExpire(e, unit) == 0 {
+				continue
+			}
+			if s := t.at(uint32(e)); s.last < cutoff && s.lastOut < cutoff {
+				gone = append(gone, uint32(e))
+			}
 		}
 	}
 	for _, pos := range gone {
-		s := &t.slab[pos]
+		s := t.at(pos)
 		t.remove(s.key, pos)
 		*s = caller{}
 		t.free = append(t.free, pos)
@@ -452,14 +476,14 @@ func (t *callerTable) expire(cutoff uint32) {
 	}
 	// Compact the slab when a quarter of it is free, and rebuild the index
 	// at a size fitting the rest.
-	if len(t.free) > len(t.slab)/4 && len(t.slab) > 1024 {
-		slab := make([]caller, 0, t.used+t.used/16)
-		for i := range t.slab {
-			if t.slab[i].key != 0 {
-				slab = append(slab, t.slab[i])
+	if len(t.free) > int(t.n/4) && t.n > slabChunk {
+		var c compacted
+		for pos := range t.n {
+			if s := t.at(pos); s.key != 0 {
+				c.add(s)
 			}
 		}
-		t.slab, t.free = slab, nil
+		t.slab, t.n, t.free = c.slab, c.n, nil
 		n := 1024
 		for n*3 < t.used*4*2 {
 			n *= 2
@@ -468,8 +492,31 @@ func (t *callerTable) expire(cutoff uint32) {
 	}
 }
 
-// bytes is the memory held: slab and free list capacity and the index.
+// compacted is a slab being filled with the live states of another.
+type compacted struct {
+	slab []*[slabChunk]caller
+	n    uint32
+}
+
+func (c *compacted) add(s *caller) {
+	if c.n&(slabChunk-1) == 0 {
+		c.slab = append(c.slab, new([slabChunk]caller))
+	}
+	c.slab[c.n>>slabShift][c.n&(slabChunk-1)] = *s
+	c.n++
+}
+
+// mayExpire is 1 when index entry e is in use and its stamp is not after
+// unit, else 0. Stamps compare modulo 2¹⁶ units (8.5 years).
+func mayExpire(e uint64, unit uint16) uint64 {
+	notAfter := uint64(unit-uint16(e>>stampShift))>>15 ^ 1
+	used := (e | -e) >> 63
+	return notAfter & used
+}
+
+// bytes is the memory held: the slab's chunks and their list, the free
+// list's capacity and the index.
 func (t *callerTable) bytes() int64 {
 	rec := int64(unsafe.Sizeof(caller{}))
-	return int64(cap(t.slab))*rec + int64(cap(t.free))*4 + int64(len(t.index))*8
+	return int64(len(t.slab))*slabChunk*rec + int64(cap(t.slab))*8 + int64(cap(t.free))*4 + int64(len(t.index))*8
 }

@@ -348,14 +348,13 @@ func (d *Detector) warm1(c *ringfence.CallRecord) uint64 {
 }
 
 func (d *Detector) warm2(c *ringfence.CallRecord) (sink uint64) {
-	if e := d.callers.index[d.callers.slotOf(c.Caller)]; e != 0 && int(uint32(e)) < len(d.callers.slab) {
-		s := &d.callers.slab[uint32(e)]
-		sink += uint64(s.total)
+	if e := d.callers.index[d.callers.slotOf(c.Caller)]; e != 0 && uint32(e) < d.callers.n {
+		sink += d.callers.at(uint32(e)).lines()
 		// Every caller's new contacts look up the callee's slot.
 		sink += d.campaigns.slot(c.Callee).caller
 	}
-	if e := d.callers.index[d.callers.slotOf(c.Callee)]; e != 0 && int(uint32(e)) < len(d.callers.slab) {
-		sink += uint64(d.callers.slab[uint32(e)].total)
+	if e := d.callers.index[d.callers.slotOf(c.Callee)]; e != 0 && uint32(e) < d.callers.n {
+		sink += d.callers.at(uint32(e)).lines()
 	}
 	return sink
 }

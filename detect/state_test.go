@@ -109,3 +109,28 @@ func TestContacts(t *testing.T) {
 		t.Error("pair remembered beyond its window")
 	}
 }
+
+// mayExpire: an entry in use whose stamp is at or before the unit, modulo
+// 2¹⁶ units; never an empty one.
+func TestMayExpire(t *testing.T) {
+	entry := func(stamp uint16) uint64 { return 1<<fpShift | uint64(stamp)<<stampShift | 7 }
+	for _, tt := range []struct {
+		name string
+		e    uint64
+		unit uint16
+		want uint64
+	}{
+		{"empty", 0, 100, 0},
+		{"empty, unit 0", 0, 0, 0},
+		{"stamp before", entry(90), 100, 1},
+		{"stamp at", entry(100), 100, 1},
+		{"stamp after", entry(101), 100, 0},
+		{"stamp before, across the wrap", entry(65530), 5, 1},
+		{"stamp after, across the wrap", entry(5), 65530, 0},
+		{"stamp half the range before", entry(100), 100 + 1<<15 - 1, 1},
+	} {
+		if got := mayExpire(tt.e, tt.unit); got != tt.want {
+			t.Errorf("%s: mayExpire = %d, want %d", tt.name, got, tt.want)
+		}
+	}
+}

@@ -48,7 +48,7 @@ func BenchmarkConsumeCalls(b *testing.B) {
 		for p := range l.Partitions() {
 			want := 0
 			for _, r := range rs {
-				if natslog.Partition(r.Caller, l.Partitions()) == p {
+				if pc, pe := natslog.PartitionsOf(r, l.Partitions()); pc == p || pe == p {
 					want++
 				}
 			}

@@ -1,0 +1,404 @@
+package natslog
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"ringfence"
+	"ringfence/detect"
+	"ringfence/number"
+)
+
+// partWorker applies one partition while its node holds the lease.
+type partWorker struct {
+	d       *Detectors
+	p       int
+	rev     uint64       // the lease's revision (the coordinator's)
+	renewed atomic.Int64 // last renewal, unix ns
+	cancel  context.CancelFunc
+	done    chan struct{}
+	// releasing asks the worker to checkpoint and stop (the partition
+	// is given back).
+	releasing chan struct{}
+	relOnce   sync.Once
+}
+
+// valid reports whether the lease was renewed recently enough that no
+// other node can have taken it: within half its TTL.
+func (w *partWorker) valid() bool {
+	return time.Since(time.Unix(0, w.renewed.Load())) < DetectLeaseTTL/2
+}
+
+// release asks the worker to checkpoint and stop, and waits (a few
+// seconds at most) until it has.
+func (w *partWorker) release() {
+	w.relOnce.Do(func() { close(w.releasing) })
+	select {
+	case <-w.done:
+	case <-time.After(5 * time.Second):
+	}
+}
+
+// checkpoint is what a partition's owner stores for the next: positions
+// in the stream and the flags raised, never the detector's internals.
+type checkpoint struct {
+	Partition int    `json:"partition"`
+	Count     int    `json:"count"`
+	Node      string `json:"node"`
+	// Applied is the last applied stream sequence.
+	Applied uint64 `json:"applied"`
+	// ReplayFrom is the first sequence whose records the detector's state
+	// may still depend on (the first of the last Window of stream time).
+	ReplayFrom uint64 `json:"replay_from"`
+	// StreamTime is the latest record start applied (unix s).
+	StreamTime int64 `json:"stream_time"`
+	// Marks are (sequence, stream time) pairs an hour of stream time
+	// apart, from which ReplayFrom moves on.
+	Marks [][2]int64 `json:"marks,omitempty"`
+	// Flagged are the flags raised: callers' within the detector's flag
+	// memory, call-bombing targets' within Window.
+	Flagged []flagEntry `json:"flagged,omitempty"`
+}
+
+type flagEntry struct {
+	Key  uint64 `json:"k"`
+	Kind string `json:"kind"`
+	At   int64  `json:"at"`
+}
+
+type flagKey struct {
+	key  uint64
+	kind ringfence.FlagKind
+}
+
+// partState is a worker's bookkeeping besides the detector.
+type partState struct {
+	applied    uint64
+	replayFrom uint64
+	now        int64
+	marks      [][2]int64
+	flagged    map[flagKey]int64
+	memory     int64 // the detector's flag memory, s
+	window     int64 // Window, s
+}
+
+func newPartState(ck checkpoint, cfg detect.Config, window time.Duration) *partState {
+	st := &partState{applied: ck.Applied, replayFrom: max(ck.ReplayFrom, 1), now: ck.StreamTime, marks: ck.Marks,
+		flagged: map[flagKey]int64{}, memory: int64(cfg.FlagMemory / time.Second), window: int64(window / time.Second)}
+	for _, f := range ck.Flagged {
+		st.flagged[flagKey{f.Key, ringfence.FlagKind(f.Kind)}] = f.At
+	}
+	return st
+}
+
+// seen reports whether f was raised already, and notes it when not. A
+// caller flagged within the detector's flag memory is not flagged again
+// (as one detector would not); a call-bombing target flag is the same one
+// when dated the same. It matters after a takeover whose replay did not
+// reach back to the flag.
+func (st *partState) seen(f ringfence.Flag) bool {
+	k, ok := number.Key(f.Number)
+	if !ok {
+		return false
+	}
+	fk, at := flagKey{k, f.Kind}, f.FlaggedAt.Unix()
+	if prev, ok := st.flagged[fk]; ok {
+		if f.Kind == ringfence.KindCallBombingTarget && prev == at || f.Kind != ringfence.KindCallBombingTarget && at-prev < st.memory {
+			return true
+		}
+	}
+	st.flagged[fk] = at
+	return false
+}
+
+// observe feeds records to the detector and returns the new flags (none
+// when emit is false: a replay).
+func (st *partState) observe(det *detect.Detector, recs []ringfence.CallRecord, emit bool) []ringfence.Flag {
+	var out []ringfence.Flag
+	for _, r := range recs {
+		det.Observe(r, func(f ringfence.Flag) {
+			if !st.seen(f) && emit {
+				out = append(out, f)
+			}
+		})
+		st.now = max(st.now, r.Start)
+	}
+	return out
+}
+
+// advance notes that the records up to seq are applied.
+func (st *partState) advance(seq uint64) {
+	st.applied = seq
+	if n := len(st.marks); n == 0 || st.now >= st.marks[n-1][1]+3600 {
+		st.marks = append(st.marks, [2]int64{int64(seq), st.now})
+	}
+}
+
+// checkpoint moves ReplayFrom past the marks older than the window, drops
+// flags older than they can matter, and returns what to store.
+func (st *partState) checkpoint(p, count int, node string) checkpoint {
+	cut := st.now - st.window
+	i := 0
+	for i < len(st.marks) && st.marks[i][1] <= cut {
+		st.replayFrom = uint64(st.marks[i][0]) + 1
+		i++
+	}
+	st.marks = st.marks[i:]
+	ck := checkpoint{Partition: p, Count: count, Node: node, Applied: st.applied, ReplayFrom: st.replayFrom, StreamTime: st.now,
+		Marks: append([][2]int64(nil), st.marks...)}
+	for fk, at := range st.flagged {
+		if fk.kind == ringfence.KindCallBombingTarget && at < cut || at < st.now-st.memory {
+			delete(st.flagged, fk)
+			continue
+		}
+		ck.Flagged = append(ck.Flagged, flagEntry{Key: fk.key, Kind: string(fk.kind), At: at})
+	}
+	return ck
+}
+
+func (d *Detectors) loadCheckpoint(ctx context.Context, p int) (checkpoint, error) {
+	b, err := d.ckpts.GetBytes(ctx, leaseKey(p))
+	if errors.Is(err, jetstream.ErrObjectNotFound) {
+		return checkpoint{}, nil
+	} else if err != nil {
+		return checkpoint{}, d.errorf(p, "read checkpoint: %w", err)
+	}
+	var ck checkpoint
+	if err := json.Unmarshal(b, &ck); err != nil {
+		return checkpoint{}, d.errorf(p, "checkpoint: %w", err)
+	}
+	if ck.Count != d.l.cfg.Partitions || ck.Partition != p {
+		d.cfg.Logger.Warn("detect: a checkpoint of another partitioning is ignored", "partition", p, "count", ck.Count, "partitions", d.l.cfg.Partitions)
+		return checkpoint{}, nil
+	}
+	return ck, nil
+}
+
+// save stores the checkpoint, while the lease is valid.
+func (w *partWorker) save(ctx context.Context, st *partState) error {
+	if !w.valid() {
+		return errLeaseLost
+	}
+	b, err := json.Marshal(st.checkpoint(w.p, w.d.l.cfg.Partitions, w.d.cfg.Node))
+	if err != nil {
+		return err
+	}
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if _, err := w.d.ckpts.PutBytes(sctx, leaseKey(w.p), b); err != nil {
+		return w.d.errorf(w.p, "checkpoint: %w", err)
+	}
+	return nil
+}
+
+// run rebuilds the partition's detector from its checkpoint and applies
+// the partition from there until ctx ends, the lease is lost, or the
+// partition is given back (checkpointed).
+func (w *partWorker) run(ctx context.Context) error {
+	d, p := w.d, w.p
+	ck, err := d.loadCheckpoint(ctx, p)
+	if err != nil {
+		return err
+	}
+	// The last owner's consumer tells what it acknowledged (applied) and
+	// what was delivered to it (perhaps applied); it goes, so that its
+	// unacknowledged messages do not wait out their acknowledgement time.
+	name := "detect-" + strconv.Itoa(p)
+	var ackFloor, delivered uint64
+	switch c, err := d.l.calls.Consumer(ctx, name); {
+	case err == nil:
+		info := c.CachedInfo()
+		ackFloor, delivered = info.AckFloor.Stream, info.Delivered.Stream
+		if err := d.l.calls.DeleteConsumer(ctx, name); err != nil && !errors.Is(err, jetstream.ErrConsumerNotFound) {
+			return d.errorf(p, "delete consumer: %w", err)
+		}
+	case errors.Is(err, jetstream.ErrConsumerNotFound):
+	default:
+		return d.errorf(p, "consumer: %w", err)
+	}
+	cfg := DetectConfig(d.l.cfg.Partitions, p)
+	if d.cfg.Detect != nil {
+		cfg = *d.cfg.Detect
+		cfg.Partition = detect.Partition{Count: d.l.cfg.Partitions, Index: p}
+	}
+	st := newPartState(ck, cfg, d.cfg.Window)
+	st.applied = max(st.applied, ackFloor)
+	maybeApplied := max(delivered, st.applied)
+	det := detect.New(cfg)
+	status := &d.status[p]
+	status.applied.Store(st.applied)
+	began := time.Now()
+	if st.applied > 0 && st.replayFrom <= st.applied {
+		n, err := w.replay(ctx, det, st, st.replayFrom, st.applied)
+		if err != nil {
+			return err
+		}
+		status.replayed.Store(n)
+		d.cfg.Logger.Info("detect: rebuilt a partition", "partition", p, "replayed_messages", n, "from", st.replayFrom, "to", st.applied, "took", time.Since(began).Round(time.Millisecond))
+	}
+	cons, err := d.l.calls.CreateOrUpdateConsumer(ctx, jetstream.ConsumerConfig{
+		Durable:       name,
+		FilterSubject: d.l.cfg.Prefix + ".cdr." + strconv.Itoa(p),
+		AckPolicy:     jetstream.AckExplicitPolicy,
+		AckWait:       30 * time.Second,
+		DeliverPolicy: jetstream.DeliverByStartSequencePolicy,
+		OptStartSeq:   st.applied + 1,
+		MaxAckPending: 1024,
+	})
+	if err != nil {
+		return d.errorf(p, "consumer: %w", err)
+	}
+	lastSave := time.Now()
+	for {
+		select {
+		case <-w.releasing:
+			return w.save(ctx, st)
+		default:
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		batch, err := cons.Fetch(64, jetstream.FetchMaxWait(time.Second))
+		if err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			return d.errorf(p, "fetch: %w", err)
+		}
+		var failed error
+		for m := range batch.Messages() {
+			if failed != nil || ctx.Err() != nil {
+				continue // the rest comes again to the next consumer
+			}
+			failed = w.apply(ctx, det, st, m, maybeApplied)
+		}
+		if failed != nil {
+			return failed
+		}
+		if err := batch.Error(); err != nil && ctx.Err() == nil && !errors.Is(err, nats.ErrTimeout) && !errors.Is(err, context.DeadlineExceeded) {
+			return d.errorf(p, "fetch: %w", err)
+		}
+		if time.Since(lastSave) >= d.cfg.CheckpointEvery {
+			if err := w.save(ctx, st); err != nil {
+				return err
+			}
+			lastSave = time.Now()
+		}
+	}
+}
+
+// apply applies one message: its records through the detector, its
+// flags into the sink (those a former owner may have stored already
+// checked against the store first), then the acknowledgement.
+func (w *partWorker) apply(ctx context.Context, det *detect.Detector, st *partState, m jetstream.Msg, maybeApplied uint64) error {
+	d, status := w.d, &w.d.status[w.p]
+	meta, err := m.Metadata()
+	if err != nil {
+		return d.errorf(w.p, "message: %w", err)
+	}
+	seq := meta.Sequence.Stream
+	if seq <= st.applied {
+		m.Ack()
+		return nil
+	}
+	recs, err := decodeCalls(m.Data())
+	if err != nil {
+		// No detector can use it: set aside, and go on.
+		d.cfg.Logger.Error("detect: a message that is no batch of call records was set aside", "partition", w.p, "seq", seq, "err", err)
+		m.Term()
+		st.advance(seq)
+		return nil
+	}
+	flags := st.observe(det, recs, true)
+	if seq <= maybeApplied && len(flags) > 0 {
+		kept := flags[:0]
+		for _, f := range flags {
+			stored, err := d.cfg.Sink.DetectedStored(ctx, f)
+			if err != nil {
+				m.Nak()
+				return d.errorf(w.p, "check flag: %w", err)
+			}
+			if !stored {
+				kept = append(kept, f)
+			}
+		}
+		flags = kept
+	}
+	if !w.valid() {
+		return errLeaseLost
+	}
+	if len(flags) > 0 {
+		if err := d.cfg.Sink.ApplyDetected(ctx, flags); err != nil {
+			m.Nak()
+			return d.errorf(w.p, "store flags: %w", err)
+		}
+	}
+	if err := m.Ack(); err != nil {
+		return d.errorf(w.p, "acknowledge: %w", err)
+	}
+	st.advance(seq)
+	status.applied.Store(seq)
+	status.pending.Store(meta.NumPending)
+	return nil
+}
+
+// replay feeds the records of sequences from..to to the detector with no
+// flag emitted (they were raised and stored before), and returns how many
+// messages it read. It ends early when the stream holds no more (records
+// older than its retention are gone).
+func (w *partWorker) replay(ctx context.Context, det *detect.Detector, st *partState, from, to uint64) (uint64, error) {
+	d := w.d
+	oc, err := d.l.calls.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{
+		FilterSubjects: []string{d.l.cfg.Prefix + ".cdr." + strconv.Itoa(w.p)},
+		DeliverPolicy:  jetstream.DeliverByStartSequencePolicy,
+		OptStartSeq:    from,
+	})
+	if err != nil {
+		return 0, d.errorf(w.p, "replay: %w", err)
+	}
+	applied := st.applied
+	var n uint64
+	for {
+		batch, err := oc.Fetch(256, jetstream.FetchMaxWait(2*time.Second))
+		if err != nil {
+			return n, d.errorf(w.p, "replay: %w", err)
+		}
+		got, done := false, false
+		for m := range batch.Messages() {
+			got = true
+			if done {
+				continue
+			}
+			meta, err := m.Metadata()
+			if err != nil {
+				continue
+			}
+			seq := meta.Sequence.Stream
+			if seq > to {
+				done = true
+				continue
+			}
+			if recs, err := decodeCalls(m.Data()); err == nil {
+				st.observe(det, recs, false)
+			}
+			st.advance(seq)
+			n++
+			done = seq == to || meta.NumPending == 0
+		}
+		if err := ctx.Err(); err != nil {
+			return n, err
+		}
+		if done || !got {
+			st.applied = applied // advance moved it; the position stays the last applied
+			return n, nil
+		}
+	}
+}

@@ -267,6 +267,7 @@ func (d *Detectors) tick(ctx context.Context) {
 	d.mu.Unlock()
 	parts := d.l.cfg.Partitions
 	target := (parts + live - 1) / live
+	d.cfg.Logger.Debug("detect: tick", "live", live, "held", n, "target", target)
 	if n > target {
 		d.giveBack(ctx, n-target)
 	} else if n < target {
@@ -284,8 +285,8 @@ func (d *Detectors) countLive(ctx context.Context) int {
 	for range keys.Keys() {
 		n++
 	}
-	if keys.Stop() != nil {
-		return 0
+	if ctx.Err() != nil {
+		return 0 // perhaps not all of them
 	}
 	return n
 }
@@ -431,4 +432,22 @@ var errLeaseLost = errors.New("natslog: the partition's lease is no longer held"
 
 func (d *Detectors) errorf(p int, format string, args ...any) error {
 	return fmt.Errorf("natslog: partition %d: "+format, append([]any{p}, args...)...)
+}
+
+// PartitionHeads are the stream sequences of the last message of each
+// call-record partition (0 for one with none): where the partitions'
+// applied sequences must reach once every acknowledged record is applied.
+func (l *Log) PartitionHeads(ctx context.Context) ([]uint64, error) {
+	heads := make([]uint64, l.cfg.Partitions)
+	for p := range heads {
+		m, err := l.calls.GetLastMsgForSubject(ctx, l.cfg.Prefix+".cdr."+strconv.Itoa(p))
+		switch {
+		case err == nil:
+			heads[p] = m.Sequence
+		case errors.Is(err, jetstream.ErrMsgNotFound):
+		default:
+			return nil, fmt.Errorf("natslog: partition %d: %w", p, err)
+		}
+	}
+	return heads, nil
 }

@@ -256,6 +256,11 @@ func (w *partWorker) run(ctx context.Context) error {
 	if err != nil {
 		return d.errorf(p, "consumer: %w", err)
 	}
+	it, err := cons.Messages(jetstream.PullMaxMessages(256))
+	if err != nil {
+		return d.errorf(p, "consume: %w", err)
+	}
+	defer it.Stop()
 	lastSave := time.Now()
 	for {
 		select {
@@ -266,25 +271,18 @@ func (w *partWorker) run(ctx context.Context) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		batch, err := cons.Fetch(64, jetstream.FetchMaxWait(time.Second))
-		if err != nil {
+		m, err := it.Next(jetstream.NextMaxWait(500 * time.Millisecond))
+		switch {
+		case err == nil:
+			if err := w.apply(ctx, det, st, m, maybeApplied); err != nil {
+				return err
+			}
+		case errors.Is(err, nats.ErrTimeout) || errors.Is(err, context.DeadlineExceeded):
+		default:
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
-			return d.errorf(p, "fetch: %w", err)
-		}
-		var failed error
-		for m := range batch.Messages() {
-			if failed != nil || ctx.Err() != nil {
-				continue // the rest comes again to the next consumer
-			}
-			failed = w.apply(ctx, det, st, m, maybeApplied)
-		}
-		if failed != nil {
-			return failed
-		}
-		if err := batch.Error(); err != nil && ctx.Err() == nil && !errors.Is(err, nats.ErrTimeout) && !errors.Is(err, context.DeadlineExceeded) {
-			return d.errorf(p, "fetch: %w", err)
+			return d.errorf(p, "consume: %w", err)
 		}
 		if time.Since(lastSave) >= d.cfg.CheckpointEvery {
 			if err := w.save(ctx, st); err != nil {
@@ -364,41 +362,65 @@ func (w *partWorker) replay(ctx context.Context, det *detect.Detector, st *partS
 	if err != nil {
 		return 0, d.errorf(w.p, "replay: %w", err)
 	}
+	it, err := oc.Messages()
+	if err != nil {
+		return 0, d.errorf(w.p, "replay: %w", err)
+	}
+	defer it.Stop()
 	applied := st.applied
+	defer func() { st.applied = applied }() // advance moves it; the position stays the last applied
 	var n uint64
 	for {
-		batch, err := oc.Fetch(256, jetstream.FetchMaxWait(2*time.Second))
+		m, err := it.Next(jetstream.NextMaxWait(2 * time.Second))
+		switch {
+		case ctx.Err() != nil:
+			return n, ctx.Err()
+		case errors.Is(err, nats.ErrTimeout) || errors.Is(err, context.DeadlineExceeded):
+			return n, nil // the stream holds no more of them
+		case err != nil:
+			return n, d.errorf(w.p, "replay: %w", err)
+		}
+		meta, err := m.Metadata()
 		if err != nil {
 			return n, d.errorf(w.p, "replay: %w", err)
 		}
-		got, done := false, false
-		for m := range batch.Messages() {
-			got = true
-			if done {
-				continue
-			}
-			meta, err := m.Metadata()
-			if err != nil {
-				continue
-			}
-			seq := meta.Sequence.Stream
-			if seq > to {
-				done = true
-				continue
-			}
-			if recs, err := decodeCalls(m.Data()); err == nil {
-				st.observe(det, recs, false)
-			}
-			st.advance(seq)
-			n++
-			done = seq == to || meta.NumPending == 0
+		seq := meta.Sequence.Stream
+		if seq > to {
+			return n, nil
 		}
-		if err := ctx.Err(); err != nil {
-			return n, err
+		if recs, err := decodeCalls(m.Data()); err == nil {
+			st.observe(det, recs, false)
 		}
-		if done || !got {
-			st.applied = applied // advance moved it; the position stays the last applied
+		st.advance(seq)
+		n++
+		if seq == to || meta.NumPending == 0 {
 			return n, nil
 		}
 	}
+}
+
+// PartitionedFlags are the flags the detectors of count partitions raise
+// for recs, published in this order (in one publish or several in turn)
+// and applied with no takeover that replays less than all: each
+// partition's detector (DetectConfig) given the records of its partition,
+// in order. It is the reference a cluster's detections are compared with.
+func PartitionedFlags(recs []ringfence.CallRecord, count int) []ringfence.Flag {
+	var out []ringfence.Flag
+	dets := make([]*detect.Detector, count)
+	sts := make([]*partState, count)
+	for i := range dets {
+		cfg := DetectConfig(count, i)
+		dets[i] = detect.New(cfg)
+		sts[i] = newPartState(checkpoint{}, cfg, 72*time.Hour)
+	}
+	one := make([]ringfence.CallRecord, 1)
+	for _, r := range recs {
+		one[0] = r
+		pc, pe := partitionsOf(r, count)
+		out = append(out, sts[pc].observe(dets[pc], one, true)...)
+		if pe >= 0 {
+			out = append(out, sts[pe].observe(dets[pe], one, true)...)
+		}
+	}
+	return out
 }

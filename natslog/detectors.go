@@ -421,7 +421,10 @@ func (d *Detectors) start(ctx context.Context, p int, rev uint64) *partWorker {
 	go func() {
 		defer close(w.done)
 		if err := w.run(wctx); err != nil && wctx.Err() == nil {
-			d.cfg.Logger.Error("detect: partition failed; giving it back", "partition", p, "err", err)
+			// The stream or the store failing (a server died, a
+			// leader is being elected): the partition is taken again,
+			// here or elsewhere, and rebuilt.
+			d.cfg.Logger.Warn("detect: applying a partition failed; giving it back", "partition", p, "err", err)
 		}
 	}()
 	return w

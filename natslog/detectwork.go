@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -55,6 +56,10 @@ type checkpoint struct {
 	Node      string `json:"node"`
 	// Applied is the last applied stream sequence.
 	Applied uint64 `json:"applied"`
+	// MaybeApplied is the last sequence a former owner may have applied
+	// without acknowledging it: the flags of records up to it are
+	// checked against the store before they are stored.
+	MaybeApplied uint64 `json:"maybe_applied,omitempty"`
 	// ReplayFrom is the first sequence whose records the detector's state
 	// may still depend on (the first of the last Window of stream time).
 	ReplayFrom uint64 `json:"replay_from"`
@@ -82,6 +87,7 @@ type flagKey struct {
 // partState is a worker's bookkeeping besides the detector.
 type partState struct {
 	applied    uint64
+	maybe      uint64 // MaybeApplied
 	replayFrom uint64
 	now        int64
 	marks      [][2]int64
@@ -91,7 +97,7 @@ type partState struct {
 }
 
 func newPartState(ck checkpoint, cfg detect.Config, window time.Duration) *partState {
-	st := &partState{applied: ck.Applied, replayFrom: max(ck.ReplayFrom, 1), now: ck.StreamTime, marks: ck.Marks,
+	st := &partState{applied: ck.Applied, maybe: ck.MaybeApplied, replayFrom: max(ck.ReplayFrom, 1), now: ck.StreamTime, marks: ck.Marks,
 		flagged: map[flagKey]int64{}, memory: int64(cfg.FlagMemory / time.Second), window: int64(window / time.Second)}
 	for _, f := range ck.Flagged {
 		st.flagged[flagKey{f.Key, ringfence.FlagKind(f.Kind)}] = f.At
@@ -152,7 +158,7 @@ func (st *partState) checkpoint(p, count int, node string) checkpoint {
 		i++
 	}
 	st.marks = st.marks[i:]
-	ck := checkpoint{Partition: p, Count: count, Node: node, Applied: st.applied, ReplayFrom: st.replayFrom, StreamTime: st.now,
+	ck := checkpoint{Partition: p, Count: count, Node: node, Applied: st.applied, MaybeApplied: st.maybe, ReplayFrom: st.replayFrom, StreamTime: st.now,
 		Marks: append([][2]int64(nil), st.marks...)}
 	for fk, at := range st.flagged {
 		if fk.kind == ringfence.KindCallBombingTarget && at < cut || at < st.now-st.memory {
@@ -187,7 +193,16 @@ func (w *partWorker) save(ctx context.Context, st *partState) error {
 	if !w.valid() {
 		return errLeaseLost
 	}
-	b, err := json.Marshal(st.checkpoint(w.p, w.d.l.cfg.Partitions, w.d.cfg.Node))
+	return w.put(ctx, st.checkpoint(w.p, w.d.l.cfg.Partitions, w.d.cfg.Node))
+}
+
+// put stores ck as the partition's checkpoint, while the lease is valid.
+func (w *partWorker) put(ctx context.Context, ck checkpoint) error {
+	if !w.valid() {
+		return errLeaseLost
+	}
+	ck.Node = w.d.cfg.Node
+	b, err := json.Marshal(ck)
 	if err != nil {
 		return err
 	}
@@ -208,15 +223,27 @@ func (w *partWorker) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	cfg := DetectConfig(d.l.cfg.Partitions, p)
+	if d.cfg.Detect != nil {
+		cfg = *d.cfg.Detect
+		cfg.Partition = detect.Partition{Count: d.l.cfg.Partitions, Index: p}
+	}
+	st := newPartState(ck, cfg, d.cfg.Window)
 	// The last owner's consumer tells what it acknowledged (applied) and
-	// what was delivered to it (perhaps applied); it goes, so that its
+	// what was delivered to it (perhaps applied). That goes into the
+	// checkpoint first; then the consumer goes, so that its
 	// unacknowledged messages do not wait out their acknowledgement time.
 	name := "detect-" + strconv.Itoa(p)
-	var ackFloor, delivered uint64
 	switch c, err := d.l.calls.Consumer(ctx, name); {
 	case err == nil:
 		info := c.CachedInfo()
-		ackFloor, delivered = info.AckFloor.Stream, info.Delivered.Stream
+		st.applied = max(st.applied, info.AckFloor.Stream)
+		st.maybe = max(st.maybe, info.Delivered.Stream, st.applied)
+		fence := ck
+		fence.Partition, fence.Count, fence.Applied, fence.MaybeApplied = p, d.l.cfg.Partitions, st.applied, st.maybe
+		if err := w.put(ctx, fence); err != nil {
+			return err
+		}
 		if err := d.l.calls.DeleteConsumer(ctx, name); err != nil && !errors.Is(err, jetstream.ErrConsumerNotFound) {
 			return d.errorf(p, "delete consumer: %w", err)
 		}
@@ -224,14 +251,7 @@ func (w *partWorker) run(ctx context.Context) error {
 	default:
 		return d.errorf(p, "consumer: %w", err)
 	}
-	cfg := DetectConfig(d.l.cfg.Partitions, p)
-	if d.cfg.Detect != nil {
-		cfg = *d.cfg.Detect
-		cfg.Partition = detect.Partition{Count: d.l.cfg.Partitions, Index: p}
-	}
-	st := newPartState(ck, cfg, d.cfg.Window)
-	st.applied = max(st.applied, ackFloor)
-	maybeApplied := max(delivered, st.applied)
+	maybeApplied := max(st.maybe, st.applied)
 	det := detect.New(cfg)
 	status := &d.status[p]
 	status.applied.Store(st.applied)
@@ -285,8 +305,12 @@ func (w *partWorker) run(ctx context.Context) error {
 			return d.errorf(p, "consume: %w", err)
 		}
 		if time.Since(lastSave) >= d.cfg.CheckpointEvery {
-			if err := w.save(ctx, st); err != nil {
+			// A checkpoint that fails costs the next owner a longer
+			// replay, not a record: go on, and try again next time.
+			if err := w.save(ctx, st); errors.Is(err, errLeaseLost) {
 				return err
+			} else if err != nil {
+				d.cfg.Logger.Warn("detect: checkpoint failed; trying again later", "partition", p, "err", err)
 			}
 			lastSave = time.Now()
 		}
@@ -376,7 +400,21 @@ func (w *partWorker) replay(ctx context.Context, det *detect.Detector, st *partS
 		case ctx.Err() != nil:
 			return n, ctx.Err()
 		case errors.Is(err, nats.ErrTimeout) || errors.Is(err, context.DeadlineExceeded):
-			return n, nil // the stream holds no more of them
+			// Nothing came: either the stream no longer holds the
+			// records up to the last applied one (older than its
+			// retention), or it did not answer (a server died, a leader
+			// is being elected), and the state is not rebuilt yet.
+			gctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+			_, gerr := d.l.calls.GetMsg(gctx, to)
+			cancel()
+			if errors.Is(gerr, jetstream.ErrMsgNotFound) {
+				d.cfg.Logger.Warn("detect: the stream no longer holds all the records to replay; the partition's state is rebuilt from those it holds", "partition", w.p, "replayed_messages", n)
+				return n, nil
+			}
+			if gerr == nil {
+				gerr = errors.New("no records came")
+			}
+			return n, d.errorf(w.p, "replay: %w", gerr)
 		case err != nil:
 			return n, d.errorf(w.p, "replay: %w", err)
 		}
@@ -423,4 +461,52 @@ func PartitionedFlags(recs []ringfence.CallRecord, count int) []ringfence.Flag {
 		}
 	}
 	return out
+}
+
+// PartitionFlags are the flags the detector of partition p of count
+// raises over recs, the partition's records in the stream's order
+// (ReadPartition): what the cluster's detectors store for the partition
+// when no takeover replays less than all of it.
+func PartitionFlags(recs []ringfence.CallRecord, count, p int) []ringfence.Flag {
+	cfg := DetectConfig(count, p)
+	return newPartState(checkpoint{}, cfg, 72*time.Hour).observe(detect.New(cfg), recs, true)
+}
+
+// ReadPartition reads the records of partition p the stream holds, in
+// the stream's order.
+func (l *Log) ReadPartition(ctx context.Context, p int) ([]ringfence.CallRecord, error) {
+	last, err := l.calls.GetLastMsgForSubject(ctx, l.cfg.Prefix+".cdr."+strconv.Itoa(p))
+	if errors.Is(err, jetstream.ErrMsgNotFound) {
+		return nil, nil
+	} else if err != nil {
+		return nil, fmt.Errorf("natslog: partition %d: %w", p, err)
+	}
+	oc, err := l.calls.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{FilterSubjects: []string{l.cfg.Prefix + ".cdr." + strconv.Itoa(p)}})
+	if err != nil {
+		return nil, fmt.Errorf("natslog: partition %d: %w", p, err)
+	}
+	it, err := oc.Messages()
+	if err != nil {
+		return nil, fmt.Errorf("natslog: partition %d: %w", p, err)
+	}
+	defer it.Stop()
+	var out []ringfence.CallRecord
+	for {
+		m, err := it.Next(jetstream.NextMaxWait(5 * time.Second))
+		if err != nil {
+			return nil, fmt.Errorf("natslog: partition %d: %w", p, err)
+		}
+		recs, err := decodeCalls(m.Data())
+		if err != nil {
+			return nil, fmt.Errorf("natslog: partition %d: %w", p, err)
+		}
+		out = append(out, recs...)
+		meta, err := m.Metadata()
+		if err != nil {
+			return nil, fmt.Errorf("natslog: partition %d: %w", p, err)
+		}
+		if meta.Sequence.Stream >= last.Sequence {
+			return out, nil
+		}
+	}
 }

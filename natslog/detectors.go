@@ -36,19 +36,24 @@ import (
 //     node takes partitions up to ceil(P/live) and gives back those over.
 //     A dead node's leases expire and the others take them within a few
 //     seconds.
-//   - Exactly-once effect: a batch of records is acknowledged only after
-//     the flags it raised are stored (DetectSink.ApplyDetected: flags are
-//     events on the log, so every node's verdicts see them). A new owner
-//     deletes the partition's consumer (so that nothing waits for a dead
-//     node's acknowledgement timeout) and starts a new one after the last
-//     applied sequence, the higher of the checkpoint's and the old
-//     consumer's acknowledgement floor; a record at or below it is skipped.
-//     The flags of the records the old owner may have applied without
-//     acknowledging them (up to what was delivered to it) are checked
-//     against the store before they are stored (DetectSink.DetectedStored).
+//   - Exactly-once effect: an owner reads its partition with an ordered
+//     consumer (the stream's order, no gap) from the record after the last
+//     applied one. Its acknowledgement is the partition's progress, an
+//     entry of a KV bucket written under the revision the owner last read
+//     or wrote (so a former owner's write fails once a new owner wrote):
+//     the last applied sequence, written every 200 ms, moves only after
+//     the records up to it were applied; and before flags are stored
+//     (DetectSink.ApplyDetected: flags are events on the log, so every
+//     node's verdicts see them) the progress says their record's sequence
+//     may be applied. A new owner applies again the records after the last
+//     applied sequence, skipping nothing and counting nothing twice (its
+//     detector state is rebuilt up to the applied sequence, then goes on);
+//     the flags of records up to that "may be applied" sequence are
+//     checked against the store first (DetectSink.DetectedStored), so a
+//     flag is stored once.
 //   - Checkpoints: every few seconds, and when a partition is given back,
 //     the owner stores in an object store the partition's last applied
-//     sequence, the sequence from which replaying rebuilds the detector's
+//     sequence (as of the checkpoint), the sequence from which replaying rebuilds the detector's
 //     state (the first record of the last Window of stream time) and the
 //     flags raised within the detector's flag memory. A new owner replays
 //     the records from that sequence to the last applied one with no flag
@@ -57,8 +62,8 @@ type Detectors struct {
 	l   *Log
 	cfg DetectorsConfig
 
-	leases, beats jetstream.KeyValue
-	ckpts         jetstream.ObjectStore
+	leases, beats, progress jetstream.KeyValue
+	ckpts                   jetstream.ObjectStore
 
 	mu     sync.Mutex
 	held   map[int]*partWorker
@@ -222,6 +227,16 @@ func (d *Detectors) open(ctx context.Context) error {
 		return err
 	}
 	if d.beats, err = kv(d.bucket("DETECTORS"), "ringfence detectors: live detector nodes"); err != nil {
+		return err
+	}
+	if d.progress, err = d.l.js.KeyValue(ctx, d.bucket("PROGRESS")); errors.Is(err, jetstream.ErrBucketNotFound) {
+		d.progress, err = d.l.js.CreateKeyValue(ctx, jetstream.KeyValueConfig{Bucket: d.bucket("PROGRESS"),
+			Description: "ringfence detectors: each call-record partition's applied sequence", Replicas: d.l.cfg.Replicas, Storage: jetstream.FileStorage})
+		if errors.Is(err, jetstream.ErrBucketExists) {
+			d.progress, err = d.l.js.KeyValue(ctx, d.bucket("PROGRESS"))
+		}
+	}
+	if err != nil {
 		return err
 	}
 	name := d.bucket("CHECKPOINTS")

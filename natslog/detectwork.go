@@ -30,6 +30,7 @@ type partWorker struct {
 	// is given back).
 	releasing chan struct{}
 	relOnce   sync.Once
+	progRev   uint64 // the progress entry's revision, as last read or written
 }
 
 // valid reports whether the lease was renewed recently enough that no
@@ -214,14 +215,88 @@ func (w *partWorker) put(ctx context.Context, ck checkpoint) error {
 	return nil
 }
 
+// again repeats fn while it fails for want of a server or a leader (a
+// NATS server died, an election is on) and the lease holds, for up to
+// 15 s: cheaper than giving the partition back, which costs a rebuild.
+func (w *partWorker) again(ctx context.Context, fn func(context.Context) error) error {
+	give := time.Now().Add(15 * time.Second)
+	for {
+		actx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		err := fn(actx)
+		cancel()
+		if err == nil || !retryable(err) || errors.Is(err, errLeaseLost) || ctx.Err() != nil || time.Now().After(give) {
+			return err
+		}
+		if !w.valid() {
+			return errLeaseLost
+		}
+		if err := sleep(ctx, 250*time.Millisecond); err != nil {
+			return err
+		}
+	}
+}
+
+// progress is a partition's position, kept in a KV bucket and written
+// under the revision its owner last read or wrote (so that a former
+// owner's write fails once a new owner has written): the last applied
+// sequence (its records' acknowledgement) and the last sequence whose
+// flags may have been stored, which a new owner checks against the store.
+type progress struct {
+	Applied      uint64 `json:"applied"`
+	MaybeApplied uint64 `json:"maybe_applied"`
+}
+
+// putProgress writes the partition's progress, while the lease is valid.
+func (w *partWorker) putProgress(ctx context.Context, pr progress) error {
+	if !w.valid() {
+		return errLeaseLost
+	}
+	b, _ := json.Marshal(pr)
+	return w.again(ctx, func(ctx context.Context) error {
+		var rev uint64
+		var err error
+		if w.progRev == 0 {
+			rev, err = w.d.progress.Create(ctx, leaseKey(w.p), b)
+		} else {
+			rev, err = w.d.progress.Update(ctx, leaseKey(w.p), b, w.progRev)
+		}
+		switch {
+		case err == nil:
+			w.progRev = rev
+			return nil
+		case errors.Is(err, jetstream.ErrKeyExists) || errors.Is(err, jetstream.ErrKeyRevisionMismatch) || isWrongLastSeq(err):
+			return errLeaseLost // another owner wrote since
+		}
+		return err
+	})
+}
+
 // run rebuilds the partition's detector from its checkpoint and applies
 // the partition from there until ctx ends, the lease is lost, or the
 // partition is given back (checkpointed).
 func (w *partWorker) run(ctx context.Context) error {
 	d, p := w.d, w.p
-	ck, err := d.loadCheckpoint(ctx, p)
-	if err != nil {
+	var ck checkpoint
+	if err := w.again(ctx, func(ctx context.Context) (err error) {
+		ck, err = d.loadCheckpoint(ctx, p)
 		return err
+	}); err != nil {
+		return err
+	}
+	var pr progress
+	if err := w.again(ctx, func(ctx context.Context) error {
+		e, err := d.progress.Get(ctx, leaseKey(p))
+		switch {
+		case errors.Is(err, jetstream.ErrKeyNotFound):
+			w.progRev = 0
+			return nil
+		case err != nil:
+			return err
+		}
+		w.progRev = e.Revision()
+		return json.Unmarshal(e.Value(), &pr)
+	}); err != nil {
+		return d.errorf(p, "progress: %w", err)
 	}
 	cfg := DetectConfig(d.l.cfg.Partitions, p)
 	if d.cfg.Detect != nil {
@@ -229,29 +304,9 @@ func (w *partWorker) run(ctx context.Context) error {
 		cfg.Partition = detect.Partition{Count: d.l.cfg.Partitions, Index: p}
 	}
 	st := newPartState(ck, cfg, d.cfg.Window)
-	// The last owner's consumer tells what it acknowledged (applied) and
-	// what was delivered to it (perhaps applied). That goes into the
-	// checkpoint first; then the consumer goes, so that its
-	// unacknowledged messages do not wait out their acknowledgement time.
-	name := "detect-" + strconv.Itoa(p)
-	switch c, err := d.l.calls.Consumer(ctx, name); {
-	case err == nil:
-		info := c.CachedInfo()
-		st.applied = max(st.applied, info.AckFloor.Stream)
-		st.maybe = max(st.maybe, info.Delivered.Stream, st.applied)
-		fence := ck
-		fence.Partition, fence.Count, fence.Applied, fence.MaybeApplied = p, d.l.cfg.Partitions, st.applied, st.maybe
-		if err := w.put(ctx, fence); err != nil {
-			return err
-		}
-		if err := d.l.calls.DeleteConsumer(ctx, name); err != nil && !errors.Is(err, jetstream.ErrConsumerNotFound) {
-			return d.errorf(p, "delete consumer: %w", err)
-		}
-	case errors.Is(err, jetstream.ErrConsumerNotFound):
-	default:
-		return d.errorf(p, "consumer: %w", err)
-	}
-	maybeApplied := max(st.maybe, st.applied)
+	st.applied = max(st.applied, pr.Applied)
+	st.maybe = max(st.maybe, pr.MaybeApplied, st.applied)
+	maybeApplied := st.maybe
 	det := detect.New(cfg)
 	status := &d.status[p]
 	status.applied.Store(st.applied)
@@ -264,27 +319,21 @@ func (w *partWorker) run(ctx context.Context) error {
 		status.replayed.Store(n)
 		d.cfg.Logger.Info("detect: rebuilt a partition", "partition", p, "replayed_messages", n, "from", st.replayFrom, "to", st.applied, "took", time.Since(began).Round(time.Millisecond))
 	}
-	cons, err := d.l.calls.CreateOrUpdateConsumer(ctx, jetstream.ConsumerConfig{
-		Durable:       name,
-		FilterSubject: d.l.cfg.Prefix + ".cdr." + strconv.Itoa(p),
-		AckPolicy:     jetstream.AckExplicitPolicy,
-		AckWait:       30 * time.Second,
-		DeliverPolicy: jetstream.DeliverByStartSequencePolicy,
-		OptStartSeq:   st.applied + 1,
-		MaxAckPending: 1024,
-	})
+	// An ordered consumer from the first record not applied: it delivers
+	// the partition in the stream's order with no gap.
+	it, err := w.consume(ctx, st.applied+1)
 	if err != nil {
-		return d.errorf(p, "consumer: %w", err)
+		return err
 	}
-	it, err := cons.Messages(jetstream.PullMaxMessages(256))
-	if err != nil {
-		return d.errorf(p, "consume: %w", err)
-	}
-	defer it.Stop()
-	lastSave := time.Now()
+	defer func() { it.Stop() }()
+	idleSince := time.Now()
+	lastSave, lastProgress, written := time.Now(), time.Now(), st.applied
 	for {
 		select {
 		case <-w.releasing:
+			if err := w.putProgress(ctx, progress{st.applied, st.maybe}); err != nil {
+				return err
+			}
 			return w.save(ctx, st)
 		default:
 		}
@@ -297,12 +346,37 @@ func (w *partWorker) run(ctx context.Context) error {
 			if err := w.apply(ctx, det, st, m, maybeApplied); err != nil {
 				return err
 			}
+			idleSince = time.Now()
 		case errors.Is(err, nats.ErrTimeout) || errors.Is(err, context.DeadlineExceeded):
+			if time.Since(idleSince) < stallAfter {
+				break
+			}
+			// Nothing for a while: if the partition holds records after
+			// the last applied one, the consumer is stuck (its server
+			// died): a new one starts after the last applied record.
+			idleSince = time.Now()
+			hctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+			last, herr := d.l.calls.GetLastMsgForSubject(hctx, d.l.cfg.Prefix+".cdr."+strconv.Itoa(p))
+			cancel()
+			if herr != nil || last.Sequence <= st.applied {
+				break
+			}
+			d.cfg.Logger.Warn("detect: the partition's consumer stalled; starting another", "partition", p, "applied", st.applied, "last", last.Sequence)
+			it.Stop()
+			if it, err = w.consume(ctx, st.applied+1); err != nil {
+				return err
+			}
 		default:
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
 			return d.errorf(p, "consume: %w", err)
+		}
+		if st.applied != written && time.Since(lastProgress) >= progressEvery {
+			if err := w.putProgress(ctx, progress{st.applied, st.maybe}); err != nil {
+				return err
+			}
+			lastProgress, written = time.Now(), st.applied
 		}
 		if time.Since(lastSave) >= d.cfg.CheckpointEvery {
 			// A checkpoint that fails costs the next owner a longer
@@ -317,9 +391,45 @@ func (w *partWorker) run(ctx context.Context) error {
 	}
 }
 
-// apply applies one message: its records through the detector, its
-// flags into the sink (those a former owner may have stored already
-// checked against the store first), then the acknowledgement.
+// stallAfter is how long a partition's consumer may deliver nothing while
+// the partition holds records not applied.
+const stallAfter = 3 * time.Second
+
+// consume starts an ordered consumer of the partition from sequence from.
+// Its pull requests are short, with heartbeats, so that one parked on a
+// server that died is noticed, and made again, within seconds.
+func (w *partWorker) consume(ctx context.Context, from uint64) (jetstream.MessagesContext, error) {
+	var cons jetstream.Consumer
+	if err := w.again(ctx, func(ctx context.Context) (err error) {
+		cons, err = w.d.l.calls.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{
+			FilterSubjects: []string{w.d.l.cfg.Prefix + ".cdr." + strconv.Itoa(w.p)},
+			DeliverPolicy:  jetstream.DeliverByStartSequencePolicy,
+			OptStartSeq:    from,
+			// A consumer that cannot be made again (no JetStream
+			// leader) fails the worker rather than block it: the
+			// partition is given back and taken again.
+			MaxResetAttempts: 3,
+		})
+		return err
+	}); err != nil {
+		return nil, w.d.errorf(w.p, "consumer: %w", err)
+	}
+	it, err := cons.Messages(jetstream.PullMaxMessages(256), jetstream.PullExpiry(4*time.Second))
+	if err != nil {
+		return nil, w.d.errorf(w.p, "consume: %w", err)
+	}
+	return it, nil
+}
+
+// progressEvery is how often an owner writes its applied sequence (and
+// before it stores flags): the records applied since are applied again
+// by a new owner, their flags checked against the store.
+const progressEvery = 200 * time.Millisecond
+
+// apply applies one message: its records through the detector, then its
+// flags into the sink, after the progress says they may be stored (those
+// a former owner may have stored already are checked against the store
+// first).
 func (w *partWorker) apply(ctx context.Context, det *detect.Detector, st *partState, m jetstream.Msg, maybeApplied uint64) error {
 	d, status := w.d, &w.d.status[w.p]
 	meta, err := m.Metadata()
@@ -328,14 +438,12 @@ func (w *partWorker) apply(ctx context.Context, det *detect.Detector, st *partSt
 	}
 	seq := meta.Sequence.Stream
 	if seq <= st.applied {
-		m.Ack()
 		return nil
 	}
 	recs, err := decodeCalls(m.Data())
 	if err != nil {
 		// No detector can use it: set aside, and go on.
 		d.cfg.Logger.Error("detect: a message that is no batch of call records was set aside", "partition", w.p, "seq", seq, "err", err)
-		m.Term()
 		st.advance(seq)
 		return nil
 	}
@@ -345,7 +453,6 @@ func (w *partWorker) apply(ctx context.Context, det *detect.Detector, st *partSt
 		for _, f := range flags {
 			stored, err := d.cfg.Sink.DetectedStored(ctx, f)
 			if err != nil {
-				m.Nak()
 				return d.errorf(w.p, "check flag: %w", err)
 			}
 			if !stored {
@@ -354,17 +461,17 @@ func (w *partWorker) apply(ctx context.Context, det *detect.Detector, st *partSt
 		}
 		flags = kept
 	}
-	if !w.valid() {
-		return errLeaseLost
-	}
 	if len(flags) > 0 {
+		st.maybe = max(st.maybe, seq)
+		if err := w.putProgress(ctx, progress{st.applied, st.maybe}); err != nil {
+			return err
+		}
+		if !w.valid() {
+			return errLeaseLost
+		}
 		if err := d.cfg.Sink.ApplyDetected(ctx, flags); err != nil {
-			m.Nak()
 			return d.errorf(w.p, "store flags: %w", err)
 		}
-	}
-	if err := m.Ack(); err != nil {
-		return d.errorf(w.p, "acknowledge: %w", err)
 	}
 	st.advance(seq)
 	status.applied.Store(seq)
@@ -386,7 +493,7 @@ func (w *partWorker) replay(ctx context.Context, det *detect.Detector, st *partS
 	if err != nil {
 		return 0, d.errorf(w.p, "replay: %w", err)
 	}
-	it, err := oc.Messages()
+	it, err := oc.Messages(jetstream.PullExpiry(4 * time.Second))
 	if err != nil {
 		return 0, d.errorf(w.p, "replay: %w", err)
 	}
@@ -473,40 +580,58 @@ func PartitionFlags(recs []ringfence.CallRecord, count, p int) []ringfence.Flag 
 }
 
 // ReadPartition reads the records of partition p the stream holds, in
-// the stream's order.
+// the stream's order. A read that stalls (a server died) starts again
+// where it was, a few times.
 func (l *Log) ReadPartition(ctx context.Context, p int) ([]ringfence.CallRecord, error) {
-	last, err := l.calls.GetLastMsgForSubject(ctx, l.cfg.Prefix+".cdr."+strconv.Itoa(p))
+	subject := l.cfg.Prefix + ".cdr." + strconv.Itoa(p)
+	last, err := l.calls.GetLastMsgForSubject(ctx, subject)
 	if errors.Is(err, jetstream.ErrMsgNotFound) {
 		return nil, nil
 	} else if err != nil {
 		return nil, fmt.Errorf("natslog: partition %d: %w", p, err)
 	}
-	oc, err := l.calls.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{FilterSubjects: []string{l.cfg.Prefix + ".cdr." + strconv.Itoa(p)}})
-	if err != nil {
-		return nil, fmt.Errorf("natslog: partition %d: %w", p, err)
+	var out []ringfence.CallRecord
+	next := uint64(1)
+	for attempt := 0; ; attempt++ {
+		done, err := l.readFrom(ctx, subject, &next, last.Sequence, func(recs []ringfence.CallRecord) { out = append(out, recs...) })
+		if done {
+			return out, nil
+		}
+		if attempt == 4 || ctx.Err() != nil {
+			return nil, fmt.Errorf("natslog: partition %d: %w", p, err)
+		}
 	}
-	it, err := oc.Messages()
+}
+
+// readFrom reads subject's messages from *next to last, moving *next on.
+func (l *Log) readFrom(ctx context.Context, subject string, next *uint64, last uint64, fn func([]ringfence.CallRecord)) (bool, error) {
+	oc, err := l.calls.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{FilterSubjects: []string{subject},
+		DeliverPolicy: jetstream.DeliverByStartSequencePolicy, OptStartSeq: *next, MaxResetAttempts: 3})
 	if err != nil {
-		return nil, fmt.Errorf("natslog: partition %d: %w", p, err)
+		return false, err
+	}
+	it, err := oc.Messages(jetstream.PullExpiry(4 * time.Second))
+	if err != nil {
+		return false, err
 	}
 	defer it.Stop()
-	var out []ringfence.CallRecord
 	for {
-		m, err := it.Next(jetstream.NextMaxWait(5 * time.Second))
+		m, err := it.Next(jetstream.NextMaxWait(10 * time.Second))
 		if err != nil {
-			return nil, fmt.Errorf("natslog: partition %d: %w", p, err)
+			return false, err
+		}
+		meta, err := m.Metadata()
+		if err != nil {
+			return false, err
 		}
 		recs, err := decodeCalls(m.Data())
 		if err != nil {
-			return nil, fmt.Errorf("natslog: partition %d: %w", p, err)
+			return false, err
 		}
-		out = append(out, recs...)
-		meta, err := m.Metadata()
-		if err != nil {
-			return nil, fmt.Errorf("natslog: partition %d: %w", p, err)
-		}
-		if meta.Sequence.Stream >= last.Sequence {
-			return out, nil
+		fn(recs)
+		*next = meta.Sequence.Stream + 1
+		if meta.Sequence.Stream >= last {
+			return true, nil
 		}
 	}
 }

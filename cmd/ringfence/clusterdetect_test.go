@@ -169,9 +169,12 @@ func TestClusterDetect(t *testing.T) {
 		return true
 	})
 	if !ok {
-		b.cmd.Process.Signal(syscall.SIGQUIT) // its goroutines, into its log
+		oa, ob := ownedPartitions(t, a), ownedPartitions(t, b)
+		for _, n := range live {
+			n.cmd.Process.Signal(syscall.SIGQUIT) // its goroutines, into its log
+		}
 		time.Sleep(time.Second)
-		t.Fatalf("partitions not applied to their heads %v within 60 s: a %v, b %v\n%s\n%s", heads, ownedPartitions(t, a), ownedPartitions(t, b), a.log, b.log)
+		t.Fatalf("partitions not applied to their heads %v within 60 s: a %v, b %v\n%s\n%s", heads, oa, ob, a.log, b.log)
 	}
 
 	// The flags stored, each once, are the partitioned detectors'. A

@@ -58,7 +58,13 @@ func TestClusterDetect(t *testing.T) {
 		t.Fatal(err)
 	}
 	var csv bytes.Buffer
-	if err := simulate.WriteCSV(&csv, simulate.Run(simulate.Config{Days: 2, Subscribers: 2000, Seed: 3, Start: start}).Calls); err != nil {
+	subscribers := 2000
+	if v := os.Getenv("RINGFENCE_DETECT_SUBSCRIBERS"); v != "" { // bench/cluster.sh
+		if subscribers, err = strconv.Atoi(v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := simulate.WriteCSV(&csv, simulate.Run(simulate.Config{Days: 2, Subscribers: subscribers, Seed: 3, Start: start}).Calls); err != nil {
 		t.Fatal(err)
 	}
 	file := filepath.Join(t.TempDir(), "cdr.csv")
@@ -110,9 +116,9 @@ func TestClusterDetect(t *testing.T) {
 	header, rows := lines[0], lines[1:]
 	const chunks = 12
 	var (
-		accepted int
-		moved    time.Duration
-		posted   time.Duration
+		accepted, before int // rows accepted; before the first kill
+		moved            time.Duration
+		posted, early    time.Duration // POSTs' time; before the first kill
 	)
 	live := []*procNode{a, b, c}
 	for i := range chunks {
@@ -127,6 +133,7 @@ func TestClusterDetect(t *testing.T) {
 		accepted += int(m["rows"].(float64))
 		switch i {
 		case 3:
+			before, early = accepted, posted
 			// A detect node dies mid-stream; its partitions move.
 			c.killCmd(c.cmd)
 			killed := time.Now()
@@ -246,6 +253,7 @@ func TestClusterDetect(t *testing.T) {
 		t.Logf("node %s: %d detector warnings %q", n.name, len(warns), warns[max(0, len(warns)-12):])
 	}
 	oneSet := flagSet(single)
+	t.Logf("POST /v1/cdrs → acknowledged by the stream, one request at a time, before any kill: %d rows in %v, %.0f rows/s", before, early.Round(time.Millisecond), float64(before)/early.Seconds())
 	t.Logf("%d records in %d chunks over 3 nodes (POSTs took %v in all); node c killed after chunk 4, its partitions moved in %v; NATS server %s killed after chunk 8; partitions applied to their heads %v after the last POST; %d flags, exactly those of 16 partitioned detectors over the stream's records in one process (over the file's order: %d, %d differ); one detector alone raises %d (%d not among them, %d of theirs not its); test took %v",
 		len(recs), chunks, posted.Round(time.Millisecond), moved.Round(100*time.Millisecond), nats[2].name, caught.Round(100*time.Millisecond),
 		len(got), len(want), len(minus(want, got))+len(minus(got, want)), len(oneSet), len(minus(oneSet, want)), len(minus(want, oneSet)), time.Since(started).Round(time.Second))

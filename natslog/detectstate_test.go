@@ -21,7 +21,7 @@ func TestCheckpointReplayFrom(t *testing.T) {
 	}{
 		{"within the window", 50, 1},
 		{"the window exactly", 72, 2}, // hour 0 is 72 h old
-		{"a day past it", 96, 26}, // hours 0..24 are 72 h old or more
+		{"a day past it", 96, 26},     // hours 0..24 are 72 h old or more
 		{"five days", 120, 50},
 	}
 	for _, tt := range tests {

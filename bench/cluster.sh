@@ -14,13 +14,30 @@
 #     (three `ringfence serve --store` processes) and against a single
 #     embedded `ringfence serve --data`, both holding the same keys and the
 #     same imported reports; prints the ratio (target >= 0.9).
+#  4. (also alone: bench/cluster.sh --detect) call records through the
+#     JetStream log: PublishCalls into one embedded server (rows/s, target
+#     >= 500,000); 1, 2 and 3 detector nodes in one process applying two
+#     simulated days of 20,000 subscribers (natslog BenchmarkDetectors: on
+#     one machine more nodes share the same cores, so it shows overhead,
+#     not speed-up); and end to end, POST /v1/cdrs on three node processes
+#     over three NATS servers (R3) and PostgreSQL, one node and one NATS
+#     server killed mid-stream (cmd/ringfence TestClusterDetect with
+#     RINGFENCE_DETECT_SUBSCRIBERS=20000).
 # PostgreSQL: the server at RINGFENCE_TEST_POSTGRES (a URL of a role that may
 # create databases) if set, else a throwaway one started here from the
 # Debian binaries (initdb, pg_ctl; as the user postgres when run as root),
 # with PostgreSQL's default durability (fsync on).
 # Usage: bench/cluster.sh [--log] [RATE] [WRK_DURATION]   (default 5000 10s)
+#        bench/cluster.sh --detect
 set -euo pipefail
 cd "$(dirname "$0")/.."
+detect() {
+  echo "== 4. call records through the JetStream log and the partitioned detectors ($(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg))"
+  go test ./natslog -run '^$' -bench 'PublishCalls|Detectors' -benchtime 3x -count=1 | grep -E '^Benchmark'
+  RINGFENCE_TEST_POSTGRES=${admin:-${RINGFENCE_TEST_POSTGRES:-}} RINGFENCE_DETECT_SUBSCRIBERS=20000 go test ./cmd/ringfence -run 'TestClusterDetect$' -count=1 -v -timeout 5m |
+    grep -E 'rows/s|records in|FAIL' | sed 's/^ *clusterdetect_test.go:[0-9]*: //'
+}
+if [ "${1:-}" = --detect ]; then detect; exit 0; fi
 logs=(pg)
 if [ "${1:-}" = --log ]; then logs+=(nats); shift; fi
 rate=${1:-5000}
@@ -110,3 +127,5 @@ echo "wrk -t2 -c64 -d$dur, GET /v1/numbers/{n}"
 run embedded "$eport" "$ekey"
 run cluster-node-a "${ports[0]}" "$ckey"
 awk -v c="$(cat "$tmp/cluster-node-a.rps")" -v e="$(cat "$tmp/embedded.rps")" 'BEGIN{printf "ratio cluster node / embedded = %.2f (target >= 0.9)\n", c/e}'
+
+detect

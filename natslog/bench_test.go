@@ -3,12 +3,14 @@ package natslog_test
 import (
 	"context"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
 	"ringfence"
 	"ringfence/natslog"
 	"ringfence/natslog/natstest"
+	"ringfence/simulate"
 )
 
 func records(n int) []ringfence.CallRecord {
@@ -48,7 +50,7 @@ func BenchmarkConsumeCalls(b *testing.B) {
 		for p := range l.Partitions() {
 			want := 0
 			for _, r := range rs {
-				if natslog.Partition(r.Caller, l.Partitions()) == p {
+				if pc, pe := natslog.PartitionsOf(r, l.Partitions()); pc == p || pe == p {
 					want++
 				}
 			}
@@ -100,6 +102,79 @@ func BenchmarkAppend(b *testing.B) {
 					b.ReportMetric(float64(b.N*n)/b.Elapsed().Seconds(), "events/s")
 				})
 			}
+		})
+	}
+}
+
+// BenchmarkDetectors: simulated records (20,000 subscribers, two days)
+// published into the log's 16 partitions and applied by 1, 2 or 3
+// detector nodes in this process (each its own connection, the partitions
+// shared out before the timer starts; flags to a sink in memory): rows/s
+// is the file's records over the time from the first publish until every
+// partition is applied to its last message. On one machine more nodes
+// share the same cores: it shows overhead, not speed-up.
+func BenchmarkDetectors(b *testing.B) {
+	recs := simulate.Run(simulate.Config{Days: 2, Subscribers: 20000, Seed: 1, Start: time.Date(2026, 3, 1, 0, 0, 0, 0, simulate.CST)}).Calls
+	for _, nodes := range []int{1, 2, 3} {
+		b.Run(fmt.Sprintf("nodes=%d", nodes), func(b *testing.B) {
+			for range b.N {
+				b.StopTimer()
+				url := natstest.Server(b, b.TempDir()).ClientURL()
+				l := open(b, natslog.Config{URLs: url})
+				var dets []*natslog.Detectors
+				ctx, cancel := context.WithCancel(context.Background())
+				var wg sync.WaitGroup
+				for i := range nodes {
+					dl := open(b, natslog.Config{URLs: url})
+					d := dl.NewDetectors(natslog.DetectorsConfig{Node: fmt.Sprint("n", i), Sink: &memSink{}})
+					dets = append(dets, d)
+					wg.Add(1)
+					go func() { defer wg.Done(); d.Run(ctx) }()
+				}
+				applied := func() []uint64 {
+					out := make([]uint64, l.Partitions())
+					owned := 0
+					for _, d := range dets {
+						k := 0
+						for _, s := range d.Status() {
+							if s.Owned {
+								out[s.Partition] = max(out[s.Partition], s.Applied)
+								k++
+							}
+						}
+						if k > (l.Partitions()+nodes-1)/nodes {
+							return nil // not shared out yet
+						}
+						owned += k
+					}
+					if owned != l.Partitions() {
+						return nil
+					}
+					return out
+				}
+				for applied() == nil {
+					time.Sleep(20 * time.Millisecond)
+				}
+				b.StartTimer()
+				if err := l.PublishCalls(context.Background(), recs); err != nil {
+					b.Fatal(err)
+				}
+				heads, err := l.PartitionHeads(context.Background())
+				if err != nil {
+					b.Fatal(err)
+				}
+				for done := false; !done; time.Sleep(5 * time.Millisecond) {
+					a := applied()
+					done = a != nil
+					for p, h := range heads {
+						done = done && a[p] >= h
+					}
+				}
+				b.StopTimer()
+				cancel()
+				wg.Wait()
+			}
+			b.ReportMetric(float64(b.N*len(recs))/b.Elapsed().Seconds(), "rows/s")
 		})
 	}
 }

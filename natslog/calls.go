@@ -12,14 +12,33 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"ringfence"
-	"ringfence/number"
+	"ringfence/detect"
 )
 
-// Partition is the call-record partition of a caller (its number key)
-// among n: the top bits of number.KeyHash, scaled to n, so that a caller's
-// records all go to one partition and callers spread evenly over them.
-func Partition(caller uint64, n int) int {
-	return int((number.KeyHash(caller) >> 32) * uint64(n) >> 32)
+// Partition is the call-record partition of a number (its key) among n:
+// detect.Owner, the one function that divides numbers among partitioned
+// detectors, so that the records on partition i are those the detector
+// detect.Partition{Count: n, Index: i} must be given. It is used for both
+// sides of a call: a caller's records all go to its partition, and a
+// callee's too.
+func Partition(key uint64, n int) int {
+	return detect.Owner(key, n)
+}
+
+// partitionsOf are the partitions a record goes to: its caller's and, when
+// another, its callee's (a partitioned detector keeps the callee-side
+// state, bursts and reciprocity, of the callees it owns). A record without
+// a caller or a callee goes to the caller's partition only, where the
+// detector counts it as skipped.
+func partitionsOf(r ringfence.CallRecord, n int) (int, int) {
+	pc := Partition(r.Caller, n)
+	if r.Caller == 0 || r.Callee == 0 {
+		return pc, -1
+	}
+	if pe := Partition(r.Callee, n); pe != pc {
+		return pc, pe
+	}
+	return pc, -1
 }
 
 // recordSize is one call record on the wire: caller, callee, start (8
@@ -33,7 +52,8 @@ const callsVersion = 1
 const BatchRecords = 1024
 
 // PublishCalls publishes call records, each on the subject of its
-// caller's partition (<prefix>.cdr.<partition>), several to a message,
+// caller's partition (<prefix>.cdr.<partition>) and, when it is another,
+// on that of its callee's, several to a message,
 // and returns once the stream has acknowledged every message. The
 // messages go out without waiting for each other's acknowledgements;
 // one that fails is published again with the same message ID, so that it
@@ -62,15 +82,24 @@ func (l *Log) PublishCalls(ctx context.Context, recs []ringfence.CallRecord) err
 		sent = append(sent, pending{msg, id, f})
 		return nil
 	}
-	for _, r := range recs {
-		p := Partition(r.Caller, n)
+	add := func(p int, r ringfence.CallRecord) error {
 		if parts[p] == nil {
 			parts[p] = make([]byte, 1, 1+BatchRecords*recordSize)
 			parts[p][0] = callsVersion
 		}
 		parts[p] = appendRecord(parts[p], r)
 		if len(parts[p]) == 1+BatchRecords*recordSize {
-			if err := flush(p); err != nil {
+			return flush(p)
+		}
+		return nil
+	}
+	for _, r := range recs {
+		pc, pe := partitionsOf(r, n)
+		if err := add(pc, r); err != nil {
+			return fmt.Errorf("natslog: publish calls: %w", err)
+		}
+		if pe >= 0 {
+			if err := add(pe, r); err != nil {
 				return fmt.Errorf("natslog: publish calls: %w", err)
 			}
 		}

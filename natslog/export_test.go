@@ -20,3 +20,6 @@ func SetStreamSubscribe(fn func(l *Log, ctx context.Context, after int64, apply 
 	streamSubscribe = fn
 	return func() { streamSubscribe = old }
 }
+
+// PartitionsOf are the partitions a record is published on (-1: none).
+var PartitionsOf = partitionsOf

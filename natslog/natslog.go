@@ -3,7 +3,8 @@
 // (reports, rules, registry, appeals, keys, flags, alias bindings, leaks)
 // as one stream whose sequence is the log position, replicated over the
 // servers of a JetStream cluster; and the call records that detectors
-// share, on subjects partitioned by caller.
+// share, on subjects partitioned by caller and by callee (PublishCalls),
+// applied by the partitions' owners (Detectors, detectors.go).
 //
 // In a cluster over PostgreSQL the events stream is filled by a relay
 // (Log.Relay: one node at a time, under a lease in a KV bucket, publishes
@@ -11,7 +12,7 @@
 // position) and read by followers (Follower: the stream, or the store
 // while the stream cannot serve).
 //
-// It imports the root package, number, and the NATS client (nats.go and
+// It imports the root package, number, detect, and the NATS client (nats.go and
 // its jetstream package); never the NATS server, which only its tests run
 // in-process (package natstest).
 package natslog

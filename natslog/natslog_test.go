@@ -182,8 +182,8 @@ func serverDies(t *testing.T, batch int) {
 	}
 }
 
-// TestCallsPartitioned: every record lands in its caller's partition, and
-// every record published is consumed.
+// TestCallsPartitioned: every record lands in its caller's partition and
+// in its callee's, and every record published is consumed once in each.
 func TestCallsPartitioned(t *testing.T) {
 	const parts = 5
 	l := open(t, natslog.Config{URLs: natstest.Server(t, t.TempDir()).ClientURL(), Partitions: parts})
@@ -194,19 +194,25 @@ func TestCallsPartitioned(t *testing.T) {
 	if err := l.PublishCalls(ctx, recs); err != nil {
 		t.Fatal(err)
 	}
-	want := map[ringfence.CallRecord]int{}
-	for _, r := range recs {
-		want[r]++
+	type copyOf struct {
+		p int
+		r ringfence.CallRecord
 	}
-	// lastOf reports whether partition p's records are all consumed: none
-	// of the records left belongs there.
-	lastOf := func(p int) bool {
-		for r, n := range want {
-			if n > 0 && natslog.Partition(r.Caller, parts) == p {
-				return false
+	want := map[copyOf]int{} // records still to consume, by partition
+	left := make([]int, parts)
+	copies := 0
+	for _, r := range recs {
+		pc, pe := natslog.PartitionsOf(r, parts)
+		for _, p := range []int{pc, pe} {
+			if p >= 0 {
+				want[copyOf{p, r}]++
+				left[p]++
+				copies++
 			}
 		}
-		return true
+	}
+	if copies == len(recs) {
+		t.Fatal("no record has its callee in another partition than its caller")
 	}
 	got := 0
 	perPart := make([]int, parts)
@@ -216,17 +222,18 @@ func TestCallsPartitioned(t *testing.T) {
 		cctx, cancel := context.WithTimeout(ctx, time.Minute)
 		err := l.ConsumeCalls(cctx, p, fmt.Sprintf("detect-%d", p), func(rs []ringfence.CallRecord) error {
 			for _, r := range rs {
-				if q := natslog.Partition(r.Caller, parts); q != p {
-					return fmt.Errorf("caller %d in partition %d, belongs in %d", r.Caller, p, q)
+				if pc, pe := natslog.PartitionsOf(r, parts); pc != p && pe != p {
+					return fmt.Errorf("call %d→%d in partition %d, belongs in %d and %d", r.Caller, r.Callee, p, pc, pe)
 				}
-				if want[r] == 0 {
-					return fmt.Errorf("record %+v not published, or consumed twice", r)
+				if want[copyOf{p, r}] == 0 {
+					return fmt.Errorf("record %+v not published in partition %d, or consumed twice", r, p)
 				}
-				want[r]--
+				want[copyOf{p, r}]--
+				left[p]--
 				got++
 				perPart[p]++
 			}
-			if got == len(recs) || (p < parts-1 && lastOf(p)) {
+			if left[p] == 0 {
 				cancel()
 			}
 			return nil
@@ -236,8 +243,8 @@ func TestCallsPartitioned(t *testing.T) {
 			t.Fatalf("partition %d: %v", p, err)
 		}
 	}
-	if got != len(recs) {
-		t.Fatalf("consumed %d records, published %d", got, len(recs))
+	if got != copies {
+		t.Fatalf("consumed %d records, published %d (%d copies)", got, len(recs), copies)
 	}
 	for p, n := range perPart {
 		if n == 0 {

@@ -191,8 +191,9 @@ func (c *cli) openFor(fs *flag.FlagSet, data, store string, write bool) (e *engi
 // while this node holds the relay lease. NATS need not be reachable at
 // start: it connects in the background, retrying, and the node reads the
 // store meanwhile. The returned function waits for the background work
-// to end once ctx is done.
-func followJetStream(ctx context.Context, o serveOptions, node *engine.Node, logger *slog.Logger, refuse func(error)) (wait func()) {
+// to end once ctx is done. cd, when not nil, learns the log once it is
+// open and runs the node's detectors over it (clusterdetect.go).
+func followJetStream(ctx context.Context, o serveOptions, node *engine.Node, logger *slog.Logger, refuse func(error), cd *clusterDetect) (wait func()) {
 	var conn atomic.Pointer[natslog.Log]
 	store := node.Store().Events()
 	node.SetLog(&natslog.Follower{Store: store, NATS: conn.Load, Logger: logger})
@@ -232,6 +233,9 @@ func followJetStream(ctx context.Context, o serveOptions, node *engine.Node, log
 		defer l.Close()
 		logger.Info("connected to the JetStream event log", "replicas", cfg.Replicas)
 		conn.Store(l)
+		if cd != nil {
+			defer cd.run(ctx, l, o, node, logger)() // before l closes
+		}
 		trimmed := make(chan struct{})
 		go func() { defer close(trimmed); trimEvents(ctx, l, logger) }()
 		l.Relay(ctx, store, o.nodeName(), logger)

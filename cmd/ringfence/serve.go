@@ -152,6 +152,7 @@ func (c *cli) serve(ctx context.Context, o serveOptions, listening func(addr str
 	// writer (it holds the directory's lock), so there is nothing to
 	// follow, and /readyz always answers ready.
 	var svc rfhttp.Service = e
+	var detects *clusterDetect // call records through the JetStream log (with --log)
 	if o.store != "" {
 		node := engine.NewNode(e, logger)
 		node.SetReadyLag(o.readyLag)
@@ -161,7 +162,8 @@ func (c *cli) serve(ctx context.Context, o serveOptions, listening func(addr str
 			// replicas) stops the node, with that error.
 			var refuse context.CancelCauseFunc
 			ctx, refuse = context.WithCancelCause(ctx)
-			defer followJetStream(runCtx, o, node, logger, refuse)()
+			detects = &clusterDetect{}
+			defer followJetStream(runCtx, o, node, logger, refuse, detects)()
 		}
 		followed := make(chan struct{})
 		go func() {
@@ -172,9 +174,17 @@ func (c *cli) serve(ctx context.Context, o serveOptions, listening func(addr str
 		}()
 		defer func() { endRun(); <-followed }()
 		svc = node
+		if detects != nil {
+			svc = ingestNode{node, detects}
+		}
 	}
 	go trimEvents(ctx, e.Store().Events(), logger)
 	srv := rfhttp.NewServer(svc, logger, limits)
+	if detects != nil {
+		if err := srv.Register(newDetectCollector(detects)); err != nil {
+			return err
+		}
+	}
 	if led != nil {
 		srv.Ledger = led
 		srv.TempDir = exportTmp(o.data)

@@ -310,12 +310,7 @@ func (d *Detectors) countLive(ctx context.Context) int {
 // renewed for half the TTL, or that stopped on its own, is stopped and
 // dropped.
 func (d *Detectors) renew(ctx context.Context) {
-	d.mu.Lock()
-	ws := make([]*partWorker, 0, len(d.held))
-	for _, w := range d.held {
-		ws = append(ws, w)
-	}
-	d.mu.Unlock()
+	ws := d.heldWorkers()
 	for _, w := range ws {
 		select {
 		case <-w.done:
@@ -378,13 +373,19 @@ func (d *Detectors) giveBack(ctx context.Context, n int) {
 	}
 }
 
-func (d *Detectors) releaseAll(ctx context.Context) {
+// heldWorkers is a copy of the workers of the partitions held now.
+func (d *Detectors) heldWorkers() []*partWorker {
 	d.mu.Lock()
+	defer d.mu.Unlock()
 	ws := make([]*partWorker, 0, len(d.held))
 	for _, w := range d.held {
 		ws = append(ws, w)
 	}
-	d.mu.Unlock()
+	return ws
+}
+
+func (d *Detectors) releaseAll(ctx context.Context) {
+	ws := d.heldWorkers()
 	for _, w := range ws {
 		w.release()
 		d.drop(w, true)

@@ -42,6 +42,15 @@ func buildNATSServer(t *testing.T, dir string) string {
 // startNATSCluster starts n nats-server processes with JetStream, routed
 // to each other on 127.0.0.1 free ports, each storing in a directory of
 // t's, and stops them (SIGKILL) when t ends.
+// joinURLs is the --log of nodes over the servers.
+func joinURLs(servers []*natsProc) string {
+	var urls []string
+	for _, p := range servers {
+		urls = append(urls, p.url)
+	}
+	return strings.Join(urls, ",")
+}
+
 func startNATSCluster(t *testing.T, bin string, n int) []*natsProc {
 	t.Helper()
 	var clientPorts, routes []string
@@ -154,11 +163,7 @@ func TestClusterJetStream(t *testing.T) {
 	started := time.Now()
 	bin := buildNATSServer(t, t.TempDir())
 	nats := startNATSCluster(t, bin, 3)
-	var urls []string
-	for _, p := range nats {
-		urls = append(urls, p.url)
-	}
-	logURLs := strings.Join(urls, ",")
+	logURLs := joinURLs(nats)
 
 	keys := clusterKeys(t, url, ringfence.RoleCarrier, ringfence.RoleOperator, ringfence.RoleReporter, ringfence.RoleReporter, ringfence.RoleReporter)
 	carrier, operator, reporters := keys[0], keys[1], keys[2:]

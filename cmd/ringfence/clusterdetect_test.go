@@ -45,11 +45,7 @@ func TestClusterDetect(t *testing.T) {
 	started := time.Now()
 	bin := buildNATSServer(t, t.TempDir())
 	nats := startNATSCluster(t, bin, 3)
-	var urls []string
-	for _, p := range nats {
-		urls = append(urls, p.url)
-	}
-	logURLs := strings.Join(urls, ",")
+	logURLs := joinURLs(nats)
 	carrier := clusterKeys(t, url, ringfence.RoleCarrier)[0]
 
 	// The records, as the nodes will read them.
@@ -105,7 +101,7 @@ func TestClusterDetect(t *testing.T) {
 	}
 	t.Logf("3 NATS servers, PostgreSQL and 3 detect nodes sharing the partitions in %v", time.Since(started).Round(time.Millisecond))
 
-	probe, err := natslog.Open(context.Background(), natslog.Config{URLs: strings.Join(urls[:2], ","), Replicas: 3})
+	probe, err := natslog.Open(context.Background(), natslog.Config{URLs: joinURLs(nats[:2]), Replicas: 3})
 	if err != nil {
 		t.Fatal(err)
 	}

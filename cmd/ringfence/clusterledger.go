@@ -99,7 +99,11 @@ func (c *cli) openClusterLedger(ctx context.Context, e *engine.Engine, o serveOp
 	if err != nil {
 		return nil, err
 	}
-	l.Follow(ringfence.Errorf(ringfence.EUNAVAILABLE, "this node is not the disclosure ledger's writer; send ledger writes (exports, alias bindings, attributions) to the node whose ringfence_ledger_writer is 1, or retry"))
+	why := "this node is not the disclosure ledger's writer; send ledger writes (exports, alias bindings, attributions) to the node whose ringfence_ledger_writer is 1, or retry"
+	if !writes {
+		why = "this node does not take the ledger role (--roles) and never writes the disclosure ledger; send ledger writes (exports, alias bindings, attributions) to the node whose ringfence_ledger_writer is 1"
+	}
+	l.Follow(ringfence.Errorf(ringfence.EUNAVAILABLE, "%s", why))
 	return &clusterLedger{log: l, st: st, writes: writes, logger: logger}, nil
 }
 
@@ -120,10 +124,14 @@ func loadLedgerKey(ctx context.Context, path string, st *postgres.LedgerStorage,
 		if err != nil {
 			return ledger.Keys{}, err
 		}
-		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		// Written whole beside path, then linked to it: a node starting
+		// at the same time with the same path reads either no file or
+		// the whole of it, never a part.
+		f, err := os.CreateTemp(filepath.Dir(path), ".ledger-key-*")
 		if err != nil {
 			return ledger.Keys{}, fmt.Errorf("ledger key file: %w", err)
 		}
+		defer os.Remove(f.Name())
 		_, err = f.Write(kf)
 		if err == nil {
 			err = f.Sync()
@@ -131,8 +139,14 @@ func loadLedgerKey(ctx context.Context, path string, st *postgres.LedgerStorage,
 		if cerr := f.Close(); err == nil {
 			err = cerr
 		}
+		if err == nil {
+			err = os.Link(f.Name(), path)
+			if errors.Is(err, fs.ErrExist) {
+				// Another node created it first: use that one.
+				return loadLedgerKey(ctx, path, st, false, logger)
+			}
+		}
 		if err != nil {
-			os.Remove(path)
 			return ledger.Keys{}, fmt.Errorf("ledger key file: %w", err)
 		}
 		logger.Info("created the disclosure ledger's key file: copy it to the other ledger and API nodes, and keep a copy offline", "file", path)

@@ -6,12 +6,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -171,7 +173,9 @@ func TestClusterLedger(t *testing.T) {
 	var att struct{ Case string }
 	json.Unmarshal(body, &att)
 	if _, ok := waitFor(5*time.Second, func() bool {
-		return len(st.Checkpoints()) > 0 && st.Checkpoints()[len(st.Checkpoints())-1].Size == st.Size()
+		// One read: the view's checkpoints grow while it follows.
+		cps := st.Checkpoints()
+		return len(cps) > 0 && cps[len(cps)-1].Size == st.Size()
 	}); !ok {
 		t.Fatalf("the writer signed no checkpoint over its entries (%d): %+v\n%s", st.Size(), st.Checkpoints(), a.log)
 	}
@@ -179,8 +183,12 @@ func TestClusterLedger(t *testing.T) {
 	verifyBundle(t, bundle, st.VerifierKey(), exportEntry)
 	path := filepath.Join(t.TempDir(), "case.zip")
 	os.WriteFile(path, bundle, 0o600)
-	if code, out, errs := runCLI(t, "", "evidence", "verify", path, "--key", st.VerifierKey()); code != 0 {
-		t.Fatalf("ringfence evidence verify of b's bundle: %d %s%s", code, out, errs)
+	// The verifier key itself, or the cluster's key file (its verifier
+	// line), with or without @.
+	for _, k := range []string{st.VerifierKey(), "@" + keyFile, keyFile} {
+		if code, out, errs := runCLI(t, "", "evidence", "verify", path, "--key", k); code != 0 {
+			t.Fatalf("ringfence evidence verify of b's bundle --key %s: %d %s%s", k, code, out, errs)
+		}
 	}
 
 	// A stranger's call to an alias seen on b (no lease) is screened at
@@ -213,7 +221,8 @@ func TestClusterLedger(t *testing.T) {
 	if _, ok := waitFor(5*time.Second, func() bool { cps := st.Checkpoints(); return cps[len(cps)-1].Size == st.Size() }); !ok {
 		t.Fatal("the writer signed no checkpoint over the leak")
 	}
-	signed := st.Checkpoints()[len(st.Checkpoints())-1]
+	cps := st.Checkpoints()
+	signed := cps[len(cps)-1]
 
 	// kill -9 of the writer: b takes over and appends to the same tree.
 	a.cmd.Process.Signal(syscall.SIGKILL)
@@ -243,7 +252,8 @@ func TestClusterLedger(t *testing.T) {
 		t.Fatalf("ledger after the takeover: %+v; want 2 print lists, 1 case, no orphans", rep)
 	}
 	// The tree b signed extends the one a signed.
-	last := st.Checkpoints()[len(st.Checkpoints())-1]
+	cps = st.Checkpoints()
+	last := cps[len(cps)-1]
 	p, err := st.ProveConsistency(signed.Size, last.Size)
 	if err != nil {
 		t.Fatal(err)
@@ -348,6 +358,41 @@ func TestLedgerKeyFlags(t *testing.T) {
 		os.Chmod(p, tc.mode)
 		if _, err := loadLedgerKey(context.Background(), p, nil, true, nil); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("key file mode %o wanting %q: %v", tc.mode, tc.want, err)
+		}
+	}
+}
+
+// TestLedgerKeyCreatedOnce: nodes started together on a cluster with no
+// ledger, with the same --ledger-key path, end with one key file and the
+// same keys; none fails on the file the other is writing.
+func TestLedgerKeyCreatedOnce(t *testing.T) {
+	url := pgtest.URL(t)
+	db, err := postgres.Open(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for round := range 5 {
+		path := filepath.Join(t.TempDir(), "ledger.key")
+		keys := make([]ledger.Keys, 4)
+		errs := make([]error, 4)
+		var wg sync.WaitGroup
+		for i := range keys {
+			wg.Go(func() {
+				keys[i], errs[i] = loadLedgerKey(context.Background(), path, db.Ledger(), true, slog.New(slog.DiscardHandler))
+			})
+		}
+		wg.Wait()
+		for i := range keys {
+			if errs[i] != nil {
+				t.Fatalf("round %d, node %d: %v", round, i, errs[i])
+			}
+			if keys[i].Verifier != keys[0].Verifier || keys[i].Signer != keys[0].Signer {
+				t.Fatalf("round %d: node %d has other keys than node 0", round, i)
+			}
+		}
+		if ents, _ := os.ReadDir(filepath.Dir(path)); len(ents) != 1 {
+			t.Errorf("round %d: %d files beside the key file, want none", round, len(ents)-1)
 		}
 	}
 }

@@ -81,6 +81,22 @@ func (o *serveOptions) checkRoles() error {
 	return nil
 }
 
+// idleRoles says which roles named in --roles will do nothing for want of
+// another flag: sip without --sip, detect without --log.
+func (o *serveOptions) idleRoles() []string {
+	if !o.roles.set {
+		return nil
+	}
+	var idle []string
+	if o.roles.has(roleSIP) && (o.sip == nil || len(o.sip.listen) == 0) {
+		idle = append(idle, "the sip role does nothing without --sip udp://HOST:PORT: this node screens no SIP calls")
+	}
+	if o.roles.has(roleDetect) && o.log == "" {
+		idle = append(idle, "the detect role shares call-record partitions only with --log (NATS JetStream): this node detects only the call records posted to it")
+	}
+	return idle
+}
+
 // opsPaths are what a cluster node without the api role serves on its
 // HTTP address: liveness, readiness and metrics, which take no key.
 var opsPaths = []string{"/healthz", "/readyz", "/metrics"}

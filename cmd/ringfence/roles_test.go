@@ -28,3 +28,20 @@ func TestRolesFlag(t *testing.T) {
 		t.Errorf("Set(detect, detect,ledger): err %v, roles %q", err, r.String())
 	}
 }
+
+func TestIdleRoles(t *testing.T) {
+	var o serveOptions
+	if w := o.idleRoles(); len(w) != 0 {
+		t.Errorf("default roles: %q, want no warning", w)
+	}
+	o.roles.Set("api,sip,detect")
+	o.sip = &sipOptions{}
+	if w := o.idleRoles(); len(w) != 2 || !strings.Contains(w[0], "--sip") || !strings.Contains(w[1], "--log") {
+		t.Errorf("sip without --sip, detect without --log: %q", w)
+	}
+	o.log = "nats://127.0.0.1:4222"
+	o.sip.listen = []string{"udp://127.0.0.1:5060"}
+	if w := o.idleRoles(); len(w) != 0 {
+		t.Errorf("with --sip and --log: %q", w)
+	}
+}

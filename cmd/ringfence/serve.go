@@ -89,6 +89,9 @@ func (c *cli) serve(ctx context.Context, o serveOptions, listening func(addr str
 	logger := slog.New(slog.NewTextHandler(c.stderr, nil))
 	if o.store != "" {
 		logger = logger.With("node", o.nodeName())
+		for _, w := range o.idleRoles() {
+			logger.Warn(w)
+		}
 	}
 	var (
 		e   *engine.Engine

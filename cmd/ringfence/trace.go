@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"time"
 
+	"golang.org/x/mod/sumdb/note"
+
 	"ringfence"
 	"ringfence/engine"
 	"ringfence/evidence"
@@ -536,13 +538,9 @@ func (c *cli) runEvidence(args []string) int {
 		if err != nil {
 			return c.fail("evidence verify", err)
 		}
-		k := *key
-		if name, ok := strings.CutPrefix(k, "@"); ok {
-			kb, err := os.ReadFile(name)
-			if err != nil {
-				return c.fail("evidence verify", err)
-			}
-			k = strings.TrimSpace(string(kb))
+		k, err := verifierKeyArg(*key)
+		if err != nil {
+			return c.fail("evidence verify", err)
 		}
 		if strings.TrimSpace(k) == "" {
 			// Checked only against the key inside it, a bundle proves
@@ -570,4 +568,32 @@ func (c *cli) runEvidence(args []string) int {
 		return c.usageError(fs, "want export --case ID --out FILE, or verify BUNDLE")
 	}
 	return exitOK
+}
+
+// verifierKeyArg is the verifier key that evidence verify's --key names:
+// the key itself, or @FILE (or a FILE that exists) holding it — a
+// verifier.key, or a cluster's ledger key file, whose "verifier" line is
+// the public key (its secret lines are not read further).
+func verifierKeyArg(arg string) (string, error) {
+	name, isFile := strings.CutPrefix(arg, "@")
+	if !isFile && arg != "" {
+		if _, err := note.NewVerifier(arg); err != nil {
+			if _, serr := os.Stat(arg); serr == nil {
+				isFile = true
+			}
+		}
+	}
+	if !isFile {
+		return strings.TrimSpace(arg), nil
+	}
+	b, err := os.ReadFile(name)
+	if err != nil {
+		return "", err
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "verifier "); ok {
+			return strings.TrimSpace(v), nil
+		}
+	}
+	return strings.TrimSpace(string(b)), nil
 }

@@ -132,6 +132,11 @@ const (
 // them). The test may flag a byte above a real stop, never one below the
 // first: the lowest bit set is the first stop.
 func csvStops(w uint64) uint64 {
+	// All four are below '-': a word without such a byte has none (the
+	// test for a byte less than n, exact for n <= 128).
+	if (w-'-'*lo8)&^w&hi8 == 0 {
+		return 0
+	}
 	a, b, c, d := w^(','*lo8), w^('\n'*lo8), w^('\r'*lo8), w^('"'*lo8)
 	return ((a-lo8)&^a | (b-lo8)&^b | (c-lo8)&^c | (d-lo8)&^d) & hi8
 }
@@ -429,6 +434,9 @@ func (st *state) cell(out, raw []byte, f field, r *rule, dec *[]byte, offs *[]in
 		out = append(out, '"')
 	default:
 		out = st.rewrite(out, raw, raw, nil, r)
+	}
+	if at >= len(out) || !formulaStart[out[at]] {
+		return out // neutralise has nothing to do
 	}
 	return st.neutralise(out, at)
 }

@@ -505,13 +505,15 @@ func (st *state) rewrite(dst, raw, v []byte, offs []int, r *rule) []byte {
 		ms = mergeNames(ms, st.tagNames)
 	}
 	st.ms = ms
-	if !hasKind(ms, r.entity) && (r.entity == Name || r.entity == Address) {
+	has := hasKind(ms, r.entity)
+	if !has && (r.entity == Name || r.entity == Address) {
 		if m, ok := wholeValue(v, r.entity); ok {
 			ms = append(ms[:0], m)
 			st.ms = ms
+			has = true // m is of kind r.entity
 		}
 	}
-	if r.entity != 0 && !hasKind(ms, r.entity) && !st.decrypt && !blank(v) {
+	if !has && !st.decrypt && !blank(v) {
 		whole := *r
 		if !r.explicit {
 			whole.op = e.pol.ops[r.entity]

@@ -321,19 +321,21 @@ func (s *scan) number(i int) int {
 	n := len(b)
 	p := i
 	plus, paren := false, false
-	if c, w := punctAt(b, p); c == '(' {
-		paren = true
-		p += w
-	}
-	if c, w := punctAt(b, p); c == '+' {
-		plus = true
-		p += w
-	}
-	if _, w := numeralAt(b, p); w == 0 {
-		if p == i {
-			return i + 1
+	if !isDigit(b[i]) {
+		if c, w := punctAt(b, p); c == '(' {
+			paren = true
+			p += w
 		}
-		return p
+		if c, w := punctAt(b, p); c == '+' {
+			plus = true
+			p += w
+		}
+		if _, w := numeralAt(b, p); w == 0 {
+			if p == i {
+				return i + 1
+			}
+			return p
+		}
 	}
 	ng, nd := 0, 0
 	overflow := false

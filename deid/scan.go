@@ -1,6 +1,7 @@
 package deid
 
 import (
+	"encoding/binary"
 	"slices"
 	"time"
 )
@@ -151,6 +152,9 @@ func (s *scan) word(i int) int {
 	// Fast path: a digit run that ends in neither a letter nor e-mail
 	// punctuation is a number candidate.
 	j := i
+	for j+8 <= n && eightDigits(binary.LittleEndian.Uint64(b[j:])) {
+		j += 8
+	}
 	for j < n && isDigit(b[j]) {
 		j++
 	}
@@ -343,7 +347,17 @@ func (s *scan) number(i int) int {
 	for {
 		g := group{start: p, d0: uint8(nd), decimal: decimal, block: block}
 		for {
-			// ASCII digits in a tight loop, then a full-width one.
+			// ASCII digits eight at a time, then in a tight loop, then a
+			// full-width one.
+			for p+8 <= n && nd+8 <= len(s.digits) {
+				w := binary.LittleEndian.Uint64(b[p:])
+				if !eightDigits(w) {
+					break
+				}
+				binary.LittleEndian.PutUint64(s.digits[nd:], w)
+				nd += 8
+				p += 8
+			}
 			for p < n && isDigit(b[p]) {
 				if nd < len(s.digits) {
 					s.digits[nd] = b[p]
@@ -494,6 +508,7 @@ func (s *scan) number(i int) int {
 					s.nameBeforeNumber(start)
 				}
 				s.emitPhone(e, start, stop, cc, area, country)
+				s.out[len(s.out)-1].plain = h == g && !led && groups[g].end-groups[g].start == groupLen(groups[g])
 				break
 			}
 		}
@@ -504,6 +519,14 @@ func (s *scan) number(i int) int {
 		}
 	}
 	return next
+}
+
+// eightDigits reports whether the eight bytes of w are all ASCII digits:
+// each has the high nibble 3, and adding 6 to its low nibble does not
+// carry into it.
+func eightDigits(w uint64) bool {
+	const hi, three, six = 0xF0F0F0F0F0F0F0F0, 0x3030303030303030, 0x0606060606060606
+	return w&hi == three && (w+six)&hi == three
 }
 
 // opensWord reports whether an e-mail address or a unified social credit

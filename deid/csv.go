@@ -403,9 +403,19 @@ func (st *state) csv(src io.Reader, w *bufio.Writer) error {
 			rules = append(rules, st.ruleFor(fmt.Sprintf("#%d", len(rules)+1), len(rules)))
 		}
 		p := 0
-		for k, f := range fs {
+		for k := range fs {
+			f, r := &fs[k], &rules[k]
 			out = append(out, rec[p:f.start]...)
-			out = st.cell(out, rec[f.start:f.end], f, &rules[k], &dec, &offs)
+			if f.quoted || f.escaped || r.op == OpKeep && r.explicit {
+				out = st.cell(out, rec[f.start:f.end], *f, r, &dec, &offs)
+			} else {
+				// cell's usual case, without the call.
+				at := len(out)
+				out = st.rewrite(out, rec[f.start:f.end], rec[f.start:f.end], nil, r)
+				if at < len(out) && formulaStart[out[at]] {
+					out = st.neutralise(out, at)
+				}
+			}
 			p = f.end
 		}
 		out = append(out, rec[p:]...)

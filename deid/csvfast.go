@@ -2,6 +2,7 @@ package deid
 
 import (
 	"encoding/binary"
+	"math/bits"
 	"unicode/utf8"
 )
 
@@ -19,8 +20,17 @@ func recordCheck(b []byte) (ok, clean bool) {
 			// byte below 0x20 (the test for a byte less than n), none at
 			// 0x7F or above.
 			if i+8 <= n {
-				if w := binary.LittleEndian.Uint64(b[i:]); ((w-ctl)&^w|(w+lo8)|w)&hi8 == 0 {
+				w := binary.LittleEndian.Uint64(b[i:])
+				m := ((w-ctl)&^w | (w+lo8) | w) & hi8
+				if m == 0 {
 					i += 8
+					continue
+				}
+				// The lowest byte flagged is the first that is not
+				// printable ASCII (a borrow or carry only flags bytes
+				// above it): step over those before it.
+				if k := bits.TrailingZeros64(m) >> 3; k > 0 {
+					i += k
 					continue
 				}
 			}

@@ -21,7 +21,7 @@ func recordCheck(b []byte) (ok, clean bool) {
 			// 0x7F or above.
 			if i+8 <= n {
 				w := binary.LittleEndian.Uint64(b[i:])
-				m := ((w-ctl)&^w | (w+lo8) | w) & hi8
+				m := ((w-ctl)&^w | (w + lo8) | w) & hi8
 				if m == 0 {
 					i += 8
 					continue

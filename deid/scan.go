@@ -415,9 +415,11 @@ func (s *scan) number(i int) int {
 		block = joins == 1 && (b[p] == ' ' || b[p] == '-')
 		p = q
 	}
-	if ng == 1 && nd < 8 {
+	if ng == 1 && (nd < 8 || nd < 11 && i > 0 && byteClass[b[i-1]] == cLetter) {
 		// One group too short for any kind (a house number, a date's
-		// part): nothing to classify.
+		// part), or too short for a mainland number right after a
+		// letter (a customer or order number, C00000001), where no
+		// other is read: nothing to classify.
 		end := s.groups[0].end
 		if end < n && (b[end] == 'X' || b[end] == 'x') && (end+1 == n || !isWordByte(b[end+1])) {
 			return end + 1

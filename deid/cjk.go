@@ -258,7 +258,18 @@ func hanBefore(b []byte, i int) (rune, bool) {
 }
 
 func hasPrefixAt(b []byte, i int, w string) bool {
-	return len(b)-i >= len(w) && string(b[i:i+len(w)]) == w
+	if len(b)-i < len(w) {
+		return false
+	}
+	// Byte by byte: the words are short and most differ early, where a
+	// call to compare memory would cost more.
+	b = b[i : i+len(w)]
+	for k := range len(b) {
+		if b[k] != w[k] {
+			return false
+		}
+	}
+	return true
 }
 
 // triggerWords returns the labels, titles and province names starting

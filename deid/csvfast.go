@@ -43,8 +43,12 @@ func recordCheck(b []byte) (ok, clean bool) {
 		if i+8 <= n && leadPlain3[c] && leadPlain3[b[i+3]] &&
 			binary.LittleEndian.Uint64(b[i:])&0x0000C0C000C0C000 == 0x0000808000808000 {
 			// Two such characters at once: their second and third bytes
-			// are continuation bytes.
+			// are continuation bytes. Then the next two, while they last.
 			i += 6
+			for i+8 <= n && leadPlain3[b[i]] && leadPlain3[b[i+3]] &&
+				binary.LittleEndian.Uint64(b[i:])&0x0000C0C000C0C000 == 0x0000808000808000 {
+				i += 6
+			}
 			continue
 		}
 		if leadPlain3[c] && i+2 < n && b[i+1]&0xC0 == 0x80 && b[i+2]&0xC0 == 0x80 {

@@ -555,7 +555,11 @@ func (st *state) rewrite(dst, raw, v []byte, offs []int, r *rule) []byte {
 			start, end = offs[start], offs[end]
 		}
 		dst = append(dst, raw[p:start]...)
-		dst = st.apply(dst, v, m, op)
+		if op == OpMask {
+			dst = mask(dst, v, m) // apply's usual case, without the call
+		} else {
+			dst = st.apply(dst, v, m, op)
+		}
 		p = end
 	}
 	return append(dst, raw[p:]...)

@@ -405,8 +405,12 @@ func (st *state) csv(src io.Reader, w *bufio.Writer) error {
 		p := 0
 		for k := range fs {
 			f, r := &fs[k], &rules[k]
-			out = append(out, rec[p:f.start]...)
-			if f.quoted || f.escaped || r.op == OpKeep && r.explicit {
+			if f.start == p+1 {
+				out = append(out, rec[p]) // the comma, without a call to copy it
+			} else {
+				out = append(out, rec[p:f.start]...)
+			}
+			if f.quoted || f.escaped || r.explicit && r.op == OpKeep {
 				out = st.cell(out, rec[f.start:f.end], *f, r, &dec, &offs)
 			} else {
 				// cell's usual case, without the call.

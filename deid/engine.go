@@ -554,13 +554,18 @@ func (st *state) rewrite(dst, raw, v []byte, offs []int, r *rule) []byte {
 		if offs != nil {
 			start, end = offs[start], offs[end]
 		}
-		dst = append(dst, raw[p:start]...)
+		if start > p {
+			dst = append(dst, raw[p:start]...)
+		}
 		if op == OpMask {
 			dst = mask(dst, v, m) // apply's usual case, without the call
 		} else {
 			dst = st.apply(dst, v, m, op)
 		}
 		p = end
+	}
+	if p == len(raw) {
+		return dst // the last match ends the value
 	}
 	return append(dst, raw[p:]...)
 }

@@ -283,11 +283,14 @@ func maskPlain(dst, v []byte, from, to int) []byte {
 	if from >= to {
 		return append(dst, v...)
 	}
-	dst = append(dst, v[:from]...)
-	for range to - from {
-		dst = append(dst, '*')
+	// One copy, then the masked digits overwritten in place.
+	k := len(dst)
+	dst = append(dst, v...)
+	stars := dst[k+from : k+to]
+	for i := range stars {
+		stars[i] = '*'
 	}
-	return append(dst, v[to:]...)
+	return dst
 }
 
 // countNumerals counts the digits (ASCII or full-width) and Xs of v.

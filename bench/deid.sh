@@ -6,6 +6,11 @@
 #   bench/deid.sh            # 200 MB
 #   DEID_BENCH_MB=50 bench/deid.sh
 #   BASE=<git revision> bench/deid.sh   # also that revision, same file
+#   DEID_BENCH_IR=1 BASE=<rev> bench/deid.sh  # also instructions per byte
+#
+# With DEID_BENCH_IR=1 (needs valgrind), each binary's instructions per input
+# byte are counted with cachegrind on a 3 MB list, less a run on its header
+# alone: unlike CPU time, the count does not move with the machine's load.
 #
 # With BASE, the revision is built in a temporary worktree and run on the
 # same file in the same run, interleaved with this one; the two outputs
@@ -106,5 +111,21 @@ if [ -n "${BASE:-}" ]; then
 		printf "%-40s %9.3f %9.3f %10.1f %10.1f\n", "base " base, bc, bw, mb / bc, mb / bw
 		printf "speed-up over base (cpu): %.2f; output: %s\n", bc / dc, s
 	}'
+fi
+if [ "${DEID_BENCH_IR:-}" = 1 ]; then
+	go run ./bench/deidgen -mb 3 -out "$work/small.csv"
+	head -1 "$work/small.csv" >"$work/header.csv"
+	small=$(stat -c %s "$work/small.csv")
+	ir() {
+		GOMAXPROCS=1 valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null \
+			"$1" deid --in "$2" --out /dev/null --format csv --summary none 2>&1 |
+			awk '/I *refs/ {gsub(",", "", $NF); print $NF}'
+	}
+	bins=("$work/ringfence")
+	if [ -n "${BASE:-}" ]; then bins+=("$work/ringfence-base"); fi
+	for b in "${bins[@]}"; do
+		awk -v name="$(basename "$b")" -v all="$(ir "$b" "$work/small.csv")" -v hdr="$(ir "$b" "$work/header.csv")" -v n="$small" \
+			'BEGIN { printf "%-40s %.1f instructions per byte (cachegrind, %.1f MB)\n", name, (all - hdr) / n, n / 1e6 }'
+	done
 fi
 sed -n '1,12p' "$work/summary.txt"

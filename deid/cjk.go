@@ -239,8 +239,14 @@ func isHan(r rune) bool { return r >= 0x3400 && r <= 0x9FFF }
 
 // hanAt returns the CJK ideograph at b[i], if any.
 func hanAt(b []byte, i int) (rune, bool) {
-	r, ok := runeAt(b, i)
-	return r, ok && isHan(r)
+	// runeAt and isHan in one, small enough to be inlined: ideographs
+	// U+3400-U+9FFF are the three-byte sequences E3 90 80 - E9 BF BF.
+	if i+2 >= len(b) {
+		return 0, false
+	}
+	c0, c1, c2 := b[i], b[i+1], b[i+2]
+	r := rune(c0&0x0F)<<12 | rune(c1&0x3F)<<6 | rune(c2&0x3F)
+	return r, c0-0xE3 <= 0xE9-0xE3 && c1&0xC0 == 0x80 && c2&0xC0 == 0x80 && r >= 0x3400
 }
 
 // hanBefore returns the CJK ideograph ending at b[i], if any.
@@ -252,7 +258,18 @@ func hanBefore(b []byte, i int) (rune, bool) {
 }
 
 func hasPrefixAt(b []byte, i int, w string) bool {
-	return len(b)-i >= len(w) && string(b[i:i+len(w)]) == w
+	if len(b)-i < len(w) {
+		return false
+	}
+	// Byte by byte: the words are short and most differ early, where a
+	// call to compare memory would cost more.
+	b = b[i : i+len(w)]
+	for k := range len(b) {
+		if b[k] != w[k] {
+			return false
+		}
+	}
+	return true
 }
 
 // triggerWords returns the labels, titles and province names starting

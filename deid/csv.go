@@ -132,6 +132,11 @@ const (
 // them). The test may flag a byte above a real stop, never one below the
 // first: the lowest bit set is the first stop.
 func csvStops(w uint64) uint64 {
+	// All four are below '-': a word without such a byte has none (the
+	// test for a byte less than n, exact for n <= 128).
+	if (w-'-'*lo8)&^w&hi8 == 0 {
+		return 0
+	}
 	a, b, c, d := w^(','*lo8), w^('\n'*lo8), w^('\r'*lo8), w^('"'*lo8)
 	return ((a-lo8)&^a | (b-lo8)&^b | (c-lo8)&^c | (d-lo8)&^d) & hi8
 }
@@ -398,9 +403,23 @@ func (st *state) csv(src io.Reader, w *bufio.Writer) error {
 			rules = append(rules, st.ruleFor(fmt.Sprintf("#%d", len(rules)+1), len(rules)))
 		}
 		p := 0
-		for k, f := range fs {
-			out = append(out, rec[p:f.start]...)
-			out = st.cell(out, rec[f.start:f.end], f, &rules[k], &dec, &offs)
+		for k := range fs {
+			f, r := &fs[k], &rules[k]
+			if f.start == p+1 {
+				out = append(out, rec[p]) // the comma, without a call to copy it
+			} else {
+				out = append(out, rec[p:f.start]...)
+			}
+			if f.quoted || f.escaped || r.explicit && r.op == OpKeep {
+				out = st.cell(out, rec[f.start:f.end], *f, r, &dec, &offs)
+			} else {
+				// cell's usual case, without the call.
+				at := len(out)
+				out = st.rewrite(out, rec[f.start:f.end], rec[f.start:f.end], nil, r)
+				if at < len(out) && formulaStart[out[at]] {
+					out = st.neutralise(out, at)
+				}
+			}
 			p = f.end
 		}
 		out = append(out, rec[p:]...)
@@ -429,6 +448,9 @@ func (st *state) cell(out, raw []byte, f field, r *rule, dec *[]byte, offs *[]in
 		out = append(out, '"')
 	default:
 		out = st.rewrite(out, raw, raw, nil, r)
+	}
+	if at >= len(out) || !formulaStart[out[at]] {
+		return out // neutralise has nothing to do
 	}
 	return st.neutralise(out, at)
 }

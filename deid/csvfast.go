@@ -2,6 +2,7 @@ package deid
 
 import (
 	"encoding/binary"
+	"math/bits"
 	"unicode/utf8"
 )
 
@@ -19,8 +20,17 @@ func recordCheck(b []byte) (ok, clean bool) {
 			// byte below 0x20 (the test for a byte less than n), none at
 			// 0x7F or above.
 			if i+8 <= n {
-				if w := binary.LittleEndian.Uint64(b[i:]); ((w-ctl)&^w|(w+lo8)|w)&hi8 == 0 {
+				w := binary.LittleEndian.Uint64(b[i:])
+				m := ((w-ctl)&^w | (w + lo8) | w) & hi8
+				if m == 0 {
 					i += 8
+					continue
+				}
+				// The lowest byte flagged is the first that is not
+				// printable ASCII (a borrow or carry only flags bytes
+				// above it): step over those before it.
+				if k := bits.TrailingZeros64(m) >> 3; k > 0 {
+					i += k
 					continue
 				}
 			}
@@ -33,8 +43,12 @@ func recordCheck(b []byte) (ok, clean bool) {
 		if i+8 <= n && leadPlain3[c] && leadPlain3[b[i+3]] &&
 			binary.LittleEndian.Uint64(b[i:])&0x0000C0C000C0C000 == 0x0000808000808000 {
 			// Two such characters at once: their second and third bytes
-			// are continuation bytes.
+			// are continuation bytes. Then the next two, while they last.
 			i += 6
+			for i+8 <= n && leadPlain3[b[i]] && leadPlain3[b[i+3]] &&
+				binary.LittleEndian.Uint64(b[i:])&0x0000C0C000C0C000 == 0x0000808000808000 {
+				i += 6
+			}
 			continue
 		}
 		if leadPlain3[c] && i+2 < n && b[i+1]&0xC0 == 0x80 && b[i+2]&0xC0 == 0x80 {

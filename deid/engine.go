@@ -505,13 +505,15 @@ func (st *state) rewrite(dst, raw, v []byte, offs []int, r *rule) []byte {
 		ms = mergeNames(ms, st.tagNames)
 	}
 	st.ms = ms
-	if !hasKind(ms, r.entity) && (r.entity == Name || r.entity == Address) {
+	has := hasKind(ms, r.entity)
+	if !has && (r.entity == Name || r.entity == Address) {
 		if m, ok := wholeValue(v, r.entity); ok {
 			ms = append(ms[:0], m)
 			st.ms = ms
+			has = true // m is of kind r.entity
 		}
 	}
-	if r.entity != 0 && !hasKind(ms, r.entity) && !st.decrypt && !blank(v) {
+	if !has && !st.decrypt && !blank(v) {
 		whole := *r
 		if !r.explicit {
 			whole.op = e.pol.ops[r.entity]
@@ -552,9 +554,18 @@ func (st *state) rewrite(dst, raw, v []byte, offs []int, r *rule) []byte {
 		if offs != nil {
 			start, end = offs[start], offs[end]
 		}
-		dst = append(dst, raw[p:start]...)
-		dst = st.apply(dst, v, m, op)
+		if start > p {
+			dst = append(dst, raw[p:start]...)
+		}
+		if op == OpMask {
+			dst = mask(dst, v, m) // apply's usual case, without the call
+		} else {
+			dst = st.apply(dst, v, m, op)
+		}
 		p = end
+	}
+	if p == len(raw) {
+		return dst // the last match ends the value
 	}
 	return append(dst, raw[p:]...)
 }

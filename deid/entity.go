@@ -120,4 +120,7 @@ type Match struct {
 	// keep is 1 + the byte length of an address's province, city and
 	// district, which masking keeps; 0 when unknown.
 	keep uint16
+	// plain tells that the match is ASCII digits only (and an identity
+	// number's X), as the scanner read it; false when not known.
+	plain bool
 }

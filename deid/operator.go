@@ -183,7 +183,7 @@ func writeSlots(dst, text []byte, m Match, slots []slot, vals []byte) []byte {
 // mask appends the masked form of the match to dst.
 func mask(dst, text []byte, m Match) []byte {
 	v := text[m.Start:m.End]
-	if m.country == 0 && (m.Entity == Mobile || m.Entity == IDCard || m.Entity == BankCard) && plainNumerals(v) {
+	if m.country == 0 && (m.Entity == Mobile || m.Entity == IDCard || m.Entity == BankCard) && (m.plain || plainNumerals(v)) {
 		// ASCII digits (and an identity number's X) only, the usual
 		// case: every byte is a numeral.
 		from, to := 6, len(v)-4
@@ -283,11 +283,14 @@ func maskPlain(dst, v []byte, from, to int) []byte {
 	if from >= to {
 		return append(dst, v...)
 	}
-	dst = append(dst, v[:from]...)
-	for range to - from {
-		dst = append(dst, '*')
+	// One copy, then the masked digits overwritten in place.
+	k := len(dst)
+	dst = append(dst, v...)
+	stars := dst[k+from : k+to]
+	for i := range stars {
+		stars[i] = '*'
 	}
-	return append(dst, v[to:]...)
+	return dst
 }
 
 // countNumerals counts the digits (ASCII or full-width) and Xs of v.
@@ -374,6 +377,13 @@ func maskRunes(dst, v []byte, tail int) []byte {
 	dst = append(dst, v[:head]...)
 	for i := head; i < len(v); i++ {
 		c := v[i]
+		if c >= 0xE0 && c < 0xF0 && i+2 < len(v) && v[i+1]&0xC0 == 0x80 && v[i+2]&0xC0 == 0x80 {
+			// A three-byte character (an ideograph): one '*', its
+			// continuation bytes skipped.
+			dst = append(dst, '*')
+			i += 2
+			continue
+		}
 		switch {
 		case c == ' ' || c == '-' || c == ',':
 			dst = append(dst, c)

@@ -1,6 +1,7 @@
 package deid
 
 import (
+	"encoding/binary"
 	"slices"
 	"time"
 )
@@ -151,6 +152,9 @@ func (s *scan) word(i int) int {
 	// Fast path: a digit run that ends in neither a letter nor e-mail
 	// punctuation is a number candidate.
 	j := i
+	for j+8 <= n && eightDigits(binary.LittleEndian.Uint64(b[j:])) {
+		j += 8
+	}
 	for j < n && isDigit(b[j]) {
 		j++
 	}
@@ -321,19 +325,21 @@ func (s *scan) number(i int) int {
 	n := len(b)
 	p := i
 	plus, paren := false, false
-	if c, w := punctAt(b, p); c == '(' {
-		paren = true
-		p += w
-	}
-	if c, w := punctAt(b, p); c == '+' {
-		plus = true
-		p += w
-	}
-	if _, w := numeralAt(b, p); w == 0 {
-		if p == i {
-			return i + 1
+	if !isDigit(b[i]) {
+		if c, w := punctAt(b, p); c == '(' {
+			paren = true
+			p += w
 		}
-		return p
+		if c, w := punctAt(b, p); c == '+' {
+			plus = true
+			p += w
+		}
+		if _, w := numeralAt(b, p); w == 0 {
+			if p == i {
+				return i + 1
+			}
+			return p
+		}
 	}
 	ng, nd := 0, 0
 	overflow := false
@@ -341,7 +347,17 @@ func (s *scan) number(i int) int {
 	for {
 		g := group{start: p, d0: uint8(nd), decimal: decimal, block: block}
 		for {
-			// ASCII digits in a tight loop, then a full-width one.
+			// ASCII digits eight at a time, then in a tight loop, then a
+			// full-width one.
+			for p+8 <= n && nd+8 <= len(s.digits) {
+				w := binary.LittleEndian.Uint64(b[p:])
+				if !eightDigits(w) {
+					break
+				}
+				binary.LittleEndian.PutUint64(s.digits[nd:], w)
+				nd += 8
+				p += 8
+			}
 			for p < n && isDigit(b[p]) {
 				if nd < len(s.digits) {
 					s.digits[nd] = b[p]
@@ -399,9 +415,11 @@ func (s *scan) number(i int) int {
 		block = joins == 1 && (b[p] == ' ' || b[p] == '-')
 		p = q
 	}
-	if ng == 1 && nd < 8 {
+	if ng == 1 && (nd < 8 || nd < 11 && i > 0 && byteClass[b[i-1]] == cLetter) {
 		// One group too short for any kind (a house number, a date's
-		// part): nothing to classify.
+		// part), or too short for a mainland number right after a
+		// letter (a customer or order number, C00000001), where no
+		// other is read: nothing to classify.
 		end := s.groups[0].end
 		if end < n && (b[end] == 'X' || b[end] == 'x') && (end+1 == n || !isWordByte(b[end+1])) {
 			return end + 1
@@ -492,6 +510,7 @@ func (s *scan) number(i int) int {
 					s.nameBeforeNumber(start)
 				}
 				s.emitPhone(e, start, stop, cc, area, country)
+				s.out[len(s.out)-1].plain = h == g && !led && groups[g].end-groups[g].start == groupLen(groups[g])
 				break
 			}
 		}
@@ -502,6 +521,14 @@ func (s *scan) number(i int) int {
 		}
 	}
 	return next
+}
+
+// eightDigits reports whether the eight bytes of w are all ASCII digits:
+// each has the high nibble 3, and adding 6 to its low nibble does not
+// carry into it.
+func eightDigits(w uint64) bool {
+	const hi, three, six = 0xF0F0F0F0F0F0F0F0, 0x3030303030303030, 0x0606060606060606
+	return w&hi == three && (w+six)&hi == three
 }
 
 // opensWord reports whether an e-mail address or a unified social credit

@@ -21,6 +21,9 @@ type Sample struct {
 	// Weight is the sample's weight in a fit (0 counts as 1): a fit over
 	// several populations may weigh each the same whatever its size.
 	Weight float64
+	// Population is the population (input file) the sample comes from,
+	// for ChooseL2.
+	Population int
 }
 
 // FeatureNames returns the names of the score's inputs, in order.
@@ -167,6 +170,64 @@ func Fit(samples []Sample, kinds []ringfence.FlagKind, l2 float64) (Weights, Fit
 		rep.RobotLoss = logLoss(w.Robocall, xr, yr, cr)
 	}
 	return w, rep, nil
+}
+
+// ChooseL2 returns the L2 strength, among l2s, at which the abusive score
+// fitted on every population but one best predicts the population left
+// out: the mean over populations (each left out in turn, each weighing
+// the same) of the held-out log-loss. It returns that mean for each of
+// l2s too. The strength is so chosen by how the score carries to a
+// population it was not fitted on, not by how well it fits its own.
+func ChooseL2(samples []Sample, kinds []ringfence.FlagKind, l2s []float64) (float64, []float64, error) {
+	if len(kinds) != len(samples) {
+		return 0, nil, fmt.Errorf("%d kinds for %d samples", len(kinds), len(samples))
+	}
+	if len(l2s) == 0 {
+		return 0, nil, errors.New("no L2 strengths to choose from")
+	}
+	pops := map[int]bool{}
+	for i, s := range samples {
+		if len(s.X) != nFeatures {
+			return 0, nil, fmt.Errorf("sample %d: %d inputs, want %d", i, len(s.X), nFeatures)
+		}
+		pops[s.Population] = true
+	}
+	if len(pops) < 2 {
+		return 0, nil, errors.New("choosing the L2 strength needs two populations or more")
+	}
+	losses := make([]float64, len(l2s))
+	for li, l2 := range l2s {
+		if l2 < 0 {
+			return 0, nil, fmt.Errorf("L2 strength %g < 0", l2)
+		}
+		for p := range pops {
+			var x, xo [][]float64
+			var y, yo, c, co []float64
+			for i, s := range samples {
+				cw := s.Weight
+				if cw <= 0 {
+					cw = 1
+				}
+				if s.Population == p {
+					xo, yo, co = append(xo, s.X), append(yo, b2f(kinds[i] != "")), append(co, cw)
+				} else {
+					x, y, c = append(x, s.X), append(y, b2f(kinds[i] != "")), append(c, cw)
+				}
+			}
+			w, _, err := fitLogistic(x, y, c, l2, abusiveSigns[:])
+			if err != nil {
+				return 0, nil, fmt.Errorf("L2 %g, population %d left out: %w", l2, p, err)
+			}
+			losses[li] += logLoss(w, xo, yo, co) / float64(len(pops))
+		}
+	}
+	best := 0
+	for i := range losses {
+		if losses[i] < losses[best] {
+			best = i
+		}
+	}
+	return l2s[best], losses, nil
 }
 
 // Signs of the weights, from what each input means: evidence that calls

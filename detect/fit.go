@@ -100,6 +100,13 @@ type FitReport struct {
 // gives each sample's caller's true kind: "" for a benign caller, else
 // telemarketing, robocall or debt_collection.
 func Fit(samples []Sample, kinds []ringfence.FlagKind, l2 float64) (Weights, FitReport, error) {
+	return FitKinds(samples, kinds, l2, l2)
+}
+
+// FitKinds is Fit with the kind models (debt collection, robocall)
+// regularised by kindL2: an L2 strength chosen for the abusive score by
+// ChooseL2 need not suit them.
+func FitKinds(samples []Sample, kinds []ringfence.FlagKind, l2, kindL2 float64) (Weights, FitReport, error) {
 	var rep FitReport
 	if len(kinds) != len(samples) {
 		return Weights{}, rep, fmt.Errorf("%d kinds for %d samples", len(kinds), len(samples))
@@ -158,13 +165,13 @@ func Fit(samples []Sample, kinds []ringfence.FlagKind, l2 float64) (Weights, Fit
 	w.Debt, w.Robocall = make([]float64, nFeatures), make([]float64, nFeatures)
 	w.Debt[xBias], w.Robocall[xBias] = -10, -10 // no such kind seen: never
 	if rep.Debt > 0 && rep.Debt < len(xk) {
-		if w.Debt, _, err = fitLogistic(xk, yk, ck, l2, debtSigns[:]); err != nil {
+		if w.Debt, _, err = fitLogistic(xk, yk, ck, kindL2, debtSigns[:]); err != nil {
 			return Weights{}, rep, fmt.Errorf("debt collection kind: %w", err)
 		}
 		rep.DebtLoss = logLoss(w.Debt, xk, yk, ck)
 	}
 	if rep.Robocall > 0 && rep.Robocall < len(xr) {
-		if w.Robocall, _, err = fitLogistic(xr, yr, cr, l2, robocallSigns[:]); err != nil {
+		if w.Robocall, _, err = fitLogistic(xr, yr, cr, kindL2, robocallSigns[:]); err != nil {
 			return Weights{}, rep, fmt.Errorf("robocall kind: %w", err)
 		}
 		rep.RobotLoss = logLoss(w.Robocall, xr, yr, cr)

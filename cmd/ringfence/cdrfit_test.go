@@ -25,7 +25,7 @@ func TestCDRFit(t *testing.T) {
 		{"fit", []string{"fit", "--truth", truth, "--rounds", "1", csv}, exitOK,
 			[]string{"package detect", "var fitted = model{", "xKnown:", "xListed:", "ringfence cdr fit --l2 1 --rounds 1 --equal=true --truth "}, ""},
 		{"L2 chosen across populations", []string{"fit", "--truth", truth, "--rounds", "1", "--choose-l2", "1,100", csv, csv}, exitOK,
-			[]string{"var fitted = model{", "ringfence cdr fit --choose-l2 1,100 --rounds 1 --equal=true (--l2 "}, "held-out log-loss"},
+			[]string{"var fitted = model{", "ringfence cdr fit --choose-l2 1,100 --kind-l2 1 --rounds 1 --equal=true (--l2 "}, "held-out log-loss"},
 		{"L2 chosen from one population", []string{"fit", "--truth", truth, "--choose-l2", "1,100", csv}, exitUsage, nil, ""},
 		{"L2 not a number", []string{"fit", "--truth", truth, "--choose-l2", "1,x", csv, csv}, exitUsage, nil, ""},
 		{"no truth", []string{"fit", csv}, exitUsage, nil, ""},

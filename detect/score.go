@@ -38,6 +38,7 @@ type features struct {
 	wkCallback            float64 // call-backs per missed new contact over the last few days
 	shared, listed        float64 // contacts at callees of other suspicious numbers; of flagged ones
 	age                   float64 // days since the caller's first call seen
+	followUp              float64 // share of contacts at callees contacted on an earlier day
 }
 
 func (s *caller) features(now uint32) features {
@@ -71,6 +72,7 @@ func (s *caller) features(now uint32) features {
 		wkCallback: (float64(s.wkCb) + 0.75) / (wkEp - wkAns + 15),
 		shared:     float64(s.shared) / (ep + 15),
 		listed:     float64(s.listed) / (ep + 15),
+		followUp:   float64(s.followUp) / (ep + 15),
 	}
 	if now > s.first {
 		f.age = float64(now-s.first) / 86400
@@ -116,6 +118,7 @@ const (
 	xWkCallback        // call-backs per missed new contact over the last few days (log10)
 	xShared            // share of contacts at callees another suspicious number dialled within days
 	xListed            // share of contacts at callees of a flagged number
+	xFollowUp          // share of contacts at people already contacted on an earlier day (12–48 h before)
 	nFeatures
 )
 
@@ -124,6 +127,7 @@ var featureNames = [nFeatures]string{
 	"bias", "unreturned", "hour", "people", "reach", "answer", "callback", "inbound", "known",
 	"retry", "recall", "revisit", "persist", "seq", "hangup", "talk", "cadence", "machine",
 	"uniform", "virtual", "service", "wk_people", "wk_reach", "wk_callback", "shared", "listed",
+	"follow_up",
 }
 
 // vector returns the score's inputs for caller s of features f.
@@ -157,6 +161,7 @@ func (s *caller) vector(f *features) [nFeatures]float64 {
 	x[xWkCallback] = math.Log10(f.wkCallback)
 	x[xShared] = f.shared
 	x[xListed] = f.listed
+	x[xFollowUp] = f.followUp
 	return x
 }
 
@@ -256,6 +261,9 @@ func (s *caller) reasons(f *features) []string {
 	}
 	if f.revisit >= 0.1 {
 		reasons = append(reasons, fmt.Sprintf("%.0f%% of contacts at people already called within hours", float64(s.revisit)/ep*100))
+	}
+	if f.followUp >= 0.1 {
+		reasons = append(reasons, fmt.Sprintf("%.0f%% of contacts at people already called on an earlier day", float64(s.followUp)/ep*100))
 	}
 	if f.persist >= 0.05 {
 		reasons = append(reasons, fmt.Sprintf("%.0f%% of contacts at people called three or more times within hours", float64(s.persist)/ep*100))

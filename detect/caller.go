@@ -60,6 +60,10 @@ type caller struct {
 	// Episodes (one-day decay) at callees contacted on an earlier day:
 	// a debtor called day after day (a courier's callees change daily).
 	followUp float32
+	// Calls (one-day decay) retrying within minutes a missed callee also
+	// contacted on an earlier day: a debtor pressed (a courier retries
+	// today's customers).
+	followRetry float32
 }
 
 // ewma is the weight of a new value in the exponential means.
@@ -88,6 +92,7 @@ func (s *caller) decayTo(t uint32) {
 	s.shared *= f
 	s.listed *= f
 	s.followUp *= f
+	s.followRetry *= f
 	s.hour *= fh
 	s.wkEp *= fw
 	s.wkAns *= fw
@@ -124,7 +129,7 @@ type contact struct {
 	revisit     bool // a new episode at a callee contacted within hours
 	persistent  bool // the callee has had three or more episodes
 	known       bool // the callee called this caller before
-	followUp    bool // a new episode at a callee also contacted half a day or more apart (on an earlier day), within PairWindow
+	followUp    bool // an episode (or a call within one) at a callee also contacted half a day or more apart (on an earlier day), within PairWindow
 }
 
 func (s *caller) observe(c ringfence.CallRecord, t uint32, k contact, lattice bool) {
@@ -155,6 +160,9 @@ func (s *caller) observe(c ringfence.CallRecord, t uint32, k contact, lattice bo
 		s.observeTalk(c.Duration)
 	}
 	if k.sameEpisode {
+		if !k.gotThrough && k.followUp {
+			s.followRetry++
+		}
 		if k.gotThrough {
 			s.recall++
 		} else if c.Answered {

@@ -381,6 +381,7 @@ func (d *Detector) contact(pab, pba pair, t uint32, answered bool) (k contact, l
 		k.sameEpisode = true
 		k.gotThrough = pab.answered()
 		bits = pab.bits
+		k.followUp = bits&pairEarlierDay != 0
 	} else {
 		// Episodes are counted while they come within half a day of each
 		// other: many a day is persistence, once a day a follow-up.

@@ -269,6 +269,9 @@ func (s *caller) reasons(f *features) []string {
 	if f.followUp >= 0.1 {
 		reasons = append(reasons, fmt.Sprintf("%.0f%% of contacts at people already called on an earlier day", float64(s.followUp)/ep*100))
 	}
+	if f.followRetry >= 0.05 {
+		reasons = append(reasons, fmt.Sprintf("%.0f%% of calls retry within minutes a missed person already called on an earlier day", float64(s.followRetry)/n*100))
+	}
 	if f.persist >= 0.05 {
 		reasons = append(reasons, fmt.Sprintf("%.0f%% of contacts at people called three or more times within hours", float64(s.persist)/ep*100))
 	}

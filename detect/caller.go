@@ -20,7 +20,7 @@ const (
 // one-day time constant, so they approximate "the last 24 hours" and need
 // no window buckets; hour decays with a one-hour constant.
 //
-// The record is 144 bytes: the previous callee is kept by its low 32 bits
+// The record is 152 bytes: the previous callee is kept by its low 32 bits
 // (sequential dialling is a difference of at most 100, which they give
 // unless two numbers 2³² apart in key happen to come together), and the
 // previous start as its distance before lastOut (exact up to 18 hours; a
@@ -57,6 +57,13 @@ type caller struct {
 	// dialled within days (a shared list), and at callees of a flagged
 	// number (a flagged campaign's list).
 	shared, listed float32
+	// Episodes (one-day decay) at callees contacted on an earlier day:
+	// a debtor called day after day (a courier's callees change daily).
+	followUp float32
+	// Calls (one-day decay) retrying within minutes a missed callee also
+	// contacted on an earlier day: a debtor pressed (a courier retries
+	// today's customers).
+	followRetry float32
 }
 
 // lines reads a word of each cache line the record may span (its 144
@@ -91,6 +98,8 @@ func (s *caller) decayTo(t uint32) {
 	s.seq *= f
 	s.shared *= f
 	s.listed *= f
+	s.followUp *= f
+	s.followRetry *= f
 	s.hour *= fh
 	s.wkEp *= fw
 	s.wkAns *= fw
@@ -127,6 +136,7 @@ type contact struct {
 	revisit     bool // a new episode at a callee contacted within hours
 	persistent  bool // the callee has had three or more episodes
 	known       bool // the callee called this caller before
+	followUp    bool // an episode (or a call within one) at a callee also contacted half a day or more apart (on an earlier day), within PairWindow
 }
 
 func (s *caller) observe(c ringfence.CallRecord, t uint32, k contact, lattice bool) {
@@ -157,6 +167,9 @@ func (s *caller) observe(c ringfence.CallRecord, t uint32, k contact, lattice bo
 		s.observeTalk(c.Duration)
 	}
 	if k.sameEpisode {
+		if !k.gotThrough && k.followUp {
+			s.followRetry++
+		}
 		if k.gotThrough {
 			s.recall++
 		} else if c.Answered {
@@ -182,6 +195,9 @@ func (s *caller) observe(c ringfence.CallRecord, t uint32, k contact, lattice bo
 		}
 		if k.known {
 			s.known++
+		}
+		if k.followUp {
+			s.followUp++
 		}
 	}
 	if callee := uint32(c.Callee); s.prevCallee != 0 && callee != s.prevCallee {

@@ -380,6 +380,7 @@ func (d *Detector) contact(pab, pba pair, t uint32, answered bool) (k contact, l
 		k.sameEpisode = true
 		k.gotThrough = pab.answered()
 		bits = pab.bits
+		k.followUp = bits&pairEarlierDay != 0
 	} else {
 		// Episodes are counted while they come within half a day of each
 		// other: many a day is persistence, once a day a follow-up.
@@ -390,6 +391,13 @@ func (d *Detector) contact(pab, pba pair, t uint32, answered bool) (k contact, l
 		}
 		k.persistent = eps >= 3
 		bits = pab.withEpisodes(eps) &^ pairAnswered
+		if gap >= revisitGap {
+			bits |= pairEarlierDay
+		}
+		// Every episode at a callee once contacted half a day or more
+		// before is a follow-up, while the pair is remembered: a debtor
+		// pursued day after day (a courier's customers change daily).
+		k.followUp = bits&pairEarlierDay != 0
 	}
 	if answered {
 		bits |= pairAnswered

@@ -21,6 +21,9 @@ type Sample struct {
 	// Weight is the sample's weight in a fit (0 counts as 1): a fit over
 	// several populations may weigh each the same whatever its size.
 	Weight float64
+	// Population is the population (input file) the sample comes from,
+	// for ChooseL2.
+	Population int
 }
 
 // FeatureNames returns the names of the score's inputs, in order.
@@ -97,6 +100,13 @@ type FitReport struct {
 // gives each sample's caller's true kind: "" for a benign caller, else
 // telemarketing, robocall or debt_collection.
 func Fit(samples []Sample, kinds []ringfence.FlagKind, l2 float64) (Weights, FitReport, error) {
+	return FitKinds(samples, kinds, l2, l2)
+}
+
+// FitKinds is Fit with the kind models (debt collection, robocall)
+// regularised by kindL2: an L2 strength chosen for the abusive score by
+// ChooseL2 need not suit them.
+func FitKinds(samples []Sample, kinds []ringfence.FlagKind, l2, kindL2 float64) (Weights, FitReport, error) {
 	var rep FitReport
 	if len(kinds) != len(samples) {
 		return Weights{}, rep, fmt.Errorf("%d kinds for %d samples", len(kinds), len(samples))
@@ -155,18 +165,76 @@ func Fit(samples []Sample, kinds []ringfence.FlagKind, l2 float64) (Weights, Fit
 	w.Debt, w.Robocall = make([]float64, nFeatures), make([]float64, nFeatures)
 	w.Debt[xBias], w.Robocall[xBias] = -10, -10 // no such kind seen: never
 	if rep.Debt > 0 && rep.Debt < len(xk) {
-		if w.Debt, _, err = fitLogistic(xk, yk, ck, l2, debtSigns[:]); err != nil {
+		if w.Debt, _, err = fitLogistic(xk, yk, ck, kindL2, debtSigns[:]); err != nil {
 			return Weights{}, rep, fmt.Errorf("debt collection kind: %w", err)
 		}
 		rep.DebtLoss = logLoss(w.Debt, xk, yk, ck)
 	}
 	if rep.Robocall > 0 && rep.Robocall < len(xr) {
-		if w.Robocall, _, err = fitLogistic(xr, yr, cr, l2, robocallSigns[:]); err != nil {
+		if w.Robocall, _, err = fitLogistic(xr, yr, cr, kindL2, robocallSigns[:]); err != nil {
 			return Weights{}, rep, fmt.Errorf("robocall kind: %w", err)
 		}
 		rep.RobotLoss = logLoss(w.Robocall, xr, yr, cr)
 	}
 	return w, rep, nil
+}
+
+// ChooseL2 returns the L2 strength, among l2s, at which the abusive score
+// fitted on every population but one best predicts the population left
+// out: the mean over populations (each left out in turn, each weighing
+// the same) of the held-out log-loss. It returns that mean for each of
+// l2s too. The strength is so chosen by how the score carries to a
+// population it was not fitted on, not by how well it fits its own.
+func ChooseL2(samples []Sample, kinds []ringfence.FlagKind, l2s []float64) (float64, []float64, error) {
+	if len(kinds) != len(samples) {
+		return 0, nil, fmt.Errorf("%d kinds for %d samples", len(kinds), len(samples))
+	}
+	if len(l2s) == 0 {
+		return 0, nil, errors.New("no L2 strengths to choose from")
+	}
+	pops := map[int]bool{}
+	for i, s := range samples {
+		if len(s.X) != nFeatures {
+			return 0, nil, fmt.Errorf("sample %d: %d inputs, want %d", i, len(s.X), nFeatures)
+		}
+		pops[s.Population] = true
+	}
+	if len(pops) < 2 {
+		return 0, nil, errors.New("choosing the L2 strength needs two populations or more")
+	}
+	losses := make([]float64, len(l2s))
+	for li, l2 := range l2s {
+		if l2 < 0 {
+			return 0, nil, fmt.Errorf("L2 strength %g < 0", l2)
+		}
+		for p := range pops {
+			var x, xo [][]float64
+			var y, yo, c, co []float64
+			for i, s := range samples {
+				cw := s.Weight
+				if cw <= 0 {
+					cw = 1
+				}
+				if s.Population == p {
+					xo, yo, co = append(xo, s.X), append(yo, b2f(kinds[i] != "")), append(co, cw)
+				} else {
+					x, y, c = append(x, s.X), append(y, b2f(kinds[i] != "")), append(c, cw)
+				}
+			}
+			w, _, err := fitLogistic(x, y, c, l2, abusiveSigns[:])
+			if err != nil {
+				return 0, nil, fmt.Errorf("L2 %g, population %d left out: %w", l2, p, err)
+			}
+			losses[li] += logLoss(w, xo, yo, co) / float64(len(pops))
+		}
+	}
+	best := 0
+	for i := range losses {
+		if losses[i] < losses[best] {
+			best = i
+		}
+	}
+	return l2s[best], losses, nil
 }
 
 // Signs of the weights, from what each input means: evidence that calls
@@ -188,6 +256,7 @@ var abusiveSigns = [nFeatures]int8{
 	xInbound: down, xKnown: down, xRetry: free, xRecall: free, xRevisit: free, xPersist: up,
 	xSeq: up, xHangup: up, xTalk: free, xCadence: up, xMachine: up, xUniform: up, xVirtual: up,
 	xService: free, xWkPeople: free, xWkReach: down, xWkCallback: down, xShared: up, xListed: up,
+	xFollowUp: up, xFollowRetry: up,
 }
 
 // A debt collector pursues a few people: the same ones again and again,
@@ -197,6 +266,7 @@ var debtSigns = [nFeatures]int8{
 	xInbound: off, xKnown: off, xRetry: up, xRecall: up, xRevisit: up, xPersist: up,
 	xSeq: down, xHangup: off, xTalk: off, xCadence: off, xMachine: down, xUniform: off, xVirtual: off,
 	xService: off, xWkPeople: down, xWkReach: off, xWkCallback: off, xShared: down, xListed: off,
+	xFollowUp: up, xFollowRetry: up,
 }
 
 // A robocaller dials like a machine and plays a recording that people
@@ -206,6 +276,7 @@ var robocallSigns = [nFeatures]int8{
 	xInbound: off, xKnown: off, xRetry: off, xRecall: off, xRevisit: off, xPersist: off,
 	xSeq: up, xHangup: up, xTalk: down, xCadence: up, xMachine: up, xUniform: up, xVirtual: off,
 	xService: off, xWkPeople: off, xWkReach: off, xWkCallback: off, xShared: off, xListed: off,
+	xFollowUp: off, xFollowRetry: off,
 }
 
 func logLoss(w []float64, x [][]float64, y, c []float64) float64 {

@@ -22,10 +22,11 @@ type pairTable struct {
 
 // Entry layout.
 const (
-	pairTagShift  = 40
-	pairTimeShift = 8
-	pairAnswered  = 1 << 0 // the current episode got through
-	pairEpisodes  = 0x0e   // episodes while remembered, saturating at 7 (bits 1-3)
+	pairTagShift   = 40
+	pairTimeShift  = 8
+	pairAnswered   = 1 << 0 // the current episode got through
+	pairEpisodes   = 0x0e   // episodes while remembered, saturating at 7 (bits 1-3)
+	pairEarlierDay = 1 << 4 // an episode came half a day or more after the one before (a callee contacted on an earlier day)
 )
 
 func newPairTable(bits uint, horizon uint32) pairTable {

@@ -25,23 +25,25 @@ func envInt(name string, def int) int {
 // is held to: package simulate's, and package alt's (its records a few
 // minutes out of order, with duplicated rows). The weights are fitted on
 // other seeds and sizes of both (and on the scenario grid); these runs are
-// fresh draws. Precision and the false-positive rate of a benign class
-// are held to minPrecision and maxFP; alt's service centres and couriers
-// (which call strangers, are seldom called back and talk briefly) are a
-// known shortfall (docs/detection.md), held where they are so they get no
+// fresh draws. Precision, recall over abusive callers and the
+// false-positive rate of a benign class are held to minPrecision,
+// minRecall and maxFP; alt's service centres and couriers (which call
+// strangers, are seldom called back and talk briefly) are a known
+// shortfall (docs/detection.md), held where they are so they get no
 // worse.
 var scenarios = []struct {
 	name         string
 	run          func(days, subs int, seed uint64) simulate.Result
 	minPrecision float64
+	minRecall    float64
 	maxFP        map[string]float64 // by class; others 0.005
 }{
 	{"main", func(days, subs int, seed uint64) simulate.Result {
 		return simulate.Run(simulate.Config{Days: days, Subscribers: subs, Seed: seed})
-	}, 0.995, nil},
+	}, 0.995, 0.95, nil},
 	{"alt", func(days, subs int, seed uint64) simulate.Result {
 		return alt.Generate(alt.Config{Days: days, Subscribers: subs, Seed: seed})
-	}, 0.93, map[string]float64{simulate.ClassServiceCentre: 0.7, simulate.ClassCourier: 0.02}},
+	}, 0.93, 0.95, map[string]float64{simulate.ClassServiceCentre: 0.7, simulate.ClassCourier: 0.02}},
 }
 
 // detectAll runs a fresh detector over calls.
@@ -70,8 +72,8 @@ func TestSimulatedQuality(t *testing.T) {
 				if ev.Precision < sc.minPrecision {
 					t.Errorf("precision %.4f < %.3f", ev.Precision, sc.minPrecision)
 				}
-				if ev.CallerRecall < 0.95 {
-					t.Errorf("recall over abusive callers %.4f < 0.95", ev.CallerRecall)
+				if ev.CallerRecall < sc.minRecall {
+					t.Errorf("recall over abusive callers %.4f < %.2f", ev.CallerRecall, sc.minRecall)
 				}
 				for class, c := range ev.Classes {
 					most, ok := sc.maxFP[class]

@@ -75,7 +75,7 @@ func TestDecay(t *testing.T) {
 // Episodes, retries, revisits, persistence and returns, as the pair table
 // and Detector.contact see a sequence of calls between two numbers.
 func TestContacts(t *testing.T) {
-	const a, b = 8613800000001, 8613900000002
+	const a, b, c = 8613800000001, 8613900000002, 8613700000003
 	type call struct {
 		from, to uint64
 		at       uint32
@@ -83,14 +83,18 @@ func TestContacts(t *testing.T) {
 		want     contact
 	}
 	calls := []call{
-		{a, b, 1000, false, contact{}},                                                    // first contact
-		{a, b, 1200, true, contact{sameEpisode: true}},                                    // a retry after a miss, answered
-		{a, b, 1300, false, contact{sameEpisode: true, gotThrough: true}},                 // again after getting through
-		{a, b, 1000 + 3600, false, contact{revisit: true}},                                // a second episode within hours
-		{b, a, 1000 + 4000, true, contact{known: true}},                                   // b calls back: returns a's call
-		{a, b, 1000 + 7200, false, contact{revisit: true, persistent: true, known: true}}, // third episode, after b's call
-		{a, b, 1000 + 9000, false, contact{revisit: true, persistent: true}},              // fourth: b has not called since
-		{a, b, 1000 + 9000 + 20*3600, false, contact{}},                                   // next day: a follow-up, not persistence
+		{a, b, 1000, false, contact{}},                                                         // first contact
+		{a, b, 1200, true, contact{sameEpisode: true}},                                         // a retry after a miss, answered
+		{a, b, 1300, false, contact{sameEpisode: true, gotThrough: true}},                      // again after getting through
+		{a, b, 1000 + 3600, false, contact{revisit: true}},                                     // a second episode within hours
+		{b, a, 1000 + 4000, true, contact{known: true}},                                        // b calls back: returns a's call
+		{a, b, 1000 + 7200, false, contact{revisit: true, persistent: true, known: true}},      // third episode, after b's call
+		{a, b, 1000 + 9000, false, contact{revisit: true, persistent: true}},                   // fourth: b has not called since
+		{a, b, 1000 + 9000 + 20*3600, false, contact{followUp: true}},                          // next day: a follow-up, not persistence
+		{a, b, 1000 + 9000 + 20*3600 + 300, false, contact{sameEpisode: true, followUp: true}}, // a retry at a callee of an earlier day
+		{a, b, 1000 + 9000 + 22*3600, false, contact{revisit: true, followUp: true}},           // again that day: still a callee of an earlier day
+		{a, c, 1000 + 9000 + 21*3600, false, contact{}},                                        // a new callee that day
+		{a, c, 1000 + 9000 + 23*3600, false, contact{revisit: true}},                           // called again within hours: a revisit, no follow-up
 	}
 	d := New(DefaultConfig())
 	for i, c := range calls {
@@ -105,7 +109,7 @@ func TestContacts(t *testing.T) {
 	}
 	// Beyond the pair window the pair is forgotten.
 	hab := mixPair(a, b)
-	if p := d.pairs.find(d.pairs.bucket(hab), hab, 1000+9000+20*3600+49*3600); p.found() {
+	if p := d.pairs.find(d.pairs.bucket(hab), hab, 1000+9000+22*3600+49*3600); p.found() {
 		t.Error("pair remembered beyond its window")
 	}
 }

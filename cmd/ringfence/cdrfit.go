@@ -25,7 +25,7 @@ import (
 // inputs that depend on flags (contacts at a flagged number's callees) are
 // seen as the detector will see them.
 func (c *cli) cdrFit(args []string) int {
-	fs := newFlagSet("cdr fit", "--truth TRUTH FILE... [--l2 X] [--rounds N] [--out FILE]", c.stderr)
+	fs := newFlagSet("cdr fit", "--truth TRUTH FILE... [--l2 X | --choose-l2 X,Y,...] [--kind-l2 X] [--rounds N] [--out FILE]", c.stderr)
 	var truthFiles []string
 	fs.Func("truth", "ground truth (JSON lines from \"simulate cdr --truth\"); once, or once per FILE", func(v string) error {
 		truthFiles = append(truthFiles, v)
@@ -33,6 +33,8 @@ func (c *cli) cdrFit(args []string) int {
 	})
 	formatName := fs.String("format", "auto", "input format: auto, native or asterisk")
 	l2 := fs.Float64("l2", 1, "L2 penalty on the standardised weights")
+	kindL2 := fs.Float64("kind-l2", -1, "L2 penalty of the kind models (debt collection, robocall); default --l2 as given (--choose-l2 chooses the abusive score's alone)")
+	chooseL2 := fs.String("choose-l2", "", "comma-separated L2 penalties to choose --l2 from, by the log-loss on each FILE's population when left out of the fit (needs two FILEs or more)")
 	rounds := fs.Int("rounds", 2, "fitting rounds (flags of one round's weights feed the next)")
 	equal := fs.Bool("equal", true, "weigh every FILE's population the same, whatever its size")
 	outFile := fs.String("out", "", "write the weights' Go source here instead of stdout")
@@ -53,6 +55,22 @@ func (c *cli) cdrFit(args []string) int {
 	}
 	if *rounds < 1 || *l2 < 0 {
 		return c.usageError(fs, "--rounds must be ≥ 1 and --l2 ≥ 0")
+	}
+	if *kindL2 < 0 {
+		*kindL2 = *l2
+	}
+	var l2s []float64
+	if *chooseL2 != "" {
+		for _, v := range strings.Split(*chooseL2, ",") {
+			x, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+			if err != nil || x < 0 {
+				return c.usageError(fs, "--choose-l2: %q is not an L2 penalty ≥ 0", v)
+			}
+			l2s = append(l2s, x)
+		}
+		if len(files) < 2 {
+			return c.usageError(fs, "--choose-l2 needs two FILEs or more (one is left out at a time)")
+		}
 	}
 	format, err := cdr.ParseFormat(*formatName)
 	if err != nil {
@@ -80,8 +98,9 @@ func (c *cli) cdrFit(args []string) int {
 		var samples []detect.Sample
 		var kinds []ringfence.FlagKind
 		flags := 0
-		for _, p := range pops {
+		for pi, p := range pops {
 			det := detect.NewSampler(detect.DefaultConfig(), func(s detect.Sample) {
+				s.Population = pi
 				samples = append(samples, s)
 				kinds = append(kinds, p.kinds[s.Key])
 			})
@@ -109,8 +128,19 @@ func (c *cli) cdrFit(args []string) int {
 				samples[i].Weight *= float64(len(samples)) / float64(len(pops))
 			}
 		}
+		if len(l2s) > 0 {
+			var losses []float64
+			*l2, losses, err = detect.ChooseL2(samples, kinds, l2s)
+			if err != nil {
+				return c.fail("cdr fit", err)
+			}
+			for i, x := range l2s {
+				fmt.Fprintf(c.stderr, "round %d: --l2 %g: held-out log-loss %.5f\n", round, x, losses[i])
+			}
+			fmt.Fprintf(c.stderr, "round %d: --l2 %g chosen\n", round, *l2)
+		}
 		var rep detect.FitReport
-		w, rep, err = detect.Fit(samples, kinds, *l2)
+		w, rep, err = detect.FitKinds(samples, kinds, *l2, *kindL2)
 		if err != nil {
 			return c.fail("cdr fit", err)
 		}
@@ -121,6 +151,9 @@ func (c *cli) cdrFit(args []string) int {
 		fmt.Fprintf(c.stderr, "  %-12s %9.4f %9.4f %9.4f\n", name, w.Abusive[j], w.Debt[j], w.Robocall[j])
 	}
 	how := fmt.Sprintf("ringfence cdr fit --l2 %g --rounds %d --equal=%t", *l2, *rounds, *equal)
+	if len(l2s) > 0 {
+		how = fmt.Sprintf("ringfence cdr fit --choose-l2 %s --kind-l2 %g --rounds %d --equal=%t (--l2 %g chosen)", *chooseL2, *kindL2, *rounds, *equal, *l2)
+	}
 	for _, t := range truthFiles {
 		how += " --truth " + t
 	}

@@ -20,11 +20,16 @@ func TestCDRFit(t *testing.T) {
 		args []string
 		code int
 		want []string // in stdout
+		log  string   // in stderr
 	}{
 		{"fit", []string{"fit", "--truth", truth, "--rounds", "1", csv}, exitOK,
-			[]string{"package detect", "var fitted = model{", "xKnown:", "xListed:", "ringfence cdr fit --l2 1 --rounds 1 --equal=true --truth "}},
-		{"no truth", []string{"fit", csv}, exitUsage, nil},
-		{"truths not matching files", []string{"fit", "--truth", truth, "--truth", truth, "--truth", truth, csv, csv}, exitUsage, nil},
+			[]string{"package detect", "var fitted = model{", "xKnown:", "xListed:", "ringfence cdr fit --l2 1 --rounds 1 --equal=true --truth "}, ""},
+		{"L2 chosen across populations", []string{"fit", "--truth", truth, "--rounds", "1", "--choose-l2", "1,100", csv, csv}, exitOK,
+			[]string{"var fitted = model{", "ringfence cdr fit --choose-l2 1,100 --kind-l2 1 --rounds 1 --equal=true (--l2 "}, "held-out log-loss"},
+		{"L2 chosen from one population", []string{"fit", "--truth", truth, "--choose-l2", "1,100", csv}, exitUsage, nil, ""},
+		{"L2 not a number", []string{"fit", "--truth", truth, "--choose-l2", "1,x", csv, csv}, exitUsage, nil, ""},
+		{"no truth", []string{"fit", csv}, exitUsage, nil, ""},
+		{"truths not matching files", []string{"fit", "--truth", truth, "--truth", truth, "--truth", truth, csv, csv}, exitUsage, nil, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -36,6 +41,9 @@ func TestCDRFit(t *testing.T) {
 				if !strings.Contains(stdout, w) {
 					t.Errorf("output lacks %q:\n%s", w, stdout)
 				}
+			}
+			if !strings.Contains(stderr, tt.log) {
+				t.Errorf("stderr lacks %q: %s", tt.log, stderr)
 			}
 			if tt.code == exitOK && !strings.Contains(stderr, "round 1:") {
 				t.Errorf("no fit report on stderr: %s", stderr)

@@ -280,52 +280,6 @@ func TestHashesRepairedAtOpen(t *testing.T) {
 	}
 }
 
-func TestProofs(t *testing.T) {
-	l := openTest(t, t.TempDir())
-	defer l.Close()
-	appendN(t, l, 0, 13)
-	old, err := l.Checkpoint()
-	if err != nil {
-		t.Fatal(err)
-	}
-	appendN(t, l, 13, 20)
-	cp, err := l.Checkpoint()
-	if err != nil {
-		t.Fatal(err)
-	}
-	parsed, err := ParseCheckpoint(cp.Note, l.Verifier())
-	if err != nil || parsed.Size != 33 || parsed.Root != cp.Root {
-		t.Fatalf("ParseCheckpoint = %+v, %v", parsed, err)
-	}
-	for _, i := range []int64{0, 5, 12, 13, 32} {
-		p, err := l.ProveInclusion(i, cp.Size)
-		if err != nil {
-			t.Fatal(err)
-		}
-		data, _ := l.EntryData(i)
-		if err := tlog.CheckRecord(p, cp.Size, cp.Root, i, tlog.RecordHash(data)); err != nil {
-			t.Fatalf("inclusion of %d: %v", i, err)
-		}
-		other, _ := l.EntryData((i + 1) % cp.Size)
-		if tlog.CheckRecord(p, cp.Size, cp.Root, i, tlog.RecordHash(other)) == nil {
-			t.Fatalf("inclusion proof of %d accepts another entry", i)
-		}
-	}
-	tp, err := l.ProveConsistency(old.Size, cp.Size)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := tlog.CheckTree(tp, cp.Size, cp.Root, old.Size, old.Root); err != nil {
-		t.Fatal(err)
-	}
-	if tlog.CheckTree(tp, cp.Size, cp.Root, old.Size, cp.Root) == nil {
-		t.Fatal("consistency proof accepts a wrong old root")
-	}
-	if _, err := l.ProveInclusion(40, 33); err == nil {
-		t.Fatal("proof of an entry beyond the tree")
-	}
-}
-
 func TestCheckpointTampering(t *testing.T) {
 	l := openTest(t, t.TempDir())
 	defer l.Close()

@@ -95,6 +95,9 @@ func checkProofs(t *testing.T, l *ledger.Log, old, cp ledger.Checkpoint) {
 	if tlog.CheckTree(tp, cp.Size, cp.Root, old.Size, cp.Root) == nil {
 		t.Fatal("consistency proof accepts a wrong old root")
 	}
+	if _, err := l.ProveInclusion(cp.Size+7, cp.Size); err == nil {
+		t.Fatal("proof of an entry beyond the tree")
+	}
 }
 
 // Run runs the suite.

@@ -42,6 +42,16 @@ func buildNATSServer(t *testing.T, dir string) string {
 // startNATSCluster starts n nats-server processes with JetStream, routed
 // to each other on 127.0.0.1 free ports, each storing in a directory of
 // t's, and stops them (SIGKILL) when t ends.
+// postgresAndNATS starts what a cluster test's nodes run over: a
+// PostgreSQL database (its URL) and three NATS servers with JetStream
+// (their processes, and the --log that names them all).
+func postgresAndNATS(t *testing.T) (url string, nats []*natsProc, logURLs string) {
+	t.Helper()
+	url = pgtest.URL(t)
+	nats = startNATSCluster(t, buildNATSServer(t, t.TempDir()), 3)
+	return url, nats, joinURLs(nats)
+}
+
 // joinURLs is the --log of nodes over the servers.
 func joinURLs(servers []*natsProc) string {
 	var urls []string
@@ -159,11 +169,8 @@ func TestClusterJetStream(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts PostgreSQL, three NATS servers and three nodes")
 	}
-	url := pgtest.URL(t)
 	started := time.Now()
-	bin := buildNATSServer(t, t.TempDir())
-	nats := startNATSCluster(t, bin, 3)
-	logURLs := joinURLs(nats)
+	url, nats, logURLs := postgresAndNATS(t)
 
 	keys := clusterKeys(t, url, ringfence.RoleCarrier, ringfence.RoleOperator, ringfence.RoleReporter, ringfence.RoleReporter, ringfence.RoleReporter)
 	carrier, operator, reporters := keys[0], keys[1], keys[2:]

@@ -23,7 +23,6 @@ import (
 	"ringfence/detect"
 	"ringfence/natslog"
 	"ringfence/postgres"
-	"ringfence/postgres/pgtest"
 	"ringfence/simulate"
 )
 
@@ -41,11 +40,8 @@ func TestClusterDetect(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts PostgreSQL, three NATS servers and three nodes")
 	}
-	url := pgtest.URL(t)
 	started := time.Now()
-	bin := buildNATSServer(t, t.TempDir())
-	nats := startNATSCluster(t, bin, 3)
-	logURLs := joinURLs(nats)
+	url, nats, logURLs := postgresAndNATS(t)
 	carrier := clusterKeys(t, url, ringfence.RoleCarrier)[0]
 
 	// The records, as the nodes will read them.

@@ -75,7 +75,43 @@ func (o *serveOptions) checkCluster(fs *flag.FlagSet) error {
 func storeFlag(fs *flag.FlagSet) *string {
 	s := new(string)
 	fs.Var(storeURL{s}, "store", "PostgreSQL store of a cluster (postgres://user:pass@host:port/db), instead of --data's embedded store")
+	if fs.Lookup("log") == nil {
+		// serve has a --log of its own; a verb's takes the same URLs.
+		fs.Var(cliLog{natsURLs{new(string)}}, "log", "the cluster's NATS servers (nats://h1:4222,...), as serve is given them: accepted with --store; the change commits to PostgreSQL with its event, and the nodes' relay carries the event into the JetStream stream (the verb itself does not connect to NATS)")
+	}
 	return s
+}
+
+// cliLog is a state-changing verb's --log: the cluster's NATS URLs, so that
+// a verb takes the flags its cluster's nodes take. A verb writes to
+// PostgreSQL only (its change and the change's event in one transaction);
+// the relay that every --log node runs publishes that event to the stream,
+// so running nodes see it at once without the verb reaching NATS.
+type cliLog struct{ natsURLs }
+
+func (l cliLog) Set(v string) error {
+	if err := l.natsURLs.Set(v); err != nil {
+		return err
+	}
+	for _, u := range strings.Split(v, ",") {
+		if !strings.HasPrefix(u, "nats://") && !strings.HasPrefix(u, "tls://") {
+			return errors.New("wants NATS server URLs, comma-separated (nats://h1:4222,nats://h2:4222)")
+		}
+	}
+	return nil
+}
+
+// checkCLILog refuses a verb's --log without --store: the URLs name a
+// cluster, and without --store the verb would write a data directory.
+func checkCLILog(fs *flag.FlagSet) error {
+	l, ok := fs.Lookup("log").Value.(cliLog)
+	if !ok || l.String() == "" {
+		return nil
+	}
+	if st := fs.Lookup("store"); st == nil || st.Value.String() == "" {
+		return errors.New("--log needs --store (the cluster's PostgreSQL, which the change is written to)")
+	}
+	return nil
 }
 
 // storeURL is --store's value. An empty one is refused when the flag is

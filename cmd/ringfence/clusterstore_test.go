@@ -64,7 +64,9 @@ func TestCLIStore(t *testing.T) {
 	if err := os.WriteFile(file, []byte(rows.String()), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	code, out, errs := runCLI(t, "", "import", "reports", file, "--store", url)
+	// --log as the nodes are given it: the import commits to PostgreSQL,
+	// and the verb does not reach NATS (none runs here).
+	code, out, errs := runCLI(t, "", "import", "reports", file, "--store", url, "--log", "nats://127.0.0.1:1")
 	if code != 0 || !strings.Contains(out, "imported 6, rejected 1") || !strings.Contains(out, "reports.csv:8: number:") {
 		t.Fatalf("import reports --store: exit %d %q %s; want 6 imported and line 8 rejected", code, out, errs)
 	}
@@ -79,6 +81,17 @@ func TestCLIStore(t *testing.T) {
 	} {
 		if code, _, errs := runCLI(t, "", args...); code != exitUsage || !strings.Contains(errs, "--store") {
 			t.Fatalf("ringfence %s: exit %d %q, want a usage error about --store", strings.Join(args, " "), code, errs)
+		}
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"rules", subscriber, "show", "--log", "nats://127.0.0.1:1"}, "--log needs --store"},
+		{[]string{"keys", "list", "--store", url, "--log", "http://127.0.0.1:1"}, "wants NATS server URLs"},
+	} {
+		if code, _, errs := runCLI(t, "", tc.args...); code != exitUsage || !strings.Contains(errs, tc.want) {
+			t.Fatalf("ringfence %s: exit %d %q, want a usage error with %q", strings.Join(tc.args, " "), code, errs, tc.want)
 		}
 	}
 }

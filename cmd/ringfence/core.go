@@ -455,7 +455,7 @@ func (c *cli) runRules(args []string) int {
        ringfence rules SUBSCRIBER show [--json]
        ringfence rules SUBSCRIBER set [--contacts-only off|label|block] [--quiet HH:MM-HH:MM|off] [--quiet-action label|block]
                                       [--min-weight W] [--block-category C[=label|block]]... [--allow-category C]...
-(a prefix ends in *, e.g. 170*; every form takes --data DIR or --store postgres://...)`, c.stderr)
+(a prefix ends in *, e.g. 170*; every form takes --data DIR or --store postgres://... [--log nats://...])`, c.stderr)
 	data := c.dataDir(fs)
 	store := storeFlag(fs)
 	until := fs.String("until", "", "pass: valid until this time (RFC 3339)")

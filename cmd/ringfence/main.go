@@ -229,6 +229,11 @@ func (c *cli) parse(fs *flag.FlagSet, args []string) (pos []string, code int, ok
 	if err != nil {
 		return nil, c.usageError(fs, "%v", err), false
 	}
+	if fs.Lookup("log") != nil && fs.Lookup("store") != nil {
+		if err := checkCLILog(fs); err != nil {
+			return nil, c.usageError(fs, "%v", err), false
+		}
+	}
 	return pos, exitOK, true
 }
 

@@ -60,6 +60,16 @@ const BatchRecords = 1024
 // is stored once. A partition's records keep their order unless a
 // message of theirs had to be published again.
 func (l *Log) PublishCalls(ctx context.Context, recs []ringfence.CallRecord) error {
+	return l.PublishCallsFrom(ctx, recs, nil)
+}
+
+// PublishCallsFrom is PublishCalls for records that may name who carried
+// them: source gives the account and trunk of a record's Source id (as
+// cdr.Reader.Source does), and each batch carries the names its records
+// use, so that a detector on another node can say on a flag which
+// customer's line carried the calls. A nil source publishes records
+// without names.
+func (l *Log) PublishCallsFrom(ctx context.Context, recs []ringfence.CallRecord, source func(id uint16) (account, trunk string)) error {
 	ctx, cancel := withDefaultTimeout(ctx, appendTimeout)
 	defer cancel()
 	n := l.cfg.Partitions
@@ -70,10 +80,18 @@ func (l *Log) PublishCalls(ctx context.Context, recs []ringfence.CallRecord) err
 		ack jetstream.PubAckFuture
 	}
 	var sent []pending
+	var named []*namedBatch // per partition, with source
+	if source != nil {
+		named = make([]*namedBatch, n)
+	}
 	flush := func(p int) error {
 		msg := nats.NewMsg(l.cfg.Prefix + ".cdr." + strconv.Itoa(p))
 		msg.Data = parts[p]
 		parts[p] = nil
+		if named != nil {
+			msg.Data = named[p].bytes()
+			named[p] = nil
+		}
 		id := newID()
 		f, err := l.js.PublishMsgAsync(msg, jetstream.WithMsgID(id))
 		if err != nil && !retryable(err) {
@@ -83,6 +101,16 @@ func (l *Log) PublishCalls(ctx context.Context, recs []ringfence.CallRecord) err
 		return nil
 	}
 	add := func(p int, r ringfence.CallRecord) error {
+		if named != nil {
+			if named[p] == nil {
+				named[p] = &namedBatch{index: map[uint16]uint16{}}
+				parts[p] = []byte{} // marks the partition as pending
+			}
+			if named[p].add(r, source) == BatchRecords {
+				return flush(p)
+			}
+			return nil
+		}
 		if parts[p] == nil {
 			parts[p] = make([]byte, 1, 1+BatchRecords*recordSize)
 			parts[p][0] = callsVersion
@@ -105,7 +133,7 @@ func (l *Log) PublishCalls(ctx context.Context, recs []ringfence.CallRecord) err
 		}
 	}
 	for p := range parts {
-		if parts[p] != nil {
+		if parts[p] != nil || named != nil && named[p] != nil {
 			if err := flush(p); err != nil {
 				return fmt.Errorf("natslog: publish calls: %w", err)
 			}
@@ -145,23 +173,124 @@ func appendRecord(b []byte, r ringfence.CallRecord) []byte {
 	return append(b, 0)
 }
 
-// decodeCalls reads a batch of records.
+// namedVersion is the first byte of a batch of records that name who
+// carried them: after it, the number of names (uint16), each name as an
+// account and a trunk (uint16 length and bytes each), then the records,
+// each followed by its name's number in the batch (uint16; 0 for none).
+const namedVersion = 2
+
+// Source is who carried a call, as a batch of records names it.
+type Source struct{ Account, Trunk string }
+
+// namedBatch builds a batch of records with the names of their sources.
+type namedBatch struct {
+	names []Source
+	index map[uint16]uint16 // the publisher's Source id → number in names (from 1)
+	recs  []byte
+	n     int
+}
+
+// add appends r, naming its source, and returns the records in the batch.
+func (nb *namedBatch) add(r ringfence.CallRecord, source func(uint16) (string, string)) int {
+	var i uint16
+	if r.Source != 0 {
+		var ok bool
+		if i, ok = nb.index[r.Source]; !ok {
+			a, t := source(r.Source)
+			nb.names = append(nb.names, Source{clip(a), clip(t)})
+			i = uint16(len(nb.names))
+			nb.index[r.Source] = i
+		}
+	}
+	nb.recs = binary.LittleEndian.AppendUint16(appendRecord(nb.recs, r), i)
+	nb.n++
+	return nb.n
+}
+
+// clip bounds a name to what its uint16 length can say.
+func clip(s string) string { return s[:min(len(s), 1<<16-1)] }
+
+func (nb *namedBatch) bytes() []byte {
+	b := []byte{namedVersion}
+	b = binary.LittleEndian.AppendUint16(b, uint16(len(nb.names)))
+	for _, s := range nb.names {
+		for _, v := range []string{s.Account, s.Trunk} {
+			b = binary.LittleEndian.AppendUint16(b, uint16(len(v)))
+			b = append(b, v...)
+		}
+	}
+	return append(b, nb.recs...)
+}
+
+// decodeBatch reads a batch of records and the names of their sources:
+// a record's Source is its name's number in names, from 1 (0: none).
+func decodeBatch(b []byte) ([]ringfence.CallRecord, []Source, error) {
+	if len(b) < 1 || b[0] != namedVersion {
+		recs, err := decodeCalls(b)
+		return recs, nil, err
+	}
+	bad := fmt.Errorf("not a batch of named call records (%d bytes)", len(b))
+	b = b[1:]
+	if len(b) < 2 {
+		return nil, nil, bad
+	}
+	k := int(binary.LittleEndian.Uint16(b))
+	b = b[2:]
+	names := make([]Source, 0, k)
+	for range k {
+		var v [2]string
+		for j := range v {
+			if len(b) < 2 || len(b) < 2+int(binary.LittleEndian.Uint16(b)) {
+				return nil, nil, bad
+			}
+			l := int(binary.LittleEndian.Uint16(b))
+			v[j], b = string(b[2:2+l]), b[2+l:]
+		}
+		names = append(names, Source{v[0], v[1]})
+	}
+	const size = recordSize + 2
+	if len(b)%size != 0 {
+		return nil, nil, bad
+	}
+	recs := make([]ringfence.CallRecord, 0, len(b)/size)
+	for ; len(b) > 0; b = b[size:] {
+		r := decodeRecord(b)
+		r.Source = binary.LittleEndian.Uint16(b[recordSize:])
+		if int(r.Source) > len(names) {
+			return nil, nil, bad
+		}
+		recs = append(recs, r)
+	}
+	return recs, names, nil
+}
+
+// decodeCalls reads a batch of records (of either version; the names of
+// a named batch are left out, and its records' Source are their numbers
+// in the batch).
 func decodeCalls(b []byte) ([]ringfence.CallRecord, error) {
+	if len(b) > 0 && b[0] == namedVersion {
+		recs, _, err := decodeBatch(b)
+		return recs, err
+	}
 	if len(b) < 1 || b[0] != callsVersion || (len(b)-1)%recordSize != 0 {
 		return nil, fmt.Errorf("not a batch of call records (%d bytes)", len(b))
 	}
 	b = b[1:]
 	out := make([]ringfence.CallRecord, 0, len(b)/recordSize)
 	for ; len(b) > 0; b = b[recordSize:] {
-		out = append(out, ringfence.CallRecord{
-			Caller:   binary.LittleEndian.Uint64(b),
-			Callee:   binary.LittleEndian.Uint64(b[8:]),
-			Start:    int64(binary.LittleEndian.Uint64(b[16:])),
-			Duration: binary.LittleEndian.Uint32(b[24:]),
-			Answered: b[28] == 1,
-		})
+		out = append(out, decodeRecord(b))
 	}
 	return out, nil
+}
+
+func decodeRecord(b []byte) ringfence.CallRecord {
+	return ringfence.CallRecord{
+		Caller:   binary.LittleEndian.Uint64(b),
+		Callee:   binary.LittleEndian.Uint64(b[8:]),
+		Start:    int64(binary.LittleEndian.Uint64(b[16:])),
+		Duration: binary.LittleEndian.Uint32(b[24:]),
+		Answered: b[28] == 1,
+	}
 }
 
 func deadline(ctx context.Context) time.Time {

@@ -128,17 +128,32 @@ func (st *partState) seen(f ringfence.Flag) bool {
 
 // observe feeds records to the detector and returns the new flags (none
 // when emit is false: a replay).
-func (st *partState) observe(det *detect.Detector, recs []ringfence.CallRecord, emit bool) []ringfence.Flag {
+func (st *partState) observe(det *detect.Detector, recs []ringfence.CallRecord, names []Source, emit bool) []ringfence.Flag {
 	var out []ringfence.Flag
 	for _, r := range recs {
 		det.Observe(r, func(f ringfence.Flag) {
 			if !st.seen(f) && emit {
-				out = append(out, f)
+				out = append(out, attribute(f, r, names))
 			}
 		})
 		st.now = max(st.now, r.Start)
 	}
 	return out
+}
+
+// attribute gives a flag raised on record r the account and trunk its
+// batch names for r, when the flag is its caller's: a call-bombing target
+// is called, not calling, and names no line (as a node's own detector
+// does, engine.ObserveFrom).
+func attribute(f ringfence.Flag, r ringfence.CallRecord, names []Source) ringfence.Flag {
+	if r.Source == 0 || int(r.Source) > len(names) || f.Kind == ringfence.KindCallBombingTarget {
+		return f
+	}
+	if k, ok := number.Key(f.Number); !ok || k != r.Caller {
+		return f
+	}
+	f.Account, f.Trunk = names[r.Source-1].Account, names[r.Source-1].Trunk
+	return f
 }
 
 // advance notes that the records up to seq are applied.
@@ -440,14 +455,14 @@ func (w *partWorker) apply(ctx context.Context, det *detect.Detector, st *partSt
 	if seq <= st.applied {
 		return nil
 	}
-	recs, err := decodeCalls(m.Data())
+	recs, names, err := decodeBatch(m.Data())
 	if err != nil {
 		// No detector can use it: set aside, and go on.
 		d.cfg.Logger.Error("detect: a message that is no batch of call records was set aside", "partition", w.p, "seq", seq, "err", err)
 		st.advance(seq)
 		return nil
 	}
-	flags := st.observe(det, recs, true)
+	flags := st.observe(det, recs, names, true)
 	if seq <= maybeApplied && len(flags) > 0 {
 		kept := flags[:0]
 		for _, f := range flags {
@@ -534,7 +549,7 @@ func (w *partWorker) replay(ctx context.Context, det *detect.Detector, st *partS
 			return n, nil
 		}
 		if recs, err := decodeCalls(m.Data()); err == nil {
-			st.observe(det, recs, false)
+			st.observe(det, recs, nil, false)
 		}
 		st.advance(seq)
 		n++
@@ -562,9 +577,9 @@ func PartitionedFlags(recs []ringfence.CallRecord, count int) []ringfence.Flag {
 	for _, r := range recs {
 		one[0] = r
 		pc, pe := partitionsOf(r, count)
-		out = append(out, sts[pc].observe(dets[pc], one, true)...)
+		out = append(out, sts[pc].observe(dets[pc], one, nil, true)...)
 		if pe >= 0 {
-			out = append(out, sts[pe].observe(dets[pe], one, true)...)
+			out = append(out, sts[pe].observe(dets[pe], one, nil, true)...)
 		}
 	}
 	return out
@@ -576,7 +591,7 @@ func PartitionedFlags(recs []ringfence.CallRecord, count int) []ringfence.Flag {
 // when no takeover replays less than all of it.
 func PartitionFlags(recs []ringfence.CallRecord, count, p int) []ringfence.Flag {
 	cfg := DetectConfig(count, p)
-	return newPartState(checkpoint{}, cfg, 72*time.Hour).observe(detect.New(cfg), recs, true)
+	return newPartState(checkpoint{}, cfg, 72*time.Hour).observe(detect.New(cfg), recs, nil, true)
 }
 
 // ReadPartition reads the records of partition p the stream holds, in

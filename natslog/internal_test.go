@@ -77,7 +77,7 @@ func TestDecodeCallsRejects(t *testing.T) {
 		{"one record", good, true},
 		{"empty batch", []byte{callsVersion}, true},
 		{"no version", nil, false},
-		{"other version", append([]byte{2}, good[1:]...), false},
+		{"other version", append([]byte{3}, good[1:]...), false},
 		{"cut record", good[:len(good)-1], false},
 	}
 	for _, tt := range tests {
@@ -134,4 +134,93 @@ func TestFailWindow(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestNamedBatch: a batch of records that name their sources carries the
+// names once each, gives them back with every record, and a flag raised
+// on a record gets its caller's account and trunk (not a call-bombing
+// target's); damaged batches are refused.
+func TestNamedBatch(t *testing.T) {
+	names := map[uint16][2]string{1: {"acct-7", "trunk-a"}, 2: {"客户甲", ""}}
+	source := func(id uint16) (string, string) { return names[id][0], names[id][1] }
+	recs := []ringfence.CallRecord{
+		{Caller: 8617000000001, Callee: 8613800000001, Start: 1772366400, Duration: 30, Answered: true, Source: 2},
+		{Caller: 8617000000002, Callee: 8613800000002, Start: 1772366401},
+		{Caller: 8617000000003, Callee: 8613800000003, Start: 1772366402, Source: 1},
+		{Caller: 8617000000001, Callee: 8613800000004, Start: 1772366403, Source: 2},
+	}
+	nb := &namedBatch{index: map[uint16]uint16{}}
+	for _, r := range recs {
+		nb.add(r, source)
+	}
+	b := nb.bytes()
+	got, srcs, err := decodeBatch(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(srcs) != 2 || len(got) != len(recs) {
+		t.Fatalf("%d names, %d records; want 2 and %d", len(srcs), len(got), len(recs))
+	}
+	for i, r := range got {
+		want := recs[i]
+		var wantName [2]string
+		if want.Source != 0 {
+			wantName = names[want.Source]
+		}
+		var gotName [2]string
+		if r.Source != 0 {
+			gotName = [2]string{srcs[r.Source-1].Account, srcs[r.Source-1].Trunk}
+		}
+		want.Source, r.Source = 0, 0
+		if r != want || gotName != wantName {
+			t.Errorf("record %d: %+v %q, want %+v %q", i, r, gotName, want, wantName)
+		}
+	}
+	if rs, err := decodeCalls(b); err != nil || len(rs) != len(recs) {
+		t.Errorf("decodeCalls of a named batch: %d records, %v", len(rs), err)
+	}
+
+	tele := ringfence.Flag{Number: "+8617000000001", Kind: ringfence.KindTelemarketing}
+	if f := attribute(tele, got[0], srcs); f.Account != "客户甲" || f.Trunk != "" {
+		t.Errorf("caller's flag: account %q trunk %q", f.Account, f.Trunk)
+	}
+	if f := attribute(tele, got[2], srcs); f.Account != "" {
+		t.Errorf("a flag on another number got the record's account %q", f.Account)
+	}
+	bomb := ringfence.Flag{Number: "+8613800000001", Kind: ringfence.KindCallBombingTarget}
+	if f := attribute(bomb, got[0], srcs); f.Account != "" {
+		t.Errorf("a call-bombing target got account %q", f.Account)
+	}
+
+	for name, bad := range map[string][]byte{
+		"cut in the names":  b[:5],
+		"cut record":        b[:len(b)-1],
+		"name out of range": append(append([]byte{}, b[:len(b)-2]...), 9, 0),
+		"no count of names": {namedVersion, 1},
+	} {
+		if _, _, err := decodeBatch(bad); err == nil {
+			t.Errorf("%s: decoded", name)
+		}
+	}
+}
+
+// FuzzDecodeBatch: any bytes on the stream decode to records whose source
+// numbers are in the batch's names, or to an error; never a panic.
+func FuzzDecodeBatch(f *testing.F) {
+	nb := &namedBatch{index: map[uint16]uint16{}}
+	nb.add(ringfence.CallRecord{Caller: 8617000000001, Callee: 8613800000001, Start: 1772366400, Source: 5}, func(uint16) (string, string) { return "a", "t" })
+	f.Add(nb.bytes())
+	f.Add(appendRecord([]byte{callsVersion}, ringfence.CallRecord{Caller: 1, Callee: 2}))
+	f.Add([]byte{namedVersion, 0, 0})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		recs, names, err := decodeBatch(b)
+		if err != nil {
+			return
+		}
+		for _, r := range recs {
+			if names != nil && int(r.Source) > len(names) {
+				t.Fatalf("source %d of %d names", r.Source, len(names))
+			}
+		}
+	})
 }

@@ -59,15 +59,16 @@ type ingestNode struct {
 // does) and publishes them on the call-record partitions, returning once
 // the stream has acknowledged them all. It returns no flags: the
 // detectors raise them later, as events (GET /v1/flags, verdicts).
-// Records naming an account or trunk lose them on the way (the stream's
-// records carry numbers, times and outcomes only).
-func (n ingestNode) ObserveFrom(ctx context.Context, cdrs []ringfence.CallRecord, _ func(id uint16) (account, trunk string)) ([]ringfence.Flag, error) {
+// Records naming an account or trunk carry the names (each batch on the
+// stream names the sources its records use), so that flags say which
+// customer's line carried the calls.
+func (n ingestNode) ObserveFrom(ctx context.Context, cdrs []ringfence.CallRecord, source func(id uint16) (account, trunk string)) ([]ringfence.Flag, error) {
 	l := n.cd.log.Load()
 	if l == nil {
 		return nil, ringfence.Errorf(ringfence.EUNAVAILABLE, "call records: the node is not connected to the JetStream log yet; send them again")
 	}
 	kept := n.NoteCalls(cdrs)
-	if err := l.PublishCalls(ctx, kept); err != nil {
+	if err := l.PublishCallsFrom(ctx, kept, source); err != nil {
 		return nil, ringfence.Errorf(ringfence.EUNAVAILABLE, "call records: %v", err)
 	}
 	return []ringfence.Flag{}, nil

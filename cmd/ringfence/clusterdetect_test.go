@@ -59,6 +59,10 @@ func TestClusterDetect(t *testing.T) {
 	if err := simulate.WriteCSV(&csv, simulate.Run(simulate.Config{Days: 2, Subscribers: subscribers, Seed: 3, Start: start}).Calls); err != nil {
 		t.Fatal(err)
 	}
+	// Each row names the customer account that carried it (by the
+	// caller's last digit), so that flags must say which line carried the
+	// calls after travelling through the stream.
+	csv = *bytes.NewBuffer(withAccounts(csv.Bytes()))
 	file := filepath.Join(t.TempDir(), "cdr.csv")
 	if err := os.WriteFile(file, csv.Bytes(), 0o600); err != nil {
 		t.Fatal(err)
@@ -188,6 +192,13 @@ func TestClusterDetect(t *testing.T) {
 	if err := db.Events().Read(context.Background(), 0, func(ev ringfence.Event) error {
 		if ev.Type == ringfence.EventFlag && ev.Flag != nil {
 			events[ev.Flag.Number+" "+string(ev.Flag.Kind)]++
+			want := "acct-" + ev.Flag.Number[len(ev.Flag.Number)-1:]
+			if ev.Flag.Kind == ringfence.KindCallBombingTarget {
+				want = "" // called, not calling: no line to name
+			}
+			if ev.Flag.Account != want {
+				t.Errorf("flag %s %s names account %q, want %q", ev.Flag.Number, ev.Flag.Kind, ev.Flag.Account, want)
+			}
 		}
 		return nil
 	}); err != nil {
@@ -312,4 +323,19 @@ func ownedPartitions(t *testing.T, n *procNode) map[int]uint64 {
 		out[p] = uint64(v)
 	}
 	return out
+}
+
+// withAccounts adds an account column to a native call-record CSV: the
+// caller's last digit, as "acct-D".
+func withAccounts(csv []byte) []byte {
+	var out bytes.Buffer
+	for i, line := range strings.Split(strings.TrimRight(string(csv), "\n"), "\n") {
+		if i == 0 {
+			out.WriteString(line + ",account\n")
+			continue
+		}
+		caller, _, _ := strings.Cut(line, ",")
+		out.WriteString(line + ",acct-" + caller[len(caller)-1:] + "\n")
+	}
+	return out.Bytes()
 }

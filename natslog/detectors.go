@@ -139,11 +139,15 @@ type PartitionStatus struct {
 	Applied, Pending uint64
 	// Replayed is how many messages the last takeover here replayed.
 	Replayed uint64
+	// Checkpointed is when this node last stored the partition's
+	// checkpoint (zero before it did).
+	Checkpointed time.Time
 }
 
 type partStatus struct {
 	owned                      atomic.Bool
 	applied, pending, replayed atomic.Uint64
+	checkpointed               atomic.Int64 // Unix nanoseconds; 0: none yet
 }
 
 // NewDetectors returns the detectors of this node over l's partitions;
@@ -167,6 +171,9 @@ func (d *Detectors) Status() []PartitionStatus {
 	for i := range d.status {
 		s := &d.status[i]
 		out[i] = PartitionStatus{Partition: i, Owned: s.owned.Load(), Applied: s.applied.Load(), Pending: s.pending.Load(), Replayed: s.replayed.Load()}
+		if ns := s.checkpointed.Load(); ns != 0 {
+			out[i].Checkpointed = time.Unix(0, ns)
+		}
 	}
 	return out
 }
@@ -339,19 +346,39 @@ func (d *Detectors) renew(ctx context.Context) {
 
 // drop stops w at once (no checkpoint: the lease may be another's) and
 // forgets it; release also deletes the lease, at its revision.
+//
+// It does not wait for a worker whose lease is lost: one stuck in a call
+// to a dead NATS server (the client may take many seconds to give up)
+// would hold up the renewal of every other partition here, and those
+// leases would lapse too. Such a worker applies nothing more: its context
+// is cancelled, its lease no longer valid, and its progress writes are
+// refused once the next owner wrote. A released lease is deleted only
+// once its worker has ended (within dropWait; else it is left to expire),
+// so that no next owner starts while it may still apply.
 func (d *Detectors) drop(w *partWorker, release bool) {
 	w.cancel()
-	<-w.done
 	d.mu.Lock()
-	delete(d.held, w.p)
-	d.mu.Unlock()
-	d.status[w.p].owned.Store(false)
-	if release {
-		dctx, cancel := context.WithTimeout(context.Background(), time.Second)
-		d.leases.Delete(dctx, leaseKey(w.p), jetstream.LastRevision(w.rev))
-		cancel()
+	if d.held[w.p] == w {
+		delete(d.held, w.p)
+		d.status[w.p].owned.Store(false)
 	}
+	d.mu.Unlock()
+	if !release {
+		return
+	}
+	select {
+	case <-w.done:
+	case <-time.After(dropWait):
+		d.cfg.Logger.Warn("detect: a partition's worker did not stop; its lease is left to expire", "partition", w.p)
+		return
+	}
+	dctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	d.leases.Delete(dctx, leaseKey(w.p), jetstream.LastRevision(w.rev))
+	cancel()
 }
+
+// dropWait is how long drop waits for a released partition's worker.
+const dropWait = 2 * time.Second
 
 // giveBack gives n partitions back, the highest first: each is
 // checkpointed, then its lease deleted.

@@ -209,7 +209,11 @@ func (w *partWorker) save(ctx context.Context, st *partState) error {
 	if !w.valid() {
 		return errLeaseLost
 	}
-	return w.put(ctx, st.checkpoint(w.p, w.d.l.cfg.Partitions, w.d.cfg.Node))
+	if err := w.put(ctx, st.checkpoint(w.p, w.d.l.cfg.Partitions, w.d.cfg.Node)); err != nil {
+		return err
+	}
+	w.d.status[w.p].checkpointed.Store(time.Now().UnixNano())
+	return nil
 }
 
 // put stores ck as the partition's checkpoint, while the lease is valid.

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"strconv"
 	"sync/atomic"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -82,8 +83,8 @@ func (n ingestNode) Observe(ctx context.Context, cdrs []ringfence.CallRecord) ([
 // detectCollector is /metrics' view of the partitions: how many this
 // node owns, and each owned partition's applied sequence and lag.
 type detectCollector struct {
-	cd                     *clusterDetect
-	owned, applied, behind *prometheus.Desc
+	cd                          *clusterDetect
+	owned, applied, behind, age *prometheus.Desc
 }
 
 func newDetectCollector(cd *clusterDetect) *detectCollector {
@@ -91,6 +92,7 @@ func newDetectCollector(cd *clusterDetect) *detectCollector {
 		owned:   prometheus.NewDesc("ringfence_detect_partitions_owned", "Call-record partitions whose lease this node holds.", nil, nil),
 		applied: prometheus.NewDesc("ringfence_detect_partition_applied_sequence", "Last stream sequence applied on a partition this node owns.", []string{"partition"}, nil),
 		behind:  prometheus.NewDesc("ringfence_detect_partition_lag_messages", "Messages (of up to 1,024 records) on a partition this node owns not applied yet.", []string{"partition"}, nil),
+		age:     prometheus.NewDesc("ringfence_detect_partition_checkpoint_age_seconds", "Seconds since this node stored the checkpoint of a partition it owns: the snapshot a takeover rebuilds from (absent before the first).", []string{"partition"}, nil),
 	}
 }
 
@@ -98,6 +100,7 @@ func (c *detectCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- c.owned
 	ch <- c.applied
 	ch <- c.behind
+	ch <- c.age
 }
 
 func (c *detectCollector) Collect(ch chan<- prometheus.Metric) {
@@ -112,6 +115,9 @@ func (c *detectCollector) Collect(ch chan<- prometheus.Metric) {
 			p := strconv.Itoa(s.Partition)
 			ch <- prometheus.MustNewConstMetric(c.applied, prometheus.GaugeValue, float64(s.Applied), p)
 			ch <- prometheus.MustNewConstMetric(c.behind, prometheus.GaugeValue, float64(s.Pending), p)
+			if !s.Checkpointed.IsZero() {
+				ch <- prometheus.MustNewConstMetric(c.age, prometheus.GaugeValue, time.Since(s.Checkpointed).Seconds(), p)
+			}
 		}
 	}
 	ch <- prometheus.MustNewConstMetric(c.owned, prometheus.GaugeValue, float64(owned))

@@ -180,6 +180,22 @@ func TestClusterDetect(t *testing.T) {
 		t.Fatalf("partitions not applied to their heads %v within 60 s: a %v, b %v\n%s\n%s", heads, oa, ob, a.log, b.log)
 	}
 
+	// Every partition a live node owns has a checkpoint, stored within
+	// the last few checkpoint periods (5 s each), in its /metrics.
+	if took, ok := waitFor(20*time.Second, func() bool {
+		for _, n := range []*procNode{a, b} {
+			ages := checkpointAges(n)
+			for p := range ownedPartitions(t, n) {
+				if age, ok := ages[p]; !ok || age > 30 {
+					return false
+				}
+			}
+		}
+		return true
+	}); !ok {
+		t.Errorf("a partition's checkpoint age is missing or over 30 s after %v: a %v, b %v", took, checkpointAges(a), checkpointAges(b))
+	}
+
 	// The flags stored, each once, are the partitioned detectors'. A
 	// flag's event is read back from PostgreSQL's event log (every flag
 	// stored appends one), after the last one stored reaches the store.
@@ -321,6 +337,25 @@ func ownedPartitions(t *testing.T, n *procNode) map[int]uint64 {
 		p, _ := strconv.Atoi(m[1])
 		v, _ := strconv.ParseFloat(m[2], 64)
 		out[p] = uint64(v)
+	}
+	return out
+}
+
+var checkpointAgeRe = regexp.MustCompile(`(?m)^ringfence_detect_partition_checkpoint_age_seconds\{partition="(\d+)"\} (\S+)$`)
+
+// checkpointAges are the ages of the checkpoints of the partitions the
+// node owns, from its /metrics (none when it does not answer).
+func checkpointAges(n *procNode) map[int]float64 {
+	out := map[int]float64{}
+	resp, err := http.Get("http://" + n.addr + "/metrics")
+	if err != nil {
+		return out
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	for _, m := range checkpointAgeRe.FindAllStringSubmatch(string(raw), -1) {
+		p, _ := strconv.Atoi(m[1])
+		out[p], _ = strconv.ParseFloat(m[2], 64)
 	}
 	return out
 }

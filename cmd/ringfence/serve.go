@@ -298,20 +298,34 @@ The web console is at http://%s/ : sign in with the key of a role (also in %s):
 // then every few hours until ctx ends. Events hold personal data (rules,
 // leak callers) and nothing here reads them after that long.
 func trimEvents(ctx context.Context, log ringfence.EventLog, logger *slog.Logger) {
-	t := time.NewTicker(6 * time.Hour)
-	defer t.Stop()
+	failed := 0
 	for {
 		n, err := log.Trim(ctx, time.Now().Add(-ringfence.EventRetention))
+		next := 6 * time.Hour
 		switch {
 		case err != nil && ctx.Err() == nil:
-			logger.Error("trimming the event log", "err", err)
-		case n > 0:
-			logger.Info("trimmed the event log", "events", n)
+			// A store or NATS server restarting fails a trim for a
+			// moment; nothing is lost by trimming a minute later.
+			failed++
+			next = trimRetry
+			if failed < 3 {
+				logger.Warn("trimming the event log failed; trying again in a minute", "err", err)
+			} else {
+				logger.Error("trimming the event log keeps failing; trying again in a minute", "err", err, "attempts", failed)
+			}
+		case err == nil:
+			failed = 0
+			if n > 0 {
+				logger.Info("trimmed the event log", "events", n)
+			}
 		}
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
+		case <-time.After(next):
 		}
 	}
 }
+
+// trimRetry is how long trimEvents waits after a failed trim.
+var trimRetry = time.Minute

@@ -16,6 +16,7 @@ import (
 	"ringfence"
 	"ringfence/alias"
 	"ringfence/engine"
+	"ringfence/evidence"
 	"ringfence/ledger"
 	"ringfence/postgres"
 )
@@ -309,4 +310,39 @@ func spoolDir(dir string) (string, error) {
 		}
 	}
 	return dir, nil
+}
+
+// clusterEvidence builds the evidence bundle of a case from a cluster's
+// ledger in PostgreSQL, as any node's GET /v1/evidence/{case} does: the
+// ledger is read, never written (this is no writer), and the bundle is
+// signed with the key file the nodes are given.
+func clusterEvidence(ctx context.Context, store, keyFile, caseID string) ([]byte, error) {
+	db, err := postgres.Open(ctx, store)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	st := db.Ledger()
+	if has, err := st.HasKeys(ctx); err != nil {
+		return nil, err
+	} else if !has {
+		return nil, ringfence.Errorf(ringfence.ENOTFOUND, "this cluster keeps no disclosure ledger yet (no node was started with --ledger-key)")
+	}
+	keys, err := loadLedgerKey(ctx, keyFile, st, false, slog.New(slog.DiscardHandler))
+	if err != nil {
+		return nil, err
+	}
+	if err := st.CheckKeys(ctx, keys); err != nil {
+		return nil, fmt.Errorf("ledger key file %s: %w", keyFile, err)
+	}
+	l, err := ledger.OpenStorage(st, keys, ledger.Options{CheckpointEvery: -1})
+	if err != nil {
+		return nil, err
+	}
+	defer l.Close()
+	l.Follow(ringfence.Errorf(ringfence.EUNAVAILABLE, "the command line reads the disclosure ledger; it never writes it"))
+	return evidence.ExportWith(l, caseID, func(i int64) (string, error) {
+		ev, err := db.LeakByLedger(ctx, i)
+		return ev.Caller, err
+	})
 }

@@ -183,6 +183,17 @@ func TestClusterLedger(t *testing.T) {
 	verifyBundle(t, bundle, st.VerifierKey(), exportEntry)
 	path := filepath.Join(t.TempDir(), "case.zip")
 	os.WriteFile(path, bundle, 0o600)
+	// The command line builds the same case's bundle from PostgreSQL.
+	cliBundle := filepath.Join(t.TempDir(), "cli.zip")
+	if code, out, errs := runCLI(t, "", "evidence", "export", "--case", att.Case, "--out", cliBundle, "--store", url, "--ledger-key", keyFile); code != 0 {
+		t.Fatalf("ringfence evidence export --store: %d %s%s", code, out, errs)
+	}
+	if code, out, errs := runCLI(t, "", "evidence", "verify", cliBundle, "--key", keyFile); code != 0 {
+		t.Fatalf("ringfence evidence verify of the command line's bundle: %d %s%s", code, out, errs)
+	}
+	if code, _, errs := runCLI(t, "", "evidence", "export", "--case", att.Case, "--out", cliBundle, "--store", url); code != exitUsage || !strings.Contains(errs, "--ledger-key") {
+		t.Fatalf("evidence export --store without --ledger-key: exit %d %s", code, errs)
+	}
 	// The verifier key itself, or the cluster's key file (its verifier
 	// line), with or without @.
 	for _, k := range []string{st.VerifierKey(), "@" + keyFile, keyFile} {

@@ -489,8 +489,10 @@ func (c *cli) runLedger(args []string) int {
 }
 
 func (c *cli) runEvidence(args []string) int {
-	fs := newFlagSet("evidence", "export --case ID --out bundle.zip | verify bundle.zip [--key KEY|@FILE]", c.stderr)
+	fs := newFlagSet("evidence", "export --case ID --out bundle.zip [--store postgres://... --ledger-key FILE] | verify bundle.zip [--key KEY|@FILE]", c.stderr)
 	data := c.dataDir(fs)
+	store := storeFlag(fs)
+	ledgerKey := fs.String("ledger-key", "", "export with --store: the cluster's ledger key file (0600), as its nodes are given it")
 	caseID := fs.String("case", "", "export: case id (leak-N for the alias leak at ledger entry N, or an attribution case)")
 	out := fs.String("out", "", "export: bundle file to write")
 	key := fs.String("key", "", "verify: the ledger's verifier key, or @FILE holding it (default: the key of the ledger in --data)")
@@ -502,13 +504,30 @@ func (c *cli) runEvidence(args []string) int {
 	if len(pos) == 0 {
 		return c.usageError(fs, "want export or verify")
 	}
-	if code, ok := c.onlyFlags(fs, "evidence "+pos[0], map[string][]string{"export": {"case", "out"}, "verify": {"key", "json"}}[pos[0]]...); !ok {
+	if code, ok := c.onlyFlags(fs, "evidence "+pos[0], map[string][]string{"export": {"case", "out", "ledger-key", "log"}, "verify": {"key", "json"}}[pos[0]]...); !ok {
 		return code
 	}
 	switch {
 	case pos[0] == "export" && len(pos) == 1:
 		if *caseID == "" || *out == "" {
 			return c.usageError(fs, "export needs --case and --out")
+		}
+		if *store != "" || *ledgerKey != "" {
+			if *store == "" || *ledgerKey == "" {
+				return c.usageError(fs, "export from a cluster needs both --store and --ledger-key")
+			}
+			if err := checkStore(fs, *store); err != nil {
+				return c.usageError(fs, "%v", err)
+			}
+			b, err := clusterEvidence(c.context(), *store, *ledgerKey, *caseID)
+			if err == nil {
+				err = writeFileAtomic(*out, b)
+			}
+			if err != nil {
+				return c.fail("evidence export", err)
+			}
+			fmt.Fprintf(c.stdout, "evidence bundle of case %s: %s (%d bytes)\n", *caseID, *out, len(b))
+			return exitOK
 		}
 		l, err := openLedger(*data)
 		if err != nil {

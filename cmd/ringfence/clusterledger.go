@@ -312,35 +312,47 @@ func spoolDir(dir string) (string, error) {
 	return dir, nil
 }
 
-// clusterEvidence builds the evidence bundle of a case from a cluster's
-// ledger in PostgreSQL, as any node's GET /v1/evidence/{case} does: the
-// ledger is read, never written (this is no writer), and the bundle is
-// signed with the key file the nodes are given.
-func clusterEvidence(ctx context.Context, store, keyFile, caseID string) ([]byte, error) {
-	db, err := postgres.Open(ctx, store)
+// openLedgerReader opens a cluster's ledger in PostgreSQL for the command
+// line: read, never written (this is no writer), with the key file the
+// nodes are given. closeAll closes the ledger and the store.
+func openLedgerReader(ctx context.Context, store, keyFile string) (l *ledger.Log, db *postgres.Store, closeAll func(), err error) {
+	db, err = postgres.Open(ctx, store)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
-	defer db.Close()
+	fail := func(err error) (*ledger.Log, *postgres.Store, func(), error) {
+		db.Close()
+		return nil, nil, nil, err
+	}
 	st := db.Ledger()
 	if has, err := st.HasKeys(ctx); err != nil {
-		return nil, err
+		return fail(err)
 	} else if !has {
-		return nil, ringfence.Errorf(ringfence.ENOTFOUND, "this cluster keeps no disclosure ledger yet (no node was started with --ledger-key)")
+		return fail(ringfence.Errorf(ringfence.ENOTFOUND, "this cluster keeps no disclosure ledger yet (no node was started with --ledger-key)"))
 	}
 	keys, err := loadLedgerKey(ctx, keyFile, st, false, slog.New(slog.DiscardHandler))
 	if err != nil {
-		return nil, err
+		return fail(err)
 	}
 	if err := st.CheckKeys(ctx, keys); err != nil {
-		return nil, fmt.Errorf("ledger key file %s: %w", keyFile, err)
+		return fail(fmt.Errorf("ledger key file %s: %w", keyFile, err))
 	}
-	l, err := ledger.OpenStorage(st, keys, ledger.Options{CheckpointEvery: -1})
+	if l, err = ledger.OpenStorage(st, keys, ledger.Options{CheckpointEvery: -1}); err != nil {
+		return fail(err)
+	}
+	l.Follow(ringfence.Errorf(ringfence.EUNAVAILABLE, "the command line reads the disclosure ledger; it never writes it"))
+	return l, db, func() { l.Close(); db.Close() }, nil
+}
+
+// clusterEvidence builds the evidence bundle of a case from a cluster's
+// ledger in PostgreSQL, as any node's GET /v1/evidence/{case} does, signed
+// with the key file the nodes are given.
+func clusterEvidence(ctx context.Context, store, keyFile, caseID string) ([]byte, error) {
+	l, db, closeAll, err := openLedgerReader(ctx, store, keyFile)
 	if err != nil {
 		return nil, err
 	}
-	defer l.Close()
-	l.Follow(ringfence.Errorf(ringfence.EUNAVAILABLE, "the command line reads the disclosure ledger; it never writes it"))
+	defer closeAll()
 	return evidence.ExportWith(l, caseID, func(i int64) (string, error) {
 		ev, err := db.LeakByLedger(ctx, i)
 		return ev.Caller, err

@@ -194,6 +194,19 @@ func TestClusterLedger(t *testing.T) {
 	if code, _, errs := runCLI(t, "", "evidence", "export", "--case", att.Case, "--out", cliBundle, "--store", url); code != exitUsage || !strings.Contains(errs, "--ledger-key") {
 		t.Fatalf("evidence export --store without --ledger-key: exit %d %s", code, errs)
 	}
+	// ledger verify, checkpoint and pubkey on the cluster's ledger.
+	if code, out, errs := runCLI(t, "", "ledger", "verify", "--store", url, "--ledger-key", keyFile); code != 0 || !strings.Contains(out, "verifies:") || !strings.Contains(out, "1 export") {
+		t.Fatalf("ledger verify --store: %d %s%s", code, out, errs)
+	}
+	if code, out, errs := runCLI(t, "", "ledger", "checkpoint", "--store", url, "--ledger-key", keyFile); code != 0 || !strings.Contains(out, st.VerifierKey()[:strings.Index(st.VerifierKey(), "+")]) {
+		t.Fatalf("ledger checkpoint --store: %d %s%s", code, out, errs)
+	}
+	if code, out, errs := runCLI(t, "", "ledger", "pubkey", "--ledger-key", keyFile); code != 0 || strings.TrimSpace(out) != st.VerifierKey() {
+		t.Fatalf("ledger pubkey --ledger-key: %d %q%s, want %q", code, out, errs, st.VerifierKey())
+	}
+	if code, _, errs := runCLI(t, "", "ledger", "verify", "--ledger-key", keyFile); code != exitUsage || !strings.Contains(errs, "--store") {
+		t.Fatalf("ledger verify --ledger-key without --store: exit %d %s", code, errs)
+	}
 	// The verifier key itself, or the cluster's key file (its verifier
 	// line), with or without @.
 	for _, k := range []string{st.VerifierKey(), "@" + keyFile, keyFile} {

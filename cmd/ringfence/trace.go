@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -410,8 +411,10 @@ func writeFileAtomic(path string, data []byte) error {
 }
 
 func (c *cli) runLedger(args []string) int {
-	fs := newFlagSet("ledger", "verify|pubkey|checkpoint", c.stderr)
+	fs := newFlagSet("ledger", "verify|pubkey|checkpoint [--store postgres://... --ledger-key FILE]", c.stderr)
 	data := c.dataDir(fs)
+	store := storeFlag(fs)
+	ledgerKey := fs.String("ledger-key", "", "a cluster's ledger key file, as its nodes are given it (verify and checkpoint also need --store)")
 	asJSON := fs.Bool("json", false, "verify: print JSON")
 	pos, code, ok := c.parse(fs, args)
 	if !ok {
@@ -423,8 +426,11 @@ func (c *cli) runLedger(args []string) int {
 	if pos[0] != "verify" && pos[0] != "checkpoint" && pos[0] != "pubkey" {
 		return c.usageError(fs, "unknown subcommand %q", pos[0])
 	}
-	if code, ok := c.onlyFlags(fs, "ledger "+pos[0], map[string][]string{"verify": {"json"}}[pos[0]]...); !ok {
+	if code, ok := c.onlyFlags(fs, "ledger "+pos[0], map[string][]string{"verify": {"json", "ledger-key", "log"}, "checkpoint": {"ledger-key", "log"}, "pubkey": {"ledger-key"}}[pos[0]]...); !ok {
 		return code
+	}
+	if *store != "" || *ledgerKey != "" {
+		return c.clusterLedgerVerb(fs, pos[0], *store, *ledgerKey, *asJSON)
 	}
 	if err := requireData(*data); err != nil {
 		return c.fail("ledger", err)
@@ -462,30 +468,80 @@ func (c *cli) runLedger(args []string) int {
 		if _, err := l.Checkpoint(); err != nil {
 			return c.fail("ledger verify", err)
 		}
-		rep, err := l.Verify(context.Background())
-		if err != nil {
-			return c.fail("ledger verify", err)
-		}
-		if *asJSON {
-			c.printJSON(rep)
-			return exitOK
-		}
-		fmt.Fprintf(c.stdout, "ledger %s verifies: %s", l.Dir(), ringfence.Plural(rep.Entries, "entry"))
-		for _, t := range []string{ledger.TypeExport, ledger.TypeAliasBinding, ledger.TypeAliasRelease, ledger.TypeLeakEvent, ledger.TypeAttribution} {
-			if n := rep.Types[t]; n > 0 {
-				fmt.Fprintf(c.stdout, ", %s", ledger.TypeCount(int(n), t))
-			}
-		}
-		fmt.Fprintf(c.stdout, "; %s", ringfence.Plural(rep.Checkpoints, "signed checkpoint"))
-		if rep.Latest != nil {
-			fmt.Fprintf(c.stdout, " (latest: %d entries, %s, root %s)", rep.Latest.Size, rep.Latest.Time.Format(time.RFC3339), rep.Latest.Root)
-		}
-		fmt.Fprintf(c.stdout, "; %s and %s match their entries\n", ringfence.Plural(rep.PrintLists, "print list"), ringfence.Plural(rep.Cases, "case file"))
-		for _, o := range rep.Orphans {
-			fmt.Fprintf(c.stderr, "ringfence ledger: %s is committed by no entry (left by an interrupted export)\n", o)
-		}
+		return c.verifyLedger(l, l.Dir(), *asJSON)
 	}
 	return exitOK
+}
+
+// verifyLedger checks the whole of l and prints the report; where names
+// the ledger (its directory, or the cluster's store).
+func (c *cli) verifyLedger(l *ledger.Log, where string, asJSON bool) int {
+	rep, err := l.Verify(context.Background())
+	if err != nil {
+		return c.fail("ledger verify", err)
+	}
+	if asJSON {
+		c.printJSON(rep)
+		return exitOK
+	}
+	fmt.Fprintf(c.stdout, "ledger %s verifies: %s", where, ringfence.Plural(rep.Entries, "entry"))
+	for _, t := range []string{ledger.TypeExport, ledger.TypeAliasBinding, ledger.TypeAliasRelease, ledger.TypeLeakEvent, ledger.TypeAttribution} {
+		if n := rep.Types[t]; n > 0 {
+			fmt.Fprintf(c.stdout, ", %s", ledger.TypeCount(int(n), t))
+		}
+	}
+	fmt.Fprintf(c.stdout, "; %s", ringfence.Plural(rep.Checkpoints, "signed checkpoint"))
+	if rep.Latest != nil {
+		fmt.Fprintf(c.stdout, " (latest: %d entries, %s, root %s)", rep.Latest.Size, rep.Latest.Time.Format(time.RFC3339), rep.Latest.Root)
+	}
+	fmt.Fprintf(c.stdout, "; %s and %s match their entries\n", ringfence.Plural(rep.PrintLists, "print list"), ringfence.Plural(rep.Cases, "case file"))
+	for _, o := range rep.Orphans {
+		fmt.Fprintf(c.stderr, "ringfence ledger: %s is committed by no entry (left by an interrupted export)\n", o)
+	}
+	return exitOK
+}
+
+// clusterLedgerVerb is ledger verify|checkpoint|pubkey on a cluster's
+// ledger in PostgreSQL, read with the nodes' key file.
+func (c *cli) clusterLedgerVerb(fs *flag.FlagSet, verb, store, keyFile string, asJSON bool) int {
+	if keyFile == "" {
+		return c.usageError(fs, "a cluster's ledger needs --ledger-key (the key file its nodes are given)")
+	}
+	if verb == "pubkey" {
+		if store != "" {
+			return c.usageError(fs, "pubkey reads the key file only: leave --store out")
+		}
+		b, err := os.ReadFile(keyFile)
+		if err != nil {
+			return c.fail("ledger", err)
+		}
+		k, err := ledger.ParseKeyFile(b)
+		if err != nil {
+			return c.fail("ledger", fmt.Errorf("ledger key file %s: %w", keyFile, err))
+		}
+		fmt.Fprintln(c.stdout, k.Verifier)
+		return exitOK
+	}
+	if store == "" {
+		return c.usageError(fs, "ledger %s with --ledger-key needs --store (the cluster's PostgreSQL)", verb)
+	}
+	if err := checkStore(fs, store); err != nil {
+		return c.usageError(fs, "%v", err)
+	}
+	l, _, closeAll, err := openLedgerReader(c.context(), store, keyFile)
+	if err != nil {
+		return c.fail("ledger", err)
+	}
+	defer closeAll()
+	if verb == "checkpoint" {
+		cps := l.Checkpoints()
+		if len(cps) == 0 {
+			return c.fail("ledger", ringfence.Errorf(ringfence.ENOTFOUND, "the cluster's ledger has no signed checkpoint yet"))
+		}
+		c.stdout.Write(cps[len(cps)-1].Note)
+		return exitOK
+	}
+	return c.verifyLedger(l, "in "+redactURL(store), asJSON)
 }
 
 func (c *cli) runEvidence(args []string) int {

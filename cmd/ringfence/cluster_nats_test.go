@@ -207,24 +207,7 @@ func TestClusterJetStream(t *testing.T) {
 	}
 	var lags []time.Duration
 	for i := range writes {
-		want := "block"
-		if i%2 == 0 {
-			if code, m := a.call(t, "POST", "/v1/rules/"+subscriber+"/entries", operator, map[string]string{"pattern": caller, "action": "block"}); code != 200 {
-				t.Fatalf("write %d on node a: %d %v", i, code, m)
-			}
-		} else {
-			if code, m := a.call(t, "DELETE", "/v1/rules/"+subscriber+"/entries/"+caller, operator, nil); code != 200 && code != 204 {
-				t.Fatalf("write %d on node a: %d %v", i, code, m)
-			}
-			want = "allow"
-		}
-		if got := a.verdict(t, carrier, caller, subscriber)["action"]; got != want {
-			t.Fatalf("write %d: node a answers %v right after its own write, want %s (read-your-writes)", i, got, want)
-		}
-		lag, ok := waitFor(time.Second, func() bool { return b.verdict(t, carrier, caller, subscriber)["action"] == want })
-		if !ok {
-			t.Fatalf("write %d on node a did not change node b's verdict to %s within 1 s\n%s", i, want, b.log)
-		}
+		lag := ruleWriteLag(t, a.clusterNode, b.clusterNode, i, operator, carrier, subscriber, caller)
 		lags = append(lags, lag)
 	}
 	slices.Sort(lags)

@@ -196,26 +196,7 @@ func TestCluster(t *testing.T) {
 				t.Fatalf("node c: %v\n%s", err, c.log)
 			}
 		}
-		want := "block"
-		if i%2 == 0 {
-			code, m := a.call(t, "POST", "/v1/rules/"+subscriber+"/entries", operator, map[string]string{"pattern": caller, "action": "block"})
-			if code != 200 {
-				t.Fatalf("write %d on node a: %d %v", i, code, m)
-			}
-		} else {
-			code, m := a.call(t, "DELETE", "/v1/rules/"+subscriber+"/entries/"+caller, operator, nil)
-			if code != 200 && code != 204 {
-				t.Fatalf("write %d on node a: %d %v", i, code, m)
-			}
-			want = "allow"
-		}
-		if got := a.verdict(t, carrier, caller, subscriber)["action"]; got != want {
-			t.Fatalf("write %d: node a answers %v right after its own write, want %s (read-your-writes)", i, got, want)
-		}
-		lag, ok := waitFor(time.Second, func() bool { return b.verdict(t, carrier, caller, subscriber)["action"] == want })
-		if !ok {
-			t.Fatalf("write %d on node a did not change node b's verdict to %s within 1 s", i, want)
-		}
+		lag := ruleWriteLag(t, a, b, i, operator, carrier, subscriber, caller)
 		lags = append(lags, lag)
 	}
 	slices.Sort(lags)
@@ -471,4 +452,31 @@ func clusterKeys(t *testing.T, url string, roles ...ringfence.Role) []string {
 		}
 	}
 	return secrets
+}
+
+// ruleWriteLag makes write i of a rules lag measurement on node a (even i
+// blocks caller for subscriber, odd i removes the entry), checks a's own
+// verdict right after it (read-your-writes), and returns how long b's
+// verdict took to change; it fails the test past 1 s.
+func ruleWriteLag(t *testing.T, a, b *clusterNode, i int, operator, carrier, subscriber, caller string) time.Duration {
+	t.Helper()
+	want := "block"
+	if i%2 == 0 {
+		if code, m := a.call(t, "POST", "/v1/rules/"+subscriber+"/entries", operator, map[string]string{"pattern": caller, "action": "block"}); code != 200 {
+			t.Fatalf("write %d on node a: %d %v", i, code, m)
+		}
+	} else {
+		if code, m := a.call(t, "DELETE", "/v1/rules/"+subscriber+"/entries/"+caller, operator, nil); code != 200 && code != 204 {
+			t.Fatalf("write %d on node a: %d %v", i, code, m)
+		}
+		want = "allow"
+	}
+	if got := a.verdict(t, carrier, caller, subscriber)["action"]; got != want {
+		t.Fatalf("write %d: node a answers %v right after its own write, want %s (read-your-writes)", i, got, want)
+	}
+	lag, ok := waitFor(time.Second, func() bool { return b.verdict(t, carrier, caller, subscriber)["action"] == want })
+	if !ok {
+		t.Fatalf("write %d on node a did not change node b's verdict to %s within 1 s\n%s", i, want, b.log)
+	}
+	return lag
 }

@@ -326,16 +326,8 @@ var appliedRe = regexp.MustCompile(`(?m)^ringfence_detect_partition_applied_sequ
 // sequences, from its /metrics (none when it does not answer).
 func ownedPartitions(t *testing.T, n *procNode) map[int]uint64 {
 	t.Helper()
-	resp, err := http.Get("http://" + n.addr + "/metrics")
-	if err != nil {
-		return nil
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
 	out := map[int]uint64{}
-	for _, m := range appliedRe.FindAllStringSubmatch(string(raw), -1) {
-		p, _ := strconv.Atoi(m[1])
-		v, _ := strconv.ParseFloat(m[2], 64)
+	for p, v := range partitionMetric(n, appliedRe) {
 		out[p] = uint64(v)
 	}
 	return out
@@ -345,7 +337,11 @@ var checkpointAgeRe = regexp.MustCompile(`(?m)^ringfence_detect_partition_checkp
 
 // checkpointAges are the ages of the checkpoints of the partitions the
 // node owns, from its /metrics (none when it does not answer).
-func checkpointAges(n *procNode) map[int]float64 {
+func checkpointAges(n *procNode) map[int]float64 { return partitionMetric(n, checkpointAgeRe) }
+
+// partitionMetric reads a per-partition gauge (re: its partition label and
+// value) from the node's /metrics; none when it does not answer.
+func partitionMetric(n *procNode, re *regexp.Regexp) map[int]float64 {
 	out := map[int]float64{}
 	resp, err := http.Get("http://" + n.addr + "/metrics")
 	if err != nil {
@@ -353,7 +349,7 @@ func checkpointAges(n *procNode) map[int]float64 {
 	}
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(resp.Body)
-	for _, m := range checkpointAgeRe.FindAllStringSubmatch(string(raw), -1) {
+	for _, m := range re.FindAllStringSubmatch(string(raw), -1) {
 		p, _ := strconv.Atoi(m[1])
 		out[p], _ = strconv.ParseFloat(m[2], 64)
 	}

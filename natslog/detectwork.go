@@ -338,13 +338,10 @@ func (w *partWorker) run(ctx context.Context) error {
 		status.replayed.Store(n)
 		d.cfg.Logger.Info("detect: rebuilt a partition", "partition", p, "replayed_messages", n, "from", st.replayFrom, "to", st.applied, "took", time.Since(began).Round(time.Millisecond))
 	}
-	// An ordered consumer from the first record not applied: it delivers
-	// the partition in the stream's order with no gap.
-	it, err := w.consume(ctx, st.applied+1)
-	if err != nil {
-		return err
-	}
-	defer func() { it.Stop() }()
+	// A reader from the first record not applied: it delivers the
+	// partition in the stream's order with no gap.
+	rd := w.reader(st.applied + 1)
+	defer rd.Stop()
 	idleSince := time.Now()
 	lastSave, lastProgress, written := time.Now(), time.Now(), st.applied
 	for {
@@ -359,14 +356,14 @@ func (w *partWorker) run(ctx context.Context) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		m, err := it.Next(jetstream.NextMaxWait(500 * time.Millisecond))
+		m, meta, err := rd.Next(ctx, 500*time.Millisecond)
 		switch {
 		case err == nil:
-			if err := w.apply(ctx, det, st, m, maybeApplied); err != nil {
+			if err := w.apply(ctx, det, st, m, meta, maybeApplied); err != nil {
 				return err
 			}
 			idleSince = time.Now()
-		case errors.Is(err, nats.ErrTimeout) || errors.Is(err, context.DeadlineExceeded):
+		case errors.Is(err, nats.ErrTimeout):
 			if time.Since(idleSince) < stallAfter {
 				break
 			}
@@ -381,9 +378,8 @@ func (w *partWorker) run(ctx context.Context) error {
 				break
 			}
 			d.cfg.Logger.Warn("detect: the partition's consumer stalled; starting another", "partition", p, "applied", st.applied, "last", last.Sequence)
-			it.Stop()
-			if it, err = w.consume(ctx, st.applied+1); err != nil {
-				return err
+			if err := rd.Restart(ctx, st.applied+1); err != nil {
+				return d.errorf(p, "%w", err)
 			}
 		default:
 			if ctx.Err() != nil {
@@ -414,30 +410,12 @@ func (w *partWorker) run(ctx context.Context) error {
 // the partition holds records not applied.
 const stallAfter = 3 * time.Second
 
-// consume starts an ordered consumer of the partition from sequence from.
-// Its pull requests are short, with heartbeats, so that one parked on a
-// server that died is noticed, and made again, within seconds.
-func (w *partWorker) consume(ctx context.Context, from uint64) (jetstream.MessagesContext, error) {
-	var cons jetstream.Consumer
-	if err := w.again(ctx, func(ctx context.Context) (err error) {
-		cons, err = w.d.l.calls.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{
-			FilterSubjects: []string{w.d.l.cfg.Prefix + ".cdr." + strconv.Itoa(w.p)},
-			DeliverPolicy:  jetstream.DeliverByStartSequencePolicy,
-			OptStartSeq:    from,
-			// A consumer that cannot be made again (no JetStream
-			// leader) fails the worker rather than block it: the
-			// partition is given back and taken again.
-			MaxResetAttempts: 3,
-		})
-		return err
-	}); err != nil {
-		return nil, w.d.errorf(w.p, "consumer: %w", err)
-	}
-	it, err := cons.Messages(jetstream.PullMaxMessages(256), jetstream.PullExpiry(4*time.Second))
-	if err != nil {
-		return nil, w.d.errorf(w.p, "consume: %w", err)
-	}
-	return it, nil
+// reader reads the partition from sequence from, its consumers made
+// again while the lease holds (again).
+func (w *partWorker) reader(from uint64) *reader {
+	rd := newReader(w.d.l.calls, w.d.l.cfg.Prefix+".cdr."+strconv.Itoa(w.p), from)
+	rd.again = w.again
+	return rd
 }
 
 // progressEvery is how often an owner writes its applied sequence (and
@@ -449,12 +427,8 @@ const progressEvery = 200 * time.Millisecond
 // flags into the sink, after the progress says they may be stored (those
 // a former owner may have stored already are checked against the store
 // first).
-func (w *partWorker) apply(ctx context.Context, det *detect.Detector, st *partState, m jetstream.Msg, maybeApplied uint64) error {
+func (w *partWorker) apply(ctx context.Context, det *detect.Detector, st *partState, m jetstream.Msg, meta *jetstream.MsgMetadata, maybeApplied uint64) error {
 	d, status := w.d, &w.d.status[w.p]
-	meta, err := m.Metadata()
-	if err != nil {
-		return d.errorf(w.p, "message: %w", err)
-	}
 	seq := meta.Sequence.Stream
 	if seq <= st.applied {
 		return nil
@@ -504,28 +478,21 @@ func (w *partWorker) apply(ctx context.Context, det *detect.Detector, st *partSt
 // older than its retention are gone).
 func (w *partWorker) replay(ctx context.Context, det *detect.Detector, st *partState, from, to uint64) (uint64, error) {
 	d := w.d
-	oc, err := d.l.calls.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{
-		FilterSubjects: []string{d.l.cfg.Prefix + ".cdr." + strconv.Itoa(w.p)},
-		DeliverPolicy:  jetstream.DeliverByStartSequencePolicy,
-		OptStartSeq:    from,
-	})
-	if err != nil {
-		return 0, d.errorf(w.p, "replay: %w", err)
-	}
-	it, err := oc.Messages(jetstream.PullExpiry(4 * time.Second))
-	if err != nil {
-		return 0, d.errorf(w.p, "replay: %w", err)
-	}
-	defer it.Stop()
+	rd := w.reader(from)
+	defer rd.Stop()
 	applied := st.applied
 	defer func() { st.applied = applied }() // advance moves it; the position stays the last applied
 	var n uint64
+	idleSince := time.Now()
 	for {
-		m, err := it.Next(jetstream.NextMaxWait(2 * time.Second))
+		m, meta, err := rd.Next(ctx, 500*time.Millisecond)
 		switch {
 		case ctx.Err() != nil:
 			return n, ctx.Err()
-		case errors.Is(err, nats.ErrTimeout) || errors.Is(err, context.DeadlineExceeded):
+		case errors.Is(err, nats.ErrTimeout):
+			if time.Since(idleSince) < 2*time.Second {
+				continue
+			}
 			// Nothing came: either the stream no longer holds the
 			// records up to the last applied one (older than its
 			// retention), or it did not answer (a server died, a leader
@@ -544,10 +511,7 @@ func (w *partWorker) replay(ctx context.Context, det *detect.Detector, st *partS
 		case err != nil:
 			return n, d.errorf(w.p, "replay: %w", err)
 		}
-		meta, err := m.Metadata()
-		if err != nil {
-			return n, d.errorf(w.p, "replay: %w", err)
-		}
+		idleSince = time.Now()
 		seq := meta.Sequence.Stream
 		if seq > to {
 			return n, nil
@@ -599,8 +563,8 @@ func PartitionFlags(recs []ringfence.CallRecord, count, p int) []ringfence.Flag 
 }
 
 // ReadPartition reads the records of partition p the stream holds, in
-// the stream's order. A read that stalls (a server died) starts again
-// where it was, a few times.
+// the stream's order. A read that stalls (a server died) goes on where it
+// was with a new consumer, for up to a minute in all.
 func (l *Log) ReadPartition(ctx context.Context, p int) ([]ringfence.CallRecord, error) {
 	subject := l.cfg.Prefix + ".cdr." + strconv.Itoa(p)
 	last, err := l.calls.GetLastMsgForSubject(ctx, subject)
@@ -609,48 +573,39 @@ func (l *Log) ReadPartition(ctx context.Context, p int) ([]ringfence.CallRecord,
 	} else if err != nil {
 		return nil, fmt.Errorf("natslog: partition %d: %w", p, err)
 	}
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	rd := newReader(l.calls, subject, 1)
+	rd.again = func(ctx context.Context, fn func(context.Context) error) error {
+		for {
+			err := fn(ctx)
+			if err == nil || !retryable(err) || ctx.Err() != nil {
+				return err
+			}
+			if err := sleep(ctx, 250*time.Millisecond); err != nil {
+				return err
+			}
+		}
+	}
+	defer rd.Stop()
 	var out []ringfence.CallRecord
-	next := uint64(1)
-	for attempt := 0; ; attempt++ {
-		done, err := l.readFrom(ctx, subject, &next, last.Sequence, func(recs []ringfence.CallRecord) { out = append(out, recs...) })
-		if done {
-			return out, nil
-		}
-		if attempt == 4 || ctx.Err() != nil {
-			return nil, fmt.Errorf("natslog: partition %d: %w", p, err)
-		}
-	}
-}
-
-// readFrom reads subject's messages from *next to last, moving *next on.
-func (l *Log) readFrom(ctx context.Context, subject string, next *uint64, last uint64, fn func([]ringfence.CallRecord)) (bool, error) {
-	oc, err := l.calls.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{FilterSubjects: []string{subject},
-		DeliverPolicy: jetstream.DeliverByStartSequencePolicy, OptStartSeq: *next, MaxResetAttempts: 3})
-	if err != nil {
-		return false, err
-	}
-	it, err := oc.Messages(jetstream.PullExpiry(4 * time.Second))
-	if err != nil {
-		return false, err
-	}
-	defer it.Stop()
 	for {
-		m, err := it.Next(jetstream.NextMaxWait(10 * time.Second))
-		if err != nil {
-			return false, err
-		}
-		meta, err := m.Metadata()
-		if err != nil {
-			return false, err
+		m, meta, err := rd.Next(ctx, time.Second)
+		switch {
+		case ctx.Err() != nil:
+			return nil, fmt.Errorf("natslog: partition %d: read to %d: %w", p, last.Sequence, ctx.Err())
+		case errors.Is(err, nats.ErrTimeout):
+			continue
+		case err != nil:
+			return nil, fmt.Errorf("natslog: partition %d: %w", p, err)
 		}
 		recs, err := decodeCalls(m.Data())
 		if err != nil {
-			return false, err
+			return nil, fmt.Errorf("natslog: partition %d: message %d: %w", p, meta.Sequence.Stream, err)
 		}
-		fn(recs)
-		*next = meta.Sequence.Stream + 1
-		if meta.Sequence.Stream >= last {
-			return true, nil
+		out = append(out, recs...)
+		if meta.Sequence.Stream >= last.Sequence {
+			return out, nil
 		}
 	}
 }

@@ -2,7 +2,9 @@ package natslog
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strconv"
@@ -92,7 +94,7 @@ func (l *Log) PublishCallsFrom(ctx context.Context, recs []ringfence.CallRecord,
 			msg.Data = named[p].bytes()
 			named[p] = nil
 		}
-		id := newID()
+		id := batchID(msg.Subject, msg.Data)
 		f, err := l.js.PublishMsgAsync(msg, jetstream.WithMsgID(id))
 		if err != nil && !retryable(err) {
 			return err
@@ -160,6 +162,19 @@ func (l *Log) PublishCallsFrom(ctx context.Context, recs []ringfence.CallRecord,
 		}
 	}
 	return nil
+}
+
+// batchID is a batch's message ID: a digest of its partition and bytes.
+// The same records sent again in the same batches (a client re-sending a
+// POST whose answer it lost) are stored once within callsDedupWindow,
+// the servers answering the second publish as a duplicate. Two batches
+// alike byte for byte hold the same calls, each a repeat anyway.
+func batchID(subject string, data []byte) string {
+	h := sha256.New()
+	h.Write([]byte(subject))
+	h.Write([]byte{0})
+	h.Write(data)
+	return "c" + hex.EncodeToString(h.Sum(nil)[:16])
 }
 
 func appendRecord(b []byte, r ringfence.CallRecord) []byte {

@@ -100,6 +100,12 @@ var _ ringfence.EventLog = (*Log)(nil)
 // retried within it is stored once.
 const dedupWindow = 2 * time.Minute
 
+// callsDedupWindow is the call-record stream's: a batch's ID is a digest
+// of its records (batchID), so a POST re-sent within it publishes
+// nothing twice. The servers keep an ID per batch of up to 1,024 records
+// for this long.
+const callsDedupWindow = 10 * time.Minute
+
 // Open connects to the servers and creates the streams, or updates them
 // to cfg (but never their replicas: a stream that exists with other
 // replicas than cfg's is an error). In a cluster it waits (within ctx) until the streams can be
@@ -159,7 +165,7 @@ func Open(ctx context.Context, cfg Config) (*Log, error) {
 		Replicas:    cfg.Replicas,
 		Retention:   jetstream.LimitsPolicy,
 		MaxAge:      cfg.CallMaxAge,
-		Duplicates:  dedupWindow,
+		Duplicates:  min(callsDedupWindow, cfg.CallMaxAge),
 	}
 	if l.events, err = createStream(ctx, js, evCfg); err != nil {
 		nc.Close()
@@ -194,7 +200,7 @@ func createStream(ctx context.Context, js jetstream.JetStream, cfg jetstream.Str
 					"natslog: stream %s exists with %d replicas, this node asks for %d (--log-replicas): start it with --log-replicas %d, or change the stream with the nats CLI (nats stream edit %s --replicas %d) and then every node's flag",
 					cfg.Name, have.Replicas, cfg.Replicas, have.Replicas, cfg.Name, cfg.Replicas)}
 			}
-			if have.MaxAge == cfg.MaxAge && slices.Equal(have.Subjects, cfg.Subjects) {
+			if have.MaxAge == cfg.MaxAge && have.Duplicates == cfg.Duplicates && slices.Equal(have.Subjects, cfg.Subjects) {
 				return s, nil
 			}
 			s, err = js.UpdateStream(ctx, cfg)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -306,6 +307,48 @@ func TestPartitionSpread(t *testing.T) {
 			if c < even/2 || c > even*3/2 {
 				t.Fatalf("%d partitions: partition %d has %d of %d consecutive callers", tt.n, p, c, tt.callers)
 			}
+		}
+	}
+}
+
+// TestCallsResentStoredOnce: records published again as they were (a
+// client re-sending a POST whose answer it lost) add nothing to the
+// partitions; other records, or the same in another order, do.
+func TestCallsResentStoredOnce(t *testing.T) {
+	l := open(t, natslog.Config{URLs: natstest.Server(t, t.TempDir()).ClientURL(), Partitions: 4})
+	recs := make([]ringfence.CallRecord, 2500)
+	for i := range recs {
+		recs[i] = ringfence.CallRecord{Caller: 8617000000000 + uint64(i%300)*7919, Callee: 8613800000000 + uint64(i), Start: 1772366400 + int64(i), Duration: uint32(i % 90), Answered: i%3 == 0}
+	}
+	heads := func() []uint64 {
+		t.Helper()
+		h, err := l.PartitionHeads(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return h
+	}
+	if err := l.PublishCalls(ctx, recs); err != nil {
+		t.Fatal(err)
+	}
+	first := heads()
+	tests := []struct {
+		name  string
+		recs  []ringfence.CallRecord
+		moved bool
+	}{
+		{"sent again", recs, false},
+		{"sent again, once more", recs, false},
+		{"one record more", append(slices.Clone(recs), ringfence.CallRecord{Caller: 8617000000001, Callee: 8613800009999, Start: 1772370000}), true},
+		{"in another order", slices.Concat(recs[1:], recs[:1]), true},
+	}
+	for _, tt := range tests {
+		before := heads()
+		if err := l.PublishCalls(ctx, tt.recs); err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		if after := heads(); slices.Equal(after, before) == tt.moved {
+			t.Errorf("%s: partition heads %v → %v, want moved %v (first publish %v)", tt.name, before, after, tt.moved, first)
 		}
 	}
 }

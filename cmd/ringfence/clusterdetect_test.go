@@ -193,6 +193,17 @@ func TestClusterDetect(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A client that lost an answer sends the chunk again: the stream
+	// stores nothing twice (no partition moves), and the answer is the same.
+	last := header + strings.Join(rows[(chunks-1)*len(rows)/chunks:], "")
+	if code, m := postCDRs(t, a, carrier, last); code != 200 || m["rejected"] != 0.0 {
+		t.Fatalf("the last chunk sent again: %d %v", code, m)
+	}
+	if again, err := probe.PartitionHeads(context.Background()); err != nil {
+		t.Fatal(err)
+	} else if !slices.Equal(again, heads) {
+		t.Fatalf("the last chunk sent again moved the partitions: %v → %v", heads, again)
+	}
 	caught, ok := waitFor(60*time.Second, func() bool {
 		applied := map[int]uint64{}
 		for _, n := range live {

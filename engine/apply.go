@@ -21,8 +21,11 @@ func (e *Engine) Apply(ev ringfence.Event) {
 		e.reportMu.Lock()
 		defer e.reportMu.Unlock()
 	case ringfence.EventRules:
-		e.writeMu.Lock()
-		defer e.writeMu.Unlock()
+		if ev.Rules != nil {
+			mu := e.writeLock(ev.Rules.Subscriber)
+			mu.Lock()
+			defer mu.Unlock()
+		}
 	case ringfence.EventRegistry:
 		e.bizMu.Lock()
 		defer e.bizMu.Unlock()

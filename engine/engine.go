@@ -87,7 +87,11 @@ type ReportService struct {
 // RuleService keeps subscribers' personal rules.
 type RuleService struct {
 	*deps
-	writeMu sync.Mutex // serialises read-modify-write of rules
+	// writeMu serialises the read-modify-write of a subscriber's rules
+	// (writeLock picks a subscriber's): writes of different subscribers
+	// go to the store together, which commits them in one transaction
+	// when it can (the PostgreSQL store's group commit).
+	writeMu [64]sync.Mutex
 	mu      sync.RWMutex
 	rules   map[string]*screen.Rules // by subscriber E.164; values are never mutated
 }

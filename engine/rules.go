@@ -3,9 +3,11 @@ package engine
 import (
 	"context"
 	"fmt"
+	"hash/fnv"
 	"math/rand/v2"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"ringfence"
@@ -123,8 +125,9 @@ const (
 // refused the write for a concurrent change, and memory now holds the
 // stored document.
 func (e *RuleService) tryUpdateRules(ctx context.Context, actor, action, subscriber, detail string, f func(*screen.Rules) error) (_ *screen.Rules, retry bool, _ error) {
-	e.writeMu.Lock()
-	defer e.writeMu.Unlock()
+	mu := e.writeLock(subscriber)
+	mu.Lock()
+	defer mu.Unlock()
 	var r *screen.Rules
 	for {
 		var err error
@@ -170,8 +173,20 @@ func (e *RuleService) tryUpdateRules(ctx context.Context, actor, action, subscri
 	return r, false, nil
 }
 
+// writeLock is the lock of the subscriber's rules writes: one of
+// writeMu, by the subscriber's number as stored (a subscriber written
+// in any form takes the same lock).
+func (e *RuleService) writeLock(subscriber string) *sync.Mutex {
+	if sub, err := Subscriber(subscriber); err == nil {
+		subscriber = sub
+	}
+	h := fnv.New32a()
+	h.Write([]byte(subscriber))
+	return &e.writeMu[h.Sum32()%uint32(len(e.writeMu))]
+}
+
 // reloadRules puts the subscriber's stored rules into memory, when their
-// version is not memory's (the caller holds writeMu): the store is the
+// version is not memory's (the caller holds its writeLock): the store is the
 // record. A subscriber without stored rules leaves memory as it is.
 func (e *RuleService) reloadRules(ctx context.Context, sub string) error {
 	r, err := e.store.Rules(ctx, sub)

@@ -40,7 +40,8 @@ const (
 
 // Store is an open ringfence database on PostgreSQL.
 type Store struct {
-	pool *pgxpool.Pool
+	pool  *pgxpool.Pool
+	rules rulesGroup // rules writes waiting for their group commit
 }
 
 var _ ringfence.Store = (*Store)(nil)

@@ -30,43 +30,13 @@ func (s *Store) Rules(ctx context.Context, subscriber string) (*screen.Rules, er
 // PutRules implements ringfence.RuleStore: the stored version is compared
 // and moved on in the write's own statement (the row's lock orders two
 // writers of one document; the second finds the version moved on).
+// Writes that come together commit together (rulesgroup.go).
 func (s *Store) PutRules(ctx context.Context, r *screen.Rules, audit ringfence.AuditEntry) error {
-	base := r.Version
-	next := *r
-	next.Version = base + 1
-	doc, err := json.Marshal(&next)
+	w, err := newRulesWrite(ctx, r, audit)
 	if err != nil {
 		return err
 	}
-	_, err = s.tx(ctx, func(tx *wtx) error {
-		tag, err := tx.Exec(ctx, `UPDATE rules SET doc = $1, version = $2 WHERE subscriber = $3 AND version = $4`, string(doc), next.Version, r.Subscriber, base)
-		if err != nil {
-			return err
-		}
-		if tag.RowsAffected() == 0 {
-			if base != 0 {
-				return rulesConflict(base)
-			}
-			tag, err := tx.Exec(ctx, `INSERT INTO rules (subscriber, doc, version) VALUES ($1, $2, $3) ON CONFLICT (subscriber) DO NOTHING`, r.Subscriber, string(doc), next.Version)
-			if err != nil {
-				return err
-			}
-			if tag.RowsAffected() == 0 {
-				return rulesConflict(base)
-			}
-		}
-		var ev screen.Rules
-		if err := json.Unmarshal(doc, &ev); err != nil {
-			return err
-		}
-		tx.event(ringfence.Event{Type: ringfence.EventRules, At: audit.At, Rules: &ev})
-		return insertAudit(ctx, tx, audit)
-	})
-	if err != nil {
-		return err
-	}
-	r.Version = next.Version
-	return nil
+	return s.putRulesGrouped(w)
 }
 
 // rulesConflict is PutRules' answer to a write based on a version that is

@@ -1,6 +1,8 @@
 package storetest
 
 import (
+	"context"
+	"fmt"
 	"sync"
 	"testing"
 
@@ -102,5 +104,88 @@ func testRulesVersion(t *testing.T, s ringfence.Store) {
 	}
 	if got, _ := s.Rules(ctx, sub); got.Version != 4 {
 		t.Fatalf("after the race: version %d, want 4", got.Version)
+	}
+}
+
+// testRulesManyAtOnce: writes of many subscribers' documents at once
+// (which a store may commit together), some based on a version that is
+// not the stored one: each right write stores its own document at the
+// next version with one event (carrying that document, at a position of
+// its own, which the write's context learns) and one audit entry; each
+// wrong one is refused alone and leaves nothing.
+func testRulesManyAtOnce(t *testing.T, s ringfence.Store) {
+	const n = 64
+	sub := func(i int) string { return fmt.Sprintf("+86139100%05d", i) }
+	head, _ := s.Events().Head(ctx)
+	before, _ := s.AuditLog(ctx, 1000)
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	docs := make([]*screen.Rules, n)
+	apps := make([]*ringfence.Appended, n)
+	for i := range n {
+		base := int64(0)
+		if i%8 == 7 {
+			base = 5 // no such version: refused
+		}
+		docs[i] = &screen.Rules{Subscriber: sub(i), Entries: []screen.Entry{{Pattern: fmt.Sprintf("+86170%08d", i), Kind: "block"}},
+			BlockedCategories: map[ringfence.Category]ringfence.Action{}, Version: base}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var wctx context.Context
+			wctx, apps[i] = ringfence.WithAppended(ctx)
+			errs[i] = s.PutRules(wctx, docs[i], ringfence.AuditEntry{At: t0, Actor: "op", Action: "rules.set", Detail: fmt.Sprint(i)})
+		}()
+	}
+	wg.Wait()
+	positions := map[int64]int{}
+	ok := 0
+	for i := range n {
+		refused := i%8 == 7
+		switch {
+		case refused && ringfence.ErrorCode(errs[i]) != ringfence.ECONFLICT:
+			t.Fatalf("write %d based on a version never stored: %v, want ECONFLICT", i, errs[i])
+		case refused:
+			if _, err := s.Rules(ctx, sub(i)); ringfence.ErrorCode(err) != ringfence.ENOTFOUND {
+				t.Fatalf("refused write %d stored a document (%v)", i, err)
+			}
+			if p := apps[i].Positions(); len(p) != 0 {
+				t.Fatalf("refused write %d learnt positions %v", i, p)
+			}
+			continue
+		case errs[i] != nil:
+			t.Fatalf("write %d: %v", i, errs[i])
+		}
+		ok++
+		if docs[i].Version != 1 {
+			t.Fatalf("write %d: version %d, want 1", i, docs[i].Version)
+		}
+		got, err := s.Rules(ctx, sub(i))
+		if err != nil || got.Version != 1 || got.Entries[0].Pattern != docs[i].Entries[0].Pattern {
+			t.Fatalf("write %d: stored %+v, %v", i, got, err)
+		}
+		p := apps[i].Positions()
+		if len(p) != 1 {
+			t.Fatalf("write %d learnt positions %v, want one", i, p)
+		}
+		if j, dup := positions[p[0]]; dup {
+			t.Fatalf("writes %d and %d both at position %d", j, i, p[0])
+		}
+		positions[p[0]] = i
+	}
+	if h, _ := s.Events().Head(ctx); h != head+int64(ok) {
+		t.Fatalf("head %d → %d after %d writes stored, want one event each", head, h, ok)
+	}
+	if err := s.Events().Read(ctx, head, func(ev ringfence.Event) error {
+		i, mine := positions[ev.Position]
+		if !mine || ev.Type != ringfence.EventRules || ev.Rules == nil || ev.Rules.Subscriber != sub(i) || ev.Rules.Version != 1 {
+			return fmt.Errorf("event at %d: %+v, want write %d's document", ev.Position, ev, i)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if after, _ := s.AuditLog(ctx, 1000); len(after) != len(before)+ok {
+		t.Fatalf("%d audit entries after %d writes stored, %d before", len(after), ok, len(before))
 	}
 }

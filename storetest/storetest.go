@@ -37,6 +37,7 @@ func Run(t *testing.T, open func(t *testing.T) ringfence.Store) {
 		{"WritesAppendEvents", testWritesAppendEvents},
 		{"ImportReports", testImportReports},
 		{"RulesVersion", testRulesVersion},
+		{"RulesManyAtOnce", testRulesManyAtOnce},
 		{"RepeatedReports", testRepeatedReports},
 	}
 	for _, tt := range tests {

@@ -387,7 +387,11 @@ func TestClusterLagAtRate(t *testing.T) {
 		node = engine.NewNode(followed, slog.New(slog.DiscardHandler))
 		go node.Run(ctx)
 	}
-	const writers, runFor = 16, 5 * time.Second
+	const runFor = 5 * time.Second
+	writers := 16
+	if v, err := strconv.Atoi(os.Getenv("RINGFENCE_CLUSTER_WRITERS")); err == nil && v > 0 {
+		writers = v // clients writing at once, shared by the two nodes
+	}
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	var done, failed int
@@ -396,7 +400,7 @@ func TestClusterLagAtRate(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			every := time.Duration(float64(time.Second) * writers / float64(rate))
+			every := time.Duration(float64(time.Second) * float64(writers) / float64(rate))
 			next := time.Now()
 			for i := 0; time.Since(start) < runFor; i++ {
 				if d := time.Until(next); d > 0 {

@@ -174,33 +174,35 @@ func parseRecord(b []byte, fs []field, final bool) ([]byte, []field, bool, recIn
 			}
 			i = j
 		}
-		// Eight bytes at a time while they are printable ASCII other
-		// than ',' and '"', then one kind of byte at a time, to the
-		// first comma, CR or LF.
+		// To the first comma, CR or LF, by the kind of each byte met:
+		// printable ASCII eight bytes at a time, multi-byte characters
+		// by highText.
 		bare := false
 	text:
-		for {
-			for i+8 <= n {
-				if m := plainWord(binary.LittleEndian.Uint64(b[i:])); m != 0 {
-					i += bits.TrailingZeros64(m) >> 3
-					break
-				}
-				i += 8
+		for i < n {
+			c := b[i]
+			if c >= 0x80 {
+				i, info.text = highText(b, i, info.text)
+				continue
 			}
-			for i < n && csvKind[b[i]] == kPlain {
+			switch csvKind[c] {
+			case kPlain:
 				i++
-			}
-			if i >= n {
-				break
-			}
-			switch csvKind[b[i]] {
+				for i+8 <= n {
+					if m := plainWord(binary.LittleEndian.Uint64(b[i:])); m != 0 {
+						i += bits.TrailingZeros64(m) >> 3
+						continue text
+					}
+					i += 8
+				}
+				for i < n && csvKind[b[i]] == kPlain {
+					i++
+				}
 			case kStop:
 				break text
 			case kQuote:
 				bare = true
 				i++
-			case kHigh:
-				i, info.text = highText(b, i, info.text)
 			default: // kControl
 				info.text |= txtIgnorable
 				i++

@@ -81,26 +81,28 @@ func highText(b []byte, i int, txt uint8) (int, uint8) {
 // its line feeds counted.
 func quotedText(b []byte, i int, txt uint8, lines int) (int, uint8, int) {
 	n := len(b)
-	for {
-		for i+8 <= n {
-			w := binary.LittleEndian.Uint64(b[i:])
-			if m := plainWord(w); m != 0 {
-				i += bits.TrailingZeros64(m) >> 3
-				break
-			}
-			i += 8
+text:
+	for i < n {
+		c := b[i]
+		if c >= 0x80 {
+			i, txt = highText(b, i, txt)
+			continue
 		}
-		for i < n && csvKind[b[i]] == kPlain {
+		switch csvKind[c] {
+		case kPlain:
 			i++
-		}
-		if i >= n {
-			return i, txt, lines
-		}
-		switch c := b[i]; csvKind[c] {
+			for i+8 <= n {
+				if m := plainWord(binary.LittleEndian.Uint64(b[i:])); m != 0 {
+					i += bits.TrailingZeros64(m) >> 3
+					continue text
+				}
+				i += 8
+			}
+			for i < n && csvKind[b[i]] == kPlain {
+				i++
+			}
 		case kQuote:
 			return i, txt, lines
-		case kHigh:
-			i, txt = highText(b, i, txt)
 		case kStop:
 			if c == '\n' {
 				lines++
@@ -114,6 +116,7 @@ func quotedText(b []byte, i int, txt uint8, lines int) (int, uint8, int) {
 			i++
 		}
 	}
+	return i, txt, lines
 }
 
 // leadPlain3 marks the lead bytes of three-byte characters that are valid

@@ -38,7 +38,7 @@ func (s *scan) han(i int) int {
 	}
 	if f&fTrigger != 0 {
 		for _, t := range triggerWords(r) {
-			if !hasPrefixAt(b, i, t.word) {
+			if !restAt(b, i, r, t.word) {
 				continue
 			}
 			end := i + len(t.word)
@@ -293,7 +293,7 @@ func suffixAt(b []byte, p int) (suffix, bool) {
 // suffixOf is suffixAt for the rune r already decoded at b[p].
 func suffixOf(b []byte, p int, r rune) (suffix, bool) {
 	for _, sf := range suffixesOf(r) {
-		if len(sf.word) == 3 || hasPrefixAt(b, p, sf.word) {
+		if len(sf.word) == 3 || restAt(b, p, r, sf.word) {
 			return sf, true
 		}
 	}
@@ -306,7 +306,7 @@ func provinceAt(b []byte, p int) int {
 		return 0
 	}
 	for _, t := range triggerWords(r) {
-		if t.kind == trigProvince && hasPrefixAt(b, p, t.word) {
+		if t.kind == trigProvince && restAt(b, p, r, t.word) {
 			return p + len(t.word)
 		}
 	}

@@ -56,10 +56,13 @@ func highText(b []byte, i int, txt uint8) (int, uint8) {
 			// Two characters at once: their second and third bytes are
 			// continuation bytes.
 			i += 6
-		case leadPlain3[c] && i+2 < n && b[i+1]&0xC0 == 0x80 && b[i+2]&0xC0 == 0x80:
-			// An ideograph or a full-width form that cannot be
-			// ignorable: no check on its second byte applies to these
-			// lead bytes.
+		case c >= 0xE1 && c != 0xED && c <= 0xEF && i+2 < n && b[i+1]&0xC0 == 0x80 && b[i+2]&0xC0 == 0x80:
+			// A three-byte character whose lead byte is valid with any
+			// two continuation bytes (only E0 and ED restrict the
+			// second): an ideograph, a full-width form, punctuation.
+			if mayIgnore[c] && mayBeFormat(b, i) && ignorableAt(b, i) > 0 {
+				txt |= txtIgnorable
+			}
 			i += 3
 		default:
 			r, size := utf8.DecodeRune(b[i:])

@@ -9,10 +9,12 @@ func (s *scan) han(i int) int {
 	// Ideographs that are no cue are stepped over here, not one call each.
 	for ok && r < 0xFF00 && runeFlags[r] == 0 {
 		i += 3
-		if i >= len(b) || byteClass[b[i]] != cLead3 {
-			return i
+		if r, ok = runeAt(b, i); !ok {
+			if i >= len(b) || byteClass[b[i]] != cLead3 {
+				return i
+			}
+			return i + 1
 		}
-		r, ok = runeAt(b, i)
 	}
 	if !ok {
 		return i + 1
@@ -350,8 +352,7 @@ func (s *scan) addressAt(p int, labelled bool) int {
 		var found suffix
 		end := 0
 		for runes < 12 && t < n {
-			c := b[t]
-			if isWordByte(c) && c != '_' || c == '-' || c == '#' {
+			if c := b[t]; c < 0x80 && (isWordByte(c) && c != '_' || c == '-' || c == '#') {
 				t++
 				runes++
 				continue

@@ -11,6 +11,9 @@
 # With DEID_BENCH_IR=1 (needs valgrind), each binary's instructions per input
 # byte are counted with cachegrind on a 3 MB list, less a run on its header
 # alone: unlike CPU time, the count does not move with the machine's load.
+# It is given twice: as the program runs, and with GOGC=off, where the
+# garbage collector's varying work on the start-up heap is left out and the
+# count repeats to within 0.1% (the first moves by about 2 per byte).
 #
 # With BASE, the revision is built in a temporary worktree and run on the
 # same file in the same run, interleaved with this one; the two outputs
@@ -105,10 +108,11 @@ if [ -n "${BASE:-}" ]; then
 	new_sum=$("$work/ringfence" deid --in "$file" --format csv --summary none | sha256sum)
 	base_sum=$("$work/ringfence-base" deid --in "$file" --format csv --summary none | sha256sum)
 	if [ "$new_sum" = "$base_sum" ]; then same=same; else same=DIFFERENT; fi
-	awk -v b="$bytes" -v base="$BASE" -v dc="$deid_cpu" -v bc="$base_cpu" -v bw="$base_wall" -v s="$same" '
+	awk -v b="$bytes" -v base="$BASE" -v dc="$deid_cpu" -v bc="$base_cpu" -v bw="$base_wall" -v cc="$rgc_cpu" -v s="$same" '
 	BEGIN {
 		mb = b / 1e6
 		printf "%-40s %9.3f %9.3f %10.1f %10.1f\n", "base " base, bc, bw, mb / bc, mb / bw
+		printf "ratio base / rg -c (cpu):              %.2f\n", cc / bc
 		printf "speed-up over base (cpu): %.2f; output: %s\n", bc / dc, s
 	}'
 fi
@@ -116,16 +120,20 @@ if [ "${DEID_BENCH_IR:-}" = 1 ]; then
 	go run ./bench/deidgen -mb 3 -out "$work/small.csv"
 	head -1 "$work/small.csv" >"$work/header.csv"
 	small=$(stat -c %s "$work/small.csv")
+	# ir BINARY FILE [GOGC]: instructions of one run. The collector's
+	# work on the heap built at start-up varies from run to run by a few
+	# million instructions; with GOGC=off the count repeats within 0.1%.
 	ir() {
-		GOMAXPROCS=1 valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null \
+		GOGC=${3:-100} GOMAXPROCS=1 valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null \
 			"$1" deid --in "$2" --out /dev/null --format csv --summary none 2>&1 |
 			awk '/I *refs/ {gsub(",", "", $NF); print $NF}'
 	}
 	bins=("$work/ringfence")
 	if [ -n "${BASE:-}" ]; then bins+=("$work/ringfence-base"); fi
 	for b in "${bins[@]}"; do
-		awk -v name="$(basename "$b")" -v all="$(ir "$b" "$work/small.csv")" -v hdr="$(ir "$b" "$work/header.csv")" -v n="$small" \
-			'BEGIN { printf "%-40s %.1f instructions per byte (cachegrind, %.1f MB)\n", name, (all - hdr) / n, n / 1e6 }'
+		awk -v name="$(basename "$b")" -v all="$(ir "$b" "$work/small.csv")" -v hdr="$(ir "$b" "$work/header.csv")" \
+			-v alloff="$(ir "$b" "$work/small.csv" off)" -v hdroff="$(ir "$b" "$work/header.csv" off)" -v n="$small" \
+			'BEGIN { printf "%-40s %.1f instructions per byte (cachegrind, %.1f MB); %.1f with GOGC=off\n", name, (all - hdr) / n, n / 1e6, (alloff - hdroff) / n }'
 	done
 fi
 sed -n '1,12p' "$work/summary.txt"

@@ -257,15 +257,33 @@ func hanBefore(b []byte, i int) (rune, bool) {
 	return hanAt(b, i-3)
 }
 
+// restAt reports whether the word w, whose first character is r, is at
+// b[i], where r has just been decoded: from U+0800 on, the three bytes of
+// r at b[i] are its only encoding and are not compared again.
+func restAt(b []byte, i int, r rune, w string) bool {
+	if len(b)-i < len(w) {
+		return false
+	}
+	k := 0
+	if r >= 0x800 {
+		k = 3
+	}
+	for ; k < len(w); k++ {
+		if b[i+k] != w[k] {
+			return false
+		}
+	}
+	return true
+}
+
 func hasPrefixAt(b []byte, i int, w string) bool {
 	if len(b)-i < len(w) {
 		return false
 	}
 	// Byte by byte: the words are short and most differ early, where a
 	// call to compare memory would cost more.
-	b = b[i : i+len(w)]
-	for k := range len(b) {
-		if b[k] != w[k] {
+	for k := 0; k < len(w); k++ {
+		if b[i+k] != w[k] {
 			return false
 		}
 	}

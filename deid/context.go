@@ -9,10 +9,12 @@ func (s *scan) han(i int) int {
 	// Ideographs that are no cue are stepped over here, not one call each.
 	for ok && r < 0xFF00 && runeFlags[r] == 0 {
 		i += 3
-		if i >= len(b) || byteClass[b[i]] != cLead3 {
-			return i
+		if r, ok = runeAt(b, i); !ok {
+			if i >= len(b) || byteClass[b[i]] != cLead3 {
+				return i
+			}
+			return i + 1
 		}
-		r, ok = runeAt(b, i)
 	}
 	if !ok {
 		return i + 1
@@ -38,7 +40,7 @@ func (s *scan) han(i int) int {
 	}
 	if f&fTrigger != 0 {
 		for _, t := range triggerWords(r) {
-			if !hasPrefixAt(b, i, t.word) {
+			if !restAt(b, i, r, t.word) {
 				continue
 			}
 			end := i + len(t.word)
@@ -293,7 +295,7 @@ func suffixAt(b []byte, p int) (suffix, bool) {
 // suffixOf is suffixAt for the rune r already decoded at b[p].
 func suffixOf(b []byte, p int, r rune) (suffix, bool) {
 	for _, sf := range suffixesOf(r) {
-		if len(sf.word) == 3 || hasPrefixAt(b, p, sf.word) {
+		if len(sf.word) == 3 || restAt(b, p, r, sf.word) {
 			return sf, true
 		}
 	}
@@ -306,7 +308,7 @@ func provinceAt(b []byte, p int) int {
 		return 0
 	}
 	for _, t := range triggerWords(r) {
-		if t.kind == trigProvince && hasPrefixAt(b, p, t.word) {
+		if t.kind == trigProvince && restAt(b, p, r, t.word) {
 			return p + len(t.word)
 		}
 	}
@@ -350,8 +352,7 @@ func (s *scan) addressAt(p int, labelled bool) int {
 		var found suffix
 		end := 0
 		for runes < 12 && t < n {
-			c := b[t]
-			if isWordByte(c) && c != '_' || c == '-' || c == '#' {
+			if c := b[t]; c < 0x80 && (isWordByte(c) && c != '_' || c == '-' || c == '#') {
 				t++
 				runes++
 				continue

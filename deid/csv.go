@@ -76,32 +76,32 @@ func (rr *recordReader) fill() (bool, error) {
 	return true, nil
 }
 
-// next returns the next record, line terminator included, its fields and
-// the number of its first line. rec is valid until the following call; it
-// is nil at the end of input.
-func (rr *recordReader) next(fields []field) ([]byte, []field, int, error) {
+// next returns the next record, line terminator included, its fields,
+// what parseRecord learnt of it and the number of its first line. rec is
+// valid until the following call; it is nil at the end of input.
+func (rr *recordReader) next(fields []field) ([]byte, []field, recInfo, int, error) {
 	for {
-		rec, fs, ok := parseRecord(rr.buf[rr.start:rr.end], fields[:0], rr.eof)
+		rec, fs, ok, info := parseRecord(rr.buf[rr.start:rr.end], fields[:0], rr.eof)
 		if ok && len(rec) > 0 {
 			line := rr.line
-			rr.line += bytes.Count(rec, newline)
+			rr.line += info.lines
 			rr.start += len(rec)
-			return rec, fs, line, nil
+			return rec, fs, info, line, nil
 		}
 		if rr.eof {
-			return nil, fs, rr.line, nil
+			return nil, fs, info, rr.line, nil
 		}
 		if _, err := rr.fill(); err != nil {
 			// A quote still open after maxRecord bytes is never closed
 			// as far as this reader can tell: the record is returned with
 			// its field open, for the caller to fail.
-			if rec, fs, _ := parseRecord(rr.buf[rr.start:rr.end], fields[:0], true); ringfence.ErrorCode(err) == ringfence.ETOOLARGE && len(fs) > 0 && fs[len(fs)-1].open {
+			if rec, fs, _, info := parseRecord(rr.buf[rr.start:rr.end], fields[:0], true); ringfence.ErrorCode(err) == ringfence.ETOOLARGE && len(fs) > 0 && fs[len(fs)-1].open {
 				line := rr.line
-				rr.line += bytes.Count(rec, newline)
+				rr.line += info.lines
 				rr.start += len(rec)
-				return rec, fs, line, nil
+				return rec, fs, info, line, nil
 			}
-			return nil, fs, rr.line, err
+			return nil, fs, info, rr.line, err
 		}
 	}
 }
@@ -113,13 +113,6 @@ func (rr *recordReader) unread(rec []byte, n int) {
 	rr.line -= bytes.Count(rec[len(rec)-n:], newline)
 }
 
-// csvStop marks the bytes that end an unquoted field, and the quote, which
-// has no place in one.
-var csvStop = func() (t [256]bool) {
-	t[','], t['\n'], t['\r'], t['"'] = true, true, true, true
-	return t
-}()
-
 var newline = []byte{'\n'}
 
 const (
@@ -127,25 +120,29 @@ const (
 	hi8 = 0x8080808080808080
 )
 
-// csvStops returns the high bit of each byte of w that is ',', '\r', '\n'
-// or '"' (the classic test for a zero byte, applied to w XOR each of
-// them). The test may flag a byte above a real stop, never one below the
-// first: the lowest bit set is the first stop.
-func csvStops(w uint64) uint64 {
-	// All four are below '-': a word without such a byte has none (the
-	// test for a byte less than n, exact for n <= 128).
-	if (w-'-'*lo8)&^w&hi8 == 0 {
-		return 0
-	}
-	a, b, c, d := w^(','*lo8), w^('\n'*lo8), w^('\r'*lo8), w^('"'*lo8)
-	return ((a-lo8)&^a | (b-lo8)&^b | (c-lo8)&^c | (d-lo8)&^d) & hi8
+// recInfo is what parseRecord learns of a record besides its fields.
+type recInfo struct {
+	text  uint8 // txtInvalid, txtIgnorable: what its fields' text holds
+	bad   bool  // some field breaks RFC 4180 (its bad is set)
+	lines int   // line breaks in the record, its own included
 }
 
+// What the text of a record's fields (all of it but its line break) holds,
+// found as it is parsed: recordCheck's answers without a second pass.
+const (
+	txtInvalid   = 1 << iota // bytes that are not valid UTF-8
+	txtIgnorable             // an ignorable character (see ignorableAt)
+)
+
 // parseRecord parses the record at the start of b. Unless final, a record
-// is complete only when its line break has been seen.
-func parseRecord(b []byte, fs []field, final bool) ([]byte, []field, bool) {
+// is complete only when its line break has been seen. Each byte is read
+// once: the fields' text is checked (UTF-8, ignorable characters) as their
+// ends are searched for, eight bytes at a time while they are printable
+// ASCII and two characters at a time while they are ideographs.
+func parseRecord(b []byte, fs []field, final bool) ([]byte, []field, bool, recInfo) {
 	n := len(b)
 	i := 0
+	var info recInfo
 	for {
 		f := field{start: i}
 		closed := -1 // just after the closing quote
@@ -153,12 +150,10 @@ func parseRecord(b []byte, fs []field, final bool) ([]byte, []field, bool) {
 			f.quoted = true
 			j := i + 1
 			for {
-				for j < n && b[j] != '"' {
-					j++
-				}
+				j, info.text, info.lines = quotedText(b, j, info.text, info.lines)
 				if j >= n {
 					if !final {
-						return nil, fs, false
+						return nil, fs, false, info
 					}
 					f.quoted = false // unterminated: keep it as data
 					f.open = true
@@ -171,7 +166,7 @@ func parseRecord(b []byte, fs []field, final bool) ([]byte, []field, bool) {
 					continue
 				}
 				if j+1 == n && !final {
-					return nil, fs, false
+					return nil, fs, false, info
 				}
 				j++
 				closed = j
@@ -179,25 +174,39 @@ func parseRecord(b []byte, fs []field, final bool) ([]byte, []field, bool) {
 			}
 			i = j
 		}
-		// Eight bytes at a time to the first comma, CR, LF or quote.
+		// To the first comma, CR or LF, by the kind of each byte met:
+		// printable ASCII eight bytes at a time, multi-byte characters
+		// by highText.
 		bare := false
-		for {
-			for i+8 <= n {
-				if m := csvStops(binary.LittleEndian.Uint64(b[i:])); m != 0 {
-					i += bits.TrailingZeros64(m) >> 3
-					break
-				}
-				i += 8
-			}
-			for i < n && !csvStop[b[i]] {
-				i++
-			}
-			if i < n && b[i] == '"' {
-				bare = true
-				i++
+	text:
+		for i < n {
+			c := b[i]
+			if c >= 0x80 {
+				i, info.text = highText(b, i, info.text)
 				continue
 			}
-			break
+			switch csvKind[c] {
+			case kPlain:
+				i++
+				for i+8 <= n {
+					if m := plainWord(binary.LittleEndian.Uint64(b[i:])); m != 0 {
+						i += bits.TrailingZeros64(m) >> 3
+						continue text
+					}
+					i += 8
+				}
+				for i < n && csvKind[b[i]] == kPlain {
+					i++
+				}
+			case kStop:
+				break text
+			case kQuote:
+				bare = true
+				i++
+			default: // kControl
+				info.text |= txtIgnorable
+				i++
+			}
 		}
 		switch {
 		case f.quoted && i != closed:
@@ -206,13 +215,16 @@ func parseRecord(b []byte, fs []field, final bool) ([]byte, []field, bool) {
 		case !f.quoted && !f.open && bare:
 			f.bad = badBareQuote
 		}
+		if f.bad != 0 {
+			info.bad = true
+		}
 		f.end = i
 		fs = append(fs, f)
 		if i >= n {
 			if !final {
-				return nil, fs, false
+				return nil, fs, false, info
 			}
-			return b, fs, true
+			return b, fs, true, info
 		}
 		switch b[i] {
 		case ',':
@@ -220,14 +232,16 @@ func parseRecord(b []byte, fs []field, final bool) ([]byte, []field, bool) {
 			continue
 		case '\r':
 			if i+1 < n && b[i+1] == '\n' {
-				return b[:i+2], fs, true
+				info.lines++
+				return b[:i+2], fs, true, info
 			}
 			if i+1 == n && !final {
-				return nil, fs, false
+				return nil, fs, false, info
 			}
-			return b[:i+1], fs, true
+			return b[:i+1], fs, true, info
 		default: // '\n'
-			return b[:i+1], fs, true
+			info.lines++
+			return b[:i+1], fs, true, info
 		}
 	}
 }
@@ -325,7 +339,7 @@ func (st *state) csv(src io.Reader, w *bufio.Writer) error {
 	headerLost := false // the header could not be parsed: no column is known
 	scanRule := rule{op: OpScan, col: -1}
 	for {
-		rec, fs, line, err := rr.next(fields)
+		rec, fs, info, line, err := rr.next(fields)
 		fields = fs
 		if err != nil {
 			return err
@@ -342,19 +356,22 @@ func (st *state) csv(src io.Reader, w *bufio.Writer) error {
 		if !st.e.pol.header {
 			of = "the first row"
 		}
-		why, keep := broken(rec, fs, want, of)
+		why, keep := "", len(rec)
+		if info.bad || want > 0 && len(fs) != want {
+			why, keep = broken(rec, fs, want, of)
+		}
 		st.clean = false
 		if why == "" {
-			// One pass over the fields tells whether they decode and
-			// whether any holds an ignorable character.
-			ok, clean := recordCheck(rec[:fs[len(fs)-1].end])
+			// The parser has read the fields once and told whether
+			// they decode and whether any holds an ignorable character.
+			ok := info.text&txtInvalid == 0
 			if st.enc != "utf-8" {
 				ok = !st.undecodable(rec)
 			}
 			if !ok {
 				why = "not valid " + st.enc
 			}
-			st.clean = clean
+			st.clean = info.text == 0
 		}
 		if why == "" && headerLost && !blankRecord(fs) {
 			why = "the header (line 1) cannot be parsed, so its columns are unknown"

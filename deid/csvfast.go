@@ -6,67 +6,120 @@ import (
 	"unicode/utf8"
 )
 
-// recordCheck reads a CSV record's fields once and reports whether they
-// are valid UTF-8 (ok, as utf8.Valid) and whether they hold no ignorable
-// character (clean, as !hasIgnorable), so that neither has to be read
-// again for each field. clean is false whenever ok is.
-func recordCheck(b []byte) (ok, clean bool) {
+// Byte kinds of parseRecord's byte-by-byte steps.
+const (
+	kPlain   = iota // printable ASCII and tab: nothing to check
+	kStop           // ',', '\r', '\n': the end of an unquoted field
+	kQuote          // '"'
+	kControl        // the other C0 controls and DEL: ignorable
+	kHigh           // 0x80 and above: part of a multi-byte character
+)
+
+var csvKind = func() (t [256]uint8) {
+	for c := range 256 {
+		switch {
+		case c == ',' || c == '\r' || c == '\n':
+			t[c] = kStop
+		case c == '"':
+			t[c] = kQuote
+		case c >= 0x80:
+			t[c] = kHigh
+		case c == '\t' || c >= 0x20 && c < 0x7F:
+			t[c] = kPlain
+		default:
+			t[c] = kControl
+		}
+	}
+	return t
+}()
+
+// plainWord returns the high bit of each byte of w that is not printable
+// ASCII (below 0x20, DEL, 0x80 and above) or is ',' or '"'. As in
+// csvStops, only the lowest bit set is exact: it is the first such byte.
+func plainWord(w uint64) uint64 {
 	const ctl = 0x20 * lo8
-	i, n := 0, len(b)
+	x, y := w^(','*lo8), w^('"'*lo8)
+	return ((w-ctl)&^w | (w + lo8) | w | (x-lo8)&^x | (y-lo8)&^y) & hi8
+}
+
+// highText steps over the multi-byte characters at b[i] (b[i] >= 0x80),
+// two ideographs at a time while it can, and returns where it stopped with
+// what it found added to txt. It never steps over an ASCII byte: a
+// sequence cut short by one is invalid and stepped over one byte.
+func highText(b []byte, i int, txt uint8) (int, uint8) {
+	n := len(b)
+	for {
+		c := b[i]
+		switch {
+		case i+8 <= n && leadPlain3[c] && leadPlain3[b[i+3]] &&
+			binary.LittleEndian.Uint64(b[i:])&0x0000C0C000C0C000 == 0x0000808000808000:
+			// Two characters at once: their second and third bytes are
+			// continuation bytes.
+			i += 6
+		case c >= 0xE1 && c != 0xED && c <= 0xEF && i+2 < n && b[i+1]&0xC0 == 0x80 && b[i+2]&0xC0 == 0x80:
+			// A three-byte character whose lead byte is valid with any
+			// two continuation bytes (only E0 and ED restrict the
+			// second): an ideograph, a full-width form, punctuation.
+			if mayIgnore[c] && mayBeFormat(b, i) && ignorableAt(b, i) > 0 {
+				txt |= txtIgnorable
+			}
+			i += 3
+		default:
+			r, size := utf8.DecodeRune(b[i:])
+			if r == utf8.RuneError && size == 1 {
+				txt |= txtInvalid
+			} else if mayIgnore[c] && mayBeFormat(b, i) && ignorableAt(b, i) > 0 {
+				txt |= txtIgnorable
+			}
+			i += size
+		}
+		if i >= n || b[i] < 0x80 {
+			return i, txt
+		}
+	}
+}
+
+// quotedText returns the offset of the first '"' at or after b[i] (len(b)
+// when there is none), with what the text before it holds added to txt and
+// its line feeds counted.
+func quotedText(b []byte, i int, txt uint8, lines int) (int, uint8, int) {
+	n := len(b)
+text:
 	for i < n {
 		c := b[i]
-		if c < 0x80 {
-			// Eight bytes at a time while all are printable ASCII: no
-			// byte below 0x20 (the test for a byte less than n), none at
-			// 0x7F or above.
-			if i+8 <= n {
-				w := binary.LittleEndian.Uint64(b[i:])
-				m := ((w-ctl)&^w | (w + lo8) | w) & hi8
-				if m == 0 {
-					i += 8
-					continue
+		if c >= 0x80 {
+			i, txt = highText(b, i, txt)
+			continue
+		}
+		switch csvKind[c] {
+		case kPlain:
+			i++
+			for i+8 <= n {
+				if m := plainWord(binary.LittleEndian.Uint64(b[i:])); m != 0 {
+					i += bits.TrailingZeros64(m) >> 3
+					continue text
 				}
-				// The lowest byte flagged is the first that is not
-				// printable ASCII (a borrow or carry only flags bytes
-				// above it): step over those before it.
-				if k := bits.TrailingZeros64(m) >> 3; k > 0 {
-					i += k
-					continue
-				}
+				i += 8
 			}
-			if mayIgnore[c] {
-				return utf8.Valid(b[i:]), false
+			for i < n && csvKind[b[i]] == kPlain {
+				i++
+			}
+		case kQuote:
+			return i, txt, lines
+		case kStop:
+			if c == '\n' {
+				lines++
+			}
+			if c != ',' {
+				txt |= txtIgnorable // a line break inside the field
 			}
 			i++
-			continue
+		default: // kControl
+			txt |= txtIgnorable
+			i++
 		}
-		if i+8 <= n && leadPlain3[c] && leadPlain3[b[i+3]] &&
-			binary.LittleEndian.Uint64(b[i:])&0x0000C0C000C0C000 == 0x0000808000808000 {
-			// Two such characters at once: their second and third bytes
-			// are continuation bytes. Then the next two, while they last.
-			i += 6
-			for i+8 <= n && leadPlain3[b[i]] && leadPlain3[b[i+3]] &&
-				binary.LittleEndian.Uint64(b[i:])&0x0000C0C000C0C000 == 0x0000808000808000 {
-				i += 6
-			}
-			continue
-		}
-		if leadPlain3[c] && i+2 < n && b[i+1]&0xC0 == 0x80 && b[i+2]&0xC0 == 0x80 {
-			// An ideograph or a full-width form that cannot be ignorable:
-			// no check on its second byte applies to these lead bytes.
-			i += 3
-			continue
-		}
-		r, size := utf8.DecodeRune(b[i:])
-		if r == utf8.RuneError && size == 1 {
-			return false, false
-		}
-		if mayIgnore[c] && mayBeFormat(b, i) && ignorableAt(b, i) > 0 {
-			return utf8.Valid(b[i+size:]), false
-		}
-		i += size
 	}
-	return true, true
+	return i, txt, lines
 }
 
 // leadPlain3 marks the lead bytes of three-byte characters that are valid

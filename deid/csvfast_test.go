@@ -1,41 +1,13 @@
 package deid
 
 import (
+	"bytes"
 	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
 )
-
-// recordCheck must agree with utf8.Valid and hasIgnorable, which it
-// replaces on the CSV path.
-func TestRecordCheck(t *testing.T) {
-	cases := []string{
-		"", "abc", "张三,13812345678", "tab\there", "a\x00b", "a\x7fb", "a\rb", "a\nb",
-		"\u00ad", "\u0085", "\u200b", "x\u2060y", "\ufeff", "\ufff9", "\U000e0001", "\u061c",
-		"１３８，（＋）", "—“”…", "\u2070\u2080", "\u3000", "\xff", "\xe0\x80\x80", "\xed\xa0\x80",
-		"\xe4\xb8", "\xe4\xb8\x41", "\xe4\x41\x80", "\xc2", "\xf0\x9f\x98\x80", "\xf4\x90\x80\x80",
-		"abcdefgh\xe4\xb8\xad", "abcdefghijklmnop\x01", "abcdefg\x80", "\xef\xbf\xbd",
-	}
-	pieces := append([]string{"a", "1", ",", " ", "\t", "\"", "张", "ｘ", "\xe2\x80", "\xbf"}, cases...)
-	r := rand.New(rand.NewPCG(1, 2))
-	for range 20000 {
-		var b strings.Builder
-		for range r.IntN(24) {
-			b.WriteString(pieces[r.IntN(len(pieces))])
-		}
-		cases = append(cases, b.String())
-	}
-	for _, c := range cases {
-		b := []byte(c)
-		ok, clean := recordCheck(b)
-		wantOK := utf8.Valid(b)
-		if ok != wantOK || ok && clean == hasIgnorable(b) {
-			t.Fatalf("recordCheck(%q) = %v, %v; want %v, %v", c, ok, clean, wantOK, !hasIgnorable(b))
-		}
-	}
-}
 
 // parseRecordRef is parseRecord read one byte at a time, as it was
 // before it read eight at a time: the reference for TestParseRecordFast.
@@ -108,22 +80,84 @@ func parseRecordRef(b []byte, fs []field, final bool) ([]byte, []field, bool) {
 	}
 }
 
-// The eight-byte scan of parseRecord must split records and fields, and
-// find broken quotes, exactly as a byte-by-byte reading does.
+// textCases are texts of fields for the checks of parseRecord: ASCII
+// controls, C1 and format characters, full-width forms, ideographs, bytes
+// that are not UTF-8, and each near the ends of eight-byte words.
+var textCases = []string{
+	"", "abc", "张三,13812345678", "tab\there", "a\x00b", "a\x7fb", "a\rb", "a\nb",
+	"\u00ad", "\u0085", "\u200b", "x\u2060y", "\ufeff", "\ufff9", "\U000e0001", "\u061c",
+	"１３８，（＋）", "—“”…", "\u2070\u2080", "\u3000", "\xff", "\xe0\x80\x80", "\xed\xa0\x80",
+	"\xe4\xb8", "\xe4\xb8\x41", "\xe4\x41\x80", "\xc2", "\xf0\x9f\x98\x80", "\xf4\x90\x80\x80",
+	"abcdefgh\xe4\xb8\xad", "abcdefghijklmnop\x01", "abcdefg\x80", "\xef\xbf\xbd",
+	"张三李四王五", "张三李四王五赵", "\xe5\xbc\xa0\xe5\xbc", "张\xe5,", "张\xe5\"",
+}
+
+// The single pass of parseRecord must split records and fields, and find
+// broken quotes, exactly as a byte-by-byte reading does; and tell, as
+// utf8.Valid and hasIgnorable would on a second pass, whether the text of
+// the fields is valid and holds an ignorable character, and count the
+// record's line feeds.
 func TestParseRecordFast(t *testing.T) {
-	pieces := []string{"a", "bcdefghij", "1381234567", ",", "\n", "\r", "\r\n", "\"", "\"\"", "张三", " ", "x\"y", "\"q,\"", "abcdefg,", "abcdefg\""}
+	pieces := append([]string{"a", "bcdefghij", "1381234567", ",", "\n", "\r", "\r\n", "\"", "\"\"", "张三", " ", "x\"y", "\"q,\"", "abcdefg,", "abcdefg\"",
+		"\"张\n三\"", "\"a\x01\"", "\"\xe4\"", "\"\u200b\"\"", "ｘ", "\xe2\x80", "\xbf", "\t"}, textCases...)
 	r := rand.New(rand.NewPCG(3, 4))
-	for range 50000 {
+	for range 100000 {
 		var sb strings.Builder
 		for range r.IntN(16) {
 			sb.WriteString(pieces[r.IntN(len(pieces))])
 		}
 		b := []byte(sb.String())
 		for _, final := range []bool{false, true} {
-			rec, fs, ok := parseRecord(b, nil, final)
+			rec, fs, ok, info := parseRecord(b, nil, final)
 			wrec, wfs, wok := parseRecordRef(b, nil, final)
 			if ok != wok || string(rec) != string(wrec) || ok && !slices.Equal(fs, wfs) {
 				t.Fatalf("parseRecord(%q, %v) = %q %v %v; want %q %v %v", b, final, rec, fs, ok, wrec, wfs, wok)
+			}
+			if !ok {
+				continue
+			}
+			text := rec[:fs[len(fs)-1].end]
+			valid := utf8.Valid(text)
+			if info.text&txtInvalid == 0 != valid || valid && (info.text&txtIgnorable != 0) != hasIgnorable(text) {
+				t.Fatalf("parseRecord(%q, %v): text %b; want valid %v, ignorable %v", b, final, info.text, valid, hasIgnorable(text))
+			}
+			bad := slices.ContainsFunc(fs, func(f field) bool { return f.bad != 0 })
+			if info.lines != bytes.Count(rec, []byte("\n")) || info.bad != bad {
+				t.Fatalf("parseRecord(%q, %v): %d lines, bad %v; want %d, %v", b, final, info.lines, info.bad, bytes.Count(rec, []byte("\n")), bad)
+			}
+		}
+	}
+}
+
+// highText and quotedText must read each text the way utf8.Valid and
+// hasIgnorable do, whatever surrounds it in its field.
+func TestParseRecordText(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	cases := slices.Clone(textCases)
+	for range 20000 {
+		var b strings.Builder
+		for range r.IntN(24) {
+			b.WriteString(textCases[r.IntN(len(textCases))])
+		}
+		cases = append(cases, b.String())
+	}
+	for _, c := range cases {
+		// As an unquoted field, with its quotes doubled in a quoted one,
+		// and after a field, so that it starts anywhere in a word.
+		for _, rec := range []string{
+			c + "\n",
+			`"` + strings.ReplaceAll(c, `"`, `""`) + "\"\n",
+			"abc," + `"` + strings.ReplaceAll(c, `"`, `""`) + "\"\n",
+		} {
+			b := []byte(rec)
+			got, fs, ok, info := parseRecord(b, nil, false)
+			if !ok {
+				continue // a record split by the text's line breaks
+			}
+			text := got[:fs[len(fs)-1].end]
+			valid := utf8.Valid(text)
+			if info.text&txtInvalid == 0 != valid || valid && (info.text&txtIgnorable != 0) != hasIgnorable(text) {
+				t.Fatalf("parseRecord(%q): text %b; want valid %v, ignorable %v", rec, info.text, valid, hasIgnorable(text))
 			}
 		}
 	}

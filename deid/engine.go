@@ -234,7 +234,7 @@ type state struct {
 	fails     []string
 	nfail     int64
 	raw       bool       // CSVRaw
-	clean     bool       // the record being read holds no ignorable character (see recordCheck)
+	clean     bool       // the record being read holds no ignorable character (see parseRecord)
 	tagger    *nameModel // finds names in free text, when text_names is model
 	sent      nameSentence
 	tagSpans  []int

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 // hanAt must agree with runeAt and isHan, which it inlines, on every
@@ -155,4 +156,79 @@ func slicesEqual(a, b []Entity) bool {
 		}
 	}
 	return true
+}
+
+// restAt, which does not compare again the first character it was given,
+// must agree with hasPrefixAt for every word of the trigger and suffix
+// lists, whatever precedes, follows or replaces the word's bytes; an
+// overlong encoding of its first character is not the word.
+func TestRestAt(t *testing.T) {
+	var words []string
+	for _, ts := range triggerLists {
+		for _, tr := range ts {
+			words = append(words, tr.word)
+		}
+	}
+	for _, ss := range suffixLists {
+		for _, sf := range ss {
+			words = append(words, sf.word)
+		}
+	}
+	// Words whose first character is shorter than three bytes: none in
+	// the lists today.
+	words = append(words, "V信", "é路", "QQ号")
+	r := rand.New(rand.NewPCG(7, 8))
+	for _, w := range words {
+		first, size := utf8.DecodeRuneInString(w)
+		texts := []string{w, w[:len(w)-1], w + "路", "x" + w}
+		if size < 3 {
+			// The first character written in three bytes, overlong,
+			// then the rest of the word, or what follows its third byte.
+			overlong := string([]byte{0xE0, 0x80 | byte(first>>6), 0x80 | byte(first&0x3F)})
+			texts = append(texts, overlong+w[size:], overlong+w[3:])
+		}
+		for range 8 {
+			b := []byte(w)
+			b[r.IntN(len(b))] ^= byte(1 + r.IntN(255))
+			texts = append(texts, string(b))
+		}
+		for _, text := range texts {
+			b := []byte(text)
+			for i := 0; i+3 <= len(b); i++ {
+				rr, ok := runeAt(b, i)
+				if !ok || rr != first {
+					continue
+				}
+				if got, want := restAt(b, i, rr, w), hasPrefixAt(b, i, w); got != want {
+					t.Fatalf("restAt(%q, %d, %q) = %v, want %v", b, i, w, got, want)
+				}
+			}
+		}
+	}
+}
+
+// atIndex must find the at sign atSignAt finds first.
+func TestAtIndex(t *testing.T) {
+	ref := func(v []byte) (int, int) {
+		for i := range v {
+			if w := atSignAt(v, i); w > 0 {
+				return i, w
+			}
+		}
+		return len(v), 0
+	}
+	pieces := []string{"a", "@", "＠", "\xef", "\xef\xbc", "ｘ", "1", ".", "张"}
+	r := rand.New(rand.NewPCG(9, 10))
+	for range 20000 {
+		var sb strings.Builder
+		for range r.IntN(10) {
+			sb.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		v := []byte(sb.String())
+		i, w := atIndex(v)
+		wi, ww := ref(v)
+		if i != wi || w != ww {
+			t.Fatalf("atIndex(%q) = %d, %d; want %d, %d", v, i, w, wi, ww)
+		}
+	}
 }

@@ -86,7 +86,7 @@ func (s *scan) onlineID(p int, e Entity) int {
 		if r, ok := runeAt(b, p); ok && runeFlags[r]&fTrigger != 0 {
 			moved := false
 			for _, t := range triggerWords(r) {
-				if t.kind == trigOnline && hasPrefixAt(b, p, t.word) {
+				if t.kind == trigOnline && restAt(b, p, r, t.word) {
 					p = skipOnlineSep(b, p+len(t.word))
 					moved = true
 					break

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -375,23 +376,31 @@ func maskASCII(dst, v []byte, from, to int) []byte {
 func maskRunes(dst, v []byte, tail int) []byte {
 	head := len(v) - tail
 	dst = append(dst, v[:head]...)
+	// The output is never longer than the tail: it is written in place,
+	// without a check of capacity for each byte.
+	base := len(dst)
+	dst = slices.Grow(dst, tail)[:base+tail]
+	out, k := dst[base:], 0
 	for i := head; i < len(v); i++ {
 		c := v[i]
 		if c >= 0xE0 && c < 0xF0 && i+2 < len(v) && v[i+1]&0xC0 == 0x80 && v[i+2]&0xC0 == 0x80 {
 			// A three-byte character (an ideograph): one '*', its
 			// continuation bytes skipped.
-			dst = append(dst, '*')
+			out[k] = '*'
+			k++
 			i += 2
 			continue
 		}
 		switch {
 		case c == ' ' || c == '-' || c == ',':
-			dst = append(dst, c)
+			out[k] = c
+			k++
 		case c&0xC0 != 0x80:
-			dst = append(dst, '*')
+			out[k] = '*'
+			k++
 		}
 	}
-	return dst
+	return dst[:base+k]
 }
 
 // nameGivenStart is the byte length of the surname that starts name v.

@@ -737,7 +737,7 @@ func notPersonal(b []byte, start int) bool {
 		return false
 	}
 	for _, l := range notPersonalLabels {
-		if p >= len(l) && string(b[p-len(l):p]) == l {
+		if p >= len(l) && b[p-1] == l[len(l)-1] && string(b[p-len(l):p]) == l {
 			return true
 		}
 	}
@@ -767,7 +767,8 @@ func labelHint(b []byte, start int) Entity {
 			return 0
 		}
 		for _, h := range hintWords {
-			if p >= len(h.word) && string(b[p-len(h.word):p]) == h.word {
+			// The last byte first, without a call to compare memory.
+			if p >= len(h.word) && b[p-1] == h.word[len(h.word)-1] && string(b[p-len(h.word):p]) == h.word {
 				return h.entity
 			}
 		}

@@ -340,7 +340,10 @@ func (r *Reader) plain() bool {
 // anything else, which native reads the general way (with the same result
 // for rows both read, and the error for bad ones).
 func (r *Reader) quick(line []byte) (rec ringfence.CallRecord, ok bool) {
-	i := bytes.IndexByte(line, ',')
+	// Fields end where the usual widths put a comma (+86 and 11 digits,
+	// an RFC 3339 time with its offset), else at the next comma. A comma
+	// found early by width inside a field fails the field's own check.
+	i := comma(line, 14)
 	if i < 0 {
 		return rec, false
 	}
@@ -348,14 +351,14 @@ func (r *Reader) quick(line []byte) (rec ringfence.CallRecord, ok bool) {
 		return rec, false
 	}
 	line = line[i+1:]
-	if i = bytes.IndexByte(line, ','); i < 0 {
+	if i = comma(line, 14); i < 0 {
 		return rec, false
 	}
 	if rec.Callee, ok = fastMobile(line[:i]); !ok {
 		return rec, false
 	}
 	line = line[i+1:]
-	if i = bytes.IndexByte(line, ','); i < 0 {
+	if i = comma(line, 25); i < 0 {
 		return rec, false
 	}
 	if rec.Start, ok = r.times.fast(line[:i], r.Location); !ok {
@@ -383,6 +386,15 @@ func (r *Reader) quick(line []byte) (rec ringfence.CallRecord, ok bool) {
 		return rec, false
 	}
 	return rec, true
+}
+
+// comma returns the index of the comma ending line's first field: width
+// when a comma is there, else the first comma's (-1: none).
+func comma(line []byte, width int) int {
+	if width < len(line) && line[width] == ',' {
+		return width
+	}
+	return bytes.IndexByte(line, ',')
 }
 
 func (r *Reader) native(line []byte) (ringfence.CallRecord, error) {

@@ -1,6 +1,7 @@
 package cdr
 
 import (
+	"encoding/binary"
 	"strconv"
 	"sync/atomic"
 
@@ -49,18 +50,29 @@ func fastMobile(b []byte) (k uint64, ok bool) {
 	if len(b) != 11 || b[0] != '1' || b[1] < '3' || b[1] > '9' {
 		return 0, false
 	}
-	var v uint64
-	for _, c := range b {
-		c -= '0'
-		if c > 9 {
-			return 0, false
-		}
-		v = v*10 + uint64(c)
+	// The first eight digits at once (SWAR): every byte must be '0'..'9'.
+	u := binary.LittleEndian.Uint64(b)
+	if u&0xf0f0f0f0f0f0f0f0 != 0x3030303030303030 || (u+0x0606060606060606)&0xf0f0f0f0f0f0f0f0 != 0x3030303030303030 {
+		return 0, false
 	}
+	d8, d9, d10 := b[8]-'0', b[9]-'0', b[10]-'0'
+	if d8 > 9 || d9 > 9 || d10 > 9 {
+		return 0, false
+	}
+	v := eightDigits(u)*1000 + uint64(d8)*100 + uint64(d9)*10 + uint64(d10)
 	s := segment(int(b[1]-'0')*10 + int(b[2]-'0'))
 	p := v / 10000 % 10000
 	if s[p>>6]&(1<<(p&63)) == 0 {
 		return 0, false
 	}
 	return 86_000_000_000_00 + v, true
+}
+
+// eightDigits is the value of eight decimal digits read as a little-endian
+// word (the first digit in the low byte), combined in pairs, quads and
+// halves by three multiplications.
+func eightDigits(u uint64) uint64 {
+	u = (u & 0x0f0f0f0f0f0f0f0f) * 2561 >> 8
+	u = (u & 0x00ff00ff00ff00ff) * 6553601 >> 16
+	return (u & 0x0000ffff0000ffff) * 42949672960001 >> 32
 }

@@ -66,13 +66,6 @@ type caller struct {
 	followRetry float32
 }
 
-// lines reads a word of each cache line the record may span (its 144
-// bytes start anywhere in a 64-byte line), so that all are on their way
-// before the call that decays every counter needs them.
-func (s *caller) lines() uint64 {
-	return s.key + uint64(s.total) + uint64(math.Float32bits(s.ep)) + uint64(math.Float32bits(s.wkAns)) + uint64(math.Float32bits(s.listed))
-}
-
 // ewma is the weight of a new value in the exponential means.
 const ewma = 1.0 / 16
 

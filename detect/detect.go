@@ -317,46 +317,27 @@ func (d *Detector) Observe(c ringfence.CallRecord, emit func(ringfence.Flag)) {
 }
 
 // ObserveCalls is Observe for each call of a batch in turn, with the
-// same result. Before it starts, it touches the table entries the whole
-// batch will need, so that their cache misses overlap rather than follow
-// one another; on large tables that is most of the cost of a call.
+// same result. While it observes a call, it prefetches the table entries
+// of the calls a few places later (pipeline.go), so that their cache
+// misses overlap the work on the calls before them rather than stall it;
+// on large tables those misses are most of the cost of a call.
 func (d *Detector) ObserveCalls(calls []ringfence.CallRecord, emit func(ringfence.Flag)) {
-	for len(calls) > 0 {
-		batch := calls[:min(len(calls), 64)]
-		calls = calls[len(batch):]
-		var sink uint64
-		for i := range batch {
-			sink += d.warm1(&batch[i])
-		}
-		for i := range batch {
-			sink += d.warm2(&batch[i])
-		}
-		d.warm += sink
-		for i := range batch {
-			d.Observe(batch[i], emit)
-		}
+	n := len(calls)
+	for j := range min(n, aheadA) {
+		d.prefetchA(&calls[j])
 	}
-}
-
-// warm1 reads the table entries a call will need that its numbers' hashes
-// locate; warm2 then those the first ones point to (the callers' states).
-func (d *Detector) warm1(c *ringfence.CallRecord) uint64 {
-	hab := mixPair(c.Caller, c.Callee)
-	return d.pairs.bucket(hab)[0] + d.pairs.bucket(mixPair(c.Callee, c.Caller))[0] +
-		d.rows.slot(rowHash(c, hab)) + uint64(d.bursts.counts.line(number.Mix(c.Callee))[0].watch) +
-		d.callers.index[d.callers.slotOf(c.Caller)] + d.callers.index[d.callers.slotOf(c.Callee)]
-}
-
-func (d *Detector) warm2(c *ringfence.CallRecord) (sink uint64) {
-	if e := d.callers.index[d.callers.slotOf(c.Caller)]; e != 0 && uint32(e) < d.callers.n {
-		sink += d.callers.at(uint32(e)).lines()
-		// Every caller's new contacts look up the callee's slot.
-		sink += d.campaigns.slot(c.Callee).caller
+	for j := range min(n, aheadB) {
+		d.prefetchB(&calls[j])
 	}
-	if e := d.callers.index[d.callers.slotOf(c.Callee)]; e != 0 && uint32(e) < d.callers.n {
-		sink += d.callers.at(uint32(e)).lines()
+	for i := range calls {
+		if j := i + aheadA; j < n {
+			d.prefetchA(&calls[j])
+		}
+		if j := i + aheadB; j < n {
+			d.prefetchB(&calls[j])
+		}
+		d.Observe(calls[i], emit)
 	}
-	return sink
 }
 
 // contact works out a call's place among the caller's contacts with the

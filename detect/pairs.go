@@ -107,9 +107,6 @@ func newRowFilter(bits uint) rowFilter {
 	return rowFilter{fps: make([]uint64, n), mask: n - 1}
 }
 
-// slot returns the filter slot of fingerprint fp (to warm it).
-func (f *rowFilter) slot(fp uint64) uint64 { return f.fps[fp>>20&f.mask] }
-
 // seen reports whether a record with fingerprint fp was seen recently, and
 // remembers it.
 func (f *rowFilter) seen(fp uint64) bool {

@@ -230,38 +230,39 @@ func (r *Router) End(batches [][]Routed) {
 // ObserveRouted observes the calls a Router gave this detector, with the
 // same result as ObserveCalls over the whole stream.
 func (d *Detector) ObserveRouted(calls []Routed, emit func(ringfence.Flag)) {
-	for len(calls) > 0 {
-		batch := calls[:min(len(calls), 64)]
-		calls = calls[len(batch):]
-		var sink uint64
-		for i := range batch {
-			if !batch[i].Tick {
-				sink += d.warm1(&batch[i].Call)
+	n := len(calls)
+	for j := range min(n, aheadA) {
+		if !calls[j].Tick {
+			d.prefetchA(&calls[j].Call)
+		}
+	}
+	for j := range min(n, aheadB) {
+		if !calls[j].Tick {
+			d.prefetchB(&calls[j].Call)
+		}
+	}
+	for i := range calls {
+		if j := i + aheadA; j < n && !calls[j].Tick {
+			d.prefetchA(&calls[j].Call)
+		}
+		if j := i + aheadB; j < n && !calls[j].Tick {
+			d.prefetchB(&calls[j].Call)
+		}
+		r := &calls[i]
+		if d.epoch != 0 {
+			if r.Latest > d.now {
+				d.now = r.Latest
+			}
+			if d.timeGCD != 1 && r.GCD != 0 {
+				d.timeGCD = gcd(d.timeGCD, r.GCD)
 			}
 		}
-		for i := range batch {
-			if !batch[i].Tick {
-				sink += d.warm2(&batch[i].Call)
+		if r.Tick {
+			if r.Call != (ringfence.CallRecord{}) { // else only the time, from End
+				d.tick(r.Call)
 			}
+			continue
 		}
-		d.warm += sink
-		for i := range batch {
-			r := &batch[i]
-			if d.epoch != 0 {
-				if r.Latest > d.now {
-					d.now = r.Latest
-				}
-				if d.timeGCD != 1 && r.GCD != 0 {
-					d.timeGCD = gcd(d.timeGCD, r.GCD)
-				}
-			}
-			if r.Tick {
-				if r.Call != (ringfence.CallRecord{}) { // else only the time, from End
-					d.tick(r.Call)
-				}
-				continue
-			}
-			d.Observe(r.Call, emit)
-		}
+		d.Observe(r.Call, emit)
 	}
 }

@@ -44,7 +44,8 @@ type scanResult struct {
 }
 
 // Batch sizes: one detector takes records in small batches (it prefetches
-// the table entries of a batch); several take larger ones, up to
+// the table entries of the calls a few places ahead within a batch);
+// several take larger ones, up to
 // scanInFlight at once, so that a detector held up a moment does not
 // hold the others.
 const (

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Cluster figures, bounded to a few minutes:
 #  1. replication lag: writes paced at RATE a second (default 5,000, asked)
-#     for 5 s by 16 writers on two nodes, a third node following PostgreSQL's
+#     for 5 s by WRITERS clients (default 64) on two nodes, a third node following PostgreSQL's
 #     event log; prints the achieved rate and the lag p50/p99/max from a
 #     write's time to the follower applying it (cmd/ringfence
 #     TestClusterLagAtRate); with --log, measured a second time with the
@@ -74,7 +74,7 @@ echo "== $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 echo "== 1. replication lag at $rate writes/s asked"
 for log in "${logs[@]}"; do
-  RINGFENCE_TEST_POSTGRES=$admin RINGFENCE_CLUSTER_RATE=$rate RINGFENCE_CLUSTER_LOG=$log go test ./cmd/ringfence -run 'TestClusterLagAtRate$' -count=1 -v -timeout 5m |
+  RINGFENCE_TEST_POSTGRES=$admin RINGFENCE_CLUSTER_RATE=$rate RINGFENCE_CLUSTER_WRITERS=${WRITERS:-64} RINGFENCE_CLUSTER_LOG=$log go test ./cmd/ringfence -run 'TestClusterLagAtRate$' -count=1 -v -timeout 5m |
     grep -E 'asked|FAIL' | sed 's/^ *cluster_test.go:[0-9]*: //'
 done
 

@@ -3,10 +3,8 @@ package deid
 import (
 	"bufio"
 	"bytes"
-	"encoding/binary"
 	"fmt"
 	"io"
-	"math/bits"
 	"slices"
 
 	"ringfence"
@@ -187,17 +185,7 @@ func parseRecord(b []byte, fs []field, final bool) ([]byte, []field, bool, recIn
 			}
 			switch csvKind[c] {
 			case kPlain:
-				i++
-				for i+8 <= n {
-					if m := plainWord(binary.LittleEndian.Uint64(b[i:])); m != 0 {
-						i += bits.TrailingZeros64(m) >> 3
-						continue text
-					}
-					i += 8
-				}
-				for i < n && csvKind[b[i]] == kPlain {
-					i++
-				}
+				i = plainRun(b, i+1)
 			case kStop:
 				break text
 			case kQuote:

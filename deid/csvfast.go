@@ -42,6 +42,22 @@ func plainWord(w uint64) uint64 {
 	return ((w-ctl)&^w | (w + lo8) | w | (x-lo8)&^x | (y-lo8)&^y) & hi8
 }
 
+// plainRun returns the offset of the first byte at or after b[i] that is
+// not plain (csvKind), reading eight bytes at a time while it can.
+func plainRun(b []byte, i int) int {
+	n := len(b)
+	for i+8 <= n {
+		if m := plainWord(binary.LittleEndian.Uint64(b[i:])); m != 0 {
+			return i + bits.TrailingZeros64(m)>>3
+		}
+		i += 8
+	}
+	for i < n && csvKind[b[i]] == kPlain {
+		i++
+	}
+	return i
+}
+
 // highText steps over the multi-byte characters at b[i] (b[i] >= 0x80),
 // two ideographs at a time while it can, and returns where it stopped with
 // what it found added to txt. It never steps over an ASCII byte: a
@@ -84,7 +100,6 @@ func highText(b []byte, i int, txt uint8) (int, uint8) {
 // its line feeds counted.
 func quotedText(b []byte, i int, txt uint8, lines int) (int, uint8, int) {
 	n := len(b)
-text:
 	for i < n {
 		c := b[i]
 		if c >= 0x80 {
@@ -93,17 +108,7 @@ text:
 		}
 		switch csvKind[c] {
 		case kPlain:
-			i++
-			for i+8 <= n {
-				if m := plainWord(binary.LittleEndian.Uint64(b[i:])); m != 0 {
-					i += bits.TrailingZeros64(m) >> 3
-					continue text
-				}
-				i += 8
-			}
-			for i < n && csvKind[b[i]] == kPlain {
-				i++
-			}
+			i = plainRun(b, i+1)
 		case kQuote:
 			return i, txt, lines
 		case kStop:

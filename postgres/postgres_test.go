@@ -12,6 +12,7 @@ import (
 	"ringfence/postgres"
 	"ringfence/postgres/pgtest"
 	"ringfence/reputation"
+	"ringfence/screen"
 	"ringfence/storetest"
 )
 
@@ -173,5 +174,60 @@ func TestConcurrentReportsOneNumber(t *testing.T) {
 	}
 	if c, _ := nodes[1].CountReports(ctx); c != int64(want) {
 		t.Fatalf("stored reports %d, want %d", c, want)
+	}
+}
+
+// TestRulesGroupsOfTwoNodes: two nodes commit rules writes of the same
+// few subscribers in groups at once, in whatever order their writes come;
+// no write fails but for a version that moved on (no deadlock between
+// the nodes' commits), and each subscriber's stored version counts its
+// writes that succeeded.
+func TestRulesGroupsOfTwoNodes(t *testing.T) {
+	url := pgtest.URL(t)
+	nodes := []*postgres.Store{open(t, url), open(t, url)}
+	const subs, clients, writes = 6, 16, 40
+	var mu sync.Mutex
+	stored := map[string]int64{}
+	var wg sync.WaitGroup
+	for n, s := range nodes {
+		for c := range clients {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range writes {
+					sub := fmt.Sprintf("+8613900000%03d", (n+c*7+i*5)%subs)
+					cur, err := s.Rules(ctx, sub)
+					if ringfence.ErrorCode(err) == ringfence.ENOTFOUND {
+						cur, err = &screen.Rules{Subscriber: sub, BlockedCategories: map[ringfence.Category]ringfence.Action{}}, nil
+					}
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					cur.Entries = append(cur.Entries, screen.Entry{Pattern: fmt.Sprintf("+86170%02d%02d%04d", n, c, i), Kind: screen.EntryBlock})
+					err = s.PutRules(ctx, cur, ringfence.AuditEntry{At: time.Now(), Actor: "op", Action: "rules.set"})
+					switch ringfence.ErrorCode(err) {
+					case "":
+						mu.Lock()
+						stored[sub]++
+						mu.Unlock()
+					case ringfence.ECONFLICT:
+					default:
+						t.Errorf("node %d, client %d, write %d: %v", n, c, i, err)
+						return
+					}
+				}
+			}()
+		}
+	}
+	wg.Wait()
+	for sub, n := range stored {
+		r, err := nodes[0].Rules(ctx, sub)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Version != n {
+			t.Errorf("%s at version %d after %d writes stored", sub, r.Version, n)
+		}
 	}
 }

@@ -3,10 +3,14 @@ package postgres
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"ringfence"
 	"ringfence/screen"
@@ -101,16 +105,63 @@ func (s *Store) commitRules(batch []*rulesWrite) {
 	if len(live) == 0 {
 		return
 	}
+	// Rows are locked in the order of their subscribers, the same on
+	// every node, so that two nodes' commits never wait for each other
+	// in a cycle; the writes of one subscriber keep their order.
+	slices.SortStableFunc(live, func(a, b *rulesWrite) int { return strings.Compare(a.r.Subscriber, b.r.Subscriber) })
 	// The transaction is every write's: no one caller's cancel ends it.
 	ctx, cancel := context.WithTimeout(context.Background(), rulesCommitTimeout)
 	defer cancel()
-	results := make([]error, len(live))
-	var events []ringfence.Event
-	var owners []int // the write of each event
-	var pos int64
+	var c rulesCommit
+	var err error
+	for attempt := 0; ; attempt++ {
+		c, err = s.commitRulesTx(ctx, live)
+		if err == nil || attempt == 2 || !retryableTx(err) {
+			break
+		}
+	}
+	if err != nil {
+		err = unavailable(err)
+		for _, w := range live {
+			w.done <- err
+		}
+		return
+	}
+	// Committed: each writer learns its version and where its event landed.
+	for k, i := range c.owners {
+		ev := c.events[k]
+		ev.Position = c.pos - int64(len(c.events)-1-k)
+		live[i].r.Version++
+		ringfence.RecordAppended(live[i].ctx, ev)
+	}
+	for i, w := range live {
+		w.done <- c.results[i]
+	}
+}
+
+// rulesCommit is what a group commit's transaction did: each write's
+// result (nil, or its refusal), the events appended and the write of
+// each, and the position of the last.
+type rulesCommit struct {
+	results []error
+	events  []ringfence.Event
+	owners  []int
+	pos     int64
+}
+
+// retryableTx reports whether PostgreSQL rolled a transaction back for
+// another's sake (a deadlock, a serialization failure), when running it
+// again may succeed.
+func retryableTx(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "40P01" || pe.Code == "40001")
+}
+
+// commitRulesTx is one attempt of commitRules' transaction.
+func (s *Store) commitRulesTx(ctx context.Context, live []*rulesWrite) (rulesCommit, error) {
+	c := rulesCommit{results: make([]error, len(live))}
+	results := c.results
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		clear(results)
-		events, owners = events[:0], owners[:0]
 		b := &pgx.Batch{}
 		for _, w := range live {
 			b.Queue(`UPDATE rules SET doc = $1, version = $2 WHERE subscriber = $3 AND version = $4`, string(w.doc), w.r.Version+1, w.r.Subscriber, w.r.Version)
@@ -167,8 +218,8 @@ func (s *Store) commitRules(batch []*rulesWrite) {
 				continue
 			}
 			b.Queue(`INSERT INTO audit (at, actor, action, target, detail) VALUES ($1, $2, $3, $4, $5)`, ms(a.At), a.Actor, a.Action, a.Target, a.Detail)
-			events = append(events, ringfence.Event{Type: ringfence.EventRules, At: a.At, Rules: w.ev})
-			owners = append(owners, i)
+			c.events = append(c.events, ringfence.Event{Type: ringfence.EventRules, At: a.At, Rules: w.ev})
+			c.owners = append(c.owners, i)
 		}
 		if b.Len() > 0 {
 			if err := tx.SendBatch(ctx, b).Close(); err != nil {
@@ -176,26 +227,10 @@ func (s *Store) commitRules(batch []*rulesWrite) {
 			}
 		}
 		var err error
-		pos, err = appendPending(ctx, tx, events)
+		c.pos, err = appendPending(ctx, tx, c.events)
 		return err
 	})
-	if err != nil {
-		err = unavailable(err)
-		for _, w := range live {
-			w.done <- err
-		}
-		return
-	}
-	// Committed: each writer learns its version and where its event landed.
-	for k, i := range owners {
-		ev := events[k]
-		ev.Position = pos - int64(len(events)-1-k)
-		live[i].r.Version++
-		ringfence.RecordAppended(live[i].ctx, ev)
-	}
-	for i, w := range live {
-		w.done <- results[i]
-	}
+	return c, err
 }
 
 // rulesCommitTimeout bounds a group commit of rules writes.

@@ -120,6 +120,11 @@ func (s *Store) commitRules(batch []*rulesWrite) {
 			break
 		}
 	}
+	if retryableTx(err) {
+		// Rolled back each time: nothing was written; the caller may
+		// send it again.
+		err = ringfence.Errorf(ringfence.EUNAVAILABLE, "rules: the database rolled the write back under contention; send it again")
+	}
 	if err != nil {
 		err = unavailable(err)
 		for _, w := range live {

@@ -352,12 +352,12 @@ func (st *state) csv(src io.Reader, w *bufio.Writer) error {
 		if why == "" {
 			// The parser has read the fields once and told whether
 			// they decode and whether any holds an ignorable character.
-			ok := info.text&txtInvalid == 0
-			if st.enc != "utf-8" {
-				ok = !st.undecodable(rec)
-			}
-			if !ok {
-				why = "not valid " + st.enc
+			if st.enc == "utf-8" {
+				if info.text&txtInvalid != 0 {
+					why = "not valid utf-8"
+				}
+			} else {
+				why = st.decodeFault(rec)
 			}
 			st.clean = info.text == 0
 		}

@@ -239,7 +239,8 @@ type state struct {
 	sent      nameSentence
 	tagSpans  []int
 	tagNames  [][2]int
-	enc       string // the input's encoding
+	enc       string            // the input's encoding
+	encoder   *encoding.Encoder // to it, for utf8Row
 	neutral   int64
 	records   int64
 	bytes     int64
@@ -253,13 +254,75 @@ func (st *state) fail(line int, format string, args ...any) {
 	}
 }
 
-// undecodable reports whether b holds bytes that are not in the input's
-// encoding: invalid UTF-8, or what the GBK or GB18030 decoder replaced.
-func (st *state) undecodable(b []byte) bool {
-	if st.enc == "utf-8" {
-		return !utf8.Valid(b)
+// decodeFault says why b, a record of the input as decoded, cannot be
+// read ("" when it can): bytes that are not in the input's encoding (as
+// decoded from GBK or GB18030, they became U+FFFD), or, in a GBK or
+// GB18030 input, a row written in UTF-8.
+func (st *state) decodeFault(b []byte) string {
+	switch {
+	case st.enc == "utf-8":
+		if !utf8.Valid(b) {
+			return "not valid utf-8"
+		}
+	case bytes.Contains(b, replacementChar):
+		return "not valid " + st.enc
+	case st.utf8Row(b):
+		return "written in UTF-8, not in " + st.enc + " as the input is"
 	}
-	return bytes.Contains(b, replacementChar)
+	return ""
+}
+
+// utf8Row reports whether b, a row of a GBK or GB18030 input as decoded,
+// was written in UTF-8: its bytes as they were are mostly UTF-8
+// ideographs, which read as GB18030 are other characters (mojibake) in
+// which no recogniser finds a name or an address. Such a row, in a file
+// of mixed encodings, is refused rather than passed through.
+func (st *state) utf8Row(b []byte) bool {
+	if !hasHigh(b) {
+		return false
+	}
+	if st.encoder == nil {
+		st.encoder = encodingOf(st.enc).NewEncoder()
+	}
+	raw, err := st.encoder.Bytes(b)
+	if err != nil {
+		return false // not from this encoding: the replacement check decides
+	}
+	return utf8Share(raw)
+}
+
+// utf8Share reports whether the bytes of b above ASCII are mostly UTF-8
+// ideographs (U+3000–U+9FFF), two at least. Text in GBK holds such a
+// sequence only by chance, about once in a hundred characters, and never
+// most of its bytes.
+func utf8Share(b []byte) bool {
+	high, ideo := 0, 0
+	for i := 0; i < len(b); {
+		c := b[i]
+		if c < 0x80 {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(b[i:])
+		if size == 3 && r >= 0x3000 && r <= 0x9FFF {
+			ideo += 3
+		}
+		if r == utf8.RuneError {
+			size = 1
+		}
+		high += size
+		i += size
+	}
+	return ideo >= 6 && 2*ideo >= high
+}
+
+func hasHigh(b []byte) bool {
+	for _, c := range b {
+		if c >= 0x80 {
+			return true
+		}
+	}
+	return false
 }
 
 var replacementChar = []byte("\uFFFD")
@@ -455,7 +518,11 @@ func parseEncoding(s string) (string, error) {
 }
 
 // detectEncoding reads UTF-8 unless head (the first bytes of the input) is
-// not valid UTF-8, which a GBK or GB18030 file with Chinese text never is.
+// not valid UTF-8, which a GBK or GB18030 file with Chinese text never is,
+// and is not mostly UTF-8 either: a UTF-8 file with a few rows in another
+// encoding (or a stray byte) is read as UTF-8, and those rows are refused,
+// rather than the whole file read as GB18030, its UTF-8 header and rows
+// turned into other characters no recogniser can read.
 func detectEncoding(head []byte) string {
 	// Drop a rune cut at the end of the sample.
 	for i := 0; i < 3 && len(head) > 0; i++ {
@@ -464,7 +531,7 @@ func detectEncoding(head []byte) string {
 		}
 		head = head[:len(head)-1]
 	}
-	if utf8.Valid(head) {
+	if utf8.Valid(head) || utf8Share(head) {
 		return "utf-8"
 	}
 	return "gb18030"

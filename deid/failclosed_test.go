@@ -58,6 +58,18 @@ func TestUnparsedRecordsAreRedacted(t *testing.T) {
 			"\"[unparsed]\"\r\n", []string{"input:1: not a JSON value"}},
 		{"text bytes that are not UTF-8", append([]byte("客户张三先生\n"), gbk(t, "客户李四先生 13912345678\n")...), Options{Encoding: "utf-8"}, Policy{},
 			"客户张*先生\n[unparsed]\n", []string{"input:2: not valid utf-8"}},
+		// Encoding auto: a UTF-8 file with a row in GBK is read as UTF-8
+		// (its header and other rows readable) and that row refused; it
+		// was read as GB18030 whole, its header turned into other
+		// characters and the GBK row passed through in clear.
+		{"utf-8 csv with a row in gbk, encoding auto", append([]byte("姓名,手机,备注\n张三,13812345678,无\n李四,13912345678,无\n王五,13712345678,"), append(gbk(t, "备注"), '\n')...), Options{Format: CSV}, Policy{},
+			"姓名,手机,备注\n张*,138****5678,无\n李*,139****5678,无\n[unparsed],[unparsed],[unparsed]\n", []string{"input:4: not valid utf-8"}},
+		{"utf-8 csv with a stray byte, encoding auto", []byte("姓名,手机\n张三,13812345678\n\xff,1\n李四,13912345678\n"), Options{Format: CSV}, Policy{},
+			"姓名,手机\n张*,138****5678\n[unparsed],[unparsed]\n李*,139****5678\n", []string{"input:3: not valid utf-8"}},
+		// A GBK file with a row in UTF-8: that row, read as GB18030, would
+		// be other characters no recogniser reads.
+		{"gbk csv with a row in utf-8, encoding auto", append(append(gbk(t, "姓名,手机,地址\n张三,13812345678,上海市浦东新区世纪大道\n"), "李四,13912345678,上海\n"...), gbk(t, "王五,13712345678,广州\n")...), Options{Format: CSV}, Policy{},
+			string(gbk(t, "姓名,手机,地址\n张*,138****5678,上海市浦东新区****\n[unparsed],[unparsed],[unparsed]\n王*,137****5678,**\n")), []string{"input:3: written in UTF-8, not in gb18030 as the input is"}},
 	}
 	for _, tt := range tests {
 		out, sum := process(t, tt.policy, nil, tt.in, tt.opt)
@@ -65,7 +77,7 @@ func TestUnparsedRecordsAreRedacted(t *testing.T) {
 			t.Errorf("%s:\n got  %q\n want %q", tt.name, out, tt.want)
 		}
 		plain := string(out)
-		if tt.opt.Encoding == "gbk" {
+		if tt.opt.Encoding == "gbk" || strings.HasPrefix(tt.name, "gbk") {
 			b, _ := simplifiedchinese.GBK.NewDecoder().Bytes(out)
 			plain = string(b)
 		}

@@ -49,10 +49,11 @@ func (st *state) lines(src io.Reader, w *bufio.Writer, jsonl bool) error {
 				return err
 			}
 			continue
-		case st.undecodable(chunk):
-			why = "not valid " + st.enc
-		case jsonl && !isBlankLine(chunk) && !whole:
-			why = fmt.Sprintf("longer than %d MiB", limit>>20)
+		default:
+			why = st.decodeFault(chunk)
+			if why == "" && jsonl && !isBlankLine(chunk) && !whole {
+				why = fmt.Sprintf("longer than %d MiB", limit>>20)
+			}
 		}
 		ok := why == ""
 		if ok && jsonl && !isBlankLine(chunk) {

@@ -131,8 +131,9 @@
 // Summary.FailedRecords and named by line in Summary.FailedLines; nothing
 // of them is copied. An unclosed quote fails only the line it opens on.
 // CSV cells that a spreadsheet would run as a formula (=, +, -, @, tab, CR)
-// get a leading single quote unless Options.CSVRaw. Input that is not valid UTF-8 is read as GB18030 (a superset of
-// GBK) unless an encoding is given, and output is written in the input's
+// get a leading single quote unless Options.CSVRaw. Input whose first 64 KiB are not valid UTF-8, nor
+// mostly UTF-8 ideographs, is read as GB18030 (a superset of GBK) unless an
+// encoding is given; a row in the other encoding is refused, and output is written in the input's
 // encoding; a UTF-8 byte-order mark (Excel) is kept. Memory stays constant
 // whatever the input's size: one record at a time, records up to 64 MiB,
 // text lines cut into pieces of 1 MiB.

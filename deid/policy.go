@@ -43,7 +43,9 @@ type Policy struct {
 	// operator, and a value in which none is found gets it as a whole.
 	Columns map[string]ColumnRule `json:"columns,omitempty"`
 	// Encoding is the text encoding of input and output: "auto" (default:
-	// UTF-8 unless the input is not valid UTF-8, then GB18030), "utf-8",
+	// UTF-8 unless the input's first 64 KiB are neither valid UTF-8 nor
+	// mostly UTF-8 ideographs, then GB18030; a row in the other encoding
+	// is refused), "utf-8",
 	// "gbk" or "gb18030".
 	Encoding string `json:"encoding,omitempty"`
 	// Format is "csv", "jsonl" or "text" (default text).

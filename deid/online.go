@@ -1,7 +1,8 @@
 package deid
 
 // Chinese online identifiers: QQ numbers and WeChat ids, read after the
-// words that introduce them (QQ, qq, Q:, 企鹅, 微信, vx, V信, wx, WeChat).
+// words that introduce them (QQ, qq, Q:, 企鹅, 微信, vx, V信, wx, WeChat,
+// 加V, 加微, +V, 微:).
 
 // onlineWords are the CJK words that introduce an identifier.
 var onlineWords = []struct {
@@ -9,7 +10,9 @@ var onlineWords = []struct {
 	entity Entity
 }{
 	{"企鹅号", QQ}, {"企鹅", QQ}, {"扣扣", QQ},
-	{"微信号", WeChat}, {"微信", WeChat}, {"薇信", WeChat}, {"微訊", WeChat}, {"威信号", WeChat},
+	{"微信号", WeChat}, {"微信", WeChat}, {"薇信", WeChat}, {"微訊", WeChat}, {"威信号", WeChat}, {"威信", WeChat},
+	// Sales chat: "加V", "加微", and 微 or 薇 alone only before a colon.
+	{"加V", WeChat}, {"加v", WeChat}, {"加微", WeChat}, {"微：", WeChat}, {"微:", WeChat}, {"薇：", WeChat}, {"薇:", WeChat},
 }
 
 // asciiTriggers are the Latin words that introduce an identifier. "Q" needs
@@ -22,6 +25,7 @@ var asciiTriggers = []struct {
 	{"WeChat", WeChat}, {"Wechat", WeChat}, {"wechat", WeChat}, {"WECHAT", WeChat}, {"WeiXin", WeChat}, {"Weixin", WeChat}, {"weixin", WeChat},
 	{"VX", WeChat}, {"Vx", WeChat}, {"vx", WeChat}, {"WX", WeChat}, {"Wx", WeChat}, {"wx", WeChat},
 	{"V信", WeChat}, {"v信", WeChat},
+	{"V", WeChat}, {"v", WeChat}, // only after "+" ("+V zs1990")
 }
 
 // onlineLead marks the first bytes of asciiTriggers.
@@ -46,13 +50,16 @@ func asciiTrigger(b []byte, i int) (Entity, int) {
 		if t.word == "Q" && !(hasPrefixAt(b, end, ":") || hasPrefixAt(b, end, "：")) {
 			continue
 		}
+		if (t.word == "V" || t.word == "v") && !(i > 0 && b[i-1] == '+') {
+			continue
+		}
 		return t.entity, end
 	}
 	return 0, 0
 }
 
 // onlineSeps separate an introducing word from its identifier.
-var onlineSeps = []string{" ", ":", "：", "|", "｜", "/", "、", "-", "－", "\t", "\u3000", "号码", "号", "是", "为", "ID:", "ID：", "id:", "id：", "ID ", "id ", "账号", "帐号", "(", ")", "（", "）"}
+var onlineSeps = []string{" ", ":", "：", "搜索", "搜", "|", "｜", "/", "、", "-", "－", "\t", "\u3000", "号码", "号", "是", "为", "ID:", "ID：", "id:", "id：", "ID ", "id ", "账号", "帐号", "(", ")", "（", "）"}
 
 func skipOnlineSep(b []byte, p int) int {
 	for moved := true; moved && p < len(b); {

@@ -1,0 +1,31 @@
+package deid
+
+import "testing"
+
+// TestWeChatSalesCues: WeChat ids after the words sales chats use for
+// them ("加V", "+V", "加微", "微：", "微信搜", "威信") are masked; words that
+// only start with 微 or end in V, and a V alone, introduce nothing.
+func TestWeChatSalesCues(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"加V：zs19900307\n", "加V：z*********\n"},
+		{"加v zs19900307\n", "加v z*********\n"},
+		{"+V zs19900307\n", "+V z*********\n"},
+		{"+v：zs19900307\n", "+v：z*********\n"},
+		{"加微 zs19900307\n", "加微 z*********\n"},
+		{"微：zs19900307\n", "微：z*********\n"},
+		{"薇:zs19900307\n", "薇:z*********\n"},
+		{"微信搜 zs19900307\n", "微信搜 z*********\n"},
+		{"微信搜索zs19900307\n", "微信搜索z*********\n"},
+		{"威信 zs19900307\n", "威信 z*********\n"},
+		{"微笑着说 hello12345\n", "微笑着说 hello12345\n"},
+		{"微博 abcdefg123\n", "微博 abcdefg123\n"},
+		{"V zs19900307\n", "V zs19900307\n"},
+		{"维生素V abcdef1234\n", "维生素V abcdef1234\n"},
+	}
+	for _, tt := range tests {
+		out, _ := process(t, Policy{}, nil, []byte(tt.in), Options{Format: Text})
+		if string(out) != tt.want {
+			t.Errorf("%q: got %q, want %q", tt.in, out, tt.want)
+		}
+	}
+}

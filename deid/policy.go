@@ -392,6 +392,12 @@ var columnWords = []struct {
 	{word: "联系人", entity: Name, role: true}, {word: "聯繫人", entity: Name, role: true}, {word: "聯絡人", entity: Name, role: true},
 	{word: "收货人", entity: Name, role: true}, {word: "收貨人", entity: Name, role: true}, {word: "收件人", entity: Name, role: true},
 	{word: "户主", entity: Name, role: true}, {word: "戶主", entity: Name, role: true}, {word: "持卡人", entity: Name, role: true},
+	{word: "经办人", entity: Name, role: true}, {word: "經辦人", entity: Name, role: true}, {word: "寄件人", entity: Name, role: true}, {word: "发件人", entity: Name, role: true}, {word: "發件人", entity: Name, role: true},
+	{word: "收款人", entity: Name, role: true}, {word: "付款人", entity: Name, role: true}, {word: "借款人", entity: Name, role: true}, {word: "担保人", entity: Name, role: true}, {word: "擔保人", entity: Name, role: true},
+	{word: "申请人", entity: Name, role: true}, {word: "申請人", entity: Name, role: true}, {word: "投保人", entity: Name, role: true}, {word: "被保险人", entity: Name, role: true}, {word: "被保險人", entity: Name, role: true},
+	{word: "受益人", entity: Name, role: true}, {word: "车主", entity: Name, role: true}, {word: "車主", entity: Name, role: true}, {word: "业主", entity: Name, role: true}, {word: "業主", entity: Name, role: true},
+	{word: "法定代表人", entity: Name, role: true}, {word: "负责人", entity: Name, role: true}, {word: "負責人", entity: Name, role: true}, {word: "代理人", entity: Name, role: true},
+	{word: "昵称", entity: Name, role: true}, {word: "暱稱", entity: Name, role: true},
 	{word: "开户名", entity: Name}, {word: "開戶名", entity: Name}, {word: "户名", entity: Name}, {word: "戶名", entity: Name}, {word: "name", entity: Name},
 	{word: "姓", entity: Name, exact: true}, {word: "名", entity: Name, exact: true},
 	{word: "客户", entity: Name, exact: true, role: true}, {word: "客戶", entity: Name, exact: true, role: true},
@@ -399,6 +405,14 @@ var columnWords = []struct {
 	{word: "患者", entity: Name, exact: true, role: true}, {word: "病人", entity: Name, exact: true, role: true},
 	{word: "contact", entity: Name, exact: true, role: true}, {word: "customer", entity: Name, exact: true, role: true},
 	{word: "passenger", entity: Name, exact: true, role: true}, {word: "patient", entity: Name, exact: true, role: true},
+	{word: "买家", entity: Name, exact: true, role: true}, {word: "買家", entity: Name, exact: true, role: true}, {word: "卖家", entity: Name, exact: true, role: true}, {word: "賣家", entity: Name, exact: true, role: true},
+	{word: "会员", entity: Name, exact: true, role: true}, {word: "會員", entity: Name, exact: true, role: true},
+	{word: "receiver", entity: Name, exact: true, role: true}, {word: "recipient", entity: Name, exact: true, role: true}, {word: "consignee", entity: Name, exact: true, role: true},
+	{word: "buyer", entity: Name, exact: true, role: true}, {word: "sender", entity: Name, exact: true, role: true}, {word: "shipper", entity: Name, exact: true, role: true},
+	{word: "nick", entity: Name, exact: true, role: true}, {word: "nickname", entity: Name, exact: true, role: true}, {word: "owner", entity: Name, exact: true, role: true},
+	{word: "holder", entity: Name, exact: true, role: true}, {word: "applicant", entity: Name, exact: true, role: true}, {word: "insured", entity: Name, exact: true, role: true},
+	{word: "beneficiary", entity: Name, exact: true, role: true}, {word: "borrower", entity: Name, exact: true, role: true}, {word: "guarantor", entity: Name, exact: true, role: true},
+	{word: "client", entity: Name, exact: true, role: true}, {word: "member", entity: Name, exact: true, role: true},
 }
 
 // InferEntity guesses the entity of a column from its name, in Chinese or

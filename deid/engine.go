@@ -316,6 +316,17 @@ func utf8Share(b []byte) bool {
 	return ideo >= 6 && 2*ideo >= high
 }
 
+// utf16Like reports whether head, the first bytes of an input, is UTF-16:
+// it starts with a UTF-16 byte-order mark, or one byte in eight or more is
+// NUL (every ASCII character of UTF-16 has one), which text in UTF-8 or
+// GBK never holds.
+func utf16Like(head []byte) bool {
+	if bytes.HasPrefix(head, []byte{0xFF, 0xFE}) || bytes.HasPrefix(head, []byte{0xFE, 0xFF}) {
+		return true
+	}
+	return len(head) >= 8 && bytes.Count(head, []byte{0})*8 >= len(head)
+}
+
 func hasHigh(b []byte) bool {
 	for _, c := range b {
 		if c >= 0x80 {
@@ -405,6 +416,12 @@ func (e *Engine) Process(r io.Reader, w io.Writer, opt Options) (Summary, error)
 	br := bufio.NewReaderSize(counter, 1<<16)
 	head, _ := br.Peek(1 << 16)
 	bom := bytes.HasPrefix(head, utf8BOM)
+	if utf16Like(head) {
+		// Read as UTF-8 or GB18030, UTF-16 is other characters (a name's
+		// two bytes may read as two ASCII letters) that no recogniser
+		// sees: refused whole, before anything is written.
+		return Summary{}, ringfence.Errorf(ringfence.EINVALID, "%s: the input is UTF-16 (Excel's \"Unicode Text\"), which deid does not read: save it as UTF-8 or GBK (CSV UTF-8 in Excel)", st.name)
+	}
 	if encName == "auto" {
 		encName = detectEncoding(head)
 	}

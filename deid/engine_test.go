@@ -238,6 +238,9 @@ func FuzzProcessCSV(f *testing.F) {
 	keep, _ := NewEngine(Policy{Default: OpKeep, Format: CSV}, nil)
 	masker, _ := NewEngine(Policy{Format: CSV}, nil)
 	f.Fuzz(func(t *testing.T, in []byte) {
+		if utf16Like(in) {
+			return // refused whole (TestUTF16Refused)
+		}
 		var out bytes.Buffer
 		sum, err := keep.Process(bytes.NewReader(in), &out, Options{Encoding: "utf-8", CSVRaw: true})
 		if err != nil {
@@ -262,7 +265,7 @@ func FuzzProcessJSONL(f *testing.F) {
 	f.Add([]byte(`["\ud83d\ude00 +86 138 1234 5678"]`))
 	e, _ := NewEngine(Policy{Format: JSONL}, nil)
 	f.Fuzz(func(t *testing.T, line []byte) {
-		if bytes.ContainsAny(line, "\r\n") {
+		if bytes.ContainsAny(line, "\r\n") || utf16Like(line) {
 			return
 		}
 		var out bytes.Buffer

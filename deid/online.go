@@ -9,7 +9,7 @@ var onlineWords = []struct {
 	word   string
 	entity Entity
 }{
-	{"企鹅号", QQ}, {"企鹅", QQ}, {"扣扣", QQ},
+	{"企鹅号", QQ}, {"企鹅", QQ}, {"扣扣", QQ}, {"加我Q", QQ}, {"加我q", QQ}, {"加Q", QQ}, {"加q", QQ},
 	{"微信号", WeChat}, {"微信", WeChat}, {"薇信", WeChat}, {"微訊", WeChat}, {"威信号", WeChat}, {"威信", WeChat},
 	// Sales chat: "加V", "加微", and 微 or 薇 alone only before a colon.
 	{"加V", WeChat}, {"加v", WeChat}, {"加微", WeChat}, {"微：", WeChat}, {"微:", WeChat}, {"薇：", WeChat}, {"薇:", WeChat},
@@ -21,7 +21,7 @@ var asciiTriggers = []struct {
 	word   string
 	entity Entity
 }{
-	{"QQ", QQ}, {"qq", QQ}, {"Qq", QQ}, {"Q", QQ},
+	{"QQ", QQ}, {"qq", QQ}, {"Qq", QQ}, {"Q", QQ}, {"q", QQ},
 	{"WeChat", WeChat}, {"Wechat", WeChat}, {"wechat", WeChat}, {"WECHAT", WeChat}, {"WeiXin", WeChat}, {"Weixin", WeChat}, {"weixin", WeChat},
 	{"VX", WeChat}, {"Vx", WeChat}, {"vx", WeChat}, {"WX", WeChat}, {"Wx", WeChat}, {"wx", WeChat},
 	{"V信", WeChat}, {"v信", WeChat},
@@ -47,7 +47,7 @@ func asciiTrigger(b []byte, i int) (Entity, int) {
 		if t.word[len(t.word)-1] < 0x80 && end < len(b) && (byteClass[b[end]] == cLetter || b[end] == '_') {
 			continue
 		}
-		if t.word == "Q" && !(hasPrefixAt(b, end, ":") || hasPrefixAt(b, end, "：")) {
+		if (t.word == "Q" || t.word == "q") && !(hasPrefixAt(b, end, ":") || hasPrefixAt(b, end, "：") || hasPrefixAt(b, end, "号")) {
 			continue
 		}
 		if (t.word == "V" || t.word == "v") && !(i > 0 && b[i-1] == '+') {
@@ -59,7 +59,7 @@ func asciiTrigger(b []byte, i int) (Entity, int) {
 }
 
 // onlineSeps separate an introducing word from its identifier.
-var onlineSeps = []string{" ", ":", "：", "搜索", "搜", "|", "｜", "/", "、", "-", "－", "\t", "\u3000", "号码", "号", "是", "为", "ID:", "ID：", "id:", "id：", "ID ", "id ", "账号", "帐号", "(", ")", "（", "）"}
+var onlineSeps = []string{" ", ":", "：", "搜索", "搜", "同号", "|", "｜", "/", "、", "-", "－", "\t", "\u3000", "号码", "号", "是", "为", "ID:", "ID：", "id:", "id：", "ID ", "id ", "账号", "帐号", "(", ")", "（", "）"}
 
 func skipOnlineSep(b []byte, p int) int {
 	for moved := true; moved && p < len(b); {

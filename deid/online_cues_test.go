@@ -29,3 +29,23 @@ func TestWeChatSalesCues(t *testing.T) {
 		}
 	}
 }
+
+// TestQQCues: QQ numbers after "加我Q", "q号", and "qq/微信同号" are
+// masked; a q alone, or inside a word, introduces nothing.
+func TestQQCues(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"qq/微信同号 123456789\n", "qq/微信同号 1*******9\n"},
+		{"q号:123456789\n", "q号:1*******9\n"},
+		{"加我Q 123456789\n", "加我Q 1*******9\n"},
+		{"加q：123456789\n", "加q：1*******9\n"},
+		{"Q：123456789\n", "Q：1*******9\n"},
+		{"q 123456789\n", "q 123456789\n"},
+		{"faq:12345678\n", "faq:12345678\n"},
+	}
+	for _, tt := range tests {
+		out, _ := process(t, Policy{}, nil, []byte(tt.in), Options{Format: Text})
+		if string(out) != tt.want {
+			t.Errorf("%q: got %q, want %q", tt.in, out, tt.want)
+		}
+	}
+}

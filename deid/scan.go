@@ -468,63 +468,56 @@ func (s *scan) number(i int) int {
 	for g := 0; g < ng; {
 		h := -1
 		if !(g == 0 && leftAttached) && !groups[g].decimal && !groups[g].block {
-		spans:
 			for h = ng - 1; h >= g; h-- {
 				if h == ng-1 && rightAttached || h < ng-1 && groups[h+1].decimal {
 					continue
 				}
 				d := s.digits[groups[g].d0:groups[h].d1]
-				// An X right after the numerals is read first as an
-				// identity number's check character, then as a letter
-				// that ends the number (13612345678x).
-				readings := 1
-				if xEnd && h == ng-1 {
-					readings = 2
+				// An X right after 17 numerals is an identity number's check
+				// character; after any other count, a letter that ends the
+				// number (13612345678x).
+				x := xEnd && h == ng-1 && len(d) == 17
+				if !x && (len(d) < 8 || len(d) > 19) {
+					continue
 				}
-				for r := range readings {
-					x := readings == 2 && r == 0
-					if x && len(d) != 17 || !x && (len(d) < 8 || len(d) > 19 || readings == 2 && len(d) == 17) {
-						continue
-					}
-					// Numbers of 8 to 10 digits are only read outside mainland
-					// China: after '+' or '(' , 00, a calling code of its own,
-					// or as 8-digit and Taiwan 09 numbers.
-					if !x && len(d) < 11 && !(g == 0 && (plus || paren) || d[0] == '0' || len(d) == 8 || h > g && groupLen(groups[g]) <= 3) {
-						continue
-					}
-					start := groups[g].start
-					led := g == 0 && (plus || paren && groups[0].closes && h > 0)
-					if led {
-						start = i
-					}
-					e, cc, area, country := s.classify(d, x, plus && g == 0, led && !plus, groups[g:h+1], start, g == 0 && leftLetter)
-					if e == 0 {
-						continue
-					}
-					left, right := g == 0 && leftLetter, h == ng-1 && (rightLetter || readings == 2 && !x)
-					if (left || right) && !s.readAmidLetters(e, d, left, b, start) {
-						continue
-					}
-					if left && country != 0 {
-						// Courier and order numbers: SF0066900232610.
-						continue
-					}
-					if notPersonal(b, start) && !(e == IDCard && len(d) >= 17) {
-						// A label says what the number is, except for an
-						// identity number whose check character fits.
-						break spans
-					}
-					stop := groups[h].end
-					if x {
-						stop++
-					}
-					if e == Mobile || e == IDCard {
-						s.nameBeforeNumber(start)
-					}
-					s.emitPhone(e, start, stop, cc, area, country)
-					s.out[len(s.out)-1].plain = h == g && !led && groups[g].end-groups[g].start == groupLen(groups[g])
-					break spans
+				// Numbers of 8 to 10 digits are only read outside mainland
+				// China: after '+' or '(' , 00, a calling code of its own,
+				// or as 8-digit and Taiwan 09 numbers.
+				if !x && len(d) < 11 && !(g == 0 && (plus || paren) || d[0] == '0' || len(d) == 8 || h > g && groupLen(groups[g]) <= 3) {
+					continue
 				}
+				start := groups[g].start
+				led := g == 0 && (plus || paren && groups[0].closes && h > 0)
+				if led {
+					start = i
+				}
+				e, cc, area, country := s.classify(d, x, plus && g == 0, led && !plus, groups[g:h+1], start, g == 0 && leftLetter)
+				if e == 0 {
+					continue
+				}
+				left, right := g == 0 && leftLetter, h == ng-1 && (rightLetter || xEnd && !x)
+				if (left || right) && !s.readAmidLetters(e, d, left, b, start) {
+					continue
+				}
+				if left && country != 0 {
+					// Courier and order numbers: SF0066900232610.
+					continue
+				}
+				if notPersonal(b, start) && !(e == IDCard && len(d) >= 17) {
+					// A label says what the number is, except for an
+					// identity number whose check character fits.
+					break
+				}
+				stop := groups[h].end
+				if x {
+					stop++
+				}
+				if e == Mobile || e == IDCard {
+					s.nameBeforeNumber(start)
+				}
+				s.emitPhone(e, start, stop, cc, area, country)
+				s.out[len(s.out)-1].plain = h == g && !led && groups[g].end-groups[g].start == groupLen(groups[g])
+				break
 			}
 		}
 		if h >= g {

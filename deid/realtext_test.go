@@ -298,3 +298,148 @@ func TestFindNamesInRunningText(t *testing.T) {
 		}
 	}
 }
+
+// TestFindAmidLetters holds numbers run into Latin letters (issue 12): a
+// mainland mobile, an 18-character identity number whose check fits and a
+// Luhn-valid card are found whatever letters touch them, an 'x' after a
+// mobile included. Each want is the only match.
+func TestFindAmidLetters(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []found
+	}{
+		{"13612345678x", []found{{Mobile, "13612345678"}}},
+		{"13612345678X", []found{{Mobile, "13612345678"}}},
+		{"his phone 13612345678x", []found{{Mobile, "13612345678"}}},
+		{"tel:13612345678x", []found{{Mobile, "13612345678"}}},
+		{"电话１３９１２３４５６７８x", []found{{Mobile, "１３９１２３４５６７８"}}},
+		{"电话１３９１２３４５６７８X。", []found{{Mobile, "１３９１２３４５６７８"}}},
+		{"+86 136 1234 5678x", []found{{Mobile, "+86 136 1234 5678"}}},
+		{"ID110101199003071233", []found{{IDCard, "110101199003071233"}}},
+		{"A110101199003071233", []found{{IDCard, "110101199003071233"}}},
+		{"No110101199003071233", []found{{IDCard, "110101199003071233"}}},
+		{"110101199003071233abc", []found{{IDCard, "110101199003071233"}}},
+		{"ID11010519491231002X", []found{{IDCard, "11010519491231002X"}}},
+		{"ID11010519491231002x。", []found{{IDCard, "11010519491231002x"}}},
+		{"card6222021234567890128", []found{{BankCard, "6222021234567890128"}}},
+		{"Card:6222021234567890128", []found{{BankCard, "6222021234567890128"}}},
+		{"6222021234567890128x", []found{{BankCard, "6222021234567890128"}}},
+		{"6217001234567893abc", []found{{BankCard, "6217001234567893"}}},
+		// Still found as before.
+		{"id:110101199003071233", []found{{IDCard, "110101199003071233"}}},
+		{"身份证110101199003071233", []found{{IDCard, "110101199003071233"}}},
+		{"卡号6222021234567890128", []found{{BankCard, "6222021234567890128"}}},
+		{"13612345678a", []found{{Mobile, "13612345678"}}},
+		// Look-alikes amid letters stay untouched.
+		{"ID110101199003071234", nil},                           // wrong check digit
+		{"A110101199013071230", nil},                            // month 13
+		{"DD6222021234567890128", nil},                          // a code prefix, no card label
+		{"ORD2023111513812345678", nil},                         // an order number
+		{"SN13812345678X", nil},                                 // part of a code
+		{"51420106485742167C", nil},                             // a credit code whose check fails
+		{"Y132050640803364XD", nil},                             // nor a 15-digit identity number inside one
+		{"11010519491231002Xabc", nil},                          // an X that starts a word is no check character
+		{"C00000001", nil},                                      // a SKU code
+		{"6222021234567890123x", nil},                           // Luhn fails
+		{"1361234567x", nil},                                    // 10 digits
+		{"0x5f3a13612345678", []found{{Mobile, "13612345678"}}}, // as before: a mobile in letters
+	}
+	for _, tt := range tests {
+		got := findAll(t, tt.in)
+		if fmt.Sprint(got) != fmt.Sprint(tt.want) {
+			t.Errorf("Find(%q)\n got  %v\n want %v", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestAmidLettersLookAlikeSurvival draws look-alikes run into Latin
+// letters — order numbers behind a code prefix, hex ids, SKU codes and
+// identity numbers with a wrong check digit behind ID or before letters —
+// and requires at least 0.999 of each to be left alone. A phone number run
+// into letters is read by design (cn13501379817), so inside hex ids and SKU
+// codes the runs read as phone numbers are counted apart and not held to
+// the target: the target holds the identity numbers and cards read amid
+// letters.
+func TestAmidLettersLookAlikeSurvival(t *testing.T) {
+	r := rand.New(rand.NewPCG(56, 78))
+	digits := func(n int) []byte {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = byte('0' + r.IntN(10))
+		}
+		return b
+	}
+	badID := func() []byte {
+		d := fmt.Appendf(nil, "%s%04d%02d%02d%03d", []string{"110105", "440305", "510107", "330106"}[r.IntN(4)], 1950+r.IntN(60), 1+r.IntN(12), 1+r.IntN(28), r.IntN(1000))
+		c := idCheck(d)
+		return append(d, idCheckChars[(indexByte(idCheckChars, c)+1+r.IntN(10))%11])
+	}
+	rec := NewRecognizer(time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC))
+	const n = 100000
+	kinds := []struct {
+		name string
+		gen  func() []byte
+	}{
+		{"DD order number", func() []byte { return append([]byte("DD"), digits(16+r.IntN(4))...) }},
+		{"ORD order number", func() []byte { return append([]byte("ORD"), digits(18)...) }},
+		{"hex id", func() []byte {
+			b := make([]byte, 32)
+			for i := range b {
+				b[i] = "0123456789abcdef"[r.IntN(16)]
+			}
+			return b
+		}},
+		{"SKU code", func() []byte { return append([]byte("C"), digits(8+r.IntN(10))...) }},
+		{"bad identity check after ID", func() []byte { return append([]byte("ID"), badID()...) }},
+		{"bad identity check before letters", func() []byte { return append(badID(), "abc"...) }},
+	}
+	for _, k := range kinds {
+		hit, phones := 0, 0
+		for range n {
+			text := append([]byte("单据 "), k.gen()...)
+			for _, m := range rec.Find(text) {
+				if m.Entity == Mobile || m.Entity == Landline {
+					phones++
+				} else {
+					hit++
+				}
+			}
+		}
+		survival := 1 - float64(hit)/n
+		t.Logf("%s: %d of %d found (and %d phone numbers), survival %.5f", k.name, hit, n, phones, survival)
+		if survival < 0.999 {
+			t.Errorf("%s: survival %.5f < 0.999", k.name, survival)
+		}
+	}
+}
+
+// TestAmidLettersCSV runs the numbers of TestFindAmidLetters through a
+// free-text CSV column and through the text format: the masked field is the
+// same byte for byte, and no number is left in clear.
+func TestAmidLettersCSV(t *testing.T) {
+	tests := []struct{ in, secret string }{
+		{"his phone 13612345678x", "13612345678"},
+		{"tel:13612345678x", "13612345678"},
+		{"电话１３９１２３４５６７８x", "１３９１２３４５６７８"},
+		{"ID110101199003071233", "110101199003071233"},
+		{"A110101199003071233", "110101199003071233"},
+		{"No110101199003071233", "110101199003071233"},
+		{"110101199003071233abc", "110101199003071233"},
+		{"card6222021234567890128", "6222021234567890128"},
+		{"6222021234567890128x", "6222021234567890128"},
+	}
+	for _, tt := range tests {
+		csvOut, sum := process(t, Policy{}, nil, []byte("备注\n"+tt.in+"\n"), Options{Format: CSV})
+		if sum.FailedRecords != 0 {
+			t.Errorf("%q: %d failed records", tt.in, sum.FailedRecords)
+		}
+		textOut, _ := process(t, Policy{}, nil, []byte(tt.in+"\n"), Options{Format: Text})
+		field, ok := strings.CutPrefix(string(csvOut), "备注\n")
+		if !ok || field != string(textOut) {
+			t.Errorf("%q: csv %q, text %q", tt.in, csvOut, textOut)
+		}
+		if strings.Contains(string(csvOut), tt.secret) || strings.Contains(string(textOut), tt.secret) {
+			t.Errorf("%q: %s in clear: csv %q, text %q", tt.in, tt.secret, csvOut, textOut)
+		}
+	}
+}

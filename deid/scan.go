@@ -472,9 +472,12 @@ func (s *scan) number(i int) int {
 				if h == ng-1 && rightAttached || h < ng-1 && groups[h+1].decimal {
 					continue
 				}
-				x := xEnd && h == ng-1
 				d := s.digits[groups[g].d0:groups[h].d1]
-				if x && len(d) != 17 || !x && (len(d) < 8 || len(d) > 19) {
+				// An X right after 17 numerals is an identity number's check
+				// character; after any other count, a letter that ends the
+				// number (13612345678x).
+				x := xEnd && h == ng-1 && len(d) == 17
+				if !x && (len(d) < 8 || len(d) > 19) {
 					continue
 				}
 				// Numbers of 8 to 10 digits are only read outside mainland
@@ -492,14 +495,17 @@ func (s *scan) number(i int) int {
 				if e == 0 {
 					continue
 				}
-				if (g == 0 && leftLetter || h == ng-1 && rightLetter) && e != Mobile && e != Landline {
+				left, right := g == 0 && leftLetter, h == ng-1 && (rightLetter || xEnd && !x)
+				if (left || right) && !s.readAmidLetters(e, d, left, b, start) {
 					continue
 				}
-				if g == 0 && leftLetter && country != 0 {
+				if left && country != 0 {
 					// Courier and order numbers: SF0066900232610.
 					continue
 				}
-				if notPersonal(b, start) {
+				if notPersonal(b, start) && !(e == IDCard && len(d) >= 17) {
+					// A label says what the number is, except for an
+					// identity number whose check character fits.
 					break
 				}
 				stop := groups[h].end
@@ -521,6 +527,48 @@ func (s *scan) number(i int) int {
 		}
 	}
 	return next
+}
+
+// readAmidLetters reports whether the entity e at b[start] is kept when
+// Latin letters touch it (left: right before it; otherwise only right after
+// it). Phone numbers are delimited by anything that is not a digit, as
+// people type them (13612345678x). An identity number is kept whatever
+// touches it (ID110101199003071233) when it has its 18 characters: a
+// random 18-digit order number passes the division, date and check about
+// once in 100,000, as it does without letters (a 15-digit one, without a
+// check, is not read amid letters: Y132050640803364XD is a credit code). A card after letters is kept
+// only when they are a card's label (card6222…): a code prefix (DD, SF,
+// ORD) before a Luhn-valid run is an order number as often as one in
+// thirty. A card with letters after it is kept unless the word has the
+// shape of a credit code whose check failed (51420106485742167C) or its 17
+// digits carry a birth date where an identity number has it (the body of an
+// identity number whose check character failed, before letters).
+func (s *scan) readAmidLetters(e Entity, d []byte, left bool, b []byte, start int) bool {
+	switch e {
+	case Mobile, Landline:
+		return true
+	case IDCard:
+		return len(d) >= 17
+	case BankCard:
+		if labelHint(b, start) == BankCard {
+			return true
+		}
+		return !left && !usccShaped(b, start) && !(len(d) == 17 && idShaped(d, s.r.maxYear))
+	}
+	return false
+}
+
+// usccShaped reports whether the word at b[start] is 18 characters of the
+// credit-code alphabet.
+func usccShaped(b []byte, start int) bool {
+	q := start
+	for q < len(b) && isWordByte(b[q]) {
+		if usccValue[b[q]] < 0 {
+			return false
+		}
+		q++
+	}
+	return q-start == 18
 }
 
 // eightDigits reports whether the eight bytes of w are all ASCII digits:
@@ -751,7 +799,8 @@ var hintWords = []struct {
 }{
 	{"身份证", IDCard}, {"证件号", IDCard}, {"身份号码", IDCard}, {"ID", IDCard},
 	{"信用代码", USCC}, {"识别号", USCC}, {"税号", USCC}, {"USCC", USCC}, {"代码", USCC},
-	{"卡号", BankCard}, {"卡", BankCard}, {"账号", BankCard}, {"帐号", BankCard}, {"账户", BankCard}, {"card", BankCard}, {"Card", BankCard},
+	{"卡号", BankCard}, {"卡", BankCard}, {"账号", BankCard}, {"帐号", BankCard}, {"账户", BankCard}, {"card", BankCard}, {"Card", BankCard}, {"CARD", BankCard},
+	{"visa", BankCard}, {"Visa", BankCard}, {"VISA", BankCard},
 }
 
 // labelHint returns the entity that the label right before b[start] names

@@ -231,6 +231,19 @@ func atSignAt(b []byte, k int) int {
 	return 0
 }
 
+// domainDotAt returns the length of the dot between two labels of a
+// domain at b[k], or 0: '.', or the full stops a Chinese input method
+// types instead, '。' and '．' (zhangsan@163。com).
+func domainDotAt(b []byte, k int) int {
+	switch {
+	case k < len(b) && b[k] == '.':
+		return 1
+	case hasPrefixAt(b, k, "。"), hasPrefixAt(b, k, "．"):
+		return 3
+	}
+	return 0
+}
+
 // emailEnd returns the end of an e-mail domain starting at b[i], or 0: at
 // least two dot-separated labels of letters, digits and hyphens, the last
 // one alphabetic and two or more letters long.
@@ -254,8 +267,8 @@ func emailEnd(b []byte, i int) int {
 		if labels >= 2 && alpha && q-p >= 2 {
 			end = q
 		}
-		if q+1 < n && b[q] == '.' && isWordByte(b[q+1]) {
-			p = q + 1
+		if d := domainDotAt(b, q); d > 0 && q+d < n && isWordByte(b[q+d]) {
+			p = q + d
 			continue
 		}
 		break

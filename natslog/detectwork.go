@@ -564,7 +564,7 @@ func PartitionFlags(recs []ringfence.CallRecord, count, p int) []ringfence.Flag 
 
 // ReadPartition reads the records of partition p the stream holds, in
 // the stream's order. A read that stalls (a server died) goes on where it
-// was with a new consumer, for up to a minute in all.
+// was with a new consumer, for up to two minutes in all.
 func (l *Log) ReadPartition(ctx context.Context, p int) ([]ringfence.CallRecord, error) {
 	subject := l.cfg.Prefix + ".cdr." + strconv.Itoa(p)
 	last, err := l.calls.GetLastMsgForSubject(ctx, subject)
@@ -573,7 +573,7 @@ func (l *Log) ReadPartition(ctx context.Context, p int) ([]ringfence.CallRecord,
 	} else if err != nil {
 		return nil, fmt.Errorf("natslog: partition %d: %w", p, err)
 	}
-	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
 	rd := newReader(l.calls, subject, 1)
 	rd.again = func(ctx context.Context, fn func(context.Context) error) error {

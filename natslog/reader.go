@@ -41,10 +41,12 @@ type reader struct {
 
 // readerCreateWait bounds one attempt to make a reader's consumer;
 // readerHeartbeat is how often an idle consumer's server says it is
-// there (two missed, and the consumer is made again).
+// there (two missed, and the consumer is made again: on a loaded machine
+// a shorter beat was missed often enough to make consumers again and
+// again).
 const (
 	readerCreateWait = 5 * time.Second
-	readerHeartbeat  = time.Second
+	readerHeartbeat  = 2 * time.Second
 )
 
 func newReader(stream jetstream.Stream, subject string, from uint64) *reader {
@@ -85,7 +87,7 @@ func (r *reader) open(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("consumer of %s from %d: %w", r.subject, r.next, err)
 	}
-	it, err := cons.Messages(jetstream.PullMaxMessages(256), jetstream.PullExpiry(4*time.Second),
+	it, err := cons.Messages(jetstream.PullMaxMessages(256), jetstream.PullExpiry(4*readerHeartbeat),
 		jetstream.PullHeartbeat(readerHeartbeat), jetstream.WithMessagesErrOnMissingHeartbeat(true))
 	if err != nil {
 		r.drop(name)

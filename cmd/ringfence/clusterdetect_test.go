@@ -189,19 +189,14 @@ func TestClusterDetect(t *testing.T) {
 
 	// Every acknowledged record applied: each partition's applied
 	// sequence reaches the partition's last message.
-	heads, err := probe.PartitionHeads(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
+	heads := partitionHeads(t, probe)
 	// A client that lost an answer sends the chunk again: the stream
 	// stores nothing twice (no partition moves), and the answer is the same.
 	last := header + strings.Join(rows[(chunks-1)*len(rows)/chunks:], "")
 	if code, m := postCDRs(t, a, carrier, last); code != 200 || m["rejected"] != 0.0 {
 		t.Fatalf("the last chunk sent again: %d %v", code, m)
 	}
-	if again, err := probe.PartitionHeads(context.Background()); err != nil {
-		t.Fatal(err)
-	} else if !slices.Equal(again, heads) {
+	if again := partitionHeads(t, probe); !slices.Equal(again, heads) {
 		t.Fatalf("the last chunk sent again moved the partitions: %v → %v", heads, again)
 	}
 	caught, ok := waitFor(60*time.Second, func() bool {
@@ -280,9 +275,12 @@ func TestClusterDetect(t *testing.T) {
 	// retried while the NATS server died).
 	var streamFlags []ringfence.Flag
 	for p := range parts {
-		prec, err := probe.ReadPartition(context.Background(), p)
-		if err != nil {
-			t.Fatal(err)
+		var prec []ringfence.CallRecord
+		if _, ok := waitFor(2*time.Minute, func() bool {
+			prec, err = probe.ReadPartition(context.Background(), p)
+			return err == nil
+		}); !ok {
+			t.Fatalf("reading partition %d back: %v", p, err)
 		}
 		streamFlags = append(streamFlags, natslog.PartitionFlags(prec, parts, p)...)
 	}
@@ -362,6 +360,22 @@ func flagSet(fs []ringfence.Flag) []string {
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
+}
+
+// partitionHeads reads the partitions' last sequences, as a client does
+// while the cluster elects a leader after a NATS server died: again, for
+// up to 30 s.
+func partitionHeads(t *testing.T, probe *natslog.Log) []uint64 {
+	t.Helper()
+	var heads []uint64
+	var err error
+	if _, ok := waitFor(30*time.Second, func() bool {
+		heads, err = probe.PartitionHeads(context.Background())
+		return err == nil
+	}); !ok {
+		t.Fatalf("the partitions' heads: %v", err)
+	}
+	return heads
 }
 
 // ringfenceStacks is a node's log with, of the goroutine dump SIGQUIT

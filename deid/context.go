@@ -67,6 +67,17 @@ func (s *scan) han(i int) int {
 						s.emitAddress(p, e)
 						return e
 					}
+				case t.label == labelNameWeak && !colon:
+					// 客户王芳来电: a name right after the word, when what
+					// follows it is said of a person.
+					if e := nameAt(b, p); e > 0 {
+						for _, end := range []int{e, e - 3} {
+							if end-p >= 6 && weakNameRightAt(b, end) {
+								s.emit(Name, p, end, 0, 0)
+								return end
+							}
+						}
+					}
 				case t.label == labelName || colon:
 					if e := nameAt(b, p); e > 0 {
 						s.emit(Name, p, e, 0, 0)
@@ -101,6 +112,20 @@ func (s *scan) han(i int) int {
 		}
 	}
 	return i + 3
+}
+
+// weakNameRight are words said of a person right after a name that
+// follows a weak label (客户, 患者, 业主 …) with no colon: 客户王芳来电.
+var weakNameRight = []string{"来电", "致电", "来访", "来店", "反映", "投诉", "咨询", "要求", "表示", "称", "说", "先生", "女士", "小姐",
+	"已", "于", "在", "的电话", "的手机", "的地址", "，", ",", "。", " "}
+
+func weakNameRightAt(b []byte, p int) bool {
+	for _, w := range weakNameRight {
+		if hasPrefixAt(b, p, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // skipLabelSep skips what separates a label from its value: a colon, spaces

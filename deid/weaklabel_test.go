@@ -1,0 +1,31 @@
+package deid
+
+import "testing"
+
+// TestNameAfterWeakLabel: in call-centre notes a name follows 客户, 患者 or
+// 业主 with no colon (客户王芳来电); it is masked when what follows it is
+// said of a person, and words that only start with 客户 stay.
+func TestNameAfterWeakLabel(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"客户王芳来电咨询\n", "客户王*来电咨询\n"},
+		{"客户张伟说要退款\n", "客户张*说要退款\n"},
+		{"客户王小明来电\n", "客户王**来电\n"},
+		{"患者李娜已出院\n", "患者李*已出院\n"},
+		{"业主陈静反映噪音\n", "业主陈*反映噪音\n"},
+		{"客户王芳，电话13812345678\n", "客户王*，电话138****5678\n"},
+		{"客户服务中心来电\n", "客户服务中心来电\n"},
+		{"客户经理说\n", "客户经理说\n"},
+		{"客户满意度调查\n", "客户满意度调查\n"},
+	}
+	for _, tt := range tests {
+		out, _ := process(t, Policy{}, nil, []byte(tt.in), Options{Format: Text, TextNames: "context"})
+		if string(out) != tt.want {
+			t.Errorf("%q: got %q, want %q", tt.in, out, tt.want)
+		}
+	}
+	// The same in a CSV notes column, where context rules are the default.
+	out, _ := process(t, Policy{}, nil, []byte("备注\n客户王芳来电咨询\n"), Options{Format: CSV})
+	if want := "备注\n客户王*来电咨询\n"; string(out) != want {
+		t.Errorf("csv: got %q, want %q", out, want)
+	}
+}

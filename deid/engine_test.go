@@ -15,6 +15,20 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
+// inOut is an input and the whole output it must give.
+type inOut struct{ in, want string }
+
+// checkOutputs runs each input through the default policy with opt.
+func checkOutputs(t *testing.T, opt Options, tests []inOut) {
+	t.Helper()
+	for _, tt := range tests {
+		out, _ := process(t, Policy{}, nil, []byte(tt.in), opt)
+		if string(out) != tt.want {
+			t.Errorf("%q: got %q, want %q", tt.in, out, tt.want)
+		}
+	}
+}
+
 func process(t testing.TB, p Policy, key []byte, in []byte, opt Options) ([]byte, Summary) {
 	t.Helper()
 	e, err := NewEngine(p, key)

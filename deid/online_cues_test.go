@@ -6,7 +6,7 @@ import "testing"
 // them ("加V", "+V", "加微", "微：", "微信搜", "威信") are masked; words that
 // only start with 微 or end in V, and a V alone, introduce nothing.
 func TestWeChatSalesCues(t *testing.T) {
-	tests := []struct{ in, want string }{
+	checkOutputs(t, Options{Format: Text}, []inOut{
 		{"加V：zs19900307\n", "加V：z*********\n"},
 		{"加v zs19900307\n", "加v z*********\n"},
 		{"+V zs19900307\n", "+V z*********\n"},
@@ -21,19 +21,13 @@ func TestWeChatSalesCues(t *testing.T) {
 		{"微博 abcdefg123\n", "微博 abcdefg123\n"},
 		{"V zs19900307\n", "V zs19900307\n"},
 		{"维生素V abcdef1234\n", "维生素V abcdef1234\n"},
-	}
-	for _, tt := range tests {
-		out, _ := process(t, Policy{}, nil, []byte(tt.in), Options{Format: Text})
-		if string(out) != tt.want {
-			t.Errorf("%q: got %q, want %q", tt.in, out, tt.want)
-		}
-	}
+	})
 }
 
 // TestQQCues: QQ numbers after "加我Q", "q号", and "qq/微信同号" are
 // masked; a q alone, or inside a word, introduces nothing.
 func TestQQCues(t *testing.T) {
-	tests := []struct{ in, want string }{
+	checkOutputs(t, Options{Format: Text}, []inOut{
 		{"qq/微信同号 123456789\n", "qq/微信同号 1*******9\n"},
 		{"q号:123456789\n", "q号:1*******9\n"},
 		{"加我Q 123456789\n", "加我Q 1*******9\n"},
@@ -41,11 +35,5 @@ func TestQQCues(t *testing.T) {
 		{"Q：123456789\n", "Q：1*******9\n"},
 		{"q 123456789\n", "q 123456789\n"},
 		{"faq:12345678\n", "faq:12345678\n"},
-	}
-	for _, tt := range tests {
-		out, _ := process(t, Policy{}, nil, []byte(tt.in), Options{Format: Text})
-		if string(out) != tt.want {
-			t.Errorf("%q: got %q, want %q", tt.in, out, tt.want)
-		}
-	}
+	})
 }

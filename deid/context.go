@@ -7,7 +7,7 @@ func (s *scan) han(i int) int {
 	b := s.b
 	r, ok := runeAt(b, i)
 	// Ideographs that are no cue are stepped over here, not one call each.
-	for ok && r < 0xFF00 && runeFlags[r] == 0 {
+	for ok && r < 0xFF00 && runeFlags[r] == 0 && !isCnNumeral(r) {
 		i += 3
 		if r, ok = runeAt(b, i); !ok {
 			if i >= len(b) || byteClass[b[i]] != cLead3 {
@@ -18,6 +18,12 @@ func (s *scan) han(i int) int {
 	}
 	if !ok {
 		return i + 1
+	}
+	if isCnNumeral(r) && i >= s.last && digitRunStart(b, i) {
+		if e := cnMobileAt(b, i); e > 0 {
+			s.emit(Mobile, i, e, 0, 0)
+			return e
+		}
 	}
 	if r >= 0xFF00 {
 		if _, w := numeralAt(b, i); w > 0 {
@@ -67,9 +73,9 @@ func (s *scan) han(i int) int {
 						s.emitAddress(p, e)
 						return e
 					}
-				case t.label == labelNameWeak && !colon:
-					// 客户王芳来电: a name right after the word, when what
-					// follows it is said of a person.
+				case t.label == labelNameWeak && !colon && p == end:
+					// 客户王芳来电: a name right after the word (no space
+					// between), when what follows it is said of a person.
 					if e := nameAt(b, p); e > 0 {
 						for _, end := range []int{e, e - 3} {
 							if end-p >= 6 && weakNameRightAt(b, end) {
@@ -117,7 +123,7 @@ func (s *scan) han(i int) int {
 // weakNameRight are words said of a person right after a name that
 // follows a weak label (客户, 患者, 业主 …) with no colon: 客户王芳来电.
 var weakNameRight = []string{"来电", "致电", "来访", "来店", "反映", "投诉", "咨询", "要求", "表示", "称", "说", "先生", "女士", "小姐",
-	"已", "于", "在", "的电话", "的手机", "的地址", "，", ",", "。", " "}
+	"已", "于", "在", "的电话", "的手机", "的地址", "，", ",", "。"}
 
 func weakNameRightAt(b []byte, p int) bool {
 	for _, w := range weakNameRight {

@@ -10,6 +10,9 @@ var onlineWords = []struct {
 	entity Entity
 }{
 	{"企鹅号", QQ}, {"企鹅", QQ}, {"扣扣", QQ}, {"加我Q", QQ}, {"加我q", QQ}, {"加Q", QQ}, {"加q", QQ},
+	// "qq/微信同号 123": the same number on both; before another word
+	// ("微信同号 Q:123") that word's number is a QQ number too.
+	{"微信同号", QQ},
 	{"微信号", WeChat}, {"微信", WeChat}, {"薇信", WeChat}, {"微訊", WeChat}, {"威信号", WeChat}, {"威信", WeChat},
 	// Sales chat: "加V", "加微", and 微 or 薇 alone only before a colon.
 	{"加V", WeChat}, {"加v", WeChat}, {"加微", WeChat}, {"微：", WeChat}, {"微:", WeChat}, {"薇：", WeChat}, {"薇:", WeChat},
@@ -59,7 +62,7 @@ func asciiTrigger(b []byte, i int) (Entity, int) {
 }
 
 // onlineSeps separate an introducing word from its identifier.
-var onlineSeps = []string{" ", ":", "：", "搜索", "搜", "同号", "|", "｜", "/", "、", "-", "－", "\t", "\u3000", "号码", "号", "是", "为", "ID:", "ID：", "id:", "id：", "ID ", "id ", "账号", "帐号", "(", ")", "（", "）"}
+var onlineSeps = []string{" ", ":", "：", "搜索", "搜", "|", "｜", "/", "、", "-", "－", "\t", "\u3000", "号码", "号", "是", "为", "ID:", "ID：", "id:", "id：", "ID ", "id ", "账号", "帐号", "(", ")", "（", "）"}
 
 func skipOnlineSep(b []byte, p int) int {
 	for moved := true; moved && p < len(b); {

@@ -29,6 +29,7 @@ func TestWeChatSalesCues(t *testing.T) {
 func TestQQCues(t *testing.T) {
 	checkOutputs(t, Options{Format: Text}, []inOut{
 		{"qq/微信同号 123456789\n", "qq/微信同号 1*******9\n"},
+		{"微信同号 Q:1200422！\n", "微信同号 Q:1*****2！\n"},
 		{"q号:123456789\n", "q号:1*******9\n"},
 		{"加我Q 123456789\n", "加我Q 1*******9\n"},
 		{"加q：123456789\n", "加q：1*******9\n"},

@@ -306,6 +306,11 @@ func countNumerals(v []byte) int {
 				n++
 				i += 2
 			}
+		case c >= 0xE0:
+			if r, ok := runeAt(v, i); ok && isCnNumeral(r) {
+				n++
+				i += 2
+			}
 		}
 	}
 	return n
@@ -333,7 +338,8 @@ func maskNumerals(dst, v []byte, from, to int) []byte {
 	return dst
 }
 
-// maskNumeralsSlow is maskNumerals for spans with full-width digits.
+// maskNumeralsSlow is maskNumerals for spans with full-width digits or
+// Chinese numerals.
 func maskNumeralsSlow(dst, v []byte, from, to int) []byte {
 	k := 0
 	for i := 0; i < len(v); i++ {
@@ -344,6 +350,11 @@ func maskNumeralsSlow(dst, v []byte, from, to int) []byte {
 			w = 1
 		case c == 0xEF:
 			_, w = numeralAt(v, i)
+		}
+		if w == 0 && c >= 0xE0 {
+			if r, ok := runeAt(v, i); ok && isCnNumeral(r) {
+				w = 3 // a Chinese numeral (一三八…)
+			}
 		}
 		if w == 0 {
 			dst = append(dst, c)

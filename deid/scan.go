@@ -158,6 +158,13 @@ func (s *scan) word(i int) int {
 	for j < n && isDigit(b[j]) {
 		j++
 	}
+	if j > i && j < n && b[j] >= 0xE3 && b[j] <= 0xE9 && digitRunStart(b, i) {
+		// Arabic digits, then Chinese numerals: 138一二三四5678.
+		if e := cnMobileAt(b, i); e > 0 {
+			s.emit(Mobile, i, e, 0, 0)
+			return e
+		}
+	}
 	if j > i && (j == n || !localByte[b[j]] && b[j] != '@' && b[j] != 0xEF) {
 		return s.number(i)
 	}
@@ -244,6 +251,21 @@ func domainDotAt(b []byte, k int) int {
 	return 0
 }
 
+// fullStopTLDs are the last labels a full stop ('。', '．') may lead to in
+// an address typed with a Chinese input method; after any other word it
+// ends the sentence, not the domain (liu@gmail.com。vx: …).
+var fullStopTLDs = []string{"com", "cn", "net", "org", "edu", "gov", "hk", "tw", "mo", "info", "io", "me", "co", "biz"}
+
+// tldAt reports whether b[i:] starts with one of fullStopTLDs, whole.
+func tldAt(b []byte, i int) bool {
+	for _, t := range fullStopTLDs {
+		if hasPrefixAt(b, i, t) && (i+len(t) == len(b) || !isWordByte(b[i+len(t)])) {
+			return true
+		}
+	}
+	return false
+}
+
 // emailEnd returns the end of an e-mail domain starting at b[i], or 0: at
 // least two dot-separated labels of letters, digits and hyphens, the last
 // one alphabetic and two or more letters long.
@@ -267,7 +289,7 @@ func emailEnd(b []byte, i int) int {
 		if labels >= 2 && alpha && q-p >= 2 {
 			end = q
 		}
-		if d := domainDotAt(b, q); d > 0 && q+d < n && isWordByte(b[q+d]) {
+		if d := domainDotAt(b, q); d > 0 && q+d < n && isWordByte(b[q+d]) && (d == 1 || tldAt(b, q+d)) {
 			p = q + d
 			continue
 		}

@@ -16,6 +16,7 @@ func TestNameAfterWeakLabel(t *testing.T) {
 		{"客户服务中心来电\n", "客户服务中心来电\n"},
 		{"客户经理说\n", "客户经理说\n"},
 		{"客户满意度调查\n", "客户满意度调查\n"},
+		{"车主 时间戳 1774668449017\n", "车主 时间戳 1774668449017\n"},
 	})
 	// The same in a CSV notes column, where context rules are the default.
 	out, _ := process(t, Policy{}, nil, []byte("备注\n客户王芳来电咨询\n"), Options{Format: CSV})

@@ -159,7 +159,12 @@ func skipLabelSep(b []byte, p int) (int, bool) {
 
 // plateLetter reports whether c may be a plate's issuing-authority or serial
 // letter: capitals without I and O.
-func plateLetter(c byte) bool { return c >= 'A' && c <= 'Z' && c != 'I' && c != 'O' }
+// plateLetter reports whether c may be a letter of a plate, in either
+// case (people type 京a12345 too).
+func plateLetter(c byte) bool {
+	c &^= 0x20
+	return c >= 'A' && c <= 'Z' && c != 'I' && c != 'O'
+}
 
 func plateChar(c byte) bool { return isDigit(c) || plateLetter(c) }
 
@@ -196,8 +201,9 @@ func plateEnd(b []byte, i int) int {
 	}
 	switch len(serial) {
 	case 6:
-		small := (serial[0] == 'D' || serial[0] == 'F') && allDigits(serial[2:])
-		large := allDigits(serial[:5]) && (serial[5] == 'D' || serial[5] == 'F')
+		s0, s5 := serial[0]&^0x20, serial[5]&^0x20
+		small := (s0 == 'D' || s0 == 'F') && allDigits(serial[2:])
+		large := allDigits(serial[:5]) && (s5 == 'D' || s5 == 'F')
 		if small || large {
 			return q
 		}

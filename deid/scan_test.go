@@ -68,6 +68,8 @@ func TestFind(t *testing.T) {
 		{"110101199003078881 91350100M000100Y43", []found{{IDCard, "110101199003078881"}, {USCC, "91350100M000100Y43"}}},
 		// Plates.
 		{"京A12345", []found{{Plate, "京A12345"}}},
+		{"京a12345", []found{{Plate, "京a12345"}}}, // typed in lower case
+		{"沪a股上涨", nil},
 		{"沪A·B1234", []found{{Plate, "沪A·B1234"}}},
 		{"粤BD12345和粤B12345F", []found{{Plate, "粤BD12345"}, {Plate, "粤B12345F"}}},
 		{"苏E 1234学", []found{{Plate, "苏E 1234学"}}},
@@ -105,7 +107,6 @@ func TestFind(t *testing.T) {
 		{"91350100M000100Y44", nil},  // wrong GB 32100 check
 		{"京I12345", nil},             // I is no plate letter
 		{"京A1234567", nil},           // too long
-		{"京a12345", nil},             // lower case
 		{"3.13812345678", nil},       // a decimal
 		{"SN13812345678X", nil},      // part of a code
 		{"95588", nil},               // a service number

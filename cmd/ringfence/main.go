@@ -12,6 +12,7 @@ import (
 	"os/signal"
 	"runtime"
 	"runtime/debug"
+	"strings"
 	"syscall"
 
 	"ringfence"
@@ -105,6 +106,12 @@ func (c *cli) run(args []string) int {
 	if _, ok := c.commands()[cmd]; ok && len(rest) > 0 && isHelp(rest[0]) {
 		return c.help(cmd)
 	}
+	if (cmd == "alias" || cmd == "trace") && hasStoreFlag(rest) {
+		// They write the disclosure ledger, which a cluster keeps with one
+		// writer node: the command line never writes it from outside.
+		fmt.Fprintf(c.stderr, "ringfence %s: --store: in a cluster, alias numbers and exports go through a node's API (POST /v1/aliases, POST /v1/exports; GET /v1/aliases, POST /v1/attributions), where the ledger's writer records them; see docs/deploy.md\n", cmd)
+		return exitUsage
+	}
 	if f, ok := c.commands()[cmd]; ok {
 		return f(rest)
 	}
@@ -122,6 +129,21 @@ func (c *cli) run(args []string) int {
 	}
 	fmt.Fprintf(c.stderr, "ringfence: unknown command %q\n\n%s", cmd, topUsage)
 	return exitUsage
+}
+
+// hasStoreFlag reports whether args name a --store (any spelling flag
+// accepts).
+func hasStoreFlag(args []string) bool {
+	for _, a := range args {
+		if a == "--" {
+			return false
+		}
+		name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if strings.HasPrefix(a, "-") && name == "store" {
+			return true
+		}
+	}
+	return false
 }
 
 // commands maps each top-level verb to its runner.

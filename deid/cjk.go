@@ -51,6 +51,7 @@ const (
 	labelName     labelKind = iota + 1 // a name follows directly
 	labelNameWeak                      // a name follows after a colon
 	labelAddress                       // an address follows
+	labelPhone                         // a phone number follows (a local one too)
 )
 
 type label struct {
@@ -75,6 +76,7 @@ var labels = []label{
 	{"现住", labelAddress}, {"居住地", labelAddress}, {"住所", labelAddress}, {"户籍地", labelAddress},
 	{"所在地", labelAddress}, {"位于", labelAddress}, {"寄往", labelAddress}, {"寄至", labelAddress},
 	{"送至", labelAddress}, {"送到", labelAddress}, {"寄到", labelAddress},
+	{"联系电话", labelPhone}, {"电话号码", labelPhone}, {"电话号", labelPhone}, {"电话", labelPhone}, {"座机号", labelPhone}, {"座机", labelPhone}, {"固话", labelPhone}, {"拨打", labelPhone}, {"致电", labelPhone},
 }
 
 // provinces are the province-level divisions that can open an address.

@@ -68,6 +68,11 @@ func (s *scan) han(i int) int {
 			case trigLabel:
 				p, colon := skipLabelSep(b, end)
 				switch {
+				case t.label == labelPhone:
+					if e := s.localLandline(p); e > 0 {
+						return e
+					}
+					return end
 				case t.label == labelAddress:
 					if e := s.addressAt(p, true); e > 0 {
 						s.emitAddress(p, e)
@@ -118,6 +123,45 @@ func (s *scan) han(i int) int {
 		}
 	}
 	return i + 3
+}
+
+// localLandline reads the number after a phone label at b[p]: one the
+// scanner classifies (a mobile, a number with its area code) as it would
+// anywhere, else a local fixed-line number without its area code, 7 or 8
+// digits not starting with 0 or 1, one space or dash allowed between two
+// groups (电话：62345678, 电话 6234 5678). It returns the end of what it
+// emitted, or 0.
+func (s *scan) localLandline(p int) int {
+	b := s.b
+	n := len(b)
+	if p >= n || p < s.last || !isDigit(b[p]) {
+		return 0
+	}
+	k := len(s.out)
+	if e := s.number(p); len(s.out) > k {
+		return e
+	}
+	if b[p] == '0' || b[p] == '1' {
+		return 0
+	}
+	q, digits, seps := p, 0, 0
+	for ; q < n; q++ {
+		c := b[q]
+		if isDigit(c) {
+			digits++
+			continue
+		}
+		if (c == ' ' || c == '-') && seps == 0 && digits >= 3 && q+1 < n && isDigit(b[q+1]) {
+			seps++
+			continue
+		}
+		break
+	}
+	if digits < 7 || digits > 8 || q < n && (isWordByte(b[q]) || b[q] == '.' || b[q] == '@') {
+		return 0
+	}
+	s.emit(Landline, p, q, 0, 0)
+	return q
 }
 
 // weakNameRight are words said of a person right after a name that

@@ -589,12 +589,23 @@ func (l *Log) ReadPartition(ctx context.Context, p int) ([]ringfence.CallRecord,
 	}
 	defer rd.Stop()
 	var out []ringfence.CallRecord
+	idleSince := time.Now()
 	for {
 		m, meta, err := rd.Next(ctx, time.Second)
 		switch {
 		case ctx.Err() != nil:
 			return nil, fmt.Errorf("natslog: partition %d: read to %d: %w", p, last.Sequence, ctx.Err())
 		case errors.Is(err, nats.ErrTimeout):
+			// Nothing for a while, with records still to read: the
+			// consumer may sit on a server or a copy of the stream that
+			// does not deliver (as a detector's may; see run). Another,
+			// from the first record not read.
+			if time.Since(idleSince) >= stallAfter {
+				idleSince = time.Now()
+				if err := rd.Restart(ctx, rd.next); err != nil && ctx.Err() == nil {
+					return nil, fmt.Errorf("natslog: partition %d: %w", p, err)
+				}
+			}
 			continue
 		case err != nil:
 			return nil, fmt.Errorf("natslog: partition %d: %w", p, err)
@@ -604,6 +615,7 @@ func (l *Log) ReadPartition(ctx context.Context, p int) ([]ringfence.CallRecord,
 			return nil, fmt.Errorf("natslog: partition %d: message %d: %w", p, meta.Sequence.Stream, err)
 		}
 		out = append(out, recs...)
+		idleSince = time.Now()
 		if meta.Sequence.Stream >= last.Sequence {
 			return out, nil
 		}

@@ -207,6 +207,9 @@ func TestClusterJetStream(t *testing.T) {
 	}
 	var lags []time.Duration
 	for i := range writes {
+		if i == 0 {
+			warmUp(t, a.clusterNode, b.clusterNode, operator, carrier)
+		}
 		lag := ruleWriteLag(t, a.clusterNode, b.clusterNode, i, operator, carrier, subscriber, caller)
 		lags = append(lags, lag)
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"context"
 	"flag"
 	"fmt"
 	"os"
@@ -22,8 +21,11 @@ func (c *cli) runAlias(args []string) int {
        ringfence alias list [--subscriber S]
        ringfence alias show ALIAS
        ringfence alias set ALIAS --block-strangers=true|false
-       ringfence alias call ALIAS --caller N [--at RFC3339] [--duration SECONDS] [--answered]`, c.stderr)
+       ringfence alias call ALIAS --caller N [--at RFC3339] [--duration SECONDS] [--answered]
+       (each with --data DIR, or --store postgres://... [--log URLS] [--ledger-key FILE])`, c.stderr)
 	data := c.dataDir(fs)
+	store := storeFlag(fs)
+	ledgerKey := ledgerKeyFlag(fs)
 	quarantine := fs.String("quarantine", "30d", "pool add: how long new numbers wait, recording calls, before issue (0 for none)")
 	nullShare := fs.Float64("null-share", 0.05, "pool add: share of numbers reserved as never-disclosed null aliases")
 	sub := fs.String("subscriber", "", "the subscriber's own number")
@@ -50,30 +52,52 @@ func (c *cli) runAlias(args []string) int {
 	}
 	takes := map[string][]string{
 		"pool": {"json"}, "pool add": {"quarantine", "null-share"},
-		"new":  {"subscriber", "merchant", "merchant-number", "block-strangers", "json"},
+		"new":  {"subscriber", "merchant", "merchant-number", "block-strangers", "json", "ledger-key"},
 		"list": {"subscriber", "json"}, "show": {"json"}, "set": {"block-strangers"},
-		"call": {"caller", "at", "duration", "answered"},
+		"call": {"caller", "at", "duration", "answered", "ledger-key"},
 	}[name]
-	if code, ok := c.onlyFlags(fs, "alias "+name, takes...); !ok {
+	if code, ok := c.onlyFlags(fs, "alias "+name, append(takes, "log")...); !ok {
 		return code
 	}
-	readOnly := verb == "list" || verb == "show" || verb == "pool" && len(pos) == 1
-	e, closeDB, err := c.openEngineFor(*data, !readOnly)
-	if err != nil {
-		return c.fail("alias", err)
+	if err := checkLedgerKey(*store, *ledgerKey); err != nil {
+		return c.usageError(fs, "%v", err)
 	}
-	defer closeDB()
-	ctx := context.Background()
-	if verb == "new" || verb == "call" {
-		// Bindings and leak events go to the disclosure ledger.
-		l, err := openLedger(*data)
+	readOnly := verb == "list" || verb == "show" || verb == "pool" && len(pos) == 1
+	// Bindings and leak events go to the disclosure ledger.
+	writesLedger := verb == "new" || verb == "call"
+	ctx := c.context()
+	var e *engine.Engine
+	switch {
+	case *store != "" && writesLedger:
+		if err := checkStore(fs, *store); err != nil {
+			return c.usageError(fs, "%v", err)
+		}
+		w, err := c.openClusterWriter(ctx, *store, *ledgerKey)
 		if err != nil {
 			return c.fail("alias", err)
 		}
-		defer l.Close()
-		e.SetDisclosures(ledger.NewDisclosures(l))
-		if err := c.reconcile(e); err != nil {
+		defer c.closeWriter(w, "alias")
+		e = w.e
+	default:
+		var closeDB func()
+		var usage, err error
+		e, closeDB, usage, err = c.openFor(fs, *data, *store, !readOnly)
+		if usage != nil {
+			return c.usageError(fs, "%v", usage)
+		} else if err != nil {
 			return c.fail("alias", err)
+		}
+		defer closeDB()
+		if writesLedger {
+			l, err := openLedger(*data)
+			if err != nil {
+				return c.fail("alias", err)
+			}
+			defer l.Close()
+			e.SetDisclosures(ledger.NewDisclosures(l))
+			if err := c.reconcile(e); err != nil {
+				return c.fail("alias", err)
+			}
 		}
 	}
 	switch {

@@ -12,7 +12,6 @@ import (
 	"os/signal"
 	"runtime"
 	"runtime/debug"
-	"strings"
 	"syscall"
 
 	"ringfence"
@@ -91,9 +90,9 @@ commands:
 
 Flags may come before or after arguments. Every command takes --data DIR
 (default ./ringfence-data, or $RINGFENCE_DATA); only serve, demo, keys create
-and import create it. check, report, import, rules, registry, appeals, keys
-and stats take --store postgres://... instead: a cluster's store, whose
-running nodes see the change at once. Run "ringfence COMMAND -h" for its flags. Ctrl-C stops a
+and import create it. check, report, import, rules, registry, appeals, keys,
+stats, alias, trace, ledger and evidence take --store postgres://... instead:
+a cluster's store, whose running nodes see the change at once. Run "ringfence COMMAND -h" for its flags. Ctrl-C stops a
 command cleanly (exit 130).
 `
 
@@ -105,12 +104,6 @@ func (c *cli) run(args []string) int {
 	cmd, rest := args[0], args[1:]
 	if _, ok := c.commands()[cmd]; ok && len(rest) > 0 && isHelp(rest[0]) {
 		return c.help(cmd)
-	}
-	if (cmd == "alias" || cmd == "trace") && hasStoreFlag(rest) {
-		// They write the disclosure ledger, which a cluster keeps with one
-		// writer node: the command line never writes it from outside.
-		fmt.Fprintf(c.stderr, "ringfence %s: --store: in a cluster, alias numbers and exports go through a node's API (POST /v1/aliases, POST /v1/exports; GET /v1/aliases, POST /v1/attributions), where the ledger's writer records them; see docs/deploy.md\n", cmd)
-		return exitUsage
 	}
 	if f, ok := c.commands()[cmd]; ok {
 		return f(rest)
@@ -129,21 +122,6 @@ func (c *cli) run(args []string) int {
 	}
 	fmt.Fprintf(c.stderr, "ringfence: unknown command %q\n\n%s", cmd, topUsage)
 	return exitUsage
-}
-
-// hasStoreFlag reports whether args name a --store (any spelling flag
-// accepts).
-func hasStoreFlag(args []string) bool {
-	for _, a := range args {
-		if a == "--" {
-			return false
-		}
-		name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
-		if strings.HasPrefix(a, "-") && name == "store" {
-			return true
-		}
-	}
-	return false
 }
 
 // commands maps each top-level verb to its runner.

@@ -152,8 +152,11 @@ func (c *cli) runTrace(args []string) int {
 }
 
 func (c *cli) traceExport(args []string) int {
-	fs := newFlagSet("trace export", "--org O --recipient R --in customers.csv|- --out for-R.csv [--phone-column C] [--alias] [--canaries N] [--csv-raw]", c.stderr)
+	fs := newFlagSet("trace export", "--org O --recipient R --in customers.csv|- --out for-R.csv [--phone-column C] [--alias] [--canaries N] [--csv-raw] [--data DIR | --store postgres://... [--log URLS] --ledger-key FILE --spool DIR]", c.stderr)
 	data := c.dataDir(fs)
+	store := storeFlag(fs)
+	ledgerKey := ledgerKeyFlag(fs)
+	spool := fs.String("spool", "", "with --store: directory (0700) where the list and the salted copy are spooled until the ledger records the export, as a node's --spool")
 	org := fs.String("org", "", "the organisation disclosing the list")
 	recipient := fs.String("recipient", "", "who receives this copy")
 	in := fs.String("in", "", "customer list (CSV in UTF-8 or GBK/GB18030); - reads stdin")
@@ -173,20 +176,48 @@ func (c *cli) traceExport(args []string) int {
 	if *canaries < 0 {
 		return c.usageError(fs, "--canaries %d is negative", *canaries)
 	}
-	l, err := openLedger(*data)
-	if err != nil {
-		return c.fail("trace export", err)
+	if err := checkLedgerKey(*store, *ledgerKey); err != nil {
+		return c.usageError(fs, "%v", err)
 	}
-	defer l.Close()
-	if err := cleanExportTmp(*data); err != nil {
-		return c.fail("trace export", err)
+	if (*spool != "") != (*store != "") {
+		return c.usageError(fs, "--store and --spool go together: an export on a cluster spools in --spool, one on a data directory in --data")
 	}
-	pool, err := c.openTracePool(*data, l)
-	if err != nil {
-		return c.fail("trace export", err)
+	var (
+		e      *engine.Engine
+		l      *ledger.Log
+		tmpDir string
+		err    error
+	)
+	if *store != "" {
+		if err := checkStore(fs, *store); err != nil {
+			return c.usageError(fs, "%v", err)
+		}
+		w, err := c.openClusterWriter(c.context(), *store, *ledgerKey)
+		if err != nil {
+			return c.fail("trace export", err)
+		}
+		defer c.closeWriter(w, "trace export")
+		e, l = w.e, w.l
+		// Holding the lease: what an export killed before it finished
+		// left in the spool goes.
+		if tmpDir, err = spoolDir(*spool); err != nil {
+			return c.fail("trace export", fmt.Errorf("--spool: %w", err))
+		}
+	} else {
+		if l, err = openLedger(*data); err != nil {
+			return c.fail("trace export", err)
+		}
+		defer l.Close()
+		if err := cleanExportTmp(*data); err != nil {
+			return c.fail("trace export", err)
+		}
+		pool, err := c.openTracePool(*data, l)
+		if err != nil {
+			return c.fail("trace export", err)
+		}
+		defer pool.Close()
+		e, tmpDir = pool.E, exportTmp(*data)
 	}
-	defer pool.Close()
-	e := pool.E
 	issue := e.NewIssue(cliActor, *org)
 	defer issue.Abort()
 	opt := trace.SaltOptions{
@@ -219,7 +250,7 @@ func (c *cli) traceExport(args []string) int {
 		// Salt reads the list in passes: spool stdin inside the data
 		// directory (0600, removed when done or at the next start).
 		name = "stdin"
-		src, err = os.CreateTemp(exportTmp(*data), "export-in-*")
+		src, err = os.CreateTemp(tmpDir, "export-in-*")
 		if err != nil {
 			return c.fail("trace export", err)
 		}
@@ -240,7 +271,7 @@ func (c *cli) traceExport(args []string) int {
 	}
 	// Write to a temporary file inside the data directory; the copy
 	// appears under its name only once the ledger holds its entry.
-	dst, err := os.CreateTemp(exportTmp(*data), "export-out-*")
+	dst, err := os.CreateTemp(tmpDir, "export-out-*")
 	if err != nil {
 		return c.fail("trace export", err)
 	}
@@ -283,8 +314,10 @@ func (c *cli) warnPool(e *engine.Engine) {
 
 // attributeOutput is the JSON of trace attribute.
 func (c *cli) traceAttribute(args []string) int {
-	fs := newFlagSet("trace attribute", "FOUND.csv|- [--json] [--evidence bundle.zip] [--top N] [--null-aliases FILE]", c.stderr)
+	fs := newFlagSet("trace attribute", "FOUND.csv|- [--json] [--evidence bundle.zip] [--top N] [--null-aliases FILE] [--data DIR | --store postgres://... [--log URLS] --ledger-key FILE]", c.stderr)
 	data := c.dataDir(fs)
+	store := storeFlag(fs)
+	ledgerKey := ledgerKeyFlag(fs)
 	asJSON := fs.Bool("json", false, "print JSON")
 	evFile := fs.String("evidence", "", "also write the evidence bundle of the best candidate to this file")
 	top := fs.Int("top", 10, "candidates to report")
@@ -296,11 +329,30 @@ func (c *cli) traceAttribute(args []string) int {
 	if len(pos) != 1 {
 		return c.usageError(fs, "want one found list")
 	}
-	l, err := openLedger(*data)
-	if err != nil {
-		return c.fail("trace attribute", err)
+	if err := checkLedgerKey(*store, *ledgerKey); err != nil {
+		return c.usageError(fs, "%v", err)
 	}
-	defer l.Close()
+	var (
+		l       *ledger.Log
+		cluster *engine.Engine
+		err     error
+	)
+	if *store != "" {
+		if err := checkStore(fs, *store); err != nil {
+			return c.usageError(fs, "%v", err)
+		}
+		w, err := c.openClusterWriter(c.context(), *store, *ledgerKey)
+		if err != nil {
+			return c.fail("trace attribute", err)
+		}
+		defer c.closeWriter(w, "trace attribute")
+		l, cluster = w.l, w.e
+	} else {
+		if l, err = openLedger(*data); err != nil {
+			return c.fail("trace attribute", err)
+		}
+		defer l.Close()
+	}
 	var nulls []string
 	if *nullFile != "" {
 		b, err := os.ReadFile(*nullFile)
@@ -318,6 +370,8 @@ func (c *cli) traceAttribute(args []string) int {
 			}
 			nulls = append(nulls, e)
 		}
+	} else if cluster != nil {
+		nulls = cluster.NullAliases()
 	} else {
 		pool, err := c.openTracePool(*data, l)
 		if err != nil {

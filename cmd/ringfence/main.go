@@ -91,8 +91,9 @@ commands:
 Flags may come before or after arguments. Every command takes --data DIR
 (default ./ringfence-data, or $RINGFENCE_DATA); only serve, demo, keys create
 and import create it. check, report, import, rules, registry, appeals, keys,
-stats, alias, trace, ledger and evidence take --store postgres://... instead:
-a cluster's store, whose running nodes see the change at once. Run "ringfence COMMAND -h" for its flags. Ctrl-C stops a
+stats, alias, trace, ledger, evidence and simulate policy take --store
+postgres://... instead: a cluster's store, whose running nodes see the
+change at once. Run "ringfence COMMAND -h" for its flags. Ctrl-C stops a
 command cleanly (exit 130).
 `
 

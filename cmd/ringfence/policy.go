@@ -14,8 +14,9 @@ import (
 // runSimulatePolicy replays recorded calls against today's rules and
 // reputation and says what would change.
 func (c *cli) runSimulatePolicy(args []string) int {
-	fs := newFlagSet("simulate policy", "[--from RFC3339] [--to RFC3339] [--subscriber S] [--examples N]", c.stderr)
+	fs := newFlagSet("simulate policy", "[--from RFC3339] [--to RFC3339] [--subscriber S] [--examples N] [--data DIR | --store postgres://...]", c.stderr)
 	data := c.dataDir(fs)
+	store := storeFlag(fs)
 	from := fs.String("from", "", "first call time (default 30 days ago)")
 	to := fs.String("to", "", "end of the window (default now)")
 	sub := fs.String("subscriber", "", "only calls to this subscriber")
@@ -42,8 +43,10 @@ func (c *cli) runSimulatePolicy(args []string) int {
 		}
 		*f.dst = t
 	}
-	e, closeDB, err := c.openEngine(*data)
-	if err != nil {
+	e, closeDB, usage, err := c.openFor(fs, *data, *store, false)
+	if usage != nil {
+		return c.usageError(fs, "%v", usage)
+	} else if err != nil {
 		return c.fail("simulate policy", err)
 	}
 	defer closeDB()

@@ -126,9 +126,15 @@ func (f *Follower) Subscribe(ctx context.Context, after int64, fn func(ringfence
 		return func(ev ringfence.Event) error { return applyAs(g, ev) }
 	}
 	var seenLast uint64
+	stale := false // the stream was refused as stale; logged once
 	for {
 		if l := f.NATS(); l != nil {
-			if ok, last := l.serves(ctx, pos.Load(), seenLast); ok {
+			ok, last, why := l.serves(ctx, f.Store, pos.Load(), seenLast)
+			if errors.Is(why, errStaleStream) && !stale {
+				logger.Error("not following the events stream: reading the store's event log until the relay makes the stream again", "position", pos.Load(), "why", why)
+			}
+			stale = errors.Is(why, errStaleStream)
+			if ok {
 				seenLast = last
 				f.onStream.Store(true)
 				logger.Info("following the events stream", "position", pos.Load())
@@ -165,18 +171,22 @@ func (f *Follower) Subscribe(ctx context.Context, after int64, fn func(ringfence
 // the events after pos (not trimmed), and it has reached pos or moved on
 // since it was last seen at seenLast (a relay is at work). It returns the
 // stream's last sequence.
-func (l *Log) serves(ctx context.Context, pos int64, seenLast uint64) (bool, uint64) {
+func (l *Log) serves(ctx context.Context, store ringfence.EventLog, pos int64, seenLast uint64) (bool, uint64, error) {
 	ictx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
 	info, err := l.events.Info(ictx)
 	if err != nil {
-		return false, seenLast
+		return false, seenLast, nil
 	}
 	last, first := info.State.LastSeq, info.State.FirstSeq
 	if info.State.Msgs > 0 && int64(first) > pos+1 {
-		return false, last
+		return false, last, nil
 	}
-	return int64(last) >= pos || last > seenLast, last
+	// A stream that is not the store's copy serves no one (stale.go).
+	if err := l.checkCopy(ictx, store, first, last); err != nil {
+		return false, seenLast, err
+	}
+	return int64(last) >= pos || last > seenLast, last, nil
 }
 
 // followStream reads the stream after *pos until ctx ends, the stream

@@ -92,6 +92,7 @@ type Log struct {
 	js     jetstream.JetStream
 	events jetstream.Stream
 	calls  jetstream.Stream
+	evCfg  jetstream.StreamConfig // the events stream's, to make it again (stale.go)
 }
 
 var _ ringfence.EventLog = (*Log)(nil)
@@ -167,6 +168,7 @@ func Open(ctx context.Context, cfg Config) (*Log, error) {
 		MaxAge:      cfg.CallMaxAge,
 		Duplicates:  min(callsDedupWindow, cfg.CallMaxAge),
 	}
+	l.evCfg = evCfg
 	if l.events, err = createStream(ctx, js, evCfg); err != nil {
 		nc.Close()
 		return nil, err

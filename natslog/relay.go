@@ -172,7 +172,7 @@ func (l *Log) relayLoop(ctx context.Context, src ringfence.EventLog, logger *slo
 	var w failWindow
 	for {
 		start := time.Now()
-		err := l.relayOnce(ctx, src)
+		err := l.relayOnce(ctx, src, logger)
 		if ctx.Err() != nil {
 			return
 		}
@@ -216,19 +216,29 @@ func (w *failWindow) failed(start, now time.Time) (first, giveUp bool) {
 // relayOnce reads the stream's last sequence and publishes the store's
 // events after it, pipelined (at most relayWindow unacknowledged), until a
 // publish fails or ctx ends.
-func (l *Log) relayOnce(ctx context.Context, src ringfence.EventLog) error {
+func (l *Log) relayOnce(ctx context.Context, src ringfence.EventLog, logger *slog.Logger) error {
 	ictx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	info, err := l.events.Info(ictx)
 	cancel()
 	if err != nil {
 		return fmt.Errorf("stream info: %w", err)
 	}
-	last := int64(info.State.LastSeq)
-	if head, err := src.Head(ctx); err != nil {
-		return fmt.Errorf("store head: %w", err)
-	} else if last > head {
-		return fmt.Errorf("the stream %s holds %d events, more than the store's log (%d): it belongs to another store; delete it", l.cfg.Stream, last, head)
+	if err := l.checkCopy(ctx, src, info.State.FirstSeq, info.State.LastSeq); errors.Is(err, errStaleStream) {
+		head, herr := src.Head(ctx)
+		if herr != nil {
+			return fmt.Errorf("store head: %w", herr)
+		}
+		logger.Error("relay: making the events stream again, empty, after the store's head; nodes read the store up to there", "stream", l.cfg.Stream, "head", head, "why", err)
+		if err := l.remake(ctx, head); err != nil {
+			return err
+		}
+		if info, err = l.events.Info(ctx); err != nil {
+			return fmt.Errorf("stream info: %w", err)
+		}
+	} else if err != nil {
+		return err
 	}
+	last := int64(info.State.LastSeq)
 	if gone, err := trimmedAfter(ctx, src, last); err != nil {
 		return fmt.Errorf("store log: %w", err)
 	} else if gone {

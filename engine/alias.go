@@ -30,6 +30,9 @@ type Disclosures interface {
 	Disclosed(ctx context.Context, bs []alias.Binding, rec *trace.ExportRecord, prints []trace.Print) (first int64, err error)
 	// BindingEntry finds the entry binding an alias number.
 	BindingEntry(aliasNumber string) (int64, bool, error)
+	// BindingEntries maps each alias number bound in the ledger to the
+	// entries binding it.
+	BindingEntries() (map[string][]int64, error)
 	// ExportRecorded reports whether an export is in the ledger.
 	ExportRecorded(exportID string) bool
 	// LeakEntry finds the entry recording a stranger's call.
@@ -694,6 +697,7 @@ type Reconciled struct {
 	Indexed  int `json:"indexed"`  // bindings and leaks found in the ledger, their indexes stored
 	Appended int `json:"appended"` // bindings and leaks missing from the ledger, appended
 	Released int `json:"released"` // bindings of exports that never completed, numbers back in the pool
+	Rebound  int `json:"rebound"`  // bindings recorded in an earlier ledger (before its key was rotated), recorded again in this one
 }
 
 // Reconcile brings the store in line with the ledger after a crash
@@ -701,7 +705,11 @@ type Reconciled struct {
 // index (-1) gets the index of its ledger entry when the ledger holds
 // one, is appended when it does not, and a binding made for an export the
 // ledger does not hold is undone (the export never completed, so its
-// numbers were never disclosed). Run it at start, before serving.
+// numbers were never disclosed). A binding whose stored index is no entry
+// binding it in this ledger was recorded in an earlier one, closed when
+// the ledger's key was rotated (docs/deploy.md): it is recorded again, so
+// that a stranger's call to it is recorded as a leak in this ledger. Run
+// it at start, before serving.
 func (e *AliasService) Reconcile(ctx context.Context) (Reconciled, error) {
 	var r Reconciled
 	if e.disclosures == nil {
@@ -709,16 +717,32 @@ func (e *AliasService) Reconcile(ctx context.Context) (Reconciled, error) {
 	}
 	e.commitMu.Lock()
 	defer e.commitMu.Unlock()
+	entries, err := e.disclosures.BindingEntries()
+	if err != nil {
+		return r, err
+	}
 	e.aliasMu.RLock()
-	var todo []alias.Binding
+	var todo, earlier []alias.Binding
 	for _, b := range e.aliases {
-		if b.LedgerIndex < 0 {
+		switch {
+		case b.LedgerIndex < 0:
 			todo = append(todo, *b)
+		case !slices.Contains(entries[b.Alias], b.LedgerIndex):
+			earlier = append(earlier, *b)
 		}
 	}
 	e.aliasMu.RUnlock()
-	slices.SortFunc(todo, func(a, b alias.Binding) int { return a.CreatedAt.Compare(b.CreatedAt) })
+	slices.SortFunc(earlier, func(a, b alias.Binding) int { return a.CreatedAt.Compare(b.CreatedAt) })
 	idx := map[string]int64{}
+	for _, b := range earlier {
+		i, err := e.disclosures.AliasBound(ctx, b)
+		if err != nil {
+			return r, err
+		}
+		idx[b.Alias] = i
+		r.Rebound++
+	}
+	slices.SortFunc(todo, func(a, b alias.Binding) int { return a.CreatedAt.Compare(b.CreatedAt) })
 	var release []string
 	for _, b := range todo {
 		i, ok, err := e.disclosures.BindingEntry(b.Alias)

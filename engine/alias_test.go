@@ -264,3 +264,54 @@ func TestReconcileAfterCrash(t *testing.T) {
 		t.Fatalf("second reconcile: %+v %v", r, err)
 	}
 }
+
+// TestReconcileAfterKeyRotation: the ledger's key is rotated by closing its
+// epoch and starting an empty ledger (docs/deploy.md). Aliases bound in
+// the closed one are recorded again in the new one when it is reconciled,
+// so that a stranger's call to them is still a leak in the ledger, and
+// one bound in the new ledger at an index an old alias had keeps its own.
+func TestReconcileAfterKeyRotation(t *testing.T) {
+	dir := t.TempDir()
+	e, db := open(t, dir)
+	old := withLedger(t, e, filepath.Join(dir, "epoch1"))
+	addPool(t, e, 10)
+	var bs []alias.Binding
+	for i, m := range []string{"shopA", "shopB"} {
+		b, err := e.NewAlias(ctx, "test", fmt.Sprintf("+861380013800%d", i), m, nil, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bs = append(bs, b)
+	}
+	old.Close()
+
+	// The new epoch: an empty ledger, where a new alias takes index 0.
+	e.SetDisclosures(nil)
+	l := withLedger(t, e, filepath.Join(dir, "epoch2"))
+	r, err := e.Reconcile(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r != (engine.Reconciled{Rebound: 2}) {
+		t.Fatalf("reconciled %+v, want the two aliases of the closed ledger recorded again", r)
+	}
+	fresh, err := e.NewAlias(ctx, "test", "+8613800138009", "shopC", nil, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range append(bs, fresh) {
+		_, ev, _, err := e.RouteAlias(ctx, engine.AliasCall{Callee: b.Alias, Caller: "+8617012345678", Answered: true})
+		if err != nil || ev.LedgerIndex < 0 {
+			t.Fatalf("a stranger's call to %s (%s): %v, ledger entry %d", b.Alias, b.Merchant, err, ev.LedgerIndex)
+		}
+	}
+	// Reconciling again changes nothing; a restart neither.
+	e2, err := engine.Open(ctx, db, reputation.DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	e2.SetDisclosures(ledger.NewDisclosures(l))
+	if r, err := e2.Reconcile(ctx); err != nil || r != (engine.Reconciled{}) {
+		t.Fatalf("reconciled again: %+v %v", r, err)
+	}
+}

@@ -50,6 +50,20 @@ func (d Disclosures) BindingEntry(num string) (int64, bool, error) {
 	return -1, false, nil
 }
 
+// BindingEntries maps each alias number the ledger binds to the entries
+// that bind it, oldest first.
+func (d Disclosures) BindingEntries() (map[string][]int64, error) {
+	refs, err := d.l.Aliases()
+	if err != nil {
+		return nil, err
+	}
+	m := make(map[string][]int64, len(refs))
+	for _, r := range refs {
+		m[r.Alias] = append(m[r.Alias], r.Entry)
+	}
+	return m, nil
+}
+
 func (d Disclosures) ExportRecorded(id string) bool { return d.l.ExportRecorded(id) }
 
 func (d Disclosures) LeakEntry(ev ringfence.AliasEvent) (int64, bool, error) {

@@ -236,7 +236,7 @@ func (cl *clusterLedger) reconcile(ctx context.Context, e *engine.Engine) {
 	if r, err := e.Reconcile(ctx); err != nil {
 		cl.logger.Error("reconcile the store with the ledger", "err", err)
 	} else if r != (engine.Reconciled{}) {
-		cl.logger.Info("store reconciled with the ledger", "indexed", r.Indexed, "appended", r.Appended, "released", r.Released)
+		cl.logger.Info("store reconciled with the ledger", "indexed", r.Indexed, "appended", r.Appended, "released", r.Released, "rebound", r.Rebound)
 	}
 }
 

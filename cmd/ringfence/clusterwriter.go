@@ -98,7 +98,7 @@ func (c *cli) openClusterWriter(ctx context.Context, store, keyFile string) (*cl
 			break
 		}
 		if try == leaseTries {
-			return fail(ringfence.Errorf(ringfence.EUNAVAILABLE, "a running ledger node holds the disclosure ledger's writer lease (its /metrics show ringfence_ledger_writer 1): send this through its API instead (POST /v1/aliases, POST /v1/exports, POST /v1/attributions; alias calls are recorded by the node that screens them), or stop the nodes with the ledger role first; see docs/deploy.md"))
+			return fail(ringfence.Errorf(ringfence.EUNAVAILABLE, "a running ledger node holds the disclosure ledger's writer lease (its /metrics show ringfence_ledger_writer 1): send this through its API instead (POST /v1/aliases, POST /v1/exports, POST /v1/attributions, POST /v1/calls), or stop the nodes with the ledger role first; see docs/deploy.md"))
 		}
 		select {
 		case <-ctx.Done():

@@ -67,7 +67,7 @@ const topUsage = `ringfence stops harassment calls and finds out who leaked the 
 usage: ringfence COMMAND [ARGS] [FLAGS]
 
 commands:
-  serve                   run the HTTP API (and SIP front) on --data
+  serve                   run the HTTP API (and SIP front) on --data, or as a cluster node (--store, --log)
   number NUMBER           parse and classify a phone number
   check NUMBER            verdict for a caller (--callee ID applies that subscriber's rules)
   report NUMBER           file a crowd report (--category C --reporter R)

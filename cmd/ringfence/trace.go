@@ -57,7 +57,7 @@ func (c *cli) reconcile(e *engine.Engine) error {
 		return fmt.Errorf("reconcile the store with the ledger: %w", err)
 	}
 	if r != (engine.Reconciled{}) {
-		fmt.Fprintf(c.stderr, "ringfence: store reconciled with the ledger: %d ledger indexes restored, %d entries appended, %d bindings of unfinished exports undone\n", r.Indexed, r.Appended, r.Released)
+		fmt.Fprintf(c.stderr, "ringfence: store reconciled with the ledger: %d ledger indexes restored, %d entries appended, %d bindings of unfinished exports undone, %d bindings of an earlier ledger recorded again\n", r.Indexed, r.Appended, r.Released, r.Rebound)
 	}
 	return nil
 }

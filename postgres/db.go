@@ -17,7 +17,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net"
 	"sort"
+	"strings"
+	"syscall"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -40,7 +43,10 @@ const (
 
 // Store is an open ringfence database on PostgreSQL.
 type Store struct {
-	pool  *pgxpool.Pool
+	// pool is the connection pool, every error of which is classified
+	// (pool.go): the store's methods use nothing else to reach
+	// PostgreSQL, but for the ledger writer's lease.
+	pool  db
 	rules rulesGroup // rules writes waiting for their group commit
 }
 
@@ -58,17 +64,56 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgres: connect to %s:%d/%s: %w", cfg.ConnConfig.Host, cfg.ConnConfig.Port, cfg.ConnConfig.Database, err)
 	}
-	s := &Store{pool: pool}
+	s := &Store{pool: db{pool}}
 	if err := s.migrate(ctx); err != nil {
 		pool.Close()
-		return nil, fmt.Errorf("postgres: migrate %s:%d/%s: %w", cfg.ConnConfig.Host, cfg.ConnConfig.Port, cfg.ConnConfig.Database, err)
+		return nil, openError(cfg.ConnConfig, err)
 	}
 	return s, nil
 }
 
+// openError says why Open failed, naming the server as host:port/database
+// (never the password) and the cause once (pgx tells each connection
+// attempt's, and with sslmode=prefer it makes two): PostgreSQL cannot be
+// reached (EUNAVAILABLE), refused the login or has no such database, or a
+// migration failed.
+func openError(cc *pgx.ConnConfig, err error) error {
+	where := fmt.Sprintf("%s:%d/%s", cc.Host, cc.Port, cc.Database)
+	var pe *pgconn.PgError
+	var ce *pgconn.ConnectError
+	if errors.As(err, &ce) && errors.As(err, &pe) && (strings.HasPrefix(pe.Code, "28") || pe.Code == "3D000") {
+		// Invalid authorization (28xxx), no such database (3D000).
+		return ringfence.Errorf(ringfence.EINVALID, "PostgreSQL at %s refused the connection: %s: are the user, password and database of the URL right?", where, pe.Message)
+	}
+	if isUnavailable(err) {
+		return ringfence.Errorf(ringfence.EUNAVAILABLE, "cannot reach PostgreSQL at %s (%s): is the server running, and is the URL right?", where, unreachableCause(err))
+	}
+	return fmt.Errorf("postgres: migrate %s: %w", where, err)
+}
+
+// unreachableCause is the one cause of an error that says PostgreSQL
+// cannot be reached, in a few words.
+func unreachableCause(err error) string {
+	var errno syscall.Errno
+	var dns *net.DNSError
+	var ne net.Error
+	var pe *pgconn.PgError
+	switch {
+	case errors.As(err, &dns):
+		return "host " + dns.Name + " not found"
+	case errors.As(err, &errno):
+		return errno.Error()
+	case errors.As(err, &pe):
+		return pe.Message
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
+		return "timed out"
+	}
+	return "the connection failed"
+}
+
 // Close closes the pool.
 func (s *Store) Close() error {
-	s.pool.Close()
+	s.pool.p.Close()
 	return nil
 }
 
@@ -76,7 +121,7 @@ func (s *Store) Close() error {
 // each in its own transaction, holding a session advisory lock so that
 // nodes starting together apply each migration once.
 func (s *Store) migrate(ctx context.Context) error {
-	conn, err := s.pool.Acquire(ctx)
+	conn, err := s.pool.p.Acquire(ctx) // unclassified: Open says what failed
 	if err != nil {
 		return err
 	}

@@ -120,11 +120,12 @@ func (l eventLog) Subscribe(ctx context.Context, after int64, fn func(ringfence.
 		return err
 	}
 	// The connection has a LISTEN and may be cut mid-wait: it does not go
-	// back to the pool.
+	// back to the pool. Being outside the pool's classifying wrapper
+	// (pool.go), its errors are classified here.
 	pc := conn.Hijack()
 	defer func() { pc.Close(context.WithoutCancel(ctx)) }()
 	if _, err := pc.Exec(ctx, `LISTEN `+eventChannel); err != nil {
-		return err
+		return unavailable(err)
 	}
 	for {
 		if err := l.Read(ctx, after, func(ev ringfence.Event) error {
@@ -143,7 +144,7 @@ func (l eventLog) Subscribe(ctx context.Context, after int64, fn func(ringfence.
 			return ctx.Err()
 		}
 		if err != nil && wctx.Err() == nil {
-			return fmt.Errorf("event log: wait for events: %w", err)
+			return fmt.Errorf("event log: wait for events: %w", unavailable(err))
 		}
 		if pc.IsClosed() {
 			// A timed-out wait closes the connection: listen again.
@@ -153,7 +154,7 @@ func (l eventLog) Subscribe(ctx context.Context, after int64, fn func(ringfence.
 			}
 			pc = conn.Hijack()
 			if _, err := pc.Exec(ctx, `LISTEN `+eventChannel); err != nil {
-				return err
+				return unavailable(err)
 			}
 		}
 	}

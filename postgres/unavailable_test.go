@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/url"
+	"strings"
 	"syscall"
 	"testing"
 
@@ -64,5 +66,62 @@ func TestClosedStoreUnavailable(t *testing.T) {
 	err = s.Audit(context.Background(), ringfence.AuditEntry{Actor: "t", Action: "test"})
 	if code := ringfence.ErrorCode(err); code != ringfence.EUNAVAILABLE {
 		t.Fatalf("write to a closed store: %v (%s), want %s", err, code, ringfence.EUNAVAILABLE)
+	}
+}
+
+// TestOpenUnreachable: Open on a URL where no PostgreSQL listens says so
+// once, plainly (where, why, what to check), without the password, and
+// is EUNAVAILABLE; a database that does not exist is named as such.
+func TestOpenUnreachable(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close() // nothing listens on port now
+	where := fmt.Sprintf("127.0.0.1:%d/rfdb", port)
+	for _, tc := range []struct {
+		name, url string
+	}{
+		{"default sslmode", fmt.Sprintf("postgres://ringfence:s3cretpw@127.0.0.1:%d/rfdb", port)},
+		{"sslmode disable", fmt.Sprintf("postgres://ringfence:s3cretpw@127.0.0.1:%d/rfdb?sslmode=disable&connect_timeout=5", port)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Open(context.Background(), tc.url)
+			if err == nil {
+				t.Fatal("Open on a closed port: no error")
+			}
+			msg := err.Error()
+			if code := ringfence.ErrorCode(err); code != ringfence.EUNAVAILABLE {
+				t.Errorf("code %q, want %q: %s", code, ringfence.EUNAVAILABLE, msg)
+			}
+			for _, want := range []string{"cannot reach PostgreSQL at " + where, "connection refused", "is the server running", "URL"} {
+				if n := strings.Count(msg, want); n != 1 {
+					t.Errorf("%q appears %d times in %q, want once", want, n, msg)
+				}
+			}
+			for _, bad := range []string{"s3cretpw", "migrate", "dial", "failed to connect"} {
+				if strings.Contains(msg, bad) {
+					t.Errorf("%q in %q", bad, msg)
+				}
+			}
+		})
+	}
+}
+
+// TestOpenNoDatabase: a URL whose database does not exist is told apart
+// from a server that cannot be reached.
+func TestOpenNoDatabase(t *testing.T) {
+	if testing.Short() {
+		t.Skip("needs PostgreSQL")
+	}
+	u, err := url.Parse(pgtest.URL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Path = "/rf_no_such_db"
+	_, err = Open(context.Background(), u.String())
+	if code := ringfence.ErrorCode(err); code != ringfence.EINVALID || !strings.Contains(err.Error(), `"rf_no_such_db" does not exist`) || !strings.Contains(err.Error(), "refused the connection") {
+		t.Fatalf("Open on a database that does not exist: %v (%s), want %s naming it", err, code, ringfence.EINVALID)
 	}
 }

@@ -156,8 +156,10 @@ func numeralSlots(dst []slot, text []byte, m Match) []slot {
 			i += w
 			continue
 		}
-		if c := text[i]; c == 'X' || c == 'x' {
-			dst = append(dst, slot{i, 1, 'X'})
+		if w := checkLetterAt(text, i); w > 0 {
+			dst = append(dst, slot{i, w, 'X'})
+			i += w
+			continue
 		}
 		_, w := utf8.DecodeRune(text[i:])
 		i += w
@@ -173,6 +175,8 @@ func writeSlots(dst, text []byte, m Match, slots []slot, vals []byte) []byte {
 		dst = append(dst, text[p:s.at]...)
 		if s.w == 3 && isDigit(vals[k]) {
 			dst = append(dst, 0xEF, 0xBC, 0x90+vals[k]-'0') // full-width stays full-width
+		} else if s.w == 3 && vals[k] == 'X' {
+			dst = append(dst, "Ｘ"...)
 		} else {
 			dst = append(dst, vals[k])
 		}
@@ -302,7 +306,7 @@ func countNumerals(v []byte) int {
 		case isDigit(c) || c == 'X' || c == 'x':
 			n++
 		case c == 0xEF:
-			if _, w := numeralAt(v, i); w == 3 {
+			if _, w := numeralAt(v, i); w == 3 || checkLetterAt(v, i) == 3 {
 				n++
 				i += 2
 			}
@@ -349,7 +353,9 @@ func maskNumeralsSlow(dst, v []byte, from, to int) []byte {
 		case isDigit(c) || c == 'X' || c == 'x':
 			w = 1
 		case c == 0xEF:
-			_, w = numeralAt(v, i)
+			if _, w = numeralAt(v, i); w == 0 {
+				w = checkLetterAt(v, i)
+			}
 		}
 		if w == 0 && c >= 0xE0 {
 			if r, ok := runeAt(v, i); ok && isCnNumeral(r) {

@@ -317,6 +317,17 @@ func numeralAt(b []byte, i int) (byte, int) {
 	return 0, 0
 }
 
+// checkXAt returns the width of an identity number's check letter X at
+// b[i] that ends the number: 'X' or 'x', or the full-width 'Ｘ' or 'ｘ' an
+// input method types, not followed by a letter, digit or '_'; 0 if none.
+func checkXAt(b []byte, i int) int {
+	w := checkLetterAt(b, i)
+	if w == 0 || i+w < len(b) && isWordByte(b[i+w]) {
+		return 0
+	}
+	return w
+}
+
 // phonePunct marks the ASCII phone punctuation of punctAt.
 var phonePunct = [128]bool{'+': true, '(': true, ')': true, '-': true, '.': true, ' ': true}
 
@@ -456,8 +467,8 @@ func (s *scan) number(i int) int {
 		// letter (a customer or order number, C00000001), where no
 		// other is read: nothing to classify.
 		end := s.groups[0].end
-		if end < n && (b[end] == 'X' || b[end] == 'x') && (end+1 == n || !isWordByte(b[end+1])) {
-			return end + 1
+		if w := checkXAt(b, end); w > 0 {
+			return end + w
 		}
 		return end
 	}
@@ -474,14 +485,9 @@ func (s *scan) number(i int) int {
 		}
 	}
 	end := s.groups[ng-1].end
-	xEnd := false
-	if end < n && (b[end] == 'X' || b[end] == 'x') && (end+1 == n || !isWordByte(b[end+1])) {
-		xEnd = true
-	}
-	next := end
-	if xEnd {
-		next++
-	}
+	xw := checkXAt(b, end)
+	xEnd := xw > 0
+	next := end + xw
 	if overflow {
 		return next
 	}
@@ -545,7 +551,7 @@ func (s *scan) number(i int) int {
 				}
 				stop := groups[h].end
 				if x {
-					stop++
+					stop += xw
 				}
 				if e == Mobile || e == IDCard {
 					s.nameBeforeNumber(start)
@@ -762,10 +768,12 @@ func (s *scan) classifyCN(d []byte, x, plus bool, gs []group, start int) (Entity
 func groupLen(g group) int { return int(g.d1 - g.d0) }
 
 // idGrouping accepts identity numbers written in parts after the 6-digit
-// division code (110101 19900307 1234) or as 3-3-4-4-4.
+// division code (110101 19900307 1234), as 3-3-4-4-4, or in blocks of four
+// and the last two characters (1101 0119 9003 0712 33).
 func idGrouping(gs []group) bool {
 	n := groupLen(gs[0])
-	return n == 6 || n == 3 && len(gs) > 1 && groupLen(gs[1]) == 3
+	return n == 6 || n == 3 && len(gs) > 1 && groupLen(gs[1]) == 3 ||
+		n == 4 && len(gs) == 5 && groupLen(gs[1]) == 4 && groupLen(gs[2]) == 4 && groupLen(gs[3]) == 4
 }
 
 // cardGrouping accepts cards written in blocks of four (the last block may
@@ -871,6 +879,20 @@ func labelHint(b []byte, start int) Entity {
 		if !moved {
 			return 0
 		}
+	}
+	return 0
+}
+
+// checkLetterAt returns the width of an X at b[i], ASCII or full-width
+// ('X', 'x', 'Ｘ', 'ｘ'), whatever follows it, or 0.
+func checkLetterAt(b []byte, i int) int {
+	switch {
+	case i >= len(b):
+		return 0
+	case b[i] == 'X' || b[i] == 'x':
+		return 1
+	case b[i] == 0xEF && i+2 < len(b) && (b[i+1] == 0xBC && b[i+2] == 0xB8 || b[i+1] == 0xBD && b[i+2] == 0x98):
+		return 3
 	}
 	return 0
 }

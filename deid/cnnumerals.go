@@ -11,6 +11,10 @@ var cnNumerals = map[rune]byte{
 	'八': '8', '捌': '8', '九': '9', '勾': '9', '玖': '9',
 }
 
+// cnDigits are the everyday numerals of the digits 0 to 9, which format-
+// preserving encryption writes in place of a number's Chinese numerals.
+var cnDigits = [10]string{"〇", "一", "二", "三", "四", "五", "六", "七", "八", "九"}
+
 // cnNumeralSet marks the numerals' runes, a bit each: the scanner's step
 // over ideographs stops at them for the price of one load.
 var cnNumeralSet = func() (set [1 << 10]uint64) {
@@ -23,28 +27,35 @@ var cnNumeralSet = func() (set [1 << 10]uint64) {
 func isCnNumeral(r rune) bool { return r < 1<<16 && cnNumeralSet[r>>6]&(1<<(r&63)) != 0 }
 
 // cnMobileAt returns the end of a mobile number at b[i] written with at
-// least one Chinese numeral among its 11 digits (a space or a dash may
-// separate them), or 0.
+// least one Chinese numeral among its 11 digits (ASCII or full-width; a
+// space or a dash may separate them, as in １３８ 一二三四 5678), or 0.
 func cnMobileAt(b []byte, i int) int {
 	var d [11]byte
 	n, cn, end := 0, 0, 0
 	sep := false
 	for p := i; p < len(b); {
 		c := b[p]
-		switch {
-		case isDigit(c):
+		if v, w := numeralAt(b, p); w > 0 {
 			if n == len(d) {
 				return 0 // longer than a mobile
 			}
-			d[n], n, sep = c, n+1, false
-			p++
-		case c == ' ' || c == '-':
+			d[n], n, sep = v, n+1, false
+			p += w
+			end = p
+			continue
+		}
+		switch {
+		case c == ' ' || c == '-' || c >= 0x80 && cnSepAt(b, p):
 			if sep || n == 0 {
 				p = len(b)
 				continue
 			}
 			sep = true
-			p++
+			if c < 0x80 {
+				p++
+			} else {
+				p += 3
+			}
 			continue
 		default:
 			r, ok := runeAt(b, p)
@@ -66,15 +77,23 @@ func cnMobileAt(b []byte, i int) int {
 	return end
 }
 
+// cnSepAt reports whether a three-byte separator of a number's groups is
+// at b[p]: the ideographic space, the full-width hyphen or a dash.
+func cnSepAt(b []byte, p int) bool {
+	c, w := punctAt(b, p)
+	return w == 3 && (c == ' ' || c == '-')
+}
+
 // digitRunStart reports whether b[i] starts a run of digits: neither an
-// Arabic digit nor a Chinese numeral is right before it (a number is read
-// from its start only, never from inside a longer one).
+// Arabic digit (ASCII or full-width) nor a Chinese numeral is right before
+// it (a number is read from its start only, never from inside a longer
+// one).
 func digitRunStart(b []byte, i int) bool {
 	if i > 0 && isDigit(b[i-1]) {
 		return false
 	}
 	if i >= 3 {
-		if r, ok := runeAt(b, i-3); ok && isCnNumeral(r) {
+		if r, ok := runeAt(b, i-3); ok && (isCnNumeral(r) || r >= '０' && r <= '９') {
 			return false
 		}
 	}

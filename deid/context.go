@@ -27,6 +27,13 @@ func (s *scan) han(i int) int {
 	}
 	if r >= 0xFF00 {
 		if _, w := numeralAt(b, i); w > 0 {
+			if i >= s.last && digitRunStart(b, i) {
+				// Full-width digits and Chinese numerals: １３８一二三四５６７８.
+				if e := cnMobileAt(b, i); e > 0 {
+					s.emit(Mobile, i, e, 0, 0)
+					return e
+				}
+			}
 			return s.number(i)
 		}
 		if c, _ := punctAt(b, i); c == '+' || c == '(' {

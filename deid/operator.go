@@ -144,7 +144,7 @@ func isStopPairStart(r rune) bool { return stopPairStarts[r] }
 
 // slot is the position of one numeral of a number in the text.
 type slot struct {
-	at, w int  // byte offset and width (1, or 3 for a full-width digit)
+	at, w int  // byte offset and width (1, or 3 for a full-width digit, Ｘ or a Chinese numeral)
 	c     byte // the numeral: '0'-'9' or 'X'
 }
 
@@ -161,6 +161,14 @@ func numeralSlots(dst []slot, text []byte, m Match) []slot {
 			i += w
 			continue
 		}
+		if text[i] >= 0xE3 && m.Entity == Mobile {
+			// A Chinese numeral of a mobile number (138一二三四5678).
+			if r, ok := runeAt(text, i); ok && isCnNumeral(r) {
+				dst = append(dst, slot{i, 3, cnNumerals[r]})
+				i += 3
+				continue
+			}
+		}
 		_, w := utf8.DecodeRune(text[i:])
 		i += w
 	}
@@ -173,7 +181,9 @@ func writeSlots(dst, text []byte, m Match, slots []slot, vals []byte) []byte {
 	p := m.Start
 	for k, s := range slots {
 		dst = append(dst, text[p:s.at]...)
-		if s.w == 3 && isDigit(vals[k]) {
+		if s.w == 3 && isDigit(vals[k]) && text[s.at] != 0xEF {
+			dst = append(dst, cnDigits[vals[k]-'0']...) // a Chinese numeral stays one
+		} else if s.w == 3 && isDigit(vals[k]) {
 			dst = append(dst, 0xEF, 0xBC, 0x90+vals[k]-'0') // full-width stays full-width
 		} else if s.w == 3 && vals[k] == 'X' {
 			dst = append(dst, "Ｘ"...)

@@ -158,8 +158,9 @@ func (s *scan) word(i int) int {
 	for j < n && isDigit(b[j]) {
 		j++
 	}
-	if j > i && j < n && b[j] >= 0xE3 && b[j] <= 0xE9 && digitRunStart(b, i) {
-		// Arabic digits, then Chinese numerals: 138一二三四5678.
+	if j > i && j < n && (b[j] >= 0x80 || (b[j] == ' ' || b[j] == '-') && j+1 < n && b[j+1] >= 0x80) && digitRunStart(b, i) {
+		// Arabic digits, then Chinese numerals: 138一二三四5678,
+		// 138 一二三四 5678.
 		if e := cnMobileAt(b, i); e > 0 {
 			s.emit(Mobile, i, e, 0, 0)
 			return e
@@ -332,8 +333,9 @@ func checkXAt(b []byte, i int) int {
 var phonePunct = [128]bool{'+': true, '(': true, ')': true, '-': true, '.': true, ' ': true}
 
 // punctAt returns an ASCII stand-in for the phone punctuation at b[i] ('+',
-// '(', ')', '-', '.', ' ') and its width, or width 0. Full-width forms and
-// the ideographic space are folded to their ASCII stand-ins.
+// '(', ')', '-', '.', ' ') and its width, or width 0. Full-width forms, the
+// ideographic space and dashes (—, –, ‐, −) are folded to their ASCII
+// stand-ins.
 func punctAt(b []byte, i int) (byte, int) {
 	if i >= len(b) {
 		return 0, 0
@@ -357,6 +359,12 @@ func punctAt(b []byte, i int) (byte, int) {
 	case 0xE3:
 		if i+2 < len(b) && b[i+1] == 0x80 && b[i+2] == 0x80 {
 			return ' ', 3
+		}
+	case 0xE2:
+		// The dashes a word processor or an input method types for a
+		// hyphen: U+2010 to U+2014 and the minus sign U+2212.
+		if i+2 < len(b) && (b[i+1] == 0x80 && b[i+2] >= 0x90 && b[i+2] <= 0x94 || b[i+1] == 0x88 && b[i+2] == 0x92) {
+			return '-', 3
 		}
 	}
 	return 0, 0

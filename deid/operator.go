@@ -264,7 +264,7 @@ func mask(dst, text []byte, m Match) []byte {
 	case WeChat:
 		return maskASCII(dst, v, 1, len(v))
 	case Email:
-		at, _ := atIndex(v)
+		at, _ := emailAt(v)
 		dst = append(dst, v[0])
 		for range at - 1 {
 			dst = append(dst, '*')
@@ -511,10 +511,10 @@ func normal(dst, text []byte, m Match, slots []slot) []byte {
 		}
 		return dst
 	case Email:
-		at, w := atIndex(v)
+		at, w := emailAt(v)
 		dst = append(dst, strings.ToLower(string(v[:at]))...)
 		dst = append(dst, '@')
-		return append(dst, strings.ToLower(string(v[at+w:]))...)
+		return appendDomain(dst, v[at+w:])
 	case QQ:
 		for _, s := range slots {
 			dst = append(dst, s.c)
@@ -869,7 +869,7 @@ func (c *ciphers) plate(p []byte, decrypt bool) error {
 // (and, when it is too short, of the domain's first label), each class into
 // itself so the address stays well formed.
 func (c *ciphers) email(v []byte, decrypt bool) error {
-	at, w := atIndex(v)
+	at, w := emailAt(v)
 	var pos []int
 	var vals, radixes []int
 	add := func(from, to int) {
@@ -892,7 +892,11 @@ func (c *ciphers) email(v []byte, decrypt bool) error {
 	}
 	tweak := "email"
 	if domain < ff1.MinDomain {
-		dot := strings.IndexByte(string(v[at:]), '.') + at
+		// The domain's first label too.
+		dot := at + w
+		for dot < len(v) && (isWordByte(v[dot]) && v[dot] != '_' || v[dot] == '-') {
+			dot++
+		}
 		add(at+w, dot)
 	} else {
 		tweak += ":" + strings.ToLower(string(v[at:]))

@@ -167,6 +167,13 @@ func (s *scan) word(i int) int {
 		}
 	}
 	if j > i && (j == n || !localByte[b[j]] && b[j] != '@' && b[j] != 0xEF) {
+		if j < n && spelledLead[b[j]] {
+			// 772845851[at]qq.com
+			if e := spelledEmail(b, i, j); e > 0 {
+				s.emit(Email, i, e, 0, 0)
+				return e
+			}
+		}
 		return s.number(i)
 	}
 	// QQ, vx, WeChat … introduce an online identifier.
@@ -194,6 +201,13 @@ func (s *scan) word(i int) int {
 	}
 	if w := atSignAt(b, k); w > 0 && b[k-1] != '.' {
 		if e := emailEnd(b, k+w); e > 0 {
+			s.emit(Email, i, e, 0, 0)
+			return e
+		}
+	}
+	if k < n && spelledLead[b[k]] {
+		// zhangsan[at]163.com, zhangsan AT 163 DOT com …
+		if e := spelledEmail(b, i, k); e > 0 {
 			s.emit(Email, i, e, 0, 0)
 			return e
 		}

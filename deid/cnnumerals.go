@@ -1,19 +1,35 @@
 package deid
 
 // Mobile numbers written in Chinese numerals, as people type them to get
-// past filters: 一三八一二三四五六七八, 幺三八…, 壹叁捌…, or mixed with
-// Arabic digits (138一二三四5678).
+// past filters: 一三八一二三四五六七八, 幺三八…, 壹叁捌…, ①③⑧…, or mixed
+// with Arabic digits, ASCII or full-width (138一二三四5678, １３８ 一二三四
+// 5678).
 
 // cnNumerals maps the numerals, everyday and financial, to their digits.
 var cnNumerals = map[rune]byte{
 	'〇': '0', '零': '0', '洞': '0', '一': '1', '幺': '1', '壹': '1', '二': '2', '两': '2', '贰': '2', '三': '3', '叁': '3',
 	'四': '4', '肆': '4', '五': '5', '伍': '5', '六': '6', '陆': '6', '七': '7', '拐': '7', '柒': '7',
 	'八': '8', '捌': '8', '九': '9', '勾': '9', '玖': '9',
+	// Circled digits, typed for the same purpose (①③⑧…).
+	'⓪': '0', '①': '1', '②': '2', '③': '3', '④': '4', '⑤': '5', '⑥': '6', '⑦': '7', '⑧': '8', '⑨': '9',
 }
 
 // cnDigits are the everyday numerals of the digits 0 to 9, which format-
-// preserving encryption writes in place of a number's Chinese numerals.
-var cnDigits = [10]string{"〇", "一", "二", "三", "四", "五", "六", "七", "八", "九"}
+// preserving encryption writes in place of a number's Chinese numerals,
+// and circledDigits those it writes in place of circled digits.
+var (
+	cnDigits      = [10]string{"〇", "一", "二", "三", "四", "五", "六", "七", "八", "九"}
+	circledDigits = [10]string{"⓪", "①", "②", "③", "④", "⑤", "⑥", "⑦", "⑧", "⑨"}
+)
+
+// numeralGlyph is the numeral of the digit d (0 to 9) written as the
+// Chinese or circled numeral orig is.
+func numeralGlyph(orig []byte, d byte) string {
+	if orig[0] == 0xE2 {
+		return circledDigits[d]
+	}
+	return cnDigits[d]
+}
 
 // cnNumeralSet marks the numerals' runes, a bit each: the scanner's step
 // over ideographs stops at them for the price of one load.

@@ -245,3 +245,100 @@ func appendDomain(dst, d []byte) []byte {
 	}
 	return dst
 }
+
+// foldWidthAt returns the ASCII form of the full-width character at b[i]
+// (U+FF01 to U+FF5E: ｚ, １, ＠, ．, ［ …) and width 3, or the byte itself
+// and width 1 when it is ASCII; width 0 otherwise.
+func foldWidthAt(b []byte, i int) (byte, int) {
+	c := b[i]
+	if c < 0x80 {
+		return c, 1
+	}
+	if c == 0xEF && i+2 < len(b) {
+		switch {
+		case b[i+1] == 0xBC && b[i+2] >= 0x81: // U+FF01 … U+FF3F
+			return b[i+2] - 0x80 + 0x20, 3
+		case b[i+1] == 0xBD && b[i+2] <= 0x9E: // U+FF40 … U+FF5E
+			return b[i+2] - 0x80 + 0x60, 3
+		}
+	}
+	return 0, 0
+}
+
+// fullWidthAlnumAt reports whether a full-width letter or digit is at b[i].
+func fullWidthAlnumAt(b []byte, i int) bool {
+	c, w := foldWidthAt(b, i)
+	return w == 3 && (isDigit(c) || byteClass[c] == cLetter)
+}
+
+// fullWidthEmail returns the end of an e-mail address at b[i] typed in
+// full-width forms, wholly or in part (ｚｈａｎｇｓａｎ＠１６３．ｃｏｍ,
+// zhangsan＠１６３．com), read as its ASCII form is; 0 when there is none.
+// Chinese full stops are kept as they are (domainDotAt reads them).
+func fullWidthEmail(b []byte, i int) int {
+	var buf [256]byte
+	var at [257]int
+	n, p := 0, i
+	for p < len(b) && n+3 <= len(buf) {
+		c, w := foldWidthAt(b, p)
+		if w == 0 {
+			if !hasPrefixAt(b, p, "。") {
+				break
+			}
+			// Its three bytes as they are.
+			copy(buf[n:], "。")
+			at[n], at[n+1], at[n+2] = p, p+1, p+2
+			n += 3
+			p += 3
+			continue
+		}
+		if c == ' ' || c == '\t' || c == ',' || c == ';' {
+			break // the address cannot go on past a space here
+		}
+		buf[n], at[n] = c, p
+		n++
+		p += w
+	}
+	at[n] = p
+	f := buf[:n]
+	k := 0
+	for k < n && localByte[f[k]] {
+		k++
+	}
+	if k == 0 || f[k-1] == '.' {
+		return 0
+	}
+	if w := atSignAt(f, k); w > 0 {
+		if e := emailEnd(f, k+w); e > 0 {
+			return at[e]
+		}
+	}
+	if e := spelledEmail(f, 0, k); e > 0 {
+		return at[e]
+	}
+	return 0
+}
+
+// foldWidth appends v with its full-width forms as ASCII.
+func foldWidth(dst, v []byte) []byte {
+	for i := 0; i < len(v); {
+		if c, w := foldWidthAt(v, i); w > 0 {
+			dst = append(dst, c)
+			i += w
+			continue
+		}
+		dst = append(dst, v[i])
+		i++
+	}
+	return dst
+}
+
+// isASCII reports whether every byte of v is below 0x80.
+func isASCII(v []byte) bool {
+	for _, c := range v {
+		if c >= 0x80 {
+			return false
+		}
+	}
+	return true
+}

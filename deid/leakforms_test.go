@@ -37,6 +37,8 @@ var leakForms = []inOut{
 	{"(138)12345678", "(138)****5678"},
 	{"+86 138 1234 5678", "+86 138 **** 5678"},
 	{"８６－１３８１２３４５６７８", "８６－１３８****５６７８"},
+	{"①③⑧①②③④⑤⑥⑦⑧", "①③⑧****⑤⑥⑦⑧"},
+	{"①13812345678", "①138****5678"}, // a bullet, then a mobile
 	{"138—1234—5678", "138—****—5678"},
 	{"138–1234–5678", "138–****–5678"},
 	// E-mail addresses written to get past scrapers.
@@ -53,6 +55,12 @@ var leakForms = []inOut{
 	{"zhangsan@163 dot com", "z*******@163 dot com"},
 	{"772845851[at]qq.com", "7********[at]qq.com"},
 	{"zhangsan@163。com", "z*******@163。com"},
+	{"zhangsan【at】163【dot】com", "z*******【at】163【dot】com"},
+	{"zhangsan艾特163点com", "z*******艾特163点com"},
+	// Full-width forms.
+	{"ｚｈａｎｇｓａｎ＠１６３．ｃｏｍ", "ｚ*******＠１６３．ｃｏｍ"},
+	{"邮箱：zhangsan＠１６３．com", "邮箱：z*******＠１６３．com"},
+	{"ｚｈａｎｇ．ｓａｎ＠ｑｑ。ｃｏｍ谢谢", "ｚ********＠ｑｑ。ｃｏｍ谢谢"},
 	// A space splits the local part: only what certainly belongs to the
 	// address is masked.
 	{"zhang san@163.com", "zhang s**@163.com"},
@@ -72,6 +80,10 @@ var leakLookAlikes = []string{
 	"see [at] the page",
 	"zhangsan # 163",
 	"A #1.com",
+	"ｐｈｏｔｏ．ｊｐｇ",
+	"ＡＢＣ公司",
+	"①②③ 步骤",
+	"型号：ＸＹＺ＠１２３",
 }
 
 func TestLeakForms(t *testing.T) {
@@ -104,7 +116,7 @@ func TestLeakFormsPseudonym(t *testing.T) {
 	groups := [][]string{
 		{"11010519491231002X", "11010519491231002Ｘ", "1101 0519 4912 3100 2X", "１１０１０５１９４９１２３１００２ｘ"},
 		{"13812345678", "１３８ 一二三四 5678", "138—1234—5678"},
-		{"zhangsan@163.com", "zhangsan[at]163.com", "ZhangSan AT 163 DOT com", "zhangsan@163。com", "zhangsan(at)163(dot)com"},
+		{"zhangsan@163.com", "zhangsan[at]163.com", "ZhangSan AT 163 DOT com", "zhangsan@163。com", "zhangsan(at)163(dot)com", "ｚｈａｎｇｓａｎ＠１６３．ｃｏｍ"},
 	}
 	for _, g := range groups {
 		var first string
@@ -130,6 +142,7 @@ func TestLeakFormsFPE(t *testing.T) {
 	p := Policy{Default: OpFPE}
 	tests := []struct{ in, kept string }{
 		{"138一二三四5678", "138"},
+		{"①③⑧①②③④⑤⑥⑦⑧", "①③⑧"},
 		{"１３８ 一二三四 5678", "１３８ "},
 		{"11010519491231002Ｘ", "x 1101"},
 		{"1101 0519 4912 3100 2X", "x 1101 "},

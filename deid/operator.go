@@ -161,8 +161,9 @@ func numeralSlots(dst []slot, text []byte, m Match) []slot {
 			i += w
 			continue
 		}
-		if text[i] >= 0xE3 && m.Entity == Mobile {
-			// A Chinese numeral of a mobile number (138一二三四5678).
+		if text[i] >= 0xE2 && m.Entity == Mobile {
+			// A Chinese or circled numeral of a mobile number
+			// (138一二三四5678, ①③⑧…).
 			if r, ok := runeAt(text, i); ok && isCnNumeral(r) {
 				dst = append(dst, slot{i, 3, cnNumerals[r]})
 				i += 3
@@ -182,7 +183,7 @@ func writeSlots(dst, text []byte, m Match, slots []slot, vals []byte) []byte {
 	for k, s := range slots {
 		dst = append(dst, text[p:s.at]...)
 		if s.w == 3 && isDigit(vals[k]) && text[s.at] != 0xEF {
-			dst = append(dst, cnDigits[vals[k]-'0']...) // a Chinese numeral stays one
+			dst = append(dst, numeralGlyph(text[s.at:], vals[k]-'0')...) // a Chinese numeral stays one
 		} else if s.w == 3 && isDigit(vals[k]) {
 			dst = append(dst, 0xEF, 0xBC, 0x90+vals[k]-'0') // full-width stays full-width
 		} else if s.w == 3 && vals[k] == 'X' {
@@ -264,9 +265,11 @@ func mask(dst, text []byte, m Match) []byte {
 	case WeChat:
 		return maskASCII(dst, v, 1, len(v))
 	case Email:
+		// The first character of the local part and the domain stay.
 		at, _ := emailAt(v)
-		dst = append(dst, v[0])
-		for range at - 1 {
+		_, w := utf8.DecodeRune(v)
+		dst = append(dst, v[:w]...)
+		for range utf8.RuneCount(v[min(w, at):at]) {
 			dst = append(dst, '*')
 		}
 		return append(dst, v[at:]...)
@@ -511,6 +514,9 @@ func normal(dst, text []byte, m Match, slots []slot) []byte {
 		}
 		return dst
 	case Email:
+		if !isASCII(v) {
+			v = foldWidth(nil, v) // ｚｈａｎｇｓａｎ＠１６３．ｃｏｍ
+		}
 		at, w := emailAt(v)
 		dst = append(dst, strings.ToLower(string(v[:at]))...)
 		dst = append(dst, '@')
@@ -570,6 +576,9 @@ func (c *ciphers) fpe(dst, text []byte, m Match, slots []slot, decrypt bool) ([]
 				return nil, err
 			}
 			break
+		}
+		if len(vals) < cc+7 {
+			return nil, fmt.Errorf("%s: %w", m.Entity, ErrNoFPE)
 		}
 		if err := c.decimal(vals[cc+3:], "mobile:"+string(vals[cc:cc+3]), decrypt); err != nil {
 			return nil, err

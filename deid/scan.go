@@ -211,6 +211,13 @@ func (s *scan) word(i int) int {
 			s.emit(Email, i, e, 0, 0)
 			return e
 		}
+		// zhangsan＠１６３．com
+		if b[k] == 0xEF && (i == 0 || !isWordByte(b[i-1])) {
+			if e := fullWidthEmail(b, i); e > 0 {
+				s.emit(Email, i, e, 0, 0)
+				return e
+			}
+		}
 	}
 	if byteClass[b[i]] == cLetter || letters > 1 || letters == 1 && b[j-1] != 'X' && b[j-1] != 'x' {
 		if j-i == 18 && validUSCC(b[i:j]) && (i == 0 || !isWordByte(b[i-1])) && (j == n || b[j] != '_') {

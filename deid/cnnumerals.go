@@ -52,6 +52,9 @@ func cnMobileAt(b []byte, i int) int {
 	for p := i; p < len(b); {
 		c := b[p]
 		if v, w := numeralAt(b, p); w > 0 {
+			if n == len(d) && sep {
+				break // another number after a space or a dash
+			}
 			if n == len(d) {
 				return 0 // longer than a mobile
 			}
@@ -76,6 +79,10 @@ func cnMobileAt(b []byte, i int) int {
 		default:
 			r, ok := runeAt(b, p)
 			if !ok || !isCnNumeral(r) {
+				p = len(b)
+				continue
+			}
+			if n == len(d) && sep {
 				p = len(b)
 				continue
 			}

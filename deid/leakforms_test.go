@@ -39,6 +39,9 @@ var leakForms = []inOut{
 	{"８６－１３８１２３４５６７８", "８６－１３８****５６７８"},
 	{"①③⑧①②③④⑤⑥⑦⑧", "①③⑧****⑤⑥⑦⑧"},
 	{"①13812345678", "①138****5678"}, // a bullet, then a mobile
+	{"１３８ 一二三四 5678 1101 0519 4912 3100 2X", "１３８ **** 5678 1101 05** **** **00 2X"},
+	{"一三八一二三四五六七八 一三九", "一三八****五六七八 一三九"},
+	{"一三八一二三四五六七八九", "一三八一二三四五六七八九"},
 	{"138—1234—5678", "138—****—5678"},
 	{"138–1234–5678", "138–****–5678"},
 	// E-mail addresses written to get past scrapers.
@@ -87,9 +90,10 @@ var leakLookAlikes = []string{
 }
 
 func TestLeakForms(t *testing.T) {
-	var text, csvIn, csvWant []inOut
+	var text, csvIn, csvWant, jsonl []inOut
 	for _, tt := range leakForms {
 		text = append(text, inOut{tt.in + "\n", tt.want + "\n"})
+		jsonl = append(jsonl, inOut{`{"备注":"` + tt.in + `"}` + "\n", `{"备注":"` + tt.want + `"}` + "\n"})
 		csvIn = append(csvIn, inOut{"编号,备注\n1," + csvQuote("x "+tt.in) + "\n", "编号,备注\n1," + csvQuote("x "+tt.want) + "\n"})
 	}
 	for _, s := range leakLookAlikes {
@@ -99,6 +103,7 @@ func TestLeakForms(t *testing.T) {
 	checkOutputs(t, Options{Format: Text, TextNames: "context"}, text)
 	checkOutputs(t, Options{Format: CSV}, csvIn)
 	checkOutputs(t, Options{Format: CSV}, csvWant)
+	checkOutputs(t, Options{Format: JSONL}, jsonl)
 }
 
 func csvQuote(s string) string {

@@ -100,6 +100,22 @@ func cnMobileAt(b []byte, i int) int {
 	return end
 }
 
+// numeralAhead reports whether a Chinese numeral or a full-width digit is
+// at b[q], or after one separator there: what may make the ASCII digits
+// before b[q] part of a mobile that cnMobileAt reads.
+func numeralAhead(b []byte, q int) bool {
+	if q < len(b) && (b[q] == ' ' || b[q] == '-') {
+		q++
+	} else if q < len(b) && b[q] >= 0x80 && cnSepAt(b, q) {
+		q += 3
+	}
+	if _, w := numeralAt(b, q); w == 3 {
+		return true
+	}
+	r, ok := runeAt(b, q)
+	return ok && isCnNumeral(r)
+}
+
 // cnSepAt reports whether a three-byte separator of a number's groups is
 // at b[p]: the ideographic space, the full-width hyphen or a dash.
 func cnSepAt(b []byte, p int) bool {

@@ -26,6 +26,34 @@ var spelledLead = func() (t [256]bool) {
 	return t
 }()
 
+// spelledAtLead marks the bytes a spelled at sign may start with after
+// its spaces.
+var spelledAtLead = func() (t [256]bool) {
+	for _, c := range "[({<#@aA" {
+		t[c] = true
+	}
+	t[0xEF], t[0xE3], t[0xE8] = true, true, true
+	return t
+}()
+
+// spelledAtWide reports whether one of the three-byte characters a
+// spelled at sign may start with is at b[p]: ＠ ＃ （ ［ 【 〔 or 艾 (of 艾特).
+func spelledAtWide(b []byte, p int) bool {
+	if p+2 >= len(b) {
+		return false
+	}
+	c1, c2 := b[p+1], b[p+2]
+	switch b[p] {
+	case 0xEF:
+		return c1 == 0xBC && (c2 == 0xA0 || c2 == 0x83 || c2 == 0x88 || c2 == 0xBB)
+	case 0xE3:
+		return c1 == 0x80 && (c2 == 0x90 || c2 == 0x94)
+	case 0xE8:
+		return c1 == 0x89 && c2 == 0xBE
+	}
+	return false
+}
+
 // spelledTLDs are the top-level domains a spelled-out address may end in.
 var spelledTLDs = []string{"com", "cn", "net", "org", "edu", "gov", "hk", "tw", "mo", "info", "io", "me", "co", "biz", "top", "vip", "xyz", "cc", "tv", "uk", "us", "jp", "sg", "de", "ca", "au"}
 
@@ -99,8 +127,11 @@ func bracketedAt(b []byte, p int, w string) int {
 // spaces around it.
 func spelledAtAt(b []byte, k int) (int, int) {
 	p := skipSpaces(b, k)
-	if p >= len(b) {
+	if p >= len(b) || !spelledAtLead[b[p]] {
 		return 0, 0
+	}
+	if b[p] >= 0x80 && !spelledAtWide(b, p) {
+		return 0, 0 // other punctuation (，：) or an ideograph
 	}
 	spaced := p > k
 	if w := atSignAt(b, p); w > 0 {
@@ -279,8 +310,17 @@ func fullWidthEmail(b []byte, i int) int {
 	var buf [256]byte
 	var at [257]int
 	n, p := 0, i
+	local := true
 	for p < len(b) && n+3 <= len(buf) {
 		c, w := foldWidthAt(b, p)
+		if local && w > 0 && !localByte[c] {
+			// The local part ends: an at sign, spelled or not, must
+			// follow.
+			if n == 0 || !spelledLead[c] {
+				return 0
+			}
+			local = false
+		}
 		if w == 0 {
 			if !hasPrefixAt(b, p, "。") {
 				break

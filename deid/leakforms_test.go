@@ -169,3 +169,17 @@ func TestLeakFormsFPE(t *testing.T) {
 		}
 	}
 }
+
+// spelledAtWide must agree with the characters it names.
+func TestSpelledAtWide(t *testing.T) {
+	for _, s := range []string{"＠", "＃", "（", "［", "【", "〔", "艾特"} {
+		if !spelledAtWide([]byte(s), 0) {
+			t.Errorf("%q: false", s)
+		}
+	}
+	for _, s := range []string{"，", "：", "）", "】", "艺", "号", "＠"[:2]} {
+		if spelledAtWide([]byte(s), 0) {
+			t.Errorf("%q: true", s)
+		}
+	}
+}

@@ -158,7 +158,7 @@ func (s *scan) word(i int) int {
 	for j < n && isDigit(b[j]) {
 		j++
 	}
-	if j > i && j < n && (b[j] >= 0x80 || (b[j] == ' ' || b[j] == '-') && j+1 < n && b[j+1] >= 0x80) && digitRunStart(b, i) {
+	if j > i && j < n && (b[j] >= 0x80 || (b[j] == ' ' || b[j] == '-') && j+1 < n && b[j+1] >= 0x80) && numeralAhead(b, j) && digitRunStart(b, i) {
 		// Arabic digits, then Chinese numerals: 138一二三四5678,
 		// 138 一二三四 5678.
 		if e := cnMobileAt(b, i); e > 0 {
@@ -212,7 +212,7 @@ func (s *scan) word(i int) int {
 			return e
 		}
 		// zhangsan＠１６３．com
-		if b[k] == 0xEF && (i == 0 || !isWordByte(b[i-1])) {
+		if b[k] == 0xEF && (atSignAt(b, k) == 3 || fullWidthAlnumAt(b, k)) && (i == 0 || !isWordByte(b[i-1])) {
 			if e := fullWidthEmail(b, i); e > 0 {
 				s.emit(Email, i, e, 0, 0)
 				return e
@@ -514,7 +514,10 @@ func (s *scan) number(i int) int {
 		}
 	}
 	end := s.groups[ng-1].end
-	xw := checkXAt(b, end)
+	xw := 0
+	if end < n && (b[end] == 'X' || b[end] == 'x' || b[end] == 0xEF) {
+		xw = checkXAt(b, end)
+	}
 	xEnd := xw > 0
 	next := end + xw
 	if overflow {

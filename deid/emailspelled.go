@@ -247,6 +247,9 @@ func emailAt(v []byte) (int, int) {
 	for k < len(v) && localByte[v[k]] {
 		k++
 	}
+	if w := atSignAt(v, k); w > 0 {
+		return k, skipSpaces(v, k+w) - k // the usual case
+	}
 	if w, _ := spelledAtAt(v, k); w > 0 {
 		return k, w
 	}

@@ -44,6 +44,9 @@ var leakForms = []inOut{
 	{"一三八一二三四五六七八九", "一三八一二三四五六七八九"},
 	{"138—1234—5678", "138—****—5678"},
 	{"138–1234–5678", "138–****–5678"},
+	// QQ numbers in Chinese numerals.
+	{"QQ：七七二八四五八五一", "QQ：七*******一"},
+	{"企鹅 ７７２８４５８５１", "企鹅 ７*******１"},
 	// E-mail addresses written to get past scrapers.
 	{"zhangsan[at]163.com", "z*******[at]163.com"},
 	{"zhangsan(at)163(dot)com", "z*******(at)163(dot)com"},
@@ -86,6 +89,8 @@ var leakLookAlikes = []string{
 	"ｐｈｏｔｏ．ｊｐｇ",
 	"ＡＢＣ公司",
 	"①②③ 步骤",
+	"QQ：一二三",
+	"QQ群：零一二三四五",
 	"型号：ＸＹＺ＠１２３",
 }
 
@@ -148,6 +153,7 @@ func TestLeakFormsFPE(t *testing.T) {
 	tests := []struct{ in, kept string }{
 		{"138一二三四5678", "138"},
 		{"①③⑧①②③④⑤⑥⑦⑧", "①③⑧"},
+		{"QQ：七七二八四五八五一", "QQ：七"},
 		{"１３８ 一二三四 5678", "１３８ "},
 		{"11010519491231002Ｘ", "x 1101"},
 		{"1101 0519 4912 3100 2X", "x 1101 "},

@@ -589,7 +589,7 @@ func (s *scan) number(i int) int {
 					s.nameBeforeNumber(start)
 				}
 				s.emitPhone(e, start, stop, cc, area, country)
-				s.out[len(s.out)-1].plain = h == g && !led && groups[g].end-groups[g].start == groupLen(groups[g])
+				s.out[len(s.out)-1].plain = h == g && !led && groups[g].end-groups[g].start == groupLen(groups[g]) && !(x && xw > 1)
 				break
 			}
 		}

@@ -27,10 +27,25 @@ func (s *scan) han(i int) int {
 	}
 	if r >= 0xFF00 {
 		if _, w := numeralAt(b, i); w > 0 {
+			if i >= s.last && digitRunStart(b, i) {
+				// Full-width digits and Chinese numerals: １３８一二三四５６７８.
+				if e := cnMobileAt(b, i); e > 0 {
+					s.emit(Mobile, i, e, 0, 0)
+					return e
+				}
+			}
 			return s.number(i)
 		}
 		if c, _ := punctAt(b, i); c == '+' || c == '(' {
 			return s.number(i)
+		}
+		if i >= s.last && fullWidthAlnumAt(b, i) && !(i > 0 && isWordByte(b[i-1])) && !(i >= 3 && fullWidthAlnumAt(b, i-3)) {
+			// An e-mail address in full-width forms, read once from the
+			// start of its local part.
+			if e := fullWidthEmail(b, i); e > 0 {
+				s.emit(Email, i, e, 0, 0)
+				return e
+			}
 		}
 		return i + 3
 	}

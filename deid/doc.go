@@ -7,8 +7,10 @@
 // Recognizer finds, in one forward pass over the bytes:
 //
 //   - mobile: mainland mobile numbers in any notation (13812345678,
-//     138 1234 5678, 138-1234-5678, +86 138…, 0086…, (+86)…, full-width
-//     digits) in an allocated segment, and numbers outside mainland China
+//     138 1234 5678, 138-1234-5678, 138—1234—5678, +86 138…, 0086…,
+//     (+86)…, full-width digits, Chinese and circled numerals mixed with
+//     digits: １３８ 一二三四 5678, ①③⑧…) in an allocated segment, and
+//     numbers outside mainland China
 //     written with their calling code (+886…, 00852…, (852), 852-…) or as
 //     Taiwan 09 numbers and, after 香港 or 澳门, 8-digit ones, validated with
 //     libphonenumber's numbering plans; a phone number may run straight
@@ -16,12 +18,19 @@
 //   - landline: fixed-line numbers with a valid area code (010-88886666,
 //     (0755)8888 6666, +86 10 8888 6666), extensions left out;
 //   - id_card: 18-digit resident identity numbers with a province code, a
-//     real birth date and the GB 11643 check character, and 15-digit ones;
+//     real birth date and the GB 11643 check character (X, x or the
+//     full-width Ｘ), whole or in parts (110105 19491231 002X, 1101 0519
+//     4912 3100 2X), and 15-digit ones;
 //   - bank_card: 16 to 19 digits with a card scheme's prefix and a valid
 //     Luhn digit, plain or in blocks;
 //   - uscc: unified social credit codes with the GB 32100 check character;
 //   - plate: licence plates (京A12345, 粤B·D12345, 粤B12345F, 苏E1234学);
-//   - email;
+//   - email: also in full-width forms (ｚｈａｎｇｓａｎ＠１６３．ｃｏｍ) and
+//     written to get past scrapers (zhangsan[at]163.com,
+//     zhangsan(at)163(dot)com, zhangsan # 163.com, zhangsan AT 163 DOT com,
+//     zhangsan@163。com), a spelled-out one only when its domain ends in a
+//     known top-level domain (com, cn, net …) and, with a lower-case "at",
+//     only with a spelled-out dot;
 //   - name: a surname and a given name after a label (姓名, 联系人, 收货人 …),
 //     before a title (先生, 女士 …) or right before a phone or identity number
 //     as in a customer list, or as the whole value of a name column; and, in
@@ -31,7 +40,8 @@
 //     surname and given-name lists, cue words and a lexicon from the jieba
 //     dictionary, trained on Weibo NER (names.model, namelex.dat and
 //     deid/nametrain say how; see FindText);
-//   - qq: a QQ number (5 to 11 digits) after QQ, qq, Q:, 企鹅 …;
+//   - qq: a QQ number (5 to 11 digits, or Chinese numerals) after QQ, qq,
+//     Q:, 企鹅 …;
 //   - wechat: a WeChat id (a letter, then 5 to 19 letters, digits, _ or -,
 //     or a number) after 微信, vx, V信, wx, WeChat …;
 //   - address: a chain of components (province, city, district, road,

@@ -129,6 +129,10 @@ func (s *scan) onlineID(p int, e Entity) int {
 		s.emit(e, p, q, 0, 0)
 		return q
 	}
+	if e == QQ && b[p] >= 0xE2 {
+		// A QQ number in Chinese or full-width numerals (七七二八四五八五一).
+		return s.cnQQ(p)
+	}
 	if e != WeChat || byteClass[b[p]] != cLetter {
 		return 0
 	}
@@ -141,5 +145,39 @@ func (s *scan) onlineID(p int, e Entity) int {
 		return 0
 	}
 	s.emit(WeChat, p, q, 0, 0)
+	return q
+}
+
+// cnQQ emits the QQ number at b[p] written with Chinese or circled
+// numerals, or full-width digits, mixed with ASCII ones or not: 5 to 11
+// numerals, the first not 0, not followed by another letter or digit. It
+// returns the number's end, or 0.
+func (s *scan) cnQQ(p int) int {
+	b := s.b
+	q, k := p, 0
+	first := byte(0)
+	for q < len(b) && k <= 11 {
+		if d, w := numeralAt(b, q); w > 0 {
+			if k == 0 {
+				first = d
+			}
+			q += w
+			k++
+			continue
+		}
+		r, ok := runeAt(b, q)
+		if !ok || !isCnNumeral(r) {
+			break
+		}
+		if k == 0 {
+			first = cnNumerals[r]
+		}
+		q += 3
+		k++
+	}
+	if k < 5 || k > 11 || first == '0' || q < len(b) && isWordByte(b[q]) {
+		return 0
+	}
+	s.emit(QQ, p, q, 0, 0)
 	return q
 }

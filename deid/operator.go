@@ -144,7 +144,7 @@ func isStopPairStart(r rune) bool { return stopPairStarts[r] }
 
 // slot is the position of one numeral of a number in the text.
 type slot struct {
-	at, w int  // byte offset and width (1, or 3 for a full-width digit)
+	at, w int  // byte offset and width (1, or 3 for a full-width digit, Ｘ or a Chinese numeral)
 	c     byte // the numeral: '0'-'9' or 'X'
 }
 
@@ -156,8 +156,19 @@ func numeralSlots(dst []slot, text []byte, m Match) []slot {
 			i += w
 			continue
 		}
-		if c := text[i]; c == 'X' || c == 'x' {
-			dst = append(dst, slot{i, 1, 'X'})
+		if w := checkLetterAt(text, i); w > 0 {
+			dst = append(dst, slot{i, w, 'X'})
+			i += w
+			continue
+		}
+		if text[i] >= 0xE2 && (m.Entity == Mobile || m.Entity == QQ) {
+			// A Chinese or circled numeral of a mobile number
+			// (138一二三四5678, ①③⑧…).
+			if r, ok := runeAt(text, i); ok && isCnNumeral(r) {
+				dst = append(dst, slot{i, 3, cnNumerals[r]})
+				i += 3
+				continue
+			}
 		}
 		_, w := utf8.DecodeRune(text[i:])
 		i += w
@@ -171,8 +182,12 @@ func writeSlots(dst, text []byte, m Match, slots []slot, vals []byte) []byte {
 	p := m.Start
 	for k, s := range slots {
 		dst = append(dst, text[p:s.at]...)
-		if s.w == 3 && isDigit(vals[k]) {
+		if s.w == 3 && isDigit(vals[k]) && text[s.at] != 0xEF {
+			dst = append(dst, numeralGlyph(text[s.at:], vals[k]-'0')...) // a Chinese numeral stays one
+		} else if s.w == 3 && isDigit(vals[k]) {
 			dst = append(dst, 0xEF, 0xBC, 0x90+vals[k]-'0') // full-width stays full-width
+		} else if s.w == 3 && vals[k] == 'X' {
+			dst = append(dst, "Ｘ"...)
 		} else {
 			dst = append(dst, vals[k])
 		}
@@ -250,9 +265,11 @@ func mask(dst, text []byte, m Match) []byte {
 	case WeChat:
 		return maskASCII(dst, v, 1, len(v))
 	case Email:
-		at, _ := atIndex(v)
-		dst = append(dst, v[0])
-		for range at - 1 {
+		// The first character of the local part and the domain stay.
+		at, _ := emailAt(v)
+		_, w := utf8.DecodeRune(v)
+		dst = append(dst, v[:w]...)
+		for range utf8.RuneCount(v[min(w, at):at]) {
 			dst = append(dst, '*')
 		}
 		return append(dst, v[at:]...)
@@ -302,7 +319,7 @@ func countNumerals(v []byte) int {
 		case isDigit(c) || c == 'X' || c == 'x':
 			n++
 		case c == 0xEF:
-			if _, w := numeralAt(v, i); w == 3 {
+			if _, w := numeralAt(v, i); w == 3 || checkLetterAt(v, i) == 3 {
 				n++
 				i += 2
 			}
@@ -349,7 +366,9 @@ func maskNumeralsSlow(dst, v []byte, from, to int) []byte {
 		case isDigit(c) || c == 'X' || c == 'x':
 			w = 1
 		case c == 0xEF:
-			_, w = numeralAt(v, i)
+			if _, w = numeralAt(v, i); w == 0 {
+				w = checkLetterAt(v, i)
+			}
 		}
 		if w == 0 && c >= 0xE0 {
 			if r, ok := runeAt(v, i); ok && isCnNumeral(r) {
@@ -495,10 +514,13 @@ func normal(dst, text []byte, m Match, slots []slot) []byte {
 		}
 		return dst
 	case Email:
-		at, w := atIndex(v)
+		if !isASCII(v) {
+			v = foldWidth(nil, v) // ｚｈａｎｇｓａｎ＠１６３．ｃｏｍ
+		}
+		at, w := emailAt(v)
 		dst = append(dst, strings.ToLower(string(v[:at]))...)
 		dst = append(dst, '@')
-		return append(dst, strings.ToLower(string(v[at+w:]))...)
+		return appendDomain(dst, v[at+w:])
 	case QQ:
 		for _, s := range slots {
 			dst = append(dst, s.c)
@@ -554,6 +576,9 @@ func (c *ciphers) fpe(dst, text []byte, m Match, slots []slot, decrypt bool) ([]
 				return nil, err
 			}
 			break
+		}
+		if len(vals) < cc+7 {
+			return nil, fmt.Errorf("%s: %w", m.Entity, ErrNoFPE)
 		}
 		if err := c.decimal(vals[cc+3:], "mobile:"+string(vals[cc:cc+3]), decrypt); err != nil {
 			return nil, err
@@ -853,7 +878,7 @@ func (c *ciphers) plate(p []byte, decrypt bool) error {
 // (and, when it is too short, of the domain's first label), each class into
 // itself so the address stays well formed.
 func (c *ciphers) email(v []byte, decrypt bool) error {
-	at, w := atIndex(v)
+	at, w := emailAt(v)
 	var pos []int
 	var vals, radixes []int
 	add := func(from, to int) {
@@ -876,7 +901,11 @@ func (c *ciphers) email(v []byte, decrypt bool) error {
 	}
 	tweak := "email"
 	if domain < ff1.MinDomain {
-		dot := strings.IndexByte(string(v[at:]), '.') + at
+		// The domain's first label too.
+		dot := at + w
+		for dot < len(v) && (isWordByte(v[dot]) && v[dot] != '_' || v[dot] == '-') {
+			dot++
+		}
 		add(at+w, dot)
 	} else {
 		tweak += ":" + strings.ToLower(string(v[at:]))

@@ -158,14 +158,22 @@ func (s *scan) word(i int) int {
 	for j < n && isDigit(b[j]) {
 		j++
 	}
-	if j > i && j < n && b[j] >= 0xE3 && b[j] <= 0xE9 && digitRunStart(b, i) {
-		// Arabic digits, then Chinese numerals: 138一二三四5678.
+	if j > i && j < n && (b[j] >= 0x80 || (b[j] == ' ' || b[j] == '-') && j+1 < n && b[j+1] >= 0x80) && numeralAhead(b, j) && digitRunStart(b, i) {
+		// Arabic digits, then Chinese numerals: 138一二三四5678,
+		// 138 一二三四 5678.
 		if e := cnMobileAt(b, i); e > 0 {
 			s.emit(Mobile, i, e, 0, 0)
 			return e
 		}
 	}
 	if j > i && (j == n || !localByte[b[j]] && b[j] != '@' && b[j] != 0xEF) {
+		if j < n && spelledLead[b[j]] {
+			// 772845851[at]qq.com
+			if e := spelledEmail(b, i, j); e > 0 {
+				s.emit(Email, i, e, 0, 0)
+				return e
+			}
+		}
 		return s.number(i)
 	}
 	// QQ, vx, WeChat … introduce an online identifier.
@@ -195,6 +203,20 @@ func (s *scan) word(i int) int {
 		if e := emailEnd(b, k+w); e > 0 {
 			s.emit(Email, i, e, 0, 0)
 			return e
+		}
+	}
+	if k < n && spelledLead[b[k]] {
+		// zhangsan[at]163.com, zhangsan AT 163 DOT com …
+		if e := spelledEmail(b, i, k); e > 0 {
+			s.emit(Email, i, e, 0, 0)
+			return e
+		}
+		// zhangsan＠１６３．com
+		if b[k] == 0xEF && (atSignAt(b, k) == 3 || fullWidthAlnumAt(b, k)) && (i == 0 || !isWordByte(b[i-1])) {
+			if e := fullWidthEmail(b, i); e > 0 {
+				s.emit(Email, i, e, 0, 0)
+				return e
+			}
 		}
 	}
 	if byteClass[b[i]] == cLetter || letters > 1 || letters == 1 && b[j-1] != 'X' && b[j-1] != 'x' {
@@ -317,12 +339,24 @@ func numeralAt(b []byte, i int) (byte, int) {
 	return 0, 0
 }
 
+// checkXAt returns the width of an identity number's check letter X at
+// b[i] that ends the number: 'X' or 'x', or the full-width 'Ｘ' or 'ｘ' an
+// input method types, not followed by a letter, digit or '_'; 0 if none.
+func checkXAt(b []byte, i int) int {
+	w := checkLetterAt(b, i)
+	if w == 0 || i+w < len(b) && isWordByte(b[i+w]) {
+		return 0
+	}
+	return w
+}
+
 // phonePunct marks the ASCII phone punctuation of punctAt.
 var phonePunct = [128]bool{'+': true, '(': true, ')': true, '-': true, '.': true, ' ': true}
 
 // punctAt returns an ASCII stand-in for the phone punctuation at b[i] ('+',
-// '(', ')', '-', '.', ' ') and its width, or width 0. Full-width forms and
-// the ideographic space are folded to their ASCII stand-ins.
+// '(', ')', '-', '.', ' ') and its width, or width 0. Full-width forms, the
+// ideographic space and dashes (—, –, ‐, −) are folded to their ASCII
+// stand-ins.
 func punctAt(b []byte, i int) (byte, int) {
 	if i >= len(b) {
 		return 0, 0
@@ -346,6 +380,12 @@ func punctAt(b []byte, i int) (byte, int) {
 	case 0xE3:
 		if i+2 < len(b) && b[i+1] == 0x80 && b[i+2] == 0x80 {
 			return ' ', 3
+		}
+	case 0xE2:
+		// The dashes a word processor or an input method types for a
+		// hyphen: U+2010 to U+2014 and the minus sign U+2212.
+		if i+2 < len(b) && (b[i+1] == 0x80 && b[i+2] >= 0x90 && b[i+2] <= 0x94 || b[i+1] == 0x88 && b[i+2] == 0x92) {
+			return '-', 3
 		}
 	}
 	return 0, 0
@@ -456,8 +496,8 @@ func (s *scan) number(i int) int {
 		// letter (a customer or order number, C00000001), where no
 		// other is read: nothing to classify.
 		end := s.groups[0].end
-		if end < n && (b[end] == 'X' || b[end] == 'x') && (end+1 == n || !isWordByte(b[end+1])) {
-			return end + 1
+		if w := checkXAt(b, end); w > 0 {
+			return end + w
 		}
 		return end
 	}
@@ -474,14 +514,12 @@ func (s *scan) number(i int) int {
 		}
 	}
 	end := s.groups[ng-1].end
-	xEnd := false
-	if end < n && (b[end] == 'X' || b[end] == 'x') && (end+1 == n || !isWordByte(b[end+1])) {
-		xEnd = true
+	xw := 0
+	if end < n && (b[end] == 'X' || b[end] == 'x' || b[end] == 0xEF) {
+		xw = checkXAt(b, end)
 	}
-	next := end
-	if xEnd {
-		next++
-	}
+	xEnd := xw > 0
+	next := end + xw
 	if overflow {
 		return next
 	}
@@ -545,13 +583,13 @@ func (s *scan) number(i int) int {
 				}
 				stop := groups[h].end
 				if x {
-					stop++
+					stop += xw
 				}
 				if e == Mobile || e == IDCard {
 					s.nameBeforeNumber(start)
 				}
 				s.emitPhone(e, start, stop, cc, area, country)
-				s.out[len(s.out)-1].plain = h == g && !led && groups[g].end-groups[g].start == groupLen(groups[g])
+				s.out[len(s.out)-1].plain = h == g && !led && groups[g].end-groups[g].start == groupLen(groups[g]) && !(x && xw > 1)
 				break
 			}
 		}
@@ -762,10 +800,12 @@ func (s *scan) classifyCN(d []byte, x, plus bool, gs []group, start int) (Entity
 func groupLen(g group) int { return int(g.d1 - g.d0) }
 
 // idGrouping accepts identity numbers written in parts after the 6-digit
-// division code (110101 19900307 1234) or as 3-3-4-4-4.
+// division code (110101 19900307 1234), as 3-3-4-4-4, or in blocks of four
+// and the last two characters (1101 0119 9003 0712 33).
 func idGrouping(gs []group) bool {
 	n := groupLen(gs[0])
-	return n == 6 || n == 3 && len(gs) > 1 && groupLen(gs[1]) == 3
+	return n == 6 || n == 3 && len(gs) > 1 && groupLen(gs[1]) == 3 ||
+		n == 4 && len(gs) == 5 && groupLen(gs[1]) == 4 && groupLen(gs[2]) == 4 && groupLen(gs[3]) == 4
 }
 
 // cardGrouping accepts cards written in blocks of four (the last block may
@@ -871,6 +911,20 @@ func labelHint(b []byte, start int) Entity {
 		if !moved {
 			return 0
 		}
+	}
+	return 0
+}
+
+// checkLetterAt returns the width of an X at b[i], ASCII or full-width
+// ('X', 'x', 'Ｘ', 'ｘ'), whatever follows it, or 0.
+func checkLetterAt(b []byte, i int) int {
+	switch {
+	case i >= len(b):
+		return 0
+	case b[i] == 'X' || b[i] == 'x':
+		return 1
+	case b[i] == 0xEF && i+2 < len(b) && (b[i+1] == 0xBC && b[i+2] == 0xB8 || b[i+1] == 0xBD && b[i+2] == 0x98):
+		return 3
 	}
 	return 0
 }

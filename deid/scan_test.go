@@ -191,6 +191,8 @@ func FuzzFind(f *testing.F) {
 		"京AD12345 a@b.cn ６２２２ 91350100M000100Y43",
 		"(((+++---...   0086 0086 86 86 0",
 		"\xff\xfe\xe4\xb8",
+		"zhangsan[at]163(dot)com a AT b DOT cn x # qq.com ｚｈａｎｇ＠ｑｑ。ｃｏｍ",
+		"１３８ 一二三四 5678 ①③⑧①②③④⑤⑥⑦⑧ 1101 0519 4912 3100 2Ｘ 138—1234—5678",
 	} {
 		f.Add([]byte(s))
 	}

@@ -38,6 +38,10 @@ func parseInternational(s string, d []byte) (*intlInfo, error) {
 // the number is valid and its E.164 form (all that E164 needs), without
 // the country's name and the geocoder's place, which cost as much again.
 func internationalE164(s string, d []byte) (*phonenumbers.PhoneNumber, string, error) {
+	if num := nanpNumber(d); num != nil && phonenumbers.IsValidNumber(num) {
+		// What Parse would give, and the E.164 form Format would.
+		return num, "+" + string(d), nil
+	}
 	if len(d) > maxKeyDigits {
 		return nil, "", invalid(s, "%d digits is too long for an international number (at most 15)", len(d))
 	}

@@ -33,10 +33,17 @@ func (d *DB) ImportReports(ctx context.Context, next func() (ringfence.Report, e
 	var out []ringfence.NumberTallies
 	err := d.bulkTx(ctx, func(tx *sql.Tx) error {
 		im := &importer{tx: tx, ReportBatch: ringfence.NewReportBatch()}
+		// The report_events rows of a chunk are written by a goroutine of
+		// their own while the next chunk is loaded and applied (on the same
+		// transaction, whose statements database/sql runs one at a time).
+		ew := startEventWriter(ctx, tx)
 		var err error
 		im.n, im.lastAt, err = im.Import(ctx, next, importChunk, boost, judge,
 			func(rs []ringfence.Report) error { return im.load(ctx, rs) },
-			func(rs []ringfence.Report) error { return im.writeEvents(ctx, rs) })
+			ew.write)
+		if werr := ew.wait(); err == nil {
+			err = werr
+		}
 		if err != nil {
 			return err
 		}
@@ -140,12 +147,67 @@ func (im *importer) load(ctx context.Context, rs []ringfence.Report) error {
 	return nil
 }
 
-// writeEvents inserts the report_events rows of a chunk.
-func (im *importer) writeEvents(ctx context.Context, rs []ringfence.Report) error {
-	return insertRows(ctx, im.tx, `INSERT INTO report_events (number, category, source, received_at) VALUES `, "", 4, len(rs), func(i int, args []any) []any {
+// eventRow is a report_events row.
+type eventRow struct {
+	number, category, source string
+	receivedAt               int64
+}
+
+// eventWriter inserts report_events rows, chunk after chunk in the order
+// given, in a goroutine of its own.
+type eventWriter struct {
+	ch   chan []eventRow
+	done chan struct{}
+	err  error // why the goroutine stopped early; read once done is closed
+	ctx  context.Context
+}
+
+func startEventWriter(ctx context.Context, tx *sql.Tx) *eventWriter {
+	ew := &eventWriter{ch: make(chan []eventRow, 1), done: make(chan struct{}), ctx: ctx}
+	go func() {
+		defer close(ew.done)
+		for rows := range ew.ch {
+			ew.err = insertRows(ctx, tx, `INSERT INTO report_events (number, category, source, received_at) VALUES `, "", 4, len(rows), func(i int, args []any) []any {
+				r := &rows[i]
+				return append(args, r.number, r.category, r.source, r.receivedAt)
+			})
+			if ew.err != nil {
+				return // write says so from now on
+			}
+		}
+	}()
+	return ew
+}
+
+// write queues the report_events rows of a chunk of reports; an error is
+// the writer's (of an earlier chunk) or ctx's.
+func (ew *eventWriter) write(rs []ringfence.Report) error {
+	select {
+	case <-ew.done:
+		return ew.err
+	default:
+	}
+	rows := make([]eventRow, len(rs))
+	for i := range rs {
 		r := &rs[i]
-		return append(args, r.Number, string(r.Category), r.Source, ms(r.ReceivedAt))
-	})
+		rows[i] = eventRow{r.Number, string(r.Category), r.Source, ms(r.ReceivedAt)}
+	}
+	select {
+	case ew.ch <- rows:
+		return nil
+	case <-ew.done:
+		return ew.err
+	case <-ew.ctx.Done():
+		return ew.ctx.Err()
+	}
+}
+
+// wait ends the writer once it has written what was queued and returns
+// its error. It must be called before the transaction ends.
+func (ew *eventWriter) wait() error {
+	close(ew.ch)
+	<-ew.done
+	return ew.err
 }
 
 // flush writes the state after the import: the reports, tallies and

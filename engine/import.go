@@ -47,13 +47,28 @@ func (e *ReportService) ImportReports(ctx context.Context, actor, file string, n
 		e164 string
 		err  error
 	}
-	memo := map[string]parsed{}
+	// Numbers written "+" and digits (as a feed maps them) are remembered
+	// by their number.Key, a cheaper map key than the string; number.Key
+	// is one-to-one on them.
+	memo, memoKey := map[string]parsed{}, map[uint64]parsed{}
 	e164 := func(s string) (string, error) {
-		if p, ok := memo[s]; ok {
+		k, isKey := number.Key(s)
+		var p parsed
+		var ok bool
+		if isKey {
+			p, ok = memoKey[k]
+		} else {
+			p, ok = memo[s]
+		}
+		if ok {
 			return p.e164, p.err
 		}
 		n, err := number.E164(s)
-		if len(memo) < maxImportMemo {
+		switch {
+		case len(memo)+len(memoKey) >= maxImportMemo:
+		case isKey:
+			memoKey[k] = parsed{n, err}
+		default:
 			memo[s] = parsed{n, err}
 		}
 		return n, err

@@ -51,13 +51,13 @@ func (e *ReportService) normalizeReport(r *ringfence.Report, e164 func(string) (
 	if r.ReportedAt.IsZero() {
 		r.ReportedAt = r.ReceivedAt
 	}
-	if err := e.NotFuture("reported_at", r.ReportedAt); err != nil {
+	if err := notFuture(now, "reported_at", r.ReportedAt); err != nil {
 		return err
 	}
 	if !r.CalledAt.IsZero() {
 		// Not checked against reported_at: official feeds give the call's
 		// local time without a zone.
-		if err := e.NotFuture("called_at", r.CalledAt); err != nil {
+		if err := notFuture(now, "called_at", r.CalledAt); err != nil {
 			return err
 		}
 	}

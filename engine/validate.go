@@ -14,7 +14,12 @@ import (
 // NotFuture refuses a time given for field that lies more than ClockSkew
 // after now.
 func (e *deps) NotFuture(field string, t time.Time) error {
-	if now := e.Now(); t.After(now.Add(ClockSkew)) {
+	return notFuture(e.Now(), field, t)
+}
+
+// notFuture is NotFuture with the time now given.
+func notFuture(now time.Time, field string, t time.Time) error {
+	if t.After(now.Add(ClockSkew)) {
 		return ringfence.Errorf(ringfence.EINVALID, "%s: %s is in the future (now %s)", field, t.Format(time.RFC3339), now.Format(time.RFC3339))
 	}
 	return nil

@@ -63,6 +63,8 @@ type Reader struct {
 	long   []byte   // a line longer than the reader's buffer
 	eof    bool
 	used   []int // the columns a report reads
+	col    cols  // the columns' indexes, found once from the header
+	cats   map[ftcSubject]ringfence.Category
 }
 
 // Encodings DetectEncoding tells apart.
@@ -135,6 +137,7 @@ func NewReader(r io.Reader, format Format) (*Reader, error) {
 			fr.used = append(fr.used, i)
 		}
 	}
+	fr.col = fr.indexes()
 	return fr, nil
 }
 
@@ -143,7 +146,16 @@ func (fr *Reader) Line() int { return fr.line }
 
 func (fr *Reader) field(rec []string, name string) string {
 	i, ok := fr.cols[name]
-	if !ok || i >= len(rec) {
+	if !ok {
+		return ""
+	}
+	return fieldAt(rec, i)
+}
+
+// fieldAt is field i of rec, trimmed; "" when rec has no field i (i < 0
+// for a column the header lacks).
+func fieldAt(rec []string, i int) string {
+	if i < 0 || i >= len(rec) {
 		return ""
 	}
 	return strings.TrimSpace(rec[i])
@@ -322,16 +334,19 @@ var eastern = func() *time.Location {
 }()
 
 func (fr *Reader) ftc(rec []string) (ringfence.Report, error) {
-	num := fr.field(rec, "company_phone_number")
+	num := fieldAt(rec, fr.col.phone)
 	if num == "" {
 		return ringfence.Report{}, &ringfence.RowError{Line: fr.line, Field: "Company_Phone_Number", Err: errors.New("blank number")}
 	}
-	digits := strings.Map(func(r rune) rune {
-		if r >= '0' && r <= '9' {
-			return r
-		}
-		return -1
-	}, num)
+	digits := num
+	if !allDigits(num) {
+		digits = strings.Map(func(r rune) rune {
+			if r >= '0' && r <= '9' {
+				return r
+			}
+			return -1
+		}, num)
+	}
 	switch {
 	case len(digits) == 10:
 		num = "+1" + digits
@@ -340,23 +355,23 @@ func (fr *Reader) ftc(rec []string) (ringfence.Report, error) {
 	default:
 		return ringfence.Report{}, &ringfence.RowError{Line: fr.line, Field: "Company_Phone_Number", Err: fmt.Errorf("%q is not a North American number (%d digits)", num, len(digits))}
 	}
-	created := fr.field(rec, "created_date")
-	t, err := time.ParseInLocation(ftcTime, created, eastern)
+	created := fieldAt(rec, fr.col.created)
+	t, err := parseFTCTime(created)
 	if err != nil {
 		return ringfence.Report{}, &ringfence.RowError{Line: fr.line, Field: "Created_Date", Err: fmt.Errorf("%q is not YYYY-MM-DD hh:mm:ss", created)}
 	}
 	r := ringfence.Report{
 		Number:     num,
-		Category:   FTCCategory(fr.field(rec, "subject"), fr.field(rec, "recorded_message_or_robocall")),
+		Category:   fr.category(fieldAt(rec, fr.col.subject), fieldAt(rec, fr.col.robocall)),
 		Source:     ringfence.SourceFTC,
 		ReportedAt: t.UTC(),
 	}
-	if v := fr.field(rec, "violation_date"); v != "" {
-		if vt, err := time.ParseInLocation(ftcTime, v, eastern); err == nil {
+	if v := fieldAt(rec, fr.col.violation); v != "" {
+		if vt, err := parseFTCTime(v); err == nil {
 			r.CalledAt = vt.UTC()
 		}
 	}
-	area := fr.field(rec, "consumer_area_code")
+	area := fieldAt(rec, fr.col.area)
 	if area == "" {
 		area = "unknown"
 	}

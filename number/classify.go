@@ -9,6 +9,10 @@ type result struct {
 	carrier uint8  // index into carrierNames
 	virtual bool
 	intl    *intlInfo // set for numbers outside China
+
+	// e164Only: only the E.164 form is wanted (E164), so intl gets no
+	// country or place.
+	e164Only bool
 }
 
 // e164 returns "+86" and the NSN, reusing s when it already is exactly that.
@@ -50,6 +54,15 @@ func (r *result) international(s string, sc *scanned, off int) error {
 			return invalid(s, "no digits after the country code 86")
 		}
 		return r.national(s, sc, off+2)
+	}
+	if r.e164Only {
+		_, e, err := internationalE164(s, d)
+		if err != nil {
+			return err
+		}
+		r.typ = International
+		r.intl = &intlInfo{e164: e}
+		return nil
 	}
 	info, err := parseInternational(s, d)
 	if err != nil {

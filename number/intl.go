@@ -20,18 +20,40 @@ type intlInfo struct {
 // parseInternational parses digits that start with a country code other
 // than 86, through phonenumbers.
 func parseInternational(s string, d []byte) (*intlInfo, error) {
+	num, e164, err := internationalE164(s, d)
+	if err != nil {
+		return nil, err
+	}
+	info := &intlInfo{
+		e164:    e164,
+		country: countryName(phonenumbers.GetRegionCodeForNumber(num)),
+	}
+	if desc, err := phonenumbers.GetGeocodingForNumber(num, "zh"); err == nil && desc != info.country {
+		info.place = desc
+	}
+	return info, nil
+}
+
+// internationalE164 is the part of parseInternational that decides whether
+// the number is valid and its E.164 form (all that E164 needs), without
+// the country's name and the geocoder's place, which cost as much again.
+func internationalE164(s string, d []byte) (*phonenumbers.PhoneNumber, string, error) {
+	if num := nanpNumber(d); num != nil && phonenumbers.IsValidNumber(num) {
+		// What Parse would give, and the E.164 form Format would.
+		return num, "+" + string(d), nil
+	}
 	if len(d) > maxKeyDigits {
-		return nil, invalid(s, "%d digits is too long for an international number (at most 15)", len(d))
+		return nil, "", invalid(s, "%d digits is too long for an international number (at most 15)", len(d))
 	}
 	num, err := phonenumbers.Parse("+"+string(d), "ZZ")
 	if err != nil {
 		switch {
 		case errors.Is(err, phonenumbers.ErrInvalidCountryCode):
-			return nil, invalid(s, "no country has the calling code of +%s", string(d[:min(3, len(d))]))
+			return nil, "", invalid(s, "no country has the calling code of +%s", string(d[:min(3, len(d))]))
 		case errors.Is(err, phonenumbers.ErrNotANumber), errors.Is(err, phonenumbers.ErrTooShortNSN):
-			return nil, invalid(s, "too short for an international number")
+			return nil, "", invalid(s, "too short for an international number")
 		}
-		return nil, invalid(s, "%v", err)
+		return nil, "", invalid(s, "%v", err)
 	}
 	cc := strconv.Itoa(int(num.GetCountryCode()))
 	if !phonenumbers.IsValidNumber(num) {
@@ -42,20 +64,13 @@ func parseInternational(s string, d []byte) (*intlInfo, error) {
 		}
 		switch phonenumbers.IsPossibleNumberWithReason(num) {
 		case phonenumbers.TOO_SHORT:
-			return nil, invalid(s, "too short for a %s number", where)
+			return nil, "", invalid(s, "too short for a %s number", where)
 		case phonenumbers.TOO_LONG:
-			return nil, invalid(s, "too long for a %s number", where)
+			return nil, "", invalid(s, "too long for a %s number", where)
 		}
-		return nil, invalid(s, "not a valid %s number", where)
+		return nil, "", invalid(s, "not a valid %s number", where)
 	}
-	info := &intlInfo{
-		e164:    phonenumbers.Format(num, phonenumbers.E164),
-		country: countryName(phonenumbers.GetRegionCodeForNumber(num)),
-	}
-	if desc, err := phonenumbers.GetGeocodingForNumber(num, "zh"); err == nil && desc != info.country {
-		info.place = desc
-	}
-	return info, nil
+	return num, phonenumbers.Format(num, phonenumbers.E164), nil
 }
 
 var countryNames sync.Map // region code → Chinese name

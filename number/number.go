@@ -112,7 +112,7 @@ func E164(s string) (string, error) {
 	if err := sc.scan(s); err != nil {
 		return "", err
 	}
-	var r result
+	r := result{e164Only: true}
 	if err := r.classify(s, &sc); err != nil {
 		return "", err
 	}

@@ -31,12 +31,19 @@ const importChunk = 20000
 // for an import that did not complete.
 func (d *DB) ImportReports(ctx context.Context, next func() (ringfence.Report, error), boost func(ringfence.Report) float64, judge ringfence.Judge, audit func(n int) ringfence.AuditEntry) ([]ringfence.NumberTallies, error) {
 	var out []ringfence.NumberTallies
-	err := d.tx(ctx, func(tx *sql.Tx) error {
+	err := d.bulkTx(ctx, func(tx *sql.Tx) error {
 		im := &importer{tx: tx, ReportBatch: ringfence.NewReportBatch()}
+		// The report_events rows of a chunk are written by a goroutine of
+		// their own while the next chunk is loaded and applied (on the same
+		// transaction, whose statements database/sql runs one at a time).
+		ew := startEventWriter(ctx, tx)
 		var err error
 		im.n, im.lastAt, err = im.Import(ctx, next, importChunk, boost, judge,
 			func(rs []ringfence.Report) error { return im.load(ctx, rs) },
-			func(rs []ringfence.Report) error { return im.writeEvents(ctx, rs) })
+			ew.write)
+		if werr := ew.wait(); err == nil {
+			err = werr
+		}
 		if err != nil {
 			return err
 		}
@@ -62,22 +69,15 @@ type importer struct {
 // earlier chunk loaded: their reports, tallies and tracks.
 func (im *importer) load(ctx context.Context, rs []ringfence.Report) error {
 	var nums, reps []string
-	seenN, seenR := map[string]bool{}, map[string]bool{}
 	for _, r := range rs {
-		if _, ok := im.Numbers[r.Number]; !ok && !seenN[r.Number] {
-			seenN[r.Number] = true
+		if _, ok := im.Numbers[r.Number]; !ok {
+			im.Numbers[r.Number] = &ringfence.BatchNumber{Order: -1}
 			nums = append(nums, r.Number)
 		}
-		if _, ok := im.Tracks[r.Reporter]; !ok && !seenR[r.Reporter] {
-			seenR[r.Reporter] = true
+		if _, ok := im.Tracks[r.Reporter]; !ok {
+			im.Tracks[r.Reporter] = &ringfence.BatchTrack{}
 			reps = append(reps, r.Reporter)
 		}
-	}
-	for _, n := range nums {
-		im.Numbers[n] = &ringfence.BatchNumber{Order: -1}
-	}
-	for _, id := range reps {
-		im.Tracks[id] = &ringfence.BatchTrack{}
 	}
 	if len(nums) > 0 {
 		list, _ := json.Marshal(nums)
@@ -147,12 +147,67 @@ func (im *importer) load(ctx context.Context, rs []ringfence.Report) error {
 	return nil
 }
 
-// writeEvents inserts the report_events rows of a chunk.
-func (im *importer) writeEvents(ctx context.Context, rs []ringfence.Report) error {
-	return insertRows(ctx, im.tx, `INSERT INTO report_events (number, category, source, received_at) VALUES `, "", 4, len(rs), func(i int, args []any) []any {
+// eventRow is a report_events row.
+type eventRow struct {
+	number, category, source string
+	receivedAt               int64
+}
+
+// eventWriter inserts report_events rows, chunk after chunk in the order
+// given, in a goroutine of its own.
+type eventWriter struct {
+	ch   chan []eventRow
+	done chan struct{}
+	err  error // why the goroutine stopped early; read once done is closed
+	ctx  context.Context
+}
+
+func startEventWriter(ctx context.Context, tx *sql.Tx) *eventWriter {
+	ew := &eventWriter{ch: make(chan []eventRow, 1), done: make(chan struct{}), ctx: ctx}
+	go func() {
+		defer close(ew.done)
+		for rows := range ew.ch {
+			ew.err = insertRows(ctx, tx, `INSERT INTO report_events (number, category, source, received_at) VALUES `, "", 4, len(rows), func(i int, args []any) []any {
+				r := &rows[i]
+				return append(args, r.number, r.category, r.source, r.receivedAt)
+			})
+			if ew.err != nil {
+				return // write says so from now on
+			}
+		}
+	}()
+	return ew
+}
+
+// write queues the report_events rows of a chunk of reports; an error is
+// the writer's (of an earlier chunk) or ctx's.
+func (ew *eventWriter) write(rs []ringfence.Report) error {
+	select {
+	case <-ew.done:
+		return ew.err
+	default:
+	}
+	rows := make([]eventRow, len(rs))
+	for i := range rs {
 		r := &rs[i]
-		return append(args, r.Number, string(r.Category), r.Source, ms(r.ReceivedAt))
-	})
+		rows[i] = eventRow{r.Number, string(r.Category), r.Source, ms(r.ReceivedAt)}
+	}
+	select {
+	case ew.ch <- rows:
+		return nil
+	case <-ew.done:
+		return ew.err
+	case <-ew.ctx.Done():
+		return ew.ctx.Err()
+	}
+}
+
+// wait ends the writer once it has written what was queued and returns
+// its error. It must be called before the transaction ends.
+func (ew *eventWriter) wait() error {
+	close(ew.ch)
+	<-ew.done
+	return ew.err
 }
 
 // flush writes the state after the import: the reports, tallies and
@@ -234,10 +289,79 @@ func (im *importer) flush(ctx context.Context) ([]ringfence.NumberTallies, error
 	for i := range out {
 		evs = append(evs, ringfence.Event{Type: ringfence.EventReport, At: im.lastAt, Tallies: &out[i]})
 	}
-	if _, err := appendEvents(ctx, im.tx, evs...); err != nil {
+	if err := appendEventsBulk(ctx, im.tx, evs); err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// importCacheKiB is the page cache of the connection that imports a file,
+// in KiB, for the import's transaction only (SQLite's default is 2 MiB):
+// what a large import writes then stays in memory until it commits rather
+// than spilling to the WAL and being read back while the transaction
+// runs. It is a bound, not an allocation.
+const importCacheKiB = 64 << 10
+
+// bulkTx is tx on a connection of its own with a page cache of
+// importCacheKiB for the transaction, put back to what it was once the
+// transaction ended (committed or rolled back): the same transaction,
+// commit and durability (synchronous=FULL) as tx.
+func (d *DB) bulkTx(ctx context.Context, f func(*sql.Tx) error) error {
+	conn, err := d.db.Conn(ctx)
+	if err != nil {
+		return unavailable(err)
+	}
+	defer conn.Close()
+	var was int64
+	if err := conn.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&was); err != nil {
+		return unavailable(err)
+	}
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf(`PRAGMA cache_size = -%d`, importCacheKiB)); err != nil {
+		return unavailable(err)
+	}
+	// Put back even when ctx is done: the connection goes back to the pool.
+	defer conn.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf(`PRAGMA cache_size = %d`, was))
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return unavailable(err)
+	}
+	if err := f(tx); err != nil {
+		tx.Rollback()
+		return unavailable(err)
+	}
+	if err := tx.Commit(); err != nil {
+		return unavailable(err)
+	}
+	d.wake()
+	return nil
+}
+
+// appendEventsBulk is appendEvents with one prepared statement for all of
+// evs (an import appends one event per number it touched).
+func appendEventsBulk(ctx context.Context, tx *sql.Tx, evs []ringfence.Event) error {
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO events (type, body, at) VALUES (?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	for i, ev := range evs {
+		if ev.Type == "" {
+			return fmt.Errorf("event %d: no type", i)
+		}
+		body, err := json.Marshal(ev)
+		if err != nil {
+			return fmt.Errorf("event %d (%s): %w", i, ev.Type, err)
+		}
+		res, err := stmt.ExecContext(ctx, string(ev.Type), string(body), ms(ev.At))
+		if err != nil {
+			return fmt.Errorf("event %d (%s): %w", i, ev.Type, err)
+		}
+		if ev.Position, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		ringfence.RecordAppended(ctx, ev)
+	}
+	return nil
 }
 
 // insertRows inserts n rows of cols columns with multi-row statements of

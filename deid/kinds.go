@@ -20,6 +20,17 @@ var kindWords = []struct {
 	{"港澳通行证", Passport},
 }
 
+// kindTriggerOnly reports whether every trigger word starting with r is a
+// label of kindWords.
+func kindTriggerOnly(r rune) bool {
+	for _, t := range triggerWords(r) {
+		if t.kind != trigKind {
+			return false
+		}
+	}
+	return true
+}
+
 // latinKindWords are the Latin labels, matched without regard to case at
 // the start of a word and not followed by a letter. "pp" needs a colon
 // after it.

@@ -229,3 +229,23 @@ func TestParseNewEntities(t *testing.T) {
 		t.Error("dates of birth and passports are read from context, not validated by structure")
 	}
 }
+
+// TestNameFPEUnchangedByNewLabels: the labels 生日, 出生, 护照 and 港澳通行证
+// make 生, 出, 护 and 港 scanner cues; names holding them must encrypt as
+// they did before, so that earlier ciphertexts still decrypt. The
+// ciphertexts were made with testKey before those labels existed.
+func TestNameFPEUnchangedByNewLabels(t *testing.T) {
+	c, _ := testCiphers(t)
+	for _, tt := range []struct{ name, want string }{
+		{"王建生", "卢槊瀙"}, {"陈港生", "仲娉圾"}, {"刘护", "龚愹"}, {"张出生", "劳加圃"},
+	} {
+		got, err := c.name([]byte(tt.name), false)
+		if err != nil || string(got) != tt.want {
+			t.Errorf("fpe(%s) = %s, %v; want %s", tt.name, got, err, tt.want)
+		}
+		back, err := c.name([]byte(tt.want), true)
+		if err != nil || string(back) != tt.name {
+			t.Errorf("decrypt(%s) = %s, %v; want %s", tt.want, back, err, tt.name)
+		}
+	}
+}

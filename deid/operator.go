@@ -112,7 +112,14 @@ var nameAlphabet, nameIndex = func() ([]rune, map[rune]int) {
 // such names to such names, so an encrypted name is found again.
 func plainGiven(rs []rune) bool {
 	for _, r := range rs {
-		if runeFlags[r]&(fStop|fTop|fTrigger|fAdmin) != 0 || len(suffixesOf(r)) > 0 || isStopPairStart(r) {
+		f := runeFlags[r]
+		if f&fTrigger != 0 && kindTriggerOnly(r) {
+			// Labels of dates of birth and passports (生日, 护照) came
+			// after names were first encrypted: they leave the classes,
+			// and so every ciphertext, as they were.
+			f &^= fTrigger
+		}
+		if f&(fStop|fTop|fTrigger|fAdmin) != 0 || len(suffixesOf(r)) > 0 || isStopPairStart(r) {
 			return false
 		}
 	}

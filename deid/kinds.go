@@ -176,7 +176,7 @@ func dateSepAt(b []byte, p int) (byte, int) {
 // dateAt reads a date at b[p]: 1990-03-07, 1990/3/7, 1990.03.07, 19900307,
 // 1990年3月7日 (or 7号), 1990年03月, 1990-03, in ASCII or full-width
 // digits, with a year from 1900 to maxYear; or, day (or month) first,
-// 07/03/1990. The month and day must exist, and no digit may follow. It
+// 07/03/1990; or a month and day without the year, 3月7日. The month and day must exist, and no digit may follow. It
 // returns the date's end, or 0.
 func dateAt(b []byte, p, maxYear int) (int, date) {
 	v, k, q := readNumerals(b, p)
@@ -226,6 +226,19 @@ func dateAt(b []byte, p, maxYear int) (int, date) {
 			return 0, date{}
 		}
 		return r, date{y, m, 0, true} // 1990-03
+	case k >= 1 && k <= 2 && hasPrefixAt(b, q, "月"):
+		// A month and day without the year: 3月7日.
+		m := v
+		d, dk, t := readNumerals(b, skipSpaces(b, q+len("月")))
+		if m < 1 || m > 12 || dk < 1 || dk > 2 || d < 1 || d > daysIn(2000, m) {
+			return 0, date{}
+		}
+		if hasPrefixAt(b, t, "日") || hasPrefixAt(b, t, "号") {
+			t += 3
+		} else if !noDigit(t) {
+			return 0, date{}
+		}
+		return t, date{0, m, d, false}
 	case k >= 1 && k <= 2:
 		// Day and month first, the year last: 07/03/1990. The day comes
 		// first unless it cannot (03/27/1990).
@@ -343,21 +356,30 @@ func fullWidthDigitBefore(v []byte, i int) bool {
 // 1990年*月*日, **/**/1990.
 func maskDate(dst, v []byte) []byte {
 	n := countNumerals(v)
-	if _, k, _ := readNumerals(v, 0); k >= 4 {
+	_, d := dateAt(v, 0, 9999)
+	switch {
+	case d.y == 0:
+		return maskNumerals(dst, v, 0, n) // 3月7日: no year to keep
+	case d.yearFirst:
 		return maskNumerals(dst, v, 4, n)
 	}
 	return maskNumerals(dst, v, 0, n-4)
 }
 
 // normalDate is the canonical form of a date of birth for pseudonyms,
-// YYYY-MM-DD (YYYY-MM without a day), so that one date gets one token
+// YYYY-MM-DD (YYYY-MM without a day, --MM-DD without a year), so that one date gets one token
 // whatever its notation.
 func normalDate(dst, v []byte) []byte {
 	end, d := dateAt(v, 0, 9999)
 	if end == 0 {
 		return append(dst, v...)
 	}
-	dst = append(dst, byte('0'+d.y/1000), byte('0'+d.y/100%10), byte('0'+d.y/10%10), byte('0'+d.y%10), '-', byte('0'+d.m/10), byte('0'+d.m%10))
+	if d.y > 0 {
+		dst = append(dst, byte('0'+d.y/1000), byte('0'+d.y/100%10), byte('0'+d.y/10%10), byte('0'+d.y%10))
+	} else {
+		dst = append(dst, '-') // --03-07, as ISO 8601 writes a date without its year
+	}
+	dst = append(dst, '-', byte('0'+d.m/10), byte('0'+d.m%10))
 	if d.d > 0 {
 		dst = append(dst, '-', byte('0'+d.d/10), byte('0'+d.d%10))
 	}

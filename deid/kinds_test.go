@@ -23,6 +23,8 @@ func TestBirthDatePassportInText(t *testing.T) {
 		{"生日 １９９０年３月７日\n", "生日 １９９０年*月*日\n"},
 		{"生日为1990年3月7号\n", "生日为1990年*月*号\n"},
 		{"出生日期：1990-03\n", "出生日期：1990-**\n"},
+		{"生日：3月7日\n", "生日：*月*日\n"},
+		{"生日是12月31号，\n", "生日是**月**号，\n"},
 		{"DOB: 1990-03-07\n", "DOB: 1990-**-**\n"},
 		{"dob：1990-3-7\n", "dob：1990-*-*\n"},
 		{"D.O.B. 19900307\n", "D.O.B. 1990****\n"},
@@ -53,6 +55,7 @@ func TestBirthDatePassportInText(t *testing.T) {
 		{"护照办理费用 123456 元\n", "护照办理费用 123456 元\n"},
 		{"dobby 1990-03-07\n", "dobby 1990-03-07\n"},
 		{"出生日期：1990-13-45\n", "出生日期：1990-13-45\n"},
+		{"生日：2月30日\n", "生日：2月30日\n"},
 		{"PP 12345678 polypropylene\n", "PP 12345678 polypropylene\n"},
 		{"护照：E1234\n", "护照：E1234\n"},
 	})
@@ -81,6 +84,7 @@ func TestBirthDatePassportColumns(t *testing.T) {
 		{"birth_date", "生于1990年3月", "生于1990年*月", false},
 		{"birthdate", "1990-03-07 00:00:00", "1990-**-** 00:00:00", false},
 		{"dob", "1990-03-07", "1990-**-**", false},
+		{"生日", "3月7日", "*月*日", false},
 		{"出生日期", "不详", "**", true},
 		{"出生日期", "1990-13-45", "****-**-**", true},
 		{"护照", "E12345678", "E******78", false},
@@ -183,6 +187,9 @@ func TestBirthDatePassportOperators(t *testing.T) {
 	}
 	if other := token("生日：1990-03-08"); other == first {
 		t.Errorf("two dates of birth got one token %q", other)
+	}
+	if a, b := token("生日：3月7日"), token("生日 03月07号"); a != b || a == first {
+		t.Errorf("pseudonyms of 3月7日 and 03月07号: %q and %q, want one token other than %q", a, b, first)
 	}
 	pass := token("护照号：E12345678")
 	if !strings.HasPrefix(pass, "PAS_") {

@@ -45,7 +45,8 @@
 //   - wechat: a WeChat id (a letter, then 5 to 19 letters, digits, _ or -,
 //     or a number) after 微信, vx, V信, wx, WeChat …;
 //   - birth_date: a date of birth (1990-03-07, 1990/3/7, 1990.03.07,
-//     19900307, 1990年3月7日, 1990年03月, full-width digits, 07/03/1990)
+//     19900307, 1990年3月7日, 1990年03月, full-width digits, 07/03/1990,
+//     3月7日)
 //     after 出生日期, 出生于, 出生, 生日, DOB, Date of birth, Birthday, born
 //     on …, or anywhere in a column headed 出生日期, 生日, DOB, birthday …;
 //   - passport: a passport or Hong Kong and Macao permit number (6 to 9

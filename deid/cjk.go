@@ -149,6 +149,7 @@ const (
 	trigTitle
 	trigProvince
 	trigOnline // introduces a QQ number or a WeChat id
+	trigKind   // introduces a date of birth or a passport number
 )
 
 func firstRune(s string) rune { r, _ := utf8.DecodeRuneInString(s); return r }
@@ -192,6 +193,9 @@ func init() {
 	}
 	for _, o := range onlineWords {
 		addTrigger(trigger{o.word, trigOnline, 0, o.entity})
+	}
+	for _, k := range kindWords {
+		addTrigger(trigger{k.word, trigKind, 0, k.entity})
 	}
 	for _, s := range addressSuffixes {
 		r := firstRune(s.word)

@@ -124,6 +124,11 @@ func (s *scan) han(i int) int {
 					return e
 				}
 				return end
+			case trigKind:
+				if e := s.kindValue(end, t.entity); e > 0 {
+					return e
+				}
+				return end
 			}
 		}
 	}

@@ -44,9 +44,22 @@
 //     Q:, 企鹅 …;
 //   - wechat: a WeChat id (a letter, then 5 to 19 letters, digits, _ or -,
 //     or a number) after 微信, vx, V信, wx, WeChat …;
+//   - birth_date: a date of birth (1990-03-07, 1990/3/7, 1990.03.07,
+//     19900307, 1990年3月7日, 1990年03月, full-width digits, 07/03/1990,
+//     3月7日)
+//     after 出生日期, 出生于, 出生, 生日, DOB, Date of birth, Birthday, born
+//     on …, or anywhere in a column headed 出生日期, 生日, DOB, birthday …;
+//   - passport: a passport or Hong Kong and Macao permit number (6 to 9
+//     letters and digits, at least 5 digits: E12345678, EA1234567,
+//     C12345678) after 护照, 护照号, 港澳通行证, Passport No., PP: …, or
+//     anywhere in a column headed 护照号, passport …;
 //   - address: a chain of components (province, city, district, road,
 //     number, room) after a label (地址, 家住 …), from a province name, or
 //     from a city or district, or as the whole value of an address column.
+//
+// Dates and letter-digit codes without such a label are left alone: in
+// running text they are order dates, timestamps and product codes as often
+// as birth dates and passports.
 //
 // Look-alikes are left alone: numbers inside longer digit runs or words,
 // numbers after labels such as 订单号 or 流水号, invalid check digits,
@@ -57,7 +70,9 @@
 //
 //	mask       Chinese convention: 138****5678, 110101********123X,
 //	           622202*********0128, 京A****5, z***@example.com, 张*, and
-//	           addresses keep province, city and district
+//	           addresses keep province, city and district, dates of birth
+//	           their year (1990-**-**, 1990年*月*日), passports their first
+//	           and last two characters (E******78)
 //	redact     [mobile], [id_card] … ([redacted] for a whole column value of
 //	           no known entity)
 //	pseudonym  MOB_3f9a2c1b7e4d0a55: the entity's prefix and 16 hex digits of
@@ -69,7 +84,9 @@
 //	           numbers their province, city and birth year (check character
 //	           recomputed), cards their issuer number (Luhn recomputed),
 //	           credit codes their authority, type and division, plates their
-//	           province and kind; not available for addresses
+//	           province and kind; not available for addresses, dates of
+//	           birth and passport numbers (a policy error; a default of fpe
+//	           masks them)
 //	keep       leave as it is
 //
 // Decryption (Options.Decrypt) reverses fpe and leaves everything else as

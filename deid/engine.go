@@ -583,6 +583,11 @@ func (st *state) rewrite(dst, raw, v []byte, offs []int, r *rule) []byte {
 		v, offs = st.withoutIgnorable(v, offs)
 	}
 	ms := e.rec.appendScan(&st.sc, st.ms[:0], v, r.entity)
+	if r.entity == BirthDate || r.entity == Passport {
+		// A column of dates of birth or passport numbers: read them
+		// anywhere in its values, without labels.
+		ms = e.rec.columnKind(ms, v, r.entity)
+	}
 	if st.tagger != nil && r.entity == 0 && !r.explicit && mayHoldName(v) {
 		// Free text: add the names the tagger finds.
 		st.tagNames, st.tagSpans = st.tagger.tag(&st.sent, st.tagSpans, v, st.tagNames[:0])

@@ -250,6 +250,7 @@ func FuzzProcessCSV(f *testing.F) {
 	f.Add([]byte("\"unterminated,13812345678"))
 	f.Add([]byte("姓名,地址\n张三,北京市朝阳区建国路88号\n"))
 	f.Add([]byte("备注\nzhangsan[at]163(dot)com １３８ 一二三四 5678,1101 0519 4912 3100 2Ｘ\n"))
+	f.Add([]byte("出生日期,护照号,dob\n1990-03-07,E12345678,不详\n１９９０年３月,护照 g1234567,07/03/1990 生日：19900307\n"))
 	keep, _ := NewEngine(Policy{Default: OpKeep, Format: CSV}, nil)
 	masker, _ := NewEngine(Policy{Format: CSV}, nil)
 	f.Fuzz(func(t *testing.T, in []byte) {

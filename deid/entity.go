@@ -11,23 +11,25 @@ type Entity uint8
 
 // The recognised entities. The zero Entity is "no entity".
 const (
-	Mobile   Entity = iota + 1 // mainland mobile number, in any notation
-	Landline                   // fixed-line number with its area code
-	IDCard                     // resident identity number, 18 or 15 digits
-	BankCard                   // payment card number, 16 to 19 digits, Luhn
-	USCC                       // unified social credit code (GB 32100)
-	Plate                      // vehicle licence plate, incl. new-energy plates
-	Email                      // e-mail address
-	Name                       // Chinese personal name (in context)
-	Address                    // postal address (province … number)
-	QQ                         // QQ number introduced by its context (QQ, 企鹅 …)
-	WeChat                     // WeChat id introduced by its context (微信, vx …)
+	Mobile    Entity = iota + 1 // mainland mobile number, in any notation
+	Landline                    // fixed-line number with its area code
+	IDCard                      // resident identity number, 18 or 15 digits
+	BankCard                    // payment card number, 16 to 19 digits, Luhn
+	USCC                        // unified social credit code (GB 32100)
+	Plate                       // vehicle licence plate, incl. new-energy plates
+	Email                       // e-mail address
+	Name                        // Chinese personal name (in context)
+	Address                     // postal address (province … number)
+	QQ                          // QQ number introduced by its context (QQ, 企鹅 …)
+	WeChat                      // WeChat id introduced by its context (微信, vx …)
+	BirthDate                   // date of birth after its label (出生日期, DOB …) or in its column
+	Passport                    // passport or travel permit number after its label (护照 …) or in its column
 	numEntities
 )
 
-var entityKeys = [numEntities]string{"", "mobile", "landline", "id_card", "bank_card", "uscc", "plate", "email", "name", "address", "qq", "wechat"}
+var entityKeys = [numEntities]string{"", "mobile", "landline", "id_card", "bank_card", "uscc", "plate", "email", "name", "address", "qq", "wechat", "birth_date", "passport"}
 
-var entityLabels = [numEntities]string{"", "手机号", "固定电话", "身份证号", "银行卡号", "统一社会信用代码", "车牌号", "电子邮箱", "姓名", "地址", "QQ号", "微信号"}
+var entityLabels = [numEntities]string{"", "手机号", "固定电话", "身份证号", "银行卡号", "统一社会信用代码", "车牌号", "电子邮箱", "姓名", "地址", "QQ号", "微信号", "出生日期", "护照号"}
 
 // Entities lists every entity in a stable order.
 func Entities() []Entity {
@@ -56,9 +58,10 @@ func (e Entity) Label() string {
 
 // Structured reports whether e is validated by a standard's structure or
 // check digit (numbers, identity numbers, cards, codes, plates, e-mail)
-// rather than by context (names, addresses, QQ numbers, WeChat ids).
+// rather than by context (names, addresses, QQ numbers, WeChat ids, dates
+// of birth, passport numbers).
 func (e Entity) Structured() bool {
-	return e != Name && e != Address && e != QQ && e != WeChat && e != 0
+	return e != Name && e != Address && e != QQ && e != WeChat && e != BirthDate && e != Passport && e != 0
 }
 
 // ParseEntity returns the entity for a key ("mobile") or Chinese label
@@ -85,6 +88,10 @@ func ParseEntity(s string) (Entity, error) {
 		return WeChat, nil
 	case "qq_number", "qq号码":
 		return QQ, nil
+	case "dob", "birthday":
+		return BirthDate, nil
+	case "passport_no":
+		return Passport, nil
 	}
 	keys := make([]string, 0, numEntities-1)
 	for _, e := range Entities() {

@@ -112,7 +112,14 @@ var nameAlphabet, nameIndex = func() ([]rune, map[rune]int) {
 // such names to such names, so an encrypted name is found again.
 func plainGiven(rs []rune) bool {
 	for _, r := range rs {
-		if runeFlags[r]&(fStop|fTop|fTrigger|fAdmin) != 0 || len(suffixesOf(r)) > 0 || isStopPairStart(r) {
+		f := runeFlags[r]
+		if f&fTrigger != 0 && kindTriggerOnly(r) {
+			// Labels of dates of birth and passports (生日, 护照) came
+			// after names were first encrypted: they leave the classes,
+			// and so every ciphertext, as they were.
+			f &^= fTrigger
+		}
+		if f&(fStop|fTop|fTrigger|fAdmin) != 0 || len(suffixesOf(r)) > 0 || isStopPairStart(r) {
 			return false
 		}
 	}
@@ -264,6 +271,10 @@ func mask(dst, text []byte, m Match) []byte {
 		return maskNumerals(dst, v, 1, countNumerals(v)-1)
 	case WeChat:
 		return maskASCII(dst, v, 1, len(v))
+	case BirthDate:
+		return maskDate(dst, v)
+	case Passport:
+		return maskASCII(dst, v, 1, len(v)-2)
 	case Email:
 		// The first character of the local part and the domain stay.
 		at, _ := emailAt(v)
@@ -489,7 +500,7 @@ func redact(dst []byte, e Entity) []byte {
 	return append(dst, ']')
 }
 
-var pseudoPrefix = [numEntities]string{"TOK", "MOB", "TEL", "ID", "CARD", "USCC", "PLATE", "EMAIL", "NAME", "ADDR", "QQ", "WX"}
+var pseudoPrefix = [numEntities]string{"TOK", "MOB", "TEL", "ID", "CARD", "USCC", "PLATE", "EMAIL", "NAME", "ADDR", "QQ", "WX", "BIR", "PAS"}
 
 // normal is the canonical form of a match for pseudonyms, so that one value
 // written in two notations gets one token.
@@ -528,6 +539,10 @@ func normal(dst, text []byte, m Match, slots []slot) []byte {
 		return dst
 	case WeChat:
 		return append(dst, strings.ToLower(string(v))...)
+	case BirthDate:
+		return normalDate(dst, v)
+	case Passport:
+		return normalPassport(dst, v)
 	case Plate:
 		for _, r := range string(v) {
 			if r >= 0x80 && r != '·' && r != '•' && r != '・' || plateChar(byte(r)) {

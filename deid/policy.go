@@ -273,7 +273,9 @@ func compile(p Policy) (*compiled, error) {
 		c.ops[e] = def
 	}
 	if def == OpFPE {
-		c.ops[Address] = OpMask // addresses have no format-preserving form
+		// Addresses, dates of birth and passport numbers have no
+		// format-preserving form.
+		c.ops[Address], c.ops[BirthDate], c.ops[Passport] = OpMask, OpMask, OpMask
 	}
 	keys := make([]string, 0, len(p.Entities))
 	for k := range p.Entities {
@@ -289,8 +291,8 @@ func compile(p Policy) (*compiled, error) {
 		if err != nil {
 			return nil, err
 		}
-		if op == OpFPE && e == Address {
-			return nil, &policyError{field: "entities." + k, msg: "fpe is not available for addresses (use mask, redact or pseudonym)"}
+		if op == OpFPE && noFPE(e) != "" {
+			return nil, &policyError{field: "entities." + k, msg: "fpe is not available for " + noFPE(e) + " (use mask, redact or pseudonym)"}
 		}
 		c.ops[e] = op
 		keyed("entities."+k, p.Entities[k], op)
@@ -321,8 +323,8 @@ func compile(p Policy) (*compiled, error) {
 		} else {
 			r.entity = InferEntity(name)
 		}
-		if op == OpFPE && r.entity == Address {
-			return nil, &policyError{field: field, msg: "fpe is not available for addresses (use mask, redact or pseudonym)"}
+		if op == OpFPE && noFPE(r.entity) != "" {
+			return nil, &policyError{field: field, msg: "fpe is not available for " + noFPE(r.entity) + " (use mask, redact or pseudonym)"}
 		}
 		if op == OpFPE && r.entity == 0 {
 			return nil, &policyError{field: field, msg: fmt.Sprintf("fpe needs to know the column's entity: add \"entity\" (one of %s)", entityList())}
@@ -349,6 +351,20 @@ func compile(p Policy) (*compiled, error) {
 	}
 	c.names = tn
 	return c, nil
+}
+
+// noFPE names, in the plural, the entities that have no format-preserving
+// form ("addresses"), or returns "".
+func noFPE(e Entity) string {
+	switch e {
+	case Address:
+		return "addresses"
+	case BirthDate:
+		return "dates of birth"
+	case Passport:
+		return "passport numbers"
+	}
+	return ""
 }
 
 func entityList() string {
@@ -380,6 +396,10 @@ var columnWords = []struct {
 	{word: "车牌", entity: Plate}, {word: "車牌", entity: Plate}, {word: "号牌", entity: Plate}, {word: "號牌", entity: Plate}, {word: "plate", entity: Plate},
 	{word: "邮箱", entity: Email}, {word: "郵箱", entity: Email}, {word: "邮件", entity: Email}, {word: "郵件", entity: Email}, {word: "電郵", entity: Email},
 	{word: "email", entity: Email}, {word: "e-mail", entity: Email}, {word: "mail", entity: Email},
+	{word: "出生日期", entity: BirthDate}, {word: "出生年月", entity: BirthDate}, {word: "生日", entity: BirthDate}, {word: "生辰", entity: BirthDate},
+	{word: "出生", entity: BirthDate, exact: true}, {word: "dob", entity: BirthDate, exact: true}, {word: "d.o.b.", entity: BirthDate, exact: true}, {word: "d.o.b", entity: BirthDate, exact: true},
+	{word: "date of birth", entity: BirthDate}, {word: "birth date", entity: BirthDate}, {word: "birthday", entity: BirthDate}, {word: "birth_date", entity: BirthDate}, {word: "birthdate", entity: BirthDate},
+	{word: "护照", entity: Passport}, {word: "護照", entity: Passport}, {word: "passport", entity: Passport}, {word: "通行证", entity: Passport}, {word: "通行證", entity: Passport},
 	{word: "固定电话", entity: Landline}, {word: "固定電話", entity: Landline}, {word: "座机", entity: Landline}, {word: "座機", entity: Landline},
 	{word: "固话", entity: Landline}, {word: "固話", entity: Landline}, {word: "办公电话", entity: Landline}, {word: "辦公電話", entity: Landline},
 	{word: "传真", entity: Landline}, {word: "傳真", entity: Landline}, {word: "landline", entity: Landline}, {word: "fax", entity: Landline},

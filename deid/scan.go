@@ -184,6 +184,15 @@ func (s *scan) word(i int) int {
 			}
 		}
 	}
+	// DOB, Date of birth, Passport No. … introduce a date of birth or a
+	// passport number.
+	if j == i && (i == 0 || byteClass[b[i-1]] != cLetter) && kindLead[b[i]] {
+		if e, end := latinKind(b, i); e != 0 {
+			if v := s.kindValue(end, e); v > 0 {
+				return v
+			}
+		}
+	}
 	j = i
 	letters := 0
 	for j < n {

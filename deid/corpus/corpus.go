@@ -142,10 +142,51 @@ func (g gen) positive(d *builder) {
 		// A dense record, as in a leaked customer list.
 		d.ent(deid.Name, g.name())
 		d.lit(" ")
-		d.ent(deid.Mobile, g.mobile())
+		mobile := g.mobile()
+		d.ent(deid.Mobile, mobile)
 		d.lit(" ")
-		d.ent(deid.IDCard, g.idCard())
+		id := g.idCard()
+		d.ent(deid.IDCard, id)
+		birthAndPassport(d, id, mobile)
 	}
+}
+
+// birthAndPassport ends a dense record with the date of birth its identity
+// number holds and a passport number made of its mobile's last digits, in
+// notations and after labels chosen by those digits: it draws nothing from
+// the generator, so every other value of the corpus stays as it was.
+func birthAndPassport(d *builder, id, mobile string) {
+	di, dm := asciiDigits(id), asciiDigits(mobile)
+	if len(di) < 15 || len(dm) < 8 {
+		return
+	}
+	y, m, day := "19"+di[6:8], di[8:10], di[10:12] // 15 digits
+	if len(di) >= 17 {
+		y, m, day = di[6:10], di[10:12], di[12:14]
+	}
+	k := int(dm[len(dm)-1] - '0')
+	d.lit([]string{" 出生日期 ", "，生日：", " DOB: ", "，出生于", " Birthday "}[k%5])
+	trim := func(s string) string { return strings.TrimPrefix(s, "0") }
+	d.ent(deid.BirthDate, []string{
+		y + "-" + m + "-" + day, y + "/" + trim(m) + "/" + trim(day), y + "年" + trim(m) + "月" + trim(day) + "日",
+		y + m + day, y + "." + m + "." + day}[int(dm[len(dm)-2]-'0')%5])
+	d.lit([]string{" 护照 ", "，护照号：", " Passport No. ", " PP: "}[k%4])
+	p := dm[len(dm)-8:]
+	d.ent(deid.Passport, []string{"E" + p, "G" + p, "EA" + p[1:], "K" + p}[int(dm[len(dm)-3]-'0')%4])
+}
+
+// asciiDigits returns the digits of s, full-width ones folded to ASCII.
+func asciiDigits(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case r >= '０' && r <= '９':
+			b.WriteRune(r - '０' + '0')
+		}
+	}
+	return b.String()
 }
 
 // person writes a name in one of its usual contexts.

@@ -102,6 +102,18 @@ func TestStoreRestored(t *testing.T) {
 				time.Sleep(20 * time.Millisecond)
 			}
 			streamMatchesFrom(t, sl, m, head-2)
+			for {
+				mu.Lock()
+				at := last
+				mu.Unlock()
+				if at == head {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("the follower is at %d of %d", at, head)
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
 			mu.Lock()
 			defer mu.Unlock()
 			for _, ev := range m.evs {

@@ -107,6 +107,12 @@ func (d *DB) tx(ctx context.Context, f func(*sql.Tx) error) error {
 	if err != nil {
 		return unavailable(err)
 	}
+	return d.commit(tx, f)
+}
+
+// commit runs f in tx and commits it, or rolls it back when f fails; a
+// commit wakes the store's subscribers.
+func (d *DB) commit(tx *sql.Tx, f func(*sql.Tx) error) error {
 	if err := f(tx); err != nil {
 		tx.Rollback()
 		return unavailable(err)

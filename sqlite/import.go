@@ -325,15 +325,7 @@ func (d *DB) bulkTx(ctx context.Context, f func(*sql.Tx) error) error {
 	if err != nil {
 		return unavailable(err)
 	}
-	if err := f(tx); err != nil {
-		tx.Rollback()
-		return unavailable(err)
-	}
-	if err := tx.Commit(); err != nil {
-		return unavailable(err)
-	}
-	d.wake()
-	return nil
+	return d.commit(tx, f)
 }
 
 // appendEventsBulk is appendEvents with one prepared statement for all of

@@ -69,12 +69,9 @@ func (c *cli) runAlias(args []string) int {
 	var e *engine.Engine
 	switch {
 	case *store != "" && writesLedger:
-		if err := checkStore(fs, *store); err != nil {
-			return c.usageError(fs, "%v", err)
-		}
-		w, err := c.openClusterWriter(ctx, *store, *ledgerKey)
-		if err != nil {
-			return c.fail("alias", err)
+		w, code, ok := c.openStoreWriter(fs, "alias", *store, *ledgerKey)
+		if !ok {
+			return code
 		}
 		defer c.closeWriter(w, "alias")
 		e = w.e

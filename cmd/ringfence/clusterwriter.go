@@ -128,6 +128,20 @@ func (w *clusterWriter) close() error {
 	return err
 }
 
+// openStoreWriter is openClusterWriter for a verb given --store: a bad
+// URL is a usage error, a failure to open is the verb's failure; ok is
+// false with the exit code in either case.
+func (c *cli) openStoreWriter(fs *flag.FlagSet, verb, store, keyFile string) (w *clusterWriter, code int, ok bool) {
+	if err := checkStore(fs, store); err != nil {
+		return nil, c.usageError(fs, "%v", err), false
+	}
+	w, err := c.openClusterWriter(c.context(), store, keyFile)
+	if err != nil {
+		return nil, c.fail(verb, err), false
+	}
+	return w, exitOK, true
+}
+
 // closeWriter closes w, warning when the last checkpoint failed.
 func (c *cli) closeWriter(w *clusterWriter, verb string) {
 	if err := w.close(); err != nil {

@@ -189,12 +189,9 @@ func (c *cli) traceExport(args []string) int {
 		err    error
 	)
 	if *store != "" {
-		if err := checkStore(fs, *store); err != nil {
-			return c.usageError(fs, "%v", err)
-		}
-		w, err := c.openClusterWriter(c.context(), *store, *ledgerKey)
-		if err != nil {
-			return c.fail("trace export", err)
+		w, code, ok := c.openStoreWriter(fs, "trace export", *store, *ledgerKey)
+		if !ok {
+			return code
 		}
 		defer c.closeWriter(w, "trace export")
 		e, l = w.e, w.l
@@ -338,12 +335,9 @@ func (c *cli) traceAttribute(args []string) int {
 		err     error
 	)
 	if *store != "" {
-		if err := checkStore(fs, *store); err != nil {
-			return c.usageError(fs, "%v", err)
-		}
-		w, err := c.openClusterWriter(c.context(), *store, *ledgerKey)
-		if err != nil {
-			return c.fail("trace attribute", err)
+		w, code, ok := c.openStoreWriter(fs, "trace attribute", *store, *ledgerKey)
+		if !ok {
+			return code
 		}
 		defer c.closeWriter(w, "trace attribute")
 		l, cluster = w.l, w.e

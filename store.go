@@ -208,7 +208,9 @@ type AliasStore interface {
 	AliasEvents(ctx context.Context, aliasNumber string) ([]AliasEvent, error)
 	// UnrecordedLeaks lists strangers' calls not yet in the ledger.
 	UnrecordedLeaks(ctx context.Context) ([]AliasEvent, error)
-	// LeakByLedger returns the stranger's call recorded at a ledger entry.
+	// LeakByLedger returns the stranger's call recorded at a ledger entry:
+	// the latest, when a ledger closed by a key rotation recorded another
+	// at the same index.
 	LeakByLedger(ctx context.Context, index int64) (AliasEvent, error)
 }
 

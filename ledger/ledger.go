@@ -289,11 +289,17 @@ func (l *Log) catchUp() error {
 }
 
 // fresh catches up with a shared storage before a read; a failure to do so
-// leaves the read to answer from what was read before.
-func (l *Log) fresh() {
-	if l.store.Shared() {
-		l.catchUp()
+// leaves the read to answer from what was read before, and is returned
+// for a read that needs more than that.
+func (l *Log) fresh() error {
+	if !l.store.Shared() {
+		return nil
 	}
+	err := l.catchUp()
+	if err != nil && ringfence.ErrorCode(err) != ringfence.EUNAVAILABLE {
+		err = ringfence.Errorf(ringfence.EUNAVAILABLE, "the disclosure ledger's storage cannot be read: %v", err)
+	}
+	return err
 }
 
 // verifyTail checks the stored tree against the last signed checkpoint:
@@ -652,8 +658,11 @@ func pendingReader(base int64, pending *[]tlog.Hash, stored func([]int64) ([]tlo
 // committedHashes reads stored hashes of a tree of size entries.
 func (l *Log) committedHashes(size int64) (tlog.HashReader, error) {
 	if size > l.size() {
-		l.fresh()
+		err := l.fresh()
 		if size > l.size() {
+			if err != nil {
+				return nil, err
+			}
 			return nil, ringfence.Errorf(ringfence.EINVALID, "tree size %d exceeds the log's %d entries", size, l.size())
 		}
 	}
@@ -684,10 +693,13 @@ func readFrame(r io.ReaderAt, off int64) ([]byte, error) {
 
 // EntryData returns the record bytes of entry i (what the tree hashes).
 func (l *Log) EntryData(i int64) ([]byte, error) {
+	var err error
 	if i >= l.size() {
-		l.fresh()
+		err = l.fresh()
 	}
-	if n := l.size(); i < 0 || i >= n {
+	if n := l.size(); i >= n && err != nil {
+		return nil, err // perhaps written, unread: not "no entry"
+	} else if i < 0 || i >= n {
 		return nil, ringfence.Errorf(ringfence.ENOTFOUND, "ledger has no entry %d (it has %d)", i, n)
 	}
 	return l.store.Entry(i)

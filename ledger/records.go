@@ -182,7 +182,11 @@ func (l *Log) RecordLeak(ctx context.Context, ev LeakEvent, at time.Time) (int64
 
 // Exports implements trace.Source.
 func (l *Log) Exports() ([]trace.ExportRef, error) {
-	l.fresh()
+	// A list short of what the storage holds would mislead (an export
+	// missing from it): a failed catch-up is the answer.
+	if err := l.fresh(); err != nil {
+		return nil, err
+	}
 	l.mu.RLock()
 	defer l.mu.RUnlock()
 	return slices.Clone(l.exports), nil
@@ -302,10 +306,13 @@ func (l *Log) Case(id string) ([]byte, int64, error) {
 	i, ok := l.cases[id]
 	l.mu.RUnlock()
 	if !ok && ValidID(id) {
-		l.fresh()
+		err := l.fresh()
 		l.mu.RLock()
 		i, ok = l.cases[id]
 		l.mu.RUnlock()
+		if !ok && err != nil {
+			return nil, 0, err // perhaps recorded, unread: not "no case"
+		}
 	}
 	if !ok || !ValidID(id) {
 		return nil, 0, ringfence.Errorf(ringfence.ENOTFOUND, "no case %q in the ledger", id)

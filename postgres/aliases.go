@@ -177,7 +177,7 @@ func (s *Store) UnrecordedLeaks(ctx context.Context) ([]ringfence.AliasEvent, er
 
 // LeakByLedger implements ringfence.AliasStore.
 func (s *Store) LeakByLedger(ctx context.Context, index int64) (ringfence.AliasEvent, error) {
-	evs, err := s.aliasEvents(ctx, `WHERE ledger_index = $1 AND outcome = 'stranger'`, index)
+	evs, err := s.aliasEvents(ctx, `WHERE ledger_index = $1 AND outcome = 'stranger' ORDER BY id DESC LIMIT 1`, index)
 	if err != nil {
 		return ringfence.AliasEvent{}, err
 	}

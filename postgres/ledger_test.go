@@ -193,3 +193,35 @@ func BenchmarkLedgerAppendGroup(b *testing.B) {
 		}
 	})
 }
+
+// TestLedgerReaderOutage: a node that reads the ledger others write, asked
+// for an entry or a case it has not read yet while PostgreSQL is down,
+// answers unavailable (a client retries), not "no such entry".
+func TestLedgerReaderOutage(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts its own PostgreSQL")
+	}
+	srv := pgtest.Own(t)
+	k := testKeys(t)
+	w := openLedger(t, srv.URL(), k)
+	r, err := ledger.OpenStorage(open(t, srv.URL()).Ledger(), k, ledger.Options{CheckpointEvery: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Follow(ringfence.Errorf(ringfence.EUNAVAILABLE, "reader"))
+	i, err := w.BindAlias(ctx, ledger.AliasBinding{Alias: "+8617100000001", Subscriber: w.Fingerprint("subscriber", "+8613800138000"), Merchant: "m", Purpose: "alias"}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Stop()
+	defer srv.Start(t)
+	if _, err := r.Entry(i); ringfence.ErrorCode(err) != ringfence.EUNAVAILABLE {
+		t.Errorf("entry %d, written, unread, PostgreSQL down: %v; want unavailable", i, err)
+	}
+	if _, _, err := r.Case("case-1"); ringfence.ErrorCode(err) != ringfence.EUNAVAILABLE {
+		t.Errorf("a case not read, PostgreSQL down: %v; want unavailable", err)
+	}
+	if _, err := r.Exports(); ringfence.ErrorCode(err) != ringfence.EUNAVAILABLE {
+		t.Errorf("the exports, PostgreSQL down: %v; want unavailable", err)
+	}
+}

@@ -186,7 +186,7 @@ func (d *DB) UnrecordedLeaks(ctx context.Context) ([]ringfence.AliasEvent, error
 
 // LeakByLedger implements ringfence.AliasStore.
 func (d *DB) LeakByLedger(ctx context.Context, index int64) (ringfence.AliasEvent, error) {
-	evs, err := d.aliasEvents(ctx, `WHERE ledger_index = ? AND outcome = 'stranger'`, index)
+	evs, err := d.aliasEvents(ctx, `WHERE ledger_index = ? AND outcome = 'stranger' ORDER BY id DESC LIMIT 1`, index)
 	if err != nil {
 		return ringfence.AliasEvent{}, err
 	}

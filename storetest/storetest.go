@@ -480,4 +480,19 @@ func testAliases(t *testing.T, s ringfence.Store) {
 	if len(pool) != 3 || pool[2].Calls != 1 || pool[0].State != alias.StateBound {
 		t.Fatalf("pool %+v", pool)
 	}
+	// Two strangers' calls at one ledger index: one recorded in a ledger
+	// closed when its key was rotated, one in the new ledger. The later
+	// is the new ledger's.
+	for i, caller := range []string{"+8617012340001", "+8617012340002"} {
+		ev := ringfence.AliasEvent{At: t0.Add(time.Duration(i) * time.Hour), Alias: b.Alias, Caller: caller, Outcome: alias.Stranger, Merchant: b.Merchant, LedgerIndex: -1}
+		if err := s.AddAliasEvent(ctx, &ev); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SetAliasEventLedger(ctx, ev.ID, 11); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if ev, err := s.LeakByLedger(ctx, 11); err != nil || ev.Caller != "+8617012340002" {
+		t.Fatalf("the leak at ledger entry 11: %+v %v; want the later call", ev, err)
+	}
 }

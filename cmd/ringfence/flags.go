@@ -94,7 +94,9 @@ func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 func (c *cli) onlyFlags(fs *flag.FlagSet, verb string, takes ...string) (code int, ok bool) {
 	var bad []string
 	fs.Visit(func(f *flag.Flag) {
-		if f.Name != "data" && f.Name != "store" && !slices.Contains(takes, f.Name) {
+		// --data, --store and --log name where the state is, for any verb
+		// that has them (storeFlag adds --store and --log together).
+		if f.Name != "data" && f.Name != "store" && f.Name != "log" && !slices.Contains(takes, f.Name) {
 			bad = append(bad, "--"+f.Name)
 		}
 	})

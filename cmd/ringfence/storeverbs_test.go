@@ -135,3 +135,28 @@ func TestAliasTraceStore(t *testing.T) {
 	// Reading needs no lease.
 	run(0, append([]string{"alias", "show", b.Alias}, cluster...)...)
 }
+
+// TestStoreVerbsTakeLog: every verb that takes --store takes the nodes'
+// --log with it (here the store is unreachable: the verb gets as far as
+// connecting).
+func TestStoreVerbsTakeLog(t *testing.T) {
+	cluster := []string{"--store", "postgres://rf@127.0.0.1:1/rf?connect_timeout=2", "--log", "nats://127.0.0.1:4222"}
+	for _, args := range [][]string{
+		{"rules", "13800138000", "block", "13977770001"},
+		{"rules", "13800138000", "show"},
+		{"registry", "list"},
+		{"appeals", "list"},
+		{"keys", "list"},
+		{"keys", "create", "--role", "operator"},
+		{"check", "13977770001"},
+		{"stats", "monthly"},
+		{"alias", "list"},
+		{"alias", "pool"},
+		{"simulate", "policy"},
+	} {
+		code, _, errs := runCLI(t, "", append(args, cluster...)...)
+		if code == exitUsage || !strings.Contains(errs, "cannot reach PostgreSQL") {
+			t.Errorf("ringfence %s --store … --log …: exit %d %s", strings.Join(args, " "), code, errs)
+		}
+	}
+}

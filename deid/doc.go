@@ -120,7 +120,9 @@
 // trimmed. A column's entity comes from "entity" or from its name, in
 // either script (手机/手機, 电话/電話, 身份证/身分證, 银行卡, 姓名, 姓, 名,
 // 客户/客戶, 乘客, 患者, 联系人/聯絡人, 地址/地點, mobile, phone, name,
-// contact, customer, address …, see InferEntity); the JSON keys under a
+// contact, customer, address, QQ, 微信, wechat …, see InferEntity; Latin
+// words match whole words of the header, so hotel names no telephone and
+// product_name no person); the JSON keys under a
 // name's key ({"name":{"first":…,"last":…}}) are parts of that name, and
 // bare strings in an array take the rule of the array's key. With no_infer
 // off, a column named like a name or address

@@ -1,0 +1,87 @@
+package deid
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestOnlineColumns: a column or JSON key named for QQ numbers or WeChat
+// ids has its values read as such without a label, and a value of another
+// shape masked whole and counted.
+func TestOnlineColumns(t *testing.T) {
+	tests := []struct {
+		header, value, want string
+		whole               bool
+	}{
+		{"微信", "zs_abc123", "z********", false},
+		{"QQ", "123456789", "1*******9", false},
+		{"微信号", "zs_abc123", "z********", false},
+		{"WeChat", "zs_abc123", "z********", false},
+		{"wechat_id", "zs_abc123", "z********", false},
+		{"wx", "zs_abc123", "z********", false},
+		{"VX", "zs_abc123", "z********", false},
+		{"QQ号", "123456789", "1*******9", false},
+		{"QQ号码", "123456789", "1*******9", false},
+		{"qq", "123456789", "1*******9", false},
+		{"qq", "abc", "***", true},             // not a QQ number: whole
+		{"微信", "张伟的", "***", true},             // not a WeChat id: whole
+		{"微信", "123456789", "*********", true}, // digits only: whole
+	}
+	for _, tt := range tests {
+		in := "id," + tt.header + "\n7," + tt.value + "\n"
+		out, sum := process(t, Policy{Format: CSV}, nil, []byte(in), Options{})
+		if want := "id," + tt.header + "\n7," + tt.want + "\n"; string(out) != want {
+			t.Errorf("%s=%q: got %q, want %q", tt.header, tt.value, out, want)
+		}
+		if got := sum.Whole[ColumnName(tt.header)] == 1; got != tt.whole {
+			t.Errorf("%s=%q: whole_values %v, want %v", tt.header, tt.value, got, tt.whole)
+		}
+	}
+	in := `{"qq":123456789,"wechat":"zs_1990","微信":"lina_88"}` + "\n"
+	out, _ := process(t, Policy{Format: JSONL}, nil, []byte(in), Options{})
+	for _, clear := range []string{"123456789", "zs_1990", "lina_88"} {
+		if strings.Contains(string(out), clear) {
+			t.Errorf("JSON line: %q left in clear: %s", clear, out)
+		}
+	}
+	// Short words name the column only as the whole header.
+	for _, h := range []string{"wxyz", "vxlan", "hwx", "qqq", "order_wx_flag"} {
+		if e := InferEntity(h); e == WeChat || e == QQ {
+			t.Errorf("InferEntity(%q) = %v", h, e)
+		}
+	}
+}
+
+// TestHeaderWords: Latin column words are matched as whole words of the
+// header; a word saying what else the column is about leaves it
+// unclassified; a Chinese birth word must end the header.
+func TestHeaderWords(t *testing.T) {
+	tests := []struct {
+		header string
+		want   Entity
+	}{
+		// Business columns: none.
+		{"order_id", 0}, {"product_name", 0}, {"company_name", 0}, {"hotel", 0}, {"hotel_name", 0},
+		{"username", 0}, {"user_name", 0}, {"phone_model", 0}, {"status_cancelled", 0}, {"card_type", 0},
+		{"account_manager", 0}, {"email_sent", 0}, {"生日礼券", 0}, {"productName", 0}, {"shop_name", 0},
+		{"telemetry", 0}, {"cancel_reason", 0}, {"account_balance", 0}, {"emailVerified", 0}, {"detail", 0},
+		// Personal columns.
+		{"phone_no", Mobile}, {"mobile_phone", Mobile}, {"tel_no", Mobile}, {"Tel.", Mobile}, {"telephone", Mobile},
+		{"cellPhone", Mobile}, {"customer_phone", Mobile}, {"phoneNumber", Mobile}, {"e-mail", Email}, {"user_email", Email},
+		{"emails", Email}, {"customer_name", Name}, {"contact_name", Name}, {"receiver_name", Name}, {"name", Name},
+		{"first_name", Name}, {"Full Name", Name}, {"name_cn", Name}, {"id_no", IDCard}, {"id_card", IDCard}, {"IDCard", IDCard},
+		{"home_address", Address}, {"addresses", Address}, {"客户生日", BirthDate}, {"生日", BirthDate}, {"生日（公历）", BirthDate},
+		{"bank_card_no", BankCard}, {"card_no", BankCard}, {"account", BankCard}, {"date_of_birth", BirthDate},
+		{"D.O.B.", BirthDate}, {"手机号", Mobile}, {"收货地址", Address}, {"联系人", Name},
+	}
+	for _, tt := range tests {
+		if got := InferEntity(tt.header); got != tt.want {
+			t.Errorf("InferEntity(%q) = %v, want %v", tt.header, got, tt.want)
+		}
+	}
+	// The reviewer's file passes whole.
+	in := "order_id,product_name,company_name,hotel\nSO-1,iPhone 15 Pro,阿里巴巴集团,Hilton Beijing\n"
+	if out, _ := process(t, Policy{Format: CSV}, nil, []byte(in), Options{}); string(out) != in {
+		t.Errorf("got %q, want it unchanged", out)
+	}
+}

@@ -54,8 +54,11 @@
 //     C12345678) after 护照, 护照号, 港澳通行证, Passport No., PP: …, or
 //     anywhere in a column headed 护照号, passport …;
 //   - address: a chain of components (province, city, district, road,
-//     number, room) after a label (地址, 家住 …), from a province name, or
-//     from a city or district, or as the whole value of an address column.
+//     number, room) after a label (地址, 收货地址, 家住, Address: …), from a
+//     province name, or from a city or district, or as the whole value of
+//     an address column; single spaces may separate the components
+//     (广东省 深圳市 南山区 科苑路15号 阳光小区3栋501), a number, building or
+//     room after a space then needing its digits or letters (5号, B座).
 //
 // Dates and letter-digit codes without such a label are left alone: in
 // running text they are order dates, timestamps and product codes as often

@@ -85,3 +85,43 @@ func TestHeaderWords(t *testing.T) {
 		t.Errorf("got %q, want it unchanged", out)
 	}
 }
+
+// TestSpacedAddresses: the parts of an address may be separated by single
+// spaces (ASCII or U+3000), as shops' exports write them, in text, JSON
+// lines and CSV note columns; what follows the address after a space is
+// not taken with it unless it is a part of the address.
+func TestSpacedAddresses(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"收货地址：广东省 深圳市 南山区 科苑路15号 阳光小区3栋501", "收货地址：广东省 深圳市 南山区 ****** *********"},
+		{"地址: 北京 朝阳区 建国路88号", "地址: 北京 朝阳区 ******"},
+		{"北京市朝阳区 建国路88号 3栋2单元1203", "北京市朝阳区 ****** *********"},
+		{"地址：上海市浦东新区 张江路 100弄 5号 601室", "地址：上海市浦东新区 *** **** ** ****"},
+		{"家庭住址：上海市浦东新区\u3000张江路\u3000100弄", "家庭住址：上海市浦东新区*********"},
+		{"送货地址：北京市朝阳区建国路88号 B座 1203", "送货地址：北京市朝阳区****** ** ****"},
+		{"Address: 建国路88号 3栋2单元1203", "Address: ****** *********"},
+		{"address：朝阳区 建国路88号", "address：朝阳区 ******"},
+		// What follows is not part of it.
+		{"收货地址：北京市朝阳区学院路448号 证件号码 411529200", "收货地址：北京市朝阳区******* 证件号码 411529200"},
+		{"地址：北京市朝阳区学院路340号 快递单号SF95244569", "地址：北京市朝阳区******* 快递单号SF95244569"},
+		{"寄到北京市朝阳区光明巷110号 订单号20249847043", "寄到北京市朝阳区******* 订单号20249847043"},
+		{"地址：北京市朝阳区学院路448号 100元", "地址：北京市朝阳区******* 100元"},
+		{"北京市朝阳区 明天见", "北京市朝阳区 明天见"},
+	}
+	for _, tt := range tests {
+		out, _ := process(t, Policy{Format: Text, TextNames: NamesContext}, nil, []byte(tt.in+"\n"), Options{})
+		if got := strings.TrimSuffix(string(out), "\n"); got != tt.want {
+			t.Errorf("text %q:\n got %q\nwant %q", tt.in, got, tt.want)
+		}
+	}
+	// The same in a JSON line and a CSV note column.
+	in := "备注\n收货地址：广东省 深圳市 南山区 科苑路15号 阳光小区3栋501\n"
+	out, _ := process(t, Policy{Format: CSV}, nil, []byte(in), Options{})
+	if want := "备注\n收货地址：广东省 深圳市 南山区 ****** *********\n"; string(out) != want {
+		t.Errorf("CSV: got %q, want %q", out, want)
+	}
+	in = `{"note":"地址: 北京 朝阳区 建国路88号"}` + "\n"
+	out, _ = process(t, Policy{Format: JSONL}, nil, []byte(in), Options{})
+	if want := `{"note":"地址: 北京 朝阳区 ******"}` + "\n"; string(out) != want {
+		t.Errorf("JSON line: got %q, want %q", out, want)
+	}
+}

@@ -184,6 +184,12 @@ func (s *scan) word(i int) int {
 			}
 		}
 	}
+	// "Address:" introduces an address as 地址 does.
+	if j == i && (b[i] == 'a' || b[i] == 'A') && (i == 0 || byteClass[b[i-1]] != cLetter) {
+		if e := s.latinAddress(i); e > 0 {
+			return e
+		}
+	}
 	// DOB, Date of birth, Passport No. … introduce a date of birth or a
 	// passport number.
 	if j == i && (i == 0 || byteClass[b[i-1]] != cLetter) && kindLead[b[i]] {

@@ -125,3 +125,48 @@ func TestSpacedAddresses(t *testing.T) {
 		t.Errorf("JSON line: got %q, want %q", out, want)
 	}
 }
+
+// TestLabelledMistypedNumbers: after an explicit identity or card label a
+// run of the right shape is read whatever its check character; without the
+// label it is left alone; in a column named for them it is masked whole. Format-preserving
+// encryption keeps the check as far off, so decryption gives it back.
+func TestLabelledMistypedNumbers(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"身份证号：11010519900512123X", "身份证号：110105********123X"},
+		{"证件号码：110105199005121231", "证件号码：110105********1231"},
+		{"公民身份号码 110105 19900512 1231", "公民身份号码 110105 ******** 1231"},
+		{"银行卡号 6217001234567894", "银行卡号 621700******7894"},
+		{"信用卡 6217 0012 3456 7894", "信用卡 6217 00** **** 7894"},
+		// No label, or a label of something else: left alone.
+		{"订单号 6217001234567894", "订单号 6217001234567894"},
+		{"编号 11010519900512123X", "编号 11010519900512123X"},
+		{"身份证号：99999999999999999X", "身份证号：99999999999999999X"}, // neither division nor date
+	}
+	for _, tt := range tests {
+		out, _ := process(t, Policy{Format: Text, TextNames: NamesContext}, nil, []byte(tt.in+"\n"), Options{})
+		if got := strings.TrimSuffix(string(out), "\n"); got != tt.want {
+			t.Errorf("%q:\n got %q\nwant %q", tt.in, got, tt.want)
+		}
+	}
+	for _, h := range []string{"ID No.", "id no", "id number", "ID Number"} {
+		if e := InferEntity(h); e != IDCard {
+			t.Errorf("InferEntity(%q) = %v, want id_card", h, e)
+		}
+	}
+	in := "ID No.\n11010519900512123X\n"
+	out, sum := process(t, Policy{Format: CSV}, nil, []byte(in), Options{})
+	if want := "ID No.\n******************\n"; string(out) != want || sum.Whole["ID No."] != 1 {
+		t.Errorf("CSV: got %q (whole %d), want %q", out, sum.Whole["ID No."], want)
+	}
+	// FPE round trip of mistyped numbers.
+	key := []byte("0123456789abcdef0123456789abcdef")
+	src := "身份证号：11010519900512123X\n银行卡号 6217001234567894\n"
+	enc, _ := process(t, Policy{Format: Text, Default: OpFPE}, key, []byte(src), Options{})
+	if string(enc) == src {
+		t.Fatalf("fpe left %q unchanged", src)
+	}
+	dec, _ := process(t, Policy{Format: Text, Default: OpFPE}, key, enc, Options{Decrypt: true})
+	if string(dec) != src {
+		t.Errorf("fpe round trip: %q → %q → %q", src, enc, dec)
+	}
+}

@@ -719,6 +719,9 @@ func (s *scan) classifyCN(d []byte, x, plus bool, gs []group, start int) (Entity
 	if x && len(gs) > 1 && !idGrouping(gs) {
 		return 0, 0, 0
 	}
+	if e := s.labelledShape(d, x, gs, start); e != 0 {
+		return e, 0, 0
+	}
 	if x {
 		var id [18]byte
 		copy(id[:], d)
@@ -882,11 +885,14 @@ func notPersonal(b []byte, start int) bool {
 	return false
 }
 
-// hintWords are labels that say what an ambiguous 18-character number is.
-var hintWords = []struct {
+// hintWord is a label and the entity it names.
+type hintWord struct {
 	word   string
 	entity Entity
-}{
+}
+
+// hintWords are labels that say what an ambiguous 18-character number is.
+var hintWords = []hintWord{
 	{"身份证", IDCard}, {"证件号", IDCard}, {"身份号码", IDCard}, {"ID", IDCard},
 	{"信用代码", USCC}, {"识别号", USCC}, {"税号", USCC}, {"USCC", USCC}, {"代码", USCC},
 	{"卡号", BankCard}, {"卡", BankCard}, {"账号", BankCard}, {"帐号", BankCard}, {"账户", BankCard}, {"card", BankCard}, {"Card", BankCard}, {"CARD", BankCard},
@@ -895,7 +901,10 @@ var hintWords = []struct {
 
 // labelHint returns the entity that the label right before b[start] names
 // (信用卡, 身份证号码, 统一社会信用代码 …), or 0.
-func labelHint(b []byte, start int) Entity {
+func labelHint(b []byte, start int) Entity { return labelHintIn(b, start, hintWords) }
+
+// labelHintIn is labelHint for the labels words.
+func labelHintIn(b []byte, start int, words []hintWord) Entity {
 	p := start
 	for p > 0 && (b[p-1] == ' ' || b[p-1] == ':' || b[p-1] == '\t') {
 		p--
@@ -905,7 +914,7 @@ func labelHint(b []byte, start int) Entity {
 			// No label is that short ("ID" is the shortest).
 			return 0
 		}
-		for _, h := range hintWords {
+		for _, h := range words {
 			// The last byte first, without a call to compare memory.
 			if p >= len(h.word) && b[p-1] == h.word[len(h.word)-1] && string(b[p-len(h.word):p]) == h.word {
 				return h.entity

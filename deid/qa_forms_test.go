@@ -170,3 +170,26 @@ func TestLabelledMistypedNumbers(t *testing.T) {
 		t.Errorf("fpe round trip: %q → %q → %q", src, enc, dec)
 	}
 }
+
+// TestLabelledSpelledAt: after an e-mail label a lower-case " at " with a
+// real dot is an address; without one it stays a look-alike.
+func TestLabelledSpelledAt(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"email: john.doe at gmail.com", "email: j******* at gmail.com"},
+		{"邮箱：zhangsan at gmail.com", "邮箱：z******* at gmail.com"},
+		{"E-mail zhangsan at 163.com", "E-mail z******* at 163.com"},
+		{"联系邮箱是 zhangsan at qq.com", "联系邮箱是 z******* at qq.com"},
+		{"zhangsan at gmail dot com", "z******* at gmail dot com"},
+		// Look-alikes.
+		{"look at google.com", "look at google.com"},
+		{"please look at google.com", "please look at google.com"},
+		{"hotmail fans look at google.com", "hotmail fans look at google.com"},
+		{"zhangsan at gmail.com", "zhangsan at gmail.com"},
+	}
+	for _, tt := range tests {
+		out, _ := process(t, Policy{Format: Text, TextNames: NamesContext}, nil, []byte(tt.in+"\n"), Options{})
+		if got := strings.TrimSuffix(string(out), "\n"); got != tt.want {
+			t.Errorf("%q:\n got %q\nwant %q", tt.in, got, tt.want)
+		}
+	}
+}

@@ -596,6 +596,13 @@ func bracketedName(b []byte, p int) (int, int) {
 // addrSpace returns the length of the single space (' ' or U+3000) at b[p]
 // that may separate the parts of an address, or 0.
 func addrSpace(b []byte, p int) int {
+	if p >= len(b) || b[p] != ' ' && b[p] != 0xE3 {
+		return 0
+	}
+	return addrSpaceAt(b, p)
+}
+
+func addrSpaceAt(b []byte, p int) int {
 	switch {
 	case p < len(b) && b[p] == ' ' && !(p+1 < len(b) && b[p+1] == ' '):
 		return 1

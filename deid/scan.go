@@ -704,8 +704,18 @@ func (s *scan) classify(d []byte, x, plus, paren bool, gs []group, start int, lo
 }
 
 // classifyCN is classify for mainland numbers, identity numbers, cards and
-// codes.
+// codes; an identity or card number that fails its check is read after an
+// explicit label (see labelledShape).
 func (s *scan) classifyCN(d []byte, x, plus bool, gs []group, start int) (Entity, uint8, uint8) {
+	e, cc, area := s.classifyValid(d, x, plus, gs, start)
+	if e == 0 && (x || len(d) >= 16) {
+		e = s.labelledShape(d, x, gs, start)
+	}
+	return e, cc, area
+}
+
+// classifyValid is classifyCN for numbers that pass their checks.
+func (s *scan) classifyValid(d []byte, x, plus bool, gs []group, start int) (Entity, uint8, uint8) {
 	if !x && len(d) < 11 {
 		return 0, 0, 0
 	}
@@ -718,9 +728,6 @@ func (s *scan) classifyCN(d []byte, x, plus bool, gs []group, start int) (Entity
 	}
 	if x && len(gs) > 1 && !idGrouping(gs) {
 		return 0, 0, 0
-	}
-	if e := s.labelledShape(d, x, gs, start); e != 0 {
-		return e, 0, 0
 	}
 	if x {
 		var id [18]byte

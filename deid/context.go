@@ -448,7 +448,11 @@ func (s *scan) addressAt(p int, labelled bool) int {
 		keep = q
 	}
 	for {
-		t := q
+		// A single space may separate the components (广东省 深圳市 南山区
+		// 科苑路15号), as shops' exports write them; it is taken only with
+		// the component after it.
+		sp := addrSpace(b, q)
+		t := q + sp
 		runes := 0
 		var found suffix
 		end := 0
@@ -473,7 +477,9 @@ func (s *scan) addressAt(p int, labelled bool) int {
 			t += 3
 			runes++
 		}
-		if end == 0 {
+		if end == 0 || sp > 0 && numbered(found.word) && !alnumIn(b[q+sp:end]) {
+			// After a space, a number, building or room needs its digits
+			// (15号, 3栋, B座, 601室), not 订单号 or 证件号.
 			break
 		}
 		comps++
@@ -486,12 +492,15 @@ func (s *scan) addressAt(p int, labelled bool) int {
 	if comps == 0 {
 		return 0
 	}
-	// A room or door number may trail the last component: 3号楼1201.
-	t := q
-	for t < n && t-q < 12 && (isDigit(b[t]) || b[t] == '-' || plateLetter(b[t])) {
+	// A room or door number may trail the last component: 3号楼1201, or
+	// after a space, 3栋2单元 1203, ending the text or followed by a space
+	// or punctuation.
+	sp := addrSpace(b, q)
+	t := q + sp
+	for t < n && t-q-sp < 12 && (isDigit(b[t]) || b[t] == '-' || plateLetter(b[t])) {
 		t++
 	}
-	if t > q && (t == n || !isWordByte(b[t])) {
+	if t > q+sp && (t == n || !isWordByte(b[t])) && (sp == 0 || level >= levelRoad && digitIn(b[q+sp:t]) && addrRunEnd(b, t)) {
 		q = t
 	}
 	if labelled {
@@ -582,4 +591,87 @@ func bracketedName(b []byte, p int) (int, int) {
 		return 0, 0
 	}
 	return start, e
+}
+
+// addrSpace returns the length of the single space (' ' or U+3000) at b[p]
+// that may separate the parts of an address, or 0.
+func addrSpace(b []byte, p int) int {
+	if p >= len(b) || b[p] != ' ' && b[p] != 0xE3 {
+		return 0
+	}
+	return addrSpaceAt(b, p)
+}
+
+func addrSpaceAt(b []byte, p int) int {
+	switch {
+	case p < len(b) && b[p] == ' ' && !(p+1 < len(b) && b[p+1] == ' '):
+		return 1
+	case hasPrefixAt(b, p, "\u3000") && !hasPrefixAt(b, p+3, "\u3000") && !hasPrefixAt(b, p+3, " "):
+		return 3
+	}
+	return 0
+}
+
+// addrRunEnd reports whether an address may end at b[p]: at the end of the
+// text, a space or punctuation, not within a word or before an ideograph.
+func addrRunEnd(b []byte, p int) bool {
+	if p >= len(b) {
+		return true
+	}
+	c := b[p]
+	if c < 0x80 {
+		return !isWordByte(c)
+	}
+	_, ok := hanAt(b, p)
+	return !ok
+}
+
+func digitIn(v []byte) bool {
+	for _, c := range v {
+		if isDigit(c) {
+			return true
+		}
+	}
+	return false
+}
+
+// numbered reports whether the address suffix w closes a number (号, 栋,
+// 室 …) rather than a name (小区, 花园).
+func numbered(w string) bool {
+	switch w {
+	case "号楼", "号院", "号", "栋", "幢", "座", "楼", "层", "单元", "室", "组":
+		return true
+	}
+	return false
+}
+
+func alnumIn(v []byte) bool {
+	for _, c := range v {
+		if c < 0x80 && isWordByte(c) && c != '_' {
+			return true
+		}
+	}
+	return false
+}
+
+// latinAddress reads the address after the label "address" (any case) at
+// b[i], as after 地址, and returns its end, or 0.
+func (s *scan) latinAddress(i int) int {
+	b := s.b
+	end := i + len("address")
+	if end > len(b) || !lowerEqual(b[i:end], "address") || end < len(b) && (byteClass[b[end]] == cLetter || b[end] == '_') {
+		return 0
+	}
+	p, _ := skipLabelSep(b, end)
+	if p == end || p < s.last {
+		return 0
+	}
+	if _, ok := hanAt(b, p); !ok {
+		return 0
+	}
+	if e := s.addressAt(p, true); e > 0 {
+		s.emitAddress(p, e)
+		return e
+	}
+	return 0
 }

@@ -54,8 +54,11 @@
 //     C12345678) after 护照, 护照号, 港澳通行证, Passport No., PP: …, or
 //     anywhere in a column headed 护照号, passport …;
 //   - address: a chain of components (province, city, district, road,
-//     number, room) after a label (地址, 家住 …), from a province name, or
-//     from a city or district, or as the whole value of an address column.
+//     number, room) after a label (地址, 收货地址, 家住, Address: …), from a
+//     province name, or from a city or district, or as the whole value of
+//     an address column; single spaces may separate the components
+//     (广东省 深圳市 南山区 科苑路15号 阳光小区3栋501), a number, building or
+//     room after a space then needing its digits or letters (5号, B座).
 //
 // Dates and letter-digit codes without such a label are left alone: in
 // running text they are order dates, timestamps and product codes as often
@@ -120,7 +123,9 @@
 // trimmed. A column's entity comes from "entity" or from its name, in
 // either script (手机/手機, 电话/電話, 身份证/身分證, 银行卡, 姓名, 姓, 名,
 // 客户/客戶, 乘客, 患者, 联系人/聯絡人, 地址/地點, mobile, phone, name,
-// contact, customer, address …, see InferEntity); the JSON keys under a
+// contact, customer, address, QQ, 微信, wechat …, see InferEntity; Latin
+// words match whole words of the header, so hotel names no telephone and
+// product_name no person); the JSON keys under a
 // name's key ({"name":{"first":…,"last":…}}) are parts of that name, and
 // bare strings in an array take the rule of the array's key. With no_infer
 // off, a column named like a name or address

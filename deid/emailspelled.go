@@ -6,7 +6,8 @@ package deid
 // 163.com) and the domain's dots spelled out (zhangsan@163(dot)com,
 // zhangsan@163 dot com, 163点com). The domain must end in a top-level
 // domain of spelledTLDs, so that "look at google.com" or "issue #163" stay
-// as they are.
+// as they are; a lower-case " at " before a real dot is read only after an
+// e-mail label (email: john.doe at gmail.com, 邮箱：zhangsan at 163.com).
 
 // Kinds of spelled at signs, from the surest.
 const (
@@ -233,10 +234,49 @@ func spelledEmail(b []byte, i, k int) int {
 		return 0
 	}
 	end, spelled := spelledDomainEnd(b, k+w)
-	if end == 0 || kind == atWordLower && !spelled {
+	if end == 0 || kind == atWordLower && !spelled && !emailLabelBefore(b, i) {
+		// "look at google.com": a lower-case at with a real dot is an
+		// address only after an e-mail label (email: john.doe at gmail.com).
 		return 0
 	}
 	return end
+}
+
+// emailLabels introduce an e-mail address; Latin ones are matched in any
+// case and not after a letter.
+var emailLabels = []string{"邮箱", "郵箱", "邮件", "郵件", "電郵", "电邮", "email", "e-mail", "mail"}
+
+// emailLabelBefore reports whether an e-mail label ends right before b[i],
+// with spaces, a colon or 是/为 between.
+func emailLabelBefore(b []byte, i int) bool {
+	p := i
+	for moved := true; moved && p > 0; {
+		switch {
+		case b[p-1] == ' ' || b[p-1] == ':' || b[p-1] == '\t':
+			p--
+		case p >= 3 && (string(b[p-3:p]) == "：" || string(b[p-3:p]) == "是" || string(b[p-3:p]) == "为" || string(b[p-3:p]) == "\u3000"):
+			p -= 3
+		default:
+			moved = false
+		}
+	}
+	if p == i {
+		return false
+	}
+	for _, l := range emailLabels {
+		k := p - len(l)
+		if k < 0 {
+			continue
+		}
+		if l[0] < 0x80 {
+			if foldEqual(b[k:p], l) && (k == 0 || byteClass[b[k-1]] != cLetter) {
+				return true
+			}
+		} else if string(b[k:p]) == l {
+			return true
+		}
+	}
+	return false
 }
 
 // emailAt returns the offset and width of the at sign of an e-mail

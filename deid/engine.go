@@ -588,6 +588,10 @@ func (st *state) rewrite(dst, raw, v []byte, offs []int, r *rule) []byte {
 		// anywhere in its values, without labels.
 		ms = e.rec.columnKind(ms, v, r.entity)
 	}
+	if r.entity == QQ || r.entity == WeChat {
+		// A column of QQ numbers or WeChat ids: read them without labels.
+		ms = columnOnline(ms, v, r.entity)
+	}
 	if st.tagger != nil && r.entity == 0 && !r.explicit && mayHoldName(v) {
 		// Free text: add the names the tagger finds.
 		st.tagNames, st.tagSpans = st.tagger.tag(&st.sent, st.tagSpans, v, st.tagNames[:0])

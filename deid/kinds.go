@@ -321,6 +321,12 @@ func (r *Recognizer) columnKind(ms []Match, v []byte, e Entity) []Match {
 		}
 		i++
 	}
+	return mergeFound(ms, found)
+}
+
+// mergeFound puts the matches found (in order) in place of the matches of
+// ms they overlap.
+func mergeFound(ms, found []Match) []Match {
 	if len(found) == 0 {
 		return ms
 	}

@@ -628,10 +628,14 @@ func (c *ciphers) fpe(dst, text []byte, m Match, slots []slot, decrypt bool) ([]
 		}
 	case BankCard:
 		body := vals[6 : len(vals)-1]
+		// A mistyped check digit (a labelled card that fails Luhn) stays
+		// as far off in the output, so that decryption gives it back.
+		last := len(vals) - 1
+		off := (int(vals[last]-'0') - int(luhnCheck(vals[:last])-'0') + 10) % 10
 		if err := c.decimal(body, fmt.Sprintf("bank_card:%s:%d", vals[:6], len(vals)), decrypt); err != nil {
 			return nil, err
 		}
-		vals[len(vals)-1] = luhnCheck(vals[:len(vals)-1])
+		vals[last] = byte('0' + (int(luhnCheck(vals[:last])-'0')+off)%10)
 	case USCC:
 		out := append([]byte(nil), v...)
 		if err := c.usccCode(out, decrypt); err != nil {
@@ -752,6 +756,14 @@ func (c *ciphers) idCard(d []byte, decrypt bool) error {
 	if leap(year) {
 		days = 366
 	}
+	if !validDate(year, num2(md0(d)), num2(md0(d)[2:]), 1, 9999) {
+		return ErrNoFPE // a labelled number whose birth date is mistyped
+	}
+	off := 0
+	if len(d) == 18 {
+		// A mistyped check character stays as far off in the output.
+		off = (checkIndex(d[17]) - checkIndex(idCheck(d)) + 11) % 11
+	}
 	seq := int(d[seqAt]-'0')*100 + num2(d[seqAt+1:])
 	vals := []int{num2(d[4:]), doy, seq}
 	if err := c.mixed(vals, []int{100, days, 1000}, fmt.Sprintf("id_card:%s:%d", d[:4], year), decrypt); err != nil {
@@ -768,9 +780,31 @@ func (c *ciphers) idCard(d []byte, decrypt bool) error {
 	d[seqAt] = byte('0' + vals[2]/100)
 	put2(d[seqAt+1:], vals[2]%100)
 	if len(d) == 18 {
-		d[17] = idCheck(d)
+		d[17] = idCheckChars[(checkIndex(idCheck(d))+off)%11]
 	}
 	return nil
+}
+
+// md0 returns the month and day digits of an identity number.
+func md0(d []byte) []byte {
+	if len(d) == 15 {
+		return d[8:]
+	}
+	return d[10:]
+}
+
+// checkIndex is the position of an identity number's check character in
+// idCheckChars ('x' as 'X').
+func checkIndex(c byte) int {
+	if c == 'x' {
+		c = 'X'
+	}
+	for i := range len(idCheckChars) {
+		if idCheckChars[i] == c {
+			return i
+		}
+	}
+	return 0
 }
 
 func put2(d []byte, v int) { d[0], d[1] = byte('0'+v/10), byte('0'+v%10) }

@@ -385,18 +385,21 @@ var columnWords = []struct {
 	entity Entity
 	exact  bool
 	role   bool // who the row is about (客户, contact), not the name itself
+	tail   bool // a CJK word that must end the header (客户生日, not 生日礼券)
 }{
 	{word: "身份证", entity: IDCard}, {word: "身份證", entity: IDCard}, {word: "身分證", entity: IDCard}, {word: "身分证", entity: IDCard},
 	{word: "证件号", entity: IDCard}, {word: "證件號", entity: IDCard}, {word: "公民身份", entity: IDCard},
 	{word: "idcard", entity: IDCard}, {word: "id_card", entity: IDCard}, {word: "id_no", entity: IDCard}, {word: "id_number", entity: IDCard}, {word: "sfz", entity: IDCard},
+	{word: "idno", entity: IDCard}, {word: "idnumber", entity: IDCard}, {word: "id_num", entity: IDCard}, {word: "sfzh", entity: IDCard},
 	{word: "信用代码", entity: USCC}, {word: "信用代碼", entity: USCC}, {word: "uscc", entity: USCC}, {word: "credit_code", entity: USCC},
 	{word: "银行卡", entity: BankCard}, {word: "銀行卡", entity: BankCard}, {word: "卡号", entity: BankCard}, {word: "卡號", entity: BankCard},
 	{word: "账号", entity: BankCard}, {word: "帐号", entity: BankCard}, {word: "賬號", entity: BankCard}, {word: "帳號", entity: BankCard},
 	{word: "信用卡", entity: BankCard}, {word: "借记卡", entity: BankCard}, {word: "簽帳卡", entity: BankCard}, {word: "card", entity: BankCard}, {word: "account", entity: BankCard},
+	{word: "cardno", entity: BankCard}, {word: "cardnumber", entity: BankCard}, {word: "bankcard", entity: BankCard}, {word: "creditcard", entity: BankCard},
 	{word: "车牌", entity: Plate}, {word: "車牌", entity: Plate}, {word: "号牌", entity: Plate}, {word: "號牌", entity: Plate}, {word: "plate", entity: Plate},
 	{word: "邮箱", entity: Email}, {word: "郵箱", entity: Email}, {word: "邮件", entity: Email}, {word: "郵件", entity: Email}, {word: "電郵", entity: Email},
-	{word: "email", entity: Email}, {word: "e-mail", entity: Email}, {word: "mail", entity: Email},
-	{word: "出生日期", entity: BirthDate}, {word: "出生年月", entity: BirthDate}, {word: "生日", entity: BirthDate}, {word: "生辰", entity: BirthDate},
+	{word: "email", entity: Email}, {word: "e-mail", entity: Email}, {word: "mail", entity: Email}, {word: "emailaddress", entity: Email},
+	{word: "出生日期", entity: BirthDate, tail: true}, {word: "出生年月", entity: BirthDate, tail: true}, {word: "生日", entity: BirthDate, tail: true}, {word: "生辰", entity: BirthDate, tail: true},
 	{word: "出生", entity: BirthDate, exact: true}, {word: "dob", entity: BirthDate, exact: true}, {word: "d.o.b.", entity: BirthDate, exact: true}, {word: "d.o.b", entity: BirthDate, exact: true},
 	{word: "date of birth", entity: BirthDate}, {word: "birth date", entity: BirthDate}, {word: "birthday", entity: BirthDate}, {word: "birth_date", entity: BirthDate}, {word: "birthdate", entity: BirthDate},
 	{word: "护照", entity: Passport}, {word: "護照", entity: Passport}, {word: "passport", entity: Passport}, {word: "通行证", entity: Passport}, {word: "通行證", entity: Passport},
@@ -406,8 +409,16 @@ var columnWords = []struct {
 	{word: "手机", entity: Mobile}, {word: "手機", entity: Mobile}, {word: "电话", entity: Mobile}, {word: "電話", entity: Mobile},
 	{word: "联系方式", entity: Mobile}, {word: "聯繫方式", entity: Mobile}, {word: "聯絡方式", entity: Mobile},
 	{word: "mobile", entity: Mobile}, {word: "phone", entity: Mobile}, {word: "tel", entity: Mobile}, {word: "cell", entity: Mobile},
+	{word: "telephone", entity: Mobile}, {word: "mobilephone", entity: Mobile}, {word: "cellphone", entity: Mobile}, {word: "phoneno", entity: Mobile},
+	{word: "phonenumber", entity: Mobile}, {word: "phonenum", entity: Mobile}, {word: "mobileno", entity: Mobile}, {word: "telno", entity: Mobile}, {word: "tel_no", entity: Mobile},
 	{word: "地址", entity: Address}, {word: "住址", entity: Address}, {word: "地点", entity: Address}, {word: "地點", entity: Address},
-	{word: "address", entity: Address}, {word: "addr", entity: Address},
+	{word: "address", entity: Address}, {word: "addr", entity: Address}, {word: "homeaddress", entity: Address},
+	// QQ numbers and WeChat ids; the short Latin forms only as the whole
+	// header (wx, vx) or a word of it (qq).
+	{word: "qq号", entity: QQ}, {word: "qq", entity: QQ}, {word: "企鹅号", entity: QQ},
+	{word: "微信", entity: WeChat}, {word: "wechat", entity: WeChat}, {word: "weixin", entity: WeChat},
+	{word: "wx", entity: WeChat, exact: true}, {word: "vx", entity: WeChat, exact: true}, {word: "wx号", entity: WeChat, exact: true}, {word: "vx号", entity: WeChat, exact: true},
+	{word: "wx_id", entity: WeChat, exact: true}, {word: "wxid", entity: WeChat, exact: true}, {word: "vx_id", entity: WeChat, exact: true},
 	{word: "姓名", entity: Name}, {word: "名字", entity: Name}, {word: "姓氏", entity: Name},
 	{word: "联系人", entity: Name, role: true}, {word: "聯繫人", entity: Name, role: true}, {word: "聯絡人", entity: Name, role: true},
 	{word: "收货人", entity: Name, role: true}, {word: "收貨人", entity: Name, role: true}, {word: "收件人", entity: Name, role: true},
@@ -419,6 +430,8 @@ var columnWords = []struct {
 	{word: "法定代表人", entity: Name, role: true}, {word: "负责人", entity: Name, role: true}, {word: "負責人", entity: Name, role: true}, {word: "代理人", entity: Name, role: true},
 	{word: "昵称", entity: Name, role: true}, {word: "暱稱", entity: Name, role: true},
 	{word: "开户名", entity: Name}, {word: "開戶名", entity: Name}, {word: "户名", entity: Name}, {word: "戶名", entity: Name}, {word: "name", entity: Name},
+	{word: "fullname", entity: Name}, {word: "realname", entity: Name}, {word: "firstname", entity: Name}, {word: "lastname", entity: Name}, {word: "surname", entity: Name},
+	{word: "givenname", entity: Name}, {word: "familyname", entity: Name}, {word: "customername", entity: Name}, {word: "contactname", entity: Name}, {word: "receivername", entity: Name},
 	{word: "姓", entity: Name, exact: true}, {word: "名", entity: Name, exact: true},
 	{word: "客户", entity: Name, exact: true, role: true}, {word: "客戶", entity: Name, exact: true, role: true},
 	{word: "乘客", entity: Name, exact: true, role: true}, {word: "旅客", entity: Name, exact: true, role: true},
@@ -445,12 +458,28 @@ func InferEntity(column string) Entity {
 // inferColumn is InferEntity, and whether the word that matched names who
 // the record is about (客户, contact) rather than a name.
 func inferColumn(column string) (Entity, bool) {
-	k := strings.ToLower(ColumnName(column))
+	name := ColumnName(column)
+	k := strings.ToLower(name)
 	if k == "" {
 		return 0, false
 	}
-	for _, w := range columnWords {
-		if w.exact && (k == w.word || k == w.word+"s" && w.word[0] < 0x80) || !w.exact && strings.Contains(k, w.word) {
+	toks := headerTokens(name)
+	for i := range columnWords {
+		w := &columnWords[i]
+		switch {
+		case w.exact:
+			if k == w.word || k == w.word+"s" && w.word[0] < 0x80 {
+				return w.entity, w.role
+			}
+		case asciiWord(w.word):
+			if latinWordIn(toks, wordTokens[i], w.entity) {
+				return w.entity, w.role
+			}
+		case w.tail:
+			if endsHeader(k, w.word) {
+				return w.entity, w.role
+			}
+		case strings.Contains(k, w.word):
 			return w.entity, w.role
 		}
 	}

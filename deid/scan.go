@@ -184,6 +184,12 @@ func (s *scan) word(i int) int {
 			}
 		}
 	}
+	// "Address:" introduces an address as 地址 does.
+	if j == i && (b[i] == 'a' || b[i] == 'A') && (i == 0 || byteClass[b[i-1]] != cLetter) {
+		if e := s.latinAddress(i); e > 0 {
+			return e
+		}
+	}
 	// DOB, Date of birth, Passport No. … introduce a date of birth or a
 	// passport number.
 	if j == i && (i == 0 || byteClass[b[i-1]] != cLetter) && kindLead[b[i]] {
@@ -698,8 +704,18 @@ func (s *scan) classify(d []byte, x, plus, paren bool, gs []group, start int, lo
 }
 
 // classifyCN is classify for mainland numbers, identity numbers, cards and
-// codes.
+// codes; an identity or card number that fails its check is read after an
+// explicit label (see labelledShape).
 func (s *scan) classifyCN(d []byte, x, plus bool, gs []group, start int) (Entity, uint8, uint8) {
+	e, cc, area := s.classifyValid(d, x, plus, gs, start)
+	if e == 0 && (x || len(d) >= 16) {
+		e = s.labelledShape(d, x, gs, start)
+	}
+	return e, cc, area
+}
+
+// classifyValid is classifyCN for numbers that pass their checks.
+func (s *scan) classifyValid(d []byte, x, plus bool, gs []group, start int) (Entity, uint8, uint8) {
 	if !x && len(d) < 11 {
 		return 0, 0, 0
 	}
@@ -876,11 +892,14 @@ func notPersonal(b []byte, start int) bool {
 	return false
 }
 
-// hintWords are labels that say what an ambiguous 18-character number is.
-var hintWords = []struct {
+// hintWord is a label and the entity it names.
+type hintWord struct {
 	word   string
 	entity Entity
-}{
+}
+
+// hintWords are labels that say what an ambiguous 18-character number is.
+var hintWords = []hintWord{
 	{"身份证", IDCard}, {"证件号", IDCard}, {"身份号码", IDCard}, {"ID", IDCard},
 	{"信用代码", USCC}, {"识别号", USCC}, {"税号", USCC}, {"USCC", USCC}, {"代码", USCC},
 	{"卡号", BankCard}, {"卡", BankCard}, {"账号", BankCard}, {"帐号", BankCard}, {"账户", BankCard}, {"card", BankCard}, {"Card", BankCard}, {"CARD", BankCard},
@@ -889,7 +908,10 @@ var hintWords = []struct {
 
 // labelHint returns the entity that the label right before b[start] names
 // (信用卡, 身份证号码, 统一社会信用代码 …), or 0.
-func labelHint(b []byte, start int) Entity {
+func labelHint(b []byte, start int) Entity { return labelHintIn(b, start, hintWords) }
+
+// labelHintIn is labelHint for the labels words.
+func labelHintIn(b []byte, start int, words []hintWord) Entity {
 	p := start
 	for p > 0 && (b[p-1] == ' ' || b[p-1] == ':' || b[p-1] == '\t') {
 		p--
@@ -899,7 +921,7 @@ func labelHint(b []byte, start int) Entity {
 			// No label is that short ("ID" is the shortest).
 			return 0
 		}
-		for _, h := range hintWords {
+		for _, h := range words {
 			// The last byte first, without a call to compare memory.
 			if p >= len(h.word) && b[p-1] == h.word[len(h.word)-1] && string(b[p-len(h.word):p]) == h.word {
 				return h.entity

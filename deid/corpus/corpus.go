@@ -1,6 +1,7 @@
 // Package corpus generates labelled Chinese text holding personal data and
 // look-alikes that are not (order numbers, timestamps, numbers with wrong
-// check digits, surnames used as ordinary words), and scores a recogniser
+// check digits without their label, surnames used as ordinary words), and
+// scores a recogniser
 // on it with precision and recall per entity.
 //
 // The generator builds each value from its standard (GB 11643 identity
@@ -208,7 +209,8 @@ func (g gen) person(d *builder) {
 	}
 }
 
-// negative writes a sentence with look-alikes and no personal data.
+// negative writes a sentence with look-alikes and no personal data (but
+// for a labelled number with a wrong check, see below).
 func (g gen) negative(d *builder) {
 	switch g.n(16) {
 	case 0:
@@ -216,9 +218,13 @@ func (g gen) negative(d *builder) {
 	case 1:
 		d.lit("下单时间 " + g.timestamp())
 	case 2:
-		d.lit("身份证号" + g.badIDCard())
+		// A mistyped identity or card number after its label is still
+		// the person's number: deid reads it whatever its check.
+		d.lit("身份证号")
+		d.ent(deid.IDCard, g.badIDCard())
 	case 3:
-		d.lit("卡号" + g.badCard())
+		d.lit("卡号")
+		d.ent(deid.BankCard, g.badCard())
 	case 4:
 		d.lit("号码" + g.badMobile())
 	case 5:

@@ -10,7 +10,7 @@ import (
 // spaces, camelCase and digits), so that hotel is no telephone, and
 // status_cancelled no cell phone. A header that also holds a word saying
 // which attribute of the thing it is about (phone_model, card_type,
-// email_sent, account_manager) or, for a name, what is named
+// email_sent, account_balance) or, for a name, what is named
 // (product_name, company_name, hotel_name, user_name) names no personal
 // data. Any other word next to it (customer_phone, receiver_name, name_cn)
 // leaves the column of its kind: when unsure, the column is masked.
@@ -87,7 +87,7 @@ func asciiWord(s string) bool {
 // attributeWords say that a column is about an attribute of a phone, card,
 // account, address or mailbox rather than the thing itself.
 var attributeWords = wordSet("type kind model brand maker os status state sent opened clicked bounced verified valid validated " +
-	"flag is has count cnt total amount fee price cost balance limit level category manager template subject " +
+	"flag is has count cnt total amount fee price cost balance limit level category template subject " +
 	"optin opt subscribed unsubscribed format version color colour size coupon voucher gift discount reward points " +
 	"month year day week age province city country region zip postcode postal source channel")
 

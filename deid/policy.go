@@ -387,6 +387,10 @@ var columnWords = []struct {
 	role   bool // who the row is about (客户, contact), not the name itself
 	tail   bool // a CJK word that must end the header (客户生日, not 生日礼券)
 }{
+	// Staff named in an export are people too: first, so that the
+	// account of account_manager is not taken for a bank account.
+	{word: "manager", entity: Name, role: true}, {word: "salesman", entity: Name, role: true},
+	{word: "salesperson", entity: Name, role: true}, {word: "客户经理", entity: Name, tail: true, role: true},
 	{word: "身份证", entity: IDCard}, {word: "身份證", entity: IDCard}, {word: "身分證", entity: IDCard}, {word: "身分证", entity: IDCard},
 	{word: "证件号", entity: IDCard}, {word: "證件號", entity: IDCard}, {word: "公民身份", entity: IDCard},
 	{word: "idcard", entity: IDCard}, {word: "id_card", entity: IDCard}, {word: "id_no", entity: IDCard}, {word: "id_number", entity: IDCard}, {word: "sfz", entity: IDCard},
@@ -446,6 +450,8 @@ var columnWords = []struct {
 	{word: "holder", entity: Name, exact: true, role: true}, {word: "applicant", entity: Name, exact: true, role: true}, {word: "insured", entity: Name, exact: true, role: true},
 	{word: "beneficiary", entity: Name, exact: true, role: true}, {word: "borrower", entity: Name, exact: true, role: true}, {word: "guarantor", entity: Name, exact: true, role: true},
 	{word: "client", entity: Name, exact: true, role: true}, {word: "member", entity: Name, exact: true, role: true},
+	{word: "经理", entity: Name, exact: true, role: true}, {word: "业务员", entity: Name, exact: true, role: true},
+	{word: "销售员", entity: Name, exact: true, role: true},
 }
 
 // InferEntity guesses the entity of a column from its name, in Chinese or

@@ -63,7 +63,7 @@ func TestHeaderWords(t *testing.T) {
 		// Business columns: none.
 		{"order_id", 0}, {"product_name", 0}, {"company_name", 0}, {"hotel", 0}, {"hotel_name", 0},
 		{"username", 0}, {"user_name", 0}, {"phone_model", 0}, {"status_cancelled", 0}, {"card_type", 0},
-		{"account_manager", 0}, {"email_sent", 0}, {"生日礼券", 0}, {"productName", 0}, {"shop_name", 0},
+		{"email_sent", 0}, {"生日礼券", 0}, {"productName", 0}, {"shop_name", 0},
 		{"telemetry", 0}, {"cancel_reason", 0}, {"account_balance", 0}, {"emailVerified", 0}, {"detail", 0},
 		// Personal columns.
 		{"phone_no", Mobile}, {"mobile_phone", Mobile}, {"tel_no", Mobile}, {"Tel.", Mobile}, {"telephone", Mobile},
@@ -73,6 +73,7 @@ func TestHeaderWords(t *testing.T) {
 		{"home_address", Address}, {"addresses", Address}, {"客户生日", BirthDate}, {"生日", BirthDate}, {"生日（公历）", BirthDate},
 		{"bank_card_no", BankCard}, {"card_no", BankCard}, {"account", BankCard}, {"date_of_birth", BirthDate},
 		{"D.O.B.", BirthDate}, {"手机号", Mobile}, {"收货地址", Address}, {"联系人", Name},
+		{"account_manager", Name}, {"manager", Name}, {"客户经理", Name}, {"业务员", Name},
 	}
 	for _, tt := range tests {
 		if got := InferEntity(tt.header); got != tt.want {

@@ -475,7 +475,8 @@ func ruleWriteLag(t *testing.T, a, b *clusterNode, i int, operator, carrier, sub
 // making consumers, which the lag measured after it must not count.
 func warmUp(t *testing.T, a, b *clusterNode, operator, carrier string) {
 	t.Helper()
-	ruleWriteLagWithin(t, a, b, 0, operator, carrier, "13800138999", "13912340000", 20*time.Second)
+	lag := ruleWriteLagWithin(t, a, b, 0, operator, carrier, "13800138999", "13912340000", 20*time.Second)
+	t.Logf("warm-up: the first write reached node b's verdict in %v", lag.Round(time.Millisecond))
 }
 
 // ruleWriteLagWithin is ruleWriteLag allowing b the time within.

@@ -67,14 +67,39 @@ func (s *scan) han(i int) int {
 			end := i + len(t.word)
 			switch t.kind {
 			case trigTitle:
-				if start := s.nameBefore(i); start >= 0 {
-					s.emit(Name, start, i, 0, 0)
-				}
 				if t.word[:3] == "的" {
+					if start := s.nameBefore(i); start >= 0 {
+						s.emit(Name, start, i, 0, 0)
+					}
 					// What the possessive names (微信, QQ) is read next.
 					return i + 3
 				}
+				boss := t.word == "总"
+				if boss && !bossTitleAt(b, i) {
+					continue
+				}
+				start := -1
+				if !boss {
+					start = s.nameBefore(i)
+				}
+				if start < 0 && surnameTitle(t.word) {
+					// A surname alone: 王女士, 赵经理, 刘总.
+					start = s.surnameBefore(i)
+				}
+				if start >= 0 {
+					s.emit(Name, start, i, 0, 0)
+				}
 				return end
+			case trigSaid:
+				if start := s.saidName(i); start >= 0 {
+					s.emit(Name, start, i, 0, 0)
+				}
+				return end
+			case trigNick:
+				if q := s.nickName(i); q > 0 {
+					s.emit(Name, i, q, 0, 0)
+					return q
+				}
 			case trigProvince:
 				if e := s.addressAt(i, false); e > 0 {
 					s.emitAddress(i, e)
@@ -91,6 +116,11 @@ func (s *scan) han(i int) int {
 				case t.label == labelAddress:
 					if e := s.addressAt(p, true); e > 0 {
 						s.emitAddress(p, e)
+						return e
+					}
+				case t.label == labelNameSelf:
+					if e := selfName(b, p); e > 0 && p >= s.last {
+						s.emit(Name, p, e, 0, 0)
 						return e
 					}
 				case t.label == labelNameWeak && !colon && p == end:

@@ -285,6 +285,10 @@ func mask(dst, text []byte, m Match) []byte {
 		}
 		return append(dst, v[at:]...)
 	case Name:
+		if surnameAt(v, 0) == len(v) {
+			// A surname alone (王女士, 老王): it is all there is of the name.
+			return maskRunes(dst, v, len(v))
+		}
 		return maskRunes(dst, v, len(v)-(nameGivenStart(v)))
 	case Address:
 		keep := int(m.keep) - 1

@@ -103,7 +103,9 @@ type scan struct {
 // overlaps, and returns the extended slice.
 func (r *Recognizer) Append(dst []Match, text []byte) []Match {
 	var s scan
-	return r.appendScan(&s, dst, text, 0)
+	k := len(dst)
+	out := r.appendScan(&s, dst, text, 0)
+	return append(out[:k], recurNames(out[k:], text)...)
 }
 
 // appendScan is Append with the caller's scan state, which it resets, and

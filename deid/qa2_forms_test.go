@@ -1,0 +1,106 @@
+package deid
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// deidJSONL runs v as the value of a JSON line (names by context rules)
+// and returns the value written.
+func deidJSONL(t *testing.T, v string) string {
+	t.Helper()
+	in, _ := json.Marshal(map[string]string{"c": v})
+	out, _ := process(t, Policy{Format: JSONL}, nil, append(in, '\n'), Options{})
+	var got map[string]string
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatalf("%q: output %q: %v", v, out, err)
+	}
+	return got["c"]
+}
+
+// deidText runs v as a text line (names by context rules and the tagger).
+func deidText(t *testing.T, v string) string {
+	t.Helper()
+	out, _ := process(t, Policy{Format: Text}, nil, []byte(v+"\n"), Options{})
+	return strings.TrimSuffix(string(out), "\n")
+}
+
+// TestSelfNamedAndSaid: 我是X, 我叫X and X说 name a person in context
+// mode too (JSON lines, CSV notes), and a name found once in a value is
+// masked wherever it recurs in it.
+func TestSelfNamedAndSaid(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"我是王建国，想退款", "我是王**，想退款"},
+		{"我是王建国的家属，王建国说明天来", "我是王**的家属，王**说明天来"},
+		{"我叫李娜，电话打不通", "我叫李*，电话打不通"},
+		{"王建国说明天来", "王**说明天来"},
+		{"昨天，张伟说不要了", "昨天，张*说不要了"},
+		{"联系人：赵丽颖。赵丽颖已签收", "联系人：赵**。赵**已签收"},
+		// Look-alikes.
+		{"我是客户", "我是客户"},
+		{"我是学生", "我是学生"},
+		{"他说", "他说"},
+		{"老师说", "老师说"},
+		{"我是江苏人", "我是江苏人"},
+		{"我是高中生", "我是高中生"},
+		{"我是来退款的", "我是来退款的"},
+		{"他很高兴说好", "他很高兴说好"},
+		{"应该说清楚", "应该说清楚"},
+		{"据说明天下雨", "据说明天下雨"},
+	}
+	for _, tt := range tests {
+		if got := deidJSONL(t, tt.in); got != tt.want {
+			t.Errorf("JSON line %q: got %q, want %q", tt.in, got, tt.want)
+		}
+	}
+	// A CSV note column.
+	in := "id,备注\n1,我是王建国的家属，王建国说明天来\n"
+	out, _ := process(t, Policy{Format: CSV}, nil, []byte(in), Options{})
+	if want := "id,备注\n1,我是王**的家属，王**说明天来\n"; string(out) != want {
+		t.Errorf("CSV note: got %q, want %q", out, want)
+	}
+}
+
+// TestSurnameTitles: a surname alone before a title (王女士, 赵经理, 王总)
+// or after 老/小 (老王, 小李说) is a name, and its surname is masked.
+func TestSurnameTitles(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"王女士投诉", "*女士投诉"},
+		{"李女士投诉", "*女士投诉"},
+		{"王先生来电", "*先生来电"},
+		{"黄先生来电说", "*先生来电说"},
+		{"赵经理", "*经理"},
+		{"王总您好", "*总您好"},
+		{"请转告刘总，", "请转告*总，"},
+		{"张小姐的快递", "*小姐的快递"},
+		{"感谢李先生", "感谢*先生"},
+		{"欧阳女士", "**女士"},
+		{"找陈老师", "找*老师"},
+		{"老王", "老*"},
+		{"老张说", "老*说"},
+		{"小王说", "小*说"},
+		{"老李说", "老*说"},
+		{"我和小陈来电", "我和小*来电"},
+		{"王建国先生", "王**先生"},
+		// Look-alikes.
+		{"老师说", "老师说"},
+		{"老公说", "老公说"},
+		{"两小时的", "两小时的"},
+		{"小区门口", "小区门口"},
+		{"小于10", "小于10"},
+		{"养老金", "养老金"},
+		{"总部在北京", "总部在北京"},
+		{"华为总部", "华为总部"},
+		{"先生您好", "先生您好"},
+		{"小米的手机", "小米的手机"},
+	}
+	for _, tt := range tests {
+		if got := deidJSONL(t, tt.in); got != tt.want {
+			t.Errorf("JSON line %q: got %q, want %q", tt.in, got, tt.want)
+		}
+		if got := deidText(t, tt.in); strings.ContainsRune(tt.want, '*') && got != tt.want {
+			t.Errorf("text %q: got %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

@@ -24,6 +24,9 @@ func (s *scan) han(i int) int {
 			s.emit(Mobile, i, e, 0, 0)
 			return e
 		}
+		if e := s.cnLabelled(i); e > 0 {
+			return e
+		}
 	}
 	if r >= 0xFF00 {
 		if _, w := numeralAt(b, i); w > 0 {
@@ -31,6 +34,9 @@ func (s *scan) han(i int) int {
 				// Full-width digits and Chinese numerals: １３８一二三四５６７８.
 				if e := cnMobileAt(b, i); e > 0 {
 					s.emit(Mobile, i, e, 0, 0)
+					return e
+				}
+				if e := s.cnLabelled(i); e > 0 {
 					return e
 				}
 			}

@@ -168,7 +168,7 @@ func numeralSlots(dst []slot, text []byte, m Match) []slot {
 			i += w
 			continue
 		}
-		if text[i] >= 0xE2 && (m.Entity == Mobile || m.Entity == QQ) {
+		if text[i] >= 0xE2 && (m.Entity == Mobile || m.Entity == QQ || m.Entity == IDCard || m.Entity == BankCard || m.Entity == Landline) {
 			// A Chinese or circled numeral of a mobile number
 			// (138一二三四5678, ①③⑧…).
 			if r, ok := runeAt(text, i); ok && isCnNumeral(r) {

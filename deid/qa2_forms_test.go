@@ -104,3 +104,49 @@ func TestSurnameTitles(t *testing.T) {
 		}
 	}
 }
+
+// TestNumeralsAfterLabels: identity numbers, bank cards and fixed-line
+// numbers in Chinese or circled numerals, alone or mixed with digits,
+// are read after a label that names them, and masked as such.
+func TestNumeralsAfterLabels(t *testing.T) {
+	tests := []struct {
+		in   string
+		kind Entity
+		want string
+	}{
+		{"身份证号码：一一零一零五一九九零零五一二一二三六", IDCard, "身份证号码：一一零一零五********一二三六"},
+		{"身份证号：110105一九九零0512一二三六", IDCard, "身份证号：110105********一二三六"},
+		{"身份证：①①⓪①⓪⑤①⑨⑨⓪⓪⑤①②①②③⑥", IDCard, "身份证：①①⓪①⓪⑤********①②③⑥"},
+		{"身份证号：一一零一零五一九九零零五一二一二三X", IDCard, "身份证号：一一零一零五********一二三X"},
+		{"卡号：六二一七零零一二三四五六七八九三", BankCard, "卡号：六二一七零零******七八九三"},
+		{"银行卡号 六二二二 零二一二 三四五六 七八九零", BankCard, "银行卡号 六二二二 零二** **** 七八九零"},
+		{"座机：零一零 六二三四五六七八", Landline, "座机：零一零 ****五六七八"},
+		{"固话：六二三四五六七八", Landline, "固话：****五六七八"},
+	}
+	for _, tt := range tests {
+		var kinds []Entity
+		for _, m := range Find([]byte(tt.in)) {
+			kinds = append(kinds, m.Entity)
+		}
+		if len(kinds) != 1 || kinds[0] != tt.kind {
+			t.Errorf("Find(%q) = %v, want one %v", tt.in, kinds, tt.kind)
+		}
+		if got := deidJSONL(t, tt.in); got != tt.want {
+			t.Errorf("%q: got %q, want %q", tt.in, got, tt.want)
+		}
+	}
+	// Look-alikes: numerals without a label, or not of the labelled kind.
+	for _, s := range []string{
+		"一一零一零五一九九零零五一二一二三六",
+		"第一二三四五六七八九十期",
+		"卡号：一二三",
+		"身份证号：一二三四五六七八九",
+		"座机：一二三四",
+		"三五一九九零年代",
+		"卡里有一千二百块",
+	} {
+		if ms := Find([]byte(s)); len(ms) != 0 {
+			t.Errorf("Find(%q) = %v, want nothing", s, ms)
+		}
+	}
+}

@@ -167,6 +167,9 @@ func (s *scan) word(i int) int {
 			s.emit(Mobile, i, e, 0, 0)
 			return e
 		}
+		if e := s.cnLabelled(i); e > 0 {
+			return e
+		}
 	}
 	if j > i && (j == n || !localByte[b[j]] && b[j] != '@' && b[j] != 0xEF) {
 		if j < n && spelledLead[b[j]] {

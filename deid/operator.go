@@ -240,6 +240,10 @@ func mask(dst, text []byte, m Match) []byte {
 	case USCC:
 		return maskASCII(dst, v, 6, len(v)-4)
 	case IDCard:
+		if regionShaped(v) {
+			// Hong Kong, Taiwan, Macao: A******(*).
+			return maskRegionID(dst, v)
+		}
 		if countNumerals(v) == 15 {
 			return maskNumerals(dst, v, 6, 12)
 		}

@@ -150,3 +150,39 @@ func TestNumeralsAfterLabels(t *testing.T) {
 		}
 	}
 }
+
+// TestRegionIDs: Hong Kong, Taiwan and Macao identity numbers after their
+// labels, and Hong Kong (check digit in brackets) and Taiwan ones with a
+// valid check digit anywhere, are id_card with every digit masked.
+func TestRegionIDs(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"香港身份证A123456(7)", "香港身份证A******(*)"},
+		{"身份证号：H123456(7)", "身份证号：H******(*)"},
+		{"证件号码：AB987654（1）", "证件号码：AB******（*）"},
+		{"台湾身份证A123456789", "台湾身份证A*********"},
+		{"澳门身份证：1234567(8)", "澳门身份证：*******(*)"},
+		{"持证人 A123456(3) 已核实", "持证人 A******(*) 已核实"}, // valid HK check digit
+		{"台湾居民身份证号码：F131104093", "台湾居民身份证号码：F*********"},
+	}
+	for _, tt := range tests {
+		if got := deidJSONL(t, tt.in); got != tt.want {
+			t.Errorf("%q: got %q, want %q", tt.in, got, tt.want)
+		}
+		ms := Find([]byte(tt.in))
+		if len(ms) != 1 || ms[0].Entity != IDCard {
+			t.Errorf("Find(%q) = %v, want one id_card", tt.in, ms)
+		}
+	}
+	for _, s := range []string{
+		"型号 A123456(7)",      // HK shape, check digit wrong, no label
+		"订单 A123456788",      // Taiwan shape, check digit wrong
+		"编号 A123456789",      // Taiwan shape, check valid, but no label: a SKU as often
+		"身份证号：A323456789",    // sex digit not 1, 2, 8 or 9
+		"第1234567(8)号",       // Macao shape without a label
+		"SKU AB123456(0) 有货", // wrong check digit
+	} {
+		if ms := Find([]byte(s)); len(ms) != 0 {
+			t.Errorf("Find(%q) = %v, want nothing", s, ms)
+		}
+	}
+}

@@ -179,6 +179,12 @@ func (s *scan) word(i int) int {
 				return e
 			}
 		}
+		if j-i == 7 && j < n && (b[j] == '(' || b[j] == 0xEF) {
+			// A Macao identity number after its label: 1234567(8).
+			if e := s.macaoID(i, j); e > 0 {
+				return e
+			}
+		}
 		return s.number(i)
 	}
 	// QQ, vx, WeChat … introduce an online identifier.
@@ -237,6 +243,12 @@ func (s *scan) word(i int) int {
 				s.emit(Email, i, e, 0, 0)
 				return e
 			}
+		}
+	}
+	if upperAt(b, i) && j-i >= 7 && j-i <= 10 {
+		// Hong Kong and Taiwan identity numbers: A123456(3), A123456789.
+		if e := s.regionID(i, j); e > 0 {
+			return e
 		}
 	}
 	if byteClass[b[i]] == cLetter || letters > 1 || letters == 1 && b[j-1] != 'X' && b[j-1] != 'x' {

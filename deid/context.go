@@ -161,6 +161,9 @@ func (s *scan) han(i int) int {
 				}
 				return end
 			case trigKind:
+				if t.label == labelLetterFirst && (!letterFirstAt(b, skipKindSep(b, end)) || hkShapedAt(b, skipKindSep(b, end))) {
+					return end
+				}
 				if e := s.kindValue(end, t.entity); e > 0 {
 					return e
 				}

@@ -278,6 +278,10 @@ func mask(dst, text []byte, m Match) []byte {
 	case BirthDate:
 		return maskDate(dst, v)
 	case Passport:
+		if !plainASCIIWord(v) {
+			// Full-width or grouped: ＥＡ*****６７, E-******78.
+			return maskAlnum(dst, v)
+		}
 		return maskASCII(dst, v, 1, len(v)-2)
 	case Email:
 		// The first character of the local part and the domain stay.
@@ -1058,4 +1062,52 @@ func putAlnum(v []byte, pos, vals []int) {
 			v[i] = byte('A' + vals[k])
 		}
 	}
+}
+
+// plainASCIIWord reports whether v is ASCII letters and digits only.
+func plainASCIIWord(v []byte) bool {
+	for _, c := range v {
+		if !isDigit(c) && byteClass[c] != cLetter {
+			return false
+		}
+	}
+	return true
+}
+
+// maskAlnum masks a passport number written in full-width forms or in
+// groups as its plain form is masked: the first letter or digit and the
+// last two stay, the others become '*', separators stay.
+func maskAlnum(dst, v []byte) []byte {
+	n := 0
+	for i := 0; i < len(v); {
+		c, w := foldWidthAt(v, i)
+		if w == 0 {
+			w = 1
+		} else if isDigit(c) || byteClass[c] == cLetter {
+			n++
+		}
+		i += w
+	}
+	k := 0
+	for i := 0; i < len(v); {
+		c, w := foldWidthAt(v, i)
+		if w == 0 {
+			_, w = utf8.DecodeRune(v[i:])
+			dst = append(dst, v[i:i+w]...)
+			i += w
+			continue
+		}
+		if isDigit(c) || byteClass[c] == cLetter {
+			if k >= 1 && k < n-2 {
+				dst = append(dst, '*')
+			} else {
+				dst = append(dst, v[i:i+w]...)
+			}
+			k++
+		} else {
+			dst = append(dst, v[i:i+w]...)
+		}
+		i += w
+	}
+	return dst
 }

@@ -186,3 +186,26 @@ func TestRegionIDs(t *testing.T) {
 		}
 	}
 }
+
+// TestPassportForms: passport numbers in full-width forms, after 证件号码
+// when they start with a letter, and with a dash or spaces.
+func TestPassportForms(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"护照号：ＥＡ１２３４５６７", "护照号：Ｅ******６７"},
+		{"证件号码：E12345678", "证件号码：E******78"},
+		{"护照：E-12345678", "护照：E-******78"},
+		{"护照号码 E 1234 5678", "护照号码 E **** **78"},
+		{"护照 G1234567 abc", "护照 G*****67 abc"},
+		{"护照号E12345678，已过期", "护照号E******78，已过期"},
+		// Look-alikes: an identity number after 证件号码 stays an identity
+		// number; a month after the number is not part of it.
+		{"证件号码：110105194912310021", "证件号码：110105********0021"},
+		{"护照 E1234567 8月到期", "护照 E*****67 8月到期"},
+		{"证件号码：12345678", "证件号码：12345678"},
+	}
+	for _, tt := range tests {
+		if got := deidJSONL(t, tt.in); got != tt.want {
+			t.Errorf("%q: got %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

@@ -132,3 +132,18 @@ func maskRegionID(dst, v []byte) []byte {
 	}
 	return dst
 }
+
+// hkShapedAt reports whether a Hong Kong identity number's shape, its
+// check digit in brackets, is at b[p] (whatever the check): after 证件号码
+// it is read as an identity number, not as a passport.
+func hkShapedAt(b []byte, p int) bool {
+	l := 0
+	for upperAt(b, p+l) {
+		l++
+	}
+	if l == 0 || l > 2 || p+l+6 > len(b) || !allDigits(b[p+l:p+l+6]) {
+		return false
+	}
+	_, e := bracketedCheck(b, p+l+6, true)
+	return e > 0
+}

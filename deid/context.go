@@ -152,6 +152,11 @@ func (s *scan) han(i int) int {
 							s.emit(Name, start, e, 0, 0)
 							return e
 						}
+						// In pinyin: 姓名:Zhang Wei.
+						if e := latinNameAt(b, p); e > 0 && p >= s.last {
+							s.emit(Name, p, e, 0, 0)
+							return e
+						}
 					}
 				}
 				return end

@@ -209,3 +209,36 @@ func TestPassportForms(t *testing.T) {
 		}
 	}
 }
+
+// TestLatinNames: two or three capitalised Latin words after a name label
+// are a name.
+func TestLatinNames(t *testing.T) {
+	tests := []struct{ in, name string }{
+		{"姓名:Zhang Wei", "Zhang Wei"},
+		{"姓名：Zhang Wei，电话", "Zhang Wei"},
+		{"Name: Li Na, Mobile: 13812345678", "Li Na"},
+		{"联系人：Wang Xiao Ming", "Wang Xiao Ming"},
+		{"contact: Chen Jie", "Chen Jie"},
+		{"NAME:Ou Yang", "Ou Yang"},
+		// Look-alikes.
+		{"Name: admin", ""},
+		{"Name: Zhang", ""},
+		{"Zhang Wei called", ""},
+		{"name of the Product Manager", ""},
+		{"filename: Report Final", ""},
+	}
+	for _, tt := range tests {
+		var names []string
+		for _, m := range Find([]byte(tt.in)) {
+			if m.Entity == Name {
+				names = append(names, tt.in[m.Start:m.End])
+			}
+		}
+		if got := strings.Join(names, "|"); got != tt.name {
+			t.Errorf("Find(%q) names %q, want %q", tt.in, got, tt.name)
+		}
+		if tt.name != "" && strings.Contains(deidJSONL(t, tt.in), tt.name) {
+			t.Errorf("%q: name left in clear", tt.in)
+		}
+	}
+}

@@ -195,6 +195,12 @@ func (s *scan) word(i int) int {
 			}
 		}
 	}
+	// "Name:" and "Contact:" introduce a name in Latin letters.
+	if j == i && (b[i]|0x20 == 'n' || b[i]|0x20 == 'c') && (i == 0 || byteClass[b[i-1]] != cLetter) {
+		if e := s.latinNameLabel(i); e > 0 {
+			return e
+		}
+	}
 	// "Address:" introduces an address as 地址 does.
 	if j == i && (b[i] == 'a' || b[i] == 'A') && (i == 0 || byteClass[b[i-1]] != cLetter) {
 		if e := s.latinAddress(i); e > 0 {

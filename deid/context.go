@@ -64,6 +64,12 @@ func (s *scan) han(i int) int {
 			s.emit(Plate, i, e, 0, 0)
 			return e
 		}
+		if i+3 < len(b) && b[i+3] == 0xEF && (i == 0 || !isWordByte(b[i-1])) {
+			if e := plateEndWide(b, i+3); e > 0 {
+				s.emit(Plate, i, e, 0, 0)
+				return e
+			}
+		}
 	}
 	if f&fTrigger != 0 {
 		for _, t := range triggerWords(r) {

@@ -253,6 +253,9 @@ func mask(dst, text []byte, m Match) []byte {
 	case Plate:
 		// Keep the province, the issuing letter and the last character.
 		_, w := utf8.DecodeRune(v)
+		if w < len(v) && v[w] >= 0x80 {
+			return maskPlateWide(dst, v) // 京Ａ１２３４５
+		}
 		serial := 0
 		for _, c := range v[w+1:] {
 			if plateChar(c) {
@@ -287,6 +290,10 @@ func mask(dst, text []byte, m Match) []byte {
 		// The first character of the local part and the domain stay.
 		at, _ := emailAt(v)
 		_, w := utf8.DecodeRune(v)
+		if w >= at {
+			// A local part of one character is hidden whole: *@b.com.
+			w = 0
+		}
 		dst = append(dst, v[:w]...)
 		for range utf8.RuneCount(v[min(w, at):at]) {
 			dst = append(dst, '*')

@@ -242,3 +242,33 @@ func TestLatinNames(t *testing.T) {
 		}
 	}
 }
+
+// TestMinorForms: spaced e-mail after its label, full-width plates, spaced
+// QQ numbers after the label, one-character e-mail local parts, and the
+// mask of a grouped identity number.
+func TestMinorForms(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"邮箱 zhangsan @ qq . com", "邮箱 z******* @ qq . com"},
+		{"邮箱：zhangsan@qq .com", "邮箱：z*******@qq .com"},
+		{"email: li.na @ 163 . com，谢谢", "email: l**** @ 163 . com，谢谢"},
+		{"车牌：京Ａ１２３４５", "车牌：京Ａ****５"},
+		{"京Ａ１２３４５已入场", "京Ａ****５已入场"},
+		{"qq 1234 5678 9", "qq 1*** **** 9"},
+		{"QQ：1234 5678 9", "QQ：1*** **** 9"},
+		{"a@b.com", "*@b.com"},
+		{"邮件 ab@b.com", "邮件 a*@b.com"},
+		{"身份证：310115-1978-0101-001-X", "身份证：310115-****-****-001-X"},
+		{"身份证：31011519780101001X", "身份证：310115********001X"},
+		{"身份证：310115 1978 0101 001 X", "身份证：310115 **** **** 001 X"},
+		// Look-alikes.
+		{"zhangsan @ qq . com", "zhangsan @ qq . com"}, // no label
+		{"look at me @ home . com", "look at me @ home . com"},
+		{"京Ａ１２", "京Ａ１２"},
+		{"qq 1234 有 3 个", "qq 1234 有 3 个"},
+	}
+	for _, tt := range tests {
+		if got := deidJSONL(t, tt.in); got != tt.want {
+			t.Errorf("%q: got %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

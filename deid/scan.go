@@ -243,6 +243,11 @@ func (s *scan) word(i int) int {
 			s.emit(Email, i, e, 0, 0)
 			return e
 		}
+		// 邮箱 zhangsan @ qq . com
+		if e := spacedEmail(b, i, k); e > 0 && (i == 0 || !isWordByte(b[i-1])) {
+			s.emit(Email, i, e, 0, 0)
+			return e
+		}
 		// zhangsan＠１６３．com
 		if b[k] == 0xEF && (atSignAt(b, k) == 3 || fullWidthAlnumAt(b, k)) && (i == 0 || !isWordByte(b[i-1])) {
 			if e := fullWidthEmail(b, i); e > 0 {
@@ -555,6 +560,12 @@ func (s *scan) number(i int) int {
 	xw := 0
 	if end < n && (b[end] == 'X' || b[end] == 'x' || b[end] == 0xEF) {
 		xw = checkXAt(b, end)
+	}
+	if xw == 0 && nd == 17 && end+1 < n && (b[end] == '-' || b[end] == ' ') {
+		// The check character as a group of its own: 310115-1978-0101-001-X.
+		if w := checkXAt(b, end+1); w > 0 {
+			xw = 1 + w
+		}
 	}
 	xEnd := xw > 0
 	next := end + xw

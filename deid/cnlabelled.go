@@ -31,6 +31,16 @@ func cnLabelBefore(b []byte, start int) Entity {
 		}
 		break
 	}
+	// Most numerals follow no label: one look at the character before.
+	r, ok := hanBefore(b, p)
+	if !ok {
+		return 0
+	}
+	switch r {
+	case '号', '號', '码', '碼', '证', '證', '件', '卡', '机', '话', '账', '帐':
+	default:
+		return 0
+	}
 	for _, tail := range []string{"号码", "號碼", "号", "號", "码", "碼", ""} {
 		if p < len(tail) || string(b[p-len(tail):p]) != tail {
 			continue

@@ -87,7 +87,7 @@ func (s *scan) han(i int) int {
 					return i + 3
 				}
 				boss := t.word == "总"
-				if boss && !bossTitleAt(b, i) {
+				if boss && !(i >= 3 && surnameAt(b, i-3) == i && bossTitleAt(b, i)) {
 					continue
 				}
 				start := -1

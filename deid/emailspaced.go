@@ -8,12 +8,12 @@ package deid
 // b[i:k], with up to two spaces before and after its at sign and its
 // dots, after an e-mail label; 0 when there is none.
 func spacedEmail(b []byte, i, k int) int {
-	if k == i || b[k-1] == '.' || !emailLabelBefore(b, i) {
+	if k == i || b[k-1] == '.' {
 		return 0
 	}
 	p := skipSpaces(b, k)
 	w := atSignAt(b, p)
-	if w == 0 {
+	if w == 0 || !emailLabelBefore(b, i) {
 		return 0
 	}
 	p = skipSpaces(b, p+w)

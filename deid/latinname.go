@@ -40,6 +40,9 @@ var latinNameLabels = []string{"name", "contact"}
 // and the name after it; it emits the name and returns its end, or 0.
 func (s *scan) latinNameLabel(i int) int {
 	b := s.b
+	if i+1 >= len(b) || b[i+1]|0x20 != 'a' && b[i+1]|0x20 != 'o' {
+		return 0 // neither "name" nor "contact"
+	}
 	for _, w := range latinNameLabels {
 		end := i + len(w)
 		if end > len(b) || !lowerEqual(b[i:end], w) || end < len(b) && (byteClass[b[end]] == cLetter || b[end] == '_') {

@@ -165,16 +165,19 @@ func (s *scan) nickName(i int) int {
 	if q != p+3 || i < s.last {
 		return 0
 	}
-	for _, w := range nickWords {
-		if hasPrefixAt(b, i, w) {
-			return 0
-		}
+	if !nameEndsAt(b, q) {
+		return 0
 	}
 	if r, ok := hanBefore(b, i); ok && runeFlags[r]&(fSurname|fCompound) != 0 && runeFlags[r]&(fStop|fVerb) == 0 {
 		// 小 in a given name: 方小雷.
 		return 0
 	}
-	if !nameEndsAt(b, q) || lexAny(b, i-3, p) || lexAny(b, i-3, q) || lexWord(b, p, q+3) || lexWord(b, i, q+3) {
+	for _, w := range nickWords {
+		if hasPrefixAt(b, i, w) {
+			return 0
+		}
+	}
+	if lexAny(b, i-3, p) || lexAny(b, i-3, q) || lexWord(b, p, q+3) || lexWord(b, i, q+3) {
 		return 0
 	}
 	return q
@@ -198,10 +201,13 @@ func recurNames(ms []Match, v []byte) []Match {
 	n := len(ms)
 	for k := 0; k < n; k++ {
 		m := ms[k]
-		if m.Entity != Name || m.End-m.Start < 6 || !allHan(v[m.Start:m.End]) {
+		if m.Entity != Name || m.End-m.Start < 6 {
 			continue
 		}
 		name := v[m.Start:m.End]
+		if !bytes.Contains(v[m.End:], name) && !bytes.Contains(v[:m.Start], name) || !allHan(name) {
+			continue // the usual case: the name is not written twice
+		}
 		dup := false
 		for j := 0; j < k; j++ {
 			if ms[j].Entity == Name && bytes.Equal(v[ms[j].Start:ms[j].End], name) {

@@ -76,22 +76,22 @@ func (s *scan) regionID(i, j int) int {
 		return 0
 	}
 	digits := j - i - l
-	labelled := cnLabelBefore(b, i) == IDCard
 	ends := func(e int) bool { return e >= len(b) || !isWordByte(b[e]) }
+	labelled := func() bool { return cnLabelBefore(b, i) == IDCard }
 	switch {
 	case l == 1 && digits == 9 && ends(j):
 		// After a label only: a letter and nine digits are a SKU or order
 		// code as often, and one in ten passes the check.
-		if d1 := b[i+1]; labelled && (d1 == '1' || d1 == '2' || d1 == '8' || d1 == '9') {
+		if d1 := b[i+1]; (d1 == '1' || d1 == '2' || d1 == '8' || d1 == '9') && labelled() {
 			s.emit(IDCard, i, j, 0, 0)
 			return j
 		}
 	case digits == 6:
-		if c, e := bracketedCheck(b, j, true); e > 0 && ends(e) && (labelled || c == hkCheck(b[i:i+l], b[i+l:j])) {
+		if c, e := bracketedCheck(b, j, true); e > 0 && ends(e) && (c == hkCheck(b[i:i+l], b[i+l:j]) || labelled()) {
 			s.emit(IDCard, i, e, 0, 0)
 			return e
 		}
-	case digits == 7 && labelled && ends(j):
+	case digits == 7 && ends(j) && labelled():
 		// The check digit without brackets: A1234563.
 		s.emit(IDCard, i, j, 0, 0)
 		return j
@@ -119,7 +119,8 @@ func regionShaped(v []byte) bool {
 	if len(v) > 0 && upperAt(v, 0) {
 		return true
 	}
-	return bytes.IndexByte(v, '(') >= 0 || bytes.Contains(v, []byte("（"))
+	// A mainland number is longer than a Macao one with its brackets.
+	return len(v) <= len("1234567（8）") && (bytes.IndexByte(v, '(') >= 0 || bytes.Contains(v, []byte("（")))
 }
 
 // maskRegionID masks every digit of v.

@@ -256,7 +256,8 @@ func (s *scan) word(i int) int {
 			}
 		}
 	}
-	if upperAt(b, i) && j-i >= 7 && j-i <= 10 {
+	if upperAt(b, i) && j-i >= 7 && j-i <= 10 && (j < n && (b[j] == '(' || b[j] == 0xEF) || i >= 3 && (b[i-1] >= 0x80 || b[i-1] == ':' || b[i-1] == ' ')) {
+		// (A bracket after it, or room for a label before it.)
 		// Hong Kong and Taiwan identity numbers: A123456(3), A123456789.
 		if e := s.regionID(i, j); e > 0 {
 			return e

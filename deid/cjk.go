@@ -48,10 +48,11 @@ var possessives = []string{"的手机", "的电话", "的号码", "的联系方�
 type labelKind uint8
 
 const (
-	labelName     labelKind = iota + 1 // a name follows directly
-	labelNameWeak                      // a name follows after a colon
-	labelAddress                       // an address follows
-	labelPhone                         // a phone number follows (a local one too)
+	labelName        labelKind = iota + 1 // a name follows directly
+	labelNameWeak                         // a name follows after a colon
+	labelAddress                          // an address follows
+	labelPhone                            // a phone number follows (a local one too)
+	labelLetterFirst                      // of trigKind: the value must start with a letter
 )
 
 type label struct {
@@ -196,6 +197,9 @@ func init() {
 	}
 	for _, k := range kindWords {
 		addTrigger(trigger{k.word, trigKind, 0, k.entity})
+	}
+	for _, w := range docWords {
+		addTrigger(trigger{w, trigKind, labelLetterFirst, Passport})
 	}
 	for _, s := range addressSuffixes {
 		r := firstRune(s.word)

@@ -24,6 +24,9 @@ func (s *scan) han(i int) int {
 			s.emit(Mobile, i, e, 0, 0)
 			return e
 		}
+		if e := s.cnLabelled(i); e > 0 {
+			return e
+		}
 	}
 	if r >= 0xFF00 {
 		if _, w := numeralAt(b, i); w > 0 {
@@ -31,6 +34,9 @@ func (s *scan) han(i int) int {
 				// Full-width digits and Chinese numerals: １３８一二三四５６７８.
 				if e := cnMobileAt(b, i); e > 0 {
 					s.emit(Mobile, i, e, 0, 0)
+					return e
+				}
+				if e := s.cnLabelled(i); e > 0 {
 					return e
 				}
 			}
@@ -58,6 +64,12 @@ func (s *scan) han(i int) int {
 			s.emit(Plate, i, e, 0, 0)
 			return e
 		}
+		if i+3 < len(b) && b[i+3] == 0xEF && (i == 0 || !isWordByte(b[i-1])) {
+			if e := plateEndWide(b, i+3); e > 0 {
+				s.emit(Plate, i, e, 0, 0)
+				return e
+			}
+		}
 	}
 	if f&fTrigger != 0 {
 		for _, t := range triggerWords(r) {
@@ -67,14 +79,39 @@ func (s *scan) han(i int) int {
 			end := i + len(t.word)
 			switch t.kind {
 			case trigTitle:
-				if start := s.nameBefore(i); start >= 0 {
-					s.emit(Name, start, i, 0, 0)
-				}
 				if t.word[:3] == "的" {
+					if start := s.nameBefore(i); start >= 0 {
+						s.emit(Name, start, i, 0, 0)
+					}
 					// What the possessive names (微信, QQ) is read next.
 					return i + 3
 				}
+				boss := t.word == "总"
+				if boss && !(i >= 3 && surnameAt(b, i-3) == i && bossTitleAt(b, i)) {
+					continue
+				}
+				start := -1
+				if !boss {
+					start = s.nameBefore(i)
+				}
+				if start < 0 && surnameTitle(t.word) {
+					// A surname alone: 王女士, 赵经理, 刘总.
+					start = s.surnameBefore(i)
+				}
+				if start >= 0 {
+					s.emit(Name, start, i, 0, 0)
+				}
 				return end
+			case trigSaid:
+				if start := s.saidName(i); start >= 0 {
+					s.emit(Name, start, i, 0, 0)
+				}
+				return end
+			case trigNick:
+				if q := s.nickName(i); q > 0 {
+					s.emit(Name, i, q, 0, 0)
+					return q
+				}
 			case trigProvince:
 				if e := s.addressAt(i, false); e > 0 {
 					s.emitAddress(i, e)
@@ -91,6 +128,11 @@ func (s *scan) han(i int) int {
 				case t.label == labelAddress:
 					if e := s.addressAt(p, true); e > 0 {
 						s.emitAddress(p, e)
+						return e
+					}
+				case t.label == labelNameSelf:
+					if e := selfName(b, p); e > 0 && p >= s.last {
+						s.emit(Name, p, e, 0, 0)
 						return e
 					}
 				case t.label == labelNameWeak && !colon && p == end:
@@ -116,6 +158,11 @@ func (s *scan) han(i int) int {
 							s.emit(Name, start, e, 0, 0)
 							return e
 						}
+						// In pinyin: 姓名:Zhang Wei.
+						if e := latinNameAt(b, p); e > 0 && p >= s.last {
+							s.emit(Name, p, e, 0, 0)
+							return e
+						}
 					}
 				}
 				return end
@@ -125,6 +172,9 @@ func (s *scan) han(i int) int {
 				}
 				return end
 			case trigKind:
+				if t.label == labelLetterFirst && (!letterFirstAt(b, skipKindSep(b, end)) || hkShapedAt(b, skipKindSep(b, end))) {
+					return end
+				}
 				if e := s.kindValue(end, t.entity); e > 0 {
 					return e
 				}

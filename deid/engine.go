@@ -592,6 +592,11 @@ func (st *state) rewrite(dst, raw, v []byte, offs []int, r *rule) []byte {
 		// A column of QQ numbers or WeChat ids: read them without labels.
 		ms = columnOnline(ms, v, r.entity)
 	}
+	// A name the context rules found is masked wherever it recurs (the
+	// tagger's names are not carried: a word it took for a name would be).
+	if r.entity == 0 && len(ms) > 0 {
+		ms = recurNames(ms, v)
+	}
 	if st.tagger != nil && r.entity == 0 && !r.explicit && mayHoldName(v) {
 		// Free text: add the names the tagger finds.
 		st.tagNames, st.tagSpans = st.tagger.tag(&st.sent, st.tagSpans, v, st.tagNames[:0])

@@ -20,6 +20,11 @@ var kindWords = []struct {
 	{"港澳通行证", Passport},
 }
 
+// docWords are labels of any identity document (证件号码): what follows is
+// read as a passport number when it starts with a letter (E12345678); a
+// resident identity number after them is read by the number scanner.
+var docWords = []string{"证件号码", "证件号", "證件號碼", "證件號"}
+
 // kindTriggerOnly reports whether every trigger word starting with r is a
 // label of kindWords.
 func kindTriggerOnly(r rune) bool {
@@ -274,22 +279,67 @@ func dateAt(b []byte, p, maxYear int) (int, date) {
 // label: 6 to 9 letters and digits with at least 5 digits (E12345678,
 // EA1234567, G12345678, C12345678 of a Hong Kong and Macao permit, and
 // other countries' passports), not part of a longer word or of an e-mail
-// address. It returns its end, or 0.
+// address. Full-width forms are read as ASCII (ＥＡ１２３４５６７), and a
+// space or dash may stand after the leading letters (E-12345678) or
+// between groups of three or more (E 1234 5678). It returns its end, or 0.
 func passportAt(b []byte, p int) int {
 	if p > 0 && isWordByte(b[p-1]) {
 		return 0
 	}
-	q, digits := p, 0
-	for q < len(b) && isWordByte(b[q]) && b[q] != '_' {
-		if isDigit(b[q]) {
-			digits++
+	q, units, digits, group := p, 0, 0, 0
+	letters := true // the group read so far is letters only
+	for q < len(b) && units <= 9 {
+		c, w := foldWidthAt(b, q)
+		if w > 0 && (isDigit(c) || byteClass[c] == cLetter) {
+			if isDigit(c) {
+				digits++
+				letters = false
+			}
+			units++
+			group++
+			q += w
+			continue
 		}
-		q++
+		if w == 0 || group == 0 || !(c == ' ' || c == '-') || units >= 9 {
+			break
+		}
+		// A separator: taken when what follows is a group of three or
+		// more, or when the letters before it lead the number.
+		r, n := q+w, 0
+		for r < len(b) {
+			c2, w2 := foldWidthAt(b, r)
+			if w2 == 0 || !(isDigit(c2) || byteClass[c2] == cLetter) {
+				break
+			}
+			n++
+			r += w2
+		}
+		if n == 0 || units+n > 9 || n < 3 && !(letters && units == group) {
+			break
+		}
+		q += w
+		group = 0
 	}
-	if q-p < 6 || q-p > 9 || digits < 5 || q < len(b) && (b[q] == '_' || atSignAt(b, q) > 0 || b[q] == '.' && q+1 < len(b) && isWordByte(b[q+1])) {
+	if units < 6 || units > 9 || digits < 5 {
 		return 0
 	}
+	if q < len(b) && (b[q] == '_' || atSignAt(b, q) > 0 || b[q] == '.' && q+1 < len(b) && isWordByte(b[q+1])) {
+		return 0
+	}
+	for q > p && (b[q-1] == ' ' || b[q-1] == '-') {
+		q-- // never ends on a separator
+	}
 	return q
+}
+
+// letterFirstAt reports whether a Latin letter, ASCII or full-width,
+// stands at b[p].
+func letterFirstAt(b []byte, p int) bool {
+	if p >= len(b) {
+		return false
+	}
+	c, w := foldWidthAt(b, p)
+	return w > 0 && byteClass[c] == cLetter
 }
 
 // columnKind appends to ms the dates of birth (e BirthDate) or passport

@@ -123,6 +123,13 @@ func (s *scan) onlineID(p int, e Entity) int {
 		if r := s.number(p); len(s.out) > k {
 			return r
 		}
+		if e == QQ && q+1 < n && b[q] == ' ' && isDigit(b[q+1]) && b[p] != '0' {
+			// Spaced in groups after its label: qq 1234 5678 9.
+			if end := spacedDigitsEnd(b, p, 5, 11); end > 0 {
+				s.emit(e, p, end, 0, 0)
+				return end
+			}
+		}
 		if q-p < 5 || q-p > 11 || b[p] == '0' {
 			return 0
 		}
@@ -179,5 +186,27 @@ func (s *scan) cnQQ(p int) int {
 		return 0
 	}
 	s.emit(QQ, p, q, 0, 0)
+	return q
+}
+
+// spacedDigitsEnd reads groups of ASCII digits at b[p], one space between
+// them, and returns their end when they hold lo to hi digits in all and
+// no word goes on after them; 0 otherwise.
+func spacedDigitsEnd(b []byte, p, lo, hi int) int {
+	q, digits := p, 0
+	for {
+		for q < len(b) && isDigit(b[q]) {
+			q++
+			digits++
+		}
+		if q+1 < len(b) && b[q] == ' ' && isDigit(b[q+1]) {
+			q++
+			continue
+		}
+		break
+	}
+	if digits < lo || digits > hi || q < len(b) && (isWordByte(b[q]) || b[q] == '.' || atSignAt(b, q) > 0) {
+		return 0
+	}
 	return q
 }

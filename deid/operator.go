@@ -168,7 +168,7 @@ func numeralSlots(dst []slot, text []byte, m Match) []slot {
 			i += w
 			continue
 		}
-		if text[i] >= 0xE2 && (m.Entity == Mobile || m.Entity == QQ) {
+		if text[i] >= 0xE2 && (m.Entity == Mobile || m.Entity == QQ || m.Entity == IDCard || m.Entity == BankCard || m.Entity == Landline) {
 			// A Chinese or circled numeral of a mobile number
 			// (138一二三四5678, ①③⑧…).
 			if r, ok := runeAt(text, i); ok && isCnNumeral(r) {
@@ -240,6 +240,10 @@ func mask(dst, text []byte, m Match) []byte {
 	case USCC:
 		return maskASCII(dst, v, 6, len(v)-4)
 	case IDCard:
+		if regionShaped(v) {
+			// Hong Kong, Taiwan, Macao: A******(*).
+			return maskRegionID(dst, v)
+		}
 		if countNumerals(v) == 15 {
 			return maskNumerals(dst, v, 6, 12)
 		}
@@ -249,6 +253,9 @@ func mask(dst, text []byte, m Match) []byte {
 	case Plate:
 		// Keep the province, the issuing letter and the last character.
 		_, w := utf8.DecodeRune(v)
+		if w < len(v) && v[w] >= 0x80 {
+			return maskPlateWide(dst, v) // 京Ａ１２３４５
+		}
 		serial := 0
 		for _, c := range v[w+1:] {
 			if plateChar(c) {
@@ -274,17 +281,29 @@ func mask(dst, text []byte, m Match) []byte {
 	case BirthDate:
 		return maskDate(dst, v)
 	case Passport:
+		if !plainASCIIWord(v) {
+			// Full-width or grouped: ＥＡ*****６７, E-******78.
+			return maskAlnum(dst, v)
+		}
 		return maskASCII(dst, v, 1, len(v)-2)
 	case Email:
 		// The first character of the local part and the domain stay.
 		at, _ := emailAt(v)
 		_, w := utf8.DecodeRune(v)
+		if w >= at {
+			// A local part of one character is hidden whole: *@b.com.
+			w = 0
+		}
 		dst = append(dst, v[:w]...)
 		for range utf8.RuneCount(v[min(w, at):at]) {
 			dst = append(dst, '*')
 		}
 		return append(dst, v[at:]...)
 	case Name:
+		if surnameAt(v, 0) == len(v) {
+			// A surname alone (王女士, 老王): it is all there is of the name.
+			return maskRunes(dst, v, len(v))
+		}
 		return maskRunes(dst, v, len(v)-(nameGivenStart(v)))
 	case Address:
 		keep := int(m.keep) - 1
@@ -1050,4 +1069,52 @@ func putAlnum(v []byte, pos, vals []int) {
 			v[i] = byte('A' + vals[k])
 		}
 	}
+}
+
+// plainASCIIWord reports whether v is ASCII letters and digits only.
+func plainASCIIWord(v []byte) bool {
+	for _, c := range v {
+		if !isDigit(c) && byteClass[c] != cLetter {
+			return false
+		}
+	}
+	return true
+}
+
+// maskAlnum masks a passport number written in full-width forms or in
+// groups as its plain form is masked: the first letter or digit and the
+// last two stay, the others become '*', separators stay.
+func maskAlnum(dst, v []byte) []byte {
+	n := 0
+	for i := 0; i < len(v); {
+		c, w := foldWidthAt(v, i)
+		if w == 0 {
+			w = 1
+		} else if isDigit(c) || byteClass[c] == cLetter {
+			n++
+		}
+		i += w
+	}
+	k := 0
+	for i := 0; i < len(v); {
+		c, w := foldWidthAt(v, i)
+		if w == 0 {
+			_, w = utf8.DecodeRune(v[i:])
+			dst = append(dst, v[i:i+w]...)
+			i += w
+			continue
+		}
+		if isDigit(c) || byteClass[c] == cLetter {
+			if k >= 1 && k < n-2 {
+				dst = append(dst, '*')
+			} else {
+				dst = append(dst, v[i:i+w]...)
+			}
+			k++
+		} else {
+			dst = append(dst, v[i:i+w]...)
+		}
+		i += w
+	}
+	return dst
 }

@@ -103,7 +103,9 @@ type scan struct {
 // overlaps, and returns the extended slice.
 func (r *Recognizer) Append(dst []Match, text []byte) []Match {
 	var s scan
-	return r.appendScan(&s, dst, text, 0)
+	k := len(dst)
+	out := r.appendScan(&s, dst, text, 0)
+	return append(out[:k], recurNames(out[k:], text)...)
 }
 
 // appendScan is Append with the caller's scan state, which it resets, and
@@ -165,12 +167,21 @@ func (s *scan) word(i int) int {
 			s.emit(Mobile, i, e, 0, 0)
 			return e
 		}
+		if e := s.cnLabelled(i); e > 0 {
+			return e
+		}
 	}
 	if j > i && (j == n || !localByte[b[j]] && b[j] != '@' && b[j] != 0xEF) {
 		if j < n && spelledLead[b[j]] {
 			// 772845851[at]qq.com
 			if e := spelledEmail(b, i, j); e > 0 {
 				s.emit(Email, i, e, 0, 0)
+				return e
+			}
+		}
+		if j-i == 7 && j < n && (b[j] == '(' || b[j] == 0xEF) {
+			// A Macao identity number after its label: 1234567(8).
+			if e := s.macaoID(i, j); e > 0 {
 				return e
 			}
 		}
@@ -182,6 +193,12 @@ func (s *scan) word(i int) int {
 			if v := s.onlineID(end, e); v > 0 {
 				return v
 			}
+		}
+	}
+	// "Name:" and "Contact:" introduce a name in Latin letters.
+	if j == i && (b[i]|0x20 == 'n' || b[i]|0x20 == 'c') && (i == 0 || byteClass[b[i-1]] != cLetter) {
+		if e := s.latinNameLabel(i); e > 0 {
+			return e
 		}
 	}
 	// "Address:" introduces an address as 地址 does.
@@ -226,12 +243,24 @@ func (s *scan) word(i int) int {
 			s.emit(Email, i, e, 0, 0)
 			return e
 		}
+		// 邮箱 zhangsan @ qq . com
+		if e := spacedEmail(b, i, k); e > 0 && (i == 0 || !isWordByte(b[i-1])) {
+			s.emit(Email, i, e, 0, 0)
+			return e
+		}
 		// zhangsan＠１６３．com
 		if b[k] == 0xEF && (atSignAt(b, k) == 3 || fullWidthAlnumAt(b, k)) && (i == 0 || !isWordByte(b[i-1])) {
 			if e := fullWidthEmail(b, i); e > 0 {
 				s.emit(Email, i, e, 0, 0)
 				return e
 			}
+		}
+	}
+	if upperAt(b, i) && j-i >= 7 && j-i <= 10 && (j < n && (b[j] == '(' || b[j] == 0xEF) || i >= 3 && (b[i-1] >= 0x80 || b[i-1] == ':' || b[i-1] == ' ')) {
+		// (A bracket after it, or room for a label before it.)
+		// Hong Kong and Taiwan identity numbers: A123456(3), A123456789.
+		if e := s.regionID(i, j); e > 0 {
+			return e
 		}
 	}
 	if byteClass[b[i]] == cLetter || letters > 1 || letters == 1 && b[j-1] != 'X' && b[j-1] != 'x' {
@@ -532,6 +561,12 @@ func (s *scan) number(i int) int {
 	xw := 0
 	if end < n && (b[end] == 'X' || b[end] == 'x' || b[end] == 0xEF) {
 		xw = checkXAt(b, end)
+	}
+	if xw == 0 && nd == 17 && end+1 < n && (b[end] == '-' || b[end] == ' ') {
+		// The check character as a group of its own: 310115-1978-0101-001-X.
+		if w := checkXAt(b, end+1); w > 0 {
+			xw = 1 + w
+		}
 	}
 	xEnd := xw > 0
 	next := end + xw

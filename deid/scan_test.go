@@ -81,7 +81,7 @@ func TestFind(t *testing.T) {
 		{"姓名：张三，性别男", []found{{Name, "张三"}}},
 		{"联系人欧阳娜娜电话", []found{{Name, "欧阳娜娜"}}},
 		{"请王小明先生到前台", []found{{Name, "王小明"}}},
-		{"感谢李先生", nil},
+		{"感谢李先生", []found{{Name, "李"}}}, // not 谢李
 		{"张三 13812345678", []found{{Name, "张三"}, {Mobile, "13812345678"}}},
 		// Addresses.
 		{"地址：北京市朝阳区建国路88号SOHO现代城A座1201室，", []found{{Address, "北京市朝阳区建国路88号SOHO现代城A座1201室"}}},

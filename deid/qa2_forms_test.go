@@ -1,0 +1,274 @@
+package deid
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// deidJSONL runs v as the value of a JSON line (names by context rules)
+// and returns the value written.
+func deidJSONL(t *testing.T, v string) string {
+	t.Helper()
+	in, _ := json.Marshal(map[string]string{"c": v})
+	out, _ := process(t, Policy{Format: JSONL}, nil, append(in, '\n'), Options{})
+	var got map[string]string
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatalf("%q: output %q: %v", v, out, err)
+	}
+	return got["c"]
+}
+
+// deidText runs v as a text line (names by context rules and the tagger).
+func deidText(t *testing.T, v string) string {
+	t.Helper()
+	out, _ := process(t, Policy{Format: Text}, nil, []byte(v+"\n"), Options{})
+	return strings.TrimSuffix(string(out), "\n")
+}
+
+// TestSelfNamedAndSaid: 我是X, 我叫X and X说 name a person in context
+// mode too (JSON lines, CSV notes), and a name found once in a value is
+// masked wherever it recurs in it.
+func TestSelfNamedAndSaid(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"我是王建国，想退款", "我是王**，想退款"},
+		{"我是王建国的家属，王建国说明天来", "我是王**的家属，王**说明天来"},
+		{"我叫李娜，电话打不通", "我叫李*，电话打不通"},
+		{"王建国说明天来", "王**说明天来"},
+		{"昨天，张伟说不要了", "昨天，张*说不要了"},
+		{"联系人：赵丽颖。赵丽颖已签收", "联系人：赵**。赵**已签收"},
+		// Look-alikes.
+		{"我是客户", "我是客户"},
+		{"我是学生", "我是学生"},
+		{"他说", "他说"},
+		{"老师说", "老师说"},
+		{"我是江苏人", "我是江苏人"},
+		{"我是高中生", "我是高中生"},
+		{"我是来退款的", "我是来退款的"},
+		{"他很高兴说好", "他很高兴说好"},
+		{"应该说清楚", "应该说清楚"},
+		{"据说明天下雨", "据说明天下雨"},
+	}
+	for _, tt := range tests {
+		if got := deidJSONL(t, tt.in); got != tt.want {
+			t.Errorf("JSON line %q: got %q, want %q", tt.in, got, tt.want)
+		}
+	}
+	// A CSV note column.
+	in := "id,备注\n1,我是王建国的家属，王建国说明天来\n"
+	out, _ := process(t, Policy{Format: CSV}, nil, []byte(in), Options{})
+	if want := "id,备注\n1,我是王**的家属，王**说明天来\n"; string(out) != want {
+		t.Errorf("CSV note: got %q, want %q", out, want)
+	}
+}
+
+// TestSurnameTitles: a surname alone before a title (王女士, 赵经理, 王总)
+// or after 老/小 (老王, 小李说) is a name, and its surname is masked.
+func TestSurnameTitles(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"王女士投诉", "*女士投诉"},
+		{"李女士投诉", "*女士投诉"},
+		{"王先生来电", "*先生来电"},
+		{"黄先生来电说", "*先生来电说"},
+		{"赵经理", "*经理"},
+		{"王总您好", "*总您好"},
+		{"请转告刘总，", "请转告*总，"},
+		{"张小姐的快递", "*小姐的快递"},
+		{"感谢李先生", "感谢*先生"},
+		{"欧阳女士", "**女士"},
+		{"找陈老师", "找*老师"},
+		{"老王", "老*"},
+		{"老张说", "老*说"},
+		{"小王说", "小*说"},
+		{"老李说", "老*说"},
+		{"我和小陈来电", "我和小*来电"},
+		{"王建国先生", "王**先生"},
+		// Look-alikes.
+		{"老师说", "老师说"},
+		{"老公说", "老公说"},
+		{"两小时的", "两小时的"},
+		{"小区门口", "小区门口"},
+		{"小于10", "小于10"},
+		{"养老金", "养老金"},
+		{"总部在北京", "总部在北京"},
+		{"华为总部", "华为总部"},
+		{"先生您好", "先生您好"},
+		{"小米的手机", "小米的手机"},
+	}
+	for _, tt := range tests {
+		if got := deidJSONL(t, tt.in); got != tt.want {
+			t.Errorf("JSON line %q: got %q, want %q", tt.in, got, tt.want)
+		}
+		if got := deidText(t, tt.in); strings.ContainsRune(tt.want, '*') && got != tt.want {
+			t.Errorf("text %q: got %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestNumeralsAfterLabels: identity numbers, bank cards and fixed-line
+// numbers in Chinese or circled numerals, alone or mixed with digits,
+// are read after a label that names them, and masked as such.
+func TestNumeralsAfterLabels(t *testing.T) {
+	tests := []struct {
+		in   string
+		kind Entity
+		want string
+	}{
+		{"身份证号码：一一零一零五一九九零零五一二一二三六", IDCard, "身份证号码：一一零一零五********一二三六"},
+		{"身份证号：110105一九九零0512一二三六", IDCard, "身份证号：110105********一二三六"},
+		{"身份证：①①⓪①⓪⑤①⑨⑨⓪⓪⑤①②①②③⑥", IDCard, "身份证：①①⓪①⓪⑤********①②③⑥"},
+		{"身份证号：一一零一零五一九九零零五一二一二三X", IDCard, "身份证号：一一零一零五********一二三X"},
+		{"卡号：六二一七零零一二三四五六七八九三", BankCard, "卡号：六二一七零零******七八九三"},
+		{"银行卡号 六二二二 零二一二 三四五六 七八九零", BankCard, "银行卡号 六二二二 零二** **** 七八九零"},
+		{"座机：零一零 六二三四五六七八", Landline, "座机：零一零 ****五六七八"},
+		{"固话：六二三四五六七八", Landline, "固话：****五六七八"},
+	}
+	for _, tt := range tests {
+		var kinds []Entity
+		for _, m := range Find([]byte(tt.in)) {
+			kinds = append(kinds, m.Entity)
+		}
+		if len(kinds) != 1 || kinds[0] != tt.kind {
+			t.Errorf("Find(%q) = %v, want one %v", tt.in, kinds, tt.kind)
+		}
+		if got := deidJSONL(t, tt.in); got != tt.want {
+			t.Errorf("%q: got %q, want %q", tt.in, got, tt.want)
+		}
+	}
+	// Look-alikes: numerals without a label, or not of the labelled kind.
+	for _, s := range []string{
+		"一一零一零五一九九零零五一二一二三六",
+		"第一二三四五六七八九十期",
+		"卡号：一二三",
+		"身份证号：一二三四五六七八九",
+		"座机：一二三四",
+		"三五一九九零年代",
+		"卡里有一千二百块",
+	} {
+		if ms := Find([]byte(s)); len(ms) != 0 {
+			t.Errorf("Find(%q) = %v, want nothing", s, ms)
+		}
+	}
+}
+
+// TestRegionIDs: Hong Kong, Taiwan and Macao identity numbers after their
+// labels, and Hong Kong (check digit in brackets) and Taiwan ones with a
+// valid check digit anywhere, are id_card with every digit masked.
+func TestRegionIDs(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"香港身份证A123456(7)", "香港身份证A******(*)"},
+		{"身份证号：H123456(7)", "身份证号：H******(*)"},
+		{"证件号码：AB987654（1）", "证件号码：AB******（*）"},
+		{"台湾身份证A123456789", "台湾身份证A*********"},
+		{"澳门身份证：1234567(8)", "澳门身份证：*******(*)"},
+		{"持证人 A123456(3) 已核实", "持证人 A******(*) 已核实"}, // valid HK check digit
+		{"台湾居民身份证号码：F131104093", "台湾居民身份证号码：F*********"},
+	}
+	for _, tt := range tests {
+		if got := deidJSONL(t, tt.in); got != tt.want {
+			t.Errorf("%q: got %q, want %q", tt.in, got, tt.want)
+		}
+		ms := Find([]byte(tt.in))
+		if len(ms) != 1 || ms[0].Entity != IDCard {
+			t.Errorf("Find(%q) = %v, want one id_card", tt.in, ms)
+		}
+	}
+	for _, s := range []string{
+		"型号 A123456(7)",      // HK shape, check digit wrong, no label
+		"订单 A123456788",      // Taiwan shape, check digit wrong
+		"编号 A123456789",      // Taiwan shape, check valid, but no label: a SKU as often
+		"身份证号：A323456789",    // sex digit not 1, 2, 8 or 9
+		"第1234567(8)号",       // Macao shape without a label
+		"SKU AB123456(0) 有货", // wrong check digit
+	} {
+		if ms := Find([]byte(s)); len(ms) != 0 {
+			t.Errorf("Find(%q) = %v, want nothing", s, ms)
+		}
+	}
+}
+
+// TestPassportForms: passport numbers in full-width forms, after 证件号码
+// when they start with a letter, and with a dash or spaces.
+func TestPassportForms(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"护照号：ＥＡ１２３４５６７", "护照号：Ｅ******６７"},
+		{"证件号码：E12345678", "证件号码：E******78"},
+		{"护照：E-12345678", "护照：E-******78"},
+		{"护照号码 E 1234 5678", "护照号码 E **** **78"},
+		{"护照 G1234567 abc", "护照 G*****67 abc"},
+		{"护照号E12345678，已过期", "护照号E******78，已过期"},
+		// Look-alikes: an identity number after 证件号码 stays an identity
+		// number; a month after the number is not part of it.
+		{"证件号码：110105194912310021", "证件号码：110105********0021"},
+		{"护照 E1234567 8月到期", "护照 E*****67 8月到期"},
+		{"证件号码：12345678", "证件号码：12345678"},
+	}
+	for _, tt := range tests {
+		if got := deidJSONL(t, tt.in); got != tt.want {
+			t.Errorf("%q: got %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestLatinNames: two or three capitalised Latin words after a name label
+// are a name.
+func TestLatinNames(t *testing.T) {
+	tests := []struct{ in, name string }{
+		{"姓名:Zhang Wei", "Zhang Wei"},
+		{"姓名：Zhang Wei，电话", "Zhang Wei"},
+		{"Name: Li Na, Mobile: 13812345678", "Li Na"},
+		{"联系人：Wang Xiao Ming", "Wang Xiao Ming"},
+		{"contact: Chen Jie", "Chen Jie"},
+		{"NAME:Ou Yang", "Ou Yang"},
+		// Look-alikes.
+		{"Name: admin", ""},
+		{"Name: Zhang", ""},
+		{"Zhang Wei called", ""},
+		{"name of the Product Manager", ""},
+		{"filename: Report Final", ""},
+	}
+	for _, tt := range tests {
+		var names []string
+		for _, m := range Find([]byte(tt.in)) {
+			if m.Entity == Name {
+				names = append(names, tt.in[m.Start:m.End])
+			}
+		}
+		if got := strings.Join(names, "|"); got != tt.name {
+			t.Errorf("Find(%q) names %q, want %q", tt.in, got, tt.name)
+		}
+		if tt.name != "" && strings.Contains(deidJSONL(t, tt.in), tt.name) {
+			t.Errorf("%q: name left in clear", tt.in)
+		}
+	}
+}
+
+// TestMinorForms: spaced e-mail after its label, full-width plates, spaced
+// QQ numbers after the label, one-character e-mail local parts, and the
+// mask of a grouped identity number.
+func TestMinorForms(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"邮箱 zhangsan @ qq . com", "邮箱 z******* @ qq . com"},
+		{"邮箱：zhangsan@qq .com", "邮箱：z*******@qq .com"},
+		{"email: li.na @ 163 . com，谢谢", "email: l**** @ 163 . com，谢谢"},
+		{"车牌：京Ａ１２３４５", "车牌：京Ａ****５"},
+		{"京Ａ１２３４５已入场", "京Ａ****５已入场"},
+		{"qq 1234 5678 9", "qq 1*** **** 9"},
+		{"QQ：1234 5678 9", "QQ：1*** **** 9"},
+		{"a@b.com", "*@b.com"},
+		{"邮件 ab@b.com", "邮件 a*@b.com"},
+		{"身份证：310115-1978-0101-001-X", "身份证：310115-****-****-001-X"},
+		{"身份证：31011519780101001X", "身份证：310115********001X"},
+		{"身份证：310115 1978 0101 001 X", "身份证：310115 **** **** 001 X"},
+		// Look-alikes.
+		{"zhangsan @ qq . com", "zhangsan @ qq . com"}, // no label
+		{"look at me @ home . com", "look at me @ home . com"},
+		{"京Ａ１２", "京Ａ１２"},
+		{"qq 1234 有 3 个", "qq 1234 有 3 个"},
+	}
+	for _, tt := range tests {
+		if got := deidJSONL(t, tt.in); got != tt.want {
+			t.Errorf("%q: got %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

@@ -20,11 +20,8 @@ func spacedEmail(b []byte, i, k int) int {
 	n := len(b)
 	labels, end := 0, 0
 	for p < n {
-		q := p
-		for q < n && (isWordByte(b[q]) && b[q] != '_' || b[q] == '-') {
-			q++
-		}
-		if q == p || q-p > 63 || b[p] == '-' || b[q-1] == '-' {
+		q := domainLabelEnd(b, p)
+		if q < 0 {
 			break
 		}
 		labels++

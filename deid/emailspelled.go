@@ -192,11 +192,8 @@ func spelledDomainEnd(b []byte, i int) (int, bool) {
 	labels, end := 0, 0
 	spelled, endSpelled := false, false
 	for p := i; p < n; {
-		q := p
-		for q < n && (isWordByte(b[q]) && b[q] != '_' || b[q] == '-') {
-			q++
-		}
-		if q == p || q-p > 63 || b[p] == '-' || b[q-1] == '-' {
+		q := domainLabelEnd(b, p)
+		if q < 0 {
 			break
 		}
 		labels++
@@ -424,4 +421,17 @@ func isASCII(v []byte) bool {
 		}
 	}
 	return true
+}
+
+// domainLabelEnd returns the end of the domain label (letters, digits and
+// inner hyphens, at most 63) that starts at b[p], or -1 when none does.
+func domainLabelEnd(b []byte, p int) int {
+	n, q := len(b), p
+	for q < n && (isWordByte(b[q]) && b[q] != '_' || b[q] == '-') {
+		q++
+	}
+	if q == p || q-p > 63 || b[p] == '-' || b[q-1] == '-' {
+		return -1
+	}
+	return q
 }

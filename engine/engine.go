@@ -75,7 +75,8 @@ type ReportService struct {
 	*deps
 	cfg   reputation.Config
 	index *reputation.Index
-	t0    time.Time          // the frame of the index's weights
+	t0    time.Time          // the frame of the index's weights; when memory was loaded from the store
+	snap  int64              // the log position the loaded snapshot was tagged with
 	decay reputation.Decayer // from t0
 	frame float64            // reference frame → index frame
 
@@ -166,6 +167,11 @@ func Open(ctx context.Context, store ringfence.Store, cfg reputation.Config) (*E
 	return e, nil
 }
 
+// Snapshot is the log position the engine's memory was loaded at (Open)
+// and when it was loaded: since then it has moved on by applying events,
+// not by loading again.
+func (e *Engine) Snapshot() (position int64, loaded time.Time) { return e.snap, e.t0 }
+
 // Store returns the engine's store.
 func (e *Engine) Store() ringfence.Store { return e.store }
 
@@ -181,6 +187,7 @@ func (e *Engine) rebuild(ctx context.Context) error {
 		return err
 	}
 	e.pos.reset(head)
+	e.snap = head
 	n, err := e.store.CountReports(ctx)
 	if err != nil {
 		return err

@@ -21,6 +21,10 @@ func TestNodeFollows(t *testing.T) {
 	if _, _, following, failure := n.LogStatus(); following || failure == "" {
 		t.Fatalf("before Run: following %v, failure %q; want not following", following, failure)
 	}
+	snap, loaded := n.Snapshot()
+	if snap != n.Position() || time.Since(loaded) > time.Minute {
+		t.Fatalf("Snapshot %d at %v; want the position at open, %d, just now", snap, loaded, n.Position())
+	}
 	rctx, cancel := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() { done <- n.Run(rctx) }()
@@ -57,6 +61,9 @@ func TestNodeFollows(t *testing.T) {
 			t.Fatalf("LogStatus: position %d, head %d, following %v, failure %q; want caught up at %d", pos, head, following, failure, v.e.Position())
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+	if pos, _ := n.Snapshot(); pos != snap || pos == n.Position() {
+		t.Fatalf("Snapshot position %d after following to %d; want the open's %d still", pos, n.Position(), snap)
 	}
 	cancel()
 	if err := <-done; err != context.Canceled {

@@ -2,6 +2,7 @@ package http
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -19,6 +20,9 @@ type LogFollower interface {
 	// store's own event log) or "stream" (the JetStream stream they are
 	// relayed into, in a cluster started with --log).
 	LogSource() string
+	// Snapshot is the log position the service's memory was loaded from
+	// the store at, and when: it then follows the log from there.
+	Snapshot() (position int64, loaded time.Time)
 }
 
 // readiness is the body of GET /readyz. It holds positions and counts,
@@ -36,7 +40,8 @@ type readiness struct {
 
 // healthRoutes adds GET /readyz (GET /healthz, alive, is in routes) and,
 // when the service follows a log, the gauges ringfence_log_position,
-// ringfence_log_lag_events and ringfence_log_reading_stream. Neither route
+// ringfence_log_lag_events, ringfence_log_reading_stream,
+// ringfence_snapshot_position and ringfence_snapshot_age_seconds. Neither route
 // takes a key.
 //
 // /readyz answers 200 when the service follows its log and is within
@@ -62,6 +67,14 @@ func (s *Server) healthRoutes() {
 					return 1
 				}
 				return 0
+			}),
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "ringfence_snapshot_position", Help: "Event log position of the store snapshot this node's memory was loaded from at start."}, func() float64 {
+				pos, _ := f.Snapshot()
+				return float64(pos)
+			}),
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "ringfence_snapshot_age_seconds", Help: "Seconds since this node loaded its memory from the store; since then it has applied the log's events."}, func() float64 {
+				_, at := f.Snapshot()
+				return time.Since(at).Seconds()
 			}),
 		)
 	}

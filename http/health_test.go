@@ -2,10 +2,12 @@ package http
 
 import (
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"ringfence"
 )
@@ -22,7 +24,10 @@ type fakeFollower struct {
 func (f *fakeFollower) LogStatus() (int64, int64, bool, string) {
 	return f.pos, f.head, f.following, f.failure
 }
-func (f *fakeFollower) ReadyLag() int64                  { return 10 }
+func (f *fakeFollower) ReadyLag() int64 { return 10 }
+
+// Snapshot: memory loaded at position 7, 90 seconds ago.
+func (f *fakeFollower) Snapshot() (int64, time.Time)     { return 7, time.Now().Add(-90 * time.Second) }
 func (f *fakeFollower) LogSource() string                { return f.source }
 func (f *fakeFollower) IndexStats() ringfence.IndexStats { return ringfence.IndexStats{} }
 func (f *fakeFollower) PoolStats() ringfence.PoolStats   { return ringfence.PoolStats{} }
@@ -65,10 +70,16 @@ func TestReadyz(t *testing.T) {
 			if tt.source == "stream" {
 				onStream = "1"
 			}
-			for _, line := range []string{"ringfence_log_lag_events " + itoa(tt.lag), "ringfence_log_position " + itoa(tt.pos), "ringfence_log_reading_stream " + onStream} {
+			for _, line := range []string{"ringfence_log_lag_events " + itoa(tt.lag), "ringfence_log_position " + itoa(tt.pos), "ringfence_log_reading_stream " + onStream, "ringfence_snapshot_position 7"} {
 				if !strings.Contains(w.Body.String(), "\n"+line+"\n") {
 					t.Errorf("/metrics lacks %q", line)
 				}
+			}
+			var age float64
+			if i := strings.Index(w.Body.String(), "\nringfence_snapshot_age_seconds "); i < 0 {
+				t.Errorf("/metrics lacks ringfence_snapshot_age_seconds")
+			} else if _, err := fmt.Sscan(w.Body.String()[i+len("\nringfence_snapshot_age_seconds "):], &age); err != nil || age < 90 || age > 150 {
+				t.Errorf("ringfence_snapshot_age_seconds %v (%v), want 90 s or a little more", age, err)
 			}
 		})
 	}

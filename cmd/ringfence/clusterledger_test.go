@@ -147,6 +147,11 @@ func TestClusterLedger(t *testing.T) {
 	if g := b.gauge("ringfence_ledger_writer"); g != 0 {
 		t.Fatalf("node b: ringfence_ledger_writer %v while a leads\n%s\n%s", g, a.log, b.log)
 	}
+	// A node's memory snapshot: loaded at start, at a log position no
+	// later than the one it follows to now.
+	if age, pos, at := b.gauge("ringfence_snapshot_age_seconds"), b.gauge("ringfence_snapshot_position"), b.gauge("ringfence_log_position"); age <= 0 || age > 60 || pos < 0 || pos > at {
+		t.Fatalf("node b: snapshot age %v s, position %v, log position %v", age, pos, at)
+	}
 
 	// The export on the writer.
 	code, h, salted := a.do(t, "POST", "/v1/exports?recipient=r1&canaries=5", orgKey, customerCSV(200, 0))

@@ -582,7 +582,12 @@ func (st *state) rewrite(dst, raw, v []byte, offs []int, r *rule) []byte {
 	if !st.clean && hasIgnorable(v) {
 		v, offs = st.withoutIgnorable(v, offs)
 	}
-	ms := e.rec.appendScan(&st.sc, st.ms[:0], v, r.entity)
+	var ms []Match
+	if m, ok := e.rec.wholeNumber(v, r.entity); ok {
+		ms = append(st.ms[:0], m)
+	} else {
+		ms = e.rec.appendScan(&st.sc, st.ms[:0], v, r.entity)
+	}
 	if r.entity == BirthDate || r.entity == Passport {
 		// A column of dates of birth or passport numbers: read them
 		// anywhere in its values, without labels.

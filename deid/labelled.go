@@ -31,7 +31,7 @@ func (s *scan) labelledShape(d []byte, x bool, gs []group, start int) Entity {
 	}
 	// In a column named for them the label is the header: a value that
 	// fails the check is masked whole there (fail closed), not read here.
-	switch labelHintIn(s.b, start, explicitHints) {
+	switch labelHintIn(s.b, start, explicitHints, &explicitFinals) {
 	case IDCard:
 		if n != 18 || !allDigits(d[:17]) || len(gs) > 1 && !idGrouping(gs) {
 			return 0

@@ -943,10 +943,30 @@ var hintWords = []hintWord{
 
 // labelHint returns the entity that the label right before b[start] names
 // (信用卡, 身份证号码, 统一社会信用代码 …), or 0.
-func labelHint(b []byte, start int) Entity { return labelHintIn(b, start, hintWords) }
+func labelHint(b []byte, start int) Entity { return labelHintIn(b, start, hintWords, &hintFinals) }
 
-// labelHintIn is labelHint for the labels words.
-func labelHintIn(b []byte, start int, words []hintWord) Entity {
+// hintSeps are what may stand between a label and its number (身份证号码：,
+// 卡号为 …).
+var hintSeps = []string{"：", "为", "是", "码", "号"}
+
+// hintFinals and explicitFinals mark the last bytes of the labels of
+// hintWords and explicitHints and of hintSeps: a byte before a number
+// that is none of them ends no label, and the words are not compared.
+var hintFinals, explicitFinals = finals(hintWords), finals(explicitHints)
+
+func finals(words []hintWord) (t [256]bool) {
+	for _, h := range words {
+		t[h.word[len(h.word)-1]] = true
+	}
+	for _, s := range hintSeps {
+		t[s[len(s)-1]] = true
+	}
+	return t
+}
+
+// labelHintIn is labelHint for the labels words, whose last bytes and
+// those of hintSeps final marks.
+func labelHintIn(b []byte, start int, words []hintWord, final *[256]bool) Entity {
 	p := start
 	for p > 0 && (b[p-1] == ' ' || b[p-1] == ':' || b[p-1] == '\t') {
 		p--
@@ -954,6 +974,9 @@ func labelHintIn(b []byte, start int, words []hintWord) Entity {
 	for range 3 {
 		if p < 2 {
 			// No label is that short ("ID" is the shortest).
+			return 0
+		}
+		if !final[b[p-1]] {
 			return 0
 		}
 		for _, h := range words {
@@ -964,7 +987,7 @@ func labelHintIn(b []byte, start int, words []hintWord) Entity {
 		}
 		// Step over what may separate a label from its number.
 		moved := false
-		for _, sep := range []string{"：", "为", "是", "码", "号"} {
+		for _, sep := range hintSeps {
 			if p >= 3 && string(b[p-3:p]) == sep {
 				p -= 3
 				moved = true

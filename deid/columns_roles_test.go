@@ -1,6 +1,9 @@
 package deid
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // TestRoleColumns: the headers of order, delivery, loan and insurance
 // lists that hold a person's name are name columns; a longer header
@@ -28,5 +31,56 @@ func TestRoleColumns(t *testing.T) {
 	out, _ := process(t, Policy{}, nil, []byte(in), Options{Format: CSV})
 	if want := "receiver,buyer,consignee,nick,sender,买家,经办人\n赵*,刘*,王*,张*,陈*,孙*,林*\n"; string(out) != want {
 		t.Errorf("got %q, want %q", out, want)
+	}
+}
+
+// TestFormHeaders: headers as forms, waybills, ERPs and app logs write
+// them (a review found each passed in clear), and attribute columns that
+// stay unmasked.
+func TestFormHeaders(t *testing.T) {
+	tests := map[string]Entity{
+		// Labels aligned with spaces.
+		"姓　名": Name, "住　址": Address, "联 系 人": Name, "身 份 证 号": IDCard,
+		// People by their role in the record.
+		"签收人": Name, "提货人": Name, "监护人": Name, "推荐人": Name, "全名": Name, "自提人": Name,
+		"下单人": Name, "顾客": Name, "房东": Name, "租客": Name, "家长": Name, "法人": Name, "对接人": Name,
+		"称呼": Name, "实名": Name, "来电人": Name, "linkman": Name, "payer": Name, "payee": Name,
+		"truename": Name, "cardholder": Name, "emergency_contact": Name, "emergencyContact": Name, "xm": Name,
+		// Addresses, also split over columns.
+		"street": Address, "ship_to": Address, "location": Address, "居住地": Address, "房屋坐落": Address,
+		"所在地": Address, "户籍所在地": Address, "门牌": Address, "门牌号": Address, "楼号房号": Address, "收货信息": Address,
+		"小区": Address, "楼栋": Address, "房号": Address, "jtzz": Address,
+		// Identity numbers and accounts.
+		"证件编号": IDCard, "社会保障号": IDCard, "证照号码": IDCard, "certNo": IDCard, "cert_no": IDCard, "zjhm": IDCard,
+		"银行账户": BankCard, "还款账户": BankCard, "收款账户": BankCard, "存折账号": BankCard, "工资卡": BankCard, "acct_no": BankCard,
+		"csrq": BirthDate,
+		// Attributes, not the data.
+		"账户余额": 0, "账户类型": 0, "备注": 0, "location_type": 0, "street_count": 0,
+	}
+	for h, want := range tests {
+		if got := InferEntity(h); got != want {
+			t.Errorf("InferEntity(%q) = %v, want %v", h, got, want)
+		}
+	}
+}
+
+// TestSplitAddress: a waybill's address over columns, and a JSON address
+// object, leave no part that places the home in clear.
+func TestSplitAddress(t *testing.T) {
+	in := "寄件人,收件人,收件省份,收件城市,收件区县,小区,楼栋,单元,房号,门牌号\n王建国,李娜,北京市,北京市,朝阳区,阳光小区,3号楼,2单元,1203,88号\n"
+	out, _ := process(t, Policy{Format: CSV}, nil, []byte(in), Options{})
+	for _, clear := range []string{"王建国", "李娜", "阳光小区", "3号楼", "2单元", "1203", "88号"} {
+		if strings.Contains(string(out), clear) {
+			t.Errorf("waybill: %q in clear in %q", clear, out)
+		}
+	}
+	for _, line := range []string{
+		`{"addr":{"province":"广东省","city":"深圳市","district":"南山区","detail":"科苑路15号阳光小区3栋501"}}`,
+		`{"address":{"street":"科苑路15号阳光小区3栋501"}}`,
+	} {
+		out, _ := process(t, Policy{Format: JSONL}, nil, []byte(line+"\n"), Options{})
+		if strings.Contains(string(out), "科苑路") || strings.Contains(string(out), "501") {
+			t.Errorf("%s: the detail is in clear: %s", line, out)
+		}
 	}
 }

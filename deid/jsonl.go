@@ -164,8 +164,8 @@ func stringEnd(b []byte, i int) (int, bool) {
 
 // keyRule returns the rule of the innermost key around a value. When that
 // key says nothing (no policy column, no kind inferred) and the nearest
-// key around it that does is a name's ({"name":{"first":"四"}}), the
-// value is a part of that name.
+// key around it that does is a name's ({"name":{"first":"四"}}) or an
+// address's ({"addr":{"detail":"科苑路15号"}}), the value is a part of it.
 func (st *state) keyRule(stack []jsonCtx) rule {
 	inner := rule{op: OpScan, col: -1}
 	found := false
@@ -184,7 +184,7 @@ func (st *state) keyRule(stack []jsonCtx) rule {
 		if r.op == OpScan && r.entity == 0 {
 			continue
 		}
-		if r.entity == Name && r.names {
+		if r.entity == Name && r.names || r.entity == Address {
 			r.col = inner.col
 			return r
 		}

@@ -395,16 +395,20 @@ var columnWords = []struct {
 	{word: "证件号", entity: IDCard}, {word: "證件號", entity: IDCard}, {word: "公民身份", entity: IDCard},
 	{word: "idcard", entity: IDCard}, {word: "id_card", entity: IDCard}, {word: "id_no", entity: IDCard}, {word: "id_number", entity: IDCard}, {word: "sfz", entity: IDCard},
 	{word: "idno", entity: IDCard}, {word: "idnumber", entity: IDCard}, {word: "id_num", entity: IDCard}, {word: "sfzh", entity: IDCard},
+	{word: "证件编号", entity: IDCard}, {word: "證件編號", entity: IDCard}, {word: "证照号", entity: IDCard}, {word: "社会保障号", entity: IDCard}, {word: "社保号", entity: IDCard},
+	{word: "cert no", entity: IDCard}, {word: "certno", entity: IDCard}, {word: "zjhm", entity: IDCard, exact: true},
 	{word: "信用代码", entity: USCC}, {word: "信用代碼", entity: USCC}, {word: "uscc", entity: USCC}, {word: "credit_code", entity: USCC},
 	{word: "银行卡", entity: BankCard}, {word: "銀行卡", entity: BankCard}, {word: "卡号", entity: BankCard}, {word: "卡號", entity: BankCard},
 	{word: "账号", entity: BankCard}, {word: "帐号", entity: BankCard}, {word: "賬號", entity: BankCard}, {word: "帳號", entity: BankCard},
 	{word: "信用卡", entity: BankCard}, {word: "借记卡", entity: BankCard}, {word: "簽帳卡", entity: BankCard}, {word: "card", entity: BankCard}, {word: "account", entity: BankCard},
+	{word: "账户", entity: BankCard, tail: true}, {word: "帳戶", entity: BankCard, tail: true}, {word: "存折", entity: BankCard}, {word: "工资卡", entity: BankCard},
+	{word: "acct no", entity: BankCard}, {word: "acctno", entity: BankCard},
 	{word: "cardno", entity: BankCard}, {word: "cardnumber", entity: BankCard}, {word: "bankcard", entity: BankCard}, {word: "creditcard", entity: BankCard},
 	{word: "车牌", entity: Plate}, {word: "車牌", entity: Plate}, {word: "号牌", entity: Plate}, {word: "號牌", entity: Plate}, {word: "plate", entity: Plate},
 	{word: "邮箱", entity: Email}, {word: "郵箱", entity: Email}, {word: "邮件", entity: Email}, {word: "郵件", entity: Email}, {word: "電郵", entity: Email},
 	{word: "email", entity: Email}, {word: "e-mail", entity: Email}, {word: "mail", entity: Email}, {word: "emailaddress", entity: Email},
 	{word: "出生日期", entity: BirthDate, tail: true}, {word: "出生年月", entity: BirthDate, tail: true}, {word: "生日", entity: BirthDate, tail: true}, {word: "生辰", entity: BirthDate, tail: true},
-	{word: "出生", entity: BirthDate, exact: true}, {word: "dob", entity: BirthDate, exact: true}, {word: "d.o.b.", entity: BirthDate, exact: true}, {word: "d.o.b", entity: BirthDate, exact: true},
+	{word: "出生", entity: BirthDate, exact: true}, {word: "csrq", entity: BirthDate, exact: true}, {word: "birth", entity: BirthDate, exact: true}, {word: "dob", entity: BirthDate, exact: true}, {word: "d.o.b.", entity: BirthDate, exact: true}, {word: "d.o.b", entity: BirthDate, exact: true},
 	{word: "date of birth", entity: BirthDate}, {word: "birth date", entity: BirthDate}, {word: "birthday", entity: BirthDate}, {word: "birth_date", entity: BirthDate}, {word: "birthdate", entity: BirthDate},
 	{word: "护照", entity: Passport}, {word: "護照", entity: Passport}, {word: "passport", entity: Passport}, {word: "通行证", entity: Passport}, {word: "通行證", entity: Passport},
 	{word: "固定电话", entity: Landline}, {word: "固定電話", entity: Landline}, {word: "座机", entity: Landline}, {word: "座機", entity: Landline},
@@ -417,6 +421,12 @@ var columnWords = []struct {
 	{word: "phonenumber", entity: Mobile}, {word: "phonenum", entity: Mobile}, {word: "mobileno", entity: Mobile}, {word: "telno", entity: Mobile}, {word: "tel_no", entity: Mobile},
 	{word: "地址", entity: Address}, {word: "住址", entity: Address}, {word: "地点", entity: Address}, {word: "地點", entity: Address},
 	{word: "address", entity: Address}, {word: "addr", entity: Address}, {word: "homeaddress", entity: Address},
+	// An address split over columns (a waybill's 小区, 楼栋, 房号), and
+	// other words for where someone lives.
+	{word: "居住地", entity: Address}, {word: "坐落", entity: Address}, {word: "所在地", entity: Address}, {word: "户籍", entity: Address}, {word: "戶籍", entity: Address},
+	{word: "门牌", entity: Address}, {word: "門牌", entity: Address}, {word: "房号", entity: Address}, {word: "房號", entity: Address}, {word: "楼号", entity: Address}, {word: "樓號", entity: Address},
+	{word: "楼栋", entity: Address}, {word: "单元", entity: Address, exact: true}, {word: "單元", entity: Address, exact: true}, {word: "樓棟", entity: Address}, {word: "小区", entity: Address}, {word: "小區", entity: Address}, {word: "收货信息", entity: Address}, {word: "收貨信息", entity: Address},
+	{word: "street", entity: Address}, {word: "ship to", entity: Address}, {word: "location", entity: Address}, {word: "jtzz", entity: Address, exact: true},
 	// QQ numbers and WeChat ids; the short Latin forms only as the whole
 	// header (wx, vx) or a word of it (qq).
 	{word: "qq号", entity: QQ}, {word: "qq", entity: QQ}, {word: "企鹅号", entity: QQ},
@@ -433,6 +443,15 @@ var columnWords = []struct {
 	{word: "受益人", entity: Name, role: true}, {word: "车主", entity: Name, role: true}, {word: "車主", entity: Name, role: true}, {word: "业主", entity: Name, role: true}, {word: "業主", entity: Name, role: true},
 	{word: "法定代表人", entity: Name, role: true}, {word: "负责人", entity: Name, role: true}, {word: "負責人", entity: Name, role: true}, {word: "代理人", entity: Name, role: true},
 	{word: "昵称", entity: Name, role: true}, {word: "暱稱", entity: Name, role: true},
+	{word: "签收人", entity: Name, role: true}, {word: "簽收人", entity: Name, role: true}, {word: "提货人", entity: Name, role: true}, {word: "提貨人", entity: Name, role: true},
+	{word: "自提人", entity: Name, role: true}, {word: "下单人", entity: Name, role: true}, {word: "下單人", entity: Name, role: true}, {word: "来电人", entity: Name, role: true}, {word: "來電人", entity: Name, role: true},
+	{word: "监护人", entity: Name, role: true}, {word: "監護人", entity: Name, role: true}, {word: "推荐人", entity: Name, role: true}, {word: "推薦人", entity: Name, role: true},
+	{word: "介绍人", entity: Name, role: true}, {word: "介紹人", entity: Name, role: true}, {word: "对接人", entity: Name, role: true}, {word: "對接人", entity: Name, role: true},
+	{word: "法人", entity: Name, role: true}, {word: "家长", entity: Name, role: true}, {word: "家長", entity: Name, role: true},
+	{word: "房东", entity: Name, role: true}, {word: "房東", entity: Name, role: true}, {word: "租客", entity: Name, role: true}, {word: "顾客", entity: Name, role: true}, {word: "顧客", entity: Name, role: true},
+	{word: "全名", entity: Name}, {word: "实名", entity: Name}, {word: "實名", entity: Name}, {word: "称呼", entity: Name}, {word: "稱呼", entity: Name},
+	{word: "linkman", entity: Name, role: true}, {word: "payer", entity: Name, role: true}, {word: "payee", entity: Name, role: true},
+	{word: "cardholder", entity: Name, role: true}, {word: "emergency contact", entity: Name, role: true}, {word: "truename", entity: Name}, {word: "xm", entity: Name, exact: true},
 	{word: "开户名", entity: Name}, {word: "開戶名", entity: Name}, {word: "户名", entity: Name}, {word: "戶名", entity: Name}, {word: "name", entity: Name},
 	{word: "fullname", entity: Name}, {word: "realname", entity: Name}, {word: "firstname", entity: Name}, {word: "lastname", entity: Name}, {word: "surname", entity: Name},
 	{word: "givenname", entity: Name}, {word: "familyname", entity: Name}, {word: "customername", entity: Name}, {word: "contactname", entity: Name}, {word: "receivername", entity: Name},
@@ -465,7 +484,7 @@ func InferEntity(column string) Entity {
 // the record is about (客户, contact) rather than a name.
 func inferColumn(column string) (Entity, bool) {
 	name := ColumnName(column)
-	k := strings.ToLower(name)
+	k := strings.ToLower(joinCJK(name))
 	if k == "" {
 		return 0, false
 	}
@@ -490,6 +509,29 @@ func inferColumn(column string) (Entity, bool) {
 		}
 	}
 	return 0, false
+}
+
+// joinCJK drops the spaces between two CJK characters, with which forms
+// align their labels (姓　名, 联 系 人, 住　址).
+func joinCJK(s string) string {
+	if !strings.Contains(s, " ") {
+		return s
+	}
+	rs := []rune(s)
+	out := rs[:0:0]
+	for i, r := range rs {
+		if r == ' ' && len(out) > 0 && out[len(out)-1] >= 0x2E80 {
+			j := i
+			for j < len(rs) && rs[j] == ' ' {
+				j++
+			}
+			if j < len(rs) && rs[j] >= 0x2E80 {
+				continue
+			}
+		}
+		out = append(out, r)
+	}
+	return string(out)
 }
 
 // ColumnName is the name under which a CSV header or a JSON key is matched

@@ -84,3 +84,44 @@ func TestSplitAddress(t *testing.T) {
 		}
 	}
 }
+
+// TestRowsAboveHeader: a title row, a blank line or Excel's sep=, above
+// the header leave the header as the columns' names, so the columns stay
+// masked; a header of semicolon- or tab-separated names is refused before
+// anything is written.
+func TestRowsAboveHeader(t *testing.T) {
+	for _, in := range []string{
+		"客户档案导出,,,\n编码,联系人,手机,地址\nC001,王建国,13812345678,阳光小区3栋501\n",
+		"\n编码,联系人,手机,地址\nC001,王建国,13812345678,阳光小区3栋501\n",
+		"sep=,\n编码,联系人,手机,地址\nC001,王建国,13812345678,阳光小区3栋501\n",
+		"客户档案导出,,,\n\n编码,联系人,手机,地址\nC001,王建国,13812345678,阳光小区3栋501\n",
+		"sep=,\n联系人,地址\n王建国,阳光小区3栋501\n",
+	} {
+		out, sum := process(t, Policy{Format: CSV}, nil, []byte(in), Options{})
+		if strings.Contains(string(out), "王建国") || strings.Contains(string(out), "阳光小区") || sum.FailedRecords > 0 {
+			t.Errorf("%q: %q (%d failed)", in, out, sum.FailedRecords)
+		}
+		if !strings.Contains(string(out), "联系人") {
+			t.Errorf("%q: header lost: %q", in, out)
+		}
+	}
+	// A title alone on its line reads as a header of one column: the rows
+	// under it do not fit it and are refused, none in clear.
+	if out, sum := process(t, Policy{Format: CSV}, nil, []byte("客户档案导出\n编码,联系人\nC001,王建国\n"), Options{}); strings.Contains(string(out), "王建国") || sum.FailedRecords != 2 {
+		t.Errorf("a title of one field: %q, %d failed", out, sum.FailedRecords)
+	}
+	// One column is still a file with a header of one name.
+	if out, _ := process(t, Policy{Format: CSV}, nil, []byte("联系人\n王建国\n"), Options{}); strings.Contains(string(out), "王建国") {
+		t.Errorf("one column: %q", out)
+	}
+	e, err := NewEngine(Policy{Format: CSV}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, in := range []string{"姓名;手机;地址\n王建国;13812345678;阳光小区3栋501\n", "姓名\t手机\t地址\n王建国\t13812345678\t阳光小区3栋501\n"} {
+		var out strings.Builder
+		if _, err := e.Process(strings.NewReader(in), &out, Options{Name: "list.csv"}); err == nil || !strings.Contains(err.Error(), "list.csv:1:") || out.Len() > 0 {
+			t.Errorf("%q: error %v, output %q; want refused naming list.csv:1 with nothing written", in, err, out.String())
+		}
+	}
+}

@@ -325,6 +325,7 @@ func (st *state) csv(src io.Reader, w *bufio.Writer) error {
 	header := st.e.pol.header
 	want := 0           // fields per record: the header's, else the first record's
 	headerLost := false // the header could not be parsed: no column is known
+	preamble := 0       // rows above the header (preambleRow)
 	scanRule := rule{op: OpScan, col: -1}
 	for {
 		rec, fs, info, line, err := rr.next(fields)
@@ -379,9 +380,24 @@ func (st *state) csv(src io.Reader, w *bufio.Writer) error {
 			continue
 		}
 		if header {
+			if preamble < maxPreamble && preambleRow(rec, fs) {
+				// A title, a blank line or Excel's sep=, above the
+				// header: scanned as text, and the header comes after.
+				preamble++
+				if _, err := w.Write(st.scanRow(out, rec, fs, &scanRule, &dec, &offs)); err != nil {
+					return err
+				}
+				continue
+			}
+			if len(fs) == 1 {
+				if sep, ok := otherDelimiter(rec); ok {
+					// Read as one column, the others' data would be
+					// masked by whichever kind the header names first.
+					return ringfence.Errorf(ringfence.EINVALID, "%s:%d: the header is one field of column names separated by %q, not commas: deid reads comma-separated values; save the file as CSV with commas", st.name, line, sep)
+				}
+			}
 			header = false
 			want = len(fs)
-			p := 0
 			for k, f := range fs {
 				name := string(trimSpace(rec[f.start:f.end]))
 				if f.quoted {
@@ -389,13 +405,10 @@ func (st *state) csv(src io.Reader, w *bufio.Writer) error {
 					name = string(trimSpace(d))
 				}
 				rules = append(rules, st.ruleFor(name, k))
-				// Column names are scanned too: a file without a
-				// header row has personal data in its first.
-				out = append(out, rec[p:f.start]...)
-				out = st.cell(out, rec[f.start:f.end], f, &scanRule, &dec, &offs)
-				p = f.end
 			}
-			out = append(out, rec[p:]...)
+			// Column names are scanned too: a file without a header
+			// row has personal data in its first.
+			out = st.scanRow(out, rec, fs, &scanRule, &dec, &offs)
 			if _, err := w.Write(out); err != nil {
 				return err
 			}
@@ -432,6 +445,66 @@ func (st *state) csv(src io.Reader, w *bufio.Writer) error {
 			return err
 		}
 	}
+}
+
+// maxPreamble is how many rows above a CSV header preambleRow may pass
+// over.
+const maxPreamble = 10
+
+// preambleRow reports whether a record read where the header is expected
+// is a row above it, as exports write them: a blank line, Excel's sep=,
+// line, or a title (客户档案导出,,,): a row of several fields of which at
+// most one holds anything. A header names every column.
+func preambleRow(rec []byte, fs []field) bool {
+	full := 0
+	for _, f := range fs {
+		v := trimSpace(rec[f.start:f.end])
+		if f.quoted && len(v) >= 2 {
+			v = trimSpace(v[1 : len(v)-1])
+		}
+		if len(v) > 0 {
+			full++
+			if len(fs) == 1 && !bytes.HasPrefix(bytes.ToLower(v), []byte("sep=")) {
+				return false
+			}
+		}
+	}
+	return full <= 1
+}
+
+// otherDelimiter reports whether a header read as one field is column
+// names separated by a semicolon or a tab (Excel's CSV in European
+// locales, tab-separated text), two of which at least name personal
+// data.
+func otherDelimiter(rec []byte) (byte, bool) {
+	for _, sep := range []byte{';', '\t', '|'} {
+		parts := bytes.Split(trimSpace(rec), []byte{sep})
+		if len(parts) < 2 {
+			continue
+		}
+		named := 0
+		for _, p := range parts {
+			if InferEntity(string(p)) != 0 {
+				named++
+			}
+		}
+		if named >= 2 {
+			return sep, true
+		}
+	}
+	return 0, false
+}
+
+// scanRow appends the record rec, whose fields are fs, each field
+// de-identified under r (the header's and the preamble's scanning rule).
+func (st *state) scanRow(out, rec []byte, fs []field, r *rule, dec *[]byte, offs *[]int) []byte {
+	p := 0
+	for _, f := range fs {
+		out = append(out, rec[p:f.start]...)
+		out = st.cell(out, rec[f.start:f.end], f, r, dec, offs)
+		p = f.end
+	}
+	return append(out, rec[p:]...)
 }
 
 // cell appends field f, raw in its record, de-identified under rule r and

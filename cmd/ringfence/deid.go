@@ -149,7 +149,10 @@ func (c *cli) runDeid(args []string) int {
 		err = dst.commit()
 	}
 	if err != nil {
-		return c.fail("deid", fmt.Errorf("%s: %w", name, err))
+		if !strings.HasPrefix(err.Error(), name+":") {
+			err = fmt.Errorf("%s: %w", name, err) // the input's own errors name it
+		}
+		return c.fail("deid", err)
 	}
 	switch *summary {
 	case "text":

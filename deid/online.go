@@ -15,7 +15,7 @@ var onlineWords = []struct {
 	{"微信同号", QQ},
 	{"微信号", WeChat}, {"微信", WeChat}, {"薇信", WeChat}, {"微訊", WeChat}, {"威信号", WeChat}, {"威信", WeChat},
 	// Sales chat: "加V", "加微", and 微 or 薇 alone only before a colon.
-	{"加V", WeChat}, {"加v", WeChat}, {"加微", WeChat}, {"微：", WeChat}, {"微:", WeChat}, {"薇：", WeChat}, {"薇:", WeChat},
+	{"加V", WeChat}, {"加v", WeChat}, {"加微信", WeChat}, {"加微", WeChat}, {"微：", WeChat}, {"微:", WeChat}, {"薇：", WeChat}, {"薇:", WeChat},
 }
 
 // asciiTriggers are the Latin words that introduce an identifier. "Q" needs
@@ -59,6 +59,23 @@ func asciiTrigger(b []byte, i int) (Entity, int) {
 		return t.entity, end
 	}
 	return 0, 0
+}
+
+// wxidEnd returns the end of the WeChat account id (wxid_ and 6 to 34
+// letters, digits, '_' or '-') at b[i], which needs no word before it, or
+// 0.
+func wxidEnd(b []byte, i int) int {
+	if !hasPrefixAt(b, i, "wxid_") || i > 0 && isWordByte(b[i-1]) {
+		return 0
+	}
+	q := i + len("wxid_")
+	for q < len(b) && (isWordByte(b[q]) || b[q] == '-') {
+		q++
+	}
+	if n := q - i - len("wxid_"); n < 6 || n > 34 {
+		return 0
+	}
+	return q
 }
 
 // onlineSeps separate an introducing word from its identifier.

@@ -187,6 +187,13 @@ func (s *scan) word(i int) int {
 		}
 		return s.number(i)
 	}
+	// wxid_…: a WeChat account id wherever it stands.
+	if b[i] == 'w' {
+		if e := wxidEnd(b, i); e > 0 {
+			s.emit(WeChat, i, e, 0, 0)
+			return e
+		}
+	}
 	// QQ, vx, WeChat … introduce an online identifier.
 	if j == i && (i == 0 || byteClass[b[i-1]] != cLetter) && onlineLead[b[i]] {
 		if e, end := asciiTrigger(b, i); e != 0 {

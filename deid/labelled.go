@@ -14,6 +14,7 @@ var explicitHints = []hintWord{
 	{"身份证", IDCard}, {"身份證", IDCard}, {"证件号", IDCard}, {"證件號", IDCard}, {"身份号码", IDCard},
 	{"银行卡", BankCard}, {"銀行卡", BankCard}, {"卡号", BankCard}, {"卡號", BankCard}, {"信用卡", BankCard},
 	{"借记卡", BankCard}, {"储蓄卡", BankCard}, {"银行账号", BankCard}, {"银行帐号", BankCard},
+	{"账户", BankCard}, {"帳戶", BankCard}, {"账号", BankCard}, {"帳號", BankCard}, {"存折", BankCard}, {"工资卡", BankCard},
 }
 
 // labelledShape returns IDCard for the 17 digits d and a final digit or

@@ -70,6 +70,13 @@ var labels = []label{
 	{"被保险人", labelName}, {"受益人", labelName}, {"收款人", labelName}, {"付款人", labelName},
 	{"监护人", labelName}, {"我叫", labelName}, {"名叫", labelName}, {"叫做", labelName},
 	{"经理人", labelName}, {"经纪人", labelName}, {"对接人", labelName}, {"联络人", labelName}, {"主理人", labelName},
+	{"来电人", labelName}, {"推荐人", labelName}, {"介绍人", labelName}, {"代理人", labelName}, {"提货人", labelName},
+	{"自提人", labelName}, {"下单人", labelName}, {"客户经理", labelName},
+	// Relatives and others a record names beside its subject: 家属黄小明代办,
+	// 妻子李秀英来电.
+	{"家属", labelNameWeak}, {"妻子", labelNameWeak}, {"丈夫", labelNameWeak}, {"老婆", labelNameWeak}, {"老公", labelNameWeak},
+	{"媳妇", labelNameWeak}, {"儿子", labelNameWeak}, {"女儿", labelNameWeak}, {"病人", labelNameWeak}, {"房东", labelNameWeak},
+	{"同事", labelNameWeak}, {"朋友", labelNameWeak}, {"顾问", labelNameWeak},
 	{"客户", labelNameWeak}, {"患者", labelNameWeak}, {"乘客", labelNameWeak}, {"业主", labelNameWeak},
 	{"租客", labelNameWeak}, {"学生", labelNameWeak}, {"员工", labelNameWeak}, {"车主", labelNameWeak},
 	{"家长", labelNameWeak}, {"本人", labelNameWeak}, {"法人", labelNameWeak}, {"司机", labelNameWeak},

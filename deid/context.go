@@ -135,6 +135,12 @@ func (s *scan) han(i int) int {
 						s.emit(Name, p, e, 0, 0)
 						return e
 					}
+				case t.label == labelNameWeak && !colon && p > end && hasPrefixAt(b, p-3, "叫"):
+					// 老婆叫刘晓燕: the word, then 叫, then the name.
+					if e := nameAt(b, p); e > 0 {
+						s.emit(Name, p, e, 0, 0)
+						return e
+					}
 				case t.label == labelNameWeak && !colon && p == end:
 					// 客户王芳来电: a name right after the word (no space
 					// between), when what follows it is said of a person.
@@ -148,6 +154,10 @@ func (s *scan) han(i int) int {
 					}
 				case t.label == labelName || colon:
 					if e := nameAt(b, p); e > 0 {
+						s.emit(Name, p, e, 0, 0)
+						return e
+					}
+					if e := spacedNameAt(b, p); e > 0 && p >= s.last {
 						s.emit(Name, p, e, 0, 0)
 						return e
 					}
@@ -237,7 +247,7 @@ func (s *scan) localLandline(p int) int {
 // weakNameRight are words said of a person right after a name that
 // follows a weak label (客户, 患者, 业主 …) with no colon: 客户王芳来电.
 var weakNameRight = []string{"来电", "致电", "来访", "来店", "反映", "投诉", "咨询", "要求", "表示", "称", "说", "先生", "女士", "小姐",
-	"已", "于", "在", "的电话", "的手机", "的地址", "，", ",", "。"}
+	"已", "于", "在", "的电话", "的手机", "的地址", "，", ",", "。", "代办", "代领", "代收", "代签", "陪同", "签字", "签收"}
 
 func weakNameRightAt(b []byte, p int) bool {
 	for _, w := range weakNameRight {
@@ -386,6 +396,34 @@ func nameAt(b []byte, p int) int {
 	}
 	// A name is followed by something other than more ideographs of the same
 	// word, or by a stop.
+	return q
+}
+
+// spacedNameAt reads a two-character name spaced as forms align it (张 三,
+// 王　芳) at b[p], after a name label: a surname, one space (ASCII or
+// ideographic), then a given-name character that ends the word. It
+// returns the name's end, or 0.
+func spacedNameAt(b []byte, p int) int {
+	q := surnameAt(b, p)
+	if q == 0 || q-p != 3 {
+		return 0
+	}
+	switch {
+	case q < len(b) && b[q] == ' ':
+		q++
+	case hasPrefixAt(b, q, "\u3000"):
+		q += 3
+	default:
+		return 0
+	}
+	r, ok := hanAt(b, q)
+	if !ok || runeFlags[r]&fStop != 0 {
+		return 0
+	}
+	q += 3
+	if _, more := hanAt(b, q); more {
+		return 0
+	}
 	return q
 }
 

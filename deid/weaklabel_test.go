@@ -24,3 +24,25 @@ func TestNameAfterWeakLabel(t *testing.T) {
 		t.Errorf("csv: got %q, want %q", out, want)
 	}
 }
+
+// TestRelativesAndSpacedNames: names after the relatives and others a
+// note mentions (妻子李秀英来电, 家属黄小明代办, 老婆叫刘晓燕), after more
+// role labels (来电人：, 推荐人), and two-character names spaced as forms
+// align them after a name label (联系人：张 三); a review found each in
+// clear. Words that only start like them stay.
+func TestRelativesAndSpacedNames(t *testing.T) {
+	checkOutputs(t, Options{Format: Text, TextNames: "context"}, []inOut{
+		{"妻子李秀英来电\n", "妻子李**来电\n"},
+		{"家属黄小明代办\n", "家属黄**代办\n"},
+		{"老婆叫刘晓燕\n", "老婆叫刘**\n"},
+		{"来电人：赵敏\n", "来电人：赵*\n"},
+		{"推荐人李秀英\n", "推荐人李**\n"},
+		{"联系人：张 三\n", "联系人：张 *\n"},
+		{"姓名：王\u3000芳\n", "姓名：王**\n"},
+		{"收件人 李 娜\n", "收件人 李 *\n"},
+		{"朋友们都来了\n", "朋友们都来了\n"},
+		{"顾问费用100元\n", "顾问费用100元\n"},
+		{"儿子叫什么\n", "儿子叫什么\n"},
+		{"联系人：张 经理\n", "联系人：张 经理\n"},
+	})
+}

@@ -504,6 +504,14 @@ func provinceAt(b []byte, p int) int {
 	return 0
 }
 
+// inPlaceName reports whether the function word r also stands in place
+// names (和平区, 人和街, 向阳路, 并州路, 且末县, 从化区) and in road junctions
+// (文化路与农业路): within an address (after a label or a first component)
+// it is read as part of a component that a suffix closes.
+func inPlaceName(r rune) bool {
+	return r == '和' || r == '向' || r == '并' || r == '且' || r == '从' || r == '与'
+}
+
 // emitAddress emits the address b[start:end] just read by addressAt, with
 // the length of its province, city and district, which masking keeps.
 func (s *scan) emitAddress(start, end int) {
@@ -551,7 +559,7 @@ func (s *scan) addressAt(p int, labelled bool) int {
 				continue
 			}
 			r, ok := hanAt(b, t)
-			if !ok || runeStops[r] {
+			if !ok || runeStops[r] && !(inPlaceName(r) && (comps > 0 || labelled)) {
 				break
 			}
 			if runes > 0 && suffixIndex[r] != 0 {

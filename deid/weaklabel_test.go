@@ -46,3 +46,22 @@ func TestRelativesAndSpacedNames(t *testing.T) {
 		{"联系人：张 经理\n", "联系人：张 经理\n"},
 	})
 }
+
+// TestAddressWithFunctionWords: place names that hold a function word
+// (和平区, 向阳路, 并州路, 人和街, 且末县, 从化区) and road junctions
+// (文化路与农业路) are read within an address; a review found them in clear.
+// Outside an address the words still end one.
+func TestAddressWithFunctionWords(t *testing.T) {
+	checkOutputs(t, Options{Format: Text, TextNames: "context"}, []inOut{
+		{"地址：天津市和平区南京路189号津汇广场2座1801\n", "地址：天津市和平区*****************\n"},
+		{"地址：哈尔滨市香坊区和平路100号\n", "地址：哈尔滨市香坊区*******\n"},
+		{"地址：长春市朝阳区向阳路12号\n", "地址：长春市朝阳区******\n"},
+		{"地址：太原市迎泽区并州路100号\n", "地址：太原市迎泽区*******\n"},
+		{"地址：重庆市九龙坡区人和街100号\n", "地址：重庆市九龙坡区*******\n"},
+		{"地址：广州市从化区街口街道8号\n", "地址：广州市从化区******\n"},
+		{"地址：郑州市金水区文化路与农业路交叉口\n", "地址：郑州市金水区*******交叉口\n"},
+		{"沈阳市和平区南京北街100号\n", "沈阳市和平区********\n"},
+		{"我在北京市和朋友吃饭\n", "我在北京市和朋友吃饭\n"},
+		{"他住在上海市浦东新区，和我一样\n", "他住在上海市浦东新区，和我一样\n"},
+	})
+}

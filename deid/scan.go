@@ -214,6 +214,13 @@ func (s *scan) word(i int) int {
 			return e
 		}
 	}
+	// receiverName=周九, <name>王五</name>, "addr":"…": a field name
+	// that names a person or an address, and its value.
+	if j == i && (i == 0 || byteClass[b[i-1]] != cLetter) {
+		if e := s.inlineKey(i); e > 0 {
+			return e
+		}
+	}
 	// DOB, Date of birth, Passport No. … introduce a date of birth or a
 	// passport number.
 	if j == i && (i == 0 || byteClass[b[i-1]] != cLetter) && kindLead[b[i]] {

@@ -130,6 +130,13 @@ func (s *scan) han(i int) int {
 						s.emitAddress(p, e)
 						return e
 					}
+				case t.label == labelNameSelf && dottedNameAt(b, p) > 0 && p >= s.last,
+					(t.label == labelName || colon) && dottedNameAt(b, p) > 0 && p >= s.last:
+					// 阿依古丽·买买提: a name of two or three parts joined
+					// by a middle dot.
+					e := dottedNameAt(b, p)
+					s.emit(Name, p, e, 0, 0)
+					return e
 				case t.label == labelNameSelf:
 					if e := selfName(b, p); e > 0 && p >= s.last {
 						s.emit(Name, p, e, 0, 0)
@@ -396,6 +403,63 @@ func nameAt(b []byte, p int) int {
 	}
 	// A name is followed by something other than more ideographs of the same
 	// word, or by a stop.
+	return q
+}
+
+// nameDotAt returns the width of the dot that joins the parts of a
+// transliterated name at b[i] (·, •, ・, ．, .), or 0.
+func nameDotAt(b []byte, i int) int {
+	for _, d := range []string{"·", "•", "・", "．", "."} {
+		if hasPrefixAt(b, i, d) {
+			return len(d)
+		}
+	}
+	return 0
+}
+
+// dotNameStop reports whether r ends the last part of a dotted name:
+// words that follow a name (的, 是, 来, 说 …), but not 不 or 都, which
+// stand in such names (阿不都热合曼).
+func dotNameStop(r rune) bool {
+	switch r {
+	case '的', '是', '来', '去', '说', '和', '与', '了', '到', '将', '已', '于', '在', '给', '向', '从', '对', '被', '把', '先', '女', '电', '手', '身', '地', '住', '家':
+		return true
+	}
+	return false
+}
+
+// dottedNameAt reads a name of two or three parts of ideographs joined by
+// a middle dot (阿依古丽·买买提, 热依扎·阿不都热合曼), as Uyghur, Tibetan
+// and foreign names are written, at b[p]. The last part ends at a word
+// that ends a name. It returns the name's end, or 0.
+func dottedNameAt(b []byte, p int) int {
+	q, parts := p, 0
+	for parts < 3 {
+		k := 0
+		for k < 8 {
+			r, ok := hanAt(b, q)
+			if !ok || k > 0 && parts > 0 && (dotNameStop(r) || stopPairAt(b, q)) {
+				break
+			}
+			q += 3
+			k++
+		}
+		if k == 0 {
+			return 0
+		}
+		parts++
+		d := nameDotAt(b, q)
+		if d == 0 {
+			break
+		}
+		if _, ok := hanAt(b, q+d); !ok {
+			break
+		}
+		q += d
+	}
+	if parts < 2 {
+		return 0
+	}
 	return q
 }
 

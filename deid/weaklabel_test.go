@@ -65,3 +65,18 @@ func TestAddressWithFunctionWords(t *testing.T) {
 		{"他住在上海市浦东新区，和我一样\n", "他住在上海市浦东新区，和我一样\n"},
 	})
 }
+
+// TestDottedNames: Uyghur, Tibetan and foreign names written in parts
+// joined by a middle dot are masked whole after a name label or 我是; a
+// review found the part after the dot in clear.
+func TestDottedNames(t *testing.T) {
+	checkOutputs(t, Options{Format: Text, TextNames: "context"}, []inOut{
+		{"联系人：阿依古丽·买买提\n", "联系人：阿*******\n"},
+		{"联系人：阿依古丽•买买提\n", "联系人：阿*******\n"},
+		{"姓名：阿依古丽.买买提\n", "姓名：阿*******\n"},
+		{"我是热依扎·阿不都热合曼，电话13812345678\n", "我是热*********，电话138****5678\n"},
+		{"联系人：买买提·艾力先生\n", "联系人：买*****先生\n"},
+		{"联系人：阿依古丽·买买提的电话\n", "联系人：阿*******的电话\n"},
+		{"客户服务中心·北京\n", "客户服务中心·北京\n"},
+	})
+}

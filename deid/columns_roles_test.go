@@ -125,3 +125,15 @@ func TestRowsAboveHeader(t *testing.T) {
 		}
 	}
 }
+
+// TestExcelTextCells: order exports write long numbers as text formulas
+// (="3412345678901234567"); such cells are read as they stand, their
+// personal data masked, and not neutralised, while other formulas are.
+func TestExcelTextCells(t *testing.T) {
+	in := "订单编号,收货人姓名,联系手机\n=\"3412345678901234567\",张三,=\"13812345678\"\n=1+2,李四,@SUM(A1)\n"
+	out, sum := process(t, Policy{Format: CSV}, nil, []byte(in), Options{})
+	want := "订单编号,收货人姓名,联系手机\n=\"3412345678901234567\",张*,=\"138****5678\"\n'=1+2,李*,********\n"
+	if string(out) != want || sum.FailedRecords != 0 {
+		t.Errorf("got %q (%d failed), want %q", out, sum.FailedRecords, want)
+	}
+}

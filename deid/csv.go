@@ -200,7 +200,7 @@ func parseRecord(b []byte, fs []field, final bool) ([]byte, []field, bool, recIn
 		case f.quoted && i != closed:
 			f.quoted = false // text after the closing quote: keep it as data
 			f.bad = badAfterQuote
-		case !f.quoted && !f.open && bare:
+		case !f.quoted && !f.open && bare && !excelText(b[f.start:i]):
 			f.bad = badBareQuote
 		}
 		if f.bad != 0 {
@@ -293,7 +293,9 @@ var formulaStart = [256]bool{'=': true, '+': true, '-': true, '@': true, '\t': t
 // neutralise gives the cell that starts at out[at] a leading quote when a
 // spreadsheet would read it as a formula.
 func (st *state) neutralise(out []byte, at int) []byte {
-	if st.raw || at >= len(out) || !formulaStart[out[at]] {
+	if st.raw || at >= len(out) || !formulaStart[out[at]] || excelText(out[at:]) {
+		// A text formula (="3412…") is a string constant: Excel runs
+		// nothing in it, and the leading ' would show its quotes.
 		return out
 	}
 	st.neutral++
@@ -312,6 +314,14 @@ func unquote(dst []byte, offs []int, raw []byte) ([]byte, []int) {
 	}
 	offs = append(offs, len(raw)-1)
 	return dst, offs
+}
+
+// excelText reports whether the unquoted field v is a text formula, as
+// shops' order exports write long numbers so that Excel keeps their digits
+// (="3412345678901234567"): its only quotes open and close what follows
+// the '='. Such a field is read as it stands, not as a broken quote.
+func excelText(v []byte) bool {
+	return len(v) >= 3 && v[0] == '=' && v[1] == '"' && v[len(v)-1] == '"' && bytes.IndexByte(v[2:len(v)-1], '"') < 0
 }
 
 // csv de-identifies a CSV stream record by record. A record that cannot

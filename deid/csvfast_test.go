@@ -51,7 +51,7 @@ func parseRecordRef(b []byte, fs []field, final bool) ([]byte, []field, bool) {
 		switch {
 		case f.quoted && i != closed:
 			f.quoted, f.bad = false, badAfterQuote
-		case !f.quoted && !f.open && strings.IndexByte(string(b[f.start:i]), '"') >= 0:
+		case !f.quoted && !f.open && strings.IndexByte(string(b[f.start:i]), '"') >= 0 && !excelText(b[f.start:i]):
 			f.bad = badBareQuote
 		}
 		f.end = i

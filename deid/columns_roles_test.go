@@ -56,6 +56,9 @@ func TestFormHeaders(t *testing.T) {
 		"csrq": BirthDate,
 		// Attributes, not the data.
 		"账户余额": 0, "账户类型": 0, "备注": 0, "location_type": 0, "street_count": 0,
+		"手机型号": 0, "车牌颜色": 0, "联系人来源": 0, "联系人数": 0, "身份证类型": 0, "地址类型": 0, "手机品牌": 0,
+		"电话状态": 0, "车牌类型": 0, "银行卡类型": 0, "收件人确认": 0, "手机是否实名": 0, "紧急联系人关系": 0, "手机号归属地": 0,
+		"手机号码": Mobile, "车牌号": Plate, "身份证号码": IDCard, "银行卡号": BankCard,
 	}
 	for h, want := range tests {
 		if got := InferEntity(h); got != want {

@@ -488,6 +488,9 @@ func inferColumn(column string) (Entity, bool) {
 	if k == "" {
 		return 0, false
 	}
+	if strings.Contains(k, "是否") {
+		return 0, false // a yes-or-no column: 手机是否实名
+	}
 	toks := headerTokens(name)
 	for i := range columnWords {
 		w := &columnWords[i]
@@ -505,10 +508,28 @@ func inferColumn(column string) (Entity, bool) {
 				return w.entity, w.role
 			}
 		case strings.Contains(k, w.word):
+			if cjkAttribute(k[strings.Index(k, w.word)+len(w.word):]) {
+				continue // 手机型号, 车牌颜色, 证件类型: about the thing
+			}
 			return w.entity, w.role
 		}
 	}
 	return 0, false
+}
+
+// cjkAttributes, right after a column word, make a header about an
+// attribute of the phone, plate, card or person rather than the data
+// itself (手机型号, 车牌颜色, 身份证类型, 紧急联系人关系, 联系人数).
+var cjkAttributes = []string{"型号", "品牌", "颜色", "类型", "類型", "种类", "状态", "狀態", "来源", "來源", "渠道", "数量", "数", "數", "关系", "關係", "确认", "是否", "归属", "運營商", "运营商", "等级", "余额", "餘額"}
+
+func cjkAttribute(rest string) bool {
+	rest = strings.TrimPrefix(strings.TrimPrefix(rest, "号"), "码")
+	for _, a := range cjkAttributes {
+		if strings.HasPrefix(rest, a) {
+			return true
+		}
+	}
+	return false
 }
 
 // joinCJK drops the spaces between two CJK characters, with which forms

@@ -7,6 +7,23 @@ package deid
 // masked as that column's would be. Only names and addresses are read
 // here: numbers, e-mail and identifiers are found wherever they stand.
 
+// keyByte marks the bytes of a field name: letters, digits, '_', '-', '.'.
+var keyByte = func() (t [256]bool) {
+	for c := 0; c < 256; c++ {
+		t[c] = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.'
+	}
+	return t
+}()
+
+// keyFollow marks what may follow a field name before its value: '=',
+// ':', '>' (XML), '"' (JSON) and a space.
+var keyFollow = func() (t [256]bool) {
+	for _, c := range "=:>\" " {
+		t[c] = true
+	}
+	return t
+}()
+
 // inlineKey reads the value after the Latin field name at b[i] when the
 // name is followed by '=', ':' (also after a closing quote) or, opened by
 // '<', '>', and names a person or an address. It emits the value and
@@ -14,14 +31,14 @@ package deid
 func (s *scan) inlineKey(i int) int {
 	b := s.b
 	n := len(b)
-	if i > 0 && (isWordByte(b[i-1]) || b[i-1] == '-' || b[i-1] == '.') {
+	if i > 0 && keyByte[b[i-1]] {
 		return 0 // inside a field name: product_name
 	}
 	k := i
-	for k < n && (isWordByte(b[k]) || b[k] == '-' || b[k] == '.') {
+	for k < n && keyByte[b[k]] {
 		k++
 	}
-	if k == i || k-i > 40 {
+	if k == i || k-i > 40 || k == n || !keyFollow[b[k]] {
 		return 0
 	}
 	key := b[i:k]

@@ -70,6 +70,13 @@ func (s *scan) han(i int) int {
 				return e
 			}
 		}
+		if i+4 < len(b) && b[i+3] == ' ' && plateLabelBefore(b, i) {
+			// 车牌 粤 B 12345: spaced after the province, after a label.
+			if e := plateEnd(b, i+4); e > 0 {
+				s.emit(Plate, i, e, 0, 0)
+				return e
+			}
+		}
 	}
 	if f&fTrigger != 0 {
 		for _, t := range triggerWords(r) {
@@ -304,6 +311,24 @@ func plateChar(c byte) bool { return isDigit(c) || plateLetter(c) }
 // the serial. It returns the end of the plate or 0. Serials are five
 // characters (GA 36), six for new-energy plates (D or F first for small
 // vehicles, last for large ones), or four and a special suffix such as 学.
+// plateLabelBefore reports whether a plate label (车牌, 车牌号, 车牌号码,
+// 号牌) ends right before b[i], but for spaces and a colon.
+func plateLabelBefore(b []byte, i int) bool {
+	p := i
+	for p > 0 && (b[p-1] == ' ' || b[p-1] == ':') {
+		p--
+	}
+	if p >= 3 && string(b[p-3:p]) == "：" {
+		p -= 3
+	}
+	for _, l := range []string{"车牌", "車牌", "车牌号", "車牌號", "车牌号码", "号牌", "號牌"} {
+		if p >= len(l) && string(b[p-len(l):p]) == l {
+			return true
+		}
+	}
+	return false
+}
+
 func plateEnd(b []byte, i int) int {
 	n := len(b)
 	if i >= n || !plateLetter(b[i]) {

@@ -80,3 +80,13 @@ func TestDottedNames(t *testing.T) {
 		{"客户服务中心·北京\n", "客户服务中心·北京\n"},
 	})
 }
+
+// TestSpacedPlateAfterLabel: a plate spaced after its province (车牌 粤 B
+// 12345) is read after a plate label; a review found it in clear.
+func TestSpacedPlateAfterLabel(t *testing.T) {
+	checkOutputs(t, Options{Format: Text, TextNames: "context"}, []inOut{
+		{"车牌 粤 B 12345\n", "车牌 粤 * ****5\n"},
+		{"车牌号：京 A 88888\n", "车牌号：京 * ****8\n"},
+		{"粤 B 12345\n", "粤 B 12345\n"},
+	})
+}

@@ -208,6 +208,12 @@ func (s *scan) word(i int) int {
 			return e
 		}
 	}
+	// Mr Wang Wei, Dear Zhang Wei: a name in pinyin after an English title.
+	if j == i && latinTitleLead[b[i]] && (i == 0 || byteClass[b[i-1]] != cLetter) {
+		if e := s.latinTitleName(i); e > 0 {
+			return e
+		}
+	}
 	// "Address:" introduces an address as 地址 does.
 	if j == i && (b[i] == 'a' || b[i] == 'A') && (i == 0 || byteClass[b[i-1]] != cLetter) {
 		if e := s.latinAddress(i); e > 0 {

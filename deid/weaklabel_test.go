@@ -90,3 +90,17 @@ func TestSpacedPlateAfterLabel(t *testing.T) {
 		{"粤 B 12345\n", "粤 B 12345\n"},
 	})
 }
+
+// TestPinyinNameAfterTitle: a name in pinyin after an English title (Mr,
+// Ms, Dear, Customer …) is masked when it starts with a common surname; a
+// review found such names in clear. Other capitalised words stay.
+func TestPinyinNameAfterTitle(t *testing.T) {
+	checkOutputs(t, Options{Format: Text, TextNames: "context"}, []inOut{
+		{"Customer Wang Xiaoming called\n", "Customer W*** ******** called\n"},
+		{"Ms Li Na will pick up\n", "Ms L* ** will pick up\n"},
+		{"Dear Zhang Wei,\n", "Dear Z**** ***,\n"},
+		{"Dear Customer, thanks\n", "Dear Customer, thanks\n"},
+		{"Mr Smith Jones\n", "Mr Smith Jones\n"},
+		{"Dr Who\n", "Dr Who\n"},
+	})
+}

@@ -9,11 +9,14 @@ var onlineWords = []struct {
 	word   string
 	entity Entity
 }{
-	{"企鹅号", QQ}, {"企鹅", QQ}, {"扣扣", QQ}, {"加我Q", QQ}, {"加我q", QQ}, {"加Q", QQ}, {"加q", QQ},
+	{"企鹅号", QQ}, {"企鹅", QQ}, {"扣扣", QQ}, {"球球", QQ},
+	{"加我QQ", QQ}, {"加我qq", QQ}, {"加QQ", QQ}, {"加qq", QQ}, {"加我Q", QQ}, {"加我q", QQ}, {"加Q", QQ}, {"加q", QQ},
 	// "qq/微信同号 123": the same number on both; before another word
 	// ("微信同号 Q:123") that word's number is a QQ number too.
 	{"微信同号", QQ},
 	{"微信号", WeChat}, {"微信", WeChat}, {"薇信", WeChat}, {"微訊", WeChat}, {"威信号", WeChat}, {"威信", WeChat},
+	// Spellings that get past filters: 徽信, 绿泡泡 (the green bubble).
+	{"徽信", WeChat}, {"绿泡泡", WeChat},
 	// Sales chat: "加V", "加微", and 微 or 薇 alone only before a colon.
 	{"加V", WeChat}, {"加v", WeChat}, {"加微信", WeChat}, {"加微", WeChat}, {"微：", WeChat}, {"微:", WeChat}, {"薇：", WeChat}, {"薇:", WeChat},
 }
@@ -24,7 +27,7 @@ var asciiTriggers = []struct {
 	word   string
 	entity Entity
 }{
-	{"QQ", QQ}, {"qq", QQ}, {"Qq", QQ}, {"Q", QQ}, {"q", QQ},
+	{"QQ", QQ}, {"qq", QQ}, {"Qq", QQ}, {"Q Q", QQ}, {"Q", QQ}, {"q", QQ},
 	{"WeChat", WeChat}, {"Wechat", WeChat}, {"wechat", WeChat}, {"WECHAT", WeChat}, {"WeiXin", WeChat}, {"Weixin", WeChat}, {"weixin", WeChat},
 	{"VX", WeChat}, {"Vx", WeChat}, {"vx", WeChat}, {"WX", WeChat}, {"Wx", WeChat}, {"wx", WeChat},
 	{"V信", WeChat}, {"v信", WeChat},
@@ -50,10 +53,10 @@ func asciiTrigger(b []byte, i int) (Entity, int) {
 		if t.word[len(t.word)-1] < 0x80 && end < len(b) && (byteClass[b[end]] == cLetter || b[end] == '_') {
 			continue
 		}
-		if (t.word == "Q" || t.word == "q") && !(hasPrefixAt(b, end, ":") || hasPrefixAt(b, end, "：") || hasPrefixAt(b, end, "号")) {
+		if (t.word == "Q" || t.word == "q") && !(colonAfter(b, end) || hasPrefixAt(b, end, "号") || qqDigitsAt(b, end)) {
 			continue
 		}
-		if (t.word == "V" || t.word == "v") && !(i > 0 && b[i-1] == '+') {
+		if (t.word == "V" || t.word == "v") && !(i > 0 && b[i-1] == '+' || hasPrefixAt(b[:i], max(i-3, 0), "＋") && i >= 3 || colonAfter(b, end) && letterAfterColon(b, end)) {
 			continue
 		}
 		return t.entity, end
@@ -78,8 +81,51 @@ func wxidEnd(b []byte, i int) int {
 	return q
 }
 
+// colonAfter reports whether a colon, ASCII or full-width, follows b[p]
+// after spaces (Q : 747176778).
+func colonAfter(b []byte, p int) bool {
+	for p < len(b) && b[p] == ' ' {
+		p++
+	}
+	return p < len(b) && b[p] == ':' || hasPrefixAt(b, p, "：")
+}
+
+// letterAfterColon reports whether a Latin letter follows the colon after
+// b[p] (V：jiang_hui520, not V: 220).
+func letterAfterColon(b []byte, p int) bool {
+	for p < len(b) && b[p] == ' ' {
+		p++
+	}
+	if p < len(b) && b[p] == ':' {
+		p++
+	} else {
+		p += len("：")
+	}
+	for p < len(b) && b[p] == ' ' {
+		p++
+	}
+	return p < len(b) && byteClass[b[p]] == cLetter
+}
+
+// qqDigitsAt reports whether a QQ number stands at b[p] after a lone Q,
+// after one space (Q 288421735: 6 to 11 digits) or attached (Q920147754:
+// 8 to 11, as product codes such as Q123456 are shorter), the first not
+// 0, not followed by another digit or letter.
+func qqDigitsAt(b []byte, p int) bool {
+	least := 8
+	if p < len(b) && b[p] == ' ' {
+		p++
+		least = 6
+	}
+	q := p
+	for q < len(b) && isDigit(b[q]) {
+		q++
+	}
+	return q-p >= least && q-p <= 11 && b[p] != '0' && (q == len(b) || !isWordByte(b[q]))
+}
+
 // onlineSeps separate an introducing word from its identifier.
-var onlineSeps = []string{" ", ":", "：", "搜索", "搜", "|", "｜", "/", "、", "-", "－", "\t", "\u3000", "号码", "号", "是", "为", "ID:", "ID：", "id:", "id：", "ID ", "id ", "账号", "帐号", "(", ")", "（", "）"}
+var onlineSeps = []string{"TIM", " ", ":", "：", "搜索", "搜", "|", "｜", "/", "、", "-", "－", "\t", "\u3000", "号码", "号", "是", "为", "ID:", "ID：", "id:", "id：", "ID ", "id ", "账号", "帐号", "(", ")", "（", "）"}
 
 func skipOnlineSep(b []byte, p int) int {
 	for moved := true; moved && p < len(b); {

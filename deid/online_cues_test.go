@@ -26,20 +26,41 @@ func TestWeChatSalesCues(t *testing.T) {
 		{"微博 abcdefg123\n", "微博 abcdefg123\n"},
 		{"V zs19900307\n", "V zs19900307\n"},
 		{"维生素V abcdef1234\n", "维生素V abcdef1234\n"},
+		// Spellings that get past filters, and V before a colon.
+		{"徽信：fangyang1314（备注\n", "徽信：f***********（备注\n"},
+		{"绿泡泡：zhengzixuan52，\n", "绿泡泡：z************，\n"},
+		{"V : lj20817343～\n", "V : l*********～\n"},
+		{"V：jiang_hui520 备注\n", "V：j*********** 备注\n"},
+		{"，＋v baisiyu1314，欢迎\n", "，＋v b**********，欢迎\n"},
+		{"V: 220\n", "V: 220\n"},
 	})
 }
 
 // TestQQCues: QQ numbers after "加我Q", "q号", and "qq/微信同号" are
-// masked; a q alone, or inside a word, introduces nothing.
+// masked, and after a lone Q or q before 6 to 11 digits (one space
+// between) or 8 to 11 digits attached, as an independent corpus of posts
+// and classifieds writes them; a q inside a word, or before fewer digits
+// (型号Q123456, Q 2023年), introduces nothing.
 func TestQQCues(t *testing.T) {
 	checkOutputs(t, Options{Format: Text}, []inOut{
+		{"Q 288421735有事留言\n", "Q 2*******5有事留言\n"},
+		{"有意者请联系，Q920147754\n", "有意者请联系，Q9*******4\n"},
+		{"Q Q 287206192\n", "Q Q 2*******2\n"},
+		{"Q : 747176778‼️\n", "Q : 7*******8‼️\n"},
+		{"加qq 1672687，欢迎咨询\n", "加qq 1*****7，欢迎咨询\n"},
+		{"🐧: 828730840；\n", "🐧: 8*******0；\n"},
+		{"QQ/TIM：900430/发布\n", "QQ/TIM：9****0/发布\n"},
+		{"球球:430412425欢迎\n", "球球:4*******5欢迎\n"},
+		{"型号Q123456\n", "型号Q123456\n"},
+		{"Q 2023年\n", "Q 2023年\n"},
+		{"Q3 2023\n", "Q3 2023\n"},
 		{"qq/微信同号 123456789\n", "qq/微信同号 1*******9\n"},
 		{"微信同号 Q:1200422！\n", "微信同号 Q:1*****2！\n"},
 		{"q号:123456789\n", "q号:1*******9\n"},
 		{"加我Q 123456789\n", "加我Q 1*******9\n"},
 		{"加q：123456789\n", "加q：1*******9\n"},
 		{"Q：123456789\n", "Q：1*******9\n"},
-		{"q 123456789\n", "q 123456789\n"},
+		{"q 123456789\n", "q 1*******9\n"},
 		{"faq:12345678\n", "faq:12345678\n"},
 	})
 }

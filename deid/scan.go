@@ -128,6 +128,13 @@ func (r *Recognizer) appendScan(s *scan, dst []Match, text []byte, hint Entity) 
 		case cLead3:
 			i = s.han(i)
 		default:
+			// 🐧 (QQ's penguin) introduces a QQ number.
+			if hasPrefixAt(b, i, "🐧") {
+				if e := s.onlineID(i+4, QQ); e > 0 {
+					i = e
+					continue
+				}
+			}
 			i += 4
 		}
 	}

@@ -85,6 +85,7 @@ var labels = []label{
 	{"所在地", labelAddress}, {"位于", labelAddress}, {"寄往", labelAddress}, {"寄至", labelAddress},
 	{"送至", labelAddress}, {"送到", labelAddress}, {"寄到", labelAddress},
 	{"联系电话", labelPhone}, {"电话号码", labelPhone}, {"电话号", labelPhone}, {"电话", labelPhone}, {"座机号", labelPhone}, {"座机", labelPhone}, {"固话", labelPhone}, {"拨打", labelPhone}, {"致电", labelPhone},
+	{"传真", labelPhone}, {"傳真", labelPhone}, {"总机", labelPhone}, {"總機", labelPhone}, {"前台", labelPhone},
 }
 
 // provinces are the province-level divisions that can open an address.

@@ -27,3 +27,20 @@ func TestLocalLandlineAfterLabel(t *testing.T) {
 		{"备注\n电话：62345678\n", "备注\n电话：****5678\n"},
 	})
 }
+
+// TestLocalNumbersAfterMoreLabels: local fixed-line numbers after 传真,
+// 总机, 前台, Tel: and Fax:, and a second number of the same area after a
+// slash (0769-25222614/52969252); an independent corpus found them in
+// clear.
+func TestLocalNumbersAfterMoreLabels(t *testing.T) {
+	checkOutputs(t, Options{Format: Text, TextNames: "context"}, []inOut{
+		{"0769-25222614/52969252近地铁\n", "0769-****2614/****9252近地铁\n"},
+		{"传真:33421328，\n", "传真:****1328，\n"},
+		{"Tel: 6383 2930\n", "Tel: **** 2930\n"},
+		{"Fax. 33421328\n", "Fax. ****1328\n"},
+		{"前台 63832930\n", "前台 ****2930\n"},
+		{"总机 2843124。\n", "总机 ***3124。\n"},
+		{"Telegram: 12345678\n", "Telegram: 12345678\n"},
+		{"版本 2.0/20230101\n", "版本 2.0/20230101\n"},
+	})
+}

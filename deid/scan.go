@@ -215,6 +215,14 @@ func (s *scan) word(i int) int {
 			return e
 		}
 	}
+	// Tel: and Fax: introduce a fixed-line number, local ones too.
+	if j == i && (b[i]|0x20 == 't' || b[i]|0x20 == 'f') && (i == 0 || byteClass[b[i-1]] != cLetter) {
+		if p := latinPhoneLabel(b, i); p > 0 {
+			if e := s.localLandline(p); e > 0 {
+				return e
+			}
+		}
+	}
 	// Mr Wang Wei, Dear Zhang Wei: a name in pinyin after an English title.
 	if j == i && latinTitleLead[b[i]] && (i == 0 || byteClass[b[i-1]] != cLetter) {
 		if e := s.latinTitleName(i); e > 0 {
@@ -676,7 +684,65 @@ func (s *scan) number(i int) int {
 			g++
 		}
 	}
+	if k := len(s.out); k > 0 && s.out[k-1].Entity == Landline && s.out[k-1].End == next && next < n && b[next] == '/' {
+		// 0769-25222614/52969252: a second number of the same area.
+		if e := localDigitsEnd(b, next+1); e > 0 {
+			s.emit(Landline, next+1, e, 0, 0)
+			return e
+		}
+	}
 	return next
+}
+
+// latinPhoneLabel returns where the number starts after Tel, TEL, Fax or
+// FAX at b[i] with a colon or a dot and spaces (Tel: 6383 2930, Fax.
+// 33421328), or 0.
+func latinPhoneLabel(b []byte, i int) int {
+	p := 0
+	for _, w := range []string{"Tel", "TEL", "tel", "Fax", "FAX", "fax"} {
+		if hasPrefixAt(b, i, w) {
+			p = i + len(w)
+			break
+		}
+	}
+	if p == 0 || p < len(b) && byteClass[b[p]] == cLetter {
+		return 0
+	}
+	sep := false
+	for p < len(b) {
+		switch {
+		case b[p] == ':' || b[p] == '.':
+			p++
+			sep = true
+		case hasPrefixAt(b, p, "："):
+			p += 3
+			sep = true
+		case b[p] == ' ':
+			p++
+		default:
+			if !sep {
+				return 0
+			}
+			return p
+		}
+	}
+	return 0
+}
+
+// localDigitsEnd returns the end of a local fixed-line number at b[p]
+// (7 or 8 digits, the first not 0 or 1, not run into a word), or 0.
+func localDigitsEnd(b []byte, p int) int {
+	if p >= len(b) || b[p] < '2' || b[p] > '9' {
+		return 0
+	}
+	q := p
+	for q < len(b) && isDigit(b[q]) {
+		q++
+	}
+	if q-p < 7 || q-p > 8 || q < len(b) && (isWordByte(b[q]) || b[q] == '.' || b[q] == '@') {
+		return 0
+	}
+	return q
 }
 
 // readAmidLetters reports whether the entity e at b[start] is kept when

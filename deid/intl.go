@@ -23,6 +23,15 @@ func (s *scan) international(d []byte, plus, paren bool, gs []group, start int) 
 	n := len(d)
 	lead := 0
 	written := plus || paren
+	if !plus && (d[0] == '0' && n >= 9 && n <= 10 || d[0] >= '2' && n == 10) {
+		// A Taiwan number with its trunk 0 ((04)2371-1547) or a North
+		// American one without +1 (213-337-7768), where the text names
+		// the place (TW:, 台湾, 美国, US).
+		switch r := placeBefore(s.b, start); {
+		case r == "TW" && d[0] == '0', r == "US" && d[0] != '0':
+			return regional(d, r)
+		}
+	}
 	switch {
 	case plus || paren:
 	case n >= 10 && d[0] == '0' && d[1] == '0' && d[2] != '0':
@@ -146,6 +155,8 @@ func twGrouping(gs []group) bool {
 var placeWords = []struct{ word, region string }{
 	{"香港", "HK"}, {"港", "HK"}, {"HK", "HK"}, {"Hong Kong", "HK"}, {"HongKong", "HK"},
 	{"澳门", "MO"}, {"澳門", "MO"}, {"Macau", "MO"}, {"Macao", "MO"},
+	{"台湾", "TW"}, {"台灣", "TW"}, {"臺灣", "TW"}, {"Taiwan", "TW"}, {"TW", "TW"}, {"台北", "TW"}, {"臺北", "TW"},
+	{"美国", "US"}, {"美國", "US"}, {"USA", "US"}, {"US", "US"}, {"U.S.", "US"},
 }
 
 // placeLead marks the first bytes of placeWords.

@@ -44,3 +44,19 @@ func TestLocalNumbersAfterMoreLabels(t *testing.T) {
 		{"版本 2.0/20230101\n", "版本 2.0/20230101\n"},
 	})
 }
+
+// TestTaiwanAndUSByPlace: a Taiwan number with its trunk 0 and a North
+// American one without +1 are read where the text names the place (TW:,
+// 台湾, US, 美国) and the number plan validates them; an independent
+// corpus found them in clear.
+func TestTaiwanAndUSByPlace(t *testing.T) {
+	checkOutputs(t, Options{Format: Text, TextNames: "context"}, []inOut{
+		{"TW: 02-6064-9067\n", "TW: **-****-**67\n"},
+		{"台湾 (04)2371-1547\n", "台湾 (**)****-**47\n"},
+		{"US cell: (650) 290-2166\n", "US cell: (***) ***-**66\n"},
+		{"美国电话 213-337-7768\n", "美国电话 ***-***-**68\n"},
+		{"400-123-4567\n", "400-123-4567\n"},
+		{"台湾订单 0123456789\n", "台湾订单 0123456789\n"},
+		{"(650) 290-2166\n", "(650) 290-2166\n"},
+	})
+}

@@ -254,6 +254,9 @@ func (s *scan) localLandline(p int) int {
 	if digits < 7 || digits > 8 || q < n && (isWordByte(b[q]) || b[q] == '.' || b[q] == '@') {
 		return 0
 	}
+	if q+1 < n && (b[q] == ' ' || b[q] == '-') && isDigit(b[q+1]) {
+		return 0 // a longer number goes on: 4006-303-929
+	}
 	s.emit(Landline, p, q, 0, 0)
 	return q
 }

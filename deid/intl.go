@@ -36,7 +36,7 @@ func (s *scan) international(d []byte, plus, paren bool, gs []group, start int) 
 	case plus || paren:
 	case n >= 10 && d[0] == '0' && d[1] == '0' && d[2] != '0':
 		lead, written = 2, true
-	case len(gs) > 1 && groupLen(gs[0]) <= 3 && callingCode(d[:groupLen(gs[0])]):
+	case len(gs) > 1 && groupLen(gs[0]) <= 3 && !gs[1].decimal && callingCode(d[:groupLen(gs[0])]):
 		// The calling code stands as a group of its own; the national
 		// number must then be valid, not only possible.
 	case n == 10 && d[0] == '0' && d[1] == '9' && twGrouping(gs):

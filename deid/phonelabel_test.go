@@ -60,3 +60,17 @@ func TestTaiwanAndUSByPlace(t *testing.T) {
 		{"(650) 290-2166\n", "(650) 290-2166\n"},
 	})
 }
+
+// TestLookAlikesOfAnIndependentCorpus: IPv4 addresses, coordinates and a
+// 400 number in groups of 4-3-3 after 电话 stay as they are; an
+// independent corpus found them masked as phone numbers.
+func TestLookAlikesOfAnIndependentCorpus(t *testing.T) {
+	checkOutputs(t, Options{Format: Text, TextNames: "context"}, []inOut{
+		{"ip 192.168.11.109，~\n", "ip 192.168.11.109，~\n"},
+		{"服务器 172.16.162.137\n", "服务器 172.16.162.137\n"},
+		{"坐标 115.054125,44.980141 24小时在\n", "坐标 115.054125,44.980141 24小时在\n"},
+		{"400电话：4006-303-929；\n", "400电话：4006-303-929；\n"},
+		{"138.1234.5678\n", "138.****.5678\n"},
+		{"电话 6383 2930\n", "电话 **** 2930\n"},
+	})
+}

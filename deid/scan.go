@@ -580,6 +580,11 @@ func (s *scan) number(i int) int {
 		}
 		return end
 	}
+	if ng == 4 && dottedQuad(s.groups[:4]) {
+		// An IPv4 address (192.168.11.109) is no phone number, though
+		// its digits may read as one.
+		return s.groups[3].end
+	}
 	// Three or more blocks of four digits at the start are one long number
 	// (a card written in blocks): no match starts inside them.
 	// (A single group is never inside a run: its block is already false.)
@@ -727,6 +732,17 @@ func latinPhoneLabel(b []byte, i int) int {
 		}
 	}
 	return 0
+}
+
+// dottedQuad reports whether the four digit groups gs are joined by lone
+// dots and hold one to three digits each, as an IPv4 address does.
+func dottedQuad(gs []group) bool {
+	for k, g := range gs {
+		if l := groupLen(g); l < 1 || l > 3 || k > 0 && !g.decimal {
+			return false
+		}
+	}
+	return true
 }
 
 // localDigitsEnd returns the end of a local fixed-line number at b[p]

@@ -1,5 +1,7 @@
 package deid
 
+import "bytes"
+
 // The CJK side of the scanner: plates, names and addresses.
 
 // han handles the 3-byte UTF-8 character at b[i].
@@ -596,6 +598,12 @@ func provinceAt(b []byte, p int) int {
 	return 0
 }
 
+// dateShaped reports whether v, digits and dashes after an address, is a
+// date (2022-02-03) rather than a room number (3-1201).
+func dateShaped(v []byte) bool {
+	return len(v) >= 8 && len(v) <= 10 && v[4] == '-' && isDigit(v[0]) && isDigit(v[3]) && bytes.Count(v, []byte{'-'}) == 2
+}
+
 // inPlaceName reports whether the function word r also stands in place
 // names (和平区, 人和街, 向阳路, 并州路, 且末县, 从化区) and in road junctions
 // (文化路与农业路): within an address (after a label or a first component)
@@ -688,7 +696,7 @@ func (s *scan) addressAt(p int, labelled bool) int {
 	for t < n && t-q-sp < 12 && (isDigit(b[t]) || b[t] == '-' || plateLetter(b[t])) {
 		t++
 	}
-	if t > q+sp && (t == n || !isWordByte(b[t])) && (sp == 0 || level >= levelRoad && digitIn(b[q+sp:t]) && addrRunEnd(b, t)) {
+	if t > q+sp && (t == n || !isWordByte(b[t]) && b[t] != ':' && b[t] != '/') && !dateShaped(b[q+sp:t]) && (sp == 0 || level >= levelRoad && digitIn(b[q+sp:t]) && addrRunEnd(b, t)) {
 		q = t
 	}
 	if labelled {

@@ -61,9 +61,9 @@ func TestTaiwanAndUSByPlace(t *testing.T) {
 	})
 }
 
-// TestLookAlikesOfAnIndependentCorpus: IPv4 addresses, coordinates and a
-// 400 number in groups of 4-3-3 after 电话 stay as they are; an
-// independent corpus found them masked as phone numbers.
+// TestLookAlikesOfAnIndependentCorpus: IPv4 addresses, coordinates, a
+// 400 number in groups of 4-3-3 after 电话, and a date or time after an
+// address stay as they are; an independent corpus found them masked.
 func TestLookAlikesOfAnIndependentCorpus(t *testing.T) {
 	checkOutputs(t, Options{Format: Text, TextNames: "context"}, []inOut{
 		{"ip 192.168.11.109，~\n", "ip 192.168.11.109，~\n"},
@@ -71,6 +71,10 @@ func TestLookAlikesOfAnIndependentCorpus(t *testing.T) {
 		{"坐标 115.054125,44.980141 24小时在\n", "坐标 115.054125,44.980141 24小时在\n"},
 		{"400电话：4006-303-929；\n", "400电话：4006-303-929；\n"},
 		{"138.1234.5678\n", "138.****.5678\n"},
+		{"服务器 192.168.82.251 792号\n", "服务器 192.168.82.251 792号\n"},
+		{"北京市朝阳区建国路93号 2022-02-03 11:55\n", "北京市朝阳区****** 2022-02-03 11:55\n"},
+		{"深圳市南山区科技南路18号 12:30-20:00\n", "深圳市南山区******* 12:30-20:00\n"},
+		{"北京市朝阳区建国路93号 3-1201\n", "北京市朝阳区****** *-****\n"},
 		{"电话 6383 2930\n", "电话 **** 2930\n"},
 	})
 }

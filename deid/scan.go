@@ -580,7 +580,7 @@ func (s *scan) number(i int) int {
 		}
 		return end
 	}
-	if ng == 4 && dottedQuad(s.groups[:4]) {
+	if ng >= 4 && dottedQuad(s.groups[:4]) && (ng == 4 || !s.groups[4].decimal) {
 		// An IPv4 address (192.168.11.109) is no phone number, though
 		// its digits may read as one.
 		return s.groups[3].end

@@ -75,18 +75,6 @@ func (s *scan) latinNameLabel(i int) int {
 	return 0
 }
 
-// latinTitles put a person's name after them in English text: Mr Wang
-// Wei, Dear Zhang Wei, Customer Wang Xiaoming called.
-var latinTitles = []string{"Mr.", "Mr", "Mrs.", "Mrs", "Ms.", "Ms", "Miss", "Dr.", "Dr", "Dear", "Customer", "Client", "Patient", "customer", "client", "patient"}
-
-// latinTitleLead marks the first bytes of latinTitles.
-var latinTitleLead = func() (t [256]bool) {
-	for _, w := range latinTitles {
-		t[w[0]] = true
-	}
-	return t
-}()
-
 // pinyinSurnames are the commonest Chinese surnames in pinyin: after a
 // title, a name in Latin letters is read only when it starts with one
 // (Dear Customer, Mr Smith stay).
@@ -94,34 +82,47 @@ var pinyinSurnames = wordSet("Wang Li Zhang Liu Chen Yang Huang Zhao Wu Zhou Xu 
 	"Han Feng Deng Cao Peng Zeng Xiao Tian Dong Yuan Pan Yu Jiang Cai Du Ye Cheng Wei Su Lu Ding Ren Shen Yao Jin Fu Zhong Cui Tan " +
 	"Fan Wan Qian Shi Jia Xia Hou Dai Mo Kong Bai Qiu Qin Yin Xue Yan Duan Lei Long Tao Mao Hao Gu Meng Qi Kang Ji Wen Fang Ou Ouyang Situ Shangguan Zhuge")
 
+// isLatinTitle reports whether w is an English title that puts a
+// person's name after it: Mr Wang Wei, Dear Zhang Wei, Customer Wang
+// Xiaoming called.
+func isLatinTitle(w string) bool {
+	switch w {
+	case "Mr", "Mrs", "Ms", "Miss", "Dr", "Dear", "Customer", "Client", "Patient", "customer", "client", "patient":
+		return true
+	}
+	return false
+}
+
 // latinTitleName reads a name in pinyin after an English title at b[i]
-// (Mr Wang Wei, Dear Zhang Wei,): two or three capitalised words, the
-// first a common surname. It emits the name and returns its end, or 0.
+// (Mr Wang Wei, Mr. Chen Jie, Dear Zhang Wei,): two or three capitalised
+// words, the first a common surname. It emits the name and returns its
+// end, or 0.
 func (s *scan) latinTitleName(i int) int {
 	b := s.b
-	for _, t := range latinTitles {
-		if !hasPrefixAt(b, i, t) {
-			continue
-		}
-		p := i + len(t)
-		if p >= len(b) || b[p] != ' ' {
-			continue
-		}
-		for p < len(b) && b[p] == ' ' {
-			p++
-		}
-		q := p
-		for q < len(b) && byteClass[b[q]] == cLetter {
-			q++
-		}
-		if p < s.last || !pinyinSurnames[string(b[p:q])] {
-			return 0
-		}
-		if e := latinNameAt(b, p); e > 0 {
-			s.emit(Name, p, e, 0, 0)
-			return e
-		}
+	k := i
+	for k < len(b) && byteClass[b[k]] == cLetter {
+		k++
+	}
+	p := k
+	if p < len(b) && b[p] == '.' {
+		p++
+	}
+	if p >= len(b) || b[p] != ' ' || k-i < 2 || k-i > 8 || !isLatinTitle(string(b[i:k])) {
 		return 0
+	}
+	for p < len(b) && b[p] == ' ' {
+		p++
+	}
+	q := p
+	for q < len(b) && byteClass[b[q]] == cLetter {
+		q++
+	}
+	if p < s.last || !pinyinSurnames[string(b[p:q])] {
+		return 0
+	}
+	if e := latinNameAt(b, p); e > 0 {
+		s.emit(Name, p, e, 0, 0)
+		return e
 	}
 	return 0
 }

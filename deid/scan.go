@@ -215,31 +215,18 @@ func (s *scan) word(i int) int {
 			return e
 		}
 	}
-	// Tel: and Fax: introduce a fixed-line number, local ones too.
-	if j == i && (b[i]|0x20 == 't' || b[i]|0x20 == 'f') && (i == 0 || byteClass[b[i-1]] != cLetter) {
-		if p := latinPhoneLabel(b, i); p > 0 {
-			if e := s.localLandline(p); e > 0 {
+	// Latin labels: Tel:, Mr, Address:, receiverName= … A word that runs
+	// on into an at sign or digits (an e-mail address, C00000001) is
+	// none of them.
+	if j == i && (i == 0 || byteClass[b[i-1]] != cLetter) {
+		w := i + 1
+		for w < n && byteClass[b[w]] == cLetter {
+			w++
+		}
+		if w == n || b[w] != '@' && !isDigit(b[w]) {
+			if e := s.latinLabel(i); e > 0 {
 				return e
 			}
-		}
-	}
-	// Mr Wang Wei, Dear Zhang Wei: a name in pinyin after an English title.
-	if j == i && latinTitleLead[b[i]] && (i == 0 || byteClass[b[i-1]] != cLetter) {
-		if e := s.latinTitleName(i); e > 0 {
-			return e
-		}
-	}
-	// "Address:" introduces an address as 地址 does.
-	if j == i && (b[i] == 'a' || b[i] == 'A') && (i == 0 || byteClass[b[i-1]] != cLetter) {
-		if e := s.latinAddress(i); e > 0 {
-			return e
-		}
-	}
-	// receiverName=周九, <name>王五</name>, "addr":"…": a field name
-	// that names a person or an address, and its value.
-	if j == i && (i == 0 || byteClass[b[i-1]] != cLetter) {
-		if e := s.inlineKey(i); e > 0 {
-			return e
 		}
 	}
 	// DOB, Date of birth, Passport No. … introduce a date of birth or a
@@ -732,6 +719,31 @@ func latinPhoneLabel(b []byte, i int) int {
 		}
 	}
 	return 0
+}
+
+// latinLabel reads what follows a Latin label at b[i]: a local
+// fixed-line number after Tel: or Fax:, a name in pinyin after an English
+// title (Mr Wang Wei), an address after Address:, a name or an address
+// under a field name (receiverName=周九). It returns the end of what it
+// emitted, or 0.
+func (s *scan) latinLabel(i int) int {
+	b := s.b
+	if b[i]|0x20 == 't' || b[i]|0x20 == 'f' {
+		if p := latinPhoneLabel(b, i); p > 0 {
+			if e := s.localLandline(p); e > 0 {
+				return e
+			}
+		}
+	}
+	if e := s.latinTitleName(i); e > 0 {
+		return e
+	}
+	if b[i] == 'a' || b[i] == 'A' {
+		if e := s.latinAddress(i); e > 0 {
+			return e
+		}
+	}
+	return s.inlineKey(i)
 }
 
 // dottedQuad reports whether the four digit groups gs are joined by lone

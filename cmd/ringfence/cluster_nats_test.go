@@ -25,6 +25,8 @@ import (
 type natsProc struct {
 	name, url string
 	cmd       *exec.Cmd
+	logs      *lockedBuffer
+	done      chan struct{} // closed when the process has exited
 }
 
 // buildNATSServer builds nats-server from the module go.mod requires, into
@@ -63,50 +65,79 @@ func joinURLs(servers []*natsProc) string {
 
 func startNATSCluster(t *testing.T, bin string, n int) []*natsProc {
 	t.Helper()
-	var clientPorts, routes []string
-	var clusterPorts []string
-	for range n {
-		clientPorts = append(clientPorts, port(t))
-		cp := port(t)
-		clusterPorts = append(clusterPorts, cp)
-		routes = append(routes, "nats://127.0.0.1:"+cp)
+	clientPorts, clusterPorts := make([]string, n), make([]string, n)
+	var routes []string
+	for i := range n {
+		clientPorts[i], clusterPorts[i] = port(t), port(t)
+		routes = append(routes, "nats://127.0.0.1:"+clusterPorts[i])
 	}
 	base := t.TempDir()
-	var procs []*natsProc
-	for i := range n {
+	start := func(i int) *natsProc {
 		name := fmt.Sprintf("rf-%d", i+1)
 		cmd := exec.Command(bin, "-js", "-n", name, "-a", "127.0.0.1", "-p", clientPorts[i],
 			"-sd", filepath.Join(base, name), "--cluster_name", "rf",
 			"--cluster", "nats://127.0.0.1:"+clusterPorts[i], "--routes", strings.Join(routes, ","))
-		logs := &lockedBuffer{}
-		cmd.Stdout, cmd.Stderr = logs, logs
+		p := &natsProc{name: name, url: "nats://127.0.0.1:" + clientPorts[i], cmd: cmd, logs: &lockedBuffer{}, done: make(chan struct{})}
+		cmd.Stdout, cmd.Stderr = p.logs, p.logs
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		p := &natsProc{name: name, url: "nats://127.0.0.1:" + clientPorts[i], cmd: cmd}
-		t.Cleanup(func() { p.kill() })
-		procs = append(procs, p)
+		go func() { cmd.Wait(); close(p.done) }()
+		t.Cleanup(p.kill)
+		return p
 	}
-	for _, p := range procs {
-		if _, ok := waitFor(20*time.Second, func() bool {
-			c, err := net.Dial("tcp", strings.TrimPrefix(p.url, "nats://"))
-			if err == nil {
-				c.Close()
+	procs := make([]*natsProc, n)
+	for i := range n {
+		procs[i] = start(i)
+	}
+	for i := range n {
+		// A port chosen free may be taken by another test's process
+		// before the server binds it: the server then exits at once, and
+		// is started again on new ports (it routes to the others, whose
+		// ports are unchanged).
+		for try := 0; ; try++ {
+			p := procs[i]
+			_, ok := waitFor(20*time.Second, func() bool {
+				if p.exited() {
+					return true
+				}
+				c, err := net.Dial("tcp", strings.TrimPrefix(p.url, "nats://"))
+				if err == nil {
+					c.Close()
+				}
+				return err == nil
+			})
+			if ok && !p.exited() {
+				break
 			}
-			return err == nil
-		}); !ok {
-			t.Fatalf("nats-server %s does not accept connections", p.name)
+			if !p.exited() || try == 2 {
+				t.Fatalf("nats-server %s does not accept connections\n%s", p.name, p.logs)
+			}
+			t.Logf("nats-server %s exited at start (try %d), starting it on other ports:\n%s", p.name, try+1, p.logs)
+			clientPorts[i], clusterPorts[i] = port(t), port(t)
+			routes[i] = "nats://127.0.0.1:" + clusterPorts[i]
+			procs[i] = start(i)
 		}
 	}
 	return procs
 }
 
-// kill stops the server with SIGKILL and reaps it.
-func (p *natsProc) kill() {
-	if p.cmd.ProcessState == nil {
-		p.cmd.Process.Signal(syscall.SIGKILL)
-		p.cmd.Wait()
+// exited reports whether the server's process has ended.
+func (p *natsProc) exited() bool {
+	select {
+	case <-p.done:
+		return true
+	default:
+		return false
 	}
+}
+
+// kill stops the server with SIGKILL and waits for it to end.
+func (p *natsProc) kill() {
+	if !p.exited() {
+		p.cmd.Process.Signal(syscall.SIGKILL)
+	}
+	<-p.done
 }
 
 func port(t *testing.T) string {

@@ -55,6 +55,12 @@ func (s *scan) han(i int) int {
 				return e
 			}
 		}
+		if (hasPrefixAt(b, i, "ＱＱ") || hasPrefixAt(b, i, "ｑｑ")) && i >= s.last {
+			// ＱＱ：300642576, the label in full-width letters.
+			if e := s.onlineID(i+6, QQ); e > 0 {
+				return e
+			}
+		}
 		return i + 3
 	}
 	f := runeFlags[r]

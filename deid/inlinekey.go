@@ -26,8 +26,8 @@ var keyFollow = func() (t [256]bool) {
 
 // inlineKey reads the value after the Latin field name at b[i] when the
 // name is followed by '=', ':' (also after a closing quote) or, opened by
-// '<', '>', and names a person or an address. It emits the value and
-// returns its end, or 0.
+// '<', '>', and names a person, an address, a QQ number or a WeChat id. It
+// emits the value and returns its end, or 0.
 func (s *scan) inlineKey(i int) int {
 	b := s.b
 	n := len(b)
@@ -65,6 +65,10 @@ func (s *scan) inlineKey(i int) int {
 		return 0
 	}
 	e := InferEntity(string(key))
+	if e == QQ || e == WeChat {
+		// "qq":"7288166590", wx_id=xustudio: read as after QQ or 微信.
+		return s.onlineID(p, e)
+	}
 	if e != Name && e != Address {
 		return 0
 	}

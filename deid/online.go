@@ -9,14 +9,15 @@ var onlineWords = []struct {
 	word   string
 	entity Entity
 }{
-	{"企鹅号", QQ}, {"企鹅", QQ}, {"扣扣", QQ}, {"球球", QQ},
+	{"企鹅号", QQ}, {"企鹅", QQ}, {"扣扣", QQ}, {"球球", QQ}, {"抠抠", QQ},
 	{"加我QQ", QQ}, {"加我qq", QQ}, {"加QQ", QQ}, {"加qq", QQ}, {"加我Q", QQ}, {"加我q", QQ}, {"加Q", QQ}, {"加q", QQ},
 	// "qq/微信同号 123": the same number on both; before another word
 	// ("微信同号 Q:123") that word's number is a QQ number too.
 	{"微信同号", QQ},
 	{"微信号", WeChat}, {"微信", WeChat}, {"薇信", WeChat}, {"微訊", WeChat}, {"威信号", WeChat}, {"威信", WeChat},
 	// Spellings that get past filters: 徽信, 绿泡泡 (the green bubble).
-	{"徽信", WeChat}, {"绿泡泡", WeChat},
+	{"徽信", WeChat}, {"绿泡泡", WeChat}, {"维信", WeChat}, {"胃信", WeChat}, {"卫星", WeChat}, {"微 信", WeChat},
+	{"微❤", WeChat}, {"威：", WeChat}, {"威:", WeChat}, {"ⓥ", WeChat}, {"✌", WeChat},
 	// Sales chat: "加V", "加微", and 微 or 薇 alone only before a colon.
 	{"加V", WeChat}, {"加v", WeChat}, {"加微信", WeChat}, {"加微", WeChat}, {"微：", WeChat}, {"微:", WeChat}, {"薇：", WeChat}, {"薇:", WeChat},
 }
@@ -27,10 +28,10 @@ var asciiTriggers = []struct {
 	word   string
 	entity Entity
 }{
-	{"QQ", QQ}, {"qq", QQ}, {"Qq", QQ}, {"Q Q", QQ}, {"Q", QQ}, {"q", QQ},
+	{"QQ", QQ}, {"qq", QQ}, {"Qq", QQ}, {"Q Q", QQ}, {"Q扣", QQ}, {"Q", QQ}, {"q", QQ},
 	{"WeChat", WeChat}, {"Wechat", WeChat}, {"wechat", WeChat}, {"WECHAT", WeChat}, {"WeiXin", WeChat}, {"Weixin", WeChat}, {"weixin", WeChat},
 	{"VX", WeChat}, {"Vx", WeChat}, {"vx", WeChat}, {"WX", WeChat}, {"Wx", WeChat}, {"wx", WeChat},
-	{"V信", WeChat}, {"v信", WeChat},
+	{"V信", WeChat}, {"v信", WeChat}, {"V❤", WeChat}, {"v❤", WeChat},
 	{"V", WeChat}, {"v", WeChat}, // only after "+" ("+V zs1990")
 }
 
@@ -125,7 +126,7 @@ func qqDigitsAt(b []byte, p int) bool {
 }
 
 // onlineSeps separate an introducing word from its identifier.
-var onlineSeps = []string{"TIM", " ", ":", "：", "搜索", "搜", "|", "｜", "/", "、", "-", "－", "\t", "\u3000", "号码", "号", "是", "为", "ID:", "ID：", "id:", "id：", "ID ", "id ", "账号", "帐号", "(", ")", "（", "）"}
+var onlineSeps = []string{"TIM", "\uFE0F", "→", "👉", "~", "～", " ", ":", "：", "搜索", "搜", "|", "｜", "/", "、", "-", "－", "\t", "\u3000", "号码", "号", "是", "为", "ID:", "ID：", "id:", "id：", "ID ", "id ", "账号", "帐号", "(", ")", "（", "）"}
 
 func skipOnlineSep(b []byte, p int) int {
 	for moved := true; moved && p < len(b); {

@@ -64,3 +64,26 @@ func TestQQCues(t *testing.T) {
 		{"faq:12345678\n", "faq:12345678\n"},
 	})
 }
+
+// TestDisguisedOnlineCues: the spellings a second independent corpus
+// used to get QQ numbers and WeChat ids past platform filters, and the
+// ids under field names in JSON and log lines.
+func TestDisguisedOnlineCues(t *testing.T) {
+	checkOutputs(t, Options{Format: Text, TextNames: "context"}, []inOut{
+		{"团长私👉v❤：liuli_1963\n", "团长私👉v❤：l*********\n"},
+		{"微❤️：Ivyxx9\n", "微❤️：I*****\n"},
+		{"感兴趣的加：威：bo_666🙏\n", "感兴趣的加：威：b*****🙏\n"},
+		{"✌️：zhaolong1314\n", "✌️：z***********\n"},
+		{"dd我~Vx→lgd906231\n", "dd我~Vx→l********\n"},
+		{"卫星：pxu0_556n2d\n", "卫星：p**********\n"},
+		{"直接联系胃信 jack_ma\n", "直接联系胃信 j******\n"},
+		{"感兴趣可以微 信：fangmingyan1314\n", "感兴趣可以微 信：f**************\n"},
+		{"团长请ⓥ luna_gao\n", "团长请ⓥ l*******\n"},
+		{"留个你ＱＱ：300642576\n", "留个你ＱＱ：3*******6\n"},
+		{"感兴趣的加抠抠：420940954\n", "感兴趣的加抠抠：4*******4\n"},
+		{"{\"wechat\":\"car-jiaju_84\",\"sku\":1}\n", "{\"wechat\":\"c***********\",\"sku\":1}\n"},
+		{"sms - wx_id=xustudio\n", "sms - wx_id=x*******\n"},
+		{"log: {\"qq\":89754660, \"ts\":1}\n", "log: {\"qq\":8******0, \"ts\":1}\n"},
+		{"卫星导航很好用\n", "卫星导航很好用\n"},
+	})
+}

@@ -78,3 +78,25 @@ func TestLookAlikesOfAnIndependentCorpus(t *testing.T) {
 		{"电话 6383 2930\n", "电话 **** 2930\n"},
 	})
 }
+
+// TestDisguisedPhones: mobiles split by one separator used twice, fixed
+// lines with / or ~ after the area code and keycap digits, as a second
+// independent corpus wrote them; dates and codes of other shapes stay.
+func TestDisguisedPhones(t *testing.T) {
+	checkOutputs(t, Options{Format: Text, TextNames: "context"}, []inOut{
+		{"Mobile: 1️⃣3️⃣5️⃣0️⃣7️⃣2️⃣9️⃣0️⃣5️⃣5️⃣9️⃣\n", "Mobile: 1️⃣3️⃣5️⃣*️⃣*️⃣*️⃣*️⃣0️⃣5️⃣5️⃣9️⃣\n"},
+		{"电话微信同号 151_3779_3722\n", "电话微信同号 151_****_3722\n"},
+		{"TEL178_5393_8333thx\n", "TEL178_****_8333thx\n"},
+		{"链家 171·9389·3620\n", "链家 171·****·3620\n"},
+		{"联系方式：195/7172/2327\n", "联系方式：195/****/2327\n"},
+		{"联系电话：162➕2083➕8112\n", "联系电话：162➕****➕8112\n"},
+		{"mob:176 加 1472 加 1971\n", "mob:176 加 **** 加 1971\n"},
+		{"电话是166哦9453哦2621\n", "电话是166哦****哦2621\n"},
+		{"座机号 027~64600767\n", "座机号 027~****0767\n"},
+		{"座机：0757/69939134\n", "座机：0757/****9134\n"},
+		{"2022/9/23\n", "2022/9/23\n"},
+		{"100/1000/1000\n", "100/1000/1000\n"},
+		{"订单 123/4567/8901\n", "订单 123/4567/8901\n"},
+		{"版本 105/2023/1234\n", "版本 105/2023/1234\n"},
+	})
+}

@@ -464,6 +464,13 @@ func punctAt(b []byte, i int) (byte, int) {
 func (s *scan) number(i int) int {
 	b := s.b
 	n := len(b)
+	if c := b[i]; c == '1' || c == '0' {
+		// Written to get past filters: 195/7172/2327, 0757/69939134,
+		// keycap digits.
+		if e := s.disguisedPhone(i); e > 0 {
+			return e
+		}
+	}
 	p := i
 	plus, paren := false, false
 	if !isDigit(b[i]) {

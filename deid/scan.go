@@ -3,6 +3,7 @@ package deid
 import (
 	"encoding/binary"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -796,8 +797,13 @@ func localDigitsEnd(b []byte, p int) int {
 // identity number whose check character failed, before letters).
 func (s *scan) readAmidLetters(e Entity, d []byte, left bool, b []byte, start int) bool {
 	switch e {
-	case Mobile, Landline:
+	case Mobile:
 		return true
+	case Landline:
+		// After letters a fixed-line number is a courier's or an order's
+		// (JDV059419585552), unless they label a phone (Tel0731…,
+		// Fax0772…, T028…); before them it ends as phones do.
+		return !left || phoneWordBefore(b, start)
 	case IDCard:
 		return len(d) >= 17
 	case BankCard:
@@ -805,6 +811,20 @@ func (s *scan) readAmidLetters(e Entity, d []byte, left bool, b []byte, start in
 			return true
 		}
 		return !left && !usccShaped(b, start) && !(len(d) == 17 && idShaped(d, s.r.maxYear))
+	}
+	return false
+}
+
+// phoneWordBefore reports whether the Latin word right before b[start]
+// labels a phone number (Tel, Fax, T, Ph, Phone, Mob).
+func phoneWordBefore(b []byte, start int) bool {
+	p := start
+	for p > 0 && byteClass[b[p-1]] == cLetter {
+		p--
+	}
+	switch strings.ToLower(string(b[p:start])) {
+	case "tel", "fax", "t", "f", "ph", "phone", "mob", "m":
+		return true
 	}
 	return false
 }
@@ -1012,7 +1032,7 @@ func cardGrouping(gs []group) bool {
 
 // notPersonalLabels name numbers that are not personal data however they
 // look: order, transaction and tracking numbers, codes and timestamps.
-var notPersonalLabels = []string{"单号", "订单", "流水号", "交易号", "编号", "编码", "批次", "批号", "序列号", "序号", "会员号", "工号", "学号", "发票号", "合同号", "时间戳", "型号", "货号", "条码", "券号", "凭证号", "商品码", "No.", "NO.", "No", "NO", "SN"}
+var notPersonalLabels = []string{"单号", "订单", "流水号", "交易号", "编号", "编码", "批次", "批号", "序列号", "序号", "会员号", "工号", "学号", "发票号", "合同号", "时间戳", "型号", "货号", "条码", "券号", "凭证号", "商品码", "参考号", "运单号", "快递单号", "No.", "NO.", "No", "NO", "SN"}
 
 // labelFinals holds the last characters of the CJK notPersonalLabels
 // (号, 单, 码 …).

@@ -32,6 +32,14 @@ func (s *scan) han(i int) int {
 	}
 	if r >= 0xFF00 {
 		if _, w := numeralAt(b, i); w > 0 {
+			if i >= s.last && !(i > 0 && isWordByte(b[i-1])) && !(i >= 3 && fullWidthAlnumAt(b, i-3)) {
+				// ２０４５３７９５２＠ｑｑ．ｃｏｍ: a local part of
+				// full-width digits.
+				if e := fullWidthEmail(b, i); e > 0 {
+					s.emit(Email, i, e, 0, 0)
+					return e
+				}
+			}
 			if i >= s.last && digitRunStart(b, i) {
 				// Full-width digits and Chinese numerals: １３８一二三四５６７８.
 				if e := cnMobileAt(b, i); e > 0 {

@@ -166,7 +166,7 @@ func spelledAtAt(b []byte, k int) (int, int) {
 }
 
 // spelledDotAt returns the width of a domain's dot at b[q] and whether it
-// is spelled out: '.', '。', '．', or (dot), [dot] …, " dot ", 点.
+// is spelled out: '.', '。', '．', or (dot), [dot], [.] …, " dot ", 点.
 func spelledDotAt(b []byte, q int) (int, bool) {
 	if w := domainDotAt(b, q); w > 0 {
 		return w, false
@@ -177,6 +177,9 @@ func spelledDotAt(b []byte, q int) (int, bool) {
 	p := skipSpaces(b, q)
 	if e := bracketedAt(b, p, "dot"); e > 0 {
 		return skipSpaces(b, e) - q, true
+	}
+	if e := bracketedAt(b, p, "."); e > 0 {
+		return skipSpaces(b, e) - q, true // outlook[.]com
 	}
 	if p > q && wordAt(b, p, "dot") && p+3 < len(b) && b[p+3] == ' ' {
 		return skipSpaces(b, p+3) - q, true

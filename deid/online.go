@@ -204,6 +204,10 @@ func (s *scan) onlineID(p int, e Entity) int {
 		// A QQ number in Chinese or full-width numerals (七七二八四五八五一).
 		return s.cnQQ(p)
 	}
+	if e == WeChat && b[p] == 0xEF {
+		// An id in full-width forms: ｌｉｌｉｂｏｑｉｕ, ｂｏ－５２０.
+		return s.wideWeChat(p)
+	}
 	if e != WeChat || byteClass[b[p]] != cLetter {
 		return 0
 	}
@@ -214,6 +218,30 @@ func (s *scan) onlineID(p int, e Entity) int {
 	}
 	if q-p < 6 || q-p > 20 || q < n && (atSignAt(b, q) > 0 || b[q] == '.' && q+1 < n && isWordByte(b[q+1])) {
 		return 0
+	}
+	s.emit(WeChat, p, q, 0, 0)
+	return q
+}
+
+// wideWeChat emits the WeChat id at b[p] written in full-width forms: a
+// letter, then letters, digits, '_' and '-', 6 to 20 in all, as the ASCII
+// id. It returns the id's end, or 0.
+func (s *scan) wideWeChat(p int) int {
+	b := s.b
+	q, k := p, 0
+	for q < len(b) && k <= 20 {
+		c, w := foldWidthAt(b, q)
+		if w != 3 || !(isWordByte(c) || c == '-') || k == 0 && byteClass[c] != cLetter {
+			break
+		}
+		q += 3
+		k++
+	}
+	if k < 6 || k > 20 {
+		return 0
+	}
+	if c, w := foldWidthAt(b, q); w == 3 && c == '@' {
+		return 0 // an e-mail address
 	}
 	s.emit(WeChat, p, q, 0, 0)
 	return q

@@ -85,5 +85,11 @@ func TestDisguisedOnlineCues(t *testing.T) {
 		{"sms - wx_id=xustudio\n", "sms - wx_id=x*******\n"},
 		{"log: {\"qq\":89754660, \"ts\":1}\n", "log: {\"qq\":8******0, \"ts\":1}\n"},
 		{"卫星导航很好用\n", "卫星导航很好用\n"},
+		// Full-width ids and e-mail, and a dot in brackets.
+		{"商务请联系微信：ｌｉｌｉｂｏｑｉｕ～\n", "商务请联系微信：ｌ********～\n"},
+		{"感兴趣的加 VX：ｂｏ－５２０ｘｘ\n", "感兴趣的加 VX：ｂ*******\n"},
+		{"投递邮箱:２０４５３７９５２＠ｑｑ．ｃｏｍ\n", "投递邮箱:２********＠ｑｑ．ｃｏｍ\n"},
+		{"Email: wei845307[at]outlook[.]com\n", "Email: w********[at]outlook[.]com\n"},
+		{"电话１３８１２３４５６７８\n", "电话１３８****５６７８\n"},
 	})
 }

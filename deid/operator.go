@@ -277,6 +277,11 @@ func mask(dst, text []byte, m Match) []byte {
 	case QQ:
 		return maskNumerals(dst, v, 1, countNumerals(v)-1)
 	case WeChat:
+		if !isASCII(v) {
+			// Full-width forms: ｌ********, the first character kept.
+			_, w := utf8.DecodeRune(v)
+			return maskRunes(append(dst, v[:w]...), v[w:], len(v)-w)
+		}
 		return maskASCII(dst, v, 1, len(v))
 	case BirthDate:
 		return maskDate(dst, v)

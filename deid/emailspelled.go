@@ -324,6 +324,9 @@ func appendDomain(dst, d []byte) []byte {
 // (U+FF01 to U+FF5E: ｚ, １, ＠, ．, ［ …) and width 3, or the byte itself
 // and width 1 when it is ASCII; width 0 otherwise.
 func foldWidthAt(b []byte, i int) (byte, int) {
+	if i >= len(b) {
+		return 0, 0
+	}
 	c := b[i]
 	if c < 0x80 {
 		return c, 1

@@ -240,8 +240,10 @@ func (s *scan) wideWeChat(p int) int {
 	if k < 6 || k > 20 {
 		return 0
 	}
-	if c, w := foldWidthAt(b, q); w == 3 && c == '@' {
-		return 0 // an e-mail address
+	if q < len(b) {
+		if c, w := foldWidthAt(b, q); w == 3 && c == '@' {
+			return 0 // an e-mail address
+		}
 	}
 	s.emit(WeChat, p, q, 0, 0)
 	return q

@@ -91,5 +91,6 @@ func TestDisguisedOnlineCues(t *testing.T) {
 		{"投递邮箱:２０４５３７９５２＠ｑｑ．ｃｏｍ\n", "投递邮箱:２********＠ｑｑ．ｃｏｍ\n"},
 		{"Email: wei845307[at]outlook[.]com\n", "Email: w********[at]outlook[.]com\n"},
 		{"电话１３８１２３４５６７８\n", "电话１３８****５６７８\n"},
+		{"微信：ｌｉｌｉｂｏｑｉｕ", "微信：ｌ********"}, // at the end of the input
 	})
 }

@@ -105,3 +105,20 @@ func TestDisguisedPhones(t *testing.T) {
 		{"Tel0731 37099226，\n", "Tel0731 ****9226，\n"},
 	})
 }
+
+// TestMorePhoneLabels: local numbers after 联系：, 热线, 请拨, TEL and Tel
+// with no separator, and a fixed line after "call"; a second independent
+// corpus found them in clear.
+func TestMorePhoneLabels(t *testing.T) {
+	checkOutputs(t, Options{Format: Text, TextNames: "context"}, []inOut{
+		{"不满意不收费，联系：31978180。\n", "不满意不收费，联系：****8180。\n"},
+		{"热线 81982841\n", "热线 ****2841\n"},
+		{"TEL 64342444（微信同\n", "TEL ****2444（微信同\n"},
+		{"Tel54445162张\n", "Tel****5162张\n"},
+		{"请拨 37288352｜邮编\n", "请拨 ****8352｜邮编\n"},
+		{"call（028）80680017wang\n", "call（028）****0017wang\n"},
+		{"热线 96601\n", "热线 96601\n"},
+		{"Telecom2023\n", "Telecom2023\n"},
+		{"联系人：王五\n", "联系人：王*\n"},
+	})
+}

@@ -218,13 +218,13 @@ func (s *scan) word(i int) int {
 	}
 	// Latin labels: Tel:, Mr, Address:, receiverName= … A word that runs
 	// on into an at sign or digits (an e-mail address, C00000001) is
-	// none of them.
+	// none of them, but for Tel54445162.
 	if j == i && (i == 0 || byteClass[b[i-1]] != cLetter) {
 		w := i + 1
 		for w < n && byteClass[b[w]] == cLetter {
 			w++
 		}
-		if w == n || b[w] != '@' && !isDigit(b[w]) {
+		if w == n || b[w] != '@' && (!isDigit(b[w]) || phoneWordBefore(b, w)) {
 			if e := s.latinLabel(i); e > 0 {
 				return e
 			}
@@ -695,8 +695,8 @@ func (s *scan) number(i int) int {
 }
 
 // latinPhoneLabel returns where the number starts after Tel, TEL, Fax or
-// FAX at b[i] with a colon or a dot and spaces (Tel: 6383 2930, Fax.
-// 33421328), or 0.
+// FAX at b[i], after a colon, a dot or spaces or right after the word
+// (Tel: 6383 2930, Fax. 33421328, TEL 64342444, Tel54445162), or 0.
 func latinPhoneLabel(b []byte, i int) int {
 	p := 0
 	for _, w := range []string{"Tel", "TEL", "tel", "Fax", "FAX", "fax"} {
@@ -708,22 +708,16 @@ func latinPhoneLabel(b []byte, i int) int {
 	if p == 0 || p < len(b) && byteClass[b[p]] == cLetter {
 		return 0
 	}
-	sep := false
 	for p < len(b) {
 		switch {
-		case b[p] == ':' || b[p] == '.':
+		case b[p] == ':' || b[p] == '.' || b[p] == ' ':
 			p++
-			sep = true
 		case hasPrefixAt(b, p, "："):
 			p += 3
-			sep = true
-		case b[p] == ' ':
-			p++
-		default:
-			if !sep {
-				return 0
-			}
+		case isDigit(b[p]):
 			return p
+		default:
+			return 0
 		}
 	}
 	return 0
@@ -823,7 +817,7 @@ func phoneWordBefore(b []byte, start int) bool {
 		p--
 	}
 	switch strings.ToLower(string(b[p:start])) {
-	case "tel", "fax", "t", "f", "ph", "phone", "mob", "m":
+	case "tel", "fax", "t", "f", "ph", "phone", "mob", "m", "call":
 		return true
 	}
 	return false

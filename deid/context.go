@@ -32,7 +32,7 @@ func (s *scan) han(i int) int {
 	}
 	if r >= 0xFF00 {
 		if _, w := numeralAt(b, i); w > 0 {
-			if i >= s.last && !(i > 0 && isWordByte(b[i-1])) && !(i >= 3 && fullWidthAlnumAt(b, i-3)) {
+			if i >= s.last && wideAtAhead(b, i) && !(i > 0 && isWordByte(b[i-1])) && !(i >= 3 && fullWidthAlnumAt(b, i-3)) {
 				// ２０４５３７９５２＠ｑｑ．ｃｏｍ: a local part of
 				// full-width digits.
 				if e := fullWidthEmail(b, i); e > 0 {
@@ -610,6 +610,18 @@ func provinceAt(b []byte, p int) int {
 		}
 	}
 	return 0
+}
+
+// wideAtAhead reports whether a run of full-width letters and digits at
+// b[i] ends at a full-width at sign (＠).
+func wideAtAhead(b []byte, i int) bool {
+	for i+2 < len(b) && b[i] == 0xEF && (b[i+1] == 0xBC || b[i+1] == 0xBD) {
+		if b[i+1] == 0xBC && b[i+2] == 0xA0 {
+			return true // ＠
+		}
+		i += 3
+	}
+	return false
 }
 
 // dateShaped reports whether v, digits and dashes after an address, is a

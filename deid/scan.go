@@ -3,7 +3,6 @@ package deid
 import (
 	"encoding/binary"
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -465,9 +464,9 @@ func punctAt(b []byte, i int) (byte, int) {
 func (s *scan) number(i int) int {
 	b := s.b
 	n := len(b)
-	if c := b[i]; c == '1' || c == '0' {
+	if c := b[i]; (c == '1' || c == '0') && i+4 < n && (b[i+1] == 0xEF || !isDigit(b[i+3]) || !isDigit(b[i+4])) {
 		// Written to get past filters: 195/7172/2327, 0757/69939134,
-		// keycap digits.
+		// keycap digits (a run of 1, 3 or 4 digits, then no digit).
 		if e := s.disguisedPhone(i); e > 0 {
 			return e
 		}
@@ -816,7 +815,14 @@ func phoneWordBefore(b []byte, start int) bool {
 	for p > 0 && byteClass[b[p-1]] == cLetter {
 		p--
 	}
-	switch strings.ToLower(string(b[p:start])) {
+	if start-p > 5 {
+		return false
+	}
+	var low [5]byte
+	for k := p; k < start; k++ {
+		low[k-p] = b[k] | 0x20
+	}
+	switch string(low[:start-p]) {
 	case "tel", "fax", "t", "f", "ph", "phone", "mob", "m", "call":
 		return true
 	}

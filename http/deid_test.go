@@ -171,3 +171,14 @@ func TestDeidUnparsedRowsRedacted(t *testing.T) {
 		t.Fatalf("content type %q", ct)
 	}
 }
+
+// TestDeidAPIOtherDelimiter: a CSV whose header is semicolon-separated
+// names is refused with 400 naming the request's line, and no body.
+func TestDeidAPIOtherDelimiter(t *testing.T) {
+	v := newEnv(t)
+	org := v.key(ringfence.RoleOrg, "某4S店")
+	code, out, _ := deidRequest(t, v, org, "format=csv", "姓名;手机;地址\n张伟;13812345678;阳光小区3栋501\n")
+	if code != 400 || strings.Contains(out, "张伟") || !strings.Contains(out, ":1: the header is one field of column names separated by ';'") {
+		t.Errorf("status %d: %s", code, out)
+	}
+}

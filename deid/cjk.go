@@ -86,7 +86,7 @@ var labels = []label{
 	{"送至", labelAddress}, {"送到", labelAddress}, {"寄到", labelAddress},
 	{"联系电话", labelPhone}, {"电话号码", labelPhone}, {"电话号", labelPhone}, {"电话", labelPhone}, {"座机号", labelPhone}, {"座机", labelPhone}, {"固话", labelPhone}, {"拨打", labelPhone}, {"致电", labelPhone},
 	{"传真", labelPhone}, {"傳真", labelPhone}, {"总机", labelPhone}, {"總機", labelPhone}, {"前台", labelPhone},
-	{"热线", labelPhone}, {"熱線", labelPhone}, {"请拨", labelPhone}, {"請撥", labelPhone}, {"联系：", labelPhone}, {"联系:", labelPhone},
+	{"热线", labelPhone}, {"熱線", labelPhone}, {"请拨打", labelPhone}, {"请拨", labelPhone}, {"請撥打", labelPhone}, {"請撥", labelPhone}, {"联系：", labelPhone}, {"联系:", labelPhone},
 }
 
 // provinces are the province-level divisions that can open an address.

@@ -261,7 +261,7 @@ func (s *scan) localLandline(p int) int {
 			digits++
 			continue
 		}
-		if (c == ' ' || c == '-') && seps == 0 && digits >= 3 && q+1 < n && isDigit(b[q+1]) {
+		if (c == ' ' || c == '-') && seps == 0 && digits >= 3 && digits < 7 && q+1 < n && isDigit(b[q+1]) {
 			seps++
 			continue
 		}
@@ -270,8 +270,8 @@ func (s *scan) localLandline(p int) int {
 	if digits < 7 || digits > 8 || q < n && (isWordByte(b[q]) || b[q] == '.' || b[q] == '@') {
 		return 0
 	}
-	if q+1 < n && (b[q] == ' ' || b[q] == '-') && isDigit(b[q+1]) {
-		return 0 // a longer number goes on: 4006-303-929
+	if seps > 0 && q+1 < n && (b[q] == ' ' || b[q] == '-') && isDigit(b[q+1]) {
+		return 0 // a longer number goes on: 4006-303-929 (31244160-3649 has an extension)
 	}
 	s.emit(Landline, p, q, 0, 0)
 	return q

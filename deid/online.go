@@ -9,7 +9,7 @@ var onlineWords = []struct {
 	word   string
 	entity Entity
 }{
-	{"企鹅号", QQ}, {"企鹅", QQ}, {"扣扣", QQ}, {"球球", QQ}, {"抠抠", QQ},
+	{"企鹅号", QQ}, {"企鹅", QQ}, {"扣扣", QQ}, {"球球", QQ}, {"抠抠", QQ}, {"加扣", QQ},
 	{"加我QQ", QQ}, {"加我qq", QQ}, {"加QQ", QQ}, {"加qq", QQ}, {"加我Q", QQ}, {"加我q", QQ}, {"加Q", QQ}, {"加q", QQ},
 	// "qq/微信同号 123": the same number on both; before another word
 	// ("微信同号 Q:123") that word's number is a QQ number too.
@@ -46,6 +46,16 @@ var onlineLead = func() (t [256]bool) {
 // asciiTrigger returns the entity that the Latin word at b[i] introduces
 // and the word's end, or 0.
 func asciiTrigger(b []byte, i int) (Entity, int) {
+	if b[i]|0x20 == 'q' {
+		// QQQ:, QQQQ号码: a label typed with its letter repeated.
+		q := i
+		for q < len(b) && b[q]|0x20 == 'q' {
+			q++
+		}
+		if q-i >= 3 && q-i <= 4 && (q == len(b) || byteClass[b[q]] != cLetter && b[q] != '_') {
+			return QQ, q
+		}
+	}
 	for _, t := range asciiTriggers {
 		if !hasPrefixAt(b, i, t.word) {
 			continue
@@ -57,7 +67,7 @@ func asciiTrigger(b []byte, i int) (Entity, int) {
 		if (t.word == "Q" || t.word == "q") && !(colonAfter(b, end) || hasPrefixAt(b, end, "号") || qqDigitsAt(b, end)) {
 			continue
 		}
-		if (t.word == "V" || t.word == "v") && !(i > 0 && b[i-1] == '+' || hasPrefixAt(b[:i], max(i-3, 0), "＋") && i >= 3 || colonAfter(b, end) && letterAfterColon(b, end)) {
+		if (t.word == "V" || t.word == "v") && !(i > 0 && b[i-1] == '+' || i >= 3 && (hasPrefixAt(b[:i], i-3, "＋") || hasPrefixAt(b[:i], i-3, "➕")) || colonAfter(b, end) && letterAfterColon(b, end)) {
 			continue
 		}
 		return t.entity, end
@@ -109,11 +119,11 @@ func letterAfterColon(b []byte, p int) bool {
 }
 
 // qqDigitsAt reports whether a QQ number stands at b[p] after a lone Q,
-// after one space (Q 288421735: 6 to 11 digits) or attached (Q920147754:
-// 8 to 11, as product codes such as Q123456 are shorter), the first not
+// after one space (Q 288421735: 6 to 11 digits) or attached (Q7037698:
+// 7 to 11, as product codes such as Q123456 are shorter), the first not
 // 0, not followed by another digit or letter.
 func qqDigitsAt(b []byte, p int) bool {
-	least := 8
+	least := 7
 	if p < len(b) && b[p] == ' ' {
 		p++
 		least = 6
@@ -126,7 +136,7 @@ func qqDigitsAt(b []byte, p int) bool {
 }
 
 // onlineSeps separate an introducing word from its identifier.
-var onlineSeps = []string{"TIM", "\uFE0F", "→", "👉", "~", "～", " ", ":", "：", "搜索", "搜", "|", "｜", "/", "、", "-", "－", "\t", "\u3000", "号码", "号", "是", "为", "ID:", "ID：", "id:", "id：", "ID ", "id ", "账号", "帐号", "(", ")", "（", "）"}
+var onlineSeps = []string{"TIM", "\uFE0F", "❤", "→", "👉", "~", "～", " ", ":", "：", "搜索", "搜", "|", "｜", "/", "、", "-", "－", "\t", "\u3000", "号码", "号", "是", "为", "ID:", "ID：", "id:", "id：", "ID ", "id ", "账号", "帐号", "(", ")", "（", "）"}
 
 func skipOnlineSep(b []byte, p int) int {
 	for moved := true; moved && p < len(b); {

@@ -122,3 +122,24 @@ func TestMorePhoneLabels(t *testing.T) {
 		{"联系人：王五\n", "联系人：王*\n"},
 	})
 }
+
+// TestThirdCorpusForms: forms a third independent corpus found in clear,
+// measured before these changes: a delivery platform's privacy number
+// with its extension after '_', a local number with an extension, 请拨打,
+// and QQ and WeChat cues (加扣, QQQ:, Q before 7 digits, ➕V, v❤ before the
+// id).
+func TestThirdCorpusForms(t *testing.T) {
+	checkOutputs(t, Options{Format: Text, TextNames: "context"}, []inOut{
+		{"虚拟号码 13535672599_3712\n", "虚拟号码 135****2599_3712\n"},
+		{"user_13535672599_abc\n", "user_13535672599_abc\n"},
+		{"办公电话31244160-3649\n", "办公电话****4160-3649\n"},
+		{"如需取消请拨打51616761\n", "如需取消请拨打****6761\n"},
+		{"加扣1052405180\n", "加扣1********0\n"},
+		{"老师QQQ:56374\n", "老师QQQ:5***4\n"},
+		{"，Q7037698\n", "，Q7*****8\n"},
+		{"➕V guoning5349\n", "➕V g**********\n"},
+		{"加v❤ken095\n", "加v❤k*****\n"},
+		{"型号Q123456\n", "型号Q123456\n"},
+		{"400电话：4006-303-929；\n", "400电话：4006-303-929；\n"},
+	})
+}

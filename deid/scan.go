@@ -617,7 +617,7 @@ func (s *scan) number(i int) int {
 	// Phone numbers are delimited by anything that is not a digit, as
 	// people type them (13910819844E-mail, cn13501379817, 138…@name);
 	// identity numbers, cards and codes are not read inside words.
-	rightAttached := !xEnd && end < n && b[end] == '_'
+	rightAttached := !xEnd && end < n && b[end] == '_' && !underscoreExtension(b, end)
 	rightLetter := !xEnd && end < n && byteClass[b[end]] == cLetter
 	leftAttached := i > 0 && (isDigit(b[i-1]) || b[i-1] == '_')
 	leftLetter := i > 0 && byteClass[b[i-1]] == cLetter
@@ -745,6 +745,17 @@ func (s *scan) latinLabel(i int) int {
 		}
 	}
 	return s.inlineKey(i)
+}
+
+// underscoreExtension reports whether '_' at b[p] starts the extension of
+// a delivery platform's privacy number (13535672599_3712): 1 to 6 digits,
+// then no word character.
+func underscoreExtension(b []byte, p int) bool {
+	q := p + 1
+	for q < len(b) && q-p <= 7 && isDigit(b[q]) {
+		q++
+	}
+	return q-p >= 2 && q-p <= 7 && (q == len(b) || !isWordByte(b[q]))
 }
 
 // dottedQuad reports whether the four digit groups gs are joined by lone

@@ -251,8 +251,8 @@ func (s *scan) localLandline(p int) int {
 	if e := s.number(p); len(s.out) > k {
 		return e
 	}
-	if b[p] == '0' || b[p] == '1' {
-		return 0
+	if b[p] == '0' || b[p] == '1' || b[p] == '9' && p+1 < n && b[p+1] == '5' {
+		return 0 // 95xxx are businesses' service numbers (95105366)
 	}
 	q, digits, seps := p, 0, 0
 	for ; q < n; q++ {

@@ -1043,7 +1043,7 @@ func cardGrouping(gs []group) bool {
 
 // notPersonalLabels name numbers that are not personal data however they
 // look: order, transaction and tracking numbers, codes and timestamps.
-var notPersonalLabels = []string{"单号", "订单", "流水号", "交易号", "编号", "编码", "批次", "批号", "序列号", "序号", "会员号", "工号", "学号", "发票号", "合同号", "时间戳", "型号", "货号", "条码", "券号", "凭证号", "商品码", "参考号", "运单号", "快递单号", "No.", "NO.", "No", "NO", "SN"}
+var notPersonalLabels = []string{"单号", "订单", "流水号", "交易号", "编号", "编码", "批次", "批号", "序列号", "序号", "会员号", "工号", "学号", "发票号", "发票号码", "发票代码", "合同号", "时间戳", "型号", "货号", "条码", "券号", "凭证号", "商品码", "参考号", "运单号", "快递单号", "No.", "NO.", "No", "NO", "SN"}
 
 // labelFinals holds the last characters of the CJK notPersonalLabels
 // (号, 单, 码 …).

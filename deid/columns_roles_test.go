@@ -68,7 +68,8 @@ func TestFormHeaders(t *testing.T) {
 }
 
 // TestSplitAddress: a waybill's address over columns, and a JSON address
-// object, leave no part that places the home in clear.
+// object, leave no part that places the home in clear; nor does a JSON
+// phone book keyed by number leave its names.
 func TestSplitAddress(t *testing.T) {
 	in := "寄件人,收件人,收件省份,收件城市,收件区县,小区,楼栋,单元,房号,门牌号\n王建国,李娜,北京市,北京市,朝阳区,阳光小区,3号楼,2单元,1203,88号\n"
 	out, _ := process(t, Policy{Format: CSV}, nil, []byte(in), Options{})
@@ -76,6 +77,10 @@ func TestSplitAddress(t *testing.T) {
 		if strings.Contains(string(out), clear) {
 			t.Errorf("waybill: %q in clear in %q", clear, out)
 		}
+	}
+	// A phone book keyed by number: the values are the owners' names.
+	if out, _ := process(t, Policy{Format: JSONL}, nil, []byte(`{"contacts":{"13812345678":"张三"}}`+"\n"), Options{}); strings.Contains(string(out), "张三") || strings.Contains(string(out), "13812345678") {
+		t.Errorf("phone book: %s", out)
 	}
 	for _, line := range []string{
 		`{"addr":{"province":"广东省","city":"深圳市","district":"南山区","detail":"科苑路15号阳光小区3栋501"}}`,

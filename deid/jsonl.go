@@ -1,6 +1,7 @@
 package deid
 
 import (
+	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -205,6 +206,11 @@ func (st *state) jsonKeyRule(key []byte) rule {
 		}
 	}
 	r := st.ruleFor(name, -1)
+	if r.entity == 0 && !r.explicit && validMobile([]byte(strings.TrimPrefix(name, "+86"))) {
+		// A phone book keyed by number ({"13812345678":"张三"}): the
+		// value is the name of the number's owner.
+		r = st.ruleFor("姓名", -1)
+	}
 	if st.jsonRules == nil {
 		st.jsonRules = map[string]rule{}
 	}

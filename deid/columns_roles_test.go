@@ -118,6 +118,13 @@ func TestRowsAboveHeader(t *testing.T) {
 	if out, sum := process(t, Policy{Format: CSV}, nil, []byte("客户档案导出\n编码,联系人\nC001,王建国\n"), Options{}); strings.Contains(string(out), "王建国") || sum.FailedRecords != 2 {
 		t.Errorf("a title of one field: %q, %d failed", out, sum.FailedRecords)
 	}
+	// A header of one named column and empty ones (an extra comma) is a
+	// header: the column stays a name column.
+	for _, in := range []string{"姓名,\n王建国,\n李秀英,\n", "联系人,,\n王建国,,\n李秀英,,\n"} {
+		if out, sum := process(t, Policy{Format: CSV}, nil, []byte(in), Options{}); strings.Contains(string(out), "王建国") || strings.Contains(string(out), "李秀英") || sum.FailedRecords != 0 {
+			t.Errorf("%q: %q (%d failed)", in, out, sum.FailedRecords)
+		}
+	}
 	// One column is still a file with a header of one name.
 	if out, _ := process(t, Policy{Format: CSV}, nil, []byte("联系人\n王建国\n"), Options{}); strings.Contains(string(out), "王建国") {
 		t.Errorf("one column: %q", out)

@@ -464,7 +464,9 @@ const maxPreamble = 10
 // preambleRow reports whether a record read where the header is expected
 // is a row above it, as exports write them: a blank line, Excel's sep=,
 // line, or a title (客户档案导出,,,): a row of several fields of which at
-// most one holds anything. A header names every column.
+// most one holds anything, and that one names no personal data. A header
+// of one named column and empty ones (姓名,,) is a header: taking the row
+// under it for the header would leave that column's data unnamed.
 func preambleRow(rec []byte, fs []field) bool {
 	full := 0
 	for _, f := range fs {
@@ -472,11 +474,12 @@ func preambleRow(rec []byte, fs []field) bool {
 		if f.quoted && len(v) >= 2 {
 			v = trimSpace(v[1 : len(v)-1])
 		}
-		if len(v) > 0 {
-			full++
-			if len(fs) == 1 && !bytes.HasPrefix(bytes.ToLower(v), []byte("sep=")) {
-				return false
-			}
+		if len(v) == 0 {
+			continue
+		}
+		full++
+		if sep := bytes.HasPrefix(bytes.ToLower(v), []byte("sep=")); len(fs) == 1 && !sep || !sep && InferEntity(string(v)) != 0 {
+			return false
 		}
 	}
 	return full <= 1

@@ -32,7 +32,7 @@ func (s *scan) han(i int) int {
 	}
 	if r >= 0xFF00 {
 		if _, w := numeralAt(b, i); w > 0 {
-			if i >= s.last && wideAtAhead(b, i) && !(i > 0 && isWordByte(b[i-1])) && !(i >= 3 && fullWidthAlnumAt(b, i-3)) {
+			if i >= s.last && !(i > 0 && isWordByte(b[i-1])) && !(i >= 3 && fullWidthAlnumAt(b, i-3)) && wideAtAhead(b, i) {
 				// ２０４５３７９５２＠ｑｑ．ｃｏｍ: a local part of
 				// full-width digits.
 				if e := fullWidthEmail(b, i); e > 0 {
@@ -142,6 +142,10 @@ func (s *scan) han(i int) int {
 				}
 			case trigLabel:
 				p, colon := skipLabelSep(b, end)
+				dotted := 0
+				if (t.label == labelNameSelf || t.label == labelName || colon) && p >= s.last {
+					dotted = dottedNameAt(b, p)
+				}
 				switch {
 				case t.label == labelPhone:
 					if e := s.localLandline(p); e > 0 {
@@ -153,13 +157,11 @@ func (s *scan) han(i int) int {
 						s.emitAddress(p, e)
 						return e
 					}
-				case t.label == labelNameSelf && dottedNameAt(b, p) > 0 && p >= s.last,
-					(t.label == labelName || colon) && dottedNameAt(b, p) > 0 && p >= s.last:
+				case dotted > 0:
 					// 阿依古丽·买买提: a name of two or three parts joined
 					// by a middle dot.
-					e := dottedNameAt(b, p)
-					s.emit(Name, p, e, 0, 0)
-					return e
+					s.emit(Name, p, dotted, 0, 0)
+					return dotted
 				case t.label == labelNameSelf:
 					if e := selfName(b, p); e > 0 && p >= s.last {
 						s.emit(Name, p, e, 0, 0)
@@ -251,8 +253,8 @@ func (s *scan) localLandline(p int) int {
 	if e := s.number(p); len(s.out) > k {
 		return e
 	}
-	if b[p] == '0' || b[p] == '1' || b[p] == '9' && p+1 < n && b[p+1] == '5' {
-		return 0 // 95xxx are businesses' service numbers (95105366)
+	if b[p] == '0' || b[p] == '1' || serviceNumberAt(b, p) {
+		return 0
 	}
 	q, digits, seps := p, 0, 0
 	for ; q < n; q++ {
@@ -269,9 +271,6 @@ func (s *scan) localLandline(p int) int {
 	}
 	if digits < 7 || digits > 8 || q < n && (isWordByte(b[q]) || b[q] == '.' || b[q] == '@') {
 		return 0
-	}
-	if seps > 0 && q+1 < n && (b[q] == ' ' || b[q] == '-') && isDigit(b[q+1]) {
-		return 0 // a longer number goes on: 4006-303-929 (31244160-3649 has an extension)
 	}
 	s.emit(Landline, p, q, 0, 0)
 	return q
@@ -325,11 +324,6 @@ func plateLetter(c byte) bool {
 
 func plateChar(c byte) bool { return isDigit(c) || plateLetter(c) }
 
-// plateEnd reads the part of a licence plate after its province character,
-// starting at b[i]: the issuing-authority letter, an optional separator and
-// the serial. It returns the end of the plate or 0. Serials are five
-// characters (GA 36), six for new-energy plates (D or F first for small
-// vehicles, last for large ones), or four and a special suffix such as 学.
 // plateLabelBefore reports whether a plate label (车牌, 车牌号, 车牌号码,
 // 号牌) ends right before b[i], but for spaces and a colon.
 func plateLabelBefore(b []byte, i int) bool {
@@ -348,6 +342,11 @@ func plateLabelBefore(b []byte, i int) bool {
 	return false
 }
 
+// plateEnd reads the part of a licence plate after its province character,
+// starting at b[i]: the issuing-authority letter, an optional separator and
+// the serial. It returns the end of the plate or 0. Serials are five
+// characters (GA 36), six for new-energy plates (D or F first for small
+// vehicles, last for large ones), or four and a special suffix such as 学.
 func plateEnd(b []byte, i int) int {
 	n := len(b)
 	if i >= n || !plateLetter(b[i]) {
@@ -462,11 +461,13 @@ func nameDotAt(b []byte, i int) int {
 }
 
 // dotNameStop reports whether r ends the last part of a dotted name:
-// words that follow a name (的, 是, 来, 说 …), but not 不 or 都, which
-// stand in such names (阿不都热合曼).
+// words that follow a name (的, 是, 来, 说 …) or open the next label
+// (电话, 住址, 微信 …), but not 不 or 都, which stand in such names
+// (阿不都热合曼).
 func dotNameStop(r rune) bool {
 	switch r {
-	case '的', '是', '来', '去', '说', '和', '与', '了', '到', '将', '已', '于', '在', '给', '向', '从', '对', '被', '把', '先', '女', '电', '手', '身', '地', '住', '家':
+	case '的', '是', '来', '去', '说', '和', '与', '了', '到', '将', '已', '于', '在', '给', '向', '从', '对', '被', '把', '先', '女', '电', '手', '身', '地', '住', '家',
+		'微', '邮', '联', '证', '银', '性', '年', '籍', '职', '单', '公', '座', '传':
 		return true
 	}
 	return false
@@ -482,7 +483,7 @@ func dottedNameAt(b []byte, p int) int {
 		k := 0
 		for k < 8 {
 			r, ok := hanAt(b, q)
-			if !ok || k > 0 && parts > 0 && (dotNameStop(r) || stopPairAt(b, q)) {
+			if !ok || parts > 0 && (dotNameStop(r) || stopPairAt(b, q)) {
 				break
 			}
 			q += 3
@@ -615,19 +616,36 @@ func provinceAt(b []byte, p int) int {
 // wideAtAhead reports whether a run of full-width letters and digits at
 // b[i] ends at a full-width at sign (＠).
 func wideAtAhead(b []byte, i int) bool {
-	for i+2 < len(b) && b[i] == 0xEF && (b[i+1] == 0xBC || b[i+1] == 0xBD) {
-		if b[i+1] == 0xBC && b[i+2] == 0xA0 {
+	for {
+		c, w := foldWidthAt(b, i)
+		if w != 3 {
+			return false
+		}
+		if c == '@' {
 			return true // ＠
+		}
+		if !isDigit(c) && byteClass[c] != cLetter && c != '.' && c != '_' && c != '-' {
+			return false
 		}
 		i += 3
 	}
-	return false
+}
+
+// serviceNumberAt reports whether the digits at b[p] start a business's
+// service number: 95xxx (95105366) or 400 and 800 (4006-303-929).
+func serviceNumberAt(b []byte, p int) bool {
+	return p+1 < len(b) && b[p] == '9' && b[p+1] == '5' ||
+		p+2 < len(b) && (b[p] == '4' || b[p] == '8') && b[p+1] == '0' && b[p+2] == '0'
 }
 
 // dateShaped reports whether v, digits and dashes after an address, is a
 // date (2022-02-03) rather than a room number (3-1201).
 func dateShaped(v []byte) bool {
-	return len(v) >= 8 && len(v) <= 10 && v[4] == '-' && isDigit(v[0]) && isDigit(v[3]) && bytes.Count(v, []byte{'-'}) == 2
+	if len(v) < 8 || len(v) > 10 || !allDigits(v[:4]) || v[4] != '-' {
+		return false
+	}
+	m, d, ok := bytes.Cut(v[5:], []byte{'-'})
+	return ok && len(m) >= 1 && len(m) <= 2 && len(d) >= 1 && len(d) <= 2 && allDigits(m) && allDigits(d)
 }
 
 // inPlaceName reports whether the function word r also stands in place

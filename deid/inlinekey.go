@@ -1,5 +1,10 @@
 package deid
 
+import (
+	"sync"
+	"sync/atomic"
+)
+
 // Personal data under a field name in running text: log lines
 // (receiverName=周九), query strings (?name=张三&addr=…), XML
 // (<name>王五</name>) and JSON held in a string ("name":"张伟"). The field
@@ -64,7 +69,7 @@ func (s *scan) inlineKey(i int) int {
 	if p >= n || p < s.last {
 		return 0
 	}
-	e := InferEntity(string(key))
+	e := keyEntity(key)
 	if e == QQ || e == WeChat {
 		// "qq":"7288166590", wx_id=xustudio: read as after QQ or 微信.
 		return s.onlineID(p, e)
@@ -94,6 +99,28 @@ func (s *scan) inlineKey(i int) int {
 	}
 	s.emit(e, p, q, 0, 0)
 	return q
+}
+
+// keyKinds caches InferEntity of the field names met in text (log lines
+// repeat a few names millions of times), up to maxKeyKinds names.
+var (
+	keyKinds    sync.Map // string → Entity
+	keyKindsLen atomic.Int64
+)
+
+const maxKeyKinds = 1 << 16
+
+func keyEntity(key []byte) Entity {
+	if e, ok := keyKinds.Load(string(key)); ok {
+		return e.(Entity)
+	}
+	e := InferEntity(string(key))
+	if keyKindsLen.Load() < maxKeyKinds {
+		if _, loaded := keyKinds.LoadOrStore(string(key), e); !loaded {
+			keyKindsLen.Add(1)
+		}
+	}
+	return e
 }
 
 // inlineValueEnd reports whether a field's value ends at b[q]: at the

@@ -93,6 +93,14 @@ func isLatinTitle(w string) bool {
 	return false
 }
 
+// latinTitleLead marks the first letters of the titles of isLatinTitle.
+var latinTitleLead = func() (t [256]bool) {
+	for _, c := range "MDCPcp" {
+		t[c] = true
+	}
+	return t
+}()
+
 // latinTitleName reads a name in pinyin after an English title at b[i]
 // (Mr Wang Wei, Mr. Chen Jie, Dear Zhang Wei,): two or three capitalised
 // words, the first a common surname. It emits the name and returns its

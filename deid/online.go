@@ -136,7 +136,7 @@ func qqDigitsAt(b []byte, p int) bool {
 }
 
 // onlineSeps separate an introducing word from its identifier.
-var onlineSeps = []string{"TIM", "\uFE0F", "❤", "→", "👉", "~", "～", " ", ":", "：", "搜索", "搜", "|", "｜", "/", "、", "-", "－", "\t", "\u3000", "号码", "号", "是", "为", "ID:", "ID：", "id:", "id：", "ID ", "id ", "账号", "帐号", "(", ")", "（", "）"}
+var onlineSeps = []string{"\uFE0F", "❤", "→", "👉", "~", "～", " ", ":", "：", "搜索", "搜", "|", "｜", "/", "、", "-", "－", "\t", "\u3000", "号码", "号", "是", "为", "ID:", "ID：", "id:", "id：", "ID ", "id ", "账号", "帐号", "(", ")", "（", "）"}
 
 func skipOnlineSep(b []byte, p int) int {
 	for moved := true; moved && p < len(b); {
@@ -160,6 +160,9 @@ func (s *scan) onlineID(p int, e Entity) int {
 	b := s.b
 	n := len(b)
 	p = skipOnlineSep(b, p)
+	if e == QQ && hasPrefixAt(b, p, "TIM") {
+		p = skipOnlineSep(b, p+3) // QQ/TIM：900430 (TIM is QQ's office client)
+	}
 	for range 2 {
 		if p < n && byteClass[b[p]] == cLetter {
 			if _, end := asciiTrigger(b, p); end > 0 {

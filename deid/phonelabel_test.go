@@ -145,3 +145,21 @@ func TestThirdCorpusForms(t *testing.T) {
 		{"发票号码090655487770\n", "发票号码090655487770\n"},
 	})
 }
+
+// TestReviewedRegressions: inputs a review of this work found left in
+// clear by it (masked before): room numbers shaped like 10-2-502 after an
+// address, labels after a dotted name, a local number with an extension,
+// landlines after longer phone words, an id starting TIM after 微信.
+func TestReviewedRegressions(t *testing.T) {
+	checkOutputs(t, Options{Format: Text, TextNames: "context"}, []inOut{
+		{"地址：北京市朝阳区幸福小区10-2-502\n", "地址：北京市朝阳区******-*-***\n"},
+		{"联系人：王芳·电话：62345678\n", "联系人：王*·电话：****5678\n"},
+		{"姓名：张三·微信：liuli_1990\n", "姓名：张*·微信：l*********\n"},
+		{"电话：6383 2930-123\n", "电话：**** 2930-123\n"},
+		{"Telephone02162345678\n", "Telephone021****5678\n"},
+		{"Hotline02162345678\n", "Hotline021****5678\n"},
+		{"微信：TIMcook2020\n", "微信：T**********\n"},
+		{"400电话：4006-303-929；\n", "400电话：4006-303-929；\n"},
+		{"阿依古丽·买买提\n", "阿依古丽·买买提\n"},
+	})
+}

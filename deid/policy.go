@@ -519,8 +519,8 @@ func inferColumn(column string) (Entity, bool) {
 
 // cjkAttributes, right after a column word, make a header about an
 // attribute of the phone, plate, card or person rather than the data
-// itself (手机型号, 车牌颜色, 身份证类型, 紧急联系人关系, 联系人数).
-var cjkAttributes = []string{"型号", "品牌", "颜色", "类型", "類型", "种类", "状态", "狀態", "来源", "來源", "渠道", "数量", "数", "數", "关系", "關係", "确认", "是否", "归属", "運營商", "运营商", "等级", "余额", "餘額"}
+// itself (手机型号, 车牌颜色, 身份证类型, 紧急联系人关系, 联系人数量).
+var cjkAttributes = []string{"型号", "品牌", "颜色", "类型", "類型", "种类", "状态", "狀態", "来源", "來源", "渠道", "数量", "數量", "关系", "關係", "确认", "是否", "归属", "運營商", "运营商", "等级", "余额", "餘額"}
 
 func cjkAttribute(rest string) bool {
 	rest = strings.TrimPrefix(strings.TrimPrefix(rest, "号"), "码")

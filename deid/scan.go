@@ -736,8 +736,10 @@ func (s *scan) latinLabel(i int) int {
 			}
 		}
 	}
-	if e := s.latinTitleName(i); e > 0 {
-		return e
+	if latinTitleLead[b[i]] {
+		if e := s.latinTitleName(i); e > 0 {
+			return e
+		}
 	}
 	if b[i] == 'a' || b[i] == 'A' {
 		if e := s.latinAddress(i); e > 0 {
@@ -772,7 +774,7 @@ func dottedQuad(gs []group) bool {
 // localDigitsEnd returns the end of a local fixed-line number at b[p]
 // (7 or 8 digits, the first not 0 or 1, not run into a word), or 0.
 func localDigitsEnd(b []byte, p int) int {
-	if p >= len(b) || b[p] < '2' || b[p] > '9' {
+	if p >= len(b) || b[p] < '2' || b[p] > '9' || serviceNumberAt(b, p) {
 		return 0
 	}
 	q := p
@@ -820,21 +822,21 @@ func (s *scan) readAmidLetters(e Entity, d []byte, left bool, b []byte, start in
 }
 
 // phoneWordBefore reports whether the Latin word right before b[start]
-// labels a phone number (Tel, Fax, T, Ph, Phone, Mob).
+// labels a phone number (Tel, Fax, T, Ph, Phone, Mobile, Hotline, DH …).
 func phoneWordBefore(b []byte, start int) bool {
 	p := start
 	for p > 0 && byteClass[b[p-1]] == cLetter {
 		p--
 	}
-	if start-p > 5 {
+	if start-p > 9 {
 		return false
 	}
-	var low [5]byte
+	var low [9]byte
 	for k := p; k < start; k++ {
 		low[k-p] = b[k] | 0x20
 	}
 	switch string(low[:start-p]) {
-	case "tel", "fax", "t", "f", "ph", "phone", "mob", "m", "call":
+	case "tel", "fax", "t", "f", "ph", "phone", "mob", "m", "call", "telephone", "mobile", "hotline", "dh", "cell", "tele", "phoneno", "telno":
 		return true
 	}
 	return false
@@ -1043,7 +1045,7 @@ func cardGrouping(gs []group) bool {
 
 // notPersonalLabels name numbers that are not personal data however they
 // look: order, transaction and tracking numbers, codes and timestamps.
-var notPersonalLabels = []string{"单号", "订单", "流水号", "交易号", "编号", "编码", "批次", "批号", "序列号", "序号", "会员号", "工号", "学号", "发票号", "发票号码", "发票代码", "合同号", "时间戳", "型号", "货号", "条码", "券号", "凭证号", "商品码", "参考号", "运单号", "快递单号", "No.", "NO.", "No", "NO", "SN"}
+var notPersonalLabels = []string{"单号", "订单", "流水号", "交易号", "编号", "编码", "批次", "批号", "序列号", "序号", "会员号", "工号", "学号", "发票号", "发票号码", "发票代码", "合同号", "时间戳", "型号", "货号", "条码", "券号", "凭证号", "商品码", "参考号", "No.", "NO.", "No", "NO", "SN"}
 
 // labelFinals holds the last characters of the CJK notPersonalLabels
 // (号, 单, 码 …).

@@ -44,39 +44,26 @@ type Cluster struct {
 // NewCluster starts a cluster of n servers, each storing under its own
 // directory of t's, and waits until it has a JetStream leader. It stops
 // them when t ends.
+//
+// The route ports are found free before the servers start, so another
+// process may take one in between (tests run in parallel packages); a
+// server that cannot start is taken for that, and the whole cluster is
+// started again on other ports, up to three times.
 func NewCluster(t testing.TB, n int) *Cluster {
 	t.Helper()
-	ports := make([]int, n)
-	routes := make([]string, n)
-	for i := range ports {
-		p, err := freePort()
-		if err != nil {
-			t.Fatal(err)
-		}
-		ports[i] = p
-		routes[i] = fmt.Sprintf("nats://127.0.0.1:%d", p)
-	}
 	base := t.TempDir()
 	c := &Cluster{}
 	t.Cleanup(c.Shutdown)
-	for i := range n {
-		o := &server.Options{
-			ServerName: fmt.Sprintf("ringfence-%d", i+1),
-			Host:       "127.0.0.1",
-			Port:       -1,
-			JetStream:  true,
-			StoreDir:   filepath.Join(base, fmt.Sprintf("s%d", i+1)),
-			NoLog:      true,
-			NoSigs:     true,
-			Cluster:    server.ClusterOpts{Name: "ringfence", Host: "127.0.0.1", Port: ports[i]},
-			Routes:     server.RoutesFromStr(strings.Join(routes, ",")),
+	var err error
+	for try := 1; ; try++ {
+		if err = c.start(n, filepath.Join(base, fmt.Sprintf("try%d", try))); err == nil {
+			break
 		}
-		s, err := start(o)
-		if err != nil {
+		c.Shutdown()
+		c.Servers, c.opts = nil, nil
+		if try == 3 {
 			t.Fatal(err)
 		}
-		c.Servers = append(c.Servers, s)
-		c.opts = append(c.opts, o)
 	}
 	deadline := time.Now().Add(30 * time.Second)
 	for !c.formed() {
@@ -86,6 +73,41 @@ func NewCluster(t testing.TB, n int) *Cluster {
 		time.Sleep(50 * time.Millisecond)
 	}
 	return c
+}
+
+// start starts n servers storing under dir that route to each other on
+// ports free when they were chosen.
+func (c *Cluster) start(n int, dir string) error {
+	ports := make([]int, n)
+	routes := make([]string, n)
+	for i := range ports {
+		p, err := freePort()
+		if err != nil {
+			return err
+		}
+		ports[i] = p
+		routes[i] = fmt.Sprintf("nats://127.0.0.1:%d", p)
+	}
+	for i := range n {
+		o := &server.Options{
+			ServerName: fmt.Sprintf("ringfence-%d", i+1),
+			Host:       "127.0.0.1",
+			Port:       -1,
+			JetStream:  true,
+			StoreDir:   filepath.Join(dir, fmt.Sprintf("s%d", i+1)),
+			NoLog:      true,
+			NoSigs:     true,
+			Cluster:    server.ClusterOpts{Name: "ringfence", Host: "127.0.0.1", Port: ports[i]},
+			Routes:     server.RoutesFromStr(strings.Join(routes, ",")),
+		}
+		s, err := start(o)
+		if err != nil {
+			return err
+		}
+		c.Servers = append(c.Servers, s)
+		c.opts = append(c.opts, o)
+	}
+	return nil
 }
 
 // formed reports whether the cluster has a JetStream leader that sees

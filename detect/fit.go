@@ -240,10 +240,15 @@ func ChooseL2(samples []Sample, kinds []ringfence.FlagKind, l2s []float64) (floa
 // Signs of the weights, from what each input means: evidence that calls
 // are unwelcome (missed and never returned, hung up on, nobody calls in)
 // can only raise the score, evidence that they are welcome (answered,
-// called back, calls returned) can only lower it; inputs whose meaning
-// points either way (volume, retries, talk time) are free. Without them a
-// fit leans on whatever separates its own population (in one simulator a
-// shared list lowered the score, in another raised it).
+// called back, calls returned) can only lower it; how much contact there
+// was (calls in the last hour, people called today and over the last few
+// days) can only raise it, since whether the contact was welcome is what
+// the rates say; inputs whose meaning points either way (retries, talk
+// time, answered calls lasting the same time: a recording, which people
+// hang up on from a robocaller and listen to from a verification line)
+// are free. Without them a fit leans on whatever separates its own
+// population (in one simulator a shared list lowered the score, in another
+// raised it; fitted free, new people over the last few days lowered it).
 const (
 	free = 0
 	up   = 1  // weight ≥ 0
@@ -252,10 +257,10 @@ const (
 )
 
 var abusiveSigns = [nFeatures]int8{
-	xUnreturned: up, xHour: free, xPeople: free, xReach: down, xAnswer: down, xCallback: down,
+	xUnreturned: up, xHour: up, xPeople: up, xReach: down, xAnswer: down, xCallback: down,
 	xInbound: down, xKnown: down, xRetry: free, xRecall: free, xRevisit: free, xPersist: up,
-	xSeq: up, xHangup: up, xTalk: free, xCadence: up, xMachine: up, xUniform: up, xVirtual: up,
-	xService: free, xWkPeople: free, xWkReach: down, xWkCallback: down, xShared: up, xListed: up,
+	xSeq: up, xHangup: up, xTalk: free, xCadence: up, xMachine: up, xUniform: free, xVirtual: up,
+	xService: free, xWkPeople: up, xWkReach: down, xWkCallback: down, xShared: up, xListed: up,
 	xFollowUp: up, xFollowRetry: up,
 }
 

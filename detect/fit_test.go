@@ -196,7 +196,7 @@ func TestChooseL2(t *testing.T) {
 			x[xBias] = 1
 			x[xReach] = r.NormFloat64() // the real input: reach lowers the score
 			y := r.Float64() < sigmoid(-2*x[xReach])
-			for _, j := range []int{xHour, xPeople, xTalk} {
+			for _, j := range []int{xRetry, xRecall, xTalk} {
 				x[j] = r.NormFloat64() // free sign: the fit may lean on them
 				if y == (pop == 0) {
 					x[j] += 0.4
@@ -264,13 +264,14 @@ func TestEvidenceGrowsWithCalls(t *testing.T) {
 	tests := []struct {
 		name  string
 		input int
-		prior float64 // the input at no calls
+		prior float64 // the rate at no calls
+		log10 bool    // the input is the rate's log10
 	}{
-		{"answer", xAnswer, 0.6},
-		{"reach", xReach, 0.6},
-		{"known", xKnown, 0},
-		{"retry", xRetry, 0},
-		{"talk", xTalk, math.Log2(60)},
+		{"answer", xAnswer, 0.6, false},
+		{"reach", xReach, 0.6, false},
+		{"known", xKnown, 0.05, true},
+		{"retry", xRetry, 0, false},
+		{"talk", xTalk, math.Log2(60), false},
 	}
 	// A caller who reached 30% of the people called, talked 20 s, got
 	// 10% of contacts as returns of calls received and retried one miss
@@ -283,7 +284,11 @@ func TestEvidenceGrowsWithCalls(t *testing.T) {
 	few, many := at(1), at(10)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			a, b := math.Abs(few[tt.input]-tt.prior), math.Abs(many[tt.input]-tt.prior)
+			x, y := few[tt.input], many[tt.input]
+			if tt.log10 {
+				x, y = math.Pow(10, x), math.Pow(10, y)
+			}
+			a, b := math.Abs(x-tt.prior), math.Abs(y-tt.prior)
 			if a >= 0.65*b { // priors of 5–10 calls gave 0.70 (answer), 0.82 (retry)
 				t.Errorf("%s at 20 calls is %.3f from its prior, at 200 %.3f: want well under", tt.name, a, b)
 			}

@@ -12,7 +12,10 @@ import (
 //
 // Each rate is a posterior mean under a Beta prior worth 15 to 30 calls
 // (answered: 18 of 30, 60%; a contact's share of returns, retries,
-// revisits, lists: 0 of 15; talk: 6 answered calls of 60 s): the evidence
+// revisits, lists: 0 of 15; call-backs, contacts returning a call
+// received, and calls received per call made: 5% of 15, read as log10,
+// so that no call in after 600 calls out weighs more than none after 20;
+// talk: 6 answered calls of 60 s): the evidence
 // grows with the sample: 20 calls move the answer rate 40% of the way
 // from the prior to what they show (20/(20+30)), 200 calls 87%, so a
 // flag at 20 calls needs stronger evidence than one at 200.
@@ -25,7 +28,7 @@ type features struct {
 	unreturned            float64 // missed episodes nobody returned
 	answer, reach         float64 // answered share of calls; of episodes
 	callback, returned    float64 // call-backs per missed episode; per missed call
-	known                 float64 // episodes returning a call received
+	known                 float64 // share of episodes returning a call received
 	inbound               float64 // calls received per call made
 	retry, recall         float64 // calls again within an episode: after a miss; after getting through
 	revisit, persist      float64 // episodes at callees contacted within hours; three times or more
@@ -57,8 +60,8 @@ func (s *caller) features(now uint32) features {
 		reach:       (epAns + 18) / (ep + 30),
 		callback:    (float64(s.cb) + 0.75) / (ep - epAns + 15),
 		returned:    (float64(s.cb) + 0.75) / (n - ans + 15),
-		known:       float64(s.known) / (ep + 15),
-		inbound:     float64(s.in) / (n + 30),
+		known:       (float64(s.known) + 0.75) / (ep + 15),
+		inbound:     (float64(s.in) + 0.75) / (n + 15),
 		retry:       math.Max(n-ep-float64(s.recall), 0) / (n + 15),
 		recall:      float64(s.recall) / (n + 15),
 		revisit:     float64(s.revisit) / (ep + 15),
@@ -102,7 +105,7 @@ const (
 	xAnswer             // share of calls answered today
 	xCallback           // call-backs per missed contact today (log10)
 	xInbound            // calls received per call made today (log10)
-	xKnown              // share of contacts returning a call the number received
+	xKnown              // share of contacts returning a call the number received (log10)
 	xRetry              // share of calls retrying a missed person within minutes
 	xRecall             // share of calls again to a person just reached
 	xRevisit            // share of contacts at people already contacted within hours
@@ -143,8 +146,8 @@ func (s *caller) vector(f *features) [nFeatures]float64 {
 	x[xReach] = f.reach
 	x[xAnswer] = f.answer
 	x[xCallback] = math.Log10(f.callback)
-	x[xInbound] = math.Log10(f.inbound + 0.001)
-	x[xKnown] = f.known
+	x[xInbound] = math.Log10(f.inbound)
+	x[xKnown] = math.Log10(f.known)
 	x[xRetry] = f.retry
 	x[xRecall] = f.recall
 	x[xRevisit] = f.revisit

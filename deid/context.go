@@ -251,7 +251,7 @@ func (s *scan) localLandline(p int) int {
 	}
 	k := len(s.out)
 	if e := s.number(p); len(s.out) > k {
-		return e
+		return s.moreLocal(e)
 	}
 	if b[p] == '0' || b[p] == '1' || serviceNumberAt(b, p) {
 		return 0
@@ -273,6 +273,32 @@ func (s *scan) localLandline(p int) int {
 		return 0
 	}
 	s.emit(Landline, p, q, 0, 0)
+	return s.moreLocal(q)
+}
+
+// moreLocal reads the rest of a list of numbers after a phone label, the
+// first of which ends at b[q] (电话：62345678、62345679; 010-62345678 /
+// 62345679): a local fixed-line number of 7 or 8 digits, not from 0 or 1,
+// after each separator, ending where a list item may end. The scanner
+// finds the mobiles and area-coded numbers of a list on its own. It
+// returns the end of the last number emitted, or q.
+func (s *scan) moreLocal(q int) int {
+	b := s.b
+	for range 8 {
+		p := listNext(b, q)
+		if p == 0 || b[p] == '0' || b[p] == '1' || serviceNumberAt(b, p) {
+			return q
+		}
+		e := p
+		for e < len(b) && isDigit(b[e]) {
+			e++
+		}
+		if e-p < 7 || e-p > 8 || !listItemEnd(b, e) {
+			return q
+		}
+		s.emit(Landline, p, e, 0, 0)
+		q = e
+	}
 	return q
 }
 

@@ -211,6 +211,9 @@ func (s *scan) onlineID(p int, e Entity) int {
 			return 0
 		}
 		s.emit(e, p, q, 0, 0)
+		if e == QQ {
+			return s.moreQQ(q)
+		}
 		return q
 	}
 	if e == QQ && b[p] >= 0xE2 {
@@ -314,6 +317,35 @@ func spacedDigitsEnd(b []byte, p, lo, hi int) int {
 	}
 	if digits < lo || digits > hi || q < len(b) && (isWordByte(b[q]) || b[q] == '.' || atSignAt(b, q) > 0) {
 		return 0
+	}
+	return q
+}
+
+// moreQQ reads the rest of a list of QQ numbers after their label, the
+// first of which ends at b[q] (QQ：12345678 或 87654321、99887766): 5 to
+// 11 digits, not from 0, after each separator, ending where a list item
+// may end. It returns the end of the last number emitted, or q.
+func (s *scan) moreQQ(q int) int {
+	b := s.b
+	for range 8 {
+		p := listNext(b, q)
+		if p == 0 || b[p] == '0' {
+			return q
+		}
+		e := p
+		for e < len(b) && isDigit(b[e]) {
+			e++
+		}
+		if e-p < 5 || e-p > 11 || !listItemEnd(b, e) {
+			return q
+		}
+		k := len(s.out)
+		if r := s.number(p); len(s.out) > k {
+			q = r // a mobile number in the list
+			continue
+		}
+		s.emit(QQ, p, e, 0, 0)
+		q = e
 	}
 	return q
 }

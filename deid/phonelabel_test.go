@@ -163,3 +163,24 @@ func TestReviewedRegressions(t *testing.T) {
 		{"阿依古丽·买买提\n", "阿依古丽·买买提\n"},
 	})
 }
+
+// TestListAfterLabel: the second and later numbers of a list after one
+// label (、，/ 或 和 …) are of the first one's kind: local fixed-line
+// numbers after a phone label, QQ numbers after a QQ label; a review
+// found the second number in clear. Amounts, dates and counts after the
+// list stay.
+func TestListAfterLabel(t *testing.T) {
+	checkOutputs(t, Options{Format: Text, TextNames: "context"}, []inOut{
+		{"联系电话 010-62345678 / 62345679\n", "联系电话 010-****5678 / ****5679\n"},
+		{"电话：62345678、62345679，13812345678\n", "电话：****5678、****5679，138****5678\n"},
+		{"座机 6234567 或 7654321。\n", "座机 ***4567 或 ***4321。\n"},
+		{"QQ：12345678 或 87654321\n", "QQ：1******8 或 8******1\n"},
+		{"qq 12345678、99887766、55443322\n", "qq 1******8、9******6、5******2\n"},
+		{"QQ 12345678/13812345678\n", "QQ 1******8/138****5678\n"},
+		{"QQ：12345678，100000元\n", "QQ：1******8，100000元\n"},
+		{"QQ：12345678, 2024年3月\n", "QQ：1******8, 2024年3月\n"},
+		{"电话：62345678，共3人\n", "电话：****5678，共3人\n"},
+		{"电话：62345678，12345678\n", "电话：****5678，12345678\n"},
+		{"电话：62345678，20230101号\n", "电话：****5678，20230101号\n"},
+	})
+}

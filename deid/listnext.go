@@ -5,38 +5,75 @@ package deid
 var listSeps = []string{"、", "，", ",", "/", "／", "或者", "或", "和", "及", "；", ";"}
 
 // listNext returns where the next item of a list begins after an item
-// that ends at b[q]: past one separator and the spaces around it, at a
-// digit; 0 when no digit follows a separator there.
+// that ends at b[q]: past a short note in brackets (（常用）, (备用)), one
+// separator and the spaces around them, at a digit; 0 when no digit
+// follows a separator there.
 func listNext(b []byte, q int) int {
-	p := skipSpaces(b, q)
-	moved := false
-	for _, sep := range listSeps {
-		if hasPrefixAt(b, p, sep) {
-			p += len(sep)
-			moved = true
-			break
-		}
-	}
-	if !moved {
+	p := listSep(b, q)
+	if p == 0 || p >= len(b) || !isDigit(b[p]) {
 		return 0
 	}
-	p = skipSpaces(b, p)
-	if p >= len(b) || !isDigit(b[p]) {
-		return 0
+	if e, _ := dateAt(b, p, 2099); e > 0 {
+		return 0 // a date after the list: 电话 62345678，20231226
 	}
 	return p
 }
 
+// listSep returns where what follows a separator after an item ending at
+// b[q] begins (see listNext), or 0 when no separator is there.
+func listSep(b []byte, q int) int {
+	p := skipNote(b, skipSpaces(b, q))
+	p = skipSpaces(b, p)
+	for _, sep := range listSeps {
+		if hasPrefixAt(b, p, sep) {
+			return skipSpaces(b, p+len(sep))
+		}
+	}
+	return 0
+}
+
+// skipNote steps over a note of one to four ideographs in brackets at
+// b[p]: （常用）, (备用), （微信同号）is too long and stays.
+func skipNote(b []byte, p int) int {
+	orig := p
+	var closing string
+	switch {
+	case hasPrefixAt(b, p, "（"):
+		p, closing = p+len("（"), "）"
+	case hasPrefixAt(b, p, "("):
+		p, closing = p+1, ")"
+	default:
+		return p
+	}
+	start := p
+	for k := 0; k < 4; k++ {
+		r, ok := runeAt(b, p)
+		if !ok || !isHan(r) {
+			break
+		}
+		p += 3
+	}
+	if p == start || !hasPrefixAt(b, p, closing) {
+		return orig
+	}
+	return p + len(closing)
+}
+
 // listItemEnd reports whether an item of a list may end at b[q]: at the
-// end, or before a space, a punctuation mark or another separator, not
-// before a letter, a digit or an ideograph (12345678元, 6234567号).
+// end, or before a space, a punctuation mark or another separator; not
+// before a letter, a digit or an ideograph (12345678元, 6234567号), an at
+// sign, or the colon or equals sign of a field name.
 func listItemEnd(b []byte, q int) bool {
 	if q >= len(b) {
 		return true
 	}
 	c := b[q]
+	if atSignAt(b, q) > 0 {
+		return false // an e-mail address's local part
+	}
 	if c < 0x80 {
-		return !isWordByte(c) && c != '.' && c != '@'
+		// Not a field name either: order_no:…, item_id=….
+		return !isWordByte(c) && c != '.' && c != ':' && c != '='
 	}
 	r, ok := runeAt(b, q)
 	if !ok {

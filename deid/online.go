@@ -236,7 +236,46 @@ func (s *scan) onlineID(p int, e Entity) int {
 		return 0
 	}
 	s.emit(WeChat, p, q, 0, 0)
+	return s.moreWeChat(q)
+}
+
+// moreWeChat reads the rest of a list of WeChat ids after their label,
+// the first of which ends at b[q] (微信：abc12345、def67890): ids of the
+// same form after each separator, ending where a list item may end. It
+// returns the end of the last id emitted, or q.
+func (s *scan) moreWeChat(q int) int {
+	b := s.b
+	for range 8 {
+		p := listSep(b, q)
+		if p == 0 || p >= len(b) || byteClass[b[p]] != cLetter {
+			return q
+		}
+		if _, end := asciiTrigger(b, p); end > 0 {
+			return q // the next field's label: ；QQ720817547
+		}
+		e := p
+		for e < len(b) && (isWordByte(b[e]) || b[e] == '-') {
+			e++
+		}
+		if e-p < 6 || e-p > 20 || !listItemEnd(b, e) || !hasDigitOrMark(b[p:e]) {
+			return q
+		}
+		s.emit(WeChat, p, e, 0, 0)
+		q = e
+	}
 	return q
+}
+
+// hasDigitOrMark reports whether an id holds a digit, '_' or '-': a word
+// of letters alone after a list separator (微信：abc12345, thanks) is
+// more often English than a second id.
+func hasDigitOrMark(id []byte) bool {
+	for _, c := range id {
+		if isDigit(c) || c == '_' || c == '-' {
+			return true
+		}
+	}
+	return false
 }
 
 // wideWeChat emits the WeChat id at b[p] written in full-width forms: a

@@ -164,10 +164,11 @@ func TestReviewedRegressions(t *testing.T) {
 	})
 }
 
-// TestListAfterLabel: the second and later numbers of a list after one
-// label (、，/ 或 和 …) are of the first one's kind: local fixed-line
-// numbers after a phone label, QQ numbers after a QQ label; a review
-// found the second number in clear. Amounts, dates and counts after the
+// TestListAfterLabel: the second and later items of a list after one
+// label (、，/ 或 和 …, a short note in brackets allowed after each) are of
+// the first one's kind: local fixed-line numbers after a phone label, QQ
+// numbers after a QQ label, WeChat ids (with a digit, '_' or '-') after a
+// WeChat label; a review found the second item in clear. Amounts, dates and counts after the
 // list stay.
 func TestListAfterLabel(t *testing.T) {
 	checkOutputs(t, Options{Format: Text, TextNames: "context"}, []inOut{
@@ -182,5 +183,15 @@ func TestListAfterLabel(t *testing.T) {
 		{"电话：62345678，共3人\n", "电话：****5678，共3人\n"},
 		{"电话：62345678，12345678\n", "电话：****5678，12345678\n"},
 		{"电话：62345678，20230101号\n", "电话：****5678，20230101号\n"},
+		{"QQ：12345678（常用），23456789（备用）\n", "QQ：1******8（常用），2******9（备用）\n"},
+		{"微信：abc12345、def67890\n", "微信：a*******、d*******\n"},
+		{"微信号 zhangsan_01 / lisi_2022\n", "微信号 z********** / l********\n"},
+		{"微信 zhang_88 (新号)、wang_99\n", "微信 z******* (新号)、w******\n"},
+		{"微信：abc12345, thanks a lot\n", "微信：a*******, thanks a lot\n"},
+		{"WeChat: tvgh4kg3jskfxf ；QQ720817547。\n", "WeChat: t************* ；QQ7*******7。\n"},
+		{"加抠抠：423456784，20231226\n", "加抠抠：4*******4，20231226\n"},
+		{"电话147-1234 3671/20230225\n", "电话147-**** 3671/20230225\n"},
+		{"wx_id=sss12345, order_no:2682613568439221742\n", "wx_id=s*******, order_no:2682613568439221742\n"},
+		{"(QQ)523456789，323456789＠qq.com\n", "(QQ)5*******9，3********＠qq.com\n"},
 	})
 }

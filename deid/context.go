@@ -285,15 +285,8 @@ func (s *scan) localLandline(p int) int {
 func (s *scan) moreLocal(q int) int {
 	b := s.b
 	for range 8 {
-		p := listNext(b, q)
-		if p == 0 || b[p] == '0' || b[p] == '1' || serviceNumberAt(b, p) {
-			return q
-		}
-		e := p
-		for e < len(b) && isDigit(b[e]) {
-			e++
-		}
-		if e-p < 7 || e-p > 8 || !listItemEnd(b, e) {
+		p, e := listDigits(b, q, 7, 8)
+		if p == 0 || b[p] == '1' || serviceNumberAt(b, p) {
 			return q
 		}
 		s.emit(Landline, p, e, 0, 0)

@@ -19,6 +19,24 @@ func listNext(b []byte, q int) int {
 	return p
 }
 
+// listDigits returns the next item of a list after an item ending at
+// b[q] when it is lo to hi digits, not from 0, ending where a list item
+// may end; 0, 0 otherwise.
+func listDigits(b []byte, q, lo, hi int) (int, int) {
+	p := listNext(b, q)
+	if p == 0 || b[p] == '0' {
+		return 0, 0
+	}
+	e := p
+	for e < len(b) && isDigit(b[e]) {
+		e++
+	}
+	if e-p < lo || e-p > hi || !listItemEnd(b, e) {
+		return 0, 0
+	}
+	return p, e
+}
+
 // listSep returns where what follows a separator after an item ending at
 // b[q] begins (see listNext), or 0 when no separator is there.
 func listSep(b []byte, q int) int {

@@ -367,15 +367,8 @@ func spacedDigitsEnd(b []byte, p, lo, hi int) int {
 func (s *scan) moreQQ(q int) int {
 	b := s.b
 	for range 8 {
-		p := listNext(b, q)
-		if p == 0 || b[p] == '0' {
-			return q
-		}
-		e := p
-		for e < len(b) && isDigit(b[e]) {
-			e++
-		}
-		if e-p < 5 || e-p > 11 || !listItemEnd(b, e) {
+		p, e := listDigits(b, q, 5, 11)
+		if p == 0 {
 			return q
 		}
 		k := len(s.out)

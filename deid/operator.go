@@ -1090,12 +1090,19 @@ func plainASCIIWord(v []byte) bool {
 // groups as its plain form is masked: the first letter or digit and the
 // last two stay, the others become '*', separators stay.
 func maskAlnum(dst, v []byte) []byte {
+	return maskFolded(dst, v, func(c byte) bool { return isDigit(c) || byteClass[c] == cLetter }, 1, 2)
+}
+
+// maskFolded appends v to dst with its characters that fold (full width
+// or not) to one for which counts holds made '*', but for the first
+// `first` and the last `last` of them; other characters stay as they are.
+func maskFolded(dst, v []byte, counts func(byte) bool, first, last int) []byte {
 	n := 0
 	for i := 0; i < len(v); {
 		c, w := foldWidthAt(v, i)
 		if w == 0 {
-			w = 1
-		} else if isDigit(c) || byteClass[c] == cLetter {
+			_, w = utf8.DecodeRune(v[i:])
+		} else if counts(c) {
 			n++
 		}
 		i += w
@@ -1105,20 +1112,16 @@ func maskAlnum(dst, v []byte) []byte {
 		c, w := foldWidthAt(v, i)
 		if w == 0 {
 			_, w = utf8.DecodeRune(v[i:])
-			dst = append(dst, v[i:i+w]...)
-			i += w
-			continue
-		}
-		if isDigit(c) || byteClass[c] == cLetter {
-			if k >= 1 && k < n-2 {
+		} else if counts(c) {
+			if k >= first && k < n-last {
 				dst = append(dst, '*')
-			} else {
-				dst = append(dst, v[i:i+w]...)
+				k++
+				i += w
+				continue
 			}
 			k++
-		} else {
-			dst = append(dst, v[i:i+w]...)
 		}
+		dst = append(dst, v[i:i+w]...)
 		i += w
 	}
 	return dst

@@ -39,34 +39,5 @@ func plateEndWide(b []byte, i int) int {
 // last character stay.
 func maskPlateWide(dst, v []byte) []byte {
 	_, w := utf8.DecodeRune(v)
-	dst = append(dst, v[:w]...)
-	serial := 0
-	for p := w; p < len(v); {
-		c, cw := foldWidthAt(v, p)
-		if cw == 0 {
-			_, cw = utf8.DecodeRune(v[p:])
-		} else if plateChar(c) {
-			serial++
-		}
-		p += cw
-	}
-	k := 0
-	for p := w; p < len(v); {
-		c, cw := foldWidthAt(v, p)
-		if cw == 0 {
-			_, cw = utf8.DecodeRune(v[p:])
-			dst = append(dst, v[p:p+cw]...)
-		} else if plateChar(c) {
-			if k > 0 && k < serial-1 {
-				dst = append(dst, '*')
-			} else {
-				dst = append(dst, v[p:p+cw]...)
-			}
-			k++
-		} else {
-			dst = append(dst, v[p:p+cw]...)
-		}
-		p += cw
-	}
-	return dst
+	return maskFolded(append(dst, v[:w]...), v[w:], plateChar, 1, 1)
 }

@@ -20,9 +20,7 @@ const (
 // spelledLead marks the bytes a spelled at sign may start with, spaces
 // included.
 var spelledLead = func() (t [256]bool) {
-	for _, c := range " [({<#@" {
-		t[c] = true
-	}
+	t = byteSet(" [({<#@")
 	t[0xEF], t[0xE3], t[0xE8] = true, true, true // （ ［ ＃ ＠, 【 〔, 艾
 	return t
 }()
@@ -30,9 +28,7 @@ var spelledLead = func() (t [256]bool) {
 // spelledAtLead marks the bytes a spelled at sign may start with after
 // its spaces.
 var spelledAtLead = func() (t [256]bool) {
-	for _, c := range "[({<#@aA" {
-		t[c] = true
-	}
+	t = byteSet("[({<#@aA")
 	t[0xEF], t[0xE3], t[0xE8] = true, true, true
 	return t
 }()

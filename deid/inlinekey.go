@@ -22,12 +22,7 @@ var keyByte = func() (t [256]bool) {
 
 // keyFollow marks what may follow a field name before its value: '=',
 // ':', '>' (XML), '"' (JSON) and a space.
-var keyFollow = func() (t [256]bool) {
-	for _, c := range "=:>\" " {
-		t[c] = true
-	}
-	return t
-}()
+var keyFollow = byteSet("=:>\" ")
 
 // inlineKey reads the value after the Latin field name at b[i] when the
 // name is followed by '=', ':' (also after a closing quote) or, opened by

@@ -128,12 +128,7 @@ func (st *state) jsonLine(out, line []byte) ([]byte, bool) {
 	return out, seen && len(stack) == 0
 }
 
-var jsonDelim = func() (t [256]bool) {
-	for _, c := range " \t\r\n,:{}[]\"" {
-		t[c] = true
-	}
-	return t
-}()
+var jsonDelim = byteSet(" \t\r\n,:{}[]\"")
 
 func jsonNumber(b []byte) bool {
 	for _, c := range b {

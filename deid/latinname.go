@@ -94,12 +94,7 @@ func isLatinTitle(w string) bool {
 }
 
 // latinTitleLead marks the first letters of the titles of isLatinTitle.
-var latinTitleLead = func() (t [256]bool) {
-	for _, c := range "MDCPcp" {
-		t[c] = true
-	}
-	return t
-}()
+var latinTitleLead = byteSet("MDCPcp")
 
 // latinTitleName reads a name in pinyin after an English title at b[i]
 // (Mr Wang Wei, Mr. Chen Jie, Dear Zhang Wei,): two or three capitalised

@@ -63,13 +63,19 @@ var byteClass = func() (t [256]uint8) {
 	return t
 }()
 
+// byteSet marks the bytes of the ASCII string chars.
+func byteSet(chars string) (t [256]bool) {
+	for i := 0; i < len(chars); i++ {
+		t[chars[i]] = true
+	}
+	return t
+}
+
 // localByte marks the characters of an e-mail local part.
 var localByte = func() (t [256]bool) {
+	t = byteSet("._%+-")
 	for c := 0; c < 256; c++ {
-		t[c] = byteClass[c] == cDigit || byteClass[c] == cLetter
-	}
-	for _, c := range "._%+-" {
-		t[c] = true
+		t[c] = t[c] || byteClass[c] == cDigit || byteClass[c] == cLetter
 	}
 	return t
 }()

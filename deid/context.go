@@ -256,19 +256,7 @@ func (s *scan) localLandline(p int) int {
 	if b[p] == '0' || b[p] == '1' || serviceNumberAt(b, p) {
 		return 0
 	}
-	q, digits, seps := p, 0, 0
-	for ; q < n; q++ {
-		c := b[q]
-		if isDigit(c) {
-			digits++
-			continue
-		}
-		if (c == ' ' || c == '-') && seps == 0 && digits >= 3 && digits < 7 && q+1 < n && isDigit(b[q+1]) {
-			seps++
-			continue
-		}
-		break
-	}
+	q, digits := groupedDigits(b, p)
 	if digits < 7 || digits > 8 || q < n && (isWordByte(b[q]) || b[q] == '.' || b[q] == '@') {
 		return 0
 	}
@@ -276,17 +264,42 @@ func (s *scan) localLandline(p int) int {
 	return s.moreLocal(q)
 }
 
-// moreLocal reads the rest of a list of numbers after a phone label, the
-// first of which ends at b[q] (电话：62345678、62345679; 010-62345678 /
-// 62345679): a local fixed-line number of 7 or 8 digits, not from 0 or 1,
+// groupedDigits reads a local number's digits at b[p], one space or dash
+// allowed between two groups (6234 5678, 6234-5678), and returns where
+// they end and how many there are.
+func groupedDigits(b []byte, p int) (q, digits int) {
+	seps := 0
+	for q = p; q < len(b); q++ {
+		c := b[q]
+		if isDigit(c) {
+			digits++
+			continue
+		}
+		if (c == ' ' || c == '-') && seps == 0 && digits >= 3 && digits < 7 && q+1 < len(b) && isDigit(b[q+1]) {
+			seps++
+			continue
+		}
+		break
+	}
+	return q, digits
+}
+
+// moreLocal reads the rest of a list of numbers after a phone label or an
+// area-coded number, the first of which ends at b[q] (电话：62345678、
+// 62345679; (010)62345678，6234 5679): a local fixed-line number of 7 or 8
+// digits, not from 0 or 1, one space or dash allowed between two groups,
 // after each separator, ending where a list item may end. The scanner
 // finds the mobiles and area-coded numbers of a list on its own. It
 // returns the end of the last number emitted, or q.
 func (s *scan) moreLocal(q int) int {
 	b := s.b
 	for range 8 {
-		p, e := listDigits(b, q, 7, 8)
-		if p == 0 || b[p] == '1' || serviceNumberAt(b, p) {
+		p := listNext(b, q)
+		if p == 0 || b[p] < '2' || serviceNumberAt(b, p) {
+			return q
+		}
+		e, digits := groupedDigits(b, p)
+		if digits < 7 || digits > 8 || !listItemEnd(b, e) {
 			return q
 		}
 		s.emit(Landline, p, e, 0, 0)

@@ -195,3 +195,35 @@ func TestListAfterLabel(t *testing.T) {
 		{"(QQ)523456789，323456789＠qq.com\n", "(QQ)5*******9，3********＠qq.com\n"},
 	})
 }
+
+// After a mainland number with its area code, with no label before it,
+// the later items of a list are numbers of the same area; a date, an
+// amount, a count or a number from 1 after it is not.
+func TestListAfterAreaCode(t *testing.T) {
+	checkOutputs(t, Options{Format: Text, TextNames: "context"}, []inOut{
+		{"(010)62345678，62345679\n", "(010)****5678，****5679\n"},
+		{"欢迎致电 0755-26781234、26781235 或 26781236。\n", "欢迎致电 0755-****1234、****1235 或 ****1236。\n"},
+		{"0769-25222614/52969252/52969253\n", "0769-****2614/****9252/****9253\n"},
+		{"（021）5432 1234，5432 1235\n", "（021）**** 1234，**** 1235\n"},
+		{"010-62345678，20231226\n", "010-****5678，20231226\n"},
+		{"010-62345678，100000元\n", "010-****5678，100000元\n"},
+		{"010-62345678，12345678\n", "010-****5678，12345678\n"},
+		{"010-62345678，共3人\n", "010-****5678，共3人\n"},
+		{"+852 2345 6789，23456780\n", "+852 **** **89，23456780\n"},
+	})
+}
+
+// A mobile with the letter O typed for 0 or l for 1, as ads write them to
+// get past filters (masked as any mobile: four of its digits, the letters
+// kept); a word that only looks so is left alone.
+func TestLookalikeDigits(t *testing.T) {
+	checkOutputs(t, Options{Format: Text, TextNames: "context"}, []inOut{
+		{"加V 15265O46584 详聊\n", "加V 152**O**584 详聊\n"},
+		{"电话138l234O678。\n", "电话138l***O*78。\n"},
+		{"call 1390O1l2345 now\n", "call 139*O*l**45 now\n"},
+		{"型号 1O0Ol234567X\n", "型号 1O0Ol234567X\n"},
+		{"code 12OOOOOOOOO\n", "code 12OOOOOOOOO\n"},
+		{"id 1526SO46584\n", "id 1526SO46584\n"},
+		{"a_15265O46584\n", "a_15265O46584\n"},
+	})
+}

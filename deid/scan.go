@@ -291,6 +291,11 @@ func (s *scan) word(i int) int {
 			return e
 		}
 	}
+	if letters > 0 && letters <= 2 && j-i == 11 && b[i] == '1' && (i == 0 || b[i-1] != '_') && (j == n || b[j] != '_' && atSignAt(b, j) == 0) && lookalikeMobile(b[i:j]) {
+		// O or l typed for 0 or 1 to get past filters: 15265O46584.
+		s.emit(Mobile, i, j, 0, 0)
+		return j
+	}
 	if byteClass[b[i]] == cLetter || letters > 1 || letters == 1 && b[j-1] != 'X' && b[j-1] != 'x' {
 		if j-i == 18 && validUSCC(b[i:j]) && (i == 0 || !isWordByte(b[i-1])) && (j == n || b[j] != '_') {
 			s.emit(USCC, i, j, 0, 0)
@@ -318,6 +323,22 @@ func (s *scan) word(i int) int {
 		return j
 	}
 	return s.number(i)
+}
+
+// lookalikeMobile reports whether the 11-character word w is a mainland
+// mobile number with the letter O (or o) typed for 0 and l (or I) for 1.
+func lookalikeMobile(w []byte) bool {
+	var d [11]byte
+	for k, c := range w {
+		switch c {
+		case 'O', 'o':
+			c = '0'
+		case 'l', 'I':
+			c = '1'
+		}
+		d[k] = c
+	}
+	return validMobile(d[:])
 }
 
 // atSignAt returns the width of an at sign ('@' or the full-width '＠') at
@@ -689,11 +710,19 @@ func (s *scan) number(i int) int {
 			g++
 		}
 	}
-	if k := len(s.out); k > 0 && s.out[k-1].Entity == Landline && s.out[k-1].End == next && next < n && b[next] == '/' {
-		// 0769-25222614/52969252: a second number of the same area.
-		if e := localDigitsEnd(b, next+1); e > 0 {
-			s.emit(Landline, next+1, e, 0, 0)
-			return e
+	if k := len(s.out); k > 0 && s.out[k-1].Entity == Landline && s.out[k-1].End == next && next < n {
+		if b[next] == '/' {
+			// 0769-25222614/52969252: a second number of the same area.
+			if e := localDigitsEnd(b, next+1); e > 0 {
+				s.emit(Landline, next+1, e, 0, 0)
+				return s.moreLocal(e)
+			}
+		}
+		if m := s.out[k-1]; m.area > 0 && m.country == 0 {
+			// (010)62345678，62345679: the later items of a list after a
+			// mainland number with its area code are numbers of the
+			// same area, as after a phone label.
+			return s.moreLocal(next)
 		}
 	}
 	return next

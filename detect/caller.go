@@ -20,7 +20,7 @@ const (
 // one-day time constant, so they approximate "the last 24 hours" and need
 // no window buckets; hour decays with a one-hour constant.
 //
-// The record is 152 bytes: the previous callee is kept by its low 32 bits
+// The record is 160 bytes: the previous callee is kept by its low 32 bits
 // (sequential dialling is a difference of at most 100, which they give
 // unless two numbers 2³² apart in key happen to come together), and the
 // previous start as its distance before lastOut (exact up to 18 hours; a
@@ -64,6 +64,9 @@ type caller struct {
 	// contacted on an earlier day: a debtor pressed (a courier retries
 	// today's customers).
 	followRetry float32
+	// Episodes (one-day decay) at callees who had rung a service line
+	// within the day before: customers a bank or utility calls back.
+	asked float32
 }
 
 // ewma is the weight of a new value in the exponential means.
@@ -93,6 +96,7 @@ func (s *caller) decayTo(t uint32) {
 	s.listed *= f
 	s.followUp *= f
 	s.followRetry *= f
+	s.asked *= f
 	s.hour *= fh
 	s.wkEp *= fw
 	s.wkAns *= fw
@@ -129,6 +133,7 @@ type contact struct {
 	revisit     bool // a new episode at a callee contacted within hours
 	persistent  bool // the callee has had three or more episodes
 	known       bool // the callee called this caller before
+	asked       bool // a new episode at a callee who rang a service line within the day before
 	followUp    bool // an episode (or a call within one) at a callee also contacted half a day or more apart (on an earlier day), within PairWindow
 }
 
@@ -191,6 +196,9 @@ func (s *caller) observe(c ringfence.CallRecord, t uint32, k contact, lattice bo
 		}
 		if k.followUp {
 			s.followUp++
+		}
+		if k.asked {
+			s.asked++
 		}
 	}
 	if callee := uint32(c.Callee); s.prevCallee != 0 && callee != s.prevCallee {

@@ -12,12 +12,15 @@
 // fit") over inputs with one stated meaning each (score.go): how many
 // contacts went unwelcome today and at what pace, what share got through,
 // were called back or returned a call received, retries, revisits and
-// persistence at the same people, sequential dialling, talk time, machine
-// timing, the number range, the last few days, and what other numbers did
-// to the same callees (a list dialled by several suspicious numbers, a
-// flagged number's callees). Each weight is held to the sign its input's
-// meaning allows, so that a fit cannot lean on what only separates its
-// own population. The score is the model's probability; kinds come from
+// persistence at the same people, sequential dialling, talk time and the
+// minutes people stay on the line per call, machine timing, the number
+// range, the last few days, and what the callees did themselves (rang a
+// service line shortly before: customers called back). What other numbers
+// did to the same callees (a list dialled by several suspicious numbers)
+// links flagged numbers into campaigns and lets the next number of one be
+// scored from fewer calls. Each weight is held to the sign its input's
+// meaning allows, so that a fit cannot lean on what only separates its own
+// population. The score is the model's probability; kinds come from
 // two more fitted models (debt collection: the same few people pursued;
 // robocall: machine timing and recordings). Couriers and riders, service
 // centres calling back their customers, busy sales people (whose clients
@@ -34,8 +37,9 @@
 // set-associative table of recent (caller, callee) contacts for episodes,
 // reciprocity and repetition, a filter of recent rows that drops
 // duplicated records, count-min sketches of inbound calls per callee
-// for bursts, and a direct-mapped table of each callee's latest
-// suspicious or flagged dialler (shared lists and campaigns). Per-caller state is keyed by caller and per-target state by
+// for bursts, a direct-mapped table of each callee's latest
+// suspicious or flagged dialler (shared lists and campaigns), and one of
+// the numbers that rang a service line lately. Per-caller state is keyed by caller and per-target state by
 // callee, so a stream split across detectors must route calls by caller
 // for the one and by callee for the other.
 //
@@ -147,6 +151,7 @@ type Detector struct {
 	rows      rowFilter
 	bursts    burstWatch
 	campaigns campaignIndex
+	asks      askIndex
 	flagged   map[uint64]flagRecord
 
 	epoch      int64 // Unix time of relative time 0
@@ -189,6 +194,7 @@ func New(cfg Config) *Detector {
 		rows:       newRowFilter(16),
 		bursts:     newBurstWatch(cfg.SketchBits, int64(cfg.BurstWindow/time.Second), cfg.BurstCallers),
 		campaigns:  newCampaignIndex(cfg.CampaignBits),
+		asks:       newAskIndex(cfg.CampaignBits),
 		flagged:    make(map[uint64]flagRecord),
 		idle:       int64(cfg.IdleExpiry / time.Second),
 		disorder:   int64(cfg.Disorder / time.Second),
@@ -257,10 +263,12 @@ func (d *Detector) Observe(c ringfence.CallRecord, emit func(ringfence.Flag)) {
 		d.sweep()
 	}
 	t := d.rel(c.Start)
+	d.noteAsk(c, t)
 
 	// The pair and its reverse: episodes, revisits, reciprocity.
 	pab, pba := d.pairs.find(bab, hab, t), d.pairs.find(bba, hba, t)
 	k, last, bits := d.contact(pab, pba, t, c.Answered)
+	k.asked = !k.sameEpisode && d.asks.asked(c.Callee, t)
 	d.pairs.put(bab, hab, pab, last, bits)
 	if r, slot := d.callers.find(c.Callee); r != nil {
 		// The callee is a caller too: it is called, and when it had
@@ -313,6 +321,16 @@ func (d *Detector) Observe(c ringfence.CallRecord, emit func(ringfence.Flag)) {
 	// Bursts at the callee.
 	if b := d.burstAt(c, hcallee); b != nil && !b.flagged {
 		d.assessTarget(b, emit)
+	}
+}
+
+// noteAsk remembers a call to a service line at relative time t: its
+// caller may be called back, from another line (askIndex). Every detector
+// of a partitioned stream notes every such call it is given, and a Router
+// gives every detector the calls to service lines.
+func (d *Detector) noteAsk(c ringfence.CallRecord, t uint32) {
+	if serviceLine(c.Callee) {
+		d.asks.note(c.Caller, t)
 	}
 }
 
@@ -429,7 +447,7 @@ func (d *Detector) assessCaller(s *caller, emit func(ringfence.Flag)) {
 		Kind:      kindNames[kind],
 		Score:     round3(1 / (1 + math.Exp(-l))),
 		FlaggedAt: time.Unix(d.now, 0).UTC(),
-		Reasons:   s.reasons(&f),
+		Reasons:   s.reasons(d.model, &f),
 	}
 	flag.Campaign = d.campaigns.link(s, kind, d.now)
 	d.stats.Flags[flag.Kind]++

@@ -224,6 +224,8 @@ const (
 	courier2  = 8613800000002
 	collector = 8617100000077
 	centre    = 8695588
+	centreOut = 862161234567
+	lineOut   = 862088776655
 )
 
 // robocalls: a platform placing a call every 7 s, round-robin over three
@@ -307,6 +309,43 @@ func serviceCentre(s *script) {
 	}
 }
 
+// centreLine is a bank's outbound line calling back the customers who
+// rang its hotline an hour or three before (when rang is true), or the
+// same calls to people who rang no one: half reached at the first try,
+// the missed tried again once 90 minutes later, nobody calling the line
+// itself.
+func centreLine(rang bool) func(*script) {
+	return func(s *script) {
+		for i := range 400 {
+			cust := uint64(8613700000000 + i*7907)
+			at := int64(t0 + 8*3600 + i*80)
+			if rang {
+				s.add(cust, centre, at, 180, true)
+			}
+			back := at + 3600 + int64(i%13)*600
+			ans := i%2 == 0
+			s.add(centreOut, cust, back, 95*b2u(ans), ans)
+			if !ans {
+				s.add(centreOut, cust, back+5400, 80*b2u(i%4 == 1), i%4 == 1)
+			}
+		}
+	}
+}
+
+// requestLine is a business line returning web requests: 320 people a
+// day whom nothing in the records connects with it, 85% answered, each
+// answered call lasting talk seconds on average.
+func requestLine(talk int) func(*script) {
+	return func(s *script) {
+		for i := range 320 {
+			cust := uint64(8615900000000 + i*7919)
+			at := int64(t0 + 9*3600 + i*100 + (i*37)%60)
+			ans := i%7 != 0
+			s.add(lineOut, cust, at, uint32(talk-30+(i*13)%60)*b2u(ans), ans)
+		}
+	}
+}
+
 func b2u(b bool) uint32 {
 	if b {
 		return 1
@@ -322,6 +361,11 @@ func TestHardCases(t *testing.T) {
 	}{
 		{"courier retrying, seldom called back", hardCourier, map[uint64]ringfence.FlagKind{}},
 		{"service centre calling back", serviceCentre, map[uint64]ringfence.FlagKind{}},
+		{"service centre calling back from another line", centreLine(true), map[uint64]ringfence.FlagKind{}},
+		{"a line returning web requests, two-minute talks", requestLine(130), map[uint64]ringfence.FlagKind{}},
+		{"the same calls with 40-second pitches", requestLine(40), map[uint64]ringfence.FlagKind{lineOut: ringfence.KindTelemarketing}},
+		// Flagged, and as a debt collector: the same people tried again.
+		{"the same calls to people who rang no service line", centreLine(false), map[uint64]ringfence.FlagKind{centreOut: ringfence.KindDebtCollection}},
 		{"debt collection", debtCollection, map[uint64]ringfence.FlagKind{collector: ringfence.KindDebtCollection}},
 		{"robocalls round-robin", robocalls, map[uint64]ringfence.FlagKind{robotA: ringfence.KindRobocall, robotB: ringfence.KindRobocall, robotC: ringfence.KindRobocall}},
 	}

@@ -256,12 +256,22 @@ const (
 	off  = 2  // not an input of this model
 )
 
+// Minutes of conversation per call placed (engaged) are evidence of
+// welcome: people stay on the line for calls they want, and hang up on a
+// pitch; talk alone is free (a long pitch nobody answers is not welcome).
+//
+// Shared and listed lists are not inputs of the abusive score: how many of
+// a busy caller's callees other suspicious or flagged numbers also dialled
+// is, in a simulated population of thousands, mostly chance that a
+// carrier's millions would not show (fitted, they flagged callback lines
+// calling random subscribers), and a partitioned detector sees that
+// evidence only from its own callers (docs/detection.md).
 var abusiveSigns = [nFeatures]int8{
 	xUnreturned: up, xHour: up, xPeople: up, xReach: down, xAnswer: down, xCallback: down,
 	xInbound: down, xKnown: down, xRetry: free, xRecall: free, xRevisit: free, xPersist: up,
 	xSeq: up, xHangup: up, xTalk: free, xCadence: up, xMachine: up, xUniform: free, xVirtual: up,
-	xService: free, xWkPeople: up, xWkReach: down, xWkCallback: down, xShared: up, xListed: up,
-	xFollowUp: up, xFollowRetry: up,
+	xService: free, xWkPeople: up, xWkReach: down, xWkCallback: down, xShared: off, xListed: off,
+	xFollowUp: up, xFollowRetry: up, xAsked: down, xEngaged: down,
 }
 
 // A debt collector pursues a few people: the same ones again and again,
@@ -271,7 +281,7 @@ var debtSigns = [nFeatures]int8{
 	xInbound: off, xKnown: off, xRetry: up, xRecall: up, xRevisit: up, xPersist: up,
 	xSeq: down, xHangup: off, xTalk: off, xCadence: off, xMachine: down, xUniform: off, xVirtual: off,
 	xService: off, xWkPeople: down, xWkReach: off, xWkCallback: off, xShared: down, xListed: off,
-	xFollowUp: up, xFollowRetry: up,
+	xFollowUp: up, xFollowRetry: up, xAsked: off, xEngaged: off,
 }
 
 // A robocaller dials like a machine and plays a recording that people
@@ -281,7 +291,7 @@ var robocallSigns = [nFeatures]int8{
 	xInbound: off, xKnown: off, xRetry: off, xRecall: off, xRevisit: off, xPersist: off,
 	xSeq: up, xHangup: up, xTalk: down, xCadence: up, xMachine: up, xUniform: up, xVirtual: off,
 	xService: off, xWkPeople: off, xWkReach: off, xWkCallback: off, xShared: off, xListed: off,
-	xFollowUp: off, xFollowRetry: off,
+	xFollowUp: off, xFollowRetry: off, xAsked: off, xEngaged: off,
 }
 
 func logLoss(w []float64, x [][]float64, y, c []float64) float64 {

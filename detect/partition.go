@@ -103,6 +103,7 @@ func (d *Detector) tick(c ringfence.CallRecord) {
 		d.sweep()
 	}
 	d.bursts.counts.advance(d.now) // the sketch's age is the stream's
+	d.noteAsk(c, d.rel(c.Start))
 }
 
 // calleeSide ends Observe for a call whose callee only this detector owns:
@@ -126,6 +127,15 @@ func (d *Detector) burstAt(c ringfence.CallRecord, hcallee uint64) *target {
 		return nil
 	}
 	return d.bursts.observe(c, hcallee, d.now)
+}
+
+// Broadcast reports whether call c must be given to every partitioned
+// detector, not only to its caller's and its callee's owners: a call to a
+// service line (a 95/96 or 400/800 number, about 2% of calls), whose caller
+// may be called back, from another line, by a number any detector owns
+// (the input asked). The detectors that own neither number only note it.
+func Broadcast(c ringfence.CallRecord) bool {
+	return c.Caller != 0 && c.Caller != c.Callee && serviceLine(c.Callee)
 }
 
 // Routed is a call as a Router hands it to one partitioned detector: the
@@ -202,6 +212,9 @@ func (r *Router) Route(c ringfence.CallRecord, batches [][]Routed) {
 		if r.latest >= r.nextSweep {
 			// Every detector sweeps its state at this call.
 			r.nextSweep = r.latest + 3600
+			tick = true
+		}
+		if Broadcast(c) {
 			tick = true
 		}
 	}

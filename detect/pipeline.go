@@ -12,7 +12,7 @@ import (
 // entries in the caller index (the states of its caller and callee), and
 // those of the call aheadA places later by hash (its pair buckets, its
 // slot in the duplicate filter, its line of the inbound sketch, its
-// callee's campaign slot and the caller index). A prefetch is a hint that
+// callee's campaign and ask slots and the caller index). A prefetch is a hint that
 // neither waits nor changes a value, so the memory reads of later calls
 // overlap the work on this one instead of stalling it; on tables of
 // millions of subscribers those reads are most of a call's cost.
@@ -41,7 +41,7 @@ func (d *Detector) prefetchA(c *ringfence.CallRecord) {
 		uintptr(unsafe.Pointer(&d.callers.index[d.callers.slotOf(c.Caller)])),
 		uintptr(unsafe.Pointer(&d.callers.index[(hcallee|1<<63)&d.callers.mask])), // slotOf(c.Callee)
 		uintptr(unsafe.Pointer(d.campaigns.slot(c.Callee))),
-		0,
+		uintptr(unsafe.Pointer(d.asks.slot(c.Callee))),
 	)
 }
 

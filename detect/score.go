@@ -43,6 +43,7 @@ type features struct {
 	age                   float64 // days since the caller's first call seen
 	followUp              float64 // share of contacts at callees contacted on an earlier day
 	followRetry           float64 // share of calls retrying a missed callee contacted on an earlier day
+	asked                 float64 // share of contacts at callees who rang a service line within the day before
 }
 
 func (s *caller) features(now uint32) features {
@@ -78,6 +79,7 @@ func (s *caller) features(now uint32) features {
 		listed:      float64(s.listed) / (ep + 15),
 		followUp:    float64(s.followUp) / (ep + 15),
 		followRetry: float64(s.followRetry) / (n + 15),
+		asked:       float64(s.asked) / (ep + 15),
 	}
 	if now > s.first {
 		f.age = float64(now-s.first) / 86400
@@ -93,9 +95,10 @@ func (s *caller) features(now uint32) features {
 // unwelcome contact there was (log counts), what share of it was
 // unwelcome (rates, shrunk towards neutral priors so that a few calls
 // cannot look extreme), how it was placed (timing, talk, sequence), the
-// range, the last few days, and what other numbers did to the same
-// callees. The weights are fitted (see weights.go and Fit), not set by
-// hand.
+// range, the last few days, what the callees did themselves, and what
+// other numbers did to the same callees (shared and listed: measured, and
+// kept out of the score, docs/detection.md). The weights are fitted (see
+// weights.go and Fit), not set by hand.
 const (
 	xBias        = iota // 1
 	xUnreturned         // missed contacts nobody returned today (log2 of 1+count)
@@ -125,6 +128,8 @@ const (
 	xListed             // share of contacts at callees of a flagged number
 	xFollowUp           // share of contacts at people already contacted on an earlier day (12–48 h before)
 	xFollowRetry        // share of calls retrying within minutes a missed person contacted on an earlier day
+	xAsked              // share of contacts at people who rang a 95/96/400/800 service line within the day before
+	xEngaged            // minutes of conversation per call placed (answered share × mean talk)
 	nFeatures
 )
 
@@ -133,7 +138,7 @@ var featureNames = [nFeatures]string{
 	"bias", "unreturned", "hour", "people", "reach", "answer", "callback", "inbound", "known",
 	"retry", "recall", "revisit", "persist", "seq", "hangup", "talk", "cadence", "machine",
 	"uniform", "virtual", "service", "wk_people", "wk_reach", "wk_callback", "shared", "listed",
-	"follow_up", "follow_retry",
+	"follow_up", "follow_retry", "asked", "engaged",
 }
 
 // vector returns the score's inputs for caller s of features f.
@@ -169,6 +174,8 @@ func (s *caller) vector(f *features) [nFeatures]float64 {
 	x[xListed] = f.listed
 	x[xFollowUp] = f.followUp
 	x[xFollowRetry] = f.followRetry
+	x[xAsked] = f.asked
+	x[xEngaged] = f.answer * f.talk / 60
 	return x
 }
 
@@ -248,8 +255,9 @@ const sequentialReason = "of numbers dialled in sequence"
 func SequentialReason(reason string) bool { return strings.HasSuffix(reason, sequentialReason) }
 
 // reasons explains a flag in terms a person can check against the
-// records.
-func (s *caller) reasons(f *features) []string {
+// records. List evidence is named only when model m gives it weight: a
+// reason is what raised the score.
+func (s *caller) reasons(m *model, f *features) []string {
 	var reasons []string
 	n := math.Max(float64(s.n), 1)
 	ep := math.Max(float64(s.ep), 1)
@@ -294,12 +302,12 @@ func (s *caller) reasons(f *features) []string {
 		reasons = append(reasons, fmt.Sprintf("dialled %s new people over %.0f days, %.0f%% answered, %.1f%% of the missed called back",
 			thousands(int64(math.Round(f.wkPeople))), math.Min(math.Ceil(f.age), 4), float64(min(s.wkAns, s.wkEp))/math.Max(float64(s.wkEp), 1)*100, float64(s.wkCb)/wkMiss*100))
 	}
-	if f.shared >= 0.1 {
+	if f.shared >= 0.1 && m.abusive[xShared] > 0 {
 		reasons = append(reasons, fmt.Sprintf("%.0f%% of contacts at people another suspicious number called within 3 days (a shared list)", float64(s.shared)/ep*100))
 	}
 	if s.pcnt >= minShared {
 		reasons = append(reasons, fmt.Sprintf("%d more contacts at people one flagged campaign's numbers called on earlier days than at other campaigns'", s.pcnt))
-	} else if f.listed >= 0.05 {
+	} else if f.listed >= 0.05 && m.abusive[xListed] > 0 {
 		reasons = append(reasons, fmt.Sprintf("%.0f%% of contacts at people a flagged number called", float64(s.listed)/ep*100))
 	}
 	if s.rng == rangeVirtual {

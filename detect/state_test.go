@@ -138,3 +138,50 @@ func TestMayExpire(t *testing.T) {
 		}
 	}
 }
+
+func TestServiceLine(t *testing.T) {
+	for _, tt := range []struct {
+		key  uint64
+		want bool
+	}{
+		{8695588, true},      // 95588, a bank's hotline
+		{8696511, true},      // 96511
+		{86951862, true},     // 951862, a six-digit 95 number
+		{864008208888, true}, // 400-820-8888
+		{864008208888 * 10, false},
+		{868008301880, true},   // 800-830-1880
+		{86400820888, false},   // a digit short
+		{869511234567, false},  // 0951 (Yinchuan) landline
+		{8613812345678, false}, // a mobile
+		{862161234567, false},  // a Shanghai landline
+		{1955588, false},       // not China
+	} {
+		if got := serviceLine(tt.key); got != tt.want {
+			t.Errorf("serviceLine(%d) = %v, want %v", tt.key, got, tt.want)
+		}
+	}
+}
+
+func TestAskIndex(t *testing.T) {
+	x := newAskIndex(10)
+	const cust = 8613700000001
+	if x.asked(cust, 1000) {
+		t.Fatal("asked before any call")
+	}
+	x.note(cust, 1000)
+	for _, tt := range []struct {
+		at   uint32
+		want bool
+	}{
+		{1000, true}, {1000 + 3600, true}, {1000 + askSpan - 1, true}, {1000 + askSpan, false},
+		{900, true}, // a record a few minutes out of order
+		{100, false},
+	} {
+		if got := x.asked(cust, tt.at); got != tt.want {
+			t.Errorf("asked at %d = %v, want %v", tt.at, got, tt.want)
+		}
+	}
+	if x.asked(cust+1, 1000) {
+		t.Error("another number asked")
+	}
+}

@@ -3,6 +3,7 @@ package natslog_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -57,7 +58,7 @@ func BenchmarkConsumeCalls(b *testing.B) {
 		for p := range l.Partitions() {
 			want := 0
 			for _, r := range rs {
-				if pc, pe := natslog.PartitionsOf(r, l.Partitions()); pc == p || pe == p {
+				if slices.Contains(natslog.PartitionsOf(r, l.Partitions()), p) {
 					want++
 				}
 			}

@@ -27,20 +27,32 @@ func Partition(key uint64, n int) int {
 	return detect.Owner(key, n)
 }
 
-// partitionsOf are the partitions a record goes to: its caller's and, when
-// another, its callee's (a partitioned detector keeps the callee-side
-// state, bursts and reciprocity, of the callees it owns). A record without
-// a caller or a callee goes to the caller's partition only, where the
-// detector counts it as skipped.
-func partitionsOf(r ringfence.CallRecord, n int) (int, int) {
+// partitionsOf appends to buf the partitions a record goes to: its
+// caller's and, when another, its callee's (a partitioned detector keeps
+// the callee-side state, bursts and reciprocity, of the callees it owns),
+// or every partition, the caller's first, for a call every detector must
+// be given (detect.Broadcast: a call to a service line, whose caller may be
+// called back by a number any partition owns). A record without a caller
+// or a callee goes to the caller's partition only, where the detector
+// counts it as skipped.
+func partitionsOf(r ringfence.CallRecord, n int, buf []int) []int {
 	pc := Partition(r.Caller, n)
+	buf = append(buf, pc)
 	if r.Caller == 0 || r.Callee == 0 {
-		return pc, -1
+		return buf
+	}
+	if detect.Broadcast(r) {
+		for p := range n {
+			if p != pc {
+				buf = append(buf, p)
+			}
+		}
+		return buf
 	}
 	if pe := Partition(r.Callee, n); pe != pc {
-		return pc, pe
+		buf = append(buf, pe)
 	}
-	return pc, -1
+	return buf
 }
 
 // recordSize is one call record on the wire: caller, callee, start (8
@@ -123,13 +135,11 @@ func (l *Log) PublishCallsFrom(ctx context.Context, recs []ringfence.CallRecord,
 		}
 		return nil
 	}
+	var to []int
 	for _, r := range recs {
-		pc, pe := partitionsOf(r, n)
-		if err := add(pc, r); err != nil {
-			return fmt.Errorf("natslog: publish calls: %w", err)
-		}
-		if pe >= 0 {
-			if err := add(pe, r); err != nil {
+		to = partitionsOf(r, n, to[:0])
+		for _, p := range to {
+			if err := add(p, r); err != nil {
 				return fmt.Errorf("natslog: publish calls: %w", err)
 			}
 		}

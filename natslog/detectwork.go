@@ -542,12 +542,12 @@ func PartitionedFlags(recs []ringfence.CallRecord, count int) []ringfence.Flag {
 		sts[i] = newPartState(checkpoint{}, cfg, 72*time.Hour)
 	}
 	one := make([]ringfence.CallRecord, 1)
+	var to []int
 	for _, r := range recs {
 		one[0] = r
-		pc, pe := partitionsOf(r, count)
-		out = append(out, sts[pc].observe(dets[pc], one, nil, true)...)
-		if pe >= 0 {
-			out = append(out, sts[pe].observe(dets[pe], one, nil, true)...)
+		to = partitionsOf(r, count, to[:0])
+		for _, p := range to {
+			out = append(out, sts[p].observe(dets[p], one, nil, true)...)
 		}
 	}
 	return out

@@ -21,5 +21,5 @@ func SetStreamSubscribe(fn func(l *Log, ctx context.Context, after int64, apply 
 	return func() { streamSubscribe = old }
 }
 
-// PartitionsOf are the partitions a record is published on (-1: none).
-var PartitionsOf = partitionsOf
+// PartitionsOf are the partitions a record is published on.
+func PartitionsOf(r ringfence.CallRecord, n int) []int { return partitionsOf(r, n, nil) }

@@ -3,7 +3,8 @@ package deid
 // Phone numbers written to get past filters and scrapers: the groups of a
 // mobile split by any one separator used twice (195/7172/2327,
 // 151_3779_3722, 171·9389·3620, 162➕2083➕8112, 166哦9453哦2621, 176 加
-// 1472 加 1971), a fixed-line number with / or ~ after its area code
+// 1472 加 1971) or by two notes in brackets (183（中间）4372（尾号）0733),
+// a fixed-line number with / or ~ after its area code
 // (0757/69939134, 027~64600767), and digits written as keycap emoji
 // (1️⃣3️⃣5️⃣…). The separator must be the same both times and the digits
 // must make a valid number, so dates (2022/9/23) and codes stay.
@@ -73,12 +74,17 @@ func (s *scan) splitMobile(i, j int) int {
 	var d [11]byte
 	copy(d[:3], b[i:j])
 	p := k
+	// Two notes in brackets may differ: 183（中间）4372（尾号）0733.
+	noted := skipNote(b, j) == k
 	for g := 0; g < 2; g++ {
 		if g == 1 {
-			if !hasPrefixAt(b, p, string(sep)) {
+			if q := skipNote(b, p); noted && q > p {
+				p = q
+			} else if hasPrefixAt(b, p, string(sep)) {
+				p += len(sep)
+			} else {
 				return 0
 			}
-			p += len(sep)
 		}
 		if p+4 > n || !allDigits(b[p:p+4]) {
 			return 0

@@ -269,6 +269,23 @@ func (s *scan) moreWeChat(q int) int {
 // hasDigitOrMark reports whether an id holds a digit, '_' or '-': a word
 // of letters alone after a list separator (微信：abc12345, thanks) is
 // more often English than a second id.
+// emojiWeChat reads a WeChat id after an emoji alone at b[p]: 💚 (WeChat's
+// green) or 🛰 (a satellite, 卫星, which sounds like 微信). Without a word
+// to say so, an id needs a digit, '_' or '-' (💚 vivian_520, not 💚
+// beautiful); a mobile number is read as anywhere. It returns the end of
+// what it emitted, or 0.
+func (s *scan) emojiWeChat(p int) int {
+	k, last := len(s.out), s.last
+	e := s.onlineID(p, WeChat)
+	if e > 0 && len(s.out) > k {
+		if m := s.out[k]; m.Entity == WeChat && !hasDigitOrMark(s.b[m.Start:m.End]) {
+			s.out, s.last = s.out[:k], last
+			return 0
+		}
+	}
+	return e
+}
+
 func hasDigitOrMark(id []byte) bool {
 	for _, c := range id {
 		if isDigit(c) || c == '_' || c == '-' {

@@ -231,3 +231,16 @@ func TestLookalikeDigits(t *testing.T) {
 		{"a_15265O46584\n", "a_15265O46584\n"},
 	})
 }
+
+// An emoji alone may say WeChat: 💚 (its green) or 🛰️ (卫星, 微信's
+// homophone), before an id with a digit, '_' or '-'.
+func TestEmojiWeChat(t *testing.T) {
+	checkOutputs(t, Options{Format: Text, TextNames: "context"}, []inOut{
+		{"想要的加💚 vivian_520 哦\n", "想要的加💚 v********* 哦\n"},
+		{"💚：zhang88888\n", "💚：z*********\n"},
+		{"🛰️ abc-12345 私聊\n", "🛰️ a******** 私聊\n"},
+		{"💚 beautiful day\n", "💚 beautiful day\n"},
+		{"💚13812345678\n", "💚138****5678\n"},
+		{"爱你💚💚 ok\n", "爱你💚💚 ok\n"},
+	})
+}

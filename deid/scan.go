@@ -141,6 +141,12 @@ func (r *Recognizer) appendScan(s *scan, dst []Match, text []byte, hint Entity) 
 					continue
 				}
 			}
+			if hasPrefixAt(b, i, "💚") || hasPrefixAt(b, i, "🛰") {
+				if e := s.emojiWeChat(i + 4); e > 0 {
+					i = e
+					continue
+				}
+			}
 			i += 4
 		}
 	}

@@ -87,6 +87,9 @@ var labels = []label{
 	{"联系电话", labelPhone}, {"电话号码", labelPhone}, {"电话号", labelPhone}, {"电话", labelPhone}, {"座机号", labelPhone}, {"座机", labelPhone}, {"固话", labelPhone}, {"拨打", labelPhone}, {"致电", labelPhone},
 	{"传真", labelPhone}, {"傳真", labelPhone}, {"总机", labelPhone}, {"總機", labelPhone}, {"前台", labelPhone},
 	{"热线", labelPhone}, {"熱線", labelPhone}, {"请拨打", labelPhone}, {"请拨", labelPhone}, {"請撥打", labelPhone}, {"請撥", labelPhone}, {"联系：", labelPhone}, {"联系:", labelPhone},
+	// 联系 right before a number (退款请联系 8722 2110): 联系人, 联系方式 and
+	// the other longer words are tried first.
+	{"联系", labelPhone},
 }
 
 // provinces are the province-level divisions that can open an address.

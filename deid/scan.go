@@ -297,8 +297,9 @@ func (s *scan) word(i int) int {
 			return e
 		}
 	}
-	if letters > 0 && letters <= 2 && j-i == 11 && b[i] == '1' && (i == 0 || b[i-1] != '_') && (j == n || b[j] != '_' && atSignAt(b, j) == 0) && lookalikeMobile(b[i:j]) {
-		// O or l typed for 0 or 1 to get past filters: 15265O46584.
+	if letters > 0 && letters <= 3 && j-i == 11 && (b[i] == '1' || b[i] == 'l' || b[i] == 'I') && (i == 0 || b[i-1] != '_') && (j == n || b[j] != '_' && atSignAt(b, j) == 0) && lookalikeMobile(b[i:j]) {
+		// O or l typed for 0 or 1 to get past filters: 15265O46584,
+		// l8261O41559.
 		s.emit(Mobile, i, j, 0, 0)
 		return j
 	}
@@ -329,6 +330,29 @@ func (s *scan) word(i int) int {
 		return j
 	}
 	return s.number(i)
+}
+
+// prefixedSplitMobile reads a mobile split to get past filters after the
+// mainland calling code (+86 158💕8690💕8001, 86-191🌸6646🌸3037): +86 or 86,
+// a space or a dash, then what splitMobile reads. The code is left as it
+// is. It returns the mobile's end, or 0.
+func (s *scan) prefixedSplitMobile(i int) int {
+	b := s.b
+	p := i
+	if b[p] == '+' {
+		p++
+	}
+	if (i > 0 && isWordByte(b[i-1])) || !hasPrefixAt(b, p, "86") {
+		return 0
+	}
+	p += 2
+	if p < len(b) && (b[p] == ' ' || b[p] == '-') {
+		p++
+	}
+	if p+4 > len(b) || b[p] != '1' || !isDigit(b[p+1]) || !isDigit(b[p+2]) || isDigit(b[p+3]) {
+		return 0
+	}
+	return s.splitMobile(p, p+3)
 }
 
 // lookalikeMobile reports whether the 11-character word w is a mainland
@@ -501,6 +525,11 @@ func (s *scan) number(i int) int {
 		// Written to get past filters: 195/7172/2327, 0757/69939134,
 		// keycap digits (a run of 1, 3 or 4 digits, then no digit).
 		if e := s.disguisedPhone(i); e > 0 {
+			return e
+		}
+	}
+	if c := b[i]; c == '+' || c == '8' {
+		if e := s.prefixedSplitMobile(i); e > 0 {
 			return e
 		}
 	}

@@ -90,6 +90,12 @@ var labels = []label{
 	// 联系 right before a number (退款请联系 8722 2110): 联系人, 联系方式 and
 	// the other longer words are tried first.
 	{"联系", labelPhone},
+	// Numbers called back or calling, and a mobile's own word (an 8-digit
+	// Hong Kong number after it is no mainland mobile): 回拨 63105809,
+	// 来电号码 6639 7263, 手机 60071853.
+	{"回拨", labelPhone}, {"回電", labelPhone}, {"回电", labelPhone}, {"回撥", labelPhone},
+	{"来电号码", labelPhone}, {"來電號碼", labelPhone}, {"回访号码", labelPhone}, {"回訪號碼", labelPhone},
+	{"手机号码", labelPhone}, {"手机号", labelPhone}, {"手机", labelPhone}, {"手機號碼", labelPhone}, {"手機", labelPhone},
 }
 
 // provinces are the province-level divisions that can open an address.

@@ -262,3 +262,19 @@ func TestContactBeforeNumber(t *testing.T) {
 		{"联系 2 人\n", "联系 2 人\n"},
 	})
 }
+
+// Words that say a number is called or calling (回拨, 来电号码, 回访号码,
+// call, Mobile), and 手机 before a number no mainland mobile (Hong Kong's 8
+// digits), are phone labels.
+func TestCallbackLabels(t *testing.T) {
+	checkOutputs(t, Options{Format: Text, TextNames: "context"}, []inOut{
+		{"回拨 63105809，已升级二线\n", "回拨 ****5809，已升级二线\n"},
+		{"来电号码 6639 7263 / 13112346079\n", "来电号码 **** 7263 / 131****6079\n"},
+		{"回访号码：5873 1057。\n", "回访号码：**** 1057。\n"},
+		{"HK mobile: 5888 4031，邮件\n", "HK mobile: **** 4031，邮件\n"},
+		{"call 9210 5340 now\n", "call **** 5340 now\n"},
+		{"我手机号 2594 8675，\n", "我手机号 **** 8675，\n"},
+		{"回拨3次无人接听\n", "回拨3次无人接听\n"},
+		{"call me at noon, mobile app 2\n", "call me at noon, mobile app 2\n"},
+	})
+}

@@ -763,12 +763,24 @@ func (s *scan) number(i int) int {
 	return next
 }
 
-// latinPhoneLabel returns where the number starts after Tel, TEL, Fax or
-// FAX at b[i], after a colon, a dot or spaces or right after the word
-// (Tel: 6383 2930, Fax. 33421328, TEL 64342444, Tel54445162), or 0.
+// phoneWords are the Latin words before a phone number.
+var phoneWords = []string{"Tel", "TEL", "tel", "Fax", "FAX", "fax", "Mobile", "mobile", "MOBILE", "Mob", "mob", "Phone", "phone", "PHONE", "Call", "call"}
+
+// phoneWordLead marks the first bytes of phoneWords, either case.
+var phoneWordLead = func() (t [256]bool) {
+	for _, w := range phoneWords {
+		t[w[0]], t[w[0]|0x20] = true, true
+	}
+	return t
+}()
+
+// latinPhoneLabel returns where the number starts after a phone word at
+// b[i] (Tel, Fax, Mobile, Mob, Phone, call), after a colon, a dot or spaces
+// or right after the word (Tel: 6383 2930, Fax. 33421328, TEL 64342444,
+// Tel54445162, call 9210 5340), or 0.
 func latinPhoneLabel(b []byte, i int) int {
 	p := 0
-	for _, w := range []string{"Tel", "TEL", "tel", "Fax", "FAX", "fax"} {
+	for _, w := range phoneWords {
 		if hasPrefixAt(b, i, w) {
 			p = i + len(w)
 			break
@@ -799,7 +811,7 @@ func latinPhoneLabel(b []byte, i int) int {
 // emitted, or 0.
 func (s *scan) latinLabel(i int) int {
 	b := s.b
-	if b[i]|0x20 == 't' || b[i]|0x20 == 'f' {
+	if phoneWordLead[b[i]] {
 		if p := latinPhoneLabel(b, i); p > 0 {
 			if e := s.localLandline(p); e > 0 {
 				return e

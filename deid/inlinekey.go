@@ -9,8 +9,9 @@ import (
 // (receiverName=周九), query strings (?name=张三&addr=…), XML
 // (<name>王五</name>) and JSON held in a string ("name":"张伟"). The field
 // name is read as a column header is (InferEntity), and its value is
-// masked as that column's would be. Only names and addresses are read
-// here: numbers, e-mail and identifiers are found wherever they stand.
+// masked as that column's would be. Names, addresses, QQ numbers, WeChat
+// ids and the local numbers a phone field holds are read here; other
+// numbers, e-mail and identifiers are found wherever they stand.
 
 // keyByte marks the bytes of a field name: letters, digits, '_', '-', '.'.
 var keyByte = func() (t [256]bool) {
@@ -68,6 +69,11 @@ func (s *scan) inlineKey(i int) int {
 	if e == QQ || e == WeChat {
 		// "qq":"7288166590", wx_id=xustudio: read as after QQ or 微信.
 		return s.onlineID(p, e)
+	}
+	if e == Mobile || e == Landline {
+		// "phone": "90710420": a local or Hong Kong number, read as
+		// after 电话.
+		return s.localLandline(p)
 	}
 	if e != Name && e != Address {
 		return 0

@@ -275,6 +275,9 @@ func TestCallbackLabels(t *testing.T) {
 		{"call 9210 5340 now\n", "call **** 5340 now\n"},
 		{"我手机号 2594 8675，\n", "我手机号 **** 8675，\n"},
 		{"回拨3次无人接听\n", "回拨3次无人接听\n"},
+		{"{\"phone\": \"90710420\", \"cr\": 1}\n", "{\"phone\": \"****0420\", \"cr\": 1}\n"},
+		{"tel=62345678&id=9\n", "tel=****5678&id=9\n"},
+		{"{\"phone_model\": \"12345678\"}\n", "{\"phone_model\": \"12345678\"}\n"},
 		{"call me at noon, mobile app 2\n", "call me at noon, mobile app 2\n"},
 	})
 }

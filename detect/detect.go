@@ -268,7 +268,6 @@ func (d *Detector) Observe(c ringfence.CallRecord, emit func(ringfence.Flag)) {
 	// The pair and its reverse: episodes, revisits, reciprocity.
 	pab, pba := d.pairs.find(bab, hab, t), d.pairs.find(bba, hba, t)
 	k, last, bits := d.contact(pab, pba, t, c.Answered)
-	k.asked = !k.sameEpisode && d.asks.asked(c.Callee, t)
 	d.pairs.put(bab, hab, pab, last, bits)
 	if r, slot := d.callers.find(c.Callee); r != nil {
 		// The callee is a caller too: it is called, and when it had
@@ -292,6 +291,7 @@ func (d *Detector) Observe(c ringfence.CallRecord, emit func(ringfence.Flag)) {
 			s.flagged = true
 		}
 	}
+	k.asked = !k.sameEpisode && d.asks.asked(c.Callee, t)
 	s.observe(c, t, k, d.timeGCD == 1)
 	d.callers.touch(slot, s.last)
 

@@ -52,6 +52,7 @@ const (
 	labelNameWeak                         // a name follows after a colon
 	labelAddress                          // an address follows
 	labelPhone                            // a phone number follows (a local one too)
+	labelDial                             // 打 (dial): a local number follows that ends a list item
 	labelLetterFirst                      // of trigKind: the value must start with a letter
 )
 
@@ -96,6 +97,7 @@ var labels = []label{
 	{"回拨", labelPhone}, {"回電", labelPhone}, {"回电", labelPhone}, {"回撥", labelPhone},
 	{"来电号码", labelPhone}, {"來電號碼", labelPhone}, {"回访号码", labelPhone}, {"回訪號碼", labelPhone},
 	{"手机号码", labelPhone}, {"手机号", labelPhone}, {"手机", labelPhone}, {"手機號碼", labelPhone}, {"手機", labelPhone},
+	{"打", labelDial},
 }
 
 // provinces are the province-level divisions that can open an address.

@@ -152,6 +152,14 @@ func (s *scan) han(i int) int {
 						return e
 					}
 					return end
+				case t.label == labelDial:
+					// 打6560 1735，: a number, not an amount (打5000000元).
+					if q, digits := groupedDigits(b, end); digits >= 7 && digits <= 8 && listItemEnd(b, q) {
+						if e := s.localLandline(end); e > 0 {
+							return e
+						}
+					}
+					return end
 				case t.label == labelAddress:
 					if e := s.addressAt(p, true); e > 0 {
 						s.emitAddress(p, e)
@@ -257,11 +265,18 @@ func (s *scan) localLandline(p int) int {
 		return 0
 	}
 	q, digits := groupedDigits(b, p)
-	if digits < 7 || digits > 8 || q < n && (isWordByte(b[q]) || b[q] == '.' || b[q] == '@') {
+	if digits < 7 || digits > 8 || q < n && (isWordByte(b[q]) || decimalAt(b, q) || b[q] == '@') {
 		return 0
 	}
 	s.emit(Landline, p, q, 0, 0)
 	return s.moreLocal(q)
+}
+
+// decimalAt reports whether a '.' at b[q] goes on into a word or digits (a
+// decimal part, a domain), not a full stop ending a sentence (手机
+// 60071853. 交期).
+func decimalAt(b []byte, q int) bool {
+	return b[q] == '.' && q+1 < len(b) && isWordByte(b[q+1])
 }
 
 // groupedDigits reads a local number's digits at b[p], one space or dash

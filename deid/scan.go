@@ -863,7 +863,7 @@ func localDigitsEnd(b []byte, p int) int {
 	for q < len(b) && isDigit(b[q]) {
 		q++
 	}
-	if q-p < 7 || q-p > 8 || q < len(b) && (isWordByte(b[q]) || b[q] == '.' || b[q] == '@') {
+	if q-p < 7 || q-p > 8 || q < len(b) && (isWordByte(b[q]) || decimalAt(b, q) || b[q] == '@') {
 		return 0
 	}
 	return q

@@ -54,6 +54,7 @@ const (
 	labelPhone                            // a phone number follows (a local one too)
 	labelDial                             // 打 (dial): a local number follows that ends a list item
 	labelLetterFirst                      // of trigKind: the value must start with a letter
+	labelWeakCue                          // of trigOnline: a cue that needs an id with a digit, '_' or '-'
 )
 
 type label struct {
@@ -214,6 +215,9 @@ func init() {
 	}
 	for _, o := range onlineWords {
 		addTrigger(trigger{o.word, trigOnline, 0, o.entity})
+	}
+	for _, w := range weakWeChatWords {
+		addTrigger(trigger{w, trigOnline, labelWeakCue, WeChat})
 	}
 	for _, k := range kindWords {
 		addTrigger(trigger{k.word, trigKind, 0, k.entity})

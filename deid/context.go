@@ -217,6 +217,12 @@ func (s *scan) han(i int) int {
 				}
 				return end
 			case trigOnline:
+				if t.label == labelWeakCue {
+					if e := s.weakWeChat(end); e > 0 {
+						return e
+					}
+					return end
+				}
 				if e := s.onlineID(end, t.entity); e > 0 {
 					return e
 				}

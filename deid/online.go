@@ -43,6 +43,23 @@ var onlineLead = func() (t [256]bool) {
 	return t
 }()
 
+// weakLatinCue returns where the id begins after a weak Latin cue for a
+// WeChat id at b[i] (see weakWeChat): V or v alone before one space, not
+// after an ideograph (，V frank213; not 维生素V abcdef1234), or vx, VX run
+// into a letter (vxCindy-Hao1431); 0 otherwise.
+func weakLatinCue(b []byte, i int) int {
+	switch {
+	case (b[i] == 'V' || b[i] == 'v') && i+2 < len(b) && b[i+1] == ' ' && byteClass[b[i+2]] == cLetter:
+		if _, han := hanBefore(b, i); han {
+			return 0
+		}
+		return i + 2
+	case (hasPrefixAt(b, i, "vx") || hasPrefixAt(b, i, "VX")) && i+2 < len(b) && byteClass[b[i+2]] == cLetter:
+		return i + 2
+	}
+	return 0
+}
+
 // asciiTrigger returns the entity that the Latin word at b[i] introduces
 // and the word's end, or 0.
 func asciiTrigger(b []byte, i int) (Entity, int) {
@@ -269,12 +286,18 @@ func (s *scan) moreWeChat(q int) int {
 // hasDigitOrMark reports whether an id holds a digit, '_' or '-': a word
 // of letters alone after a list separator (微信：abc12345, thanks) is
 // more often English than a second id.
-// emojiWeChat reads a WeChat id after an emoji alone at b[p]: 💚 (WeChat's
-// green) or 🛰 (a satellite, 卫星, which sounds like 微信). Without a word
-// to say so, an id needs a digit, '_' or '-' (💚 vivian_520, not 💚
-// beautiful); a mobile number is read as anywhere. It returns the end of
-// what it emitted, or 0.
-func (s *scan) emojiWeChat(p int) int {
+// weakWeChatWords are CJK cues that say WeChat only before an id that has
+// a digit, '_' or '-': 微 alone (微 dabao_561, ✨微leo_694; 微 before a colon
+// and 微信 are onlineWords).
+var weakWeChatWords = []string{"微", "薇"}
+
+// weakWeChat reads a WeChat id after a weak cue at b[p]: an emoji alone
+// (💚, WeChat's green; 🛰, a satellite, 卫星, which sounds like 微信; 💬, a
+// chat), 微 alone, V alone before a space, or vx run into the id
+// (vxluogao1755). Without a word to say so, an id needs a digit, '_' or '-'
+// (💚 vivian_520, not 💚 beautiful); a mobile number is read as anywhere.
+// It returns the end of what it emitted, or 0.
+func (s *scan) weakWeChat(p int) int {
 	k, last := len(s.out), s.last
 	e := s.onlineID(p, WeChat)
 	if e > 0 && len(s.out) > k {

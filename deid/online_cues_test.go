@@ -4,7 +4,9 @@ import "testing"
 
 // TestWeChatSalesCues: WeChat ids after the words sales chats use for
 // them ("加V", "+V", "加微", "微：", "微信搜", "威信") are masked; words that
-// only start with 微 or end in V, and a V alone, introduce nothing.
+// only start with 微 or end in V introduce nothing. A V alone introduces
+// an id with a digit, '_' or '-' (TestEmojiWeChat), but not right after
+// an ideograph.
 func TestWeChatSalesCues(t *testing.T) {
 	checkOutputs(t, Options{Format: Text}, []inOut{
 		{"加V：zs19900307\n", "加V：z*********\n"},
@@ -24,7 +26,8 @@ func TestWeChatSalesCues(t *testing.T) {
 		{"wxid_ab mywxid_abcdefgh\n", "wxid_ab mywxid_abcdefgh\n"},
 		{"微笑着说 hello12345\n", "微笑着说 hello12345\n"},
 		{"微博 abcdefg123\n", "微博 abcdefg123\n"},
-		{"V zs19900307\n", "V zs19900307\n"},
+		{"V zs19900307\n", "V z*********\n"},
+		{"V zhangsan\n", "V zhangsan\n"},
 		{"维生素V abcdef1234\n", "维生素V abcdef1234\n"},
 		// Spellings that get past filters, and V before a colon.
 		{"徽信：fangyang1314（备注\n", "徽信：f***********（备注\n"},

@@ -239,8 +239,9 @@ func TestLookalikeDigits(t *testing.T) {
 	})
 }
 
-// An emoji alone may say WeChat: 💚 (its green) or 🛰️ (卫星, 微信's
-// homophone), before an id with a digit, '_' or '-'.
+// A weak cue may say WeChat before an id with a digit, '_' or '-': an
+// emoji alone (💚, its green; 🛰️, 卫星, 微信's homophone; 💬), 微 alone, V
+// alone before a space, vx run into the id.
 func TestEmojiWeChat(t *testing.T) {
 	checkOutputs(t, Options{Format: Text, TextNames: "context"}, []inOut{
 		{"想要的加💚 vivian_520 哦\n", "想要的加💚 v********* 哦\n"},
@@ -249,6 +250,16 @@ func TestEmojiWeChat(t *testing.T) {
 		{"💚 beautiful day\n", "💚 beautiful day\n"},
 		{"💚13812345678\n", "💚138****5678\n"},
 		{"爱你💚💚 ok\n", "爱你💚💚 ok\n"},
+		{"坐标北京💬:kiki855哦\n", "坐标北京💬:k******哦\n"},
+		{"💬 12 条评论\n", "💬 12 条评论\n"},
+		{"海外仓发货，V xiong_lin88 （工作\n", "海外仓发货，V x********** （工作\n"},
+		{"V beautiful day\n", "V beautiful day\n"},
+		{"。微 dabao_561，联系人\n", "。微 d********，联系人\n"},
+		{"✨微leo_694 mar\n", "✨微l****** mar\n"},
+		{"微 hello_world\n", "微 h**********\n"},
+		{"微软 Windows10\n", "微软 Windows10\n"},
+		{"私我vxCindy-Hao1431 链接\n", "私我vxC************ 链接\n"},
+		{"runs on vxworks today\n", "runs on vxworks today\n"},
 	})
 }
 

@@ -141,8 +141,8 @@ func (r *Recognizer) appendScan(s *scan, dst []Match, text []byte, hint Entity) 
 					continue
 				}
 			}
-			if hasPrefixAt(b, i, "💚") || hasPrefixAt(b, i, "🛰") {
-				if e := s.emojiWeChat(i + 4); e > 0 {
+			if hasPrefixAt(b, i, "💚") || hasPrefixAt(b, i, "🛰") || hasPrefixAt(b, i, "💬") {
+				if e := s.weakWeChat(i + 4); e > 0 {
 					i = e
 					continue
 				}
@@ -217,6 +217,11 @@ func (s *scan) word(i int) int {
 	if j == i && (i == 0 || byteClass[b[i-1]] != cLetter) && onlineLead[b[i]] {
 		if e, end := asciiTrigger(b, i); e != 0 {
 			if v := s.onlineID(end, e); v > 0 {
+				return v
+			}
+		}
+		if p := weakLatinCue(b, i); p > 0 {
+			if v := s.weakWeChat(p); v > 0 {
 				return v
 			}
 		}

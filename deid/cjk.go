@@ -99,6 +99,9 @@ var labels = []label{
 	{"来电号码", labelPhone}, {"來電號碼", labelPhone}, {"回访号码", labelPhone}, {"回訪號碼", labelPhone},
 	{"手机号码", labelPhone}, {"手机号", labelPhone}, {"手机", labelPhone}, {"手機號碼", labelPhone}, {"手機", labelPhone},
 	{"打", labelDial},
+	// An office's number, and the telephone sign: 办公室 6758 7190,
+	// ☎️：5013 5272.
+	{"办公室", labelPhone}, {"辦公室", labelPhone}, {"☎\uFE0F", labelPhone}, {"☎", labelPhone},
 }
 
 // provinces are the province-level divisions that can open an address.

@@ -17,6 +17,10 @@ import (
 // link): a replacement number works its predecessor's list on a later day
 // (redials, follow-ups of the prospects who talked), while the numbers
 // dialling a list on the same day are as often other firms that bought it.
+// A second table remembers, per number segment, the last flagged number
+// that dialled it in order: a number dialling the same segment in order
+// votes for its campaign too, on the same day as well (seats sharing out
+// a segment, or the room's next number carrying on through it).
 // The link also lets the next number of a campaign be scored from fewer
 // calls (minCampaignCalls). A newly flagged number joins
 // the campaign it is linked to; failing that, a campaign flagged recently in
@@ -31,10 +35,12 @@ import (
 // Links are made when a number is flagged, from the evidence then at hand:
 // a flag is raised once, with its campaign.
 type campaignIndex struct {
-	slots  []calleeSlot
-	mask   uint64
-	roots  map[uint64]rootRecord // flagged number -> its campaign's root
-	blocks map[uint64]rootRecord // number block -> latest campaign flagged in it
+	slots    []calleeSlot
+	mask     uint64
+	segments []segmentSlot
+	smask    uint64
+	roots    map[uint64]rootRecord // flagged number -> its campaign's root
+	blocks   map[uint64]rootRecord // number block -> latest campaign flagged in it
 }
 
 // calleeSlot is the last suspicious or flagged number that dialled a
@@ -44,6 +50,27 @@ type calleeSlot struct {
 	at     uint32
 	caller uint64
 }
+
+// segmentSlot is the last flagged number that dialled a segment of
+// segmentSize numbers hashed to the slot while dialling in order, the
+// segment, and when (detector-relative seconds).
+type segmentSlot struct {
+	segment uint64
+	caller  uint64
+	at      uint32
+}
+
+// segmentSize is a mobile number segment: the first seven digits of a
+// mainland mobile number (the HLR code) name a block of 10,000, and lists
+// sold or split "by segment" are such blocks. A room's seats split one and
+// dial their shares in order; its next numbers carry on where the last
+// ones stopped.
+const segmentSize = 10_000
+
+// segmentSpan is how long after a flagged number dialled a segment in order
+// a newly flagged number dialling the same segment in order joins its
+// campaign on that call alone.
+const segmentSpan = 3600
 
 type rootRecord struct {
 	root uint64
@@ -80,11 +107,14 @@ func newCampaignIndex(bits uint) campaignIndex {
 		bits = 8
 	}
 	n := 1 << bits
+	r := n >> 2
 	return campaignIndex{
-		slots:  make([]calleeSlot, n),
-		mask:   uint64(n - 1),
-		roots:  make(map[uint64]rootRecord),
-		blocks: make(map[uint64]rootRecord),
+		slots:    make([]calleeSlot, n),
+		mask:     uint64(n - 1),
+		segments: make([]segmentSlot, r),
+		smask:    uint64(r - 1),
+		roots:    make(map[uint64]rootRecord),
+		blocks:   make(map[uint64]rootRecord),
 	}
 }
 
@@ -93,10 +123,55 @@ func (x *campaignIndex) slot(callee uint64) *calleeSlot {
 	return &x.slots[number.Mix(callee^0x5bd1e995)&x.mask]
 }
 
-// note records a call by a flagged number at relative time t.
-func (x *campaignIndex) note(caller, callee uint64, t uint32) {
+// segmentOf returns the slot of callee's segment.
+func (x *campaignIndex) segmentOf(callee uint64) *segmentSlot {
+	return &x.segments[number.Mix(callee/segmentSize^0x27d4eb2f)&x.smask]
+}
+
+// inOrder reports whether caller s dials mostly in number order (more
+// than half of its recent calls a few numbers from the one before).
+func inOrder(s *caller) bool {
+	return s.seq*2 > s.n
+}
+
+// note records a call by flagged number s at relative time t.
+func (x *campaignIndex) note(s *caller, callee uint64, t uint32) {
 	h := number.Mix(callee ^ 0x5bd1e995)
-	x.slots[h&x.mask] = calleeSlot{fp: uint32(h >> 32), at: t, caller: caller}
+	x.slots[h&x.mask] = calleeSlot{fp: uint32(h >> 32), at: t, caller: s.key}
+	if inOrder(s) {
+		*x.segmentOf(callee) = segmentSlot{segment: callee / segmentSize, caller: s.key, at: t}
+	}
+}
+
+// vote counts a contact for campaign root in caller s's one-counter
+// majority vote.
+func vote(s *caller, root uint64) {
+	switch {
+	case s.partner == root:
+		if s.pcnt < 1<<15 {
+			s.pcnt++
+		}
+	case s.pcnt == 0:
+		s.partner, s.pcnt = root, 1
+	default:
+		s.pcnt--
+	}
+}
+
+// segmentVote reports the campaign of the flagged number that last dialled
+// callee's segment in order within span before t, when caller s dials in
+// order too: seats of one room sharing out a segment, or a room's next
+// number carrying on through it.
+func (x *campaignIndex) segmentVote(s *caller, callee uint64, t, span uint32) (uint64, bool) {
+	if !inOrder(s) {
+		return 0, false
+	}
+	r := x.segmentOf(callee)
+	if r.caller == 0 || r.caller == s.key || r.segment != callee/segmentSize || r.at > t || t-r.at >= span {
+		return 0, false
+	}
+	root, ok := x.roots[r.caller]
+	return root.root, ok
 }
 
 // observe looks up a new contact by a caller not flagged, at relative
@@ -108,6 +183,7 @@ func (x *campaignIndex) note(caller, callee uint64, t uint32) {
 func (x *campaignIndex) observe(s *caller, callee uint64, t uint32, suspicious bool) (shared, listed bool) {
 	h := number.Mix(callee ^ 0x5bd1e995)
 	slot := &x.slots[h&x.mask]
+	keep := false
 	if slot.fp == uint32(h>>32) && slot.caller != 0 && slot.caller != s.key && (slot.at >= t || t-slot.at < sharedSpan) {
 		shared = true
 		// Votes go to flagged numbers' campaigns only: a room's numbers
@@ -115,25 +191,20 @@ func (x *campaignIndex) observe(s *caller, callee uint64, t uint32, suspicious b
 		// cancel out.
 		if r, ok := x.roots[slot.caller]; ok {
 			listed = true
-			if t < slot.at+campaignGap {
-				// The same day: another number working the list
-				// alongside, a seat of the room or another firm.
-				return shared, listed
+			if t >= slot.at+campaignGap {
+				vote(s, r.root)
+				return shared, listed // the flagged number keeps the slot
 			}
-			switch {
-			case s.partner == r.root:
-				if s.pcnt < 1<<15 {
-					s.pcnt++
-				}
-			case s.pcnt == 0:
-				s.partner, s.pcnt = r.root, 1
-			default:
-				s.pcnt--
-			}
-			return shared, listed // the flagged number keeps the slot
+			// The same day: another number working the list alongside,
+			// a seat of the room or another firm. The flagged number
+			// keeps the slot; a segment may still vote.
+			keep = true
 		}
 	}
-	if suspicious {
+	if root, ok := x.segmentVote(s, callee, t, sharedSpan); ok {
+		vote(s, root)
+	}
+	if suspicious && !keep {
 		*slot = calleeSlot{fp: uint32(h >> 32), at: t, caller: s.key}
 	}
 	return shared, listed
@@ -142,14 +213,21 @@ func (x *campaignIndex) observe(s *caller, callee uint64, t uint32, suspicious b
 // link places a newly flagged caller in a campaign and returns the
 // campaign's name, or "" when it starts a campaign of its own (its name is
 // then derived from its number should others join). It joins the
-// campaign whose callees it shares most, or else one flagged within a day
-// in the same block of 1,000 numbers with the same kind.
-func (x *campaignIndex) link(s *caller, kind uint8, now int64) string {
+// campaign whose callees it shares most; or else, when its call to callee
+// at relative time t is in a segment a flagged number dialled in order
+// within the hour, that number's; or else one flagged within a day in the
+// same block of 1,000 numbers with the same kind.
+func (x *campaignIndex) link(s *caller, kind uint8, now int64, callee uint64, t uint32) string {
 	block := s.key / 1000
 	root := s.key
 	if s.pcnt >= minShared {
 		if r, ok := x.roots[s.partner]; ok {
 			root = r.root
+		}
+	}
+	if root == s.key {
+		if r, ok := x.segmentVote(s, callee, t, segmentSpan); ok {
+			root = r
 		}
 	}
 	// Blocks mean something only among full-length numbers: all 95xxx
@@ -191,5 +269,5 @@ func (x *campaignIndex) expire(cutoff int64) {
 }
 
 func (x *campaignIndex) bytes() int64 {
-	return int64(len(x.slots))*16 + int64(len(x.roots)+len(x.blocks))*48
+	return int64(len(x.slots))*16 + int64(len(x.segments))*24 + int64(len(x.roots)+len(x.blocks))*48
 }

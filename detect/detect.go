@@ -299,7 +299,7 @@ func (d *Detector) Observe(c ringfence.CallRecord, emit func(ringfence.Flag)) {
 		d.sampleCaller(s, t)
 	}
 	if s.flagged {
-		d.campaigns.note(c.Caller, c.Callee, t)
+		d.campaigns.note(s, c.Callee, t)
 	} else {
 		if !k.sameEpisode && !k.known {
 			// A new contact at someone who never called this number: was
@@ -314,7 +314,7 @@ func (d *Detector) Observe(c ringfence.CallRecord, emit func(ringfence.Flag)) {
 		// Assess on every call while evidence builds up, then on every
 		// fourth, and past a thousand calls on every sixteenth.
 		if d.assessable(s) && (s.total < 64 || s.total&3 == 0 && (s.total < 1024 || s.total&15 == 0)) {
-			d.assessCaller(s, emit)
+			d.assessCaller(s, c.Callee, t, emit)
 		}
 	}
 
@@ -431,7 +431,7 @@ func abs64(x int64) int64 {
 	return x
 }
 
-func (d *Detector) assessCaller(s *caller, emit func(ringfence.Flag)) {
+func (d *Detector) assessCaller(s *caller, callee uint64, t uint32, emit func(ringfence.Flag)) {
 	if s.rng == rangeUnknown {
 		s.rng = rangeOf(s.key)
 	}
@@ -449,7 +449,7 @@ func (d *Detector) assessCaller(s *caller, emit func(ringfence.Flag)) {
 		FlaggedAt: time.Unix(d.now, 0).UTC(),
 		Reasons:   s.reasons(d.model, &f),
 	}
-	flag.Campaign = d.campaigns.link(s, kind, d.now)
+	flag.Campaign = d.campaigns.link(s, kind, d.now, callee, t)
 	d.stats.Flags[flag.Kind]++
 	emit(flag)
 }

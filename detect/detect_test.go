@@ -577,3 +577,65 @@ func TestRotatedNumberJoinsCampaign(t *testing.T) {
 		t.Errorf("replacement flagged after %d calls, no sooner than a number of its own list (%d)", c, l)
 	}
 }
+
+// Seats of one room that share out a number segment and dial their shares
+// in order are one campaign, and so is the number that carries on through
+// the segment the next day. A number dialling the same segment out of
+// order, or another segment in order, is not linked.
+func TestSegmentSeatsJoinCampaign(t *testing.T) {
+	const (
+		first    = 8617100001000
+		seat     = 8615900002000 // another block: the link is by segment
+		nextDay  = 8615800003000
+		shuffled = 8615700004000
+		other    = 8615600005000
+		segment  = 8613612340000 // 136 1234: a segment of 10,000
+	)
+	inOrder := func(from, n, step int) []uint64 {
+		var out []uint64
+		for i := range n {
+			out = append(out, segment+uint64(from+i*step))
+		}
+		return out
+	}
+	var mixed []uint64
+	for i := range 300 {
+		mixed = append(mixed, segment+uint64((i*7919)%10000))
+	}
+	var elsewhere []uint64
+	for i := range 300 {
+		elsewhere = append(elsewhere, 8613898760000+uint64(i*2))
+	}
+	day0, day1 := int64(t0+3600), int64(t0+86400+3600)
+	var s script
+	listWorker(&s, first, day0, inOrder(0, 400, 2))
+	listWorker(&s, seat, day0+1800, inOrder(5000, 300, 1))
+	listWorker(&s, shuffled, day0+1800, mixed)
+	listWorker(&s, other, day0+1800, elsewhere)
+	listWorker(&s, nextDay, day1, inOrder(800, 300, 2))
+	flags, _ := run(&s)
+	got := map[string]ringfence.Flag{}
+	for _, f := range flags {
+		got[strings.TrimPrefix(f.Number, "+")] = f
+	}
+	for _, tt := range []struct {
+		name   string
+		n      uint64
+		linked bool
+	}{
+		{"a seat on the same segment", seat, true},
+		{"the next day's number", nextDay, true},
+		{"the segment out of order", shuffled, false},
+		{"another segment in order", other, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			f, ok := got[itoa(tt.n)]
+			if !ok {
+				t.Fatalf("%d not flagged; flags %+v", tt.n, flags)
+			}
+			if linked := f.Campaign == detect.CampaignName(first); linked != tt.linked {
+				t.Errorf("campaign %q, linked to %d's: %v, want %v (reasons %q)", f.Campaign, first, linked, tt.linked, f.Reasons)
+			}
+		})
+	}
+}

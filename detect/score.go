@@ -306,7 +306,7 @@ func (s *caller) reasons(m *model, f *features) []string {
 		reasons = append(reasons, fmt.Sprintf("%.0f%% of contacts at people another suspicious number called within 3 days (a shared list)", float64(s.shared)/ep*100))
 	}
 	if s.pcnt >= minShared {
-		reasons = append(reasons, fmt.Sprintf("%d more contacts at people one flagged campaign's numbers called on earlier days than at other campaigns'", s.pcnt))
+		reasons = append(reasons, fmt.Sprintf("%d more contacts at people one flagged campaign's numbers called on earlier days, or in a number segment they dial in order, than at other campaigns'", s.pcnt))
 	} else if f.listed >= 0.05 && m.abusive[xListed] > 0 {
 		reasons = append(reasons, fmt.Sprintf("%.0f%% of contacts at people a flagged number called", float64(s.listed)/ep*100))
 	}

@@ -485,6 +485,15 @@ func TestMultiDayReason(t *testing.T) {
 	}
 }
 
+// byNumber indexes flags by their number's digits.
+func byNumber(flags []ringfence.Flag) map[string]ringfence.Flag {
+	got := make(map[string]ringfence.Flag, len(flags))
+	for _, f := range flags {
+		got[strings.TrimPrefix(f.Number, "+")] = f
+	}
+	return got
+}
+
 // listWorker dials callees (in order) from from at the telemarketer's
 // pace and answer rate, and returns the calls it made.
 func listWorker(s *script, from uint64, start int64, callees []uint64) {
@@ -532,10 +541,7 @@ func TestRotatedNumberJoinsCampaign(t *testing.T) {
 	listWorker(&s, next, day1, redial)
 	listWorker(&s, lone, day1+5, fresh)
 	flags, _ := run(&s)
-	got := map[string]ringfence.Flag{}
-	for _, f := range flags {
-		got[strings.TrimPrefix(f.Number, "+")] = f
-	}
+	got := byNumber(flags)
 	calls := func(n uint64, f ringfence.Flag) int {
 		c := 0
 		for _, r := range s.calls {
@@ -614,10 +620,7 @@ func TestSegmentSeatsJoinCampaign(t *testing.T) {
 	listWorker(&s, other, day0+1800, elsewhere)
 	listWorker(&s, nextDay, day1, inOrder(800, 300, 2))
 	flags, _ := run(&s)
-	got := map[string]ringfence.Flag{}
-	for _, f := range flags {
-		got[strings.TrimPrefix(f.Number, "+")] = f
-	}
+	got := byNumber(flags)
 	for _, tt := range []struct {
 		name   string
 		n      uint64

@@ -86,6 +86,16 @@ var labels = []label{
 	{"现住", labelAddress}, {"居住地", labelAddress}, {"住所", labelAddress}, {"户籍地", labelAddress},
 	{"所在地", labelAddress}, {"位于", labelAddress}, {"寄往", labelAddress}, {"寄至", labelAddress},
 	{"送至", labelAddress}, {"送到", labelAddress}, {"寄到", labelAddress},
+	// The same in traditional characters (Hong Kong, Macau, Taiwan), and
+	// Taiwan's 洽 (inquire) and 請電 (please call): 電話：5739 5640,
+	// 聯絡：6227 8846, 意者請洽 02-2625-7999, 請電 (04)2105-3286.
+	{"聯絡人", labelName}, {"聯繫人", labelName}, {"联络人", labelName},
+	{"联系方式", labelPhone}, {"聯絡方式", labelPhone}, {"聯繫方式", labelPhone}, {"联络方式", labelPhone},
+	{"聯絡電話", labelPhone}, {"聯繫電話", labelPhone}, {"電話號碼", labelPhone}, {"電話", labelPhone},
+	{"聯絡", labelPhone}, {"聯繫", labelPhone}, {"联络", labelPhone}, {"致電", labelPhone}, {"座機", labelPhone},
+	{"請洽", labelPhone}, {"洽：", labelPhone}, {"洽:", labelPhone}, {"請電", labelPhone}, {"请电", labelPhone},
+	{"專線", labelPhone}, {"专线", labelPhone}, {"手提", labelPhone},
+	{"☏", labelPhone},
 	{"联系电话", labelPhone}, {"电话号码", labelPhone}, {"电话号", labelPhone}, {"电话", labelPhone}, {"座机号", labelPhone}, {"座机", labelPhone}, {"固话", labelPhone}, {"拨打", labelPhone}, {"致电", labelPhone},
 	{"传真", labelPhone}, {"傳真", labelPhone}, {"总机", labelPhone}, {"總機", labelPhone}, {"前台", labelPhone},
 	{"热线", labelPhone}, {"熱線", labelPhone}, {"请拨打", labelPhone}, {"请拨", labelPhone}, {"請撥打", labelPhone}, {"請撥", labelPhone}, {"联系：", labelPhone}, {"联系:", labelPhone},
@@ -221,6 +231,9 @@ func init() {
 	}
 	for _, w := range weakWeChatWords {
 		addTrigger(trigger{w, trigOnline, labelWeakCue, WeChat})
+	}
+	for _, w := range weakQQWords {
+		addTrigger(trigger{w, trigOnline, labelWeakCue, QQ})
 	}
 	for _, k := range kindWords {
 		addTrigger(trigger{k.word, trigKind, 0, k.entity})

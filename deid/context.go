@@ -151,6 +151,9 @@ func (s *scan) han(i int) int {
 					if e := s.localLandline(p); e > 0 {
 						return e
 					}
+					if e := s.nameThenNumber(p); e > 0 {
+						return e
+					}
 					return end
 				case t.label == labelDial:
 					// 打6560 1735，: a number, not an amount (打5000000元).
@@ -218,7 +221,13 @@ func (s *scan) han(i int) int {
 				return end
 			case trigOnline:
 				if t.label == labelWeakCue {
-					if e := s.weakWeChat(end); e > 0 {
+					e := 0
+					if t.entity == QQ {
+						e = s.weakQQ(end)
+					} else {
+						e = s.weakWeChat(end)
+					}
+					if e > 0 {
 						return e
 					}
 					return end
@@ -260,14 +269,25 @@ func (s *scan) han(i int) int {
 func (s *scan) localLandline(p int) int {
 	b := s.b
 	n := len(b)
-	if p >= n || p < s.last || !isDigit(b[p]) {
+	if p >= n || p < s.last {
 		return 0
 	}
+	c0, _ := numeralAt(b, p)
+	paren := false
+	if c0 == 0 {
+		c, _ := punctAt(b, p)
+		if paren = c == '('; !paren {
+			return 0
+		}
+	}
 	k := len(s.out)
-	if e := s.number(p); len(s.out) > k {
+	s.labelled = p + 1
+	e := s.number(p)
+	s.labelled = 0
+	if len(s.out) > k {
 		return s.moreLocal(e)
 	}
-	if b[p] == '0' || b[p] == '1' || serviceNumberAt(b, p) {
+	if c0 == '0' || c0 == '1' || paren || serviceNumberAt(b, p) {
 		return 0
 	}
 	q, digits := groupedDigits(b, p)
@@ -278,6 +298,38 @@ func (s *scan) localLandline(p int) int {
 	return s.moreLocal(q)
 }
 
+// nameThenNumber reads a person's name at b[p] right after a phone label
+// and the number after it (請致電胡翠玲 5314 3483, 請聯絡Kathy Mak
+// 59178791): both are emitted when a number follows the name after spaces;
+// nothing otherwise. It returns the number's end, or 0.
+func (s *scan) nameThenNumber(p int) int {
+	b := s.b
+	if p < s.last {
+		return 0
+	}
+	e := nameAt(b, p)
+	if e == 0 {
+		e = latinNameAt(b, p)
+	}
+	if e == 0 {
+		return 0
+	}
+	q := e
+	for q < len(b) && b[q] == ' ' {
+		q++
+	}
+	if q == e && byteClass[b[p]] == cLetter {
+		return 0 // a Latin name runs on into what follows
+	}
+	k, last := len(s.out), s.last
+	s.emit(Name, p, e, 0, 0)
+	if end := s.localLandline(q); end > 0 {
+		return end
+	}
+	s.out, s.last = s.out[:k], last
+	return 0
+}
+
 // decimalAt reports whether a '.' at b[q] goes on into a word or digits (a
 // decimal part, a domain), not a full stop ending a sentence (手机
 // 60071853. 交期).
@@ -285,20 +337,24 @@ func decimalAt(b []byte, q int) bool {
 	return b[q] == '.' && q+1 < len(b) && isWordByte(b[q+1])
 }
 
-// groupedDigits reads a local number's digits at b[p], one space or dash
-// allowed between two groups (6234 5678, 6234-5678), and returns where
-// they end and how many there are.
+// groupedDigits reads a local number's digits at b[p], ASCII or
+// full-width, one space or dash allowed between two groups (6234 5678,
+// 6234-5678, ９３１３ ４８２３), and returns where they end and how many
+// there are.
 func groupedDigits(b []byte, p int) (q, digits int) {
 	seps := 0
-	for q = p; q < len(b); q++ {
-		c := b[q]
-		if isDigit(c) {
+	for q = p; q < len(b); {
+		if _, w := numeralAt(b, q); w > 0 {
 			digits++
+			q += w
 			continue
 		}
-		if (c == ' ' || c == '-') && seps == 0 && digits >= 3 && digits < 7 && q+1 < len(b) && isDigit(b[q+1]) {
-			seps++
-			continue
+		if c, w := punctAt(b, q); (c == ' ' || c == '-') && seps == 0 && digits >= 3 && digits < 7 {
+			if _, dw := numeralAt(b, q+w); dw > 0 {
+				seps++
+				q += w
+				continue
+			}
 		}
 		break
 	}
@@ -357,7 +413,7 @@ func skipLabelSep(b []byte, p int) (int, bool) {
 		case hasPrefixAt(b, p, "："):
 			colon = true
 			p += 3
-		case hasPrefixAt(b, p, "\u3000"), hasPrefixAt(b, p, "是"), hasPrefixAt(b, p, "为"), hasPrefixAt(b, p, "叫"):
+		case hasPrefixAt(b, p, "\u3000"), hasPrefixAt(b, p, "是"), hasPrefixAt(b, p, "为"), hasPrefixAt(b, p, "叫"), hasPrefixAt(b, p, "係"):
 			p += 3
 		default:
 			return p, colon

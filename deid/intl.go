@@ -23,12 +23,18 @@ func (s *scan) international(d []byte, plus, paren bool, gs []group, start int) 
 	n := len(d)
 	lead := 0
 	written := plus || paren
-	if !plus && (d[0] == '0' && n >= 9 && n <= 10 || d[0] >= '2' && n == 10) {
-		// A Taiwan number with its trunk 0 ((04)2371-1547) or a North
-		// American one without +1 (213-337-7768), where the text names
-		// the place (TW:, 台湾, 美国, US).
-		switch r := placeBefore(s.b, start); {
-		case r == "TW" && d[0] == '0', r == "US" && d[0] != '0':
+	if !plus && (d[0] == '0' && n >= 9 && n <= 11 || d[0] >= '2' && n == 10) {
+		// A number with its trunk 0 ((04)2371-1547, 019-720 7387) or a
+		// North American one without +1 (213-337-7768), where the text
+		// names the place (TW:, 台湾, 马来西亚, 美国, US). After a phone
+		// label, a number with a trunk 0 that is no mainland number is
+		// read as Taiwan's (電話：(02)2730-4963).
+		r := placeBefore(s.b, start)
+		if r == "" && s.labelled == start+1 {
+			r = "TW"
+		}
+		switch {
+		case d[0] == '0' && r != "" && r != "US" && r != "HK" && r != "MO", r == "US" && d[0] != '0':
 			return regional(d, r)
 		}
 	}
@@ -151,12 +157,22 @@ func twGrouping(gs []group) bool {
 }
 
 // placeWords name Hong Kong and Macau before an 8-digit number written
-// without its calling code.
+// without its calling code, and the place of a national number written with
+// its trunk 0.
 var placeWords = []struct{ word, region string }{
 	{"香港", "HK"}, {"港", "HK"}, {"HK", "HK"}, {"Hong Kong", "HK"}, {"HongKong", "HK"},
 	{"澳门", "MO"}, {"澳門", "MO"}, {"Macau", "MO"}, {"Macao", "MO"},
 	{"台湾", "TW"}, {"台灣", "TW"}, {"臺灣", "TW"}, {"Taiwan", "TW"}, {"TW", "TW"}, {"台北", "TW"}, {"臺北", "TW"},
 	{"美国", "US"}, {"美國", "US"}, {"USA", "US"}, {"US", "US"}, {"U.S.", "US"},
+	// Places whose national numbers start with a trunk 0, as people there
+	// write them: 马来西亚：019-720 7387, 英国 07580 027510.
+	{"马来西亚", "MY"}, {"馬來西亞", "MY"}, {"大马", "MY"}, {"Malaysia", "MY"},
+	{"英国", "GB"}, {"英國", "GB"}, {"UK", "GB"},
+	{"澳大利亚", "AU"}, {"澳大利亞", "AU"}, {"澳洲", "AU"}, {"Australia", "AU"},
+	{"日本", "JP"}, {"Japan", "JP"}, {"韩国", "KR"}, {"韓國", "KR"}, {"Korea", "KR"},
+	{"泰国", "TH"}, {"泰國", "TH"}, {"Thailand", "TH"}, {"越南", "VN"}, {"Vietnam", "VN"},
+	{"德国", "DE"}, {"德國", "DE"}, {"Germany", "DE"}, {"法国", "FR"}, {"法國", "FR"}, {"France", "FR"},
+	{"新西兰", "NZ"}, {"紐西蘭", "NZ"}, {"菲律宾", "PH"}, {"菲律賓", "PH"}, {"印尼", "ID"}, {"Indonesia", "ID"},
 }
 
 // placeLead marks the first bytes of placeWords.

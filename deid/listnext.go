@@ -44,7 +44,14 @@ func listSep(b []byte, q int) int {
 	p = skipSpaces(b, p)
 	for _, sep := range listSeps {
 		if hasPrefixAt(b, p, sep) {
-			return skipSpaces(b, p+len(sep))
+			p = skipSpaces(b, p+len(sep))
+			// A second word for the next item: ，或者 duanyi888, ，备用 cathy_yao.
+			for _, w := range []string{"或者", "或", "备用", "備用"} {
+				if hasPrefixAt(b, p, w) {
+					return skipSpaces(b, p+len(w))
+				}
+			}
+			return p
 		}
 	}
 	return 0

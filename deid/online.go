@@ -20,6 +20,12 @@ var onlineWords = []struct {
 	{"微❤", WeChat}, {"威：", WeChat}, {"威:", WeChat}, {"ⓥ", WeChat}, {"✌", WeChat},
 	// Sales chat: "加V", "加微", and 微 or 薇 alone only before a colon.
 	{"加V", WeChat}, {"加v", WeChat}, {"加微信", WeChat}, {"加微", WeChat}, {"微：", WeChat}, {"微:", WeChat}, {"薇：", WeChat}, {"薇:", WeChat},
+	// 加vx before 加v, and 加了V, 加我V (加我V bjjy2023, 加了V zoe_wu), and a
+	// seller's second account (大号满了加小号 shjz2023).
+	{"加vx", WeChat}, {"加VX", WeChat}, {"加Vx", WeChat}, {"加wx", WeChat}, {"加WX", WeChat}, {"加V信", WeChat}, {"加v信", WeChat},
+	{"加我V", WeChat}, {"加我v", WeChat}, {"加我vx", WeChat}, {"加我VX", WeChat}, {"加了V", WeChat}, {"加了v", WeChat}, {"加小号", WeChat},
+	// QQ asked for (求扣 545026200, 求资料扣：1058001644) or given (扣：).
+	{"求扣", QQ}, {"扣：", QQ}, {"扣:", QQ},
 }
 
 // asciiTriggers are the Latin words that introduce an identifier. "Q" needs
@@ -153,7 +159,7 @@ func qqDigitsAt(b []byte, p int) bool {
 }
 
 // onlineSeps separate an introducing word from its identifier.
-var onlineSeps = []string{"\uFE0F", "❤", "→", "👉", "~", "～", " ", ":", "：", "搜索", "搜", "|", "｜", "/", "、", "-", "－", "\t", "\u3000", "号码", "号", "是", "为", "ID:", "ID：", "id:", "id：", "ID ", "id ", "账号", "帐号", "(", ")", "（", "）"}
+var onlineSeps = []string{"\uFE0F", "❤", "→", "👉", "~", "～", " ", ":", "：", "∶", "︰", "搜索", "搜", "|", "｜", "/", "、", "-", "－", "\t", "\u3000", "号码", "号", "是", "为", "ID:", "ID：", "id:", "id：", "ID ", "id ", "账号", "帐号", "(", ")", "（", "）"}
 
 func skipOnlineSep(b []byte, p int) int {
 	for moved := true; moved && p < len(b); {
@@ -290,6 +296,38 @@ func (s *scan) moreWeChat(q int) int {
 // a digit, '_' or '-': 微 alone (微 dabao_561, ✨微leo_694; 微 before a colon
 // and 微信 are onlineWords).
 var weakWeChatWords = []string{"微", "薇"}
+
+// weakQQWords are CJK cues that say QQ only before 6 to 11 digits that no
+// unit follows: 扣 alone (扣 64914301, 扣2147582729; not 扣100元).
+var weakQQWords = []string{"扣"}
+
+// weakQQ reads a QQ number after a weak cue at b[p] (weakQQWords). It
+// returns the end of what it emitted, or 0.
+func (s *scan) weakQQ(p int) int {
+	k, last := len(s.out), s.last
+	e := s.onlineID(p, QQ)
+	if e > 0 && len(s.out) > k {
+		if m := s.out[k]; m.Entity == QQ && (m.End-m.Start < 6 || unitAt(s.b, m.End)) {
+			s.out, s.last = s.out[:k], last
+			return 0
+		}
+	}
+	return e
+}
+
+// unitAt reports whether a unit or a count word follows a number at b[q]
+// (元, 块, 分, 万, 次, %).
+func unitAt(b []byte, q int) bool {
+	if q < len(b) && b[q] == '%' {
+		return true
+	}
+	for _, w := range []string{"元", "块", "分", "万", "千", "次", "个", "％"} {
+		if hasPrefixAt(b, q, w) {
+			return true
+		}
+	}
+	return false
+}
 
 // weakWeChat reads a WeChat id after a weak cue at b[p]: an emoji alone
 // (💚, WeChat's green; 🛰, a satellite, 卫星, which sounds like 微信; 💬, a

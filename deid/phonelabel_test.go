@@ -304,3 +304,50 @@ func TestCallbackLabels(t *testing.T) {
 		{"call me at noon, mobile app 2\n", "call me at noon, mobile app 2\n"},
 	})
 }
+
+// TestFourthCorpusForms: what a fourth independent corpus found in clear.
+// Hong Kong, Macau and Taiwan labels in traditional characters (電話, 聯絡,
+// 致電, 請洽, 請電, 專線, 手提, 係), 📞, messaging apps whose id is the number
+// (WhatsApp, WA, wts, Signal, LINE), a Taiwan number with its trunk 0 after
+// a phone label, a trunk-0 number where the text names its country, a name
+// between a phone label and its number, full-width local numbers, WeChat
+// ids after 加我V, 加了V, 加vx and 加小号 with the next ids of a list after
+// 备用 and 或者, the ratio sign as a colon, and QQ numbers after 求扣, 扣：
+// and 扣 alone. Look-alikes stay.
+func TestFourthCorpusForms(t *testing.T) {
+	checkOutputs(t, Options{Format: Text, TextNames: "context"}, []inOut{
+		{"電話：5739 5640（下午後）\n", "電話：**** 5640（下午後）\n"},
+		{"聯絡：6815 0302 柯太\n", "聯絡：**** 0302 柯太\n"},
+		{"有意者請致電 29717590 或 WhatsApp 90086766\n", "有意者請致電 ****7590 或 WhatsApp ****6766\n"},
+		{"📞 6321 8596 (陳生)\n", "📞 **** 8596 (陳生)\n"},
+		{"有意請WA 5273 4378，有意請wts 55588038\n", "有意請WA **** 4378，有意請wts ****8038\n"},
+		{"WhatsApp/Signal 91641308\n", "WhatsApp/Signal ****1308\n"},
+		{"Line 8950 5484\n", "Line **** 5484\n"},
+		{"我個電話係 91280518，有咩搵我\n", "我個電話係 ****0518，有咩搵我\n"},
+		{"手提：９３１３４８２３\n", "手提：****４８２３\n"},
+		{"電話：(02)2730-4963\n", "電話：(**)****-**63\n"},
+		{"意者請洽 02-2625-7999 林先生\n", "意者請洽 **-****-**99 *先生\n"},
+		{"請電 (04)2105-3286 洽林主任\n", "請電 (**)****-**86 洽林主任\n"},
+		{"訂購專線：(07)746-9671\n", "訂購專線：(**)***-**71\n"},
+		{"TEL: 049-2647379 #469\n", "TEL: ***-*****79 #469\n"},
+		{"電話：（０６）５９４－８２１４\n", "電話：（**）***－**１４\n"},
+		{"马来西亚：019-720 7387\n", "马来西亚：***-*** **87\n"},
+		{"睇樓請致電胡翠玲 5314 3483\n", "睇樓請致電胡** **** 3483\n"},
+		{"需要的加我V bjjy2023\n", "需要的加我V b*******\n"},
+		{"加了V zoe_wu，手机13548833646。\n", "加了V z*****，手机135****3646。\n"},
+		{"发不了邮箱的话加vx hzzf2023\n", "发不了邮箱的话加vx h*******\n"},
+		{"大号满了加小号 whhs666，或者 duanyi888\n", "大号满了加小号 w******，或者 d********\n"},
+		{"大号满了加小号 shjz2023，备用 cathy_yao\n", "大号满了加小号 s*******，备用 c********\n"},
+		{"微信号∶liang-xiuxiang2229\n", "微信号∶l*****************\n"},
+		{"求资料扣：1058001644 好人一生平安\n", "求资料扣：1********4 好人一生平安\n"},
+		{"回复：扣2147582729 谢谢\n", "回复：扣2********9 谢谢\n"},
+		{"价格1,339，扣 64914301\n", "价格1,339，扣 6******1\n"},
+		// Look-alikes.
+		{"联系方式 13812345678\n", "联系方式 138****5678\n"},
+		{"扣100元，本月扣 1234567元\n", "扣100元，本月扣 1234567元\n"},
+		{"电话：(021)6234 5678\n", "电话：(021)**** 5678\n"},
+		{"联系方式见主页\n", "联系方式见主页\n"},
+		{"Hotline 2 Line 3\n", "Hotline 2 Line 3\n"},
+		{"請致電客服 2345\n", "請致電客服 2345\n"},
+	})
+}

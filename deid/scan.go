@@ -101,6 +101,7 @@ type scan struct {
 	last     int    // end of the last match
 	hint     Entity // what the text as a whole is (its column), if known
 	addrKeep int    // set by addressAt: end of the address's leading divisions
+	labelled int    // 1 + where a number after a phone label starts (0: none)
 	digits   [48]byte
 	groups   [24]group
 }
@@ -118,7 +119,7 @@ func (r *Recognizer) Append(dst []Match, text []byte) []Match {
 // what the text is known to hold (its column's entity) to decide between the
 // kinds of 18-character numbers.
 func (r *Recognizer) appendScan(s *scan, dst []Match, text []byte, hint Entity) []Match {
-	s.r, s.b, s.out, s.last, s.hint = r, text, dst, 0, hint
+	s.r, s.b, s.out, s.last, s.hint, s.labelled = r, text, dst, 0, hint, 0
 	b := text
 	n := len(b)
 	for i := 0; i < n; {
@@ -137,6 +138,14 @@ func (r *Recognizer) appendScan(s *scan, dst []Match, text []byte, hint Entity) 
 			// 🐧 (QQ's penguin) introduces a QQ number.
 			if hasPrefixAt(b, i, "🐧") {
 				if e := s.onlineID(i+4, QQ); e > 0 {
+					i = e
+					continue
+				}
+			}
+			if hasPrefixAt(b, i, "📞") || hasPrefixAt(b, i, "📱") {
+				// A telephone or a mobile phone before a number: 📞 6321 8596.
+				p, _ := skipLabelSep(b, i+4)
+				if e := s.localLandline(p); e > 0 {
 					i = e
 					continue
 				}
@@ -769,7 +778,10 @@ func (s *scan) number(i int) int {
 }
 
 // phoneWords are the Latin words before a phone number.
-var phoneWords = []string{"Tel", "TEL", "tel", "Fax", "FAX", "fax", "Mobile", "mobile", "MOBILE", "Mob", "mob", "Phone", "phone", "PHONE", "Call", "call"}
+// A messaging app whose id is a phone number counts as one: WhatsApp
+// 9066 6906, wts 55588038 (Hong Kong), Signal, LINE.
+var phoneWords = []string{"Tel", "TEL", "tel", "Fax", "FAX", "fax", "Mobile", "mobile", "MOBILE", "Mob", "mob", "Phone", "phone", "PHONE", "Call", "call",
+	"WhatsApp", "Whatsapp", "whatsapp", "WHATSAPP", "WA", "wts", "WTS", "Signal", "Line", "LINE"}
 
 // phoneWordLead marks the first bytes of phoneWords, either case.
 var phoneWordLead = func() (t [256]bool) {

@@ -301,17 +301,23 @@ var weakWeChatWords = []string{"微", "薇"}
 // unit follows: 扣 alone (扣 64914301, 扣2147582729; not 扣100元).
 var weakQQWords = []string{"扣"}
 
-// weakQQ reads a QQ number after a weak cue at b[p] (weakQQWords). It
-// returns the end of what it emitted, or 0.
+// weakQQ reads a QQ number after a weak cue at b[p] (weakQQWords), not a
+// date (扣 20231201 批次). It returns the end of what it emitted, or 0.
 func (s *scan) weakQQ(p int) int {
 	k, last := len(s.out), s.last
 	e := s.onlineID(p, QQ)
 	if e > 0 && len(s.out) > k {
-		if m := s.out[k]; m.Entity == QQ && (m.End-m.Start < 6 || unitAt(s.b, m.End)) {
+		if m := s.out[k]; m.Entity == QQ && (m.End-m.Start < 6 || unitAt(s.b, m.End) || dateEnd(s.b, m.Start) == m.End) {
 			s.out, s.last = s.out[:k], last
 			return 0
 		}
 	}
+	return e
+}
+
+// dateEnd returns the end of a date at b[p], or 0.
+func dateEnd(b []byte, p int) int {
+	e, _ := dateAt(b, p, 2099)
 	return e
 }
 

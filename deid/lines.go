@@ -25,6 +25,8 @@ func (st *state) lines(src io.Reader, w *bufio.Writer, jsonl bool) error {
 	line := 0
 	skip := false // the rest of a failed line
 	textRule := rule{op: OpScan, col: -1}
+	st.sc.lines = !jsonl // a table pasted as text spans lines
+	defer func() { st.sc.lines, st.sc.table = false, pastedTable{} }()
 	for {
 		chunk, whole, err := rr.readLine(limit)
 		if err != nil {

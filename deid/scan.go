@@ -1,6 +1,7 @@
 package deid
 
 import (
+	"bytes"
 	"encoding/binary"
 	"slices"
 	"time"
@@ -102,8 +103,12 @@ type scan struct {
 	hint     Entity // what the text as a whole is (its column), if known
 	addrKeep int    // set by addressAt: end of the address's leading divisions
 	labelled int    // 1 + where a number after a phone label starts (0: none)
-	digits   [48]byte
-	groups   [24]group
+	// A pasted table's header (pasted.go), carried from one text to the
+	// next when lines is set (text read a line at a time).
+	table  pastedTable
+	lines  bool
+	digits [48]byte
+	groups [24]group
 }
 
 // Append appends the entities in text to dst, in order and without
@@ -120,6 +125,10 @@ func (r *Recognizer) Append(dst []Match, text []byte) []Match {
 // kinds of 18-character numbers.
 func (r *Recognizer) appendScan(s *scan, dst []Match, text []byte, hint Entity) []Match {
 	s.r, s.b, s.out, s.last, s.hint, s.labelled = r, text, dst, 0, hint, 0
+	if !s.lines {
+		s.table = pastedTable{}
+	}
+	base := len(dst)
 	b := text
 	n := len(b)
 	for i := 0; i < n; {
@@ -158,6 +167,9 @@ func (r *Recognizer) appendScan(s *scan, dst []Match, text []byte, hint Entity) 
 			}
 			i += 4
 		}
+	}
+	if s.lines || bytes.IndexByte(text, '\n') >= 0 {
+		s.tableRows(base)
 	}
 	return s.out
 }

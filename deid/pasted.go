@@ -1,0 +1,175 @@
+package deid
+
+import "bytes"
+
+// Tables pasted as text: a header line whose cells name columns
+// (姓名,电话,QQ,备注), then rows with as many cells. The header says what
+// a row's cells hold where nothing else in the row does: a QQ number, a
+// WeChat id, a name, a local number.
+//
+//	姓名,电话,QQ,备注
+//	叶永,13942477639,2793038853,8月5日
+//
+// In text read a line at a time the header is carried from line to line
+// (scan.lines); elsewhere a text holds its own header and rows. Inside a
+// CSV or JSON value a line break reads as a space (withoutIgnorable), so a
+// table pasted there is not read by its header.
+
+// pastedTable is the header of a table pasted as text: its separator and
+// what each column holds (0: nothing the table says).
+type pastedTable struct {
+	sep  byte
+	cols []Entity
+}
+
+// tableSeps are the separators of pasted tables: a comma, a tab, a bar.
+var tableSeps = [...]byte{',', '\t', '|'}
+
+// tableHeader reads line as a header: 3 to 16 cells split by one of
+// tableSeps, each a short column name with no digit, one at least naming a
+// QQ number, a WeChat id, a name or a phone. ok is false for any other line.
+func tableHeader(line []byte) (pastedTable, bool) {
+	for _, sep := range tableSeps {
+		n := bytes.Count(line, []byte{sep}) + 1
+		if n < 3 || n > 16 {
+			continue
+		}
+		t := pastedTable{sep: sep, cols: make([]Entity, 0, n)}
+		useful := false
+		for cell := range bytes.SplitSeq(line, []byte{sep}) {
+			cell = bytes.TrimSpace(cell)
+			if len(cell) == 0 || len(cell) > 24 || bytes.ContainsAny(cell, "0123456789") {
+				return pastedTable{}, false
+			}
+			e := InferEntity(string(cell))
+			switch e {
+			case QQ, WeChat, Name, Mobile, Landline:
+				useful = true
+			default:
+				e = 0
+			}
+			t.cols = append(t.cols, e)
+		}
+		if useful {
+			return t, true
+		}
+		return pastedTable{}, false
+	}
+	return pastedTable{}, false
+}
+
+// tableRows finds, in the text being scanned, the cells of pasted tables'
+// rows that their header says hold a QQ number, a WeChat id, a name or a
+// local number, and adds those the scan did not find (see pastedTable). The
+// matches from base on are the text's.
+func (s *scan) tableRows(base int) {
+	b := s.b
+	var extra []Match
+	for start := 0; start <= len(b); {
+		end := bytes.IndexByte(b[start:], '\n')
+		if end < 0 {
+			end = len(b)
+		} else {
+			end += start
+		}
+		line := bytes.TrimSuffix(b[start:end], []byte{'\r'})
+		if t, ok := tableHeader(line); ok {
+			s.table = t
+		} else if s.table.sep != 0 {
+			extra = s.tableRow(extra, line, start)
+		}
+		start = end + 1
+	}
+	if len(extra) > 0 {
+		s.out = mergeMatches(s.out, base, extra)
+	}
+}
+
+// tableRow appends to extra the cells of line (at b[at]) that the table's
+// header names, when the line has the header's cells; otherwise the table
+// ends.
+func (s *scan) tableRow(extra []Match, line []byte, at int) []Match {
+	t := s.table
+	if bytes.Count(line, []byte{t.sep})+1 != len(t.cols) {
+		s.table = pastedTable{}
+		return extra
+	}
+	p := 0
+	for i := range t.cols {
+		q := bytes.IndexByte(line[p:], t.sep)
+		if q < 0 {
+			q = len(line)
+		} else {
+			q += p
+		}
+		a, z := p, q
+		for a < z && line[a] == ' ' {
+			a++
+		}
+		for z > a && line[z-1] == ' ' {
+			z--
+		}
+		if e := cellEntity(line[a:z], t.cols[i]); e != 0 {
+			extra = append(extra, Match{Entity: e, Start: at + a, End: at + z})
+		}
+		p = q + 1
+	}
+	return extra
+}
+
+// cellEntity reports what a cell under a column of entity col holds, if it
+// is of that column's form: a QQ number (5 to 11 digits, not from 0), a
+// WeChat id (a letter, then 5 to 19 letters, digits, '_' or '-'), a name
+// (a surname and one or two given names), a local number (7 or 8 digits,
+// not from 0 or 1); 0 otherwise.
+func cellEntity(c []byte, col Entity) Entity {
+	switch col {
+	case QQ:
+		if len(c) >= 5 && len(c) <= 11 && c[0] != '0' && allDigits(c) {
+			return QQ
+		}
+	case WeChat:
+		if len(c) >= 6 && len(c) <= 20 && byteClass[c[0]] == cLetter && idChars(c) {
+			return WeChat
+		}
+	case Name:
+		if len(c) >= 6 && nameAt(c, 0) == len(c) {
+			return Name
+		}
+	case Mobile, Landline:
+		if q, digits := groupedDigits(c, 0); q == len(c) && digits >= 7 && digits <= 8 && c[0] >= '2' && c[0] <= '9' {
+			return Landline
+		}
+	}
+	return 0
+}
+
+// idChars reports whether c holds only letters, digits, '_' and '-'.
+func idChars(c []byte) bool {
+	for _, x := range c {
+		if !isWordByte(x) && x != '-' {
+			return false
+		}
+	}
+	return true
+}
+
+// mergeMatches merges extra (in order) into out from base on, leaving out
+// each extra match that overlaps one already there.
+func mergeMatches(out []Match, base int, extra []Match) []Match {
+	have := out[base:]
+	merged := make([]Match, 0, len(have)+len(extra))
+	i := 0
+	for _, m := range extra {
+		for i < len(have) && have[i].End <= m.Start {
+			merged = append(merged, have[i])
+			i++
+		}
+		if i < len(have) && have[i].Start < m.End {
+			continue // overlaps a match found by the scan
+		}
+		merged = append(merged, m)
+	}
+	merged = append(merged, have[i:]...)
+	return append(out[:base], merged...)
+}

@@ -1,0 +1,38 @@
+package deid
+
+import (
+	"slices"
+	"testing"
+)
+
+// TestPastedTable: a table pasted as text, its header naming the columns,
+// has its QQ numbers, WeChat ids, names and local numbers read by column,
+// in text read a line at a time and in a text given whole (Find); a line with another
+// number of cells ends the table, and a header naming no such column makes
+// none.
+func TestPastedTable(t *testing.T) {
+	checkOutputs(t, Options{Format: Text, TextNames: "context"}, []inOut{
+		{"姓名,电话,QQ,备注\n叶永,13942477639,2793038853,8月5日\n郝贵雪,19600351454,34596336,7\n",
+			"姓名,电话,QQ,备注\n叶*,139****7639,2********3,8月5日\n郝**,196****1454,3******6,7\n"},
+		{"name\tmobile\twechat\n陶彬\t2345 6789\tQiang9076\n",
+			"name\tmobile\twechat\n陶*\t**** 6789\tQ********\n"},
+		// Another number of cells ends the table.
+		{"姓名,QQ,备注\n叶永,2793038853,x\n共计 2 人\n123456,2793038853,x\n",
+			"姓名,QQ,备注\n叶*,2********3,x\n共计 2 人\n123456,2793038853,x\n"},
+		// Look-alikes: no column a table could say; cells of another form.
+		{"订单,金额,数量\n123456,789,10\n", "订单,金额,数量\n123456,789,10\n"},
+		{"姓名,QQ,备注\n合计,12,x\n", "姓名,QQ,备注\n合计,12,x\n"},
+	})
+}
+
+// TestPastedTableFind: Find reads a table within one text.
+func TestPastedTableFind(t *testing.T) {
+	text := []byte("姓名,QQ,备注\n叶永,2793038853,x")
+	var got []string
+	for _, m := range Find(text) {
+		got = append(got, m.Entity.String()+":"+string(text[m.Start:m.End]))
+	}
+	if want := "qq:2793038853"; !slices.Contains(got, want) {
+		t.Errorf("Find: %q, want %s among them", got, want)
+	}
+}

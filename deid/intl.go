@@ -48,7 +48,11 @@ func (s *scan) international(d []byte, plus, paren bool, gs []group, start int) 
 	case n == 10 && d[0] == '0' && d[1] == '9' && twGrouping(gs):
 		return regional(d, "TW")
 	case n == 8 && (len(gs) == 1 || len(gs) == 2 && groupLen(gs[0]) == 4):
-		if r := placeBefore(s.b, start); r != "" {
+		r := placeBefore(s.b, start)
+		if r == "" {
+			r = placeAfter(s.b, gs[len(gs)-1].end)
+		}
+		if r != "" {
 			return regional(d, r)
 		}
 		return 0, 0, 0, 0
@@ -182,6 +186,33 @@ var placeLead = func() (t [256]bool) {
 	}
 	return t
 }()
+
+// placeAfter returns Hong Kong or Macau when a note in brackets right
+// after an 8-digit number at b[end] names it: 5950 8798（香港）, 6556
+// 2441 (HK).
+func placeAfter(b []byte, end int) string {
+	p := end
+	for p < len(b) && b[p] == ' ' {
+		p++
+	}
+	switch {
+	case hasPrefixAt(b, p, "（"):
+		p += len("（")
+	case p < len(b) && b[p] == '(':
+		p++
+	default:
+		return ""
+	}
+	for _, w := range placeWords {
+		if (w.region == "HK" || w.region == "MO") && (len(w.word) > 3 || w.word == "HK") && hasPrefixAt(b, p, w.word) {
+			q := p + len(w.word)
+			if hasPrefixAt(b, q, "）") || q < len(b) && b[q] == ')' {
+				return w.region
+			}
+		}
+	}
+	return ""
+}
 
 // placeBefore returns the region named in the 24 bytes before b[start].
 func placeBefore(b []byte, start int) string {

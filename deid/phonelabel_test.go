@@ -310,7 +310,8 @@ func TestCallbackLabels(t *testing.T) {
 // 致電, 請洽, 請電, 專線, 手提, 係), 📞, messaging apps whose id is the number
 // (WhatsApp, WA, wts, Signal, LINE), a Taiwan number with its trunk 0 after
 // a phone label, a trunk-0 number where the text names its country, a name
-// between a phone label and its number, full-width local numbers, WeChat
+// between a phone label and its number, full-width local numbers, a Hong
+// Kong number with the place in brackets after it, WeChat
 // ids after 加我V, 加了V, 加vx and 加小号 with the next ids of a list after
 // 备用 and 或者, the ratio sign as a colon, and QQ numbers after 求扣, 扣：
 // and 扣 alone. Look-alikes stay.
@@ -333,6 +334,8 @@ func TestFourthCorpusForms(t *testing.T) {
 		{"電話：（０６）５９４－８２１４\n", "電話：（**）***－**１４\n"},
 		{"马来西亚：019-720 7387\n", "马来西亚：***-*** **87\n"},
 		{"睇樓請致電胡翠玲 5314 3483\n", "睇樓請致電胡** **** 3483\n"},
+		{"收件人：韦信超 6556 2441（香港）；\n", "收件人：韦** **** **41（香港）；\n"},
+		{"订单 62345678（香港仓）\n", "订单 62345678（香港仓）\n"},
 		{"需要的加我V bjjy2023\n", "需要的加我V b*******\n"},
 		{"加了V zoe_wu，手机13548833646。\n", "加了V z*****，手机135****3646。\n"},
 		{"发不了邮箱的话加vx hzzf2023\n", "发不了邮箱的话加vx h*******\n"},

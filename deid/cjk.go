@@ -235,6 +235,9 @@ func init() {
 	for _, w := range weakQQWords {
 		addTrigger(trigger{w, trigOnline, labelWeakCue, QQ})
 	}
+	for _, w := range weakEitherWords {
+		addTrigger(trigger{w, trigOnline, labelWeakCue, 0})
+	}
 	for _, k := range kindWords {
 		addTrigger(trigger{k.word, trigKind, 0, k.entity})
 	}

@@ -222,10 +222,13 @@ func (s *scan) han(i int) int {
 			case trigOnline:
 				if t.label == labelWeakCue {
 					e := 0
-					if t.entity == QQ {
+					switch t.entity {
+					case QQ:
 						e = s.weakQQ(end)
-					} else {
+					case WeChat:
 						e = s.weakWeChat(end)
+					default:
+						e = s.weakEither(end)
 					}
 					if e > 0 {
 						return e

@@ -159,7 +159,7 @@ func qqDigitsAt(b []byte, p int) bool {
 }
 
 // onlineSeps separate an introducing word from its identifier.
-var onlineSeps = []string{"\uFE0F", "❤", "→", "👉", "~", "～", " ", ":", "：", "∶", "︰", "搜索", "搜", "|", "｜", "/", "、", "-", "－", "\t", "\u3000", "号码", "号", "是", "为", "ID:", "ID：", "id:", "id：", "ID ", "id ", "账号", "帐号", "(", ")", "（", "）"}
+var onlineSeps = []string{"\uFE0F", "吧", "❤", "→", "👉", "~", "～", " ", ":", "：", "∶", "︰", "搜索", "搜", "|", "｜", "/", "、", "-", "－", "\t", "\u3000", "号码", "号", "是", "为", "ID:", "ID：", "id:", "id：", "ID ", "id ", "账号", "帐号", "(", ")", "（", "）"}
 
 func skipOnlineSep(b []byte, p int) int {
 	for moved := true; moved && p < len(b); {
@@ -295,7 +295,46 @@ func (s *scan) moreWeChat(q int) int {
 // weakWeChatWords are CJK cues that say WeChat only before an id that has
 // a digit, '_' or '-': 微 alone (微 dabao_561, ✨微leo_694; 微 before a colon
 // and 微信 are onlineWords).
-var weakWeChatWords = []string{"微", "薇"}
+var weakWeChatWords = []string{"微", "薇", "商务合作：", "商务合作:", "商務合作：", "商務合作:"}
+
+// weakEitherWords are cues that say QQ or WeChat (小号, a second account:
+// 小号mengmeng_1208, 我小号 4539707): a WeChat id with a digit, '_' or '-',
+// or else 6 to 11 digits no unit follows, a QQ number.
+var weakEitherWords = []string{"小号", "小號"}
+
+// weakEither reads what follows a weakEitherWords cue at b[p]. It returns
+// the end of what it emitted, or 0.
+func (s *scan) weakEither(p int) int {
+	if e := s.weakWeChat(p); e > 0 {
+		return e
+	}
+	return s.weakQQ(p)
+}
+
+// chatQQ emits the QQ number in parentheses at b[i] ('(') after the
+// sender's name in a QQ chat record: a line that opens with the time it
+// was sent, then the name with no space in it (2019-03-21 19:30:03
+// 静静(3479263)). It returns the end of the closing parenthesis, or 0.
+func (s *scan) chatQQ(i int) int {
+	b := s.b
+	q := i + 1
+	for q < len(b) && isDigit(b[q]) {
+		q++
+	}
+	if n := q - i - 1; n < 5 || n > 11 || b[i+1] == '0' || q >= len(b) || b[q] != ')' || i < s.last {
+		return 0
+	}
+	// The name runs back to the first space, which must end the time.
+	p := i - 1
+	for p >= 8 && p >= i-96 && b[p] != ' ' && b[p] != '\n' {
+		p--
+	}
+	if p < 8 || b[p] != ' ' || p == i-1 || !(isDigit(b[p-1]) && isDigit(b[p-2]) && b[p-3] == ':' && isDigit(b[p-4]) && isDigit(b[p-5]) && b[p-6] == ':' && isDigit(b[p-7]) && isDigit(b[p-8])) {
+		return 0
+	}
+	s.emit(QQ, i+1, q, 0, 0)
+	return q + 1
+}
 
 // weakQQWords are CJK cues that say QQ only before 6 to 11 digits that no
 // unit follows: 扣 alone (扣 64914301, 扣2147582729; not 扣100元).
@@ -342,6 +381,9 @@ func unitAt(b []byte, q int) bool {
 // (💚 vivian_520, not 💚 beautiful); a mobile number is read as anywhere.
 // It returns the end of what it emitted, or 0.
 func (s *scan) weakWeChat(p int) int {
+	if onlineWordAt(s.b, skipOnlineSep(s.b, p)) {
+		return 0 // a word of its own follows (商务合作：扣扣：…): it says what
+	}
 	k, last := len(s.out), s.last
 	e := s.onlineID(p, WeChat)
 	if e > 0 && len(s.out) > k {
@@ -351,6 +393,26 @@ func (s *scan) weakWeChat(p int) int {
 		}
 	}
 	return e
+}
+
+// onlineWordAt reports whether a word that introduces an identifier
+// (onlineWords, asciiTriggers) stands at b[p].
+func onlineWordAt(b []byte, p int) bool {
+	if p >= len(b) {
+		return false
+	}
+	if byteClass[b[p]] == cLetter {
+		_, end := asciiTrigger(b, p)
+		return end > 0
+	}
+	if r, ok := runeAt(b, p); ok && runeFlags[r]&fTrigger != 0 {
+		for _, t := range triggerWords(r) {
+			if t.kind == trigOnline && t.label != labelWeakCue && restAt(b, p, r, t.word) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func hasDigitOrMark(id []byte) bool {

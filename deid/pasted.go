@@ -125,8 +125,8 @@ func (s *scan) tableRow(extra []Match, line []byte, at int) []Match {
 func cellEntity(c []byte, col Entity) Entity {
 	switch col {
 	case QQ:
-		if len(c) >= 5 && len(c) <= 11 && c[0] != '0' && allDigits(c) {
-			return QQ
+		if q, digits := groupedDigits(c, 0); q == len(c) && digits >= 5 && digits <= 11 && c[0] != '0' && !bytes.ContainsAny(c, " -") {
+			return QQ // ASCII or full-width digits
 		}
 	case WeChat:
 		if len(c) >= 6 && len(c) <= 20 && byteClass[c[0]] == cLetter && idChars(c) {

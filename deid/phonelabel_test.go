@@ -355,3 +355,24 @@ func TestFourthCorpusForms(t *testing.T) {
 		{"請致電客服 2345\n", "請致電客服 2345\n"},
 	})
 }
+
+// TestFifthCorpusForms: what a fifth independent corpus found in clear. A
+// QQ chat record's sender (the time sent, then the name and the QQ number
+// in brackets), a second account (小号), a WeChat id after 微信吧 and after
+// 商务合作：, and full-width QQ numbers in a pasted table. Look-alikes stay.
+func TestFifthCorpusForms(t *testing.T) {
+	checkOutputs(t, Options{Format: Text, TextNames: "context"}, []inOut{
+		{"2019-03-21 19:30:03 【管理员】静静(3479263) 群文件传不上来\n", "2019-03-21 19:30:03 【管理员】静静(3*****3) 群文件传不上来\n"},
+		{"我小号 280604105，大号被冻结了\n", "我小号 2********，大号被冻结了\n"},
+		{"小号mengmeng_1208，大号满了\n", "小号m************，大号满了\n"},
+		{"加我微信吧 eric334\n", "加我微信吧 e******\n"},
+		{"商务合作：hzchegs_sun（非诚勿扰）\n", "商务合作：h**********（非诚勿扰）\n"},
+		{"商务合作：扣扣：654321\n", "商务合作：扣扣：6****1\n"},
+		{"序号,姓名,QQ\n1,吕鹏,２７１５８８２５２１\n", "序号,姓名,QQ\n1,吕*,２********１\n"},
+		// Look-alikes.
+		{"会议 10:30:00 开始 (123456)\n", "会议 10:30:00 开始 (123456)\n"},
+		{"衣服小号 2件，小号 M\n", "衣服小号 2件，小号 M\n"},
+		{"商务合作：请联系我们\n", "商务合作：请联系我们\n"},
+		{"价格(12345678) 元\n", "价格(12345678) 元\n"},
+	})
+}

@@ -138,6 +138,12 @@ func (r *Recognizer) appendScan(s *scan, dst []Match, text []byte, hint Entity) 
 		case cDigit, cLetter:
 			i = s.word(i)
 		case cOpen:
+			if b[i] == '(' {
+				if e := s.chatQQ(i); e > 0 {
+					i = e
+					continue
+				}
+			}
 			i = s.number(i)
 		case cLead2:
 			i += 2

@@ -10,9 +10,14 @@ const (
 	// singleSurnames holds common single-character Chinese surnames.
 	singleSurnames = "萧王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫阎段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由"
 
+	// tradSurnames are the same surnames in traditional characters, where
+	// they differ (Hong Kong, Macau, Taiwan): 陳, 黃, 張 …; not those that
+	// are far more often words (國, 門, 雲, 樂 …).
+	tradSurnames = "蕭張劉陳楊黃趙吳孫馬羅鄭謝許韓馮鄧蔣葉蘇呂盧鍾鐘譚陸賈韋鄒閆龍賀顧龔萬錢嚴湯溫龐顏莊聶魯歐關蘭寧紀畢單駱藍鮑華饒繆簡車項連蘆麥婁竇費衛鄔欒鞏遲鄺談荊儲勞諶藺聞厲區闞闕諸"
+
 	// topSurnames are the most frequent surnames; given names rarely start
 	// with them, which helps to split "感谢李先生" correctly.
-	topSurnames = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹"
+	topSurnames = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹張劉陳楊黃趙吳孫馬羅鄭謝許韓馮鄧"
 
 	// plateProvinces holds the province abbreviations that open a plate.
 	plateProvinces = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
@@ -34,7 +39,7 @@ const (
 )
 
 // compoundSurnames are two-character surnames.
-var compoundSurnames = []string{"欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "夏侯", "令狐", "独孤", "南宫", "西门", "端木", "澹台", "公冶", "轩辕", "百里", "呼延", "东郭", "万俟", "闻人", "赫连", "钟离", "申屠", "太史", "拓跋", "完颜", "司空", "濮阳", "淳于", "单于"}
+var compoundSurnames = []string{"欧阳", "歐陽", "司马", "司馬", "诸葛", "諸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "夏侯", "令狐", "独孤", "南宫", "西门", "端木", "澹台", "公冶", "轩辕", "百里", "呼延", "东郭", "万俟", "闻人", "赫连", "钟离", "申屠", "太史", "拓跋", "完颜", "司空", "濮阳", "淳于", "单于"}
 
 // nameStopPairs are two-character words that end a given name.
 var nameStopPairs = []string{"先生", "女士", "小姐", "同志", "老师", "经理", "师傅", "电话", "手机", "身份", "地址", "住址", "性别", "年龄", "联系", "家住", "住在", "工作", "今年", "出生", "证件", "号码", "银行", "车牌", "邮箱", "您好", "你好"}
@@ -95,6 +100,10 @@ var labels = []label{
 	{"聯絡", labelPhone}, {"聯繫", labelPhone}, {"联络", labelPhone}, {"致電", labelPhone}, {"座機", labelPhone},
 	{"請洽", labelPhone}, {"洽：", labelPhone}, {"洽:", labelPhone}, {"請電", labelPhone}, {"请电", labelPhone},
 	{"專線", labelPhone}, {"专线", labelPhone}, {"手提", labelPhone},
+	// Taiwan's 電洽 and 請來電, and an inquiry line: 或電洽 03-538-7364,
+	// 有意者請來電：(07)382-0730, 報名查詢：2804 9926, 报名咨询：….
+	{"電洽", labelPhone}, {"电洽", labelPhone}, {"請來電", labelPhone}, {"请来电", labelPhone}, {"來電：", labelPhone}, {"来电：", labelPhone},
+	{"查詢：", labelPhone}, {"查询：", labelPhone}, {"咨询：", labelPhone}, {"諮詢：", labelPhone}, {"查詢:", labelPhone}, {"查询:", labelPhone}, {"咨询:", labelPhone},
 	{"☏", labelPhone},
 	{"联系电话", labelPhone}, {"电话号码", labelPhone}, {"电话号", labelPhone}, {"电话", labelPhone}, {"座机号", labelPhone}, {"座机", labelPhone}, {"固话", labelPhone}, {"拨打", labelPhone}, {"致电", labelPhone},
 	{"传真", labelPhone}, {"傳真", labelPhone}, {"总机", labelPhone}, {"總機", labelPhone}, {"前台", labelPhone},
@@ -190,7 +199,7 @@ const (
 func firstRune(s string) rune { r, _ := utf8.DecodeRuneInString(s); return r }
 
 func init() {
-	for _, r := range singleSurnames {
+	for _, r := range singleSurnames + tradSurnames {
 		runeFlags[r] |= fSurname
 	}
 	for _, r := range topSurnames {

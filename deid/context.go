@@ -301,10 +301,15 @@ func (s *scan) localLandline(p int) int {
 	return s.moreLocal(q)
 }
 
+// titlesBeforeNumber follow a surname between a phone label and its
+// number; 生 and 太 are Hong Kong's Mr and Mrs.
+var titlesBeforeNumber = []string{"先生", "女士", "小姐", "老师", "老師", "经理", "經理", "师傅", "師傅", "主任", "园长", "園長", "太", "生"}
+
 // nameThenNumber reads a person's name at b[p] right after a phone label
 // and the number after it (請致電胡翠玲 5314 3483, 請聯絡Kathy Mak
-// 59178791): both are emitted when a number follows the name after spaces;
-// nothing otherwise. It returns the number's end, or 0.
+// 59178791), or a surname and a title (the surname is the name): both are
+// emitted when a number follows after spaces; nothing otherwise. It returns
+// the number's end, or 0.
 func (s *scan) nameThenNumber(p int) int {
 	b := s.b
 	if p < s.last {
@@ -314,10 +319,19 @@ func (s *scan) nameThenNumber(p int) int {
 	if e == 0 {
 		e = latinNameAt(b, p)
 	}
+	q := e
+	if sn := surnameAt(b, p); sn > 0 {
+		// A surname and a title: 聯絡：黃先生 6379-5630, 联系赵老师3616-4967.
+		for _, t := range titlesBeforeNumber {
+			if hasPrefixAt(b, sn, t) {
+				e, q = sn, sn+len(t)
+				break
+			}
+		}
+	}
 	if e == 0 {
 		return 0
 	}
-	q := e
 	for q < len(b) && b[q] == ' ' {
 		q++
 	}
@@ -418,6 +432,8 @@ func skipLabelSep(b []byte, p int) (int, bool) {
 			p += 3
 		case hasPrefixAt(b, p, "\u3000"), hasPrefixAt(b, p, "是"), hasPrefixAt(b, p, "为"), hasPrefixAt(b, p, "叫"), hasPrefixAt(b, p, "係"):
 			p += 3
+		case hasPrefixAt(b, p, "本會"), hasPrefixAt(b, p, "本会"):
+			p += 6 // 請致電本會2875-1495
 		default:
 			return p, colon
 		}

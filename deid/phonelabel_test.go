@@ -359,7 +359,10 @@ func TestFourthCorpusForms(t *testing.T) {
 // TestFifthCorpusForms: what a fifth independent corpus found in clear. A
 // QQ chat record's sender (the time sent, then the name and the QQ number
 // in brackets), a second account (小号), a WeChat id after 微信吧 and after
-// 商务合作：, and full-width QQ numbers in a pasted table. Look-alikes stay.
+// 商务合作：, full-width QQ numbers in a pasted table, Taiwan's 電洽 and
+// 請來電, 查詢：, 本會 between a label and its number, a surname and a title
+// between them, surnames in traditional characters, and a business card's
+// one-letter labels before a colon. Look-alikes stay.
 func TestFifthCorpusForms(t *testing.T) {
 	checkOutputs(t, Options{Format: Text, TextNames: "context"}, []inOut{
 		{"2019-03-21 19:30:03 【管理员】静静(3479263) 群文件传不上来\n", "2019-03-21 19:30:03 【管理员】静静(3*****3) 群文件传不上来\n"},
@@ -369,7 +372,18 @@ func TestFifthCorpusForms(t *testing.T) {
 		{"商务合作：hzchegs_sun（非诚勿扰）\n", "商务合作：h**********（非诚勿扰）\n"},
 		{"商务合作：扣扣：654321\n", "商务合作：扣扣：6****1\n"},
 		{"序号,姓名,QQ\n1,吕鹏,２７１５８８２５２１\n", "序号,姓名,QQ\n1,吕*,２********１\n"},
+		{"或電洽 03-538-7364\n", "或電洽 **-***-**64\n"},
+		{"有意者請來電：(07)382-0730（白天）\n", "有意者請來電：(**)***-**30（白天）\n"},
+		{"報名查詢：2804 9926\n", "報名查詢：**** 9926\n"},
+		{"如有疑問請致電本會2875-1495。\n", "如有疑問請致電本會****-1495。\n"},
+		{"聯絡：黃先生 6379-5630\n", "聯絡：*先生 ****-5630\n"},
+		{"或联系赵老师3616-4967\n", "或联系*老师****-4967\n"},
+		{"聯絡人：陳大文\n", "聯絡人：陳**\n"},
+		{"T: 3792 1076 F：28918960 HP: 98765432\n", "T: **** 1076 F：****8960 HP: ****5432\n"},
+		{"Office: 3517 2341\n", "Office: **** 2341\n"},
 		// Look-alikes.
+		{"國立成功大學\n", "國立成功大學\n"},
+		{"T 3792 1076，AT:12345678，P: 2023\n", "T 3792 1076，AT:12345678，P: 2023\n"},
 		{"会议 10:30:00 开始 (123456)\n", "会议 10:30:00 开始 (123456)\n"},
 		{"衣服小号 2件，小号 M\n", "衣服小号 2件，小号 M\n"},
 		{"商务合作：请联系我们\n", "商务合作：请联系我们\n"},

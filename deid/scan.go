@@ -799,7 +799,10 @@ func (s *scan) number(i int) int {
 // A messaging app whose id is a phone number counts as one: WhatsApp
 // 9066 6906, wts 55588038 (Hong Kong), Signal, LINE.
 var phoneWords = []string{"Tel", "TEL", "tel", "Fax", "FAX", "fax", "Mobile", "mobile", "MOBILE", "Mob", "mob", "Phone", "phone", "PHONE", "Call", "call",
-	"WhatsApp", "Whatsapp", "whatsapp", "WHATSAPP", "WA", "wts", "WTS", "Signal", "Line", "LINE"}
+	"WhatsApp", "Whatsapp", "whatsapp", "WHATSAPP", "WA", "wts", "WTS", "Signal", "Line", "LINE",
+	// A business card's Office and HP (hand phone), and its one-letter
+	// labels before a colon (T: 3792 1076, F: 2127 1847, D:, M:, P:).
+	"Office", "OFFICE", "HP", "T", "F", "D", "M", "P"}
 
 // phoneWordLead marks the first bytes of phoneWords, either case.
 var phoneWordLead = func() (t [256]bool) {
@@ -823,6 +826,9 @@ func latinPhoneLabel(b []byte, i int) int {
 	}
 	if p == 0 || p < len(b) && byteClass[b[p]] == cLetter {
 		return 0
+	}
+	if p-i == 1 && !colonAfter(b, p) || p-i == 1 && i > 0 && (byteClass[b[i-1]] == cLetter || isDigit(b[i-1])) {
+		return 0 // a letter alone is a label only before a colon
 	}
 	for p < len(b) {
 		switch {

@@ -362,7 +362,8 @@ func TestFourthCorpusForms(t *testing.T) {
 // 商务合作：, full-width QQ numbers in a pasted table, Taiwan's 電洽 and
 // 請來電, 查詢：, 本會 between a label and its number, a surname and a title
 // between them, surnames in traditional characters, and a business card's
-// one-letter labels before a colon. Look-alikes stay.
+// one-letter labels before a colon. Look-alikes stay, a number after a
+// label that says it is none in 【】 too.
 func TestFifthCorpusForms(t *testing.T) {
 	checkOutputs(t, Options{Format: Text, TextNames: "context"}, []inOut{
 		{"2019-03-21 19:30:03 【管理员】静静(3479263) 群文件传不上来\n", "2019-03-21 19:30:03 【管理员】静静(3*****3) 群文件传不上来\n"},
@@ -383,6 +384,7 @@ func TestFifthCorpusForms(t *testing.T) {
 		{"Office: 3517 2341\n", "Office: **** 2341\n"},
 		// Look-alikes.
 		{"國立成功大學\n", "國立成功大學\n"},
+		{"【投诉编号】17261776161 【手机】17261776162\n", "【投诉编号】17261776161 【手机】172****6162\n"},
 		{"T 3792 1076，AT:12345678，P: 2023\n", "T 3792 1076，AT:12345678，P: 2023\n"},
 		{"会议 10:30:00 开始 (123456)\n", "会议 10:30:00 开始 (123456)\n"},
 		{"衣服小号 2件，小号 M\n", "衣服小号 2件，小号 M\n"},

@@ -1188,7 +1188,7 @@ func notPersonal(b []byte, start int) bool {
 	for p > 0 && (b[p-1] == ' ' || b[p-1] == ':' || b[p-1] == '#' || b[p-1] == '\t') {
 		p--
 	}
-	if p >= 3 && (string(b[p-3:p]) == "：" || string(b[p-3:p]) == "为") {
+	if p >= 3 && (string(b[p-3:p]) == "：" || string(b[p-3:p]) == "为" || string(b[p-3:p]) == "】") {
 		p -= 3
 		for p > 0 && b[p-1] == ' ' {
 			p--

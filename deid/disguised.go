@@ -29,7 +29,10 @@ func (s *scan) disguisedPhone(i int) int {
 		return 0
 	}
 	if j-i == 1 {
-		return s.keycapPhone(i)
+		if e := s.keycapPhone(i); e > 0 {
+			return e
+		}
+		return s.spacedMobile(i)
 	}
 	switch {
 	case j-i == 3 && b[i] == '1':
@@ -82,6 +85,8 @@ func (s *scan) splitMobile(i, j int) int {
 				p = q
 			} else if hasPrefixAt(b, p, string(sep)) {
 				p += len(sep)
+			} else if p+1 < n && (b[p] == ' ' || b[p] == '-') && len(sep) >= 3 && isDigit(b[p+1]) {
+				p++ // an emoji, then a space: 132✨8690 6011
 			} else {
 				return 0
 			}
@@ -93,6 +98,41 @@ func (s *scan) splitMobile(i, j int) int {
 		p += 4
 	}
 	if p < n && isDigit(b[p]) || !validMobile(d[:]) {
+		return 0
+	}
+	s.emit(Mobile, i, p, 0, 0)
+	return p
+}
+
+// spacedMobile reads a mobile number at b[i] whose first digits stand
+// alone, each followed by the same emoji or symbol, and whose rest follows
+// (1🍓5🍓5🍓88962298, 1❤3❤6❤41676231): 11 digits in all, a valid mobile.
+func (s *scan) spacedMobile(i int) int {
+	b := s.b
+	n := len(b)
+	k := i + 1
+	for k < n && k-i-1 < 8 && b[k] >= 0x80 {
+		k++
+	}
+	sep := b[i+1 : k]
+	if len(sep) < 3 || k >= n || !isDigit(b[k]) {
+		return 0
+	}
+	var d [11]byte
+	m, p := 0, i
+	for m < 11 && p < n {
+		if !isDigit(b[p]) {
+			if m == 0 || !hasPrefixAt(b, p, string(sep)) {
+				break
+			}
+			p += len(sep)
+			continue
+		}
+		d[m] = b[p]
+		m++
+		p++
+	}
+	if m < 11 || p < n && isDigit(b[p]) || !validMobile(d[:]) {
 		return 0
 	}
 	s.emit(Mobile, i, p, 0, 0)

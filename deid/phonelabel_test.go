@@ -362,8 +362,9 @@ func TestFourthCorpusForms(t *testing.T) {
 // 商务合作：, full-width QQ numbers in a pasted table, Taiwan's 電洽 and
 // 請來電, 查詢：, 本會 between a label and its number, a surname and a title
 // between them, surnames in traditional characters, and a business card's
-// one-letter labels before a colon. Look-alikes stay, a number after a
-// label that says it is none in 【】 too.
+// one-letter labels before a colon, and mobiles split by an emoji (its
+// first digits one by one, or an emoji then a space). Look-alikes stay, a
+// number after a label that says it is none in 【】 too.
 func TestFifthCorpusForms(t *testing.T) {
 	checkOutputs(t, Options{Format: Text, TextNames: "context"}, []inOut{
 		{"2019-03-21 19:30:03 【管理员】静静(3479263) 群文件传不上来\n", "2019-03-21 19:30:03 【管理员】静静(3*****3) 群文件传不上来\n"},
@@ -382,8 +383,11 @@ func TestFifthCorpusForms(t *testing.T) {
 		{"聯絡人：陳大文\n", "聯絡人：陳**\n"},
 		{"T: 3792 1076 F：28918960 HP: 98765432\n", "T: **** 1076 F：****8960 HP: ****5432\n"},
 		{"Office: 3517 2341\n", "Office: **** 2341\n"},
+		{"电话1🍓5🍓5🍓88962298\n", "电话1🍓5🍓5🍓****2298\n"},
+		{"同城的可以打132✨8690 6011，我是\n", "同城的可以打132✨**** 6011，我是\n"},
 		// Look-alikes.
 		{"國立成功大學\n", "國立成功大學\n"},
+		{"1❤2❤3 件，第1🍓名 2🍓名\n", "1❤2❤3 件，第1🍓名 2🍓名\n"},
 		{"【投诉编号】17261776161 【手机】17261776162\n", "【投诉编号】17261776161 【手机】172****6162\n"},
 		{"T 3792 1076，AT:12345678，P: 2023\n", "T 3792 1076，AT:12345678，P: 2023\n"},
 		{"会议 10:30:00 开始 (123456)\n", "会议 10:30:00 开始 (123456)\n"},

@@ -38,6 +38,15 @@ import (
 //     as text …), written after the third corpus's fixes. Measured before
 //     any change made for it: mobiles 0.948 (mainland 1.000), fixed lines
 //     0.880, all phone numbers 0.928, QQ 0.918, WeChat 0.928, e-mail 1.000.
+//   - testdata/contacts5.jsonl: 2,000 texts, 2,549 labelled identifiers and
+//     5,699 look-alikes, from 44 kinds of source (QQ and WeChat chat
+//     exports, call-centre transcripts with numbers read out, OCR of cards
+//     and receipts, complaints, lead sheets, article footers, Hong Kong,
+//     Taiwan and Macau posts …), written after the fourth corpus's fixes.
+//     Measured before any change made for it: mobiles 0.901 (mainland
+//     written in digits 0.995), fixed lines 0.767, QQ 0.624, WeChat 0.831,
+//     e-mail 0.981. The changes were made on a draft of it, then measured
+//     on the final version.
 //
 // The fixes they led to are tested case by case in package deid; this
 // guards the figures reached since, so none of them is unseen any more.
@@ -51,6 +60,7 @@ func TestIndependentContacts(t *testing.T) {
 		{"testdata/contacts2.jsonl", 2000, map[deid.Entity]float64{deid.Mobile: 0.95, deid.Landline: 0.92, deid.Email: 0.99, deid.QQ: 0.97, deid.WeChat: 0.96}},
 		{"testdata/contacts3.jsonl", 2000, map[deid.Entity]float64{deid.Mobile: 0.975, deid.Landline: 0.97, deid.Email: 0.99, deid.QQ: 0.97, deid.WeChat: 0.93}},
 		{"testdata/contacts4.jsonl", 2000, map[deid.Entity]float64{deid.Mobile: 0.98, deid.Landline: 0.97, deid.Email: 0.99, deid.QQ: 0.98, deid.WeChat: 0.985}},
+		{"testdata/contacts5.jsonl", 2000, map[deid.Entity]float64{deid.Mobile: 0.94, deid.Landline: 0.90, deid.Email: 0.98, deid.QQ: 0.94, deid.WeChat: 0.95}},
 	} {
 		fh, err := os.Open(tt.file)
 		if err != nil {

@@ -17,7 +17,7 @@ var cnLabels = []hintWord{
 }
 
 // cnLabelBefore returns what the label right before b[start] names
-// (colons, spaces and 是 or 为 between), or 0.
+// (colons, spaces, commas and 是, 为 or 吧 between: 座机吧，零五…), or 0.
 func cnLabelBefore(b []byte, start int) Entity {
 	p := start
 	for {
@@ -25,7 +25,7 @@ func cnLabelBefore(b []byte, start int) Entity {
 		case p > 0 && (b[p-1] == ' ' || b[p-1] == ':' || b[p-1] == '\t'):
 			p--
 			continue
-		case p >= 3 && (string(b[p-3:p]) == "：" || string(b[p-3:p]) == "是" || string(b[p-3:p]) == "为" || string(b[p-3:p]) == "\u3000"):
+		case p >= 3 && (string(b[p-3:p]) == "：" || string(b[p-3:p]) == "是" || string(b[p-3:p]) == "为" || string(b[p-3:p]) == "\u3000" || string(b[p-3:p]) == "吧" || string(b[p-3:p]) == "，"):
 			p -= 3
 			continue
 		}
@@ -57,7 +57,8 @@ func cnLabelBefore(b []byte, start int) Entity {
 
 // cnNumberAt reads a run of numerals at b[i]: Arabic digits (ASCII or
 // full-width), Chinese and circled numerals, and a final X; a single
-// space or dash (ASCII or full-width) may stand between two numerals. It
+// space or dash (ASCII or full-width) may stand between two numerals, and
+// the pauses of a number read out (spokenSeps) after three or more. It
 // returns the digits (X for the check letter), how many were Chinese or
 // circled numerals, and the end of the run.
 func cnNumberAt(b []byte, i int, d []byte) ([]byte, int, int) {
@@ -80,6 +81,13 @@ func cnNumberAt(b []byte, i int, d []byte) ([]byte, int, int) {
 			d = append(d, 'X')
 			end = p + w
 			break
+		}
+		if p == end && len(d) >= 3 {
+			// Read out in groups: 零二五，八八五零五二四六.
+			if q := spokenSepEnd(b, p); q > p {
+				p = q
+				continue
+			}
 		}
 		if p == end && len(d) > 0 {
 			if b[p] == ' ' || b[p] == '-' {

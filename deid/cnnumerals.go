@@ -47,11 +47,20 @@ func isCnNumeral(r rune) bool { return r < 1<<16 && cnNumeralSet[r>>6]&(1<<(r&63
 // space or a dash may separate them, as in １３８ 一二三四 5678), or 0.
 func cnMobileAt(b []byte, i int) int {
 	var d [11]byte
-	n, cn, end := 0, 0, 0
+	n, cn, end, group := 0, 0, 0, 0
 	sep := false
 	for p := i; p < len(b); {
 		c := b[p]
+		if group >= 3 && n < len(d) {
+			// Read out in groups (a call's transcript): 幺三九，五八九零，
+			// 八四六八; 幺八幺，呃，九五零幺; 一五七…零八二四.
+			if q := spokenSepEnd(b, p); q > p {
+				p, group, sep = q, 0, true
+				continue
+			}
+		}
 		if v, w := numeralAt(b, p); w > 0 {
+			group++
 			if n == len(d) && sep {
 				break // another number after a space or a dash
 			}
@@ -69,7 +78,7 @@ func cnMobileAt(b []byte, i int) int {
 				p = len(b)
 				continue
 			}
-			sep = true
+			sep, group = true, 0
 			if c < 0x80 {
 				p++
 			} else {
@@ -90,6 +99,7 @@ func cnMobileAt(b []byte, i int) int {
 				return 0
 			}
 			d[n], n, cn, sep = cnNumerals[r], n+1, cn+1, false
+			group++
 			p += 3
 		}
 		end = p
@@ -98,6 +108,39 @@ func cnMobileAt(b []byte, i int) int {
 		return 0
 	}
 	return end
+}
+
+// spokenSeps come between the groups of a number read out: commas, an
+// ellipsis, spaces and the words a speaker fills a pause with.
+var spokenSeps = []string{"，", "、", "…", ",", " ", "呃", "啊", "嗯", "那个", "然后是", "然后"}
+
+// spokenSepEnd returns the end of up to four spokenSeps at b[p] when one at
+// least is there and a numeral follows them, or p.
+func spokenSepEnd(b []byte, p int) int {
+	q := p
+	for k := 0; k < 4; k++ {
+		moved := false
+		for _, w := range spokenSeps {
+			if hasPrefixAt(b, q, w) {
+				q += len(w)
+				moved = true
+				break
+			}
+		}
+		if !moved {
+			break
+		}
+	}
+	if q == p {
+		return p
+	}
+	if _, w := numeralAt(b, q); w > 0 {
+		return q
+	}
+	if r, ok := runeAt(b, q); ok && isCnNumeral(r) {
+		return q
+	}
+	return p
 }
 
 // numeralAhead reports whether a Chinese numeral or a full-width digit is

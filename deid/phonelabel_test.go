@@ -362,8 +362,10 @@ func TestFourthCorpusForms(t *testing.T) {
 // 商务合作：, full-width QQ numbers in a pasted table, Taiwan's 電洽 and
 // 請來電, 查詢：, 本會 between a label and its number, a surname and a title
 // between them, surnames in traditional characters, and a business card's
-// one-letter labels before a colon, and mobiles split by an emoji (its
-// first digits one by one, or an emoji then a space). Look-alikes stay, a
+// one-letter labels before a colon, mobiles split by an emoji (its first
+// digits one by one, or an emoji then a space), and numbers read out in
+// groups in a call's transcript (commas, an ellipsis, 呃, 那个 between
+// them). Look-alikes stay, a
 // number after a label that says it is none in 【】 too.
 func TestFifthCorpusForms(t *testing.T) {
 	checkOutputs(t, Options{Format: Text, TextNames: "context"}, []inOut{
@@ -384,10 +386,16 @@ func TestFifthCorpusForms(t *testing.T) {
 		{"T: 3792 1076 F：28918960 HP: 98765432\n", "T: **** 1076 F：****8960 HP: ****5432\n"},
 		{"Office: 3517 2341\n", "Office: **** 2341\n"},
 		{"电话1🍓5🍓5🍓88962298\n", "电话1🍓5🍓5🍓****2298\n"},
+		{"用户: 幺三九，五八九零，八四六八\n", "用户: 幺三九，****，八四六八\n"},
+		{"客户: 幺八三，呃，八二六洞 九七三三\n", "客户: 幺八三，呃，**** 九七三三\n"},
+		{"手机幺九八…八幺二九 八八六六\n", "手机幺九八…**** 八八六六\n"},
+		{"打我单位座机吧，零五一零八二三四 九四九六\n", "打我单位座机吧，零五一零**** 九四九六\n"},
 		{"同城的可以打132✨8690 6011，我是\n", "同城的可以打132✨**** 6011，我是\n"},
 		// Look-alikes.
 		{"國立成功大學\n", "國立成功大學\n"},
 		{"1❤2❤3 件，第1🍓名 2🍓名\n", "1❤2❤3 件，第1🍓名 2🍓名\n"},
+		{"一、二、三、四、五、六、七、八、九、十\n", "一、二、三、四、五、六、七、八、九、十\n"},
+		{"第一三八章，二三四五节，六七八九页\n", "第一三八章，二三四五节，六七八九页\n"},
 		{"【投诉编号】17261776161 【手机】17261776162\n", "【投诉编号】17261776161 【手机】172****6162\n"},
 		{"T 3792 1076，AT:12345678，P: 2023\n", "T 3792 1076，AT:12345678，P: 2023\n"},
 		{"会议 10:30:00 开始 (123456)\n", "会议 10:30:00 开始 (123456)\n"},

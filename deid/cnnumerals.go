@@ -147,6 +147,12 @@ func spokenSepEnd(b []byte, p int) int {
 // at b[q], or after one separator there: what may make the ASCII digits
 // before b[q] part of a mobile that cnMobileAt reads.
 func numeralAhead(b []byte, q int) bool {
+	if p := spokenSepEnd(b, q); p > q {
+		// A pause read out before Chinese numerals: 0516，七三七幺洞三五六.
+		if r, ok := runeAt(b, p); ok && isCnNumeral(r) {
+			return true
+		}
+	}
 	if q < len(b) && (b[q] == ' ' || b[q] == '-') {
 		q++
 	} else if q < len(b) && b[q] >= 0x80 && cnSepAt(b, q) {

@@ -50,6 +50,9 @@ func (s *scan) international(d []byte, plus, paren bool, gs []group, start int) 
 	case n == 8 && (len(gs) == 1 || len(gs) == 2 && groupLen(gs[0]) == 4):
 		r := placeBefore(s.b, start)
 		if r == "" {
+			r = cityBefore(s.b, start)
+		}
+		if r == "" {
 			r = placeAfter(s.b, gs[len(gs)-1].end)
 		}
 		if r != "" {
@@ -186,6 +189,21 @@ var placeLead = func() (t [256]bool) {
 	}
 	return t
 }()
+
+// cityBefore returns Hong Kong or Macau when 香港, 澳门 or 澳門 stands in
+// the 36 bytes before b[start] (香港那边找邓子涵，6788-6148): the words
+// name the place from a little further than the others.
+func cityBefore(b []byte, start int) string {
+	for p := start - 6; p >= 0 && p >= start-36; p-- {
+		switch {
+		case hasPrefixAt(b, p, "香港"):
+			return "HK"
+		case hasPrefixAt(b, p, "澳门"), hasPrefixAt(b, p, "澳門"):
+			return "MO"
+		}
+	}
+	return ""
+}
 
 // placeAfter returns Hong Kong or Macau when a note in brackets right
 // after an 8-digit number at b[end] names it: 5950 8798（香港）, 6556

@@ -830,13 +830,16 @@ func latinPhoneLabel(b []byte, i int) int {
 	if p-i == 1 && !colonAfter(b, p) || p-i == 1 && i > 0 && (byteClass[b[i-1]] == cLetter || isDigit(b[i-1])) {
 		return 0 // a letter alone is a label only before a colon
 	}
+	if hasPrefixAt(b, p, "我") {
+		p += 3 // whatsapp我92981630
+	}
 	for p < len(b) {
 		switch {
 		case b[p] == ':' || b[p] == '.' || b[p] == ' ':
 			p++
 		case hasPrefixAt(b, p, "："):
 			p += 3
-		case isDigit(b[p]):
+		case isDigit(b[p]) || b[p] == '(':
 			return p
 		default:
 			return 0

@@ -51,7 +51,7 @@ func cnMobileAt(b []byte, i int) int {
 	sep := false
 	for p := i; p < len(b); {
 		c := b[p]
-		if group >= 3 && n < len(d) {
+		if group >= 3 && n < len(d) && (c >= 0x80 && !isDigitLead(b, p) || c == ',' || c == ' ') {
 			// Read out in groups (a call's transcript): 幺三九，五八九零，
 			// 八四六八; 幺八幺，呃，九五零幺; 一五七…零八二四.
 			if q := spokenSepEnd(b, p); q > p {
@@ -110,6 +110,26 @@ func cnMobileAt(b []byte, i int) int {
 	return end
 }
 
+// pauseThenNumeral reports whether a pause read out (spokenSeps) and then
+// a Chinese numeral follow a group of digits ending at b[q]: 0516，七三七幺洞三五六.
+func pauseThenNumeral(b []byte, q int) bool {
+	if p := spokenSepEnd(b, q); p > q {
+		r, ok := runeAt(b, p)
+		return ok && isCnNumeral(r)
+	}
+	return false
+}
+
+// isDigitLead reports whether a full-width digit or a Chinese numeral is
+// at b[p], which a pause is not.
+func isDigitLead(b []byte, p int) bool {
+	if _, w := numeralAt(b, p); w > 0 {
+		return true
+	}
+	r, ok := runeAt(b, p)
+	return ok && isCnNumeral(r)
+}
+
 // spokenSeps come between the groups of a number read out: commas, an
 // ellipsis, spaces and the words a speaker fills a pause with.
 var spokenSeps = []string{"，", "、", "…", ",", " ", "呃", "啊", "嗯", "那个", "然后是", "然后"}
@@ -147,12 +167,6 @@ func spokenSepEnd(b []byte, p int) int {
 // at b[q], or after one separator there: what may make the ASCII digits
 // before b[q] part of a mobile that cnMobileAt reads.
 func numeralAhead(b []byte, q int) bool {
-	if p := spokenSepEnd(b, q); p > q {
-		// A pause read out before Chinese numerals: 0516，七三七幺洞三五六.
-		if r, ok := runeAt(b, p); ok && isCnNumeral(r) {
-			return true
-		}
-	}
 	if q < len(b) && (b[q] == ' ' || b[q] == '-') {
 		q++
 	} else if q < len(b) && b[q] >= 0x80 && cnSepAt(b, q) {

@@ -45,6 +45,9 @@ func listSep(b []byte, q int) int {
 	for _, sep := range listSeps {
 		if hasPrefixAt(b, p, sep) {
 			p = skipSpaces(b, p+len(sep))
+			if p >= len(b) || b[p] != 0xE6 && b[p] != 0xE5 {
+				return p
+			}
 			// A second word for the next item: ，或者 duanyi888, ，备用 cathy_yao.
 			for _, w := range []string{"或者", "或", "备用", "備用"} {
 				if hasPrefixAt(b, p, w) {

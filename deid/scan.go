@@ -104,9 +104,12 @@ type scan struct {
 	addrKeep int    // set by addressAt: end of the address's leading divisions
 	labelled int    // 1 + where a number after a phone label starts (0: none)
 	// A pasted table's header (pasted.go), carried from one text to the
-	// next when lines is set (text read a line at a time).
+	// next when lines is set (text read a line at a time); whole is set
+	// for a text given whole (Append), whose lines are its own. Values
+	// of CSV and JSON read a line break as a space and hold no table.
 	table  pastedTable
 	lines  bool
+	whole  bool
 	digits [48]byte
 	groups [24]group
 }
@@ -114,7 +117,7 @@ type scan struct {
 // Append appends the entities in text to dst, in order and without
 // overlaps, and returns the extended slice.
 func (r *Recognizer) Append(dst []Match, text []byte) []Match {
-	var s scan
+	s := scan{whole: true}
 	k := len(dst)
 	out := r.appendScan(&s, dst, text, 0)
 	return append(out[:k], recurNames(out[k:], text)...)
@@ -174,7 +177,7 @@ func (r *Recognizer) appendScan(s *scan, dst []Match, text []byte, hint Entity) 
 			i += 4
 		}
 	}
-	if s.lines || bytes.IndexByte(text, '\n') >= 0 {
+	if s.lines || s.whole && bytes.IndexByte(text, '\n') >= 0 {
 		s.tableRows(base)
 	}
 	return s.out
@@ -206,7 +209,7 @@ func (s *scan) word(i int) int {
 	for j < n && isDigit(b[j]) {
 		j++
 	}
-	if j > i && j < n && (b[j] >= 0x80 || (b[j] == ' ' || b[j] == '-') && j+1 < n && b[j+1] >= 0x80) && numeralAhead(b, j) && digitRunStart(b, i) {
+	if j > i && j < n && (b[j] >= 0x80 || (b[j] == ' ' || b[j] == '-') && j+1 < n && b[j+1] >= 0x80) && (numeralAhead(b, j) || j-i >= 3 && j-i <= 4 && pauseThenNumeral(b, j)) && digitRunStart(b, i) {
 		// Arabic digits, then Chinese numerals: 138一二三四5678,
 		// 138 一二三四 5678.
 		if e := cnMobileAt(b, i); e > 0 {
@@ -812,13 +815,21 @@ var phoneWordLead = func() (t [256]bool) {
 	return t
 }()
 
+// phoneWordsBy are phoneWords by their first byte.
+var phoneWordsBy = func() (t [256][]string) {
+	for _, w := range phoneWords {
+		t[w[0]] = append(t[w[0]], w)
+	}
+	return t
+}()
+
 // latinPhoneLabel returns where the number starts after a phone word at
 // b[i] (Tel, Fax, Mobile, Mob, Phone, call), after a colon, a dot or spaces
 // or right after the word (Tel: 6383 2930, Fax. 33421328, TEL 64342444,
 // Tel54445162, call 9210 5340), or 0.
 func latinPhoneLabel(b []byte, i int) int {
 	p := 0
-	for _, w := range phoneWords {
+	for _, w := range phoneWordsBy[b[i]] {
 		if hasPrefixAt(b, i, w) {
 			p = i + len(w)
 			break

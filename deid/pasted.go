@@ -157,19 +157,5 @@ func idChars(c []byte) bool {
 // mergeMatches merges extra (in order) into out from base on, leaving out
 // each extra match that overlaps one already there.
 func mergeMatches(out []Match, base int, extra []Match) []Match {
-	have := out[base:]
-	merged := make([]Match, 0, len(have)+len(extra))
-	i := 0
-	for _, m := range extra {
-		for i < len(have) && have[i].End <= m.Start {
-			merged = append(merged, have[i])
-			i++
-		}
-		if i < len(have) && have[i].Start < m.End {
-			continue // overlaps a match found by the scan
-		}
-		merged = append(merged, m)
-	}
-	merged = append(merged, have[i:]...)
-	return append(out[:base], merged...)
+	return append(out[:base], mergeFound(extra, out[base:])...)
 }

@@ -66,6 +66,9 @@ var reasonPatterns = []reasonPattern{
 	{name: "week", re: regexp.MustCompile(`^dialled ([0-9,]+) new people over (\d+) days, (\d+)% answered, ([0-9.]+)% of the missed called back$`)},
 	{name: "shared", re: regexp.MustCompile(`^(\d+)% of contacts at people another suspicious number called within 3 days \(a shared list\)$`)},
 	{name: "listed", re: regexp.MustCompile(`^(\d+)% of contacts at people a flagged number called$`)},
+	{name: "followup", re: regexp.MustCompile(`^(\d+)% of contacts at people already called on an earlier day$`)},
+	{name: "followretry", re: regexp.MustCompile(`^(\d+)% of calls retry within minutes a missed person already called on an earlier day$`)},
+	{name: "campaign", re: regexp.MustCompile(`^(\d+) more contacts at people one flagged campaign's numbers called on earlier days, or in a number segment they dial in order, than at other campaigns'$`)},
 	{name: "virtualrange", re: regexp.MustCompile(`^virtual-operator number range$`)},
 	// Attribution evidence (trace.evidenceLines, guiltLine, undecidedVerdict).
 	{name: "attr.alias.merchant", re: regexp.MustCompile(`^(\d+) alias numbers? given only to merchant (.*) (?:is|are) in the found list \((?:each: )?likelihood ratio (\S+)\)$`)},

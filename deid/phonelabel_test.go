@@ -365,7 +365,8 @@ func TestFourthCorpusForms(t *testing.T) {
 // one-letter labels before a colon, mobiles split by an emoji (its first
 // digits one by one, or an emoji then a space), and numbers read out in
 // groups in a call's transcript (commas, an ellipsis, 呃, 那个 between
-// them). Look-alikes stay, a
+// them), and mobiles read by OCR in groups with a letter or two for
+// digits. Look-alikes stay, a
 // number after a label that says it is none in 【】 too.
 func TestFifthCorpusForms(t *testing.T) {
 	checkOutputs(t, Options{Format: Text, TextNames: "context"}, []inOut{
@@ -392,6 +393,8 @@ func TestFifthCorpusForms(t *testing.T) {
 		{"打我单位座机吧，零五一零八二三四 九四九六\n", "打我单位座机吧，零五一零**** 九四九六\n"},
 		{"或者打家里座机0516，七三七幺洞三五六\n", "或者打家里座机0516，****洞三五六\n"},
 		{"有问题可以whatsapp我92981630，或者留言\n", "有问题可以whatsapp我****1630，或者留言\n"},
+		{"订货电话:189lS01 4588 单号\n", "订货电话:189lS** **88 单号\n"},
+		{"Tel:I86 9939O 741 单号\n", "Tel:I86 9***O *41 单号\n"},
 		{"D: (02)2170-5438  Mobile\n", "D: (**)****-**38  Mobile\n"},
 		{"香港那边找邓子涵，91234567，WhatsApp同号\n", "香港那边找邓子涵，******67，WhatsApp同号\n"},
 		{"同城的可以打132✨8690 6011，我是\n", "同城的可以打132✨**** 6011，我是\n"},
@@ -401,6 +404,7 @@ func TestFifthCorpusForms(t *testing.T) {
 		{"一、二、三、四、五、六、七、八、九、十\n", "一、二、三、四、五、六、七、八、九、十\n"},
 		{"第一三八章，二三四五节，六七八九页\n", "第一三八章，二三四五节，六七八九页\n"},
 		{"09988.HK收盘62162元，成交量22586780手\n", "09988.HK收盘62162元，成交量22586780手\n"},
+		{"通过ISO 9001 2015认证，B2B 1234 5678\n", "通过ISO 9001 2015认证，B2B 1234 5678\n"},
 		{"【投诉编号】17261776161 【手机】17261776162\n", "【投诉编号】17261776161 【手机】172****6162\n"},
 		{"T 3792 1076，AT:12345678，P: 2023\n", "T 3792 1076，AT:12345678，P: 2023\n"},
 		{"会议 10:30:00 开始 (123456)\n", "会议 10:30:00 开始 (123456)\n"},

@@ -338,6 +338,14 @@ func (s *scan) word(i int) int {
 		s.emit(Mobile, i, j, 0, 0)
 		return j
 	}
+	if letters > 0 && letters <= 3 && j-i >= 3 && j-i < 11 && j+1 < n && (b[j] == ' ' || b[j] == '-') && (i == 0 || !isWordByte(b[i-1])) {
+		// Read by OCR, in groups, a letter or two for digits: 189lS01 4588,
+		// 18o85476 562, I86 9939O 741.
+		if e := ocrMobile(b, i); e > 0 {
+			s.emit(Mobile, i, e, 0, 0)
+			return e
+		}
+	}
 	if byteClass[b[i]] == cLetter || letters > 1 || letters == 1 && b[j-1] != 'X' && b[j-1] != 'x' {
 		if j-i == 18 && validUSCC(b[i:j]) && (i == 0 || !isWordByte(b[i-1])) && (j == n || b[j] != '_') {
 			s.emit(USCC, i, j, 0, 0)
@@ -388,6 +396,45 @@ func (s *scan) prefixedSplitMobile(i int) int {
 		return 0
 	}
 	return s.splitMobile(p, p+3)
+}
+
+// ocrDigits maps the letters OCR reads in place of digits to them.
+var ocrDigits = [256]byte{'O': '0', 'o': '0', 'D': '0', 'l': '1', 'I': '1', 'i': '1', 'Z': '2', 'z': '2', 'S': '5', 's': '5', 'B': '8', 'g': '9', 'q': '9'}
+
+// ocrMobile returns the end of a mainland mobile number at b[i] read by
+// OCR: 11 characters in up to four groups split by single spaces or
+// dashes, digits and at most three letters OCR mistakes for digits, two
+// digits at least in the first group (not ISO 9001 2015), nothing
+// alphanumeric after it; 0 if there is none.
+func ocrMobile(b []byte, i int) int {
+	var d [11]byte
+	m, letters, groups, lead := 0, 0, 1, 0
+	p := i
+	for p < len(b) && m < 11 {
+		c := b[p]
+		switch {
+		case isDigit(c):
+			d[m] = c
+			if groups == 1 {
+				lead++
+			}
+		case ocrDigits[c] != 0:
+			d[m] = ocrDigits[c]
+			letters++
+		case (c == ' ' || c == '-') && p > i && p+1 < len(b) && isWordByte(b[p+1]) && groups < 4:
+			groups++
+			p++
+			continue
+		default:
+			return 0
+		}
+		m++
+		p++
+	}
+	if m < 11 || letters > 3 || lead < 2 || p < len(b) && isWordByte(b[p]) || !validMobile(d[:]) {
+		return 0
+	}
+	return p
 }
 
 // lookalikeMobile reports whether the 11-character word w is a mainland

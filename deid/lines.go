@@ -26,7 +26,7 @@ func (st *state) lines(src io.Reader, w *bufio.Writer, jsonl bool) error {
 	skip := false // the rest of a failed line
 	textRule := rule{op: OpScan, col: -1}
 	st.sc.lines = !jsonl // a table pasted as text spans lines
-	defer func() { st.sc.lines, st.sc.table = false, pastedTable{} }()
+	defer func() { st.sc.lines, st.sc.table, st.sc.askedQQ = false, pastedTable{}, false }()
 	for {
 		chunk, whole, err := rr.readLine(limit)
 		if err != nil {

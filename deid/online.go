@@ -294,8 +294,8 @@ func (s *scan) moreWeChat(q int) int {
 // more often English than a second id.
 // weakWeChatWords are CJK cues that say WeChat only before an id that has
 // a digit, '_' or '-': 微 alone (微 dabao_561, ✨微leo_694; 微 before a colon
-// and 微信 are onlineWords).
-var weakWeChatWords = []string{"微", "薇", "商务合作：", "商务合作:", "商務合作：", "商務合作:"}
+// and 微信 are onlineWords), 商务合作：, and 加个 (再加个coco2001).
+var weakWeChatWords = []string{"微", "薇", "商务合作：", "商务合作:", "商務合作：", "商務合作:", "加个"}
 
 // weakEitherWords are cues that say QQ or WeChat (小号, a second account:
 // 小号mengmeng_1208, 我小号 4539707): a WeChat id with a digit, '_' or '-',

@@ -60,8 +60,9 @@ func tableHeader(line []byte) (pastedTable, bool) {
 
 // tableRows finds, in the text being scanned, the cells of pasted tables'
 // rows that their header says hold a QQ number, a WeChat id, a name or a
-// local number, and adds those the scan did not find (see pastedTable). The
-// matches from base on are the text's.
+// local number, and the QQ numbers that answer a question on the line
+// before (answerQQ), and adds those the scan did not find (see
+// pastedTable). The matches from base on are the text's.
 func (s *scan) tableRows(base int) {
 	b := s.b
 	var extra []Match
@@ -73,6 +74,12 @@ func (s *scan) tableRows(base int) {
 			end += start
 		}
 		line := bytes.TrimSuffix(b[start:end], []byte{'\r'})
+		if s.askedQQ {
+			if a, z, ok := answerQQ(line); ok {
+				extra = append(extra, Match{Entity: QQ, Start: start + a, End: start + z})
+			}
+		}
+		s.askedQQ = asksQQ(line)
 		if t, ok := tableHeader(line); ok {
 			s.table = t
 		} else if s.table.sep != 0 {
@@ -158,4 +165,64 @@ func idChars(c []byte) bool {
 // each extra match that overlaps one already there.
 func mergeMatches(out []Match, base int, extra []Match) []Match {
 	return append(out[:base], mergeFound(extra, out[base:])...)
+}
+
+// Answers in a transcript: a line that asks for a QQ number (请问您的QQ号是多少)
+// and the next line, a speaker's answer after their label
+// ([00:00:24] 客户：267164373, spk_1：8148128, [客户]：5 2 3 4 3 4 5 0 8).
+
+// askWords end a question for a QQ number.
+var askWords = []string{"QQ号是多少", "QQ号码是多少", "QQ是多少", "QQ多少", "qq号是多少", "qq多少", "扣扣号是多少", "扣扣多少"}
+
+// asksQQ reports whether line asks for a QQ number.
+func asksQQ(line []byte) bool {
+	for _, w := range askWords {
+		if bytes.Contains(line, []byte(w)) {
+			return true
+		}
+	}
+	return false
+}
+
+// answerQQ returns the span of a QQ number answering a question on the
+// line before: after the speaker's label (a colon in the first 40 bytes),
+// 5 to 11 digits, single spaces allowed between them, not from 0, and
+// nothing after them but punctuation or the line's end; ok is false
+// otherwise.
+func answerQQ(line []byte) (start, end int, ok bool) {
+	// The label's colon: the first in 48 bytes not inside a time.
+	p := -1
+	for c := 0; c < len(line) && c < 48; c++ {
+		if line[c] == ':' && !(c > 0 && isDigit(line[c-1]) && c+1 < len(line) && isDigit(line[c+1])) {
+			p = c + 1
+			break
+		}
+		if hasPrefixAt(line, c, "：") {
+			p = c + len("：")
+			break
+		}
+	}
+	if p < 0 || p >= len(line) {
+		return 0, 0, false
+	}
+	for p < len(line) && line[p] == ' ' {
+		p++
+	}
+	q, digits := p, 0
+	for q < len(line) {
+		if isDigit(line[q]) {
+			digits++
+			q++
+			continue
+		}
+		if line[q] == ' ' && q+1 < len(line) && isDigit(line[q+1]) && digits > 0 {
+			q++
+			continue
+		}
+		break
+	}
+	if digits < 5 || digits > 11 || line[p] == '0' || q < len(line) && (isWordByte(line[q]) || line[q] >= 0x80 && !hasPrefixAt(line, q, "，") && !hasPrefixAt(line, q, "。")) {
+		return 0, 0, false
+	}
+	return p, q, true
 }

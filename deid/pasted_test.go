@@ -36,3 +36,15 @@ func TestPastedTableFind(t *testing.T) {
 		t.Errorf("Find: %q, want %s among them", got, want)
 	}
 }
+
+// TestAnsweredQQ: in a transcript, the line after a question for a QQ
+// number is read as its answer after the speaker's label; an answer that
+// is no number stays, and so does a number on a line asked nothing.
+func TestAnsweredQQ(t *testing.T) {
+	checkOutputs(t, Options{Format: Text, TextNames: "context"}, []inOut{
+		{"[坐席]：请问您的QQ号是多少\n[00:00:24] 客户：267164373\n", "[坐席]：请问您的QQ号是多少\n[00:00:24] 客户：2*******3\n"},
+		{"请问您的QQ号是多少\n[客户]：5 2 3 4 3 4 5 0 8\n", "请问您的QQ号是多少\n[客户]：5 * * * * * * * 8\n"},
+		{"请问您的QQ号是多少\n客户：等一下，12345元\n", "请问您的QQ号是多少\n客户：等一下，12345元\n"},
+		{"请问您的订单号\n客户：267164373\n", "请问您的订单号\n客户：267164373\n"},
+	})
+}

@@ -107,11 +107,12 @@ type scan struct {
 	// next when lines is set (text read a line at a time); whole is set
 	// for a text given whole (Append), whose lines are its own. Values
 	// of CSV and JSON read a line break as a space and hold no table.
-	table  pastedTable
-	lines  bool
-	whole  bool
-	digits [48]byte
-	groups [24]group
+	table   pastedTable
+	askedQQ bool // the line before asked for a QQ number (answerQQ)
+	lines   bool
+	whole   bool
+	digits  [48]byte
+	groups  [24]group
 }
 
 // Append appends the entities in text to dst, in order and without
@@ -129,7 +130,7 @@ func (r *Recognizer) Append(dst []Match, text []byte) []Match {
 func (r *Recognizer) appendScan(s *scan, dst []Match, text []byte, hint Entity) []Match {
 	s.r, s.b, s.out, s.last, s.hint, s.labelled = r, text, dst, 0, hint, 0
 	if !s.lines {
-		s.table = pastedTable{}
+		s.table, s.askedQQ = pastedTable{}, false
 	}
 	base := len(dst)
 	b := text

@@ -290,15 +290,26 @@ func (s *scan) localLandline(p int) int {
 	if len(s.out) > k {
 		return s.moreLocal(e)
 	}
-	if c0 == '0' || c0 == '1' || paren || serviceNumberAt(b, p) {
+	if c0 == '0' || c0 == '1' || paren {
 		return 0
 	}
 	q, digits := groupedDigits(b, p)
 	if digits < 7 || digits > 8 || q < n && (isWordByte(b[q]) || decimalAt(b, q) || b[q] == '@') {
 		return 0
 	}
+	if serviceNumberAt(b, p) && !(b[p] == '9' && digits == 8 && fourFour(b, p)) {
+		// 95588 转 1, 4008-201-015: a service line; but a number written
+		// 9515 4044 is no 95 number (a Hong Kong mobile).
+		return 0
+	}
 	s.emit(Landline, p, q, 0, 0)
 	return s.moreLocal(q)
+}
+
+// fourFour reports whether the digits at b[p] are written as two groups
+// of four (9515 4044, 9515-4044).
+func fourFour(b []byte, p int) bool {
+	return p+9 <= len(b) && allDigits(b[p:p+4]) && (b[p+4] == ' ' || b[p+4] == '-') && allDigits(b[p+5:p+9])
 }
 
 // titlesBeforeNumber follow a surname between a phone label and its

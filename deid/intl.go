@@ -2,6 +2,7 @@ package deid
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/nyaruka/phonenumbers"
 )
@@ -54,6 +55,9 @@ func (s *scan) international(d []byte, plus, paren bool, gs []group, start int) 
 		}
 		if r == "" {
 			r = placeAfter(s.b, gs[len(gs)-1].end)
+		}
+		if r == "" && cantoneseNear(s.b, start, gs[len(gs)-1].end) {
+			r = "HK"
 		}
 		if r != "" {
 			return regional(d, r)
@@ -203,6 +207,27 @@ func cityBefore(b []byte, start int) string {
 		}
 	}
 	return ""
+}
+
+// cantoneseWords are written Cantonese, which Mandarin text does not use
+// (呢個 this, 嘅, 咗, 喺, 嚟, 唔, 冇, 佢哋 …): they place a text in Hong
+// Kong (or Macau) as a place's name would.
+const cantoneseWords = "呢嘅咗喺嚟唔冇佢哋啲嗰咁嘢"
+
+// cantoneseNear reports whether written Cantonese stands within 24 bytes
+// before b[start] or after b[end] (呢個55858145成日打嚟).
+func cantoneseNear(b []byte, start, end int) bool {
+	for _, r := range [2][2]int{{max(start-24, 0), start}, {end, min(end+24, len(b))}} {
+		for p := r[0]; p+3 <= r[1]; p++ {
+			if b[p] < 0xE5 {
+				continue
+			}
+			if q, ok := runeAt(b, p); ok && strings.ContainsRune(cantoneseWords, q) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // placeAfter returns Hong Kong or Macau when a note in brackets right

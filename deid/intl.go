@@ -49,17 +49,7 @@ func (s *scan) international(d []byte, plus, paren bool, gs []group, start int) 
 	case n == 10 && d[0] == '0' && d[1] == '9' && twGrouping(gs):
 		return regional(d, "TW")
 	case n == 8 && (len(gs) == 1 || len(gs) == 2 && groupLen(gs[0]) == 4):
-		r := placeBefore(s.b, start)
-		if r == "" {
-			r = cityBefore(s.b, start)
-		}
-		if r == "" {
-			r = placeAfter(s.b, gs[len(gs)-1].end)
-		}
-		if r == "" && cantoneseNear(s.b, start, gs[len(gs)-1].end) {
-			r = "HK"
-		}
-		if r != "" {
+		if r := eightDigitPlace(s.b, start, gs[len(gs)-1].end); r != "" {
 			return regional(d, r)
 		}
 		return 0, 0, 0, 0
@@ -205,6 +195,27 @@ func cityBefore(b []byte, start int) string {
 		case hasPrefixAt(b, p, "澳门"), hasPrefixAt(b, p, "澳門"):
 			return "MO"
 		}
+	}
+	return ""
+}
+
+// eightDigitPlace returns the place an 8-digit number at b[start:end]
+// written without its calling code belongs to, by the first that says: a
+// place word before it (placeBefore), 香港 or 澳门 a little further back
+// (cityBefore), a place in brackets after it (placeAfter), written
+// Cantonese near it (Hong Kong); "" when nothing does.
+func eightDigitPlace(b []byte, start, end int) string {
+	if r := placeBefore(b, start); r != "" {
+		return r
+	}
+	if r := cityBefore(b, start); r != "" {
+		return r
+	}
+	if r := placeAfter(b, end); r != "" {
+		return r
+	}
+	if cantoneseNear(b, start, end) {
+		return "HK"
 	}
 	return ""
 }

@@ -1,6 +1,10 @@
 package deid
 
-import "bytes"
+import (
+	"bytes"
+	"cmp"
+	"slices"
+)
 
 // More context cues for names, read in every text_names mode:
 //
@@ -197,59 +201,122 @@ func surnameTitle(t string) bool {
 // recurNames adds to ms, sorted by start, the places where a name of two
 // or more ideographs found in v recurs in v outside any match: a name
 // once found is masked wherever it stands again (我是王建国的家属，王建国…).
+//
+// It reads v once, whatever the number of names: a text of megabytes on
+// one line, with tens of thousands of names, costs what it costs a line at
+// a time. At each place the longest name that stands there is taken, so
+// 王伟明 is masked whole when 王伟 is a name too.
 func recurNames(ms []Match, v []byte) []Match {
 	n := len(ms)
-	for k := 0; k < n; k++ {
-		m := ms[k]
+	var buf [8][]byte
+	names := buf[:0]
+	var seen map[string]bool // past a few names, what is in names
+	for _, m := range ms {
 		if m.Entity != Name || m.End-m.Start < 6 {
 			continue
 		}
 		name := v[m.Start:m.End]
-		if !bytes.Contains(v[m.End:], name) && !bytes.Contains(v[:m.Start], name) || !allHan(name) {
-			continue // the usual case: the name is not written twice
-		}
-		dup := false
-		for j := 0; j < k; j++ {
-			if ms[j].Entity == Name && bytes.Equal(v[ms[j].Start:ms[j].End], name) {
-				dup = true
-				break
-			}
-		}
-		if dup {
+		if !allHan(name) {
 			continue
 		}
-		for p := 0; p < len(v); {
-			x := bytes.Index(v[p:], name)
-			if x < 0 {
-				break
-			}
-			start := p + x
-			end := start + len(name)
-			p = end
-			if !overlapsAny(ms, start, end) {
-				ms = append(ms, Match{Entity: Name, Start: start, End: end})
+		if seen == nil && len(names) == len(buf) {
+			seen = make(map[string]bool)
+			for _, x := range names {
+				seen[string(x)] = true
 			}
 		}
+		if seen != nil {
+			if seen[string(name)] {
+				continue
+			}
+			seen[string(name)] = true
+		} else if slices.ContainsFunc(names, func(x []byte) bool { return bytes.Equal(x, name) }) {
+			continue
+		}
+		names = append(names, name)
 	}
-	if len(ms) == n {
+	if len(names) == 0 {
 		return ms
 	}
-	// Insertion sort: the additions are few.
-	for i := n; i < len(ms); i++ {
-		for j := i; j > 0 && ms[j].Start < ms[j-1].Start; j-- {
-			ms[j], ms[j-1] = ms[j-1], ms[j]
+	slices.SortStableFunc(names, func(a, b []byte) int { return len(b) - len(a) })
+	// With many names, those that may stand at a place are found by the
+	// place's first ideograph.
+	var byFirst map[[3]byte][]int
+	if len(names) > len(buf) {
+		byFirst = make(map[[3]byte][]int, len(names))
+		for x, name := range names {
+			k := [3]byte(name)
+			byFirst[k] = append(byFirst[k], x)
 		}
+	}
+	var reach []int // reach[j]: the furthest end among ms[:j+1]
+	for i := 0; i+6 <= len(v); {
+		c := v[i]
+		if c < 0xE0 || c >= 0xF0 { // not the first byte of an ideograph
+			i += runeLen(c)
+			continue
+		}
+		name := longestAt(v[i:], names, byFirst)
+		if name == nil {
+			i += 3
+			continue
+		}
+		start, end := i, i+len(name)
+		i = end
+		if reach == nil {
+			reach = make([]int, n)
+			for j, m := range ms[:n] {
+				reach[j] = m.End
+				if j > 0 && reach[j-1] > m.End {
+					reach[j] = reach[j-1]
+				}
+			}
+		}
+		// The matches found before are sorted by start: those starting
+		// before end overlap [start, end) if any reaches past start.
+		if j, _ := slices.BinarySearchFunc(ms[:n], end, func(m Match, e int) int { return cmp.Compare(m.Start, e) }); j > 0 && reach[j-1] > start {
+			continue
+		}
+		ms = append(ms, Match{Entity: Name, Start: start, End: end})
+	}
+	if len(ms) > n {
+		slices.SortStableFunc(ms, func(a, b Match) int { return cmp.Compare(a.Start, b.Start) })
 	}
 	return ms
 }
 
-func overlapsAny(ms []Match, start, end int) bool {
-	for _, m := range ms {
-		if m.Start < end && start < m.End {
-			return true
+// longestAt returns the longest of names that b starts with, or nil; names
+// are sorted longest first, and byFirst, when not nil, indexes them by
+// their first ideograph.
+func longestAt(b []byte, names [][]byte, byFirst map[[3]byte][]int) []byte {
+	if byFirst == nil {
+		for _, name := range names {
+			if bytes.HasPrefix(b, name) {
+				return name
+			}
+		}
+		return nil
+	}
+	for _, x := range byFirst[[3]byte(b)] {
+		if bytes.HasPrefix(b, names[x]) {
+			return names[x]
 		}
 	}
-	return false
+	return nil
+}
+
+// runeLen is the length of the UTF-8 sequence that starts with the byte
+// c, and 1 for a byte that starts none.
+func runeLen(c byte) int {
+	switch {
+	case c >= 0xF8 || c < 0xC0:
+		return 1
+	case c >= 0xF0:
+		return 4
+	case c >= 0xE0:
+		return 3
+	}
+	return 2
 }
 
 func allHan(v []byte) bool {

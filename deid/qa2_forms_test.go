@@ -2,6 +2,7 @@ package deid
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -59,6 +60,26 @@ func TestSelfNamedAndSaid(t *testing.T) {
 	out, _ := process(t, Policy{Format: CSV}, nil, []byte(in), Options{})
 	if want := "id,备注\n1,我是王**的家属，王**说明天来\n"; string(out) != want {
 		t.Errorf("CSV note: got %q, want %q", out, want)
+	}
+}
+
+// TestRecurNames: a name found once is masked wherever it recurs, the
+// longest name at a place first, and so when a line holds many names.
+func TestRecurNames(t *testing.T) {
+	// 王伟 and 王伟明 are both names: 王伟明 is masked whole where it
+	// recurs, not as 王伟 and a 明 left in clear.
+	if got, want := deidText(t, "我是王伟，王伟明说王伟明和王伟都来"), "我是王*，王**说王**和王*都来"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	// More names on one line than are compared one by one.
+	var in, want strings.Builder
+	for _, n := range []string{"赵建国", "钱丽华", "孙志强", "李秀英", "周海涛", "吴晓燕", "郑国栋", "冯雪梅", "陈立新", "褚文静", "卫明辉", "蒋文博"} {
+		fmt.Fprintf(&in, "我是%s，%s明天来。", n, n)
+		m := n[:3] + "**"
+		fmt.Fprintf(&want, "我是%s，%s明天来。", m, m)
+	}
+	if got := deidText(t, in.String()); got != want.String() {
+		t.Errorf("many names:\n got %q\nwant %q", got, want.String())
 	}
 }
 

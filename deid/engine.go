@@ -227,6 +227,7 @@ type state struct {
 	found     [numEntities]int64
 	failed    [numEntities]int64
 	cols      []string
+	colIndex  map[string]int // where each name is in cols
 	colHits   [][numEntities]int64
 	whole     []int64
 	warns     []string
@@ -340,11 +341,13 @@ var replacementChar = []byte("\uFFFD")
 
 // column returns the summary index of a column name.
 func (st *state) column(name string) int {
-	for i, c := range st.cols {
-		if c == name {
-			return i
-		}
+	if i, ok := st.colIndex[name]; ok {
+		return i
 	}
+	if st.colIndex == nil {
+		st.colIndex = make(map[string]int)
+	}
+	st.colIndex[name] = len(st.cols)
 	st.cols = append(st.cols, name)
 	st.colHits = append(st.colHits, [numEntities]int64{})
 	st.whole = append(st.whole, 0)

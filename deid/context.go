@@ -32,7 +32,7 @@ func (s *scan) han(i int) int {
 	}
 	if r >= 0xFF00 {
 		if _, w := numeralAt(b, i); w > 0 {
-			if i >= s.last && !(i > 0 && isWordByte(b[i-1])) && !(i >= 3 && fullWidthAlnumAt(b, i-3)) && wideAtAhead(b, i) {
+			if i >= s.last && !(i > 0 && isWordByte(b[i-1])) && !(i >= 3 && fullWidthAlnumAt(b, i-3)) && s.wideAtAhead(i) {
 				// ２０４５３７９５２＠ｑｑ．ｃｏｍ: a local part of
 				// full-width digits.
 				if e := fullWidthEmail(b, i); e > 0 {
@@ -753,21 +753,31 @@ func provinceAt(b []byte, p int) int {
 }
 
 // wideAtAhead reports whether a run of full-width letters and digits at
-// b[i] ends at a full-width at sign (＠).
-func wideAtAhead(b []byte, i int) bool {
+// b[i] ends at a full-width at sign (＠). A run read once is not read
+// again from a later place in it (１３８－１３８－…).
+func (s *scan) wideAtAhead(i int) bool {
+	if i >= s.wideFrom && i < s.wideEnd {
+		return s.wideAt
+	}
+	b := s.b
+	at := false
+	j := i
 	for {
-		c, w := foldWidthAt(b, i)
+		c, w := foldWidthAt(b, j)
 		if w != 3 {
-			return false
+			break
 		}
 		if c == '@' {
-			return true // ＠
+			at = true // ＠
+			break
 		}
 		if !isDigit(c) && byteClass[c] != cLetter && c != '.' && c != '_' && c != '-' {
-			return false
+			break
 		}
-		i += 3
+		j += 3
 	}
+	s.wideFrom, s.wideEnd, s.wideAt = i, j, at
+	return at
 }
 
 // serviceNumberAt reports whether the digits at b[p] start a business's

@@ -111,8 +111,14 @@ type scan struct {
 	askedQQ bool // the line before asked for a QQ number (answerQQ)
 	lines   bool
 	whole   bool
-	digits  [48]byte
-	groups  [24]group
+	// Where the run of e-mail local-part bytes read last starts and ends,
+	// and the same for full-width ones (wideAtAhead), and whether that
+	// run ends at ＠.
+	localFrom, localEnd int
+	wideFrom, wideEnd   int
+	wideAt              bool
+	digits              [96]byte
+	groups              [24]group
 }
 
 // Append appends the entities in text to dst, in order and without
@@ -129,6 +135,7 @@ func (r *Recognizer) Append(dst []Match, text []byte) []Match {
 // kinds of 18-character numbers.
 func (r *Recognizer) appendScan(s *scan, dst []Match, text []byte, hint Entity) []Match {
 	s.r, s.b, s.out, s.last, s.hint, s.labelled = r, text, dst, 0, hint, 0
+	s.localFrom, s.localEnd, s.wideFrom, s.wideEnd = 0, 0, 0, 0
 	if !s.lines {
 		s.table, s.askedQQ = pastedTable{}, false
 	}
@@ -297,9 +304,16 @@ func (s *scan) word(i int) int {
 		}
 		j++
 	}
+	// The e-mail local part's run ends where it ended for the word before
+	// in the same run (1-2-3-…: read once, not once a word).
 	k := j
-	for k < n && localByte[b[k]] {
-		k++
+	if i < s.localFrom || i >= s.localEnd {
+		for k < n && localByte[b[k]] {
+			k++
+		}
+		s.localFrom, s.localEnd = i, k
+	} else {
+		k = s.localEnd
 	}
 	if w := atSignAt(b, k); w > 0 && b[k-1] != '.' {
 		if e := emailEnd(b, k+w); e > 0 {
@@ -597,6 +611,11 @@ func punctAt(b []byte, i int) (byte, int) {
 	return 0, 0
 }
 
+// windowOverlap is how many groups at the end of a window of a long run
+// are read again in the next: more than the most a number is written in
+// (a card in five blocks).
+const windowOverlap = 6
+
 // number reads a run of digit groups joined by phone punctuation at b[i]
 // and emits the phone numbers, identity numbers, cards and codes it holds.
 // Matches start and end on group boundaries, so a long digit run (an order
@@ -634,8 +653,12 @@ func (s *scan) number(i int) int {
 			return p
 		}
 	}
+	// A run longer than groups or digits hold is read as windows of it:
+	// more is set when the run goes on past the groups read, and after is
+	// where the first group left out starts. overflow is set by a single
+	// group longer than digits hold, which is skipped whole.
 	ng, nd := 0, 0
-	overflow := false
+	overflow, more, after := false, false, 0
 	decimal, block := false, false
 	for {
 		g := group{start: p, d0: uint8(nd), decimal: decimal, block: block}
@@ -672,6 +695,11 @@ func (s *scan) number(i int) int {
 			}
 			p += w
 		}
+		if overflow && ng > 0 {
+			// The group does not fit: the window ends before it.
+			nd, overflow, more, after = int(g.d0), false, true, g.start
+			break
+		}
 		g.end, g.d1 = p, uint8(nd)
 		q, joins := p, 0
 		for joins < 3 {
@@ -694,13 +722,13 @@ func (s *scan) number(i int) int {
 			q += w
 			joins++
 		}
-		if ng < len(s.groups) {
-			s.groups[ng] = g
-			ng++
-		} else {
-			overflow = true
+		s.groups[ng] = g
+		ng++
+		if _, w := numeralAt(b, q); overflow || joins == 0 || w == 0 {
+			break
 		}
-		if _, w := numeralAt(b, q); joins == 0 || w == 0 {
+		if ng == len(s.groups) {
+			more, after = true, q
 			break
 		}
 		// A lone '.' between two groups reads as a decimal point.
@@ -767,7 +795,15 @@ func (s *scan) number(i int) int {
 	leftAttached := i > 0 && (isDigit(b[i-1]) || b[i-1] == '_')
 	leftLetter := i > 0 && byteClass[b[i-1]] == cLetter
 	groups := s.groups[:ng]
-	for g := 0; g < ng; {
+	// In a window of a longer run, numbers are read that start in its
+	// first groups; the last few are read again with what follows them,
+	// so that a number is never cut at a window's end.
+	limit := ng
+	if more {
+		limit = max(1, ng-windowOverlap)
+	}
+	g := 0
+	for g < limit {
 		h := -1
 		if !(g == 0 && leftAttached) && !groups[g].decimal && !groups[g].block {
 			for h = ng - 1; h >= g; h-- {
@@ -826,6 +862,13 @@ func (s *scan) number(i int) int {
 			g = h + 1
 		} else {
 			g++
+		}
+	}
+	if more {
+		// The next window starts at the first group no number took.
+		next = after
+		if g < ng {
+			next = groups[g].start
 		}
 	}
 	if k := len(s.out); k > 0 && s.out[k-1].Entity == Landline && s.out[k-1].End == next && next < n {

@@ -2,6 +2,7 @@ package deid
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 )
@@ -217,4 +218,51 @@ func FuzzFind(f *testing.F) {
 			t.Fatalf("no match, yet output differs")
 		}
 	})
+}
+
+// TestLongRuns: a run of digit groups longer than one reading holds (a
+// list of numbers on one line) is read in windows, and every number in it
+// is found whatever its place in the run; numbers written in blocks are
+// never cut at a window's end.
+func TestLongRuns(t *testing.T) {
+	mobiles := []string{"13812345678", "13987654321", "13712345670", "13612345671", "13512345672"}
+	for _, sep := range []string{" ", "-", " - ", "/", "　"} {
+		for n := 1; n <= 40; n++ {
+			var parts []string
+			for k := range n {
+				parts = append(parts, mobiles[k%len(mobiles)])
+			}
+			got := findAll(t, strings.Join(parts, sep))
+			if len(got) != n {
+				t.Errorf("%d mobiles joined by %q: found %d (%v)", n, sep, len(got), got)
+				continue
+			}
+			for k, f := range got {
+				if f.e != Mobile || f.text != parts[k] {
+					t.Errorf("%d mobiles joined by %q: #%d is %v", n, sep, k, f)
+				}
+			}
+		}
+	}
+	// A number in blocks at every place in a long run of short groups.
+	for _, want := range []found{
+		{BankCard, "6222 0212 3456 7890 128"},
+		{IDCard, "110101 19900307 8881"},
+		{Mobile, "138 1234 5678"},
+		{Landline, "0755 8888 6666"},
+	} {
+		for before := 0; before <= 60; before++ {
+			in := strings.Repeat("12 ", before) + want.text + strings.Repeat(" 12", 60-before)
+			got := findAll(t, in)
+			if len(got) != 1 || got[0] != want {
+				t.Errorf("%v after %d groups: found %v", want, before, got)
+			}
+		}
+	}
+	// A group longer than a reading holds is skipped whole, and what
+	// follows it is read.
+	got := findAll(t, strings.Repeat("9", 200)+" 13812345678")
+	if len(got) != 1 || got[0] != (found{Mobile, "13812345678"}) {
+		t.Errorf("after a 200-digit group: found %v", got)
+	}
 }

@@ -3,6 +3,8 @@ package deid_test
 import (
 	"bytes"
 	"io"
+	"os"
+	"strconv"
 	"testing"
 	"time"
 
@@ -67,5 +69,44 @@ func benchTexts(b *testing.B, find func([]byte) []deid.Match) {
 		for _, d := range docs {
 			find(d.Text)
 		}
+	}
+}
+
+// BenchmarkOneLine measures texts of 1 MB on a single line, of shapes a
+// scan could read more than once: the time must grow with the length, not
+// its square (compare -benchtime runs at other sizes with RF_LINE_KB).
+func BenchmarkOneLine(b *testing.B) {
+	size := 1 << 20
+	if kb, err := strconv.Atoi(os.Getenv("RF_LINE_KB")); err == nil && kb > 0 {
+		size = kb << 10
+	}
+	names := []string{"赵建国", "钱丽华", "孙志强", "李秀英", "周海涛", "吴晓燕", "郑国栋", "冯雪梅"}
+	shapes := []struct {
+		name  string
+		piece func(k int) string
+	}{
+		{"dashes", func(int) string { return "1-" }},
+		{"groups", func(k int) string { return strconv.Itoa(100+k*7919%900000) + " " }},
+		{"fullwidth", func(int) string { return "１３８－" }},
+		{"names", func(k int) string { return "我是" + names[k%len(names)] + "，电话13812345678。" }},
+	}
+	e, err := deid.NewEngine(deid.Policy{Format: deid.Text}, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, sh := range shapes {
+		var in bytes.Buffer
+		for k := 0; in.Len() < size; k++ {
+			in.WriteString(sh.piece(k))
+		}
+		in.WriteByte('\n')
+		b.Run(sh.name, func(b *testing.B) {
+			b.SetBytes(int64(in.Len()))
+			for b.Loop() {
+				if _, err := e.Process(bytes.NewReader(in.Bytes()), io.Discard, deid.Options{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -130,6 +131,7 @@ func (c *cli) cdrScan(args []string) int {
 
 	var rows, bad, unnamed int64
 	var reported []string
+	var unread []string // files with rows, none of which could be read
 	begin := time.Now()
 	for _, name := range files {
 		label := name
@@ -147,6 +149,7 @@ func (c *cli) cdrScan(args []string) int {
 			defer f.Close()
 			in = f
 		}
+		rows0, bad0 := rows, bad
 		live := !regularFile(in)
 		rd := cdr.NewReader(newCtxReader(c.context(), in), format)
 		sc.rd = rd
@@ -185,6 +188,9 @@ func (c *cli) cdrScan(args []string) int {
 			}
 		}
 		unnamed += rd.Unnamed()
+		if rows == rows0 && bad > bad0 {
+			unread = append(unread, fmt.Sprintf("%s: none of its %d rows could be read", label, bad-bad0))
+		}
 	}
 	elapsed := time.Since(begin)
 	st := sc.stats()
@@ -212,7 +218,7 @@ func (c *cli) cdrScan(args []string) int {
 		total += n
 	}
 	sort.Strings(kinds)
-	fmt.Fprintf(c.stderr, "flags: %d %s\n", total, strings.Join(kinds, " "))
+	fmt.Fprintf(c.stderr, "flags: %s\n", strings.Join(append([]string{strconv.FormatInt(total, 10)}, kinds...), " "))
 	fmt.Fprintf(c.stderr, "active callers: %d, %.0f bytes each; fixed filters and sketches: %.1f MiB\n",
 		st.ActiveCallers, st.BytesPerCaller(), float64(st.FixedBytes)/(1<<20))
 	fmt.Fprintf(c.stderr, "duplicate rows dropped: %d, rows more than %s out of order: %d\n",
@@ -225,6 +231,15 @@ func (c *cli) cdrScan(args []string) int {
 	}
 	if err := out.Flush(); err != nil {
 		return c.fail("cdr scan", err)
+	}
+	// A file of which no row could be read is not call records in a
+	// format this reads: a scan of it found nothing because it saw
+	// nothing, which is a failure, not a clean result.
+	for _, u := range unread {
+		fmt.Fprintf(c.stderr, "ringfence cdr scan: %s\n", u)
+	}
+	if len(unread) > 0 {
+		return exitFail
 	}
 	return exitOK
 }

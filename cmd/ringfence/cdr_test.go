@@ -138,6 +138,28 @@ func TestScanStdinBadRows(t *testing.T) {
 	}
 }
 
+// A file none of whose rows could be read is a failure, named, not a
+// clean scan that found nothing; a file of a header alone is not.
+func TestScanNoRowRead(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.csv")
+	bad := filepath.Join(dir, "bad.csv")
+	header := "caller,callee,start_time,duration_s,answered\n"
+	os.WriteFile(good, []byte(header+"+8613812345678,+8613987654321,2026-11-04T09:00:00+08:00,23,1\n"), 0o600)
+	os.WriteFile(bad, []byte(header+"x,y,z\nx,y,z\n"), 0o600)
+	code, _, stderr := runCDRCommand("", (*cli).runCDR, "scan", good, bad)
+	if code != exitFail || !strings.Contains(stderr, "bad.csv: none of its 2 rows could be read") || strings.Contains(stderr, "good.csv: none") {
+		t.Errorf("code %d, stderr:\n%s", code, stderr)
+	}
+	if !strings.Contains(stderr, "rows read: 3, used: 1, rejected: 2") {
+		t.Errorf("the good file's row was not used:\n%s", stderr)
+	}
+	code, _, stderr = runCDRCommand(header, (*cli).runCDR, "scan", "-")
+	if code != exitOK || !strings.Contains(stderr, "flags: 0\n") {
+		t.Errorf("a header alone: code %d, stderr:\n%s", code, stderr)
+	}
+}
+
 func TestCDRUsage(t *testing.T) {
 	tests := []struct {
 		run  func(*cli, []string) int

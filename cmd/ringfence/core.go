@@ -295,6 +295,12 @@ func (c *cli) runImport(args []string) int {
 	if err != nil {
 		return exitFail
 	}
+	if rejected := len(res.rejected) + res.moreRejected; res.Imported == 0 && rejected > 0 {
+		// Rows went in around bad ones; when none did, the file is not
+		// what this reads, and saying "done" would hide it.
+		fmt.Fprintf(c.stderr, "ringfence import: %s: none of its %d rows could be imported\n", name, rejected)
+		return exitFail
+	}
 	return exitOK
 }
 

@@ -52,3 +52,22 @@ func TestImportFTC(t *testing.T) {
 		}
 	}
 }
+
+// A file none of whose rows could be imported fails (exit 1), naming the
+// file; one with good rows around bad ones does not.
+func TestImportNoRowImported(t *testing.T) {
+	dir := t.TempDir()
+	header := "number,category,reporter,reported_at\n"
+	bad := dir + "/bad.csv"
+	os.WriteFile(bad, []byte(header+"abc,loan,r1,2026-11-30T10:00:00+08:00\nxyz,loan,r2,2026-11-30T10:00:00+08:00\n"), 0o600)
+	code, out, errs := runCLI(t, "", "import", "reports", bad, "--data", dir)
+	if code != exitFail || !strings.Contains(out, "imported 0, rejected 2") || !strings.Contains(errs, "bad.csv: none of its 2 rows could be imported") {
+		t.Errorf("all bad: code %d\n%s%s", code, out, errs)
+	}
+	mixed := dir + "/mixed.csv"
+	os.WriteFile(mixed, []byte(header+"abc,loan,r1,2026-11-30T10:00:00+08:00\n+8613812345678,loan,r2,2026-11-30T10:00:00+08:00\n"), 0o600)
+	code, out, errs = runCLI(t, "", "import", "reports", mixed, "--data", dir)
+	if code != exitOK || !strings.Contains(out, "imported 1, rejected 1") {
+		t.Errorf("mixed: code %d\n%s%s", code, out, errs)
+	}
+}

@@ -238,6 +238,9 @@ func recurNames(ms []Match, v []byte) []Match {
 	if len(names) == 0 {
 		return ms
 	}
+	if seen == nil && !slices.ContainsFunc(names, func(name []byte) bool { return bytes.Count(v, name) > 1 }) {
+		return ms // the usual case: no name is written twice
+	}
 	slices.SortStableFunc(names, func(a, b []byte) int { return len(b) - len(a) })
 	// With many names, those that may stand at a place are found by the
 	// place's first ideograph.

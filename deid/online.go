@@ -509,10 +509,11 @@ func spacedDigitsEnd(b []byte, p, lo, hi int) int {
 // moreQQ reads the rest of a list of QQ numbers after their label, the
 // first of which ends at b[q] (QQ：12345678 或 87654321、99887766): 5 to
 // 11 digits, not from 0, after each separator, ending where a list item
-// may end. It returns the end of the last number emitted, or q.
+// may end, however long the list (待加好友QQ：40934;87695125;…). It returns
+// the end of the last number emitted, or q.
 func (s *scan) moreQQ(q int) int {
 	b := s.b
-	for range 8 {
+	for {
 		p, e := listDigits(b, q, 5, 11)
 		if p == 0 {
 			return q
@@ -525,5 +526,4 @@ func (s *scan) moreQQ(q int) int {
 		s.emit(QQ, p, e, 0, 0)
 		q = e
 	}
-	return q
 }

@@ -97,3 +97,11 @@ func TestDisguisedOnlineCues(t *testing.T) {
 		{"微信：ｌｉｌｉｂｏｑｉｕ", "微信：ｌ********"}, // at the end of the input
 	})
 }
+
+// TestLongQQList: every number of a list after a QQ label is read, however
+// long the list.
+func TestLongQQList(t *testing.T) {
+	in := "待加好友QQ：40934;87695125;234423980;533072810;962180949;2565104787;865387470;1776703542;487596087;566471930;869561445;2068688008\n"
+	want := "待加好友QQ：4***4;8******5;2*******0;5*******0;9*******9;2********7;8*******0;1********2;4*******7;5*******0;8*******5;2********8\n"
+	checkOutputs(t, Options{Format: Text, TextNames: "context"}, []inOut{{in, want}})
+}

@@ -22,35 +22,85 @@ type pastedTable struct {
 	cols []Entity
 }
 
-// tableSeps are the separators of pasted tables: a comma, a tab, a bar.
-var tableSeps = [...]byte{',', '\t', '|'}
+// tableSeps are the separators of pasted tables: a comma, a tab, a bar,
+// and columns aligned with two spaces or more (' ': a single space is
+// inside cells, +65 9591 4906).
+var tableSeps = [...]byte{',', '\t', '|', ' '}
+
+// tableCells appends to cells the spans of line's cells split by sep
+// (see tableSeps), without the spaces around them.
+func tableCells(cells [][2]int, line []byte, sep byte) [][2]int {
+	p := 0
+	for {
+		q := bytes.IndexByte(line[p:], sep)
+		for q >= 0 && sep == ' ' && !(p+q+1 < len(line) && line[p+q+1] == ' ') {
+			// A single space: inside a cell.
+			r := bytes.IndexByte(line[p+q+1:], sep)
+			if r < 0 {
+				q = -1
+				break
+			}
+			q += 1 + r
+		}
+		if q < 0 {
+			q = len(line)
+		} else {
+			q += p
+		}
+		a, z := p, q
+		for a < z && line[a] == ' ' {
+			a++
+		}
+		for z > a && line[z-1] == ' ' {
+			z--
+		}
+		cells = append(cells, [2]int{a, z})
+		if q == len(line) {
+			return cells
+		}
+		p = q + 1
+		for sep == ' ' && p < len(line) && line[p] == ' ' {
+			p++
+		}
+	}
+}
 
 // tableHeader reads line as a header: 3 to 16 cells split by one of
 // tableSeps, each a short column name with no digit, one at least naming a
-// QQ number, a WeChat id, a name or a phone. ok is false for any other line.
+// QQ number, a WeChat id, a name or a phone (two at least when aligned
+// with spaces). ok is false for any other line.
 func tableHeader(line []byte) (pastedTable, bool) {
+	var buf [16][2]int
 	for _, sep := range tableSeps {
-		n := bytes.Count(line, []byte{sep}) + 1
-		if n < 3 || n > 16 {
+		if bytes.IndexByte(line, sep) < 0 || sep == ' ' && !bytes.Contains(line, []byte("  ")) {
 			continue
 		}
-		t := pastedTable{sep: sep, cols: make([]Entity, 0, n)}
-		useful := false
-		for cell := range bytes.SplitSeq(line, []byte{sep}) {
-			cell = bytes.TrimSpace(cell)
+		if sep != ' ' {
+			if n := bytes.Count(line, []byte{sep}) + 1; n < 3 || n > 16 {
+				continue
+			}
+		}
+		cells := tableCells(buf[:0], line, sep)
+		if len(cells) < 3 || len(cells) > 16 {
+			continue
+		}
+		t := pastedTable{sep: sep, cols: make([]Entity, 0, len(cells))}
+		useful := 0
+		for _, c := range cells {
+			cell := line[c[0]:c[1]]
 			if len(cell) == 0 || len(cell) > 24 || bytes.ContainsAny(cell, "0123456789") {
 				return pastedTable{}, false
 			}
 			e := InferEntity(string(cell))
 			switch e {
 			case QQ, WeChat, Name, Mobile, Landline:
-				useful = true
+				useful++
 			default:
 				e = 0
 			}
 			t.cols = append(t.cols, e)
 		}
-		if useful {
+		if useful >= 2 || useful == 1 && sep != ' ' {
 			return t, true
 		}
 		return pastedTable{}, false
@@ -97,29 +147,20 @@ func (s *scan) tableRows(base int) {
 // ends.
 func (s *scan) tableRow(extra []Match, line []byte, at int) []Match {
 	t := s.table
-	if bytes.Count(line, []byte{t.sep})+1 != len(t.cols) {
+	if t.sep != ' ' && bytes.Count(line, []byte{t.sep})+1 != len(t.cols) {
 		s.table = pastedTable{}
 		return extra
 	}
-	p := 0
-	for i := range t.cols {
-		q := bytes.IndexByte(line[p:], t.sep)
-		if q < 0 {
-			q = len(line)
-		} else {
-			q += p
+	var buf [16][2]int
+	cells := tableCells(buf[:0], line, t.sep)
+	if len(cells) != len(t.cols) {
+		s.table = pastedTable{}
+		return extra
+	}
+	for i, c := range cells {
+		if e := cellEntity(line[c[0]:c[1]], t.cols[i]); e != 0 {
+			extra = append(extra, Match{Entity: e, Start: at + c[0], End: at + c[1]})
 		}
-		a, z := p, q
-		for a < z && line[a] == ' ' {
-			a++
-		}
-		for z > a && line[z-1] == ' ' {
-			z--
-		}
-		if e := cellEntity(line[a:z], t.cols[i]); e != 0 {
-			extra = append(extra, Match{Entity: e, Start: at + a, End: at + z})
-		}
-		p = q + 1
 	}
 	return extra
 }

@@ -22,6 +22,12 @@ func TestPastedTable(t *testing.T) {
 		// Look-alikes: no column a table could say; cells of another form.
 		{"订单,金额,数量\n123456,789,10\n", "订单,金额,数量\n123456,789,10\n"},
 		{"姓名,QQ,备注\n合计,12,x\n", "姓名,QQ,备注\n合计,12,x\n"},
+		// Columns aligned with two spaces or more; a single space is inside
+		// a cell.
+		{"姓名  学号  手机  QQ\n姚诺雨  2011311444  17733463398  747832\n钱安诺  2011539451  +65 9591 4906  1948773107\n",
+			"姓名  学号  手机  QQ\n姚**  2011311444  177****3398  7****2\n钱**  2011539451  +65 **** **06  1********7\n"},
+		// Aligned words that name one column at most are no header.
+		{"今天  天气  很好\n姓名  备注  日期\n张三  123456  7月\n", "今天  天气  很好\n姓名  备注  日期\n张三  123456  7月\n"},
 	})
 }
 

@@ -47,6 +47,20 @@ import (
 //     written in digits 0.995), fixed lines 0.767, QQ 0.624, WeChat 0.831,
 //     e-mail 0.981. The changes were made on a draft of it, then measured
 //     on the final version.
+//   - testdata/contacts6.jsonl: 2,000 texts, 7,474 labelled identifiers and
+//     9,573 look-alikes, from 35 kinds of source (e-commerce chats, CRM
+//     remarks, résumés, parent-group rosters, sign-up chains, Chinese
+//     communities in Singapore, Malaysia, North America, Britain,
+//     Australia, Japan and Korea, scam texts, OCR of cards and signs,
+//     spoken numbers, whole documents and lists of numbers on one line …),
+//     written after the fifth corpus's fixes. Measured before any change
+//     made for it: mobiles 0.948, fixed lines 0.876, QQ 0.546, WeChat
+//     0.910, e-mail 1.000. Its author labelled QQ group numbers (98 of its
+//     443 QQ numbers), which name a group, not a person, and are not
+//     masked; the other authors left them as look-alikes. It also left
+//     company switchboards (总机) unlabelled, which are masked as fixed
+//     lines: the first corpus labels them, and a number is masked when in
+//     doubt. Its fixed-line precision is held at 0.85 for that reason.
 //
 // The fixes they led to are tested case by case in package deid; this
 // guards the figures reached since, so none of them is unseen any more.
@@ -55,12 +69,14 @@ func TestIndependentContacts(t *testing.T) {
 		file  string
 		texts int
 		least map[deid.Entity]float64
+		prec  map[deid.Entity]float64 // precision floors other than 0.98
 	}{
-		{"testdata/contacts.jsonl", 3000, map[deid.Entity]float64{deid.Mobile: 0.985, deid.Landline: 0.95, deid.Email: 0.99, deid.QQ: 0.98, deid.WeChat: 0.93}},
-		{"testdata/contacts2.jsonl", 2000, map[deid.Entity]float64{deid.Mobile: 0.95, deid.Landline: 0.92, deid.Email: 0.99, deid.QQ: 0.97, deid.WeChat: 0.96}},
-		{"testdata/contacts3.jsonl", 2000, map[deid.Entity]float64{deid.Mobile: 0.975, deid.Landline: 0.97, deid.Email: 0.99, deid.QQ: 0.97, deid.WeChat: 0.93}},
-		{"testdata/contacts4.jsonl", 2000, map[deid.Entity]float64{deid.Mobile: 0.99, deid.Landline: 0.97, deid.Email: 0.99, deid.QQ: 0.98, deid.WeChat: 0.985}},
-		{"testdata/contacts5.jsonl", 2000, map[deid.Entity]float64{deid.Mobile: 0.955, deid.Landline: 0.92, deid.Email: 0.98, deid.QQ: 0.97, deid.WeChat: 0.98}},
+		{"testdata/contacts.jsonl", 3000, map[deid.Entity]float64{deid.Mobile: 0.985, deid.Landline: 0.95, deid.Email: 0.99, deid.QQ: 0.98, deid.WeChat: 0.93}, nil},
+		{"testdata/contacts2.jsonl", 2000, map[deid.Entity]float64{deid.Mobile: 0.95, deid.Landline: 0.92, deid.Email: 0.99, deid.QQ: 0.97, deid.WeChat: 0.96}, nil},
+		{"testdata/contacts3.jsonl", 2000, map[deid.Entity]float64{deid.Mobile: 0.975, deid.Landline: 0.97, deid.Email: 0.99, deid.QQ: 0.97, deid.WeChat: 0.93}, nil},
+		{"testdata/contacts4.jsonl", 2000, map[deid.Entity]float64{deid.Mobile: 0.99, deid.Landline: 0.97, deid.Email: 0.99, deid.QQ: 0.98, deid.WeChat: 0.985}, nil},
+		{"testdata/contacts5.jsonl", 2000, map[deid.Entity]float64{deid.Mobile: 0.955, deid.Landline: 0.92, deid.Email: 0.98, deid.QQ: 0.97, deid.WeChat: 0.98}, nil},
+		{"testdata/contacts6.jsonl", 2000, map[deid.Entity]float64{deid.Mobile: 0.97, deid.Landline: 0.885, deid.Email: 0.99, deid.QQ: 0.63, deid.WeChat: 0.915}, map[deid.Entity]float64{deid.Landline: 0.85}},
 	} {
 		fh, err := os.Open(tt.file)
 		if err != nil {
@@ -81,8 +97,12 @@ func TestIndependentContacts(t *testing.T) {
 				continue
 			}
 			t.Logf("%s: %-9s labelled %4d removed %4d recall %.4f; found %4d precision %.4f", tt.file, k.Entity, k.Labelled, k.Removed, k.Recall(), k.Found, k.Precision())
-			if k.Recall() < want || k.Precision() < 0.98 {
-				t.Errorf("%s: %v: recall %.4f (want >= %.3f), precision %.4f (want >= 0.98)", tt.file, k.Entity, k.Recall(), want, k.Precision())
+			prec := 0.98
+			if p, ok := tt.prec[k.Entity]; ok {
+				prec = p
+			}
+			if k.Recall() < want || k.Precision() < prec {
+				t.Errorf("%s: %v: recall %.4f (want >= %.3f), precision %.4f (want >= %.2f)", tt.file, k.Entity, k.Recall(), want, k.Precision(), prec)
 			}
 		}
 	}

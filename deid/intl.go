@@ -1,6 +1,7 @@
 package deid
 
 import (
+	"bytes"
 	"strconv"
 	"strings"
 
@@ -31,11 +32,19 @@ func (s *scan) international(d []byte, plus, paren bool, gs []group, start int) 
 		// label, a number with a trunk 0 that is no mainland number is
 		// read as Taiwan's (電話：(02)2730-4963).
 		r := placeBefore(s.b, start)
+		if r == "" && (s.labelled == start+1 || len(gs) > 1) {
+			// After a phone label or written in groups, the place the
+			// whole text names, if the number is valid there.
+			if tp := s.textPlace(); trunkRegion(d, tp) {
+				if e, cc, area, country := regional(d, tp); e != 0 {
+					return e, cc, area, country
+				}
+			}
+		}
 		if r == "" && s.labelled == start+1 {
 			r = "TW"
 		}
-		switch {
-		case d[0] == '0' && r != "" && r != "US" && r != "HK" && r != "MO", r == "US" && d[0] != '0':
+		if trunkRegion(d, r) {
 			return regional(d, r)
 		}
 	}
@@ -51,6 +60,13 @@ func (s *scan) international(d []byte, plus, paren bool, gs []group, start int) 
 	case n == 8 && (len(gs) == 1 || len(gs) == 2 && groupLen(gs[0]) == 4):
 		if r := eightDigitPlace(s.b, start, gs[len(gs)-1].end); r != "" {
 			return regional(d, r)
+		}
+		if s.labelled == start+1 || len(gs) == 2 {
+			// After a phone label or written 4-4, in a text set in
+			// Singapore, Hong Kong or Macau (Contact 范老师 9974 9094).
+			if r := s.textPlace(); r == "SG" || r == "HK" || r == "MO" {
+				return regional(d, r)
+			}
 		}
 		return 0, 0, 0, 0
 	default:
@@ -83,6 +99,20 @@ func (s *scan) international(d []byte, plus, paren bool, gs []group, start int) 
 		return 0, 0, 0, 0
 	}
 	return e, uint8(lead + ccLen), area, uint16(country)
+}
+
+// trunkRegion reports whether national numerals d are written as region r's
+// are: with a trunk 0, or without one in North America.
+func trunkRegion(d []byte, r string) bool {
+	switch r {
+	case "":
+		return false
+	case "US", "CA":
+		return d[0] != '0'
+	case "HK", "MO":
+		return false
+	}
+	return d[0] == '0'
 }
 
 // kindOf is the entity of a valid number and, for a landline, the length of
@@ -282,4 +312,43 @@ func placeBefore(b []byte, start int) string {
 		}
 	}
 	return ""
+}
+
+// textPlaceWords name a place anywhere in a text: a country, its cities
+// and its currency, as posts by Chinese communities abroad give them
+// (墨尔本中餐馆招厨房帮工，A$17/hr … 请电 0458735097). Short or ambiguous
+// words of placeWords are left out.
+var textPlaceWords = []struct{ word, region string }{
+	{"香港", "HK"}, {"澳门", "MO"}, {"澳門", "MO"}, {"台湾", "TW"}, {"台灣", "TW"}, {"臺灣", "TW"},
+	{"美国", "US"}, {"美國", "US"}, {"纽约", "US"}, {"洛杉矶", "US"}, {"旧金山", "US"}, {"湾区", "US"}, {"芝加哥", "US"},
+	{"西雅图", "US"}, {"休斯顿", "US"}, {"波士顿", "US"}, {"尔湾", "US"}, {"美金", "US"},
+	{"加拿大", "CA"}, {"多伦多", "CA"}, {"温哥华", "CA"}, {"万锦", "CA"}, {"列治文", "CA"}, {"蒙特利尔", "CA"}, {"卡尔加里", "CA"}, {"加币", "CA"}, {"C$", "CA"},
+	{"马来西亚", "MY"}, {"馬來西亞", "MY"}, {"大马", "MY"}, {"吉隆坡", "MY"}, {"新山", "MY"}, {"槟城", "MY"}, {"马币", "MY"},
+	{"新加坡", "SG"}, {"狮城", "SG"}, {"新币", "SG"}, {"S$", "SG"},
+	{"英国", "GB"}, {"英國", "GB"}, {"伦敦", "GB"}, {"曼彻斯特", "GB"}, {"伯明翰", "GB"}, {"格拉斯哥", "GB"}, {"爱丁堡", "GB"}, {"英镑", "GB"}, {"£", "GB"},
+	{"澳大利亚", "AU"}, {"澳洲", "AU"}, {"墨尔本", "AU"}, {"悉尼", "AU"}, {"布里斯班", "AU"}, {"珀斯", "AU"}, {"阿德莱德", "AU"}, {"澳币", "AU"}, {"A$", "AU"},
+	{"日本", "JP"}, {"东京", "JP"}, {"東京", "JP"}, {"大阪", "JP"}, {"京都", "JP"}, {"横滨", "JP"}, {"名古屋", "JP"}, {"日元", "JP"}, {"円", "JP"},
+	{"韩国", "KR"}, {"韓國", "KR"}, {"首尔", "KR"}, {"釜山", "KR"}, {"韩元", "KR"},
+	{"新西兰", "NZ"}, {"紐西蘭", "NZ"}, {"奥克兰", "NZ"},
+}
+
+// textPlace returns the one region the text being scanned names
+// (textPlaceWords), or "" when it names none or more than one. It is read
+// once a text.
+func (s *scan) textPlace() string {
+	if s.placeRead {
+		return s.place
+	}
+	s.placeRead, s.place = true, ""
+	for _, w := range textPlaceWords {
+		if w.region == s.place || !bytes.Contains(s.b, []byte(w.word)) {
+			continue
+		}
+		if s.place != "" {
+			s.place = "" // two places: none is the text's
+			return ""
+		}
+		s.place = w.region
+	}
+	return s.place
 }

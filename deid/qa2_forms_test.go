@@ -293,3 +293,30 @@ func TestMinorForms(t *testing.T) {
 		}
 	}
 }
+
+// TestTextPlace: a national number written without its calling code, after
+// a phone label or in groups, is read in the one place the whole text
+// names by a country, a city or a currency (posts by Chinese communities
+// abroad); a number the place's plan does not hold falls back as before,
+// and an order number stays.
+func TestTextPlace(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"墨尔本中餐馆招厨房帮工，A$17/hr，请电 0458735097", "墨尔本中餐馆招厨房帮工，A$17/hr，请电 ********97"},
+		{"多伦多接机 $111，预约：289-413-0063（微信同号）", "多伦多接机 $111，预约：***-***-**63（微信同号）"},
+		{"曼彻斯特自提 £1730，联系 07580 486551", "曼彻斯特自提 £1730，联系 ***** ****51"},
+		{"大阪居酒屋招聘 時給1100円，店长：080-1566-3182", "大阪居酒屋招聘 時給1100円，店长：***-****-**82"},
+		{"吉隆坡接送 RM165，联系0106407240", "吉隆坡接送 RM165，联系********40"},
+		// Not valid in Singapore: the label's default (Taiwan) as before.
+		{"新加坡留学中介 電話 02-2591-3247", "新加坡留学中介 電話 **-****-**47"},
+		// Look-alikes.
+		{"订单 2345678901 美国发货", "订单 2345678901 美国发货"},
+		{"美国 订单号2345678901", "美国 订单号2345678901"},
+		// Two places named: neither is taken (the number stays, as before).
+		{"多伦多 悉尼 电话 0458735097", "多伦多 悉尼 电话 0458735097"},
+	}
+	for _, tt := range tests {
+		if got := deidText(t, tt.in); got != tt.want {
+			t.Errorf("%q: got %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

@@ -117,8 +117,11 @@ type scan struct {
 	localFrom, localEnd int
 	wideFrom, wideEnd   int
 	wideAt              bool
-	digits              [96]byte
-	groups              [24]group
+	// The one place the text names (textPlace), once read.
+	placeRead bool
+	place     string
+	digits    [96]byte
+	groups    [24]group
 }
 
 // Append appends the entities in text to dst, in order and without
@@ -136,6 +139,7 @@ func (r *Recognizer) Append(dst []Match, text []byte) []Match {
 func (r *Recognizer) appendScan(s *scan, dst []Match, text []byte, hint Entity) []Match {
 	s.r, s.b, s.out, s.last, s.hint, s.labelled = r, text, dst, 0, hint, 0
 	s.localFrom, s.localEnd, s.wideFrom, s.wideEnd = 0, 0, 0, 0
+	s.placeRead, s.place = false, ""
 	if !s.lines {
 		s.table, s.askedQQ = pastedTable{}, false
 	}

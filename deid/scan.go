@@ -615,6 +615,22 @@ func punctAt(b []byte, i int) (byte, int) {
 	return 0, 0
 }
 
+// mobileAt reports whether the groups from gs[k] on begin with a mainland
+// mobile number of 11 digits.
+func (s *scan) mobileAt(gs []group, k int) bool {
+	for h := k; h < len(gs); h++ {
+		d := s.digits[gs[k].d0:gs[h].d1]
+		if len(d) > 11 {
+			return false
+		}
+		if len(d) == 11 {
+			e, _, _ := s.classifyCN(d, false, false, gs[k:h+1], gs[k].start)
+			return e == Mobile
+		}
+	}
+	return false
+}
+
 // windowOverlap is how many groups at the end of a window of a long run
 // are read again in the next: more than the most a number is written in
 // (a card in five blocks).
@@ -834,7 +850,11 @@ func (s *scan) number(i int) int {
 					start = i
 				}
 				e, cc, area, country := s.classify(d, x, plus && g == 0, led && !plus, groups[g:h+1], start, g == 0 && leftLetter)
-				if e == 0 {
+				if e == 0 || e == Mobile && h > g && groupLen(groups[g]) >= 8 && s.mobileAt(groups, g+1) {
+					// Eight digits and the rest, when the groups after the
+					// eight are a mobile number of their own: 19966177
+					// 167-5274-2938 is a student number, then the mobile
+					// (not 13998555 059, a mobile spaced by OCR).
 					continue
 				}
 				left, right := g == 0 && leftLetter, h == ng-1 && (rightLetter || xEnd && !x)

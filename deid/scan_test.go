@@ -43,6 +43,10 @@ func TestFind(t *testing.T) {
 		{"手机１３８１２３４５６７８", []found{{Mobile, "１３８１２３４５６７８"}}},
 		{"＋８６　１３８　１２３４　５６７８", []found{{Mobile, "＋８６　１３８　１２３４　５６７８"}}},
 		{"13812345678 13987654321", []found{{Mobile, "13812345678"}, {Mobile, "13987654321"}}},
+		// Eight digits, then a mobile number of its own (a student
+		// number in a roster); and a mobile spaced 8-3 by OCR.
+		{"陆一红 19966177 167-5274-2938 706090629", []found{{Mobile, "167-5274-2938"}}},
+		{"M:13998555 059", []found{{Mobile, "13998555 059"}}},
 		{"Tel:+86 170 1234 5678.", []found{{Mobile, "+86 170 1234 5678"}}},
 		// Letters delimit a phone number as people type them.
 		{"v13812345678", []found{{Mobile, "13812345678"}}},

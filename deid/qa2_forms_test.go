@@ -320,3 +320,24 @@ func TestTextPlace(t *testing.T) {
 		}
 	}
 }
+
+// TestSlashWeChat: a WeChat id given after a slash with a mobile number
+// (second-hand posts) is masked; a word, a label or a path after the
+// slash is not.
+func TestSlashWeChat(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"☎️18260620365/JasonZhao15", "☎️182****0365/J**********"},
+		{"电话/微信 +86 171 9656 7144/taoyi_cheng00", "电话/微信 +86 171 **** 7144/t************"},
+		{"联系 13812345678 / jenny_yuan", "联系 138****5678 / j*********"},
+		// Look-alikes.
+		{"US cell: (650) 290-2166/Welcome to contact us", "US cell: (***) ***-**66/Welcome to contact us"},
+		{"Mobile：186 7059 7685/E-mail : x", "Mobile：186 **** 7685/E-mail : x"},
+		{"付先生132-6067-6986/QQ988416039", "*先生132-****-6986/QQ9*******9"},
+		{"电话 13812345678/index.html", "电话 138****5678/index.html"},
+	}
+	for _, tt := range tests {
+		if got := deidText(t, tt.in); got != tt.want {
+			t.Errorf("%q: got %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

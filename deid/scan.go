@@ -910,7 +910,45 @@ func (s *scan) number(i int) int {
 			return s.moreLocal(next)
 		}
 	}
+	if k := len(s.out); k > 0 && s.out[k-1].Entity == Mobile && s.out[k-1].End == next {
+		// 18260620365/JasonZhao15: a phone number and a WeChat id given
+		// together, as second-hand posts do.
+		if a, z := slashID(b, next); z > 0 {
+			s.emit(WeChat, a, z, 0, 0)
+			return z
+		}
+	}
 	return next
+}
+
+// slashID returns the span of a WeChat-shaped id after a slash at b[q]
+// (spaces allowed around it): a letter, then 5 to 19 letters, digits, '_'
+// or '-', ending where no word, path or address goes on; 0, 0 otherwise.
+func slashID(b []byte, q int) (int, int) {
+	p := skipSpaces(b, q)
+	if p >= len(b) || b[p] != '/' {
+		return 0, 0
+	}
+	a := skipSpaces(b, p+1)
+	if a >= len(b) || byteClass[b[a]] != cLetter {
+		return 0, 0
+	}
+	z := a
+	for z < len(b) && (isWordByte(b[z]) || b[z] == '-') {
+		z++
+	}
+	if z-a < 6 || z-a > 20 || z < len(b) && (b[z] == '.' || b[z] == '/' || b[z] == ':' || atSignAt(b, z) > 0) {
+		return 0, 0
+	}
+	// An id, not a word (/Welcome, / office, /E-mail) nor a label and its
+	// number (/QQ988416039): it holds a digit or '_'.
+	if !bytes.ContainsAny(b[a:z], "0123456789_") {
+		return 0, 0
+	}
+	if _, end := asciiTrigger(b, a); end > 0 {
+		return 0, 0
+	}
+	return a, z
 }
 
 // phoneWords are the Latin words before a phone number.

@@ -246,6 +246,14 @@ func (s *scan) word(i int) int {
 				return e
 			}
 		}
+		if b[i] == '1' && j-i >= 2 && j-i <= 8 && j+1 < n && b[j] == ' ' && ocrLetterAhead(b, j+1) && (i == 0 || !isWordByte(b[i-1])) {
+			// Read by OCR with the letters in a later group: 190 2670
+			// 3o36, 138 6585 8B45.
+			if e := ocrMobile(b, i); e > 0 {
+				s.emit(Mobile, i, e, 0, 0)
+				return e
+			}
+		}
 		return s.number(i)
 	}
 	// wxid_…: a WeChat account id wherever it stands.
@@ -454,6 +462,23 @@ func ocrMobile(b []byte, i int) int {
 		return 0
 	}
 	return p
+}
+
+// ocrLetterAhead reports whether a letter OCR mistakes for a digit stands
+// among the next 10 bytes from b[p], before anything but digits, letters
+// and single spaces.
+func ocrLetterAhead(b []byte, p int) bool {
+	for k := p; k < len(b) && k < p+10; k++ {
+		c := b[k]
+		switch {
+		case ocrDigits[c] != 0:
+			return true
+		case isDigit(c), c == ' ' && b[k-1] != ' ':
+		default:
+			return false
+		}
+	}
+	return false
 }
 
 // lookalikeMobile reports whether the 11-character word w is a mainland

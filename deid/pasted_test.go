@@ -26,6 +26,9 @@ func TestPastedTable(t *testing.T) {
 		// a cell.
 		{"姓名  学号  手机  QQ\n姚诺雨  2011311444  17733463398  747832\n钱安诺  2011539451  +65 9591 4906  1948773107\n",
 			"姓名  学号  手机  QQ\n姚**  2011311444  177****3398  7****2\n钱**  2011539451  +65 **** **06  1********7\n"},
+		// An office address book: the direct line (直线) beside the extension.
+		{"姓名\t分机\t直线\t手机\n江昊\t3888\t69329485\t13701712213\n",
+			"姓名\t分机\t直线\t手机\n江*\t3888\t****9485\t137****2213\n"},
 		// Aligned words that name one column at most are no header.
 		{"今天  天气  很好\n姓名  备注  日期\n张三  123456  7月\n", "今天  天气  很好\n姓名  备注  日期\n张三  123456  7月\n"},
 	})

@@ -414,6 +414,8 @@ var columnWords = []struct {
 	{word: "固定电话", entity: Landline}, {word: "固定電話", entity: Landline}, {word: "座机", entity: Landline}, {word: "座機", entity: Landline},
 	{word: "固话", entity: Landline}, {word: "固話", entity: Landline}, {word: "办公电话", entity: Landline}, {word: "辦公電話", entity: Landline},
 	{word: "传真", entity: Landline}, {word: "傳真", entity: Landline}, {word: "landline", entity: Landline}, {word: "fax", entity: Landline},
+	// An office address book's direct line beside the extension (分机).
+	{word: "直线", entity: Landline, exact: true}, {word: "直線", entity: Landline, exact: true}, {word: "直线电话", entity: Landline}, {word: "直線電話", entity: Landline},
 	{word: "手机", entity: Mobile}, {word: "手機", entity: Mobile}, {word: "电话", entity: Mobile}, {word: "電話", entity: Mobile},
 	{word: "联系方式", entity: Mobile}, {word: "聯繫方式", entity: Mobile}, {word: "聯絡方式", entity: Mobile},
 	{word: "mobile", entity: Mobile}, {word: "phone", entity: Mobile}, {word: "tel", entity: Mobile}, {word: "cell", entity: Mobile},

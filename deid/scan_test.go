@@ -168,6 +168,7 @@ func TestInferEntity(t *testing.T) {
 		"手机号": Mobile, "联系电话": Mobile, "Phone": Mobile, "固定电话": Landline, "身份证号码": IDCard,
 		"id_card": IDCard, "银行卡号": BankCard, "统一社会信用代码": USCC, "车牌号": Plate, "E-mail": Email,
 		"客户姓名": Name, "Customer Name": Name, "联系人电话": Mobile, "家庭住址": Address, "备注": 0, "金额": 0,
+		"直线": Landline, "直线电话": Landline, "分机": 0, "直线距离": 0,
 	}
 	for col, want := range tests {
 		if got := InferEntity(col); got != want {

@@ -275,6 +275,9 @@ func (s *scan) localLandline(p int) int {
 	if p >= n || p < s.last {
 		return 0
 	}
+	if e := s.ocrLandline(p); e > 0 {
+		return e
+	}
 	c0, _ := numeralAt(b, p)
 	paren := false
 	if c0 == 0 {
@@ -1063,4 +1066,51 @@ func (s *scan) latinAddress(i int) int {
 		return e
 	}
 	return 0
+}
+
+// ocrLandline reads, after a phone label at b[p], a mainland fixed-line
+// number read by OCR with one to three letters for digits (O411-63544
+// 64B, (028)6I523455, 0532-71O5778 3): a trunk 0 and a valid area code, a
+// local number of 7 or 8 digits, a bracket around the area code, single
+// dashes or spaces anywhere. It emits it and returns its end, or 0.
+func (s *scan) ocrLandline(p int) int {
+	b := s.b
+	q := p
+	paren := q < len(b) && b[q] == '('
+	if paren {
+		q++
+	}
+	var d [12]byte
+	m, letters, closed := 0, 0, false
+read:
+	for q < len(b) && m < len(d) {
+		c := b[q]
+		switch {
+		case isDigit(c):
+			d[m] = c
+		case ocrDigits[c] != 0 && c != 'g' && c != 'q':
+			d[m] = ocrDigits[c]
+			letters++
+		case c == ')' && paren && !closed && m >= 3:
+			closed = true
+			q++
+			continue
+		case (c == '-' || c == ' ') && m > 0 && q+1 < len(b) && (isDigit(b[q+1]) || ocrDigits[b[q+1]] != 0) && b[q-1] != ' ' && b[q-1] != '-':
+			q++
+			continue
+		default:
+			break read
+		}
+		m++
+		q++
+	}
+	if letters == 0 || letters > 3 || m < 10 || d[0] != '0' || paren != closed || q < len(b) && isWordByte(b[q]) {
+		return 0
+	}
+	a, ok := landlineArea(d[1:m])
+	if !ok {
+		return 0
+	}
+	s.emitOCR(Landline, p, q, uint8(a+1))
+	return q
 }

@@ -130,4 +130,8 @@ type Match struct {
 	// plain tells that the match is ASCII digits only (and an identity
 	// number's X), as the scanner read it; false when not known.
 	plain bool
+	// ocr tells that letters in the match stand for digits (read by OCR or
+	// typed to get past filters: O for 0, l for 1), which masking counts
+	// as the digits they stand for.
+	ocr bool
 }

@@ -206,6 +206,9 @@ func writeSlots(dst, text []byte, m Match, slots []slot, vals []byte) []byte {
 // mask appends the masked form of the match to dst.
 func mask(dst, text []byte, m Match) []byte {
 	v := text[m.Start:m.End]
+	if m.ocr {
+		return maskOCR(dst, v, m)
+	}
 	if m.country == 0 && (m.Entity == Mobile || m.Entity == IDCard || m.Entity == BankCard) && (m.plain || plainNumerals(v)) {
 		// ASCII digits (and an identity number's X) only, the usual
 		// case: every byte is a numeral.
@@ -1123,6 +1126,30 @@ func maskFolded(dst, v []byte, counts func(byte) bool, first, last int) []byte {
 		}
 		dst = append(dst, v[i:i+w]...)
 		i += w
+	}
+	return dst
+}
+
+// maskOCR is mask for a number whose letters stand for digits: they are
+// masked as the digits they stand for, so that none shows a digit the
+// mask hides (189lS01 4588 gives 189** ** 4588, not 189lS** **88).
+func maskOCR(dst, v []byte, m Match) []byte {
+	norm := make([]byte, len(v))
+	for i, c := range v {
+		norm[i] = c
+		if d := ocrDigits[c]; d != 0 {
+			norm[i] = d
+		}
+	}
+	m.ocr, m.plain, m.Start, m.End = false, false, 0, len(norm)
+	k := len(dst)
+	dst = mask(dst, norm, m)
+	if out := dst[k:]; len(out) == len(v) {
+		for i := range out {
+			if out[i] != '*' {
+				out[i] = v[i]
+			}
+		}
 	}
 	return dst
 }

@@ -223,15 +223,16 @@ func TestListAfterAreaCode(t *testing.T) {
 }
 
 // A mobile with the letter O typed for 0 or l for 1, as ads write them to
-// get past filters (masked as any mobile: four of its digits, the letters
-// kept); a word that only looks so is left alone.
+// get past filters (masked as any mobile: its 4th to 7th characters,
+// a letter among them masked as the digit it stands for); a word that only
+// looks so is left alone.
 func TestLookalikeDigits(t *testing.T) {
 	checkOutputs(t, Options{Format: Text, TextNames: "context"}, []inOut{
-		{"加V 15265O46584 详聊\n", "加V 152**O**584 详聊\n"},
-		{"电话138l234O678。\n", "电话138l***O*78。\n"},
-		{"call 1390O1l2345 now\n", "call 139*O*l**45 now\n"},
-		{"联系 l8261O41559\n", "联系 l826*O***59\n"},
-		{"同号 191O5O3O678 #\n", "同号 191O*O*O**8 #\n"},
+		{"加V 15265O46584 详聊\n", "加V 152****6584 详聊\n"},
+		{"电话138l234O678。\n", "电话138****O678。\n"},
+		{"call 1390O1l2345 now\n", "call 139****2345 now\n"},
+		{"联系 l8261O41559\n", "联系 l82****1559\n"},
+		{"同号 191O5O3O678 #\n", "同号 191****O678 #\n"},
 		{"型号 1O0Ol234567X\n", "型号 1O0Ol234567X\n"},
 		{"code 12OOOOOOOOO\n", "code 12OOOOOOOOO\n"},
 		{"id 1526SO46584\n", "id 1526SO46584\n"},
@@ -394,8 +395,8 @@ func TestFifthCorpusForms(t *testing.T) {
 		{"打我单位座机吧，零五一零八二三四 九四九六\n", "打我单位座机吧，零五一零**** 九四九六\n"},
 		{"或者打家里座机0516，七三七幺洞三五六\n", "或者打家里座机0516，****洞三五六\n"},
 		{"有问题可以whatsapp我92981630，或者留言\n", "有问题可以whatsapp我****1630，或者留言\n"},
-		{"订货电话:189lS01 4588 单号\n", "订货电话:189lS** **88 单号\n"},
-		{"Tel:I86 9939O 741 单号\n", "Tel:I86 9***O *41 单号\n"},
+		{"订货电话:189lS01 4588 单号\n", "订货电话:189**** 4588 单号\n"},
+		{"Tel:I86 9939O 741 单号\n", "Tel:I86 ****O 741 单号\n"},
 		{"手机 190 2670 3o36 W：www\n", "手机 190 **** 3o36 W：www\n"},
 		{"M 138 6585 8B45\n", "M 138 **** 8B45\n"},
 		{"133 2021 Sony，共 120 2000 lbs\n", "133 2021 Sony，共 120 2000 lbs\n"},
@@ -419,5 +420,20 @@ func TestFifthCorpusForms(t *testing.T) {
 		{"衣服小号 2件，小号 M\n", "衣服小号 2件，小号 M\n"},
 		{"商务合作：请联系我们\n", "商务合作：请联系我们\n"},
 		{"价格(12345678) 元\n", "价格(12345678) 元\n"},
+	})
+}
+
+// TestOCRLandline: after a phone label, a fixed-line number read by OCR
+// with letters for digits is masked, its letters as the digits they stand
+// for; a word after the label is not a number.
+func TestOCRLandline(t *testing.T) {
+	checkOutputs(t, Options{Format: Text, TextNames: "context"}, []inOut{
+		{"T：(028)6I523455\n", "T：(028)****3455\n"},
+		{"传真：0532-71O5778 3  MP:\n", "传真：0532-****778 3  MP:\n"},
+		{"TEL 0769-6S40673 7\n", "TEL 0769-****673 7\n"},
+		{"Tel:OI 0-83284780  地址\n", "Tel:OI 0-****4780  地址\n"},
+		// Look-alikes.
+		{"T: Olympic 2008\n", "T: Olympic 2008\n"},
+		{"电话：0755-ABCD\n", "电话：0755-ABCD\n"},
 	})
 }

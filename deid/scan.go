@@ -200,6 +200,12 @@ func (s *scan) emit(e Entity, start, end int, cc, area uint8) {
 	s.last = end
 }
 
+// emitOCR emits a phone number in which letters stand for digits.
+func (s *scan) emitOCR(e Entity, start, end int, area uint8) {
+	s.emit(e, start, end, 0, area)
+	s.out[len(s.out)-1].ocr = true
+}
+
 // emitPhone emits a phone number with its calling code when it is not a
 // mainland number.
 func (s *scan) emitPhone(e Entity, start, end int, cc, area uint8, country uint16) {
@@ -250,7 +256,7 @@ func (s *scan) word(i int) int {
 			// Read by OCR with the letters in a later group: 190 2670
 			// 3o36, 138 6585 8B45.
 			if e := ocrMobile(b, i); e > 0 {
-				s.emit(Mobile, i, e, 0, 0)
+				s.emitOCR(Mobile, i, e, 0)
 				return e
 			}
 		}
@@ -362,14 +368,14 @@ func (s *scan) word(i int) int {
 	if letters > 0 && letters <= 3 && j-i == 11 && (b[i] == '1' || b[i] == 'l' || b[i] == 'I') && (i == 0 || b[i-1] != '_') && (j == n || b[j] != '_' && atSignAt(b, j) == 0) && lookalikeMobile(b[i:j]) {
 		// O or l typed for 0 or 1 to get past filters: 15265O46584,
 		// l8261O41559.
-		s.emit(Mobile, i, j, 0, 0)
+		s.emitOCR(Mobile, i, j, 0)
 		return j
 	}
 	if letters > 0 && letters <= 3 && j-i >= 3 && j-i < 11 && j+1 < n && (b[j] == ' ' || b[j] == '-') && (i == 0 || !isWordByte(b[i-1])) {
 		// Read by OCR, in groups, a letter or two for digits: 189lS01 4588,
 		// 18o85476 562, I86 9939O 741.
 		if e := ocrMobile(b, i); e > 0 {
-			s.emit(Mobile, i, e, 0, 0)
+			s.emitOCR(Mobile, i, e, 0)
 			return e
 		}
 	}

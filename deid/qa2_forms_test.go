@@ -300,44 +300,34 @@ func TestMinorForms(t *testing.T) {
 // abroad); a number the place's plan does not hold falls back as before,
 // and an order number stays.
 func TestTextPlace(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"墨尔本中餐馆招厨房帮工，A$17/hr，请电 0458735097", "墨尔本中餐馆招厨房帮工，A$17/hr，请电 ********97"},
-		{"多伦多接机 $111，预约：289-413-0063（微信同号）", "多伦多接机 $111，预约：***-***-**63（微信同号）"},
-		{"曼彻斯特自提 £1730，联系 07580 486551", "曼彻斯特自提 £1730，联系 ***** ****51"},
-		{"大阪居酒屋招聘 時給1100円，店长：080-1566-3182", "大阪居酒屋招聘 時給1100円，店长：***-****-**82"},
-		{"吉隆坡接送 RM165，联系0106407240", "吉隆坡接送 RM165，联系********40"},
+	checkOutputs(t, Options{Format: Text, TextNames: "context"}, []inOut{
+		{"墨尔本中餐馆招厨房帮工，A$17/hr，请电 0458735097\n", "墨尔本中餐馆招厨房帮工，A$17/hr，请电 ********97\n"},
+		{"多伦多接机 $111，预约：289-413-0063（微信同号）\n", "多伦多接机 $111，预约：***-***-**63（微信同号）\n"},
+		{"曼彻斯特自提 £1730，联系 07580 486551\n", "曼彻斯特自提 £1730，联系 ***** ****51\n"},
+		{"大阪居酒屋招聘 時給1100円，店长：080-1566-3182\n", "大阪居酒屋招聘 時給1100円，店长：***-****-**82\n"},
+		{"吉隆坡接送 RM165，联系0106407240\n", "吉隆坡接送 RM165，联系********40\n"},
 		// Not valid in Singapore: the label's default (Taiwan) as before.
-		{"新加坡留学中介 電話 02-2591-3247", "新加坡留学中介 電話 **-****-**47"},
+		{"新加坡留学中介 電話 02-2591-3247\n", "新加坡留学中介 電話 **-****-**47\n"},
 		// Look-alikes.
-		{"订单 2345678901 美国发货", "订单 2345678901 美国发货"},
-		{"美国 订单号2345678901", "美国 订单号2345678901"},
+		{"订单 2345678901 美国发货\n", "订单 2345678901 美国发货\n"},
+		{"美国 订单号2345678901\n", "美国 订单号2345678901\n"},
 		// Two places named: neither is taken (the number stays, as before).
-		{"多伦多 悉尼 电话 0458735097", "多伦多 悉尼 电话 0458735097"},
-	}
-	for _, tt := range tests {
-		if got := deidText(t, tt.in); got != tt.want {
-			t.Errorf("%q: got %q, want %q", tt.in, got, tt.want)
-		}
-	}
+		{"多伦多 悉尼 电话 0458735097\n", "多伦多 悉尼 电话 0458735097\n"},
+	})
 }
 
 // TestSlashWeChat: a WeChat id given after a slash with a mobile number
 // (second-hand posts) is masked; a word, a label or a path after the
 // slash is not.
 func TestSlashWeChat(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"☎️18260620365/JasonZhao15", "☎️182****0365/J**********"},
-		{"电话/微信 +86 171 9656 7144/taoyi_cheng00", "电话/微信 +86 171 **** 7144/t************"},
-		{"联系 13812345678 / jenny_yuan", "联系 138****5678 / j*********"},
+	checkOutputs(t, Options{Format: Text, TextNames: "context"}, []inOut{
+		{"☎️18260620365/JasonZhao15\n", "☎️182****0365/J**********\n"},
+		{"电话/微信 +86 171 9656 7144/taoyi_cheng00\n", "电话/微信 +86 171 **** 7144/t************\n"},
+		{"联系 13812345678 / jenny_yuan\n", "联系 138****5678 / j*********\n"},
 		// Look-alikes.
-		{"US cell: (650) 290-2166/Welcome to contact us", "US cell: (***) ***-**66/Welcome to contact us"},
-		{"Mobile：186 7059 7685/E-mail : x", "Mobile：186 **** 7685/E-mail : x"},
-		{"付先生132-6067-6986/QQ988416039", "*先生132-****-6986/QQ9*******9"},
-		{"电话 13812345678/index.html", "电话 138****5678/index.html"},
-	}
-	for _, tt := range tests {
-		if got := deidText(t, tt.in); got != tt.want {
-			t.Errorf("%q: got %q, want %q", tt.in, got, tt.want)
-		}
-	}
+		{"US cell: (650) 290-2166/Welcome to contact us\n", "US cell: (***) ***-**66/Welcome to contact us\n"},
+		{"Mobile：186 7059 7685/E-mail : x\n", "Mobile：186 **** 7685/E-mail : x\n"},
+		{"付先生132-6067-6986/QQ988416039\n", "*先生132-****-6986/QQ9*******9\n"},
+		{"电话 13812345678/index.html\n", "电话 138****5678/index.html\n"},
+	})
 }

@@ -1,7 +1,6 @@
 package deid
 
 import (
-	"bytes"
 	"strconv"
 	"strings"
 
@@ -333,22 +332,80 @@ var textPlaceWords = []struct{ word, region string }{
 }
 
 // textPlace returns the one region the text being scanned names
-// (textPlaceWords), or "" when it names none or more than one. It is read
-// once a text.
+// (textPlaceWords), or "" when it names none or more than one; in text
+// read a line at a time, a line that names none takes the place the lines
+// before it named (scan.carried). It is read once a text.
 func (s *scan) textPlace() string {
-	if s.placeRead {
-		return s.place
-	}
-	s.placeRead, s.place = true, ""
-	for _, w := range textPlaceWords {
-		if w.region == s.place || !bytes.Contains(s.b, []byte(w.word)) {
-			continue
+	if !s.placeRead {
+		r, named := placeOf(s.b)
+		s.placeRead, s.place = true, r
+		if !named && s.lines {
+			s.place = s.carried
 		}
-		if s.place != "" {
-			s.place = "" // two places: none is the text's
-			return ""
-		}
-		s.place = w.region
 	}
 	return s.place
 }
+
+// placeOf returns the one region that text names (textPlaceWords), and
+// whether it names any: "" and true when it names two. It reads text once,
+// looking words up by their first character.
+func placeOf(text []byte) (string, bool) {
+	place, named := "", false
+	for i := 0; i < len(text); {
+		c := text[i]
+		if c < 0x80 {
+			if c == '$' && i > 0 {
+				if r := dollarRegion(text[i-1]); r != "" {
+					if named && r != place {
+						return "", true
+					}
+					place, named = r, true
+				}
+			}
+			i++
+			continue
+		}
+		w := runeLen(c)
+		for _, k := range placeByFirst[string(text[i:min(i+w, len(text))])] {
+			pw := textPlaceWords[k]
+			if !hasPrefixAt(text, i, pw.word) {
+				continue
+			}
+			if named && pw.region != place {
+				return "", true // two places: none is the text's
+			}
+			place, named = pw.region, true
+			break
+		}
+		i += w
+	}
+	return place, named
+}
+
+// dollarRegion is the region of a dollar written with the letter c before
+// it: A$, C$, S$.
+func dollarRegion(c byte) string {
+	switch c {
+	case 'A':
+		return "AU"
+	case 'C':
+		return "CA"
+	case 'S':
+		return "SG"
+	}
+	return ""
+}
+
+// placeByFirst indexes the non-ASCII textPlaceWords by their first
+// character.
+var placeByFirst = func() map[string][]int {
+	m := make(map[string][]int)
+	for k, w := range textPlaceWords {
+		if w.word[0] < 0x80 {
+			continue // A$, C$, S$: dollarRegion
+		}
+		first := w.word[:runeLen(w.word[0])]
+		m[first] = append(m[first], k)
+	}
+	return m
+}()

@@ -313,6 +313,10 @@ func TestTextPlace(t *testing.T) {
 		{"美国 订单号2345678901\n", "美国 订单号2345678901\n"},
 		// Two places named: neither is taken (the number stays, as before).
 		{"多伦多 悉尼 电话 0458735097\n", "多伦多 悉尼 电话 0458735097\n"},
+		// Read a line at a time, a line's place holds for the lines after
+		// it, to a blank line.
+		{"墨尔本中餐馆招厨房帮工，A$17/hr\n请电 0458735097\n\n请电 0458735097\n",
+			"墨尔本中餐馆招厨房帮工，A$17/hr\n请电 ********97\n\n请电 0458735097\n"},
 	})
 }
 

@@ -117,9 +117,11 @@ type scan struct {
 	localFrom, localEnd int
 	wideFrom, wideEnd   int
 	wideAt              bool
-	// The one place the text names (textPlace), once read.
+	// The one place the text names (textPlace), once read, and in text
+	// read a line at a time the place earlier lines named.
 	placeRead bool
 	place     string
+	carried   string
 	digits    [96]byte
 	groups    [24]group
 }
@@ -141,7 +143,7 @@ func (r *Recognizer) appendScan(s *scan, dst []Match, text []byte, hint Entity) 
 	s.localFrom, s.localEnd, s.wideFrom, s.wideEnd = 0, 0, 0, 0
 	s.placeRead, s.place = false, ""
 	if !s.lines {
-		s.table, s.askedQQ = pastedTable{}, false
+		s.table, s.askedQQ, s.carried = pastedTable{}, false, ""
 	}
 	base := len(dst)
 	b := text
@@ -191,6 +193,16 @@ func (r *Recognizer) appendScan(s *scan, dst []Match, text []byte, hint Entity) 
 	}
 	if s.lines || s.whole && bytes.IndexByte(text, '\n') >= 0 {
 		s.tableRows(base)
+	}
+	if s.lines {
+		// The place a line names holds for the lines after it, to the
+		// next blank line or the next place (a post abroad names its city
+		// on one line and its phone number on another).
+		if len(bytes.TrimSpace(text)) == 0 {
+			s.carried = ""
+		} else if r, named := placeOf(text); named {
+			s.carried = r
+		}
 	}
 	return s.out
 }

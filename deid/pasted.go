@@ -177,7 +177,7 @@ func cellEntity(c []byte, col Entity) Entity {
 			return QQ // ASCII or full-width digits
 		}
 	case WeChat:
-		if len(c) >= 6 && len(c) <= 20 && byteClass[c[0]] == cLetter && idChars(c) {
+		if wechatShaped(c) {
 			return WeChat
 		}
 	case Name:
@@ -190,6 +190,12 @@ func cellEntity(c []byte, col Entity) Entity {
 		}
 	}
 	return 0
+}
+
+// wechatShaped reports whether c has a WeChat id's shape: a letter, then
+// 5 to 19 letters, digits, '_' or '-'.
+func wechatShaped(c []byte) bool {
+	return len(c) >= 6 && len(c) <= 20 && byteClass[c[0]] == cLetter && idChars(c)
 }
 
 // idChars reports whether c holds only letters, digits, '_' and '-'.

@@ -964,23 +964,20 @@ func (s *scan) number(i int) int {
 	return next
 }
 
-// slashID returns the span of a WeChat-shaped id after a slash at b[q]
-// (spaces allowed around it): a letter, then 5 to 19 letters, digits, '_'
-// or '-', ending where no word, path or address goes on; 0, 0 otherwise.
+// slashID returns the span of a WeChat-shaped id (wechatShaped) after a
+// slash at b[q], spaces allowed around it, ending where no word, path or
+// address goes on; 0, 0 otherwise.
 func slashID(b []byte, q int) (int, int) {
 	p := skipSpaces(b, q)
 	if p >= len(b) || b[p] != '/' {
 		return 0, 0
 	}
 	a := skipSpaces(b, p+1)
-	if a >= len(b) || byteClass[b[a]] != cLetter {
-		return 0, 0
-	}
 	z := a
 	for z < len(b) && (isWordByte(b[z]) || b[z] == '-') {
 		z++
 	}
-	if z-a < 6 || z-a > 20 || z < len(b) && (b[z] == '.' || b[z] == '/' || b[z] == ':' || atSignAt(b, z) > 0) {
+	if !wechatShaped(b[a:z]) || z < len(b) && (b[z] == '.' || b[z] == '/' || b[z] == ':' || atSignAt(b, z) > 0) {
 		return 0, 0
 	}
 	// An id, not a word (/Welcome, / office, /E-mail) nor a label and its

@@ -759,8 +759,8 @@ func provinceAt(b []byte, p int) int {
 // b[i] ends at a full-width at sign (＠). A run read once is not read
 // again from a later place in it (１３８－１３８－…).
 func (s *scan) wideAtAhead(i int) bool {
-	if i >= s.wideFrom && i < s.wideEnd {
-		return s.wideAt
+	if s.wide.holds(i) {
+		return s.wide.at
 	}
 	b := s.b
 	at := false
@@ -779,7 +779,7 @@ func (s *scan) wideAtAhead(i int) bool {
 		}
 		j += 3
 	}
-	s.wideFrom, s.wideEnd, s.wideAt = i, j, at
+	s.wide = readRun{from: i, end: j, at: at}
 	return at
 }
 

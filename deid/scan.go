@@ -111,12 +111,9 @@ type scan struct {
 	askedQQ bool // the line before asked for a QQ number (answerQQ)
 	lines   bool
 	whole   bool
-	// Where the run of e-mail local-part bytes read last starts and ends,
-	// and the same for full-width ones (wideAtAhead), and whether that
-	// run ends at ＠.
-	localFrom, localEnd int
-	wideFrom, wideEnd   int
-	wideAt              bool
+	// The run of e-mail local-part bytes read last, and the same for
+	// full-width ones (wideAtAhead; at: whether it ends at ＠).
+	local, wide readRun
 	// The one place the text names (textPlace), once read, and in text
 	// read a line at a time the place earlier lines named.
 	placeRead bool
@@ -140,7 +137,7 @@ func (r *Recognizer) Append(dst []Match, text []byte) []Match {
 // kinds of 18-character numbers.
 func (r *Recognizer) appendScan(s *scan, dst []Match, text []byte, hint Entity) []Match {
 	s.r, s.b, s.out, s.last, s.hint, s.labelled = r, text, dst, 0, hint, 0
-	s.localFrom, s.localEnd, s.wideFrom, s.wideEnd = 0, 0, 0, 0
+	s.local, s.wide = readRun{}, readRun{}
 	s.placeRead, s.place = false, ""
 	if !s.lines {
 		s.table, s.askedQQ, s.carried = pastedTable{}, false, ""
@@ -211,6 +208,17 @@ func (s *scan) emit(e Entity, start, end int, cc, area uint8) {
 	s.out = append(s.out, Match{Entity: e, Start: start, End: end, cc: cc, area: area})
 	s.last = end
 }
+
+// readRun is a run of bytes read once, from from to end: a scan from any
+// place in it ends where it ended (1-2-3-…, １３８－１３８－…), so the run is
+// not read again once a word; at is what the run ended at, when asked.
+type readRun struct {
+	from, end int
+	at        bool
+}
+
+// holds reports whether i is inside the run.
+func (r readRun) holds(i int) bool { return i >= r.from && i < r.end }
 
 // emitOCR emits a phone number in which letters stand for digits.
 func (s *scan) emitOCR(e Entity, start, end int, area uint8) {
@@ -337,13 +345,13 @@ func (s *scan) word(i int) int {
 	// The e-mail local part's run ends where it ended for the word before
 	// in the same run (1-2-3-…: read once, not once a word).
 	k := j
-	if i < s.localFrom || i >= s.localEnd {
+	if s.local.holds(i) {
+		k = s.local.end
+	} else {
 		for k < n && localByte[b[k]] {
 			k++
 		}
-		s.localFrom, s.localEnd = i, k
-	} else {
-		k = s.localEnd
+		s.local = readRun{from: i, end: k}
 	}
 	if w := atSignAt(b, k); w > 0 && b[k-1] != '.' {
 		if e := emailEnd(b, k+w); e > 0 {

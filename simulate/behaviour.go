@@ -204,6 +204,14 @@ func (s *sim) roomDay(r *callRoom, d int) {
 			} else if s.r.Float64() < r.callback {
 				s.add(ringfence.CallRecord{Caller: callee, Callee: n, Start: c.Start + int64(s.logNormal(900, 1)), Duration: s.talk(15, 0.7, 2, 300), Answered: true})
 			}
+			if !c.Answered && !vacant && s.r.Float64() < r.retry {
+				// The dialler tries the missed number again a few minutes on.
+				again := ringfence.CallRecord{Caller: n, Callee: callee, Start: c.Start + int64(s.uniform(60, 600))}
+				if s.r.Float64() < r.answer {
+					again.Answered, again.Duration = true, s.talk(r.pitch, 0.8, 10, 900)
+				}
+				s.add(again)
+			}
 			s.add(c)
 			// Keep to the day's target: the rest of the budget goes on
 			// notes and picking the next number.
@@ -251,7 +259,10 @@ func (s *sim) collectorDay(c *collector, d int) {
 		for j := range k {
 			t := s.at(d, s.uniform(c.from, c.to))
 			p := c.answer * math.Pow(0.9, float64(j))
-			s.answerOrCallBack(c.n, db.n, t, p, s.talk(45, 0.8, 3, 900), 0.03)
+			// A missed call is tried again within minutes, twice at most.
+			for try := 0; !s.answerOrCallBack(c.n, db.n, t, p, s.talk(45, 0.8, 3, 900), 0.03) && try < 2 && s.r.Float64() < c.retry; try++ {
+				t += int64(s.uniform(60, 300))
+			}
 		}
 		if len(db.contacts) > 0 && s.r.Float64() < 0.6 {
 			for range 1 + s.r.IntN(3) {

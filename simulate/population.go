@@ -58,6 +58,7 @@ type callRoom struct {
 	weekends   bool
 	followups  []followup
 	callback   float64 // victims calling back
+	retry      float64 // share of missed calls the dialler tries again within minutes
 	listShare  float64 // share of the list that are subscribers of the carrier
 	pitch      float64 // median pitch seconds
 	startHour  float64
@@ -87,6 +88,7 @@ type collector struct {
 	debtors []debtor
 	answer  float64
 	escal   float64
+	retry   float64 // chance a missed call is tried again within minutes (twice at most)
 	from    float64
 	to      float64
 }
@@ -231,6 +233,7 @@ func (s *sim) population(n int) {
 		if s.r.Float64() < 0.2 {
 			c.n = s.fixedLine()
 		}
+		c.retry = s.uniform(0, 0.7)
 		for range 10 + s.r.IntN(40) {
 			d := debtor{start: s.r.IntN(max(1, s.days/2+1))}
 			if s.r.Float64() < 0.6 {
@@ -300,6 +303,7 @@ func (s *sim) newRoom(i int) *callRoom {
 		lunchBreak: s.r.Float64() < 0.7,
 		cursor:     s.mobile() / 10_000 * 10_000,
 	}
+	r.retry = s.uniform(0, 0.25)
 	if s.r.Float64() < 0.6 {
 		r.rotate = 1 + s.r.IntN(3)
 	}

@@ -236,6 +236,14 @@ func (w *world) roomCalls(r *room) {
 					}
 				} else {
 					w.call(n, to, int64(at), false, 0)
+					if w.chance(r.retry) { // the dialler tries again a few minutes on
+						again := int64(at) + int64(w.between(90, 480))
+						if w.chance(r.reach) {
+							w.call(n, to, again, true, w.secs(r.pitch, 0.35, 10, 600))
+						} else {
+							w.call(n, to, again, false, 0)
+						}
+					}
 					if w.chance(0.015) { // who was that?
 						w.call(to, n, int64(at)+int64(w.lognorm(1200, 1))+30, true, w.secs(12, 0.6, 2, 120))
 					}

@@ -71,6 +71,7 @@ type room struct {
 	reach    float64
 	pitch    float64 // median talk on answered calls
 	hangUp   float64 // share of answered calls cut in seconds
+	retry    float64 // share of unanswered calls dialled again within minutes
 	rotate   int     // days a number is used; 0 never
 	block    float64 // chance a new number is from the old one's block
 	sundays  bool
@@ -369,6 +370,7 @@ func (w *world) newRoom(i int) *room {
 		sundays: w.chance(0.2),
 		tries:   make(map[uint64]int),
 	}
+	r.retry = w.between(0, 0.2)
 	switch x := w.r.Float64(); {
 	case x < 0.5:
 		r.kind = 0

@@ -412,10 +412,13 @@ func (g *gen) dialDay(c *dialler, d int, robot bool) {
 	}
 	due := c.redials[d]
 	delete(c.redials, d)
+	var again uint64 // a missed number the dialler tries again at its next call
 	for i, t := range times {
 		var callee uint64
 		// B prospects are called back through the day, among new numbers.
-		if len(due) > 0 && (g.chance(0.5) || len(times)-i <= len(due)) {
+		if again != 0 {
+			callee, again = again, 0
+		} else if len(due) > 0 && (g.chance(0.5) || len(times)-i <= len(due)) {
 			callee, due = due[len(due)-1], due[:len(due)-1]
 		} else {
 			callee = g.next(c)
@@ -423,9 +426,13 @@ func (g *gen) dialDay(c *dialler, d int, robot bool) {
 		if g.chance(g.p.Prior) { // a lead who rang the advertised number first
 			g.calls = append(g.calls, ringfence.CallRecord{Caller: callee, Callee: c.n, Start: t - int64(g.uniform(300, 7200)), Duration: g.talk(30, 0.6), Answered: true})
 		}
-		if g.call(c.n, callee, t, g.p.Answer, g.p.Talk, g.p.Returned) && g.chance(g.p.Redial) {
-			day := d + 1 + g.r.IntN(3)
-			c.redials[day] = append(c.redials[day], callee)
+		if g.call(c.n, callee, t, g.p.Answer, g.p.Talk, g.p.Returned) {
+			if g.chance(g.p.Redial) {
+				day := d + 1 + g.r.IntN(3)
+				c.redials[day] = append(c.redials[day], callee)
+			}
+		} else if !robot && g.chance(g.p.Retry) {
+			again = callee
 		}
 	}
 	if len(due) > 0 {
@@ -471,13 +478,22 @@ func (g *gen) collectors(n int) {
 				g.newNumber(c)
 			}
 			book := books[i]
+			var again uint64 // a missed number tried again at the next call, up to twice
+			tries := 0
 			for _, t := range g.workTimes(d, int(math.Round(c.rate*g.uniform(0.9, 1.1))), g.p.From, g.p.To) {
-				db := book[g.r.IntN(len(book))]
-				callee := db.n
-				if g.chance(g.p.Contacts) {
-					callee = db.contacts[g.r.IntN(len(db.contacts))]
+				callee := again
+				if callee == 0 {
+					db := book[g.r.IntN(len(book))]
+					callee = db.n
+					if g.chance(g.p.Contacts) {
+						callee = db.contacts[g.r.IntN(len(db.contacts))]
+					}
 				}
-				g.call(c.n, callee, t, g.p.Answer, g.p.Talk, g.p.Returned)
+				if !g.call(c.n, callee, t, g.p.Answer, g.p.Talk, g.p.Returned) && tries < 2 && g.chance(g.p.Retry) {
+					again, tries = callee, tries+1
+				} else {
+					again, tries = 0, 0
+				}
 			}
 		}
 	}

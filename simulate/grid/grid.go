@@ -49,6 +49,7 @@ type Params struct {
 	Lifetime int     // days a number is used before the caller takes a fresh one; 0: the whole run
 	Shared   bool    // the list is shared by several callers (firms working the same owner list)
 	Redial   float64 // share of answered prospects tagged B and called again 1–3 days later
+	Retry    float64 // telemarketing, debt collection: share of missed calls tried again at the next call, minutes later (a dialler's no-answer retry; a collector's up to twice)
 	From, To float64 // working hours, China time
 	Contacts float64 // debt collection: share of calls to a debtor's friends and family
 	// Prior is how many calls the number receives unprompted from the
@@ -141,16 +142,16 @@ func Bases() []Cell {
 		return Cell{Name: kind, Kind: kind, Axis: "base", Callers: BenignCallers, P: p}
 	}
 	return []Cell{
-		tm("decoration", simulate.SectorDecoration, Params{PerDay: 160, Spread: 0.1, Answer: 0.45, Talk: 40, Returned: 0.01, Shared: true, Redial: 0.25, From: 9, To: 18}),
-		tm("loans", simulate.SectorLoans, Params{PerDay: 600, Spread: 0.3, Answer: 0.3, Talk: 25, Returned: 0.02, Lifetime: 3, Redial: 0.2, From: 9, To: 20}),
-		tm("insurance", simulate.SectorInsurance, Params{PerDay: 300, Spread: 0.2, Answer: 0.35, Talk: 60, Returned: 0.02, Redial: 0.3, From: 9, To: 18}),
-		tm("real_estate", simulate.SectorRealEstate, Params{PerDay: 250, Spread: 0.2, Answer: 0.4, Talk: 45, Returned: 0.03, Shared: true, Redial: 0.3, From: 9, To: 19}),
+		tm("decoration", simulate.SectorDecoration, Params{PerDay: 160, Spread: 0.1, Answer: 0.45, Talk: 40, Returned: 0.01, Shared: true, Redial: 0.25, Retry: 0.05, From: 9, To: 18}),
+		tm("loans", simulate.SectorLoans, Params{PerDay: 600, Spread: 0.3, Answer: 0.3, Talk: 25, Returned: 0.02, Lifetime: 3, Redial: 0.2, Retry: 0.15, From: 9, To: 20}),
+		tm("insurance", simulate.SectorInsurance, Params{PerDay: 300, Spread: 0.2, Answer: 0.35, Talk: 60, Returned: 0.02, Redial: 0.3, Retry: 0.1, From: 9, To: 18}),
+		tm("real_estate", simulate.SectorRealEstate, Params{PerDay: 250, Spread: 0.2, Answer: 0.4, Talk: 45, Returned: 0.03, Shared: true, Redial: 0.3, Retry: 0.1, From: 9, To: 19}),
 		tm("robocall", simulate.SectorRobocall, Params{PerDay: 1500, Spread: 0.2, Answer: 0.25, Talk: 15, Returned: 0.005, From: 9, To: 18}),
-		tm("debt_collection", simulate.SectorDebt, Params{PerDay: 220, Spread: 0.3, Answer: 0.35, Talk: 45, Returned: 0.05, From: 8, To: 21, Contacts: 0.5}),
+		tm("debt_collection", simulate.SectorDebt, Params{PerDay: 220, Spread: 0.3, Answer: 0.35, Talk: 45, Returned: 0.05, Retry: 0.5, From: 8, To: 21, Contacts: 0.5}),
 		{Name: "call_bombing", Kind: simulate.SectorCallBombing, Axis: "base", Callers: BombingTargets, P: Params{BurstCalls: 200, BurstCallers: 80, BurstMinutes: 15, Answer: 0.3, Talk: 8}},
-		tm("rotating", simulate.SectorLoans, Params{PerDay: 440, Spread: 0.68, Answer: 0.5, Talk: 30, Returned: 0.02, Lifetime: 1, Redial: 0.2, From: 9, To: 19}),
-		tm("part_timer", simulate.SectorInsurance, Params{PerDay: 185, Spread: 0.35, Answer: 0.35, Talk: 35, Returned: 0.03, Redial: 0.1, From: 10, To: 20}),
-		tm("junior", simulate.SectorRealEstate, Params{PerDay: 720, Spread: 0.05, Answer: 0.41, Talk: 30, Returned: 0.04, Redial: 0.3, From: 9, To: 18}),
+		tm("rotating", simulate.SectorLoans, Params{PerDay: 440, Spread: 0.68, Answer: 0.5, Talk: 30, Returned: 0.02, Lifetime: 1, Redial: 0.2, Retry: 0.15, From: 9, To: 19}),
+		tm("part_timer", simulate.SectorInsurance, Params{PerDay: 185, Spread: 0.35, Answer: 0.35, Talk: 35, Returned: 0.03, Redial: 0.1, Retry: 0.05, From: 10, To: 20}),
+		tm("junior", simulate.SectorRealEstate, Params{PerDay: 720, Spread: 0.05, Answer: 0.41, Talk: 30, Returned: 0.04, Redial: 0.3, Retry: 0.2, From: 9, To: 18}),
 
 		benign(KindCourier, Params{PerDay: 100, Spread: 0.25, Answer: 0.8, Talk: 25, Returned: 0.25, From: 8, To: 20, Prior: 0.08}),
 		benign(KindRider, Params{PerDay: 60, Spread: 0.3, Answer: 0.8, Talk: 15, Returned: 0.2, From: 10, To: 22, Prior: 0.08}),
@@ -172,6 +173,7 @@ type axis struct {
 
 func isTelemarketing(c Cell) bool { return c.Class() == simulate.ClassTelemarketing }
 func isCaller(c Cell) bool        { return c.Abusive() && c.Kind != simulate.SectorCallBombing }
+func retries(c Cell) bool         { return isTelemarketing(c) || c.Kind == simulate.SectorDebt }
 
 var axes = []axis{
 	{"calls/day", []float64{100, 300, 1000, 2000}, func(p *Params, v float64) { p.PerDay = v }, func(p Params) float64 { return p.PerDay }, isCaller},
@@ -181,6 +183,7 @@ var axes = []axis{
 	{"lifetime", []float64{1, 3, 0}, func(p *Params, v float64) { p.Lifetime = int(v) }, func(p Params) float64 { return float64(p.Lifetime) }, isCaller},
 	{"list", []float64{0, 1}, func(p *Params, v float64) { p.Shared = v == 1 }, func(p Params) float64 { return b2f(p.Shared) }, isCaller},
 	{"redial", []float64{0, 0.5}, func(p *Params, v float64) { p.Redial = v }, func(p Params) float64 { return p.Redial }, isTelemarketing},
+	{"retry", []float64{0, 0.3}, func(p *Params, v float64) { p.Retry = v }, func(p Params) float64 { return p.Retry }, retries},
 	{"hours", []float64{8, 18}, func(p *Params, v float64) { p.From, p.To = v, 22 }, func(p Params) float64 { return p.From }, isCaller},
 	{"contacts", []float64{0, 0.25, 0.75}, func(p *Params, v float64) { p.Contacts = v }, func(p Params) float64 { return p.Contacts }, func(c Cell) bool { return c.Kind == simulate.SectorDebt }},
 	{"burst calls", []float64{100, 500}, func(p *Params, v float64) { p.BurstCalls = int(v) }, func(p Params) float64 { return float64(p.BurstCalls) }, func(c Cell) bool { return c.Kind == simulate.SectorCallBombing }},

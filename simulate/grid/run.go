@@ -192,8 +192,8 @@ func WriteTable(w io.Writer, results []Result, o Options) error {
 	o = o.withDefaults()
 	var b strings.Builder
 	fmt.Fprintf(&b, "Scenario grid: %d cells, %d days, seed %d, %d background subscribers per cell.\n\n", len(results), o.Days, o.Seed, o.Background)
-	b.WriteString("| cell | kind | axis | calls/day | answered | talk s | returned | rang first | lifetime | list | redial | hours | contacts | numbers | flagged | recall / FP rate | kind ok | median delay | background FP | overlaps |\n")
-	b.WriteString("|---|---|---|---:|---:|---:|---:|---:|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---|\n")
+	b.WriteString("| cell | kind | axis | calls/day | answered | talk s | returned | rang first | lifetime | list | redial | retry | hours | contacts | numbers | flagged | recall / FP rate | kind ok | median delay | background FP | overlaps |\n")
+	b.WriteString("|---|---|---|---:|---:|---:|---:|---:|---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---|\n")
 	for _, r := range results {
 		c, p := r.Cell, r.Cell.P
 		rate := fmt.Sprintf("%.3f", r.Rate())
@@ -205,7 +205,7 @@ func WriteTable(w io.Writer, results []Result, o Options) error {
 			delay = fmtDelay(r.Delay)
 			kind = fmt.Sprintf("%.2f", float64(r.KindOK)/float64(r.Flagged))
 		}
-		perDay, talk, returned, lifetime, list, redial, hours, contacts := paramCells(c)
+		perDay, talk, returned, lifetime, list, redial, retry, hours, contacts := paramCells(c)
 		if c.Kind == simulate.SectorCallBombing {
 			perDay = fmt.Sprintf("%d calls / %d callers / %g min", p.BurstCalls, p.BurstCallers, p.BurstMinutes)
 		}
@@ -214,8 +214,8 @@ func WriteTable(w io.Writer, results []Result, o Options) error {
 		if c.Kind == simulate.SectorCallBombing {
 			prior = "-"
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %.2f | %s | %s | %s | %s | %s | %s | %s | %s | %d | %d | %s | %s | %s | %s | %s |\n",
-			c.Name, c.Kind, c.Axis, perDay, p.Answer, talk, returned, prior, lifetime, list, redial, hours, contacts,
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %.2f | %s | %s | %s | %s | %s | %s | %s | %s | %s | %d | %d | %s | %s | %s | %s | %s |\n",
+			c.Name, c.Kind, c.Axis, perDay, p.Answer, talk, returned, prior, lifetime, list, redial, retry, hours, contacts,
 			r.Numbers, r.Flagged, rate, kind, delay, bg, orDash(r.Overlaps))
 	}
 	b.WriteString("\nPer kind (all cells of the kind):\n\n")
@@ -297,7 +297,7 @@ func MeetsTarget(r Result) bool {
 	return r.Rate() >= 0.95
 }
 
-func paramCells(c Cell) (perDay, talk, returned, lifetime, list, redial, hours, contacts string) {
+func paramCells(c Cell) (perDay, talk, returned, lifetime, list, redial, retry, hours, contacts string) {
 	p := c.P
 	perDay = fmt.Sprintf("%g", p.PerDay)
 	if p.Spread > 0 {
@@ -314,13 +314,17 @@ func paramCells(c Cell) (perDay, talk, returned, lifetime, list, redial, hours, 
 		list = fmt.Sprintf("shared by %d", firm)
 	}
 	redial = fmt.Sprintf("%.2f", p.Redial)
+	retry = "-"
+	if retries(c) {
+		retry = fmt.Sprintf("%.2f", p.Retry)
+	}
 	hours = fmt.Sprintf("%g–%g", p.From, p.To)
 	contacts = "-"
 	if c.Kind == simulate.SectorDebt {
 		contacts = fmt.Sprintf("%.2f", p.Contacts)
 	}
 	if c.Kind == simulate.SectorCallBombing {
-		returned, lifetime, list, redial, hours = "-", "-", "-", "-", "-"
+		returned, lifetime, list, redial, retry, hours = "-", "-", "-", "-", "-", "-"
 	}
 	if !c.Abusive() {
 		lifetime, list, redial = "-", "-", "-"

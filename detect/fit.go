@@ -68,6 +68,13 @@ type Weights struct {
 	Abusive, Debt, Robocall []float64
 }
 
+// FittedWeights returns the weights the detector scores with by default
+// (weights.go).
+func FittedWeights() Weights {
+	m := fitted
+	return Weights{Abusive: m.abusive[:], Debt: m.debt[:], Robocall: m.robocall[:]}
+}
+
 // UseWeights makes the detector score with w.
 func (d *Detector) UseWeights(w Weights) error {
 	var m model

@@ -39,6 +39,7 @@ func (c *cli) cdrFit(args []string) int {
 	equal := fs.Bool("equal", true, "weigh every FILE's population the same, whatever its size")
 	outFile := fs.String("out", "", "write the weights' Go source here instead of stdout")
 	note := fs.String("note", "", "how the input files were made, for the weights' comment")
+	kindsOnly := fs.Bool("kinds-only", false, "keep the abusive score of the built-in weights, in force while sampling, and refit the kind models (debt collection, robocall) alone: which callers are flagged does not change, only what kind they are given")
 	fs.String("data", "", "data directory (unused by fit)")
 	files, code, ok := c.parse(fs, args)
 	if !ok {
@@ -58,6 +59,12 @@ func (c *cli) cdrFit(args []string) int {
 	}
 	if *kindL2 < 0 {
 		*kindL2 = *l2
+	}
+	if *kindsOnly {
+		if *chooseL2 != "" {
+			return c.usageError(fs, "--choose-l2 chooses the abusive score's L2, which --kinds-only keeps")
+		}
+		*rounds = 1
 	}
 	var l2s []float64
 	if *chooseL2 != "" {
@@ -106,6 +113,8 @@ func (c *cli) cdrFit(args []string) int {
 			})
 			if round > 1 {
 				err = det.UseWeights(w)
+			} else if *kindsOnly {
+				err = det.UseWeights(detect.FittedWeights())
 			} else {
 				never := make([]float64, len(detect.FeatureNames()))
 				never[0] = -50
@@ -144,6 +153,9 @@ func (c *cli) cdrFit(args []string) int {
 		if err != nil {
 			return c.fail("cdr fit", err)
 		}
+		if *kindsOnly {
+			w.Abusive = detect.FittedWeights().Abusive
+		}
 		fmt.Fprintf(c.stderr, "round %d: %d flags in force; %d samples of %d callers (%d samples of %d abusive callers); log-loss %.5f after %d iterations; kinds: debt %d samples (log-loss %.4f), robocall %d (%.4f)\n",
 			round, flags, rep.Samples, rep.Callers, rep.Positive, rep.Abusive, rep.LogLoss, rep.Iterations, rep.Debt, rep.DebtLoss, rep.Robocall, rep.RobotLoss)
 	}
@@ -151,6 +163,9 @@ func (c *cli) cdrFit(args []string) int {
 		fmt.Fprintf(c.stderr, "  %-12s %9.4f %9.4f %9.4f\n", name, w.Abusive[j], w.Debt[j], w.Robocall[j])
 	}
 	how := fmt.Sprintf("ringfence cdr fit --l2 %g --rounds %d --equal=%t", *l2, *rounds, *equal)
+	if *kindsOnly {
+		how = fmt.Sprintf("ringfence cdr fit --kinds-only --kind-l2 %g --equal=%t", *kindL2, *equal)
+	}
 	if len(l2s) > 0 {
 		how = fmt.Sprintf("ringfence cdr fit --choose-l2 %s --kind-l2 %g --rounds %d --equal=%t (--l2 %g chosen)", *chooseL2, *kindL2, *rounds, *equal, *l2)
 	}

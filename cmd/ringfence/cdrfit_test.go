@@ -4,7 +4,21 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"ringfence/detect"
 )
+
+// builtInAbusive is the abusive score's block of the built-in weights as
+// "cdr fit" writes it: --kinds-only must leave it as it is.
+func builtInAbusive(t *testing.T) string {
+	src := detect.FittedWeights().GoSource("")
+	a := strings.Index(src, "abusive: [nFeatures]float64{")
+	z := strings.Index(src, "debt: [nFeatures]float64{")
+	if a < 0 || z < a {
+		t.Fatalf("no abusive block in %s", src)
+	}
+	return src[a:z]
+}
 
 // cdr fit prints weights as Go source for every input, says how they were
 // fitted, and refuses a run without truth or with truths not matching
@@ -28,6 +42,9 @@ func TestCDRFit(t *testing.T) {
 			[]string{"var fitted = model{", "ringfence cdr fit --choose-l2 1,100 --kind-l2 1 --rounds 1 --equal=true (--l2 "}, "held-out log-loss"},
 		{"L2 chosen from one population", []string{"fit", "--truth", truth, "--choose-l2", "1,100", csv}, exitUsage, nil, ""},
 		{"L2 not a number", []string{"fit", "--truth", truth, "--choose-l2", "1,x", csv, csv}, exitUsage, nil, ""},
+		{"kinds alone", []string{"fit", "--truth", truth, "--kinds-only", "--kind-l2", "1", csv}, exitOK,
+			[]string{"ringfence cdr fit --kinds-only --kind-l2 1 --equal=true --truth ", builtInAbusive(t)}, ""},
+		{"kinds alone, L2 chosen", []string{"fit", "--truth", truth, "--kinds-only", "--choose-l2", "1,100", csv, csv}, exitUsage, nil, ""},
 		{"no truth", []string{"fit", csv}, exitUsage, nil, ""},
 		{"truths not matching files", []string{"fit", "--truth", truth, "--truth", truth, "--truth", truth, csv, csv}, exitUsage, nil, ""},
 	}

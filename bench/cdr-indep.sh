@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# cdr-indep.sh scans two populations from the independent generator
-# (bench/indepcdr, Python 3 standard library; the detector was never fitted
-# on it) and evaluates the flags against their truth:
+# cdr-indep.sh scans populations from two independent generators (Python 3
+# standard library; written apart from simulate and from the detector,
+# never fitted on) and evaluates the flags against their truth. From
+# bench/indepcdr:
 #   p1: 4 days, 20,000 subscribers, seed 1
 #   p2: 4 days, 40,000 subscribers, seed 2
+# and from bench/indepcdr3:
+#   p3: 4 days, 20,000 subscribers, seed 3
+#   p4: 4 days, 30,000 subscribers, seed 4
 # Usage: bench/cdr-indep.sh   (from the repository root; START=YYYY-MM-DD
 # moves the first day, default 2026-11-26)
 set -euo pipefail
@@ -12,10 +16,10 @@ START=${START:-2026-11-26}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 go build -o "$work/ringfence" ./cmd/ringfence
-for p in "p1 1 20000" "p2 2 40000"; do
+for p in "p1 1 20000 indepcdr" "p2 2 40000 indepcdr" "p3 3 20000 indepcdr3" "p4 4 30000 indepcdr3"; do
 	set -- $p
-	python3 bench/indepcdr/gen.py --days 4 --subscribers "$3" --seed "$2" --start "$START" --out "$work/$1.csv" --truth "$work/$1.truth"
-	echo "== $1: seed $2, $3 subscribers, 4 days from $START"
+	python3 "bench/$4/gen.py" --days 4 --subscribers "$3" --seed "$2" --start "$START" --out "$work/$1.csv" --truth "$work/$1.truth"
+	echo "== $1 (bench/$4): seed $2, $3 subscribers, 4 days from $START"
 	"$work/ringfence" cdr scan "$work/$1.csv" --json >"$work/$1.flags" 2>"$work/$1.err" || { cat "$work/$1.err"; exit 1; }
 	grep '^rows read' "$work/$1.err"
 	"$work/ringfence" cdr eval --truth "$work/$1.truth" "$work/$1.flags"

@@ -114,6 +114,22 @@ func Fit(samples []Sample, kinds []ringfence.FlagKind, l2 float64) (Weights, Fit
 // regularised by kindL2: an L2 strength chosen for the abusive score by
 // ChooseL2 need not suit them.
 func FitKinds(samples []Sample, kinds []ringfence.FlagKind, l2, kindL2 float64) (Weights, FitReport, error) {
+	return fitKinds(samples, kinds, l2, kindL2, nil)
+}
+
+// RefitKinds fits the kind models (regularised by kindL2) and keeps
+// abusive as the abusive score: the report's LogLoss is abusive's on the
+// samples.
+func RefitKinds(samples []Sample, kinds []ringfence.FlagKind, abusive []float64, kindL2 float64) (Weights, FitReport, error) {
+	if len(abusive) != nFeatures {
+		return Weights{}, FitReport{}, fmt.Errorf("abusive weights: %d values, want %d", len(abusive), nFeatures)
+	}
+	return fitKinds(samples, kinds, 0, kindL2, abusive)
+}
+
+// fitKinds is FitKinds, with the abusive score fitted when keep is nil and
+// keep otherwise.
+func fitKinds(samples []Sample, kinds []ringfence.FlagKind, l2, kindL2 float64, keep []float64) (Weights, FitReport, error) {
 	var rep FitReport
 	if len(kinds) != len(samples) {
 		return Weights{}, rep, fmt.Errorf("%d kinds for %d samples", len(kinds), len(samples))
@@ -165,7 +181,9 @@ func FitKinds(samples []Sample, kinds []ringfence.FlagKind, l2, kindL2 float64) 
 	}
 	var w Weights
 	var err error
-	if w.Abusive, rep.Iterations, err = fitLogistic(x, y, c, l2, abusiveSigns[:]); err != nil {
+	if keep != nil {
+		w.Abusive = append([]float64(nil), keep...)
+	} else if w.Abusive, rep.Iterations, err = fitLogistic(x, y, c, l2, abusiveSigns[:]); err != nil {
 		return Weights{}, rep, fmt.Errorf("abusive score: %w", err)
 	}
 	rep.LogLoss = logLoss(w.Abusive, x, y, c)

@@ -149,12 +149,13 @@ func (c *cli) cdrFit(args []string) int {
 			fmt.Fprintf(c.stderr, "round %d: --l2 %g chosen\n", round, *l2)
 		}
 		var rep detect.FitReport
-		w, rep, err = detect.FitKinds(samples, kinds, *l2, *kindL2)
+		if *kindsOnly {
+			w, rep, err = detect.RefitKinds(samples, kinds, detect.FittedWeights().Abusive, *kindL2)
+		} else {
+			w, rep, err = detect.FitKinds(samples, kinds, *l2, *kindL2)
+		}
 		if err != nil {
 			return c.fail("cdr fit", err)
-		}
-		if *kindsOnly {
-			w.Abusive = detect.FittedWeights().Abusive
 		}
 		fmt.Fprintf(c.stderr, "round %d: %d flags in force; %d samples of %d callers (%d samples of %d abusive callers); log-loss %.5f after %d iterations; kinds: debt %d samples (log-loss %.4f), robocall %d (%.4f)\n",
 			round, flags, rep.Samples, rep.Callers, rep.Positive, rep.Abusive, rep.LogLoss, rep.Iterations, rep.Debt, rep.DebtLoss, rep.Robocall, rep.RobotLoss)

@@ -108,12 +108,13 @@ func (f *dayFilter) insert(h uint64) {
 	}
 	t := &f.tabs[len(f.tabs)-1]
 	if float64(t.n+1) > maxLoad*float64(len(t.b)*slots) {
-		// The day outgrew its table: chain another, as big as the day so
-		// far when the first was a guess (the tables double, so a day that
-		// starts from nothing chains about a dozen), a sixteenth when it
-		// was sized from the day before (a busier day than that one is
-		// seldom much busier).
-		chunk := f.n
+		// The day outgrew its table: chain another, half as big as the
+		// day so far when the first was a guess (the tables grow by half,
+		// so a day that starts from nothing chains about twenty, and
+		// holds at most 1.5 × 2/0.94 ≈ 3.2 bytes an item), a sixteenth
+		// when it was sized from the day before (a busier day than that
+		// one is seldom much busier).
+		chunk := max(f.n/2, initialItems)
 		if f.sized {
 			chunk = max(f.n/16, 256)
 		}

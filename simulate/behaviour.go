@@ -205,12 +205,20 @@ func (s *sim) roomDay(r *callRoom, d int) {
 				s.add(ringfence.CallRecord{Caller: callee, Callee: n, Start: c.Start + int64(s.logNormal(900, 1)), Duration: s.talk(15, 0.7, 2, 300), Answered: true})
 			}
 			if !c.Answered && !vacant && s.r.Float64() < r.retry {
-				// The dialler tries the missed number again a few minutes on.
-				again := ringfence.CallRecord{Caller: n, Callee: callee, Start: c.Start + int64(s.uniform(60, 600))}
-				if s.r.Float64() < r.answer {
-					again.Answered, again.Duration = true, s.talk(r.pitch, 0.8, 10, 900)
+				// The dialler tries the missed number again a few minutes
+				// on, up to its number of redials or until answered.
+				at := c.Start
+				for range r.redials {
+					at += int64(s.uniform(60, 600))
+					again := ringfence.CallRecord{Caller: n, Callee: callee, Start: at}
+					if s.r.Float64() < r.answer {
+						again.Answered, again.Duration = true, s.talk(r.pitch, 0.8, 10, 900)
+					}
+					s.add(again)
+					if again.Answered {
+						break
+					}
 				}
-				s.add(again)
 			}
 			s.add(c)
 			// Keep to the day's target: the rest of the budget goes on

@@ -59,6 +59,7 @@ type callRoom struct {
 	followups  []followup
 	callback   float64 // victims calling back
 	retry      float64 // share of missed calls the dialler tries again within minutes
+	redials    int     // times at most it tries a missed number again (an auto-dialler's setting)
 	listShare  float64 // share of the list that are subscribers of the carrier
 	pitch      float64 // median pitch seconds
 	startHour  float64
@@ -303,7 +304,12 @@ func (s *sim) newRoom(i int) *callRoom {
 		lunchBreak: s.r.Float64() < 0.7,
 		cursor:     s.mobile() / 10_000 * 10_000,
 	}
-	r.retry = s.uniform(0, 0.25)
+	// A room with an auto-dialler (half of them) redials most missed
+	// numbers up to one to three times; the others try a few once.
+	r.retry, r.redials = s.uniform(0, 0.25), 1
+	if s.r.Float64() < 0.5 {
+		r.retry, r.redials = s.uniform(0.3, 0.9), 1+s.r.IntN(3)
+	}
 	if s.r.Float64() < 0.6 {
 		r.rotate = 1 + s.r.IntN(3)
 	}

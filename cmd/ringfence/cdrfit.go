@@ -163,7 +163,7 @@ func (c *cli) cdrFit(args []string) int {
 	for j, name := range detect.FeatureNames() {
 		fmt.Fprintf(c.stderr, "  %-12s %9.4f %9.4f %9.4f\n", name, w.Abusive[j], w.Debt[j], w.Robocall[j])
 	}
-	how := fmt.Sprintf("ringfence cdr fit --l2 %g --rounds %d --equal=%t", *l2, *rounds, *equal)
+	how := fmt.Sprintf("ringfence cdr fit --l2 %g --kind-l2 %g --rounds %d --equal=%t", *l2, *kindL2, *rounds, *equal)
 	if *kindsOnly {
 		how = fmt.Sprintf("ringfence cdr fit --kinds-only --kind-l2 %g --equal=%t", *kindL2, *equal)
 	}

@@ -37,7 +37,7 @@ func TestCDRFit(t *testing.T) {
 		log  string   // in stderr
 	}{
 		{"fit", []string{"fit", "--truth", truth, "--rounds", "1", csv}, exitOK,
-			[]string{"package detect", "var fitted = model{", "xKnown:", "xListed:", "ringfence cdr fit --l2 1 --rounds 1 --equal=true --truth "}, ""},
+			[]string{"package detect", "var fitted = model{", "xKnown:", "xListed:", "ringfence cdr fit --l2 1 --kind-l2 1 --rounds 1 --equal=true --truth "}, ""},
 		{"L2 chosen across populations", []string{"fit", "--truth", truth, "--rounds", "1", "--choose-l2", "1,100", csv, csv}, exitOK,
 			[]string{"var fitted = model{", "ringfence cdr fit --choose-l2 1,100 --kind-l2 1 --rounds 1 --equal=true (--l2 "}, "held-out log-loss"},
 		{"L2 chosen from one population", []string{"fit", "--truth", truth, "--choose-l2", "1,100", csv}, exitUsage, nil, ""},

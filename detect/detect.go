@@ -61,7 +61,9 @@ type Config struct {
 	Threshold float64
 	// MinCalls is the least number of outbound calls seen from a caller
 	// before it may be flagged: the evidence a score needs, not a volume
-	// threshold (volume alone never flags). A number whose contacts are
+	// threshold (volume alone never flags). The rates' priors (features)
+	// keep a few calls from looking extreme, so a score at 20 calls needs
+	// stronger evidence than one at 200. A number whose contacts are
 	// at a flagged campaign's callees of earlier days may be flagged from
 	// 8 calls.
 	MinCalls int

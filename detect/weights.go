@@ -6,7 +6,7 @@ package detect
 // regressions fitted by
 //
 //	main made again with call rooms whose auto-diallers redial a missed number up to three times (docs/detection.md)
-//	ringfence cdr fit --l2 3000 --kind-l2 1 --rounds 2 --equal=true --truth main.truth --truth alt.truth --truth gA.truth --truth gB.truth main.csv alt.csv gA.csv gB.csv
+//	ringfence cdr fit --l2 3000 --kind-l2 1 --rounds 2 --min-calls 20 --equal=true --truth main.truth --truth alt.truth --truth gA.truth --truth gB.truth main.csv alt.csv gA.csv gB.csv
 var fitted = model{
 	abusive: [nFeatures]float64{
 		xBias:        -6.8973,

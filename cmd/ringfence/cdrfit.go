@@ -25,7 +25,7 @@ import (
 // inputs that depend on flags (contacts at a flagged number's callees) are
 // seen as the detector will see them.
 func (c *cli) cdrFit(args []string) int {
-	fs := newFlagSet("cdr fit", "--truth TRUTH FILE... [--l2 X | --choose-l2 X,Y,...] [--kind-l2 X] [--rounds N] [--out FILE]", c.stderr)
+	fs := newFlagSet("cdr fit", "--truth TRUTH FILE... [--l2 X | --choose-l2 X,Y,...] [--kind-l2 X] [--rounds N] [--min-calls N] [--out FILE]", c.stderr)
 	var truthFiles []string
 	fs.Func("truth", "ground truth (JSON lines from \"simulate cdr --truth\"); once, or once per FILE", func(v string) error {
 		truthFiles = append(truthFiles, v)
@@ -36,6 +36,7 @@ func (c *cli) cdrFit(args []string) int {
 	kindL2 := fs.Float64("kind-l2", -1, "L2 penalty of the kind models (debt collection, robocall); default --l2 as given (--choose-l2 chooses the abusive score's alone)")
 	chooseL2 := fs.String("choose-l2", "", "comma-separated L2 penalties to choose --l2 from, by the log-loss on each FILE's population when left out of the fit (needs two FILEs or more)")
 	rounds := fs.Int("rounds", 2, "fitting rounds (flags of one round's weights feed the next)")
+	minCalls := fs.Int("min-calls", detect.DefaultConfig().MinCalls, "calls a caller must have made to be sampled (and flagged while sampling); the detector scores from its own MinCalls whatever the weights were fitted from")
 	equal := fs.Bool("equal", true, "weigh every FILE's population the same, whatever its size")
 	outFile := fs.String("out", "", "write the weights' Go source here instead of stdout")
 	note := fs.String("note", "", "how the input files were made, for the weights' comment")
@@ -54,8 +55,8 @@ func (c *cli) cdrFit(args []string) int {
 	if len(truthFiles) != 1 && len(truthFiles) != len(files) {
 		return c.usageError(fs, "give --truth once, or once per FILE (%d FILEs, %d --truth)", len(files), len(truthFiles))
 	}
-	if *rounds < 1 || *l2 < 0 {
-		return c.usageError(fs, "--rounds must be ≥ 1 and --l2 ≥ 0")
+	if *rounds < 1 || *l2 < 0 || *minCalls < 1 {
+		return c.usageError(fs, "--rounds and --min-calls must be ≥ 1 and --l2 ≥ 0")
 	}
 	if *kindL2 < 0 {
 		*kindL2 = *l2
@@ -105,8 +106,10 @@ func (c *cli) cdrFit(args []string) int {
 		var samples []detect.Sample
 		var kinds []ringfence.FlagKind
 		flags := 0
+		cfg := detect.DefaultConfig()
+		cfg.MinCalls = *minCalls
 		for pi, p := range pops {
-			det := detect.NewSampler(detect.DefaultConfig(), func(s detect.Sample) {
+			det := detect.NewSampler(cfg, func(s detect.Sample) {
 				s.Population = pi
 				samples = append(samples, s)
 				kinds = append(kinds, p.kinds[s.Key])
@@ -163,12 +166,12 @@ func (c *cli) cdrFit(args []string) int {
 	for j, name := range detect.FeatureNames() {
 		fmt.Fprintf(c.stderr, "  %-12s %9.4f %9.4f %9.4f\n", name, w.Abusive[j], w.Debt[j], w.Robocall[j])
 	}
-	how := fmt.Sprintf("ringfence cdr fit --l2 %g --kind-l2 %g --rounds %d --equal=%t", *l2, *kindL2, *rounds, *equal)
+	how := fmt.Sprintf("ringfence cdr fit --l2 %g --kind-l2 %g --rounds %d --min-calls %d --equal=%t", *l2, *kindL2, *rounds, *minCalls, *equal)
 	if *kindsOnly {
-		how = fmt.Sprintf("ringfence cdr fit --kinds-only --kind-l2 %g --equal=%t", *kindL2, *equal)
+		how = fmt.Sprintf("ringfence cdr fit --kinds-only --kind-l2 %g --min-calls %d --equal=%t", *kindL2, *minCalls, *equal)
 	}
 	if len(l2s) > 0 {
-		how = fmt.Sprintf("ringfence cdr fit --choose-l2 %s --kind-l2 %g --rounds %d --equal=%t (--l2 %g chosen)", *chooseL2, *kindL2, *rounds, *equal, *l2)
+		how = fmt.Sprintf("ringfence cdr fit --choose-l2 %s --kind-l2 %g --rounds %d --min-calls %d --equal=%t (--l2 %g chosen)", *chooseL2, *kindL2, *rounds, *minCalls, *equal, *l2)
 	}
 	for _, t := range truthFiles {
 		how += " --truth " + t

@@ -2,6 +2,8 @@ package main
 
 import (
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -37,22 +39,29 @@ func TestCDRFit(t *testing.T) {
 		log  string   // in stderr
 	}{
 		{"fit", []string{"fit", "--truth", truth, "--rounds", "1", csv}, exitOK,
-			[]string{"package detect", "var fitted = model{", "xKnown:", "xListed:", "ringfence cdr fit --l2 1 --kind-l2 1 --rounds 1 --equal=true --truth "}, ""},
+			[]string{"package detect", "var fitted = model{", "xKnown:", "xListed:", "ringfence cdr fit --l2 1 --kind-l2 1 --rounds 1 --min-calls 20 --equal=true --truth "}, ""},
 		{"L2 chosen across populations", []string{"fit", "--truth", truth, "--rounds", "1", "--choose-l2", "1,100", csv, csv}, exitOK,
-			[]string{"var fitted = model{", "ringfence cdr fit --choose-l2 1,100 --kind-l2 1 --rounds 1 --equal=true (--l2 "}, "held-out log-loss"},
+			[]string{"var fitted = model{", "ringfence cdr fit --choose-l2 1,100 --kind-l2 1 --rounds 1 --min-calls 20 --equal=true (--l2 "}, "held-out log-loss"},
 		{"L2 chosen from one population", []string{"fit", "--truth", truth, "--choose-l2", "1,100", csv}, exitUsage, nil, ""},
 		{"L2 not a number", []string{"fit", "--truth", truth, "--choose-l2", "1,x", csv, csv}, exitUsage, nil, ""},
 		{"kinds alone", []string{"fit", "--truth", truth, "--kinds-only", "--kind-l2", "1", csv}, exitOK,
-			[]string{"ringfence cdr fit --kinds-only --kind-l2 1 --equal=true --truth ", builtInAbusive(t)}, ""},
+			[]string{"ringfence cdr fit --kinds-only --kind-l2 1 --min-calls 20 --equal=true --truth ", builtInAbusive(t)}, ""},
 		{"kinds alone, L2 chosen", []string{"fit", "--truth", truth, "--kinds-only", "--choose-l2", "1,100", csv, csv}, exitUsage, nil, ""},
+		{"sampled from 40 calls", []string{"fit", "--truth", truth, "--rounds", "1", "--min-calls", "40", csv}, exitOK,
+			[]string{"ringfence cdr fit --l2 1 --kind-l2 1 --rounds 1 --min-calls 40 --equal=true --truth "}, ""},
+		{"sampled from no calls", []string{"fit", "--truth", truth, "--min-calls", "0", csv}, exitUsage, nil, ""},
 		{"no truth", []string{"fit", csv}, exitUsage, nil, ""},
 		{"truths not matching files", []string{"fit", "--truth", truth, "--truth", truth, "--truth", truth, csv, csv}, exitUsage, nil, ""},
 	}
+	samples := map[string]int{} // samples of round 1, by case
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			code, stdout, stderr := runCDRCommand("", (*cli).runCDR, tt.args...)
 			if code != tt.code {
 				t.Fatalf("code %d, want %d; stderr %s", code, tt.code, stderr)
+			}
+			if m := regexp.MustCompile(`round 1: .*?; (\d+) samples`).FindStringSubmatch(stderr); m != nil {
+				samples[tt.name], _ = strconv.Atoi(m[1])
 			}
 			for _, w := range tt.want {
 				if !strings.Contains(stdout, w) {
@@ -66,5 +75,9 @@ func TestCDRFit(t *testing.T) {
 				t.Errorf("no fit report on stderr: %s", stderr)
 			}
 		})
+	}
+	// Callers are sampled from --min-calls calls on: fewer from 40.
+	if a, b := samples["sampled from 40 calls"], samples["fit"]; a == 0 || a >= b {
+		t.Errorf("%d samples from 40 calls, want some and fewer than the %d from 20", a, b)
 	}
 }

@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"ringfence"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -259,6 +261,9 @@ func FuzzProcessCSV(f *testing.F) {
 		}
 		var out bytes.Buffer
 		sum, err := keep.Process(bytes.NewReader(in), &out, Options{Encoding: "utf-8", CSVRaw: true})
+		if err != nil && ringfence.ErrorCode(err) == ringfence.EINVALID && strings.Contains(err.Error(), "the header is one field of column names") {
+			return // another delimiter's header is refused whole (TestRowsAboveHeader)
+		}
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -224,6 +224,7 @@ type state struct {
 	norm      []byte
 	nv        []byte // a value without its ignorable characters
 	noffs     []int  // offsets of nv in the raw value
+	breaks    []int  // where nv has a space for a line break of the value
 	found     [numEntities]int64
 	failed    [numEntities]int64
 	cols      []string
@@ -582,8 +583,14 @@ func encodingOf(name string) encoding.Encoding {
 // and it is counted, so nothing of it is passed through.
 func (st *state) rewrite(dst, raw, v []byte, offs []int, r *rule) []byte {
 	e := st.e
+	st.sc.breaks = nil
 	if !st.clean && hasIgnorable(v) {
 		v, offs = st.withoutIgnorable(v, offs)
+		// A table pasted into a CSV or JSON value keeps its lines
+		// (pasted.go); text read a line at a time has its own.
+		if !st.sc.lines {
+			st.sc.breaks = st.breaks
+		}
 	}
 	var ms []Match
 	if m, ok := e.rec.wholeNumber(v, r.entity); ok {
@@ -591,6 +598,7 @@ func (st *state) rewrite(dst, raw, v []byte, offs []int, r *rule) []byte {
 	} else {
 		ms = e.rec.appendScan(&st.sc, st.ms[:0], v, r.entity)
 	}
+	st.sc.breaks = nil
 	if r.entity == BirthDate || r.entity == Passport {
 		// A column of dates of birth or passport numbers: read them
 		// anywhere in its values, without labels.
@@ -774,9 +782,9 @@ func hasIgnorable(v []byte) bool {
 }
 
 // withoutIgnorable returns v without its ignorable characters (a line
-// break becomes a space), and the
-// offsets in raw of each of its bytes (offs composed; nil offs is v's
-// own). The first offset is that of v's start and the last that of its
+// break becomes a space, and st.breaks says where: CR LF is one break),
+// and the offsets in raw of each of its bytes (offs composed; nil offs is
+// v's own). The first offset is that of v's start and the last that of its
 // end, so that a match at either edge takes the ignorable characters
 // there with it.
 func (st *state) withoutIgnorable(v []byte, offs []int) ([]byte, []int) {
@@ -786,11 +794,14 @@ func (st *state) withoutIgnorable(v []byte, offs []int) ([]byte, []int) {
 		}
 		return offs[i]
 	}
-	nv, no := st.nv[:0], st.noffs[:0]
+	nv, no, br := st.nv[:0], st.noffs[:0], st.breaks[:0]
 	for i := 0; i < len(v); {
 		if n := ignorableAt(v, i); n > 0 {
 			if c := v[i]; c >= '\n' && c <= '\r' || n == 2 && v[i+1] == 0x85 {
 				// A line break separates what it stands between.
+				if c != '\r' || i+1 == len(v) || v[i+1] != '\n' {
+					br = append(br, len(nv))
+				}
 				nv = append(nv, ' ')
 				no = append(no, at(i))
 			}
@@ -803,7 +814,7 @@ func (st *state) withoutIgnorable(v []byte, offs []int) ([]byte, []int) {
 	}
 	no = append(no, at(len(v)))
 	no[0] = at(0)
-	st.nv, st.noffs = nv, no
+	st.nv, st.noffs, st.breaks = nv, no, br
 	return nv, no
 }
 

@@ -12,8 +12,10 @@ import "bytes"
 //
 // In text read a line at a time the header is carried from line to line
 // (scan.lines); elsewhere a text holds its own header and rows. Inside a
-// CSV or JSON value a line break reads as a space (withoutIgnorable), so a
-// table pasted there is not read by its header.
+// CSV or JSON value a line break reads as a space (withoutIgnorable), and
+// the table's lines are where the value's line breaks were (scan.breaks):
+// a remarks column holding a class list pasted from a spreadsheet is read
+// as the list it is.
 
 // pastedTable is the header of a table pasted as text: its separator and
 // what each column holds (0: nothing the table says).
@@ -117,12 +119,7 @@ func (s *scan) tableRows(base int) {
 	b := s.b
 	var extra []Match
 	for start := 0; start <= len(b); {
-		end := bytes.IndexByte(b[start:], '\n')
-		if end < 0 {
-			end = len(b)
-		} else {
-			end += start
-		}
+		end := s.lineEnd(start)
 		line := bytes.TrimSuffix(b[start:end], []byte{'\r'})
 		if s.askedQQ {
 			if a, z, ok := answerQQ(line); ok {
@@ -140,6 +137,23 @@ func (s *scan) tableRows(base int) {
 	if len(extra) > 0 {
 		s.out = mergeMatches(s.out, base, extra)
 	}
+}
+
+// lineEnd is the end of the line of the text being scanned that starts at
+// start: its next line break, or where its value had one (scan.breaks).
+func (s *scan) lineEnd(start int) int {
+	if len(s.breaks) > 0 {
+		for _, p := range s.breaks {
+			if p >= start {
+				return p
+			}
+		}
+		return len(s.b)
+	}
+	if end := bytes.IndexByte(s.b[start:], '\n'); end >= 0 {
+		return start + end
+	}
+	return len(s.b)
 }
 
 // tableRow appends to extra the cells of line (at b[at]) that the table's

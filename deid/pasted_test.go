@@ -34,6 +34,26 @@ func TestPastedTable(t *testing.T) {
 	})
 }
 
+// TestPastedTableInValue: a table pasted into a remarks column of a CSV
+// file or a value of JSON lines is read by its own lines, LF or CR LF, as
+// in text: its QQ numbers and names were passed through in clear when the
+// value's line breaks read as spaces. The table ends with its value: the
+// next record's value is not read by its header.
+func TestPastedTableInValue(t *testing.T) {
+	checkOutputs(t, Options{Format: CSV}, []inOut{
+		{"id,备注\n1,\"姓名\t学号\t手机\tQQ\n杨晓振\t2014122202\t15194173294\t497348320\n史国\t2014571709\t159-9026-3744\t60524417\n\"\n",
+			"id,备注\n1,\"姓名\t学号\t手机\tQQ\n杨**\t2014122202\t151****3294\t4*******0\n史*\t2014571709\t159-****-3744\t6******7\n\"\n"},
+		{"id,备注\r\n1,\"姓名,QQ,备注\r\n叶永,2793038853,x\"\r\n2,\"叶永,2793038853,x\"\r\n",
+			"id,备注\r\n1,\"姓名,QQ,备注\r\n叶*,2********3,x\"\r\n2,\"叶永,2793038853,x\"\r\n"},
+		// Look-alike: a table naming no such column.
+		{"id,备注\n1,\"订单,金额,数量\n123456,789,10\"\n", "id,备注\n1,\"订单,金额,数量\n123456,789,10\"\n"},
+	})
+	checkOutputs(t, Options{Format: JSONL}, []inOut{
+		{`{"id":1,"remarks":"姓名,电话,QQ\n叶永,13942477639,2793038853\r\n郝贵雪,19600351454,34596336"}` + "\n",
+			`{"id":1,"remarks":"姓名,电话,QQ\n叶*,139****7639,2********3\r\n郝**,196****1454,3******6"}` + "\n"},
+	})
+}
+
 // TestPastedTableFind: Find reads a table within one text.
 func TestPastedTableFind(t *testing.T) {
 	text := []byte("姓名,QQ,备注\n叶永,2793038853,x")

@@ -105,12 +105,14 @@ type scan struct {
 	labelled int    // 1 + where a number after a phone label starts (0: none)
 	// A pasted table's header (pasted.go), carried from one text to the
 	// next when lines is set (text read a line at a time); whole is set
-	// for a text given whole (Append), whose lines are its own. Values
-	// of CSV and JSON read a line break as a space and hold no table.
+	// for a text given whole (Append), whose lines are its own. A value
+	// of CSV or JSON reads a line break as a space: breaks says where it
+	// had them, and a table pasted into it is read by those lines.
 	table   pastedTable
 	askedQQ bool // the line before asked for a QQ number (answerQQ)
 	lines   bool
 	whole   bool
+	breaks  []int
 	// The run of e-mail local-part bytes read last, and the same for
 	// full-width ones (wideAtAhead; at: whether it ends at ＠).
 	local, wide readRun
@@ -188,7 +190,7 @@ func (r *Recognizer) appendScan(s *scan, dst []Match, text []byte, hint Entity) 
 			i += 4
 		}
 	}
-	if s.lines || s.whole && bytes.IndexByte(text, '\n') >= 0 {
+	if s.lines || s.whole && bytes.IndexByte(text, '\n') >= 0 || len(s.breaks) > 0 {
 		s.tableRows(base)
 	}
 	if s.lines {

@@ -159,7 +159,7 @@ func qqDigitsAt(b []byte, p int) bool {
 }
 
 // onlineSeps separate an introducing word from its identifier.
-var onlineSeps = []string{"\uFE0F", "吧", "❤", "→", "👉", "~", "～", " ", ":", "：", "∶", "︰", "搜索", "搜", "|", "｜", "/", "、", "-", "－", "\t", "\u3000", "号码", "号", "是", "为", "ID:", "ID：", "id:", "id：", "ID ", "id ", "账号", "帐号", "(", ")", "（", "）"}
+var onlineSeps = []string{"\uFE0F", "吧", "群成员", "群员", "成员", "列表", "名单", "导出", "❤", "→", "👉", "~", "～", " ", ":", "：", "∶", "︰", "搜索", "搜", "|", "｜", "/", "、", "-", "－", "\t", "\u3000", "号码", "号", "是", "为", "ID:", "ID：", "id:", "id：", "ID ", "id ", "账号", "帐号", "(", ")", "（", "）"}
 
 func skipOnlineSep(b []byte, p int) int {
 	for moved := true; moved && p < len(b); {
@@ -506,15 +506,46 @@ func spacedDigitsEnd(b []byte, p, lo, hi int) int {
 	return q
 }
 
+// spacedItem returns the item of 7 to 11 digits, not from 0, after one
+// space at b[q] that follows a list item of 7 digits or more, when it ends
+// where a list item may end and is no date; 0, 0 otherwise.
+func spacedItem(b []byte, q int) (int, int) {
+	a := q
+	for a > 0 && isDigit(b[a-1]) {
+		a--
+	}
+	p := q + 1
+	if q-a < 7 || p >= len(b) || b[q] != ' ' || !isDigit(b[p]) || b[p] == '0' {
+		return 0, 0
+	}
+	e := p
+	for e < len(b) && isDigit(b[e]) {
+		e++
+	}
+	if e-p < 7 || e-p > 11 || !listItemEnd(b, e) {
+		return 0, 0
+	}
+	if d, _ := dateAt(b, p, 2099); d > 0 {
+		return 0, 0
+	}
+	return p, e
+}
+
 // moreQQ reads the rest of a list of QQ numbers after their label, the
 // first of which ends at b[q] (QQ：12345678 或 87654321、99887766): 5 to
 // 11 digits, not from 0, after each separator, ending where a list item
-// may end, however long the list (待加好友QQ：40934;87695125;…). It returns
-// the end of the last number emitted, or q.
+// may end, however long the list (待加好友QQ：40934;87695125;…). Items
+// split by one space alone are read as a list too when each is of 7 digits
+// or more (an exported member list: 1223579196 751224777 1694728288): too
+// long to be two groups of one spaced number. It returns the end of the
+// last number emitted, or q.
 func (s *scan) moreQQ(q int) int {
 	b := s.b
 	for {
 		p, e := listDigits(b, q, 5, 11)
+		if p == 0 {
+			p, e = spacedItem(b, q)
+		}
 		if p == 0 {
 			return q
 		}

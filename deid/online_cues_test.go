@@ -105,3 +105,19 @@ func TestLongQQList(t *testing.T) {
 	want := "待加好友QQ：4***4;8******5;2*******0;5*******0;9*******9;2********7;8*******0;1********2;4*******7;5*******0;8*******5;2********8\n"
 	checkOutputs(t, Options{Format: Text, TextNames: "context"}, []inOut{{in, want}})
 }
+
+// TestQQMemberLists: a QQ group's member list as exported (QQ群成员导出：,
+// the members' own numbers, split by single spaces) and a list after
+// QQ列表 or QQ名单 are read whole; a group's own number (QQ群515660256)
+// stays, and so do a date or a short number after one space.
+func TestQQMemberLists(t *testing.T) {
+	checkOutputs(t, Options{Format: Text, TextNames: "context"}, []inOut{
+		{"QQ群成员导出：1223579196 751224777 1694728288 7704968\n", "QQ群成员导出：1********6 7*******7 1********8 7*****8\n"},
+		{"QQ列表 2570173616, 64714691, 98072425\n", "QQ列表 2********6, 6******1, 9******5\n"},
+		{"群员QQ名单：3584250408 1169585134\n", "群员QQ名单：3********8 1********4\n"},
+		// Look-alikes.
+		{"技术交流QQ群515660256，欢迎加入\n", "技术交流QQ群515660256，欢迎加入\n"},
+		{"QQ：12345678 20231201 批次\n", "QQ：1******8 20231201 批次\n"},
+		{"QQ：12345678 123456 件\n", "QQ：1******8 123456 件\n"},
+	})
+}

@@ -25,13 +25,38 @@ type pastedTable struct {
 }
 
 // tableSeps are the separators of pasted tables: a comma, a tab, a bar,
-// and columns aligned with two spaces or more (' ': a single space is
-// inside cells, +65 9591 4906).
-var tableSeps = [...]byte{',', '\t', '|', ' '}
+// columns aligned with two spaces or more (' ': a single space is inside
+// cells, +65 9591 4906), and single spaces (spaceSep) under a header of
+// short column names only.
+var tableSeps = [...]byte{',', '\t', '|', ' ', spaceSep}
+
+// spaceSep stands for cells split by single spaces (姓名 学号 手机 QQ): a
+// header so split names two columns at least and no cell of it is longer
+// than four characters, and a row with another number of words (a number
+// written +65 9055 1234) ends the table.
+const spaceSep = 1
 
 // tableCells appends to cells the spans of line's cells split by sep
 // (see tableSeps), without the spaces around them.
 func tableCells(cells [][2]int, line []byte, sep byte) [][2]int {
+	if sep == spaceSep {
+		p := 0
+		for p < len(line) {
+			for p < len(line) && line[p] == ' ' {
+				p++
+			}
+			if p == len(line) {
+				break
+			}
+			q := p
+			for q < len(line) && line[q] != ' ' {
+				q++
+			}
+			cells = append(cells, [2]int{p, q})
+			p = q
+		}
+		return cells
+	}
 	p := 0
 	for {
 		q := bytes.IndexByte(line[p:], sep)
@@ -74,10 +99,11 @@ func tableCells(cells [][2]int, line []byte, sep byte) [][2]int {
 func tableHeader(line []byte) (pastedTable, bool) {
 	var buf [16][2]int
 	for _, sep := range tableSeps {
-		if bytes.IndexByte(line, sep) < 0 || sep == ' ' && !bytes.Contains(line, []byte("  ")) {
+		if sep == spaceSep && bytes.IndexByte(line, ' ') < 0 ||
+			sep != spaceSep && (bytes.IndexByte(line, sep) < 0 || sep == ' ' && !bytes.Contains(line, []byte("  "))) {
 			continue
 		}
-		if sep != ' ' {
+		if sep != ' ' && sep != spaceSep {
 			if n := bytes.Count(line, []byte{sep}) + 1; n < 3 || n > 16 {
 				continue
 			}
@@ -90,7 +116,7 @@ func tableHeader(line []byte) (pastedTable, bool) {
 		useful := 0
 		for _, c := range cells {
 			cell := line[c[0]:c[1]]
-			if len(cell) == 0 || len(cell) > 24 || bytes.ContainsAny(cell, "0123456789") {
+			if len(cell) == 0 || len(cell) > 24 || bytes.ContainsAny(cell, "0123456789") || sep == spaceSep && len(cell) > 12 {
 				return pastedTable{}, false
 			}
 			e := InferEntity(string(cell))
@@ -102,7 +128,7 @@ func tableHeader(line []byte) (pastedTable, bool) {
 			}
 			t.cols = append(t.cols, e)
 		}
-		if useful >= 2 || useful == 1 && sep != ' ' {
+		if useful >= 2 || useful == 1 && sep != ' ' && sep != spaceSep {
 			return t, true
 		}
 		return pastedTable{}, false
@@ -161,7 +187,7 @@ func (s *scan) lineEnd(start int) int {
 // ends.
 func (s *scan) tableRow(extra []Match, line []byte, at int) []Match {
 	t := s.table
-	if t.sep != ' ' && bytes.Count(line, []byte{t.sep})+1 != len(t.cols) {
+	if t.sep != ' ' && t.sep != spaceSep && bytes.Count(line, []byte{t.sep})+1 != len(t.cols) {
 		s.table = pastedTable{}
 		return extra
 	}

@@ -31,6 +31,12 @@ func TestPastedTable(t *testing.T) {
 			"姓名\t分机\t直线\t手机\n江*\t3888\t****9485\t137****2213\n"},
 		// Aligned words that name one column at most are no header.
 		{"今天  天气  很好\n姓名  备注  日期\n张三  123456  7月\n", "今天  天气  很好\n姓名  备注  日期\n张三  123456  7月\n"},
+		// Cells split by single spaces under a header of short column
+		// names; a row of another number of words ends the table.
+		{"姓名 学号 手机 QQ\n于德艳 19960538 15516762632 1671148927\n汪欢 19966800 13055016020 无\n吴勇文 19967460 +65 90728790 4493833\n",
+			"姓名 学号 手机 QQ\n于** 19960538 155****2632 1********7\n汪* 19966800 130****6020 无\n吴勇文 19967460 +65 ******90 4493833\n"},
+		{"今天 天气 很好 真的\n我们 明天 见 12345678\n", "今天 天气 很好 真的\n我们 明天 见 12345678\n"},
+		{"联系 微信 QQ 都行\n好的 收到 谢谢 12345678\n", "联系 微信 QQ 都行\n好的 收到 谢谢 12345678\n"},
 	})
 }
 

@@ -247,6 +247,11 @@ func (s *scan) onlineID(p int, e Entity) int {
 		// An id in full-width forms: ｌｉｌｉｂｏｑｉｕ, ｂｏ－５２０.
 		return s.wideWeChat(p)
 	}
+	if e == WeChat && !s.weakCue && b[p] >= 0xE4 && b[p] <= 0xE9 {
+		// A few words between the cue and the id, in one clause:
+		// 加我微信吧 方便发图：Annie-855, 微信发视频给你们看 Terry90.
+		return s.wechatAfterWords(p)
+	}
 	if e != WeChat || byteClass[b[p]] != cLetter {
 		return 0
 	}
@@ -260,6 +265,44 @@ func (s *scan) onlineID(p int, e Entity) int {
 	}
 	s.emit(WeChat, p, q, 0, 0)
 	return s.moreWeChat(q)
+}
+
+// maxCueWords is how many Chinese characters may stand between a WeChat
+// cue and its id (wechatAfterWords): a short clause such as 发视频给你们看.
+const maxCueWords = 8
+
+// wechatAfterWords reads the WeChat id after a few Chinese words at b[p]
+// that follow a WeChat cue in the same clause (方便加个微信吗：GavinShi270,
+// 加微信发车照估价：lianghui_xia1997): at most maxCueWords characters,
+// nothing else but the separators of a label after them, then an id with
+// a digit, '_' or '-' (a word of letters alone there is more often
+// English). It returns the id's end, or 0.
+func (s *scan) wechatAfterWords(p int) int {
+	b := s.b
+	q := p
+	for k := 0; k < maxCueWords; k++ {
+		r, ok := runeAt(b, q)
+		if !ok || r < 0x4E00 || r > 0x9FFF {
+			break
+		}
+		q += 3
+	}
+	if q == p {
+		return 0
+	}
+	q = skipOnlineSep(b, q)
+	if q >= len(b) || byteClass[b[q]] != cLetter || onlineWordAt(b, q) {
+		return 0
+	}
+	e := q
+	for e < len(b) && (isWordByte(b[e]) || b[e] == '-') {
+		e++
+	}
+	if e-q < 6 || e-q > 20 || !hasDigitOrMark(b[q:e]) || e < len(b) && (atSignAt(b, e) > 0 || b[e] == '.' && e+1 < len(b) && isWordByte(b[e+1])) {
+		return 0
+	}
+	s.emit(WeChat, q, e, 0, 0)
+	return e
 }
 
 // moreWeChat reads the rest of a list of WeChat ids after their label,
@@ -385,7 +428,9 @@ func (s *scan) weakWeChat(p int) int {
 		return 0 // a word of its own follows (商务合作：扣扣：…): it says what
 	}
 	k, last := len(s.out), s.last
+	s.weakCue = true // no words between a weak cue and its id: 微笑着说 hello12345
 	e := s.onlineID(p, WeChat)
+	s.weakCue = false
 	if e > 0 && len(s.out) > k {
 		if m := s.out[k]; m.Entity == WeChat && !hasDigitOrMark(s.b[m.Start:m.End]) {
 			s.out, s.last = s.out[:k], last

@@ -121,3 +121,23 @@ func TestQQMemberLists(t *testing.T) {
 		{"QQ：12345678 123456 件\n", "QQ：1******8 123456 件\n"},
 	})
 }
+
+// TestWeChatAfterWords: a few words may stand between 微信 and the id, in
+// one clause (a buyer in an after-sales chat, a candidate to a recruiter,
+// a seller of a used car); an id of letters alone there, or words past a
+// clause's end, a weak cue (微 alone) before words, and an order number
+// after another word stay.
+func TestWeChatAfterWords(t *testing.T) {
+	checkOutputs(t, Options{Format: Text, TextNames: "context"}, []inOut{
+		{"顾客：微信发视频给你们看 Terry90\n", "顾客：微信发视频给你们看 T******\n"},
+		{"我:加我微信吧 方便发图：Annie-855\n", "我:加我微信吧 方便发图：A********\n"},
+		{"方便加个微信吗：GavinShi270，附件简历请查收\n", "方便加个微信吗：G**********，附件简历请查收\n"},
+		{"加微信发车照估价：lianghui_xia1997\n", "加微信发车照估价：l***************\n"},
+		{"有问题随时微信我：amy_xu\n", "有问题随时微信我：a*****\n"},
+		// Look-alikes.
+		{"我们用微信沟通比较方便 iPhone\n", "我们用微信沟通比较方便 iPhone\n"},
+		{"微信支付 订单号 A123456789\n", "微信支付 订单号 A123456789\n"},
+		{"微信聊，不用急 hello_2023\n", "微信聊，不用急 hello_2023\n"},
+		{"微笑着说 hello12345\n", "微笑着说 hello12345\n"},
+	})
+}

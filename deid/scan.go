@@ -113,6 +113,7 @@ type scan struct {
 	lines   bool
 	whole   bool
 	breaks  []int
+	weakCue bool // reading the id after a weak WeChat cue (weakWeChat)
 	// The run of e-mail local-part bytes read last, and the same for
 	// full-width ones (wideAtAhead; at: whether it ends at ＠).
 	local, wide readRun

@@ -217,6 +217,9 @@ func (s *scan) onlineID(p int, e Entity) int {
 			q++
 		}
 		if q < n && (isWordByte(b[q]) || atSignAt(b, q) > 0 || b[q] == '.' && q+1 < n && isWordByte(b[q+1])) {
+			if e == QQ && isWordByte(b[q]) {
+				return s.ocrQQ(p) // 19S5784693, 788205l88
+			}
 			return 0 // part of a word or an e-mail address
 		}
 		k := len(s.out)
@@ -231,6 +234,9 @@ func (s *scan) onlineID(p int, e Entity) int {
 			}
 		}
 		if q-p < 5 || q-p > 11 || b[p] == '0' {
+			if e == QQ && q+1 < n && b[q] == ' ' && ocrDigits[b[q+1]] != 0 {
+				return s.ocrQQ(p) // 8616 B4932
+			}
 			return 0
 		}
 		s.emit(e, p, q, 0, 0)
@@ -246,6 +252,9 @@ func (s *scan) onlineID(p int, e Entity) int {
 	if e == WeChat && b[p] == 0xEF {
 		// An id in full-width forms: ｌｉｌｉｂｏｑｉｕ, ｂｏ－５２０.
 		return s.wideWeChat(p)
+	}
+	if e == QQ && byteClass[b[p]] == cLetter {
+		return s.ocrQQ(p) // IS52775428
 	}
 	if e == WeChat && !s.weakCue && b[p] >= 0xE4 && b[p] <= 0xE9 {
 		// A few words between the cue and the id, in one clause:
@@ -265,6 +274,42 @@ func (s *scan) onlineID(p int, e Entity) int {
 	}
 	s.emit(WeChat, p, q, 0, 0)
 	return s.moreWeChat(q)
+}
+
+// ocrQQ reads, after a QQ label, at b[p], a QQ number read by OCR (a
+// business card's Q:IS52775428, QQ:427B701, Q:7O60 573): 5 to 11
+// characters, digits and one to three letters OCR mistakes for digits (not
+// g or q), groups split by single spaces, twice as many digits as letters
+// at least, not from 0, nothing alphanumeric after it. It emits it and
+// returns its end, or 0.
+func (s *scan) ocrQQ(p int) int {
+	b := s.b
+	q, m, letters, digits := p, 0, 0, 0
+read:
+	for q < len(b) && m <= 11 {
+		switch c := b[q]; {
+		case isDigit(c):
+			digits++
+		case ocrDigits[c] != 0 && c != 'g' && c != 'q':
+			letters++
+		case c == ' ' && m > 0 && q+1 < len(b) && (isDigit(b[q+1]) || ocrDigits[b[q+1]] != 0) && b[q-1] != ' ':
+			q++
+			continue
+		default:
+			break read
+		}
+		m++
+		q++
+	}
+	first := b[p]
+	if d := ocrDigits[first]; d != 0 {
+		first = d
+	}
+	if letters == 0 || letters > 3 || m < 5 || m > 11 || digits < 2*letters || first == '0' || q < len(b) && isWordByte(b[q]) {
+		return 0
+	}
+	s.emitOCR(QQ, p, q, 0)
+	return q
 }
 
 // maxCueWords is how many Chinese characters may stand between a WeChat

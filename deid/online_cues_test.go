@@ -141,3 +141,21 @@ func TestWeChatAfterWords(t *testing.T) {
 		{"微笑着说 hello12345\n", "微笑着说 hello12345\n"},
 	})
 }
+
+// TestOCRQQ: after a QQ label, a number read by OCR with one to three
+// letters for digits (a scanned business card) is read as the digits they
+// stand for; words, a number from 0 and an id with other letters stay.
+func TestOCRQQ(t *testing.T) {
+	checkOutputs(t, Options{Format: Text, TextNames: "context"}, []inOut{
+		{"Q:IS52775428\n", "Q:I********8\n"},
+		{"QQ:19S5784693\n", "QQ:1********3\n"},
+		{"QQ:427B701\n", "QQ:4*****1\n"},
+		{"Q:7O60 573 扫码关注\n", "Q:7*** **3 扫码关注\n"},
+		{"QQ:8616 B4932\n", "QQ:8*** ****2\n"},
+		// Look-alikes.
+		{"QQ: Book123\n", "QQ: Book123\n"},
+		{"QQ:Bob_2023\n", "QQ:Bob_2023\n"},
+		{"Q:DDD12345\n", "Q:DDD12345\n"},
+		{"QQ 1234 Sam\n", "QQ 1234 Sam\n"},
+	})
+}

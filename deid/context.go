@@ -1068,6 +1068,32 @@ func (s *scan) latinAddress(i int) int {
 	return 0
 }
 
+// ocrRun reads digits and letters OCR mistakes for digits (not g or q)
+// from b[q] into d from d[n] on, single spaces (and single dashes, with
+// dash) allowed between them, until d is full or anything else stands. It
+// returns where it stopped, how many digits d then holds and how many of
+// those it read as letters.
+func ocrRun(b []byte, q int, d []byte, n int, dash bool) (int, int, int) {
+	letters := 0
+	for q < len(b) && n < len(d) {
+		switch c := b[q]; {
+		case isDigit(c):
+			d[n] = c
+		case ocrDigits[c] != 0 && c != 'g' && c != 'q':
+			d[n] = ocrDigits[c]
+			letters++
+		case (c == ' ' || dash && c == '-') && n > 0 && q+1 < len(b) && (isDigit(b[q+1]) || ocrDigits[b[q+1]] != 0) && b[q-1] != ' ' && b[q-1] != '-':
+			q++
+			continue
+		default:
+			return q, n, letters
+		}
+		n++
+		q++
+	}
+	return q, n, letters
+}
+
 // ocrLandline reads, after a phone label at b[p], a mainland fixed-line
 // number read by OCR with one to three letters for digits (O411-63544
 // 64B, (028)6I523455, 0532-71O5778 3): a trunk 0 and a valid area code, a
@@ -1081,28 +1107,13 @@ func (s *scan) ocrLandline(p int) int {
 		q++
 	}
 	var d [12]byte
-	m, letters, closed := 0, 0, false
-read:
-	for q < len(b) && m < len(d) {
-		c := b[q]
-		switch {
-		case isDigit(c):
-			d[m] = c
-		case ocrDigits[c] != 0 && c != 'g' && c != 'q':
-			d[m] = ocrDigits[c]
-			letters++
-		case c == ')' && paren && !closed && m >= 3:
-			closed = true
-			q++
-			continue
-		case (c == '-' || c == ' ') && m > 0 && q+1 < len(b) && (isDigit(b[q+1]) || ocrDigits[b[q+1]] != 0) && b[q-1] != ' ' && b[q-1] != '-':
-			q++
-			continue
-		default:
-			break read
-		}
-		m++
-		q++
+	q, m, letters := ocrRun(b, q, d[:], 0, true)
+	closed := false
+	if paren && m >= 3 && q < len(b) && b[q] == ')' {
+		closed = true
+		var more int
+		q, m, more = ocrRun(b, q+1, d[:], m, true)
+		letters += more
 	}
 	if letters == 0 || letters > 3 || m < 10 || d[0] != '0' || paren != closed || q < len(b) && isWordByte(b[q]) {
 		return 0

@@ -284,28 +284,9 @@ func (s *scan) onlineID(p int, e Entity) int {
 // returns its end, or 0.
 func (s *scan) ocrQQ(p int) int {
 	b := s.b
-	q, m, letters, digits := p, 0, 0, 0
-read:
-	for q < len(b) && m <= 11 {
-		switch c := b[q]; {
-		case isDigit(c):
-			digits++
-		case ocrDigits[c] != 0 && c != 'g' && c != 'q':
-			letters++
-		case c == ' ' && m > 0 && q+1 < len(b) && (isDigit(b[q+1]) || ocrDigits[b[q+1]] != 0) && b[q-1] != ' ':
-			q++
-			continue
-		default:
-			break read
-		}
-		m++
-		q++
-	}
-	first := b[p]
-	if d := ocrDigits[first]; d != 0 {
-		first = d
-	}
-	if letters == 0 || letters > 3 || m < 5 || m > 11 || digits < 2*letters || first == '0' || q < len(b) && isWordByte(b[q]) {
+	var d [12]byte
+	q, m, letters := ocrRun(b, p, d[:], 0, false)
+	if letters == 0 || letters > 3 || m < 5 || m > 11 || m-letters < 2*letters || d[0] == '0' || q < len(b) && isWordByte(b[q]) {
 		return 0
 	}
 	s.emitOCR(QQ, p, q, 0)

@@ -81,15 +81,7 @@ func TestIndependentContacts(t *testing.T) {
 		{"testdata/contacts5.jsonl", 2000, map[deid.Entity]float64{deid.Mobile: 0.955, deid.Landline: 0.935, deid.Email: 0.98, deid.QQ: 0.97, deid.WeChat: 0.98}, nil},
 		{"testdata/contacts6.jsonl", 2000, map[deid.Entity]float64{deid.Mobile: 0.98, deid.Landline: 0.95, deid.Email: 0.99, deid.QQ: 0.63, deid.WeChat: 0.93}, map[deid.Entity]float64{deid.Landline: 0.85}},
 	} {
-		fh, err := os.Open(tt.file)
-		if err != nil {
-			t.Fatal(err)
-		}
-		docs, err := ReadJSONL(fh, false)
-		fh.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
+		docs := readContacts(t, tt.file)
 		if len(docs) != tt.texts {
 			t.Fatalf("%s: %d texts, want %d", tt.file, len(docs), tt.texts)
 		}
@@ -109,6 +101,21 @@ func TestIndependentContacts(t *testing.T) {
 			}
 		}
 	}
+}
+
+// readContacts reads a labelled corpus of JSON lines.
+func readContacts(t *testing.T, file string) []Doc {
+	t.Helper()
+	fh, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fh.Close()
+	docs, err := ReadJSONL(fh, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return docs
 }
 
 // TestContactsAsJSONValues reads the same six corpora as an export holds
@@ -135,15 +142,7 @@ func TestContactsAsJSONValues(t *testing.T) {
 		{"testdata/contacts5.jsonl", map[deid.Entity]float64{deid.Mobile: 0.97, deid.Landline: 0.94, deid.Email: 0.98, deid.QQ: 0.975, deid.WeChat: 0.98}},
 		{"testdata/contacts6.jsonl", map[deid.Entity]float64{deid.Mobile: 0.985, deid.Landline: 0.955, deid.Email: 0.99, deid.QQ: 0.745, deid.WeChat: 0.96}},
 	} {
-		fh, err := os.Open(tt.file)
-		if err != nil {
-			t.Fatal(err)
-		}
-		docs, err := ReadJSONL(fh, false)
-		fh.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
+		docs := readContacts(t, tt.file)
 		var in bytes.Buffer
 		for _, d := range docs {
 			line, _ := json.Marshal(map[string]string{"remarks": string(d.Text)})

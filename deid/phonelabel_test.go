@@ -432,8 +432,14 @@ func TestOCRLandline(t *testing.T) {
 		{"传真：0532-71O5778 3  MP:\n", "传真：0532-****778 3  MP:\n"},
 		{"TEL 0769-6S40673 7\n", "TEL 0769-****673 7\n"},
 		{"Tel:OI 0-83284780  地址\n", "Tel:OI 0-****4780  地址\n"},
+		// The trunk 0 read as O after a Latin label.
+		{"T：O25-86301497 ■\n", "T：O25-****1497 ■\n"},
+		{"TEL O351-4 583537\n", "TEL O351-* **3537\n"},
+		{"TEL o22-2307 9110 营业时间\n", "TEL o22-**** 9110 营业时间\n"},
 		// Look-alikes.
 		{"T: Olympic 2008\n", "T: Olympic 2008\n"},
+		{"Tel Oscar 123\n", "Tel Oscar 123\n"},
+		{"T: O2 result\n", "T: O2 result\n"},
 		{"电话：0755-ABCD\n", "电话：0755-ABCD\n"},
 	})
 }

@@ -1056,6 +1056,8 @@ func latinPhoneLabel(b []byte, i int) int {
 			p += 3
 		case isDigit(b[p]) || b[p] == '(':
 			return p
+		case (b[p] == 'O' || b[p] == 'o') && p+1 < len(b) && isDigit(b[p+1]):
+			return p // OCR's O for a trunk 0: TEL O351-4583537 (ocrLandline)
 		default:
 			return 0
 		}

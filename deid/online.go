@@ -1,5 +1,7 @@
 package deid
 
+import "bytes"
+
 // Chinese online identifiers: QQ numbers and WeChat ids, read after the
 // words that introduce them (QQ, qq, Q:, 企鹅, 微信, vx, V信, wx, WeChat,
 // 加V, 加微, +V, 微:).
@@ -182,9 +184,19 @@ func skipOnlineSep(b []byte, p int) int {
 func (s *scan) onlineID(p int, e Entity) int {
 	b := s.b
 	n := len(b)
+	p0 := p
 	p = skipOnlineSep(b, p)
 	if e == QQ && hasPrefixAt(b, p, "TIM") {
 		p = skipOnlineSep(b, p+3) // QQ/TIM：900430 (TIM is QQ's office client)
+	}
+	if e == WeChat && bytes.IndexByte(b[p0:p], '/') >= 0 {
+		// WeChat/WhatsApp: Queenie-539, a card abroad giving one id for both.
+		for _, w := range [...]string{"WhatsApp", "Whatsapp", "whatsapp", "LINE", "Line"} {
+			if hasPrefixAt(b, p, w) {
+				p = skipOnlineSep(b, p+len(w))
+				break
+			}
+		}
 	}
 	for range 2 {
 		if p < n && byteClass[b[p]] == cLetter {

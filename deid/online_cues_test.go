@@ -159,3 +159,15 @@ func TestOCRQQ(t *testing.T) {
 		{"QQ 1234 Sam\n", "QQ 1234 Sam\n"},
 	})
 }
+
+// TestWeChatSlashWhatsApp: a card abroad gives one id for WeChat and
+// WhatsApp or LINE; the app's name is no id.
+func TestWeChatSlashWhatsApp(t *testing.T) {
+	checkOutputs(t, Options{Format: Text, TextNames: "context"}, []inOut{
+		{"WeChat/WhatsApp: Queenie-539\n", "WeChat/WhatsApp: Q**********\n"},
+		{"WeChat / WhatsApp: Fiona138\n", "WeChat / WhatsApp: F*******\n"},
+		{"WeChat/WhatsApp: 13002903690\n", "WeChat/WhatsApp: 130****3690\n"},
+		{"WeChat/Line: ken_88\n", "WeChat/Line: k*****\n"},
+		{"whatsapp: abc123\n", "whatsapp: abc123\n"},
+	})
+}

@@ -100,6 +100,41 @@ func (s *scan) international(d []byte, plus, paren bool, gs []group, start int) 
 	return e, uint8(lead + ccLen), area, uint16(country)
 }
 
+// abroadRegions are the places textPlaceWords name, in the order a number
+// valid in more than one is read as: where Chinese communities abroad
+// post numbers written the way people there dial them.
+var abroadRegions = func() []string {
+	var rs []string
+	seen := map[string]bool{"CN": true}
+	for _, w := range textPlaceWords {
+		if !seen[w.region] {
+			seen[w.region] = true
+			rs = append(rs, w.region)
+		}
+	}
+	return rs
+}()
+
+// abroad classifies the numerals d of a number after a phone label that is
+// no mainland number and names no place: the first of abroadRegions whose
+// numbering plan holds it as a personal number, written as people there
+// dial it (Tel: 6042692907, 电话 (714) 623-1362, 欢迎致电 0187870812,
+// 携帯：09055232079). A label says what the number is; leaving it in clear
+// because the text does not say where is failing open.
+func abroad(d []byte) (Entity, uint8, uint8, uint16) {
+	if len(d) < 8 || len(d) > 12 {
+		return 0, 0, 0, 0
+	}
+	for _, r := range abroadRegions {
+		if r == "HK" || r == "MO" || trunkRegion(d, r) {
+			if e, cc, area, country := regional(d, r); e != 0 {
+				return e, cc, area, country
+			}
+		}
+	}
+	return 0, 0, 0, 0
+}
+
 // trunkRegion reports whether national numerals d are written as region r's
 // are: with a trunk 0, or without one in North America.
 func trunkRegion(d []byte, r string) bool {

@@ -311,12 +311,37 @@ func TestTextPlace(t *testing.T) {
 		// Look-alikes.
 		{"订单 2345678901 美国发货\n", "订单 2345678901 美国发货\n"},
 		{"美国 订单号2345678901\n", "美国 订单号2345678901\n"},
-		// Two places named: neither is taken (the number stays, as before).
-		{"多伦多 悉尼 电话 0458735097\n", "多伦多 悉尼 电话 0458735097\n"},
+		// Two places named: neither is taken; a number written in groups
+		// without a label stays (after a label it is read anyway:
+		// TestLabelledAbroad).
+		{"多伦多 悉尼 0458 735 097\n", "多伦多 悉尼 0458 735 097\n"},
 		// Read a line at a time, a line's place holds for the lines after
 		// it, to a blank line.
-		{"墨尔本中餐馆招厨房帮工，A$17/hr\n请电 0458735097\n\n请电 0458735097\n",
-			"墨尔本中餐馆招厨房帮工，A$17/hr\n请电 ********97\n\n请电 0458735097\n"},
+		{"墨尔本中餐馆招厨房帮工，A$17/hr\n0458 735 097\n\n0458 735 097\n",
+			"墨尔本中餐馆招厨房帮工，A$17/hr\n**** *** *97\n\n0458 735 097\n"},
+	})
+}
+
+// TestLabelledAbroad: after a phone label, a number that is no mainland
+// number and that the text places nowhere is read in the first of the
+// places Chinese communities abroad post from whose plan holds it (a
+// label says what it is; leaving it because the text names no country
+// failed open). A mainland local number still comes first, and what no
+// plan holds, or follows no label, stays.
+func TestLabelledAbroad(t *testing.T) {
+	checkOutputs(t, Options{Format: Text, TextNames: "context"}, []inOut{
+		{"ed & insured，$77/hr\nTel: 6042692907\n", "ed & insured，$77/hr\nTel: ********07\n"},
+		{"VIN: 2T3P1RFV7LU412674\n电话 (714) 623-1362\n", "VIN: 2T3P1RFV7LU412674\n电话 (***) ***-**62\n"},
+		{"租金 RM900/月，只限华人女生\n欢迎致电 0187870812\n", "租金 RM900/月，只限华人女生\n欢迎致电 ********12\n"},
+		{"馆招前台，学生签证可\nCall  0443817273\n", "馆招前台，学生签证可\nCall  ********73\n"},
+		{"多伦多 悉尼 电话 0458735097\n", "多伦多 悉尼 电话 ********97\n"},
+		// A mainland local number first, as before.
+		{"电话：8765 4321\n", "电话：**** 4321\n"},
+		// Look-alikes: no label, no plan's number, a mainland-shaped one.
+		{"订单号 2063899417\n", "订单号 2063899417\n"},
+		{"Tel: 1234567890\n", "Tel: 1234567890\n"},
+		{"手机 12345678901\n", "手机 12345678901\n"},
+		{"时间戳 1700000000\n", "时间戳 1700000000\n"},
 	})
 }
 

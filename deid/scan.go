@@ -894,8 +894,9 @@ func (s *scan) number(i int) int {
 				}
 				// Numbers of 8 to 10 digits are only read outside mainland
 				// China: after '+' or '(' , 00, a calling code of its own,
-				// or as 8-digit and Taiwan 09 numbers.
-				if !x && len(d) < 11 && !(g == 0 && (plus || paren) || d[0] == '0' || len(d) == 8 || h > g && groupLen(groups[g]) <= 3) {
+				// as 8-digit and Taiwan 09 numbers, or after a phone label
+				// (Tel: 6042692907).
+				if !x && len(d) < 11 && !(g == 0 && (plus || paren || s.labelled == i+1) || d[0] == '0' || len(d) == 8 || h > g && groupLen(groups[g]) <= 3) {
 					continue
 				}
 				start := groups[g].start
@@ -1239,7 +1240,16 @@ func (s *scan) classify(d []byte, x, plus, paren bool, gs []group, start int, lo
 	if x || len(d) > 17 || local {
 		return 0, 0, 0, 0
 	}
-	return s.international(d, plus, paren, gs, start)
+	if e, cc, area, country := s.international(d, plus, paren, gs, start); e != 0 {
+		return e, cc, area, country
+	}
+	if s.labelled == start+1 && !plus && (len(d) > 8 || d[0] == '0' || d[0] == '1') && !(len(d) == 11 && d[0] == '1') {
+		// After a phone label, a number the text places nowhere; 7 or 8
+		// digits not from 0 or 1 are a mainland local number first
+		// (localLandline), 11 from 1 a mainland mobile or nothing.
+		return abroad(d)
+	}
+	return 0, 0, 0, 0
 }
 
 // classifyCN is classify for mainland numbers, identity numbers, cards and

@@ -203,13 +203,19 @@ func (b *burstWatch) observe(c ringfence.CallRecord, h uint64, now int64) *targe
 	return t
 }
 
-// assess scores a burst: many distinct callers in the window, far above the
-// callee's usual inbound rate, and calls that go unanswered or are cut at
-// once (a contact centre's busy inbound lines are answered and talked on).
+// assess scores a burst: many calls from many distinct callers in the
+// window, far above the callee's usual inbound rate, and calls that go
+// unanswered or are cut at once (a contact centre's busy inbound lines are
+// answered and talked on). Many distinct callers are burstCallers of them,
+// or half as many calling twice as many times: a bombing through a few
+// dozen abused call-back lines redials from each (122 calls from 16
+// numbers in ten minutes), and no one is rung that often by so many
+// numbers otherwise.
 func (t *target) assess(burstCallers int, span int64) (float64, []string) {
 	distinct := len(t.callers)
 	ratio := float64(t.calls) / math.Max(t.baseline, 1)
-	if distinct < burstCallers || ratio < 5 {
+	many := distinct >= burstCallers || 2*distinct >= burstCallers && int(t.calls) >= 2*burstCallers
+	if !many || ratio < 5 {
 		return 0, nil
 	}
 	answered := float64(t.answered) / float64(t.calls)

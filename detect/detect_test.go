@@ -83,6 +83,36 @@ func bombing(s *script) {
 	}
 }
 
+// fewLinesBombing: 16 abused call-back lines ring the victim in turn, 120
+// calls in ten minutes, 2% answered, a few seconds each.
+func fewLinesBombing(s *script) {
+	for i := range 120 {
+		ans := i%50 == 0
+		s.add(uint64(8617100000000+(i%16)*7717), victim, int64(t0+5*3600+i*5), uint32(2+i%3), ans)
+	}
+}
+
+// familyEmergency: eight relatives ring one number 40 times in ten
+// minutes; mostly unanswered.
+func familyEmergency(s *script) {
+	for i := range 40 {
+		s.add(uint64(8613600000000+(i%8)*131), victim, int64(t0+5*3600+i*15), 0, false)
+	}
+}
+
+// busyShop: 14 customers ring a shop's mobile 45 times in ten minutes
+// (redialling while it is engaged); it answers and talks a minute or two.
+func busyShop(s *script) {
+	for i := range 45 {
+		ans := i%3 == 0
+		dur := uint32(0)
+		if ans {
+			dur = uint32(60 + i*3)
+		}
+		s.add(uint64(8615900000000+(i%14)*977), victim, int64(t0+5*3600+i*13), dur, ans)
+	}
+}
+
 func TestScenarios(t *testing.T) {
 	tests := []struct {
 		name  string
@@ -92,6 +122,9 @@ func TestScenarios(t *testing.T) {
 		{"telemarketer", telemarketer, map[uint64]ringfence.FlagKind{agent: ringfence.KindTelemarketing}},
 		{"courier", courierDay, map[uint64]ringfence.FlagKind{}},
 		{"bombing", bombing, map[uint64]ringfence.FlagKind{victim: ringfence.KindCallBombingTarget}},
+		{"bombing from a few lines redialling", fewLinesBombing, map[uint64]ringfence.FlagKind{victim: ringfence.KindCallBombingTarget}},
+		{"family emergency", familyEmergency, map[uint64]ringfence.FlagKind{}},
+		{"busy shop", busyShop, map[uint64]ringfence.FlagKind{}},
 		{"all together", func(s *script) { telemarketer(s); courierDay(s); bombing(s) },
 			map[uint64]ringfence.FlagKind{agent: ringfence.KindTelemarketing, victim: ringfence.KindCallBombingTarget}},
 	}

@@ -119,8 +119,10 @@ var abroadRegions = func() []string {
 // no mainland number and names no place: the first of abroadRegions whose
 // numbering plan holds it as a personal number, written as people there
 // dial it (Tel: 6042692907, 电话 (714) 623-1362, 欢迎致电 0187870812,
-// 携帯：09055232079). A label says what the number is; leaving it in clear
-// because the text does not say where is failing open.
+// 电话 090-5523-2079). A label says what the number is; leaving it in
+// clear because the text does not say where is failing open. Numbers
+// abroad of 7 or 8 digits without a trunk 0 (Singapore's, Hong Kong's) are
+// not read here: after a label those are mainland local numbers first.
 func abroad(d []byte) (Entity, uint8, uint8, uint16) {
 	if len(d) < 8 || len(d) > 12 {
 		return 0, 0, 0, 0

@@ -335,8 +335,14 @@ func TestLabelledAbroad(t *testing.T) {
 		{"租金 RM900/月，只限华人女生\n欢迎致电 0187870812\n", "租金 RM900/月，只限华人女生\n欢迎致电 ********12\n"},
 		{"馆招前台，学生签证可\nCall  0443817273\n", "馆招前台，学生签证可\nCall  ********73\n"},
 		{"多伦多 悉尼 电话 0458735097\n", "多伦多 悉尼 电话 ********97\n"},
-		// A mainland local number first, as before.
+		{"Tel: 212-555-0198 ext. 12\n", "Tel: ***-***-**98 ext. 12\n"},
+		// A mainland local number first, as before, also with an extension
+		// or another number after it.
 		{"电话：8765 4321\n", "电话：**** 4321\n"},
+		{"电话 6234567-801\n", "电话 ***4567-801\n"},
+		{"电话 6234 5678 12\n", "电话 **** 5678 12\n"},
+		{"电话 623-4567 138-1234-5678\n", "电话 623-4567 138-****-5678\n"},
+		{"电话 6234567 010-62345678\n", "电话 6234567 010-****5678\n"},
 		// Look-alikes: no label, no plan's number, a mainland-shaped one.
 		{"订单号 2063899417\n", "订单号 2063899417\n"},
 		{"Tel: 1234567890\n", "Tel: 1234567890\n"},

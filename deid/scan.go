@@ -1243,13 +1243,33 @@ func (s *scan) classify(d []byte, x, plus, paren bool, gs []group, start int, lo
 	if e, cc, area, country := s.international(d, plus, paren, gs, start); e != 0 {
 		return e, cc, area, country
 	}
-	if s.labelled == start+1 && !plus && (len(d) > 8 || d[0] == '0' || d[0] == '1') && !(len(d) == 11 && d[0] == '1') {
-		// After a phone label, a number the text places nowhere; 7 or 8
-		// digits not from 0 or 1 are a mainland local number first
-		// (localLandline), 11 from 1 a mainland mobile or nothing.
+	if s.labelled == start+1 && !plus && !mainlandShaped(d, gs) {
+		// After a phone label, a number the text places nowhere.
 		return abroad(d)
 	}
 	return 0, 0, 0, 0
+}
+
+// mainlandShaped reports whether numerals d in groups gs read as mainland
+// numbers before they could be one number abroad: 11 digits from 1 (a
+// mobile or nothing), or a local number of 7 or 8 digits not from 0 or 1
+// that ends a group, followed by its extension or by another number
+// (6234567-801, 6234 5678 12, 6234567 138 1234 5678), which
+// localLandline reads.
+func mainlandShaped(d []byte, gs []group) bool {
+	if len(d) == 11 && d[0] == '1' {
+		return true
+	}
+	if d[0] == '0' || d[0] == '1' {
+		return false
+	}
+	n := 0
+	for _, g := range gs {
+		if n += groupLen(g); n == 7 || n == 8 {
+			return true
+		}
+	}
+	return false
 }
 
 // classifyCN is classify for mainland numbers, identity numbers, cards and

@@ -207,14 +207,15 @@ func (b *burstWatch) observe(c ringfence.CallRecord, h uint64, now int64) *targe
 // window, far above the callee's usual inbound rate, and calls that go
 // unanswered or are cut at once (a contact centre's busy inbound lines are
 // answered and talked on). Many distinct callers are burstCallers of them,
-// or half as many calling twice as many times: a bombing through a few
-// dozen abused call-back lines redials from each (122 calls from 16
-// numbers in ten minutes), and no one is rung that often by so many
-// numbers otherwise.
+// or half as many ringing five times each: a bombing through a few dozen
+// abused call-back lines redials from each (122 calls from 16 numbers in
+// ten minutes), while a family trying a dead phone, a shop's or a
+// dispatcher's mobile or a radio call-in line takes 40–80 calls from 10–20
+// numbers. Calls count from when the callee came under watch (trigger).
 func (t *target) assess(burstCallers int, span int64) (float64, []string) {
 	distinct := len(t.callers)
 	ratio := float64(t.calls) / math.Max(t.baseline, 1)
-	many := distinct >= burstCallers || 2*distinct >= burstCallers && int(t.calls) >= 2*burstCallers
+	many := distinct >= burstCallers || 2*distinct >= burstCallers && int(t.calls) >= 5*burstCallers
 	if !many || ratio < 5 {
 		return 0, nil
 	}

@@ -92,24 +92,37 @@ func fewLinesBombing(s *script) {
 	}
 }
 
-// familyEmergency: eight relatives ring one number 40 times in ten
-// minutes; mostly unanswered.
+// familyEmergency: ten relatives ring a dead phone five times each within
+// ten minutes; none is answered.
 func familyEmergency(s *script) {
-	for i := range 40 {
-		s.add(uint64(8613600000000+(i%8)*131), victim, int64(t0+5*3600+i*15), 0, false)
+	for i := range 50 {
+		s.add(uint64(8613600000000+(i%10)*131), victim, int64(t0+5*3600+i*11), 0, false)
 	}
 }
 
-// busyShop: 14 customers ring a shop's mobile 45 times in ten minutes
-// (redialling while it is engaged); it answers and talks a minute or two.
-func busyShop(s *script) {
-	for i := range 45 {
-		ans := i%3 == 0
+// radioCallIn: 18 listeners redial a call-in line 80 times in ten
+// minutes; a screener answers one in ten, briefly.
+func radioCallIn(s *script) {
+	for i := range 80 {
+		ans := i%10 == 0
 		dur := uint32(0)
 		if ans {
-			dur = uint32(60 + i*3)
+			dur = 8
 		}
-		s.add(uint64(8615900000000+(i%14)*977), victim, int64(t0+5*3600+i*13), dur, ans)
+		s.add(uint64(8613700000000+(i%18)*389), victim, int64(t0+5*3600+i*7), dur, ans)
+	}
+}
+
+// busyShop: 12 customers ring a takeaway's mobile 55 times in ten minutes
+// (redialling while it is engaged); it answers a quarter, briefly.
+func busyShop(s *script) {
+	for i := range 55 {
+		ans := i%4 == 0
+		dur := uint32(0)
+		if ans {
+			dur = 15
+		}
+		s.add(uint64(8615900000000+(i%12)*977), victim, int64(t0+5*3600+i*10), dur, ans)
 	}
 }
 
@@ -124,6 +137,7 @@ func TestScenarios(t *testing.T) {
 		{"bombing", bombing, map[uint64]ringfence.FlagKind{victim: ringfence.KindCallBombingTarget}},
 		{"bombing from a few lines redialling", fewLinesBombing, map[uint64]ringfence.FlagKind{victim: ringfence.KindCallBombingTarget}},
 		{"family emergency", familyEmergency, map[uint64]ringfence.FlagKind{}},
+		{"radio call-in", radioCallIn, map[uint64]ringfence.FlagKind{}},
 		{"busy shop", busyShop, map[uint64]ringfence.FlagKind{}},
 		{"all together", func(s *script) { telemarketer(s); courierDay(s); bombing(s) },
 			map[uint64]ringfence.FlagKind{agent: ringfence.KindTelemarketing, victim: ringfence.KindCallBombingTarget}},

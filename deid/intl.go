@@ -121,14 +121,16 @@ var abroadRegions = func() []string {
 // dial it (Tel: 6042692907, 电话 (714) 623-1362, 欢迎致电 0187870812,
 // 电话 090-5523-2079). A label says what the number is; leaving it in
 // clear because the text does not say where is failing open. Numbers
-// abroad of 7 or 8 digits without a trunk 0 (Singapore's, Hong Kong's) are
-// not read here: after a label those are mainland local numbers first.
+// written without a trunk 0 outside North America (Hong Kong's, Macau's,
+// Singapore's 8 digits) are not read here: after a label those are
+// mainland local numbers first, and the text's place reads them
+// (international).
 func abroad(d []byte) (Entity, uint8, uint8, uint16) {
 	if len(d) < 8 || len(d) > 12 {
 		return 0, 0, 0, 0
 	}
 	for _, r := range abroadRegions {
-		if r == "HK" || r == "MO" || trunkRegion(d, r) {
+		if trunkRegion(d, r) {
 			if e, cc, area, country := regional(d, r); e != 0 {
 				return e, cc, area, country
 			}

@@ -83,48 +83,35 @@ func bombing(s *script) {
 	}
 }
 
-// fewLinesBombing: 16 abused call-back lines ring the victim in turn, 120
-// calls in ten minutes, 2% answered, a few seconds each.
-func fewLinesBombing(s *script) {
-	for i := range 120 {
-		ans := i%50 == 0
-		s.add(uint64(8617100000000+(i%16)*7717), victim, int64(t0+5*3600+i*5), uint32(2+i%3), ans)
+// ringing adds calls to the victim from 09:00 plus five hours: callers
+// numbers from base, step apart, ringing in turn every gap seconds; every
+// answerEvery-th call is answered (0: none) and lasts talk seconds.
+func ringing(s *script, calls, callers int, base, step uint64, gap int64, answerEvery int, talk uint32) {
+	for i := range calls {
+		ans := answerEvery > 0 && i%answerEvery == 0
+		dur := uint32(0)
+		if ans {
+			dur = talk
+		}
+		s.add(base+uint64(i%callers)*step, victim, int64(t0+5*3600)+int64(i)*gap, dur, ans)
 	}
 }
+
+// fewLinesBombing: 16 abused call-back lines ring the victim in turn, 120
+// calls in ten minutes, 2% answered, a few seconds each.
+func fewLinesBombing(s *script) { ringing(s, 120, 16, 8617100000000, 7717, 5, 50, 3) }
 
 // familyEmergency: ten relatives ring a dead phone five times each within
 // ten minutes; none is answered.
-func familyEmergency(s *script) {
-	for i := range 50 {
-		s.add(uint64(8613600000000+(i%10)*131), victim, int64(t0+5*3600+i*11), 0, false)
-	}
-}
+func familyEmergency(s *script) { ringing(s, 50, 10, 8613600000000, 131, 11, 0, 0) }
 
 // radioCallIn: 18 listeners redial a call-in line 80 times in ten
 // minutes; a screener answers one in ten, briefly.
-func radioCallIn(s *script) {
-	for i := range 80 {
-		ans := i%10 == 0
-		dur := uint32(0)
-		if ans {
-			dur = 8
-		}
-		s.add(uint64(8613700000000+(i%18)*389), victim, int64(t0+5*3600+i*7), dur, ans)
-	}
-}
+func radioCallIn(s *script) { ringing(s, 80, 18, 8613700000000, 389, 7, 10, 8) }
 
 // busyShop: 12 customers ring a takeaway's mobile 55 times in ten minutes
 // (redialling while it is engaged); it answers a quarter, briefly.
-func busyShop(s *script) {
-	for i := range 55 {
-		ans := i%4 == 0
-		dur := uint32(0)
-		if ans {
-			dur = 15
-		}
-		s.add(uint64(8615900000000+(i%12)*977), victim, int64(t0+5*3600+i*10), dur, ans)
-	}
-}
+func busyShop(s *script) { ringing(s, 55, 12, 8615900000000, 977, 10, 4, 15) }
 
 func TestScenarios(t *testing.T) {
 	tests := []struct {

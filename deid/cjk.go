@@ -121,6 +121,9 @@ var labels = []label{
 	// An office's number, and the telephone sign: 办公室 6758 7190,
 	// ☎️：5013 5272.
 	{"办公室", labelPhone}, {"辦公室", labelPhone}, {"☎\uFE0F", labelPhone}, {"☎", labelPhone},
+	// A fixed line's own word in Taiwan and Hong Kong, beside 手機:
+	// 市話 (02)3411-2964, 市话：62345678.
+	{"市話", labelPhone}, {"市话", labelPhone},
 }
 
 // provinces are the province-level divisions that can open an address.

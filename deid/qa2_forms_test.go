@@ -327,7 +327,7 @@ func TestTextPlace(t *testing.T) {
 // places Chinese communities abroad post from whose plan holds it (a
 // label says what it is; leaving it because the text names no country
 // failed open). A mainland local number still comes first, and what no
-// plan holds, or follows no label, stays.
+// plan holds, or follows no label, stays. 市話 labels a fixed line.
 func TestLabelledAbroad(t *testing.T) {
 	checkOutputs(t, Options{Format: Text, TextNames: "context"}, []inOut{
 		{"ed & insured，$77/hr\nTel: 6042692907\n", "ed & insured，$77/hr\nTel: ********07\n"},
@@ -348,6 +348,10 @@ func TestLabelledAbroad(t *testing.T) {
 		{"Tel: 1234567890\n", "Tel: 1234567890\n"},
 		{"手机 12345678901\n", "手机 12345678901\n"},
 		{"时间戳 1700000000\n", "时间戳 1700000000\n"},
+		// 市話, a fixed line's own word in Taiwan, beside a mobile.
+		{"聯絡電話 0957-770-423 侯先生\n市話 (02)3411-2964\n", "聯絡電話 ****-***-*23 *先生\n市話 (**)****-**64\n"},
+		{"市话：62345678\n", "市话：****5678\n"},
+		{"城市话题 2024\n", "城市话题 2024\n"},
 	})
 }
 

@@ -352,6 +352,9 @@ func TestLabelledAbroad(t *testing.T) {
 		{"聯絡電話 0957-770-423 侯先生\n市話 (02)3411-2964\n", "聯絡電話 ****-***-*23 *先生\n市話 (**)****-**64\n"},
 		{"市话：62345678\n", "市话：****5678\n"},
 		{"城市话题 2024\n", "城市话题 2024\n"},
+		// office in lower case, as Office and OFFICE.
+		{"联络 +65-9925-6464 / office 6989-6294\n", "联络 +65-****-**64 / office ****-6294\n"},
+		{"the office 2024 plan\n", "the office 2024 plan\n"},
 	})
 }
 

@@ -1010,7 +1010,7 @@ var phoneWords = []string{"Tel", "TEL", "tel", "Fax", "FAX", "fax", "Mobile", "m
 	"WhatsApp", "Whatsapp", "whatsapp", "WHATSAPP", "WA", "wts", "WTS", "Signal", "Line", "LINE",
 	// A business card's Office and HP (hand phone), and its one-letter
 	// labels before a colon (T: 3792 1076, F: 2127 1847, D:, M:, P:).
-	"Office", "OFFICE", "HP", "T", "F", "D", "M", "P"}
+	"Office", "OFFICE", "office", "HP", "T", "F", "D", "M", "P"}
 
 // phoneWordLead marks the first bytes of phoneWords, either case.
 var phoneWordLead = func() (t [256]bool) {

@@ -124,6 +124,9 @@ var labels = []label{
 	// A fixed line's own word in Taiwan and Hong Kong, beside 手機:
 	// 市話 (02)3411-2964, 市话：62345678.
 	{"市話", labelPhone}, {"市话", labelPhone},
+	// Japanese 携帯 (a mobile; Chinese writes 携带 or 攜帶 for "carry"):
+	// 携帯：090-5523-2079.
+	{"携帯電話", labelPhone}, {"携帯", labelPhone},
 }
 
 // provinces are the province-level divisions that can open an address.

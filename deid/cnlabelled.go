@@ -14,6 +14,7 @@ var cnLabels = []hintWord{
 	{"银行卡", BankCard}, {"銀行卡", BankCard}, {"卡", BankCard}, {"信用卡", BankCard},
 	{"借记卡", BankCard}, {"储蓄卡", BankCard}, {"银行账号", BankCard}, {"银行帐号", BankCard},
 	{"座机", Landline}, {"固话", Landline}, {"电话", Landline}, {"固定电话", Landline}, {"办公电话", Landline}, {"家庭电话", Landline},
+	{"办公室", Landline}, {"辦公室", Landline},
 }
 
 // cnLabelBefore returns what the label right before b[start] names
@@ -37,7 +38,7 @@ func cnLabelBefore(b []byte, start int) Entity {
 		return 0
 	}
 	switch r {
-	case '号', '號', '码', '碼', '证', '證', '件', '卡', '机', '话', '账', '帐':
+	case '号', '號', '码', '碼', '证', '證', '件', '卡', '机', '话', '账', '帐', '室':
 	default:
 		return 0
 	}

@@ -355,6 +355,9 @@ func TestLabelledAbroad(t *testing.T) {
 		// Japanese 携帯 (a mobile), not Chinese 携带 (carry).
 		{"店电话：+81-75-252-9624\n携帯：09055232079\n", "店电话：+81-**-***-**24\n携帯：*********79\n"},
 		{"携带 09055232079\n", "携带 09055232079\n"},
+		// An office's number read out in numerals, as after 座机.
+		{"或者打办公室 零五幺零 七五九幺 九二零九 再见\n", "或者打办公室 零五幺零 **** 九二零九 再见\n"},
+		{"办公室在三零二\n", "办公室在三零二\n"},
 		// office in lower case, as Office and OFFICE.
 		{"联络 +65-9925-6464 / office 6989-6294\n", "联络 +65-****-**64 / office ****-6294\n"},
 		{"the office 2024 plan\n", "the office 2024 plan\n"},
